@@ -1,0 +1,73 @@
+/*
+ * The liblustreapi prototypes this project uses, exactly as lustre/include/lustre/lustreapi.h declares them.
+ * Code written against this header links unchanged against the real liblustreapi.so or the simulator's
+ * libhsmsim.so.
+ */
+#ifndef HSMSIM_LUSTREAPI_H
+#define HSMSIM_LUSTREAPI_H
+
+#include <stdbool.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "../hsmsim_lustre_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct hsm_copytool_private;
+struct hsm_copyaction_private;
+
+/* copytool side */
+int llapi_hsm_copytool_register(struct hsm_copytool_private **priv, const char *mnt, int archive_count,
+				int *archives, int rfd_flags);
+int llapi_hsm_copytool_unregister(struct hsm_copytool_private **priv);
+int llapi_hsm_copytool_get_fd(struct hsm_copytool_private *ct);
+int llapi_hsm_copytool_recv(struct hsm_copytool_private *priv, struct hsm_action_list **hal, int *msgsize);
+int llapi_hsm_action_begin(struct hsm_copyaction_private **phcp, const struct hsm_copytool_private *ct,
+			   const struct hsm_action_item *hai, int restore_mdt_index, int restore_open_flags,
+			   bool is_error);
+int llapi_hsm_action_end(struct hsm_copyaction_private **phcp, const struct hsm_extent *he, int hp_flags,
+			 int errval);
+int llapi_hsm_action_progress(struct hsm_copyaction_private *hcp, const struct hsm_extent *he, __u64 total,
+			      int hp_flags);
+int llapi_hsm_action_get_dfid(const struct hsm_copyaction_private *hcp, struct lu_fid *fid);
+int llapi_hsm_action_get_fd(const struct hsm_copyaction_private *hcp);
+int llapi_hsm_import(const char *dst, int archive, const struct stat *st, unsigned long long stripe_size,
+		     int stripe_offset, int stripe_count, int stripe_pattern, char *pool_name,
+		     struct lu_fid *newfid);
+
+/* user side */
+int llapi_hsm_state_get_fd(int fd, struct hsm_user_state *hus);
+int llapi_hsm_state_get(const char *path, struct hsm_user_state *hus);
+int llapi_hsm_state_set_fd(int fd, __u64 setmask, __u64 clearmask, __u32 archive_id);
+int llapi_hsm_state_set(const char *path, __u64 setmask, __u64 clearmask, __u32 archive_id);
+int llapi_hsm_register_event_fifo(const char *path);
+int llapi_hsm_unregister_event_fifo(const char *path);
+int llapi_hsm_current_action(const char *path, struct hsm_current_action *hca);
+struct hsm_user_request *llapi_hsm_user_request_alloc(int itemcount, int data_len);
+int llapi_hsm_request(const char *path, const struct hsm_user_request *request);
+int llapi_hsm_data_version_set(int fd, __u64 data_version);
+
+/* FIDs and data versions */
+int llapi_fid2path(const char *device, const char *fidstr, char *path, int pathlen, long long *recno,
+		   int *linkno);
+int llapi_path2fid(const char *path, struct lu_fid *fid);
+int llapi_fd2fid(int fd, struct lu_fid *fid);
+int llapi_get_data_version(int fd, __u64 *data_version, __u64 flags);
+
+/* changelogs */
+int llapi_changelog_start(void **priv, enum changelog_send_flag flags, const char *mdtname, long long startrec);
+int llapi_changelog_fini(void **priv);
+int llapi_changelog_recv(void *priv, struct changelog_rec **rech);
+int llapi_changelog_free(struct changelog_rec **rech);
+int llapi_changelog_get_fd(void *priv);
+int llapi_changelog_clear(const char *mdtname, const char *idstr, long long endrec);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HSMSIM_LUSTREAPI_H */
