@@ -1,0 +1,126 @@
+package io.azlhsm.copytool.pipeline;
+
+import com.lmax.disruptor.RingBuffer;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The ring's single producer: puts the chunks of submitted transfers into ring slots.
+ *
+ * <p>It claims a free slot first and only then picks whose chunk goes in it, so a restore submitted while the ring is
+ * full of archive chunks takes the very next free slot: restores wait behind at most one ring of chunks, never behind
+ * whole files. Within a priority it rotates between transfers chunk by chunk, so one huge file cannot starve many
+ * small ones. Claiming a slot blocks while the ring is full; that is the back-pressure that bounds memory.
+ */
+final class ChunkPublisher implements Runnable {
+    private final RingBuffer<TransferEvent> ring;
+    private final Executor finisher;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition pending = lock.newCondition();
+    private final Map<Transfer.Priority, ArrayDeque<Transfer>> queues = new EnumMap<>(Transfer.Priority.class);
+    private volatile boolean running = true;
+
+    ChunkPublisher(RingBuffer<TransferEvent> ring, Executor finisher) {
+        this.ring = ring;
+        this.finisher = finisher;
+        for (Transfer.Priority priority : Transfer.Priority.values()) {
+            queues.put(priority, new ArrayDeque<>());
+        }
+    }
+
+    void submit(Transfer transfer) {
+        lock.lock();
+        try {
+            queues.get(transfer.priority()).addLast(transfer);
+            pending.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Transfers with chunks still to publish, per priority. */
+    int waiting(Transfer.Priority priority) {
+        lock.lock();
+        try {
+            return queues.get(priority).size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void stop() {
+        running = false;
+        lock.lock();
+        try {
+            pending.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (awaitWork()) {
+                long sequence = ring.next();
+                boolean published = false;
+                try {
+                    published = fill(ring.get(sequence));
+                } finally {
+                    if (!published) {
+                        // A claimed slot must always be published; an unassigned one passes as a no-op chunk.
+                        ring.get(sequence).assign(NoOpTransfer.INSTANCE, 0, 0, 0);
+                    }
+                    ring.publish(sequence);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean awaitWork() throws InterruptedException {
+        lock.lock();
+        try {
+            while (running && queues.values().stream().allMatch(ArrayDeque::isEmpty)) {
+                pending.await();
+            }
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Picks the next chunk by priority and writes it into the slot; false if nothing was left to publish. */
+    private boolean fill(TransferEvent slot) {
+        lock.lock();
+        try {
+            for (Transfer.Priority priority : Transfer.Priority.values()) {
+                ArrayDeque<Transfer> queue = queues.get(priority);
+                while (!queue.isEmpty()) {
+                    Transfer transfer = queue.pollFirst();
+                    if (transfer.isAborted()) {
+                        if (transfer.skipUnpublishedChunks()) {
+                            finisher.execute(transfer::finish);
+                        }
+                        continue;
+                    }
+                    int chunk = transfer.claimNextChunk();
+                    if (!transfer.allChunksClaimed()) {
+                        queue.addLast(transfer);
+                    }
+                    ChunkLayout layout = transfer.layout();
+                    slot.assign(transfer, chunk, layout.offsetOf(chunk), layout.lengthOf(chunk));
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.azlhsm.copytool.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import java.util.concurrent.Executor;
+
+/**
+ * The last stage: counts finished chunks and hands a transfer whose chunks are all done to the finisher executor, so
+ * that committing a blob or ending an action (both slow) never holds up the ring.
+ */
+final class CompletionStage implements EventHandler<TransferEvent> {
+    private final Executor finisher;
+
+    CompletionStage(Executor finisher) {
+        this.finisher = finisher;
+    }
+
+    @Override
+    public void onEvent(TransferEvent event, long sequence, boolean endOfBatch) {
+        Transfer transfer = event.transfer();
+        boolean transferDone = transfer.chunkCompleted(event, !transfer.isAborted());
+        event.release();
+        if (transferDone) {
+            finisher.execute(transfer::finish);
+        }
+    }
+}

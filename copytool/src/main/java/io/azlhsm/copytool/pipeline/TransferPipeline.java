@@ -1,0 +1,127 @@
+package io.azlhsm.copytool.pipeline;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The running ring: stages wired read → checksum → write → completion, and the publisher thread feeding it.
+ *
+ * <p>Stage threads block (BlockingWaitStrategy) rather than spin: data movers share their cores with the Lustre
+ * client, and the stages wait on I/O most of the time anyway.
+ */
+public final class TransferPipeline implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TransferPipeline.class.getName());
+
+    private final PipelineSettings settings;
+    private final Disruptor<TransferEvent> disruptor;
+    private final ChunkPublisher publisher;
+    private final Thread publisherThread;
+
+    /**
+     * @param finisher runs {@link Transfer#finish()}: commits and action ends, off the ring's threads
+     */
+    public TransferPipeline(PipelineSettings settings, Executor finisher) {
+        this.settings = settings;
+        this.disruptor = new Disruptor<>(() -> new TransferEvent(settings.chunkSize()), settings.ringSize(),
+                namedThreads("pipeline"), ProducerType.SINGLE, new BlockingWaitStrategy());
+        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
+
+        disruptor.handleEventsWith(stages(settings.readers(), true))
+                .then(new ChecksumStage())
+                .then(stages(settings.writers(), false))
+                .then(new CompletionStage(finisher));
+        disruptor.start();
+
+        this.publisher = new ChunkPublisher(disruptor.getRingBuffer(), finisher);
+        this.publisherThread = namedThreads("pipeline-publisher").newThread(publisher);
+        publisherThread.start();
+    }
+
+    public PipelineSettings settings() {
+        return settings;
+    }
+
+    /** Queues a transfer's chunks; returns at once. Its {@code finish()} runs when the last chunk is done. */
+    public void submit(Transfer transfer) {
+        if (transfer.layout().chunkSize() > settings.chunkSize()) {
+            throw new IllegalArgumentException("transfer chunk size " + transfer.layout().chunkSize()
+                    + " exceeds the ring's " + settings.chunkSize());
+        }
+        publisher.submit(transfer);
+    }
+
+    /** Transfers of the given priority still waiting to get all their chunks into the ring. */
+    public int waitingTransfers(Transfer.Priority priority) {
+        return publisher.waiting(priority);
+    }
+
+    /** Slots currently holding chunks (published but not yet through the last stage). */
+    public long chunksInFlight() {
+        return settings.ringSize() - disruptor.getRingBuffer().remainingCapacity();
+    }
+
+    /** Stops taking chunks and waits for those in the ring to pass every stage. */
+    @Override
+    public void close() {
+        publisher.stop();
+        try {
+            publisherThread.join(TimeUnit.SECONDS.toMillis(30));
+            disruptor.shutdown(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            disruptor.halt();
+        } catch (com.lmax.disruptor.TimeoutException e) {
+            LOG.warning("pipeline did not drain within 30 s; halting it");
+            disruptor.halt();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static EventHandler<TransferEvent>[] stages(int count, boolean reading) {
+        EventHandler<TransferEvent>[] handlers = new EventHandler[count];
+        for (int i = 0; i < count; i++) {
+            handlers[i] = reading ? new ReadStage(i, count) : new WriteStage(i, count);
+        }
+        return handlers;
+    }
+
+    private static ThreadFactory namedThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Stages catch their own failures; anything reaching here is a bug worth a loud log line, not a dead ring. */
+    private static final class LoggingExceptionHandler implements ExceptionHandler<TransferEvent> {
+        @Override
+        public void handleEventException(Throwable ex, long sequence, TransferEvent event) {
+            LOG.log(Level.SEVERE, "pipeline stage failed on sequence " + sequence, ex);
+            Transfer transfer = event.transfer();
+            if (transfer != null) {
+                transfer.fail(ex);
+            }
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            LOG.log(Level.SEVERE, "pipeline stage failed to start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            LOG.log(Level.WARNING, "pipeline stage failed to stop", ex);
+        }
+    }
+}

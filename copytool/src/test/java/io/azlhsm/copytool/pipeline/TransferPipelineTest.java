@@ -1,0 +1,246 @@
+package io.azlhsm.copytool.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TransferPipelineTest {
+    private static final int CHUNK = 64 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private final ExecutorService finisher = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stopFinisher() {
+        finisher.shutdownNow();
+    }
+
+    @Test
+    void copiesFilesOfEveryChunkBoundarySizeByteIdenticalWithInOrderDigest() throws Exception {
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(8, CHUNK, 3, 3), finisher)) {
+            List<FileCopy> copies = new ArrayList<>();
+            for (long size : new long[] {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 37L * CHUNK + 123}) {
+                FileCopy copy = new FileCopy(randomFile("src-" + size, size), dir.resolve("dst-" + size),
+                        Transfer.Priority.ARCHIVE);
+                copies.add(copy);
+                pipeline.submit(copy);
+            }
+            for (FileCopy copy : copies) {
+                copy.done.get(30, TimeUnit.SECONDS);
+                assertNull(copy.failure(), "copy of " + copy.source + " failed");
+                assertArrayEquals(Files.readAllBytes(copy.source), Files.readAllBytes(copy.target));
+                assertArrayEquals(md5(copy.source), copy.digest, "streamed digest of " + copy.source);
+            }
+        }
+    }
+
+    @Test
+    void landedExtentsCoverTheWholeFileOnce() throws Exception {
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(4, CHUNK, 2, 2), finisher)) {
+            long size = 10L * CHUNK + 7;
+            FileCopy copy = new FileCopy(randomFile("src", size), dir.resolve("dst"), Transfer.Priority.RESTORE);
+            pipeline.submit(copy);
+            copy.done.get(30, TimeUnit.SECONDS);
+            List<long[]> extents = copy.drainLandedExtents();
+            assertEquals(1, extents.size(), "contiguous chunks merge into one extent");
+            assertArrayEquals(new long[] {0, size}, extents.get(0));
+            assertTrue(copy.drainLandedExtents().isEmpty(), "a drain reports each range once");
+        }
+    }
+
+    @Test
+    void restoreTakesTheNextFreeSlotAheadOfQueuedArchiveChunks() throws Exception {
+        int ringSize = 4;
+        CountDownLatch releaseReads = new CountDownLatch(1);
+        List<String> readOrder = Collections.synchronizedList(new ArrayList<>());
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(ringSize, CHUNK, 1, 1), finisher)) {
+            FileCopy archive = new FileCopy(randomFile("big", 40L * CHUNK), dir.resolve("big-copy"),
+                    Transfer.Priority.ARCHIVE) {
+                @Override
+                protected void readChunk(TransferEvent event) throws Exception {
+                    releaseReads.await();
+                    readOrder.add("archive");
+                    super.readChunk(event);
+                }
+            };
+            pipeline.submit(archive);
+            waitUntil(() -> pipeline.chunksInFlight() == ringSize); // ring full of archive chunks, reader blocked
+            FileCopy restore = new FileCopy(randomFile("small", CHUNK), dir.resolve("small-copy"),
+                    Transfer.Priority.RESTORE) {
+                @Override
+                protected void readChunk(TransferEvent event) throws Exception {
+                    readOrder.add("restore");
+                    super.readChunk(event);
+                }
+            };
+            pipeline.submit(restore);
+            releaseReads.countDown();
+            restore.done.get(30, TimeUnit.SECONDS);
+            archive.done.get(30, TimeUnit.SECONDS);
+            int restorePosition = readOrder.indexOf("restore");
+            assertTrue(restorePosition >= 0 && restorePosition <= ringSize,
+                    "restore waited behind more than one ring of archive chunks: position " + restorePosition);
+            assertArrayEquals(Files.readAllBytes(archive.source), Files.readAllBytes(archive.target));
+        }
+    }
+
+    @Test
+    void canceledTransferSkipsRemainingChunksAndStillFinishesOnce() throws Exception {
+        CountDownLatch firstReadStarted = new CountDownLatch(1);
+        CountDownLatch cancelIssued = new CountDownLatch(1);
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(4, CHUNK, 1, 1), finisher)) {
+            FileCopy copy = new FileCopy(randomFile("src", 1000L * CHUNK), dir.resolve("dst"),
+                    Transfer.Priority.ARCHIVE) {
+                @Override
+                protected void readChunk(TransferEvent event) throws Exception {
+                    firstReadStarted.countDown();
+                    cancelIssued.await();
+                    super.readChunk(event);
+                }
+            };
+            pipeline.submit(copy);
+            firstReadStarted.await();
+            copy.cancel();
+            cancelIssued.countDown();
+            copy.done.get(30, TimeUnit.SECONDS);
+            assertTrue(copy.isCanceled());
+            assertEquals(1, copy.finishCalls);
+            assertTrue(copy.chunksWritten < 10, "canceled copy kept writing: " + copy.chunksWritten + " chunks");
+        }
+    }
+
+    @Test
+    void aReadFailureFailsOnlyItsOwnTransfer() throws Exception {
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(8, CHUNK, 2, 2), finisher)) {
+            FileCopy broken = new FileCopy(randomFile("broken", 20L * CHUNK), dir.resolve("broken-copy"),
+                    Transfer.Priority.ARCHIVE) {
+                @Override
+                protected void readChunk(TransferEvent event) throws Exception {
+                    if (event.chunkIndex() == 5) {
+                        throw new IOException("injected read error at chunk 5");
+                    }
+                    super.readChunk(event);
+                }
+            };
+            FileCopy healthy = new FileCopy(randomFile("healthy", 20L * CHUNK), dir.resolve("healthy-copy"),
+                    Transfer.Priority.ARCHIVE);
+            pipeline.submit(broken);
+            pipeline.submit(healthy);
+            broken.done.get(30, TimeUnit.SECONDS);
+            healthy.done.get(30, TimeUnit.SECONDS);
+            assertEquals("injected read error at chunk 5", broken.failure().getMessage());
+            assertNull(healthy.failure());
+            assertArrayEquals(Files.readAllBytes(healthy.source), Files.readAllBytes(healthy.target));
+        }
+    }
+
+    private Path randomFile(String name, long size) throws IOException {
+        Path file = dir.resolve(name);
+        Random random = new Random(size * 31 + name.hashCode());
+        byte[] block = new byte[8192];
+        try (var out = Files.newOutputStream(file)) {
+            for (long written = 0; written < size; written += block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, size - written));
+            }
+        }
+        return file;
+    }
+
+    private static byte[] md5(Path file) throws Exception {
+        return MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file));
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not reached in 10 s");
+            Thread.sleep(5);
+        }
+    }
+
+    /** A real transfer between two local files: positional reads and writes, MD5 in the checksum stage. */
+    private static class FileCopy extends Transfer {
+        final Path source;
+        final Path target;
+        final FileChannel in;
+        final FileChannel out;
+        final MessageDigest running;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile byte[] digest;
+        volatile int finishCalls;
+        volatile int chunksWritten;
+
+        FileCopy(Path source, Path target, Priority priority) throws Exception {
+            super(new ChunkLayout(Files.size(source), CHUNK), priority);
+            this.source = source;
+            this.target = target;
+            this.in = FileChannel.open(source, StandardOpenOption.READ);
+            this.out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            this.running = MessageDigest.getInstance("MD5");
+        }
+
+        @Override
+        protected void readChunk(TransferEvent event) throws Exception {
+            ByteBuffer buffer = event.buffer();
+            while (buffer.hasRemaining()) {
+                if (in.read(buffer, event.offset() + buffer.position()) < 0) {
+                    break;
+                }
+            }
+        }
+
+        @Override
+        protected void checksumChunk(TransferEvent event) {
+            running.update(event.buffer().duplicate());
+            if (event.chunkIndex() == layout().chunkCount() - 1) {
+                digest = running.digest();
+            }
+        }
+
+        @Override
+        protected void writeChunk(TransferEvent event) throws Exception {
+            ByteBuffer buffer = event.buffer();
+            long position = event.offset();
+            while (buffer.hasRemaining()) {
+                position += out.write(buffer, position);
+            }
+            chunksWritten++;
+        }
+
+        @Override
+        protected void finish() {
+            finishCalls++;
+            try {
+                in.close();
+                out.close();
+            } catch (IOException e) {
+                fail(e);
+            }
+            done.complete(null);
+        }
+    }
+}
