@@ -1,0 +1,60 @@
+package io.azlhsm.copytool.archive;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * Where archived file data lives; one instance per configured archive id; thread-safe.
+ *
+ * <p>Every method taking a {@code name} expects a full object name as returned by {@link #objectName(String)} (or
+ * recorded from an earlier {@link StoredObject#name()}), and validates it again before touching the archive.
+ * Buffers passed in are read or filled from their position to their limit; methods never keep a reference to them
+ * after returning, so callers may reuse pooled buffers at once.
+ */
+public interface ArchiveBackend extends AutoCloseable {
+
+    /** A one-line description for logs, e.g. "azure http://host/account/container prefix=p/"; never a secret. */
+    String describe();
+
+    /** Files up to this size are archived with {@link #putWhole}; larger ones with {@link #beginUpload}. */
+    long singleRequestLimit();
+
+    /**
+     * The chunk size to use for a file of this size: at least the configured chunk size, grown in whole MiB so the
+     * file needs no more parts than the archive allows, and never more than one {@link ByteBuffer} can hold.
+     *
+     * @throws ArchiveException TOO_LARGE when no allowed chunk size makes the file fit
+     */
+    long chunkSize(long fileSize) throws ArchiveException;
+
+    /** The archive prefix plus a path relative to the mount, validated (length, segments); INVALID otherwise. */
+    String objectName(String relativePath) throws ArchiveException;
+
+    /** Stores {@code data}'s remaining bytes as the whole object, with Content-MD5 and metadata, in one request. */
+    StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException;
+
+    /** Starts a chunked upload of {@code size} bytes in chunks of {@code chunkSize} (from {@link #chunkSize}). */
+    ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException;
+
+    /** The object's properties and metadata, or empty when there is no such object. */
+    Optional<StoredObject> stat(String name) throws ArchiveException;
+
+    /**
+     * Fills {@code dst} (from position to limit) with the object's bytes from {@code offset}; fails PRECONDITION if
+     * the object's ETag is not {@code expectedEtag} (null = any), CORRUPT if the object ends before dst is full.
+     */
+    void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException;
+
+    /** Deletes the object if its ETag is {@code expectedEtag} (null = any); false if it was already gone. */
+    boolean delete(String name, String expectedEtag) throws ArchiveException;
+
+    /** One page of objects whose names start with {@code prefix}, with metadata; token null for the first page. */
+    ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException;
+
+    /** Creates a zero-length directory marker ({@code hdi_isfolder=true} added) unless an object of that name exists. */
+    void putMarker(String name, ObjectAttributes attributes) throws ArchiveException;
+
+    /** Releases connections and threads; the backend is unusable afterwards. */
+    @Override
+    void close();
+}

@@ -1,0 +1,25 @@
+package io.azlhsm.copytool.archive;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One object being written in chunks. {@link #stage} may be called from several threads at once and in any order;
+ * nothing is visible at the object's name until {@link #commit} succeeds.
+ *
+ * <p>Chunk {@code i} covers bytes {@code [i × chunkSize, min((i + 1) × chunkSize, size))}; a chunk of any other
+ * length is refused INVALID, so a pipeline bug cannot commit a short object.
+ */
+public interface ChunkedUpload {
+
+    /** Stores chunk {@code index} (0..n-1) from {@code chunk}'s remaining bytes; the buffer's position is unchanged. */
+    void stage(int index, ByteBuffer chunk) throws ArchiveException;
+
+    /**
+     * Makes the object visible with all {@code chunkCount} chunks, Content-MD5 = {@code attributes.contentMd5()} and
+     * the metadata. INVALID if {@code chunkCount} is not the upload's chunk count or a chunk was never staged.
+     */
+    StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException;
+
+    /** Best effort: drops what was staged; leaves no committed object. Safe to call after a failed commit. */
+    void abort();
+}

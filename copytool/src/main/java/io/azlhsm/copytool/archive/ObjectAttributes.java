@@ -1,0 +1,37 @@
+package io.azlhsm.copytool.archive;
+
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * What is written alongside an object's data.
+ *
+ * @param contentMd5 the MD5 of the whole object (16 bytes), stored as its Content-MD5; null to store none
+ * @param metadata   user metadata; names are C# identifiers, values printable ASCII, all together at most 8 KiB
+ *                   (see {@link io.azlhsm.copytool.archive.metadata.MetadataLimits})
+ */
+public record ObjectAttributes(byte[] contentMd5, Map<String, String> metadata) {
+    public ObjectAttributes {
+        if (contentMd5 != null && contentMd5.length != 16) {
+            throw new IllegalArgumentException("an MD5 has 16 bytes, not " + contentMd5.length);
+        }
+        contentMd5 = contentMd5 == null ? null : contentMd5.clone();
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** No checksum, no metadata. */
+    public static ObjectAttributes none() {
+        return new ObjectAttributes(null, Map.of());
+    }
+
+    @Override
+    public byte[] contentMd5() {
+        return contentMd5 == null ? null : contentMd5.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectAttributes[contentMd5=" + (contentMd5 == null ? "none" : HexFormat.of().formatHex(contentMd5))
+                + ", metadata=" + metadata + "]";
+    }
+}

@@ -1,0 +1,331 @@
+package io.azlhsm.copytool.archive.azure;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.rest.PagedResponse;
+import com.azure.core.http.rest.Response;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobListDetails;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.models.DownloadRetryOptions;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.specialized.BlockBlobClient;
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.BackendSettings;
+import io.azlhsm.copytool.archive.ChunkLayout;
+import io.azlhsm.copytool.archive.ChunkSizing;
+import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.ObjectListing;
+import io.azlhsm.copytool.archive.ObjectNames;
+import io.azlhsm.copytool.archive.RandomTokens;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.archive.metadata.MetadataLimits;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The product's archive: block blobs in one Azure container.
+ *
+ * <p>Small files are one Put Blob (data, Content-MD5 checked by the service, metadata); large files are staged as
+ * blocks with per-block Content-MD5 (checked by the service) and committed once with metadata and the whole file's
+ * Content-MD5. Reads are ranged GETs with If-Match, streamed straight into the caller's buffer. Transient failures are
+ * retried by the SDK's exponential policy ({@link BackendSettings.RetrySettings}); what is left is classified by
+ * {@link AzureErrors}. At most {@code maxConcurrency} requests are in flight through one backend: further callers
+ * wait, which is the back-pressure the pipeline expects.
+ */
+public final class AzureBlobBackend implements ArchiveBackend {
+    /** Committed blocks per blob. */
+    public static final long MAX_BLOCKS = 50_000;
+    /** Largest stageBlock: 4,000 MiB (the buffer limit of 2,047 MiB binds first). */
+    public static final long MAX_BLOCK_SIZE = 4000 * ChunkSizing.MIB;
+    /** Largest single Put Blob: 5,000 MiB (the buffer limit binds first). */
+    public static final long MAX_PUT_BLOB_SIZE = 5000 * ChunkSizing.MIB;
+    /** Most results the service returns per listing page. */
+    public static final int MAX_PAGE_SIZE = 5000;
+
+    private static final System.Logger LOG = System.getLogger(AzureBlobBackend.class.getName());
+
+    private final AzureContainerClients clients;
+    private final ObjectNames names;
+    private final ChunkSizing sizing;
+    private final long singleRequestLimit;
+    private final Semaphore requestPermits;
+    private final int downloadResumes;
+    private final boolean createContainer;
+    private volatile boolean containerChecked;
+
+    /** A backend with the production HTTP client ({@link AzureHttpClients#create}). */
+    public static AzureBlobBackend create(BackendSettings settings) {
+        return new AzureBlobBackend(settings, AzureHttpClients.create(settings.maxConcurrency()));
+    }
+
+    /** A backend over the given HTTP client (tests inject faults; benchmarks compare clients). */
+    public AzureBlobBackend(BackendSettings settings, HttpClient httpClient) {
+        this.clients = AzureContainerClients.create(settings, httpClient);
+        this.names = new ObjectNames(settings.prefix());
+        this.sizing = new ChunkSizing(settings.chunkSize(), MAX_BLOCKS, MAX_BLOCK_SIZE);
+        this.singleRequestLimit = Math.min(settings.singlePutLimit(),
+                Math.min(MAX_PUT_BLOB_SIZE, ChunkSizing.MAX_BUFFER_CHUNK));
+        this.requestPermits = new Semaphore(settings.maxConcurrency(), true);
+        this.downloadResumes = settings.retry().maxTries() - 1;
+        this.createContainer = settings.createContainer();
+    }
+
+    @Override
+    public String describe() {
+        return "azure " + clients.description() + " prefix=" + names.prefix();
+    }
+
+    @Override
+    public long singleRequestLimit() {
+        return singleRequestLimit;
+    }
+
+    @Override
+    public long chunkSize(long fileSize) throws ArchiveException {
+        return sizing.chunkSize(fileSize);
+    }
+
+    @Override
+    public String objectName(String relativePath) throws ArchiveException {
+        return names.objectName(relativePath);
+    }
+
+    @Override
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
+        ObjectNames.validate(name);
+        MetadataLimits.check(name, attributes.metadata());
+        if (data.remaining() > singleRequestLimit) {
+            throw ArchiveException.of(Kind.INVALID, name, data.remaining()
+                    + " bytes exceed the single-request limit of " + singleRequestLimit + "; use beginUpload");
+        }
+        byte[] md5 = attributes.contentMd5();
+        BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(BinaryData.fromByteBuffer(data.duplicate()))
+                .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
+                .setMetadata(attributes.metadata())
+                .setContentMd5(md5); // transactional: the service refuses the body if it does not match
+        long size = data.remaining();
+        BlockBlobItem item = call(name, "Put Blob",
+                () -> blockBlob(name).uploadWithResponse(options, null, Context.NONE).getValue());
+        return new StoredObject(name, size, etag(item.getETag()), md5, attributes.metadata(),
+                instant(item.getLastModified()));
+    }
+
+    @Override
+    public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
+        ObjectNames.validate(name);
+        ChunkLayout layout = ChunkLayout.of(name, size, chunkSize, MAX_BLOCKS);
+        if (chunkSize > MAX_BLOCK_SIZE) {
+            throw ArchiveException.of(Kind.TOO_LARGE, name, "blocks are at most " + MAX_BLOCK_SIZE + " bytes");
+        }
+        return new AzureChunkedUpload(this, layout, blockBlob(name), new BlockIds(RandomTokens.next()));
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String name) throws ArchiveException {
+        ObjectNames.validate(name);
+        BlobProperties properties = call(name, "Get Blob Properties", () -> {
+            try {
+                return blockBlob(name).getPropertiesWithResponse(null, null, Context.NONE).getValue();
+            } catch (BlobStorageException e) {
+                if (isMissingBlob(e)) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+        return properties == null ? Optional.empty()
+                : Optional.of(new StoredObject(name, properties.getBlobSize(), etag(properties.getETag()),
+                        properties.getContentMd5(), properties.getMetadata(), instant(properties.getLastModified())));
+    }
+
+    @Override
+    public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
+        ObjectNames.validate(name);
+        if (offset < 0) {
+            throw ArchiveException.of(Kind.INVALID, name, "negative offset " + offset);
+        }
+        if (!dst.hasRemaining()) {
+            return;
+        }
+        long wanted = dst.remaining();
+        BlobRequestConditions conditions = new BlobRequestConditions().setIfMatch(expectedEtag);
+        DownloadRetryOptions resumes = new DownloadRetryOptions().setMaxRetryRequests(downloadResumes);
+        ByteBuffer target = dst.duplicate();
+        call(name, "Get Blob (range " + offset + "+" + wanted + ")", () -> clients.async().getBlobAsyncClient(name)
+                .downloadStreamWithResponse(new BlobRange(offset, wanted), resumes, conditions, false)
+                .flatMapMany(response -> response.getValue())
+                .doOnNext(received -> {
+                    if (received.remaining() > target.remaining()) {
+                        throw new IllegalStateException("the service sent more bytes than the range asked for");
+                    }
+                    target.put(received);
+                })
+                .blockLast());
+        if (target.hasRemaining()) {
+            throw ArchiveException.of(Kind.CORRUPT, name, "the object ends at byte " + (offset + target.position()
+                    - dst.position()) + ", before the " + target.remaining() + " bytes still wanted");
+        }
+        dst.position(target.position());
+    }
+
+    @Override
+    public boolean delete(String name, String expectedEtag) throws ArchiveException {
+        ObjectNames.validate(name);
+        return call(name, "Delete Blob", () -> {
+            try {
+                blockBlob(name).deleteWithResponse(null, new BlobRequestConditions().setIfMatch(expectedEtag), null,
+                        Context.NONE);
+                return true;
+            } catch (BlobStorageException e) {
+                if (isMissingBlob(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw ArchiveException.of(Kind.INVALID, prefix, "page size must be 1.." + MAX_PAGE_SIZE + ": " + pageSize);
+        }
+        ListBlobsOptions options = new ListBlobsOptions()
+                .setPrefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                .setMaxResultsPerPage(pageSize)
+                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+        PagedResponse<BlobItem> page = call(prefix, "List Blobs", () -> clients.sync()
+                .listBlobs(options, continuationToken, null).iterableByPage(continuationToken, pageSize)
+                .iterator().next());
+        List<StoredObject> objects = new ArrayList<>(page.getValue().size());
+        for (BlobItem item : page.getValue()) {
+            objects.add(new StoredObject(item.getName(), item.getProperties().getContentLength(),
+                    etag(item.getProperties().getETag()), item.getProperties().getContentMd5(),
+                    item.getMetadata(), instant(item.getProperties().getLastModified())));
+        }
+        String next = page.getContinuationToken();
+        return new ObjectListing(objects, next == null || next.isEmpty() ? null : next);
+    }
+
+    @Override
+    public void putMarker(String name, ObjectAttributes attributes) throws ArchiveException {
+        ObjectNames.validate(name);
+        Map<String, String> metadata = new HashMap<>(attributes.metadata());
+        if (metadata.keySet().stream().noneMatch(BlobMetadataCodec.IS_FOLDER::equalsIgnoreCase)) {
+            metadata.put(BlobMetadataCodec.IS_FOLDER, "true");
+        }
+        MetadataLimits.check(name, metadata);
+        BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(new byte[0]))
+                .setMetadata(metadata)
+                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
+        try {
+            call(name, "Put Blob (directory marker)",
+                    () -> blockBlob(name).uploadWithResponse(options, null, Context.NONE));
+        } catch (ArchiveException e) {
+            if (e.httpStatus() != 409) { // 409 BlobAlreadyExists: the marker (or an object) is there already
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        // The SDK clients hold no resources of their own; the HTTP client's connections idle out.
+    }
+
+    BlockBlobClient blockBlob(String name) {
+        return clients.sync().getBlobClient(name).getBlockBlobClient();
+    }
+
+    /** One SDK call under a request permit, with its final failure classified. */
+    <T> T call(String name, String doing, SdkCall<T> call) throws ArchiveException {
+        ensureContainer();
+        acquirePermit(name);
+        try {
+            return call.run();
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(name, doing, e);
+        } finally {
+            requestPermits.release();
+        }
+    }
+
+    /** An SDK request; the SDK reports failures as unchecked exceptions. */
+    @FunctionalInterface
+    interface SdkCall<T> {
+        T run();
+    }
+
+    private void acquirePermit(String name) throws ArchiveException {
+        try {
+            requestPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ArchiveException.of(Kind.TRANSIENT, name, "interrupted while waiting for a request slot");
+        }
+    }
+
+    /**
+     * Creates the container on first use when configured to. A 403 is not fatal here: a SAS scoped to the container
+     * may not create it, and the request that follows reports a real permission problem on its own.
+     */
+    private void ensureContainer() throws ArchiveException {
+        if (!createContainer || containerChecked) {
+            return;
+        }
+        synchronized (this) {
+            if (containerChecked) {
+                return;
+            }
+            try {
+                if (clients.sync().createIfNotExists()) {
+                    LOG.log(System.Logger.Level.INFO, "created container for {0}", describe());
+                }
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() != 403) {
+                    throw AzureErrors.map(null, "Create Container", e);
+                }
+            } catch (RuntimeException e) {
+                throw AzureErrors.map(null, "Create Container", e);
+            }
+            containerChecked = true;
+        }
+    }
+
+    /** A 404 about the blob; a missing container is a configuration problem, reported as NOT_FOUND instead. */
+    private static boolean isMissingBlob(BlobStorageException e) {
+        return e.getStatusCode() == 404 && !BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode());
+    }
+
+    /** The SDK returns ETags quoted from some calls and bare from listings; ours are always quoted. */
+    static String etag(String etag) {
+        if (etag == null) {
+            return "";
+        }
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

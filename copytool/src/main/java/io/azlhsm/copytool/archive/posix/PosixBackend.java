@@ -1,0 +1,232 @@
+package io.azlhsm.copytool.archive.posix;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.ChunkLayout;
+import io.azlhsm.copytool.archive.ChunkSizing;
+import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.ObjectListing;
+import io.azlhsm.copytool.archive.ObjectNames;
+import io.azlhsm.copytool.archive.RandomTokens;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.archive.metadata.MetadataLimits;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An archive that is a directory tree mirroring object names under a root, like lhsmtool_posix: for on-premises
+ * archives, fast tests, and measuring the engine without a network.
+ *
+ * <p>Objects appear only complete: data is written to {@code <name>.tmp-<token>}, its attributes set, forced to disk,
+ * then renamed over the final name (atomic on one file system), and the directory is forced. Metadata, Content-MD5 and
+ * ETag live in extended attributes ({@link ObjectXattrs}). Directory markers are directories carrying those
+ * attributes. Conditional read and delete compare ETags before and after, which is as strong as a local file system
+ * allows without locks; concurrent writers of one name are serialised by the rename (last one wins).
+ */
+public final class PosixBackend implements ArchiveBackend {
+    /** A posix archive has no part limit beyond the int chunk index. */
+    static final long MAX_PARTS = Integer.MAX_VALUE;
+
+    private final Path root;
+    private final ObjectNames names;
+    private final ChunkSizing sizing;
+    private final long singleRequestLimit;
+
+    public PosixBackend(Path root, String prefix, long chunkSize, long singleRequestLimit) throws ArchiveException {
+        this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+        this.names = new ObjectNames(prefix);
+        this.sizing = new ChunkSizing(chunkSize, MAX_PARTS, ChunkSizing.MAX_BUFFER_CHUNK);
+        this.singleRequestLimit = Math.min(singleRequestLimit, ChunkSizing.MAX_BUFFER_CHUNK);
+        try {
+            Files.createDirectories(this.root);
+        } catch (IOException e) {
+            throw PosixErrors.map(null, "creating the archive root " + this.root, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "posix " + root + " prefix=" + names.prefix();
+    }
+
+    @Override
+    public long singleRequestLimit() {
+        return singleRequestLimit;
+    }
+
+    @Override
+    public long chunkSize(long fileSize) throws ArchiveException {
+        return sizing.chunkSize(fileSize);
+    }
+
+    @Override
+    public String objectName(String relativePath) throws ArchiveException {
+        return names.objectName(relativePath);
+    }
+
+    @Override
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
+        Path target = checkedPath(name);
+        MetadataLimits.check(name, attributes.metadata());
+        TemporaryObject temporary = TemporaryObject.create(name, target);
+        try {
+            temporary.write(data.duplicate(), 0);
+            return temporary.publish(attributes);
+        } finally {
+            temporary.discard();
+        }
+    }
+
+    @Override
+    public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
+        Path target = checkedPath(name);
+        ChunkLayout layout = ChunkLayout.of(name, size, chunkSize, MAX_PARTS);
+        return new PosixChunkedUpload(layout, TemporaryObject.create(name, target));
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String name) throws ArchiveException {
+        Path path = checkedPath(name);
+        try {
+            return Optional.ofNullable(storedObject(name, path));
+        } catch (IOException e) {
+            throw PosixErrors.map(name, "reading attributes", e);
+        }
+    }
+
+    /** The object at {@code path}, or null when there is none (no file, or a directory that is no marker). */
+    static StoredObject storedObject(String name, Path path) throws IOException {
+        BasicFileAttributes basic;
+        try {
+            basic = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (basic.isDirectory() && !ObjectXattrs.isMarker(path)) {
+            return null;
+        }
+        if (!basic.isDirectory() && !basic.isRegularFile()) {
+            return null;
+        }
+        return new StoredObject(name, basic.isDirectory() ? 0 : basic.size(), ObjectXattrs.etag(path, basic),
+                ObjectXattrs.contentMd5(path), ObjectXattrs.metadata(path), basic.lastModifiedTime().toInstant());
+    }
+
+    @Override
+    public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
+        Path path = checkedPath(name);
+        if (offset < 0) {
+            throw ArchiveException.of(Kind.INVALID, name, "negative offset " + offset);
+        }
+        // ETag before and after: if the object was replaced in between, either check sees the new ETag.
+        checkEtag(name, path, expectedEtag);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long position = offset;
+            while (dst.hasRemaining()) {
+                int read = channel.read(dst, position);
+                if (read < 0) {
+                    throw ArchiveException.of(Kind.CORRUPT, name, "the object ends at byte " + position
+                            + ", before the " + dst.remaining() + " bytes still wanted");
+                }
+                position += read;
+            }
+        } catch (IOException e) {
+            throw PosixErrors.map(name, "reading", e);
+        }
+        checkEtag(name, path, expectedEtag);
+    }
+
+    @Override
+    public boolean delete(String name, String expectedEtag) throws ArchiveException {
+        Path path = checkedPath(name);
+        try {
+            StoredObject current = storedObject(name, path);
+            if (current == null) {
+                return false;
+            }
+            if (expectedEtag != null && !expectedEtag.equals(current.etag())) {
+                throw ArchiveException.of(Kind.PRECONDITION, name,
+                        "ETag is " + current.etag() + ", not the expected " + expectedEtag);
+            }
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                ObjectXattrs.removeMarker(path);
+                return true;
+            }
+            return Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw PosixErrors.map(name, "deleting", e);
+        }
+    }
+
+    @Override
+    public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
+        if (pageSize < 1) {
+            throw ArchiveException.of(Kind.INVALID, prefix, "page size must be positive: " + pageSize);
+        }
+        return new PosixTreeListing(root).page(prefix == null ? "" : prefix, continuationToken, pageSize);
+    }
+
+    @Override
+    public void putMarker(String name, ObjectAttributes attributes) throws ArchiveException {
+        Path path = checkedPath(name);
+        Map<String, String> metadata = new HashMap<>(attributes.metadata());
+        metadata.putIfAbsent(BlobMetadataCodec.IS_FOLDER, "true");
+        ObjectAttributes marker = new ObjectAttributes(attributes.contentMd5(), metadata);
+        MetadataLimits.check(name, marker.metadata());
+        try {
+            if (storedObject(name, path) != null) {
+                return;
+            }
+            Files.createDirectories(path);
+            ObjectXattrs.write(name, path, RandomTokens.next(), marker);
+        } catch (IOException e) {
+            throw PosixErrors.map(name, "creating the directory marker", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // nothing held open between calls
+    }
+
+    private Path checkedPath(String name) throws ArchiveException {
+        ObjectNames.validate(name);
+        Path path = root.resolve(name).normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw ArchiveException.of(Kind.INVALID, name, "the name resolves outside the archive root");
+        }
+        return path;
+    }
+
+    private static void checkEtag(String name, Path path, String expectedEtag) throws ArchiveException {
+        if (expectedEtag == null) {
+            return;
+        }
+        try {
+            StoredObject current = storedObject(name, path);
+            if (current == null) {
+                throw ArchiveException.of(Kind.NOT_FOUND, name, "no such object");
+            }
+            if (!expectedEtag.equals(current.etag())) {
+                throw ArchiveException.of(Kind.PRECONDITION, name,
+                        "ETag is " + current.etag() + ", not the expected " + expectedEtag);
+            }
+        } catch (IOException e) {
+            throw PosixErrors.map(name, "reading the ETag", e);
+        }
+    }
+}
