@@ -1,0 +1,131 @@
+package io.azlhsm.copytool.agent;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.lustre.CopytoolRegistration;
+import io.azlhsm.copytool.lustre.DataVersions;
+import io.azlhsm.copytool.lustre.HsmFiles;
+import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.lustre.LustreFids;
+import io.azlhsm.copytool.lustre.LustreLibrary;
+import io.azlhsm.copytool.operations.ActionContext;
+import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import io.azlhsm.copytool.pipeline.TransferPipeline;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A running copytool agent: registered with the coordinator on one mount for the archive ids of its backends,
+ * receiving actions on one thread and carrying them out through the pipeline, until {@link #stop} or the coordinator
+ * goes away.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+
+    private final CopytoolRegistration registration;
+    private final Map<Integer, ArchiveBackend> backends;
+    private final ExecutorService finisher;
+    private final TransferPipeline pipeline;
+    private final ActionDispatcher dispatcher;
+    private final ProgressReporter progress;
+    private final ReceiveLoop receiveLoop;
+    private final Thread receiver;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends) throws LustreException {
+        this.backends = Map.copyOf(backends);
+        LustreLibrary library = LustreLibrary.load(settings.lustreLibrary());
+        int[] archiveIds = backends.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.registration = CopytoolRegistration.register(library, settings.mount(), archiveIds, true);
+        ActionContext context = new ActionContext(registration, new LustreFids(library), new DataVersions(library),
+                new HsmFiles(library), new ArchiveRecordStore(), this.backends, new BlobMetadataCodec(),
+                settings.pipeline().chunkSize(), settings.releaseAfterArchive());
+        this.finisher = Executors.newFixedThreadPool(Math.max(2, settings.pipeline().writers()), runnable -> {
+            Thread thread = new Thread(runnable, "action-finisher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.pipeline = new TransferPipeline(settings.pipeline(), finisher);
+        this.dispatcher = new ActionDispatcher(context, pipeline, settings.starterThreads(), settings.maxQueued());
+        this.progress = new ProgressReporter(dispatcher, settings.progressInterval());
+        this.receiveLoop = new ReceiveLoop(registration, dispatcher, this::coordinatorGone);
+        this.receiver = new Thread(receiveLoop, "coordinator-receiver");
+        receiver.start();
+        LOG.info("registered on " + settings.mount() + " for archive ids " + java.util.Arrays.toString(archiveIds)
+                + "; pipeline " + settings.pipeline().ringSize() + " x " + settings.pipeline().chunkSize()
+                + " bytes (" + settings.pipeline().memoryBudget() / (1024 * 1024) + " MiB)");
+    }
+
+    /**
+     * Registers and starts serving. A second agent on the same mount is refused by the coordinator (EEXIST), and
+     * that refusal is reported with what to do about it.
+     */
+    public static Agent start(AgentSettings settings, Map<Integer, ArchiveBackend> backends) throws LustreException {
+        try {
+            return new Agent(settings, backends);
+        } catch (LustreException e) {
+            if (e.errno() == 17 /* EEXIST */) {
+                throw new LustreException("llapi_hsm_copytool_register", settings.mount()
+                        + ": another copytool is already registered on this mount (one agent per client mount;"
+                        + " mount the file system again elsewhere to add an agent)", e.errno());
+            }
+            throw e;
+        }
+    }
+
+    public ActionDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    /** Blocks until the agent has stopped. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Stops gracefully: no new actions; running ones get {@code grace} to finish, then end with RETRY; unregisters.
+     */
+    public void stop(Duration grace) {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        receiveLoop.stop();
+        joinQuietly(receiver);
+        dispatcher.stop(grace);
+        progress.close();
+        pipeline.close();
+        dispatcher.close();
+        finisher.shutdown();
+        try {
+            registration.close();
+        } catch (LustreException e) {
+            LOG.log(Level.WARNING, "unregistering failed: " + e.getMessage());
+        }
+        backends.values().forEach(ArchiveBackend::close);
+        LOG.info("stopped and unregistered from " + registration.mount());
+        stopped.countDown();
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+
+    private void coordinatorGone() {
+        Thread stopper = new Thread(() -> stop(Duration.ZERO), "agent-stop");
+        stopper.start();
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

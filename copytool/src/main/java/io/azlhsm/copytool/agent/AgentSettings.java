@@ -1,0 +1,21 @@
+package io.azlhsm.copytool.agent;
+
+import io.azlhsm.copytool.pipeline.PipelineSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * What an agent needs besides its backends.
+ *
+ * @param mount               the Lustre client mount to register on
+ * @param lustreLibrary       liblustreapi to load: a name ({@code lustreapi}) or a path (the simulator's libhsmsim.so)
+ * @param pipeline            ring shape and memory budget
+ * @param progressInterval    longest time between two progress reports of a running action
+ * @param starterThreads      threads that begin actions and prepare transfers
+ * @param maxQueued           actions received but not started before the receive loop blocks
+ * @param releaseAfterArchive archive ids whose files are released once their archive is verified
+ */
+public record AgentSettings(Path mount, String lustreLibrary, PipelineSettings pipeline, Duration progressInterval,
+                            int starterThreads, int maxQueued, Set<Integer> releaseAfterArchive) {
+}

@@ -1,0 +1,72 @@
+package io.azlhsm.copytool.agent;
+
+import io.azlhsm.copytool.lustre.CopytoolRegistration;
+import io.azlhsm.copytool.lustre.FdPoller;
+import io.azlhsm.copytool.lustre.HsmActionList;
+import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.lustre.LustreFormatException;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one thread that drains the coordinator: it only receives and hands over, never does I/O of its own, because
+ * the coordinator's writes into the copytool pipe block once the pipe is full.
+ */
+final class ReceiveLoop implements Runnable {
+    private static final Logger LOG = Logger.getLogger(ReceiveLoop.class.getName());
+    private static final int ESHUTDOWN = 108;
+    private static final int EPIPE = 32;
+
+    private final CopytoolRegistration registration;
+    private final ActionDispatcher dispatcher;
+    private final Runnable onCoordinatorGone;
+    private volatile boolean running = true;
+
+    ReceiveLoop(CopytoolRegistration registration, ActionDispatcher dispatcher, Runnable onCoordinatorGone) {
+        this.registration = registration;
+        this.dispatcher = dispatcher;
+        this.onCoordinatorGone = onCoordinatorGone;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        try {
+            int fd = registration.fd();
+            while (running) {
+                if (!FdPoller.awaitReadable(fd, 250)) {
+                    continue;
+                }
+                Optional<HsmActionList> list = receive();
+                if (list.isPresent()) {
+                    dispatcher.dispatch(list.get());
+                }
+            }
+        } catch (LustreException e) {
+            if (running) {
+                boolean gone = e.errno() == ESHUTDOWN || e.errno() == EPIPE;
+                LOG.log(gone ? Level.WARNING : Level.SEVERE, "receiving from the coordinator stopped: " + e.getMessage());
+                onCoordinatorGone.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, "receive loop failed", e);
+            onCoordinatorGone.run();
+        }
+    }
+
+    private Optional<HsmActionList> receive() throws LustreException {
+        try {
+            return registration.receiveIfReady();
+        } catch (LustreFormatException malformed) {
+            // One bad list must not stop the agent; its actions will time out on the coordinator and be retried.
+            LOG.log(Level.SEVERE, "dropped a malformed action list: " + malformed.getMessage());
+            return Optional.empty();
+        }
+    }
+}

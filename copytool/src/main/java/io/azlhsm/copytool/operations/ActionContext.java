@@ -1,0 +1,41 @@
+package io.azlhsm.copytool.operations;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.lustre.CopytoolRegistration;
+import io.azlhsm.copytool.lustre.DataVersions;
+import io.azlhsm.copytool.lustre.HsmFiles;
+import io.azlhsm.copytool.lustre.LustreFids;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What every action of one agent shares: the registration, the llapi helpers, and the backends by archive id.
+ *
+ * @param registration      this agent's copytool registration on the mount
+ * @param fids              FID and path resolution
+ * @param dataVersions      data version reads and sets
+ * @param hsmFiles          HSM state and requests (for release after archive)
+ * @param records           the archive record kept in each file's extended attributes
+ * @param backends          archive id to backend
+ * @param metadataCodec     file attributes to blob metadata
+ * @param maxChunkSize      the ring's chunk size: no transfer may use bigger chunks
+ * @param releaseAfterArchive archive ids whose files are released as soon as their archive is verified
+ */
+public record ActionContext(CopytoolRegistration registration, LustreFids fids, DataVersions dataVersions,
+                            HsmFiles hsmFiles, ArchiveRecordStore records, Map<Integer, ArchiveBackend> backends,
+                            BlobMetadataCodec metadataCodec, int maxChunkSize,
+                            java.util.Set<Integer> releaseAfterArchive) {
+    public Path mount() {
+        return registration.mount();
+    }
+
+    /** The backend of an archive id; an id without one is a configuration problem the coordinator should not retry. */
+    public ArchiveBackend backend(int archiveId) throws ActionFailure {
+        ArchiveBackend backend = backends.get(archiveId);
+        if (backend == null) {
+            throw new ActionFailure(22 /* EINVAL */, false, "no backend configured for archive id " + archiveId);
+        }
+        return backend;
+    }
+}

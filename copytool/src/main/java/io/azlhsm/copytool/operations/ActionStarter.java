@@ -1,0 +1,100 @@
+package io.azlhsm.copytool.operations;
+
+import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.lustre.HsmActionItem;
+import io.azlhsm.copytool.pipeline.TransferPipeline;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Begins one action and sets it going: REMOVE runs here, ARCHIVE and RESTORE become transfers on the pipeline.
+ *
+ * <p>Every action handed to {@link #start} or {@link #endWithoutStarting} is ended exactly once, whatever fails, and
+ * {@code onEnded} hears about it: an action the coordinator never hears back about would hang until its
+ * active_request_timeout.
+ */
+public final class ActionStarter {
+    private static final Logger LOG = Logger.getLogger(ActionStarter.class.getName());
+
+    private final ActionContext context;
+    private final TransferPipeline pipeline;
+    private final Consumer<ActionTransfer> onRunning;
+    private final Consumer<HsmActionItem> onEnded;
+
+    public ActionStarter(ActionContext context, TransferPipeline pipeline, Consumer<ActionTransfer> onRunning,
+                         Consumer<HsmActionItem> onEnded) {
+        this.context = context;
+        this.pipeline = pipeline;
+        this.onRunning = onRunning;
+        this.onEnded = onEnded;
+    }
+
+    public void start(HsmActionItem item, int archiveId) {
+        CopyAction action;
+        try {
+            action = CopyAction.begin(context.registration(), item, -1, 0, false);
+        } catch (Exception e) {
+            endWithoutStarting(item, archiveId, ActionOutcome.of(e), "llapi_hsm_action_begin failed: " + e.getMessage());
+            return;
+        }
+        Runnable ended = () -> onEnded.accept(item);
+        try {
+            switch (item.action()) {
+                case REMOVE -> {
+                    RemoveOperation.run(context, action, archiveId);
+                    ended.run();
+                }
+                case ARCHIVE -> submit(ArchiveTransfer.prepare(context, action, archiveId, ended));
+                case RESTORE -> submit(RestoreTransfer.prepare(context, action, archiveId, ended));
+                default -> failBeforeTransfer(action, archiveId, new ActionFailure(38 /* ENOSYS */, false,
+                        "unsupported action " + item.action()), ended);
+            }
+        } catch (Exception e) {
+            failBeforeTransfer(action, archiveId, e, ended);
+        }
+    }
+
+    private void submit(ActionTransfer transfer) {
+        if (transfer == null) {
+            return; // ended during preparation (nothing to move)
+        }
+        onRunning.accept(transfer);
+        pipeline.submit(transfer);
+    }
+
+    private void failBeforeTransfer(CopyAction action, int archiveId, Exception cause, Runnable ended) {
+        ActionOutcome outcome = ActionOutcome.of(cause);
+        HsmActionItem item = action.item();
+        LOG.log(Level.WARNING, item.action() + " " + item.fid().bracketed() + " archive " + archiveId + " cookie 0x"
+                + Long.toHexString(item.cookie()) + " failed with errno " + outcome.errno()
+                + ((outcome.flags() & 0x2) != 0 ? " (will be retried)" : "") + ": " + ActionTransfer.causeText(cause));
+        try {
+            action.end(0, 0, outcome.flags(), outcome.errno());
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "llapi_hsm_action_end for cookie 0x" + Long.toHexString(item.cookie())
+                    + " failed: " + e.getMessage());
+        } finally {
+            ended.run();
+        }
+    }
+
+    /**
+     * Ends an action that will not be carried out here (canceled while queued, agent stopping, begin failed), the way
+     * lhsmtool_posix does: begin it in error mode, which opens nothing, and end it with the outcome.
+     */
+    public void endWithoutStarting(HsmActionItem item, int archiveId, ActionOutcome outcome, String why) {
+        try {
+            CopyAction action = CopyAction.begin(context.registration(), item, -1, 0, true);
+            action.end(0, 0, outcome.flags(), outcome.errno());
+            LOG.info(item.action() + " " + item.fid().bracketed() + " archive " + archiveId + " cookie 0x"
+                    + Long.toHexString(item.cookie()) + " ended with errno " + outcome.errno() + ": " + why);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, item.action() + " " + item.fid().bracketed() + " cookie 0x"
+                    + Long.toHexString(item.cookie()) + ": could not report '" + why + "' to the coordinator: "
+                    + e.getMessage());
+        } finally {
+            onEnded.accept(item);
+        }
+    }
+}

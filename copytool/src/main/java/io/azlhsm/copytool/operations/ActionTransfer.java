@@ -1,0 +1,140 @@
+package io.azlhsm.copytool.operations;
+
+import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.pipeline.ChunkLayout;
+import io.azlhsm.copytool.pipeline.Transfer;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What archive and restore transfers share: the begun {@link CopyAction}, progress reports, the reason a transfer was
+ * stopped, and ending the action exactly once with an outcome that is logged with everything an administrator needs
+ * (action, path, FID, blob, cause).
+ */
+public abstract class ActionTransfer extends Transfer {
+    private static final Logger LOG = Logger.getLogger(ActionTransfer.class.getName());
+
+    protected final ActionContext context;
+    protected final CopyAction action;
+    protected final LustreFile file;
+    protected final String path;
+    protected final String blob;
+    private volatile StopReason stopReason;
+    private volatile long lastProgressNanos = System.nanoTime();
+    private final Runnable onEnded;
+
+    protected ActionTransfer(ChunkLayout layout, Priority priority, ActionContext context, CopyAction action,
+                             LustreFile file, String path, String blob, Runnable onEnded) {
+        super(layout, priority);
+        this.context = context;
+        this.action = action;
+        this.file = file;
+        this.path = path;
+        this.blob = blob;
+        this.onEnded = onEnded;
+    }
+
+    public final long cookie() {
+        return action.item().cookie();
+    }
+
+    /** Stops the transfer; its action ends as the reason dictates once in-flight chunks drain. */
+    public final void stop(StopReason reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+        cancel();
+    }
+
+    public final StopReason stopReason() {
+        return stopReason;
+    }
+
+    /**
+     * Reports the ranges that landed since the last call, or a zero-length heartbeat when nothing landed for
+     * {@code heartbeatNanos}, so the coordinator's active_request_timeout never fires on a slow but live transfer.
+     * A cancel or timeout answered by the coordinator stops the transfer.
+     */
+    public final void reportProgress(long heartbeatNanos) {
+        if (action.isEnded()) {
+            return;
+        }
+        List<long[]> landed = drainLandedExtents();
+        long now = System.nanoTime();
+        try {
+            if (!landed.isEmpty()) {
+                for (long[] extent : landed) {
+                    action.progress(extent[0], extent[1], layout().size(), 0);
+                }
+                lastProgressNanos = now;
+            } else if (now - lastProgressNanos >= heartbeatNanos) {
+                action.progress(0, 0, layout().size(), 0);
+                lastProgressNanos = now;
+            }
+        } catch (LustreException e) {
+            if (e.errno() == ActionOutcome.ECANCELED) {
+                stop(StopReason.CANCELED_BY_COORDINATOR);
+            } else if (e.errno() == 2 /* ENOENT: the coordinator timed the request out */) {
+                stop(StopReason.TIMED_OUT);
+            } else {
+                LOG.log(Level.WARNING, describe() + ": progress report failed: " + e.getMessage());
+            }
+        } catch (IllegalStateException endedMeanwhile) {
+            // the action ended between the check and the report: nothing left to report
+        }
+    }
+
+    /** The outcome for a transfer that did not complete: stop reason first, then the failure. */
+    protected final ActionOutcome abortOutcome() {
+        StopReason reason = stopReason;
+        if (reason != null) {
+            return reason.outcome();
+        }
+        return ActionOutcome.of(failure());
+    }
+
+    /**
+     * Ends the action once, logs the result, and tells the agent the action is gone.
+     *
+     * @param cause the failure behind a non-success outcome, or null
+     */
+    protected final void endAction(ActionOutcome outcome, long length, Throwable cause) {
+        try {
+            action.end(0, length, outcome.flags(), outcome.errno());
+            if (outcome.succeeded()) {
+                LOG.fine(() -> describe() + ": done, " + length + " bytes");
+            } else if (stopReason != null) {
+                LOG.info(describe() + ": stopped (" + stopReason + ")");
+            } else {
+                LOG.log(Level.WARNING, describe() + ": failed with errno " + outcome.errno()
+                        + ((outcome.flags() & 0x2) != 0 ? " (will be retried)" : "") + ": " + causeText(cause));
+            }
+        } catch (LustreException e) {
+            LOG.log(Level.WARNING, describe() + ": llapi_hsm_action_end failed: " + e.getMessage()
+                    + (cause == null ? "" : "; the action had failed with: " + causeText(cause)));
+        } finally {
+            onEnded.run();
+        }
+    }
+
+    /** "ARCHIVE [0x200000401:0x1:0x0] path dir/f blob dir/f cookie 0x5f3": everything to find the file and blob. */
+    public final String describe() {
+        return action.item().action() + " " + file.fid().bracketed() + " path " + path + " blob " + blob
+                + " cookie 0x" + Long.toHexString(cookie());
+    }
+
+    static String causeText(Throwable cause) {
+        if (cause == null) {
+            return "unknown cause";
+        }
+        StringBuilder text = new StringBuilder(String.valueOf(cause.getMessage()));
+        for (Throwable inner = cause.getCause(); inner != null && inner != inner.getCause(); inner = inner.getCause()) {
+            if (inner.getMessage() != null && !text.toString().contains(inner.getMessage())) {
+                text.append(": ").append(inner.getMessage());
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package io.azlhsm.copytool.operations;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.Optional;
+
+/**
+ * Reads and writes {@link ArchiveRecord}s on Lustre files, addressed by FID path ({@code <mnt>/.lustre/fid/<FID>})
+ * so a rename between archive and restore does not matter. Reading or writing an extended attribute never triggers
+ * a restore of a released file and does not change its data version.
+ */
+public final class ArchiveRecordStore {
+    private static final String VIEW_NAME = ArchiveRecord.XATTR_NAME.substring("user.".length());
+
+    public Optional<ArchiveRecord> read(Path file) throws IOException {
+        UserDefinedFileAttributeView view = view(file);
+        if (!view.list().contains(VIEW_NAME)) {
+            return Optional.empty();
+        }
+        ByteBuffer value = ByteBuffer.allocate(view.size(VIEW_NAME));
+        view.read(VIEW_NAME, value);
+        return ArchiveRecord.decode(new String(value.array(), 0, value.position(), StandardCharsets.UTF_8));
+    }
+
+    public void write(Path file, ArchiveRecord record) throws IOException {
+        view(file).write(VIEW_NAME, ByteBuffer.wrap(record.encode().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Removes the record; a file without one is fine. */
+    public void clear(Path file) throws IOException {
+        try {
+            UserDefinedFileAttributeView view = view(file);
+            if (view.list().contains(VIEW_NAME)) {
+                view.delete(VIEW_NAME);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // REMOVE of an unlinked file: nothing left to clear
+        } catch (FileSystemException e) {
+            throw new IOException("cannot clear " + ArchiveRecord.XATTR_NAME + " on " + file + ": " + e.getReason(), e);
+        }
+    }
+
+    private static UserDefinedFileAttributeView view(Path file) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (view == null) {
+            throw new IOException("file system of " + file + " has no user extended attributes");
+        }
+        return view;
+    }
+}

@@ -1,0 +1,214 @@
+package io.azlhsm.copytool.operations;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.metadata.FileAttributes;
+import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.lustre.DataVersions;
+import io.azlhsm.copytool.lustre.FdChannel;
+import io.azlhsm.copytool.lustre.HsmUserAction;
+import io.azlhsm.copytool.pipeline.ChunkLayout;
+import io.azlhsm.copytool.pipeline.TransferEvent;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * ARCHIVE of one file: read it from Lustre by ranges, MD5 it in order, store it as one blob, verify, record, end.
+ *
+ * <p>A file is never reported archived without a complete, verified copy: the blob is committed only if the file's
+ * data version did not move while it was read, the committed size and Content-MD5 must match what was read, and the
+ * archive record naming the blob is written before the action ends with success. If the file changed anyway between
+ * that check and the end, the coordinator's own data-version check fails the request (EBUSY).
+ */
+public final class ArchiveTransfer extends ActionTransfer {
+    private static final Logger LOG = Logger.getLogger(ArchiveTransfer.class.getName());
+    private static final int EFBIG = 27;
+
+    private final ArchiveBackend backend;
+    private final int archiveId;
+    private final FdChannel source;
+    private final long startDataVersion;
+    private final FileAttributes attributesAtStart;
+    private final ChunkedUpload upload; // null when the whole file goes in one request
+    private final MessageDigest digest; // checksum stage only
+    private volatile byte[] md5;
+    private volatile StoredObject storedWhole;
+    private volatile boolean committed;
+
+    private ArchiveTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
+                            String blob, Runnable onEnded, ArchiveBackend backend, int archiveId, FdChannel source,
+                            long startDataVersion, FileAttributes attributesAtStart, ChunkedUpload upload) {
+        super(layout, Priority.ARCHIVE, context, action, file, path, blob, onEnded);
+        this.backend = backend;
+        this.archiveId = archiveId;
+        this.source = source;
+        this.startDataVersion = startDataVersion;
+        this.attributesAtStart = attributesAtStart;
+        this.upload = upload;
+        this.digest = md5Digest();
+    }
+
+    /**
+     * Prepares the archive of a begun action.
+     *
+     * @return the transfer to submit to the pipeline, or null when the action was already ended here (for example
+     *         because the file is already archived at its current data version)
+     */
+    static ArchiveTransfer prepare(ActionContext context, CopyAction action, int archiveId, Runnable onEnded)
+            throws Exception {
+        LustreFile file = new LustreFile(context.mount(), action.item().fid());
+        ArchiveBackend backend = context.backend(archiveId);
+        String path = file.relativePath(context.fids());
+        String blob = backend.objectName(path);
+        FdChannel source = new FdChannel(action.fd(), file.fid().bracketed() + " " + path);
+        try {
+            long size = source.size();
+            long dataVersion = context.dataVersions().dataVersion(source.fd(), DataVersions.LL_DV_RD_FLUSH);
+            if (alreadyArchived(context, file, backend, archiveId, blob, dataVersion)) {
+                source.close();
+                LOG.fine(() -> "ARCHIVE " + file + " path " + path + ": already archived at data version "
+                        + Long.toUnsignedString(dataVersion) + " as " + blob + "; nothing to copy");
+                try {
+                    action.end(0, size, 0, 0);
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "ARCHIVE " + file + " path " + path + ": llapi_hsm_action_end failed: "
+                            + e.getMessage());
+                } finally {
+                    onEnded.run();
+                }
+                return null;
+            }
+            long chunkSize = backend.chunkSize(size);
+            if (chunkSize > context.maxChunkSize()) {
+                throw new ActionFailure(EFBIG, false, "file of " + size + " bytes needs blocks of " + chunkSize
+                        + " bytes, more than pipeline.chunk_size (" + context.maxChunkSize() + "); raise it");
+            }
+            boolean whole = size <= Math.min(backend.singleRequestLimit(), chunkSize);
+            ChunkLayout layout = new ChunkLayout(size, (int) chunkSize);
+            ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, chunkSize);
+            FileAttributes attributes = file.attributes(dataVersion, null);
+            return new ArchiveTransfer(layout, context, action, file, path, blob, onEnded, backend, archiveId, source,
+                    dataVersion, attributes, upload);
+        } catch (Exception e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** A duplicate request for a file whose verified copy at this very data version is already in the archive. */
+    private static boolean alreadyArchived(ActionContext context, LustreFile file, ArchiveBackend backend,
+                                           int archiveId, String blob, long dataVersion)
+            throws IOException, ArchiveException {
+        var record = context.records().read(file.fidPath());
+        if (record.isEmpty() || record.get().archiveId() != archiveId || record.get().dataVersion() != dataVersion
+                || !record.get().blob().equals(blob)) {
+            return false;
+        }
+        var stored = backend.stat(blob);
+        return stored.isPresent() && stored.get().etag() != null && stored.get().etag().equals(record.get().etag());
+    }
+
+    @Override
+    protected void readChunk(TransferEvent event) throws IOException {
+        source.readFully(event.buffer(), event.offset());
+    }
+
+    @Override
+    protected void checksumChunk(TransferEvent event) {
+        digest.update(event.buffer().duplicate());
+        if (event.chunkIndex() == layout().chunkCount() - 1) {
+            md5 = digest.digest();
+        }
+    }
+
+    @Override
+    protected void writeChunk(TransferEvent event) throws ArchiveException {
+        if (upload == null) {
+            storedWhole = backend.putWhole(blob, event.buffer(), objectAttributes());
+        } else {
+            upload.stage(event.chunkIndex(), event.buffer());
+        }
+    }
+
+    @Override
+    protected void finish() {
+        if (isAborted()) {
+            abandon(abortOutcome(), failure());
+            return;
+        }
+        try {
+            long nowDataVersion = context.dataVersions().dataVersion(source.fd(), DataVersions.LL_DV_RD_FLUSH);
+            if (nowDataVersion != startDataVersion) {
+                throw new ActionFailure(ActionOutcome.EBUSY, false, "file changed while it was archived (data version "
+                        + Long.toUnsignedString(startDataVersion) + " -> " + Long.toUnsignedString(nowDataVersion) + ")");
+            }
+            StoredObject stored = upload == null ? storedWhole : upload.commit(layout().chunkCount(), objectAttributes());
+            committed = true;
+            verify(stored);
+            context.records().write(file.fidPath(),
+                    new ArchiveRecord(archiveId, blob, stored.etag(), md5, startDataVersion));
+            source.close();
+            endAction(ActionOutcome.SUCCESS, layout().size(), null);
+            if (context.releaseAfterArchive().contains(archiveId)) {
+                release();
+            }
+        } catch (Exception e) {
+            fail(e);
+            abandon(ActionOutcome.of(e), e);
+        }
+    }
+
+    private void verify(StoredObject stored) throws ActionFailure {
+        if (stored == null) {
+            throw new ActionFailure(ActionOutcome.EIO, true, "no object was stored");
+        }
+        if (stored.size() != layout().size()) {
+            throw new ActionFailure(ActionOutcome.EIO, true, "archive holds " + stored.size() + " bytes, file has "
+                    + layout().size());
+        }
+        if (stored.contentMd5() != null && !Arrays.equals(stored.contentMd5(), md5)) {
+            throw new ActionFailure(ActionOutcome.EIO, true, "archive's Content-MD5 differs from the MD5 of the data read");
+        }
+    }
+
+    private void abandon(ActionOutcome outcome, Throwable cause) {
+        if (upload != null && !committed) {
+            upload.abort();
+        }
+        source.close();
+        endAction(outcome, 0, cause);
+    }
+
+    /** Frees the file's data on Lustre right after its verified archive, through the ordinary HSM release rules. */
+    private void release() {
+        try {
+            context.hsmFiles().request(file.fidPath(), HsmUserAction.RELEASE, archiveId, 0, List.of(file.fid()),
+                    new byte[0]);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, describe() + ": archived, but release_after_archive failed: " + e.getMessage());
+        }
+    }
+
+    private ObjectAttributes objectAttributes() {
+        FileAttributes a = attributesAtStart;
+        FileAttributes withMd5 = new FileAttributes(a.type(), a.uid(), a.gid(), a.mode(), a.mtime(), a.atime(),
+                a.ctime(), a.fid(), a.dataVersion(), md5, null);
+        return new ObjectAttributes(md5, context.metadataCodec().encode(withMd5));
+    }
+
+    private static MessageDigest md5Digest() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has MD5", e);
+        }
+    }
+}
