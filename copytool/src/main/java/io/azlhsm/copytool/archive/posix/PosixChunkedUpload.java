@@ -14,6 +14,7 @@ final class PosixChunkedUpload implements ChunkedUpload {
     private final ChunkLayout layout;
     private final TemporaryObject temporary;
     private final StagedChunks staged;
+    private volatile boolean aborted;
 
     PosixChunkedUpload(ChunkLayout layout, TemporaryObject temporary) {
         this.layout = layout;
@@ -23,6 +24,7 @@ final class PosixChunkedUpload implements ChunkedUpload {
 
     @Override
     public void stage(int index, ByteBuffer chunk) throws ArchiveException {
+        checkNotAborted();
         layout.check(index, chunk.remaining());
         temporary.write(chunk.duplicate(), layout.offset(index));
         staged.markStaged(index);
@@ -30,6 +32,7 @@ final class PosixChunkedUpload implements ChunkedUpload {
 
     @Override
     public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
+        checkNotAborted();
         MetadataLimits.check(layout.objectName(), attributes.metadata());
         staged.checkComplete(chunkCount);
         try {
@@ -41,6 +44,13 @@ final class PosixChunkedUpload implements ChunkedUpload {
 
     @Override
     public void abort() {
+        aborted = true;
         temporary.discard();
+    }
+
+    private void checkNotAborted() throws ArchiveException {
+        if (aborted) {
+            throw ArchiveException.of(ArchiveException.Kind.INVALID, layout.objectName(), "the upload was aborted");
+        }
     }
 }

@@ -1,0 +1,28 @@
+package io.azlhsm.copytool.archive;
+
+import io.azlhsm.copytool.archive.azure.AzureBlobBackend;
+import io.azlhsm.copytool.archive.posix.PosixBackend;
+
+/** Creates the backend one archive id's settings describe. */
+public final class BackendFactory {
+    private BackendFactory() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when the settings lack what the backend type needs (container, credentials,
+     *                                  root); the message names the archive id and never a secret
+     * @throws ArchiveException         when a posix root cannot be created
+     */
+    public static ArchiveBackend create(BackendSettings settings) throws ArchiveException {
+        return switch (settings.type()) {
+            case AZURE -> AzureBlobBackend.create(settings);
+            case POSIX -> {
+                if (settings.root() == null) {
+                    throw new IllegalArgumentException("archive " + settings.archiveId() + ": posix needs a root");
+                }
+                yield new PosixBackend(settings.root(), settings.prefix(), settings.chunkSize(),
+                        settings.singlePutLimit());
+            }
+        };
+    }
+}

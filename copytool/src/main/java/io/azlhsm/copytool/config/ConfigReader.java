@@ -1,0 +1,122 @@
+package io.azlhsm.copytool.config;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Typed access to the raw properties of one config file. Every failure names the file, the key, the offending
+ * value (unless the key holds a secret) and what would be accepted.
+ */
+final class ConfigReader {
+    private final Properties properties;
+    private final String origin;
+
+    ConfigReader(Properties properties, String origin) {
+        this.properties = properties;
+        this.origin = origin;
+    }
+
+    String origin() {
+        return origin;
+    }
+
+    boolean has(String key) {
+        return properties.containsKey(key);
+    }
+
+    /** The trimmed value, if the key is present. */
+    Optional<String> string(String key) {
+        String value = properties.getProperty(key);
+        return value == null ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    String required(String key, String what) throws ConfigException {
+        String value = string(key).orElseThrow(() -> error(key, "is required (" + what + ")"));
+        if (value.isEmpty()) {
+            throw error(key, "is empty (" + what + ")");
+        }
+        return value;
+    }
+
+    Optional<String> nonEmpty(String key) throws ConfigException {
+        Optional<String> value = string(key);
+        if (value.isPresent() && value.get().isEmpty()) {
+            throw error(key, "is empty; remove the line or give a value");
+        }
+        return value;
+    }
+
+    long size(String key, long defaultValue) throws ConfigException {
+        Optional<String> value = string(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        long bytes;
+        try {
+            bytes = ByteSize.parse(value.get());
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+        if (bytes <= 0) {
+            throw invalid(key, "must be greater than 0");
+        }
+        return bytes;
+    }
+
+    int positiveInt(String key, int defaultValue) throws ConfigException {
+        Optional<String> value = string(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        int number;
+        try {
+            number = Integer.parseInt(value.get());
+        } catch (NumberFormatException e) {
+            throw invalid(key, "is not a whole number");
+        }
+        if (number <= 0) {
+            throw invalid(key, "must be at least 1");
+        }
+        return number;
+    }
+
+    Duration duration(String key, Duration defaultValue) throws ConfigException {
+        Optional<String> value = string(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        Duration duration;
+        try {
+            duration = DurationText.parse(value.get());
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, e.getMessage());
+        }
+        if (duration.isZero()) {
+            throw invalid(key, "must be longer than 0");
+        }
+        return duration;
+    }
+
+    boolean bool(String key, boolean defaultValue) throws ConfigException {
+        Optional<String> value = string(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (value.get()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, "must be true or false");
+        };
+    }
+
+    /** An error about the key's value; the value is quoted unless the key holds a secret. */
+    ConfigException invalid(String key, String reason) {
+        return new ConfigException(origin, key, KeyCatalog.displayValue(key, string(key).orElse("")) + " " + reason);
+    }
+
+    /** An error about the key itself (missing, not applicable, unknown). */
+    ConfigException error(String key, String reason) {
+        return new ConfigException(origin, key, reason);
+    }
+}

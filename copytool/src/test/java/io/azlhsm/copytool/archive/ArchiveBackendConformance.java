@@ -1,0 +1,482 @@
+package io.azlhsm.copytool.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What every {@link ArchiveBackend} must do, run against each backend by a subclass. Each test works under its own
+ * name prefix, so the tests of one class share one backend (and one Azurite) without seeing each other's objects.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ArchiveBackendConformance {
+    /** Small chunks keep the multi-chunk cases quick while still exercising many parts. */
+    protected static final int CHUNK = 1024 * 1024;
+    protected static final long MULTI_CHUNK_SIZE = 64L * 1024 * 1024 + 12_345;
+    private static final int STAGING_THREADS = 4;
+
+    private ArchiveBackend backend;
+    private String testPrefix;
+    private final AtomicInteger objectCounter = new AtomicInteger();
+
+    /** A backend with chunk size {@link #CHUNK} and a single-request limit of at least {@code CHUNK + 1}. */
+    protected abstract ArchiveBackend createBackend() throws Exception;
+
+    /** The most parts one object may have in this backend. */
+    protected abstract long maxParts();
+
+    protected final ArchiveBackend backend() throws Exception {
+        if (backend == null) {
+            backend = createBackend();
+        }
+        return backend;
+    }
+
+    @BeforeEach
+    void prefixFor(TestInfo test) {
+        String method = test.getTestMethod().map(m -> m.getName()).orElse("test");
+        testPrefix = method + "-" + Integer.toHexString(test.getDisplayName().hashCode()) + "/";
+    }
+
+    @AfterAll
+    void closeBackend() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    /** A fresh object name under this test's prefix. */
+    protected final String newName(String leaf) throws Exception {
+        return backend().objectName(testPrefix + objectCounter.incrementAndGet() + "/" + leaf);
+    }
+
+    protected final String testPrefix() throws Exception {
+        return backend().objectName(testPrefix + "x").replaceAll("x$", "");
+    }
+
+    protected static Map<String, String> metadataFor(String writer) {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put(BlobMetadataCodec.OWNER, "1000");
+        metadata.put(BlobMetadataCodec.GROUP, "100");
+        metadata.put(BlobMetadataCodec.PERMISSIONS, "0644");
+        metadata.put("writer", writer);
+        return metadata;
+    }
+
+    // ---------------------------------------------------------------- round trips
+
+    static Stream<Arguments> roundTripSizes() {
+        return Stream.of(0L, 1L, CHUNK - 1L, (long) CHUNK, CHUNK + 1L)
+                .flatMap(size -> Stream.of(Arguments.of(size, true), Arguments.of(size, false)));
+    }
+
+    @ParameterizedTest(name = "{0} bytes, putWhole={1}")
+    @MethodSource("roundTripSizes")
+    void dataMetadataAndMd5RoundTrip(long size, boolean whole) throws Exception {
+        GeneratedData data = new GeneratedData(size * 31 + 7, size);
+        String name = newName("file-" + size + ".bin");
+        ObjectAttributes attributes = new ObjectAttributes(data.md5(), metadataFor("round-trip"));
+
+        StoredObject written = whole
+                ? backend().putWhole(name, data.range(0, (int) size), attributes)
+                : uploadInParallel(name, data, attributes);
+
+        StoredObject stat = backend().stat(name).orElseThrow(() -> new AssertionError("no object after upload"));
+        assertEquals(size, written.size());
+        assertEquals(size, stat.size());
+        assertEquals(written.etag(), stat.etag(), "the ETag returned by the upload is the object's");
+        assertArrayEquals(data.md5(), stat.contentMd5(), "Content-MD5 not kept");
+        assertEquals(attributes.metadata(), stat.metadata());
+        assertReadsBack(name, stat.etag(), data);
+    }
+
+    @Test
+    void multiChunkFileStagedInParallelOutOfOrderRoundTrips() throws Exception {
+        GeneratedData data = new GeneratedData(20261122, MULTI_CHUNK_SIZE);
+        String name = newName("large.bin");
+        long chunkSize = backend().chunkSize(data.size());
+        assertEquals(CHUNK, chunkSize, "a 64 MiB file needs no chunk growth");
+        byte[] md5 = data.md5();
+
+        StoredObject written = uploadInParallel(name, data, new ObjectAttributes(md5, metadataFor("parallel")));
+
+        StoredObject stat = backend().stat(name).orElseThrow();
+        assertEquals(MULTI_CHUNK_SIZE, stat.size());
+        assertEquals(written.etag(), stat.etag());
+        assertArrayEquals(md5, stat.contentMd5());
+        assertEquals(metadataFor("parallel"), stat.metadata());
+        assertReadsBack(name, stat.etag(), data);
+    }
+
+    /** Stages every chunk from several threads in shuffled order, each thread reusing one direct buffer. */
+    protected final StoredObject uploadInParallel(String name, GeneratedData data, ObjectAttributes attributes)
+            throws Exception {
+        long chunkSize = backend().chunkSize(data.size());
+        ChunkedUpload upload = backend().beginUpload(name, data.size(), chunkSize);
+        int chunks = (int) ChunkSizing.partCount(data.size(), chunkSize);
+        List<Integer> order = new ArrayList<>(IntStream.range(0, chunks).boxed().toList());
+        Collections.shuffle(order, new Random(name.hashCode()));
+        ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect((int) chunkSize));
+        runAll(order.stream().<Callable<Void>>map(index -> () -> {
+            long offset = index * chunkSize;
+            ByteBuffer buffer = buffers.get().clear().limit((int) Math.min(chunkSize, data.size() - offset));
+            upload.stage(index, data.fill(buffer, offset));
+            assertEquals(0, buffer.position(), "stage must not move the caller's buffer");
+            return null;
+        }).toList());
+        return upload.commit(chunks, attributes);
+    }
+
+    /** Reads the object back in chunk-sized ranges (last one short) and compares with the generator and its MD5. */
+    protected final void assertReadsBack(String name, String etag, GeneratedData data) throws Exception {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+        var md5 = ContentMd5.newDigest();
+        for (long offset = 0; offset < data.size(); offset += CHUNK) {
+            buffer.clear().limit((int) Math.min(CHUNK, data.size() - offset));
+            backend().read(name, etag, offset, buffer);
+            assertFalse(buffer.hasRemaining(), "read must fill the buffer");
+            buffer.flip();
+            long mismatch = data.firstMismatch(buffer, offset);
+            if (mismatch >= 0) {
+                fail(name + ": byte " + mismatch + " differs from what was written");
+            }
+            md5.update(buffer);
+        }
+        assertArrayEquals(data.md5(), md5.digest(), "MD5 of the bytes read back");
+        // An odd range in the middle, into a buffer whose position is not 0.
+        if (data.size() > 10) {
+            ByteBuffer odd = ByteBuffer.allocate(20).position(3).limit(3 + (int) Math.min(10, data.size() - 5));
+            backend().read(name, etag, 5, odd);
+            assertEquals(odd.limit(), odd.position(), "read advances dst's position to its limit");
+            assertEquals(-1, data.firstMismatch(odd.flip().position(3), 5));
+        }
+    }
+
+    // ---------------------------------------------------------------- identity and conditions
+
+    @Test
+    void readWithStaleEtagFailsPreconditionAndReplacingChangesEtag() throws Exception {
+        String name = newName("replaced.bin");
+        StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), ObjectAttributes.none());
+        StoredObject second = backend().putWhole(name, ByteBuffer.wrap(new byte[] {4, 5, 6}), ObjectAttributes.none());
+        assertNotEquals(first.etag(), second.etag(), "a replaced object must get a new ETag");
+
+        ArchiveException stale = assertThrows(ArchiveException.class,
+                () -> backend().read(name, first.etag(), 0, ByteBuffer.allocate(3)));
+        assertEquals(Kind.PRECONDITION, stale.kind(), stale.getMessage());
+        assertEquals(ArchiveException.Errno.ESTALE, stale.errno());
+        assertTrue(stale.getMessage().contains(name), "the message names the object: " + stale.getMessage());
+
+        ByteBuffer current = ByteBuffer.allocate(3);
+        backend().read(name, second.etag(), 0, current);
+        assertArrayEquals(new byte[] {4, 5, 6}, current.array());
+        ByteBuffer any = ByteBuffer.allocate(3);
+        backend().read(name, null, 0, any);
+        assertArrayEquals(new byte[] {4, 5, 6}, any.array());
+    }
+
+    @Test
+    void readPastTheEndIsCorrupt() throws Exception {
+        String name = newName("short.bin");
+        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[10]), ObjectAttributes.none());
+        ArchiveException overlapping = assertThrows(ArchiveException.class,
+                () -> backend().read(name, stored.etag(), 5, ByteBuffer.allocate(10)));
+        assertEquals(Kind.CORRUPT, overlapping.kind(), overlapping.getMessage());
+        ArchiveException beyond = assertThrows(ArchiveException.class,
+                () -> backend().read(name, stored.etag(), 20, ByteBuffer.allocate(10)));
+        assertEquals(Kind.CORRUPT, beyond.kind(), beyond.getMessage());
+    }
+
+    @Test
+    void missingObjectsAreEmptyStatNotFoundReadAndFalseDelete() throws Exception {
+        String name = newName("never-written.bin");
+        assertEquals(Optional.empty(), backend().stat(name));
+        ArchiveException read = assertThrows(ArchiveException.class,
+                () -> backend().read(name, null, 0, ByteBuffer.allocate(1)));
+        assertEquals(Kind.NOT_FOUND, read.kind(), read.getMessage());
+        assertEquals(ArchiveException.Errno.ENOENT, read.errno());
+        assertFalse(backend().delete(name, null));
+        assertFalse(backend().delete(name, "\"some-etag\""));
+    }
+
+    @Test
+    void deleteHonoursTheExpectedEtag() throws Exception {
+        String name = newName("deleted.bin");
+        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[] {9}), ObjectAttributes.none());
+        String otherEtag = backend().putWhole(newName("other.bin"), ByteBuffer.wrap(new byte[] {8}),
+                ObjectAttributes.none()).etag();
+
+        ArchiveException stale = assertThrows(ArchiveException.class, () -> backend().delete(name, otherEtag));
+        assertEquals(Kind.PRECONDITION, stale.kind(), stale.getMessage());
+        assertTrue(backend().stat(name).isPresent(), "a refused delete must leave the object");
+
+        assertTrue(backend().delete(name, stored.etag()));
+        assertEquals(Optional.empty(), backend().stat(name));
+        assertFalse(backend().delete(name, stored.etag()), "deleting again reports it was already gone");
+    }
+
+    // ---------------------------------------------------------------- chunked uploads
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(longs = {1L << 30, 1L << 40, 90L << 40, 300L << 40})
+    void chunkSizeKeepsPartsWithinTheLimitOrRefusesTooLarge(long fileSize) throws Exception {
+        try {
+            long chunkSize = backend().chunkSize(fileSize);
+            assertTrue(chunkSize >= CHUNK, "never below the configured chunk size");
+            assertTrue(chunkSize == CHUNK || chunkSize % ChunkSizing.MIB == 0, "grown chunks are whole MiB");
+            assertTrue(chunkSize <= ChunkSizing.MAX_BUFFER_CHUNK, "a chunk must fit in one ByteBuffer");
+            assertTrue(ChunkSizing.partCount(fileSize, chunkSize) <= maxParts(),
+                    ChunkSizing.partCount(fileSize, chunkSize) + " parts exceed " + maxParts());
+        } catch (ArchiveException e) {
+            assertEquals(Kind.TOO_LARGE, e.kind(), e.getMessage());
+            assertEquals(ArchiveException.Errno.EFBIG, e.errno());
+            assertTrue(fileSize > maxParts() * ChunkSizing.MAX_BUFFER_CHUNK,
+                    "refused a file that fits: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void twoConcurrentUploadsOfOneNameLeaveOneCompleteCorrectObject() throws Exception {
+        String name = newName("contended.bin");
+        long size = 3L * CHUNK + 100;
+        GeneratedData[] contents = {new GeneratedData(1, size), new GeneratedData(2, size)};
+        ChunkedUpload[] uploads = {backend().beginUpload(name, size, CHUNK), backend().beginUpload(name, size, CHUNK)};
+        List<Callable<Void>> stages = new ArrayList<>();
+        for (int chunk = 0; chunk < 4; chunk++) {
+            for (int writer = 0; writer < 2; writer++) { // interleaved: both uploads' blocks staged side by side
+                int w = writer;
+                int c = chunk;
+                stages.add(() -> {
+                    long offset = (long) c * CHUNK;
+                    uploads[w].stage(c, contents[w].range(offset, (int) Math.min(CHUNK, size - offset)));
+                    return null;
+                });
+            }
+        }
+        runAll(stages);
+        List<Callable<StoredObject>> commits = new ArrayList<>();
+        for (int writer = 0; writer < 2; writer++) {
+            int w = writer;
+            commits.add(() -> uploads[w].commit(4,
+                    new ObjectAttributes(contents[w].md5(), metadataFor("writer" + w))));
+        }
+        List<Object> outcomes = runAllCollecting(commits);
+        assertTrue(outcomes.stream().anyMatch(StoredObject.class::isInstance), "one commit must succeed: " + outcomes);
+        for (Object outcome : outcomes) {
+            if (outcome instanceof ArchiveException e) {
+                assertEquals(Kind.PRECONDITION, e.kind(), e.getMessage());
+            }
+        }
+
+        StoredObject stat = backend().stat(name).orElseThrow();
+        int winner = stat.metadata().get("writer").equals("writer0") ? 0 : 1;
+        assertTrue(outcomes.get(winner) instanceof StoredObject, "the object is from a commit that succeeded");
+        assertArrayEquals(contents[winner].md5(), stat.contentMd5());
+        assertReadsBack(name, stat.etag(), contents[winner]);
+    }
+
+    @Test
+    void abortedUploadLeavesNothingCommitted() throws Exception {
+        String name = newName("aborted.bin");
+        GeneratedData data = new GeneratedData(3, 2L * CHUNK);
+        ChunkedUpload upload = backend().beginUpload(name, data.size(), CHUNK);
+        upload.stage(1, data.range(CHUNK, CHUNK));
+        upload.abort();
+        upload.abort(); // idempotent
+
+        assertEquals(Optional.empty(), backend().stat(name));
+        assertThrows(ArchiveException.class, () -> upload.stage(0, data.range(0, CHUNK)));
+        assertThrows(ArchiveException.class, () -> upload.commit(2, ObjectAttributes.none()));
+        assertEquals(Optional.empty(), backend().stat(name));
+        assertEquals(List.of(), backend().list(testPrefix(), null, 10).objects());
+    }
+
+    @Test
+    void chunksOfTheWrongLengthOrIndexAndIncompleteCommitsAreRefused() throws Exception {
+        String name = newName("misused.bin");
+        GeneratedData data = new GeneratedData(4, 2L * CHUNK + 10);
+        ChunkedUpload upload = backend().beginUpload(name, data.size(), CHUNK);
+        assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
+                () -> upload.stage(0, data.range(0, CHUNK - 1))).kind(), "short middle chunk");
+        assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
+                () -> upload.stage(2, data.range(2L * CHUNK, 11))).kind(), "long last chunk");
+        assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
+                () -> upload.stage(3, data.range(0, 10))).kind(), "index past the end");
+        upload.stage(0, data.range(0, CHUNK));
+        upload.stage(2, data.range(2L * CHUNK, 10));
+        assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
+                () -> upload.commit(3, ObjectAttributes.none())).kind(), "chunk 1 missing");
+        assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
+                () -> upload.commit(2, ObjectAttributes.none())).kind(), "wrong chunk count");
+        upload.abort();
+        assertEquals(Optional.empty(), backend().stat(name));
+    }
+
+    // ---------------------------------------------------------------- listing and markers
+
+    @Test
+    void listingPagesThroughEveryObjectWithMetadata() throws Exception {
+        String prefix = testPrefix();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String name = backend().objectName(testPrefix + "dir" + (i % 2) + "/f" + i);
+            backend().putWhole(name, ByteBuffer.wrap(new byte[i]), new ObjectAttributes(null, metadataFor("w" + i)));
+            expected.add(name);
+        }
+        Collections.sort(expected);
+
+        List<StoredObject> seen = new ArrayList<>();
+        List<Integer> pageSizes = new ArrayList<>();
+        String token = null;
+        do {
+            ObjectListing page = backend().list(prefix, token, 3);
+            pageSizes.add(page.objects().size());
+            seen.addAll(page.objects());
+            token = page.nextContinuationToken();
+        } while (token != null && pageSizes.size() < 10);
+
+        assertEquals(expected, seen.stream().map(StoredObject::name).toList());
+        assertEquals(List.of(3, 3, 1), pageSizes);
+        for (StoredObject listed : seen) {
+            StoredObject stat = backend().stat(listed.name()).orElseThrow();
+            assertEquals(stat.etag(), listed.etag(), "listing and stat agree on the ETag");
+            assertEquals(stat.size(), listed.size());
+            assertEquals(stat.metadata(), listed.metadata(), "listing carries the metadata");
+        }
+        ObjectListing narrower = backend().list(prefix + "dir1/", null, 100);
+        assertEquals(3, narrower.objects().size());
+        assertEquals(null, narrower.nextContinuationToken());
+    }
+
+    @Test
+    void markersAreZeroLengthFoldersCreatedOnlyWhenAbsent() throws Exception {
+        String name = newName("folder");
+        backend().putMarker(name, new ObjectAttributes(null, Map.of(BlobMetadataCodec.OWNER, "7")));
+        StoredObject marker = backend().stat(name).orElseThrow();
+        assertEquals(0, marker.size());
+        assertEquals("true", marker.metadata().get(BlobMetadataCodec.IS_FOLDER));
+        assertEquals("7", marker.metadata().get(BlobMetadataCodec.OWNER));
+
+        backend().putMarker(name, new ObjectAttributes(null, Map.of(BlobMetadataCodec.OWNER, "8")));
+        StoredObject again = backend().stat(name).orElseThrow();
+        assertEquals(marker.etag(), again.etag(), "an existing marker is left alone");
+        assertEquals("7", again.metadata().get(BlobMetadataCodec.OWNER));
+        assertTrue(backend().list(name, null, 10).objects().stream().anyMatch(o -> o.name().equals(name)));
+    }
+
+    // ---------------------------------------------------------------- validation before any request
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"", "/absolute", "a/../b", "..", "../escape", "a/./b", "a//b", "a/", "nul\0byte"})
+    void invalidRelativePathsAreRejected(String path) throws Exception {
+        ArchiveException e = assertThrows(ArchiveException.class, () -> backend().objectName(path));
+        assertEquals(Kind.INVALID, e.kind(), e.getMessage());
+        assertEquals(ArchiveException.Errno.EINVAL, e.errno());
+    }
+
+    @Test
+    void namesOverTheLengthOrSegmentLimitAreRejectedEverywhere() throws Exception {
+        String tooLong = "a".repeat(ObjectNames.MAX_NAME_LENGTH + 1);
+        String tooDeep = String.join("/", Collections.nCopies(ObjectNames.MAX_SEGMENTS + 1, "d"));
+        for (String name : List.of(tooLong, tooDeep, "x/../../etc/passwd")) {
+            assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().objectName(name)).kind());
+            assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().stat(name)).kind());
+            assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
+                    () -> backend().putWhole(name, ByteBuffer.allocate(1), ObjectAttributes.none())).kind());
+            assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
+                    () -> backend().read(name, null, 0, ByteBuffer.allocate(1))).kind());
+            assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().delete(name, null)).kind());
+        }
+        String deepest = String.join("/", Collections.nCopies(ObjectNames.MAX_SEGMENTS, "d"));
+        ObjectNames.validate(deepest); // exactly at the limit is fine
+    }
+
+    @Test
+    void metadataOverEightKibIsRefusedBeforeAnythingIsWritten() throws Exception {
+        String name = newName("fat-metadata.bin");
+        Map<String, String> fat = new HashMap<>(metadataFor("fat"));
+        fat.put("padding", "p".repeat(8 * 1024));
+        ObjectAttributes attributes = new ObjectAttributes(null, fat);
+
+        ArchiveException whole = assertThrows(ArchiveException.class,
+                () -> backend().putWhole(name, ByteBuffer.allocate(5), attributes));
+        assertEquals(Kind.TOO_LARGE, whole.kind(), whole.getMessage());
+        assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
+                () -> backend().putMarker(name, attributes)).kind());
+        ChunkedUpload upload = backend().beginUpload(name, 5, CHUNK);
+        upload.stage(0, ByteBuffer.allocate(5));
+        assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class, () -> upload.commit(1, attributes)).kind());
+        upload.abort();
+        assertEquals(Optional.empty(), backend().stat(name));
+
+        Map<String, String> badName = Map.of("not-an-identifier", "x");
+        assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
+                () -> backend().putWhole(name, ByteBuffer.allocate(1), new ObjectAttributes(null, badName))).kind());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void runAll(List<? extends Callable<?>> tasks) throws Exception {
+        for (Object outcome : runAllCollecting(tasks)) {
+            if (outcome instanceof Exception e) {
+                throw e;
+            }
+        }
+    }
+
+    /** Runs tasks on {@link #STAGING_THREADS} threads; each outcome is the task's result or its exception. */
+    private static List<Object> runAllCollecting(List<? extends Callable<?>> tasks) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(STAGING_THREADS);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Callable<?> task : tasks) {
+                futures.add(pool.submit(task));
+            }
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<?> future : futures) {
+                try {
+                    outcomes.add(future.get(Duration.ofMinutes(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    outcomes.add(e.getCause());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    outcomes.add(e);
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

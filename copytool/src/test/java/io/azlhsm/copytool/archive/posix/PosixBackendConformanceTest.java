@@ -1,0 +1,66 @@
+package io.azlhsm.copytool.archive.posix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveBackendConformance;
+import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.GeneratedData;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The conformance suite against a directory tree, plus what only a posix archive can show. */
+class PosixBackendConformanceTest extends ArchiveBackendConformance {
+    @TempDir
+    static Path root;
+
+    @Override
+    protected ArchiveBackend createBackend() throws Exception {
+        return new PosixBackend(root.resolve("archive"), "prefix/", CHUNK, 4L * CHUNK);
+    }
+
+    @Override
+    protected long maxParts() {
+        return PosixBackend.MAX_PARTS;
+    }
+
+    @Test
+    void anUnfinishedUploadIsOnlyATemporaryFileThatListingsSkip() throws Exception {
+        String name = newName("in-progress.bin");
+        GeneratedData data = new GeneratedData(5, 2L * CHUNK);
+        ChunkedUpload upload = backend().beginUpload(name, data.size(), CHUNK);
+        upload.stage(0, data.range(0, CHUNK));
+
+        Path target = root.resolve("archive").resolve(name);
+        assertTrue(Files.notExists(target), "nothing at the final name before commit");
+        try (Stream<Path> siblings = Files.list(target.getParent())) {
+            List<Path> temporaries = siblings.toList();
+            assertEquals(1, temporaries.size());
+            assertTrue(TemporaryObject.isTemporaryName(temporaries.get(0).getFileName().toString()));
+        }
+        assertEquals(List.of(), backend().list(name, null, 10).objects());
+
+        upload.stage(1, data.range(CHUNK, CHUNK));
+        upload.commit(2, new ObjectAttributes(data.md5(), metadataFor("posix")));
+        try (Stream<Path> siblings = Files.list(target.getParent())) {
+            assertEquals(List.of(target), siblings.toList(), "the temporary file became the object");
+        }
+    }
+
+    @Test
+    void attributesAreUserXattrsOfTheObjectFile() throws Exception {
+        String name = newName("xattrs.bin");
+        backend().putWhole(name, ByteBuffer.wrap(new byte[] {1}), new ObjectAttributes(null, metadataFor("x")));
+        var view = Files.getFileAttributeView(root.resolve("archive").resolve(name),
+                java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        assertTrue(view.list().contains("azlhsm.etag"));
+        assertTrue(view.list().contains("azlhsm.meta.writer"));
+    }
+}
