@@ -1,0 +1,69 @@
+package io.azlhsm.copytool.agent;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.BackendFactory;
+import io.azlhsm.copytool.archive.BackendSecret;
+import io.azlhsm.copytool.archive.BackendSettings;
+import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.config.ArchiveType;
+import io.azlhsm.copytool.config.AzureCredentials;
+import io.azlhsm.copytool.config.CopytoolConfig;
+import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.pipeline.PipelineSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Turns a validated configuration into a running {@link Agent}: one backend per archive id, then registration. */
+public final class AgentLauncher {
+    private AgentLauncher() {
+    }
+
+    public static Agent launch(CopytoolConfig config) throws ArchiveException, LustreException {
+        Map<Integer, ArchiveBackend> backends = new LinkedHashMap<>();
+        try {
+            for (ArchiveSettings archive : config.archives().values()) {
+                backends.put(archive.id(), BackendFactory.create(backendSettings(archive, config.chunkSize())));
+            }
+            return Agent.start(agentSettings(config), backends);
+        } catch (ArchiveException | LustreException | RuntimeException e) {
+            backends.values().forEach(ArchiveBackend::close);
+            throw e;
+        }
+    }
+
+    public static AgentSettings agentSettings(CopytoolConfig config) {
+        PipelineSettings pipeline = new PipelineSettings(config.ringSize(), Math.toIntExact(config.chunkSize()),
+                config.readers(), config.writers());
+        Set<Integer> releaseAfterArchive = config.archives().values().stream()
+                .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
+        int starters = Math.max(2, Math.min(8, config.readers()));
+        return new AgentSettings(config.mount(), config.lustreLibrary(), pipeline, config.progressInterval(), starters,
+                config.maxActionsInFlight(), releaseAfterArchive);
+    }
+
+    /** The backend's view of one archive's settings; chunks are the pipeline's so blocks and ring slots agree. */
+    public static BackendSettings backendSettings(ArchiveSettings archive, long chunkSize) {
+        BackendSettings.Builder builder = BackendSettings.builder(archive.id(),
+                archive.type() == ArchiveType.AZURE ? BackendSettings.BackendType.AZURE
+                        : BackendSettings.BackendType.POSIX)
+                .prefix(archive.prefix())
+                .chunkSize(chunkSize)
+                .singlePutLimit(archive.singlePutLimit())
+                .maxConcurrency(archive.maxConcurrency());
+        archive.container().ifPresent(builder::container);
+        archive.root().ifPresent(builder::root);
+        archive.credentials().ifPresent(credentials -> {
+            if (credentials instanceof AzureCredentials.ConnectionString c) {
+                builder.connectionString(BackendSecret.of(c.connectionString().reveal()));
+            } else if (credentials instanceof AzureCredentials.SharedKey k) {
+                builder.accountUrl(k.accountUrl()).accountKey(BackendSecret.of(k.accountKey().reveal()));
+            } else if (credentials instanceof AzureCredentials.SasToken s) {
+                builder.accountUrl(s.accountUrl()).sasToken(BackendSecret.of(s.sasToken().reveal()));
+            }
+        });
+        return builder.build();
+    }
+}
