@@ -44,7 +44,7 @@ public final class Agent implements AutoCloseable {
         this.registration = CopytoolRegistration.register(library, settings.mount(), archiveIds, true);
         ActionContext context = new ActionContext(registration, new LustreFids(library), new DataVersions(library),
                 new HsmFiles(library), new ArchiveRecordStore(), this.backends, new BlobMetadataCodec(),
-                settings.pipeline().chunkSize(), settings.releaseAfterArchive());
+                settings.pipeline().chunkSize(), settings.pipeline().writers(), settings.releaseAfterArchive());
         this.finisher = Executors.newFixedThreadPool(Math.max(2, settings.pipeline().writers()), runnable -> {
             Thread thread = new Thread(runnable, "action-finisher");
             thread.setDaemon(true);

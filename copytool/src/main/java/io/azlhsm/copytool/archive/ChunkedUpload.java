@@ -1,5 +1,7 @@
 package io.azlhsm.copytool.archive;
 
+import java.io.InputStream;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -13,6 +15,13 @@ public interface ChunkedUpload {
 
     /** Stores chunk {@code index} (0..n-1) from {@code chunk}'s remaining bytes; the buffer's position is unchanged. */
     void stage(int index, ByteBuffer chunk) throws ArchiveException;
+
+    /**
+     * Stores chunk {@code index} from a stream of exactly {@code length} bytes, for chunks too large to pass through a
+     * memory buffer. The stream must support mark/reset (it is replayed when a request is retried); {@code md5} is the
+     * chunk's MD5, which the archive verifies on receipt.
+     */
+    void stage(int index, InputStream data, long length, byte[] md5) throws ArchiveException;
 
     /**
      * Makes the object visible with all {@code chunkCount} chunks, Content-MD5 = {@code attributes.contentMd5()} and

@@ -20,11 +20,12 @@ import java.util.Map;
  * @param backends          archive id to backend
  * @param metadataCodec     file attributes to blob metadata
  * @param maxChunkSize      the ring's chunk size: no transfer may use bigger chunks
+ * @param pipelineWriters   the ring's write-stage parallelism, also used for streamed blocks of one transfer
  * @param releaseAfterArchive archive ids whose files are released as soon as their archive is verified
  */
 public record ActionContext(CopytoolRegistration registration, LustreFids fids, DataVersions dataVersions,
                             HsmFiles hsmFiles, ArchiveRecordStore records, Map<Integer, ArchiveBackend> backends,
-                            BlobMetadataCodec metadataCodec, int maxChunkSize,
+                            BlobMetadataCodec metadataCodec, int maxChunkSize, int pipelineWriters,
                             java.util.Set<Integer> releaseAfterArchive) {
     public Path mount() {
         return registration.mount();

@@ -9,6 +9,7 @@ import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.DataVersions;
 import io.azlhsm.copytool.lustre.FdChannel;
+import io.azlhsm.copytool.lustre.FdRangeInputStream;
 import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.TransferEvent;
@@ -27,10 +28,15 @@ import java.util.logging.Logger;
  * data version did not move while it was read, the committed size and Content-MD5 must match what was read, and the
  * archive record naming the blob is written before the action ends with success. If the file changed anyway between
  * that check and the end, the coordinator's own data-version check fails the request (EBUSY).
+ *
+ * <p>Blocks normally are ring chunks: what the read stage read is what the write stage stages. A file so large that
+ * 50,000 ring-sized blocks cannot hold it gets bigger blocks, each a whole number of ring chunks: the ring still reads
+ * every chunk for the in-order whole-file MD5 and a per-block MD5, and each block is then staged from a replayable
+ * pread stream of the source (read a second time, straight from Lustre), so memory stays bounded by the ring and the
+ * archive still verifies every block against the MD5 of the bytes the ring saw.
  */
 public final class ArchiveTransfer extends ActionTransfer {
     private static final Logger LOG = Logger.getLogger(ArchiveTransfer.class.getName());
-    private static final int EFBIG = 27;
 
     private final ArchiveBackend backend;
     private final int archiveId;
@@ -39,13 +45,15 @@ public final class ArchiveTransfer extends ActionTransfer {
     private final FileAttributes attributesAtStart;
     private final ChunkedUpload upload; // null when the whole file goes in one request
     private final MessageDigest digest; // checksum stage only
+    private final StreamedBlocks streamedBlocks; // null unless blocks are larger than ring chunks
     private volatile byte[] md5;
     private volatile StoredObject storedWhole;
     private volatile boolean committed;
 
     private ArchiveTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
                             String blob, Runnable onEnded, ArchiveBackend backend, int archiveId, FdChannel source,
-                            long startDataVersion, FileAttributes attributesAtStart, ChunkedUpload upload) {
+                            long startDataVersion, FileAttributes attributesAtStart, ChunkedUpload upload,
+                            long blockSize) {
         super(layout, Priority.ARCHIVE, context, action, file, path, blob, onEnded);
         this.backend = backend;
         this.archiveId = archiveId;
@@ -54,6 +62,8 @@ public final class ArchiveTransfer extends ActionTransfer {
         this.attributesAtStart = attributesAtStart;
         this.upload = upload;
         this.digest = md5Digest();
+        this.streamedBlocks = upload != null && blockSize > layout.chunkSize()
+                ? new StreamedBlocks(blockSize, layout, context.pipelineWriters()) : null;
     }
 
     /**
@@ -86,17 +96,18 @@ public final class ArchiveTransfer extends ActionTransfer {
                 }
                 return null;
             }
-            long chunkSize = backend.chunkSize(size);
-            if (chunkSize > context.maxChunkSize()) {
-                throw new ActionFailure(EFBIG, false, "file of " + size + " bytes needs blocks of " + chunkSize
-                        + " bytes, more than pipeline.chunk_size (" + context.maxChunkSize() + "); raise it");
+            long blockSize = backend.chunkSize(size);
+            int ringChunk = context.maxChunkSize();
+            if (blockSize > ringChunk) {
+                blockSize = ((blockSize + ringChunk - 1) / ringChunk) * ringChunk; // whole ring chunks per block
             }
+            int chunkSize = (int) Math.min(blockSize, ringChunk);
             boolean whole = size <= Math.min(backend.singleRequestLimit(), chunkSize);
-            ChunkLayout layout = new ChunkLayout(size, (int) chunkSize);
-            ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, chunkSize);
+            ChunkLayout layout = new ChunkLayout(size, chunkSize);
+            ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, blockSize);
             FileAttributes attributes = file.attributes(dataVersion, null);
             return new ArchiveTransfer(layout, context, action, file, path, blob, onEnded, backend, archiveId, source,
-                    dataVersion, attributes, upload);
+                    dataVersion, attributes, upload, blockSize);
         } catch (Exception e) {
             source.close();
             throw e;
@@ -124,22 +135,44 @@ public final class ArchiveTransfer extends ActionTransfer {
     @Override
     protected void checksumChunk(TransferEvent event) {
         digest.update(event.buffer().duplicate());
+        if (streamedBlocks != null) {
+            streamedBlocks.checksum(event);
+        }
         if (event.chunkIndex() == layout().chunkCount() - 1) {
             md5 = digest.digest();
         }
     }
 
     @Override
-    protected void writeChunk(TransferEvent event) throws ArchiveException {
+    protected void writeChunk(TransferEvent event) throws ArchiveException, InterruptedException {
         if (upload == null) {
             storedWhole = backend.putWhole(blob, event.buffer(), objectAttributes());
-        } else {
+        } else if (streamedBlocks == null) {
             upload.stage(event.chunkIndex(), event.buffer());
+        } else {
+            streamedBlocks.stageIfBlockComplete(event, this::stageStreamedBlock);
+        }
+    }
+
+    private void stageStreamedBlock(int block, long offset, long length, byte[] blockMd5) {
+        try {
+            upload.stage(block, new FdRangeInputStream(source, offset, length), length, blockMd5);
+            recordLanded(offset, length);
+        } catch (ArchiveException e) {
+            fail(e);
         }
     }
 
     @Override
+    protected boolean landsAtCompletion() {
+        return streamedBlocks == null;
+    }
+
+    @Override
     protected void finish() {
+        if (streamedBlocks != null) {
+            streamedBlocks.awaitAll();
+        }
         if (isAborted()) {
             abandon(abortOutcome(), failure());
             return;

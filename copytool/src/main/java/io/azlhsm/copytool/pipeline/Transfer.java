@@ -103,6 +103,21 @@ public abstract class Transfer {
         return merged;
     }
 
+    /**
+     * Whether a chunk counts as landed (for progress) when it passes the last stage. Transfers that store data
+     * elsewhere than in the write stage say no and call {@link #recordLanded} themselves when it is really stored.
+     */
+    protected boolean landsAtCompletion() {
+        return true;
+    }
+
+    /** Records a byte range as stored, for the next progress report. */
+    protected final void recordLanded(long offset, long length) {
+        synchronized (landedSinceLastDrain) {
+            landedSinceLastDrain.add(new long[] {offset, length});
+        }
+    }
+
     // ---- pipeline-side bookkeeping ------------------------------------------------------------------------------
 
     /** Next chunk index to publish, or -1 when every chunk is out. Publisher thread only. */
@@ -134,10 +149,8 @@ public abstract class Transfer {
      * @return true for the call that completes the transfer
      */
     final boolean chunkCompleted(TransferEvent event, boolean landed) {
-        if (landed) {
-            synchronized (landedSinceLastDrain) {
-                landedSinceLastDrain.add(new long[] {event.offset(), event.length()});
-            }
+        if (landed && landsAtCompletion()) {
+            recordLanded(event.offset(), event.length());
         }
         return chunksCompleted.incrementAndGet() == layout.chunkCount();
     }

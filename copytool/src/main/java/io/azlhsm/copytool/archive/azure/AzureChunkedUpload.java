@@ -16,6 +16,7 @@ import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StagedChunks;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -49,6 +50,22 @@ final class AzureChunkedUpload implements ChunkedUpload {
                 new BlockBlobStageBlockOptions(blockIds.id(index), BinaryData.fromByteBuffer(chunk.duplicate()))
                         .setContentMd5(ContentMd5.of(chunk));
         backend.call(layout.objectName(), "Put Block " + index,
+                () -> blob.stageBlockWithResponse(options, null, Context.NONE));
+        staged.markStaged(index);
+    }
+
+    @Override
+    public void stage(int index, InputStream data, long length, byte[] md5) throws ArchiveException {
+        checkNotAborted();
+        layout.check(index, length);
+        if (!data.markSupported()) {
+            // A non-replayable body would make the SDK buffer the whole block in memory before sending it.
+            throw ArchiveException.of(Kind.INVALID, layout.objectName(), "streamed block " + index + " is not replayable");
+        }
+        BlockBlobStageBlockOptions options =
+                new BlockBlobStageBlockOptions(blockIds.id(index), BinaryData.fromStream(data, length))
+                        .setContentMd5(md5);
+        backend.call(layout.objectName(), "Put Block " + index + " (streamed)",
                 () -> blob.stageBlockWithResponse(options, null, Context.NONE));
         staged.markStaged(index);
     }
