@@ -8,6 +8,8 @@ import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.lustre.LustreLibrary;
+import io.azlhsm.copytool.metrics.AgentMetrics;
+import io.azlhsm.copytool.metrics.MeasuredBackend;
 import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
@@ -36,15 +38,19 @@ public final class Agent implements AutoCloseable {
     private final ReceiveLoop receiveLoop;
     private final Thread receiver;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AgentMetrics metrics = new AgentMetrics();
 
     private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends) throws LustreException {
-        this.backends = Map.copyOf(backends);
+        Map<Integer, ArchiveBackend> measured = new java.util.TreeMap<>();
+        backends.forEach((id, backend) -> measured.put(id, new MeasuredBackend(backend, metrics)));
+        this.backends = Map.copyOf(measured);
         LustreLibrary library = LustreLibrary.load(settings.lustreLibrary());
         int[] archiveIds = backends.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         this.registration = CopytoolRegistration.register(library, settings.mount(), archiveIds, true);
         ActionContext context = new ActionContext(registration, new LustreFids(library), new DataVersions(library),
                 new HsmFiles(library), new ArchiveRecordStore(), this.backends, new BlobMetadataCodec(),
-                settings.pipeline().chunkSize(), settings.pipeline().writers(), settings.releaseAfterArchive());
+                settings.pipeline().chunkSize(), settings.pipeline().writers(), settings.releaseAfterArchive(),
+                metrics);
         this.finisher = Executors.newFixedThreadPool(Math.max(2, settings.pipeline().writers()), runnable -> {
             Thread thread = new Thread(runnable, "action-finisher");
             thread.setDaemon(true);
@@ -53,6 +59,9 @@ public final class Agent implements AutoCloseable {
         this.pipeline = new TransferPipeline(settings.pipeline(), finisher);
         this.dispatcher = new ActionDispatcher(context, pipeline, settings.starterThreads(), settings.maxQueued());
         this.progress = new ProgressReporter(dispatcher, settings.progressInterval());
+        metrics.gauge("queued_actions", dispatcher::queued);
+        metrics.gauge("running_actions", dispatcher::runningCount);
+        metrics.gauge("ring_chunks_in_flight", pipeline::chunksInFlight);
         this.receiveLoop = new ReceiveLoop(registration, dispatcher, this::coordinatorGone);
         this.receiver = new Thread(receiveLoop, "coordinator-receiver");
         receiver.start();
@@ -76,6 +85,10 @@ public final class Agent implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
     }
 
     public ActionDispatcher dispatcher() {

@@ -22,11 +22,13 @@ import java.util.Map;
  * @param maxChunkSize      the ring's chunk size: no transfer may use bigger chunks
  * @param pipelineWriters   the ring's write-stage parallelism, also used for streamed blocks of one transfer
  * @param releaseAfterArchive archive ids whose files are released as soon as their archive is verified
+ * @param metrics           where actions report their latency, bytes and errors
  */
 public record ActionContext(CopytoolRegistration registration, LustreFids fids, DataVersions dataVersions,
                             HsmFiles hsmFiles, ArchiveRecordStore records, Map<Integer, ArchiveBackend> backends,
                             BlobMetadataCodec metadataCodec, int maxChunkSize, int pipelineWriters,
-                            java.util.Set<Integer> releaseAfterArchive) {
+                            java.util.Set<Integer> releaseAfterArchive,
+                            io.azlhsm.copytool.metrics.AgentMetrics metrics) {
     public Path mount() {
         return registration.mount();
     }

@@ -66,6 +66,7 @@ public final class ActionStarter {
     private void failBeforeTransfer(CopyAction action, int archiveId, Exception cause, Runnable ended) {
         ActionOutcome outcome = ActionOutcome.of(cause);
         HsmActionItem item = action.item();
+        context.metrics().actionEnded(item.action().name().toLowerCase(java.util.Locale.ROOT), 0, 0, outcome.errno());
         LOG.log(Level.WARNING, item.action() + " " + item.fid().bracketed() + " archive " + archiveId + " cookie 0x"
                 + Long.toHexString(item.cookie()) + " failed with errno " + outcome.errno()
                 + ((outcome.flags() & 0x2) != 0 ? " (will be retried)" : "") + ": " + ActionTransfer.causeText(cause));

@@ -23,6 +23,7 @@ public abstract class ActionTransfer extends Transfer {
     protected final String blob;
     private volatile StopReason stopReason;
     private volatile long lastProgressNanos = System.nanoTime();
+    private final long startNanos = System.nanoTime();
     private final Runnable onEnded;
 
     protected ActionTransfer(ChunkLayout layout, Priority priority, ActionContext context, CopyAction action,
@@ -101,6 +102,8 @@ public abstract class ActionTransfer extends Transfer {
      * @param cause the failure behind a non-success outcome, or null
      */
     protected final void endAction(ActionOutcome outcome, long length, Throwable cause) {
+        context.metrics().actionEnded(action.item().action().name().toLowerCase(java.util.Locale.ROOT),
+                System.nanoTime() - startNanos, length, outcome.errno());
         try {
             action.end(0, length, outcome.flags(), outcome.errno());
             if (outcome.succeeded()) {

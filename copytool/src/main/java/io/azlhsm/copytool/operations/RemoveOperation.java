@@ -20,6 +20,7 @@ public final class RemoveOperation {
 
     static void run(ActionContext context, CopyAction action, int archiveId) {
         LustreFile file = new LustreFile(context.mount(), action.item().fid());
+        long start = System.nanoTime();
         String blob = "(unknown)";
         try {
             ArchiveBackend backend = context.backend(archiveId);
@@ -32,9 +33,11 @@ public final class RemoveOperation {
             }
             String deletedBlob = blob;
             LOG.fine(() -> "REMOVE " + file + " blob " + deletedBlob + (existed ? ": deleted" : ": was already gone"));
+            context.metrics().actionEnded("remove", System.nanoTime() - start, 0, 0);
             action.end(0, 0, 0, 0);
         } catch (Exception e) {
             ActionOutcome outcome = ActionOutcome.of(e);
+            context.metrics().actionEnded("remove", System.nanoTime() - start, 0, outcome.errno());
             LOG.log(Level.WARNING, "REMOVE " + file + " blob " + blob + " cookie 0x"
                     + Long.toHexString(action.item().cookie()) + " failed with errno " + outcome.errno() + ": "
                     + ActionTransfer.causeText(e));

@@ -1,0 +1,135 @@
+package io.azlhsm.copytool.metrics;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.ObjectListing;
+import io.azlhsm.copytool.archive.StoredObject;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * An archive backend that times every request into {@link AgentMetrics} by kind and counts failures by HTTP status,
+ * so every backend is measured the same way without measuring code inside any of them.
+ */
+public final class MeasuredBackend implements ArchiveBackend {
+    private final ArchiveBackend backend;
+    private final AgentMetrics metrics;
+
+    public MeasuredBackend(ArchiveBackend backend, AgentMetrics metrics) {
+        this.backend = backend;
+        this.metrics = metrics;
+    }
+
+    @FunctionalInterface
+    private interface Request<T> {
+        T run() throws ArchiveException;
+    }
+
+    private <T> T measure(String kind, Request<T> request) throws ArchiveException {
+        long start = System.nanoTime();
+        try {
+            T result = request.run();
+            metrics.blobRequest(kind, System.nanoTime() - start, true, 0);
+            return result;
+        } catch (ArchiveException e) {
+            metrics.blobRequest(kind, System.nanoTime() - start, false, e.httpStatus());
+            throw e;
+        }
+    }
+
+    @Override
+    public String describe() {
+        return backend.describe();
+    }
+
+    @Override
+    public long singleRequestLimit() {
+        return backend.singleRequestLimit();
+    }
+
+    @Override
+    public long chunkSize(long fileSize) throws ArchiveException {
+        return backend.chunkSize(fileSize);
+    }
+
+    @Override
+    public String objectName(String relativePath) throws ArchiveException {
+        return backend.objectName(relativePath);
+    }
+
+    @Override
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
+        return measure("put_blob", () -> backend.putWhole(name, data, attributes));
+    }
+
+    @Override
+    public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
+        ChunkedUpload upload = backend.beginUpload(name, size, chunkSize);
+        return new ChunkedUpload() {
+            @Override
+            public void stage(int index, ByteBuffer chunk) throws ArchiveException {
+                measure("put_block", () -> {
+                    upload.stage(index, chunk);
+                    return null;
+                });
+            }
+
+            @Override
+            public void stage(int index, InputStream data, long length, byte[] md5) throws ArchiveException {
+                measure("put_block", () -> {
+                    upload.stage(index, data, length, md5);
+                    return null;
+                });
+            }
+
+            @Override
+            public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
+                return measure("put_block_list", () -> upload.commit(chunkCount, attributes));
+            }
+
+            @Override
+            public void abort() {
+                upload.abort();
+            }
+        };
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String name) throws ArchiveException {
+        return measure("get_properties", () -> backend.stat(name));
+    }
+
+    @Override
+    public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
+        measure("get_blob_range", () -> {
+            backend.read(name, expectedEtag, offset, dst);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean delete(String name, String expectedEtag) throws ArchiveException {
+        return measure("delete_blob", () -> backend.delete(name, expectedEtag));
+    }
+
+    @Override
+    public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
+        return measure("list_blobs", () -> backend.list(prefix, continuationToken, pageSize));
+    }
+
+    @Override
+    public void putMarker(String name, ObjectAttributes attributes) throws ArchiveException {
+        measure("put_marker", () -> {
+            backend.putMarker(name, attributes);
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}
