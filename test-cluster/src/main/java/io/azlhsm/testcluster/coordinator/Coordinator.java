@@ -398,7 +398,7 @@ public final class Coordinator implements AutoCloseable {
 
     public synchronized void progress(long cookie, Fid fid, long offset, long length) throws SimulatorException {
         ActionRecord r = started(cookie, fid);
-        if (length != -1 && offset + length < offset) {
+        if (length != -1 && Long.compareUnsigned(offset + length, offset) < 0) {
             throw new SimulatorException(Errno.EINVAL, "extent wraps");
         }
         r.progress.add(offset, length);
