@@ -1,0 +1,302 @@
+/*
+ * Finding the simulated file system from what a liblustreapi caller has: a path (a FUSE mount of type fuse.lustre
+ * whose source is "hsmsim@<socket>:/<fsname>"), an fd (through the mount, or on the daemon's backing store, which
+ * lies under the cluster root next to run/coordinator.sock), or an fsname.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "hsmsim_internal.h"
+
+#define SOURCE_PREFIX "hsmsim@"
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *out = s;
+	for (char *in = s; *in; in++) {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '7' && in[2] >= '0' && in[2] <= '7' && in[3] >= '0' &&
+		    in[3] <= '7') {
+			*out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+			in += 3;
+		} else {
+			*out++ = *in;
+		}
+	}
+	*out = '\0';
+}
+
+/* Splits "hsmsim@/abs/run/coordinator.sock:/lustre". */
+static int parse_source(const char *source, struct hsmsim_cluster *c)
+{
+	if (strncmp(source, SOURCE_PREFIX, strlen(SOURCE_PREFIX)) != 0)
+		return -ENOENT;
+	const char *sock = source + strlen(SOURCE_PREFIX);
+	const char *sep = strstr(sock, ":/");
+	if (sep == NULL)
+		return -ENOENT;
+	const char *next;
+	while ((next = strstr(sep + 1, ":/")) != NULL)
+		sep = next;
+	size_t n = (size_t)(sep - sock);
+	if (n >= sizeof(c->socket) || strlen(sep + 2) >= sizeof(c->fsname))
+		return -ENAMETOOLONG;
+	memcpy(c->socket, sock, n);
+	c->socket[n] = '\0';
+	strcpy(c->fsname, sep + 2);
+	return 0;
+}
+
+typedef int (*mount_visitor)(const char *mountpoint, const struct hsmsim_cluster *c, void *arg);
+
+/* Calls visit for every simulated client mount of this process's mount namespace; stops when it returns != 0. */
+static int each_mount(mount_visitor visit, void *arg)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL)
+		return -errno;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
+		char *sep = strstr(line, " - ");
+		if (sep == NULL)
+			continue;
+		*sep = '\0';
+		char *save = NULL, *field, *mountpoint = NULL;
+		int i = 0;
+		for (field = strtok_r(line, " ", &save); field != NULL; field = strtok_r(NULL, " ", &save), i++)
+			if (i == 4)
+				mountpoint = field;
+		char *fstype = strtok_r(sep + 3, " ", &save);
+		char *source = strtok_r(NULL, " ", &save);
+		if (mountpoint == NULL || fstype == NULL || source == NULL || strcmp(fstype, "fuse.lustre") != 0)
+			continue;
+		unescape(mountpoint);
+		unescape(source);
+		struct hsmsim_cluster c;
+		memset(&c, 0, sizeof(c));
+		if (parse_source(source, &c) != 0 || strlen(mountpoint) >= sizeof(c.mnt))
+			continue;
+		strcpy(c.mnt, mountpoint);
+		rc = visit(mountpoint, &c, arg);
+	}
+	free(line);
+	fclose(f);
+	return rc < 0 ? rc : 0;
+}
+
+struct longest_match {
+	const char *path;
+	struct hsmsim_cluster best;
+	size_t best_len;
+	int found;
+};
+
+static int path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (strcmp(dir, "/") == 0)
+		return 1;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static int visit_longest(const char *mountpoint, const struct hsmsim_cluster *c, void *arg)
+{
+	struct longest_match *m = arg;
+	size_t n = strlen(mountpoint);
+	if (path_under(m->path, mountpoint) && (!m->found || n > m->best_len)) {
+		m->best = *c;
+		m->best_len = n;
+		m->found = 1;
+	}
+	return 0;
+}
+
+/* realpath of path, or of its parent plus its last component when path does not exist (yet). */
+static int resolve(const char *path, char *out)
+{
+	if (realpath(path, out) != NULL)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	char copy1[PATH_MAX], copy2[PATH_MAX];
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	strcpy(copy1, path);
+	strcpy(copy2, path);
+	char *dir = dirname(copy1), *base = basename(copy2);
+	char parent[PATH_MAX];
+	if (realpath(dir, parent) == NULL)
+		return -errno;
+	const char *prefix = strcmp(parent, "/") == 0 ? "" : parent;
+	if (strlen(prefix) + strlen(base) + 2 > PATH_MAX)
+		return -ENAMETOOLONG;
+	strcpy(out, prefix);
+	strcat(out, "/");
+	strcat(out, base);
+	return 0;
+}
+
+int hsmsim_cluster_of_path(const char *path, struct hsmsim_cluster *c, char *rel, size_t rel_size)
+{
+	char resolved[PATH_MAX];
+	if (path == NULL || *path == '\0')
+		return -EINVAL;
+	int rc = resolve(path, resolved);
+	if (rc != 0)
+		return rc;
+	struct longest_match m = { .path = resolved };
+	rc = each_mount(visit_longest, &m);
+	if (rc != 0)
+		return rc;
+	if (!m.found)
+		return -ENOENT; /* not on a (simulated) Lustre file system */
+	*c = m.best;
+	if (rel != NULL) {
+		const char *r = resolved + m.best_len;
+		while (*r == '/')
+			r++;
+		if (strlen(r) >= rel_size)
+			return -ENAMETOOLONG;
+		strcpy(rel, r);
+	}
+	return 0;
+}
+
+int hsmsim_cluster_of_fd(int fd, struct hsmsim_cluster *c)
+{
+	char link[64], path[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return errno == ENOENT ? -EBADF : -errno;
+	path[n] = '\0';
+	if (hsmsim_cluster_of_path(path, c, NULL, 0) == 0)
+		return 0;
+	/* An fd libhsmsim opened on the backing store: the cluster root is an ancestor holding the socket. */
+	memset(c, 0, sizeof(*c));
+	char dir[PATH_MAX];
+	strcpy(dir, path);
+	for (;;) {
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL)
+			return -ENOENT;
+		*slash = '\0';
+		char sock[PATH_MAX];
+		struct stat st;
+		if (snprintf(sock, sizeof(sock), "%s/%s", dir, HSMSIM_SOCKET_REL) < (int)sizeof(sock) &&
+		    stat(sock, &st) == 0 && S_ISSOCK(st.st_mode)) {
+			strcpy(c->socket, sock);
+			return 0;
+		}
+		if (dir[0] == '\0')
+			return -ENOENT;
+	}
+}
+
+struct by_name {
+	const char *name;
+	struct hsmsim_cluster found;
+	int ok;
+};
+
+static int visit_name(const char *mountpoint, const struct hsmsim_cluster *c, void *arg)
+{
+	(void)mountpoint;
+	struct by_name *b = arg;
+	size_t n = strlen(c->fsname);
+	/* "lustre" or an MDT/device name "lustre-MDT0000" */
+	if (strncmp(b->name, c->fsname, n) == 0 && (b->name[n] == '\0' || b->name[n] == '-')) {
+		b->found = *c;
+		b->ok = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int hsmsim_cluster_of_fsname(const char *name, struct hsmsim_cluster *c)
+{
+	struct by_name b = { .name = name };
+	int rc = each_mount(visit_name, &b);
+	if (rc != 0)
+		return rc;
+	if (!b.ok)
+		return -ENODEV;
+	*c = b.found;
+	return 0;
+}
+
+int hsmsim_fid_parse(const char *text, struct lu_fid *fid)
+{
+	unsigned long long seq;
+	unsigned int oid, ver;
+	char tail;
+	const char *p = text;
+	while (*p == ' ')
+		p++;
+	if (*p == '[')
+		p++;
+	if (sscanf(p, "%llx:%x:%x%c", &seq, &oid, &ver, &tail) < 3)
+		return -EINVAL;
+	fid->f_seq = seq;
+	fid->f_oid = oid;
+	fid->f_ver = ver;
+	return 0;
+}
+
+int hsmsim_fid_of_fd(int fd, struct lu_fid *fid)
+{
+	unsigned char lma[64];
+	ssize_t n = fgetxattr(fd, "trusted.lma", lma, sizeof(lma));
+	if (n < 0)
+		return errno == ENODATA || errno == ENOTSUP ? -ENOTTY : -errno;
+	if (n < 24)
+		return -EPROTO;
+	memcpy(fid, lma + 8, sizeof(*fid)); /* lustre_mdt_attrs: u32 compat, u32 incompat, lu_fid self */
+	return 0;
+}
+
+/* The mount point of the file system named fsname (or an MDT name of it). */
+HSMSIM_EXPORT int llapi_search_rootpath(char *pathname, const char *fsname)
+{
+	struct hsmsim_cluster c;
+	if (pathname == NULL || fsname == NULL)
+		return -EINVAL;
+	int rc = hsmsim_cluster_of_fsname(fsname, &c);
+	if (rc != 0)
+		return rc;
+	strcpy(pathname, c.mnt);
+	return 0;
+}
+
+struct distinct {
+	struct hsmsim_cluster *out;
+	int max;
+	int count;
+};
+
+static int visit_distinct(const char *mountpoint, const struct hsmsim_cluster *c, void *arg)
+{
+	(void)mountpoint;
+	struct distinct *d = arg;
+	for (int i = 0; i < d->count; i++)
+		if (strcmp(d->out[i].socket, c->socket) == 0)
+			return 0;
+	if (d->count < d->max)
+		d->out[d->count++] = *c;
+	return 0;
+}
+
+int hsmsim_clusters(struct hsmsim_cluster *out, int max)
+{
+	struct distinct d = { .out = out, .max = max };
+	int rc = each_mount(visit_distinct, &d);
+	return rc < 0 ? rc : d.count;
+}

@@ -1,0 +1,470 @@
+/*
+ * The copytool half of liblustreapi: registration keeps one connection to the coordinator, which pushes one
+ * "HAL ..." line per hsm_action_list; recv lays the list out in the exact binary format of lustre_user.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "hsmsim_internal.h"
+
+#define CT_MAGIC 0xC0BE11A5
+#define CA_MAGIC 0xCA11AB1E
+#define MAX_ARCHIVES 32 /* LL_HSM_MAX_ARCHIVES_PER_AGENT */
+
+struct hsm_copytool_private {
+	unsigned int magic;
+	int sock;
+	int mnt_fd;
+	int archive_count;
+	int archives[MAX_ARCHIVES];
+	struct hsmsim_cluster cluster;
+	char uuid[64];
+	char *line;     /* receive buffer for one text line */
+	size_t line_cap;
+	char *hal_buf;  /* HAL_MAXSIZE: where recv lays out the binary list */
+};
+
+struct hsm_copyaction_private {
+	unsigned int magic;
+	int data_fd;
+	bool is_error;
+	const struct hsm_copytool_private *ct;
+	struct lu_fid dfid;
+	struct hsm_action_item hai; /* copied without hai_data, as liblustreapi does */
+	char lustre_path[PATH_MAX];
+};
+
+HSMSIM_EXPORT int llapi_hsm_copytool_register(struct hsm_copytool_private **priv, const char *mnt, int archive_count,
+					      int *archives, int rfd_flags)
+{
+	if (priv == NULL || mnt == NULL || archive_count < 0 || archive_count > MAX_ARCHIVES ||
+	    (archive_count > 0 && archives == NULL))
+		return -EINVAL;
+	for (int i = 0; i < archive_count; i++)
+		if (archives[i] < 0)
+			return -EINVAL;
+	struct hsm_copytool_private *ct = calloc(1, sizeof(*ct));
+	if (ct == NULL)
+		return -ENOMEM;
+	ct->magic = CT_MAGIC;
+	ct->sock = -1;
+	ct->mnt_fd = -1;
+	int rc = hsmsim_cluster_of_path(mnt, &ct->cluster, NULL, 0);
+	if (rc != 0)
+		goto fail;
+	ct->mnt_fd = open(ct->cluster.mnt, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+	if (ct->mnt_fd < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	ct->archive_count = archive_count;
+	memcpy(ct->archives, archives, sizeof(int) * (size_t)archive_count);
+	ct->hal_buf = malloc(HAL_MAXSIZE);
+	ct->line_cap = 64 * 1024;
+	ct->line = malloc(ct->line_cap);
+	if (ct->hal_buf == NULL || ct->line == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	ct->sock = hsmsim_connect(ct->cluster.socket);
+	if (ct->sock < 0) {
+		rc = ct->sock;
+		goto fail;
+	}
+	struct hsmsim_msg m;
+	hsmsim_msg_init(&m, "CT_REGISTER");
+	hsmsim_msg_str(&m, "mount", ct->cluster.mnt);
+	hsmsim_msg_raw(&m, " archives=");
+	for (int i = 0; i < archive_count; i++) {
+		char id[16];
+		snprintf(id, sizeof(id), "%s%d", i ? "," : "", archives[i]);
+		hsmsim_msg_raw(&m, id);
+	}
+	rc = hsmsim_send(ct->sock, &m);
+	hsmsim_msg_free(&m);
+	char *line = NULL;
+	if (rc == 0)
+		rc = hsmsim_read_line(ct->sock, &line);
+	if (rc != 0)
+		goto fail;
+	struct hsmsim_reply r;
+	rc = hsmsim_reply_parse(line, &r);
+	if (rc != 0)
+		goto fail;
+	rc = hsmsim_reply_errno(&r);
+	if (rc == 0) {
+		const char *uuid = hsmsim_reply_get(&r, "uuid");
+		snprintf(ct->uuid, sizeof(ct->uuid), "%s", uuid ? uuid : "");
+	}
+	hsmsim_reply_free(&r);
+	if (rc != 0)
+		goto fail;
+	if (rfd_flags & O_NONBLOCK) {
+		int fl = fcntl(ct->sock, F_GETFL);
+		fcntl(ct->sock, F_SETFL, fl | O_NONBLOCK);
+	}
+	hsmsim_event_register("REGISTER", ct->uuid, ct->cluster.mnt, archive_count, archives);
+	*priv = ct;
+	return 0;
+fail:
+	if (ct->sock >= 0)
+		close(ct->sock);
+	if (ct->mnt_fd >= 0)
+		close(ct->mnt_fd);
+	free(ct->hal_buf);
+	free(ct->line);
+	free(ct);
+	return rc;
+}
+
+HSMSIM_EXPORT int llapi_hsm_copytool_unregister(struct hsm_copytool_private **priv)
+{
+	if (priv == NULL || *priv == NULL || (*priv)->magic != CT_MAGIC)
+		return -EINVAL;
+	struct hsm_copytool_private *ct = *priv;
+	hsmsim_event_register("UNREGISTER", ct->uuid, ct->cluster.mnt, ct->archive_count, ct->archives);
+	close(ct->sock); /* the coordinator unregisters the agent when its connection closes */
+	close(ct->mnt_fd);
+	free(ct->hal_buf);
+	free(ct->line);
+	ct->magic = 0;
+	free(ct);
+	*priv = NULL;
+	return 0;
+}
+
+HSMSIM_EXPORT int llapi_hsm_copytool_get_fd(struct hsm_copytool_private *ct)
+{
+	if (ct == NULL || ct->magic != CT_MAGIC)
+		return -EINVAL;
+	return ct->sock;
+}
+
+/*
+ * Reads exactly one line from the agent socket, never more: bytes left in a private buffer would not make the fd
+ * pollable, so the line's end is found with MSG_PEEK first. -EAGAIN on a non-blocking fd without a whole line.
+ */
+static int recv_line(struct hsm_copytool_private *ct)
+{
+	bool nonblock = (fcntl(ct->sock, F_GETFL) & O_NONBLOCK) != 0;
+	for (;;) {
+		ssize_t n = recv(ct->sock, ct->line, ct->line_cap - 1, MSG_PEEK);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+		}
+		if (n == 0)
+			return -ESHUTDOWN; /* the coordinator went away */
+		char *nl = memchr(ct->line, '\n', (size_t)n);
+		if (nl != NULL) {
+			size_t want = (size_t)(nl - ct->line) + 1;
+			size_t got = 0;
+			while (got < want) {
+				ssize_t r = recv(ct->sock, ct->line + got, want - got, 0);
+				if (r < 0 && errno == EINTR)
+					continue;
+				if (r <= 0)
+					return r == 0 ? -ESHUTDOWN : -errno;
+				got += (size_t)r;
+			}
+			ct->line[want - 1] = '\0';
+			return 0;
+		}
+		if ((size_t)n >= ct->line_cap - 1) {
+			if (ct->line_cap >= 16 * HAL_MAXSIZE)
+				return -EPROTO;
+			char *bigger = realloc(ct->line, ct->line_cap * 2);
+			if (bigger == NULL)
+				return -ENOMEM;
+			ct->line = bigger;
+			ct->line_cap *= 2;
+			continue;
+		}
+		if (nonblock)
+			return -EAGAIN;
+		struct pollfd p = { .fd = ct->sock, .events = POLLIN };
+		/* part of a line is there: wait for the rest */
+		usleep(1000);
+		poll(&p, 1, 100);
+	}
+}
+
+static bool serves(const struct hsm_copytool_private *ct, unsigned int archive_id)
+{
+	if (ct->archive_count == 0)
+		return true;
+	for (int i = 0; i < ct->archive_count; i++)
+		if (ct->archives[i] == 0 || (unsigned int)ct->archives[i] == archive_id)
+			return true;
+	return false;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Lays out "HAL archive_id= flags= compound= fsname= item=..." as a struct hsm_action_list. */
+static int build_hal(struct hsm_copytool_private *ct, const struct hsmsim_reply *r, int *msgsize)
+{
+	unsigned long long archive_id, flags, compound;
+	const char *fsname = hsmsim_reply_get(r, "fsname");
+	if (hsmsim_reply_u64(r, "archive_id", &archive_id) || hsmsim_reply_u64(r, "flags", &flags) ||
+	    hsmsim_reply_u64(r, "compound", &compound) || fsname == NULL)
+		return -EPROTO;
+	char *end = ct->hal_buf + HAL_MAXSIZE;
+	memset(ct->hal_buf, 0, sizeof(struct hsm_action_list));
+	struct hsm_action_list *hal = (struct hsm_action_list *)ct->hal_buf;
+	if (sizeof(*hal) + cfs_size_round(strlen(fsname) + 1) > HAL_MAXSIZE)
+		return -EPROTO;
+	hal->hal_version = HAL_VERSION;
+	hal->hal_compound_id = compound;
+	hal->hal_flags = flags;
+	hal->hal_archive_id = (__u32)archive_id;
+	hal->padding1 = 0;
+	memset(hal->hal_fsname, 0, cfs_size_round(strlen(fsname) + 1));
+	strcpy(hal->hal_fsname, fsname);
+	struct hsm_action_item *hai = hai_first(hal);
+	unsigned int count = 0;
+	for (int i = 0; i < r->count; i++) {
+		if (strcmp(r->keys[i], "item") != 0)
+			continue;
+		unsigned int action;
+		char fid[64], dfid[64];
+		unsigned long long offset, length, cookie, gid;
+		int used = 0;
+		if (sscanf(r->values[i], "%u,%63[^,],%63[^,],%llu,%llu,%llu,%llu,%n", &action, fid, dfid, &offset, &length,
+			   &cookie, &gid, &used) < 7 || used == 0)
+			return -EPROTO;
+		const char *hex = r->values[i] + used;
+		size_t data_len = strlen(hex) / 2;
+		if ((char *)hai + cfs_size_round(sizeof(*hai) + data_len) > end)
+			return -EPROTO;
+		memset(hai, 0, cfs_size_round(sizeof(*hai) + data_len));
+		hai->hai_len = (__u32)(sizeof(*hai) + data_len);
+		hai->hai_action = action;
+		struct lu_fid f, df;
+		if (hsmsim_fid_parse(fid, &f) || hsmsim_fid_parse(dfid, &df))
+			return -EPROTO;
+		hai->hai_fid = f;
+		hai->hai_dfid = df;
+		hai->hai_extent.offset = offset;
+		hai->hai_extent.length = length;
+		hai->hai_cookie = cookie;
+		hai->hai_gid = gid;
+		for (size_t k = 0; k < data_len; k++) {
+			int hi = hexval(hex[2 * k]), lo = hexval(hex[2 * k + 1]);
+			if (hi < 0 || lo < 0)
+				return -EPROTO;
+			hai->hai_data[k] = (char)(hi * 16 + lo);
+		}
+		count++;
+		hai = hai_next(hai);
+	}
+	hal->hal_count = count;
+	*msgsize = (int)((char *)hai - ct->hal_buf);
+	return 0;
+}
+
+HSMSIM_EXPORT int llapi_hsm_copytool_recv(struct hsm_copytool_private *ct, struct hsm_action_list **halh,
+					  int *msgsize)
+{
+	if (ct == NULL || ct->magic != CT_MAGIC || halh == NULL || msgsize == NULL)
+		return -EINVAL;
+	for (;;) {
+		int rc = recv_line(ct);
+		if (rc != 0)
+			return rc;
+		if (strcmp(ct->line, "SHUTDOWN") == 0)
+			return -ESHUTDOWN;
+		char *copy = strdup(ct->line);
+		if (copy == NULL)
+			return -ENOMEM;
+		struct hsmsim_reply r;
+		rc = hsmsim_reply_parse(copy, &r);
+		if (rc != 0)
+			return rc;
+		if (strcmp(r.verb, "HAL") != 0) {
+			hsmsim_reply_free(&r);
+			return -EPROTO;
+		}
+		rc = build_hal(ct, &r, msgsize);
+		hsmsim_reply_free(&r);
+		if (rc != 0)
+			return rc;
+		struct hsm_action_list *hal = (struct hsm_action_list *)ct->hal_buf;
+		if (!serves(ct, hal->hal_archive_id))
+			continue; /* liblustreapi drops lists for archives this copytool did not register */
+		*halh = hal;
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------------ actions */
+
+static int call_simple(const struct hsmsim_cluster *c, struct hsmsim_msg *m, struct hsmsim_reply *out)
+{
+	struct hsmsim_reply r;
+	int rc = hsmsim_call(c, m, out != NULL ? out : &r);
+	hsmsim_msg_free(m);
+	if (rc == 0 && out == NULL)
+		hsmsim_reply_free(&r);
+	return rc;
+}
+
+HSMSIM_EXPORT int llapi_hsm_action_begin(struct hsm_copyaction_private **phcp, const struct hsm_copytool_private *ct,
+					 const struct hsm_action_item *hai, int restore_mdt_index,
+					 int restore_open_flags, bool is_error)
+{
+	(void)restore_mdt_index; /* one MDT */
+	if (phcp == NULL || ct == NULL || ct->magic != CT_MAGIC || hai == NULL)
+		return -EINVAL;
+	struct hsm_copyaction_private *hcp = calloc(1, sizeof(*hcp));
+	if (hcp == NULL)
+		return -ENOMEM;
+	hcp->magic = CA_MAGIC;
+	hcp->data_fd = -1;
+	hcp->ct = ct;
+	hcp->is_error = is_error;
+	memcpy(&hcp->hai, hai, sizeof(hcp->hai));
+	hcp->hai.hai_len = sizeof(hcp->hai);
+	hcp->dfid = hai->hai_dfid;
+
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "ACTION_BEGIN");
+	hsmsim_msg_u64(&m, "cookie", hai->hai_cookie);
+	struct lu_fid fid = hai->hai_fid;
+	hsmsim_msg_fid(&m, "fid", &fid);
+	hsmsim_msg_u64(&m, "is_error", is_error ? 1 : 0);
+	int rc = call_simple(&ct->cluster, &m, &r);
+	if (rc != 0) {
+		free(hcp);
+		return rc;
+	}
+	const char *path = hsmsim_reply_get(&r, "path");
+	if (!is_error && path != NULL) {
+		if (hai->hai_action == HSMA_ARCHIVE) {
+			hcp->data_fd = open(path, O_RDONLY | O_NOATIME | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		} else if (hai->hai_action == HSMA_RESTORE) {
+			int allowed = restore_open_flags & (O_SYNC | O_DIRECT | O_NOATIME);
+			hcp->data_fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | allowed);
+			hsmsim_reply_fid(&r, "dfid", &hcp->dfid);
+		}
+		if ((hai->hai_action == HSMA_ARCHIVE || hai->hai_action == HSMA_RESTORE) && hcp->data_fd < 0)
+			rc = -errno;
+	}
+	hsmsim_reply_free(&r);
+	if (rc != 0) {
+		free(hcp);
+		return rc;
+	}
+	char fidtext[FID_LEN + 1];
+	snprintf(fidtext, sizeof(fidtext), DFID_NOBRACE, PFID(&fid));
+	long long recno = -1;
+	int linkno = 0;
+	char rel[PATH_MAX];
+	if (llapi_fid2path(ct->cluster.mnt, fidtext, rel, sizeof(rel), &recno, &linkno) == 0 &&
+	    strlen(ct->cluster.mnt) + strlen(rel) + 2 <= sizeof(hcp->lustre_path)) {
+		strcpy(hcp->lustre_path, ct->cluster.mnt);
+		strcat(hcp->lustre_path, "/");
+		strcat(hcp->lustre_path, rel);
+	}
+	if (!is_error) {
+		const char *type = hai->hai_action == HSMA_ARCHIVE ? "ARCHIVE_START"
+				   : hai->hai_action == HSMA_RESTORE ? "RESTORE_START"
+				   : "REMOVE_START";
+		hsmsim_event_action(type, &hcp->hai, hcp->lustre_path, hai->hai_extent.length, 0);
+	}
+	*phcp = hcp;
+	return 0;
+}
+
+HSMSIM_EXPORT int llapi_hsm_action_progress(struct hsm_copyaction_private *hcp, const struct hsm_extent *he,
+					    __u64 total, int hp_flags)
+{
+	(void)hp_flags;
+	if (hcp == NULL || hcp->magic != CA_MAGIC || he == NULL)
+		return -EINVAL;
+	struct hsmsim_msg m;
+	hsmsim_msg_init(&m, "PROGRESS");
+	hsmsim_msg_u64(&m, "cookie", hcp->hai.hai_cookie);
+	struct lu_fid fid = hcp->hai.hai_fid;
+	hsmsim_msg_fid(&m, "fid", &fid);
+	hsmsim_msg_u64(&m, "offset", he->offset);
+	hsmsim_msg_u64(&m, "length", he->length);
+	hsmsim_msg_u64(&m, "total", total);
+	int rc = call_simple(&hcp->ct->cluster, &m, NULL);
+	if (rc == 0) {
+		const char *type = hcp->hai.hai_action == HSMA_ARCHIVE ? "ARCHIVE_RUNNING"
+				   : hcp->hai.hai_action == HSMA_RESTORE ? "RESTORE_RUNNING"
+				   : "REMOVE_RUNNING";
+		hsmsim_event_action(type, &hcp->hai, hcp->lustre_path, he->length, 0);
+	}
+	return rc;
+}
+
+HSMSIM_EXPORT int llapi_hsm_action_end(struct hsm_copyaction_private **phcp, const struct hsm_extent *he,
+				       int hp_flags, int errval)
+{
+	if (phcp == NULL || *phcp == NULL || (*phcp)->magic != CA_MAGIC || he == NULL)
+		return -EINVAL;
+	struct hsm_copyaction_private *hcp = *phcp;
+	if (hcp->hai.hai_action == HSMA_RESTORE && errval == 0 && hcp->data_fd >= 0 && fsync(hcp->data_fd) != 0)
+		errval = errno;
+	struct hsmsim_msg m;
+	hsmsim_msg_init(&m, "END");
+	hsmsim_msg_u64(&m, "cookie", hcp->hai.hai_cookie);
+	struct lu_fid fid = hcp->hai.hai_fid;
+	hsmsim_msg_fid(&m, "fid", &fid);
+	hsmsim_msg_u64(&m, "offset", he->offset);
+	hsmsim_msg_u64(&m, "length", he->length);
+	hsmsim_msg_u64(&m, "flags", (unsigned int)hp_flags);
+	hsmsim_msg_u64(&m, "errval", (unsigned int)(errval < 0 ? -errval : errval));
+	int rc = call_simple(&hcp->ct->cluster, &m, NULL);
+	/* the volatile file stays open until COPY_END: the swap needs it */
+	if (hcp->data_fd >= 0)
+		close(hcp->data_fd);
+	const char *act = hcp->hai.hai_action == HSMA_ARCHIVE ? "ARCHIVE" : hcp->hai.hai_action == HSMA_RESTORE ? "RESTORE" : "REMOVE";
+	char type[32];
+	int err = errval < 0 ? -errval : errval;
+	snprintf(type, sizeof(type), "%s_%s", act, err == 0 ? "FINISH" : err == ECANCELED ? "CANCEL" : "ERROR");
+	hsmsim_event_action(type, &hcp->hai, hcp->lustre_path, 0, err);
+	hcp->magic = 0;
+	free(hcp);
+	*phcp = NULL;
+	return rc;
+}
+
+HSMSIM_EXPORT int llapi_hsm_action_get_dfid(const struct hsm_copyaction_private *hcp, struct lu_fid *fid)
+{
+	if (hcp == NULL || hcp->magic != CA_MAGIC || fid == NULL)
+		return -EINVAL;
+	*fid = hcp->dfid;
+	return 0;
+}
+
+HSMSIM_EXPORT int llapi_hsm_action_get_fd(const struct hsm_copyaction_private *hcp)
+{
+	if (hcp == NULL || hcp->magic != CA_MAGIC)
+		return -EINVAL;
+	if (hcp->hai.hai_action != HSMA_ARCHIVE && hcp->hai.hai_action != HSMA_RESTORE)
+		return -EINVAL;
+	if (hcp->data_fd < 0)
+		return -EBADF;
+	int fd = dup(hcp->data_fd);
+	return fd < 0 ? -errno : fd;
+}

@@ -1,0 +1,338 @@
+/* The user half of liblustreapi: HSM state and requests, FIDs and paths, data versions, import. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "hsmsim_internal.h"
+
+static int call_and_free(const struct hsmsim_cluster *c, struct hsmsim_msg *m, struct hsmsim_reply *out)
+{
+	struct hsmsim_reply r;
+	int rc = hsmsim_call(c, m, out != NULL ? out : &r);
+	hsmsim_msg_free(m);
+	if (rc == 0 && out == NULL)
+		hsmsim_reply_free(&r);
+	return rc;
+}
+
+/* The FID of a path on a simulated mount: trusted.lma through the mount (root), else asked of the daemon. */
+static int fid_of_path(const char *path, struct lu_fid *fid, struct hsmsim_cluster *c)
+{
+	char rel[PATH_MAX];
+	int rc = hsmsim_cluster_of_path(path, c, rel, sizeof(rel));
+	if (rc != 0)
+		return rc;
+	unsigned char lma[64];
+	ssize_t n = getxattr(path, "trusted.lma", lma, sizeof(lma));
+	if (n >= 24) {
+		memcpy(fid, lma + 8, sizeof(*fid));
+		return 0;
+	}
+	if (n < 0 && errno == ENOENT)
+		return -ENOENT;
+	if (strncmp(rel, ".lustre/fid/", 12) == 0)
+		return hsmsim_fid_parse(rel + 12, fid);
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "PATH2FID");
+	hsmsim_msg_str(&m, "path", rel);
+	rc = call_and_free(c, &m, &r);
+	if (rc != 0)
+		return rc;
+	rc = hsmsim_reply_fid(&r, "fid", fid);
+	hsmsim_reply_free(&r);
+	return rc;
+}
+
+HSMSIM_EXPORT int llapi_path2fid(const char *path, struct lu_fid *fid)
+{
+	struct hsmsim_cluster c;
+	if (path == NULL || fid == NULL)
+		return -EINVAL;
+	return fid_of_path(path, fid, &c);
+}
+
+HSMSIM_EXPORT int llapi_fd2fid(int fd, struct lu_fid *fid)
+{
+	if (fid == NULL)
+		return -EINVAL;
+	return hsmsim_fid_of_fd(fd, fid);
+}
+
+HSMSIM_EXPORT int llapi_fid2path(const char *device, const char *fidstr, char *path, int pathlen, long long *recno,
+				 int *linkno)
+{
+	struct hsmsim_cluster c;
+	struct lu_fid fid;
+	if (device == NULL || fidstr == NULL || path == NULL || pathlen <= 0)
+		return -EINVAL;
+	int rc = device[0] == '/' ? hsmsim_cluster_of_path(device, &c, NULL, 0) : hsmsim_cluster_of_fsname(device, &c);
+	if (rc != 0)
+		return rc;
+	if (hsmsim_fid_parse(fidstr, &fid) != 0)
+		return -EINVAL;
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "FID2PATH");
+	hsmsim_msg_fid(&m, "fid", &fid);
+	hsmsim_msg_i64(&m, "linkno", linkno != NULL ? *linkno : 0);
+	rc = call_and_free(&c, &m, &r);
+	if (rc != 0)
+		return rc;
+	const char *p = hsmsim_reply_get(&r, "path");
+	unsigned long long ln = 0;
+	hsmsim_reply_u64(&r, "linkno", &ln);
+	if (p == NULL) {
+		rc = -EPROTO;
+	} else if ((int)strlen(p) >= pathlen) {
+		rc = -EOVERFLOW;
+	} else {
+		strcpy(path, p);
+		if (linkno != NULL)
+			*linkno = (int)ln;
+		if (recno != NULL && *recno < 0)
+			*recno = 0;
+	}
+	hsmsim_reply_free(&r);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ HSM state */
+
+static int state_get(const struct hsmsim_cluster *c, const struct lu_fid *fid, struct hsm_user_state *hus)
+{
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "STATE_GET");
+	hsmsim_msg_fid(&m, "fid", fid);
+	int rc = call_and_free(c, &m, &r);
+	if (rc != 0)
+		return rc;
+	unsigned long long states, archive_id, ip_state, ip_action, offset, length;
+	if (hsmsim_reply_u64(&r, "states", &states) || hsmsim_reply_u64(&r, "archive_id", &archive_id) ||
+	    hsmsim_reply_u64(&r, "ip_state", &ip_state) || hsmsim_reply_u64(&r, "ip_action", &ip_action) ||
+	    hsmsim_reply_u64(&r, "offset", &offset) || hsmsim_reply_u64(&r, "length", &length)) {
+		rc = -EPROTO;
+	} else {
+		memset(hus, 0, sizeof(*hus));
+		hus->hus_states = (__u32)states;
+		hus->hus_archive_id = (__u32)archive_id;
+		hus->hus_in_progress_state = (__u32)ip_state;
+		hus->hus_in_progress_action = (__u32)ip_action;
+		hus->hus_in_progress_location.offset = offset;
+		hus->hus_in_progress_location.length = length;
+	}
+	hsmsim_reply_free(&r);
+	return rc;
+}
+
+HSMSIM_EXPORT int llapi_hsm_state_get(const char *path, struct hsm_user_state *hus)
+{
+	struct hsmsim_cluster c;
+	struct lu_fid fid;
+	if (path == NULL || hus == NULL)
+		return -EINVAL;
+	int rc = fid_of_path(path, &fid, &c);
+	return rc != 0 ? rc : state_get(&c, &fid, hus);
+}
+
+HSMSIM_EXPORT int llapi_hsm_state_get_fd(int fd, struct hsm_user_state *hus)
+{
+	struct hsmsim_cluster c;
+	struct lu_fid fid;
+	if (hus == NULL)
+		return -EINVAL;
+	int rc = hsmsim_fid_of_fd(fd, &fid);
+	if (rc == 0)
+		rc = hsmsim_cluster_of_fd(fd, &c);
+	return rc != 0 ? rc : state_get(&c, &fid, hus);
+}
+
+static int state_set(const struct hsmsim_cluster *c, const struct lu_fid *fid, __u64 setmask, __u64 clearmask,
+		     __u32 archive_id)
+{
+	struct hsmsim_msg m;
+	hsmsim_msg_init(&m, "STATE_SET");
+	hsmsim_msg_fid(&m, "fid", fid);
+	hsmsim_msg_u64(&m, "set", setmask);
+	hsmsim_msg_u64(&m, "clear", clearmask);
+	hsmsim_msg_u64(&m, "archive_id", archive_id);
+	return call_and_free(c, &m, NULL);
+}
+
+HSMSIM_EXPORT int llapi_hsm_state_set(const char *path, __u64 setmask, __u64 clearmask, __u32 archive_id)
+{
+	struct hsmsim_cluster c;
+	struct lu_fid fid;
+	if (path == NULL)
+		return -EINVAL;
+	int rc = fid_of_path(path, &fid, &c);
+	return rc != 0 ? rc : state_set(&c, &fid, setmask, clearmask, archive_id);
+}
+
+HSMSIM_EXPORT int llapi_hsm_state_set_fd(int fd, __u64 setmask, __u64 clearmask, __u32 archive_id)
+{
+	struct hsmsim_cluster c;
+	struct lu_fid fid;
+	int rc = hsmsim_fid_of_fd(fd, &fid);
+	if (rc == 0)
+		rc = hsmsim_cluster_of_fd(fd, &c);
+	return rc != 0 ? rc : state_set(&c, &fid, setmask, clearmask, archive_id);
+}
+
+HSMSIM_EXPORT int llapi_hsm_current_action(const char *path, struct hsm_current_action *hca)
+{
+	struct hsmsim_cluster c;
+	struct lu_fid fid;
+	if (path == NULL || hca == NULL)
+		return -EINVAL;
+	int rc = fid_of_path(path, &fid, &c);
+	if (rc != 0)
+		return rc;
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "CURRENT_ACTION");
+	hsmsim_msg_fid(&m, "fid", &fid);
+	rc = call_and_free(&c, &m, &r);
+	if (rc != 0)
+		return rc;
+	unsigned long long state, action, offset, length;
+	if (hsmsim_reply_u64(&r, "state", &state) || hsmsim_reply_u64(&r, "action", &action) ||
+	    hsmsim_reply_u64(&r, "offset", &offset) || hsmsim_reply_u64(&r, "length", &length)) {
+		rc = -EPROTO;
+	} else {
+		hca->hca_state = (__u32)state;
+		hca->hca_action = (__u32)action;
+		hca->hca_location.offset = offset;
+		hca->hca_location.length = length;
+	}
+	hsmsim_reply_free(&r);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ requests */
+
+HSMSIM_EXPORT struct hsm_user_request *llapi_hsm_user_request_alloc(int itemcount, int data_len)
+{
+	if (itemcount < 0 || data_len < 0)
+		return NULL;
+	size_t len = sizeof(struct hsm_user_request) + (size_t)itemcount * sizeof(struct hsm_user_item) +
+		     (size_t)data_len;
+	return calloc(1, len);
+}
+
+HSMSIM_EXPORT int llapi_hsm_request(const char *path, const struct hsm_user_request *request)
+{
+	struct hsmsim_cluster c;
+	if (path == NULL || request == NULL)
+		return -EINVAL;
+	int rc = hsmsim_cluster_of_path(path, &c, NULL, 0);
+	if (rc != 0)
+		return rc;
+	struct hsm_request req;
+	memcpy(&req, &request->hur_request, sizeof(req));
+	const struct hsm_request *hr = &req;
+	struct hsmsim_msg m;
+	hsmsim_msg_init(&m, "REQUEST");
+	hsmsim_msg_u64(&m, "action", hr->hr_action);
+	hsmsim_msg_u64(&m, "archive_id", hr->hr_archive_id);
+	hsmsim_msg_u64(&m, "flags", hr->hr_flags);
+	for (__u32 i = 0; i < hr->hr_itemcount; i++) {
+		struct hsm_user_item it;
+		memcpy(&it, &request->hur_user_item[i], sizeof(it));
+		char item[128];
+		snprintf(item, sizeof(item), DFID_NOBRACE ",%llu,%llu", PFID(&it.hui_fid),
+			 (unsigned long long)it.hui_extent.offset, (unsigned long long)it.hui_extent.length);
+		hsmsim_msg_str(&m, "item", item);
+	}
+	hsmsim_msg_hex(&m, "data", hur_data((struct hsm_user_request *)request), hr->hr_data_len);
+	return call_and_free(&c, &m, NULL);
+}
+
+/* ------------------------------------------------------------------ data versions */
+
+HSMSIM_EXPORT int llapi_get_data_version(int fd, __u64 *data_version, __u64 flags)
+{
+	struct hsmsim_cluster c;
+	struct lu_fid fid;
+	(void)flags; /* writes through the mount are synchronous: nothing to flush */
+	if (data_version == NULL)
+		return -EINVAL;
+	int rc = hsmsim_fid_of_fd(fd, &fid);
+	if (rc == 0)
+		rc = hsmsim_cluster_of_fd(fd, &c);
+	if (rc != 0)
+		return rc;
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "DATA_VERSION");
+	hsmsim_msg_fid(&m, "fid", &fid);
+	rc = call_and_free(&c, &m, &r);
+	if (rc != 0)
+		return rc;
+	unsigned long long dv;
+	rc = hsmsim_reply_u64(&r, "dv", &dv);
+	if (rc == 0)
+		*data_version = dv;
+	hsmsim_reply_free(&r);
+	return rc;
+}
+
+HSMSIM_EXPORT int llapi_hsm_data_version_set(int fd, __u64 data_version)
+{
+	struct hsmsim_cluster c;
+	struct lu_fid fid;
+	int rc = hsmsim_fid_of_fd(fd, &fid);
+	if (rc == 0)
+		rc = hsmsim_cluster_of_fd(fd, &c);
+	if (rc != 0)
+		return rc;
+	struct hsmsim_msg m;
+	hsmsim_msg_init(&m, "DATA_VERSION_SET");
+	hsmsim_msg_fid(&m, "fid", &fid);
+	hsmsim_msg_u64(&m, "dv", data_version);
+	return call_and_free(&c, &m, NULL);
+}
+
+/* ------------------------------------------------------------------ import */
+
+HSMSIM_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct stat *st, unsigned long long stripe_size,
+				   int stripe_offset, int stripe_count, int stripe_pattern, char *pool_name,
+				   struct lu_fid *newfid)
+{
+	(void)stripe_size; /* striping is not simulated */
+	(void)stripe_offset;
+	(void)stripe_count;
+	(void)stripe_pattern;
+	(void)pool_name;
+	struct hsmsim_cluster c;
+	char rel[PATH_MAX];
+	if (dst == NULL || st == NULL)
+		return -EINVAL;
+	int rc = hsmsim_cluster_of_path(dst, &c, rel, sizeof(rel));
+	if (rc != 0)
+		return rc;
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "IMPORT");
+	hsmsim_msg_str(&m, "path", rel);
+	hsmsim_msg_u64(&m, "archive_id", (unsigned int)archive);
+	hsmsim_msg_u64(&m, "size", (unsigned long long)st->st_size);
+	hsmsim_msg_u64(&m, "mode", st->st_mode);
+	hsmsim_msg_u64(&m, "uid", st->st_uid);
+	hsmsim_msg_u64(&m, "gid", st->st_gid);
+	hsmsim_msg_u64(&m, "atime", (unsigned long long)st->st_atim.tv_sec * 1000000000ULL + st->st_atim.tv_nsec);
+	hsmsim_msg_u64(&m, "mtime", (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL + st->st_mtim.tv_nsec);
+	rc = call_and_free(&c, &m, &r);
+	if (rc != 0)
+		return rc;
+	if (newfid != NULL)
+		rc = hsmsim_reply_fid(&r, "fid", newfid);
+	hsmsim_reply_free(&r);
+	return rc;
+}

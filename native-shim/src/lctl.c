@@ -1,0 +1,108 @@
+/*
+ * lctl: get_param / set_param / list_param for the coordinator parameters of every simulated file system mounted
+ * here (mdt.<fsname>-MDT0000.hsm_control and mdt.<fsname>-MDT0000.hsm.*), in lctl's output format.  A thin client
+ * of the daemon's protocol: parameters are not part of liblustreapi.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hsmsim/hsmsim_internal.h"
+
+#define MAX_CLUSTERS 16
+
+static int param_error(const char *cmd, const char *pattern, int rc)
+{
+	fprintf(stderr, "error: %s: param_path '%s': %s\n", cmd, pattern, strerror(-rc));
+	return rc == -ENOENT ? 2 : 1;
+}
+
+/* Sends verb for pattern to every cluster; calls show for each param/value pair of the replies. */
+static int each_reply(const char *verb, const char *pattern, const char *value, int only_value)
+{
+	struct hsmsim_cluster clusters[MAX_CLUSTERS];
+	int n = hsmsim_clusters(clusters, MAX_CLUSTERS);
+	int matched = 0, rc = 0;
+	for (int i = 0; i < n; i++) {
+		struct hsmsim_msg m;
+		struct hsmsim_reply r;
+		hsmsim_msg_init(&m, verb);
+		hsmsim_msg_str(&m, "pattern", pattern);
+		if (value != NULL)
+			hsmsim_msg_str(&m, "value", value);
+		int c = hsmsim_call(&clusters[i], &m, &r);
+		hsmsim_msg_free(&m);
+		if (c != 0) {
+			rc = c;
+			continue;
+		}
+		for (int k = 0; k < r.count; k++) {
+			if (strcmp(r.keys[k], "param") != 0)
+				continue;
+			matched++;
+			const char *name = r.values[k];
+			if (strcmp(verb, "LIST_PARAM") == 0) {
+				printf("%s\n", name);
+			} else if (strcmp(verb, "SET_PARAM") == 0) {
+				printf("%s=%s\n", name, value);
+			} else {
+				const char *v = k + 1 < r.count && strcmp(r.keys[k + 1], "value") == 0 ? r.values[k + 1] : "";
+				size_t len = strlen(v);
+				bool multiline = len > 0 && v[len - 1] == '\n';
+				if (only_value)
+					printf("%s%s", v, multiline ? "" : "\n");
+				else if (multiline || strcmp(name + strlen(name) - 6, "agents") == 0 ||
+					 strstr(name, "actions") != NULL || strstr(name, "active_requests") != NULL)
+					printf("%s=\n%s", name, v);
+				else
+					printf("%s=%s\n", name, v);
+			}
+		}
+		hsmsim_reply_free(&r);
+	}
+	if (rc != 0)
+		return rc;
+	return matched > 0 ? 0 : -ENOENT;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: lctl get_param [-n] PARAM... | set_param PARAM=VALUE... | list_param PARAM...\n");
+		return 22;
+	}
+	const char *cmd = argv[1];
+	int status = 0;
+	if (strcmp(cmd, "get_param") == 0 || strcmp(cmd, "list_param") == 0) {
+		int only_value = 0, first = 2;
+		if (strcmp(argv[2], "-n") == 0) {
+			only_value = 1;
+			first = 3;
+		}
+		for (int i = first; i < argc; i++) {
+			int rc = each_reply(cmd[0] == 'g' ? "GET_PARAM" : "LIST_PARAM", argv[i], NULL, only_value);
+			if (rc != 0)
+				status = param_error(cmd, argv[i], rc);
+		}
+	} else if (strcmp(cmd, "set_param") == 0) {
+		for (int i = 2; i < argc; i++) {
+			char *eq = strchr(argv[i], '=');
+			if (eq == NULL) {
+				fprintf(stderr, "error: set_param: setting %s: no value\n", argv[i]);
+				status = 22;
+				continue;
+			}
+			*eq = '\0';
+			int rc = each_reply("SET_PARAM", argv[i], eq + 1, 0);
+			if (rc != 0) {
+				fprintf(stderr, "error: set_param: setting '%s'='%s': %s\n", argv[i], eq + 1, strerror(-rc));
+				status = rc == -ENOENT ? 2 : 1;
+			}
+		}
+	} else {
+		fprintf(stderr, "lctl: unknown command '%s'\n", cmd);
+		return 22;
+	}
+	return status;
+}

@@ -1,0 +1,413 @@
+/*
+ * lfs: the HSM and FID subset of Lustre's lfs, with its syntax and output (lustre/utils/lfs.c), written against the
+ * liblustreapi prototypes only.  Errors: "lfs <command>: <what> '<path>' failed: <strerror>", non-zero exit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lustre/lustreapi.h>
+
+static const char *command;
+
+static int fail(const char *what, const char *path, int rc)
+{
+	fprintf(stderr, "lfs %s: %s '%s' failed: %s\n", command, what, path, strerror(rc < 0 ? -rc : rc));
+	return rc < 0 ? -rc : rc;
+}
+
+static int usage(const char *text)
+{
+	fprintf(stderr, "usage: lfs %s %s\n", command, text);
+	return 22;
+}
+
+/* ------------------------------------------------------------------ hsm_archive / restore / release / remove / cancel */
+
+struct request_items {
+	char **paths;  /* a path per item (or a FID text with --mntpath) */
+	int count;
+	int cap;
+};
+
+static int add_item(struct request_items *items, const char *text)
+{
+	if (items->count == items->cap) {
+		int cap = items->cap ? items->cap * 2 : 16;
+		char **p = realloc(items->paths, sizeof(char *) * (size_t)cap);
+		if (p == NULL)
+			return -ENOMEM;
+		items->paths = p;
+		items->cap = cap;
+	}
+	items->paths[items->count] = strdup(text);
+	if (items->paths[items->count] == NULL)
+		return -ENOMEM;
+	items->count++;
+	return 0;
+}
+
+static int read_filelist(struct request_items *items, const char *file)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	if (f == NULL)
+		return -errno;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+	while (rc == 0 && (n = getline(&line, &cap, f)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n > 0)
+			rc = add_item(items, line);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+static int hsm_request_command(int argc, char **argv, int action)
+{
+	static const struct option opts[] = {
+		{ "archive", required_argument, NULL, 'a' }, { "data", required_argument, NULL, 'd' },
+		{ "filelist", required_argument, NULL, 'l' }, { "mntpath", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int archive_id = 0, c, rc = 0;
+	const char *data = NULL, *mntpath = NULL;
+	struct request_items items = { 0 };
+	while ((c = getopt_long(argc, argv, "a:d:l:m:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (action != HUA_ARCHIVE && action != HUA_REMOVE)
+				return usage("[--filelist FILE] [--data DATA] [--mntpath MNT] FILE...");
+			archive_id = atoi(optarg);
+			break;
+		case 'd':
+			data = optarg;
+			break;
+		case 'l':
+			rc = read_filelist(&items, optarg);
+			if (rc != 0)
+				return fail("read file list", optarg, rc);
+			break;
+		case 'm':
+			mntpath = optarg;
+			break;
+		default:
+			return usage("[--archive ID] [--filelist FILE] [--data DATA] [--mntpath MNT] FILE...");
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		if ((rc = add_item(&items, argv[i])) != 0)
+			return fail("add", argv[i], rc);
+	if (items.count == 0)
+		return usage("[--archive ID] [--filelist FILE] [--data DATA] [--mntpath MNT] FILE...");
+	size_t data_len = data ? strlen(data) + 1 : 0;
+	struct hsm_user_request *hur = llapi_hsm_user_request_alloc(items.count, (int)data_len);
+	if (hur == NULL)
+		return fail("allocate request for", items.paths[0], -ENOMEM);
+	hur->hur_request.hr_action = (__u32)action;
+	hur->hur_request.hr_archive_id = (__u32)archive_id;
+	hur->hur_request.hr_flags = 0;
+	hur->hur_request.hr_itemcount = 0;
+	for (int i = 0; i < items.count; i++) {
+		struct lu_fid fid;
+		/* with --mntpath, list entries may be FIDs of files on that mount */
+		if (mntpath != NULL && (items.paths[i][0] == '[' || strncmp(items.paths[i], "0x", 2) == 0)) {
+			unsigned long long seq;
+			unsigned int oid, ver;
+			const char *p = items.paths[i] + (items.paths[i][0] == '[');
+			if (sscanf(p, "%llx:%x:%x", &seq, &oid, &ver) != 3) {
+				rc = fail("parse FID", items.paths[i], -EINVAL);
+				goto out;
+			}
+			fid.f_seq = seq;
+			fid.f_oid = oid;
+			fid.f_ver = ver;
+		} else {
+			rc = llapi_path2fid(items.paths[i], &fid);
+			if (rc != 0) {
+				rc = fail("get FID of", items.paths[i], rc);
+				goto out;
+			}
+		}
+		struct hsm_user_item item = { .hui_fid = fid, .hui_extent = { .offset = 0, .length = (__u64)-1 } };
+		memcpy(&hur->hur_user_item[hur->hur_request.hr_itemcount++], &item, sizeof(item));
+	}
+	if (data != NULL) {
+		hur->hur_request.hr_data_len = (__u32)data_len;
+		memcpy(hur_data(hur), data, data_len);
+	}
+	const char *request_path = mntpath != NULL ? mntpath : items.paths[0];
+	rc = llapi_hsm_request(request_path, hur);
+	if (rc != 0)
+		rc = fail("request for", items.count == 1 ? items.paths[0] : request_path, rc);
+out:
+	free(hur);
+	for (int i = 0; i < items.count; i++)
+		free(items.paths[i]);
+	free(items.paths);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ hsm_state / hsm_action / hsm_set / hsm_clear */
+
+static int hsm_state(int argc, char **argv)
+{
+	int rc = 0;
+	if (argc < 2)
+		return usage("FILE...");
+	for (int i = 1; i < argc; i++) {
+		struct hsm_user_state hus;
+		int r = llapi_hsm_state_get(argv[i], &hus);
+		if (r != 0) {
+			rc = fail("get HSM state for", argv[i], r);
+			continue;
+		}
+		printf("%s: (0x%08x)", argv[i], hus.hus_states);
+		if (hus.hus_states & HS_RELEASED)
+			printf(" released");
+		if (hus.hus_states & HS_EXISTS)
+			printf(" exists");
+		if (hus.hus_states & HS_DIRTY)
+			printf(" dirty");
+		if (hus.hus_states & HS_ARCHIVED)
+			printf(" archived");
+		if (hus.hus_states & HS_NORELEASE)
+			printf(" never_release");
+		if (hus.hus_states & HS_NOARCHIVE)
+			printf(" never_archive");
+		if (hus.hus_states & HS_LOST)
+			printf(" lost_from_hsm");
+		if (hus.hus_archive_id != 0)
+			printf(", archive_id:%d", hus.hus_archive_id);
+		printf("\n");
+	}
+	return rc;
+}
+
+static const char *user_action_name(__u32 action)
+{
+	switch (action) {
+	case HUA_ARCHIVE: return "ARCHIVE";
+	case HUA_RESTORE: return "RESTORE";
+	case HUA_RELEASE: return "RELEASE";
+	case HUA_REMOVE: return "REMOVE";
+	case HUA_CANCEL: return "CANCEL";
+	default: return "NOOP";
+	}
+}
+
+static const char *progress_state_name(__u32 state)
+{
+	switch (state) {
+	case HPS_WAITING: return "waiting";
+	case HPS_RUNNING: return "running";
+	case HPS_DONE: return "done";
+	default: return "none";
+	}
+}
+
+static int hsm_action(int argc, char **argv)
+{
+	int rc = 0;
+	if (argc < 2)
+		return usage("FILE...");
+	for (int i = 1; i < argc; i++) {
+		struct hsm_current_action hca;
+		int r = llapi_hsm_current_action(argv[i], &hca);
+		if (r != 0) {
+			rc = fail("get HSM action for", argv[i], r);
+			continue;
+		}
+		if (hca.hca_action == HUA_NONE) {
+			printf("%s: NOOP\n", argv[i]);
+			continue;
+		}
+		printf("%s: %s %s ", argv[i], user_action_name(hca.hca_action), progress_state_name(hca.hca_state));
+		if ((hca.hca_action == HUA_ARCHIVE || hca.hca_action == HUA_RESTORE) && hca.hca_state == HPS_RUNNING)
+			printf("(%llu bytes moved)\n", (unsigned long long)hca.hca_location.length);
+		else if (hca.hca_location.length == (__u64)-1)
+			printf("(from %llu to EOF)\n", (unsigned long long)hca.hca_location.offset);
+		else
+			printf("(from %llu to %llu)\n", (unsigned long long)hca.hca_location.offset,
+			       (unsigned long long)(hca.hca_location.offset + hca.hca_location.length));
+	}
+	return rc;
+}
+
+static int hsm_set_clear(int argc, char **argv, bool set)
+{
+	static const struct option opts[] = {
+		{ "norelease", no_argument, NULL, 'r' }, { "noarchive", no_argument, NULL, 'a' },
+		{ "dirty", no_argument, NULL, 'd' },     { "exists", no_argument, NULL, 'e' },
+		{ "archived", no_argument, NULL, 'A' },  { "released", no_argument, NULL, 'R' },
+		{ "lost", no_argument, NULL, 'l' },      { "archive-id", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	__u64 mask = 0;
+	__u32 archive_id = 0;
+	int c, rc = 0;
+	while ((c = getopt_long(argc, argv, "i:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': mask |= HS_NORELEASE; break;
+		case 'a': mask |= HS_NOARCHIVE; break;
+		case 'd': mask |= HS_DIRTY; break;
+		case 'e': mask |= HS_EXISTS; break;
+		case 'A': mask |= HS_ARCHIVED; break;
+		case 'R': mask |= HS_RELEASED; break;
+		case 'l': mask |= HS_LOST; break;
+		case 'i': archive_id = (__u32)atoi(optarg); break;
+		default:
+			return usage("[--norelease] [--noarchive] [--dirty] [--exists] [--archived] [--released] [--lost] "
+				     "[--archive-id ID] FILE...");
+		}
+	}
+	if (optind >= argc || (mask == 0 && archive_id == 0))
+		return usage("[--norelease] [--noarchive] [--dirty] [--exists] [--archived] [--released] [--lost] "
+			     "[--archive-id ID] FILE...");
+	for (int i = optind; i < argc; i++) {
+		int r = set ? llapi_hsm_state_set(argv[i], mask, 0, archive_id)
+			    : llapi_hsm_state_set(argv[i], 0, mask, archive_id);
+		if (r != 0)
+			rc = fail("change HSM flags of", argv[i], r);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ path2fid / fid2path / data_version */
+
+static int path2fid(int argc, char **argv)
+{
+	int rc = 0;
+	if (argc < 2)
+		return usage("FILE...");
+	for (int i = 1; i < argc; i++) {
+		struct lu_fid fid;
+		int r = llapi_path2fid(argv[i], &fid);
+		if (r != 0) {
+			rc = fail("get FID of", argv[i], r);
+			continue;
+		}
+		if (argc > 2)
+			printf("%s: ", argv[i]);
+		printf(DFID "\n", PFID(&fid));
+	}
+	return rc;
+}
+
+static int fid2path(int argc, char **argv)
+{
+	static const struct option opts[] = { { "link", required_argument, NULL, 'l' }, { NULL, 0, NULL, 0 } };
+	int linkno = 0, c, rc = 0;
+	while ((c = getopt_long(argc, argv, "l:", opts, NULL)) != -1) {
+		if (c != 'l')
+			return usage("[--link N] FSNAME|MOUNT FID...");
+		linkno = atoi(optarg);
+	}
+	if (argc - optind < 2)
+		return usage("[--link N] FSNAME|MOUNT FID...");
+	const char *device = argv[optind];
+	char root[PATH_MAX];
+	if (device[0] == '/') {
+		if (realpath(device, root) == NULL)
+			return fail("find mount", device, -errno);
+	} else if ((rc = llapi_search_rootpath(root, device)) != 0) {
+		return fail("find mount of", device, rc);
+	}
+	for (int i = optind + 1; i < argc; i++) {
+		char path[PATH_MAX];
+		long long recno = -1;
+		int ln = linkno;
+		int r = llapi_fid2path(device, argv[i], path, sizeof(path), &recno, &ln);
+		if (r != 0) {
+			rc = fail("get path of", argv[i], r);
+			continue;
+		}
+		if (argc - optind > 2)
+			printf("%s: ", argv[i]);
+		printf("%s%s%s\n", root, path[0] ? "/" : "", path);
+	}
+	return rc;
+}
+
+static int data_version(int argc, char **argv)
+{
+	int c, set = 0;
+	__u64 flags = 0;
+	while ((c = getopt(argc, argv, "nrws")) != -1) {
+		switch (c) {
+		case 'n': flags = 0; break;
+		case 'r': flags = LL_DV_RD_FLUSH; break;
+		case 'w': flags = LL_DV_WR_FLUSH; break;
+		case 's': set = 1; break;
+		default: return usage("[-n|-r|-w|-s] FILE");
+		}
+	}
+	if (optind != argc - 1)
+		return usage("[-n|-r|-w|-s] FILE");
+	const char *path = argv[optind];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail("open", path, -errno);
+	__u64 dv;
+	int rc = llapi_get_data_version(fd, &dv, flags);
+	if (rc == 0 && set)
+		rc = llapi_hsm_data_version_set(fd, dv);
+	close(fd);
+	if (rc != 0)
+		return fail(set ? "set data version of" : "get data version of", path, rc);
+	if (!set)
+		printf("%llu\n", (unsigned long long)dv);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: lfs COMMAND [ARGS]\ncommands: hsm_archive hsm_restore hsm_release hsm_remove "
+				"hsm_cancel hsm_state hsm_action hsm_set hsm_clear path2fid fid2path data_version\n");
+		return 22;
+	}
+	command = argv[1];
+	argc--;
+	argv++;
+	int rc;
+	if (strcmp(command, "hsm_archive") == 0)
+		rc = hsm_request_command(argc, argv, HUA_ARCHIVE);
+	else if (strcmp(command, "hsm_restore") == 0)
+		rc = hsm_request_command(argc, argv, HUA_RESTORE);
+	else if (strcmp(command, "hsm_release") == 0)
+		rc = hsm_request_command(argc, argv, HUA_RELEASE);
+	else if (strcmp(command, "hsm_remove") == 0)
+		rc = hsm_request_command(argc, argv, HUA_REMOVE);
+	else if (strcmp(command, "hsm_cancel") == 0)
+		rc = hsm_request_command(argc, argv, HUA_CANCEL);
+	else if (strcmp(command, "hsm_state") == 0)
+		rc = hsm_state(argc, argv);
+	else if (strcmp(command, "hsm_action") == 0)
+		rc = hsm_action(argc, argv);
+	else if (strcmp(command, "hsm_set") == 0)
+		rc = hsm_set_clear(argc, argv, true);
+	else if (strcmp(command, "hsm_clear") == 0)
+		rc = hsm_set_clear(argc, argv, false);
+	else if (strcmp(command, "path2fid") == 0)
+		rc = path2fid(argc, argv);
+	else if (strcmp(command, "fid2path") == 0)
+		rc = fid2path(argc, argv);
+	else if (strcmp(command, "data_version") == 0)
+		rc = data_version(argc, argv);
+	else {
+		fprintf(stderr, "lfs: unknown command '%s'\n", command);
+		return 22;
+	}
+	return rc == 0 ? 0 : (rc > 255 ? 1 : rc);
+}

@@ -1,0 +1,446 @@
+/*
+ * hsmsim-posix-copytool: a small copytool in the spirit of Lustre's lhsmtool_posix, written only against the
+ * liblustreapi prototypes (it builds against libhsmsim.so or a real liblustreapi).  It exists to test the simulator
+ * independently of the Java copytool.
+ *
+ *   hsmsim-posix-copytool [--archive N]... --hsm-root DIR [--chunk-size BYTES] [--update-interval SECONDS]
+ *                         [--bandwidth MB] [--event-fifo PATH] [--quiet|--verbose] MOUNTPOINT
+ *
+ * Archive files are named by FID under DIR/<oid low>/<oid high>/<seq 0-15>/<seq 16-31>/<seq 32-47>/<seq 48-63>/
+ * as lhsmtool_posix names them; archives go to <name>_tmp first and are renamed once complete.  Each action runs in
+ * its own detached thread.  CANCEL stops the running copy of that cookie, which ends with ECANCELED.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lustre/lustreapi.h>
+
+#define MAX_ARCHIVES 32
+#define MAX_RUNNING 1024
+
+static struct options {
+	int archives[MAX_ARCHIVES];
+	int archive_count;
+	const char *hsm_root;
+	const char *mnt;
+	const char *event_fifo;
+	size_t chunk_size;
+	int update_interval;
+	long long bandwidth; /* bytes per second, 0 = unlimited */
+	int verbose;
+} opt = { .chunk_size = 1 << 20, .update_interval = 30, .verbose = 1 };
+
+static struct hsm_copytool_private *ctdata;
+static volatile sig_atomic_t stop_requested;
+
+/* Cookies of running actions and whether a CANCEL arrived for them. */
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	__u64 cookie;
+	bool canceled;
+	bool used;
+} running[MAX_RUNNING];
+
+static void logmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logmsg(int level, const char *fmt, ...)
+{
+	if (level > opt.verbose)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "hsmsim-posix-copytool[%d]: ", (int)getpid());
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static int running_add(__u64 cookie)
+{
+	pthread_mutex_lock(&running_lock);
+	for (int i = 0; i < MAX_RUNNING; i++) {
+		if (!running[i].used) {
+			running[i].used = true;
+			running[i].cookie = cookie;
+			running[i].canceled = false;
+			pthread_mutex_unlock(&running_lock);
+			return i;
+		}
+	}
+	pthread_mutex_unlock(&running_lock);
+	return -1;
+}
+
+static bool running_canceled(int slot)
+{
+	if (slot < 0)
+		return false;
+	pthread_mutex_lock(&running_lock);
+	bool c = running[slot].canceled;
+	pthread_mutex_unlock(&running_lock);
+	return c;
+}
+
+static void running_remove(int slot)
+{
+	if (slot < 0)
+		return;
+	pthread_mutex_lock(&running_lock);
+	running[slot].used = false;
+	pthread_mutex_unlock(&running_lock);
+}
+
+static bool running_cancel(__u64 cookie)
+{
+	bool found = false;
+	pthread_mutex_lock(&running_lock);
+	for (int i = 0; i < MAX_RUNNING; i++) {
+		if (running[i].used && running[i].cookie == cookie) {
+			running[i].canceled = true;
+			found = true;
+		}
+	}
+	pthread_mutex_unlock(&running_lock);
+	return found;
+}
+
+/* lhsmtool_posix's ct_path_archive: the FID spread over six 16-bit directory levels. */
+static int archive_path(const struct lu_fid *fid, char *path, size_t size)
+{
+	int n = snprintf(path, size, "%s/%04x/%04x/%04x/%04x/%04x/%04x/" DFID_NOBRACE, opt.hsm_root,
+			 fid->f_oid & 0xFFFF, (fid->f_oid >> 16) & 0xFFFF, (unsigned int)(fid->f_seq & 0xFFFF),
+			 (unsigned int)((fid->f_seq >> 16) & 0xFFFF), (unsigned int)((fid->f_seq >> 32) & 0xFFFF),
+			 (unsigned int)((fid->f_seq >> 48) & 0xFFFF), PFID(fid));
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+static int mkdir_parents(const char *file)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", file);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Copies src to dst from offset 0 in chunks, reporting progress every update_interval seconds (and honouring
+ * CANCEL: a canceled copy, or progress answering -ECANCELED, stops with -ECANCELED).
+ */
+static int copy_data(struct hsm_copyaction_private *hcp, int src, int dst, __u64 length, int slot, __u64 *copied)
+{
+	char *buf = malloc(opt.chunk_size);
+	if (buf == NULL)
+		return -ENOMEM;
+	double start = now_seconds(), last_report = start;
+	__u64 reported = 0, offset = 0;
+	int rc = 0;
+	for (;;) {
+		if (running_canceled(slot)) {
+			rc = -ECANCELED;
+			break;
+		}
+		size_t want = opt.chunk_size;
+		if (length != (__u64)-1 && length - offset < want)
+			want = (size_t)(length - offset);
+		if (want == 0)
+			break;
+		ssize_t n = pread(src, buf, want, (off_t)offset);
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = pwrite(dst, buf + done, (size_t)(n - done), (off_t)(offset + (__u64)done));
+			if (w < 0) {
+				rc = -errno;
+				break;
+			}
+			done += w;
+		}
+		if (rc != 0)
+			break;
+		offset += (__u64)n;
+		if (opt.bandwidth > 0) {
+			double should = (double)offset / (double)opt.bandwidth, spent = now_seconds() - start;
+			if (should > spent)
+				usleep((useconds_t)((should - spent) * 1e6));
+		}
+		if (now_seconds() - last_report >= opt.update_interval) {
+			struct hsm_extent he = { .offset = reported, .length = offset - reported };
+			rc = llapi_hsm_action_progress(hcp, &he, length, 0);
+			if (rc != 0)
+				break;
+			reported = offset;
+			last_report = now_seconds();
+		}
+	}
+	free(buf);
+	*copied = offset;
+	return rc;
+}
+
+static int do_archive(struct hsm_copyaction_private *hcp, const struct hsm_action_item *hai, int slot, __u64 *bytes)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	struct lu_fid fid = hai->hai_fid;
+	int rc = archive_path(&fid, path, sizeof(path));
+	if (rc != 0)
+		return rc;
+	snprintf(tmp, sizeof(tmp), "%s_tmp", path);
+	if ((rc = mkdir_parents(path)) != 0)
+		return rc;
+	int src = llapi_hsm_action_get_fd(hcp);
+	if (src < 0)
+		return src;
+	int dst = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (dst < 0) {
+		rc = -errno;
+		close(src);
+		return rc;
+	}
+	rc = copy_data(hcp, src, dst, hai->hai_extent.length, slot, bytes);
+	if (rc == 0 && fsync(dst) != 0)
+		rc = -errno;
+	close(dst);
+	close(src);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -errno;
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
+static int do_restore(struct hsm_copyaction_private *hcp, const struct hsm_action_item *hai, int slot, __u64 *bytes)
+{
+	char path[PATH_MAX];
+	struct lu_fid fid = hai->hai_fid;
+	int rc = archive_path(&fid, path, sizeof(path));
+	if (rc != 0)
+		return rc;
+	int src = open(path, O_RDONLY);
+	if (src < 0)
+		return -errno;
+	int dst = llapi_hsm_action_get_fd(hcp);
+	if (dst < 0) {
+		close(src);
+		return dst;
+	}
+	rc = copy_data(hcp, src, dst, hai->hai_extent.length, slot, bytes);
+	close(dst);
+	close(src);
+	return rc;
+}
+
+static int do_remove(const struct hsm_action_item *hai)
+{
+	char path[PATH_MAX];
+	struct lu_fid fid = hai->hai_fid;
+	int rc = archive_path(&fid, path, sizeof(path));
+	if (rc != 0)
+		return rc;
+	if (unlink(path) != 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static const char *action_name(__u32 action)
+{
+	switch (action) {
+	case HSMA_ARCHIVE: return "ARCHIVE";
+	case HSMA_RESTORE: return "RESTORE";
+	case HSMA_REMOVE: return "REMOVE";
+	case HSMA_CANCEL: return "CANCEL";
+	default: return "UNKNOWN";
+	}
+}
+
+/* One action, in its own thread: begin, copy, end. */
+static void *process_action(void *arg)
+{
+	struct hsm_action_item *hai = arg;
+	struct lu_fid fid = hai->hai_fid;
+	struct hsm_copyaction_private *hcp = NULL;
+	__u64 bytes = 0;
+	logmsg(1, "%s " DFID " cookie=%#llx", action_name(hai->hai_action), PFID(&fid),
+	       (unsigned long long)hai->hai_cookie);
+	int slot = running_add(hai->hai_cookie);
+	int rc = llapi_hsm_action_begin(&hcp, ctdata, hai, -1, 0, false);
+	if (rc != 0) {
+		logmsg(0, "action_begin " DFID " failed: %s", PFID(&fid), strerror(-rc));
+		/* is_error begin so that the coordinator hears about the failure */
+		if (llapi_hsm_action_begin(&hcp, ctdata, hai, -1, 0, true) == 0) {
+			struct hsm_extent he = hai->hai_extent;
+			llapi_hsm_action_end(&hcp, &he, 0, -rc);
+		}
+		goto out;
+	}
+	switch (hai->hai_action) {
+	case HSMA_ARCHIVE:
+		rc = do_archive(hcp, hai, slot, &bytes);
+		break;
+	case HSMA_RESTORE:
+		rc = do_restore(hcp, hai, slot, &bytes);
+		break;
+	case HSMA_REMOVE:
+		rc = do_remove(hai);
+		break;
+	default:
+		rc = -EINVAL;
+	}
+	struct hsm_extent he = { .offset = hai->hai_extent.offset, .length = bytes };
+	int end = llapi_hsm_action_end(&hcp, &he, 0, rc < 0 ? -rc : rc);
+	if (rc != 0 || end != 0)
+		logmsg(0, "%s " DFID " done: %s (end: %s)", action_name(hai->hai_action), PFID(&fid), strerror(-rc),
+		       strerror(-end));
+	else
+		logmsg(1, "%s " DFID " done (%llu bytes)", action_name(hai->hai_action), PFID(&fid),
+		       (unsigned long long)bytes);
+out:
+	running_remove(slot);
+	free(hai);
+	return NULL;
+}
+
+static int handle_list(struct hsm_action_list *hal)
+{
+	struct hsm_action_item *hai = hai_first(hal);
+	for (__u32 i = 0; i < hal->hal_count; i++, hai = hai_next(hai)) {
+		if (hai->hai_action == HSMA_CANCEL) {
+			bool found = running_cancel(hai->hai_cookie);
+			logmsg(1, "CANCEL cookie=%#llx %s", (unsigned long long)hai->hai_cookie,
+			       found ? "stopping" : "not running here");
+			continue;
+		}
+		struct hsm_action_item *copy = malloc(hai->hai_len);
+		if (copy == NULL)
+			return -ENOMEM;
+		memcpy(copy, hai, hai->hai_len);
+		pthread_t t;
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		int rc = pthread_create(&t, &attr, process_action, copy);
+		pthread_attr_destroy(&attr);
+		if (rc != 0) {
+			free(copy);
+			return -rc;
+		}
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: hsmsim-posix-copytool [--archive N]... --hsm-root DIR [--chunk-size BYTES] "
+			"[--update-interval SECONDS] [--bandwidth MB] [--event-fifo PATH] [--quiet|--verbose] MOUNTPOINT\n");
+	return 22;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "archive", required_argument, NULL, 'A' },	{ "hsm-root", required_argument, NULL, 'p' },
+		{ "hsm_root", required_argument, NULL, 'p' },	{ "chunk-size", required_argument, NULL, 'c' },
+		{ "update-interval", required_argument, NULL, 'u' }, { "bandwidth", required_argument, NULL, 'b' },
+		{ "event-fifo", required_argument, NULL, 'f' }, { "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "A:p:c:u:b:f:qv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'A':
+			if (opt.archive_count >= MAX_ARCHIVES)
+				return usage();
+			opt.archives[opt.archive_count++] = atoi(optarg);
+			break;
+		case 'p': opt.hsm_root = optarg; break;
+		case 'c': opt.chunk_size = strtoull(optarg, NULL, 0); break;
+		case 'u': opt.update_interval = atoi(optarg); break;
+		case 'b': opt.bandwidth = atoll(optarg) * 1000000LL; break;
+		case 'f': opt.event_fifo = optarg; break;
+		case 'q': opt.verbose = 0; break;
+		case 'v': opt.verbose = 2; break;
+		default: return usage();
+		}
+	}
+	if (optind != argc - 1 || opt.hsm_root == NULL || opt.chunk_size == 0 || opt.update_interval <= 0)
+		return usage();
+	opt.mnt = argv[optind];
+	if (opt.event_fifo != NULL) {
+		int rc = llapi_hsm_register_event_fifo(opt.event_fifo);
+		if (rc != 0) {
+			logmsg(0, "cannot open event fifo %s: %s", opt.event_fifo, strerror(-rc));
+			return 1;
+		}
+	}
+	int rc = llapi_hsm_copytool_register(&ctdata, opt.mnt, opt.archive_count, opt.archives, O_NONBLOCK);
+	if (rc != 0) {
+		logmsg(0, "cannot start copytool interface on %s: %s", opt.mnt, strerror(-rc));
+		return 1;
+	}
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	logmsg(1, "registered on %s", opt.mnt);
+	int fd = llapi_hsm_copytool_get_fd(ctdata);
+	while (!stop_requested) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 500) <= 0)
+			continue;
+		struct hsm_action_list *hal;
+		int msgsize;
+		rc = llapi_hsm_copytool_recv(ctdata, &hal, &msgsize);
+		if (rc == -EAGAIN || rc == -EINTR)
+			continue;
+		if (rc == -ESHUTDOWN) {
+			logmsg(1, "file system is shutting down");
+			break;
+		}
+		if (rc != 0) {
+			logmsg(0, "cannot receive action list: %s", strerror(-rc));
+			break;
+		}
+		rc = handle_list(hal);
+		if (rc != 0)
+			logmsg(0, "cannot process action list: %s", strerror(-rc));
+	}
+	/* as lhsmtool_posix: unregister and leave; requests in flight wait for their timeout */
+	llapi_hsm_copytool_unregister(&ctdata);
+	if (opt.event_fifo != NULL)
+		llapi_hsm_unregister_event_fifo(opt.event_fifo);
+	_exit(stop_requested ? 1 : 0);
+}

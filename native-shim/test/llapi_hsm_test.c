@@ -1,0 +1,320 @@
+/*
+ * In the spirit of Lustre's llapi_hsm_test.c (sanity-hsm test 500), against a running simulated cluster:
+ *   llapi_hsm_test MOUNTPOINT
+ * The cluster must have no copytool registered: this program registers and plays one itself.
+ * Prints one line per failed check and exits non-zero if any failed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lustre/lustreapi.h>
+
+static int failures;
+static const char *mnt;
+
+#define CHECK(cond, ...)                                                                                          \
+	do {                                                                                                      \
+		if (!(cond)) {                                                                                    \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __func__, __LINE__, #cond);                           \
+			fprintf(stderr, __VA_ARGS__);                                                             \
+			fprintf(stderr, "\n");                                                                    \
+			failures++;                                                                               \
+		}                                                                                                 \
+	} while (0)
+
+static void make_file(const char *path, size_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd >= 0, "create %s: %s", path, strerror(errno));
+	char buf[4096];
+	memset(buf, 'x', sizeof(buf));
+	for (size_t done = 0; done < size;) {
+		size_t n = size - done < sizeof(buf) ? size - done : sizeof(buf);
+		CHECK(write(fd, buf, n) == (ssize_t)n, "write");
+		done += n;
+	}
+	close(fd);
+}
+
+static int request(const char *path, int action, const struct lu_fid *fid)
+{
+	struct hsm_user_request *hur = llapi_hsm_user_request_alloc(1, 0);
+	hur->hur_request.hr_action = (__u32)action;
+	hur->hur_request.hr_archive_id = 0;
+	hur->hur_request.hr_flags = 0;
+	hur->hur_request.hr_itemcount = 1;
+	hur->hur_request.hr_data_len = 0;
+	struct hsm_user_item item = { .hui_fid = *fid, .hui_extent = { 0, (__u64)-1 } };
+	memcpy(&hur->hur_user_item[0], &item, sizeof(item));
+	int rc = llapi_hsm_request(path, hur);
+	free(hur);
+	return rc;
+}
+
+/* Waits for one action list on the copytool fd (at most 10 s). */
+static struct hsm_action_list *receive(struct hsm_copytool_private *ct)
+{
+	struct pollfd p = { .fd = llapi_hsm_copytool_get_fd(ct), .events = POLLIN };
+	struct hsm_action_list *hal = NULL;
+	int msgsize = 0;
+	CHECK(poll(&p, 1, 10000) == 1, "no action list within 10 s");
+	int rc = llapi_hsm_copytool_recv(ct, &hal, &msgsize);
+	CHECK(rc == 0, "recv: %s", strerror(-rc));
+	if (rc != 0)
+		return NULL;
+	CHECK(msgsize >= (int)(sizeof(*hal) + sizeof(struct hsm_action_item)), "msgsize %d", msgsize);
+	return hal;
+}
+
+static void test_register_unregister(void)
+{
+	struct hsm_copytool_private *ct = NULL, *second = NULL;
+	int rc = llapi_hsm_copytool_register(&ct, mnt, 0, NULL, 0);
+	CHECK(rc == 0, "register: %s", strerror(-rc));
+	rc = llapi_hsm_copytool_register(&second, mnt, 0, NULL, 0);
+	CHECK(rc == -EEXIST, "second copytool on one mount: got %d", rc);
+	rc = llapi_hsm_copytool_unregister(&ct);
+	CHECK(rc == 0 && ct == NULL, "unregister: %d", rc);
+	rc = llapi_hsm_copytool_register(&ct, "/proc", 0, NULL, 0);
+	CHECK(rc == -ENOENT, "register on a non-Lustre path: got %d", rc);
+	int archives[] = { 1 };
+	rc = llapi_hsm_copytool_register(&ct, mnt, 1, NULL, 0);
+	CHECK(rc == -EINVAL, "archive count without list: got %d", rc);
+	rc = llapi_hsm_copytool_register(&ct, mnt, 1, archives, 0);
+	CHECK(rc == 0, "register archive 1: %d", rc);
+	CHECK(llapi_hsm_copytool_get_fd(ct) >= 0, "get_fd");
+	llapi_hsm_copytool_unregister(&ct);
+}
+
+static void test_nonblocking_recv(void)
+{
+	struct hsm_copytool_private *ct = NULL;
+	struct hsm_action_list *hal;
+	int msgsize;
+	int rc = llapi_hsm_copytool_register(&ct, mnt, 0, NULL, O_NONBLOCK);
+	CHECK(rc == 0, "register: %d", rc);
+	if (rc != 0)
+		return;
+	int fd = llapi_hsm_copytool_get_fd(ct);
+	CHECK((fcntl(fd, F_GETFL) & O_NONBLOCK) != 0, "fd not non-blocking");
+	rc = llapi_hsm_copytool_recv(ct, &hal, &msgsize);
+	CHECK(rc == -EAGAIN, "recv on an empty non-blocking fd: got %d", rc);
+	llapi_hsm_copytool_unregister(&ct);
+}
+
+static void test_state_get_set(const char *path)
+{
+	struct hsm_user_state hus;
+	int rc = llapi_hsm_state_get(path, &hus);
+	CHECK(rc == 0 && hus.hus_states == 0 && hus.hus_archive_id == 0, "new file state: rc %d states %#x", rc,
+	      hus.hus_states);
+	CHECK(hus.hus_in_progress_state == HPS_NONE, "in progress %u", hus.hus_in_progress_state);
+	rc = llapi_hsm_state_set(path, HS_NORELEASE | HS_NOARCHIVE, 0, 0);
+	CHECK(rc == 0, "set: %d", rc);
+	llapi_hsm_state_get(path, &hus);
+	CHECK(hus.hus_states == (HS_NORELEASE | HS_NOARCHIVE), "after set: %#x", hus.hus_states);
+	rc = llapi_hsm_state_set(path, 0, HS_NORELEASE | HS_NOARCHIVE, 0);
+	CHECK(rc == 0, "clear: %d", rc);
+	rc = llapi_hsm_state_set(path, HS_DIRTY, 0, 0);
+	CHECK(rc == -EINVAL, "DIRTY without EXISTS: got %d", rc);
+	rc = llapi_hsm_state_set(path, HS_RELEASED | HS_EXISTS, 0, 0);
+	CHECK(rc == -EINVAL, "RELEASED without ARCHIVED: got %d", rc);
+	rc = llapi_hsm_state_set(path, HS_EXISTS | HS_ARCHIVED, 0, 7);
+	CHECK(rc == 0, "set exists archived: %d", rc);
+	int fd = open(path, O_RDONLY);
+	rc = llapi_hsm_state_get_fd(fd, &hus);
+	close(fd);
+	CHECK(rc == 0 && hus.hus_states == (HS_EXISTS | HS_ARCHIVED) && hus.hus_archive_id == 7,
+	      "state_get_fd: rc %d states %#x archive %u", rc, hus.hus_states, hus.hus_archive_id);
+	rc = llapi_hsm_state_set(path, 0, HS_EXISTS | HS_ARCHIVED, 0);
+	CHECK(rc == 0, "clear exists archived: %d", rc);
+	rc = llapi_hsm_state_get("/proc/self/status", &hus);
+	CHECK(rc == -ENOENT, "state of a non-Lustre file: %d", rc);
+}
+
+/* Archive through the library as a copytool would: recv, begin, progress (extents merged as a union), end. */
+static void test_archive_and_progress(const char *path)
+{
+	struct hsm_copytool_private *ct = NULL;
+	struct lu_fid fid;
+	struct hsm_current_action hca;
+	int rc = llapi_path2fid(path, &fid);
+	CHECK(rc == 0, "path2fid: %d", rc);
+	rc = llapi_hsm_current_action(path, &hca);
+	CHECK(rc == 0 && hca.hca_action == HUA_NONE && hca.hca_state == HPS_NONE, "no action yet: %u/%u",
+	      hca.hca_action, hca.hca_state);
+	rc = llapi_hsm_copytool_register(&ct, mnt, 0, NULL, 0);
+	CHECK(rc == 0, "register: %d", rc);
+	if (rc != 0)
+		return;
+	rc = request(path, HUA_ARCHIVE, &fid);
+	CHECK(rc == 0, "archive request: %d", rc);
+	struct hsm_action_list *hal = receive(ct);
+	if (hal == NULL)
+		goto out;
+	CHECK(hal->hal_version == HAL_VERSION && hal->hal_count == 1, "version %u count %u", hal->hal_version,
+	      hal->hal_count);
+	CHECK(strcmp(hal->hal_fsname, "lustre") == 0, "fsname %s", hal->hal_fsname);
+	CHECK(hal->hal_archive_id == 1, "archive id %u (default_archive_id)", hal->hal_archive_id);
+	struct hsm_action_item *hai = hai_first(hal);
+	struct lu_fid hfid = hai->hai_fid;
+	CHECK(hai->hai_action == HSMA_ARCHIVE && hai->hai_len == sizeof(*hai), "action %u len %u", hai->hai_action,
+	      hai->hai_len);
+	CHECK(memcmp(&hfid, &fid, sizeof(fid)) == 0, "hai_fid " DFID, PFID(&hfid));
+	CHECK(hai->hai_extent.offset == 0 && hai->hai_extent.length == (__u64)-1, "extent");
+	CHECK(hai->hai_cookie != 0, "cookie");
+
+	rc = llapi_hsm_current_action(path, &hca);
+	CHECK(rc == 0 && hca.hca_action == HUA_ARCHIVE && hca.hca_state == HPS_RUNNING, "running: %u/%u",
+	      hca.hca_action, hca.hca_state);
+
+	struct hsm_copyaction_private *hcp = NULL;
+	rc = llapi_hsm_action_begin(&hcp, ct, hai, -1, 0, false);
+	CHECK(rc == 0, "begin: %d", rc);
+	if (rc != 0)
+		goto out;
+	int fd = llapi_hsm_action_get_fd(hcp);
+	CHECK(fd >= 0, "get_fd: %d", fd);
+	char buf[16];
+	CHECK(pread(fd, buf, sizeof(buf), 0) == (ssize_t)sizeof(buf) && buf[0] == 'x', "read source");
+	struct lu_fid fdfid;
+	CHECK(llapi_fd2fid(fd, &fdfid) == 0 && memcmp(&fdfid, &fid, sizeof(fid)) == 0, "fd2fid of the source fd");
+	close(fd);
+	struct hsm_extent he1 = { 0, 100 }, he2 = { 50, 100 }, he3 = { 200, 50 };
+	CHECK(llapi_hsm_action_progress(hcp, &he1, 4096, 0) == 0, "progress 1");
+	CHECK(llapi_hsm_action_progress(hcp, &he2, 4096, 0) == 0, "progress 2");
+	CHECK(llapi_hsm_action_progress(hcp, &he3, 4096, 0) == 0, "progress 3");
+	rc = llapi_hsm_current_action(path, &hca);
+	/* [0,100) U [50,150) U [200,250) = 200 bytes */
+	CHECK(rc == 0 && hca.hca_location.length == 200, "bytes moved: %llu",
+	      (unsigned long long)hca.hca_location.length);
+	struct hsm_extent wrap = { (__u64)-10, 100 };
+	CHECK(llapi_hsm_action_progress(hcp, &wrap, 4096, 0) == -EINVAL, "wrapping extent");
+	struct hsm_extent all = { 0, 4096 };
+	rc = llapi_hsm_action_end(&hcp, &all, 0, 0);
+	CHECK(rc == 0 && hcp == NULL, "end: %d", rc);
+	struct hsm_user_state hus;
+	llapi_hsm_state_get(path, &hus);
+	CHECK(hus.hus_states == (HS_EXISTS | HS_ARCHIVED) && hus.hus_archive_id == 1, "archived: %#x",
+	      hus.hus_states);
+out:
+	llapi_hsm_copytool_unregister(&ct);
+}
+
+/* A cancel reaches the copytool as HSMA_CANCEL with the cookie; progress then gets -ECANCELED. */
+static void test_cancel(const char *path)
+{
+	struct hsm_copytool_private *ct = NULL;
+	struct lu_fid fid;
+	llapi_path2fid(path, &fid);
+	int rc = llapi_hsm_copytool_register(&ct, mnt, 0, NULL, 0);
+	CHECK(rc == 0, "register: %d", rc);
+	if (rc != 0)
+		return;
+	CHECK(request(path, HUA_ARCHIVE, &fid) == 0, "archive request");
+	struct hsm_action_list *hal = receive(ct);
+	if (hal == NULL)
+		goto out;
+	struct hsm_action_item *hai = hai_first(hal);
+	__u64 cookie = hai->hai_cookie;
+	struct hsm_copyaction_private *hcp = NULL;
+	rc = llapi_hsm_action_begin(&hcp, ct, hai, -1, 0, false);
+	CHECK(rc == 0, "begin: %d", rc);
+	CHECK(request(path, HUA_CANCEL, &fid) == 0, "cancel request");
+	hal = receive(ct);
+	if (hal != NULL) {
+		struct hsm_action_item *c = hai_first(hal);
+		CHECK(c->hai_action == HSMA_CANCEL && c->hai_cookie == cookie, "cancel item: action %u cookie %#llx",
+		      c->hai_action, (unsigned long long)c->hai_cookie);
+	}
+	struct hsm_extent he = { 0, 10 };
+	rc = llapi_hsm_action_progress(hcp, &he, 100, 0);
+	CHECK(rc == -ECANCELED, "progress after cancel: %d", rc);
+	rc = llapi_hsm_action_end(&hcp, &he, 0, ECANCELED);
+	CHECK(rc == 0, "end after cancel: %d", rc);
+out:
+	llapi_hsm_copytool_unregister(&ct);
+}
+
+static void test_fids_and_data_version(const char *path)
+{
+	struct lu_fid fid, fid2;
+	char fidtext[64], rel[4096];
+	long long recno = -1;
+	int linkno = 0;
+	CHECK(llapi_path2fid(path, &fid) == 0, "path2fid");
+	snprintf(fidtext, sizeof(fidtext), DFID, PFID(&fid));
+	int rc = llapi_fid2path(mnt, fidtext, rel, sizeof(rel), &recno, &linkno);
+	CHECK(rc == 0 && strstr(path, rel) != NULL && rel[0] != '/', "fid2path: %d '%s'", rc, rel);
+	char byfid[4200];
+	snprintf(byfid, sizeof(byfid), "%s/.lustre/fid/" DFID, mnt, PFID(&fid));
+	CHECK(llapi_path2fid(byfid, &fid2) == 0 && memcmp(&fid, &fid2, sizeof(fid)) == 0, ".lustre/fid path");
+	int fd = open(path, O_RDWR);
+	__u64 dv1 = 0, dv2 = 0;
+	CHECK(llapi_get_data_version(fd, &dv1, LL_DV_RD_FLUSH) == 0, "dv");
+	CHECK(pwrite(fd, "y", 1, 0) == 1, "write");
+	CHECK(llapi_get_data_version(fd, &dv2, 0) == 0 && dv2 != dv1, "dv changes on write: %llu %llu",
+	      (unsigned long long)dv1, (unsigned long long)dv2);
+	close(fd);
+	CHECK(llapi_fid2path(mnt, "[0x1:0x2:0x3]", rel, sizeof(rel), &recno, &linkno) == -ENOENT, "unknown FID");
+}
+
+static void test_import(const char *dir)
+{
+	char path[4200];
+	struct stat st = { 0 };
+	struct lu_fid fid;
+	snprintf(path, sizeof(path), "%s/imported", dir);
+	st.st_size = 12345;
+	st.st_mode = S_IFREG | 0640;
+	st.st_uid = 0;
+	st.st_gid = 0;
+	st.st_mtim.tv_sec = 1000000000;
+	int rc = llapi_hsm_import(path, 3, &st, 0, -1, 0, 0, NULL, &fid);
+	CHECK(rc == 0, "import: %d", rc);
+	struct hsm_user_state hus;
+	llapi_hsm_state_get(path, &hus);
+	CHECK(hus.hus_states == (HS_EXISTS | HS_ARCHIVED | HS_RELEASED) && hus.hus_archive_id == 3,
+	      "imported state %#x archive %u", hus.hus_states, hus.hus_archive_id);
+	struct stat got;
+	CHECK(stat(path, &got) == 0 && got.st_size == 12345 && (got.st_mode & 0777) == 0640 &&
+	      got.st_mtim.tv_sec == 1000000000, "imported attributes");
+	rc = llapi_hsm_import(path, 3, &st, 0, -1, 0, 0, NULL, &fid);
+	CHECK(rc == -EEXIST, "import over an existing file: %d", rc);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: llapi_hsm_test MOUNTPOINT\n");
+		return 2;
+	}
+	mnt = argv[1];
+	char dir[4096], f1[4200], f2[4200], f3[4200];
+	snprintf(dir, sizeof(dir), "%s/llapi_hsm_test.%d", mnt, (int)getpid());
+	if (mkdir(dir, 0755) != 0) {
+		perror("mkdir");
+		return 2;
+	}
+	snprintf(f1, sizeof(f1), "%s/state", dir);
+	snprintf(f2, sizeof(f2), "%s/archive", dir);
+	snprintf(f3, sizeof(f3), "%s/cancel", dir);
+	make_file(f1, 100);
+	make_file(f2, 4096);
+	make_file(f3, 4096);
+	test_register_unregister();
+	test_nonblocking_recv();
+	test_state_get_set(f1);
+	test_archive_and_progress(f2);
+	test_cancel(f3);
+	test_fids_and_data_version(f1);
+	test_import(dir);
+	printf("llapi_hsm_test: %d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}

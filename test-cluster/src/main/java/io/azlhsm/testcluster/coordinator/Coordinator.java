@@ -1,0 +1,664 @@
+package io.azlhsm.testcluster.coordinator;
+
+import io.azlhsm.testcluster.Errno;
+import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.namespace.Fid;
+import io.azlhsm.testcluster.namespace.HsmAttributes;
+import io.azlhsm.testcluster.namespace.HsmFileOperations;
+import io.azlhsm.testcluster.namespace.HsmFlags;
+import io.azlhsm.testcluster.namespace.Namespace;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The MDT's HSM coordinator: records user requests in the action log, dispatches them to registered copytools
+ * (agents) under max_requests with restore priority, follows their progress, applies the outcome to the files' HSM
+ * attributes, cancels and times out requests. All state is guarded by this object's monitor.
+ */
+public final class Coordinator implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
+    /** Lustre caps one hsm_action_list at about this many bytes. */
+    private static final int MAX_LIST_BYTES = 5120;
+
+    /** hsm_control: what get_param shows. */
+    public enum Control { ENABLED, DISABLED, STOPPED }
+
+    private final Namespace ns;
+    private final HsmFileOperations files;
+    private final String fsname;
+    private final Tunables tunables;
+    private final ActionLog log;
+    private final Map<Long, ActionRecord> records = new LinkedHashMap<>();
+    private final Map<String, Agent> agents = new LinkedHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "coordinator-loop");
+        t.setDaemon(true);
+        return t;
+    });
+    private ScheduledFuture<?> loop;
+    private Control control = Control.ENABLED;
+    private long lastCookie;
+    private long lastCompound;
+    private int lastLogIndex;
+
+    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, Path stateDir) {
+        this.ns = ns;
+        this.files = files;
+        this.fsname = fsname;
+        this.tunables = new Tunables(stateDir.resolve("tunables.properties"));
+        this.log = new ActionLog(stateDir.resolve("actions.log"));
+        long seed = System.currentTimeMillis() / 1000; // Lustre seeds cookies from the wall clock
+        lastCookie = seed;
+        lastCompound = seed;
+        long now = System.currentTimeMillis();
+        for (ActionRecord r : log.load()) {
+            // as on an MDS restart: running restores start over, other running requests wait for their timeout
+            if (r.status == RequestStatus.STARTED && r.action == HsmCodes.HSMA_RESTORE) {
+                r.status = RequestStatus.WAITING;
+                r.dataFid = r.fid;
+            }
+            r.lastActivityMillis = now;
+            records.put(r.cookie, r);
+            lastCookie = Math.max(lastCookie, r.cookie);
+            lastCompound = Math.max(lastCompound, r.compoundId);
+            lastLogIndex = Math.max(lastLogIndex, r.logIndex);
+        }
+        scheduleLoop();
+    }
+
+    private void scheduleLoop() {
+        if (loop != null) {
+            loop.cancel(false);
+        }
+        long period = tunables.loopPeriodSeconds;
+        loop = timer.scheduleWithFixedDelay(this::scan, period, period, TimeUnit.SECONDS);
+    }
+
+    public String fsname() {
+        return fsname;
+    }
+
+    // ------------------------------------------------------------------ user requests
+
+    /** llapi_hsm_request on behalf of uid/gid. */
+    public synchronized void submit(UserRequest req, int uid, int gid) throws SimulatorException {
+        if (req.action() == HsmCodes.HUA_RELEASE) {
+            for (UserRequest.Item item : req.items()) {
+                files.release(item.fid());
+            }
+            return;
+        }
+        if (control == Control.STOPPED) {
+            throw new SimulatorException(Errno.EAGAIN, "coordinator stopped");
+        }
+        int hsma = HsmCodes.copytoolAction(req.action());
+        if (hsma == HsmCodes.HSMA_NONE) {
+            throw new SimulatorException(Errno.EINVAL, "unknown action " + req.action());
+        }
+        for (UserRequest.Item item : req.items()) {
+            checkPermission(req.action(), item.fid(), uid, gid);
+        }
+        if (hsma == HsmCodes.HSMA_CANCEL) {
+            for (UserRequest.Item item : req.items()) {
+                cancel(item.fid());
+            }
+            save();
+            return;
+        }
+        List<ActionRecord> accepted = new ArrayList<>();
+        for (UserRequest.Item item : req.items()) {
+            HsmAttributes a = ns.hsm(item.fid()); // ENOENT for a FID that is not there
+            if (hsma == HsmCodes.HSMA_RESTORE && item.offset() != 0) {
+                throw new SimulatorException(Errno.EINVAL, "restore offset must be 0");
+            }
+            int archiveId = req.archiveId() != 0 ? req.archiveId()
+                    : a.archiveId() != 0 ? (int) a.archiveId() : tunables.defaultArchiveId;
+            if (!RequestRules.isNeeded(hsma, a, req.flags())) {
+                continue;
+            }
+            if (!RequestRules.isCompatible(hsma, archiveId, a)) {
+                throw new SimulatorException(Errno.EPERM, HsmCodes.actionName(hsma) + " not compatible with flags "
+                        + a.flags() + " of " + item.fid());
+            }
+            if (hsma == HsmCodes.HSMA_RESTORE && activeFor(item.fid(), HsmCodes.HSMA_RESTORE) != null) {
+                continue; // a restore of this FID is already on its way
+            }
+            accepted.add(new ActionRecord(0, 0, hsma, item.fid(), item.offset(), item.length(), archiveId,
+                    req.flags(), 0, req.data(), 0));
+        }
+        long compound = accepted.isEmpty() ? 0 : ++lastCompound;
+        for (ActionRecord draft : accepted) {
+            ActionRecord r = new ActionRecord(++lastCookie, compound, draft.action, draft.fid, draft.offset,
+                    draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
+            records.put(r.cookie, r);
+        }
+        save();
+        dispatch();
+    }
+
+    private void checkPermission(int userAction, Fid fid, int uid, int gid) throws SimulatorException {
+        if (uid == 0) {
+            return;
+        }
+        Path p = ns.backingPathOf(fid);
+        Set<String> mask;
+        try {
+            int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int group = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+            mask = uid == owner ? tunables.userRequestMask
+                    : gid == group ? tunables.groupRequestMask : tunables.otherRequestMask;
+        } catch (java.io.IOException e) {
+            throw new SimulatorException(Errno.ENOENT, e.toString());
+        }
+        if (!mask.contains(HsmCodes.actionName(HsmCodes.copytoolAction(userAction)))) {
+            throw new SimulatorException(Errno.EPERM, "request mask forbids it");
+        }
+    }
+
+    /** Cancel of fid's active request: a waiting one ends now, a running one is told to its agent. */
+    private void cancel(Fid fid) {
+        for (ActionRecord r : records.values()) {
+            if (!r.fid.equals(fid) || !r.status.isActive() || r.action == HsmCodes.HSMA_CANCEL) {
+                continue;
+            }
+            if (r.status == RequestStatus.WAITING) {
+                finish(r, RequestStatus.CANCELED);
+                continue;
+            }
+            Agent agent = agents.get(r.agentUuid);
+            ActionRecord cancel = new ActionRecord(++lastCookie, r.compoundId,
+                    HsmCodes.HSMA_CANCEL, r.fid, r.offset, r.length, r.archiveId, r.flags, r.gid, new byte[0],
+                    ++lastLogIndex);
+            records.put(cancel.cookie, cancel);
+            r.cancelRequested = true;
+            leaveStarted(r);
+            r.status = RequestStatus.CANCELED;
+            r.finishedMillis = System.currentTimeMillis();
+            if (agent != null) {
+                // the cancel item carries the cookie of the request it cancels
+                agent.channel.send(new ActionList(r.archiveId, r.flags, r.compoundId, fsname, List.of(
+                        new ActionList.Item(HsmCodes.HSMA_CANCEL, r.fid, r.dataFid, r.offset, r.length, r.cookie,
+                                r.gid, new byte[0]))));
+            }
+            finish(cancel, RequestStatus.SUCCEED);
+        }
+    }
+
+    private ActionRecord activeFor(Fid fid, int action) {
+        ActionRecord found = null;
+        for (ActionRecord r : records.values()) {
+            if (r.fid.equals(fid) && r.status.isActive() && (action == 0 || r.action == action)
+                    && r.action != HsmCodes.HSMA_CANCEL) {
+                found = r;
+            }
+        }
+        return found;
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    /** Hands waiting requests to agents: up to max_requests running, but at least one restore per pass. */
+    private void dispatch() {
+        if (control != Control.ENABLED) {
+            return;
+        }
+        int running = (int) records.values().stream().filter(r -> r.status == RequestStatus.STARTED).count();
+        boolean restoreDispatched = false;
+        Map<String, List<ActionRecord>> batches = new LinkedHashMap<>();
+        boolean changed = false;
+        for (ActionRecord r : new ArrayList<>(records.values())) {
+            if (r.status != RequestStatus.WAITING) {
+                continue;
+            }
+            boolean restorePriority = r.action == HsmCodes.HSMA_RESTORE && !restoreDispatched;
+            if (running >= tunables.maxRequests && !restorePriority) {
+                continue;
+            }
+            Agent agent = chooseAgent(r.archiveId);
+            if (agent == null) {
+                continue; // no copytool serves this archive: the request waits, with no timeout
+            }
+            HsmAttributes a;
+            try {
+                a = ns.hsm(r.fid);
+            } catch (SimulatorException e) {
+                finish(r, RequestStatus.FAILED);
+                changed = true;
+                continue;
+            }
+            if (!RequestRules.isCompatible(r.action, r.archiveId, a)) {
+                finish(r, RequestStatus.FAILED);
+                changed = true;
+                continue;
+            }
+            if (r.action == HsmCodes.HSMA_ARCHIVE) {
+                try {
+                    ns.setHsm(r.fid, a.withFlags(a.flags() | HsmFlags.EXISTS).withArchiveId(r.archiveId));
+                } catch (SimulatorException e) {
+                    finish(r, RequestStatus.FAILED);
+                    continue;
+                }
+            }
+            r.status = RequestStatus.STARTED;
+            r.agentUuid = agent.uuid;
+            r.lastActivityMillis = System.currentTimeMillis();
+            agent.current++;
+            running++;
+            restoreDispatched |= r.action == HsmCodes.HSMA_RESTORE;
+            batches.computeIfAbsent(agent.uuid + "/" + r.archiveId, k -> new ArrayList<>()).add(r);
+            changed = true;
+        }
+        if (changed) {
+            save();
+        }
+        for (List<ActionRecord> batch : batches.values()) {
+            sendInLists(agents.get(batch.get(0).agentUuid), batch);
+        }
+    }
+
+    private void sendInLists(Agent agent, List<ActionRecord> batch) {
+        List<ActionList.Item> items = new ArrayList<>();
+        int bytes = 32 + align8(fsname.length() + 1);
+        ActionRecord first = batch.get(0);
+        for (ActionRecord r : batch) {
+            int itemBytes = align8(72 + r.data.length);
+            if (!items.isEmpty() && bytes + itemBytes > MAX_LIST_BYTES) {
+                agent.channel.send(new ActionList(first.archiveId, first.flags, first.compoundId, fsname, items));
+                items = new ArrayList<>();
+                bytes = 32 + align8(fsname.length() + 1);
+            }
+            items.add(new ActionList.Item(r.action, r.fid, r.dataFid, r.offset, r.length, r.cookie, r.gid, r.data));
+            bytes += itemBytes;
+        }
+        agent.channel.send(new ActionList(first.archiveId, first.flags, first.compoundId, fsname, items));
+    }
+
+    private static int align8(int n) {
+        return (n + 7) & ~7;
+    }
+
+    /** The agent serving archiveId (or all archives) with the fewest current requests. */
+    private Agent chooseAgent(int archiveId) {
+        Agent best = null;
+        for (Agent a : agents.values()) {
+            if (a.serves(archiveId) && (best == null || a.current < best.current)) {
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    /** The periodic pass (every loop_period): timeouts, purge of old records, dispatch. */
+    private synchronized void scan() {
+        try {
+            long now = System.currentTimeMillis();
+            boolean changed = false;
+            for (ActionRecord r : records.values()) {
+                if (r.status == RequestStatus.STARTED
+                        && now - r.lastActivityMillis > tunables.activeRequestTimeoutSeconds * 1000) {
+                    LOG.info("request " + r.cookie + " timed out");
+                    leaveStarted(r);
+                    finish(r, RequestStatus.CANCELED);
+                    changed = true;
+                }
+            }
+            Iterator<ActionRecord> it = records.values().iterator();
+            while (it.hasNext()) {
+                ActionRecord r = it.next();
+                if (!r.status.isActive() && now - r.finishedMillis > tunables.graceDelaySeconds * 1000) {
+                    it.remove();
+                    changed = true;
+                }
+            }
+            if (changed) {
+                save();
+            }
+            dispatch();
+        } catch (RuntimeException e) {
+            LOG.severe("coordinator pass failed: " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------ copytool side
+
+    /** A copytool registers for a client mount; EEXIST if that mount already has one. */
+    public synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel)
+            throws SimulatorException {
+        if (agents.containsKey(uuid)) {
+            throw new SimulatorException(Errno.EEXIST, "a copytool is already registered on " + uuid);
+        }
+        List<Integer> ids = archiveIds.contains(0) ? List.of() : List.copyOf(archiveIds);
+        agents.put(uuid, new Agent(uuid, ids, channel));
+        dispatch();
+    }
+
+    /** The copytool is gone (unregister or process death); its running requests wait for their timeout. */
+    public synchronized void unregister(String uuid, AgentChannel channel) {
+        Agent a = agents.get(uuid);
+        if (a != null && a.channel == channel) {
+            agents.remove(uuid);
+        }
+    }
+
+    /** What action_begin needs from the coordinator; the paths are on the backing store. */
+    public record Begin(int action, Path dataPath, Fid dataFid) {
+    }
+
+    public synchronized Begin begin(long cookie, Fid fid, boolean isError) throws SimulatorException {
+        ActionRecord r = started(cookie, fid);
+        r.lastActivityMillis = System.currentTimeMillis();
+        if (isError) {
+            return new Begin(r.action, null, r.dataFid);
+        }
+        switch (r.action) {
+            case HsmCodes.HSMA_ARCHIVE -> {
+                r.startDataVersion = ns.dataVersion(fid); // COPY_START
+                return new Begin(r.action, ns.backingPathOf(fid), fid);
+            }
+            case HsmCodes.HSMA_RESTORE -> {
+                if (r.volatileFile != null) {
+                    files.discard(r.volatileFile);
+                }
+                r.volatileFile = files.createVolatile(fid);
+                r.dataFid = r.volatileFile.fid();
+                return new Begin(r.action, r.volatileFile.path(), r.dataFid);
+            }
+            default -> {
+                return new Begin(r.action, null, fid);
+            }
+        }
+    }
+
+    private ActionRecord started(long cookie, Fid fid) throws SimulatorException {
+        ActionRecord r = records.get(cookie);
+        if (r == null || !r.fid.equals(fid)) {
+            throw new SimulatorException(Errno.ENOENT, "unknown cookie " + cookie);
+        }
+        if (r.status == RequestStatus.CANCELED && r.cancelRequested) {
+            throw new SimulatorException(Errno.ECANCELED, "request canceled");
+        }
+        if (r.status != RequestStatus.STARTED) {
+            throw new SimulatorException(Errno.ENOENT, "request " + cookie + " is " + r.status);
+        }
+        return r;
+    }
+
+    public synchronized void progress(long cookie, Fid fid, long offset, long length) throws SimulatorException {
+        ActionRecord r = started(cookie, fid);
+        if (length != -1 && Long.compareUnsigned(offset + length, offset) < 0) {
+            throw new SimulatorException(Errno.EINVAL, "extent wraps");
+        }
+        r.progress.add(offset, length);
+        r.lastActivityMillis = System.currentTimeMillis();
+    }
+
+    /** action_end: applies the outcome to the file, returns nothing or throws the errno action_end returns. */
+    public synchronized void end(long cookie, Fid fid, long offset, long length, int hpFlags, int errval)
+            throws SimulatorException {
+        ActionRecord r = records.get(cookie);
+        if (r != null && r.fid.equals(fid) && r.status == RequestStatus.CANCELED && r.cancelRequested) {
+            if (r.volatileFile != null) {
+                files.discard(r.volatileFile);
+            }
+            return; // the canceled request already has its final status
+        }
+        r = started(cookie, fid);
+        r.progress.add(offset, length);
+        SimulatorException failure = null;
+        RequestStatus result;
+        if (errval == 0) {
+            try {
+                applySuccess(r);
+                result = RequestStatus.SUCCEED;
+            } catch (SimulatorException e) {
+                failure = e;
+                errval = e.errno();
+                result = RequestStatus.FAILED;
+            }
+        } else if (errval == Errno.ECANCELED) {
+            result = RequestStatus.SUCCEED; // "canceled" without a cancel: done, no flag changes
+        } else if (errval == Errno.ENOSYS) {
+            result = RequestStatus.FAILED;
+        } else {
+            boolean retry = !tunables.policy.contains(Tunables.NRA) && (hpFlags & HsmCodes.HP_FLAG_RETRY) != 0
+                    && ns.exists(fid);
+            result = retry ? RequestStatus.WAITING : RequestStatus.FAILED;
+        }
+        if (r.action == HsmCodes.HSMA_RESTORE && result != RequestStatus.SUCCEED && r.volatileFile != null) {
+            files.discard(r.volatileFile);
+            r.volatileFile = null;
+            r.dataFid = r.fid;
+        }
+        if (r.action == HsmCodes.HSMA_ARCHIVE && result == RequestStatus.FAILED && errval != Errno.EALREADY) {
+            markDirtyIfArchived(fid);
+        }
+        Agent agent = agents.get(r.agentUuid);
+        if (agent != null) {
+            if (result == RequestStatus.SUCCEED) {
+                agent.succeeded++;
+            } else if (result == RequestStatus.FAILED) {
+                agent.failed++;
+            }
+        }
+        leaveStarted(r);
+        if (result == RequestStatus.WAITING) {
+            r.status = RequestStatus.WAITING;
+            r.agentUuid = null;
+            save();
+        } else {
+            finish(r, result);
+        }
+        dispatch();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void applySuccess(ActionRecord r) throws SimulatorException {
+        switch (r.action) {
+            case HsmCodes.HSMA_ARCHIVE -> {
+                long dv = ns.dataVersion(r.fid);
+                if (dv != r.startDataVersion) {
+                    throw new SimulatorException(Errno.EBUSY, "file changed during archive");
+                }
+                HsmAttributes a = ns.hsm(r.fid);
+                ns.setHsm(r.fid, new HsmAttributes(
+                        (a.flags() | HsmFlags.ARCHIVED | HsmFlags.EXISTS) & ~(HsmFlags.DIRTY | HsmFlags.LOST),
+                        r.archiveId, dv));
+            }
+            case HsmCodes.HSMA_RESTORE -> {
+                if (r.volatileFile == null) {
+                    throw new SimulatorException(Errno.ENOENT, "restore ended without action_begin");
+                }
+                files.swapIn(r.fid, r.volatileFile);
+                r.volatileFile = null;
+            }
+            case HsmCodes.HSMA_REMOVE -> {
+                if (ns.exists(r.fid)) {
+                    HsmAttributes a = ns.hsm(r.fid);
+                    ns.setHsm(r.fid, a.withFlags(a.flags()
+                            & ~(HsmFlags.ARCHIVED | HsmFlags.EXISTS | HsmFlags.LOST)));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void markDirtyIfArchived(Fid fid) {
+        try {
+            HsmAttributes a = ns.hsm(fid);
+            if (a.has(HsmFlags.ARCHIVED) && !a.has(HsmFlags.DIRTY)) {
+                ns.setHsm(fid, a.withFlags(a.flags() | HsmFlags.DIRTY));
+            }
+        } catch (SimulatorException e) {
+            // the file is gone: nothing to mark
+        }
+    }
+
+    private void leaveStarted(ActionRecord r) {
+        if (r.status == RequestStatus.STARTED) {
+            Agent agent = agents.get(r.agentUuid);
+            if (agent != null && agent.current > 0) {
+                agent.current--;
+            }
+        }
+    }
+
+    private void finish(ActionRecord r, RequestStatus status) {
+        if (r.volatileFile != null && status != RequestStatus.SUCCEED) {
+            files.discard(r.volatileFile);
+            r.volatileFile = null;
+        }
+        r.status = status;
+        r.finishedMillis = System.currentTimeMillis();
+        save();
+    }
+
+    private void save() {
+        log.save(records.values());
+    }
+
+    // ------------------------------------------------------------------ state queries
+
+    /** hsm_user_state of a file. */
+    public record State(int flags, int archiveId, int inProgressState, int inProgressAction, long offset, long length) {
+    }
+
+    public synchronized State state(Fid fid) throws SimulatorException {
+        HsmAttributes a = ns.hsm(fid);
+        CurrentAction c = currentAction(fid);
+        return new State(a.flags(), (int) a.archiveId(), c.state(), c.action(), c.offset(), c.length());
+    }
+
+    /** hsm_current_action: a running request reports the bytes moved so far as its extent length. */
+    public record CurrentAction(int state, int action, long offset, long length) {
+    }
+
+    public synchronized CurrentAction currentAction(Fid fid) throws SimulatorException {
+        ns.pathOf(fid);
+        ActionRecord r = activeFor(fid, 0);
+        if (r == null) {
+            return new CurrentAction(HsmCodes.HPS_NONE, HsmCodes.HUA_NONE, 0, 0);
+        }
+        if (r.status == RequestStatus.STARTED) {
+            return new CurrentAction(HsmCodes.HPS_RUNNING, HsmCodes.userAction(r.action), r.offset, r.progress.total());
+        }
+        return new CurrentAction(HsmCodes.HPS_WAITING, HsmCodes.userAction(r.action), r.offset, r.length);
+    }
+
+    /** llapi_hsm_state_set (lfs hsm_set / hsm_clear) on behalf of uid. */
+    public synchronized void setState(Fid fid, long setMask, long clearMask, int archiveId, int uid)
+            throws SimulatorException {
+        if (((setMask | clearMask) & ~HsmFlags.FLAGS_MASK) != 0) {
+            throw new SimulatorException(Errno.EINVAL, "unknown flags");
+        }
+        if (uid != 0 && ((setMask | clearMask) & ~HsmFlags.USER_MASK) != 0) {
+            throw new SimulatorException(Errno.EPERM, "only root may change these flags");
+        }
+        HsmAttributes a = ns.hsm(fid);
+        int flags = (int) ((a.flags() | setMask) & ~clearMask);
+        boolean invalid = ((flags & HsmFlags.DIRTY) != 0 && (flags & HsmFlags.EXISTS) == 0)
+                || ((flags & HsmFlags.RELEASED) != 0 && (flags & HsmFlags.DIRTY) != 0)
+                || ((flags & HsmFlags.RELEASED) != 0 && (flags & HsmFlags.ARCHIVED) == 0)
+                || ((flags & HsmFlags.LOST) != 0 && (flags & HsmFlags.ARCHIVED) == 0);
+        if (invalid) {
+            throw new SimulatorException(Errno.EINVAL, "invalid flag combination " + flags);
+        }
+        HsmAttributes updated = a.withFlags(flags);
+        if (archiveId != 0) {
+            updated = updated.withArchiveId(archiveId);
+        }
+        ns.setHsm(fid, updated);
+    }
+
+    /** llapi_hsm_data_version_set: records dv as the archived data version. */
+    public synchronized void setArchiveVersion(Fid fid, long dv) throws SimulatorException {
+        ns.setHsm(fid, ns.hsm(fid).withArchiveVersion(dv));
+    }
+
+    // ------------------------------------------------------------------ lctl
+
+    public synchronized String control() {
+        return control.name().toLowerCase();
+    }
+
+    /** hsm_control: enabled, disabled (record, do not dispatch), shutdown (stop), purge (drop every request). */
+    public synchronized void setControl(String value) throws SimulatorException {
+        switch (value.trim()) {
+            case "enabled" -> control = Control.ENABLED;
+            case "disabled" -> control = Control.DISABLED;
+            case "shutdown" -> control = Control.STOPPED;
+            case "purge" -> {
+                for (ActionRecord r : records.values()) {
+                    leaveStarted(r);
+                    if (r.volatileFile != null) {
+                        files.discard(r.volatileFile);
+                    }
+                }
+                records.clear();
+                save();
+            }
+            default -> throw new SimulatorException(Errno.EINVAL, "hsm_control: " + value);
+        }
+        dispatch();
+    }
+
+    /** A coordinator parameter (the part after "hsm."), as lctl get_param shows it. */
+    public synchronized String getParam(String name) throws SimulatorException {
+        return switch (name) {
+            case "agents" -> String.join("", agents.values().stream().map(a -> a.listing() + "\n").toList());
+            case "actions" -> String.join("", records.values().stream().map(r -> r.listing() + "\n").toList());
+            case "active_requests" -> String.join("", records.values().stream()
+                    .filter(r -> r.status.isActive()).map(r -> r.listing().substring(r.listing().indexOf("fid=")) + "\n")
+                    .toList());
+            default -> {
+                if (!Tunables.names().contains(name)) {
+                    throw new SimulatorException(Errno.ENOENT, "no parameter " + name);
+                }
+                yield tunables.get(name);
+            }
+        };
+    }
+
+    public static List<String> paramNames() {
+        List<String> names = new ArrayList<>(Tunables.names());
+        names.addAll(List.of("agents", "actions", "active_requests"));
+        return names;
+    }
+
+    public synchronized void setParam(String name, String value) throws SimulatorException {
+        tunables.set(name, value);
+        tunables.persist();
+        if (name.equals("loop_period")) {
+            scheduleLoop();
+        }
+        dispatch();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        List<Agent> all;
+        synchronized (this) {
+            all = new ArrayList<>(agents.values());
+            agents.clear();
+        }
+        for (Agent a : all) {
+            a.channel.shutdown();
+        }
+    }
+}

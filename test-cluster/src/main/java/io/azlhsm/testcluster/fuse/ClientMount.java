@@ -1,0 +1,692 @@
+package io.azlhsm.testcluster.fuse;
+
+import io.azlhsm.testcluster.Errno;
+import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.namespace.Fid;
+import io.azlhsm.testcluster.namespace.HsmAttributes;
+import io.azlhsm.testcluster.namespace.HsmFlags;
+import io.azlhsm.testcluster.namespace.Namespace;
+import io.azlhsm.testcluster.namespace.Xattrs;
+import jnr.ffi.Pointer;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One Lustre client mount of the simulated file system, over FUSE. It passes operations to the backing tree and adds
+ * what a Lustre client shows: FIDs ({@code trusted.lma}, {@code .lustre/fid/<FID>}), data versions bumped by writes
+ * and truncates, the DIRTY flag on close after a modification, released files stat'ing at full size with one block.
+ *
+ * <p>Mounted with fstype {@code fuse.lustre} and a source naming the coordinator socket, which is how libhsmsim finds
+ * the cluster from a path.
+ */
+public final class ClientMount extends FuseStubFS {
+    private static final String DOT_LUSTRE = "/.lustre";
+    private static final String FID_DIR = "/.lustre/fid";
+    /** Simulator-private attributes that a Lustre client would not show. */
+    private static final String PRIVATE_XATTR_PREFIX = "trusted.hsmsim.";
+
+    private final Namespace ns;
+    private final String uuid;
+    private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
+    private final AtomicLong nextHandle = new AtomicLong(1);
+
+    public ClientMount(Namespace ns, String uuid) {
+        this.ns = ns;
+        this.uuid = uuid;
+    }
+
+    public String uuid() {
+        return uuid;
+    }
+
+    /** Mounts at mountPoint; source names the socket and fsname (hsmsim@SOCKET:/FSNAME). */
+    public void mountAt(Path mountPoint, String source) {
+        mount(mountPoint, false, false, new String[] {"-o",
+                "fsname=" + source + ",subtype=lustre,allow_other,default_permissions,big_writes,use_ino,"
+                        + "attr_timeout=0,entry_timeout=0,negative_timeout=0"});
+    }
+
+    @Override
+    protected String getFSName() {
+        return "hsmsim";
+    }
+
+    /** A file opened through this mount. */
+    private record OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, boolean[] modified) {
+    }
+
+    // ------------------------------------------------------------------ path resolution
+
+    /** The backing path of a path on the mount (resolving .lustre/fid/<FID>); throws ENOENT. */
+    private Path backing(String path) throws SimulatorException {
+        return ns.backingPath(relative(path));
+    }
+
+    private String relative(String path) throws SimulatorException {
+        if (path.startsWith(FID_DIR + "/")) {
+            String rest = path.substring(FID_DIR.length() + 1);
+            int slash = rest.indexOf('/');
+            String fidText = slash < 0 ? rest : rest.substring(0, slash);
+            Fid fid;
+            try {
+                fid = Fid.parse(fidText);
+            } catch (IllegalArgumentException e) {
+                throw new SimulatorException(Errno.ENOENT, "bad FID");
+            }
+            String base = ns.pathOf(fid);
+            String tail = slash < 0 ? "" : rest.substring(slash + 1);
+            return tail.isEmpty() ? base : base.isEmpty() ? tail : base + "/" + tail;
+        }
+        if (path.equals(DOT_LUSTRE) || path.startsWith(DOT_LUSTRE + "/")) {
+            throw new SimulatorException(Errno.EPERM, ".lustre is virtual");
+        }
+        return path.equals("/") ? "" : path.substring(1);
+    }
+
+    private static boolean isVirtualDirectory(String path) {
+        return path.equals(DOT_LUSTRE) || path.equals(FID_DIR);
+    }
+
+    private static int errno(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return Errno.ENOENT;
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return Errno.EEXIST;
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return Errno.ENOTEMPTY;
+        }
+        if (e instanceof AccessDeniedException) {
+            return Errno.EACCES;
+        }
+        if (e instanceof NotDirectoryException) {
+            return Errno.ENOTDIR;
+        }
+        if (e instanceof Xattrs.XattrException x) {
+            return x.errno();
+        }
+        return Errno.EIO;
+    }
+
+    // ------------------------------------------------------------------ attributes
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        if (isVirtualDirectory(path)) {
+            stat.st_mode.set(FileStat.S_IFDIR | 0755);
+            stat.st_nlink.set(2);
+            return 0;
+        }
+        try {
+            return fillStat(backing(path), stat);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    private int fillStat(Path p, FileStat stat) {
+        try {
+            Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) a.get("mode");
+            long size = (Long) a.get("size");
+            stat.st_mode.set(mode);
+            stat.st_ino.set((Long) a.get("ino"));
+            stat.st_nlink.set((Integer) a.get("nlink"));
+            stat.st_uid.set((Integer) a.get("uid"));
+            stat.st_gid.set((Integer) a.get("gid"));
+            stat.st_rdev.set((Long) a.get("rdev"));
+            stat.st_size.set(size);
+            stat.st_blksize.set(4096);
+            boolean released = (mode & FileStat.S_IFMT) == FileStat.S_IFREG
+                    && Namespace.readHsm(p).has(HsmFlags.RELEASED);
+            stat.st_blocks.set(released ? 1 : (size + 511) / 512); // Lustre reports one block for a released file
+            setTime(stat.st_atim, (FileTime) a.get("lastAccessTime"));
+            setTime(stat.st_mtim, (FileTime) a.get("lastModifiedTime"));
+            setTime(stat.st_ctim, (FileTime) a.get("ctime"));
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    private static void setTime(Timespec ts, FileTime t) {
+        long nanos = t.to(TimeUnit.NANOSECONDS);
+        ts.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
+        ts.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    @Override
+    public int chmod(String path, long mode) {
+        try {
+            Files.setAttribute(backing(path), "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int chown(String path, long uid, long gid) {
+        try {
+            Path p = backing(path);
+            if (uid != 0xffffffffL && uid != -1) {
+                Files.setAttribute(p, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+            }
+            if (gid != 0xffffffffL && gid != -1) {
+                Files.setAttribute(p, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+            }
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        final long utimeNow = (1L << 30) - 1;
+        final long utimeOmit = (1L << 30) - 2;
+        try {
+            Path p = backing(path);
+            String[] names = {"basic:lastAccessTime", "basic:lastModifiedTime"};
+            for (int i = 0; i < 2; i++) {
+                long nsec = timespec[i].tv_nsec.longValue();
+                if (nsec == utimeOmit) {
+                    continue;
+                }
+                FileTime t = nsec == utimeNow ? FileTime.fromMillis(System.currentTimeMillis())
+                        : FileTime.from(timespec[i].tv_sec.get() * 1_000_000_000L + nsec, TimeUnit.NANOSECONDS);
+                Files.setAttribute(p, names[i], t, LinkOption.NOFOLLOW_LINKS);
+            }
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int truncate(String path, long size) {
+        try {
+            Path p = backing(path);
+            Fid fid = ns.fidOf(relative(path));
+            if (isReleased(p)) {
+                return -Errno.ENODATA; // implicit restore on truncate arrives with part 2
+            }
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+                f.setLength(size);
+            }
+            dataModified(p, fid, true);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    private static boolean isReleased(Path p) throws SimulatorException {
+        return Namespace.readHsm(p).has(HsmFlags.RELEASED);
+    }
+
+    /** A write or truncate: new data version now; DIRTY now (truncate) or at close (write). */
+    private void dataModified(Path p, Fid fid, boolean markDirtyNow) throws SimulatorException {
+        ns.bumpDataVersion(p);
+        if (markDirtyNow) {
+            markDirty(fid);
+        }
+    }
+
+    /** Lustre sets DIRTY on a file that has an archive copy (or one on its way: EXISTS) when its data changes. */
+    private void markDirty(Fid fid) throws SimulatorException {
+        HsmAttributes a = ns.hsm(fid);
+        if (a.has(HsmFlags.EXISTS) && !a.has(HsmFlags.DIRTY)) {
+            ns.setHsm(fid, a.withFlags(a.flags() | HsmFlags.DIRTY));
+        }
+    }
+
+    // ------------------------------------------------------------------ directories
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
+        if (path.equals(DOT_LUSTRE)) {
+            filter.apply(buf, ".", null, 0);
+            filter.apply(buf, "..", null, 0);
+            filter.apply(buf, "fid", null, 0);
+            return 0;
+        }
+        if (path.equals(FID_DIR)) {
+            filter.apply(buf, ".", null, 0);
+            filter.apply(buf, "..", null, 0);
+            return 0; // Lustre's .lustre/fid cannot be listed either
+        }
+        try {
+            Path dir = backing(path);
+            filter.apply(buf, ".", null, 0);
+            filter.apply(buf, "..", null, 0);
+            try (var entries = Files.newDirectoryStream(dir)) {
+                for (Path e : entries) {
+                    filter.apply(buf, e.getFileName().toString(), null, 0);
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int mkdir(String path, long mode) {
+        try {
+            String rel = relative(path);
+            Path p = ns.backingPath(rel);
+            Files.createDirectory(p);
+            Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
+            ownByCaller(p);
+            ns.onCreated(rel);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    private void ownByCaller(Path p) throws IOException {
+        Files.setAttribute(p, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", (int) getContext().gid.get(), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public int rmdir(String path) {
+        return remove(path);
+    }
+
+    @Override
+    public int unlink(String path) {
+        return remove(path);
+    }
+
+    private int remove(String path) {
+        try {
+            String rel = relative(path);
+            Fid fid = ns.fidOf(rel);
+            Files.delete(ns.backingPath(rel));
+            ns.onRemoved(fid);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int rename(String oldpath, String newpath) {
+        try {
+            String from = relative(oldpath);
+            String to = relative(newpath);
+            Path target = ns.backingPath(to);
+            Fid replaced = Files.exists(target, LinkOption.NOFOLLOW_LINKS) ? ns.fidOf(to) : null;
+            Files.move(ns.backingPath(from), target, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            if (replaced != null) {
+                ns.onRemoved(replaced);
+            }
+            ns.onRenamed(from, to);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int symlink(String oldpath, String newpath) {
+        try {
+            String rel = relative(newpath);
+            Path link = ns.backingPath(rel);
+            Files.createSymbolicLink(link, Path.of(oldpath));
+            Files.setAttribute(link, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, long size) {
+        try {
+            byte[] target = Files.readSymbolicLink(backing(path)).toString().getBytes();
+            int n = (int) Math.min(target.length, size - 1);
+            buf.put(0, target, 0, n);
+            buf.putByte(n, (byte) 0);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int link(String oldpath, String newpath) {
+        try {
+            Files.createLink(ns.backingPath(relative(newpath)), backing(oldpath));
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    @Override
+    public int create(String path, long mode, FuseFileInfo fi) {
+        try {
+            String rel = relative(path);
+            Path p = ns.backingPath(rel);
+            Files.createFile(p);
+            Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
+            ownByCaller(p);
+            Fid fid = ns.onCreated(rel);
+            return openHandle(p, fid, fi, true);
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        try {
+            String rel = relative(path);
+            Path p = ns.backingPath(rel);
+            Fid fid = ns.fidOf(rel);
+            int accmode = fi.flags.get() & 3;
+            boolean writable = accmode != 0;
+            if ((fi.flags.get() & 01000) != 0) { // O_TRUNC
+                if (isReleased(p)) {
+                    return -Errno.ENODATA;
+                }
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    if (ch.size() > 0) {
+                        ch.truncate(0);
+                        dataModified(p, fid, true);
+                    }
+                }
+            }
+            return openHandle(p, fid, fi, writable);
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable) throws IOException {
+        FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(p, StandardOpenOption.READ);
+        long handle = nextHandle.getAndIncrement();
+        openFiles.put(handle, new OpenFile(ch, fid, p, writable, new boolean[1]));
+        if (writable) {
+            ns.writerOpened(fid);
+        }
+        fi.fh.set(handle);
+        return 0;
+    }
+
+    @Override
+    public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            if (isReleased(f.backing())) {
+                return -Errno.ENODATA; // implicit restore on read arrives with part 2
+            }
+            ByteBuffer bb = ByteBuffer.allocate((int) size);
+            int total = 0;
+            while (bb.hasRemaining()) {
+                int n = f.channel().read(bb, offset + total);
+                if (n <= 0) {
+                    break;
+                }
+                total += n;
+            }
+            buf.put(0, bb.array(), 0, total);
+            return total;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f == null || !f.writable()) {
+            return -Errno.EBADF;
+        }
+        try {
+            if (isReleased(f.backing())) {
+                return -Errno.ENODATA;
+            }
+            byte[] data = new byte[(int) size];
+            buf.get(0, data, 0, (int) size);
+            ByteBuffer bb = ByteBuffer.wrap(data);
+            long pos = offset;
+            while (bb.hasRemaining()) {
+                pos += f.channel().write(bb, pos);
+            }
+            f.modified()[0] = true;
+            dataModified(f.backing(), f.fid(), false);
+            return (int) size;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int ftruncate(String path, long size, FuseFileInfo fi) {
+        return truncate(path, size);
+    }
+
+    @Override
+    public int fsync(String path, int isdatasync, FuseFileInfo fi) {
+        OpenFile f = openFiles.get(fi.fh.get());
+        try {
+            if (f != null) {
+                f.channel().force(isdatasync == 0);
+            }
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        }
+    }
+
+    @Override
+    public int flush(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        OpenFile f = openFiles.remove(fi.fh.get());
+        if (f == null) {
+            return 0;
+        }
+        try {
+            f.channel().close();
+            if (f.writable()) {
+                ns.writerClosed(f.fid());
+            }
+            if (f.modified()[0] && ns.exists(f.fid())) {
+                markDirty(f.fid()); // Lustre marks a modified file dirty on close
+            }
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int statfs(String path, Statvfs stbuf) {
+        try {
+            FileStore store = Files.getFileStore(ns.backingRoot());
+            stbuf.f_bsize.set(4096);
+            stbuf.f_frsize.set(4096);
+            stbuf.f_blocks.set(store.getTotalSpace() / 4096);
+            stbuf.f_bfree.set(store.getUnallocatedSpace() / 4096);
+            stbuf.f_bavail.set(store.getUsableSpace() / 4096);
+            stbuf.f_namemax.set(255);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ xattrs
+
+    @Override
+    public int getxattr(String path, String name, Pointer value, long size) {
+        if (name.startsWith(PRIVATE_XATTR_PREFIX)) {
+            return -Errno.ENODATA;
+        }
+        try {
+            byte[] v = Xattrs.get(backing(path), name);
+            if (v == null) {
+                return -Errno.ENODATA;
+            }
+            if (size == 0) {
+                return v.length;
+            }
+            if (size < v.length) {
+                return -Errno.ERANGE;
+            }
+            value.put(0, v, 0, v.length);
+            return v.length;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, long size) {
+        try {
+            Path p = backing(path);
+            Set<String> names = new HashSet<>();
+            for (String n : new String[] {Namespace.LMA, Namespace.HSM}) {
+                if (Xattrs.get(p, n) != null) {
+                    names.add(n);
+                }
+            }
+            var view = Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (view != null) {
+                for (String n : view.list()) {
+                    names.add("user." + n);
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String n : names) {
+                sb.append(n).append('\0');
+            }
+            byte[] bytes = sb.toString().getBytes();
+            if (size == 0) {
+                return bytes.length;
+            }
+            if (size < bytes.length) {
+                return -Errno.ERANGE;
+            }
+            list.put(0, bytes, 0, bytes.length);
+            return bytes.length;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, long size, int flags) {
+        if (!name.startsWith("user.")) {
+            return -Errno.EPERM; // trusted.lma and trusted.hsm belong to the MDT
+        }
+        try {
+            byte[] v = new byte[(int) size];
+            value.get(0, v, 0, (int) size);
+            Xattrs.set(backing(path), name, v);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        if (!name.startsWith("user.")) {
+            return -Errno.EPERM;
+        }
+        try {
+            Xattrs.remove(backing(path), name);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+}

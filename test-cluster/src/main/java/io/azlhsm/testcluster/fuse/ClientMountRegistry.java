@@ -1,0 +1,74 @@
+package io.azlhsm.testcluster.fuse;
+
+import io.azlhsm.testcluster.Errno;
+import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.namespace.Namespace;
+import io.azlhsm.testcluster.protocol.ClientMounts;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/** The client mounts of one simulated file system; each has its own client UUID, as separate Lustre clients do. */
+public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClientMountRegistry.class.getName());
+
+    private final Namespace ns;
+    private final String source;
+    private final Map<Path, ClientMount> mounts = new LinkedHashMap<>();
+
+    /** source: the mount source libhsmsim parses, hsmsim@SOCKET:/FSNAME. */
+    public ClientMountRegistry(Namespace ns, String source) {
+        this.ns = ns;
+        this.source = source;
+    }
+
+    @Override
+    public synchronized String uuidOf(Path mountPoint) throws SimulatorException {
+        ClientMount m = mounts.get(mountPoint.toAbsolutePath().normalize());
+        if (m == null) {
+            throw new SimulatorException(Errno.ENOENT, mountPoint + " is not a client mount");
+        }
+        return m.uuid();
+    }
+
+    @Override
+    public synchronized String mount(Path mountPoint) throws SimulatorException {
+        Path mp = mountPoint.toAbsolutePath().normalize();
+        if (mounts.containsKey(mp)) {
+            throw new SimulatorException(Errno.EBUSY, mp + " is already mounted");
+        }
+        try {
+            Files.createDirectories(mp);
+        } catch (java.io.IOException e) {
+            throw new SimulatorException(Errno.EIO, e.toString());
+        }
+        ClientMount m = new ClientMount(ns, UUID.randomUUID().toString());
+        m.mountAt(mp, source);
+        mounts.put(mp, m);
+        LOG.info("client " + m.uuid() + " mounted at " + mp);
+        return m.uuid();
+    }
+
+    @Override
+    public synchronized List<Path> mountPoints() {
+        return new ArrayList<>(mounts.keySet());
+    }
+
+    @Override
+    public synchronized void close() {
+        for (ClientMount m : mounts.values()) {
+            try {
+                m.umount();
+            } catch (RuntimeException e) {
+                LOG.warning("unmount failed: " + e);
+            }
+        }
+        mounts.clear();
+    }
+}

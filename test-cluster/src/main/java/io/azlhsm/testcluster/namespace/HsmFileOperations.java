@@ -1,0 +1,159 @@
+package io.azlhsm.testcluster.namespace;
+
+import io.azlhsm.testcluster.Errno;
+import io.azlhsm.testcluster.SimulatorException;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data-layout operations of HSM on backing files: release (drop the data, keep the size), import (a released stub
+ * for data that exists only in the archive), and restore's volatile file and layout swap.
+ *
+ * <p>A released file keeps its size as a hole in the backing file, so it stats at full size; the client mount reports
+ * one block for it, as Lustre does.
+ */
+public final class HsmFileOperations {
+    private final Namespace ns;
+
+    public HsmFileOperations(Namespace ns) {
+        this.ns = ns;
+    }
+
+    /** lfs hsm_release: the client-side checks of ll_hsm_release, then the data goes. */
+    public synchronized void release(Fid fid) throws SimulatorException {
+        Path p = ns.backingPathOf(fid);
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SimulatorException(Errno.EINVAL, "not a regular file");
+        }
+        HsmAttributes a = ns.hsm(fid);
+        if (a.has(HsmFlags.RELEASED)) {
+            return; // releasing a released file succeeds
+        }
+        if (!a.has(HsmFlags.ARCHIVED) || a.has(HsmFlags.DIRTY) || a.has(HsmFlags.NORELEASE) || a.has(HsmFlags.LOST)) {
+            throw new SimulatorException(Errno.EPERM, "file not releasable: flags " + a.flags());
+        }
+        if (ns.hasWriters(fid)) {
+            throw new SimulatorException(Errno.EBUSY, "file open for write");
+        }
+        if (ns.dataVersion(fid) != a.archiveVersion()) {
+            throw new SimulatorException(Errno.EPERM, "data version differs from the archived one");
+        }
+        try {
+            punchWhole(p, Files.size(p));
+        } catch (IOException e) {
+            throw new SimulatorException(Errno.EIO, e.toString());
+        }
+        ns.setHsm(fid, a.withFlags(a.flags() | HsmFlags.RELEASED));
+    }
+
+    /** llapi_hsm_import: a released, archived stub with the given attributes, data version 0. */
+    public synchronized Fid importFile(String rel, long archiveId, long size, int mode, int uid, int gid,
+                                       long atimeNanos, long mtimeNanos) throws SimulatorException {
+        Path p = ns.backingPath(rel);
+        if (!Files.isDirectory(p.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new SimulatorException(Errno.ENOENT, "no parent directory");
+        }
+        try {
+            Files.createFile(p);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new SimulatorException(Errno.EEXIST, rel);
+        } catch (IOException e) {
+            throw new SimulatorException(Errno.EIO, e.toString());
+        }
+        try {
+            punchWhole(p, size);
+        } catch (IOException e) {
+            throw new SimulatorException(Errno.EIO, e.toString());
+        }
+        Fid fid = ns.onCreated(rel);
+        Namespace.writeDataVersion(p, 0);
+        ns.setHsm(fid, new HsmAttributes(HsmFlags.EXISTS | HsmFlags.ARCHIVED | HsmFlags.RELEASED, archiveId, 0));
+        setOwnerModeTimes(p, uid, gid, mode & 0777, atimeNanos, mtimeNanos);
+        return fid;
+    }
+
+    /** Drops all data of p and leaves a hole of the given size: it stats at that size with no data blocks. */
+    private static void punchWhole(Path p, long size) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(0);
+            f.setLength(size);
+        }
+    }
+
+    /** Restore's target: an empty file owned by the original's uid/gid, mode 0600, with a FID of its own. */
+    public VolatileFile createVolatile(Fid original) throws SimulatorException {
+        Path orig = ns.backingPathOf(original);
+        Fid dfid = ns.newFid();
+        Path p = ns.volatileDirectory().resolve(dfid.toString());
+        try {
+            Files.createFile(p);
+            Files.setAttribute(p, "unix:mode", 0600, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:uid", Files.getAttribute(orig, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            Files.setAttribute(p, "unix:gid", Files.getAttribute(orig, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+            Xattrs.set(p, Namespace.LMA, dfid.toLma());
+        } catch (IOException e) {
+            throw new SimulatorException(Errno.EIO, e.toString());
+        }
+        return new VolatileFile(dfid, p);
+    }
+
+    /**
+     * The layout swap at a successful restore end: the volatile file's data becomes the file's, with the original's
+     * identity, owner, mode and times; RELEASED and DIRTY are cleared and the data version is the archived one.
+     * ENOENT when the volatile file is gone (then the file stays released).
+     */
+    public synchronized void swapIn(Fid fid, VolatileFile v) throws SimulatorException {
+        Path orig = ns.backingPathOf(fid);
+        if (!Files.exists(v.path(), LinkOption.NOFOLLOW_LINKS)) {
+            throw new SimulatorException(Errno.ENOENT, "volatile file gone");
+        }
+        HsmAttributes a = ns.hsm(fid);
+        try {
+            Xattrs.set(v.path(), Namespace.LMA, fid.toLma());
+            Xattrs.set(v.path(), Namespace.HSM,
+                    a.withFlags(a.flags() & ~(HsmFlags.RELEASED | HsmFlags.DIRTY)).encode());
+            Namespace.writeDataVersion(v.path(), a.archiveVersion());
+            int mode = (Integer) Files.getAttribute(orig, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+            int uid = (Integer) Files.getAttribute(orig, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int gid = (Integer) Files.getAttribute(orig, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+            FileTime atime = (FileTime) Files.getAttribute(orig, "basic:lastAccessTime", LinkOption.NOFOLLOW_LINKS);
+            FileTime mtime = Files.getLastModifiedTime(orig, LinkOption.NOFOLLOW_LINKS);
+            setOwnerModeTimes(v.path(), uid, gid, mode, atime.to(TimeUnit.NANOSECONDS), mtime.to(TimeUnit.NANOSECONDS));
+            Files.move(v.path(), orig, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new SimulatorException(Errno.EIO, e.toString());
+        }
+    }
+
+    public void discard(VolatileFile v) {
+        try {
+            Files.deleteIfExists(v.path());
+        } catch (IOException ignored) {
+            // a leftover volatile file only costs space; the next start does not look at it
+        }
+    }
+
+    private static void setOwnerModeTimes(Path p, int uid, int gid, int mode, long atimeNanos, long mtimeNanos)
+            throws SimulatorException {
+        try {
+            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "basic:lastAccessTime", FileTime.from(atimeNanos, TimeUnit.NANOSECONDS));
+            Files.setLastModifiedTime(p, FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS));
+        } catch (IOException e) {
+            throw new SimulatorException(Errno.EIO, e.toString());
+        }
+    }
+
+    /** A restore's target file in the backing store and its FID (the hai_dfid the copytool sees). */
+    public record VolatileFile(Fid fid, Path path) {
+    }
+}

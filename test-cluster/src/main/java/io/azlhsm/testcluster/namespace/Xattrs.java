@@ -1,0 +1,72 @@
+package io.azlhsm.testcluster.namespace;
+
+import io.azlhsm.testcluster.Errno;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+import jnr.ffi.Runtime;
+
+import java.nio.file.Path;
+
+/**
+ * Extended attributes of backing files in any namespace (trusted.* included), which java.nio cannot reach: it only
+ * offers user.*. Binds libc's l*xattr calls so symlinks are never followed.
+ */
+public final class Xattrs {
+    /** libc's calls; return -1 and set errno on failure. */
+    public interface LibC {
+        long lgetxattr(String path, String name, byte[] value, long size);
+
+        int lsetxattr(String path, String name, byte[] value, long size, int flags);
+
+        int lremovexattr(String path, String name);
+    }
+
+    private static final LibC LIBC = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+    private static final int MAX_VALUE = 4096;
+
+    private Xattrs() {
+    }
+
+    /** The value, or null when the attribute is absent. */
+    public static byte[] get(Path file, String name) throws XattrException {
+        byte[] buffer = new byte[MAX_VALUE];
+        long n = LIBC.lgetxattr(file.toString(), name, buffer, buffer.length);
+        if (n < 0) {
+            int errno = RUNTIME.getLastError();
+            if (errno == Errno.ENODATA) {
+                return null;
+            }
+            throw new XattrException(errno, "getxattr " + name + " " + file);
+        }
+        byte[] value = new byte[(int) n];
+        System.arraycopy(buffer, 0, value, 0, (int) n);
+        return value;
+    }
+
+    public static void set(Path file, String name, byte[] value) throws XattrException {
+        if (LIBC.lsetxattr(file.toString(), name, value, value.length, 0) != 0) {
+            throw new XattrException(RUNTIME.getLastError(), "setxattr " + name + " " + file);
+        }
+    }
+
+    public static void remove(Path file, String name) throws XattrException {
+        if (LIBC.lremovexattr(file.toString(), name) != 0 && RUNTIME.getLastError() != Errno.ENODATA) {
+            throw new XattrException(RUNTIME.getLastError(), "removexattr " + name + " " + file);
+        }
+    }
+
+    /** An xattr call failed with errno. */
+    public static final class XattrException extends java.io.IOException {
+        private final int errno;
+
+        XattrException(int errno, String what) {
+            super(what + ": errno " + errno);
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.azlhsm.testcluster.protocol;
+
+import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.coordinator.Coordinator;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+
+/**
+ * The daemon's Unix socket: one thread per connection, one reply line per request line. A CT_REGISTER connection
+ * becomes the agent's channel and lives until the copytool closes it (unregister or process death).
+ */
+public final class ProtocolServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ProtocolServer.class.getName());
+
+    private final Path socketPath;
+    private final ServerSocketChannel server;
+    private final RequestHandler handler;
+    private final Coordinator coordinator;
+    private final ClientMounts mounts;
+    private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "protocol-connection");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    public ProtocolServer(Path socketPath, RequestHandlerFactory factory, Coordinator coordinator,
+                          ClientMounts mounts) throws IOException {
+        this.socketPath = socketPath;
+        this.coordinator = coordinator;
+        this.mounts = mounts;
+        this.handler = factory.create();
+        Files.deleteIfExists(socketPath);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Thread acceptor = new Thread(this::acceptLoop, "protocol-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Builds the handler once the server knows its collaborators. */
+    public interface RequestHandlerFactory {
+        RequestHandler create();
+    }
+
+    public static RequestHandlerFactory handlerFactory(io.azlhsm.testcluster.namespace.Namespace ns,
+                                                       io.azlhsm.testcluster.namespace.HsmFileOperations files,
+                                                       Coordinator coordinator, ClientMounts mounts,
+                                                       Runnable stopDaemon) {
+        return () -> new RequestHandler(ns, files, coordinator, mounts, stopDaemon);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SocketChannel ch = server.accept();
+                connections.execute(() -> serve(ch));
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warning("accept failed: " + e);
+                }
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        try (ch) {
+            PeerIdentity peer = PeerIdentity.of(ch);
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                    StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Message req = Message.parse(line);
+                if (req.verb().equals("CT_REGISTER")) {
+                    serveAgent(ch, in, req);
+                    return;
+                }
+                reply(ch, handler.handle(req, peer));
+            }
+        } catch (IOException e) {
+            // client went away
+        }
+    }
+
+    /** Registers the agent, then waits for the connection to close to unregister it. */
+    private void serveAgent(SocketChannel ch, BufferedReader in, Message req) throws IOException {
+        String uuid;
+        try {
+            uuid = mounts.uuidOf(Path.of(req.get("mount")));
+        } catch (SimulatorException e) {
+            reply(ch, RequestHandler.error(e.errno(), e.getMessage()));
+            return;
+        }
+        String ids = req.get("archives", "");
+        List<Integer> archives = ids.isEmpty() ? List.of()
+                : Arrays.stream(ids.split(",")).map(Integer::parseInt).toList();
+        AgentConnection agent = new AgentConnection(ch, uuid);
+        try {
+            coordinator.register(uuid, archives, agent);
+        } catch (SimulatorException e) {
+            reply(ch, RequestHandler.error(e.errno(), e.getMessage()));
+            return;
+        }
+        // action lists dispatched at registration are only queued: the writer starts after the OK is out
+        reply(ch, new Message("OK").put("uuid", uuid));
+        agent.start();
+        try {
+            while (in.readLine() != null) {
+                // a registered copytool sends nothing; any line is ignored until the connection closes
+            }
+        } finally {
+            coordinator.unregister(uuid, agent);
+            agent.stop();
+        }
+    }
+
+    private static void reply(SocketChannel ch, Message m) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap((m.format() + "\n").getBytes(StandardCharsets.UTF_8));
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        connections.shutdownNow();
+        Files.deleteIfExists(socketPath);
+    }
+}
