@@ -51,9 +51,13 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
 
     /** Reads and validates a config file. */
     public static CopytoolConfig load(Path file) throws ConfigException, IOException {
-        Properties properties = new Properties();
+        DuplicateKeyProperties properties = new DuplicateKeyProperties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
+        }
+        if (!properties.duplicates().isEmpty()) {
+            String key = properties.duplicates().iterator().next();
+            throw new ConfigException(file.toString(), key, "is set more than once; keep one line");
         }
         return fromProperties(properties, file.toString());
     }

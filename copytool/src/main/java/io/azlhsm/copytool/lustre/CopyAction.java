@@ -33,7 +33,9 @@ public final class CopyAction {
      *
      * @param restoreMdtIndex MDT for the volatile file of a restore, -1 for the library's default
      * @param openFlags       extra open flags for the volatile file (e.g. O_LOV_DELAY_CREATE), usually 0
-     * @param isError         begin only to report an error through {@link #end}: no file is opened
+     * @param isError         begin only to report an error through {@link #end}: no file is opened. When a
+     *                        normal begin fails, the coordinator still waits for an end: begin again with
+     *                        isError=true and end with the errno (what lhsmtool_posix does)
      */
     public static CopyAction begin(CopytoolRegistration registration, HsmActionItem item, int restoreMdtIndex,
                                    int openFlags, boolean isError) throws LustreException {

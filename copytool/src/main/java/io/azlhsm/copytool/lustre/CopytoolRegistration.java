@@ -12,7 +12,9 @@ import jnr.ffi.byref.PointerByReference;
  * Receives action lists; {@link #close()} unregisters.
  *
  * <p>Receiving is single-threaded by nature (the library reuses one buffer); the lists returned are copies and
- * may be handed to other threads.
+ * may be handed to other threads. {@link #close()} frees the library's state, so it must not run while another
+ * thread is inside {@link #receive()}: stop the receiver first (in non-blocking mode it returns promptly from
+ * poll on {@link #fd()}).
  */
 public final class CopytoolRegistration implements AutoCloseable {
     /** O_NONBLOCK on Linux, for rfd_flags. */

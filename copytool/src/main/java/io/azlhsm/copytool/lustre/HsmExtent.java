@@ -25,10 +25,10 @@ public record HsmExtent(long offset, long length) {
         return new HsmExtent(le.getLong(offset), le.getLong(offset + 8));
     }
 
-    /** Encodes this extent at {@code offset} of a little-endian buffer. */
-    public void write(ByteBuffer buffer, int offset) {
+    /** Encodes this extent at index {@code at} of a little-endian buffer. */
+    public void write(ByteBuffer buffer, int at) {
         ByteBuffer le = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        le.putLong(offset, offset()).putLong(offset + 8, length);
+        le.putLong(at, offset).putLong(at + 8, length);
     }
 
     /** The 16 bytes of the native struct. */

@@ -165,6 +165,15 @@ class CopytoolConfigTest {
     }
 
     @Test
+    void aKeySetTwiceIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("copytool.properties");
+        Files.writeString(file, MINIMAL + "pipeline.readers = 2\npipeline.readers = 3\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> CopytoolConfig.load(file));
+        assertEquals("pipeline.readers", e.key());
+        assertTrue(e.getMessage().contains("set more than once"), e.getMessage());
+    }
+
+    @Test
     void theShippedExampleIsValid() throws Exception {
         Path example = Path.of(System.getProperty("azlhsm.native.dir"), "..", "..", "conf", "copytool.properties");
         String text = Files.readString(example);

@@ -1,0 +1,19 @@
+package io.azlhsm.copytool.cli;
+
+import java.io.PrintStream;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/** One sub-command of {@code copytool} ({@code copytool <name> [options]}). */
+interface CliCommand {
+    String name();
+
+    /** One line for the command list of {@code copytool --help}. */
+    String summary();
+
+    /** The command's options, without --help (added by {@link Main}). */
+    Options options();
+
+    /** Runs with parsed options; returns the exit status. */
+    int run(CommandLine line, PrintStream out, PrintStream err);
+}

@@ -1,0 +1,17 @@
+package io.azlhsm.copytool.cli;
+
+/** Exit statuses of the {@code copytool} command; scripts and systemd units may rely on them. */
+public final class ExitCode {
+    public static final int OK = 0;
+    /** The command ran and failed (I/O error, Lustre error, ...). */
+    public static final int FAILURE = 1;
+    /** Bad command line: unknown command or option, missing argument. */
+    public static final int USAGE = 2;
+    /** {@code agent}: no {@link AgentRunner} implementation is on the class path. */
+    public static final int AGENT_NOT_WIRED = 3;
+    /** The configuration file is invalid (sysexits.h EX_CONFIG); restarting will not help. */
+    public static final int CONFIG = 78;
+
+    private ExitCode() {
+    }
+}

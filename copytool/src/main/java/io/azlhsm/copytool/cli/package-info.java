@@ -1,0 +1,5 @@
+/**
+ * The {@code copytool} command line ({@link io.azlhsm.copytool.cli.Main}) and its logging setup. The agent engine
+ * plugs in through {@link io.azlhsm.copytool.cli.AgentRunner}.
+ */
+package io.azlhsm.copytool.cli;

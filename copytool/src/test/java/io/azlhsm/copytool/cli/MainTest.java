@@ -1,0 +1,149 @@
+package io.azlhsm.copytool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.azlhsm.copytool.config.CopytoolConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    private static final String VALID = """
+            mount = /mnt/lustre
+            archive.3.type = azure
+            archive.3.container = data
+            archive.3.connection_string = AccountName=acct;AccountKey=TOPSECRETKEY
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final List<CopytoolConfig> ranWith = new ArrayList<>();
+
+    @AfterEach
+    void restoreLogging() {
+        Logger.getLogger(LoggingSetup.ROOT_LOGGER).setLevel(null);
+    }
+
+    private int run(List<AgentRunner> runners, String... args) {
+        Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new AgentCommand(runners::iterator));
+        return main.run(args);
+    }
+
+    private int run(String... args) {
+        return run(Collections.emptyList(), args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path config(String text) throws Exception {
+        Path file = dir.resolve("copytool.properties");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void helpListsCommands() {
+        assertEquals(ExitCode.OK, run("--help"));
+        assertTrue(out().contains("usage: copytool <command>"), out());
+        assertTrue(out().contains("agent"), out());
+        assertEquals(ExitCode.OK, run("-h"));
+    }
+
+    @Test
+    void versionIsTheProjectVersion() {
+        assertEquals(ExitCode.OK, run("--version"));
+        assertTrue(out().matches("copytool \\d+\\.\\d+\\.\\d+\\S*\\R"), out());
+    }
+
+    @Test
+    void usageErrorsExitTwoWithMessageAndUsageOnStderr() {
+        assertEquals(ExitCode.USAGE, run());
+        assertTrue(err().contains("a command is required") && err().contains("usage:"), err());
+        err.reset();
+        assertEquals(ExitCode.USAGE, run("frob"));
+        assertTrue(err().contains("unknown command 'frob'") && err().contains("usage:"), err());
+        err.reset();
+        assertEquals(ExitCode.USAGE, run("--bogus"));
+        assertTrue(err().contains("--bogus") && err().contains("usage:"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void commandHelpWorksWithoutRequiredOptions() {
+        assertEquals(ExitCode.OK, run("agent", "--help"));
+        assertTrue(out().contains("usage: copytool agent") && out().contains("--config <FILE>"), out());
+    }
+
+    @Test
+    void agentCommandLineErrors() {
+        assertEquals(ExitCode.USAGE, run("agent"));
+        assertTrue(err().contains("missing required option --config FILE"), err());
+        err.reset();
+        assertEquals(ExitCode.USAGE, run("agent", "--config", "x", "extra"));
+        assertTrue(err().contains("unexpected argument 'extra'"), err());
+        err.reset();
+        assertEquals(ExitCode.USAGE, run("agent", "--frobnicate"));
+        assertTrue(err().contains("--frobnicate") && err().contains("usage: copytool agent"), err());
+    }
+
+    @Test
+    void agentWithoutRunnerValidatesSummarisesAndExitsThree() throws Exception {
+        assertEquals(ExitCode.AGENT_NOT_WIRED, run("agent", "--config", config(VALID).toString()));
+        assertTrue(out().contains("mount=/mnt/lustre") && out().contains("archive 3: azure container=data"), out());
+        assertEquals(1, out().lines().count(), out());
+        assertTrue(err().contains("agent not yet wired"), err());
+        assertFalse(out().contains("TOPSECRETKEY") || err().contains("TOPSECRETKEY"));
+    }
+
+    @Test
+    void agentHandsTheConfigToTheRunner() throws Exception {
+        AgentRunner runner = config -> {
+            ranWith.add(config);
+            return 0;
+        };
+        assertEquals(ExitCode.OK, run(List.of(runner), "agent", "-c", config(VALID).toString()));
+        assertEquals(1, ranWith.size());
+        assertEquals(Path.of("/mnt/lustre"), ranWith.get(0).mount());
+        assertEquals(Level.INFO, Logger.getLogger(LoggingSetup.ROOT_LOGGER).getLevel());
+    }
+
+    @Test
+    void runnerFailureExitsOne() throws Exception {
+        AgentRunner runner = config -> {
+            throw new IllegalStateException("coordinator unreachable");
+        };
+        assertEquals(ExitCode.FAILURE, run(List.of(runner), "agent", "--config", config(VALID).toString()));
+        assertTrue(err().contains("coordinator unreachable"), err());
+    }
+
+    @Test
+    void invalidConfigExitsWithConfigStatusNamingTheKey() throws Exception {
+        assertEquals(ExitCode.CONFIG, run("agent", "--config", config(VALID + "pipeline.ring_size = 3\n").toString()));
+        assertTrue(err().contains("pipeline.ring_size: '3' must be a power of two"), err());
+        err.reset();
+        assertEquals(ExitCode.CONFIG, run("agent", "--config", dir.resolve("absent.properties").toString()));
+        assertTrue(err().contains("configuration file not found"), err());
+    }
+}
