@@ -1,0 +1,244 @@
+package io.azlhsm.copytool.archive.azure;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.sas.AccountSasPermission;
+import com.azure.storage.common.sas.AccountSasResourceType;
+import com.azure.storage.common.sas.AccountSasService;
+import com.azure.storage.common.sas.AccountSasSignatureValues;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.BackendSecret;
+import io.azlhsm.copytool.archive.BackendSettings;
+import io.azlhsm.copytool.archive.BackendSettings.BackendType;
+import io.azlhsm.copytool.archive.BackendSettings.RetrySettings;
+import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ContentMd5;
+import io.azlhsm.copytool.archive.GeneratedData;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.testcluster.harness.AzuriteExtension;
+import io.azlhsm.testcluster.harness.AzuriteServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What only the azure backend does: authentication variants, service-side checks, failure classification. */
+@ExtendWith(AzuriteExtension.class)
+class AzureBlobBackendIT {
+    private static final int CHUNK = 1024 * 1024;
+    /** Small so the failure tests end in seconds. */
+    private static final RetrySettings QUICK_RETRIES =
+            new RetrySettings(3, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(200));
+
+    private static BackendSettings.Builder settings(AzuriteServer azurite) {
+        return BackendSettings.builder(2, BackendType.AZURE).container("azure-it").chunkSize(CHUNK)
+                .connectionString(BackendSecret.of(azurite.connectionString()));
+    }
+
+    private static AzureBlobBackend backend(BackendSettings settings, InstrumentedHttpClient client) {
+        return new AzureBlobBackend(settings, client);
+    }
+
+    private static InstrumentedHttpClient instrumented(int connections) {
+        return new InstrumentedHttpClient(AzureHttpClients.create(connections));
+    }
+
+    @Test
+    void sharedKeyOnTheAccountUrlAuthenticates(AzuriteServer azurite) throws Exception {
+        try (AzureBlobBackend backend = AzureBlobBackend.create(BackendSettings.builder(3, BackendType.AZURE)
+                .container("shared-key").accountUrl(azurite.blobEndpoint())
+                .accountKey(BackendSecret.of(AzuriteServer.ACCOUNT_KEY)).chunkSize(CHUNK).build())) {
+            assertRoundTrip(backend, "via-shared-key.bin");
+            assertFalse(backend.describe().contains(AzuriteServer.ACCOUNT_KEY));
+            assertTrue(backend.describe().contains("auth=shared-key"), backend.describe());
+        }
+    }
+
+    @Test
+    void sasTokenAuthenticatesAndNeverAppearsInDescriptionsOrErrors(AzuriteServer azurite) throws Exception {
+        String sas = accountSas(azurite, "rwdlacu");
+        String signature = sas.replaceAll(".*sig=([^&]*).*", "$1");
+        try (AzureBlobBackend backend = AzureBlobBackend.create(BackendSettings.builder(4, BackendType.AZURE)
+                .container("sas").accountUrl(azurite.blobEndpoint()).sasToken(BackendSecret.of(sas))
+                .chunkSize(CHUNK).build())) {
+            StoredObject stored = assertRoundTrip(backend, "via-sas.bin");
+            assertFalse(backend.describe().contains(signature), backend.describe());
+
+            backend.putWhole(stored.name(), ByteBuffer.wrap(new byte[] {1}), ObjectAttributes.none());
+            ArchiveException stale = assertThrows(ArchiveException.class,
+                    () -> backend.read(stored.name(), stored.etag(), 0, ByteBuffer.allocate(1)));
+            assertEquals(Kind.PRECONDITION, stale.kind());
+            assertFalse(fullTrace(stale).contains(signature), "the SAS signature leaked into an exception");
+        }
+    }
+
+    @Test
+    void aReadOnlySasCannotWriteAndReportsPermission(AzuriteServer azurite) throws Exception {
+        try (AzureBlobBackend backend = AzureBlobBackend.create(BackendSettings.builder(5, BackendType.AZURE)
+                .container("read-only").accountUrl(azurite.blobEndpoint())
+                .sasToken(BackendSecret.of(accountSas(azurite, "rl"))).chunkSize(CHUNK).retry(QUICK_RETRIES).build())) {
+            ArchiveException e = assertThrows(ArchiveException.class,
+                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none()));
+            assertEquals(Kind.PERMISSION, e.kind(), e.getMessage());
+        }
+    }
+
+    @Test
+    void aWrongAccountKeyIsPermissionAndTheKeyAppearsNowhere(AzuriteServer azurite) throws Exception {
+        byte[] keyBytes = new byte[64];
+        new SecureRandom().nextBytes(keyBytes);
+        String wrongKey = Base64.getEncoder().encodeToString(keyBytes);
+        BackendSettings settings = BackendSettings.builder(6, BackendType.AZURE).container("bad-key")
+                .accountUrl(azurite.blobEndpoint()).accountKey(BackendSecret.of(wrongKey)).chunkSize(CHUNK)
+                .retry(QUICK_RETRIES).build();
+        assertFalse(settings.toString().contains(wrongKey));
+        try (AzureBlobBackend backend = AzureBlobBackend.create(settings)) {
+            ArchiveException e = assertThrows(ArchiveException.class,
+                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none()));
+            assertEquals(Kind.PERMISSION, e.kind(), e.getMessage());
+            assertEquals(403, e.httpStatus());
+            assertEquals(ArchiveException.Errno.EACCES, e.errno());
+            assertFalse(e.retryable());
+            assertTrue(e.getMessage().contains("denied.bin"), e.getMessage());
+            assertFalse(fullTrace(e).contains(wrongKey), "the account key leaked into an exception");
+            assertFalse(backend.describe().contains(wrongKey));
+        }
+    }
+
+    @Test
+    void aBlockCorruptedOnTheWayIsRefusedByTheServiceAsCorrupt(AzuriteServer azurite) throws Exception {
+        InstrumentedHttpClient client = instrumented(4);
+        try (AzureBlobBackend backend = backend(settings(azurite).build(), client)) {
+            GeneratedData data = new GeneratedData(11, 2L * CHUNK);
+            ChunkedUpload upload = backend.beginUpload("corrupted.bin", data.size(), CHUNK);
+            upload.stage(0, data.range(0, CHUNK));
+            client.corruptBlocks(true);
+            ArchiveException e = assertThrows(ArchiveException.class, () -> upload.stage(1, data.range(CHUNK, CHUNK)));
+            assertEquals(Kind.CORRUPT, e.kind(), e.getMessage());
+            assertEquals(400, e.httpStatus());
+            assertEquals(ArchiveException.Errno.EIO, e.errno());
+            upload.abort();
+            assertTrue(backend.stat("corrupted.bin").isEmpty());
+        }
+    }
+
+    @Test
+    void aWholePutWithTheWrongMd5IsRefusedAsCorrupt(AzuriteServer azurite) throws Exception {
+        try (AzureBlobBackend backend = AzureBlobBackend.create(settings(azurite).build())) {
+            byte[] wrongMd5 = ContentMd5.of(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            ArchiveException e = assertThrows(ArchiveException.class, () -> backend.putWhole("wrong-md5.bin",
+                    ByteBuffer.wrap(new byte[] {3, 2, 1}), new ObjectAttributes(wrongMd5, Map.of())));
+            assertEquals(Kind.CORRUPT, e.kind(), e.getMessage());
+            assertTrue(backend.stat("wrong-md5.bin").isEmpty());
+        }
+    }
+
+    @Test
+    void oversizedMetadataIsRefusedWithoutAnyRequest(AzuriteServer azurite) throws Exception {
+        InstrumentedHttpClient client = instrumented(4);
+        try (AzureBlobBackend backend = backend(settings(azurite).build(), client)) {
+            ObjectAttributes fat = new ObjectAttributes(null, Map.of("padding", "p".repeat(8 * 1024)));
+            assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
+                    () -> backend.putWhole("fat.bin", ByteBuffer.allocate(1), fat)).kind());
+            assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
+                    () -> backend.putMarker("fat", fat)).kind());
+            assertEquals(0, client.requests(), "validation must precede every request");
+        }
+    }
+
+    @Test
+    void requestsInFlightNeverExceedMaxConcurrency(AzuriteServer azurite) throws Exception {
+        InstrumentedHttpClient client = instrumented(8);
+        try (AzureBlobBackend backend = backend(settings(azurite).maxConcurrency(2).build(), client)) {
+            GeneratedData data = new GeneratedData(12, 12L * CHUNK);
+            ChunkedUpload upload = backend.beginUpload("throttled.bin", data.size(), CHUNK);
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            try {
+                List<Future<?>> stages = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    int index = i;
+                    stages.add(pool.submit(() -> {
+                        upload.stage(index, data.range((long) index * CHUNK, CHUNK));
+                        return null;
+                    }));
+                }
+                for (Future<?> stage : stages) {
+                    stage.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            upload.commit(12, new ObjectAttributes(data.md5(), Map.of()));
+            assertTrue(client.maxInFlight() <= 2, "in flight at once: " + client.maxInFlight());
+            assertArrayEquals(data.md5(), backend.stat("throttled.bin").orElseThrow().contentMd5());
+        }
+    }
+
+    @Test
+    void azuriteStoppingMidUploadEndsTransientAfterTheRetries() throws Exception {
+        AzuriteServer own = AzuriteServer.start();
+        try (AzureBlobBackend backend = AzureBlobBackend.create(settings(own).retry(QUICK_RETRIES).build())) {
+            GeneratedData data = new GeneratedData(13, 2L * CHUNK);
+            ChunkedUpload upload = backend.beginUpload("interrupted.bin", data.size(), CHUNK);
+            upload.stage(0, data.range(0, CHUNK));
+            own.close();
+
+            long start = System.nanoTime();
+            ArchiveException e = assertThrows(ArchiveException.class, () -> upload.stage(1, data.range(CHUNK, CHUNK)));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(Kind.TRANSIENT, e.kind(), e.getMessage());
+            assertTrue(e.retryable());
+            assertTrue(e.errno() == ArchiveException.Errno.EAGAIN || e.errno() == ArchiveException.Errno.ETIMEDOUT);
+            assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "retries took " + took);
+            assertEquals(Kind.TRANSIENT, assertThrows(ArchiveException.class,
+                    () -> backend.read("interrupted.bin", null, 0, ByteBuffer.allocate(1))).kind());
+        } finally {
+            own.close();
+        }
+    }
+
+    private static StoredObject assertRoundTrip(AzureBlobBackend backend, String relativePath) throws Exception {
+        String name = backend.objectName(relativePath);
+        GeneratedData data = new GeneratedData(relativePath.hashCode(), 3L * CHUNK / 2);
+        ChunkedUpload upload = backend.beginUpload(name, data.size(), CHUNK);
+        upload.stage(1, data.range(CHUNK, CHUNK / 2));
+        upload.stage(0, data.range(0, CHUNK));
+        StoredObject stored = upload.commit(2, new ObjectAttributes(data.md5(), Map.of("owner", "0")));
+        ByteBuffer back = ByteBuffer.allocate((int) data.size());
+        backend.read(name, stored.etag(), 0, back);
+        assertEquals(-1, data.firstMismatch(back.flip(), 0));
+        assertEquals(List.of(name), backend.list(name, null, 10).objects().stream().map(StoredObject::name).toList());
+        return stored;
+    }
+
+    private static String accountSas(AzuriteServer azurite, String permissions) {
+        return new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
+                .generateAccountSas(new AccountSasSignatureValues(OffsetDateTime.now().plusHours(1),
+                        AccountSasPermission.parse(permissions), new AccountSasService().setBlobAccess(true),
+                        AccountSasResourceType.parse("sco")));
+    }
+
+    private static String fullTrace(Throwable e) {
+        StringWriter text = new StringWriter();
+        e.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+}
