@@ -48,6 +48,7 @@ public final class ActionDispatcher implements AutoCloseable {
     private final AtomicInteger startsInProgress = new AtomicInteger();
     private final ExecutorService starters;
     private volatile boolean accepting = true;
+    private volatile boolean graceCut;
 
     public ActionDispatcher(ActionContext context, TransferPipeline pipeline, int starterThreads, int maxQueued) {
         this.starter = new ActionStarter(context, pipeline, this::registerRunning, this::actionEnded);
@@ -198,7 +199,7 @@ public final class ActionDispatcher implements AutoCloseable {
             }
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        while (runningCount() > 0 && System.nanoTime() < deadline) {
+        while (runningCount() > 0 && System.nanoTime() < deadline && !graceCut) {
             sleep(50);
         }
         for (ActionTransfer transfer : running.values()) {
@@ -208,6 +209,11 @@ public final class ActionDispatcher implements AutoCloseable {
         while (runningCount() > 0 && System.nanoTime() < hardDeadline) {
             sleep(50);
         }
+    }
+
+    /** Ends a running {@link #stop} grace period at once (a second SIGTERM). */
+    public void endGraceNow() {
+        graceCut = true;
     }
 
     @Override
