@@ -34,7 +34,10 @@ public final class Cluster implements AutoCloseable {
 
     public static Cluster start() {
         try {
-            Path root = Files.createTempDirectory("hsmsim-");
+            // world-traversable: tests run lfs as other users too
+            Path root = Files.createTempDirectory("hsmsim-",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
             Cluster c = new Cluster(root);
             try {
                 c.up();
@@ -84,8 +87,10 @@ public final class Cluster implements AutoCloseable {
                 "--clear-groups", home.resolve("bin/lfs").toString()), args));
     }
 
+    /** lctl, limited to this cluster by HSMSIM_ROOT (other simulated file systems may be mounted on the machine). */
     public CommandResult lctl(String... args) {
-        return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lctl").toString()), args));
+        return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
+                java.util.Map.of("HSMSIM_ROOT", root.toString()));
     }
 
     /** lctl set_param mdt.*.hsm.NAME=VALUE (or mdt.*.hsm_control when name is "hsm_control"). */
@@ -131,6 +136,11 @@ public final class Cluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** st_blocks of a file as stat(1) reports it. */
+    public long blocks(Path file) {
+        return Long.parseLong(Commands.run(root, List.of("stat", "-c", "%b", file.toString())).out().trim());
     }
 
     /** The hsm_state flags of a file (hus_states), from lfs hsm_state. */

@@ -18,8 +18,14 @@ final class Commands {
     }
 
     static CommandResult run(Path workingDirectory, List<String> command) {
+        return run(workingDirectory, command, java.util.Map.of());
+    }
+
+    static CommandResult run(Path workingDirectory, List<String> command, java.util.Map<String, String> env) {
         try {
-            Process p = new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+            builder.environment().putAll(env);
+            Process p = builder.start();
             p.getOutputStream().close();
             CompletableFuture<String> out = drain(p.getInputStream());
             CompletableFuture<String> err = drain(p.getErrorStream());
