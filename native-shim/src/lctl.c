@@ -2,6 +2,9 @@
  * lctl: get_param / set_param / list_param for the coordinator parameters of every simulated file system mounted
  * here (mdt.<fsname>-MDT0000.hsm_control and mdt.<fsname>-MDT0000.hsm.*), in lctl's output format.  A thin client
  * of the daemon's protocol: parameters are not part of liblustreapi.
+ *
+ * With several simulated file systems mounted (e.g. parallel test runs), HSMSIM_ROOT (as `cluster env` exports it)
+ * restricts lctl to the cluster rooted there; a real lctl would see only its own node's MDTs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +27,15 @@ static int each_reply(const char *verb, const char *pattern, const char *value, 
 	struct hsmsim_cluster clusters[MAX_CLUSTERS];
 	int n = hsmsim_clusters(clusters, MAX_CLUSTERS);
 	int matched = 0, rc = 0;
+	const char *only_root = getenv("HSMSIM_ROOT");
+	char only_socket[PATH_MAX] = "";
+	if (only_root != NULL && *only_root != '\0' && strlen(only_root) + strlen(HSMSIM_SOCKET_REL) + 2 < PATH_MAX) {
+		strcpy(only_socket, only_root);
+		strcat(only_socket, "/" HSMSIM_SOCKET_REL);
+	}
 	for (int i = 0; i < n; i++) {
+		if (only_socket[0] != '\0' && strcmp(clusters[i].socket, only_socket) != 0)
+			continue;
 		struct hsmsim_msg m;
 		struct hsmsim_reply r;
 		hsmsim_msg_init(&m, verb);

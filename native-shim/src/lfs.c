@@ -110,7 +110,7 @@ static int hsm_request_command(int argc, char **argv, int action)
 			return fail("add", argv[i], rc);
 	if (items.count == 0)
 		return usage("[--archive ID] [--filelist FILE] [--data DATA] [--mntpath MNT] FILE...");
-	size_t data_len = data ? strlen(data) + 1 : 0;
+	size_t data_len = data ? strlen(data) : 0; /* opaque bytes, no NUL (sanity-hsm 104) */
 	struct hsm_user_request *hur = llapi_hsm_user_request_alloc(items.count, (int)data_len);
 	if (hur == NULL)
 		return fail("allocate request for", items.paths[0], -ENOMEM);

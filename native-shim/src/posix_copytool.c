@@ -5,6 +5,12 @@
  *
  *   hsmsim-posix-copytool [--archive N]... --hsm-root DIR [--chunk-size BYTES] [--update-interval SECONDS]
  *                         [--bandwidth MB] [--event-fifo PATH] [--quiet|--verbose] MOUNTPOINT
+ *   hsmsim-posix-copytool [--archive N] --hsm-root DIR --import SRC DST MOUNTPOINT
+ *       creates DST as a released file for the archive copy DIR/SRC (llapi_hsm_import) and files the copy
+ *       under DST's new FID, as lhsmtool_posix --import does
+ *
+ * Fault injection for tests of the coordinator: --fail-with ERRNO ends every action with that error (after
+ * action_begin), --retry adds HP_FLAG_RETRY to such ends.
  *
  * Archive files are named by FID under DIR/<oid low>/<oid high>/<seq 0-15>/<seq 16-31>/<seq 32-47>/<seq 48-63>/
  * as lhsmtool_posix names them; archives go to <name>_tmp first and are renamed once complete.  Each action runs in
@@ -41,6 +47,10 @@ static struct options {
 	int update_interval;
 	long long bandwidth; /* bytes per second, 0 = unlimited */
 	int verbose;
+	int fail_with;
+	bool retry;
+	const char *import_src;
+	const char *import_dst;
 } opt = { .chunk_size = 1 << 20, .update_interval = 30, .verbose = 1 };
 
 static struct hsm_copytool_private *ctdata;
@@ -302,6 +312,13 @@ static void *process_action(void *arg)
 		}
 		goto out;
 	}
+	if (opt.fail_with != 0) {
+		struct hsm_extent he = { .offset = hai->hai_extent.offset, .length = 0 };
+		rc = llapi_hsm_action_end(&hcp, &he, opt.retry ? HP_FLAG_RETRY : 0, opt.fail_with);
+		logmsg(1, "%s " DFID " failed on purpose with %s (end: %d)", action_name(hai->hai_action), PFID(&fid),
+		       strerror(opt.fail_with), rc);
+		goto out;
+	}
 	switch (hai->hai_action) {
 	case HSMA_ARCHIVE:
 		rc = do_archive(hcp, hai, slot, &bytes);
@@ -357,6 +374,32 @@ static int handle_list(struct hsm_action_list *hal)
 	return 0;
 }
 
+/* --import: a released file for an archive copy that already exists, filed under the new FID. */
+static int import_one(void)
+{
+	char src[PATH_MAX], dst_archive[PATH_MAX];
+	struct stat st;
+	struct lu_fid fid;
+	snprintf(src, sizeof(src), "%s/%s", opt.hsm_root, opt.import_src);
+	if (stat(src, &st) != 0) {
+		logmsg(0, "cannot stat %s: %s", src, strerror(errno));
+		return 1;
+	}
+	int archive = opt.archive_count > 0 ? opt.archives[0] : 1;
+	int rc = llapi_hsm_import(opt.import_dst, archive, &st, 0, -1, 0, 0, NULL, &fid);
+	if (rc != 0) {
+		logmsg(0, "cannot import %s: %s", opt.import_dst, strerror(-rc));
+		return 1;
+	}
+	if (archive_path(&fid, dst_archive, sizeof(dst_archive)) != 0 || mkdir_parents(dst_archive) != 0 ||
+	    link(src, dst_archive) != 0) {
+		logmsg(0, "cannot file the archive copy of " DFID ": %s", PFID(&fid), strerror(errno));
+		return 1;
+	}
+	logmsg(1, "imported %s as " DFID " from %s", opt.import_dst, PFID(&fid), src);
+	return 0;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -366,7 +409,9 @@ static void on_signal(int sig)
 static int usage(void)
 {
 	fprintf(stderr, "usage: hsmsim-posix-copytool [--archive N]... --hsm-root DIR [--chunk-size BYTES] "
-			"[--update-interval SECONDS] [--bandwidth MB] [--event-fifo PATH] [--quiet|--verbose] MOUNTPOINT\n");
+			"[--update-interval SECONDS] [--bandwidth MB] [--event-fifo PATH] [--quiet|--verbose] "
+			"[--fail-with ERRNO [--retry]] MOUNTPOINT\n"
+			"       hsmsim-posix-copytool [--archive N] --hsm-root DIR --import SRC DST MOUNTPOINT\n");
 	return 22;
 }
 
@@ -377,7 +422,9 @@ int main(int argc, char **argv)
 		{ "hsm_root", required_argument, NULL, 'p' },	{ "chunk-size", required_argument, NULL, 'c' },
 		{ "update-interval", required_argument, NULL, 'u' }, { "bandwidth", required_argument, NULL, 'b' },
 		{ "event-fifo", required_argument, NULL, 'f' }, { "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },		{ NULL, 0, NULL, 0 },
+		{ "verbose", no_argument, NULL, 'v' },		{ "import", required_argument, NULL, 'i' },
+		{ "fail-with", required_argument, NULL, 'F' },	{ "retry", no_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	while ((c = getopt_long(argc, argv, "A:p:c:u:b:f:qv", opts, NULL)) != -1) {
@@ -394,8 +441,18 @@ int main(int argc, char **argv)
 		case 'f': opt.event_fifo = optarg; break;
 		case 'q': opt.verbose = 0; break;
 		case 'v': opt.verbose = 2; break;
+		case 'i': opt.import_src = optarg; break;
+		case 'F': opt.fail_with = atoi(optarg); break;
+		case 'R': opt.retry = true; break;
 		default: return usage();
 		}
+	}
+	if (opt.import_src != NULL) {
+		/* --import SRC DST MOUNTPOINT */
+		if (optind != argc - 2 || opt.hsm_root == NULL)
+			return usage();
+		opt.import_dst = argv[optind];
+		return import_one();
 	}
 	if (optind != argc - 1 || opt.hsm_root == NULL || opt.chunk_size == 0 || opt.update_interval <= 0)
 		return usage();

@@ -198,8 +198,8 @@ static int recv_line(struct hsm_copytool_private *ct)
 
 static bool serves(const struct hsm_copytool_private *ct, unsigned int archive_id)
 {
-	if (ct->archive_count == 0)
-		return true;
+	if (ct->archive_count == 0 || archive_id == 0)
+		return true; /* archive id 0: a REMOVE for whichever archive holds the copy */
 	for (int i = 0; i < ct->archive_count; i++)
 		if (ct->archives[i] == 0 || (unsigned int)ct->archives[i] == archive_id)
 			return true;

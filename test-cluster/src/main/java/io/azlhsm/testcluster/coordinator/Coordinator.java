@@ -120,7 +120,18 @@ public final class Coordinator implements AutoCloseable {
         }
         List<ActionRecord> accepted = new ArrayList<>();
         for (UserRequest.Item item : req.items()) {
-            HsmAttributes a = ns.hsm(item.fid()); // ENOENT for a FID that is not there
+            HsmAttributes a;
+            try {
+                a = ns.hsm(item.fid());
+            } catch (SimulatorException e) {
+                if (e.errno() != Errno.ENOENT || hsma != HsmCodes.HSMA_REMOVE) {
+                    throw e; // ENOENT for a FID that is not there
+                }
+                // REMOVE by FID of an unlinked file: the archive copy must still go (sanity-hsm 29d)
+                accepted.add(new ActionRecord(0, 0, hsma, item.fid(), item.offset(), item.length(),
+                        req.archiveId(), req.flags(), 0, req.data(), 0));
+                continue;
+            }
             if (hsma == HsmCodes.HSMA_RESTORE && item.offset() != 0) {
                 throw new SimulatorException(Errno.EINVAL, "restore offset must be 0");
             }
@@ -219,10 +230,13 @@ public final class Coordinator implements AutoCloseable {
         boolean restoreDispatched = false;
         Map<String, List<ActionRecord>> batches = new LinkedHashMap<>();
         boolean changed = false;
-        for (ActionRecord r : new ArrayList<>(records.values())) {
-            if (r.status != RequestStatus.WAITING) {
-                continue;
-            }
+        // restores go first in every pass (restore priority), then the rest in submission order
+        List<ActionRecord> waiting = new ArrayList<>();
+        records.values().stream().filter(r -> r.status == RequestStatus.WAITING && r.action == HsmCodes.HSMA_RESTORE)
+                .forEach(waiting::add);
+        records.values().stream().filter(r -> r.status == RequestStatus.WAITING && r.action != HsmCodes.HSMA_RESTORE)
+                .forEach(waiting::add);
+        for (ActionRecord r : waiting) {
             boolean restorePriority = r.action == HsmCodes.HSMA_RESTORE && !restoreDispatched;
             if (running >= tunables.maxRequests && !restorePriority) {
                 continue;
@@ -235,11 +249,14 @@ public final class Coordinator implements AutoCloseable {
             try {
                 a = ns.hsm(r.fid);
             } catch (SimulatorException e) {
-                finish(r, RequestStatus.FAILED);
-                changed = true;
-                continue;
+                if (r.action != HsmCodes.HSMA_REMOVE) {
+                    finish(r, RequestStatus.FAILED); // the file went away while the request waited
+                    changed = true;
+                    continue;
+                }
+                a = null; // removing the archive copy of an unlinked file
             }
-            if (!RequestRules.isCompatible(r.action, r.archiveId, a)) {
+            if (a != null && !RequestRules.isCompatible(r.action, r.archiveId, a)) {
                 finish(r, RequestStatus.FAILED);
                 changed = true;
                 continue;
@@ -290,12 +307,23 @@ public final class Coordinator implements AutoCloseable {
         return (n + 7) & ~7;
     }
 
-    /** The agent serving archiveId (or all archives) with the fewest current requests. */
+    /**
+     * The agent serving archiveId (or all archives) with the fewest current requests. Archive id 0 (a REMOVE by FID
+     * of an unlinked file) prefers an agent serving all archives, else takes any agent: Lustre would broadcast it to
+     * one agent per archive id, which the simulator does not do.
+     */
     private Agent chooseAgent(int archiveId) {
         Agent best = null;
         for (Agent a : agents.values()) {
             if (a.serves(archiveId) && (best == null || a.current < best.current)) {
                 best = a;
+            }
+        }
+        if (best == null && archiveId == 0) {
+            for (Agent a : agents.values()) {
+                if (best == null || a.current < best.current) {
+                    best = a;
+                }
             }
         }
         return best;

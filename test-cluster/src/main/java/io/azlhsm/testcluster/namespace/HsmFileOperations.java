@@ -79,12 +79,19 @@ public final class HsmFileOperations {
         return fid;
     }
 
-    /** Drops all data of p and leaves a hole of the given size: it stats at that size with no data blocks. */
+    /**
+     * Drops all data of p and leaves a hole of the given size: it stats at that size with no data blocks. Times stay
+     * as they were: releasing is not a modification.
+     */
     private static void punchWhole(Path p, long size) throws IOException {
+        FileTime atime = (FileTime) Files.getAttribute(p, "basic:lastAccessTime", LinkOption.NOFOLLOW_LINKS);
+        FileTime mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
             f.setLength(0);
             f.setLength(size);
         }
+        Files.setAttribute(p, "basic:lastAccessTime", atime, LinkOption.NOFOLLOW_LINKS);
+        Files.setLastModifiedTime(p, mtime);
     }
 
     /** Restore's target: an empty file owned by the original's uid/gid, mode 0600, with a FID of its own. */

@@ -1,0 +1,250 @@
+package io.azlhsm.testcluster.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A simulated Lustre file system for tests: started in a temporary root with {@code bin/cluster up --no-azurite},
+ * driven through {@code lfs}, {@code lctl} and {@code hsmsim-posix-copytool} exactly as a shell user would, and
+ * stopped (every process, every mount) by {@link #close()}.
+ */
+public final class Cluster implements AutoCloseable {
+    private static final Pattern STATE = Pattern.compile(": \\((0x[0-9a-f]{8})\\)");
+
+    private final Path root;
+    private final Path home = TestClusterHome.directory();
+    private final List<Copytool> copytools = new ArrayList<>();
+    private final AtomicInteger copytoolCount = new AtomicInteger();
+
+    private Cluster(Path root) {
+        this.root = root;
+    }
+
+    public static Cluster start() {
+        try {
+            // world-traversable: tests run lfs as other users too
+            Path root = Files.createTempDirectory("hsmsim-",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+            Cluster c = new Cluster(root);
+            try {
+                c.up();
+            } catch (RuntimeException | AssertionError e) {
+                c.clusterScript("down");
+                throw e;
+            }
+            return c;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void up() {
+        clusterScript("up", "--no-azurite").out();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The default client mount, ROOT/mnt. */
+    public Path mount() {
+        return root.resolve("mnt");
+    }
+
+    /** The posix copytool's default archive directory. */
+    public Path hsmRoot() {
+        return root.resolve("archive");
+    }
+
+    public CommandResult clusterScript(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/cluster").toString()));
+        cmd.addAll(List.of(args));
+        cmd.add("--root");
+        cmd.add(root.toString());
+        return Commands.run(root, cmd);
+    }
+
+    public CommandResult lfs(String... args) {
+        return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lfs").toString()), args));
+    }
+
+    /** lfs run as another user (setpriv), for the request-mask and flag-permission rules. */
+    public CommandResult lfsAs(int uid, String... args) {
+        return Commands.run(mount(), Commands.concat(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid,
+                "--clear-groups", home.resolve("bin/lfs").toString()), args));
+    }
+
+    /** lctl, limited to this cluster by HSMSIM_ROOT (other simulated file systems may be mounted on the machine). */
+    public CommandResult lctl(String... args) {
+        return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
+                java.util.Map.of("HSMSIM_ROOT", root.toString()));
+    }
+
+    /** lctl set_param mdt.*.hsm.NAME=VALUE (or mdt.*.hsm_control when name is "hsm_control"). */
+    public void setParam(String name, String value) {
+        String param = name.equals("hsm_control") ? "mdt.*.hsm_control" : "mdt.*.hsm." + name;
+        lctl("set_param", param + "=" + value).out();
+    }
+
+    public String getParam(String name) {
+        String param = name.equals("hsm_control") ? "mdt.*.hsm_control" : "mdt.*.hsm." + name;
+        return lctl("get_param", "-n", param).out();
+    }
+
+    /** Another client mount of the same file system, with its own client UUID. */
+    public Path addMount(String name) {
+        Path mp = root.resolve(name);
+        clusterScript("mount", mp.toString()).out();
+        return mp;
+    }
+
+    /** Starts hsmsim-posix-copytool on the default mount with the default archive directory plus args. */
+    public Copytool startPosixCopytool(String... args) {
+        return startPosixCopytoolOn(mount(), args);
+    }
+
+    public Copytool startPosixCopytoolOn(Path mountPoint, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/hsmsim-posix-copytool").toString(),
+                "--hsm-root", hsmRoot().toString()));
+        cmd.addAll(List.of(args));
+        cmd.add(mountPoint.toString());
+        Path log = root.resolve("run/copytool-" + copytoolCount.incrementAndGet() + ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Copytool ct = new Copytool(p, log);
+            copytools.add(ct);
+            String before = getParam("agents");
+            await("copytool registered", Duration.ofSeconds(20),
+                    () -> !ct.isAlive() || getParam("agents").length() > before.length());
+            if (!ct.isAlive()) {
+                throw new AssertionError("copytool exited: " + ct.log());
+            }
+            return ct;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** st_blocks of a file as stat(1) reports it. */
+    public long blocks(Path file) {
+        return Long.parseLong(Commands.run(root, List.of("stat", "-c", "%b", file.toString())).out().trim());
+    }
+
+    /** The hsm_state flags of a file (hus_states), from lfs hsm_state. */
+    public int flags(Path file) {
+        String out = lfs("hsm_state", file.toString()).out();
+        Matcher m = STATE.matcher(out);
+        if (!m.find()) {
+            throw new AssertionError("unexpected hsm_state output: " + out);
+        }
+        return Integer.decode(m.group(1));
+    }
+
+    public void awaitFlags(Path file, int flags) {
+        await("flags " + Integer.toHexString(flags) + " on " + file, Duration.ofSeconds(30),
+                () -> flags(file) == flags);
+    }
+
+    /** The status= of every action-log line about fid (in log order). */
+    public List<String> actionStatuses(String fid, String action) {
+        List<String> statuses = new ArrayList<>();
+        for (String line : getParam("actions").split("\n")) {
+            if (line.contains("fid=" + fid + " ") && line.contains("action=" + action + " ")) {
+                Matcher m = Pattern.compile("status=(\\w+)").matcher(line);
+                if (m.find()) {
+                    statuses.add(m.group(1));
+                }
+            }
+        }
+        return statuses;
+    }
+
+    public void awaitActionStatus(String fid, String action, String status) {
+        await(action + " of " + fid + " " + status, Duration.ofSeconds(30),
+                () -> actionStatuses(fid, action).contains(status));
+    }
+
+    /** The FID of a file in brackets, from lfs path2fid. */
+    public String fid(Path file) {
+        return lfs("path2fid", file.toString()).out().trim();
+    }
+
+    /** Where the posix copytool keeps the archive copy of fid (lhsmtool_posix's layout). */
+    public Path archiveCopy(String bracketedFid) {
+        String[] f = bracketedFid.replace("[", "").replace("]", "").split(":");
+        long seq = Long.decode(f[0]);
+        long oid = Long.decode(f[1]);
+        return hsmRoot().resolve(String.format("%04x/%04x/%04x/%04x/%04x/%04x/%s", oid & 0xFFFF, (oid >> 16) & 0xFFFF,
+                seq & 0xFFFF, (seq >> 16) & 0xFFFF, (seq >> 32) & 0xFFFF, (seq >> 48) & 0xFFFF,
+                bracketedFid.replace("[", "").replace("]", "")));
+    }
+
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** Stops the coordinator daemon and starts it again on the same root (an MDS restart). */
+    public void restartCoordinator() {
+        for (Copytool ct : copytools) {
+            ct.close();
+        }
+        clusterScript("down").out();
+        up();
+    }
+
+    @Override
+    public void close() {
+        for (Copytool ct : copytools) {
+            ct.close();
+        }
+        CommandResult down = clusterScript("down");
+        deleteTree(root);
+        if (!down.ok()) {
+            throw new AssertionError("cluster down failed: " + down);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // best effort: a temp directory left behind is not a test failure
+        }
+    }
+}
