@@ -50,7 +50,10 @@ public final class AgentLauncher {
                 archive.type() == ArchiveType.AZURE ? BackendSettings.BackendType.AZURE
                         : BackendSettings.BackendType.POSIX)
                 .prefix(archive.prefix())
-                .chunkSize(chunkSize)
+                .chunkSize(Math.max(chunkSize, archive.blockSize()))
+                .retry(new BackendSettings.RetrySettings(archive.maxTries(),
+                        BackendSettings.RetrySettings.DEFAULT.tryTimeout(), archive.retryDelay(),
+                        BackendSettings.RetrySettings.DEFAULT.maxRetryDelay()))
                 .singlePutLimit(archive.singlePutLimit())
                 .maxConcurrency(archive.maxConcurrency());
         archive.container().ifPresent(builder::container);

@@ -15,13 +15,20 @@ import java.util.Optional;
  * @param maxConcurrency      parallel transfers per file
  * @param releaseAfterArchive release the Lustre copy once archived
  * @param loggingContainer    azure: container for job logs
+ * @param blockSize           bytes per staged block of a chunked upload; 0 = the pipeline's chunk size. Blocks larger
+ *                            than a ring chunk are streamed from Lustre (the file is read twice, memory stays bounded)
+ * @param maxTries            attempts per blob request before an action ends with RETRY (exponential backoff)
+ * @param retryDelay          first backoff delay between attempts; it doubles up to one minute
  */
 public record ArchiveSettings(int id, ArchiveType type, Optional<String> container, String prefix,
                               Optional<AzureCredentials> credentials, Optional<Path> root, long singlePutLimit,
-                              int maxConcurrency, boolean releaseAfterArchive, Optional<String> loggingContainer) {
+                              int maxConcurrency, boolean releaseAfterArchive, Optional<String> loggingContainer,
+                              long blockSize, int maxTries, java.time.Duration retryDelay) {
 
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32L << 20;
     public static final int DEFAULT_MAX_CONCURRENCY = 8;
+    public static final int DEFAULT_MAX_TRIES = 5;
+    public static final java.time.Duration DEFAULT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 
     /** One line, no secrets. */
     @Override
@@ -35,6 +42,10 @@ public record ArchiveSettings(int id, ArchiveType type, Optional<String> contain
         root.ifPresent(r -> text.append(" root=").append(r));
         text.append(" single_put_limit=").append(ByteSize.format(singlePutLimit))
                 .append(" max_concurrency=").append(maxConcurrency);
+        if (blockSize > 0) {
+            text.append(" block_size=").append(ByteSize.format(blockSize));
+        }
+        text.append(" max_tries=").append(maxTries).append(" retry_delay=").append(retryDelay.toMillis()).append("ms");
         if (releaseAfterArchive) {
             text.append(" release_after_archive");
         }

@@ -20,6 +20,12 @@ final class ArchiveSettingsParser {
         int maxConcurrency = config.positiveInt(p + KeyCatalog.MAX_CONCURRENCY,
                 ArchiveSettings.DEFAULT_MAX_CONCURRENCY);
         boolean release = config.bool(p + KeyCatalog.RELEASE_AFTER_ARCHIVE, false);
+        long blockSize = config.size(p + KeyCatalog.BLOCK_SIZE, 0);
+        int maxTries = config.positiveInt(p + KeyCatalog.MAX_TRIES, ArchiveSettings.DEFAULT_MAX_TRIES);
+        java.time.Duration retryDelay = config.duration(p + KeyCatalog.RETRY_DELAY, ArchiveSettings.DEFAULT_RETRY_DELAY);
+        if (retryDelay.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+            throw config.invalid(p + KeyCatalog.RETRY_DELAY, "must be at most 1m (delays double up to one minute)");
+        }
 
         if (type == ArchiveType.POSIX) {
             for (String azureOnly : new String[] {KeyCatalog.CONTAINER, KeyCatalog.PREFIX,
@@ -34,7 +40,7 @@ final class ArchiveSettingsParser {
                 throw config.invalid(p + KeyCatalog.ROOT, "must be an absolute path");
             }
             return new ArchiveSettings(id, type, Optional.empty(), "", Optional.empty(), Optional.of(root),
-                    singlePutLimit, maxConcurrency, release, Optional.empty());
+                    singlePutLimit, maxConcurrency, release, Optional.empty(), blockSize, maxTries, retryDelay);
         }
 
         if (config.has(p + KeyCatalog.ROOT)) {
@@ -45,7 +51,7 @@ final class ArchiveSettingsParser {
         Optional<String> loggingContainer = config.nonEmpty(p + KeyCatalog.LOGGING_CONTAINER);
         return new ArchiveSettings(id, type, Optional.of(container), prefix,
                 Optional.of(credentials(config, p)), Optional.empty(), singlePutLimit, maxConcurrency, release,
-                loggingContainer);
+                loggingContainer, blockSize, maxTries, retryDelay);
     }
 
     /** Exactly one of: connection_string; account_url + account_key; account_url + sas_token. */

@@ -34,9 +34,13 @@ final class KeyCatalog {
     static final String MAX_CONCURRENCY = "max_concurrency";
     static final String RELEASE_AFTER_ARCHIVE = "release_after_archive";
     static final String LOGGING_CONTAINER = "logging_container";
+    static final String BLOCK_SIZE = "block_size";
+    static final String MAX_TRIES = "max_tries";
+    static final String RETRY_DELAY = "retry_delay";
 
     static final List<String> ARCHIVE_FIELDS = List.of(TYPE, CONTAINER, PREFIX, CONNECTION_STRING, ACCOUNT_URL,
-            ACCOUNT_KEY, SAS_TOKEN, ROOT, SINGLE_PUT_LIMIT, MAX_CONCURRENCY, RELEASE_AFTER_ARCHIVE, LOGGING_CONTAINER);
+            ACCOUNT_KEY, SAS_TOKEN, ROOT, SINGLE_PUT_LIMIT, MAX_CONCURRENCY, RELEASE_AFTER_ARCHIVE, LOGGING_CONTAINER,
+            BLOCK_SIZE, MAX_TRIES, RETRY_DELAY);
 
     /** Archive fields whose values are credentials: never echoed. */
     static final Set<String> SECRET_FIELDS = Set.of(CONNECTION_STRING, ACCOUNT_KEY, SAS_TOKEN);
