@@ -71,7 +71,7 @@ public final class ActionDispatcher implements AutoCloseable {
                 continue;
             }
             queueSlots.acquire();
-            PendingAction pending = new PendingAction(item, list.archiveId(), arrivals.incrementAndGet());
+            PendingAction pending = new PendingAction(item, list.archiveId(), arrivals.incrementAndGet(), false);
             queuedByCookie.put(item.cookie(), pending);
             queue.put(pending);
         }
@@ -93,7 +93,9 @@ public final class ActionDispatcher implements AutoCloseable {
     private void cancel(long cookie) {
         PendingAction queued = queuedByCookie.remove(cookie);
         if (queued != null && queue.remove(queued)) {
-            queueSlots.release();
+            if (!queued.handedOver()) {
+                queueSlots.release();
+            }
             starter.endWithoutStarting(queued.item(), queued.archiveId(), ActionOutcome.CANCELED, "canceled before it started");
             return;
         }
@@ -117,7 +119,9 @@ public final class ActionDispatcher implements AutoCloseable {
             if (pending == null) {
                 continue;
             }
-            queueSlots.release();
+            if (!pending.handedOver()) {
+                queueSlots.release(); // handed-over actions were requeued without taking a slot
+            }
             if (queuedByCookie.remove(pending.item().cookie()) == null) {
                 continue; // canceled while we took it
             }
@@ -125,7 +129,7 @@ public final class ActionDispatcher implements AutoCloseable {
                 starter.endWithoutStarting(pending.item(), pending.archiveId(), ActionOutcome.STOPPING, "agent stopping");
                 continue;
             }
-            if (deferIfSameFidArchiving(pending)) {
+            if (!pending.handedOver() && deferIfSameFidArchiving(pending)) {
                 continue;
             }
             startsInProgress.incrementAndGet();
@@ -170,15 +174,12 @@ public final class ActionDispatcher implements AutoCloseable {
                 archivesWaitingForSameFid.remove(item.fid());
                 return;
             }
-            next = waiting.remove(0);
+            next = waiting.remove(0).handOver(); // the map entry stays: next now holds this FID's slot
         }
+        // Back through the queue (never blocking this finisher thread on the queue bound); it starts without being
+        // deferred again and usually finds the file already archived at its data version.
         queuedByCookie.put(next.item().cookie(), next);
-        // Goes straight to a starter: it already holds this FID's archive slot, so it must not be deferred again.
-        starters.execute(() -> {
-            if (queuedByCookie.remove(next.item().cookie()) != null) {
-                starter.start(next.item(), next.archiveId());
-            }
-        });
+        queue.put(next);
     }
 
     /**

@@ -10,8 +10,14 @@ import io.azlhsm.copytool.lustre.HsmCopytoolAction;
  * @param item      the action item (its raw bytes are kept: the receive buffer is reused)
  * @param archiveId the archive id of the list it came in
  * @param arrival   monotonically increasing arrival number
+ * @param handedOver an ARCHIVE that waited for an earlier ARCHIVE of the same FID and now holds that FID's slot
  */
-record PendingAction(HsmActionItem item, int archiveId, long arrival) implements Comparable<PendingAction> {
+record PendingAction(HsmActionItem item, int archiveId, long arrival, boolean handedOver)
+        implements Comparable<PendingAction> {
+    PendingAction handOver() {
+        return new PendingAction(item, archiveId, arrival, true);
+    }
+
     @Override
     public int compareTo(PendingAction other) {
         int byPriority = Integer.compare(rank(), other.rank());

@@ -18,14 +18,20 @@ import java.util.Optional;
 public final class ArchiveRecordStore {
     private static final String VIEW_NAME = ArchiveRecord.XATTR_NAME.substring("user.".length());
 
+    /** The file's record; empty when it has none (or an unreadable one: callers fall back to other lookups). */
     public Optional<ArchiveRecord> read(Path file) throws IOException {
         UserDefinedFileAttributeView view = view(file);
-        if (!view.list().contains(VIEW_NAME)) {
-            return Optional.empty();
+        try {
+            // Asked for by name, not found by listing: listing is slower and some file systems filter it.
+            ByteBuffer value = ByteBuffer.allocate(view.size(VIEW_NAME));
+            view.read(VIEW_NAME, value);
+            return ArchiveRecord.decode(new String(value.array(), 0, value.position(), StandardCharsets.UTF_8));
+        } catch (FileSystemException e) {
+            if (isNoSuchAttribute(e)) {
+                return Optional.empty();
+            }
+            throw e;
         }
-        ByteBuffer value = ByteBuffer.allocate(view.size(VIEW_NAME));
-        view.read(VIEW_NAME, value);
-        return ArchiveRecord.decode(new String(value.array(), 0, value.position(), StandardCharsets.UTF_8));
     }
 
     public void write(Path file, ArchiveRecord record) throws IOException {
@@ -35,15 +41,21 @@ public final class ArchiveRecordStore {
     /** Removes the record; a file without one is fine. */
     public void clear(Path file) throws IOException {
         try {
-            UserDefinedFileAttributeView view = view(file);
-            if (view.list().contains(VIEW_NAME)) {
-                view.delete(VIEW_NAME);
-            }
+            view(file).delete(VIEW_NAME);
         } catch (java.nio.file.NoSuchFileException gone) {
             // REMOVE of an unlinked file: nothing left to clear
         } catch (FileSystemException e) {
-            throw new IOException("cannot clear " + ArchiveRecord.XATTR_NAME + " on " + file + ": " + e.getReason(), e);
+            if (!isNoSuchAttribute(e)) {
+                throw new IOException("cannot clear " + ArchiveRecord.XATTR_NAME + " on " + file + ": " + e.getReason(),
+                        e);
+            }
         }
+    }
+
+    /** getxattr/removexattr of an absent name fail with ENODATA, which Java reports only as its text. */
+    private static boolean isNoSuchAttribute(FileSystemException e) {
+        String reason = e.getReason();
+        return reason != null && (reason.contains("No data available") || reason.contains("No such attribute"));
     }
 
     private static UserDefinedFileAttributeView view(Path file) throws IOException {

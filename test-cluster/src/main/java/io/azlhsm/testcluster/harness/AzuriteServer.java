@@ -31,13 +31,15 @@ public final class AzuriteServer implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private final Process process;
+    private final Path executable;
+    private volatile Process process;
     private final int port;
     private final Path dataDirectory;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
     private final Thread shutdownHook;
 
-    private AzuriteServer(Process process, int port, Path dataDirectory) {
+    private AzuriteServer(Path executable, Process process, int port, Path dataDirectory) {
+        this.executable = executable;
         this.process = process;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -64,13 +66,7 @@ public final class AzuriteServer implements AutoCloseable {
 
     private static AzuriteServer startOnce(Path executable, int port) throws IOException {
         Path data = Files.createTempDirectory("azurite-");
-        ProcessBuilder builder = new ProcessBuilder(executable.toString(),
-                "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
-                "--location", data.toString(), "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl",
-                "--disableTelemetry", "--silent")
-                .directory(data.toFile())
-                .redirectErrorStream(true);
-        AzuriteServer server = new AzuriteServer(builder.start(), port, data);
+        AzuriteServer server = new AzuriteServer(executable, launch(executable, port, data), port, data);
         server.pumpOutput();
         try {
             server.awaitListening();
@@ -79,6 +75,31 @@ public final class AzuriteServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    private static Process launch(Path executable, int port, Path data) throws IOException {
+        return new ProcessBuilder(executable.toString(),
+                "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
+                "--location", data.toString(), "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl",
+                "--disableTelemetry", "--silent")
+                .directory(data.toFile())
+                .redirectErrorStream(true)
+                .start();
+    }
+
+    /** Stops the process but keeps its data, so {@link #restart()} brings back the same blobs on the same port. */
+    public void stop() {
+        stopProcess();
+    }
+
+    /** Starts Azurite again after {@link #stop()}, on the same port with the same data. */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            return;
+        }
+        process = launch(executable, port, dataDirectory);
+        pumpOutput();
+        awaitListening();
     }
 
     private void pumpOutput() {
@@ -97,6 +118,7 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     private void awaitListening() throws IOException {
+        Process process = this.process;
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -150,6 +172,7 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     private void stopProcess() {
+        Process process = this.process;
         List<ProcessHandle> family = new ArrayList<>();
         process.descendants().forEach(family::add);
         process.destroy();

@@ -133,9 +133,29 @@ public final class HsmFileOperations {
             FileTime atime = (FileTime) Files.getAttribute(orig, "basic:lastAccessTime", LinkOption.NOFOLLOW_LINKS);
             FileTime mtime = Files.getLastModifiedTime(orig, LinkOption.NOFOLLOW_LINKS);
             setOwnerModeTimes(v.path(), uid, gid, mode, atime.to(TimeUnit.NANOSECONDS), mtime.to(TimeUnit.NANOSECONDS));
+            copyUserXattrs(orig, v.path());
             Files.move(v.path(), orig, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new SimulatorException(Errno.EIO, e.toString());
+        }
+    }
+
+    /**
+     * A layout swap exchanges data, not the inode: on Lustre the MDT object keeps its extended attributes. Here the
+     * volatile file replaces the backing file, so the original's user attributes move over with the data.
+     */
+    private static void copyUserXattrs(Path from, Path to) throws IOException {
+        var source = Files.getFileAttributeView(from, java.nio.file.attribute.UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        var target = Files.getFileAttributeView(to, java.nio.file.attribute.UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (source == null || target == null) {
+            return;
+        }
+        for (String name : source.list()) {
+            java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(source.size(name));
+            source.read(name, value);
+            target.write(name, value.flip());
         }
     }
 

@@ -1,0 +1,126 @@
+package io.azlhsm.copytool.agent;
+
+import io.azlhsm.copytool.config.CopytoolConfig;
+import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.CommandResult;
+import io.azlhsm.testcluster.harness.TestClusterHome;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+
+/**
+ * A copytool agent running in the test JVM against a simulated cluster: the production code path (jnr-ffi binding of
+ * libhsmsim.so, the same config loading), started from a properties text like an administrator's file.
+ */
+final class AgentTestBed implements AutoCloseable {
+    static final int ARCHIVED = 0x09;
+    static final int RELEASED = 0x0d;
+
+    final Cluster cluster;
+    final Agent agent;
+
+    private AgentTestBed(Cluster cluster, Agent agent) {
+        this.cluster = cluster;
+        this.agent = agent;
+    }
+
+    /**
+     * @param archiveKeys the {@code archive.N.*} and any other keys; mount and library are filled in
+     */
+    static AgentTestBed start(Cluster cluster, Path mount, String archiveKeys) throws Exception {
+        Properties properties = new Properties();
+        properties.load(new java.io.StringReader(archiveKeys));
+        properties.setProperty("mount", mount.toString());
+        properties.setProperty("lustre.library", TestClusterHome.nativeDirectory().resolve("libhsmsim.so").toString());
+        properties.putIfAbsent("pipeline.chunk_size", "1MiB");
+        properties.putIfAbsent("pipeline.ring_size", "32");
+        properties.putIfAbsent("pipeline.progress_interval", "1s");
+        CopytoolConfig config = CopytoolConfig.fromProperties(properties, "test agent");
+        return new AgentTestBed(cluster, AgentLauncher.launch(config));
+    }
+
+    Path mount() {
+        return cluster.mount();
+    }
+
+    /** A file of random bytes (seeded by name and size) created through the client mount. */
+    Path write(String relativePath, long size) throws IOException {
+        Path file = mount().resolve(relativePath);
+        Files.createDirectories(file.getParent());
+        Random random = new Random(relativePath.hashCode() * 31L + size);
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < size; written += block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, size - written));
+            }
+        }
+        return file;
+    }
+
+    static byte[] md5(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("MD5");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest.digest();
+    }
+
+    CommandResult lfs(String command, List<Path> files, String... options) {
+        List<String> args = new ArrayList<>();
+        args.add(command);
+        args.addAll(List.of(options));
+        files.forEach(f -> args.add(f.toString()));
+        CommandResult result = cluster.lfs(args.toArray(String[]::new));
+        if (!result.ok()) {
+            throw new AssertionError("lfs " + args + " failed: " + result.stderr());
+        }
+        return result;
+    }
+
+    void archive(Path... files) {
+        lfs("hsm_archive", List.of(files));
+    }
+
+    void release(Path... files) {
+        lfs("hsm_release", List.of(files));
+    }
+
+    void restore(Path... files) {
+        lfs("hsm_restore", List.of(files));
+    }
+
+    void awaitFlags(Path file, int flags, Duration timeout) {
+        Cluster.await("hsm flags 0x" + Integer.toHexString(flags) + " on " + file, timeout,
+                () -> cluster.flags(file) == flags);
+    }
+
+    /** Waits until the coordinator holds no WAITING or STARTED request for the file's FID. */
+    void awaitIdle(Path file, Duration timeout) {
+        String fid = cluster.fid(file);
+        Cluster.await("no active request on " + file, timeout, () -> {
+            for (String line : cluster.getParam("actions").split("\n")) {
+                if (line.contains("fid=" + fid + " ") && (line.contains("status=WAITING")
+                        || line.contains("status=STARTED"))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public void close() {
+        agent.stop(Duration.ofSeconds(5));
+    }
+}
