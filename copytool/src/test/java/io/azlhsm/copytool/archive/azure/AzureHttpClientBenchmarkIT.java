@@ -43,7 +43,7 @@ class AzureHttpClientBenchmarkIT {
     private static final int CHUNK = 8 * 1024 * 1024;
     private static final long SIZE = 256L * 1024 * 1024;
     private static final int THREADS = 4;
-    private static final int ROUNDS = Integer.getInteger("azlhsm.benchmark.rounds", 2);
+    private static final int ROUNDS = Integer.getInteger("azlhsm.benchmark.rounds", 3);
 
     @Test
     void compareTransports(AzuriteServer azurite) throws Exception {
@@ -53,7 +53,8 @@ class AzureHttpClientBenchmarkIT {
         byte[] md5 = data.md5();
         List<String> report = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
-            for (Class<? extends HttpClientProvider> transport : transports) {
+            for (int i = 0; i < transports.size(); i++) { // each round starts with another transport
+                Class<? extends HttpClientProvider> transport = transports.get((round + i) % transports.size());
                 report.add("round " + round + " " + measure(azurite, transport, data, md5));
             }
         }
