@@ -344,6 +344,18 @@ public abstract class ArchiveBackendConformance {
         assertEquals(Optional.empty(), backend().stat(name));
     }
 
+    @Test
+    void putWholeRefusesMoreThanTheSingleRequestLimit() throws Exception {
+        String name = newName("too-big-for-one-request.bin");
+        long limit = backend().singleRequestLimit();
+        assertTrue(limit >= CHUNK + 1L && limit < Integer.MAX_VALUE, "test backends keep the limit small: " + limit);
+        ArchiveException e = assertThrows(ArchiveException.class,
+                () -> backend().putWhole(name, ByteBuffer.allocate((int) limit + 1), ObjectAttributes.none()));
+        assertEquals(Kind.INVALID, e.kind(), e.getMessage());
+        assertEquals(Optional.empty(), backend().stat(name));
+        assertEquals(0, backend().putWhole(name, ByteBuffer.allocate(0), ObjectAttributes.none()).size());
+    }
+
     // ---------------------------------------------------------------- listing and markers
 
     @Test

@@ -2,7 +2,6 @@ package io.azlhsm.copytool.archive.azure;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.rest.PagedResponse;
-import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobErrorCode;
