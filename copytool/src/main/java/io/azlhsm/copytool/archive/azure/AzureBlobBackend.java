@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The product's archive: block blobs in one Azure container.
@@ -170,16 +171,22 @@ public final class AzureBlobBackend implements ArchiveBackend {
         BlobRequestConditions conditions = new BlobRequestConditions().setIfMatch(expectedEtag);
         DownloadRetryOptions resumes = new DownloadRetryOptions().setMaxRetryRequests(downloadResumes);
         ByteBuffer target = dst.duplicate();
+        AtomicLong surplus = new AtomicLong();
         call(name, "Get Blob (range " + offset + "+" + wanted + ")", () -> clients.async().getBlobAsyncClient(name)
                 .downloadStreamWithResponse(new BlobRange(offset, wanted), resumes, conditions, false)
                 .flatMapMany(response -> response.getValue())
                 .doOnNext(received -> {
                     if (received.remaining() > target.remaining()) {
-                        throw new IllegalStateException("the service sent more bytes than the range asked for");
+                        surplus.addAndGet(received.remaining() - target.remaining());
+                        received.limit(received.position() + target.remaining());
                     }
                     target.put(received);
                 })
                 .blockLast());
+        if (surplus.get() > 0) {
+            throw ArchiveException.of(Kind.CORRUPT, name, "the service sent " + surplus.get()
+                    + " bytes more than the range of " + wanted + " asked for");
+        }
         if (target.hasRemaining()) {
             throw ArchiveException.of(Kind.CORRUPT, name, "the object ends at byte " + (offset + target.position()
                     - dst.position()) + ", before the " + target.remaining() + " bytes still wanted");
