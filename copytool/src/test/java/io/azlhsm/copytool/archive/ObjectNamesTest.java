@@ -19,6 +19,17 @@ class ObjectNamesTest {
         assertEquals("p/q/a/b", new ObjectNames("p/q/").objectName("a/b"));
     }
 
+    @Test
+    void relativePathIsTheInverseAndRefusesNamesOutsideThePrefix() throws Exception {
+        ObjectNames names = new ObjectNames("fs1");
+        assertEquals("a/b", names.relativePath(names.objectName("a/b")));
+        for (String outside : new String[] {"fs2/a", "fs1", "fs1/", "fs1x/a", "fs1/../etc", "/fs1/a", "fs1//a"}) {
+            assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> names.relativePath(outside)).kind(),
+                    outside);
+        }
+        assertEquals("fs2/a", new ObjectNames("").relativePath("fs2/a"));
+    }
+
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"/p", "p//q", "../p", "p/..", "."})
     void badPrefixesAreConfigurationErrors(String prefix) {

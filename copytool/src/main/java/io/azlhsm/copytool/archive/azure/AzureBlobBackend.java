@@ -111,6 +111,11 @@ public final class AzureBlobBackend implements ArchiveBackend {
     }
 
     @Override
+    public String relativePath(String objectName) throws ArchiveException {
+        return names.relativePath(objectName);
+    }
+
+    @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
         ObjectNames.validate(name);
         MetadataLimits.check(name, attributes.metadata());

@@ -79,6 +79,11 @@ public final class PosixBackend implements ArchiveBackend {
     }
 
     @Override
+    public String relativePath(String objectName) throws ArchiveException {
+        return names.relativePath(objectName);
+    }
+
+    @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
         Path target = checkedPath(name);
         MetadataLimits.check(name, attributes.metadata());
