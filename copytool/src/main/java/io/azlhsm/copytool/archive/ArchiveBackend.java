@@ -30,6 +30,9 @@ public interface ArchiveBackend extends AutoCloseable {
     /** The archive prefix plus a path relative to the mount, validated (length, segments); INVALID otherwise. */
     String objectName(String relativePath) throws ArchiveException;
 
+    /** The inverse of {@link #objectName}: the mount-relative path of a (listed) object; INVALID outside the prefix. */
+    String relativePath(String objectName) throws ArchiveException;
+
     /** Stores {@code data}'s remaining bytes as the whole object, with Content-MD5 and metadata, in one request. */
     StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException;
 

@@ -38,6 +38,20 @@ public final class ObjectNames {
         return name;
     }
 
+    /**
+     * The path relative to the mount for an object name: the inverse of {@link #objectName}. INVALID when the name is
+     * outside the prefix or breaks a rule, so a listed name can never lead outside the mount (a leading '/' or a ".."
+     * segment in a foreign blob's name is refused here, not resolved).
+     */
+    public String relativePath(String objectName) throws ArchiveException {
+        validate(objectName);
+        if (!objectName.startsWith(prefix) || objectName.length() == prefix.length()) {
+            throw ArchiveException.of(Kind.INVALID, objectName, "the name is not under the archive prefix '"
+                    + prefix + "'");
+        }
+        return objectName.substring(prefix.length());
+    }
+
     /** Checks a full object name; INVALID when it breaks a rule. */
     public static void validate(String name) throws ArchiveException {
         if (name == null || name.isEmpty()) {

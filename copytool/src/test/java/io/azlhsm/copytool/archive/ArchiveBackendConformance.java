@@ -48,7 +48,7 @@ public abstract class ArchiveBackendConformance {
     private static final int STAGING_THREADS = 4;
 
     private ArchiveBackend backend;
-    private String testPrefix;
+    private String relativePrefix;
     private final AtomicInteger objectCounter = new AtomicInteger();
 
     /** A backend with chunk size {@link #CHUNK} and a single-request limit of at least {@code CHUNK + 1}. */
@@ -67,7 +67,7 @@ public abstract class ArchiveBackendConformance {
     @BeforeEach
     void prefixFor(TestInfo test) {
         String method = test.getTestMethod().map(m -> m.getName()).orElse("test");
-        testPrefix = method + "-" + Integer.toHexString(test.getDisplayName().hashCode()) + "/";
+        relativePrefix = method + "-" + Integer.toHexString(test.getDisplayName().hashCode()) + "/";
     }
 
     @AfterAll
@@ -79,11 +79,13 @@ public abstract class ArchiveBackendConformance {
 
     /** A fresh object name under this test's prefix. */
     protected final String newName(String leaf) throws Exception {
-        return backend().objectName(testPrefix + objectCounter.incrementAndGet() + "/" + leaf);
+        return backend().objectName(relativePrefix + objectCounter.incrementAndGet() + "/" + leaf);
     }
 
+    /** The full object-name prefix of this test's objects (the backend's archive prefix included). */
     protected final String testPrefix() throws Exception {
-        return backend().objectName(testPrefix + "x").replaceAll("x$", "");
+        String probe = backend().objectName(relativePrefix + "x"); // objectName wants a leaf; drop it again
+        return probe.substring(0, probe.length() - 1);
     }
 
     protected static Map<String, String> metadataFor(String writer) {
@@ -344,6 +346,18 @@ public abstract class ArchiveBackendConformance {
         assertEquals(Optional.empty(), backend().stat(name));
     }
 
+    @Test
+    void putWholeRefusesMoreThanTheSingleRequestLimit() throws Exception {
+        String name = newName("too-big-for-one-request.bin");
+        long limit = backend().singleRequestLimit();
+        assertTrue(limit >= CHUNK + 1L && limit < Integer.MAX_VALUE, "test backends keep the limit small: " + limit);
+        ArchiveException e = assertThrows(ArchiveException.class,
+                () -> backend().putWhole(name, ByteBuffer.allocate((int) limit + 1), ObjectAttributes.none()));
+        assertEquals(Kind.INVALID, e.kind(), e.getMessage());
+        assertEquals(Optional.empty(), backend().stat(name));
+        assertEquals(0, backend().putWhole(name, ByteBuffer.allocate(0), ObjectAttributes.none()).size());
+    }
+
     // ---------------------------------------------------------------- listing and markers
 
     @Test
@@ -351,7 +365,7 @@ public abstract class ArchiveBackendConformance {
         String prefix = testPrefix();
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            String name = backend().objectName(testPrefix + "dir" + (i % 2) + "/f" + i);
+            String name = backend().objectName(relativePrefix + "dir" + (i % 2) + "/f" + i);
             backend().putWhole(name, ByteBuffer.wrap(new byte[i]), new ObjectAttributes(null, metadataFor("w" + i)));
             expected.add(name);
         }
@@ -368,6 +382,8 @@ public abstract class ArchiveBackendConformance {
         } while (token != null && pageSizes.size() < 10);
 
         assertEquals(expected, seen.stream().map(StoredObject::name).toList());
+        assertEquals(relativePrefix + "dir0/f0", backend().relativePath(seen.get(0).name()),
+                "listed names map back to mount-relative paths");
         assertEquals(List.of(3, 3, 1), pageSizes);
         for (StoredObject listed : seen) {
             StoredObject stat = backend().stat(listed.name()).orElseThrow();

@@ -2,7 +2,6 @@ package io.azlhsm.copytool.archive.azure;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.rest.PagedResponse;
-import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobErrorCode;
@@ -41,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The product's archive: block blobs in one Azure container.
@@ -111,6 +111,11 @@ public final class AzureBlobBackend implements ArchiveBackend {
     }
 
     @Override
+    public String relativePath(String objectName) throws ArchiveException {
+        return names.relativePath(objectName);
+    }
+
+    @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
         ObjectNames.validate(name);
         MetadataLimits.check(name, attributes.metadata());
@@ -171,16 +176,22 @@ public final class AzureBlobBackend implements ArchiveBackend {
         BlobRequestConditions conditions = new BlobRequestConditions().setIfMatch(expectedEtag);
         DownloadRetryOptions resumes = new DownloadRetryOptions().setMaxRetryRequests(downloadResumes);
         ByteBuffer target = dst.duplicate();
+        AtomicLong surplus = new AtomicLong();
         call(name, "Get Blob (range " + offset + "+" + wanted + ")", () -> clients.async().getBlobAsyncClient(name)
                 .downloadStreamWithResponse(new BlobRange(offset, wanted), resumes, conditions, false)
                 .flatMapMany(response -> response.getValue())
                 .doOnNext(received -> {
                     if (received.remaining() > target.remaining()) {
-                        throw new IllegalStateException("the service sent more bytes than the range asked for");
+                        surplus.addAndGet(received.remaining() - target.remaining());
+                        received.limit(received.position() + target.remaining());
                     }
                     target.put(received);
                 })
                 .blockLast());
+        if (surplus.get() > 0) {
+            throw ArchiveException.of(Kind.CORRUPT, name, "the service sent " + surplus.get()
+                    + " bytes more than the range of " + wanted + " asked for");
+        }
         if (target.hasRemaining()) {
             throw ArchiveException.of(Kind.CORRUPT, name, "the object ends at byte " + (offset + target.position()
                     - dst.position()) + ", before the " + target.remaining() + " bytes still wanted");

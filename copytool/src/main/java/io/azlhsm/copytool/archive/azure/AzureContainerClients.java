@@ -25,6 +25,16 @@ record AzureContainerClients(BlobContainerClient sync, BlobContainerAsyncClient 
         if (settings.container() == null || settings.container().isBlank()) {
             throw new IllegalArgumentException("archive " + settings.archiveId() + ": azure needs a container");
         }
+        try {
+            return build(settings, httpClient);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The SDK's complaints about a malformed connection string or URL may quote it: pass them on redacted.
+            throw new IllegalArgumentException("archive " + settings.archiveId() + ": invalid azure settings: "
+                    + RedactedCause.redact(e.getMessage()), RedactedCause.of(e));
+        }
+    }
+
+    private static AzureContainerClients build(BackendSettings settings, HttpClient httpClient) {
         BlobContainerClientBuilder builder = new BlobContainerClientBuilder()
                 .containerName(settings.container())
                 .httpClient(httpClient)

@@ -79,9 +79,18 @@ public final class PosixBackend implements ArchiveBackend {
     }
 
     @Override
+    public String relativePath(String objectName) throws ArchiveException {
+        return names.relativePath(objectName);
+    }
+
+    @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
         Path target = checkedPath(name);
         MetadataLimits.check(name, attributes.metadata());
+        if (data.remaining() > singleRequestLimit) {
+            throw ArchiveException.of(Kind.INVALID, name, data.remaining()
+                    + " bytes exceed the single-request limit of " + singleRequestLimit + "; use beginUpload");
+        }
         TemporaryObject temporary = TemporaryObject.create(name, target);
         try {
             temporary.write(data.duplicate(), 0);
@@ -131,6 +140,9 @@ public final class PosixBackend implements ArchiveBackend {
         Path path = checkedPath(name);
         if (offset < 0) {
             throw ArchiveException.of(Kind.INVALID, name, "negative offset " + offset);
+        }
+        if (!dst.hasRemaining()) {
+            return;
         }
         // ETag before and after: if the object was replaced in between, either check sees the new ETag.
         checkEtag(name, path, expectedEtag);

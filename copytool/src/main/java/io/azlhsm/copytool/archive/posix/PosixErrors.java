@@ -19,6 +19,11 @@ final class PosixErrors {
         if (e instanceof NoSuchFileException) {
             return ArchiveException.of(Kind.NOT_FOUND, objectName, cause, e);
         }
+        if (reasonContains(e, "File name too long")) {
+            // The last segment plus ".tmp-<token>" (21 characters) must fit the file system's NAME_MAX.
+            return ArchiveException.of(Kind.INVALID, objectName, cause + " (posix archives need the last path "
+                    + "segment to leave 21 characters of NAME_MAX for the temporary name)", e);
+        }
         if (e instanceof AccessDeniedException) {
             return ArchiveException.of(Kind.PERMISSION, objectName, cause, e);
         }
@@ -33,8 +38,12 @@ final class PosixErrors {
 
     /** EISDIR / ENOTDIR surface as plain FileSystemExceptions from rename and open. */
     private static boolean isTypeConflict(IOException e) {
-        String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : null;
-        return reason != null && (reason.contains("Is a directory") || reason.contains("Not a directory"));
+        return reasonContains(e, "Is a directory") || reasonContains(e, "Not a directory");
+    }
+
+    private static boolean reasonContains(IOException e, String text) {
+        String reason = e instanceof java.nio.file.FileSystemException fse ? fse.getReason() : e.getMessage();
+        return reason != null && reason.contains(text);
     }
 
     private static String describe(IOException e) {

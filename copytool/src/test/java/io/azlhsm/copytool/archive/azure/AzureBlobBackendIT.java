@@ -152,6 +152,33 @@ class AzureBlobBackendIT {
     }
 
     @Test
+    void theSdkRetriesConnectionResetsAndThrottlingWithinTheBudget(AzuriteServer azurite) throws Exception {
+        InstrumentedHttpClient client = instrumented(4);
+        try (AzureBlobBackend backend = backend(settings(azurite).retry(QUICK_RETRIES).build(), client)) {
+            GeneratedData data = new GeneratedData(14, 4L * CHUNK);
+            ChunkedUpload upload = backend.beginUpload("flaky.bin", data.size(), CHUNK);
+            client.resetNextBlocks(QUICK_RETRIES.maxTries() - 1);
+            upload.stage(0, data.range(0, CHUNK));
+            client.throttleNextBlocks(QUICK_RETRIES.maxTries() - 1);
+            upload.stage(1, data.range(CHUNK, CHUNK));
+
+            client.resetNextBlocks(QUICK_RETRIES.maxTries());
+            ArchiveException reset = assertThrows(ArchiveException.class, () -> upload.stage(2, data.range(2L * CHUNK, CHUNK)));
+            assertEquals(Kind.TRANSIENT, reset.kind(), reset.getMessage());
+            client.throttleNextBlocks(QUICK_RETRIES.maxTries());
+            ArchiveException busy = assertThrows(ArchiveException.class, () -> upload.stage(2, data.range(2L * CHUNK, CHUNK)));
+            assertEquals(Kind.TRANSIENT, busy.kind(), busy.getMessage());
+            assertEquals(503, busy.httpStatus());
+            assertTrue(busy.getMessage().contains("ServerBusy"), busy.getMessage());
+
+            upload.stage(2, data.range(2L * CHUNK, CHUNK));
+            upload.stage(3, data.range(3L * CHUNK, CHUNK));
+            upload.commit(4, new ObjectAttributes(data.md5(), Map.of()));
+            assertArrayEquals(data.md5(), backend.stat("flaky.bin").orElseThrow().contentMd5());
+        }
+    }
+
+    @Test
     void oversizedMetadataIsRefusedWithoutAnyRequest(AzuriteServer azurite) throws Exception {
         InstrumentedHttpClient client = instrumented(4);
         try (AzureBlobBackend backend = backend(settings(azurite).build(), client)) {

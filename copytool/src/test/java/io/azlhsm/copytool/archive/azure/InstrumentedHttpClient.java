@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 
 /**
- * A transport for tests: counts requests, records the most in flight at once, and can flip a byte in the body of
- * Put Block requests, as a faulty network would.
+ * A transport for tests: counts requests, records the most in flight at once, and misbehaves on Put Block requests
+ * as a faulty network or a throttling service would: flips a byte of the body, resets the connection, or answers
+ * 503 Server Busy without passing the request on.
  */
 final class InstrumentedHttpClient implements HttpClient {
     private final HttpClient delegate;
@@ -17,6 +18,8 @@ final class InstrumentedHttpClient implements HttpClient {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile boolean corruptBlocks;
+    private final AtomicInteger blockResetsLeft = new AtomicInteger();
+    private final AtomicInteger blockThrottlesLeft = new AtomicInteger();
 
     InstrumentedHttpClient(HttpClient delegate) {
         this.delegate = delegate;
@@ -34,6 +37,16 @@ final class InstrumentedHttpClient implements HttpClient {
         corruptBlocks = corrupt;
     }
 
+    /** The next {@code count} Put Block requests fail with a connection reset. */
+    void resetNextBlocks(int count) {
+        blockResetsLeft.set(count);
+    }
+
+    /** The next {@code count} Put Block requests are answered 503 Server Busy with Retry-After. */
+    void throttleNextBlocks(int count) {
+        blockThrottlesLeft.set(count);
+    }
+
     @Override
     public Mono<HttpResponse> send(HttpRequest request) {
         return send(request, Context.NONE);
@@ -43,6 +56,14 @@ final class InstrumentedHttpClient implements HttpClient {
     public Mono<HttpResponse> send(HttpRequest request, Context context) {
         return Mono.defer(() -> {
             begin(request);
+            if (isPutBlock(request) && blockResetsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                inFlight.decrementAndGet();
+                return Mono.error(new java.io.IOException("injected: Connection reset by peer"));
+            }
+            if (isPutBlock(request) && blockThrottlesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                inFlight.decrementAndGet();
+                return Mono.just(new ServerBusyResponse(request));
+            }
             // End the count before the caller sees the outcome (doFinally would run after it, racing the next request).
             java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
             Runnable end = () -> {
@@ -61,6 +82,12 @@ final class InstrumentedHttpClient implements HttpClient {
     public HttpResponse sendSync(HttpRequest request, Context context) {
         begin(request);
         try {
+            if (isPutBlock(request) && blockResetsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("injected: Connection reset by peer"));
+            }
+            if (isPutBlock(request) && blockThrottlesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return new ServerBusyResponse(request);
+            }
             return delegate.sendSync(request, context);
         } finally {
             inFlight.decrementAndGet();
@@ -70,11 +97,65 @@ final class InstrumentedHttpClient implements HttpClient {
     private void begin(HttpRequest request) {
         requests.incrementAndGet();
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        String query = request.getUrl().getQuery();
-        if (corruptBlocks && query != null && query.contains("comp=block&") && request.getBodyAsBinaryData() != null) {
+        if (corruptBlocks && isPutBlock(request) && request.getBodyAsBinaryData() != null) {
             byte[] body = request.getBodyAsBinaryData().toBytes();
             body[body.length / 2] ^= 0x01;
             request.setBody(body);
+        }
+    }
+
+    private static boolean isPutBlock(HttpRequest request) {
+        String query = request.getUrl().getQuery();
+        return query != null && query.contains("comp=block&");
+    }
+
+    /** What a throttling storage account answers. */
+    private static final class ServerBusyResponse extends HttpResponse {
+        private static final String BODY = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>ServerBusy</Code>"
+                + "<Message>injected</Message></Error>";
+        private final com.azure.core.http.HttpHeaders headers = new com.azure.core.http.HttpHeaders()
+                .set(com.azure.core.http.HttpHeaderName.fromString("x-ms-error-code"), "ServerBusy")
+                .set(com.azure.core.http.HttpHeaderName.RETRY_AFTER, "1")
+                .set(com.azure.core.http.HttpHeaderName.CONTENT_TYPE, "application/xml");
+
+        ServerBusyResponse(HttpRequest request) {
+            super(request);
+        }
+
+        @Override
+        public int getStatusCode() {
+            return 503;
+        }
+
+        @Override
+        @Deprecated
+        public String getHeaderValue(String name) {
+            return headers.getValue(com.azure.core.http.HttpHeaderName.fromString(name));
+        }
+
+        @Override
+        public com.azure.core.http.HttpHeaders getHeaders() {
+            return headers;
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<java.nio.ByteBuffer> getBody() {
+            return reactor.core.publisher.Flux.just(java.nio.ByteBuffer.wrap(BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+
+        @Override
+        public Mono<byte[]> getBodyAsByteArray() {
+            return Mono.just(BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public Mono<String> getBodyAsString() {
+            return Mono.just(BODY);
+        }
+
+        @Override
+        public Mono<String> getBodyAsString(java.nio.charset.Charset charset) {
+            return Mono.just(BODY);
         }
     }
 }

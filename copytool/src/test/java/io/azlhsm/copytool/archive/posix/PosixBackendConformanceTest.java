@@ -55,6 +55,15 @@ class PosixBackendConformanceTest extends ArchiveBackendConformance {
     }
 
     @Test
+    void aLastSegmentLeavingNoRoomForTheTemporaryNameIsInvalid() throws Exception {
+        String name = newName("n".repeat(250)); // NAME_MAX is 255: ".tmp-<16 hex>" does not fit
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.azlhsm.copytool.archive.ArchiveException.class,
+                () -> backend().putWhole(name, ByteBuffer.allocate(1), ObjectAttributes.none()));
+        assertEquals(io.azlhsm.copytool.archive.ArchiveException.Kind.INVALID, e.kind(), e.getMessage());
+        backend().putWhole(newName("n".repeat(234)), ByteBuffer.allocate(1), ObjectAttributes.none());
+    }
+
+    @Test
     void attributesAreUserXattrsOfTheObjectFile() throws Exception {
         String name = newName("xattrs.bin");
         backend().putWhole(name, ByteBuffer.wrap(new byte[] {1}), new ObjectAttributes(null, metadataFor("x")));

@@ -1,0 +1,160 @@
+package io.azlhsm.copytool.archive.azure;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.azure.core.http.HttpClientProvider;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientProvider;
+import com.azure.core.http.netty.NettyAsyncHttpClientProvider;
+import com.azure.core.http.okhttp.OkHttpAsyncClientProvider;
+import io.azlhsm.copytool.archive.BackendSecret;
+import io.azlhsm.copytool.archive.BackendSettings;
+import io.azlhsm.copytool.archive.BackendSettings.BackendType;
+import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ContentMd5;
+import io.azlhsm.copytool.archive.GeneratedData;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.testcluster.harness.AzuriteExtension;
+import io.azlhsm.testcluster.harness.AzuriteServer;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Compares the SDK's HTTP transports through our backend against one Azurite: a 256 MiB file staged in 8 MiB blocks
+ * from 4 threads, then read back in 8 MiB ranges from 4 threads. Opt-in (it takes a minute and measures, it does not
+ * test): {@code mvn -pl copytool -am verify -Dit.test=AzureHttpClientBenchmarkIT -Dazlhsm.benchmark=true}.
+ */
+@ExtendWith(AzuriteExtension.class)
+@EnabledIfSystemProperty(named = "azlhsm.benchmark", matches = "true")
+class AzureHttpClientBenchmarkIT {
+    private static final int CHUNK = 8 * 1024 * 1024;
+    private static final long SIZE = 256L * 1024 * 1024;
+    private static final int THREADS = 4;
+    private static final int ROUNDS = Integer.getInteger("azlhsm.benchmark.rounds", 3);
+
+    @Test
+    void compareTransports(AzuriteServer azurite) throws Exception {
+        List<Class<? extends HttpClientProvider>> transports = List.of(NettyAsyncHttpClientProvider.class,
+                OkHttpAsyncClientProvider.class, JdkHttpClientProvider.class);
+        GeneratedData data = new GeneratedData(99, SIZE);
+        byte[] md5 = data.md5();
+        List<String> report = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            for (int i = 0; i < transports.size(); i++) { // each round starts with another transport
+                Class<? extends HttpClientProvider> transport = transports.get((round + i) % transports.size());
+                report.add("round " + round + " " + measure(azurite, transport, data, md5));
+            }
+        }
+        report.forEach(line -> System.out.println("BENCHMARK " + line));
+        assertFalse(report.isEmpty());
+    }
+
+    private static String measure(AzuriteServer azurite, Class<? extends HttpClientProvider> transport,
+                                  GeneratedData data, byte[] md5) throws Exception {
+        BackendSettings settings = BackendSettings.builder(9, BackendType.AZURE)
+                .connectionString(BackendSecret.of(azurite.connectionString())).container("bench")
+                .chunkSize(CHUNK).maxConcurrency(THREADS).build();
+        DirectMemory direct = new DirectMemory();
+        try (AzureBlobBackend backend = new AzureBlobBackend(settings, AzureHttpClients.create(transport, THREADS))) {
+            String name = transport.getSimpleName() + ".bin";
+            int chunks = (int) (SIZE / CHUNK);
+            ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
+            ByteBuffer[] prepared = new ByteBuffer[chunks];
+            for (int i = 0; i < chunks; i++) { // generated up front so only the transfer is timed
+                prepared[i] = data.fill(ByteBuffer.allocateDirect(CHUNK), (long) i * CHUNK);
+            }
+            direct.baseline();
+
+            long uploadStart = System.nanoTime();
+            ChunkedUpload upload = backend.beginUpload(name, SIZE, CHUNK);
+            parallel(chunks, index -> {
+                upload.stage(index, prepared[index]);
+                direct.sample();
+            });
+            upload.commit(chunks, new ObjectAttributes(md5, Map.of()));
+            double uploadSeconds = (System.nanoTime() - uploadStart) / 1e9;
+
+            String etag = backend.stat(name).orElseThrow().etag();
+            byte[][] digests = new byte[chunks][];
+            long downloadStart = System.nanoTime();
+            parallel(chunks, index -> {
+                ByteBuffer buffer = buffers.get().clear();
+                backend.read(name, etag, (long) index * CHUNK, buffer);
+                digests[index] = ContentMd5.of(buffer.flip());
+                direct.sample();
+            });
+            double downloadSeconds = (System.nanoTime() - downloadStart) / 1e9;
+            MessageDigest whole = ContentMd5.newDigest();
+            for (int i = 0; i < chunks; i++) { // per-range digests only prove each range; check the bytes too
+                ByteBuffer check = data.range((long) i * CHUNK, CHUNK);
+                assertArrayEquals(ContentMd5.of(check), digests[i], "range " + i);
+                whole.update(check);
+            }
+            assertArrayEquals(md5, whole.digest());
+            backend.delete(name, null);
+            return String.format(Locale.ROOT, "%-30s upload %6.1f MiB/s  download %6.1f MiB/s  direct memory above our own buffers %5d MiB",
+                    transport.getSimpleName(), SIZE / 1048576.0 / uploadSeconds, SIZE / 1048576.0 / downloadSeconds,
+                    direct.peakAboveBaseline() / 1048576);
+        }
+    }
+
+    private interface ChunkTask {
+        void run(int index) throws Exception;
+    }
+
+    private static void parallel(int count, ChunkTask task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    task.run(index);
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Peak of the JVM's direct buffer pool above our own buffers. Netty's pooled allocator may take direct memory
+     * outside this pool's accounting, so for Netty this is a lower bound.
+     */
+    private static final class DirectMemory {
+        private final BufferPoolMXBean pool = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(p -> p.getName().equals("direct")).findFirst().orElseThrow();
+        private final AtomicLong peak = new AtomicLong();
+        private long baseline;
+
+        /** Everything allocated so far is ours (the prepared chunks); thread-local read buffers add 32 MiB later. */
+        void baseline() {
+            baseline = pool.getMemoryUsed() + (long) THREADS * CHUNK;
+        }
+
+        void sample() {
+            peak.accumulateAndGet(pool.getMemoryUsed(), Math::max);
+        }
+
+        long peakAboveBaseline() {
+            return Math.max(0, peak.get() - baseline);
+        }
+    }
+}
