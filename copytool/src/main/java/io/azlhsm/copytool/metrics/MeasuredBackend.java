@@ -61,6 +61,11 @@ public final class MeasuredBackend implements ArchiveBackend {
     }
 
     @Override
+    public String relativePath(String objectName) throws ArchiveException {
+        return backend.relativePath(objectName);
+    }
+
+    @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
         return measure("put_blob", () -> backend.putWhole(name, data, attributes));
     }
