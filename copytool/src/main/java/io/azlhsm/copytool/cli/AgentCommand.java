@@ -1,17 +1,14 @@
 package io.azlhsm.copytool.cli;
 
-import io.azlhsm.copytool.config.ConfigException;
 import io.azlhsm.copytool.config.CopytoolConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /** {@code copytool agent --config FILE}: validate the configuration, then hand it to the {@link AgentRunner}. */
@@ -41,26 +38,17 @@ final class AgentCommand implements CliCommand {
 
     @Override
     public Options options() {
-        return new Options().addOption(Option.builder("c").longOpt("config").hasArg().argName("FILE").required()
-                .desc("configuration file (see conf/copytool.properties)").build());
+        return new Options().addOption(ConfigOption.option());
     }
 
     @Override
     public int run(CommandLine line, PrintStream out, PrintStream err) {
-        Path file = Path.of(line.getOptionValue("config"));
-        CopytoolConfig config;
-        try {
-            config = CopytoolConfig.load(file);
-        } catch (ConfigException e) {
-            err.println("copytool agent: invalid configuration: " + e.getMessage());
-            return ExitCode.CONFIG;
-        } catch (NoSuchFileException e) {
-            err.println("copytool agent: configuration file not found: " + file);
-            return ExitCode.CONFIG;
-        } catch (IOException e) {
-            err.println("copytool agent: cannot read configuration " + file + ": " + e);
+        Optional<CopytoolConfig> loaded = ConfigOption.load(line, name(), err);
+        if (loaded.isEmpty()) {
             return ExitCode.CONFIG;
         }
+        CopytoolConfig config = loaded.get();
+        Path file = Path.of(line.getOptionValue("config"));
         LoggingSetup.configure(config.logLevel(), err);
         out.println("copytool agent: configuration " + file + ": " + config.summary());
 
