@@ -19,6 +19,16 @@ import com.azure.core.util.HttpClientOptions;
 public final class AzureHttpClients {
     static final Class<? extends HttpClientProvider> PRODUCTION_TRANSPORT = JdkHttpClientProvider.class;
 
+    static {
+        // The SDK sends Content-Length itself; the JDK client refuses that header unless allowed, and the SDK then
+        // logs a warning on every request. The JDK reads this property once, when its HTTP client first loads.
+        String allowed = System.getProperty("jdk.httpclient.allowRestrictedHeaders", "");
+        if (!allowed.toLowerCase(java.util.Locale.ROOT).contains("content-length")) {
+            System.setProperty("jdk.httpclient.allowRestrictedHeaders",
+                    allowed.isEmpty() ? "content-length" : allowed + ",content-length");
+        }
+    }
+
     private AzureHttpClients() {
     }
 
