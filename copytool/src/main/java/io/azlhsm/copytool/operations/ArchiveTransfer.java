@@ -183,7 +183,8 @@ public final class ArchiveTransfer extends ActionTransfer {
                 throw new ActionFailure(ActionOutcome.EBUSY, false, "file changed while it was archived (data version "
                         + Long.toUnsignedString(startDataVersion) + " -> " + Long.toUnsignedString(nowDataVersion) + ")");
             }
-            StoredObject stored = upload == null ? storedWhole : upload.commit(layout().chunkCount(), objectAttributes());
+            int parts = streamedBlocks != null ? streamedBlocks.blockCount() : layout().chunkCount();
+            StoredObject stored = upload == null ? storedWhole : upload.commit(parts, objectAttributes());
             committed = true;
             verify(stored);
             context.records().write(file.fidPath(),

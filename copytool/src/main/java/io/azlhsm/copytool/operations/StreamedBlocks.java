@@ -53,6 +53,10 @@ final class StreamedBlocks {
         }
     }
 
+    int blockCount() {
+        return blockMd5.length;
+    }
+
     /** Checksum stage: adds the chunk to its block's MD5, finishing it at the block's last chunk. */
     void checksum(TransferEvent event) {
         blockDigest.update(event.buffer().duplicate());

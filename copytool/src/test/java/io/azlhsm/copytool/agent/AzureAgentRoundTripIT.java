@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.Block;
+import com.azure.storage.blob.models.BlockListType;
+import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +56,79 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
         if (azurite != null) {
             azurite.close();
         }
+    }
+
+    @Test
+    void blocksLargerThanARingSlotAreStreamedFromLustreAndVerified() throws Exception {
+        // A second data mover: its own mount, archive id 2, 4 MiB blocks over the test bed's 1 MiB ring slots.
+        Path secondMount = cluster.addMount("mnt2");
+        try (AgentTestBed bigBlocks = AgentTestBed.start(cluster, secondMount, """
+                archive.2.type = azure
+                archive.2.container = bigblocks
+                archive.2.block_size = 4MiB
+                archive.2.connection_string = %s
+                """.formatted(azurite.connectionString()))) {
+            Path file = bed.write("streamed/blocks.bin", 17 * CHUNK + 3);
+            byte[] md5 = AgentTestBed.md5(file);
+            bed.lfs("hsm_archive", List.of(file), "-a", "2");
+            bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+            BlockBlobClient blob = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+                    .buildClient().getBlobContainerClient("bigblocks").getBlobClient("streamed/blocks.bin")
+                    .getBlockBlobClient();
+            List<Long> blockSizes = blob.listBlocks(BlockListType.COMMITTED).getCommittedBlocks().stream()
+                    .map(Block::getSizeLong).toList();
+            assertEquals(List.of(4 * CHUNK, 4 * CHUNK, 4 * CHUNK, 4 * CHUNK, CHUNK + 3), blockSizes);
+            assertArrayEquals(md5, blob.getProperties().getContentMd5());
+            bed.release(file);
+            bed.restore(file);
+            bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+            assertArrayEquals(md5, AgentTestBed.md5(file));
+        }
+    }
+
+    @Test
+    void withoutItsRecordAFileIsRestoredFromTheRequestsFileIdElseFromItsCurrentPath() throws Exception {
+        Path byFileId = bed.write("foreign/by-file-id.dat", 2 * CHUNK + 1);
+        Path byPath = bed.write("foreign/by-path.dat", CHUNK / 2);
+        byte[] md5FileId = AgentTestBed.md5(byFileId);
+        byte[] md5Path = AgentTestBed.md5(byPath);
+        bed.archive(byFileId, byPath);
+        bed.awaitFlags(byFileId, AgentTestBed.ARCHIVED, SHORT);
+        bed.awaitFlags(byPath, AgentTestBed.ARCHIVED, SHORT);
+        bed.release(byFileId, byPath);
+        // As if another tool had archived them: no record, and one blob under a name only the request knows.
+        for (Path file : List.of(byFileId, byPath)) {
+            Files.getFileAttributeView(file, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                    .delete("azlhsm.archive");
+        }
+        var source = container.getBlobClient("fs1/foreign/by-file-id.dat");
+        var elsewhere = container.getBlobClient("fs1/lemur/objects/0042");
+        elsewhere.beginCopy(source.getBlobUrl(), null).waitForCompletion();
+        source.delete();
+
+        bed.lfs("hsm_restore", List.of(byFileId), "--data", "{\"file_id\":\"fs1/lemur/objects/0042\"}");
+        bed.restore(byPath);
+        bed.awaitFlags(byFileId, AgentTestBed.ARCHIVED, SHORT);
+        bed.awaitFlags(byPath, AgentTestBed.ARCHIVED, SHORT);
+        assertArrayEquals(md5FileId, AgentTestBed.md5(byFileId));
+        assertArrayEquals(md5Path, AgentTestBed.md5(byPath));
+    }
+
+    @Test
+    void progressIsVisibleWhileALargeFileMoves() throws Exception {
+        Path file = bed.write("progress/moving.bin", 200 * CHUNK);
+        bed.archive(file);
+        java.util.regex.Pattern moved = java.util.regex.Pattern.compile("ARCHIVE running \\((\\d+) bytes moved\\)");
+        long[] seen = {0};
+        io.azlhsm.testcluster.harness.Cluster.await("bytes moved reported", SHORT, () -> {
+            var m = moved.matcher(cluster.lfs("hsm_action", file.toString()).stdout());
+            if (m.find()) {
+                seen[0] = Math.max(seen[0], Long.parseLong(m.group(1)));
+            }
+            return seen[0] > 0 || cluster.flags(file) == AgentTestBed.ARCHIVED;
+        });
+        bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+        assertTrue(seen[0] > 0 && seen[0] <= Files.size(file), "no progress seen while archiving: " + seen[0]);
     }
 
     @Override
