@@ -4,6 +4,7 @@ import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.lustre.CopytoolRegistration;
 import io.azlhsm.copytool.lustre.DataVersions;
+import io.azlhsm.copytool.lustre.HsmEventFifo;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
@@ -13,7 +14,11 @@ import io.azlhsm.copytool.metrics.MeasuredBackend;
 import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +43,8 @@ public final class Agent implements AutoCloseable {
     private final ReceiveLoop receiveLoop;
     private final Thread receiver;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Optional<HsmEventFifo> eventFifo;
+    private final Optional<MetricsServer> metricsServer;
     private final AgentMetrics metrics = new AgentMetrics();
 
     private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends) throws LustreException {
@@ -46,6 +53,8 @@ public final class Agent implements AutoCloseable {
         this.backends = Map.copyOf(measured);
         LustreLibrary library = LustreLibrary.load(settings.lustreLibrary());
         int[] archiveIds = backends.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        Optional<Path> fifo = settings.operations().eventFifo();
+        this.eventFifo = fifo.isPresent() ? Optional.of(HsmEventFifo.register(library, fifo.get())) : Optional.empty();
         this.registration = CopytoolRegistration.register(library, settings.mount(), archiveIds, true);
         ActionContext context = new ActionContext(registration, new LustreFids(library), new DataVersions(library),
                 new HsmFiles(library), new ArchiveRecordStore(), this.backends, new BlobMetadataCodec(),
@@ -62,12 +71,30 @@ public final class Agent implements AutoCloseable {
         metrics.gauge("queued_actions", dispatcher::queued);
         metrics.gauge("running_actions", dispatcher::runningCount);
         metrics.gauge("ring_chunks_in_flight", pipeline::chunksInFlight);
+        this.metricsServer = startMetricsServer(settings, metrics);
         this.receiveLoop = new ReceiveLoop(registration, dispatcher, this::coordinatorGone);
         this.receiver = new Thread(receiveLoop, "coordinator-receiver");
         receiver.start();
         LOG.info("registered on " + settings.mount() + " for archive ids " + java.util.Arrays.toString(archiveIds)
                 + "; pipeline " + settings.pipeline().ringSize() + " x " + settings.pipeline().chunkSize()
                 + " bytes (" + settings.pipeline().memoryBudget() / (1024 * 1024) + " MiB)");
+    }
+
+    private static Optional<MetricsServer> startMetricsServer(AgentSettings settings, AgentMetrics metrics) {
+        Optional<InetSocketAddress> listen = settings.operations().metricsListen();
+        if (listen.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            MetricsServer server = new MetricsServer(listen.get(), metrics);
+            LOG.info("metrics on http://" + server.address().getHostString() + ":" + server.address().getPort()
+                    + "/metrics (status: /status)");
+            return Optional.of(server);
+        } catch (IOException e) {
+            // Metrics are for watching, not for moving data: a taken port must not keep the agent from serving.
+            LOG.log(Level.WARNING, "metrics endpoint " + listen.get() + " not started: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**
@@ -120,6 +147,14 @@ public final class Agent implements AutoCloseable {
             LOG.log(Level.WARNING, "unregistering failed: " + e.getMessage());
         }
         backends.values().forEach(ArchiveBackend::close);
+        metricsServer.ifPresent(MetricsServer::close);
+        eventFifo.ifPresent(fifo -> {
+            try {
+                fifo.close();
+            } catch (LustreException e) {
+                LOG.log(Level.WARNING, "unregistering the event FIFO failed: " + e.getMessage());
+            }
+        });
         LOG.info("stopped and unregistered from " + registration.mount());
         stopped.countDown();
     }

@@ -41,7 +41,7 @@ public final class AgentLauncher {
                 .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
         int starters = Math.max(2, Math.min(8, config.readers()));
         return new AgentSettings(config.mount(), config.lustreLibrary(), pipeline, config.progressInterval(), starters,
-                config.maxActionsInFlight(), releaseAfterArchive);
+                config.maxActionsInFlight(), releaseAfterArchive, config.operations());
     }
 
     /** The backend's view of one archive's settings; chunks are the pipeline's so blocks and ring slots agree. */

@@ -15,7 +15,9 @@ import java.util.Set;
  * @param starterThreads      threads that begin actions and prepare transfers
  * @param maxQueued           actions received but not started before the receive loop blocks
  * @param releaseAfterArchive archive ids whose files are released once their archive is verified
+ * @param operations          event FIFO, metrics endpoint, shutdown grace
  */
 public record AgentSettings(Path mount, String lustreLibrary, PipelineSettings pipeline, Duration progressInterval,
-                            int starterThreads, int maxQueued, Set<Integer> releaseAfterArchive) {
+                            int starterThreads, int maxQueued, Set<Integer> releaseAfterArchive,
+                            io.azlhsm.copytool.config.OperationsSettings operations) {
 }

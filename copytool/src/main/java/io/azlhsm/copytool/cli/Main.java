@@ -38,7 +38,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(new Main(System.out, System.err, new AgentCommand(), new ArchiveListCommand()).run(args));
+        System.exit(new Main(System.out, System.err, new AgentCommand(), new StatusCommand(),
+                new ArchiveListCommand()).run(args));
     }
 
     int run(String[] args) {

@@ -34,7 +34,7 @@ import java.util.logging.Level;
  */
 public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, int ringSize, int readers,
                              int writers, Duration progressInterval, int maxActionsInFlight, Level logLevel,
-                             SortedMap<Integer, ArchiveSettings> archives) {
+                             SortedMap<Integer, ArchiveSettings> archives, OperationsSettings operations) {
 
     public static final String DEFAULT_LUSTRE_LIBRARY = "lustreapi";
     public static final long DEFAULT_CHUNK_SIZE = 8L << 20;
@@ -59,6 +59,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
             String key = properties.duplicates().iterator().next();
             throw new ConfigException(file.toString(), key, "is set more than once; keep one line");
         }
+        SecretFilePermissions.check(file, properties);
         return fromProperties(properties, file.toString());
     }
 
@@ -104,7 +105,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
             archives.put(id, ArchiveSettingsParser.parse(config, id));
         }
         return new CopytoolConfig(mount, library, chunkSize, ringSize, readers, writers, progress, maxInFlight,
-                logLevel, archives);
+                logLevel, archives, OperationsSettings.parse(config));
     }
 
     /** Refuses unknown keys (with a did-you-mean) and groups archive keys by id. */
@@ -186,7 +187,8 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
                 .append(" writers=").append(writers)
                 .append(" progress_interval=").append(DurationText.format(progressInterval))
                 .append(" max_actions_in_flight=").append(maxActionsInFlight)
-                .append(" log.level=").append(logLevel.getName());
+                .append(" log.level=").append(logLevel.getName())
+                .append(operations.summary());
         for (ArchiveSettings archive : archives.values()) {
             text.append("; ").append(archive);
         }

@@ -92,6 +92,12 @@ public interface LustreApi {
     /** int llapi_hsm_data_version_set(int fd, __u64 data_version) */
     int llapi_hsm_data_version_set(int fd, @u_int64_t long dataVersion);
 
+    /** int llapi_hsm_register_event_fifo(const char *path) */
+    int llapi_hsm_register_event_fifo(String path);
+
+    /** int llapi_hsm_unregister_event_fifo(const char *path) */
+    int llapi_hsm_unregister_event_fifo(String path);
+
     // ---------------------------------------------------------------- FIDs and data versions
 
     /** int llapi_fid2path(const char *device, const char *fidstr, char *path, int pathlen, long long *recno, int *linkno) */

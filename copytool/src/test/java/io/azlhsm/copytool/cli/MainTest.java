@@ -60,7 +60,18 @@ class MainTest {
     private Path config(String text) throws Exception {
         Path file = dir.resolve("copytool.properties");
         Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return file;
+    }
+
+    @Test
+    void aConfigWithAKeyReadableByOthersIsRefusedWithoutShowingTheKey() throws Exception {
+        Path file = config(VALID);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(ExitCode.CONFIG, run("agent", "--config", file.toString()));
+        assertTrue(err().contains("archive.3.connection_string: holds a secret but " + file
+                + " is readable by group or others; run: chmod 600"), err());
+        assertFalse(err().contains("TOPSECRETKEY"), err());
     }
 
     @Test

@@ -1,0 +1,68 @@
+package io.azlhsm.copytool.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How the agent is operated, beside what it moves.
+ *
+ * @param shutdownGrace  how long running actions may finish after SIGTERM before they end with HP_FLAG_RETRY
+ * @param eventFifo      where liblustreapi writes its JSON HSM events (lhsmtool_posix's --event-fifo), if anywhere
+ * @param metricsListen  loopback address of the Prometheus endpoint ({@code /metrics}), if enabled
+ */
+public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFifo,
+                                 Optional<InetSocketAddress> metricsListen) {
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
+    public static OperationsSettings defaults() {
+        return new OperationsSettings(DEFAULT_SHUTDOWN_GRACE, Optional.empty(), Optional.empty());
+    }
+
+    static OperationsSettings parse(ConfigReader config) throws ConfigException {
+        Duration grace = config.duration(KeyCatalog.SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE);
+        Optional<Path> fifo = config.nonEmpty(KeyCatalog.EVENT_FIFO).map(Path::of);
+        if (fifo.isPresent() && !fifo.get().isAbsolute()) {
+            throw config.invalid(KeyCatalog.EVENT_FIFO, "must be an absolute path");
+        }
+        Optional<InetSocketAddress> metrics = Optional.empty();
+        Optional<String> listen = config.nonEmpty(KeyCatalog.METRICS_LISTEN);
+        if (listen.isPresent()) {
+            metrics = Optional.of(loopbackAddress(config, listen.get()));
+        }
+        return new OperationsSettings(grace, fifo, metrics);
+    }
+
+    /** host:port with a loopback host: metrics carry file counts and paths' shapes, never for the network at large. */
+    private static InetSocketAddress loopbackAddress(ConfigReader config, String text) throws ConfigException {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw config.invalid(KeyCatalog.METRICS_LISTEN, "must be host:port, e.g. 127.0.0.1:9464");
+        }
+        String host = text.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw config.invalid(KeyCatalog.METRICS_LISTEN, "has no valid port number");
+        }
+        if (port < 0 || port > 65535) {
+            throw config.invalid(KeyCatalog.METRICS_LISTEN, "port must be 0..65535");
+        }
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved() || !address.getAddress().isLoopbackAddress()) {
+            throw config.invalid(KeyCatalog.METRICS_LISTEN, "must be a loopback address (127.0.0.1 or ::1): the"
+                    + " endpoint has no authentication");
+        }
+        return address;
+    }
+
+    String summary() {
+        StringBuilder text = new StringBuilder(" shutdown_grace=").append(DurationText.format(shutdownGrace));
+        eventFifo.ifPresent(f -> text.append(" event_fifo=").append(f));
+        metricsListen.ifPresent(m -> text.append(" metrics.listen=").append(m.getHostString()).append(':')
+                .append(m.getPort()));
+        return text.toString();
+    }
+}
