@@ -11,6 +11,8 @@ import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.lustre.LustreLibrary;
 import io.azlhsm.copytool.metrics.AgentMetrics;
 import io.azlhsm.copytool.metrics.MeasuredBackend;
+import io.azlhsm.copytool.limits.BandwidthLimiter;
+import io.azlhsm.copytool.limits.ThrottledBackend;
 import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
@@ -19,7 +21,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +39,10 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
 
     private final CopytoolRegistration registration;
+    /** Live map shared with every action: a reload may swap one archive's backend (new credentials). */
     private final Map<Integer, ArchiveBackend> backends;
+    private final Map<Integer, BandwidthLimiter> archiveLimiters = new ConcurrentHashMap<>();
+    private final BandwidthLimiter globalLimiter;
     private final ExecutorService finisher;
     private final TransferPipeline pipeline;
     private final ActionDispatcher dispatcher;
@@ -47,10 +54,13 @@ public final class Agent implements AutoCloseable {
     private final Optional<MetricsServer> metricsServer;
     private final AgentMetrics metrics = new AgentMetrics();
 
+    private final Map<Integer, Long> bandwidthLimits;
+
     private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends) throws LustreException {
-        Map<Integer, ArchiveBackend> measured = new java.util.TreeMap<>();
-        backends.forEach((id, backend) -> measured.put(id, new MeasuredBackend(backend, metrics)));
-        this.backends = Map.copyOf(measured);
+        this.bandwidthLimits = settings.bandwidthLimits();
+        this.globalLimiter = new BandwidthLimiter(settings.operations().bandwidthLimit());
+        this.backends = new ConcurrentHashMap<>();
+        backends.forEach(this::installBackend);
         LustreLibrary library = LustreLibrary.load(settings.lustreLibrary());
         int[] archiveIds = backends.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         Optional<Path> fifo = settings.operations().eventFifo();
@@ -112,6 +122,31 @@ public final class Agent implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Puts a backend in service for an archive id, measured and throttled; actions already running keep the backend
+     * they started with. Also used by a reload with new credentials.
+     */
+    void installBackend(int archiveId, ArchiveBackend backend) {
+        BandwidthLimiter archiveLimiter = archiveLimiters.computeIfAbsent(archiveId,
+                id -> new BandwidthLimiter(bandwidthLimits.getOrDefault(id, 0L)));
+        ArchiveBackend previous = backends.put(archiveId, new ThrottledBackend(new MeasuredBackend(backend, metrics),
+                List.of(archiveLimiter, globalLimiter), metrics));
+        if (previous != null) {
+            LOG.info("archive " + archiveId + ": now served by " + backend.describe());
+        }
+    }
+
+    /** Live bandwidth change (SIGHUP): bytes per second, 0 for none. */
+    void setBandwidthLimits(long global, Map<Integer, Long> perArchive) {
+        globalLimiter.setRate(global);
+        perArchive.forEach((id, rate) -> archiveLimiters.computeIfAbsent(id, key -> new BandwidthLimiter(rate))
+                .setRate(rate));
+    }
+
+    void setProgressInterval(Duration interval) {
+        progress.setInterval(interval);
     }
 
     public AgentMetrics metrics() {

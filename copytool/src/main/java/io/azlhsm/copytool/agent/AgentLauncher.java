@@ -41,7 +41,13 @@ public final class AgentLauncher {
                 .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
         int starters = Math.max(2, Math.min(8, config.readers()));
         return new AgentSettings(config.mount(), config.lustreLibrary(), pipeline, config.progressInterval(), starters,
-                config.maxActionsInFlight(), releaseAfterArchive, config.operations());
+                config.maxActionsInFlight(), releaseAfterArchive, config.operations(), bandwidthLimits(config));
+    }
+
+    static Map<Integer, Long> bandwidthLimits(CopytoolConfig config) {
+        Map<Integer, Long> limits = new java.util.TreeMap<>();
+        config.archives().values().forEach(archive -> limits.put(archive.id(), archive.bandwidthLimit()));
+        return limits;
     }
 
     /** The backend's view of one archive's settings; chunks are the pipeline's so blocks and ring slots agree. */

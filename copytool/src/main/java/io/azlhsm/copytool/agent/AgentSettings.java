@@ -15,9 +15,11 @@ import java.util.Set;
  * @param starterThreads      threads that begin actions and prepare transfers
  * @param maxQueued           actions received but not started before the receive loop blocks
  * @param releaseAfterArchive archive ids whose files are released once their archive is verified
- * @param operations          event FIFO, metrics endpoint, shutdown grace
+ * @param operations          event FIFO, metrics endpoint, shutdown grace, agent-wide bandwidth limit
+ * @param bandwidthLimits     bytes per second per archive id (0 or absent: no limit)
  */
 public record AgentSettings(Path mount, String lustreLibrary, PipelineSettings pipeline, Duration progressInterval,
                             int starterThreads, int maxQueued, Set<Integer> releaseAfterArchive,
-                            io.azlhsm.copytool.config.OperationsSettings operations) {
+                            io.azlhsm.copytool.config.OperationsSettings operations,
+                            java.util.Map<Integer, Long> bandwidthLimits) {
 }

@@ -22,8 +22,10 @@ final class ProgressReporter implements AutoCloseable {
         return thread;
     });
 
+    private volatile long heartbeatNanos;
+
     ProgressReporter(ActionDispatcher dispatcher, Duration progressInterval) {
-        long heartbeatNanos = progressInterval.toNanos();
+        this.heartbeatNanos = progressInterval.toNanos();
         long tickMillis = Math.max(100, Math.min(1000, progressInterval.toMillis() / 2));
         ticker.scheduleWithFixedDelay(() -> {
             for (ActionTransfer transfer : dispatcher.runningTransfers()) {
@@ -34,6 +36,11 @@ final class ProgressReporter implements AutoCloseable {
                 }
             }
         }, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Live change (SIGHUP); intervals below the 1 s tick are honoured at the tick. */
+    void setInterval(Duration progressInterval) {
+        heartbeatNanos = progressInterval.toNanos();
     }
 
     @Override

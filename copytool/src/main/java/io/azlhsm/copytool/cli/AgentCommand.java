@@ -61,7 +61,7 @@ final class AgentCommand implements CliCommand {
         AgentRunner runner = found.next();
         LOG.info(() -> "starting agent " + runner.getClass().getName());
         try {
-            return runner.run(config);
+            return runner.run(config, file);
         } catch (Exception e) {
             LOG.log(java.util.logging.Level.SEVERE, "agent failed", e);
             err.println("copytool agent: failed: " + e);

@@ -15,7 +15,8 @@ public interface AgentRunner {
     /**
      * Runs the agent with a validated configuration; logging is already set up at the configured level.
      *
+     * @param configFile where the configuration came from, re-read on SIGHUP
      * @return the process exit status ({@link ExitCode#OK} after an orderly stop)
      */
-    int run(CopytoolConfig config) throws Exception;
+    int run(CopytoolConfig config, java.nio.file.Path configFile) throws Exception;
 }

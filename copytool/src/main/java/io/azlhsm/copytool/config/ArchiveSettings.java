@@ -19,11 +19,12 @@ import java.util.Optional;
  *                            than a ring chunk are streamed from Lustre (the file is read twice, memory stays bounded)
  * @param maxTries            attempts per blob request before an action ends with RETRY (exponential backoff)
  * @param retryDelay          first backoff delay between attempts; it doubles up to one minute
+ * @param bandwidthLimit      bytes per second for this archive's data, 0 for no limit
  */
 public record ArchiveSettings(int id, ArchiveType type, Optional<String> container, String prefix,
                               Optional<AzureCredentials> credentials, Optional<Path> root, long singlePutLimit,
                               int maxConcurrency, boolean releaseAfterArchive, Optional<String> loggingContainer,
-                              long blockSize, int maxTries, java.time.Duration retryDelay) {
+                              long blockSize, int maxTries, java.time.Duration retryDelay, long bandwidthLimit) {
 
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32L << 20;
     public static final int DEFAULT_MAX_CONCURRENCY = 8;
@@ -44,6 +45,9 @@ public record ArchiveSettings(int id, ArchiveType type, Optional<String> contain
                 .append(" max_concurrency=").append(maxConcurrency);
         if (blockSize > 0) {
             text.append(" block_size=").append(ByteSize.format(blockSize));
+        }
+        if (bandwidthLimit > 0) {
+            text.append(" bandwidth_limit=").append(ByteSize.format(bandwidthLimit)).append("/s");
         }
         text.append(" max_tries=").append(maxTries).append(" retry_delay=").append(retryDelay.toMillis()).append("ms");
         if (releaseAfterArchive) {

@@ -20,7 +20,8 @@ final class ArchiveSettingsParser {
         int maxConcurrency = config.positiveInt(p + KeyCatalog.MAX_CONCURRENCY,
                 ArchiveSettings.DEFAULT_MAX_CONCURRENCY);
         boolean release = config.bool(p + KeyCatalog.RELEASE_AFTER_ARCHIVE, false);
-        long blockSize = config.size(p + KeyCatalog.BLOCK_SIZE, 0);
+        long blockSize = config.sizeOrZero(p + KeyCatalog.BLOCK_SIZE);
+        long bandwidth = config.sizeOrZero(p + KeyCatalog.ARCHIVE_BANDWIDTH_LIMIT);
         int maxTries = config.positiveInt(p + KeyCatalog.MAX_TRIES, ArchiveSettings.DEFAULT_MAX_TRIES);
         java.time.Duration retryDelay = config.duration(p + KeyCatalog.RETRY_DELAY, ArchiveSettings.DEFAULT_RETRY_DELAY);
         if (retryDelay.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
@@ -40,7 +41,8 @@ final class ArchiveSettingsParser {
                 throw config.invalid(p + KeyCatalog.ROOT, "must be an absolute path");
             }
             return new ArchiveSettings(id, type, Optional.empty(), "", Optional.empty(), Optional.of(root),
-                    singlePutLimit, maxConcurrency, release, Optional.empty(), blockSize, maxTries, retryDelay);
+                    singlePutLimit, maxConcurrency, release, Optional.empty(), blockSize, maxTries, retryDelay,
+                    bandwidth);
         }
 
         if (config.has(p + KeyCatalog.ROOT)) {
@@ -51,7 +53,7 @@ final class ArchiveSettingsParser {
         Optional<String> loggingContainer = config.nonEmpty(p + KeyCatalog.LOGGING_CONTAINER);
         return new ArchiveSettings(id, type, Optional.of(container), prefix,
                 Optional.of(credentials(config, p)), Optional.empty(), singlePutLimit, maxConcurrency, release,
-                loggingContainer, blockSize, maxTries, retryDelay);
+                loggingContainer, blockSize, maxTries, retryDelay, bandwidth);
     }
 
     /** Exactly one of: connection_string; account_url + account_key; account_url + sas_token. */

@@ -47,6 +47,15 @@ final class ConfigReader {
         return value;
     }
 
+    /** A size where 0 has a meaning of its own (for limits: none). */
+    long sizeOrZero(String key) throws ConfigException {
+        Optional<String> value = string(key);
+        if (value.isEmpty() || value.get().trim().equals("0")) {
+            return 0;
+        }
+        return size(key, 0);
+    }
+
     long size(String key, long defaultValue) throws ConfigException {
         Optional<String> value = string(key);
         if (value.isEmpty()) {

@@ -21,9 +21,11 @@ final class KeyCatalog {
     static final String SHUTDOWN_GRACE = "shutdown_grace";
     static final String EVENT_FIFO = "event_fifo";
     static final String METRICS_LISTEN = "metrics.listen";
+    static final String BANDWIDTH_LIMIT = "bandwidth.limit";
 
     static final List<String> GLOBAL_KEYS = List.of(MOUNT, LUSTRE_LIBRARY, CHUNK_SIZE, RING_SIZE, READERS, WRITERS,
-            PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, LOG_LEVEL, SHUTDOWN_GRACE, EVENT_FIFO, METRICS_LISTEN);
+            PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, LOG_LEVEL, SHUTDOWN_GRACE, EVENT_FIFO, METRICS_LISTEN,
+            BANDWIDTH_LIMIT);
 
     static final String TYPE = "type";
     static final String CONTAINER = "container";
@@ -40,10 +42,11 @@ final class KeyCatalog {
     static final String BLOCK_SIZE = "block_size";
     static final String MAX_TRIES = "max_tries";
     static final String RETRY_DELAY = "retry_delay";
+    static final String ARCHIVE_BANDWIDTH_LIMIT = "bandwidth_limit";
 
     static final List<String> ARCHIVE_FIELDS = List.of(TYPE, CONTAINER, PREFIX, CONNECTION_STRING, ACCOUNT_URL,
             ACCOUNT_KEY, SAS_TOKEN, ROOT, SINGLE_PUT_LIMIT, MAX_CONCURRENCY, RELEASE_AFTER_ARCHIVE, LOGGING_CONTAINER,
-            BLOCK_SIZE, MAX_TRIES, RETRY_DELAY);
+            BLOCK_SIZE, MAX_TRIES, RETRY_DELAY, ARCHIVE_BANDWIDTH_LIMIT);
 
     /** Archive fields whose values are credentials: never echoed. */
     static final Set<String> SECRET_FIELDS = Set.of(CONNECTION_STRING, ACCOUNT_KEY, SAS_TOKEN);

@@ -11,13 +11,14 @@ import java.util.Optional;
  * @param shutdownGrace  how long running actions may finish after SIGTERM before they end with HP_FLAG_RETRY
  * @param eventFifo      where liblustreapi writes its JSON HSM events (lhsmtool_posix's --event-fifo), if anywhere
  * @param metricsListen  loopback address of the Prometheus endpoint ({@code /metrics}), if enabled
+ * @param bandwidthLimit bytes per second for all archives together, 0 for no limit
  */
 public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFifo,
-                                 Optional<InetSocketAddress> metricsListen) {
+                                 Optional<InetSocketAddress> metricsListen, long bandwidthLimit) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     public static OperationsSettings defaults() {
-        return new OperationsSettings(DEFAULT_SHUTDOWN_GRACE, Optional.empty(), Optional.empty());
+        return new OperationsSettings(DEFAULT_SHUTDOWN_GRACE, Optional.empty(), Optional.empty(), 0);
     }
 
     static OperationsSettings parse(ConfigReader config) throws ConfigException {
@@ -31,7 +32,8 @@ public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFif
         if (listen.isPresent()) {
             metrics = Optional.of(loopbackAddress(config, listen.get()));
         }
-        return new OperationsSettings(grace, fifo, metrics);
+        long bandwidth = config.sizeOrZero(KeyCatalog.BANDWIDTH_LIMIT);
+        return new OperationsSettings(grace, fifo, metrics, bandwidth);
     }
 
     /** host:port with a loopback host: metrics carry file counts and paths' shapes, never for the network at large. */
@@ -63,6 +65,9 @@ public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFif
         eventFifo.ifPresent(f -> text.append(" event_fifo=").append(f));
         metricsListen.ifPresent(m -> text.append(" metrics.listen=").append(m.getHostString()).append(':')
                 .append(m.getPort()));
+        if (bandwidthLimit > 0) {
+            text.append(" bandwidth.limit=").append(ByteSize.format(bandwidthLimit)).append("/s");
+        }
         return text.toString();
     }
 }

@@ -130,7 +130,7 @@ class MainTest {
 
     @Test
     void agentHandsTheConfigToTheRunner() throws Exception {
-        AgentRunner runner = config -> {
+        AgentRunner runner = (config, file) -> {
             ranWith.add(config);
             return 0;
         };
@@ -142,7 +142,7 @@ class MainTest {
 
     @Test
     void runnerFailureExitsOne() throws Exception {
-        AgentRunner runner = config -> {
+        AgentRunner runner = (config, file) -> {
             throw new IllegalStateException("coordinator unreachable");
         };
         assertEquals(ExitCode.FAILURE, run(List.of(runner), "agent", "--config", config(VALID).toString()));

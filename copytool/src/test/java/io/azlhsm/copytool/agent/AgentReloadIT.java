@@ -1,0 +1,106 @@
+package io.azlhsm.copytool.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.TestClusterHome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGHUP on a running agent process: a bandwidth limit lifted by a reload speeds up the transfer already running,
+ * and a broken file is refused with its key and reason while the agent goes on serving with the old configuration.
+ */
+class AgentReloadIT {
+    private static final Path LAUNCHER = TestClusterHome.directory().resolveSibling("copytool").resolve("bin/copytool");
+    private static final long MIB = 1 << 20;
+    private static final Pattern MOVED = Pattern.compile("ARCHIVE running \\((\\d+) bytes moved\\)");
+
+    @Test
+    void sighupAppliesANewBandwidthToARunningTransferAndRefusesABrokenFile() throws Exception {
+        try (Cluster cluster = Cluster.start()) {
+            Path config = cluster.root().resolve("copytool.properties");
+            String base = String.join("\n",
+                    "mount = " + cluster.mount(),
+                    "lustre.library = " + TestClusterHome.nativeDirectory().resolve("libhsmsim.so"),
+                    "pipeline.chunk_size = 1MiB",
+                    "pipeline.progress_interval = 1s",
+                    "archive.1.type = posix",
+                    "archive.1.root = " + cluster.root().resolve("archive"), "");
+            write(config, base + "bandwidth.limit = 2MiB\n");
+            Path log = cluster.root().resolve("agent.log");
+            Process agent = new ProcessBuilder(LAUNCHER.toString(), "agent", "--config", config.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                Cluster.await("agent registered", Duration.ofSeconds(60),
+                        () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive());
+                Path file = cluster.mount().resolve("throttled.bin");
+                Files.write(file, new byte[(int) (40 * MIB)]);
+                assertTrue(cluster.lfs("hsm_archive", file.toString()).ok());
+
+                Cluster.await("bytes moving", Duration.ofSeconds(30), () -> moved(cluster, file) > 0);
+                long before = moved(cluster, file);
+                Thread.sleep(3000);
+                long throttled = moved(cluster, file) - before;
+                assertTrue(throttled <= 10 * MIB, "limit of 2 MiB/s not applied: " + throttled + " bytes in 3 s");
+
+                write(config, base + "bandwidth.limit = 0\n");
+                signal(agent, "HUP");
+                long lifted = System.nanoTime();
+                cluster.awaitFlags(file, AgentTestBed.ARCHIVED);
+                double seconds = (System.nanoTime() - lifted) / 1e9;
+                long remainingAtLimit = 40 * MIB - before - throttled;
+                assertTrue(seconds < remainingAtLimit / (2.0 * MIB) / 2,
+                        "the lifted limit did not speed the running transfer up: " + seconds + " s for the rest\n" + read(log));
+                Cluster.await("reload logged", Duration.ofSeconds(10),
+                        () -> read(log).contains("applied: bandwidth.limit"));
+
+                write(config, base + "pipeline.ring_size = 3\n");
+                signal(agent, "HUP");
+                Cluster.await("broken file refused", Duration.ofSeconds(10), () -> read(log).matches(
+                        "(?s).*SIGHUP: .*pipeline.ring_size: '3' must be a power of two.*the running configuration"
+                                + " stays in force.*"));
+                Path next = cluster.mount().resolve("after-broken-reload.bin");
+                Files.write(next, new byte[(int) MIB]);
+                assertTrue(cluster.lfs("hsm_archive", next.toString()).ok());
+                cluster.awaitFlags(next, AgentTestBed.ARCHIVED);
+                assertTrue(agent.isAlive());
+
+                signal(agent, "TERM");
+                assertTrue(agent.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(0, agent.exitValue(), read(log));
+            } finally {
+                agent.destroyForcibly();
+            }
+        }
+    }
+
+    private static long moved(Cluster cluster, Path file) {
+        Matcher matcher = MOVED.matcher(cluster.lfs("hsm_action", file.toString()).stdout());
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    private static void write(Path config, String text) throws Exception {
+        Files.writeString(config, text);
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private static void signal(Process process, String name) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor());
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
