@@ -236,7 +236,11 @@ public final class Coordinator implements AutoCloseable {
                 .forEach(waiting::add);
         records.values().stream().filter(r -> r.status == RequestStatus.WAITING && r.action != HsmCodes.HSMA_RESTORE)
                 .forEach(waiting::add);
+        long now = System.currentTimeMillis();
         for (ActionRecord r : waiting) {
+            if (r.notBeforeMillis > now) {
+                continue;
+            }
             boolean restorePriority = r.action == HsmCodes.HSMA_RESTORE && !restoreDispatched;
             if (running >= tunables.maxRequests && !restorePriority) {
                 continue;
@@ -485,6 +489,7 @@ public final class Coordinator implements AutoCloseable {
         if (result == RequestStatus.WAITING) {
             r.status = RequestStatus.WAITING;
             r.agentUuid = null;
+            r.notBeforeMillis = System.currentTimeMillis() + tunables.loopPeriodSeconds * 1000;
             save();
         } else {
             finish(r, result);

@@ -123,12 +123,11 @@ public final class Cluster implements AutoCloseable {
         cmd.add(mountPoint.toString());
         Path log = root.resolve("run/copytool-" + copytoolCount.incrementAndGet() + ".log");
         try {
+            long before = agentCount(); // counted before the start: the copytool may register at once
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Copytool ct = new Copytool(p, log);
             copytools.add(ct);
-            String before = getParam("agents");
-            await("copytool registered", Duration.ofSeconds(20),
-                    () -> !ct.isAlive() || getParam("agents").length() > before.length());
+            await("copytool registered", Duration.ofSeconds(20), () -> !ct.isAlive() || agentCount() > before);
             if (!ct.isAlive()) {
                 throw new AssertionError("copytool exited: " + ct.log());
             }
@@ -141,6 +140,11 @@ public final class Cluster implements AutoCloseable {
     /** st_blocks of a file as stat(1) reports it. */
     public long blocks(Path file) {
         return Long.parseLong(Commands.run(root, List.of("stat", "-c", "%b", file.toString())).out().trim());
+    }
+
+    /** How many copytools are registered (lines of mdt.*.hsm.agents). */
+    public long agentCount() {
+        return getParam("agents").lines().filter(l -> l.startsWith("uuid=")).count();
     }
 
     /** The hsm_state flags of a file (hus_states), from lfs hsm_state. */
