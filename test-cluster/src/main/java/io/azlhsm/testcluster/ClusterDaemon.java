@@ -1,5 +1,6 @@
 package io.azlhsm.testcluster;
 
+import io.azlhsm.testcluster.changelog.Changelog;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 import io.azlhsm.testcluster.fuse.ClientMountRegistry;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
@@ -35,11 +36,13 @@ public final class ClusterDaemon implements AutoCloseable {
         Namespace ns = new Namespace(root.resolve("backing"), root.resolve("volatile"), state);
         cleanVolatileFiles(root.resolve("volatile"));
         HsmFileOperations files = new HsmFileOperations(ns);
-        coordinator = new Coordinator(ns, files, fsname, state);
+        Changelog changelog = new Changelog(state);
+        coordinator = new Coordinator(ns, files, fsname, state, changelog);
         Path socket = run.resolve("coordinator.sock");
-        mounts = new ClientMountRegistry(ns, "hsmsim@" + socket + ":/" + fsname);
+        mounts = new ClientMountRegistry(ns, changelog, "hsmsim@" + socket + ":/" + fsname);
         server = new ProtocolServer(socket,
-                ProtocolServer.handlerFactory(ns, files, coordinator, mounts, this::stop), coordinator, mounts);
+                ProtocolServer.handlerFactory(ns, files, coordinator, mounts, changelog, this::stop), coordinator,
+                mounts, changelog);
         mounts.mount(root.resolve("mnt"));
     }
 

@@ -2,6 +2,8 @@ package io.azlhsm.testcluster.coordinator;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
@@ -41,6 +43,7 @@ public final class Coordinator implements AutoCloseable {
     private final String fsname;
     private final Tunables tunables;
     private final ActionLog log;
+    private final Changelog changelog;
     private final Map<Long, ActionRecord> records = new LinkedHashMap<>();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,8 +57,9 @@ public final class Coordinator implements AutoCloseable {
     private long lastCompound;
     private int lastLogIndex;
 
-    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, Path stateDir) {
+    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, Path stateDir, Changelog changelog) {
         this.ns = ns;
+        this.changelog = changelog;
         this.files = files;
         this.fsname = fsname;
         this.tunables = new Tunables(stateDir.resolve("tunables.properties"));
@@ -98,6 +102,7 @@ public final class Coordinator implements AutoCloseable {
         if (req.action() == HsmCodes.HUA_RELEASE) {
             for (UserRequest.Item item : req.items()) {
                 files.release(item.fid());
+                hsmRecord(item.fid(), ChangelogRecord.HE_RELEASE, 0);
             }
             return;
         }
@@ -344,6 +349,7 @@ public final class Coordinator implements AutoCloseable {
                     LOG.info("request " + r.cookie + " timed out");
                     leaveStarted(r);
                     finish(r, RequestStatus.CANCELED);
+                    hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
                     changed = true;
                 }
             }
@@ -445,6 +451,7 @@ public final class Coordinator implements AutoCloseable {
             if (r.volatileFile != null) {
                 files.discard(r.volatileFile);
             }
+            hsmRecord(fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
             return; // the canceled request already has its final status
         }
         r = started(cookie, fid);
@@ -486,6 +493,7 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         leaveStarted(r);
+        hsmRecord(fid, errval == Errno.ECANCELED ? ChangelogRecord.HE_CANCEL : hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
             r.status = RequestStatus.WAITING;
             r.agentUuid = null;
@@ -529,6 +537,29 @@ public final class Coordinator implements AutoCloseable {
             default -> {
             }
         }
+    }
+
+    private static int hsmEvent(int hsmaAction) {
+        return switch (hsmaAction) {
+            case HsmCodes.HSMA_RESTORE -> ChangelogRecord.HE_RESTORE;
+            case HsmCodes.HSMA_REMOVE -> ChangelogRecord.HE_REMOVE;
+            default -> ChangelogRecord.HE_ARCHIVE;
+        };
+    }
+
+    /** A CL_HSM changelog record: event, errno and whether the file is dirty now. */
+    private void hsmRecord(Fid fid, int event, int errno) {
+        if (!changelog.isActive()) {
+            return;
+        }
+        boolean dirty = false;
+        try {
+            dirty = ns.hsm(fid).has(HsmFlags.DIRTY);
+        } catch (SimulatorException e) {
+            // the file is gone: the record still tells what happened to its FID
+        }
+        changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null, null,
+                null);
     }
 
     private void markDirtyIfArchived(Fid fid) {
@@ -616,6 +647,7 @@ public final class Coordinator implements AutoCloseable {
             updated = updated.withArchiveId(archiveId);
         }
         ns.setHsm(fid, updated);
+        hsmRecord(fid, ChangelogRecord.HE_STATE, 0);
     }
 
     /** llapi_hsm_data_version_set: records dv as the archived data version. */

@@ -2,6 +2,8 @@ package io.azlhsm.testcluster.fuse;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFlags;
@@ -52,12 +54,14 @@ public final class ClientMount extends FuseStubFS {
     private static final String PRIVATE_XATTR_PREFIX = "trusted.hsmsim.";
 
     private final Namespace ns;
+    private final Changelog changelog;
     private final String uuid;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
-    public ClientMount(Namespace ns, String uuid) {
+    public ClientMount(Namespace ns, Changelog changelog, String uuid) {
         this.ns = ns;
+        this.changelog = changelog;
         this.uuid = uuid;
     }
 
@@ -250,12 +254,29 @@ public final class ClientMount extends FuseStubFS {
                 f.setLength(size);
             }
             dataModified(p, fid, true);
+            record(ChangelogRecord.CL_TRUNC, 0, fid, relative(path));
             return 0;
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
+    }
+
+    /** A changelog record about fid at rel, with its parent's FID and its name. */
+    private void record(int type, int flags, Fid fid, String rel) throws SimulatorException {
+        if (changelog.isActive()) {
+            changelog.add(type, flags, fid, parentFid(rel), name(rel), null, null);
+        }
+    }
+
+    private Fid parentFid(String rel) throws SimulatorException {
+        int slash = rel.lastIndexOf('/');
+        return ns.fidOf(slash < 0 ? "" : rel.substring(0, slash));
+    }
+
+    private static String name(String rel) {
+        return rel.substring(rel.lastIndexOf('/') + 1);
     }
 
     private static boolean isReleased(Path p) throws SimulatorException {
@@ -318,7 +339,8 @@ public final class ClientMount extends FuseStubFS {
             Files.createDirectory(p);
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             ownByCaller(p);
-            ns.onCreated(rel);
+            Fid fid = ns.onCreated(rel);
+            record(ChangelogRecord.CL_MKDIR, 0, fid, rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -346,8 +368,19 @@ public final class ClientMount extends FuseStubFS {
         try {
             String rel = relative(path);
             Fid fid = ns.fidOf(rel);
-            Files.delete(ns.backingPath(rel));
-            ns.onRemoved(fid);
+            Path p = ns.backingPath(rel);
+            boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+            int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            boolean archived = !directory && Namespace.readHsm(p).has(HsmFlags.EXISTS);
+            Fid parent = parentFid(rel);
+            Files.delete(p);
+            if (directory || nlink <= 1) {
+                ns.onRemoved(fid);
+            }
+            int flags = (directory || nlink <= 1 ? ChangelogRecord.CLF_UNLINK_LAST : 0)
+                    | (archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0);
+            changelog.add(directory ? ChangelogRecord.CL_RMDIR : ChangelogRecord.CL_UNLINK, flags, fid, parent,
+                    name(rel), null, null);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -369,6 +402,11 @@ public final class ClientMount extends FuseStubFS {
                 ns.onRemoved(replaced);
             }
             ns.onRenamed(from, to);
+            if (changelog.isActive()) {
+                // tfid: the file a rename overwrote (zero if none); sfid/spfid: the renamed file and its old parent
+                changelog.add(ChangelogRecord.CL_RENAME, 0, replaced == null ? new Fid(0, 0, 0) : replaced,
+                        parentFid(to), name(to), ns.fidOf(to), parentFid(from));
+            }
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -430,6 +468,7 @@ public final class ClientMount extends FuseStubFS {
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             ownByCaller(p);
             Fid fid = ns.onCreated(rel);
+            record(ChangelogRecord.CL_CREATE, 0, fid, rel);
             return openHandle(p, fid, fi, true);
         } catch (IOException e) {
             return -errno(e);

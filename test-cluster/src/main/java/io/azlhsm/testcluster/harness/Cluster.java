@@ -28,8 +28,11 @@ public final class Cluster implements AutoCloseable {
     private final List<Copytool> copytools = new ArrayList<>();
     private final AtomicInteger copytoolCount = new AtomicInteger();
 
-    private Cluster(Path root) {
+    private final String fsname;
+
+    private Cluster(Path root, String fsname) {
         this.root = root;
+        this.fsname = fsname;
     }
 
     public static Cluster start() {
@@ -38,7 +41,9 @@ public final class Cluster implements AutoCloseable {
             Path root = Files.createTempDirectory("hsmsim-",
                     java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                             java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-            Cluster c = new Cluster(root);
+            // a name of its own (Lustre allows 8 characters): other simulated file systems may be mounted here
+            String fsname = String.format("hs%06x", new java.util.Random().nextInt(1 << 24));
+            Cluster c = new Cluster(root, fsname);
             try {
                 c.up();
             } catch (RuntimeException | AssertionError e) {
@@ -52,7 +57,17 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void up() {
-        clusterScript("up", "--no-azurite").out();
+        clusterScript("up", "--no-azurite", "--fsname", fsname).out();
+    }
+
+    /** The file system name (hal_fsname, mdt.FSNAME-MDT0000.*). */
+    public String fsname() {
+        return fsname;
+    }
+
+    /** The MDT's device name, as lctl and the changelog calls know it. */
+    public String mdt() {
+        return fsname + "-MDT0000";
     }
 
     public Path root() {

@@ -1,6 +1,8 @@
 package io.azlhsm.testcluster.protocol;
 
 import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 
 import java.io.BufferedReader;
@@ -33,6 +35,7 @@ public final class ProtocolServer implements AutoCloseable {
     private final RequestHandler handler;
     private final Coordinator coordinator;
     private final ClientMounts mounts;
+    private final Changelog changelog;
     private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "protocol-connection");
         t.setDaemon(true);
@@ -41,8 +44,9 @@ public final class ProtocolServer implements AutoCloseable {
     private volatile boolean closed;
 
     public ProtocolServer(Path socketPath, RequestHandlerFactory factory, Coordinator coordinator,
-                          ClientMounts mounts) throws IOException {
+                          ClientMounts mounts, Changelog changelog) throws IOException {
         this.socketPath = socketPath;
+        this.changelog = changelog;
         this.coordinator = coordinator;
         this.mounts = mounts;
         this.handler = factory.create();
@@ -63,8 +67,8 @@ public final class ProtocolServer implements AutoCloseable {
     public static RequestHandlerFactory handlerFactory(io.azlhsm.testcluster.namespace.Namespace ns,
                                                        io.azlhsm.testcluster.namespace.HsmFileOperations files,
                                                        Coordinator coordinator, ClientMounts mounts,
-                                                       Runnable stopDaemon) {
-        return () -> new RequestHandler(ns, files, coordinator, mounts, stopDaemon);
+                                                       Changelog changelog, Runnable stopDaemon) {
+        return () -> new RequestHandler(ns, files, coordinator, mounts, changelog, stopDaemon);
     }
 
     private void acceptLoop() {
@@ -94,6 +98,10 @@ public final class ProtocolServer implements AutoCloseable {
                 Message req = Message.parse(line);
                 if (req.verb().equals("CT_REGISTER")) {
                     serveAgent(ch, in, req);
+                    return;
+                }
+                if (req.verb().equals("CHANGELOG_READ")) {
+                    serveChangelog(ch, req);
                     return;
                 }
                 reply(ch, handler.handle(req, peer));
@@ -132,6 +140,39 @@ public final class ProtocolServer implements AutoCloseable {
         } finally {
             coordinator.unregister(uuid, agent);
             agent.stop();
+        }
+    }
+
+    /** Streams changelog records from start; then EOF, or when following, waits for more until the reader leaves. */
+    private void serveChangelog(SocketChannel ch, Message req) throws IOException {
+        try {
+            handler.checkMdt(req.get("mdt"));
+        } catch (SimulatorException e) {
+            reply(ch, RequestHandler.error(e.errno(), e.getMessage()));
+            return;
+        }
+        long next = Math.max(0, Long.parseLong(req.get("start")));
+        boolean follow = req.get("follow", "0").equals("1");
+        try {
+            while (!closed) {
+                for (ChangelogRecord r : changelog.from(next)) {
+                    Message m = new Message("REC").put("index", r.index()).put("type", r.type())
+                            .put("flags", r.flags()).put("time", Long.toUnsignedString(r.time()))
+                            .put("tfid", r.targetFid()).put("pfid", r.parentFid()).put("name", r.name());
+                    if (r.sourceFid() != null) {
+                        m.put("sfid", r.sourceFid()).put("spfid", r.sourceParentFid());
+                    }
+                    reply(ch, m);
+                    next = r.index() + 1;
+                }
+                if (!follow) {
+                    reply(ch, new Message("EOF"));
+                    return;
+                }
+                changelog.awaitAfter(next - 1, 500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

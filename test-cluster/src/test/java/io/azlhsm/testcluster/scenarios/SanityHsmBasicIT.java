@@ -349,8 +349,8 @@ class SanityHsmBasicIT {
         for (String[] v : values) {
             String before = cluster.getParam(v[0]).trim();
             CommandResult set = cluster.lctl("set_param", "mdt.*.hsm." + v[0] + "=" + v[1]);
-            assertEquals("mdt.lustre-MDT0000.hsm." + v[0] + "=" + v[1] + "\n", set.out());
-            assertEquals("mdt.lustre-MDT0000.hsm." + v[0] + "=" + v[1] + "\n",
+            assertEquals("mdt." + cluster.mdt() + ".hsm." + v[0] + "=" + v[1] + "\n", set.out());
+            assertEquals("mdt." + cluster.mdt() + ".hsm." + v[0] + "=" + v[1] + "\n",
                     cluster.lctl("get_param", "mdt.*.hsm." + v[0]).out());
             cluster.setParam(v[0], before);
         }
@@ -419,7 +419,7 @@ class SanityHsmBasicIT {
         String fid = cluster.fid(f);
         assertTrue(fid.matches("\\[0x[0-9a-f]+:0x[0-9a-f]+:0x0\\]"), fid);
         assertEquals(f + "\n", cluster.lfs("fid2path", cluster.mount().toString(), fid).out());
-        // (fid2path by fsname is not asserted: another simulated "lustre" may be mounted on a shared machine)
+        assertEquals(f + "\n", cluster.lfs("fid2path", cluster.fsname(), fid).out());
         assertEquals(fid + "\n", cluster.lfs("path2fid", cluster.mount().resolve(".lustre/fid/" + fid).toString()).out());
         assertArrayEquals(TestFiles.read(f), TestFiles.read(cluster.mount().resolve(".lustre/fid/" + fid)));
         assertFails(cluster.lfs("path2fid", "/proc/self/status"), "No such file or directory");
