@@ -590,10 +590,62 @@ public final class Coordinator implements AutoCloseable {
         r.status = status;
         r.finishedMillis = System.currentTimeMillis();
         save();
+        notifyAll(); // clients blocked on an implicit restore
     }
 
     private void save() {
         log.save(records.values());
+    }
+
+    // ------------------------------------------------------------------ implicit restore
+
+    /**
+     * A client's read, write or truncate of a released file: one blocking restore per FID (concurrent readers share
+     * it), then wait. No agent means waiting until one comes, as on Lustre. Fails with ENODATA under the NBR
+     * policy, EIO when the restore fails, is canceled or times out (the file then stays released).
+     */
+    public void restoreAndWait(Fid fid) throws SimulatorException {
+        ActionRecord r;
+        synchronized (this) {
+            HsmAttributes a = ns.hsm(fid);
+            if (!a.has(HsmFlags.RELEASED)) {
+                return;
+            }
+            if (tunables.policy.contains(Tunables.NBR)) {
+                throw new SimulatorException(Errno.ENODATA, "NBR policy: no blocking restore");
+            }
+            if (a.has(HsmFlags.LOST)) {
+                throw new SimulatorException(Errno.EIO, "file lost from HSM");
+            }
+            if (control == Control.STOPPED) {
+                throw new SimulatorException(Errno.EIO, "coordinator stopped");
+            }
+            r = activeFor(fid, HsmCodes.HSMA_RESTORE);
+            if (r == null) {
+                int archiveId = a.archiveId() != 0 ? (int) a.archiveId() : tunables.defaultArchiveId;
+                r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_RESTORE, fid, 0, -1, archiveId,
+                        HsmCodes.HSM_REQ_BLOCKING, 0, new byte[0], ++lastLogIndex);
+                records.put(r.cookie, r);
+                save();
+                dispatch();
+            }
+        }
+        while (true) {
+            synchronized (this) {
+                if (!r.status.isActive()) {
+                    if (r.status == RequestStatus.SUCCEED && !ns.hsm(fid).has(HsmFlags.RELEASED)) {
+                        return;
+                    }
+                    throw new SimulatorException(Errno.EIO, "restore " + r.status);
+                }
+                try {
+                    wait(200); // woken by finish()
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SimulatorException(Errno.EIO, "interrupted");
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ state queries

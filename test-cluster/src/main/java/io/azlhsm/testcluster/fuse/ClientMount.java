@@ -55,12 +55,14 @@ public final class ClientMount extends FuseStubFS {
 
     private final Namespace ns;
     private final Changelog changelog;
+    private final ImplicitRestore restorer;
     private final String uuid;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
-    public ClientMount(Namespace ns, Changelog changelog, String uuid) {
+    public ClientMount(Namespace ns, Changelog changelog, ImplicitRestore restorer, String uuid) {
         this.ns = ns;
+        this.restorer = restorer;
         this.changelog = changelog;
         this.uuid = uuid;
     }
@@ -82,7 +84,37 @@ public final class ClientMount extends FuseStubFS {
     }
 
     /** A file opened through this mount. */
-    private record OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, boolean[] modified) {
+    private static final class OpenFile {
+        final Fid fid;
+        final Path backing;
+        final boolean writable;
+        volatile FileChannel channel;
+        /** Opened while released: the restore swaps in a new backing file, which this handle must reopen. */
+        volatile boolean openedReleased;
+        volatile boolean modified;
+
+        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, boolean openedReleased) {
+            this.channel = channel;
+            this.fid = fid;
+            this.backing = backing;
+            this.writable = writable;
+            this.openedReleased = openedReleased;
+        }
+
+        /** Restores the file if it is released (blocking), then moves this handle to the restored data. */
+        synchronized void ensureData(ImplicitRestore restorer) throws SimulatorException, IOException {
+            if (!openedReleased) {
+                return;
+            }
+            if (isReleased(backing)) {
+                restorer.restoreAndWait(fid);
+            }
+            FileChannel old = channel;
+            channel = writable ? FileChannel.open(backing, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(backing, StandardOpenOption.READ);
+            old.close();
+            openedReleased = false;
+        }
     }
 
     // ------------------------------------------------------------------ path resolution
@@ -248,7 +280,7 @@ public final class ClientMount extends FuseStubFS {
             Path p = backing(path);
             Fid fid = ns.fidOf(relative(path));
             if (isReleased(p)) {
-                return -Errno.ENODATA; // implicit restore on truncate arrives with part 2
+                restorer.restoreAndWait(fid); // truncate of any size restores first, as on Lustre
             }
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
                 f.setLength(size);
@@ -487,7 +519,7 @@ public final class ClientMount extends FuseStubFS {
             boolean writable = accmode != 0;
             if ((fi.flags.get() & 01000) != 0) { // O_TRUNC
                 if (isReleased(p)) {
-                    return -Errno.ENODATA;
+                    restorer.restoreAndWait(fid);
                 }
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
                     if (ch.size() > 0) {
@@ -508,7 +540,14 @@ public final class ClientMount extends FuseStubFS {
         FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(p, StandardOpenOption.READ);
         long handle = nextHandle.getAndIncrement();
-        openFiles.put(handle, new OpenFile(ch, fid, p, writable, new boolean[1]));
+        boolean released;
+        try {
+            released = isReleased(p);
+        } catch (SimulatorException e) {
+            ch.close();
+            throw new IOException(e.getMessage());
+        }
+        openFiles.put(handle, new OpenFile(ch, fid, p, writable, released)); // open alone never restores
         if (writable) {
             ns.writerOpened(fid);
         }
@@ -523,13 +562,11 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            if (isReleased(f.backing())) {
-                return -Errno.ENODATA; // implicit restore on read arrives with part 2
-            }
+            f.ensureData(restorer); // a read of a released file blocks on its restore
             ByteBuffer bb = ByteBuffer.allocate((int) size);
             int total = 0;
             while (bb.hasRemaining()) {
-                int n = f.channel().read(bb, offset + total);
+                int n = f.channel.read(bb, offset + total);
                 if (n <= 0) {
                     break;
                 }
@@ -547,22 +584,20 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         OpenFile f = openFiles.get(fi.fh.get());
-        if (f == null || !f.writable()) {
+        if (f == null || !f.writable) {
             return -Errno.EBADF;
         }
         try {
-            if (isReleased(f.backing())) {
-                return -Errno.ENODATA;
-            }
+            f.ensureData(restorer);
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, (int) size);
             ByteBuffer bb = ByteBuffer.wrap(data);
             long pos = offset;
             while (bb.hasRemaining()) {
-                pos += f.channel().write(bb, pos);
+                pos += f.channel.write(bb, pos);
             }
-            f.modified()[0] = true;
-            dataModified(f.backing(), f.fid(), false);
+            f.modified = true;
+            dataModified(f.backing, f.fid, false);
             return (int) size;
         } catch (IOException e) {
             return -errno(e);
@@ -573,6 +608,16 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int ftruncate(String path, long size, FuseFileInfo fi) {
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f != null) {
+            try {
+                f.ensureData(restorer);
+            } catch (IOException e) {
+                return -errno(e);
+            } catch (SimulatorException e) {
+                return -e.errno();
+            }
+        }
         return truncate(path, size);
     }
 
@@ -581,7 +626,7 @@ public final class ClientMount extends FuseStubFS {
         OpenFile f = openFiles.get(fi.fh.get());
         try {
             if (f != null) {
-                f.channel().force(isdatasync == 0);
+                f.channel.force(isdatasync == 0);
             }
             return 0;
         } catch (IOException e) {
@@ -601,12 +646,12 @@ public final class ClientMount extends FuseStubFS {
             return 0;
         }
         try {
-            f.channel().close();
-            if (f.writable()) {
-                ns.writerClosed(f.fid());
+            f.channel.close();
+            if (f.writable) {
+                ns.writerClosed(f.fid);
             }
-            if (f.modified()[0] && ns.exists(f.fid())) {
-                markDirty(f.fid()); // Lustre marks a modified file dirty on close
+            if (f.modified && ns.exists(f.fid)) {
+                markDirty(f.fid); // Lustre marks a modified file dirty on close
             }
             return 0;
         } catch (IOException e) {

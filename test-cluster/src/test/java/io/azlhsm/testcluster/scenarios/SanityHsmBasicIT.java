@@ -220,6 +220,56 @@ class SanityHsmBasicIT {
     }
 
     @Test
+    void test_12b_restore_an_imported_file_implicitly() throws Exception {
+        Path f = imported("f", 300_000);
+        assertArrayEquals(TestFiles.content("f", 300_000), TestFiles.read(f), "the read blocked on a restore");
+        assertEquals(0x9, cluster.flags(f));
+        String line = cluster.getParam("actions").lines().filter(l -> l.contains("fid=" + cluster.fid(f) + " "))
+                .findFirst().orElseThrow();
+        assertTrue(line.contains("action=RESTORE") && line.contains("flags=0x4 "), "HSM_REQ_BLOCKING: " + line);
+    }
+
+    @Test
+    void test_12g_restore_a_released_file_implicitly() throws Exception {
+        Path f = released("f", 400_000);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+            assertEquals(0xd, cluster.flags(f), "open alone does not restore");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(400_000);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // the first read blocks until the restore is done
+            }
+            assertArrayEquals(TestFiles.content("f", 400_000), buf.array());
+        }
+        assertEquals(0x9, cluster.flags(f));
+    }
+
+    @Test
+    void truncate_of_a_released_file_restores_it_first() throws Exception {
+        Path f = released("f", 100_000);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(1000);
+        }
+        byte[] expected = java.util.Arrays.copyOf(TestFiles.content("f", 100_000), 1000);
+        assertArrayEquals(expected, TestFiles.read(f));
+        assertEquals(0xb, cluster.flags(f), "restored, then truncated: dirty");
+    }
+
+    @Test
+    void nbr_policy_makes_io_on_released_files_fail_with_enodata() throws Exception {
+        Path f = released("f", 1000);
+        cluster.setParam("policy", "+NBR");
+        try {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> TestFiles.readOrThrow(f));
+            assertTrue(e.getMessage().contains("No data available"), e.getMessage());
+            assertEquals(0xd, cluster.flags(f));
+        } finally {
+            cluster.setParam("policy", "-NBR");
+        }
+        assertArrayEquals(TestFiles.content("f", 1000), TestFiles.read(f));
+    }
+
+    @Test
     void test_13_recursively_import_and_restore_a_directory() throws Exception {
         String[] names = {"a/1", "a/2", "a/b/3", "c/4", "5"};
         List<String> args = new ArrayList<>(List.of("hsm_restore"));
