@@ -39,7 +39,8 @@ public final class ClusterDaemon implements AutoCloseable {
         Changelog changelog = new Changelog(state);
         coordinator = new Coordinator(ns, files, fsname, state, changelog);
         Path socket = run.resolve("coordinator.sock");
-        mounts = new ClientMountRegistry(ns, changelog, coordinator::restoreAndWait, "hsmsim@" + socket + ":/" + fsname);
+        mounts = new ClientMountRegistry(ns, changelog, coordinator::restoreAndWait,
+                coordinator::lastUnlinked, "hsmsim@" + socket + ":/" + fsname);
         server = new ProtocolServer(socket,
                 ProtocolServer.handlerFactory(ns, files, coordinator, mounts, changelog, this::stop), coordinator,
                 mounts, changelog);

@@ -648,6 +648,21 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * The last name of a file with an archive copy went away: with remove_archive_on_last_unlink, the coordinator
+     * queues a REMOVE of the copy by FID (the request mask does not apply: the MDT issues it).
+     */
+    public synchronized void lastUnlinked(Fid fid, HsmAttributes attributes) {
+        if (tunables.removeArchiveOnLastUnlink == 0 || control == Control.STOPPED) {
+            return;
+        }
+        ActionRecord r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_REMOVE, fid, 0, -1,
+                (int) attributes.archiveId(), 0, 0, new byte[0], ++lastLogIndex);
+        records.put(r.cookie, r);
+        save();
+        dispatch();
+    }
+
     // ------------------------------------------------------------------ state queries
 
     /** hsm_user_state of a file. */

@@ -56,12 +56,15 @@ public final class ClientMount extends FuseStubFS {
     private final Namespace ns;
     private final Changelog changelog;
     private final ImplicitRestore restorer;
+    private final LastUnlink lastUnlink;
     private final String uuid;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
-    public ClientMount(Namespace ns, Changelog changelog, ImplicitRestore restorer, String uuid) {
+    public ClientMount(Namespace ns, Changelog changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
+                       String uuid) {
         this.ns = ns;
+        this.lastUnlink = lastUnlink;
         this.restorer = restorer;
         this.changelog = changelog;
         this.uuid = uuid;
@@ -403,11 +406,15 @@ public final class ClientMount extends FuseStubFS {
             Path p = ns.backingPath(rel);
             boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
             int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-            boolean archived = !directory && Namespace.readHsm(p).has(HsmFlags.EXISTS);
+            HsmAttributes hsm = directory ? HsmAttributes.NONE : Namespace.readHsm(p);
+            boolean archived = hsm.has(HsmFlags.EXISTS);
             Fid parent = parentFid(rel);
             Files.delete(p);
             if (directory || nlink <= 1) {
                 ns.onRemoved(fid);
+                if (archived) {
+                    lastUnlink.unlinked(fid, hsm);
+                }
             }
             int flags = (directory || nlink <= 1 ? ChangelogRecord.CLF_UNLINK_LAST : 0)
                     | (archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0);

@@ -342,6 +342,25 @@ class SanityHsmBasicIT {
     }
 
     @Test
+    void test_26a_remove_archive_on_last_unlink_policy() throws Exception {
+        Path f = archived("f", 1000);
+        String fid = cluster.fid(f);
+        Path copy = cluster.archiveCopy(fid);
+        Path g = archived("g", 1000);
+        Path gcopy = cluster.archiveCopy(cluster.fid(g));
+        cluster.setParam("remove_archive_on_last_unlink", "1");
+        try {
+            Files.delete(f);
+            cluster.awaitActionStatus(fid, "REMOVE", "SUCCEED");
+            assertFalse(Files.exists(copy), "archive copy removed with the last link");
+        } finally {
+            cluster.setParam("remove_archive_on_last_unlink", "0");
+        }
+        Files.delete(g);
+        assertTrue(Files.exists(gcopy), "policy off: the archive copy stays");
+    }
+
+    @Test
     void test_27a_remove_the_archive_of_an_imported_file() throws Exception {
         Path f = imported("f", 1000);
         assertFails(cluster.lfs("hsm_remove", f.toString()), "Operation not permitted");
