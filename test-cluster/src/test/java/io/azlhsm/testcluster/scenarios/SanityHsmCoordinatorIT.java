@@ -130,6 +130,39 @@ class SanityHsmCoordinatorIT {
     }
 
     @Test
+    void test_70_71_copytool_logs_json_events_to_fifo() throws Exception {
+        Path fifo = cluster.root().resolve("run/events.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader in = Files.newBufferedReader(fifo)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    events.add(line);
+                }
+            } catch (java.io.IOException e) {
+                events.add("reader failed: " + e);
+            }
+        });
+        reader.start(); // blocks in open until the copytool opens the write end
+        Path f = file("f", 200_000);
+        String fid = cluster.fid(f).replace("[", "").replace("]", "");
+        try (Copytool ct = cluster.startPosixCopytool("--event-fifo", fifo.toString())) {
+            cluster.lfs("hsm_archive", f.toString()).out();
+            cluster.awaitFlags(f, 0x9);
+            Cluster.await("finish event", Duration.ofSeconds(10),
+                    () -> events.stream().anyMatch(e -> e.contains("\"event_type\":\"ARCHIVE_FINISH\"")));
+        }
+        reader.join(10_000);
+        String all = String.join("\n", events);
+        assertTrue(events.get(0).matches("\\{\"event_time\":\"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\","
+                + "\"event_type\":\"REGISTER\",.*\"mount_point\":\"" + cluster.mount() + "\".*"), all);
+        assertTrue(all.contains("\"event_type\":\"ARCHIVE_START\",\"data_fid\":\"" + fid + "\",\"source_fid\":\"" + fid
+                + "\",\"total_bytes\":18446744073709551615,\"lustre_path\":\"" + f + "\""), all);
+        assertTrue(events.get(events.size() - 1).contains("\"event_type\":\"UNREGISTER\""), all);
+        awaitNoAgent();
+    }
+
+    @Test
     void test_102_verify_coordinator_control() {
         assertEquals("enabled", cluster.getParam("hsm_control").trim());
         cluster.setParam("hsm_control", "disabled");
