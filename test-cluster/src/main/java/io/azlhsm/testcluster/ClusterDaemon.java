@@ -6,6 +6,7 @@ import io.azlhsm.testcluster.fuse.ClientMountRegistry;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
 import io.azlhsm.testcluster.namespace.Namespace;
 import io.azlhsm.testcluster.protocol.ProtocolServer;
+import io.azlhsm.testcluster.protocol.RequestHandler;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ public final class ClusterDaemon implements AutoCloseable {
         mounts = new ClientMountRegistry(ns, changelog, coordinator::restoreAndWait,
                 coordinator::lastUnlinked, "hsmsim@" + socket + ":/" + fsname);
         server = new ProtocolServer(socket,
-                ProtocolServer.handlerFactory(ns, files, coordinator, mounts, changelog, this::stop), coordinator,
-                mounts, changelog);
+                new RequestHandler(ns, files, coordinator, mounts, changelog, this::stop), coordinator, mounts,
+                changelog);
         mounts.mount(root.resolve("mnt"));
     }
 

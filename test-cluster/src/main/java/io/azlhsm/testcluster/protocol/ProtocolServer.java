@@ -43,32 +43,21 @@ public final class ProtocolServer implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    public ProtocolServer(Path socketPath, RequestHandlerFactory factory, Coordinator coordinator,
-                          ClientMounts mounts, Changelog changelog) throws IOException {
+    public ProtocolServer(Path socketPath, RequestHandler handler, Coordinator coordinator, ClientMounts mounts,
+                          Changelog changelog) throws IOException {
         this.socketPath = socketPath;
         this.changelog = changelog;
         this.coordinator = coordinator;
         this.mounts = mounts;
-        this.handler = factory.create();
+        this.handler = handler;
         Files.deleteIfExists(socketPath);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
+        // everyone may connect (lfs is for all users); the daemon checks each caller's credentials
         Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Thread acceptor = new Thread(this::acceptLoop, "protocol-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-    }
-
-    /** Builds the handler once the server knows its collaborators. */
-    public interface RequestHandlerFactory {
-        RequestHandler create();
-    }
-
-    public static RequestHandlerFactory handlerFactory(io.azlhsm.testcluster.namespace.Namespace ns,
-                                                       io.azlhsm.testcluster.namespace.HsmFileOperations files,
-                                                       Coordinator coordinator, ClientMounts mounts,
-                                                       Changelog changelog, Runnable stopDaemon) {
-        return () -> new RequestHandler(ns, files, coordinator, mounts, changelog, stopDaemon);
     }
 
     private void acceptLoop() {
@@ -97,7 +86,7 @@ public final class ProtocolServer implements AutoCloseable {
                 }
                 Message req = Message.parse(line);
                 if (req.verb().equals("CT_REGISTER")) {
-                    serveAgent(ch, in, req);
+                    serveAgent(ch, in, req, peer);
                     return;
                 }
                 if (req.verb().equals("CHANGELOG_READ")) {
@@ -112,9 +101,12 @@ public final class ProtocolServer implements AutoCloseable {
     }
 
     /** Registers the agent, then waits for the connection to close to unregister it. */
-    private void serveAgent(SocketChannel ch, BufferedReader in, Message req) throws IOException {
+    private void serveAgent(SocketChannel ch, BufferedReader in, Message req, PeerIdentity peer) throws IOException {
         String uuid;
         try {
+            if (peer.uid() != 0) {
+                throw new SimulatorException(io.azlhsm.testcluster.Errno.EPERM, "a copytool needs CAP_SYS_ADMIN");
+            }
             uuid = mounts.uuidOf(Path.of(req.get("mount")));
         } catch (SimulatorException e) {
             reply(ch, RequestHandler.error(e.errno(), e.getMessage()));

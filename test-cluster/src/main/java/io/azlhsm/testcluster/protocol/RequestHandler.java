@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * Executes one request line of the libhsmsim protocol (see test-cluster/PROTOCOL.md) and returns the reply line.
  * CT_REGISTER is handled by {@link ProtocolServer} because it keeps its connection.
  */
-final class RequestHandler {
+public final class RequestHandler {
     private final Namespace ns;
     private final HsmFileOperations files;
     private final Coordinator coordinator;
@@ -27,8 +27,8 @@ final class RequestHandler {
     private final Changelog changelog;
     private final Runnable stopDaemon;
 
-    RequestHandler(Namespace ns, HsmFileOperations files, Coordinator coordinator, ClientMounts mounts,
-                   Changelog changelog, Runnable stopDaemon) {
+    public RequestHandler(Namespace ns, HsmFileOperations files, Coordinator coordinator, ClientMounts mounts,
+                          Changelog changelog, Runnable stopDaemon) {
         this.changelog = changelog;
         this.ns = ns;
         this.files = files;

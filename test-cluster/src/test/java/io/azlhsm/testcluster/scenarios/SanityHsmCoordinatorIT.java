@@ -248,6 +248,19 @@ class SanityHsmCoordinatorIT {
     }
 
     @Test
+    void copytool_registration_needs_root() throws Exception {
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                io.azlhsm.testcluster.harness.TestClusterHome.nativeDirectory().resolve("hsmsim-posix-copytool")
+                        .toString(), "--hsm-root", "/tmp", cluster.mount().toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("cannot start copytool interface on " + cluster.mount() + ": Operation not permitted"),
+                out);
+        assertEquals("", cluster.getParam("agents").trim());
+    }
+
+    @Test
     void test_106b_copytool_killed_is_unregistered() {
         Copytool ct = cluster.startPosixCopytool();
         ct.kill();
