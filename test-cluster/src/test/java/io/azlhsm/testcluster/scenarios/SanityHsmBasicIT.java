@@ -114,6 +114,11 @@ class SanityHsmBasicIT {
         assertFails(cluster.lfsAs(NOBODY, "hsm_clear", "--archived", f.toString()), "Operation not permitted");
         cluster.lfs("hsm_clear", "--exists", "--archived", "--noarchive", f.toString()).out();
         assertEquals(0, cluster.flags(f));
+        // FIDs and data versions work for users too (trusted.lma is root's: libhsmsim asks the daemon)
+        assertEquals(cluster.fid(f) + "\n", cluster.lfsAs(NOBODY, "path2fid", f.toString()).out());
+        assertEquals(cluster.lfs("data_version", f.toString()).out(),
+                cluster.lfsAs(NOBODY, "data_version", f.toString()).out());
+        assertEquals(f + ": (0x00000000)\n", cluster.lfsAs(NOBODY, "hsm_state", f.toString()).out());
     }
 
     @Test
