@@ -142,8 +142,9 @@ public final class ClientMount extends FuseStubFS {
             String tail = slash < 0 ? "" : rest.substring(slash + 1);
             return tail.isEmpty() ? base : base.isEmpty() ? tail : base + "/" + tail;
         }
-        if (path.equals(DOT_LUSTRE) || path.startsWith(DOT_LUSTRE + "/")) {
-            throw new SimulatorException(Errno.EPERM, ".lustre is virtual");
+        if (path.startsWith(DOT_LUSTRE + "/") || path.equals(DOT_LUSTRE)) {
+            // only .lustre, .lustre/fid and .lustre/fid/<FID> exist; nothing can be created there
+            throw new SimulatorException(Errno.ENOENT, path + " does not exist");
         }
         return path.equals("/") ? "" : path.substring(1);
     }
