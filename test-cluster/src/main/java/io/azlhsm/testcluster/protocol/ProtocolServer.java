@@ -126,12 +126,15 @@ public final class ProtocolServer implements AutoCloseable {
         reply(ch, new Message("OK").put("uuid", uuid));
         agent.start();
         try {
-            while (in.readLine() != null) {
-                // a registered copytool sends nothing; any line is ignored until the connection closes
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("CT_UNREGISTER")) {
+                    break; // llapi_hsm_copytool_unregister: it waits for this connection to close
+                }
             }
         } finally {
             coordinator.unregister(uuid, agent);
             agent.stop();
+            ch.close(); // only now: the copytool's unregister returns when it sees the end of the connection
         }
     }
 
