@@ -594,7 +594,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private void save() {
-        log.save(records.values());
+        log.sync(records.values());
     }
 
     // ------------------------------------------------------------------ implicit restore
