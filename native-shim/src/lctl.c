@@ -77,10 +77,45 @@ static int each_reply(const char *verb, const char *pattern, const char *value, 
 	return matched > 0 ? 0 : -ENOENT;
 }
 
+/* lctl --device MDT changelog_register | changelog_deregister ID */
+static int changelog_user(const char *mdt, const char *cmd, const char *id)
+{
+	struct hsmsim_cluster c;
+	int rc = hsmsim_cluster_of_fsname(mdt, &c);
+	if (rc != 0) {
+		fprintf(stderr, "lctl %s: no device %s: %s\n", cmd, mdt, strerror(-rc));
+		return 19;
+	}
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	bool reg = strcmp(cmd, "changelog_register") == 0;
+	hsmsim_msg_init(&m, reg ? "CHANGELOG_REGISTER" : "CHANGELOG_DEREGISTER");
+	hsmsim_msg_str(&m, "mdt", mdt);
+	if (!reg)
+		hsmsim_msg_str(&m, "id", id);
+	rc = hsmsim_call(&c, &m, &r);
+	hsmsim_msg_free(&m);
+	if (rc != 0) {
+		fprintf(stderr, "lctl %s: %s\n", cmd, strerror(-rc));
+		return 1;
+	}
+	if (reg)
+		printf("%s: Registered changelog userid '%s'\n", mdt, hsmsim_reply_get(&r, "id"));
+	else
+		printf("%s: Deregistered changelog user #%s\n", mdt, id + (strncmp(id, "cl", 2) == 0 ? 2 : 0));
+	hsmsim_reply_free(&r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	/* lctl --device MDT changelog_register | changelog_deregister ID  (MDT: "lustre-MDT0000") */
+	if (argc >= 4 && strcmp(argv[1], "--device") == 0 &&
+	    (strcmp(argv[3], "changelog_register") == 0 || (strcmp(argv[3], "changelog_deregister") == 0 && argc == 5)))
+		return changelog_user(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc < 3) {
-		fprintf(stderr, "usage: lctl get_param [-n] PARAM... | set_param PARAM=VALUE... | list_param PARAM...\n");
+		fprintf(stderr, "usage: lctl get_param [-n] PARAM... | set_param PARAM=VALUE... | list_param PARAM...\n"
+				"       lctl --device MDT changelog_register | changelog_deregister ID\n");
 		return 22;
 	}
 	const char *cmd = argv[1];

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lustre/lustreapi.h>
@@ -370,11 +371,75 @@ static int data_version(int argc, char **argv)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ changelog / changelog_clear */
+
+static const char *changelog_type_name(__u32 type)
+{
+	static const char *names[] = { "MARK",	"CREAT", "MKDIR", "HLINK", "SLINK", "MKNOD", "UNLNK", "RMDIR", "RENME",
+				       "RNMTO", "OPEN",	 "CLOSE", "LYOUT", "TRUNC", "SATTR", "XATTR", "HSM",   "MTIME",
+				       "CTIME", "ATIME", "MIGRT", "FLRW",  "RESYNC", "GXATR", "NOPEN" };
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "UNKNW";
+}
+
+/* lfs changelog MDT [STARTREC [ENDREC]]: one line per record, in lfs's format. */
+static int changelog(int argc, char **argv)
+{
+	if (argc < 2 || argc > 4)
+		return usage("MDTNAME [STARTREC [ENDREC]]");
+	long long start = argc > 2 ? atoll(argv[2]) : 0, end = argc > 3 ? atoll(argv[3]) : -1;
+	void *priv;
+	int rc = llapi_changelog_start(&priv, CHANGELOG_FLAG_BLOCK, argv[1], start);
+	if (rc != 0)
+		return fail("start changelog of", argv[1], rc);
+	struct changelog_rec *rec;
+	while ((rc = llapi_changelog_recv(priv, &rec)) == 0) {
+		if (end >= 0 && rec->cr_index > (__u64)end) {
+			llapi_changelog_free(&rec);
+			break;
+		}
+		time_t secs = (time_t)(rec->cr_time >> 30);
+		struct tm tm;
+		localtime_r(&secs, &tm);
+		struct lu_fid tfid = rec->cr_tfid, pfid = rec->cr_pfid;
+		printf("%llu %02d%-5s %02d:%02d:%02d.%09d %04d.%02d.%02d 0x%x t=" DFID, (unsigned long long)rec->cr_index,
+		       rec->cr_type, changelog_type_name(rec->cr_type), tm.tm_hour, tm.tm_min, tm.tm_sec,
+		       (int)(rec->cr_time & ((1 << 30) - 1)), tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		       rec->cr_flags & CLF_FLAGMASK, PFID(&tfid));
+		char *ext = (char *)rec + sizeof(*rec);
+		struct changelog_ext_rename *rn = NULL;
+		if (rec->cr_flags & CLF_RENAME) {
+			rn = (struct changelog_ext_rename *)ext;
+			ext += sizeof(*rn);
+		}
+		if (rec->cr_flags & CLF_JOBID)
+			ext += sizeof(struct changelog_ext_jobid);
+		if (rec->cr_flags & CLF_EXTRA_FLAGS)
+			ext += sizeof(struct changelog_ext_extra_flags);
+		if (rec->cr_namelen)
+			printf(" p=" DFID " %.*s", PFID(&pfid), rec->cr_namelen, ext);
+		if (rn != NULL)
+			printf(" s=" DFID " sp=" DFID, PFID(&rn->cr_sfid), PFID(&rn->cr_spfid));
+		printf("\n");
+		llapi_changelog_free(&rec);
+	}
+	llapi_changelog_fini(&priv);
+	return rc < 0 ? fail("read changelog of", argv[1], rc) : 0;
+}
+
+static int changelog_clear(int argc, char **argv)
+{
+	if (argc != 4)
+		return usage("MDTNAME ID ENDREC");
+	int rc = llapi_changelog_clear(argv[1], argv[2], atoll(argv[3]));
+	return rc != 0 ? fail("clear changelog of", argv[1], rc) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: lfs COMMAND [ARGS]\ncommands: hsm_archive hsm_restore hsm_release hsm_remove "
-				"hsm_cancel hsm_state hsm_action hsm_set hsm_clear path2fid fid2path data_version\n");
+				"hsm_cancel hsm_state hsm_action hsm_set hsm_clear path2fid fid2path data_version changelog "
+				"changelog_clear\n");
 		return 22;
 	}
 	command = argv[1];
@@ -405,6 +470,10 @@ int main(int argc, char **argv)
 		rc = fid2path(argc, argv);
 	else if (strcmp(command, "data_version") == 0)
 		rc = data_version(argc, argv);
+	else if (strcmp(command, "changelog") == 0)
+		rc = changelog(argc, argv);
+	else if (strcmp(command, "changelog_clear") == 0)
+		rc = changelog_clear(argc, argv);
 	else {
 		fprintf(stderr, "lfs: unknown command '%s'\n", command);
 		return 22;

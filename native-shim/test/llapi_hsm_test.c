@@ -1,6 +1,6 @@
 /*
  * In the spirit of Lustre's llapi_hsm_test.c (sanity-hsm test 500), against a running simulated cluster:
- *   llapi_hsm_test MOUNTPOINT
+ *   llapi_hsm_test MOUNTPOINT [FSNAME]      (FSNAME defaults to "lustre")
  * The cluster must have no copytool registered: this program registers and plays one itself.
  * Prints one line per failed check and exits non-zero if any failed.
  */
@@ -17,6 +17,7 @@
 
 static int failures;
 static const char *mnt;
+static const char *fsname = "lustre";
 
 #define CHECK(cond, ...)                                                                                          \
 	do {                                                                                                      \
@@ -160,7 +161,7 @@ static void test_archive_and_progress(const char *path)
 		goto out;
 	CHECK(hal->hal_version == HAL_VERSION && hal->hal_count == 1, "version %u count %u", hal->hal_version,
 	      hal->hal_count);
-	CHECK(strcmp(hal->hal_fsname, "lustre") == 0, "fsname %s", hal->hal_fsname);
+	CHECK(strcmp(hal->hal_fsname, fsname) == 0, "fsname %s", hal->hal_fsname);
 	CHECK(hal->hal_archive_id == 1, "archive id %u (default_archive_id)", hal->hal_archive_id);
 	struct hsm_action_item *hai = hai_first(hal);
 	struct lu_fid hfid = hai->hai_fid;
@@ -291,11 +292,13 @@ static void test_import(const char *dir)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: llapi_hsm_test MOUNTPOINT\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: llapi_hsm_test MOUNTPOINT [FSNAME]\n");
 		return 2;
 	}
 	mnt = argv[1];
+	if (argc == 3)
+		fsname = argv[2];
 	char dir[4096], f1[4200], f2[4200], f3[4200];
 	snprintf(dir, sizeof(dir), "%s/llapi_hsm_test.%d", mnt, (int)getpid());
 	if (mkdir(dir, 0755) != 0) {

@@ -129,7 +129,30 @@ HSMSIM_EXPORT int llapi_hsm_copytool_unregister(struct hsm_copytool_private **pr
 		return -EINVAL;
 	struct hsm_copytool_private *ct = *priv;
 	hsmsim_event_register("UNREGISTER", ct->uuid, ct->cluster.mnt, ct->archive_count, ct->archives);
-	close(ct->sock); /* the coordinator unregisters the agent when its connection closes */
+	/*
+	 * Synchronous, like LL_IOC_HSM_CT_START with the stop flag: say so, then wait (a few seconds at most) for the
+	 * coordinator to close the connection, which it does once the agent is gone; action lists still in flight are
+	 * dropped. A process that dies instead just closes the socket, which unregisters it too.
+	 */
+	struct hsmsim_msg m;
+	hsmsim_msg_init(&m, "CT_UNREGISTER");
+	if (hsmsim_send(ct->sock, &m) == 0 && shutdown(ct->sock, SHUT_WR) == 0) {
+		char drain[4096];
+		for (int waited = 0; waited < 50;) {
+			struct pollfd p = { .fd = ct->sock, .events = POLLIN };
+			int n = poll(&p, 1, 100);
+			if (n == 0) {
+				waited++;
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 || recv(ct->sock, drain, sizeof(drain), MSG_DONTWAIT) <= 0)
+				break; /* EOF: the coordinator has unregistered us */
+		}
+	}
+	hsmsim_msg_free(&m);
+	close(ct->sock);
 	close(ct->mnt_fd);
 	free(ct->hal_buf);
 	free(ct->line);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,10 +20,20 @@ HSMSIM_EXPORT int llapi_hsm_register_event_fifo(const char *path)
 		return -EINVAL;
 	if (mkfifo(path, 0644) != 0 && errno != EEXIST)
 		return -errno;
-	/* non-blocking open fails (ENXIO) when nobody reads: events need a reader first */
-	int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
+	/*
+	 * As liblustreapi: open a read end so that the non-blocking write open succeeds without a reader, then close
+	 * it. A monitor may attach later (one at a time); events written while nobody reads are lost, and SIGPIPE is
+	 * ignored so that a vanished reader does not kill the copytool.
+	 */
+	int read_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (read_fd < 0)
 		return -errno;
+	int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	int saved = errno;
+	close(read_fd);
+	if (fd < 0)
+		return -saved;
+	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_lock(&event_lock);
 	if (event_fd >= 0)
 		close(event_fd);
@@ -54,8 +65,8 @@ static void emit(const char *json_body)
 	if (n <= 0 || n >= (int)sizeof(line))
 		return;
 	pthread_mutex_lock(&event_lock);
-	if (event_fd >= 0 && write(event_fd, line, (size_t)n) < 0 && errno == EPIPE) {
-		close(event_fd); /* the reader went away */
+	if (event_fd >= 0 && write(event_fd, line, (size_t)n) < 0 && errno != EPIPE && errno != EAGAIN) {
+		close(event_fd); /* EPIPE: no reader now, one may come; anything else: give up on events */
 		event_fd = -1;
 	}
 	pthread_mutex_unlock(&event_lock);

@@ -49,6 +49,27 @@ static int fid_of_path(const char *path, struct lu_fid *fid, struct hsmsim_clust
 	return rc;
 }
 
+/*
+ * The FID and cluster of an open fd: trusted.lma (root, or a backing-store fd), else, for a non-root caller's fd on
+ * the mount, the daemon asked by the path the fd was opened at.
+ */
+static int fid_of_fd(int fd, struct lu_fid *fid, struct hsmsim_cluster *c)
+{
+	int rc = hsmsim_cluster_of_fd(fd, c);
+	if (rc != 0)
+		return rc;
+	rc = hsmsim_fid_of_fd(fd, fid);
+	if (rc == 0 || c->mnt[0] == '\0')
+		return rc;
+	char link[64], path[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return -errno;
+	path[n] = '\0';
+	return fid_of_path(path, fid, c);
+}
+
 HSMSIM_EXPORT int llapi_path2fid(const char *path, struct lu_fid *fid)
 {
 	struct hsmsim_cluster c;
@@ -59,9 +80,10 @@ HSMSIM_EXPORT int llapi_path2fid(const char *path, struct lu_fid *fid)
 
 HSMSIM_EXPORT int llapi_fd2fid(int fd, struct lu_fid *fid)
 {
+	struct hsmsim_cluster c;
 	if (fid == NULL)
 		return -EINVAL;
-	return hsmsim_fid_of_fd(fd, fid);
+	return fid_of_fd(fd, fid, &c);
 }
 
 HSMSIM_EXPORT int llapi_fid2path(const char *device, const char *fidstr, char *path, int pathlen, long long *recno,
@@ -147,9 +169,7 @@ HSMSIM_EXPORT int llapi_hsm_state_get_fd(int fd, struct hsm_user_state *hus)
 	struct lu_fid fid;
 	if (hus == NULL)
 		return -EINVAL;
-	int rc = hsmsim_fid_of_fd(fd, &fid);
-	if (rc == 0)
-		rc = hsmsim_cluster_of_fd(fd, &c);
+	int rc = fid_of_fd(fd, &fid, &c);
 	return rc != 0 ? rc : state_get(&c, &fid, hus);
 }
 
@@ -179,9 +199,7 @@ HSMSIM_EXPORT int llapi_hsm_state_set_fd(int fd, __u64 setmask, __u64 clearmask,
 {
 	struct hsmsim_cluster c;
 	struct lu_fid fid;
-	int rc = hsmsim_fid_of_fd(fd, &fid);
-	if (rc == 0)
-		rc = hsmsim_cluster_of_fd(fd, &c);
+	int rc = fid_of_fd(fd, &fid, &c);
 	return rc != 0 ? rc : state_set(&c, &fid, setmask, clearmask, archive_id);
 }
 
@@ -263,9 +281,7 @@ HSMSIM_EXPORT int llapi_get_data_version(int fd, __u64 *data_version, __u64 flag
 	(void)flags; /* writes through the mount are synchronous: nothing to flush */
 	if (data_version == NULL)
 		return -EINVAL;
-	int rc = hsmsim_fid_of_fd(fd, &fid);
-	if (rc == 0)
-		rc = hsmsim_cluster_of_fd(fd, &c);
+	int rc = fid_of_fd(fd, &fid, &c);
 	if (rc != 0)
 		return rc;
 	struct hsmsim_msg m;
@@ -287,9 +303,7 @@ HSMSIM_EXPORT int llapi_hsm_data_version_set(int fd, __u64 data_version)
 {
 	struct hsmsim_cluster c;
 	struct lu_fid fid;
-	int rc = hsmsim_fid_of_fd(fd, &fid);
-	if (rc == 0)
-		rc = hsmsim_cluster_of_fd(fd, &c);
+	int rc = fid_of_fd(fd, &fid, &c);
 	if (rc != 0)
 		return rc;
 	struct hsmsim_msg m;

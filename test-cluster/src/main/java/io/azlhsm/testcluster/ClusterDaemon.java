@@ -1,10 +1,12 @@
 package io.azlhsm.testcluster;
 
+import io.azlhsm.testcluster.changelog.Changelog;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 import io.azlhsm.testcluster.fuse.ClientMountRegistry;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
 import io.azlhsm.testcluster.namespace.Namespace;
 import io.azlhsm.testcluster.protocol.ProtocolServer;
+import io.azlhsm.testcluster.protocol.RequestHandler;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,11 +37,14 @@ public final class ClusterDaemon implements AutoCloseable {
         Namespace ns = new Namespace(root.resolve("backing"), root.resolve("volatile"), state);
         cleanVolatileFiles(root.resolve("volatile"));
         HsmFileOperations files = new HsmFileOperations(ns);
-        coordinator = new Coordinator(ns, files, fsname, state);
+        Changelog changelog = new Changelog(state);
+        coordinator = new Coordinator(ns, files, fsname, state, changelog);
         Path socket = run.resolve("coordinator.sock");
-        mounts = new ClientMountRegistry(ns, "hsmsim@" + socket + ":/" + fsname);
+        mounts = new ClientMountRegistry(ns, changelog, coordinator::restoreAndWait,
+                coordinator::lastUnlinked, "hsmsim@" + socket + ":/" + fsname);
         server = new ProtocolServer(socket,
-                ProtocolServer.handlerFactory(ns, files, coordinator, mounts, this::stop), coordinator, mounts);
+                new RequestHandler(ns, files, coordinator, mounts, changelog, this::stop), coordinator, mounts,
+                changelog);
         mounts.mount(root.resolve("mnt"));
     }
 

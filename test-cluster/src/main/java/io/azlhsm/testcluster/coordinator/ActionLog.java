@@ -2,58 +2,106 @@ package io.azlhsm.testcluster.coordinator;
 
 import io.azlhsm.testcluster.namespace.Fid;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The coordinator's persistent action log (the MDT's hsm_actions llog): one line per record, rewritten atomically on
- * every change so a restarted coordinator finds what was waiting and running.
+ * The coordinator's persistent action log (the MDT's hsm_actions llog), so that a restarted coordinator finds what
+ * was waiting and running. A journal: each change appends the record's new line ("DEL cookie" when a record is
+ * purged); loading replays it, the last line of a cookie winning. It is compacted (rewritten with the live records
+ * only) when it has grown well past them, so a busy coordinator writes little per change.
  */
 final class ActionLog {
+    private static final String DELETED = "DEL";
+
     private final Path file;
+    /** What the journal says about each live cookie: the line last written for it. */
+    private final Map<Long, String> written = new HashMap<>();
+    private long journalLines;
 
     ActionLog(Path file) {
         this.file = file;
     }
 
-    void save(Collection<ActionRecord> records) {
+    /** Appends what changed since the last call; records is every live record. */
+    void sync(Collection<ActionRecord> records) {
         StringBuilder out = new StringBuilder();
+        Map<Long, String> live = new HashMap<>(records.size() * 2);
         for (ActionRecord r : records) {
-            out.append(r.cookie).append(' ').append(r.compoundId).append(' ').append(r.action).append(' ')
-                    .append(r.fid).append(' ').append(r.dataFid).append(' ').append(r.offset).append(' ')
-                    .append(r.length).append(' ').append(r.archiveId).append(' ').append(r.flags).append(' ')
-                    .append(r.gid).append(' ').append(r.status).append(' ').append(r.logIndex).append(' ')
-                    .append(r.finishedMillis).append(' ')
-                    .append(r.data.length == 0 ? "-" : HexFormat.of().formatHex(r.data)).append('\n');
+            String line = line(r);
+            live.put(r.cookie, line);
+            if (!line.equals(written.get(r.cookie))) {
+                out.append(line).append('\n');
+                journalLines++;
+            }
         }
+        for (Long cookie : written.keySet()) {
+            if (!live.containsKey(cookie)) {
+                out.append(DELETED).append(' ').append(cookie).append('\n');
+                journalLines++;
+            }
+        }
+        written.clear();
+        written.putAll(live);
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, out, StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (journalLines > 4L * live.size() + 1024) {
+                compact(records);
+            } else if (out.length() > 0) {
+                Files.writeString(file, out, StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private void compact(Collection<ActionRecord> records) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII)) {
+            for (ActionRecord r : records) {
+                w.write(line(r));
+                w.write('\n');
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        journalLines = records.size();
+    }
+
+    private static String line(ActionRecord r) {
+        return r.cookie + " " + r.compoundId + " " + r.action + " " + r.fid + " " + r.dataFid + " " + r.offset + " "
+                + r.length + " " + r.archiveId + " " + r.flags + " " + r.gid + " " + r.status + " " + r.logIndex + " "
+                + r.finishedMillis + " " + (r.data.length == 0 ? "-" : HexFormat.of().formatHex(r.data));
+    }
+
+    /** The live records, in log order. */
     List<ActionRecord> load() {
-        List<ActionRecord> records = new ArrayList<>();
+        Map<Long, ActionRecord> records = new LinkedHashMap<>();
         if (!Files.exists(file)) {
-            return records;
+            return List.of();
         }
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
                 if (line.isBlank()) {
                     continue;
                 }
+                journalLines++;
                 String[] f = line.split(" ");
+                if (f[0].equals(DELETED)) {
+                    records.remove(Long.parseLong(f[1]));
+                    continue;
+                }
                 ActionRecord r = new ActionRecord(Long.parseLong(f[0]), Long.parseLong(f[1]), Integer.parseInt(f[2]),
                         Fid.parse(f[3]), Long.parseLong(f[5]), Long.parseLong(f[6]), Integer.parseInt(f[7]),
                         Long.parseLong(f[8]), Long.parseLong(f[9]),
@@ -61,11 +109,14 @@ final class ActionLog {
                 r.dataFid = Fid.parse(f[4]);
                 r.status = RequestStatus.valueOf(f[10]);
                 r.finishedMillis = Long.parseLong(f[12]);
-                records.add(r);
+                records.put(r.cookie, r);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return records;
+        for (ActionRecord r : records.values()) {
+            written.put(r.cookie, line(r));
+        }
+        return List.copyOf(records.values());
     }
 }

@@ -32,6 +32,8 @@ final class ActionRecord {
     /** The data version at COPY_START of an archive. */
     long startDataVersion = -1;
     VolatileFile volatileFile;
+    /** A request sent back to WAITING for a retry is dispatched again at the next pass, not at once. */
+    long notBeforeMillis;
     final ExtentUnion progress = new ExtentUnion();
 
     ActionRecord(long cookie, long compoundId, int action, Fid fid, long offset, long length, int archiveId,

@@ -2,6 +2,8 @@ package io.azlhsm.testcluster.coordinator;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
@@ -41,6 +43,7 @@ public final class Coordinator implements AutoCloseable {
     private final String fsname;
     private final Tunables tunables;
     private final ActionLog log;
+    private final Changelog changelog;
     private final Map<Long, ActionRecord> records = new LinkedHashMap<>();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,8 +57,9 @@ public final class Coordinator implements AutoCloseable {
     private long lastCompound;
     private int lastLogIndex;
 
-    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, Path stateDir) {
+    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, Path stateDir, Changelog changelog) {
         this.ns = ns;
+        this.changelog = changelog;
         this.files = files;
         this.fsname = fsname;
         this.tunables = new Tunables(stateDir.resolve("tunables.properties"));
@@ -98,6 +102,7 @@ public final class Coordinator implements AutoCloseable {
         if (req.action() == HsmCodes.HUA_RELEASE) {
             for (UserRequest.Item item : req.items()) {
                 files.release(item.fid());
+                hsmRecord(item.fid(), ChangelogRecord.HE_RELEASE, 0);
             }
             return;
         }
@@ -236,7 +241,11 @@ public final class Coordinator implements AutoCloseable {
                 .forEach(waiting::add);
         records.values().stream().filter(r -> r.status == RequestStatus.WAITING && r.action != HsmCodes.HSMA_RESTORE)
                 .forEach(waiting::add);
+        long now = System.currentTimeMillis();
         for (ActionRecord r : waiting) {
+            if (r.notBeforeMillis > now) {
+                continue;
+            }
             boolean restorePriority = r.action == HsmCodes.HSMA_RESTORE && !restoreDispatched;
             if (running >= tunables.maxRequests && !restorePriority) {
                 continue;
@@ -340,6 +349,7 @@ public final class Coordinator implements AutoCloseable {
                     LOG.info("request " + r.cookie + " timed out");
                     leaveStarted(r);
                     finish(r, RequestStatus.CANCELED);
+                    hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
                     changed = true;
                 }
             }
@@ -441,6 +451,7 @@ public final class Coordinator implements AutoCloseable {
             if (r.volatileFile != null) {
                 files.discard(r.volatileFile);
             }
+            hsmRecord(fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
             return; // the canceled request already has its final status
         }
         r = started(cookie, fid);
@@ -482,9 +493,11 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         leaveStarted(r);
+        hsmRecord(fid, errval == Errno.ECANCELED ? ChangelogRecord.HE_CANCEL : hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
             r.status = RequestStatus.WAITING;
             r.agentUuid = null;
+            r.notBeforeMillis = System.currentTimeMillis() + tunables.loopPeriodSeconds * 1000;
             save();
         } else {
             finish(r, result);
@@ -526,6 +539,29 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    private static int hsmEvent(int hsmaAction) {
+        return switch (hsmaAction) {
+            case HsmCodes.HSMA_RESTORE -> ChangelogRecord.HE_RESTORE;
+            case HsmCodes.HSMA_REMOVE -> ChangelogRecord.HE_REMOVE;
+            default -> ChangelogRecord.HE_ARCHIVE;
+        };
+    }
+
+    /** A CL_HSM changelog record: event, errno and whether the file is dirty now. */
+    private void hsmRecord(Fid fid, int event, int errno) {
+        if (!changelog.isActive()) {
+            return;
+        }
+        boolean dirty = false;
+        try {
+            dirty = ns.hsm(fid).has(HsmFlags.DIRTY);
+        } catch (SimulatorException e) {
+            // the file is gone: the record still tells what happened to its FID
+        }
+        changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null, null,
+                null);
+    }
+
     private void markDirtyIfArchived(Fid fid) {
         try {
             HsmAttributes a = ns.hsm(fid);
@@ -554,10 +590,77 @@ public final class Coordinator implements AutoCloseable {
         r.status = status;
         r.finishedMillis = System.currentTimeMillis();
         save();
+        notifyAll(); // clients blocked on an implicit restore
     }
 
     private void save() {
-        log.save(records.values());
+        log.sync(records.values());
+    }
+
+    // ------------------------------------------------------------------ implicit restore
+
+    /**
+     * A client's read, write or truncate of a released file: one blocking restore per FID (concurrent readers share
+     * it), then wait. No agent means waiting until one comes, as on Lustre. Fails with ENODATA under the NBR
+     * policy, EIO when the restore fails, is canceled or times out (the file then stays released).
+     */
+    public void restoreAndWait(Fid fid) throws SimulatorException {
+        ActionRecord r;
+        synchronized (this) {
+            HsmAttributes a = ns.hsm(fid);
+            if (!a.has(HsmFlags.RELEASED)) {
+                return;
+            }
+            if (tunables.policy.contains(Tunables.NBR)) {
+                throw new SimulatorException(Errno.ENODATA, "NBR policy: no blocking restore");
+            }
+            if (a.has(HsmFlags.LOST)) {
+                throw new SimulatorException(Errno.EIO, "file lost from HSM");
+            }
+            if (control == Control.STOPPED) {
+                throw new SimulatorException(Errno.EIO, "coordinator stopped");
+            }
+            r = activeFor(fid, HsmCodes.HSMA_RESTORE);
+            if (r == null) {
+                int archiveId = a.archiveId() != 0 ? (int) a.archiveId() : tunables.defaultArchiveId;
+                r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_RESTORE, fid, 0, -1, archiveId,
+                        HsmCodes.HSM_REQ_BLOCKING, 0, new byte[0], ++lastLogIndex);
+                records.put(r.cookie, r);
+                save();
+                dispatch();
+            }
+        }
+        while (true) {
+            synchronized (this) {
+                if (!r.status.isActive()) {
+                    if (r.status == RequestStatus.SUCCEED && !ns.hsm(fid).has(HsmFlags.RELEASED)) {
+                        return;
+                    }
+                    throw new SimulatorException(Errno.EIO, "restore " + r.status);
+                }
+                try {
+                    wait(200); // woken by finish()
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SimulatorException(Errno.EIO, "interrupted");
+                }
+            }
+        }
+    }
+
+    /**
+     * The last name of a file with an archive copy went away: with remove_archive_on_last_unlink, the coordinator
+     * queues a REMOVE of the copy by FID (the request mask does not apply: the MDT issues it).
+     */
+    public synchronized void lastUnlinked(Fid fid, HsmAttributes attributes) {
+        if (tunables.removeArchiveOnLastUnlink == 0 || control == Control.STOPPED) {
+            return;
+        }
+        ActionRecord r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_REMOVE, fid, 0, -1,
+                (int) attributes.archiveId(), 0, 0, new byte[0], ++lastLogIndex);
+        records.put(r.cookie, r);
+        save();
+        dispatch();
     }
 
     // ------------------------------------------------------------------ state queries
@@ -611,6 +714,7 @@ public final class Coordinator implements AutoCloseable {
             updated = updated.withArchiveId(archiveId);
         }
         ns.setHsm(fid, updated);
+        hsmRecord(fid, ChangelogRecord.HE_STATE, 0);
     }
 
     /** llapi_hsm_data_version_set: records dv as the archived data version. */

@@ -2,6 +2,8 @@ package io.azlhsm.testcluster.fuse;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFlags;
@@ -52,12 +54,19 @@ public final class ClientMount extends FuseStubFS {
     private static final String PRIVATE_XATTR_PREFIX = "trusted.hsmsim.";
 
     private final Namespace ns;
+    private final Changelog changelog;
+    private final ImplicitRestore restorer;
+    private final LastUnlink lastUnlink;
     private final String uuid;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
-    public ClientMount(Namespace ns, String uuid) {
+    public ClientMount(Namespace ns, Changelog changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
+                       String uuid) {
         this.ns = ns;
+        this.lastUnlink = lastUnlink;
+        this.restorer = restorer;
+        this.changelog = changelog;
         this.uuid = uuid;
     }
 
@@ -78,7 +87,37 @@ public final class ClientMount extends FuseStubFS {
     }
 
     /** A file opened through this mount. */
-    private record OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, boolean[] modified) {
+    private static final class OpenFile {
+        final Fid fid;
+        final Path backing;
+        final boolean writable;
+        volatile FileChannel channel;
+        /** Opened while released: the restore swaps in a new backing file, which this handle must reopen. */
+        volatile boolean openedReleased;
+        volatile boolean modified;
+
+        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, boolean openedReleased) {
+            this.channel = channel;
+            this.fid = fid;
+            this.backing = backing;
+            this.writable = writable;
+            this.openedReleased = openedReleased;
+        }
+
+        /** Restores the file if it is released (blocking), then moves this handle to the restored data. */
+        synchronized void ensureData(ImplicitRestore restorer) throws SimulatorException, IOException {
+            if (!openedReleased) {
+                return;
+            }
+            if (isReleased(backing)) {
+                restorer.restoreAndWait(fid);
+            }
+            FileChannel old = channel;
+            channel = writable ? FileChannel.open(backing, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(backing, StandardOpenOption.READ);
+            old.close();
+            openedReleased = false;
+        }
     }
 
     // ------------------------------------------------------------------ path resolution
@@ -103,8 +142,9 @@ public final class ClientMount extends FuseStubFS {
             String tail = slash < 0 ? "" : rest.substring(slash + 1);
             return tail.isEmpty() ? base : base.isEmpty() ? tail : base + "/" + tail;
         }
-        if (path.equals(DOT_LUSTRE) || path.startsWith(DOT_LUSTRE + "/")) {
-            throw new SimulatorException(Errno.EPERM, ".lustre is virtual");
+        if (path.startsWith(DOT_LUSTRE + "/") || path.equals(DOT_LUSTRE)) {
+            // only .lustre, .lustre/fid and .lustre/fid/<FID> exist; nothing can be created there
+            throw new SimulatorException(Errno.ENOENT, path + " does not exist");
         }
         return path.equals("/") ? "" : path.substring(1);
     }
@@ -244,18 +284,35 @@ public final class ClientMount extends FuseStubFS {
             Path p = backing(path);
             Fid fid = ns.fidOf(relative(path));
             if (isReleased(p)) {
-                return -Errno.ENODATA; // implicit restore on truncate arrives with part 2
+                restorer.restoreAndWait(fid); // truncate of any size restores first, as on Lustre
             }
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
                 f.setLength(size);
             }
             dataModified(p, fid, true);
+            record(ChangelogRecord.CL_TRUNC, 0, fid, relative(path));
             return 0;
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
+    }
+
+    /** A changelog record about fid at rel, with its parent's FID and its name. */
+    private void record(int type, int flags, Fid fid, String rel) throws SimulatorException {
+        if (changelog.isActive()) {
+            changelog.add(type, flags, fid, parentFid(rel), name(rel), null, null);
+        }
+    }
+
+    private Fid parentFid(String rel) throws SimulatorException {
+        int slash = rel.lastIndexOf('/');
+        return ns.fidOf(slash < 0 ? "" : rel.substring(0, slash));
+    }
+
+    private static String name(String rel) {
+        return rel.substring(rel.lastIndexOf('/') + 1);
     }
 
     private static boolean isReleased(Path p) throws SimulatorException {
@@ -318,7 +375,8 @@ public final class ClientMount extends FuseStubFS {
             Files.createDirectory(p);
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             ownByCaller(p);
-            ns.onCreated(rel);
+            Fid fid = ns.onCreated(rel);
+            record(ChangelogRecord.CL_MKDIR, 0, fid, rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -346,8 +404,23 @@ public final class ClientMount extends FuseStubFS {
         try {
             String rel = relative(path);
             Fid fid = ns.fidOf(rel);
-            Files.delete(ns.backingPath(rel));
-            ns.onRemoved(fid);
+            Path p = ns.backingPath(rel);
+            boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+            int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            HsmAttributes hsm = directory ? HsmAttributes.NONE : Namespace.readHsm(p);
+            boolean archived = hsm.has(HsmFlags.EXISTS);
+            Fid parent = parentFid(rel);
+            Files.delete(p);
+            if (directory || nlink <= 1) {
+                ns.onRemoved(fid);
+                if (archived) {
+                    lastUnlink.unlinked(fid, hsm);
+                }
+            }
+            int flags = (directory || nlink <= 1 ? ChangelogRecord.CLF_UNLINK_LAST : 0)
+                    | (archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0);
+            changelog.add(directory ? ChangelogRecord.CL_RMDIR : ChangelogRecord.CL_UNLINK, flags, fid, parent,
+                    name(rel), null, null);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -369,6 +442,11 @@ public final class ClientMount extends FuseStubFS {
                 ns.onRemoved(replaced);
             }
             ns.onRenamed(from, to);
+            if (changelog.isActive()) {
+                // tfid: the file a rename overwrote (zero if none); sfid/spfid: the renamed file and its old parent
+                changelog.add(ChangelogRecord.CL_RENAME, 0, replaced == null ? new Fid(0, 0, 0) : replaced,
+                        parentFid(to), name(to), ns.fidOf(to), parentFid(from));
+            }
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -430,6 +508,7 @@ public final class ClientMount extends FuseStubFS {
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             ownByCaller(p);
             Fid fid = ns.onCreated(rel);
+            record(ChangelogRecord.CL_CREATE, 0, fid, rel);
             return openHandle(p, fid, fi, true);
         } catch (IOException e) {
             return -errno(e);
@@ -448,7 +527,7 @@ public final class ClientMount extends FuseStubFS {
             boolean writable = accmode != 0;
             if ((fi.flags.get() & 01000) != 0) { // O_TRUNC
                 if (isReleased(p)) {
-                    return -Errno.ENODATA;
+                    restorer.restoreAndWait(fid);
                 }
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
                     if (ch.size() > 0) {
@@ -469,7 +548,14 @@ public final class ClientMount extends FuseStubFS {
         FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(p, StandardOpenOption.READ);
         long handle = nextHandle.getAndIncrement();
-        openFiles.put(handle, new OpenFile(ch, fid, p, writable, new boolean[1]));
+        boolean released;
+        try {
+            released = isReleased(p);
+        } catch (SimulatorException e) {
+            ch.close();
+            throw new IOException(e.getMessage());
+        }
+        openFiles.put(handle, new OpenFile(ch, fid, p, writable, released)); // open alone never restores
         if (writable) {
             ns.writerOpened(fid);
         }
@@ -484,13 +570,11 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            if (isReleased(f.backing())) {
-                return -Errno.ENODATA; // implicit restore on read arrives with part 2
-            }
+            f.ensureData(restorer); // a read of a released file blocks on its restore
             ByteBuffer bb = ByteBuffer.allocate((int) size);
             int total = 0;
             while (bb.hasRemaining()) {
-                int n = f.channel().read(bb, offset + total);
+                int n = f.channel.read(bb, offset + total);
                 if (n <= 0) {
                     break;
                 }
@@ -508,22 +592,20 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         OpenFile f = openFiles.get(fi.fh.get());
-        if (f == null || !f.writable()) {
+        if (f == null || !f.writable) {
             return -Errno.EBADF;
         }
         try {
-            if (isReleased(f.backing())) {
-                return -Errno.ENODATA;
-            }
+            f.ensureData(restorer);
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, (int) size);
             ByteBuffer bb = ByteBuffer.wrap(data);
             long pos = offset;
             while (bb.hasRemaining()) {
-                pos += f.channel().write(bb, pos);
+                pos += f.channel.write(bb, pos);
             }
-            f.modified()[0] = true;
-            dataModified(f.backing(), f.fid(), false);
+            f.modified = true;
+            dataModified(f.backing, f.fid, false);
             return (int) size;
         } catch (IOException e) {
             return -errno(e);
@@ -534,6 +616,16 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int ftruncate(String path, long size, FuseFileInfo fi) {
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f != null) {
+            try {
+                f.ensureData(restorer);
+            } catch (IOException e) {
+                return -errno(e);
+            } catch (SimulatorException e) {
+                return -e.errno();
+            }
+        }
         return truncate(path, size);
     }
 
@@ -542,7 +634,7 @@ public final class ClientMount extends FuseStubFS {
         OpenFile f = openFiles.get(fi.fh.get());
         try {
             if (f != null) {
-                f.channel().force(isdatasync == 0);
+                f.channel.force(isdatasync == 0);
             }
             return 0;
         } catch (IOException e) {
@@ -562,12 +654,12 @@ public final class ClientMount extends FuseStubFS {
             return 0;
         }
         try {
-            f.channel().close();
-            if (f.writable()) {
-                ns.writerClosed(f.fid());
+            f.channel.close();
+            if (f.writable) {
+                ns.writerClosed(f.fid);
             }
-            if (f.modified()[0] && ns.exists(f.fid())) {
-                markDirty(f.fid()); // Lustre marks a modified file dirty on close
+            if (f.modified && ns.exists(f.fid)) {
+                markDirty(f.fid); // Lustre marks a modified file dirty on close
             }
             return 0;
         } catch (IOException e) {

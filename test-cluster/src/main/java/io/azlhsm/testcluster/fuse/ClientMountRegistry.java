@@ -2,6 +2,7 @@ package io.azlhsm.testcluster.fuse;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.changelog.Changelog;
 import io.azlhsm.testcluster.namespace.Namespace;
 import io.azlhsm.testcluster.protocol.ClientMounts;
 
@@ -19,12 +20,19 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClientMountRegistry.class.getName());
 
     private final Namespace ns;
+    private final Changelog changelog;
+    private final ImplicitRestore restorer;
+    private final LastUnlink lastUnlink;
     private final String source;
     private final Map<Path, ClientMount> mounts = new LinkedHashMap<>();
 
     /** source: the mount source libhsmsim parses, hsmsim@SOCKET:/FSNAME. */
-    public ClientMountRegistry(Namespace ns, String source) {
+    public ClientMountRegistry(Namespace ns, Changelog changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
+                               String source) {
         this.ns = ns;
+        this.lastUnlink = lastUnlink;
+        this.restorer = restorer;
+        this.changelog = changelog;
         this.source = source;
     }
 
@@ -48,7 +56,7 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new SimulatorException(Errno.EIO, e.toString());
         }
-        ClientMount m = new ClientMount(ns, UUID.randomUUID().toString());
+        ClientMount m = new ClientMount(ns, changelog, restorer, lastUnlink, UUID.randomUUID().toString());
         m.mountAt(mp, source);
         mounts.put(mp, m);
         LOG.info("client " + m.uuid() + " mounted at " + mp);

@@ -28,8 +28,11 @@ public final class Cluster implements AutoCloseable {
     private final List<Copytool> copytools = new ArrayList<>();
     private final AtomicInteger copytoolCount = new AtomicInteger();
 
-    private Cluster(Path root) {
+    private final String fsname;
+
+    private Cluster(Path root, String fsname) {
         this.root = root;
+        this.fsname = fsname;
     }
 
     public static Cluster start() {
@@ -38,7 +41,9 @@ public final class Cluster implements AutoCloseable {
             Path root = Files.createTempDirectory("hsmsim-",
                     java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                             java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-            Cluster c = new Cluster(root);
+            // a name of its own (Lustre allows 8 characters): other simulated file systems may be mounted here
+            String fsname = String.format("hs%06x", new java.util.Random().nextInt(1 << 24));
+            Cluster c = new Cluster(root, fsname);
             try {
                 c.up();
             } catch (RuntimeException | AssertionError e) {
@@ -52,7 +57,17 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void up() {
-        clusterScript("up", "--no-azurite").out();
+        clusterScript("up", "--no-azurite", "--fsname", fsname).out();
+    }
+
+    /** The file system name (hal_fsname, mdt.FSNAME-MDT0000.*). */
+    public String fsname() {
+        return fsname;
+    }
+
+    /** The MDT's device name, as lctl and the changelog calls know it. */
+    public String mdt() {
+        return fsname + "-MDT0000";
     }
 
     public Path root() {
@@ -123,12 +138,11 @@ public final class Cluster implements AutoCloseable {
         cmd.add(mountPoint.toString());
         Path log = root.resolve("run/copytool-" + copytoolCount.incrementAndGet() + ".log");
         try {
+            long before = agentCount(); // counted before the start: the copytool may register at once
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Copytool ct = new Copytool(p, log);
             copytools.add(ct);
-            String before = getParam("agents");
-            await("copytool registered", Duration.ofSeconds(20),
-                    () -> !ct.isAlive() || getParam("agents").length() > before.length());
+            await("copytool registered", Duration.ofSeconds(20), () -> !ct.isAlive() || agentCount() > before);
             if (!ct.isAlive()) {
                 throw new AssertionError("copytool exited: " + ct.log());
             }
@@ -141,6 +155,11 @@ public final class Cluster implements AutoCloseable {
     /** st_blocks of a file as stat(1) reports it. */
     public long blocks(Path file) {
         return Long.parseLong(Commands.run(root, List.of("stat", "-c", "%b", file.toString())).out().trim());
+    }
+
+    /** How many copytools are registered (lines of mdt.*.hsm.agents). */
+    public long agentCount() {
+        return getParam("agents").lines().filter(l -> l.startsWith("uuid=")).count();
     }
 
     /** The hsm_state flags of a file (hus_states), from lfs hsm_state. */

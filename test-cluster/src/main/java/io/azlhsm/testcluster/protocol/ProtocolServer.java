@@ -1,6 +1,8 @@
 package io.azlhsm.testcluster.protocol;
 
 import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 
 import java.io.BufferedReader;
@@ -33,6 +35,7 @@ public final class ProtocolServer implements AutoCloseable {
     private final RequestHandler handler;
     private final Coordinator coordinator;
     private final ClientMounts mounts;
+    private final Changelog changelog;
     private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "protocol-connection");
         t.setDaemon(true);
@@ -40,31 +43,21 @@ public final class ProtocolServer implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    public ProtocolServer(Path socketPath, RequestHandlerFactory factory, Coordinator coordinator,
-                          ClientMounts mounts) throws IOException {
+    public ProtocolServer(Path socketPath, RequestHandler handler, Coordinator coordinator, ClientMounts mounts,
+                          Changelog changelog) throws IOException {
         this.socketPath = socketPath;
+        this.changelog = changelog;
         this.coordinator = coordinator;
         this.mounts = mounts;
-        this.handler = factory.create();
+        this.handler = handler;
         Files.deleteIfExists(socketPath);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
+        // everyone may connect (lfs is for all users); the daemon checks each caller's credentials
         Files.setPosixFilePermissions(socketPath, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Thread acceptor = new Thread(this::acceptLoop, "protocol-accept");
         acceptor.setDaemon(true);
         acceptor.start();
-    }
-
-    /** Builds the handler once the server knows its collaborators. */
-    public interface RequestHandlerFactory {
-        RequestHandler create();
-    }
-
-    public static RequestHandlerFactory handlerFactory(io.azlhsm.testcluster.namespace.Namespace ns,
-                                                       io.azlhsm.testcluster.namespace.HsmFileOperations files,
-                                                       Coordinator coordinator, ClientMounts mounts,
-                                                       Runnable stopDaemon) {
-        return () -> new RequestHandler(ns, files, coordinator, mounts, stopDaemon);
     }
 
     private void acceptLoop() {
@@ -93,7 +86,11 @@ public final class ProtocolServer implements AutoCloseable {
                 }
                 Message req = Message.parse(line);
                 if (req.verb().equals("CT_REGISTER")) {
-                    serveAgent(ch, in, req);
+                    serveAgent(ch, in, req, peer);
+                    return;
+                }
+                if (req.verb().equals("CHANGELOG_READ")) {
+                    serveChangelog(ch, req);
                     return;
                 }
                 reply(ch, handler.handle(req, peer));
@@ -104,9 +101,12 @@ public final class ProtocolServer implements AutoCloseable {
     }
 
     /** Registers the agent, then waits for the connection to close to unregister it. */
-    private void serveAgent(SocketChannel ch, BufferedReader in, Message req) throws IOException {
+    private void serveAgent(SocketChannel ch, BufferedReader in, Message req, PeerIdentity peer) throws IOException {
         String uuid;
         try {
+            if (peer.uid() != 0) {
+                throw new SimulatorException(io.azlhsm.testcluster.Errno.EPERM, "a copytool needs CAP_SYS_ADMIN");
+            }
             uuid = mounts.uuidOf(Path.of(req.get("mount")));
         } catch (SimulatorException e) {
             reply(ch, RequestHandler.error(e.errno(), e.getMessage()));
@@ -126,12 +126,48 @@ public final class ProtocolServer implements AutoCloseable {
         reply(ch, new Message("OK").put("uuid", uuid));
         agent.start();
         try {
-            while (in.readLine() != null) {
-                // a registered copytool sends nothing; any line is ignored until the connection closes
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("CT_UNREGISTER")) {
+                    break; // llapi_hsm_copytool_unregister: it waits for this connection to close
+                }
             }
         } finally {
             coordinator.unregister(uuid, agent);
             agent.stop();
+            ch.close(); // only now: the copytool's unregister returns when it sees the end of the connection
+        }
+    }
+
+    /** Streams changelog records from start; then EOF, or when following, waits for more until the reader leaves. */
+    private void serveChangelog(SocketChannel ch, Message req) throws IOException {
+        try {
+            handler.checkMdt(req.get("mdt"));
+        } catch (SimulatorException e) {
+            reply(ch, RequestHandler.error(e.errno(), e.getMessage()));
+            return;
+        }
+        long next = Math.max(0, Long.parseLong(req.get("start")));
+        boolean follow = req.get("follow", "0").equals("1");
+        try {
+            while (!closed) {
+                for (ChangelogRecord r : changelog.from(next)) {
+                    Message m = new Message("REC").put("index", r.index()).put("type", r.type())
+                            .put("flags", r.flags()).put("time", Long.toUnsignedString(r.time()))
+                            .put("tfid", r.targetFid()).put("pfid", r.parentFid()).put("name", r.name());
+                    if (r.sourceFid() != null) {
+                        m.put("sfid", r.sourceFid()).put("spfid", r.sourceParentFid());
+                    }
+                    reply(ch, m);
+                    next = r.index() + 1;
+                }
+                if (!follow) {
+                    reply(ch, new Message("EOF"));
+                    return;
+                }
+                changelog.awaitAfter(next - 1, 500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -2,6 +2,7 @@ package io.azlhsm.testcluster.protocol;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
+import io.azlhsm.testcluster.changelog.Changelog;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 import io.azlhsm.testcluster.coordinator.UserRequest;
 import io.azlhsm.testcluster.namespace.Fid;
@@ -18,15 +19,17 @@ import java.util.regex.Pattern;
  * Executes one request line of the libhsmsim protocol (see test-cluster/PROTOCOL.md) and returns the reply line.
  * CT_REGISTER is handled by {@link ProtocolServer} because it keeps its connection.
  */
-final class RequestHandler {
+public final class RequestHandler {
     private final Namespace ns;
     private final HsmFileOperations files;
     private final Coordinator coordinator;
     private final ClientMounts mounts;
+    private final Changelog changelog;
     private final Runnable stopDaemon;
 
-    RequestHandler(Namespace ns, HsmFileOperations files, Coordinator coordinator, ClientMounts mounts,
-                   Runnable stopDaemon) {
+    public RequestHandler(Namespace ns, HsmFileOperations files, Coordinator coordinator, ClientMounts mounts,
+                          Changelog changelog, Runnable stopDaemon) {
+        this.changelog = changelog;
         this.ns = ns;
         this.files = files;
         this.coordinator = coordinator;
@@ -147,6 +150,22 @@ final class RequestHandler {
                 }
                 return ok;
             }
+            case "CHANGELOG_REGISTER" -> {
+                requireRoot(peer);
+                checkMdt(req.get("mdt"));
+                return ok.put("id", changelog.register());
+            }
+            case "CHANGELOG_DEREGISTER" -> {
+                requireRoot(peer);
+                checkMdt(req.get("mdt"));
+                changelog.deregister(req.get("id"));
+                return ok;
+            }
+            case "CHANGELOG_CLEAR" -> {
+                checkMdt(req.get("mdt"));
+                changelog.clear(req.get("id"), Long.parseLong(req.get("endrec")));
+                return ok;
+            }
             case "MOUNT" -> {
                 requireRoot(peer);
                 return ok.put("uuid", mounts.mount(Path.of(req.get("path"))));
@@ -165,6 +184,13 @@ final class RequestHandler {
                 return ok;
             }
             default -> throw new SimulatorException(Errno.EPROTO, "unknown verb " + req.verb());
+        }
+    }
+
+    /** Changelog calls name the MDT ("lustre-MDT0000") or the file system ("lustre"). */
+    void checkMdt(String mdt) throws SimulatorException {
+        if (!mdt.equals(coordinator.fsname()) && !mdt.equals(coordinator.fsname() + "-MDT0000")) {
+            throw new SimulatorException(Errno.ENODEV, "no MDT " + mdt);
         }
     }
 

@@ -18,7 +18,7 @@ class LlapiHsmTestIT {
     @Test
     void test_500_llapi_hsm_test(Cluster cluster) throws Exception {
         Process p = new ProcessBuilder(TestClusterHome.nativeDirectory().resolve("llapi_hsm_test").toString(),
-                cluster.mount().toString()).redirectErrorStream(true).start();
+                cluster.mount().toString(), cluster.fsname()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);

@@ -114,6 +114,11 @@ class SanityHsmBasicIT {
         assertFails(cluster.lfsAs(NOBODY, "hsm_clear", "--archived", f.toString()), "Operation not permitted");
         cluster.lfs("hsm_clear", "--exists", "--archived", "--noarchive", f.toString()).out();
         assertEquals(0, cluster.flags(f));
+        // FIDs and data versions work for users too (trusted.lma is root's: libhsmsim asks the daemon)
+        assertEquals(cluster.fid(f) + "\n", cluster.lfsAs(NOBODY, "path2fid", f.toString()).out());
+        assertEquals(cluster.lfs("data_version", f.toString()).out(),
+                cluster.lfsAs(NOBODY, "data_version", f.toString()).out());
+        assertEquals(f + ": (0x00000000)\n", cluster.lfsAs(NOBODY, "hsm_state", f.toString()).out());
     }
 
     @Test
@@ -220,6 +225,56 @@ class SanityHsmBasicIT {
     }
 
     @Test
+    void test_12b_restore_an_imported_file_implicitly() throws Exception {
+        Path f = imported("f", 300_000);
+        assertArrayEquals(TestFiles.content("f", 300_000), TestFiles.read(f), "the read blocked on a restore");
+        assertEquals(0x9, cluster.flags(f));
+        String line = cluster.getParam("actions").lines().filter(l -> l.contains("fid=" + cluster.fid(f) + " "))
+                .findFirst().orElseThrow();
+        assertTrue(line.contains("action=RESTORE") && line.contains("flags=0x4 "), "HSM_REQ_BLOCKING: " + line);
+    }
+
+    @Test
+    void test_12g_restore_a_released_file_implicitly() throws Exception {
+        Path f = released("f", 400_000);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+            assertEquals(0xd, cluster.flags(f), "open alone does not restore");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(400_000);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // the first read blocks until the restore is done
+            }
+            assertArrayEquals(TestFiles.content("f", 400_000), buf.array());
+        }
+        assertEquals(0x9, cluster.flags(f));
+    }
+
+    @Test
+    void truncate_of_a_released_file_restores_it_first() throws Exception {
+        Path f = released("f", 100_000);
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(1000);
+        }
+        byte[] expected = java.util.Arrays.copyOf(TestFiles.content("f", 100_000), 1000);
+        assertArrayEquals(expected, TestFiles.read(f));
+        assertEquals(0xb, cluster.flags(f), "restored, then truncated: dirty");
+    }
+
+    @Test
+    void nbr_policy_makes_io_on_released_files_fail_with_enodata() throws Exception {
+        Path f = released("f", 1000);
+        cluster.setParam("policy", "+NBR");
+        try {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> TestFiles.readOrThrow(f));
+            assertTrue(e.getMessage().contains("No data available"), e.getMessage());
+            assertEquals(0xd, cluster.flags(f));
+        } finally {
+            cluster.setParam("policy", "-NBR");
+        }
+        assertArrayEquals(TestFiles.content("f", 1000), TestFiles.read(f));
+    }
+
+    @Test
     void test_13_recursively_import_and_restore_a_directory() throws Exception {
         String[] names = {"a/1", "a/2", "a/b/3", "c/4", "5"};
         List<String> args = new ArrayList<>(List.of("hsm_restore"));
@@ -292,6 +347,25 @@ class SanityHsmBasicIT {
     }
 
     @Test
+    void test_26a_remove_archive_on_last_unlink_policy() throws Exception {
+        Path f = archived("f", 1000);
+        String fid = cluster.fid(f);
+        Path copy = cluster.archiveCopy(fid);
+        Path g = archived("g", 1000);
+        Path gcopy = cluster.archiveCopy(cluster.fid(g));
+        cluster.setParam("remove_archive_on_last_unlink", "1");
+        try {
+            Files.delete(f);
+            cluster.awaitActionStatus(fid, "REMOVE", "SUCCEED");
+            assertFalse(Files.exists(copy), "archive copy removed with the last link");
+        } finally {
+            cluster.setParam("remove_archive_on_last_unlink", "0");
+        }
+        Files.delete(g);
+        assertTrue(Files.exists(gcopy), "policy off: the archive copy stays");
+    }
+
+    @Test
     void test_27a_remove_the_archive_of_an_imported_file() throws Exception {
         Path f = imported("f", 1000);
         assertFails(cluster.lfs("hsm_remove", f.toString()), "Operation not permitted");
@@ -349,8 +423,8 @@ class SanityHsmBasicIT {
         for (String[] v : values) {
             String before = cluster.getParam(v[0]).trim();
             CommandResult set = cluster.lctl("set_param", "mdt.*.hsm." + v[0] + "=" + v[1]);
-            assertEquals("mdt.lustre-MDT0000.hsm." + v[0] + "=" + v[1] + "\n", set.out());
-            assertEquals("mdt.lustre-MDT0000.hsm." + v[0] + "=" + v[1] + "\n",
+            assertEquals("mdt." + cluster.mdt() + ".hsm." + v[0] + "=" + v[1] + "\n", set.out());
+            assertEquals("mdt." + cluster.mdt() + ".hsm." + v[0] + "=" + v[1] + "\n",
                     cluster.lctl("get_param", "mdt.*.hsm." + v[0]).out());
             cluster.setParam(v[0], before);
         }
@@ -419,7 +493,7 @@ class SanityHsmBasicIT {
         String fid = cluster.fid(f);
         assertTrue(fid.matches("\\[0x[0-9a-f]+:0x[0-9a-f]+:0x0\\]"), fid);
         assertEquals(f + "\n", cluster.lfs("fid2path", cluster.mount().toString(), fid).out());
-        // (fid2path by fsname is not asserted: another simulated "lustre" may be mounted on a shared machine)
+        assertEquals(f + "\n", cluster.lfs("fid2path", cluster.fsname(), fid).out());
         assertEquals(fid + "\n", cluster.lfs("path2fid", cluster.mount().resolve(".lustre/fid/" + fid).toString()).out());
         assertArrayEquals(TestFiles.read(f), TestFiles.read(cluster.mount().resolve(".lustre/fid/" + fid)));
         assertFails(cluster.lfs("path2fid", "/proc/self/status"), "No such file or directory");

@@ -69,5 +69,14 @@ class ShellStoryIT {
         }
         assertFalse(ProcessHandle.allProcesses().anyMatch(ph -> ph.info().commandLine()
                 .map(cl -> cl.contains(root.toString())).orElse(false)), "a process of the cluster is still running");
+        deleteTree(root); // only after a clean story: a failed one leaves its logs for inspection
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

@@ -35,6 +35,10 @@ final class TestFiles {
         }
     }
 
+    static byte[] readOrThrow(Path file) throws IOException {
+        return Files.readAllBytes(file);
+    }
+
     static Path directory(Path mount, String testName) {
         try {
             return Files.createDirectories(mount.resolve(testName.replaceAll("[^A-Za-z0-9_]", "_")));

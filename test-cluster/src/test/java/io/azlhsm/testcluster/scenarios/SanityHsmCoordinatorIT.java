@@ -1,0 +1,447 @@
+package io.azlhsm.testcluster.scenarios;
+
+import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.ClusterExtension;
+import io.azlhsm.testcluster.harness.CommandResult;
+import io.azlhsm.testcluster.harness.Copytool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * sanity-hsm tests of the coordinator itself: hsm_control, purge, agents coming and going, max_requests, timeouts,
+ * retry policy, restore priority, restarts. No copytool runs between tests; each test starts the ones it needs and
+ * leaves the coordinator enabled, its tunables at their defaults and its action list purged.
+ */
+@ExtendWith(ClusterExtension.class)
+class SanityHsmCoordinatorIT {
+    private static final String SLOW = "--bandwidth";
+
+    private static Cluster cluster;
+    private Path dir;
+
+    @BeforeAll
+    static void cluster(Cluster c) {
+        cluster = c;
+    }
+
+    @BeforeEach
+    void testDirectory(TestInfo info) {
+        dir = TestFiles.directory(cluster.mount(), info.getTestMethod().orElseThrow().getName());
+        assertEquals("", cluster.getParam("agents").trim(), "no copytool left from another test");
+    }
+
+    @AfterEach
+    void resetCoordinator() {
+        cluster.setParam("hsm_control", "enabled");
+        cluster.setParam("hsm_control", "purge");
+        cluster.setParam("max_requests", "3");
+        cluster.setParam("active_request_timeout", "3600");
+        cluster.setParam("loop_period", "10");
+        cluster.setParam("policy", "NRA");
+    }
+
+    private Path file(String name, int size) {
+        return TestFiles.create(dir.resolve(name), size);
+    }
+
+    private Path archivedAndReleased(String name, int size) {
+        Path f = file(name, size);
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.lfs("hsm_archive", f.toString()).out();
+            cluster.awaitFlags(f, 0x9);
+        }
+        cluster.lfs("hsm_release", f.toString()).out();
+        assertEquals(0xd, cluster.flags(f));
+        awaitNoAgent();
+        return f;
+    }
+
+    private static void awaitNoAgent() {
+        Cluster.await("agents gone", Duration.ofSeconds(20), () -> cluster.getParam("agents").isBlank());
+    }
+
+    private static long count(String listing, String text) {
+        return listing.lines().filter(l -> l.contains(text)).count();
+    }
+
+    /** The FIDs of the copytool's actions, in the order it started them (from its log). */
+    private static List<String> startOrder(Copytool ct) {
+        List<String> order = new ArrayList<>();
+        for (String line : ct.log().split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("\\]: (ARCHIVE|RESTORE|REMOVE) (\\[[^\\]]+\\]) cookie=").matcher(line);
+            if (m.find()) {
+                order.add(m.group(1) + " " + m.group(2));
+            }
+        }
+        return order;
+    }
+
+    @Test
+    void test_9A_multiple_remote_agents() {
+        Path mnt2 = cluster.addMount("mnt2");
+        try (Copytool one = cluster.startPosixCopytool("--archive", "1");
+             Copytool two = cluster.startPosixCopytoolOn(mnt2, "--archive", "2")) {
+            Path f1 = file("f1", 10_000);
+            Path f2 = file("f2", 10_000);
+            cluster.lfs("hsm_archive", "-a", "1", f1.toString()).out();
+            cluster.lfs("hsm_archive", "-a", "2", mnt2.resolve(cluster.mount().relativize(f2)).toString()).out();
+            cluster.awaitFlags(f1, 0x9);
+            cluster.awaitFlags(f2, 0x9);
+            assertTrue(cluster.lfs("hsm_state", f2.toString()).out().endsWith("archive_id:2\n"));
+            String agents = cluster.getParam("agents");
+            assertEquals(2, count(agents, "uuid="), agents);
+            assertEquals(1, count(agents, "archive_id=1 requests=[current:0 ok:1 errors:0]"), agents);
+            assertEquals(1, count(agents, "archive_id=2 requests=[current:0 ok:1 errors:0]"), agents);
+            assertTrue(one.log().contains("ARCHIVE " + cluster.fid(f1)), one.log());
+            assertTrue(two.log().contains("ARCHIVE " + cluster.fid(f2)), two.log());
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_61_waiting_archive_of_a_removed_file_should_fail() throws Exception {
+        Path f = file("f", 1000);
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_archive", f.toString()).out();
+        assertEquals(List.of("WAITING"), cluster.actionStatuses(fid, "ARCHIVE"), "no agent: it waits");
+        Files.delete(f);
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.awaitActionStatus(fid, "ARCHIVE", "FAILED");
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_70_71_copytool_logs_json_events_to_fifo() throws Exception {
+        Path fifo = cluster.root().resolve("run/events.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader in = Files.newBufferedReader(fifo)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    events.add(line);
+                }
+            } catch (java.io.IOException e) {
+                events.add("reader failed: " + e);
+            }
+        });
+        reader.start(); // blocks in open until the copytool opens the write end
+        Path f = file("f", 200_000);
+        String fid = cluster.fid(f).replace("[", "").replace("]", "");
+        try (Copytool ct = cluster.startPosixCopytool("--event-fifo", fifo.toString())) {
+            cluster.lfs("hsm_archive", f.toString()).out();
+            cluster.awaitFlags(f, 0x9);
+            Cluster.await("finish event", Duration.ofSeconds(10),
+                    () -> events.stream().anyMatch(e -> e.contains("\"event_type\":\"ARCHIVE_FINISH\"")));
+        }
+        reader.join(10_000);
+        String all = String.join("\n", events);
+        assertTrue(events.get(0).matches("\\{\"event_time\":\"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\","
+                + "\"event_type\":\"REGISTER\",.*\"mount_point\":\"" + cluster.mount() + "\".*"), all);
+        assertTrue(all.contains("\"event_type\":\"ARCHIVE_START\",\"data_fid\":\"" + fid + "\",\"source_fid\":\"" + fid
+                + "\",\"total_bytes\":18446744073709551615,\"lustre_path\":\"" + f + "\""), all);
+        assertTrue(events.get(events.size() - 1).contains("\"event_type\":\"UNREGISTER\""), all);
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_102_verify_coordinator_control() {
+        assertEquals("enabled", cluster.getParam("hsm_control").trim());
+        cluster.setParam("hsm_control", "disabled");
+        assertEquals("disabled", cluster.getParam("hsm_control").trim());
+        cluster.setParam("hsm_control", "shutdown");
+        assertEquals("stopped", cluster.getParam("hsm_control").trim());
+        Path f = file("f", 100);
+        CommandResult r = cluster.lfs("hsm_archive", f.toString());
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.stderr().contains("Resource temporarily unavailable"), r.toString());
+        cluster.setParam("hsm_control", "enabled");
+        assertEquals("enabled", cluster.getParam("hsm_control").trim());
+        assertNotEquals(0, cluster.lctl("set_param", "mdt.*.hsm_control=bogus").exitCode());
+    }
+
+    @Test
+    void test_103_purge_all_requests() {
+        cluster.setParam("hsm_control", "disabled");
+        for (int i = 0; i < 5; i++) {
+            cluster.lfs("hsm_archive", file("f" + i, 100).toString()).out();
+        }
+        assertEquals(5, count(cluster.getParam("actions"), "status=WAITING"));
+        cluster.setParam("hsm_control", "purge");
+        assertEquals(0, count(cluster.getParam("actions"), "status=WAITING"));
+        assertEquals("", cluster.getParam("active_requests").trim());
+    }
+
+    @Test
+    void test_105_restart_of_coordinator() {
+        cluster.setParam("hsm_control", "disabled");
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            files.add(file("f" + i, 100));
+            cluster.lfs("hsm_archive", files.get(i).toString()).out();
+        }
+        cluster.setParam("hsm_control", "shutdown");
+        cluster.setParam("hsm_control", "enabled");
+        assertEquals(3, count(cluster.getParam("actions"), "status=WAITING"), "requests survive a coordinator restart");
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            for (Path f : files) {
+                cluster.awaitFlags(f, 0x9);
+            }
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void mds_restart_keeps_the_action_log_and_restarts_running_restores() {
+        Path waiting = file("waiting", 100);
+        Path restoring = archivedAndReleased("restoring", 3_000_000);
+        String restoringFid = cluster.fid(restoring);
+        cluster.setParam("hsm_control", "disabled");
+        cluster.lfs("hsm_archive", waiting.toString()).out();
+        cluster.setParam("hsm_control", "enabled");
+        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "1")) {
+            cluster.lfs("hsm_restore", restoring.toString()).out();
+            cluster.awaitActionStatus(restoringFid, "RESTORE", "STARTED");
+            cluster.restartCoordinator(); // stops the copytools too, as an MDS crash would disconnect them
+        }
+        String actions = cluster.getParam("actions");
+        assertEquals(List.of("WAITING"), cluster.actionStatuses(restoringFid, "RESTORE"), actions);
+        assertEquals(0xd, cluster.flags(restoring));
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.awaitFlags(restoring, 0x9);
+            assertArrayEquals(TestFiles.content("restoring", 3_000_000), TestFiles.read(restoring));
+            cluster.awaitFlags(waiting, 0x9);
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_106a_copytool_register_unregister() {
+        try (Copytool ct = cluster.startPosixCopytool("--archive", "1", "--archive", "3")) {
+            String agents = cluster.getParam("agents");
+            assertTrue(agents.matches("uuid=[0-9a-f-]{36} archive_id=1,3 requests=\\[current:0 ok:0 errors:0\\]\n"),
+                    agents);
+        }
+        awaitNoAgent();
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            assertTrue(cluster.getParam("agents").contains("archive_id=ANY "));
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void copytool_registration_needs_root() throws Exception {
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                io.azlhsm.testcluster.harness.TestClusterHome.nativeDirectory().resolve("hsmsim-posix-copytool")
+                        .toString(), "--hsm-root", "/tmp", cluster.mount().toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("cannot start copytool interface on " + cluster.mount() + ": Operation not permitted"),
+                out);
+        assertEquals("", cluster.getParam("agents").trim());
+    }
+
+    @Test
+    void test_106b_copytool_killed_is_unregistered() {
+        Copytool ct = cluster.startPosixCopytool();
+        ct.kill();
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_111a_no_retry_policy_on_restore() {
+        Path f = archivedAndReleased("f", 1000);
+        String fid = cluster.fid(f);
+        assertEquals("[NRA] NBR", cluster.getParam("policy").trim());
+        try (Copytool failing = cluster.startPosixCopytool("--fail-with", "5", "--retry")) {
+            cluster.lfs("hsm_restore", f.toString()).out();
+            cluster.awaitActionStatus(fid, "RESTORE", "FAILED");
+            assertTrue(cluster.getParam("agents").contains("errors:1"), cluster.getParam("agents"));
+        }
+        assertEquals(List.of("FAILED"), cluster.actionStatuses(fid, "RESTORE"), "not retried under NRA");
+        assertEquals(0xd, cluster.flags(f), "a failed restore leaves the file released");
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_111b_retry_without_nra_policy_on_archive() {
+        cluster.setParam("policy", "-NRA");
+        cluster.setParam("loop_period", "1");
+        assertEquals("NRA NBR", cluster.getParam("policy").trim());
+        Path f = file("f", 1000);
+        String fid = cluster.fid(f);
+        try (Copytool failing = cluster.startPosixCopytool("--fail-with", "5", "--retry")) {
+            cluster.lfs("hsm_archive", f.toString()).out();
+            AtomicInteger attempts = new AtomicInteger();
+            Cluster.await("archive retried", Duration.ofSeconds(20), () -> {
+                attempts.set(failing.log().split(java.util.regex.Pattern.quote("ARCHIVE " + fid + " failed on purpose"), -1)
+                        .length - 1);
+                return attempts.get() >= 2;
+            });
+        }
+        awaitNoAgent();
+        assertTrue(List.of("WAITING", "STARTED").containsAll(cluster.actionStatuses(fid, "ARCHIVE")));
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.awaitFlags(f, 0x9);
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_202_register_cancel_remove() {
+        Path f = file("f", 1000);
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.lfs("hsm_archive", f.toString()).out();
+            cluster.awaitFlags(f, 0x9);
+        }
+        awaitNoAgent();
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_remove", f.toString()).out();
+        assertEquals(List.of("WAITING"), cluster.actionStatuses(fid, "REMOVE"));
+        assertEquals(f + ": REMOVE waiting (from 0 to EOF)\n", cluster.lfs("hsm_action", f.toString()).out());
+        cluster.lfs("hsm_cancel", f.toString()).out();
+        assertEquals(List.of("CANCELED"), cluster.actionStatuses(fid, "REMOVE"));
+        assertEquals(0x9, cluster.flags(f));
+    }
+
+    @Test
+    void test_250_coordinator_max_requests() {
+        cluster.setParam("max_requests", "2");
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            files.add(file("f" + i, 1_000_000));
+        }
+        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "1")) {
+            List<String> args = new ArrayList<>(List.of("hsm_archive"));
+            files.forEach(f -> args.add(f.toString()));
+            cluster.lfs(args.toArray(String[]::new)).out();
+            long most = 0;
+            while (files.stream().anyMatch(f -> cluster.flags(f) != 0x9)) {
+                most = Math.max(most, count(cluster.getParam("actions"), "status=STARTED"));
+                assertTrue(most <= 2, "more than max_requests running");
+            }
+            assertEquals(2, most, "the coordinator used both slots");
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_251_coordinator_request_timeout() {
+        cluster.setParam("loop_period", "1");
+        cluster.setParam("active_request_timeout", "2");
+        Path f = file("f", 5_000_000);
+        String fid = cluster.fid(f);
+        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "100")) {
+            cluster.lfs("hsm_archive", f.toString()).out();
+            cluster.awaitActionStatus(fid, "ARCHIVE", "CANCELED");
+            Cluster.await("late end refused", Duration.ofSeconds(20),
+                    () -> slow.log().contains("(end: No such file or directory)"));
+        }
+        assertEquals(0, cluster.flags(f) & 0x8, "not archived");
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_252_timeouted_restore() {
+        Path f = archivedAndReleased("f", 5_000_000);
+        String fid = cluster.fid(f);
+        cluster.setParam("loop_period", "1");
+        cluster.setParam("active_request_timeout", "2");
+        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "100")) {
+            cluster.lfs("hsm_restore", f.toString()).out();
+            cluster.awaitActionStatus(fid, "RESTORE", "CANCELED");
+            Cluster.await("late end refused", Duration.ofSeconds(20),
+                    () -> slow.log().contains("(end: No such file or directory)"));
+        }
+        assertEquals(0xd, cluster.flags(f), "a timed out restore leaves the file released");
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_260a_restore_requests_have_priority() {
+        Path c = archivedAndReleased("c", 1000);
+        Path a = file("a", 1000);
+        Path b = file("b", 1000);
+        cluster.setParam("hsm_control", "disabled");
+        cluster.setParam("max_requests", "1");
+        cluster.lfs("hsm_archive", a.toString()).out();
+        cluster.lfs("hsm_archive", b.toString()).out();
+        cluster.lfs("hsm_restore", c.toString()).out();
+        cluster.setParam("hsm_control", "enabled");
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.awaitFlags(a, 0x9);
+            cluster.awaitFlags(b, 0x9);
+            cluster.awaitFlags(c, 0x9);
+            assertEquals("RESTORE " + cluster.fid(c), startOrder(ct).get(0), ct.log());
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_260b_restore_requests_go_even_when_all_slots_are_busy() {
+        Path c = archivedAndReleased("c", 2_000_000);
+        Path a = file("a", 4_000_000);
+        cluster.setParam("max_requests", "1");
+        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "1")) {
+            cluster.lfs("hsm_archive", a.toString()).out();
+            cluster.awaitActionStatus(cluster.fid(a), "ARCHIVE", "STARTED");
+            cluster.lfs("hsm_restore", c.toString()).out();
+            cluster.awaitActionStatus(cluster.fid(c), "RESTORE", "STARTED");
+            assertEquals(List.of("STARTED"), cluster.actionStatuses(cluster.fid(a), "ARCHIVE"),
+                    "the restore started while the archive held the only slot");
+            cluster.awaitFlags(c, 0x9);
+            cluster.awaitFlags(a, 0x9);
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void test_260c_requests_are_dispatched_in_submission_order() {
+        List<Path> files = List.of(file("a", 100), file("b", 100), file("c", 100));
+        cluster.setParam("hsm_control", "disabled");
+        cluster.setParam("max_requests", "1");
+        for (Path f : files) {
+            cluster.lfs("hsm_archive", f.toString()).out();
+        }
+        cluster.setParam("hsm_control", "enabled");
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            for (Path f : files) {
+                cluster.awaitFlags(f, 0x9);
+            }
+            List<String> expected = files.stream().map(f -> "ARCHIVE " + cluster.fid(f)).toList();
+            assertEquals(expected, startOrder(ct));
+        }
+        awaitNoAgent();
+    }
+
+    @Test
+    void no_agent_means_waiting_forever() throws Exception {
+        cluster.setParam("loop_period", "1");
+        cluster.setParam("active_request_timeout", "1");
+        Path f = file("f", 100);
+        cluster.lfs("hsm_archive", f.toString()).out();
+        Thread.sleep(3000);
+        assertEquals(List.of("WAITING"), cluster.actionStatuses(cluster.fid(f), "ARCHIVE"),
+                "a request without an agent never times out");
+        assertFalse(cluster.getParam("active_requests").isBlank());
+    }
+}
