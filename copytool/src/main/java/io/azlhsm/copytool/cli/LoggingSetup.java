@@ -24,6 +24,11 @@ public final class LoggingSetup {
 
     /** Replaces the root handlers with one writing to {@code stream}; copytool loggers log at {@code level}. */
     public static void configure(Level level, PrintStream stream) {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            // The site brought its own handlers (conf/logging.properties); log.level still sets our loggers' level.
+            Logger.getLogger(ROOT_LOGGER).setLevel(level);
+            return;
+        }
         Logger root = Logger.getLogger("");
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);

@@ -1,10 +1,17 @@
 package io.azlhsm.copytool.agent;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.testcluster.harness.Cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The same round-trip suite with the posix backend (a directory tree, like lhsmtool_posix's archive). */
@@ -32,6 +39,40 @@ class PosixAgentRoundTripIT extends AgentRoundTripSuite {
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    @Test
+    void releaseAfterArchiveFreesTheDataOnceTheCopyIsVerified() throws Exception {
+        Path secondMount = cluster.addMount("mnt-release");
+        try (AgentTestBed releasing = AgentTestBed.start(cluster, secondMount, """
+                archive.2.type = posix
+                archive.2.root = %s
+                archive.2.release_after_archive = true
+                """.formatted(cluster.root().resolve("posix-archive-2")))) {
+            Path file = bed.write("released/after.dat", 2 * CHUNK + 9);
+            byte[] md5 = AgentTestBed.md5(file);
+            bed.lfs("hsm_archive", java.util.List.of(file), "-a", "2");
+            bed.awaitFlags(file, AgentTestBed.RELEASED, SHORT);
+            assertArrayEquals(md5, AgentTestBed.md5(file)); // the read restores it
+            assertEquals(AgentTestBed.ARCHIVED, cluster.flags(file));
+        }
+    }
+
+    @Test
+    void aSecondAgentOnTheSameMountIsRefusedWithAClearError() throws Exception {
+        LustreException refused = assertThrows(LustreException.class, () -> AgentTestBed.start(cluster,
+                cluster.mount(), "archive.3.type = posix\narchive.3.root = " + archiveRoot.resolveSibling("third")));
+        assertEquals(17, refused.errno());
+        assertTrue(refused.getMessage().contains("another copytool is already registered on this mount"),
+                refused.getMessage());
+        assertEquals(AgentTestBed.ARCHIVED, archiveAndWait("still-served.dat"), "the first agent stopped serving");
+    }
+
+    private int archiveAndWait(String name) throws Exception {
+        Path file = bed.write(name, 1000);
+        bed.archive(file);
+        bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+        return cluster.flags(file);
     }
 
     @Override

@@ -13,21 +13,15 @@ import com.azure.core.util.HttpClientOptions;
  * accounted direct-memory pools (the reference notes direct-memory trouble with Netty), and it adds no third-party
  * library. The JDK client ignores a connection-pool limit; {@link AzureBlobBackend} bounds requests in flight itself.
  *
+ * <p>The JVM must start with {@code -Djdk.httpclient.allowRestrictedHeaders=content-length} (the launcher and the
+ * test JVMs do): the SDK sends Content-Length itself and, without the property, logs a warning on every request.
+ * Setting it from code is not enough: the JDK reads it once, when java.net.http first loads, which may be earlier.
+ *
  * <p>The transport is named explicitly rather than left to azure-core's service-loader discovery, so another transport
  * on the class path (tests have two) never changes the product's behaviour.
  */
 public final class AzureHttpClients {
     static final Class<? extends HttpClientProvider> PRODUCTION_TRANSPORT = JdkHttpClientProvider.class;
-
-    static {
-        // The SDK sends Content-Length itself; the JDK client refuses that header unless allowed, and the SDK then
-        // logs a warning on every request. The JDK reads this property once, when its HTTP client first loads.
-        String allowed = System.getProperty("jdk.httpclient.allowRestrictedHeaders", "");
-        if (!allowed.toLowerCase(java.util.Locale.ROOT).contains("content-length")) {
-            System.setProperty("jdk.httpclient.allowRestrictedHeaders",
-                    allowed.isEmpty() ? "content-length" : allowed + ",content-length");
-        }
-    }
 
     private AzureHttpClients() {
     }
