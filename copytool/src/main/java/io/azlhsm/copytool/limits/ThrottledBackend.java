@@ -3,28 +3,26 @@ package io.azlhsm.copytool.limits;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ForwardingBackend;
 import io.azlhsm.copytool.archive.ObjectAttributes;
-import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.limits.BandwidthLimiter.Direction;
 import io.azlhsm.copytool.metrics.AgentMetrics;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * An archive backend whose data requests first take their bytes from bandwidth limiters: the archive's own and the
  * agent's. Uploads (Put Blob, Put Block) count as archive traffic, ranged reads as restore traffic, so restores are
  * served first when both wait. Requests without a body (stat, delete, list) are not throttled.
  */
-public final class ThrottledBackend implements ArchiveBackend {
-    private final ArchiveBackend backend;
+public final class ThrottledBackend extends ForwardingBackend {
     private final List<BandwidthLimiter> limiters;
     private final AgentMetrics metrics;
 
     public ThrottledBackend(ArchiveBackend backend, List<BandwidthLimiter> limiters, AgentMetrics metrics) {
-        this.backend = backend;
+        super(backend);
         this.limiters = List.copyOf(limiters);
         this.metrics = metrics;
     }
@@ -45,40 +43,14 @@ public final class ThrottledBackend implements ArchiveBackend {
     }
 
     @Override
-    public String describe() {
-        return backend.describe();
-    }
-
-    @Override
-    public long singleRequestLimit() {
-        return backend.singleRequestLimit();
-    }
-
-    @Override
-    public long chunkSize(long fileSize) throws ArchiveException {
-        return backend.chunkSize(fileSize);
-    }
-
-    @Override
-    public String objectName(String relativePath) throws ArchiveException {
-        return backend.objectName(relativePath);
-    }
-
-    @Override
-    public String relativePath(String objectName) throws ArchiveException {
-        return backend.relativePath(objectName);
-    }
-
-    @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
         take(data.remaining(), Direction.ARCHIVE, name);
         return backend.putWhole(name, data, attributes);
     }
 
     @Override
-    public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
-        ChunkedUpload upload = backend.beginUpload(name, size, chunkSize);
-        return new ChunkedUpload() {
+    protected ChunkedUpload wrapUpload(String name, ChunkedUpload upload) {
+        return new ForwardingUpload(upload) {
             @Override
             public void stage(int index, ByteBuffer chunk) throws ArchiveException {
                 take(chunk.remaining(), Direction.ARCHIVE, name);
@@ -90,47 +62,12 @@ public final class ThrottledBackend implements ArchiveBackend {
                 take(length, Direction.ARCHIVE, name);
                 upload.stage(index, data, length, md5);
             }
-
-            @Override
-            public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
-                return upload.commit(chunkCount, attributes);
-            }
-
-            @Override
-            public void abort() {
-                upload.abort();
-            }
         };
-    }
-
-    @Override
-    public Optional<StoredObject> stat(String name) throws ArchiveException {
-        return backend.stat(name);
     }
 
     @Override
     public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
         take(dst.remaining(), Direction.RESTORE, name);
         backend.read(name, expectedEtag, offset, dst);
-    }
-
-    @Override
-    public boolean delete(String name, String expectedEtag) throws ArchiveException {
-        return backend.delete(name, expectedEtag);
-    }
-
-    @Override
-    public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
-        return backend.list(prefix, continuationToken, pageSize);
-    }
-
-    @Override
-    public void putMarker(String name, ObjectAttributes attributes) throws ArchiveException {
-        backend.putMarker(name, attributes);
-    }
-
-    @Override
-    public void close() {
-        backend.close();
     }
 }

@@ -3,6 +3,7 @@ package io.azlhsm.copytool.metrics;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ForwardingBackend;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.StoredObject;
@@ -14,12 +15,11 @@ import java.util.Optional;
  * An archive backend that times every request into {@link AgentMetrics} by kind and counts failures by HTTP status,
  * so every backend is measured the same way without measuring code inside any of them.
  */
-public final class MeasuredBackend implements ArchiveBackend {
-    private final ArchiveBackend backend;
+public final class MeasuredBackend extends ForwardingBackend {
     private final AgentMetrics metrics;
 
     public MeasuredBackend(ArchiveBackend backend, AgentMetrics metrics) {
-        this.backend = backend;
+        super(backend);
         this.metrics = metrics;
     }
 
@@ -41,39 +41,13 @@ public final class MeasuredBackend implements ArchiveBackend {
     }
 
     @Override
-    public String describe() {
-        return backend.describe();
-    }
-
-    @Override
-    public long singleRequestLimit() {
-        return backend.singleRequestLimit();
-    }
-
-    @Override
-    public long chunkSize(long fileSize) throws ArchiveException {
-        return backend.chunkSize(fileSize);
-    }
-
-    @Override
-    public String objectName(String relativePath) throws ArchiveException {
-        return backend.objectName(relativePath);
-    }
-
-    @Override
-    public String relativePath(String objectName) throws ArchiveException {
-        return backend.relativePath(objectName);
-    }
-
-    @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
         return measure("put_blob", () -> backend.putWhole(name, data, attributes));
     }
 
     @Override
-    public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
-        ChunkedUpload upload = backend.beginUpload(name, size, chunkSize);
-        return new ChunkedUpload() {
+    protected ChunkedUpload wrapUpload(String name, ChunkedUpload upload) {
+        return new ForwardingUpload(upload) {
             @Override
             public void stage(int index, ByteBuffer chunk) throws ArchiveException {
                 measure("put_block", () -> {
@@ -93,11 +67,6 @@ public final class MeasuredBackend implements ArchiveBackend {
             @Override
             public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
                 return measure("put_block_list", () -> upload.commit(chunkCount, attributes));
-            }
-
-            @Override
-            public void abort() {
-                upload.abort();
             }
         };
     }
@@ -131,10 +100,5 @@ public final class MeasuredBackend implements ArchiveBackend {
             backend.putMarker(name, attributes);
             return null;
         });
-    }
-
-    @Override
-    public void close() {
-        backend.close();
     }
 }

@@ -697,19 +697,24 @@ public final class ClientMount extends FuseStubFS {
             if (v == null) {
                 return -Errno.ENODATA;
             }
-            if (size == 0) {
-                return v.length;
-            }
-            if (size < v.length) {
-                return -Errno.ERANGE;
-            }
-            value.put(0, v, 0, v.length);
-            return v.length;
+            return xattrReply(value, size, v);
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
+    }
+
+    /** getxattr/listxattr's reply: size 0 asks for the length, a short buffer is ERANGE, else the bytes. */
+    private static int xattrReply(Pointer buffer, long size, byte[] bytes) {
+        if (size == 0) {
+            return bytes.length;
+        }
+        if (size < bytes.length) {
+            return -Errno.ERANGE;
+        }
+        buffer.put(0, bytes, 0, bytes.length);
+        return bytes.length;
     }
 
     @Override
@@ -733,15 +738,7 @@ public final class ClientMount extends FuseStubFS {
             for (String n : names) {
                 sb.append(n).append('\0');
             }
-            byte[] bytes = sb.toString().getBytes();
-            if (size == 0) {
-                return bytes.length;
-            }
-            if (size < bytes.length) {
-                return -Errno.ERANGE;
-            }
-            list.put(0, bytes, 0, bytes.length);
-            return bytes.length;
+            return xattrReply(list, size, sb.toString().getBytes());
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {

@@ -1,0 +1,116 @@
+package io.azlhsm.copytool.archive;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * A backend that passes every call to another one: the base of decorators (measuring, throttling) that override only
+ * the calls they change. {@link #wrapUpload} lets a decorator wrap the chunked uploads it hands out as well.
+ */
+public abstract class ForwardingBackend implements ArchiveBackend {
+    protected final ArchiveBackend backend;
+
+    protected ForwardingBackend(ArchiveBackend backend) {
+        this.backend = backend;
+    }
+
+    /** The upload this decorator hands out for one the wrapped backend began; unchanged by default. */
+    protected ChunkedUpload wrapUpload(String name, ChunkedUpload upload) {
+        return upload;
+    }
+
+    @Override
+    public String describe() {
+        return backend.describe();
+    }
+
+    @Override
+    public long singleRequestLimit() {
+        return backend.singleRequestLimit();
+    }
+
+    @Override
+    public long chunkSize(long fileSize) throws ArchiveException {
+        return backend.chunkSize(fileSize);
+    }
+
+    @Override
+    public String objectName(String relativePath) throws ArchiveException {
+        return backend.objectName(relativePath);
+    }
+
+    @Override
+    public String relativePath(String objectName) throws ArchiveException {
+        return backend.relativePath(objectName);
+    }
+
+    @Override
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
+        return backend.putWhole(name, data, attributes);
+    }
+
+    @Override
+    public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
+        return wrapUpload(name, backend.beginUpload(name, size, chunkSize));
+    }
+
+    @Override
+    public Optional<StoredObject> stat(String name) throws ArchiveException {
+        return backend.stat(name);
+    }
+
+    @Override
+    public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
+        backend.read(name, expectedEtag, offset, dst);
+    }
+
+    @Override
+    public boolean delete(String name, String expectedEtag) throws ArchiveException {
+        return backend.delete(name, expectedEtag);
+    }
+
+    @Override
+    public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
+        return backend.list(prefix, continuationToken, pageSize);
+    }
+
+    @Override
+    public void putMarker(String name, ObjectAttributes attributes) throws ArchiveException {
+        backend.putMarker(name, attributes);
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+
+    /** An upload that passes every call on; decorators override what they change. */
+    public abstract static class ForwardingUpload implements ChunkedUpload {
+        protected final ChunkedUpload upload;
+
+        protected ForwardingUpload(ChunkedUpload upload) {
+            this.upload = upload;
+        }
+
+        @Override
+        public void stage(int index, ByteBuffer chunk) throws ArchiveException {
+            upload.stage(index, chunk);
+        }
+
+        @Override
+        public void stage(int index, InputStream data, long length, byte[] md5) throws ArchiveException {
+            upload.stage(index, data, length, md5);
+        }
+
+        @Override
+        public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
+            return upload.commit(chunkCount, attributes);
+        }
+
+        @Override
+        public void abort() {
+            upload.abort();
+        }
+    }
+}
