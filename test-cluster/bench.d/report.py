@@ -47,7 +47,8 @@ def figures(runs):
     out = []
     for (scenario, tool, metric), values in runs.items():
         out.append({"scenario": scenario, "tool": tool, "metric": metric, "unit": unit(metric),
-                    "median": round(statistics.median(values), 4), "min": min(values), "max": max(values),
+                    "median": round(statistics.median(values), 4), "min": round(min(values), 4),
+                    "max": round(max(values), 4),
                     "runs": values})
     order = list(SCENARIOS)
     out.sort(key=lambda f: (order.index(f["scenario"]) if f["scenario"] in order else 99, f["metric"],
