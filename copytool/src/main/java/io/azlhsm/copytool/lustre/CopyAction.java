@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.lustre;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import jnr.ffi.Pointer;
@@ -42,8 +43,12 @@ public final class CopyAction {
         Objects.requireNonNull(item, "item");
         LustreLibrary library = registration.library();
         PointerByReference handle = new PointerByReference();
-        int rc = library.api().llapi_hsm_action_begin(handle, registration.pointer(),
-                library.copyToNative(item.raw()), restoreMdtIndex, openFlags, isError);
+        Pointer hai = library.copyToNative(item.raw());
+        int rc = library.api().llapi_hsm_action_begin(handle, registration.pointer(), hai, restoreMdtIndex,
+                openFlags, isError);
+        // The copy is freed when its Pointer is collected, which may happen during the call once jnr-ffi has taken
+        // its address (it did: SIGSEGV in action_begin with 64 actions in flight); keep it alive until the call returns.
+        Reference.reachabilityFence(hai);
         CopyAction action = new CopyAction(library, item, handle);
         LustreException.check(rc, "llapi_hsm_action_begin", action.subject);
         return action;
@@ -79,8 +84,9 @@ public final class CopyAction {
      */
     public synchronized void progress(long offset, long length, long total, int flags) throws LustreException {
         Pointer extent = library.copyToNative(new HsmExtent(offset, length).toBytes());
-        LustreException.check(library.api().llapi_hsm_action_progress(live(), extent, total, flags),
-                "llapi_hsm_action_progress", subject);
+        int rc = library.api().llapi_hsm_action_progress(live(), extent, total, flags);
+        Reference.reachabilityFence(extent);
+        LustreException.check(rc, "llapi_hsm_action_progress", subject);
     }
 
     /**
@@ -96,8 +102,9 @@ public final class CopyAction {
         }
         ended = true;
         Pointer extent = library.copyToNative(new HsmExtent(offset, length).toBytes());
-        LustreException.check(library.api().llapi_hsm_action_end(handle, extent, flags, errval),
-                "llapi_hsm_action_end", subject + " errval=" + (errval == 0 ? "0" : Errno.name(errval)));
+        int rc = library.api().llapi_hsm_action_end(handle, extent, flags, errval);
+        Reference.reachabilityFence(extent);
+        LustreException.check(rc, "llapi_hsm_action_end", subject + " errval=" + (errval == 0 ? "0" : Errno.name(errval)));
         return true;
     }
 

@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.lustre;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,7 +69,9 @@ public final class HsmFiles {
 
     public void request(Path path, HsmUserRequest request) throws LustreException {
         Pointer hur = library.copyToNative(request.encode());
-        LustreException.check(library.api().llapi_hsm_request(path.toString(), hur), "llapi_hsm_request",
+        int rc = library.api().llapi_hsm_request(path.toString(), hur);
+        Reference.reachabilityFence(hur); // freed when collected, possibly during the call otherwise
+        LustreException.check(rc, "llapi_hsm_request",
                 path + " " + request.action() + " items=" + request.items().size());
     }
 
@@ -81,6 +84,7 @@ public final class HsmFiles {
         Pointer fid = library.allocate(LuFid.SIZE);
         // stripe size 0, offset -1, count 0, pattern 0, no pool: the file system's defaults, as lhsmtool_posix does.
         int rc = library.api().llapi_hsm_import(path.toString(), archiveId, stat, 0, -1, 0, 0, null, fid);
+        Reference.reachabilityFence(stat); // freed when collected, possibly during the call otherwise
         LustreException.check(rc, "llapi_hsm_import", path + " archive_id=" + archiveId);
         return LuFid.read(ByteBuffer.wrap(LustreLibrary.copyFromNative(fid, LuFid.SIZE)), 0);
     }

@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Statistics, table, JSON and the one-line summary of a test-cluster/bench run (standard library only).
+
+    report.py RESULTS_DIR
+
+Reads RESULTS_DIR/samples.tsv (scenario, tool, metric, value: one line per run and metric, written by bench) and
+RESULTS_DIR/params.json; writes RESULTS_DIR/results.json and RESULTS_DIR/table.txt and prints the table, the targets
+and, as the very last line, the summary of the ratios ours/peer.
+"""
+import json
+import statistics
+import sys
+from pathlib import Path
+
+# Peer each scenario compares against, and which scenarios exist (the order of the table).
+SCENARIOS = {
+    "large": ["azcopy", "rclone"],
+    "small": ["azcopy", "rclone"],
+    "posix-large": ["cp"],
+    "posix-small": ["cp"],
+    "memory": [],
+}
+UNITS = {"mib_s": "MiB/s", "files_s": "files/s", "cpu_s_per_gib": "CPU s/GiB", "wall_s": "s",
+         "azurite_cpu_s": "s (server)", "rss_mib": "MiB", "budget_mib": "MiB"}
+# Metrics where a larger figure is better (ratios ours/peer > 1 win); the others are costs (ratios < 1 win).
+HIGHER_IS_BETTER = ("_mib_s", "_files_s")
+
+
+def unit(metric):
+    for suffix, name in UNITS.items():
+        if metric.endswith(suffix):
+            return name
+    return ""
+
+
+def load(results):
+    runs = {}
+    for line in (results / "samples.tsv").read_text().splitlines():
+        if not line.strip():
+            continue
+        scenario, tool, metric, value = line.split("\t")
+        runs.setdefault((scenario, tool, metric), []).append(float(value))
+    return runs
+
+
+def figures(runs):
+    out = []
+    for (scenario, tool, metric), values in runs.items():
+        out.append({"scenario": scenario, "tool": tool, "metric": metric, "unit": unit(metric),
+                    "median": round(statistics.median(values), 4), "min": round(min(values), 4),
+                    "max": round(max(values), 4),
+                    "runs": values})
+    order = list(SCENARIOS)
+    out.sort(key=lambda f: (order.index(f["scenario"]) if f["scenario"] in order else 99, f["metric"],
+                            f["tool"] != "ours", f["tool"]))
+    return out
+
+
+def ratios(figs):
+    by_key = {(f["scenario"], f["tool"], f["metric"]): f for f in figs}
+    out = []
+    for f in figs:
+        if f["tool"] != "ours" or f["metric"].endswith(("_wall_s", "_azurite_cpu_s")):
+            continue
+        for peer in SCENARIOS.get(f["scenario"], []):
+            other = by_key.get((f["scenario"], peer, f["metric"]))
+            if other and other["median"] > 0:
+                out.append({"scenario": f["scenario"], "metric": f["metric"], "peer": peer,
+                            "ours": f["median"], "theirs": other["median"],
+                            "ratio": round(f["median"] / other["median"], 3),
+                            "higher_is_better": f["metric"].endswith(HIGHER_IS_BETTER)})
+    return out
+
+
+def targets(figs, rats):
+    """The issue's targets, each with the figures it was judged on."""
+    by_ratio = {(r["scenario"], r["metric"], r["peer"]): r for r in rats}
+    by_key = {(f["scenario"], f["tool"], f["metric"]): f for f in figs}
+    out = []
+
+    def ratio_target(name, scenario, metric, peer, at_least=None, at_most=None):
+        r = by_ratio.get((scenario, metric, peer))
+        if r is None:
+            return
+        ok = (r["ratio"] >= at_least) if at_least is not None else (r["ratio"] <= at_most)
+        out.append({"target": name, "met": ok, "ratio": r["ratio"], "ours": r["ours"], "theirs": r["theirs"]})
+
+    ratio_target("large archive MiB/s >= azcopy", "large", "archive_mib_s", "azcopy", at_least=1)
+    ratio_target("large restore MiB/s >= azcopy", "large", "restore_mib_s", "azcopy", at_least=1)
+    ratio_target("small archive files/s >= azcopy", "small", "archive_files_s", "azcopy", at_least=1)
+    ratio_target("small restore files/s >= azcopy", "small", "restore_files_s", "azcopy", at_least=1)
+    for s in ("large", "small"):
+        for op in ("archive", "restore"):
+            ratio_target(f"{s} {op} CPU s/GiB <= azcopy", s, f"{op}_cpu_s_per_gib", "azcopy", at_most=1)
+    for s in ("posix-large", "posix-small"):
+        for op in ("archive", "restore"):
+            ratio_target(f"{s} {op} MiB/s >= 80% of cp", s, f"{op}_mib_s", "cp", at_least=0.8)
+    rss, budget = by_key.get(("memory", "ours", "peak_rss_mib")), by_key.get(("memory", "ours", "budget_mib"))
+    if rss and budget:
+        limit = budget["median"] + 128
+        out.append({"target": "peak RSS <= budget + 128 MiB", "met": rss["max"] <= limit,
+                    "ours": rss["max"], "theirs": limit})
+    return out
+
+
+def table(figs, rats):
+    by_key = {(f["scenario"], f["tool"], f["metric"]): f for f in figs}
+    by_ratio = {(r["scenario"], r["metric"], r["peer"]): r["ratio"] for r in rats}
+    lines = [f"{'scenario':<12} {'metric':<22} {'tool':<7} {'median':>10} {'min':>10} {'max':>10} {'n':>2}  "
+             f"{'unit':<11} ours/peer"]
+    lines.append("-" * len(lines[0]))
+    last = None
+    for f in figs:
+        key = (f["scenario"], f["metric"])
+        if last is not None and key[0] != last[0]:
+            lines.append("")
+        last = key
+        ratio = by_ratio.get((f["scenario"], f["metric"], f["tool"]))
+        lines.append(f"{f['scenario']:<12} {f['metric']:<22} {f['tool']:<7} {f['median']:>10.2f} {f['min']:>10.2f} "
+                     f"{f['max']:>10.2f} {len(f['runs']):>2}  {f['unit']:<11} "
+                     + (f"{ratio:.2f}x" if ratio is not None else ""))
+    return "\n".join(lines)
+
+
+def summary(rats, tgts):
+    """One line: per scenario and peer, the ratios ours/peer of throughput and CPU per GiB, then memory."""
+    by = {}
+    for r in rats:
+        if r["scenario"] in ("small", "posix-small") and r["metric"].endswith("_mib_s"):
+            continue  # files/s says it for the small files
+        name = (r["metric"].replace("_cpu_s_per_gib", " cpu/GiB").replace("_mib_s", "").replace("_files_s", " files/s"))
+        by.setdefault((r["scenario"], r["peer"]), []).append(f"{name} {r['ratio']:.2f}")
+    parts = [f"{s}/{p} " + ", ".join(v) for (s, p), v in by.items()]
+    rss = [t for t in tgts if t["target"].startswith("peak RSS")]
+    if rss:
+        parts.append(f"memory peak RSS {rss[0]['ours']:.0f} MiB (limit {rss[0]['theirs']:.0f})")
+    met = sum(1 for t in tgts if t["met"])
+    return f"summary ours/peer: {'; '.join(parts)}; targets met {met}/{len(tgts)}"
+
+
+def main():
+    results = Path(sys.argv[1])
+    params = json.loads((results / "params.json").read_text()) if (results / "params.json").exists() else {}
+    figs = figures(load(results))
+    rats = ratios(figs)
+    tgts = targets(figs, rats)
+    doc = {"params": params, "figures": figs, "ratios": rats, "targets": tgts}
+    (results / "results.json").write_text(json.dumps(doc, indent=1) + "\n")
+    text = table(figs, rats)
+    text += "\n\ntargets:\n" + "\n".join(
+        f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: ours {t['ours']:.2f}, "
+        + (f"peer {t['theirs']:.2f}, ratio {t['ratio']:.2f}" if "ratio" in t else f"limit {t['theirs']:.0f}")
+        for t in tgts)
+    (results / "table.txt").write_text(text + "\n")
+    print(text)
+    print(f"\nresults: {results / 'results.json'}")
+    print(summary(rats, tgts))
+
+
+if __name__ == "__main__":
+    main()
