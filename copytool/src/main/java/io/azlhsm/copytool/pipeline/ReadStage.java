@@ -1,38 +1,20 @@
 package io.azlhsm.copytool.pipeline;
 
-import com.lmax.disruptor.EventHandler;
+import java.io.IOException;
 
-/**
- * One of N parallel readers: handles the events whose sequence modulo N is its own, so N chunks are read at once
- * (pread from Lustre for archives, ranged GETs for restores) while each event is still handled by exactly one thread.
- */
-final class ReadStage implements EventHandler<TransferEvent> {
-    private final int ordinal;
-    private final int count;
-
+/** Fills chunks: pread from Lustre for archives, ranged GETs for restores; a short read fails the transfer. */
+final class ReadStage extends ParallelStage {
     ReadStage(int ordinal, int count) {
-        this.ordinal = ordinal;
-        this.count = count;
+        super(ordinal, count);
     }
 
     @Override
-    public void onEvent(TransferEvent event, long sequence, boolean endOfBatch) {
-        if (sequence % count != ordinal) {
-            return;
+    void handle(Transfer transfer, TransferEvent event) throws Exception {
+        transfer.readChunk(event);
+        if (event.buffer().position() != event.length()) {
+            throw new IOException("short read: chunk " + event.chunkIndex() + " at offset " + event.offset()
+                    + " got " + event.buffer().position() + " of " + event.length() + " bytes");
         }
-        Transfer transfer = event.transfer();
-        if (transfer.isAborted()) {
-            return;
-        }
-        try {
-            transfer.readChunk(event);
-            if (event.buffer().position() != event.length()) {
-                throw new java.io.IOException("short read: chunk " + event.chunkIndex() + " at offset " + event.offset()
-                        + " got " + event.buffer().position() + " of " + event.length() + " bytes");
-            }
-            event.buffer().flip();
-        } catch (Throwable failure) {
-            transfer.fail(failure);
-        }
+        event.buffer().flip();
     }
 }
