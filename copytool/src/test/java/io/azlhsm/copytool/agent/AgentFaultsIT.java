@@ -108,7 +108,7 @@ class AgentFaultsIT {
     void aFileAppendedDuringItsArchiveIsNotArchivedClean() throws Exception {
         Path file = bed.write("changing/appended.bin", 120 * MIB);
         bed.archive(file);
-        awaitRunning(file, "ARCHIVE");
+        awaitBytesMoved(file, "ARCHIVE"); // the copy has started: COPY_START recorded the data version
         Files.write(file, "appended while archiving".getBytes(), StandardOpenOption.APPEND);
         bed.awaitIdle(file, LONG);
         int flags = cluster.flags(file);
@@ -116,6 +116,22 @@ class AgentFaultsIT {
                 "file changed during archive ended archived and clean: 0x" + Integer.toHexString(flags));
         assertTrue(cluster.actionStatuses(cluster.fid(file), "ARCHIVE").contains("FAILED"),
                 cluster.getParam("actions"));
+    }
+
+    @Test
+    void whateverTheTimingOfAWriteAnArchivedCleanFileMatchesItsArchivedCopy() throws Exception {
+        // The write may land before the copy starts (then it is part of the archive) or during it (then the archive
+        // fails, or the file ends DIRTY): never archived-clean with a copy of other bytes.
+        Path file = bed.write("changing/any-time.bin", 40 * MIB);
+        bed.archive(file);
+        awaitRunning(file, "ARCHIVE");
+        Files.write(file, "appended at some point".getBytes(), StandardOpenOption.APPEND);
+        bed.awaitIdle(file, LONG);
+        if (cluster.flags(file) == ARCHIVED) {
+            ArchiveRecord record = new ArchiveRecordStore().read(file).orElseThrow();
+            assertArrayEquals(AgentTestBed.md5(file), record.md5(), "archived clean, but the copy differs");
+            assertArrayEquals(record.md5(), container.getBlobClient(record.blob()).getProperties().getContentMd5());
+        }
     }
 
     @Test
@@ -185,6 +201,12 @@ class AgentFaultsIT {
         bed.restore(file);
         bed.awaitFlags(file, ARCHIVED, LONG);
         assertArrayEquals(md5, AgentTestBed.md5(file));
+    }
+
+    private void awaitBytesMoved(Path file, String action) {
+        java.util.regex.Pattern moved = java.util.regex.Pattern.compile(action + " running \\(([1-9]\\d*) bytes moved\\)");
+        Cluster.await(action + " moving bytes of " + file, Duration.ofSeconds(60),
+                () -> moved.matcher(cluster.lfs("hsm_action", file.toString()).stdout()).find());
     }
 
     private void awaitRunning(Path file, String action) {
