@@ -1,6 +1,5 @@
 package io.azlhsm.copytool.pipeline;
 
-import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -15,17 +14,12 @@ import java.util.logging.Logger;
 /**
  * The running ring: stages wired read → checksum → write → completion, and the publisher thread feeding it.
  *
- * <p>Stage threads must not spin: data movers share their cores with the Lustre client, and the stages wait on I/O
- * most of the time. Disruptor's BlockingWaitStrategy blocks only until the publisher's cursor moves and then
- * busy-spins on the upstream stage, which, with I/O-bound stages, burned a whole core per waiting thread (profiled:
- * restores ran at half speed). The sleeping strategy parks for {@link #PARK_NANOS} once a short spin is over: a
- * wake-up cost that is nothing next to moving one chunk.
+ * <p>Stage threads wait with {@link IoStageWaitStrategy}: blocked while nothing is published (an idle agent costs
+ * no CPU), parking with backoff while an upstream stage does its I/O. Data movers share their cores with the Lustre
+ * client; neither busy-spinning nor frequent wake-ups are acceptable there.
  */
 public final class TransferPipeline implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TransferPipeline.class.getName());
-    /** How long an idle stage thread sleeps between checks once its spin is over. */
-    static final long PARK_NANOS = 200_000;
-    private static final int SPINS_BEFORE_PARKING = 100;
 
     private final PipelineSettings settings;
     private final Disruptor<TransferEvent> disruptor;
@@ -39,7 +33,7 @@ public final class TransferPipeline implements AutoCloseable {
         this.settings = settings;
         this.disruptor = new Disruptor<>(() -> new TransferEvent(settings.chunkSize()), settings.ringSize(),
                 namedThreads("pipeline"), ProducerType.SINGLE,
-                new SleepingWaitStrategy(SPINS_BEFORE_PARKING, PARK_NANOS));
+                new IoStageWaitStrategy());
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
 
         disruptor.handleEventsWith(stages(settings.readers(), true))

@@ -157,6 +157,25 @@ class TransferPipelineTest {
         }
     }
 
+    @Test
+    void anIdlePipelineBlocksItsThreadsInsteadOfWakingThem() throws Exception {
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(8, CHUNK, 2, 2), finisher)) {
+            FileCopy copy = new FileCopy(randomFile("warmup", 3L * CHUNK), dir.resolve("warmup-copy"),
+                    Transfer.Priority.ARCHIVE);
+            pipeline.submit(copy);
+            copy.done.get(30, TimeUnit.SECONDS);
+            // Once the ring is drained every stage thread must be parked on the publisher's condition (WAITING), not
+            // in a timed sleep it wakes from again and again (TIMED_WAITING): an idle agent must cost no CPU.
+            waitUntil(() -> pipelineThreads().stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+            assertEquals(2 + 1 + 2 + 1 + 1, pipelineThreads().size(), "stage threads plus the publisher");
+        }
+    }
+
+    private static List<Thread> pipelineThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("pipeline-") && t.isAlive()).toList();
+    }
+
     private Path randomFile(String name, long size) throws IOException {
         Path file = dir.resolve(name);
         Random random = new Random(size * 31 + name.hashCode());
