@@ -1,12 +1,10 @@
 package io.azlhsm.copytool.cli;
 
+import io.azlhsm.copytool.agent.AgentService;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Optional;
-import java.util.ServiceLoader;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -15,15 +13,15 @@ import org.apache.commons.cli.Options;
 final class AgentCommand implements CliCommand {
     private static final Logger LOG = Logger.getLogger(AgentCommand.class.getName());
 
-    private final Supplier<Iterator<AgentRunner>> runners;
+    private final AgentRunner runner;
 
-    /** Finds the runner with {@link ServiceLoader} (see {@link AgentRunner} for how to register one). */
     AgentCommand() {
-        this(() -> ServiceLoader.load(AgentRunner.class).iterator());
+        this(new AgentService());
     }
 
-    AgentCommand(Supplier<Iterator<AgentRunner>> runners) {
-        this.runners = runners;
+    /** With another runner: tests check the command's own work (config, logging, exit codes) without a cluster. */
+    AgentCommand(AgentRunner runner) {
+        this.runner = runner;
     }
 
     @Override
@@ -52,14 +50,6 @@ final class AgentCommand implements CliCommand {
         LoggingSetup.configure(config.logLevel(), err);
         out.println("copytool agent: configuration " + file + ": " + config.summary());
 
-        Iterator<AgentRunner> found = runners.get();
-        if (!found.hasNext()) {
-            err.println("copytool agent: agent not yet wired: no " + AgentRunner.class.getName()
-                    + " implementation on the class path; configuration is valid, exiting");
-            return ExitCode.AGENT_NOT_WIRED;
-        }
-        AgentRunner runner = found.next();
-        LOG.info(() -> "starting agent " + runner.getClass().getName());
         try {
             return runner.run(config, file);
         } catch (Exception e) {

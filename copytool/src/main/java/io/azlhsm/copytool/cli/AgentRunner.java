@@ -3,12 +3,8 @@ package io.azlhsm.copytool.cli;
 import io.azlhsm.copytool.config.CopytoolConfig;
 
 /**
- * Runs the HSM agent until it is told to stop. This is the wiring point between the command line and the engine.
- *
- * <p>To wire an implementation: implement this interface in the agent package and list the class in
- * {@code copytool/src/main/resources/META-INF/services/io.azlhsm.copytool.cli.AgentRunner}. {@link AgentCommand}
- * finds it with {@link java.util.ServiceLoader}; with none present, {@code copytool agent} validates the config and
- * exits with {@link ExitCode#AGENT_NOT_WIRED}.
+ * Runs the HSM agent until it is told to stop: {@code AgentService} in the product. The command line depends on
+ * this interface only, so its own work (configuration, logging, exit codes) is tested without a cluster.
  */
 public interface AgentRunner {
 

@@ -7,8 +7,6 @@ public final class ExitCode {
     public static final int FAILURE = 1;
     /** Bad command line: unknown command or option, missing argument. */
     public static final int USAGE = 2;
-    /** {@code agent}: no {@link AgentRunner} implementation is on the class path. */
-    public static final int AGENT_NOT_WIRED = 3;
     /** The configuration file is invalid (sysexits.h EX_CONFIG); restarting will not help. */
     public static final int CONFIG = 78;
 
