@@ -40,12 +40,16 @@ class AgentReloadIT {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 Cluster.await("agent registered", Duration.ofSeconds(60),
-                        () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive());
+                        () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive(), () -> read(log));
+                assertTrue(agent.isAlive(), "agent exited at start:\n" + read(log));
                 Path file = cluster.mount().resolve("throttled.bin");
                 Files.write(file, new byte[(int) (40 * MIB)]);
                 assertTrue(cluster.lfs("hsm_archive", file.toString()).ok());
 
-                Cluster.await("bytes moving", Duration.ofSeconds(30), () -> moved(cluster, file) > 0);
+                Cluster.await("bytes moving", Duration.ofSeconds(60), () -> moved(cluster, file) > 0,
+                        () -> "hsm_action: " + cluster.lfs("hsm_action", file.toString()).stdout()
+                                + "hsm_state: " + cluster.lfs("hsm_state", file.toString()).stdout()
+                                + "agent alive: " + agent.isAlive() + "\nagent log:\n" + read(log));
                 long before = moved(cluster, file);
                 Thread.sleep(3000);
                 long throttled = moved(cluster, file) - before;

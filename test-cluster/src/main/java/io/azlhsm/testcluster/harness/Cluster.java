@@ -212,10 +212,17 @@ public final class Cluster implements AutoCloseable {
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(what, timeout, condition, () -> "");
+    }
+
+    /** As {@link #await(String, Duration, BooleanSupplier)}, adding {@code diagnostics} (a log, a state) to a timeout. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition,
+            java.util.function.Supplier<String> diagnostics) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                String detail = diagnostics.get();
+                throw new AssertionError("timed out waiting for " + what + (detail.isEmpty() ? "" : "\n" + detail));
             }
             try {
                 Thread.sleep(50);
