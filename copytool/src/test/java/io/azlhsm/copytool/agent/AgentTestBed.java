@@ -19,12 +19,12 @@ import java.util.Random;
  * A copytool agent running in the test JVM against a simulated cluster: the production code path (jnr-ffi binding of
  * libhsmsim.so, the same config loading), started from a properties text like an administrator's file.
  */
-final class AgentTestBed implements AutoCloseable {
-    static final int ARCHIVED = 0x09;
-    static final int RELEASED = 0x0d;
+public final class AgentTestBed implements AutoCloseable {
+    public static final int ARCHIVED = 0x09;
+    public static final int RELEASED = 0x0d;
 
-    final Cluster cluster;
-    final Agent agent;
+    public final Cluster cluster;
+    public final Agent agent;
 
     private AgentTestBed(Cluster cluster, Agent agent) {
         this.cluster = cluster;
@@ -34,7 +34,7 @@ final class AgentTestBed implements AutoCloseable {
     /**
      * @param archiveKeys the {@code archive.N.*} and any other keys; mount and library are filled in
      */
-    static AgentTestBed start(Cluster cluster, Path mount, String archiveKeys) throws Exception {
+    public static AgentTestBed start(Cluster cluster, Path mount, String archiveKeys) throws Exception {
         Properties properties = new Properties();
         properties.load(new java.io.StringReader(archiveKeys));
         properties.setProperty("mount", mount.toString());
@@ -46,12 +46,12 @@ final class AgentTestBed implements AutoCloseable {
         return new AgentTestBed(cluster, AgentLauncher.launch(config));
     }
 
-    Path mount() {
+    public Path mount() {
         return cluster.mount();
     }
 
     /** A file of random bytes (seeded by name and size) created through the client mount. */
-    Path write(String relativePath, long size) throws IOException {
+    public Path write(String relativePath, long size) throws IOException {
         Path file = mount().resolve(relativePath);
         Files.createDirectories(file.getParent());
         Random random = new Random(relativePath.hashCode() * 31L + size);
@@ -65,7 +65,7 @@ final class AgentTestBed implements AutoCloseable {
         return file;
     }
 
-    static byte[] md5(Path file) throws Exception {
+    public static byte[] md5(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("MD5");
         try (var in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 20];
@@ -76,7 +76,7 @@ final class AgentTestBed implements AutoCloseable {
         return digest.digest();
     }
 
-    CommandResult lfs(String command, List<Path> files, String... options) {
+    public CommandResult lfs(String command, List<Path> files, String... options) {
         List<String> args = new ArrayList<>();
         args.add(command);
         args.addAll(List.of(options));
@@ -88,25 +88,25 @@ final class AgentTestBed implements AutoCloseable {
         return result;
     }
 
-    void archive(Path... files) {
+    public void archive(Path... files) {
         lfs("hsm_archive", List.of(files));
     }
 
-    void release(Path... files) {
+    public void release(Path... files) {
         lfs("hsm_release", List.of(files));
     }
 
-    void restore(Path... files) {
+    public void restore(Path... files) {
         lfs("hsm_restore", List.of(files));
     }
 
-    void awaitFlags(Path file, int flags, Duration timeout) {
+    public void awaitFlags(Path file, int flags, Duration timeout) {
         Cluster.await("hsm flags 0x" + Integer.toHexString(flags) + " on " + file, timeout,
                 () -> cluster.flags(file) == flags);
     }
 
     /** Waits until the coordinator holds no WAITING or STARTED request for the file's FID. */
-    void awaitIdle(Path file, Duration timeout) {
+    public void awaitIdle(Path file, Duration timeout) {
         String fid = cluster.fid(file);
         Cluster.await("no active request on " + file, timeout, () -> {
             for (String line : cluster.getParam("actions").split("\n")) {

@@ -1,0 +1,87 @@
+package io.azlhsm.copytool.jobs.export;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.archive.metadata.FileAttributes;
+import io.azlhsm.copytool.archive.metadata.FileType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.Map;
+
+/**
+ * Gives each exported directory its {@code hdi_isfolder=true} marker blob (owner, group, permissions, times: what
+ * AMLFS's import reads back) once, not on every export.
+ *
+ * <p>Twice over: the put is conditional (If-None-Match: *, so an existing marker or object is never replaced), and
+ * after it the directory remembers the marker's name in the xattr {@code user.azlhsm.marker}, so later runs skip
+ * the request altogether. A renamed directory's name no longer matches, and it gets a marker under its new name.
+ */
+public final class DirectoryMarkers {
+    static final String XATTR = "azlhsm.marker"; // user.azlhsm.marker
+
+    private final Path mount;
+    private final ArchiveBackend backend;
+    private final BlobMetadataCodec codec = new BlobMetadataCodec();
+
+    public DirectoryMarkers(Path mount, ArchiveBackend backend) {
+        this.mount = mount;
+        this.backend = backend;
+    }
+
+    /** The marker's object name for a directory under the mount. */
+    public String objectName(Path directory) throws ArchiveException {
+        return backend.objectName(mount.relativize(directory).toString());
+    }
+
+    /**
+     * Puts the directory's marker unless the directory records having one under its current name.
+     *
+     * @return true when a marker request was made
+     */
+    public boolean ensure(Path directory) throws IOException, ArchiveException {
+        String name = objectName(directory);
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(directory, UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (view != null && name.equals(recorded(view))) {
+            return false;
+        }
+        backend.putMarker(name, new ObjectAttributes(null, codec.encode(attributes(directory))));
+        if (view != null) {
+            view.write(XATTR, ByteBuffer.wrap(name.getBytes(StandardCharsets.UTF_8)));
+        }
+        return true;
+    }
+
+    private static String recorded(UserDefinedFileAttributeView view) throws IOException {
+        try {
+            ByteBuffer value = ByteBuffer.allocate(view.size(XATTR));
+            view.read(XATTR, value);
+            return new String(value.array(), 0, value.position(), StandardCharsets.UTF_8);
+        } catch (FileSystemException e) {
+            String reason = e.getReason();
+            if (reason != null && (reason.contains("No data available") || reason.contains("No such attribute"))) {
+                return null; // ENODATA: no marker yet
+            }
+            throw e;
+        }
+    }
+
+    private static FileAttributes attributes(Path directory) throws IOException {
+        Map<String, Object> unix = Files.readAttributes(directory,
+                "unix:mode,uid,gid,lastModifiedTime,lastAccessTime,ctime", LinkOption.NOFOLLOW_LINKS);
+        return new FileAttributes(FileType.DIRECTORY, ((Integer) unix.get("uid")) & 0xFFFF_FFFFL,
+                ((Integer) unix.get("gid")) & 0xFFFF_FFFFL, ((Integer) unix.get("mode")) & 07777,
+                ((FileTime) unix.get("lastModifiedTime")).toInstant(),
+                ((FileTime) unix.get("lastAccessTime")).toInstant(), ((FileTime) unix.get("ctime")).toInstant(),
+                null, null, null, null);
+    }
+}

@@ -1,0 +1,226 @@
+package io.azlhsm.copytool.jobs.requests;
+
+import io.azlhsm.copytool.lustre.HsmCurrentAction;
+import io.azlhsm.copytool.lustre.HsmFiles;
+import io.azlhsm.copytool.lustre.HsmProgressState;
+import io.azlhsm.copytool.lustre.HsmUserAction;
+import io.azlhsm.copytool.lustre.LuFid;
+import io.azlhsm.copytool.lustre.LustreException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Issues one kind of HSM request for many files through the coordinator, in batches, with at most
+ * {@code maxOutstanding} of them waiting or running at any time, and reports how each ended.
+ *
+ * <p>The coordinator itself runs only {@code max_requests} actions at once and keeps the rest queued; a job that
+ * queued millions of requests would still swamp its action log and every agent's view of it (AMLFS's guidance:
+ * batches of 1,000-5,000 restores). So a file counts as outstanding from the request that names it until
+ * {@code llapi_hsm_current_action} shows no waiting or running action on it; then its HSM state decides the outcome
+ * ({@link RequestKind#failure}). Polling asks only about our own files, never lists the coordinator's actions.
+ *
+ * <p>Not thread-safe: one job thread submits, waits and receives the outcomes (on that thread).
+ */
+public final class BoundedHsmRequests {
+    /** Items per llapi_hsm_request: the coordinator hands agents lists of about 70 items at most. */
+    static final int MAX_ITEMS_PER_REQUEST = 64;
+    /** A partly filled batch goes out after this long, so a slow walk does not leave the coordinator idle. */
+    private static final long BATCH_LINGER_NANOS = 200_000_000L;
+    private static final long FIRST_POLL_SLEEP_MILLIS = 5;
+    private static final long MAX_POLL_SLEEP_MILLIS = 200;
+    /** Files in a row found still waiting after which a polling pass stops (see {@link #pollOnce}). */
+    static final int WAITING_LOOKAHEAD = 16;
+
+    private final HsmFiles hsm;
+    private final Path mount;
+    private final RequestKind kind;
+    private final int archiveId;
+    private final int maxOutstanding;
+    private final int batchSize;
+    private final CancelCheck cancel;
+    private final Consumer<RequestOutcome> outcomes;
+    private final List<RequestedFile> pending = new ArrayList<>();
+    private List<RequestedFile> outstanding = new ArrayList<>();
+    private long oldestPendingNanos;
+    private int peakOutstanding;
+    private long requestsIssued;
+
+    /**
+     * @param mount          the client mount (selects the file system of every request)
+     * @param archiveId      archive id for ARCHIVE (0: the file's, else the coordinator's default); ignored by restore
+     * @param maxOutstanding at most this many of our files waiting or running at the coordinator
+     * @param outcomes       told once per submitted file how it ended
+     */
+    public BoundedHsmRequests(HsmFiles hsm, Path mount, RequestKind kind, int archiveId, int maxOutstanding,
+                              CancelCheck cancel, Consumer<RequestOutcome> outcomes) {
+        if (maxOutstanding < 1) {
+            throw new IllegalArgumentException("at most " + maxOutstanding + " outstanding requests: need 1 or more");
+        }
+        this.hsm = hsm;
+        this.mount = mount;
+        this.kind = kind;
+        this.archiveId = archiveId;
+        this.maxOutstanding = maxOutstanding;
+        this.batchSize = Math.min(maxOutstanding, MAX_ITEMS_PER_REQUEST);
+        this.cancel = cancel;
+        this.outcomes = outcomes;
+    }
+
+    /** Queues a file; blocks (polling) while {@code maxOutstanding} of ours are already at the coordinator. */
+    public void submit(RequestedFile file) throws Exception {
+        while (outstanding.size() + pending.size() >= maxOutstanding) {
+            if (!pending.isEmpty()) {
+                flush();
+            } else {
+                awaitSome();
+            }
+        }
+        if (pending.isEmpty()) {
+            oldestPendingNanos = System.nanoTime();
+        }
+        pending.add(file);
+        if (pending.size() >= batchSize || System.nanoTime() - oldestPendingNanos > BATCH_LINGER_NANOS) {
+            flush();
+        }
+    }
+
+    /** Sends what is queued and waits until every submitted file has an outcome. */
+    public void finish() throws Exception {
+        flush();
+        while (!outstanding.isEmpty()) {
+            awaitSome();
+        }
+    }
+
+    /**
+     * Asks the coordinator to cancel our outstanding requests (a job being cancelled) and forgets them and anything
+     * not yet sent; they get no outcome. Best effort: a cancel the coordinator refuses is ignored.
+     */
+    public void cancelOutstanding() {
+        pending.clear();
+        List<RequestedFile> toCancel = outstanding;
+        outstanding = new ArrayList<>();
+        for (int from = 0; from < toCancel.size(); from += MAX_ITEMS_PER_REQUEST) {
+            List<RequestedFile> batch = toCancel.subList(from, Math.min(toCancel.size(), from + MAX_ITEMS_PER_REQUEST));
+            try {
+                request(HsmUserAction.CANCEL, batch);
+            } catch (LustreException whole) {
+                for (RequestedFile file : batch) {
+                    try {
+                        request(HsmUserAction.CANCEL, List.of(file));
+                    } catch (LustreException ignored) {
+                        // the file went away or its action ended meanwhile: nothing left to cancel
+                    }
+                }
+            }
+        }
+    }
+
+    /** Our files waiting or running at the coordinator now. */
+    public int outstanding() {
+        return outstanding.size();
+    }
+
+    /** The most of our files ever outstanding at once. */
+    public int peakOutstanding() {
+        return peakOutstanding;
+    }
+
+    /** llapi_hsm_request calls made (batches and single-file retries). */
+    public long requestsIssued() {
+        return requestsIssued;
+    }
+
+    private void flush() throws Exception {
+        if (pending.isEmpty()) {
+            return;
+        }
+        cancel.check();
+        List<RequestedFile> batch = List.copyOf(pending);
+        pending.clear();
+        try {
+            request(kind.action(), batch);
+            outstanding.addAll(batch);
+        } catch (LustreException whole) {
+            // One bad item (deleted meanwhile, never_archive set, ...) refuses the whole request: find it alone.
+            for (RequestedFile file : batch) {
+                try {
+                    request(kind.action(), List.of(file));
+                    outstanding.add(file);
+                } catch (LustreException one) {
+                    outcomes.accept(new RequestOutcome(file, Optional.of("the coordinator refused the "
+                            + kind.action() + " request: " + one.getMessage())));
+                }
+            }
+        }
+        peakOutstanding = Math.max(peakOutstanding, outstanding.size());
+    }
+
+    private void request(HsmUserAction action, List<RequestedFile> files) throws LustreException {
+        List<LuFid> fids = files.stream().map(RequestedFile::fid).toList();
+        requestsIssued++;
+        hsm.request(mount, action, action == HsmUserAction.ARCHIVE ? archiveId : 0, 0, fids, new byte[0]);
+    }
+
+    /** Polls our outstanding files until at least one has ended. */
+    private void awaitSome() throws Exception {
+        long sleep = FIRST_POLL_SLEEP_MILLIS;
+        while (true) {
+            cancel.check();
+            if (pollOnce() > 0) {
+                return;
+            }
+            Thread.sleep(sleep);
+            sleep = Math.min(MAX_POLL_SLEEP_MILLIS, sleep * 2);
+        }
+    }
+
+    /**
+     * One pass over our outstanding files in submission order. The coordinator dispatches waiting requests in
+     * their order, so after {@link #WAITING_LOOKAHEAD} files in a row still waiting the rest are left for a later
+     * pass: asking about thousands of queued files on every pass would load the coordinator more than the
+     * requests themselves. A file that ends out of order is only noticed later; until then it still counts as
+     * outstanding, which errs on the safe side of the bound.
+     */
+    private int pollOnce() {
+        List<RequestedFile> still = new ArrayList<>(outstanding.size());
+        int ended = 0;
+        int waitingInARow = 0;
+        for (int i = 0; i < outstanding.size(); i++) {
+            RequestedFile file = outstanding.get(i);
+            if (waitingInARow >= WAITING_LOOKAHEAD) {
+                still.addAll(outstanding.subList(i, outstanding.size()));
+                break;
+            }
+            HsmProgressState state = pendingState(file);
+            if (state == null) {
+                ended++;
+                continue;
+            }
+            waitingInARow = state == HsmProgressState.WAITING ? waitingInARow + 1 : 0;
+            still.add(file);
+        }
+        outstanding = still;
+        return ended;
+    }
+
+    /** WAITING or RUNNING while the file's action is pending; null once it ended (its outcome is then reported). */
+    private HsmProgressState pendingState(RequestedFile file) {
+        Optional<String> failure;
+        try {
+            HsmCurrentAction action = hsm.currentAction(file.path());
+            if (action.state() == HsmProgressState.WAITING || action.state() == HsmProgressState.RUNNING) {
+                return action.state();
+            }
+            failure = kind.failure(hsm.state(file.path()));
+        } catch (LustreException e) {
+            failure = Optional.of("cannot read its HSM state after the " + kind.action()
+                    + " request (deleted or renamed meanwhile?): " + e.getMessage());
+        }
+        outcomes.accept(new RequestOutcome(file, failure));
+        return null;
+    }
+}

@@ -1,0 +1,78 @@
+package io.azlhsm.copytool.jobs;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.azlhsm.copytool.agent.AgentTestBed;
+import io.azlhsm.copytool.config.CopytoolConfig;
+import io.azlhsm.copytool.lustre.HsmFiles;
+import io.azlhsm.copytool.lustre.LustreLibrary;
+import io.azlhsm.testcluster.harness.AzuriteServer;
+import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.TestClusterHome;
+import java.io.StringReader;
+import java.util.Properties;
+
+/**
+ * A simulated cluster, an Azurite, a running agent archiving to it, and the configuration a job command would load:
+ * what the export, auto-export, prefetch and release tests share.
+ */
+public final class FlowTestBed implements AutoCloseable {
+    public final AzuriteServer azurite;
+    public final Cluster cluster;
+    public final AgentTestBed agent;
+    public final CopytoolConfig config;
+    public final LustreLibrary library;
+    public final BlobContainerClient container;
+
+    private FlowTestBed(AzuriteServer azurite, Cluster cluster, AgentTestBed agent, CopytoolConfig config,
+                        LustreLibrary library, BlobContainerClient container) {
+        this.azurite = azurite;
+        this.cluster = cluster;
+        this.agent = agent;
+        this.config = config;
+        this.library = library;
+        this.container = container;
+    }
+
+    /** @param extraKeys more configuration lines (e.g. a bandwidth limit), may be empty */
+    public static FlowTestBed start(String containerName, String extraKeys) throws Exception {
+        AzuriteServer azurite = AzuriteServer.start();
+        Cluster cluster = null;
+        try {
+            cluster = Cluster.start();
+            String keys = """
+                    archive.1.type = azure
+                    archive.1.container = %s
+                    archive.1.connection_string = %s
+                    """.formatted(containerName, azurite.connectionString()) + extraKeys;
+            AgentTestBed agent = AgentTestBed.start(cluster, cluster.mount(), keys);
+            Properties properties = new Properties();
+            properties.load(new StringReader(keys));
+            properties.setProperty("mount", cluster.mount().toString());
+            String library = TestClusterHome.nativeDirectory().resolve("libhsmsim.so").toString();
+            properties.setProperty("lustre.library", library);
+            CopytoolConfig config = CopytoolConfig.fromProperties(properties, "flow test");
+            BlobContainerClient container = new BlobServiceClientBuilder()
+                    .connectionString(azurite.connectionString()).buildClient().getBlobContainerClient(containerName);
+            return new FlowTestBed(azurite, cluster, agent, config, LustreLibrary.load(library), container);
+        } catch (Exception | Error e) {
+            if (cluster != null) {
+                cluster.close();
+            }
+            azurite.close();
+            throw e;
+        }
+    }
+
+    /** A fresh context (counters, log, progress) for one job run. */
+    public TestJobContext context() {
+        return new TestJobContext(cluster.mount(), config, library, new HsmFiles(library));
+    }
+
+    @Override
+    public void close() {
+        agent.close();
+        cluster.close();
+        azurite.close();
+    }
+}

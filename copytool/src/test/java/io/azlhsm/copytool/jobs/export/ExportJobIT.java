@@ -1,0 +1,180 @@
+package io.azlhsm.copytool.jobs.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.models.BlobProperties;
+import io.azlhsm.copytool.agent.AgentTestBed;
+import io.azlhsm.copytool.jobs.FlowTestBed;
+import io.azlhsm.copytool.jobs.JobCancelledException;
+import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.jobs.TestJobContext;
+import io.azlhsm.testcluster.harness.Cluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/** Export jobs against the simulated cluster, a running agent and Azurite. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ExportJobIT {
+    private static final Duration SHORT = Duration.ofSeconds(20);
+
+    private FlowTestBed bed;
+
+    @BeforeAll
+    void start() throws Exception {
+        bed = FlowTestBed.start("export", "");
+    }
+
+    @AfterAll
+    void stop() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    private JobState export(TestJobContext context, String path, int maxOutstanding) throws Exception {
+        return new ExportJob(new ExportOptions(path, 0, maxOutstanding, true)).run(context);
+    }
+
+    @Test
+    void exportsNewAndChangedContentOnlyAndAReRunExportsWhatIsLeft() throws Exception {
+        AgentTestBed agent = bed.agent;
+        Path newA = agent.write("tree/new/a.bin", 10_000);
+        Path newB = agent.write("tree/new/sub/b.bin", 3 << 20);
+        Path modified = agent.write("tree/modified.bin", 5_000);
+        Path untouched = agent.write("tree/untouched.bin", 7_000);
+        Path chmodded = agent.write("tree/chmodded.bin", 2_000);
+        Path released = agent.write("tree/released.bin", 4_000);
+        Path refused = agent.write("tree/refused.bin", 1_000);
+        agent.archive(modified, untouched, chmodded, released);
+        for (Path p : List.of(modified, untouched, chmodded, released)) {
+            agent.awaitFlags(p, AgentTestBed.ARCHIVED, SHORT);
+        }
+        agent.release(released);
+        Files.write(modified, new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+        Files.setPosixFilePermissions(chmodded, PosixFilePermissions.fromString("rw-------"));
+        // exists in archive 2: the coordinator refuses an ARCHIVE to archive 1 for it (EPERM)
+        bed.cluster.lfs("hsm_set", "--exists", "--archive-id", "2", refused.toString()).out();
+        String untouchedEtag = blob("tree/untouched.bin").getETag();
+        String chmoddedEtag = blob("tree/chmodded.bin").getETag();
+
+        TestJobContext first = bed.context();
+        assertEquals(JobState.COMPLETED_PARTIAL, export(first, "tree", 100), first.errors::toString);
+        assertEquals(7, first.counter(ExportCounters.SCANNED));
+        assertEquals(3, first.counter(ExportCounters.EXPORTED), first.errors::toString);
+        assertEquals(10_000 + (3 << 20) + 5_003, first.counter(ExportCounters.BYTES_EXPORTED));
+        assertEquals(3, first.counter(ExportCounters.UP_TO_DATE));
+        assertEquals(1, first.counter(ExportCounters.FAILED));
+        assertEquals(1, first.errors.size());
+        assertTrue(first.errors.get(0).contains("refused.bin") && first.errors.get(0).contains("EPERM"),
+                first.errors::toString);
+        assertEquals(3, first.counter(ExportCounters.MARKERS)); // tree, tree/new, tree/new/sub
+
+        for (Path p : List.of(newA, newB, modified)) {
+            assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(p), p::toString);
+            String name = bed.cluster.mount().relativize(p).toString();
+            assertArrayEquals(AgentTestBed.md5(p), blob(name).getContentMd5(), name);
+        }
+        // metadata-only changes and untouched files are not copied again
+        assertEquals(untouchedEtag, blob("tree/untouched.bin").getETag());
+        assertEquals(chmoddedEtag, blob("tree/chmodded.bin").getETag());
+        assertEquals("0644", blob("tree/chmodded.bin").getMetadata().get("permissions"));
+        for (String directory : List.of("tree", "tree/new", "tree/new/sub")) {
+            BlobProperties marker = blob(directory);
+            assertEquals(0, marker.getBlobSize());
+            assertEquals("true", marker.getMetadata().get("hdi_isfolder"), directory);
+        }
+
+        TestJobContext second = bed.context();
+        assertEquals(JobState.FAILED, export(second, "tree", 100));
+        assertEquals(0, second.counter(ExportCounters.EXPORTED));
+        assertEquals(1, second.counter(ExportCounters.FAILED));
+        assertEquals(6, second.counter(ExportCounters.UP_TO_DATE));
+        assertEquals(0, second.counter(ExportCounters.MARKERS), "markers are put once");
+
+        bed.cluster.lfs("hsm_clear", "--exists", refused.toString()).out();
+        TestJobContext third = bed.context();
+        assertEquals(JobState.COMPLETED, export(third, "/tree", 100), third.errors::toString);
+        assertEquals(1, third.counter(ExportCounters.EXPORTED));
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(refused));
+    }
+
+    @Test
+    void cancelWithdrawsTheRequestsStillAtTheCoordinator() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            files.add(bed.agent.write("cancel/f" + i, 100));
+        }
+        TestJobContext context = bed.context();
+        bed.cluster.setParam("hsm_control", "disabled"); // requests are recorded, none is dispatched
+        try {
+            CompletableFuture<JobState> job = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return export(context, "cancel", 20);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Cluster.await("20 waiting archive requests", SHORT, () -> waiting() == 20);
+            context.cancel();
+            ExecutionException thrown = assertThrows(ExecutionException.class, () -> job.get(10, TimeUnit.SECONDS));
+            assertTrue(thrown.getCause().getCause() instanceof JobCancelledException, thrown::toString);
+            assertEquals(0, waiting(), bed.cluster.getParam("actions"));
+        } finally {
+            bed.cluster.setParam("hsm_control", "enabled");
+        }
+        Thread.sleep(500);
+        for (Path file : files) {
+            assertFalse((bed.cluster.flags(file) & 0x8) != 0, file + " was archived after the cancel");
+        }
+        assertEquals(0, context.counter(ExportCounters.EXPORTED));
+    }
+
+    /** Not a test of speed (nothing is asserted about it): prints the export rate for the record. */
+    @Test
+    void exportsManySmallFiles() throws Exception {
+        int count = 500;
+        for (int i = 0; i < count; i++) {
+            bed.agent.write("many/d" + (i % 10) + "/f" + i, 4096);
+        }
+        bed.cluster.setParam("max_requests", "64");
+        try {
+            TestJobContext context = bed.context();
+            long start = System.nanoTime();
+            assertEquals(JobState.COMPLETED, export(context, "many", 1000), context.errors::toString);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(count, context.counter(ExportCounters.EXPORTED));
+            context.infos.forEach(System.out::println);
+            System.out.printf("export: %d files of 4 KiB in %.1f s = %.0f files/s (max_requests 64)%n", count,
+                    seconds, count / seconds);
+        } finally {
+            bed.cluster.setParam("max_requests", "3");
+        }
+    }
+
+    private long waiting() {
+        return bed.cluster.getParam("actions").lines()
+                .filter(l -> l.contains("status=WAITING") || l.contains("status=STARTED")).count();
+    }
+
+    private BlobProperties blob(String name) {
+        return bed.container.getBlobClient(name).getProperties();
+    }
+}
