@@ -1,0 +1,165 @@
+package io.azlhsm.copytool.jobs.prefetch;
+
+import io.azlhsm.copytool.jobs.Job;
+import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.jobs.JobKind;
+import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.jobs.requests.BoundedHsmRequests;
+import io.azlhsm.copytool.jobs.requests.RequestKind;
+import io.azlhsm.copytool.jobs.requests.RequestOutcome;
+import io.azlhsm.copytool.jobs.requests.RequestedFile;
+import io.azlhsm.copytool.jobs.walk.MountPaths;
+import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
+import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HsmStates;
+import io.azlhsm.copytool.lustre.HsmUserState;
+import io.azlhsm.copytool.lustre.LuFid;
+import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.lustre.LustreFids;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Restores released files under paths (or named by a list) ahead of use, with at most {@code maxOutstanding}
+ * RESTORE requests at the coordinator at a time, so the metadata server is never swamped; the agents do the copies.
+ */
+public final class PrefetchJob implements Job {
+    public static final String SCANNED = "files scanned";
+    public static final String PRESENT = "files already present";
+    public static final String TO_RESTORE = "files to restore";
+    public static final String BYTES_TO_RESTORE = "bytes to restore";
+    public static final String RESTORED = "files restored";
+    public static final String BYTES_RESTORED = "bytes restored";
+    public static final String FAILED = "files failed";
+    public static final String PEAK = "peak outstanding requests";
+
+    private final PrefetchOptions options;
+
+    public PrefetchJob(PrefetchOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.PREFETCH;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("paths", String.join(" ", options.paths()));
+        if (options.fileList() != null) {
+            parameters.put("file list", options.fileList().toString());
+        }
+        parameters.put("max outstanding", Integer.toString(options.maxOutstanding()));
+        return parameters;
+    }
+
+    @Override
+    public JobState run(JobContext context) throws Exception {
+        Path mount = context.mount().toAbsolutePath().normalize();
+        for (String name : new String[] {SCANNED, PRESENT, TO_RESTORE, BYTES_TO_RESTORE, RESTORED, BYTES_RESTORED,
+                FAILED, PEAK}) {
+            context.counters().counter(name);
+        }
+        List<String> paths = new ArrayList<>(options.paths());
+        if (options.fileList() != null) {
+            for (String line : Files.readAllLines(options.fileList(), StandardCharsets.UTF_8)) {
+                String trimmed = line.strip();
+                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                    paths.add(trimmed);
+                }
+            }
+        }
+        context.progress().setTotal(0, 0);
+        LustreFids fids = new LustreFids(context.library());
+        BoundedHsmRequests requests = new BoundedHsmRequests(context.hsm(), mount, RequestKind.RESTORE, 0,
+                options.maxOutstanding(), context::checkCancelled, outcome -> ended(context, outcome));
+        NamespaceWalker walker = new NamespaceWalker(mount);
+        try {
+            for (String given : paths) {
+                Path start;
+                try {
+                    start = MountPaths.resolve(mount, given);
+                } catch (NoSuchFileException | IllegalArgumentException e) {
+                    failed(context, Path.of(given), e.getMessage());
+                    continue;
+                }
+                walker.walk(start, new NamespaceVisitor() {
+                    @Override
+                    public void file(Path file, BasicFileAttributes attributes) throws Exception {
+                        context.checkCancelled();
+                        consider(context, fids, requests, file, attributes.size());
+                    }
+
+                    @Override
+                    public void failed(Path path, IOException cause) {
+                        PrefetchJob.failed(context, path, "cannot read it: " + cause);
+                    }
+                });
+            }
+            requests.finish();
+        } catch (Exception e) {
+            if (context.cancelRequested()) {
+                requests.cancelOutstanding();
+            }
+            throw e;
+        } finally {
+            context.counters().set(PEAK, requests.peakOutstanding());
+        }
+        long failed = context.counters().counter(FAILED).sum();
+        if (failed == 0) {
+            return JobState.COMPLETED;
+        }
+        return context.counters().counter(RESTORED).sum() > 0 ? JobState.COMPLETED_PARTIAL : JobState.FAILED;
+    }
+
+    private static void consider(JobContext context, LustreFids fids, BoundedHsmRequests requests, Path file,
+                                 long size) throws Exception {
+        context.counters().counter(SCANNED).increment();
+        HsmUserState state;
+        LuFid fid;
+        try {
+            state = context.hsm().state(file);
+            fid = fids.path2fid(file);
+        } catch (LustreException e) {
+            failed(context, file, "cannot read its HSM state or FID: " + e.getMessage());
+            return;
+        }
+        if (!state.has(HsmStates.RELEASED)) {
+            context.counters().counter(PRESENT).increment();
+            return;
+        }
+        if (state.has(HsmStates.LOST)) {
+            failed(context, file, "its archive copy is lost (lost_from_hsm): hsm state " + state.lfsDescription());
+            return;
+        }
+        context.counters().counter(TO_RESTORE).increment();
+        context.counters().counter(BYTES_TO_RESTORE).add(size);
+        requests.submit(new RequestedFile(file, fid, size));
+    }
+
+    private static void ended(JobContext context, RequestOutcome outcome) {
+        if (outcome.succeeded()) {
+            context.counters().counter(RESTORED).increment();
+            context.counters().counter(BYTES_RESTORED).add(outcome.file().size());
+            context.progress().advance(1, outcome.file().size());
+        } else {
+            failed(context, outcome.file().path(), outcome.failure().orElseThrow());
+        }
+    }
+
+    private static void failed(JobContext context, Path path, String cause) {
+        context.counters().counter(FAILED).increment();
+        context.log().error(path.toString(), null, cause);
+        context.progress().advance(1, 0);
+    }
+}

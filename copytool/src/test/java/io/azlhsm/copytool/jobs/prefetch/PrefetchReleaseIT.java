@@ -1,0 +1,187 @@
+package io.azlhsm.copytool.jobs.prefetch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.core.util.BinaryData;
+import io.azlhsm.copytool.agent.AgentTestBed;
+import io.azlhsm.copytool.jobs.FlowTestBed;
+import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.jobs.TestJobContext;
+import io.azlhsm.copytool.jobs.release.ReleaseJob;
+import io.azlhsm.copytool.jobs.release.ReleaseOptions;
+import io.azlhsm.copytool.lustre.HsmFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/** Prefetch and release jobs against the simulated cluster, a running agent and Azurite. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class PrefetchReleaseIT {
+    private static final Duration SHORT = Duration.ofSeconds(20);
+
+    private FlowTestBed bed;
+
+    @BeforeAll
+    void start() throws Exception {
+        bed = FlowTestBed.start("prefetch", "");
+    }
+
+    @AfterAll
+    void stop() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void prefetchRestoresTwoThousandFilesWithAtMostAHundredRequestsOutstanding() throws Exception {
+        int count = 2000;
+        bed.container.createIfNotExists();
+        HsmFiles hsm = new HsmFiles(bed.library);
+        long now = Instant.now().getEpochSecond();
+        ExecutorService uploads = Executors.newFixedThreadPool(16);
+        List<Future<?>> done = new ArrayList<>();
+        List<Path> stubs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = "pre/d" + (i % 20) + "/f" + i;
+            byte[] content = ("content of " + name + "\n").getBytes(StandardCharsets.UTF_8);
+            Path stub = bed.cluster.mount().resolve(name);
+            Files.createDirectories(stub.getParent());
+            hsm.importFile(stub, 1, content.length, 0644, 0, 0, now, now);
+            stubs.add(stub);
+            done.add(uploads.submit(() -> bed.container.getBlobClient(name).upload(BinaryData.fromBytes(content))));
+        }
+        for (Future<?> upload : done) {
+            upload.get();
+        }
+        uploads.shutdown();
+
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        AtomicInteger mostSeen = new AtomicInteger();
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                long active = bed.cluster.getParam("actions").lines()
+                        .filter(l -> l.contains("action=RESTORE") && (l.contains("status=WAITING")
+                                || l.contains("status=STARTED"))).count();
+                mostSeen.accumulateAndGet((int) active, Math::max);
+            }
+        });
+        sampler.start();
+        TestJobContext context = bed.context();
+        JobState state;
+        try {
+            state = new PrefetchJob(new PrefetchOptions(List.of("pre"), null, 100)).run(context);
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        assertEquals(JobState.COMPLETED, state, context.errors::toString);
+        assertEquals(count, context.counter(PrefetchJob.RESTORED));
+        assertEquals(count, context.filesDone.get());
+        assertTrue(context.counter(PrefetchJob.PEAK) <= 100, () -> "peak " + context.counter(PrefetchJob.PEAK));
+        assertTrue(mostSeen.get() <= 100, () -> "the coordinator held " + mostSeen.get() + " of our restores");
+        assertTrue(mostSeen.get() >= 50, () -> "the bound was never approached: at most " + mostSeen.get()
+                + " restores seen outstanding, so this test proves nothing");
+        for (Path stub : List.of(stubs.get(0), stubs.get(count / 2), stubs.get(count - 1))) {
+            assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(stub), stub::toString);
+            String name = bed.cluster.mount().relativize(stub).toString();
+            assertEquals("content of " + name + "\n", Files.readString(stub));
+        }
+        TestJobContext again = bed.context();
+        assertEquals(JobState.COMPLETED, new PrefetchJob(new PrefetchOptions(List.of("pre"), null, 100)).run(again));
+        assertEquals(0, again.counter(PrefetchJob.TO_RESTORE));
+        assertEquals(count, again.counter(PrefetchJob.PRESENT));
+    }
+
+    @Test
+    void prefetchOfAFileListReportsWhatIsMissing() throws Exception {
+        Path a = bed.agent.write("listed/a", 1000);
+        Path b = bed.agent.write("listed/b", 2000);
+        bed.agent.archive(a, b);
+        bed.agent.awaitFlags(a, AgentTestBed.ARCHIVED, SHORT);
+        bed.agent.awaitFlags(b, AgentTestBed.ARCHIVED, SHORT);
+        bed.agent.release(a, b);
+        Path list = Files.createTempFile("prefetch", ".list");
+        Files.writeString(list, "# wanted\nlisted/a\n\n" + b + "\nlisted/missing\n");
+        TestJobContext context = bed.context();
+        JobState state = new PrefetchJob(new PrefetchOptions(List.of(), list, 10)).run(context);
+        assertEquals(JobState.COMPLETED_PARTIAL, state);
+        assertEquals(2, context.counter(PrefetchJob.RESTORED));
+        assertEquals(3000, context.counter(PrefetchJob.BYTES_RESTORED));
+        assertEquals(1, context.counter(PrefetchJob.FAILED));
+        assertTrue(context.errors.get(0).contains("listed/missing"), context.errors::toString);
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(a));
+    }
+
+    @Test
+    void releaseFreesArchivedCleanFilesByAgeAndSizeAndNeverADirtyOrUnarchivedOne() throws Exception {
+        AgentTestBed agent = bed.agent;
+        Path oldBig = agent.write("rel/old-big", 200_000);
+        Path oldSmall = agent.write("rel/old-small", 1_000);
+        Path recentBig = agent.write("rel/recent-big", 300_000);
+        Path oldDirty = agent.write("rel/old-dirty", 400_000);
+        Path oldNeverArchived = agent.write("rel/old-never-archived", 500_000);
+        agent.archive(oldBig, oldSmall, recentBig, oldDirty);
+        for (Path p : List.of(oldBig, oldSmall, recentBig, oldDirty)) {
+            agent.awaitFlags(p, AgentTestBed.ARCHIVED, SHORT);
+        }
+        Files.write(oldDirty, new byte[] {9}, StandardOpenOption.APPEND);
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        for (Path p : List.of(oldBig, oldSmall, oldDirty, oldNeverArchived)) {
+            Files.setAttribute(p, "lastAccessTime", twoDaysAgo);
+        }
+        Files.setAttribute(recentBig, "lastAccessTime", FileTime.from(Instant.now()));
+
+        TestJobContext bySize = bed.context();
+        assertEquals(JobState.COMPLETED,
+                new ReleaseJob(new ReleaseOptions("rel", Duration.ofDays(1), 100_000)).run(bySize),
+                bySize.errors::toString);
+        assertEquals(1, bySize.counter(ReleaseJob.RELEASED));
+        assertEquals(200_000, bySize.counter(ReleaseJob.BYTES_RELEASED));
+        assertEquals(1, bySize.counter(ReleaseJob.TOO_SMALL));
+        assertEquals(1, bySize.counter(ReleaseJob.RECENTLY_ACCESSED));
+        assertEquals(2, bySize.counter(ReleaseJob.NOT_ARCHIVED)); // the dirty one and the never archived one
+        assertEquals(AgentTestBed.RELEASED, bed.cluster.flags(oldBig));
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(oldSmall));
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(recentBig));
+        assertEquals(0x0b, bed.cluster.flags(oldDirty)); // exists dirty archived
+        assertEquals(0, bed.cluster.flags(oldNeverArchived) & 0x4);
+
+        TestJobContext byAge = bed.context();
+        assertEquals(JobState.COMPLETED,
+                new ReleaseJob(new ReleaseOptions("rel", Duration.ofDays(1), 0)).run(byAge));
+        assertEquals(1, byAge.counter(ReleaseJob.RELEASED)); // old-small
+        assertEquals(1, byAge.counter(ReleaseJob.ALREADY_RELEASED));
+        assertEquals(AgentTestBed.RELEASED, bed.cluster.flags(oldSmall));
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(recentBig));
+
+        TestJobContext everything = bed.context();
+        assertEquals(JobState.COMPLETED,
+                new ReleaseJob(new ReleaseOptions("/rel", Duration.ZERO, 0)).run(everything));
+        assertEquals(1, everything.counter(ReleaseJob.RELEASED)); // recent-big
+        assertEquals(300_000, everything.counter(ReleaseJob.BYTES_RELEASED));
+        assertEquals(0x0b, bed.cluster.flags(oldDirty));
+        assertArrayEquals(Files.readAllBytes(oldBig), Files.readAllBytes(oldBig)); // reads restore it back
+        assertEquals(200_000, Files.size(oldBig));
+    }
+}
