@@ -84,16 +84,23 @@ class PrefetchReleaseIT {
                         .filter(l -> l.contains("action=RESTORE") && (l.contains("status=WAITING")
                                 || l.contains("status=STARTED"))).count();
                 mostSeen.accumulateAndGet((int) active, Math::max);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
         sampler.start();
         TestJobContext context = bed.context();
         JobState state;
+        bed.cluster.setParam("max_requests", "64"); // the coordinator runs 64 at once; the job may queue 100
         try {
             state = new PrefetchJob(new PrefetchOptions(List.of("pre"), null, 100)).run(context);
         } finally {
             sampling.set(false);
             sampler.join();
+            bed.cluster.setParam("max_requests", "3");
         }
         assertEquals(JobState.COMPLETED, state, context.errors::toString);
         assertEquals(count, context.counter(PrefetchJob.RESTORED));
