@@ -14,6 +14,11 @@ interface CliCommand {
     /** The command's options, without --help (added by {@link Main}). */
     Options options();
 
+    /** How many positional arguments the command takes (e.g. {@code copytool cancel [JOB-ID]}); none by default. */
+    default int maxArguments() {
+        return 0;
+    }
+
     /** Runs with parsed options; returns the exit status. */
     int run(CommandLine line, PrintStream out, PrintStream err);
 }

@@ -39,7 +39,7 @@ public final class Main {
 
     public static void main(String[] args) {
         System.exit(new Main(System.out, System.err, new AgentCommand(), new StatusCommand(),
-                new ArchiveListCommand()).run(args));
+                new ArchiveListCommand(), new JobsCommand(), new CancelCommand()).run(args));
     }
 
     int run(String[] args) {
@@ -103,8 +103,9 @@ public final class Main {
             printCommandUsage(command, err);
             return ExitCode.USAGE;
         }
-        if (!line.getArgList().isEmpty()) {
-            err.println(PROGRAM + " " + command.name() + ": unexpected argument '" + line.getArgList().get(0) + "'");
+        if (line.getArgList().size() > command.maxArguments()) {
+            err.println(PROGRAM + " " + command.name() + ": unexpected argument '"
+                    + line.getArgList().get(command.maxArguments()) + "'");
             printCommandUsage(command, err);
             return ExitCode.USAGE;
         }

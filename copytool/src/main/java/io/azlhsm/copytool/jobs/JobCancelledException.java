@@ -1,7 +1,10 @@
 package io.azlhsm.copytool.jobs;
 
-/** Stand-in for the jobs framework contract (branch jobs); replaced by that branch's version on merge. */
-public class JobCancelledException extends RuntimeException {
+/**
+ * Thrown by {@link JobContext#checkCancelled()} once a cancel was requested ({@code copytool cancel}, Ctrl-C); the
+ * runner ends the job CANCELED. Unchecked so that it passes through lambdas and executors unchanged.
+ */
+public final class JobCancelledException extends RuntimeException {
     public JobCancelledException(String message) {
         super(message);
     }

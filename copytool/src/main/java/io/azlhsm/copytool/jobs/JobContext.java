@@ -4,9 +4,17 @@ import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LustreLibrary;
 import java.nio.file.Path;
+import java.time.Instant;
 
-/** Stand-in for the jobs framework contract (branch jobs); replaced by that branch's version on merge. */
+/** What a running {@link Job} gets from the framework. Thread-safe: a job may use it from many threads. */
 public interface JobContext {
+    /** The job's id, e.g. {@code import-20261122-031800-a1b2}. */
+    String jobId();
+
+    /** When the job started (the first start, for a resumed job). */
+    Instant started();
+
+    /** The Lustre client mount the job works on (the configuration's {@code mount}). */
     Path mount();
 
     CopytoolConfig config();
@@ -21,6 +29,16 @@ public interface JobContext {
 
     JobProgress progress();
 
+    /**
+     * What the job saved with {@link JobCheckpoint#put} before a crash, when this run resumes that job; empty for a
+     * new job. Saved values are written with the job's record (about once a second) and at its end.
+     */
+    JobCheckpoint checkpoint();
+
+    /** True when this run continues a job that crashed (same kind and parameters); see {@link #checkpoint()}. */
+    boolean resumed();
+
+    /** Throws {@link JobCancelledException} once a cancel was requested. */
     void checkCancelled();
 
     boolean cancelRequested();

@@ -1,6 +1,13 @@
 package io.azlhsm.copytool.jobs;
 
-/** Stand-in for the jobs framework contract (branch jobs); replaced by that branch's version on merge. */
+import java.util.Locale;
+
+/** The blob-integration jobs; one of them at a time per file system. */
 public enum JobKind {
-    IMPORT, EXPORT, AUTO_EXPORT, PREFETCH, RELEASE
+    IMPORT, EXPORT, AUTO_EXPORT, PREFETCH, RELEASE;
+
+    /** The command name, e.g. "auto-export"; also the start of the job's id. */
+    public String commandName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 }

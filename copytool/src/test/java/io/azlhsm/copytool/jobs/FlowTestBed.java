@@ -4,12 +4,16 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.azlhsm.copytool.agent.AgentTestBed;
 import io.azlhsm.copytool.config.CopytoolConfig;
-import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LustreLibrary;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.TestClusterHome;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -64,9 +68,26 @@ public final class FlowTestBed implements AutoCloseable {
         }
     }
 
-    /** A fresh context (counters, log, progress) for one job run. */
-    public TestJobContext context() {
-        return new TestJobContext(cluster.mount(), config, library, new HsmFiles(library));
+    /** A runner as the command line uses it, without terminal output or signal handling. */
+    public JobRunner runner() {
+        return new JobRunner(config, JobRunner.Settings.quiet());
+    }
+
+    /** Runs the job through the framework (lock, record, log) to its end. */
+    public JobRun run(Job job) throws Exception {
+        return run(runner(), job);
+    }
+
+    public JobRun run(JobRunner runner, Job job) throws Exception {
+        JobOutcome outcome = runner.run(job);
+        List<String> log = Files.readAllLines(runner.store().logFile(outcome.jobId()));
+        return new JobRun(outcome, log.stream().filter(l -> l.contains(" ERROR ")).toList(), log);
+    }
+
+    /** Asks the running job to stop, as {@code copytool cancel} does. */
+    public JobCanceller.Result cancel(JobRunner runner) throws Exception {
+        return new JobCanceller(runner.store(), Duration.ofMinutes(2), Clock.systemUTC())
+                .cancel(Optional.empty(), Duration.ofSeconds(20));
     }
 
     @Override

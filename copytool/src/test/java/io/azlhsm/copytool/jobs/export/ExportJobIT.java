@@ -3,15 +3,14 @@ package io.azlhsm.copytool.jobs.export;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.models.BlobProperties;
 import io.azlhsm.copytool.agent.AgentTestBed;
 import io.azlhsm.copytool.jobs.FlowTestBed;
-import io.azlhsm.copytool.jobs.JobCancelledException;
+import io.azlhsm.copytool.jobs.JobRun;
+import io.azlhsm.copytool.jobs.JobRunner;
 import io.azlhsm.copytool.jobs.JobState;
-import io.azlhsm.copytool.jobs.TestJobContext;
 import io.azlhsm.testcluster.harness.Cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,8 +47,8 @@ class ExportJobIT {
         }
     }
 
-    private JobState export(TestJobContext context, String path, int maxOutstanding) throws Exception {
-        return new ExportJob(new ExportOptions(path, 0, maxOutstanding, true)).run(context);
+    private static ExportJob export(String path, int maxOutstanding) {
+        return new ExportJob(new ExportOptions(path, 0, maxOutstanding, true));
     }
 
     @Test
@@ -75,16 +73,16 @@ class ExportJobIT {
         String untouchedEtag = blob("tree/untouched.bin").getETag();
         String chmoddedEtag = blob("tree/chmodded.bin").getETag();
 
-        TestJobContext first = bed.context();
-        assertEquals(JobState.COMPLETED_PARTIAL, export(first, "tree", 100), first.errors::toString);
+        JobRun first = bed.run(export("tree", 100));
+        assertEquals(JobState.COMPLETED_PARTIAL, first.state(), first::describe);
         assertEquals(7, first.counter(ExportCounters.SCANNED));
-        assertEquals(3, first.counter(ExportCounters.EXPORTED), first.errors::toString);
+        assertEquals(3, first.counter(ExportCounters.EXPORTED), first::describe);
         assertEquals(10_000 + (3 << 20) + 5_003, first.counter(ExportCounters.BYTES_EXPORTED));
         assertEquals(3, first.counter(ExportCounters.UP_TO_DATE));
         assertEquals(1, first.counter(ExportCounters.FAILED));
-        assertEquals(1, first.errors.size());
-        assertTrue(first.errors.get(0).contains("refused.bin") && first.errors.get(0).contains("EPERM"),
-                first.errors::toString);
+        assertEquals(1, first.errors().size());
+        assertTrue(first.errors().get(0).contains("refused.bin") && first.errors().get(0).contains("EPERM"),
+                first::describe);
         assertEquals(3, first.counter(ExportCounters.MARKERS)); // tree, tree/new, tree/new/sub
 
         for (Path p : List.of(newA, newB, modified)) {
@@ -102,16 +100,16 @@ class ExportJobIT {
             assertEquals("true", marker.getMetadata().get("hdi_isfolder"), directory);
         }
 
-        TestJobContext second = bed.context();
-        assertEquals(JobState.FAILED, export(second, "tree", 100));
+        JobRun second = bed.run(export("tree", 100));
+        assertEquals(JobState.FAILED, second.state(), second::describe);
         assertEquals(0, second.counter(ExportCounters.EXPORTED));
         assertEquals(1, second.counter(ExportCounters.FAILED));
         assertEquals(6, second.counter(ExportCounters.UP_TO_DATE));
         assertEquals(0, second.counter(ExportCounters.MARKERS), "markers are put once");
 
         bed.cluster.lfs("hsm_clear", "--exists", refused.toString()).out();
-        TestJobContext third = bed.context();
-        assertEquals(JobState.COMPLETED, export(third, "/tree", 100), third.errors::toString);
+        JobRun third = bed.run(export("/tree", 100));
+        assertEquals(JobState.COMPLETED, third.state(), third::describe);
         assertEquals(1, third.counter(ExportCounters.EXPORTED));
         assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(refused));
     }
@@ -122,20 +120,21 @@ class ExportJobIT {
         for (int i = 0; i < 50; i++) {
             files.add(bed.agent.write("cancel/f" + i, 100));
         }
-        TestJobContext context = bed.context();
+        JobRunner runner = bed.runner();
+        JobRun run;
         bed.cluster.setParam("hsm_control", "disabled"); // requests are recorded, none is dispatched
         try {
-            CompletableFuture<JobState> job = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<JobRun> job = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return export(context, "cancel", 20);
+                    return bed.run(runner, export("cancel", 20));
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
             });
             Cluster.await("20 waiting archive requests", SHORT, () -> waiting() == 20);
-            context.cancel();
-            ExecutionException thrown = assertThrows(ExecutionException.class, () -> job.get(10, TimeUnit.SECONDS));
-            assertTrue(thrown.getCause().getCause() instanceof JobCancelledException, thrown::toString);
+            assertTrue(bed.cancel(runner).ok());
+            run = job.get(20, TimeUnit.SECONDS);
+            assertEquals(JobState.CANCELED, run.state(), run::describe);
             assertEquals(0, waiting(), bed.cluster.getParam("actions"));
         } finally {
             bed.cluster.setParam("hsm_control", "enabled");
@@ -144,7 +143,7 @@ class ExportJobIT {
         for (Path file : files) {
             assertFalse((bed.cluster.flags(file) & 0x8) != 0, file + " was archived after the cancel");
         }
-        assertEquals(0, context.counter(ExportCounters.EXPORTED));
+        assertEquals(0, run.counter(ExportCounters.EXPORTED));
     }
 
     /** Not a test of speed (nothing is asserted about it): prints the export rate for the record. */
@@ -156,12 +155,11 @@ class ExportJobIT {
         }
         bed.cluster.setParam("max_requests", "64");
         try {
-            TestJobContext context = bed.context();
             long start = System.nanoTime();
-            assertEquals(JobState.COMPLETED, export(context, "many", 1000), context.errors::toString);
+            JobRun run = bed.run(export("many", 1000));
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertEquals(count, context.counter(ExportCounters.EXPORTED));
-            context.infos.forEach(System.out::println);
+            assertEquals(JobState.COMPLETED, run.state(), run::describe);
+            assertEquals(count, run.counter(ExportCounters.EXPORTED));
             System.out.printf("export: %d files of 4 KiB in %.1f s = %.0f files/s (max_requests 64)%n", count,
                     seconds, count / seconds);
         } finally {

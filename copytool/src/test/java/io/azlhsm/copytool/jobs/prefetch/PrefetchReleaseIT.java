@@ -8,7 +8,7 @@ import com.azure.core.util.BinaryData;
 import io.azlhsm.copytool.agent.AgentTestBed;
 import io.azlhsm.copytool.jobs.FlowTestBed;
 import io.azlhsm.copytool.jobs.JobState;
-import io.azlhsm.copytool.jobs.TestJobContext;
+import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.release.ReleaseJob;
 import io.azlhsm.copytool.jobs.release.ReleaseOptions;
 import io.azlhsm.copytool.lustre.HsmFiles;
@@ -92,20 +92,19 @@ class PrefetchReleaseIT {
             }
         });
         sampler.start();
-        TestJobContext context = bed.context();
-        JobState state;
+        JobRun run;
         bed.cluster.setParam("max_requests", "64"); // the coordinator runs 64 at once; the job may queue 100
         try {
-            state = new PrefetchJob(new PrefetchOptions(List.of("pre"), null, 100)).run(context);
+            run = bed.run(new PrefetchJob(new PrefetchOptions(List.of("pre"), null, 100)));
         } finally {
             sampling.set(false);
             sampler.join();
             bed.cluster.setParam("max_requests", "3");
         }
-        assertEquals(JobState.COMPLETED, state, context.errors::toString);
-        assertEquals(count, context.counter(PrefetchJob.RESTORED));
-        assertEquals(count, context.filesDone.get());
-        assertTrue(context.counter(PrefetchJob.PEAK) <= 100, () -> "peak " + context.counter(PrefetchJob.PEAK));
+        JobRun prefetch = run;
+        assertEquals(JobState.COMPLETED, prefetch.state(), prefetch::describe);
+        assertEquals(count, prefetch.counter(PrefetchJob.RESTORED));
+        assertTrue(prefetch.counter(PrefetchJob.PEAK) <= 100, prefetch::describe);
         assertTrue(mostSeen.get() <= 100, () -> "the coordinator held " + mostSeen.get() + " of our restores");
         assertTrue(mostSeen.get() >= 50, () -> "the bound was never approached: at most " + mostSeen.get()
                 + " restores seen outstanding, so this test proves nothing");
@@ -114,8 +113,8 @@ class PrefetchReleaseIT {
             String name = bed.cluster.mount().relativize(stub).toString();
             assertEquals("content of " + name + "\n", Files.readString(stub));
         }
-        TestJobContext again = bed.context();
-        assertEquals(JobState.COMPLETED, new PrefetchJob(new PrefetchOptions(List.of("pre"), null, 100)).run(again));
+        JobRun again = bed.run(new PrefetchJob(new PrefetchOptions(List.of("pre"), null, 100)));
+        assertEquals(JobState.COMPLETED, again.state(), again::describe);
         assertEquals(0, again.counter(PrefetchJob.TO_RESTORE));
         assertEquals(count, again.counter(PrefetchJob.PRESENT));
     }
@@ -130,13 +129,12 @@ class PrefetchReleaseIT {
         bed.agent.release(a, b);
         Path list = Files.createTempFile("prefetch", ".list");
         Files.writeString(list, "# wanted\nlisted/a\n\n" + b + "\nlisted/missing\n");
-        TestJobContext context = bed.context();
-        JobState state = new PrefetchJob(new PrefetchOptions(List.of(), list, 10)).run(context);
-        assertEquals(JobState.COMPLETED_PARTIAL, state);
+        JobRun context = bed.run(new PrefetchJob(new PrefetchOptions(List.of(), list, 10)));
+        assertEquals(JobState.COMPLETED_PARTIAL, context.state(), context::describe);
         assertEquals(2, context.counter(PrefetchJob.RESTORED));
         assertEquals(3000, context.counter(PrefetchJob.BYTES_RESTORED));
         assertEquals(1, context.counter(PrefetchJob.FAILED));
-        assertTrue(context.errors.get(0).contains("listed/missing"), context.errors::toString);
+        assertTrue(context.errors().get(0).contains("listed/missing"), context::describe);
         assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(a));
     }
 
@@ -159,10 +157,8 @@ class PrefetchReleaseIT {
         }
         Files.setAttribute(recentBig, "lastAccessTime", FileTime.from(Instant.now()));
 
-        TestJobContext bySize = bed.context();
-        assertEquals(JobState.COMPLETED,
-                new ReleaseJob(new ReleaseOptions("rel", Duration.ofDays(1), 100_000)).run(bySize),
-                bySize.errors::toString);
+        JobRun bySize = bed.run(new ReleaseJob(new ReleaseOptions("rel", Duration.ofDays(1), 100_000)));
+        assertEquals(JobState.COMPLETED, bySize.state(), bySize::describe);
         assertEquals(1, bySize.counter(ReleaseJob.RELEASED));
         assertEquals(200_000, bySize.counter(ReleaseJob.BYTES_RELEASED));
         assertEquals(1, bySize.counter(ReleaseJob.TOO_SMALL));
@@ -174,17 +170,15 @@ class PrefetchReleaseIT {
         assertEquals(0x0b, bed.cluster.flags(oldDirty)); // exists dirty archived
         assertEquals(0, bed.cluster.flags(oldNeverArchived) & 0x4);
 
-        TestJobContext byAge = bed.context();
-        assertEquals(JobState.COMPLETED,
-                new ReleaseJob(new ReleaseOptions("rel", Duration.ofDays(1), 0)).run(byAge));
+        JobRun byAge = bed.run(new ReleaseJob(new ReleaseOptions("rel", Duration.ofDays(1), 0)));
+        assertEquals(JobState.COMPLETED, byAge.state(), byAge::describe);
         assertEquals(1, byAge.counter(ReleaseJob.RELEASED)); // old-small
         assertEquals(1, byAge.counter(ReleaseJob.ALREADY_RELEASED));
         assertEquals(AgentTestBed.RELEASED, bed.cluster.flags(oldSmall));
         assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(recentBig));
 
-        TestJobContext everything = bed.context();
-        assertEquals(JobState.COMPLETED,
-                new ReleaseJob(new ReleaseOptions("/rel", Duration.ZERO, 0)).run(everything));
+        JobRun everything = bed.run(new ReleaseJob(new ReleaseOptions("/rel", Duration.ZERO, 0)));
+        assertEquals(JobState.COMPLETED, everything.state(), everything::describe);
         assertEquals(1, everything.counter(ReleaseJob.RELEASED)); // recent-big
         assertEquals(300_000, everything.counter(ReleaseJob.BYTES_RELEASED));
         assertEquals(0x0b, bed.cluster.flags(oldDirty));

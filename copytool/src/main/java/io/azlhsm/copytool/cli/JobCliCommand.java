@@ -1,0 +1,77 @@
+package io.azlhsm.copytool.cli;
+
+import io.azlhsm.copytool.config.CopytoolConfig;
+import io.azlhsm.copytool.jobs.Job;
+import io.azlhsm.copytool.jobs.JobBusyException;
+import io.azlhsm.copytool.jobs.JobOutcome;
+import io.azlhsm.copytool.jobs.JobRunner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+/**
+ * A job command ({@code copytool import|export|...}): parses {@code --config FILE} and the job's options, creates the
+ * {@link Job} and runs it through {@link JobRunner} (lock, record, progress, Ctrl-C cancels, final summary). Exit
+ * status: 0 Completed, {@link ExitCode#JOB_PARTIAL} CompletedPartial, {@link ExitCode#JOB_CANCELED} Canceled,
+ * {@link ExitCode#FAILURE} Failed, {@link ExitCode#BUSY} when another job runs, {@link ExitCode#USAGE} for bad options.
+ */
+public abstract class JobCliCommand implements CliCommand {
+
+    /** A job option that makes no sense; the message names the option and why. */
+    public static final class JobUsageException extends Exception {
+        public JobUsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The job's own options; {@code --config} is added here. */
+    protected abstract Options jobOptions();
+
+    /** Builds the job from validated options; throws JobUsageException before anything is changed. */
+    protected abstract Job createJob(CommandLine line, CopytoolConfig config) throws JobUsageException;
+
+    /** How the runner reports; tests replace it. */
+    protected JobRunner.Settings runnerSettings(PrintStream out) {
+        return JobRunner.Settings.commandLine(out);
+    }
+
+    @Override
+    public final Options options() {
+        return jobOptions().addOption(ConfigOption.option());
+    }
+
+    @Override
+    public final int run(CommandLine line, PrintStream out, PrintStream err) {
+        Optional<CopytoolConfig> loaded = ConfigOption.load(line, name(), err);
+        if (loaded.isEmpty()) {
+            return ExitCode.CONFIG;
+        }
+        Job job;
+        try {
+            job = createJob(line, loaded.get());
+        } catch (JobUsageException e) {
+            err.println("copytool " + name() + ": " + e.getMessage());
+            return ExitCode.USAGE;
+        }
+        try {
+            JobOutcome outcome = new JobRunner(loaded.get(), runnerSettings(out)).run(job);
+            return switch (outcome.state()) {
+                case COMPLETED -> ExitCode.OK;
+                case COMPLETED_PARTIAL -> ExitCode.JOB_PARTIAL;
+                case CANCELED -> ExitCode.JOB_CANCELED;
+                default -> {
+                    err.println("copytool " + name() + ": job " + outcome.jobId() + " failed: " + outcome.message());
+                    yield ExitCode.FAILURE;
+                }
+            };
+        } catch (JobBusyException e) {
+            err.println("copytool " + name() + ": " + e.getMessage());
+            return ExitCode.BUSY;
+        } catch (IOException e) {
+            err.println("copytool " + name() + ": cannot run the job: " + e.getMessage());
+            return ExitCode.FAILURE;
+        }
+    }
+}

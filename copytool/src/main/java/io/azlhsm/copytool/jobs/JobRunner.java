@@ -1,0 +1,358 @@
+package io.azlhsm.copytool.jobs;
+
+import io.azlhsm.copytool.archive.RedactedCause;
+import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.config.CopytoolConfig;
+import io.azlhsm.copytool.lustre.LustreLibrary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one {@link Job} the way every job runs: takes the file system's job lock (recovering a crashed job's), writes
+ * the job's record with state, counters and a heartbeat about once a second, honours cancel requests
+ * ({@code copytool cancel}, Ctrl-C), renders progress on the terminal, writes the job log locally and to the logging
+ * container of the job's archive, prints a final summary, and releases the lock.
+ *
+ * <p>A job whose parameter {@code archive} names an archive id logs to that archive's {@code logging_container};
+ * other jobs log to the lowest configured archive's.
+ *
+ * <p>Resume: when the newest job of the file system crashed and this one has the same kind and parameters, this run
+ * continues it under the same id, with its counters and {@link JobCheckpoint}.
+ */
+public final class JobRunner {
+    private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * @param heartbeat        how often the record is written, the cancel request checked and progress drawn
+     * @param staleAfter       another host's job without a heartbeat for this long is taken for crashed
+     * @param terminal         where progress and the summary go (null: nowhere)
+     * @param interactive      redraw progress in place (a terminal) instead of a line every {@code lineInterval}
+     * @param lineInterval     non-interactive progress line interval
+     * @param handleInterrupt  Ctrl-C / SIGTERM cancel the job and wait for it to end (the command line); off in tests
+     */
+    public record Settings(Duration heartbeat, Duration staleAfter, PrintStream terminal, boolean interactive,
+                           Duration lineInterval, boolean handleInterrupt) {
+        public static Settings commandLine(PrintStream terminal) {
+            return new Settings(Duration.ofSeconds(1), Duration.ofMinutes(2), terminal, System.console() != null,
+                    Duration.ofSeconds(10), true);
+        }
+
+        public static Settings quiet() {
+            return new Settings(Duration.ofMillis(200), Duration.ofMinutes(2), null, false, Duration.ofSeconds(10),
+                    false);
+        }
+
+        public Settings withTerminal(PrintStream out) {
+            return new Settings(heartbeat, staleAfter, out, interactive, lineInterval, handleInterrupt);
+        }
+
+        public Settings withStaleAfter(Duration value) {
+            return new Settings(heartbeat, value, terminal, interactive, lineInterval, handleInterrupt);
+        }
+    }
+
+    /** Makes the log sink for an archive (empty when it has no logging container). */
+    public interface LogSinkFactory {
+        Optional<LogSink> create(ArchiveSettings archive, long chunkSize) throws Exception;
+    }
+
+    private final CopytoolConfig config;
+    private final Settings settings;
+    private final Supplier<LustreLibrary> library;
+    private final LogSinkFactory logSinks;
+    private final Clock clock;
+    private final JobStore store;
+
+    public JobRunner(CopytoolConfig config, Settings settings) {
+        this(config, settings, () -> LustreLibrary.load(config.lustreLibrary()), ContainerLogSink::forArchive,
+                Clock.systemUTC());
+    }
+
+    public JobRunner(CopytoolConfig config, Settings settings, Supplier<LustreLibrary> library,
+                     LogSinkFactory logSinks, Clock clock) {
+        this.config = config;
+        this.settings = settings;
+        this.library = library;
+        this.logSinks = logSinks;
+        this.clock = clock;
+        this.store = new JobStore(config.mount());
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    /**
+     * Runs the job to its end.
+     *
+     * @throws JobBusyException another job holds the lock (nothing was changed)
+     * @throws IOException      the framework's own state could not be written (the job did not start)
+     */
+    public JobOutcome run(Job job) throws JobBusyException, IOException {
+        store.open();
+        String newId = job.kind().commandName() + "-" + ID_TIME.format(Instant.now(clock)) + "-"
+                + HexFormat.of().formatHex(RANDOM.generateSeed(2));
+        JobLock lock = new JobLock(store, settings.staleAfter(), clock);
+        lock.acquire(newId);
+        Optional<JobRecord> resumable;
+        try {
+            resumable = resumable(job);
+        } catch (IOException | RuntimeException e) {
+            lock.release(newId);
+            throw e;
+        }
+        String id = resumable.map(JobRecord::id).orElse(newId);
+        if (!id.equals(newId)) {
+            rewriteLock(lock, newId, id);
+        }
+        try {
+            return runLocked(job, id, resumable);
+        } finally {
+            lock.release(id);
+        }
+    }
+
+    /** A resumed job keeps its id: the lock must name it, or `copytool cancel` would look for the new one. */
+    private void rewriteLock(JobLock lock, String newId, String id) throws IOException {
+        lock.release(newId);
+        try {
+            if (lock.acquire(id).isPresent()) {
+                throw new IllegalStateException("unexpected lock recovery");
+            }
+        } catch (JobBusyException raced) {
+            throw new IOException("lost the job lock to " + raced.runningJob() + " while resuming " + id);
+        }
+    }
+
+    private Optional<JobRecord> resumable(Job job) throws IOException {
+        return store.list().stream().findFirst()
+                .filter(JobRecord::crashed)
+                .filter(r -> r.kind() == job.kind() && r.parameters().equals(job.parameters()));
+    }
+
+    private JobOutcome runLocked(Job job, String id, Optional<JobRecord> resumable) throws IOException {
+        store.clearCancel(id);
+        Instant started = resumable.map(JobRecord::started).orElse(Instant.now(clock));
+        JobCounters counters = new JobCounters();
+        resumable.ifPresent(r -> counters.restore(r.counters()));
+        JobCheckpoint checkpoint = new JobCheckpoint(resumable.map(JobRecord::checkpoint).orElse(Map.of()));
+        try (JobLog log = new JobLog(store.logFile(id), clock)) {
+            RunningJob context = new RunningJob(id, started, config, library.get(), counters, log, checkpoint,
+                    resumable.isPresent());
+            Optional<LogSink> sink = logSink(job, log);
+            Heartbeat heartbeat = new Heartbeat(job, context, sink);
+            heartbeat.state = JobState.IN_PROGRESS;
+            log.info((resumable.isPresent() ? "resuming " : "starting ") + job.kind().commandName() + " job " + id
+                    + " on " + config.mount() + " (host " + JobLock.thisHost() + " pid " + JobLock.thisPid() + ")");
+            log.info("parameters: " + job.parameters());
+            heartbeat.writeRecord(null, "");
+            CountDownLatch ended = new CountDownLatch(1);
+            Thread hook = settings.handleInterrupt() ? interruptHook(context, ended) : null;
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "job-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleWithFixedDelay(heartbeat::tick, settings.heartbeat().toMillis(),
+                    settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+            JobState state;
+            String message;
+            try {
+                state = Objects.requireNonNull(job.run(context), "job returned no state");
+                message = state == JobState.FAILED ? "failed (see the log)" : state.display();
+                if (!state.terminal() || state == JobState.CANCELED) {
+                    message = "job returned " + state.display();
+                    state = state == JobState.CANCELED ? JobState.CANCELED : JobState.FAILED;
+                }
+            } catch (JobCancelledException e) {
+                state = JobState.CANCELED;
+                message = e.getMessage();
+            } catch (Exception | Error e) {
+                state = JobState.FAILED;
+                message = RedactedCause.redact(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+                log.info("job failed: " + e.getClass().getSimpleName() + ": " + message);
+                LOG.log(Level.FINE, "job " + id + " failed", RedactedCause.of(e));
+            } finally {
+                ticker.shutdownNow();
+                try {
+                    ticker.awaitTermination(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            heartbeat.state = state;
+            log.info("ended " + state.display() + (message.isEmpty() ? "" : ": " + message));
+            log.info("counters: " + counters.snapshot());
+            heartbeat.writeRecord(Instant.now(clock), message);
+            heartbeat.drawFinal(state, message);
+            heartbeat.copyLog(true);
+            sink.ifPresent(LogSink::close);
+            store.clearCancel(id);
+            ended.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook itself is running and waits for `ended`
+                }
+            }
+            return new JobOutcome(id, state, counters.snapshot(), message);
+        }
+    }
+
+    private Optional<LogSink> logSink(Job job, JobLog log) {
+        ArchiveSettings archive = null;
+        String archiveParameter = job.parameters().get("archive");
+        if (archiveParameter != null) {
+            try {
+                archive = config.archives().get(Integer.parseInt(archiveParameter));
+            } catch (NumberFormatException ignored) {
+                // the job validates its own options
+            }
+        }
+        if (archive == null && !config.archives().isEmpty()) {
+            archive = config.archives().get(config.archives().firstKey());
+        }
+        if (archive == null) {
+            return Optional.empty();
+        }
+        try {
+            Optional<LogSink> sink = logSinks.create(archive, config.chunkSize());
+            sink.ifPresent(s -> log.info("log copied to " + s.describe()));
+            return sink;
+        } catch (Exception e) {
+            log.info("cannot open the logging container of archive " + archive.id() + ": "
+                    + RedactedCause.redact(String.valueOf(e.getMessage())) + "; the log stays local only");
+            return Optional.empty();
+        }
+    }
+
+    /** Ctrl-C (SIGINT) or SIGTERM: cancel, then keep the JVM alive until the job recorded its end. */
+    private Thread interruptHook(RunningJob context, CountDownLatch ended) {
+        Thread hook = new Thread(() -> {
+            context.cancel("interrupted (Ctrl-C or SIGTERM)");
+            if (settings.terminal() != null) {
+                settings.terminal().println();
+                settings.terminal().println("canceling " + context.jobId() + " ...");
+            }
+            try {
+                ended.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "job-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** The once-a-second work: cancel requests, record, log copy, progress line. */
+    private final class Heartbeat {
+        private final Job job;
+        private final RunningJob context;
+        private final Optional<LogSink> sink;
+        private volatile JobState state = JobState.PENDING;
+        private Instant lastLine = Instant.EPOCH;
+        private Instant lastLogCopy = Instant.EPOCH;
+
+        Heartbeat(Job job, RunningJob context, Optional<LogSink> sink) {
+            this.job = job;
+            this.context = context;
+            this.sink = sink;
+        }
+
+        void tick() {
+            try {
+                if (!context.cancelRequested() && store.cancelRequested(context.jobId())) {
+                    context.cancel("copytool cancel");
+                }
+                if (context.cancelRequested() && state == JobState.IN_PROGRESS) {
+                    state = JobState.CANCELING;
+                }
+                writeRecord(null, "");
+                if (Duration.between(lastLogCopy, Instant.now(clock)).toSeconds() >= 30) {
+                    copyLog(false);
+                }
+                drawProgress();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "job " + context.jobId() + ": heartbeat failed: " + e.getMessage());
+            }
+        }
+
+        void writeRecord(Instant ended, String message) throws IOException {
+            Map<String, Long> counters = new LinkedHashMap<>(context.counters().snapshot());
+            store.write(new JobRecord(context.jobId(), job.kind(), state, job.parameters(), counters,
+                    context.checkpoint().snapshot(), context.started(), ended, Instant.now(clock),
+                    JobLock.thisHost(), JobLock.thisPid(), false, message));
+        }
+
+        void copyLog(boolean last) {
+            lastLogCopy = Instant.now(clock);
+            context.log().flush();
+            if (sink.isEmpty() || (!context.log().takeChanged() && !last)) {
+                return;
+            }
+            try {
+                sink.get().put(context.jobId() + ".log", context.log().contents());
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "job " + context.jobId() + ": cannot copy the log to " + sink.get().describe()
+                        + ": " + RedactedCause.redact(String.valueOf(e.getMessage())));
+            }
+        }
+
+        private void drawProgress() {
+            PrintStream out = settings.terminal();
+            if (out == null) {
+                return;
+            }
+            Instant now = Instant.now(clock);
+            String line = context.jobId() + " " + state.display() + ": "
+                    + ProgressLine.render(context.progress(), Duration.between(context.started(), now));
+            if (settings.interactive()) {
+                out.print("\r\033[K" + line);
+                out.flush();
+            } else if (Duration.between(lastLine, now).compareTo(settings.lineInterval()) >= 0) {
+                lastLine = now;
+                out.println(line);
+            }
+        }
+
+        void drawFinal(JobState finalState, String message) {
+            PrintStream out = settings.terminal();
+            if (out == null) {
+                return;
+            }
+            if (settings.interactive()) {
+                out.print("\r\033[K");
+            }
+            Instant now = Instant.now(clock);
+            out.println(context.jobId() + " " + finalState.display()
+                    + (message.isEmpty() || message.equals(finalState.display()) ? "" : ": " + message));
+            out.println("  " + ProgressLine.render(context.progress(), Duration.between(context.started(), now)));
+            context.counters().snapshot().forEach((name, value) -> out.printf("  %-28s %,d%n", name, value));
+            out.println("  log: " + context.log().file()
+                    + sink.map(s -> " (copied to " + s.describe() + ")").orElse(""));
+            out.flush();
+        }
+    }
+}

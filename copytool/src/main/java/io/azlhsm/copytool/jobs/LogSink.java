@@ -1,0 +1,16 @@
+package io.azlhsm.copytool.jobs;
+
+/**
+ * Where a job's log is copied besides the local file: the archive's logging container. Independent of the
+ * {@link io.azlhsm.copytool.archive.ArchiveBackend} kind, so a test or another store can supply its own.
+ */
+public interface LogSink extends AutoCloseable {
+    /** Stores (replaces) the whole log under {@code name}. */
+    void put(String name, byte[] content) throws Exception;
+
+    /** For messages; never a secret. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,352 @@
+package io.azlhsm.copytool.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.azlhsm.copytool.config.CopytoolConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The framework on a plain directory standing in for the mount: lock, records, cancel, resume, log copy. */
+@Timeout(30)
+class JobRunnerTest {
+    @TempDir
+    Path mount;
+    private CopytoolConfig config;
+    private final Map<String, byte[]> sunk = new ConcurrentHashMap<>();
+    private final ExecutorService background = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void configure() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("mount", mount.toString());
+        p.setProperty("archive.1.type", "posix");
+        p.setProperty("archive.1.root", mount.resolveSibling(mount.getFileName() + "-archive").toString());
+        config = CopytoolConfig.fromProperties(p, "test");
+    }
+
+    @AfterEach
+    void stop() {
+        background.shutdownNow();
+    }
+
+    private JobRunner runner(Duration staleAfter) {
+        JobRunner.Settings settings = JobRunner.Settings.quiet().withStaleAfter(staleAfter);
+        return new JobRunner(config, settings, () -> null, (archive, chunk) -> Optional.of(new LogSink() {
+            @Override
+            public void put(String name, byte[] content) {
+                sunk.put(name, content);
+            }
+
+            @Override
+            public String describe() {
+                return "memory";
+            }
+
+            @Override
+            public void close() {
+            }
+        }), Clock.systemUTC());
+    }
+
+    private JobRunner runner() {
+        return runner(Duration.ofMinutes(2));
+    }
+
+    /** A job that counts, logs one error and one conflict, and returns what it is told. */
+    private record CountingJob(Map<String, String> parameters, JobState result) implements Job {
+        @Override
+        public JobKind kind() {
+            return JobKind.IMPORT;
+        }
+
+        @Override
+        public JobState run(JobContext context) {
+            context.counters().counter("walked").add(3);
+            context.counters().set("rate", 7);
+            context.progress().advance(3, 3 << 20);
+            context.log().error("a/b", "blob/a/b", "EIO");
+            context.log().conflict("c", "blob/c", "skipped");
+            return result;
+        }
+    }
+
+    /** A job that blocks until released, checking for cancel. */
+    private static final class BlockingJob implements Job {
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final Map<String, String> parameters;
+
+        BlockingJob(Map<String, String> parameters) {
+            this.parameters = parameters;
+        }
+
+        @Override
+        public JobKind kind() {
+            return JobKind.IMPORT;
+        }
+
+        @Override
+        public Map<String, String> parameters() {
+            return parameters;
+        }
+
+        @Override
+        public JobState run(JobContext context) throws Exception {
+            context.counters().counter("walked").increment();
+            context.checkpoint().put("position", "page-2");
+            running.countDown();
+            while (!release.await(20, TimeUnit.MILLISECONDS)) {
+                context.checkCancelled();
+            }
+            return JobState.COMPLETED;
+        }
+    }
+
+    @Test
+    void aJobLeavesItsRecordLogAndCountersAndReleasesTheLock() throws Exception {
+        JobOutcome outcome = runner().run(new CountingJob(Map.of("archive", "1"), JobState.COMPLETED_PARTIAL));
+
+        assertEquals(JobState.COMPLETED_PARTIAL, outcome.state());
+        assertTrue(outcome.jobId().matches("import-\\d{8}-\\d{6}-[0-9a-f]{4}"), outcome.jobId());
+        JobStore store = new JobStore(mount);
+        JobRecord record = store.read(outcome.jobId()).orElseThrow();
+        assertEquals(JobState.COMPLETED_PARTIAL, record.state());
+        assertEquals(List.of("walked", "rate"), List.copyOf(record.counters().keySet()));
+        assertEquals(3L, record.counters().get("walked"));
+        assertEquals(Map.of("archive", "1"), record.parameters());
+        assertTrue(record.ended() != null && !record.ended().isBefore(record.started()));
+        assertFalse(Files.exists(store.directory().resolve("lock")), "lock released");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.directory())));
+
+        String log = Files.readString(store.logFile(outcome.jobId()));
+        assertTrue(log.contains("parameters: {archive=1}"), log);
+        assertTrue(log.contains("ERROR path=\"a/b\" blob=\"blob/a/b\" cause=EIO"), log);
+        assertTrue(log.contains("CONFLICT path=\"c\" blob=\"blob/c\" resolution=skipped"), log);
+        assertTrue(log.contains("ended CompletedPartial"), log);
+        assertEquals(log, new String(sunk.get(outcome.jobId() + ".log"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSecondJobIsRefusedNamingTheRunningOne() throws Exception {
+        BlockingJob first = new BlockingJob(Map.of());
+        Future<JobOutcome> running = background.submit(() -> runner().run(first));
+        assertTrue(first.running.await(10, TimeUnit.SECONDS));
+        String firstId = new JobStore(mount).lockHolder().orElseThrow().jobId();
+
+        JobBusyException refused = assertThrows(JobBusyException.class,
+                () -> runner().run(new CountingJob(Map.of(), JobState.COMPLETED)));
+        assertEquals(firstId, refused.runningJob());
+        assertTrue(refused.getMessage().contains(firstId) && refused.getMessage().contains("InProgress"),
+                refused.getMessage());
+
+        first.release.countDown();
+        assertEquals(JobState.COMPLETED, running.get(10, TimeUnit.SECONDS).state());
+        assertEquals(1, new JobStore(mount).list().size(), "the refused job left no record");
+    }
+
+    @Test
+    void cancelStopsTheJobAndTheRecordSaysCanceled() throws Exception {
+        BlockingJob job = new BlockingJob(Map.of());
+        Future<JobOutcome> running = background.submit(() -> runner().run(job));
+        assertTrue(job.running.await(10, TimeUnit.SECONDS));
+        JobStore store = new JobStore(mount);
+        String id = store.lockHolder().orElseThrow().jobId();
+        assertEquals(JobState.IN_PROGRESS, awaitRecord(store, id).state());
+
+        JobCanceller.Result result = new JobCanceller(store, Duration.ofMinutes(2), Clock.systemUTC())
+                .cancel(Optional.empty(), Duration.ofSeconds(10));
+
+        assertTrue(result.ok(), result.message());
+        assertEquals("job " + id + " ended Canceled", result.message());
+        assertEquals(JobState.CANCELED, running.get(10, TimeUnit.SECONDS).state());
+        assertEquals(JobState.CANCELED, store.read(id).orElseThrow().state());
+        assertFalse(new JobCanceller(store, Duration.ofMinutes(2), Clock.systemUTC())
+                .cancel(Optional.empty(), Duration.ZERO).ok(), "nothing left to cancel");
+    }
+
+    private static JobRecord awaitRecord(JobStore store, String id) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            Optional<JobRecord> record = store.read(id);
+            if (record.isPresent()) {
+                return record.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no record for " + id);
+    }
+
+    /** Leaves a lock and an InProgress record as a job that died would. */
+    private String crashedJob(String host, long pid, Instant heartbeat, Map<String, String> parameters)
+            throws Exception {
+        JobStore store = new JobStore(mount);
+        store.open();
+        String id = "import-20260101-000000-dead";
+        store.write(new JobRecord(id, JobKind.IMPORT, JobState.IN_PROGRESS, parameters, Map.of("walked", 41L),
+                Map.of("position", "page-7"), Instant.parse("2026-01-01T00:00:00Z"), null, heartbeat, host, pid,
+                false, ""));
+        Files.writeString(store.directory().resolve("lock"), new LockHolder(id, host, pid, heartbeat).encode());
+        return id;
+    }
+
+    private static long deadPid() throws Exception {
+        Process process = new ProcessBuilder("true").start();
+        process.waitFor();
+        return process.pid();
+    }
+
+    @Test
+    void aCrashedJobOnThisHostIsRecoveredAndResumedWithItsCheckpointAndCounters() throws Exception {
+        String crashed = crashedJob(JobLock.thisHost(), deadPid(), Instant.now(), Map.of("archive", "1"));
+        Map<String, String> seen = new ConcurrentHashMap<>();
+        Job resume = new Job() {
+            @Override
+            public JobKind kind() {
+                return JobKind.IMPORT;
+            }
+
+            @Override
+            public Map<String, String> parameters() {
+                return Map.of("archive", "1");
+            }
+
+            @Override
+            public JobState run(JobContext context) {
+                seen.put("resumed", Boolean.toString(context.resumed()));
+                seen.put("position", context.checkpoint().get("position").orElse("none"));
+                try {
+                    seen.put("lock", new JobStore(mount).lockHolder().map(LockHolder::jobId).orElse("none"));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                context.counters().counter("walked").increment();
+                return JobState.COMPLETED;
+            }
+        };
+
+        JobOutcome outcome = runner().run(resume);
+
+        assertEquals(crashed, outcome.jobId(), "same job id");
+        assertEquals(Map.of("resumed", "true", "position", "page-7", "lock", crashed), seen);
+        assertEquals(42L, outcome.counters().get("walked"));
+        JobRecord record = new JobStore(mount).read(crashed).orElseThrow();
+        assertEquals(JobState.COMPLETED, record.state());
+        assertEquals(Instant.parse("2026-01-01T00:00:00Z"), record.started());
+    }
+
+    @Test
+    void aCrashedJobWithOtherParametersIsRecoveredButNotResumed() throws Exception {
+        String crashed = crashedJob(JobLock.thisHost(), deadPid(), Instant.now(), Map.of("archive", "2"));
+
+        JobOutcome outcome = runner().run(new CountingJob(Map.of("archive", "1"), JobState.COMPLETED));
+
+        assertNotEquals(crashed, outcome.jobId());
+        JobRecord old = new JobStore(mount).read(crashed).orElseThrow();
+        assertEquals(JobState.FAILED, old.state());
+        assertTrue(old.crashed() && old.message().startsWith("crashed (process "), old.message());
+    }
+
+    @Test
+    void anotherHostsLockIsStaleOnlyWhenItsHeartbeatIsOld() throws Exception {
+        String otherHost = "other-data-mover";
+        crashedJob(otherHost, 4242, Instant.now(), Map.of());
+        JobBusyException refused = assertThrows(JobBusyException.class,
+                () -> runner(Duration.ofSeconds(30)).run(new CountingJob(Map.of(), JobState.COMPLETED)));
+        assertTrue(refused.getMessage().contains("on " + otherHost + " pid 4242"), refused.getMessage());
+
+        String crashed = crashedJob(otherHost, 4242, Instant.now().minusSeconds(120), Map.of());
+        Files.setLastModifiedTime(new JobStore(mount).directory().resolve("lock"),
+                java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(120)));
+        JobOutcome outcome = runner(Duration.ofSeconds(30)).run(new CountingJob(Map.of("archive", "1"),
+                JobState.COMPLETED));
+        assertEquals(JobState.COMPLETED, outcome.state());
+        assertTrue(new JobStore(mount).read(crashed).orElseThrow().message().contains("no heartbeat from "
+                + otherHost));
+    }
+
+    @Test
+    void cancelOfACrashedJobStopsItFromBeingResumed() throws Exception {
+        String crashed = crashedJob(JobLock.thisHost(), deadPid(), Instant.now(), Map.of());
+        JobStore store = new JobStore(mount);
+
+        JobCanceller.Result result = new JobCanceller(store, Duration.ofMinutes(2), Clock.systemUTC())
+                .cancel(Optional.empty(), Duration.ZERO);
+
+        assertTrue(result.ok(), result.message());
+        assertEquals(JobState.CANCELED, store.read(crashed).orElseThrow().state());
+        assertFalse(Files.exists(store.directory().resolve("lock")));
+        assertNotEquals(crashed, runner().run(new CountingJob(Map.of(), JobState.COMPLETED)).jobId());
+    }
+
+    @Test
+    void aFailingJobEndsFailedWithItsCause() throws Exception {
+        Job failing = new Job() {
+            @Override
+            public JobKind kind() {
+                return JobKind.EXPORT;
+            }
+
+            @Override
+            public Map<String, String> parameters() {
+                return Map.of();
+            }
+
+            @Override
+            public JobState run(JobContext context) throws Exception {
+                throw new java.io.IOException("disk on fire");
+            }
+        };
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        JobRunner runner = new JobRunner(config, JobRunner.Settings.quiet().withTerminal(
+                new PrintStream(terminal, true, StandardCharsets.UTF_8)), () -> null,
+                (archive, chunk) -> Optional.empty(), Clock.systemUTC());
+        JobOutcome outcome = runner.run(failing);
+        assertEquals(JobState.FAILED, outcome.state());
+        assertEquals("disk on fire", outcome.message());
+        String summary = terminal.toString(StandardCharsets.UTF_8);
+        assertTrue(summary.contains(outcome.jobId() + " Failed: disk on fire"), summary);
+    }
+
+    @Test
+    void recordsSurviveEncoding() {
+        JobRecord record = new JobRecord("export-1", JobKind.AUTO_EXPORT, JobState.CANCELING,
+                Map.of("path", "a=b c"), new java.util.LinkedHashMap<>(Map.of("z", 1L)), Map.of("k", "v\nw"),
+                Instant.parse("2026-11-22T03:00:00Z"), null, Instant.parse("2026-11-22T03:00:01Z"), "h", 12, true,
+                "msg");
+        assertEquals(record, JobRecord.decode(record.encode()));
+    }
+
+    @Test
+    void progressLineShowsRatesAndEta() {
+        JobProgress progress = new JobProgress();
+        progress.setTotal(100, 200L << 20);
+        progress.advance(50, 100L << 20);
+        assertEquals("50/100 files, 100.0/200.0 MiB, 5.0 files/s, 10.0 MiB/s, ETA 0:00:10, elapsed 0:00:10",
+                ProgressLine.render(progress, Duration.ofSeconds(10)));
+    }
+}
