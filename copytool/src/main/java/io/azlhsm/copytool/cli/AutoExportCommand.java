@@ -1,0 +1,66 @@
+package io.azlhsm.copytool.cli;
+
+import io.azlhsm.copytool.config.CopytoolConfig;
+import io.azlhsm.copytool.jobs.Job;
+import io.azlhsm.copytool.jobs.autoexport.AutoExportJob;
+import io.azlhsm.copytool.jobs.autoexport.AutoExportOptions;
+import io.azlhsm.copytool.jobs.export.ExportOptions;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** {@code copytool auto-export}: continuous export of one path, driven by the changelog, until cancelled. */
+final class AutoExportCommand extends JobCliCommand {
+    @Override
+    public String name() {
+        return "auto-export";
+    }
+
+    @Override
+    public String summary() {
+        return "export new and changed files under a path continuously (changelog-driven iterations, periodic full"
+                + " scan) until cancelled";
+    }
+
+    @Override
+    protected Options jobOptions() {
+        return new Options()
+                .addOption(Option.builder().longOpt("path").hasArg().argName("PATH")
+                        .desc("tree to keep exported, relative to the mount or absolute under it (default /)").build())
+                .addOption(Option.builder("a").longOpt("archive").hasArg().argName("ID")
+                        .desc("archive id to export to (default: the only archive.ID of the configuration)").build())
+                .addOption(Option.builder().longOpt("max-outstanding").hasArg().argName("N")
+                        .desc("at most N ARCHIVE requests of the job at the coordinator (default "
+                                + ExportOptions.DEFAULT_MAX_OUTSTANDING + ")").build())
+                .addOption(Option.builder().longOpt("interval").hasArg().argName("DURATION")
+                        .desc("pause between iterations (default 30s)").build())
+                .addOption(Option.builder().longOpt("full-scan-interval").hasArg().argName("DURATION")
+                        .desc("walk the whole tree this often instead of reading the changelog (default 24h; the"
+                                + " first iteration always walks)").build())
+                .addOption(Option.builder().longOpt("lctl").hasArg().argName("COMMAND")
+                        .desc("lctl used to register the changelog user (default lctl on PATH)").build())
+                .addOption(Option.builder().longOpt("mdt").hasArg().argName("DEVICE")
+                        .desc("MDT device, e.g. lustre-MDT0000 (default: <fsname of the mount>-MDT0000)").build())
+                .addOption(Option.builder().longOpt("changelog-user").hasArg().argName("ID")
+                        .desc("consume this existing changelog user (e.g. cl2) instead of registering one; it is"
+                                + " never deregistered").build())
+                .addOption(Option.builder().longOpt("keep-changelog-user")
+                        .desc("leave the changelog user the job registered when it stops (by default it is"
+                                + " deregistered, so the MDT stops keeping records for it)").build());
+    }
+
+    @Override
+    protected Job createJob(CommandLine line, CopytoolConfig config) throws JobUsageException {
+        JobOptionValues values = new JobOptionValues(line);
+        try {
+            return new AutoExportJob(new AutoExportOptions(line.getOptionValue("path", "/"), values.archive(),
+                    values.positiveInt("max-outstanding", ExportOptions.DEFAULT_MAX_OUTSTANDING),
+                    values.duration("interval", AutoExportOptions.DEFAULT_INTERVAL),
+                    values.duration("full-scan-interval", AutoExportOptions.DEFAULT_FULL_SCAN_INTERVAL),
+                    line.getOptionValue("lctl", "lctl"), line.getOptionValue("mdt"),
+                    line.getOptionValue("changelog-user"), line.hasOption("keep-changelog-user")));
+        } catch (IllegalArgumentException e) {
+            throw new JobUsageException(e.getMessage());
+        }
+    }
+}

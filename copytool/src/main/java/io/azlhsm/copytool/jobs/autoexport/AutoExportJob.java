@@ -1,0 +1,286 @@
+package io.azlhsm.copytool.jobs.autoexport;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.jobs.Job;
+import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.jobs.JobKind;
+import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.jobs.JobStore;
+import io.azlhsm.copytool.jobs.export.ArchiveChoice;
+import io.azlhsm.copytool.jobs.export.DirectoryMarkers;
+import io.azlhsm.copytool.jobs.export.ExportListener;
+import io.azlhsm.copytool.jobs.export.Exporter;
+import io.azlhsm.copytool.jobs.walk.MountPaths;
+import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
+import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.ChangelogReader;
+import io.azlhsm.copytool.lustre.LuFid;
+import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.lustre.LustreFids;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Auto-export: continuous export iterations under one path until cancelled. Each pass reads the changelog (as a
+ * registered changelog user) for files created, written, truncated or renamed, exports those under the path that
+ * are new or dirty, and then clears the records it consumed; every {@code fullScanInterval} (and first of all) a
+ * pass walks the whole tree instead, the safety net for anything the changelog did not report. Files that failed
+ * are tried again on the next pass. Stopping deregisters the changelog user it registered (unless asked to keep
+ * it), so the MDT does not keep records for a reader that is gone.
+ */
+public final class AutoExportJob implements Job {
+    private static final String CHECKPOINT_USER = "changelog user";
+    private static final long MAX_RECORDS_PER_PASS = 100_000;
+    private static final long PAUSE_STEP_MILLIS = 100;
+
+    private final AutoExportOptions options;
+
+    public AutoExportJob(AutoExportOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.AUTO_EXPORT;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("path", options.path());
+        parameters.put("archive", options.archiveId() == 0 ? "(the only one)" : Integer.toString(options.archiveId()));
+        parameters.put("max outstanding", Integer.toString(options.maxOutstanding()));
+        parameters.put("interval", options.interval().toString());
+        parameters.put("full scan interval", options.fullScanInterval().toString());
+        parameters.put("changelog user", options.changelogUser() == null ? "(registered by the job)"
+                : options.changelogUser());
+        parameters.put("keep changelog user", Boolean.toString(options.keepUser()));
+        return parameters;
+    }
+
+    @Override
+    public JobState run(JobContext context) throws Exception {
+        Path mount = context.mount().toAbsolutePath().normalize();
+        Path root = MountPaths.resolve(mount, options.path());
+        ArchiveSettings archive = ArchiveChoice.settings(context.config(), options.archiveId());
+        ChangelogUsers users = new ChangelogUsers(options.lctl(),
+                options.mdt() != null ? options.mdt() : MdtName.of(mount));
+        String user = options.changelogUser();
+        boolean ours = user == null;
+        if (ours) {
+            user = context.checkpoint().get(CHECKPOINT_USER).orElse(null); // a resumed job keeps its user
+        }
+        if (user == null) {
+            user = users.register();
+            context.checkpoint().put(CHECKPOINT_USER, user);
+            context.log().info("registered changelog user " + user + " on " + users.mdt());
+        } else {
+            context.log().info("consuming changelog user " + user + " on " + users.mdt());
+        }
+        try (ArchiveBackend backend = ArchiveChoice.backend(context.config(), archive)) {
+            new Iterations(context, mount, root, archive.id(), backend, users.mdt(), user).run();
+            return JobState.COMPLETED; // not reached: only a cancel ends it
+        } finally {
+            if (ours && !options.keepUser()) {
+                try {
+                    users.deregister(user);
+                    context.checkpoint().put(CHECKPOINT_USER, null);
+                    context.log().info("deregistered changelog user " + user);
+                } catch (IOException e) {
+                    context.log().error(null, null, "cannot deregister changelog user " + user + " ("
+                            + e.getMessage() + "): remove it with lctl --device " + users.mdt()
+                            + " changelog_deregister " + user);
+                }
+            } else {
+                context.log().info("changelog user " + user + " left registered");
+            }
+        }
+    }
+
+    /** The passes of one run. */
+    private final class Iterations {
+        private final JobContext context;
+        private final Path mount;
+        private final Path root;
+        private final int archiveId;
+        private final ArchiveBackend backend;
+        private final String mdt;
+        private final String user;
+        private final LustreFids fids;
+        private final AutoExportMetrics metrics;
+        private final DirectoryMarkers markers;
+        private final Set<Path> retry = new LinkedHashSet<>();
+        private long nextRecord;
+        private Instant lastFullScan;
+
+        Iterations(JobContext context, Path mount, Path root, int archiveId, ArchiveBackend backend, String mdt,
+                   String user) {
+            this.context = context;
+            this.mount = mount;
+            this.root = root;
+            this.archiveId = archiveId;
+            this.backend = backend;
+            this.mdt = mdt;
+            this.user = user;
+            this.fids = new LustreFids(context.library());
+            this.metrics = new AutoExportMetrics(context);
+            this.markers = new DirectoryMarkers(mount, backend);
+        }
+
+        void run() throws Exception {
+            while (true) {
+                context.checkCancelled();
+                pass();
+                pause();
+            }
+        }
+
+        private void pass() throws Exception {
+            metrics.passStarted();
+            Set<Path> failedThisPass = new LinkedHashSet<>();
+            Exporter exporter = new Exporter(mount, context.hsm(), fids, backend, markers, archiveId,
+                    options.maxOutstanding(), context::checkCancelled, new RetryingListener(metrics, failedThisPass));
+            Instant started = Instant.now();
+            // records up to here are covered by this pass whether it walks or reads them
+            ChangedFids changes = ChangedFids.read(context.library(), mdt, nextRecord, MAX_RECORDS_PER_PASS);
+            metrics.recordsRead(changes.records());
+            try {
+                if (lastFullScan == null || started.isAfter(lastFullScan.plus(options.fullScanInterval()))) {
+                    metrics.fullScan();
+                    lastFullScan = started;
+                    retry.clear();
+                    walk(exporter);
+                } else {
+                    Set<Path> candidates = new LinkedHashSet<>(retry);
+                    retry.clear();
+                    for (LuFid fid : changes.fids()) {
+                        pathOf(fid).ifPresent(candidates::add);
+                    }
+                    for (Path path : candidates) {
+                        consider(exporter, path);
+                    }
+                }
+                exporter.finish();
+            } catch (Exception e) {
+                if (context.cancelRequested()) {
+                    exporter.cancel();
+                }
+                throw e;
+            }
+            retry.addAll(failedThisPass);
+            if (changes.records() > 0) {
+                // consumed: every file they name is exported, or failed and queued for the next pass
+                ChangelogReader.clear(context.library(), mdt, user, changes.lastIndex());
+                nextRecord = changes.lastIndex() + 1;
+            }
+            Instant ended = Instant.now();
+            if (metrics.passEnded(ended)) {
+                context.log().info("iteration ended " + ended + ": " + context.counters().snapshot());
+            }
+        }
+
+        private void walk(Exporter exporter) throws Exception {
+            for (Path above = root.getParent(); above != null && above.startsWith(mount) && !above.equals(mount);
+                 above = above.getParent()) {
+                exporter.directory(above);
+            }
+            new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
+                @Override
+                public void directory(Path directory, BasicFileAttributes attributes) throws Exception {
+                    context.checkCancelled();
+                    exporter.directory(directory);
+                }
+
+                @Override
+                public void file(Path file, BasicFileAttributes attributes) throws Exception {
+                    context.checkCancelled();
+                    exporter.file(file, attributes.size());
+                }
+
+                @Override
+                public void failed(Path path, IOException cause) {
+                    metrics.failed(path, null, "cannot read it: " + cause);
+                }
+            });
+        }
+
+        private Optional<Path> pathOf(LuFid fid) {
+            try {
+                Path path = mount.resolve(fids.fid2path(mount, fid, 0).relativePath()).normalize();
+                if (!path.startsWith(root) || path.startsWith(
+                        mount.resolve(JobStore.DIRECTORY_NAME))) {
+                    return Optional.empty();
+                }
+                return Optional.of(path);
+            } catch (LustreException e) {
+                return Optional.empty(); // deleted since: deletions are not propagated
+            }
+        }
+
+        private void consider(Exporter exporter, Path path) throws Exception {
+            context.checkCancelled();
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException gone) {
+                return; // deleted or renamed away since the record
+            }
+            if (attributes.isRegularFile()) {
+                exporter.file(path, attributes.size());
+            } else if (attributes.isDirectory()) {
+                exporter.directory(path);
+            }
+        }
+
+        private void pause() throws InterruptedException {
+            long until = System.nanoTime() + options.interval().toNanos();
+            while (System.nanoTime() < until) {
+                context.checkCancelled();
+                Thread.sleep(Math.min(PAUSE_STEP_MILLIS, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
+        }
+    }
+
+    /** Counts through the metrics and remembers failed files, to try them again next pass. */
+    private record RetryingListener(AutoExportMetrics metrics, Set<Path> failed)
+            implements ExportListener {
+        @Override
+        public void discovered(Path file, long size) {
+            metrics.discovered(file, size);
+        }
+
+        @Override
+        public void exported(Path file, long size) {
+            metrics.exported(file, size);
+        }
+
+        @Override
+        public void failed(Path path, String blob, String cause) {
+            failed.add(path);
+            metrics.failed(path, blob, cause);
+        }
+
+        @Override
+        public void upToDate(Path file) {
+        }
+
+        @Override
+        public void skipped(Path path, String reason) {
+        }
+
+        @Override
+        public void markerCreated(Path directory) {
+            metrics.markerCreated(directory);
+        }
+    }
+}
