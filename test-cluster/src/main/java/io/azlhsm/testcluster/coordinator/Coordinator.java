@@ -558,8 +558,7 @@ public final class Coordinator implements AutoCloseable {
         } catch (SimulatorException e) {
             // the file is gone: the record still tells what happened to its FID
         }
-        changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null, null,
-                null);
+        changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null);
     }
 
     private void markDirtyIfArchived(Fid fid) {

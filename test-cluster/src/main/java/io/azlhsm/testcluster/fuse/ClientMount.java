@@ -91,16 +91,20 @@ public final class ClientMount extends FuseStubFS {
         final Fid fid;
         final Path backing;
         final boolean writable;
+        /** The flags of this open's CL_CLOSE record. */
+        final int closeFlags;
         volatile FileChannel channel;
         /** Opened while released: the restore swaps in a new backing file, which this handle must reopen. */
         volatile boolean openedReleased;
         volatile boolean modified;
 
-        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, boolean openedReleased) {
+        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
+                 boolean openedReleased) {
             this.channel = channel;
             this.fid = fid;
             this.backing = backing;
             this.writable = writable;
+            this.closeFlags = closeFlags;
             this.openedReleased = openedReleased;
         }
 
@@ -228,6 +232,7 @@ public final class ClientMount extends FuseStubFS {
     public int chmod(String path, long mode) {
         try {
             Files.setAttribute(backing(path), "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
+            dataRecord(ChangelogRecord.CL_SETATTR, 0, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -246,6 +251,7 @@ public final class ClientMount extends FuseStubFS {
             if (gid != 0xffffffffL && gid != -1) {
                 Files.setAttribute(p, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
             }
+            dataRecord(ChangelogRecord.CL_SETATTR, 0, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -270,6 +276,11 @@ public final class ClientMount extends FuseStubFS {
                         : FileTime.from(timespec[i].tv_sec.get() * 1_000_000_000L + nsec, TimeUnit.NANOSECONDS);
                 Files.setAttribute(p, names[i], t, LinkOption.NOFOLLOW_LINKS);
             }
+            if (timespec[1].tv_nsec.longValue() != utimeOmit) {
+                // Lustre keeps one record per setattr, of the lowest type among TRUNC, SATTR, MTIME, CTIME, ATIME;
+                // times alone give MTIME, or ATIME (not in the default changelog mask) when mtime is left alone
+                dataRecord(ChangelogRecord.CL_MTIME, 0, path);
+            }
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -290,7 +301,7 @@ public final class ClientMount extends FuseStubFS {
                 f.setLength(size);
             }
             dataModified(p, fid, true);
-            record(ChangelogRecord.CL_TRUNC, 0, fid, relative(path));
+            dataRecord(ChangelogRecord.CL_TRUNC, 0, fid);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -299,10 +310,23 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
-    /** A changelog record about fid at rel, with its parent's FID and its name. */
+    /** A namespace changelog record (CREAT, MKDIR, HLINK, SLINK...): fid, with its parent's FID and its name. */
     private void record(int type, int flags, Fid fid, String rel) throws SimulatorException {
         if (changelog.isActive()) {
-            changelog.add(type, flags, fid, parentFid(rel), name(rel), null, null);
+            changelog.add(type, flags, fid, parentFid(rel), name(rel));
+        }
+    }
+
+    /** A record about a file's data or attributes (TRUNC, SATTR, XATTR, MTIME, CLOSE): FID only, no name. */
+    private void dataRecord(int type, int flags, Fid fid) {
+        if (changelog.isActive()) {
+            changelog.add(type, flags, fid, null, null);
+        }
+    }
+
+    private void dataRecord(int type, int flags, String path) throws SimulatorException {
+        if (changelog.isActive()) {
+            changelog.add(type, flags, ns.fidOf(relative(path)), null, null);
         }
     }
 
@@ -417,10 +441,12 @@ public final class ClientMount extends FuseStubFS {
                     lastUnlink.unlinked(fid, hsm);
                 }
             }
-            int flags = (directory || nlink <= 1 ? ChangelogRecord.CLF_UNLINK_LAST : 0)
-                    | (archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0);
+            boolean last = directory || nlink <= 1;
+            // HSM_EXISTS only qualifies a last unlink: it tells a changelog reader an archive copy is orphaned
+            int flags = (last ? ChangelogRecord.CLF_UNLINK_LAST : 0)
+                    | (last && archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0);
             changelog.add(directory ? ChangelogRecord.CL_RMDIR : ChangelogRecord.CL_UNLINK, flags, fid, parent,
-                    name(rel), null, null);
+                    name(rel));
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -435,17 +461,36 @@ public final class ClientMount extends FuseStubFS {
             String from = relative(oldpath);
             String to = relative(newpath);
             Path target = ns.backingPath(to);
-            Fid replaced = Files.exists(target, LinkOption.NOFOLLOW_LINKS) ? ns.fidOf(to) : null;
+            Fid replaced = null;
+            int flags = 0;
+            HsmAttributes replacedHsm = HsmAttributes.NONE;
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                replaced = ns.fidOf(to);
+                boolean directory = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
+                int nlink = (Integer) Files.getAttribute(target, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+                if (directory || nlink <= 1) {
+                    flags |= ChangelogRecord.CLF_RENAME_LAST;
+                    replacedHsm = directory ? HsmAttributes.NONE : Namespace.readHsm(target);
+                    if (replacedHsm.has(HsmFlags.EXISTS)) {
+                        flags |= ChangelogRecord.CLF_RENAME_LAST_EXISTS;
+                    }
+                }
+            }
+            Fid oldParent = parentFid(from);
             Files.move(ns.backingPath(from), target, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            if (replaced != null) {
+            if (replaced != null && (flags & ChangelogRecord.CLF_RENAME_LAST) != 0) {
                 ns.onRemoved(replaced);
+                if ((flags & ChangelogRecord.CLF_RENAME_LAST_EXISTS) != 0) {
+                    lastUnlink.unlinked(replaced, replacedHsm); // overwriting the last name is an unlink too
+                }
             }
             ns.onRenamed(from, to);
             if (changelog.isActive()) {
-                // tfid: the file a rename overwrote (zero if none); sfid/spfid: the renamed file and its old parent
-                changelog.add(ChangelogRecord.CL_RENAME, 0, replaced == null ? new Fid(0, 0, 0) : replaced,
-                        parentFid(to), name(to), ns.fidOf(to), parentFid(from));
+                // tfid: the file a rename overwrote (zero if none); sfid/spfid/old name: the renamed file and where
+                // it was
+                changelog.addRename(flags, replaced == null ? Fid.ZERO : replaced, parentFid(to), name(to),
+                        ns.fidOf(to), oldParent, name(from));
             }
             return 0;
         } catch (IOException e) {
@@ -462,11 +507,22 @@ public final class ClientMount extends FuseStubFS {
             Path link = ns.backingPath(rel);
             Files.createSymbolicLink(link, Path.of(oldpath));
             Files.setAttribute(link, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(link, "unix:gid", (int) getContext().gid.get(), LinkOption.NOFOLLOW_LINKS);
+            record(ChangelogRecord.CL_SOFTLINK, 0, symlinkFid(rel), rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
             return -e.errno();
+        }
+    }
+
+    /** A symlink's FID, kept in its trusted.lma like any entry's; a backing store refusing that gets a fresh one. */
+    private Fid symlinkFid(String rel) {
+        try {
+            return ns.onCreated(rel);
+        } catch (java.io.UncheckedIOException e) {
+            return ns.newFid();
         }
     }
 
@@ -488,7 +544,13 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int link(String oldpath, String newpath) {
         try {
-            Files.createLink(ns.backingPath(relative(newpath)), backing(oldpath));
+            String rel = relative(newpath);
+            Path existing = backing(oldpath);
+            Files.createLink(ns.backingPath(rel), existing);
+            if (changelog.isActive()) {
+                changelog.add(ChangelogRecord.CL_HARDLINK, 0, ns.fidOf(relative(oldpath)), parentFid(rel),
+                        name(rel));
+            }
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -509,7 +571,7 @@ public final class ClientMount extends FuseStubFS {
             ownByCaller(p);
             Fid fid = ns.onCreated(rel);
             record(ChangelogRecord.CL_CREATE, 0, fid, rel);
-            return openHandle(p, fid, fi, true);
+            return openHandle(p, fid, fi, true, true);
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
@@ -533,10 +595,11 @@ public final class ClientMount extends FuseStubFS {
                     if (ch.size() > 0) {
                         ch.truncate(0);
                         dataModified(p, fid, true);
+                        dataRecord(ChangelogRecord.CL_TRUNC, 0, fid);
                     }
                 }
             }
-            return openHandle(p, fid, fi, writable);
+            return openHandle(p, fid, fi, writable, false);
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
@@ -544,7 +607,8 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
-    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable) throws IOException {
+    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable, boolean created)
+            throws IOException {
         FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(p, StandardOpenOption.READ);
         long handle = nextHandle.getAndIncrement();
@@ -555,7 +619,12 @@ public final class ClientMount extends FuseStubFS {
             ch.close();
             throw new IOException(e.getMessage());
         }
-        openFiles.put(handle, new OpenFile(ch, fid, p, writable, released)); // open alone never restores
+        int accmode = fi.flags.get() & 3; // O_RDONLY 0, O_WRONLY 1, O_RDWR 2
+        int closeFlags = (accmode != 1 ? ChangelogRecord.CLOSE_FMODE_READ : 0)
+                | (accmode != 0 ? ChangelogRecord.CLOSE_FMODE_WRITE : 0)
+                | (created ? ChangelogRecord.CLOSE_CREATED : 0);
+        // open alone never restores
+        openFiles.put(handle, new OpenFile(ch, fid, p, writable, closeFlags, released));
         if (writable) {
             ns.writerOpened(fid);
         }
@@ -661,6 +730,13 @@ public final class ClientMount extends FuseStubFS {
             if (f.modified && ns.exists(f.fid)) {
                 markDirty(f.fid); // Lustre marks a modified file dirty on close
             }
+            if (f.writable) {
+                // the close of a write open updates the MDT: the new mtime (MTIME) after writes, then CLOSE
+                if (f.modified) {
+                    dataRecord(ChangelogRecord.CL_MTIME, 0, f.fid);
+                }
+                dataRecord(ChangelogRecord.CL_CLOSE, f.closeFlags, f.fid);
+            }
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -755,6 +831,7 @@ public final class ClientMount extends FuseStubFS {
             byte[] v = new byte[(int) size];
             value.get(0, v, 0, (int) size);
             Xattrs.set(backing(path), name, v);
+            dataRecord(ChangelogRecord.CL_SETXATTR, 0, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -770,6 +847,7 @@ public final class ClientMount extends FuseStubFS {
         }
         try {
             Xattrs.remove(backing(path), name);
+            dataRecord(ChangelogRecord.CL_SETXATTR, 0, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
