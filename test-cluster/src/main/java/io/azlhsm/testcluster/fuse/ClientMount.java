@@ -4,6 +4,7 @@ import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
 import io.azlhsm.testcluster.changelog.Changelog;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
+import io.azlhsm.testcluster.coordinator.BlockedIo;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFlags;
@@ -97,6 +98,12 @@ public final class ClientMount extends FuseStubFS {
         /** Opened while released: the restore swaps in a new backing file, which this handle must reopen. */
         volatile boolean openedReleased;
         volatile boolean modified;
+        /**
+         * Set when this open file's implicit restore failed: later I/O through it fails the same way at once. The
+         * kernel retries a failed page read by itself, and each retry must not become a new restore: Lustre fails
+         * the one I/O that waited.
+         */
+        volatile SimulatorException failedRestore;
 
         OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
                  boolean openedReleased) {
@@ -109,12 +116,23 @@ public final class ClientMount extends FuseStubFS {
         }
 
         /** Restores the file if it is released (blocking), then moves this handle to the restored data. */
-        synchronized void ensureData(ImplicitRestore restorer) throws SimulatorException, IOException {
+        synchronized void ensureData(ImplicitRestore restorer, BlockedIo caller)
+                throws SimulatorException, IOException {
             if (!openedReleased) {
                 return;
             }
+            if (failedRestore != null) {
+                throw failedRestore;
+            }
             if (isReleased(backing)) {
-                restorer.restoreAndWait(fid);
+                try {
+                    restorer.restoreAndWait(fid, caller);
+                } catch (SimulatorException e) {
+                    if (e.errno() == Errno.EIO) {
+                        failedRestore = e;
+                    }
+                    throw e;
+                }
             }
             FileChannel old = channel;
             channel = writable ? FileChannel.open(backing, StandardOpenOption.READ, StandardOpenOption.WRITE)
@@ -295,7 +313,7 @@ public final class ClientMount extends FuseStubFS {
             Path p = backing(path);
             Fid fid = ns.fidOf(relative(path));
             if (isReleased(p)) {
-                restorer.restoreAndWait(fid); // truncate of any size restores first, as on Lustre
+                restorer.restoreAndWait(fid, caller()); // truncate of any size restores first, as on Lustre
             }
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
                 f.setLength(size);
@@ -339,6 +357,12 @@ public final class ClientMount extends FuseStubFS {
         return rel.substring(rel.lastIndexOf('/') + 1);
     }
 
+    /** The process behind the FUSE request this thread serves, as an implicit restore's waiter. */
+    private BlockedIo caller() {
+        return new BlockedIo((int) getContext().uid.get(), (int) getContext().gid.get(),
+                FuseInterrupts::currentRequestInterrupted);
+    }
+
     private static boolean isReleased(Path p) throws SimulatorException {
         return Namespace.readHsm(p).has(HsmFlags.RELEASED);
     }
@@ -380,7 +404,10 @@ public final class ClientMount extends FuseStubFS {
             filter.apply(buf, "..", null, 0);
             try (var entries = Files.newDirectoryStream(dir)) {
                 for (Path e : entries) {
-                    filter.apply(buf, e.getFileName().toString(), null, 0);
+                    String entry = e.getFileName().toString();
+                    if (!entry.startsWith(FUSE_HIDDEN_PREFIX)) {
+                        filter.apply(buf, entry, null, 0);
+                    }
                 }
             }
             return 0;
@@ -424,6 +451,18 @@ public final class ClientMount extends FuseStubFS {
         return remove(path);
     }
 
+    /**
+     * libfuse's name for a file unlinked while open: instead of unlink it renames the file to this and unlinks that
+     * name at the last close. On Lustre the name goes at unlink and the file lives on as an orphan until its last
+     * close, so the simulator records the unlink at the rename and lets the orphan's last close act
+     * (remove_archive_on_last_unlink) without a record, and never lists these names.
+     */
+    private static final String FUSE_HIDDEN_PREFIX = ".fuse_hidden";
+
+    private static boolean isFuseHidden(String rel) {
+        return name(rel).startsWith(FUSE_HIDDEN_PREFIX);
+    }
+
     private int remove(String path) {
         try {
             String rel = relative(path);
@@ -433,6 +472,15 @@ public final class ClientMount extends FuseStubFS {
             int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
             HsmAttributes hsm = directory ? HsmAttributes.NONE : Namespace.readHsm(p);
             boolean archived = hsm.has(HsmFlags.EXISTS);
+            if (isFuseHidden(rel)) {
+                // the last close of an open-unlinked file (an orphan): its unlink was recorded already
+                Files.delete(p);
+                ns.onRemoved(fid);
+                if (nlink <= 1 && archived) {
+                    lastUnlink.unlinked(fid, hsm);
+                }
+                return 0;
+            }
             Fid parent = parentFid(rel);
             Files.delete(p);
             if (directory || nlink <= 1) {
@@ -460,6 +508,9 @@ public final class ClientMount extends FuseStubFS {
         try {
             String from = relative(oldpath);
             String to = relative(newpath);
+            if (isFuseHidden(to)) {
+                return unlinkOpenFile(from, to);
+            }
             Path target = ns.backingPath(to);
             Fid replaced = null;
             int flags = 0;
@@ -498,6 +549,24 @@ public final class ClientMount extends FuseStubFS {
         } catch (SimulatorException e) {
             return -e.errno();
         }
+    }
+
+    /** libfuse hides a file unlinked while open under a .fuse_hidden name: on Lustre this is the unlink. */
+    private int unlinkOpenFile(String from, String hidden) throws IOException, SimulatorException {
+        Path p = ns.backingPath(from);
+        Fid fid = ns.fidOf(from);
+        int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        boolean archived = Namespace.readHsm(p).has(HsmFlags.EXISTS);
+        Fid parent = parentFid(from);
+        Files.move(p, ns.backingPath(hidden), StandardCopyOption.ATOMIC_MOVE);
+        ns.onRenamed(from, hidden);
+        boolean last = nlink <= 1;
+        if (last) {
+            ns.onRemoved(fid); // an orphan: no path leads to it any more
+        }
+        changelog.add(ChangelogRecord.CL_UNLINK, (last ? ChangelogRecord.CLF_UNLINK_LAST : 0)
+                | (last && archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0), fid, parent, name(from));
+        return 0;
     }
 
     @Override
@@ -589,15 +658,14 @@ public final class ClientMount extends FuseStubFS {
             boolean writable = accmode != 0;
             if ((fi.flags.get() & 01000) != 0) { // O_TRUNC
                 if (isReleased(p)) {
-                    restorer.restoreAndWait(fid);
+                    restorer.restoreAndWait(fid, caller());
                 }
+                // the VFS truncates on O_TRUNC whatever the size: a data modification even of an empty file
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                    if (ch.size() > 0) {
-                        ch.truncate(0);
-                        dataModified(p, fid, true);
-                        dataRecord(ChangelogRecord.CL_TRUNC, 0, fid);
-                    }
+                    ch.truncate(0);
                 }
+                dataModified(p, fid, true);
+                dataRecord(ChangelogRecord.CL_TRUNC, 0, fid);
             }
             return openHandle(p, fid, fi, writable, false);
         } catch (IOException e) {
@@ -639,7 +707,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            f.ensureData(restorer); // a read of a released file blocks on its restore
+            f.ensureData(restorer, caller()); // a read of a released file blocks on its restore
             ByteBuffer bb = ByteBuffer.allocate((int) size);
             int total = 0;
             while (bb.hasRemaining()) {
@@ -665,7 +733,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            f.ensureData(restorer);
+            f.ensureData(restorer, caller());
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, (int) size);
             ByteBuffer bb = ByteBuffer.wrap(data);
@@ -688,7 +756,7 @@ public final class ClientMount extends FuseStubFS {
         OpenFile f = openFiles.get(fi.fh.get());
         if (f != null) {
             try {
-                f.ensureData(restorer);
+                f.ensureData(restorer, caller());
             } catch (IOException e) {
                 return -errno(e);
             } catch (SimulatorException e) {
