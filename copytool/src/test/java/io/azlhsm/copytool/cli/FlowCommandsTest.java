@@ -1,0 +1,72 @@
+package io.azlhsm.copytool.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Option checking of export, auto-export, prefetch and release: refused before any job starts. */
+class FlowCommandsTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) throws Exception {
+        Path config = dir.resolve("copytool.properties");
+        Files.writeString(config, "mount = " + dir.resolve("mnt") + "\narchive.1.type = posix\narchive.1.root = "
+                + dir.resolve("archive") + "\n");
+        String[] withConfig = new String[args.length + 2];
+        System.arraycopy(args, 0, withConfig, 0, args.length);
+        withConfig[args.length] = "--config";
+        withConfig[args.length + 1] = config.toString();
+        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
+                new PrefetchCommand(), new ReleaseCommand()).run(withConfig);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void badNumbersSizesAndDurationsAreUsageErrorsNamingTheOption() throws Exception {
+        assertEquals(ExitCode.USAGE, run("export", "--max-outstanding", "0"));
+        assertTrue(err().contains("--max-outstanding must be a whole number of 1 or more: 0"), err());
+        assertEquals(ExitCode.USAGE, run("release", "--min-size", "10MB"));
+        assertTrue(err().contains("--min-size 10MB"), err());
+        assertEquals(ExitCode.USAGE, run("release", "--not-accessed-for", "a week"));
+        assertTrue(err().contains("--not-accessed-for a week: not a duration"), err());
+        assertEquals(ExitCode.USAGE, run("auto-export", "--interval", "5x"));
+        assertTrue(err().contains("--interval 5x"), err());
+        assertEquals(ExitCode.USAGE, run("export", "--archive", "x"));
+    }
+
+    @Test
+    void prefetchNeedsAPathOrAList() throws Exception {
+        assertEquals(ExitCode.USAGE, run("prefetch"));
+        assertTrue(err().contains("nothing to prefetch"), err());
+    }
+
+    @Test
+    void eachCommandHasHelp() throws Exception {
+        for (String command : new String[] {"export", "auto-export", "prefetch", "release"}) {
+            int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
+                    new PrefetchCommand(), new ReleaseCommand()).run(new String[] {command, "--help"});
+            assertEquals(ExitCode.OK, status, command);
+        }
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String option : new String[] {"--max-outstanding", "--no-directory-markers", "--full-scan-interval",
+                "--keep-changelog-user", "--file-list", "--not-accessed-for", "--min-size"}) {
+            assertTrue(help.contains(option), option);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.azlhsm.copytool.jobs.walk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NamespaceWalkerTest {
+    @TempDir
+    Path mount;
+
+    @Test
+    void leavesOutTheJobsStateAndTheImportMarkerOfTheRootOnly() throws Exception {
+        Files.createDirectories(mount.resolve(".azlhsm/jobs"));
+        Files.writeString(mount.resolve(".azlhsm/jobs/a.properties"), "x");
+        Files.writeString(mount.resolve("IMPORT_InProgress.20261122T031800Z"), "");
+        Files.createDirectories(mount.resolve("d/e"));
+        Files.writeString(mount.resolve("d/IMPORT_InProgress.1"), "not the marker: not in the root");
+        Files.writeString(mount.resolve("d/e/f"), "f");
+        Files.createSymbolicLink(mount.resolve("d/link"), mount.resolve("d/e/f"));
+        List<String> seen = new ArrayList<>();
+        new NamespaceWalker(mount).walk(mount, new NamespaceVisitor() {
+            @Override
+            public void directory(Path directory, BasicFileAttributes attributes) {
+                seen.add("dir " + mount.relativize(directory));
+            }
+
+            @Override
+            public void file(Path file, BasicFileAttributes attributes) {
+                seen.add("file " + mount.relativize(file));
+            }
+
+            @Override
+            public void other(Path path, BasicFileAttributes attributes) {
+                seen.add("other " + mount.relativize(path));
+            }
+
+            @Override
+            public void failed(Path path, IOException cause) {
+                seen.add("failed " + path);
+            }
+        });
+        seen.sort(null);
+        assertEquals(List.of("dir ", "dir d", "dir d/e", "file d/IMPORT_InProgress.1", "file d/e/f", "other d/link"),
+                seen);
+    }
+
+    @Test
+    void aVisitorExceptionStopsTheWalkUnchanged() throws Exception {
+        Files.writeString(mount.resolve("a"), "a");
+        IllegalStateException stop = new IllegalStateException("cancelled");
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> new NamespaceWalker(mount).walk(mount, new NamespaceVisitor() {
+                    @Override
+                    public void file(Path file, BasicFileAttributes attributes) {
+                        throw stop;
+                    }
+
+                    @Override
+                    public void failed(Path path, IOException cause) {
+                    }
+                }));
+        assertEquals(stop, thrown);
+    }
+
+    @Test
+    void pathsResolveInsideTheMountOnly() throws Exception {
+        Files.createDirectories(mount.resolve("a/b"));
+        assertEquals(mount, MountPaths.resolve(mount, "/"));
+        assertEquals(mount, MountPaths.resolve(mount, ""));
+        assertEquals(mount.resolve("a/b"), MountPaths.resolve(mount, "a/b"));
+        assertEquals(mount.resolve("a/b"), MountPaths.resolve(mount, "/a/b"));
+        assertEquals(mount.resolve("a/b"), MountPaths.resolve(mount, mount.resolve("a/b").toString()));
+        assertThrows(IllegalArgumentException.class, () -> MountPaths.resolve(mount, "a/../../etc"));
+        assertThrows(NoSuchFileException.class, () -> MountPaths.resolve(mount, "missing"));
+    }
+}
