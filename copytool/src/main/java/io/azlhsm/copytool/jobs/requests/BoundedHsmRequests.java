@@ -29,10 +29,10 @@ public final class BoundedHsmRequests {
     static final int MAX_ITEMS_PER_REQUEST = 64;
     /** A partly filled batch goes out after this long, so a slow walk does not leave the coordinator idle. */
     private static final long BATCH_LINGER_NANOS = 200_000_000L;
-    private static final long FIRST_POLL_SLEEP_MILLIS = 5;
+    private static final long FIRST_POLL_SLEEP_MILLIS = 20;
     private static final long MAX_POLL_SLEEP_MILLIS = 200;
-    /** Files in a row found still waiting after which a polling pass stops (see {@link #pollOnce}). */
-    static final int WAITING_LOOKAHEAD = 16;
+    /** Files in a row found still pending after which a polling pass stops (see {@link #pollOnce}). */
+    static final int PENDING_LOOKAHEAD = 16;
 
     private final HsmFiles hsm;
     private final Path mount;
@@ -180,27 +180,27 @@ public final class BoundedHsmRequests {
 
     /**
      * One pass over our outstanding files in submission order. The coordinator dispatches waiting requests in
-     * their order, so after {@link #WAITING_LOOKAHEAD} files in a row still waiting the rest are left for a later
-     * pass: asking about thousands of queued files on every pass would load the coordinator more than the
-     * requests themselves. A file that ends out of order is only noticed later; until then it still counts as
-     * outstanding, which errs on the safe side of the bound.
+     * their order, so after {@link #PENDING_LOOKAHEAD} files in a row still pending the rest are left for a later
+     * pass: asking about thousands of queued (or dozens of running) files on every pass would load the coordinator
+     * and the agents more than the requests themselves. A file that ends out of order is only noticed later; until
+     * then it still counts as outstanding, which errs on the safe side of the bound.
      */
     private int pollOnce() {
         List<RequestedFile> still = new ArrayList<>(outstanding.size());
         int ended = 0;
-        int waitingInARow = 0;
+        int pendingInARow = 0;
         for (int i = 0; i < outstanding.size(); i++) {
             RequestedFile file = outstanding.get(i);
-            if (waitingInARow >= WAITING_LOOKAHEAD) {
+            if (pendingInARow >= PENDING_LOOKAHEAD) {
                 still.addAll(outstanding.subList(i, outstanding.size()));
                 break;
             }
-            HsmProgressState state = pendingState(file);
-            if (state == null) {
+            if (pendingState(file) == null) {
                 ended++;
+                pendingInARow = 0;
                 continue;
             }
-            waitingInARow = state == HsmProgressState.WAITING ? waitingInARow + 1 : 0;
+            pendingInARow++;
             still.add(file);
         }
         outstanding = still;
