@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Walks a tree of the mount depth first without following symlinks, leaving out what belongs to the jobs
  * themselves: the framework's {@code <mount>/.azlhsm} directory and the {@code IMPORT_<state>.<timestamp>} marker
- * file of a running import in the mount's root.
+ * file of a running import in the mount's root; and Lustre's {@code <mount>/.lustre} (FID access), in case a
+ * client lists it.
  */
 public final class NamespaceWalker {
     private static final Pattern IMPORT_MARKER = Pattern.compile("IMPORT_[A-Za-z]+\\.[^/]+");
@@ -26,7 +27,7 @@ public final class NamespaceWalker {
     /** True for the paths every job leaves alone. */
     public boolean isJobState(Path path) {
         Path normal = path.toAbsolutePath().normalize();
-        if (normal.equals(mount.resolve(JobStore.DIRECTORY_NAME))) {
+        if (normal.equals(mount.resolve(JobStore.DIRECTORY_NAME)) || normal.equals(mount.resolve(".lustre"))) {
             return true;
         }
         return mount.equals(normal.getParent()) && IMPORT_MARKER.matcher(normal.getFileName().toString()).matches();
