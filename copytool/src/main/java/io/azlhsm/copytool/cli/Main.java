@@ -39,7 +39,7 @@ public final class Main {
 
     public static void main(String[] args) {
         System.exit(new Main(System.out, System.err, new AgentCommand(), new StatusCommand(),
-                new ArchiveListCommand(), new JobsCommand(), new CancelCommand()).run(args));
+                new ArchiveListCommand(), new ImportCommand(), new JobsCommand(), new CancelCommand()).run(args));
     }
 
     int run(String[] args) {
