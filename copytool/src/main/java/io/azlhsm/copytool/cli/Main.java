@@ -39,8 +39,8 @@ public final class Main {
 
     public static void main(String[] args) {
         System.exit(new Main(System.out, System.err, new AgentCommand(), new StatusCommand(),
-                new ArchiveListCommand(), new JobsCommand(), new CancelCommand(), new ExportCommand(),
-                new AutoExportCommand(), new PrefetchCommand(), new ReleaseCommand()).run(args));
+                new ArchiveListCommand(), new ImportCommand(), new ExportCommand(), new AutoExportCommand(),
+                new PrefetchCommand(), new ReleaseCommand(), new JobsCommand(), new CancelCommand()).run(args));
     }
 
     int run(String[] args) {

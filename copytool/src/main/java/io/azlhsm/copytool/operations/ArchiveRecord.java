@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param archiveId   the archive the blob lives in
  * @param blob        full object name in that archive
  * @param etag        the object's ETag right after the copytool committed it
- * @param md5         MD5 of the whole file content (16 bytes)
+ * @param md5         MD5 of the whole file content (16 bytes); null for a blob imported without one (a foreign blob
+ *                    with neither Content-MD5 nor azlhsm_md5): restore then checks size and ETag
  * @param dataVersion the file's Lustre data version the copy was taken at
  */
 public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion) {
@@ -36,15 +37,15 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
         if (blob == null || blob.isEmpty() || blob.chars().anyMatch(c -> c < 0x20)) {
             throw new IllegalArgumentException("blob name must be non-empty without control characters");
         }
-        if (md5 == null || md5.length != 16) {
+        if (md5 != null && md5.length != 16) {
             throw new IllegalArgumentException("md5 must have 16 bytes");
         }
-        md5 = md5.clone();
+        md5 = md5 == null ? null : md5.clone();
     }
 
     @Override
     public byte[] md5() {
-        return md5.clone();
+        return md5 == null ? null : md5.clone();
     }
 
     public String encode() {
@@ -53,7 +54,7 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
         fields.put("archive_id", Integer.toString(archiveId));
         fields.put("blob", blob);
         fields.put("etag", etag == null ? "" : etag);
-        fields.put("md5", HexFormat.of().formatHex(md5));
+        fields.put("md5", md5 == null ? "" : HexFormat.of().formatHex(md5));
         fields.put("data_version", Long.toUnsignedString(dataVersion));
         StringBuilder text = new StringBuilder();
         fields.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
@@ -80,7 +81,8 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
         try {
             String etag = fields.get("etag");
             return Optional.of(new ArchiveRecord(Integer.parseInt(fields.get("archive_id")), fields.get("blob"),
-                    etag == null || etag.isEmpty() ? null : etag, HexFormat.of().parseHex(fields.get("md5")),
+                    etag == null || etag.isEmpty() ? null : etag,
+                    fields.get("md5").isEmpty() ? null : HexFormat.of().parseHex(fields.get("md5")),
                     Long.parseUnsignedLong(fields.get("data_version"))));
         } catch (RuntimeException damaged) {
             return Optional.empty();

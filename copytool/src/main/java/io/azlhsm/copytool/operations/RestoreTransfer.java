@@ -66,8 +66,11 @@ public final class RestoreTransfer extends ActionTransfer {
                 throw new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " was replaced since it was archived"
                         + " (ETag " + record.etag() + " recorded, " + stored.etag() + " now)");
             }
-            expectedMd5 = record.md5();
-        } else if (expectedMd5 == null) {
+            if (record.md5() != null) {
+                expectedMd5 = record.md5();
+            }
+        }
+        if (expectedMd5 == null) {
             expectedMd5 = md5FromMetadata(stored);
         }
         // Ranged reads have no block-count limit: the ring's chunk size is the right range size.

@@ -1,0 +1,399 @@
+package io.azlhsm.copytool.jobs.imports;
+
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.archive.metadata.FileAttributes;
+import io.azlhsm.copytool.archive.metadata.FileType;
+import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.lustre.HsmStates;
+import io.azlhsm.copytool.lustre.HsmUserAction;
+import io.azlhsm.copytool.lustre.HsmUserState;
+import io.azlhsm.copytool.lustre.ImportAttributes;
+import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.lustre.LustreFids;
+import io.azlhsm.copytool.operations.ArchiveRecord;
+import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Imports one listed blob: a released stub (llapi_hsm_import) whose {@link ArchiveRecord} names the blob and its
+ * ETag (so restore finds it after a rename and refuses a replaced blob), a directory, or a symlink; attributes from
+ * the blob's metadata by {@link BlobMetadataCodec} (every key variant, AMLFS's defaults). A path that exists is a
+ * conflict resolved by the {@link ConflictMode} from the existing file's HSM state, except a stub of this very blob
+ * and ETag, which is simply preexisting (so a re-run or resumed run redoes nothing).
+ */
+final class EntryImporter {
+    static final int SYMLINK_MAX = 4096;
+
+    private final JobContext context;
+    private final ImportOptions options;
+    private final ArchiveBackend backend;
+    private final Path target;
+    private final int targetBytes;
+    private final boolean atFsRoot;
+    private final DirectoryMaker directories;
+    private final ArchiveRecordStore records = new ArchiveRecordStore();
+    private final BlobMetadataCodec codec = new BlobMetadataCodec();
+    private final LustreFids fids;
+    /** mtimes of directories named by blobs, set when the import ends (creating children moves them). */
+    private final Map<Path, FileTime> directoryTimes = new ConcurrentHashMap<>();
+
+    EntryImporter(JobContext context, ImportOptions options, ArchiveBackend backend, Path target) {
+        this.context = context;
+        this.options = options;
+        this.backend = backend;
+        this.target = target;
+        this.targetBytes = target.toString().getBytes(StandardCharsets.UTF_8).length;
+        this.atFsRoot = target.equals(context.mount());
+        this.directories = new DirectoryMaker(target, context.counters().counter(ImportCounters.DIRECTORIES));
+        this.fids = new LustreFids(context.library());
+    }
+
+    private void count(String counter) {
+        context.counters().counter(counter).increment();
+    }
+
+    /** The blob's path under the target, or ItemError naming why its name cannot be one. */
+    Path pathOf(StoredObject blob, boolean directoryKey) throws ItemError {
+        String name = directoryKey ? blob.name().substring(0, blob.name().length() - 1) : blob.name();
+        String relative;
+        try {
+            relative = backend.relativePath(name);
+        } catch (ArchiveException e) {
+            throw new ItemError("unsafe name: " + e.getMessage());
+        }
+        String problem = BlobPaths.problem(relative, atFsRoot, targetBytes);
+        if (problem != null) {
+            throw new ItemError("unsafe name: " + problem);
+        }
+        Path path = target.resolve(relative).normalize();
+        if (!path.startsWith(target) || path.equals(target)) {
+            throw new ItemError("unsafe name: resolves outside the target directory");
+        }
+        return path;
+    }
+
+    void importBlob(StoredObject blob) throws ItemError, IOException, LustreException, ArchiveException {
+        boolean directoryKey = blob.name().endsWith("/") && blob.size() == 0;
+        Path path = pathOf(blob, directoryKey);
+        BlobMetadataCodec.Decoded decoded = codec.decode(blob.metadata(), blob.lastModified());
+        if (!decoded.problems().isEmpty()) {
+            context.log().info("blob " + blob.name() + ": defaults used for " + String.join("; ", decoded.problems()));
+        }
+        FileAttributes attributes = decoded.attributes();
+        FileType type = directoryKey ? FileType.DIRECTORY : attributes.type();
+        try {
+            directories.ensure(path.getParent());
+        } catch (IOException e) {
+            throw new ItemError("cannot create the parent directory: " + e.getMessage());
+        }
+        switch (type) {
+            case DIRECTORY -> importDirectory(blob, path, attributes);
+            case SYMLINK -> importSymlink(blob, path, attributes, decoded.symlinkTargetInBody());
+            default -> importFile(blob, path, attributes);
+        }
+    }
+
+    private Optional<BasicFileAttributes> existing(Path path) throws IOException {
+        try {
+            return Optional.of(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String relative(Path path) {
+        return target.relativize(path).toString();
+    }
+
+    // ------------------------------------------------------------------------------------------------ files
+
+    private void importFile(StoredObject blob, Path path, FileAttributes attributes)
+            throws ItemError, IOException, LustreException {
+        Optional<BasicFileAttributes> existing = existing(path);
+        if (existing.isEmpty()) {
+            createStub(blob, path, attributes);
+            return;
+        }
+        if (existing.get().isRegularFile()) {
+            HsmUserState state = context.hsm().state(path);
+            Optional<ArchiveRecord> record = records.read(path);
+            boolean released = state.has(HsmStates.RELEASED);
+            if (released && record.isPresent() && sameBlob(record.get(), blob)) {
+                count(ImportCounters.PREEXISTING_FILES);
+                return;
+            }
+            if (released && record.isEmpty() && context.resumed() && state.archiveId() == options.archiveId()
+                    && existing.get().size() == blob.size()) {
+                // Created by the crashed run just before it could record the blob: finish that work.
+                records.write(path, recordOf(blob, attributes));
+                countImportedFile(blob);
+                return;
+            }
+            resolveFileConflict(blob, path, attributes, state, record);
+            return;
+        }
+        if (!conflict(blob, path, existing.get())) {
+            return;
+        }
+        if (existing.get().isDirectory()) {
+            throw new ItemError("a directory is in the way of the file (directories are never deleted)");
+        }
+        Files.delete(path);
+        createStub(blob, path, attributes);
+        context.log().conflict(relative(path), blob.name(), "replaced a " + kindOf(existing.get()) + " by the file");
+    }
+
+    private void resolveFileConflict(StoredObject blob, Path path, FileAttributes attributes, HsmUserState state,
+                                     Optional<ArchiveRecord> record) throws ItemError, IOException, LustreException {
+        String was = describe(state);
+        count(ImportCounters.CONFLICTS);
+        boolean clean = state.has(HsmStates.ARCHIVED) && !state.has(HsmStates.DIRTY);
+        switch (options.conflict()) {
+            case FAIL -> {
+                context.log().conflict(relative(path), blob.name(), "fail: the job stops (" + was + ")");
+                throw new ImportStop("conflict: " + relative(path) + " exists (" + was + ") and --conflict is fail");
+            }
+            case SKIP -> context.log().conflict(relative(path), blob.name(), "skipped (" + was + ")");
+            case OVERWRITE_DIRTY -> {
+                if (clean) {
+                    updateAttributes(path, attributes);
+                    context.log().conflict(relative(path), blob.name(), "attributes updated (" + was + ")");
+                } else {
+                    reimport(blob, path, attributes, was);
+                }
+            }
+            case OVERWRITE_ALWAYS -> {
+                // Clean with respect to *this* blob: released data must restore from it, not from another copy.
+                boolean inSync = record.isEmpty() || sameBlob(record.get(), blob);
+                if (clean && inSync) {
+                    if (!state.has(HsmStates.RELEASED)) {
+                        release(path);
+                    }
+                    updateAttributes(path, attributes);
+                    context.log().conflict(relative(path), blob.name(), (state.has(HsmStates.RELEASED)
+                            ? "already released" : "released") + ", attributes updated (" + was + ")");
+                } else {
+                    reimport(blob, path, attributes, clean ? was + ", archived copy is "
+                            + record.map(ArchiveRecord::toString).orElse("?") : was);
+                }
+            }
+        }
+    }
+
+    private void reimport(StoredObject blob, Path path, FileAttributes attributes, String was)
+            throws ItemError, IOException, LustreException {
+        Files.delete(path);
+        createStub(blob, path, attributes);
+        context.log().conflict(relative(path), blob.name(), "deleted and re-imported (" + was + ")");
+    }
+
+    private static String describe(HsmUserState state) {
+        if (!state.has(HsmStates.ARCHIVED)) {
+            return "never archived";
+        }
+        if (state.has(HsmStates.RELEASED)) {
+            return "released";
+        }
+        return state.has(HsmStates.DIRTY) ? "archived dirty" : "archived clean";
+    }
+
+    private boolean sameBlob(ArchiveRecord record, StoredObject blob) {
+        return record.archiveId() == options.archiveId() && record.blob().equals(blob.name())
+                && Objects.equals(record.etag(), blob.etag());
+    }
+
+    private ArchiveRecord recordOf(StoredObject blob, FileAttributes attributes) {
+        byte[] md5 = blob.contentMd5() != null ? blob.contentMd5() : attributes.md5();
+        return new ArchiveRecord(options.archiveId(), blob.name(), blob.etag(), md5, 0);
+    }
+
+    private void createStub(StoredObject blob, Path path, FileAttributes attributes)
+            throws ItemError, IOException, LustreException {
+        long mtimeSec = attributes.mtime().getEpochSecond();
+        int mtimeNsec = attributes.mtime().getNano();
+        long atimeSec = attributes.atime() != null ? attributes.atime().getEpochSecond() : mtimeSec;
+        int atimeNsec = attributes.atime() != null ? attributes.atime().getNano() : mtimeNsec;
+        try {
+            context.hsm().importFile(path, options.archiveId(), new ImportAttributes(blob.size(),
+                    attributes.mode() & 0777, (int) attributes.uid(), (int) attributes.gid(), atimeSec, atimeNsec,
+                    mtimeSec, mtimeNsec));
+        } catch (LustreException e) {
+            throw new ItemError("llapi_hsm_import failed: " + e.getMessage(), e);
+        }
+        try {
+            records.write(path, recordOf(blob, attributes));
+        } catch (IOException e) {
+            // Without the record restore would guess the blob from the path; leave nothing half done.
+            Files.deleteIfExists(path);
+            throw new ItemError("cannot record the blob on the stub: " + e.getMessage(), e);
+        }
+        countImportedFile(blob);
+    }
+
+    private void countImportedFile(StoredObject blob) {
+        count(ImportCounters.FILES);
+        count(ImportCounters.IMPORTED);
+        context.progress().advance(1, blob.size());
+    }
+
+    private void release(Path path) throws LustreException {
+        context.hsm().request(path, HsmUserAction.RELEASE, 0, 0, List.of(fids.path2fid(path)), new byte[0]);
+    }
+
+    // ------------------------------------------------------------------------------------------------ directories
+
+    private void importDirectory(StoredObject blob, Path path, FileAttributes attributes)
+            throws ItemError, IOException {
+        Optional<BasicFileAttributes> existing = existing(path);
+        if (existing.isPresent() && !existing.get().isDirectory()) {
+            if (conflict(blob, path, existing.get())) {
+                throw new ItemError("a " + kindOf(existing.get()) + " is in the way of the directory");
+            }
+            return;
+        }
+        boolean ours = existing.isEmpty() || directories.createdByThisJob(path);
+        if (existing.isEmpty()) {
+            directories.ensure(path);
+        }
+        count(ours ? ImportCounters.IMPORTED : ImportCounters.PREEXISTING_DIRECTORIES);
+        if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
+                || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {
+            setOwnerAndMode(path, attributes);
+            directoryTimes.put(path, FileTime.from(attributes.mtime()));
+        }
+    }
+
+    /** Sets the mtimes of blob-named directories, once their children exist. */
+    void finishDirectories() throws IOException {
+        for (Map.Entry<Path, FileTime> entry : directoryTimes.entrySet()) {
+            Files.getFileAttributeView(entry.getKey(), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(entry.getValue(), null, null);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ symlinks
+
+    private void importSymlink(StoredObject blob, Path path, FileAttributes attributes, boolean targetInBody)
+            throws ItemError, IOException, ArchiveException {
+        String linkTarget = targetInBody ? body(blob) : attributes.symlinkTarget();
+        if (linkTarget.isEmpty() || linkTarget.indexOf('\0') >= 0) {
+            throw new ItemError("the symlink target is empty or contains NUL");
+        }
+        Optional<BasicFileAttributes> existing = existing(path);
+        if (existing.isPresent()) {
+            if (existing.get().isSymbolicLink()
+                    && Files.readSymbolicLink(path).toString().equals(linkTarget)) {
+                count(ImportCounters.PREEXISTING_SYMLINKS);
+                return;
+            }
+            if (!conflict(blob, path, existing.get())) {
+                return;
+            }
+            if (existing.get().isDirectory()) {
+                throw new ItemError("a directory is in the way of the symlink (directories are never deleted)");
+            }
+            Files.delete(path);
+            context.log().conflict(relative(path), blob.name(), "replaced a " + kindOf(existing.get())
+                    + " by the symlink");
+        }
+        Files.createSymbolicLink(path, Path.of(linkTarget));
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        setOwner(path, attributes);
+        view.setTimes(FileTime.from(attributes.mtime()), null, null);
+        count(ImportCounters.SYMLINKS);
+        count(ImportCounters.IMPORTED);
+        context.progress().advance(1, 0);
+    }
+
+    private String body(StoredObject blob) throws ItemError, ArchiveException {
+        if (blob.size() > SYMLINK_MAX) {
+            throw new ItemError("symlink blob holds " + blob.size() + " bytes; a target has at most " + SYMLINK_MAX);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) blob.size());
+        backend.read(blob.name(), blob.etag(), 0, buffer);
+        return new String(buffer.array(), StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------------------ shared
+
+    /**
+     * A path of another kind exists: counts the conflict; true when the mode says to overwrite it, false for skip;
+     * ImportStop for fail.
+     */
+    private boolean conflict(StoredObject blob, Path path, BasicFileAttributes existing) {
+        count(ImportCounters.CONFLICTS);
+        String was = "a " + kindOf(existing) + " exists";
+        switch (options.conflict()) {
+            case FAIL -> {
+                context.log().conflict(relative(path), blob.name(), "fail: the job stops (" + was + ")");
+                throw new ImportStop("conflict: " + relative(path) + ": " + was + " and --conflict is fail");
+            }
+            case SKIP -> {
+                context.log().conflict(relative(path), blob.name(), "skipped (" + was + ")");
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    private static String kindOf(BasicFileAttributes attributes) {
+        if (attributes.isDirectory()) {
+            return "directory";
+        }
+        if (attributes.isSymbolicLink()) {
+            return "symlink";
+        }
+        return attributes.isRegularFile() ? "file" : "special file";
+    }
+
+    private void updateAttributes(Path path, FileAttributes attributes) throws IOException {
+        setOwnerAndMode(path, attributes);
+        PosixFileAttributes now = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!now.lastModifiedTime().toInstant().equals(attributes.mtime())) {
+            Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(FileTime.from(attributes.mtime()), null, null);
+        }
+    }
+
+    /** Owner, group and mode as AMLFS keeps them: sticky kept, setuid and setgid dropped. */
+    private static void setOwnerAndMode(Path path, FileAttributes attributes) throws IOException {
+        setOwner(path, attributes);
+        int wanted = attributes.mode() & 01777;
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+        if (mode != wanted) {
+            Files.setAttribute(path, "unix:mode", wanted, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** lchown when the ids differ (never follows a symlink). */
+    private static void setOwner(Path path, FileAttributes attributes) throws IOException {
+        int uid = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int gid = (Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        if (Integer.toUnsignedLong(uid) != attributes.uid()) {
+            Files.setAttribute(path, "unix:uid", (int) attributes.uid(), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (Integer.toUnsignedLong(gid) != attributes.gid()) {
+            Files.setAttribute(path, "unix:gid", (int) attributes.gid(), LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+}

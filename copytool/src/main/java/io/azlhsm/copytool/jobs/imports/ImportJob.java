@@ -1,0 +1,245 @@
+package io.azlhsm.copytool.jobs.imports;
+
+import io.azlhsm.copytool.agent.AgentLauncher;
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.BackendFactory;
+import io.azlhsm.copytool.archive.ObjectListing;
+import io.azlhsm.copytool.archive.ObjectNames;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.jobs.Job;
+import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.jobs.JobKind;
+import io.azlhsm.copytool.jobs.JobState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code copytool import}: lists the archive's container under the prefixes and creates the namespace, files as
+ * released stubs, as AMLFS's import job does. The next listing page is fetched while the current one is imported,
+ * and stubs are created by {@link ImportOptions#threads()} workers. A crashed import resumes from its
+ * {@link ListingCheckpoint}; blobs of a partly done page are found already imported (same blob and ETag recorded).
+ */
+public final class ImportJob implements Job {
+    static final int PAGE_SIZE = 1000;
+
+    private final ImportOptions options;
+    private volatile String stopReason;
+
+    public ImportJob(ImportOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.IMPORT;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return options.parameters();
+    }
+
+    @Override
+    public JobState run(JobContext context) throws Exception {
+        ArchiveSettings archive = context.config().archives().get(options.archiveId());
+        if (archive == null) {
+            throw new IllegalArgumentException("archive " + options.archiveId() + " is not configured");
+        }
+        ImportCounters.create(context.counters());
+        ImportMarker marker = new ImportMarker(context.mount(), context.started());
+        marker.start(JobState.IN_PROGRESS);
+        try (ArchiveBackend backend = BackendFactory.create(AgentLauncher.backendSettings(archive,
+                context.config().chunkSize()).toBuilder().createContainer(false).build())) {
+            context.log().info("importing from " + backend.describe());
+            JobState state = importAll(context, backend, archive, marker);
+            if (state == JobState.COMPLETED) {
+                marker.remove();
+            } else {
+                marker.show(state);
+            }
+            return state;
+        } catch (Exception | Error e) {
+            marker.show(context.cancelRequested() ? JobState.CANCELED : JobState.FAILED);
+            throw e;
+        }
+    }
+
+    private JobState importAll(JobContext context, ArchiveBackend backend, ArchiveSettings archive,
+                               ImportMarker marker) throws Exception {
+        Path target = context.mount().resolve(options.target()).normalize();
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(target);
+        }
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("--target " + target + " is not a directory (symlinks are not followed)");
+        }
+        EntryImporter importer = new EntryImporter(context, options, backend, target);
+        String archivePrefix = new ObjectNames(archive.prefix()).prefix();
+        Instant runStart = Instant.now();
+        long walkedBefore = context.counters().get(ImportCounters.WALKED);
+        long importedBefore = context.counters().get(ImportCounters.IMPORTED);
+        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("import-worker"));
+        ExecutorService lister = Executors.newSingleThreadExecutor(daemon("import-lister"));
+        Semaphore outstanding = new Semaphore(options.threads() * 64);
+        try {
+            for (int i = 0; i < options.prefixes().size() && stopReason == null; i++) {
+                ListingCheckpoint position = new ListingCheckpoint(context.checkpoint(), i);
+                if (position.finished()) {
+                    continue;
+                }
+                String listPrefix = archivePrefix + options.prefixes().get(i);
+                String token = position.resumeToken().orElse(null);
+                Future<ObjectListing> next = lister.submit(() -> backend.list(listPrefix, token, PAGE_SIZE));
+                while (stopReason == null) {
+                    ObjectListing page = await(context, marker, next);
+                    String nextToken = page.next().orElse(null);
+                    if (nextToken != null) {
+                        next = lister.submit(() -> backend.list(listPrefix, nextToken, PAGE_SIZE));
+                    }
+                    ListingCheckpoint.Page tracker = position.page(nextToken, page.objects().size());
+                    for (StoredObject blob : page.objects()) {
+                        cancelPoint(context, marker);
+                        if (stopReason != null) {
+                            break;
+                        }
+                        context.counters().counter(ImportCounters.WALKED).increment();
+                        acquire(context, marker, outstanding);
+                        workers.execute(() -> {
+                            try {
+                                importOne(context, importer, blob);
+                            } finally {
+                                tracker.itemDone();
+                                outstanding.release();
+                            }
+                        });
+                    }
+                    updateRates(context, runStart, walkedBefore, importedBefore);
+                    if (nextToken == null) {
+                        break;
+                    }
+                }
+            }
+            drain(context, marker, outstanding, options.threads() * 64);
+        } finally {
+            lister.shutdownNow();
+            // Queued blobs return at once once stopped or canceled; running ones finish their stub.
+            workers.shutdown();
+            if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        }
+        updateRates(context, runStart, walkedBefore, importedBefore);
+        if (stopReason != null) {
+            throw new ImportStop(stopReason);
+        }
+        importer.finishDirectories();
+        return context.counters().get(ImportCounters.ERRORS) > 0 ? JobState.COMPLETED_PARTIAL : JobState.COMPLETED;
+    }
+
+    private void importOne(JobContext context, EntryImporter importer, StoredObject blob) {
+        if (stopReason != null || context.cancelRequested()) {
+            return;
+        }
+        try {
+            importer.importBlob(blob);
+        } catch (ImportStop stop) {
+            stop(stop.getMessage());
+        } catch (ItemError e) {
+            error(context, importer, blob, e.getMessage());
+        } catch (Exception | LinkageError e) {
+            error(context, importer, blob, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void error(JobContext context, EntryImporter importer, StoredObject blob, String cause) {
+        String path;
+        try {
+            path = importer.pathOf(blob, blob.name().endsWith("/") && blob.size() == 0).toString();
+        } catch (ItemError unsafe) {
+            path = null;
+        }
+        context.log().error(path, blob.name(), cause);
+        context.counters().counter(ImportCounters.ERRORS).increment();
+        long errors = context.counters().get(ImportCounters.ERRORS);
+        if (options.maxErrors() >= 0 && errors > options.maxErrors()) {
+            stop(options.maxErrors() == 0 ? "stopped at the first error (--max-errors 0): blob " + blob.name() + ": "
+                    + cause : "more than " + options.maxErrors() + " errors (--max-errors " + options.maxErrors() + ")");
+        }
+    }
+
+    private synchronized void stop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+    }
+
+    /** Cancel requested: show Canceling, let running stubs finish, show Canceled, end. */
+    private static void cancelPoint(JobContext context, ImportMarker marker) throws IOException {
+        if (context.cancelRequested()) {
+            marker.show(JobState.CANCELING);
+            context.checkCancelled();
+        }
+    }
+
+    private static ObjectListing await(JobContext context, ImportMarker marker, Future<ObjectListing> page)
+            throws Exception {
+        while (true) {
+            cancelPoint(context, marker);
+            try {
+                return page.get(200, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                // look at the cancel flag again
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+    }
+
+    private static void acquire(JobContext context, ImportMarker marker, Semaphore outstanding) throws Exception {
+        while (!outstanding.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+            cancelPoint(context, marker);
+        }
+    }
+
+    /** Waits for every submitted blob; on cancel waits too (a stub is never left half made) and then ends. */
+    private static void drain(JobContext context, ImportMarker marker, Semaphore outstanding, int permits)
+            throws Exception {
+        while (!outstanding.tryAcquire(permits, 200, TimeUnit.MILLISECONDS)) {
+            if (context.cancelRequested()) {
+                marker.show(JobState.CANCELING);
+            }
+        }
+        outstanding.release(permits);
+        cancelPoint(context, marker);
+    }
+
+    private static void updateRates(JobContext context, Instant runStart, long walkedBefore, long importedBefore) {
+        double seconds = Math.max(0.001, Duration.between(runStart, Instant.now()).toMillis() / 1000.0);
+        context.counters().set(ImportCounters.WALKED_PER_SECOND,
+                Math.round((context.counters().get(ImportCounters.WALKED) - walkedBefore) / seconds));
+        context.counters().set(ImportCounters.IMPORTED_PER_SECOND,
+                Math.round((context.counters().get(ImportCounters.IMPORTED) - importedBefore) / seconds));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

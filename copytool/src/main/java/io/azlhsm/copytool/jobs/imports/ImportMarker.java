@@ -1,0 +1,84 @@
+package io.azlhsm.copytool.jobs.imports;
+
+import io.azlhsm.copytool.jobs.JobState;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.regex.Pattern;
+
+/**
+ * AMLFS's progress file in the file-system root, {@code IMPORT_<state>.<start-timestamp>}: created when an import
+ * starts, renamed as its state changes, removed when it completes successfully (kept for CompletedPartial, Failed
+ * and Canceled, so the outcome is visible from any client). Markers of earlier imports are removed when a new one
+ * starts; a resumed import renames its own marker back to InProgress.
+ */
+public final class ImportMarker {
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final Pattern NAME = Pattern.compile("IMPORT_[A-Za-z]+\\.[0-9]{8}T[0-9]{6}Z");
+
+    private final Path root;
+    private final String stamp;
+    private Path current;
+
+    ImportMarker(Path root, Instant started) {
+        this.root = root;
+        this.stamp = STAMP.format(started);
+    }
+
+    /** True for a file name an import marker can have; jobs walking the namespace skip such files in the root. */
+    public static boolean isMarkerName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    /** Removes other imports' markers, then shows {@code state} (InProgress) under this import's timestamp. */
+    void start(JobState state) throws IOException {
+        Path own = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "IMPORT_*")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!isMarkerName(name) || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (name.endsWith("." + stamp)) {
+                    own = file;
+                } else {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        current = own;
+        show(state);
+    }
+
+    Path path(JobState state) {
+        return root.resolve("IMPORT_" + state.display() + "." + stamp);
+    }
+
+    /** Renames the marker to the state (creates it if it vanished). */
+    synchronized void show(JobState state) throws IOException {
+        Path target = path(state);
+        if (current != null && current.equals(target) && Files.exists(target)) {
+            return;
+        }
+        if (current != null && Files.exists(current)) {
+            Files.move(current, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.deleteIfExists(target);
+            Files.createFile(target);
+        }
+        current = target;
+    }
+
+    /** A successful import leaves no marker. */
+    synchronized void remove() throws IOException {
+        if (current != null) {
+            Files.deleteIfExists(current);
+            current = null;
+        }
+    }
+}
