@@ -1,13 +1,13 @@
 package io.azlhsm.copytool.jobs.walk;
 
 import io.azlhsm.copytool.jobs.JobStore;
+import io.azlhsm.copytool.jobs.imports.ImportMarker;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.regex.Pattern;
 
 /**
  * Walks a tree of the mount depth first without following symlinks, leaving out what belongs to the jobs
@@ -16,8 +16,6 @@ import java.util.regex.Pattern;
  * client lists it.
  */
 public final class NamespaceWalker {
-    private static final Pattern IMPORT_MARKER = Pattern.compile("IMPORT_[A-Za-z]+\\.[^/]+");
-
     private final Path mount;
 
     public NamespaceWalker(Path mount) {
@@ -30,7 +28,7 @@ public final class NamespaceWalker {
         if (normal.equals(mount.resolve(JobStore.DIRECTORY_NAME)) || normal.equals(mount.resolve(".lustre"))) {
             return true;
         }
-        return mount.equals(normal.getParent()) && IMPORT_MARKER.matcher(normal.getFileName().toString()).matches();
+        return mount.equals(normal.getParent()) && ImportMarker.isMarkerName(normal.getFileName().toString());
     }
 
     /**

@@ -20,10 +20,11 @@ class NamespaceWalkerTest {
     @Test
     void leavesOutTheJobsStateAndTheImportMarkerOfTheRootOnly() throws Exception {
         Files.createDirectories(mount.resolve(".azlhsm/jobs"));
+        Files.createDirectories(mount.resolve(".lustre/fid"));
         Files.writeString(mount.resolve(".azlhsm/jobs/a.properties"), "x");
         Files.writeString(mount.resolve("IMPORT_InProgress.20261122T031800Z"), "");
         Files.createDirectories(mount.resolve("d/e"));
-        Files.writeString(mount.resolve("d/IMPORT_InProgress.1"), "not the marker: not in the root");
+        Files.writeString(mount.resolve("d/IMPORT_InProgress.20261122T031800Z"), "not the marker: not in the root");
         Files.writeString(mount.resolve("d/e/f"), "f");
         Files.createSymbolicLink(mount.resolve("d/link"), mount.resolve("d/e/f"));
         List<String> seen = new ArrayList<>();
@@ -49,8 +50,8 @@ class NamespaceWalkerTest {
             }
         });
         seen.sort(null);
-        assertEquals(List.of("dir ", "dir d", "dir d/e", "file d/IMPORT_InProgress.1", "file d/e/f", "other d/link"),
-                seen);
+        assertEquals(List.of("dir ", "dir d", "dir d/e", "file d/IMPORT_InProgress.20261122T031800Z", "file d/e/f",
+                "other d/link"), seen);
     }
 
     @Test
