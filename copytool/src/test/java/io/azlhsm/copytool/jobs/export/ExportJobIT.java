@@ -146,6 +146,41 @@ class ExportJobIT {
         assertEquals(0, run.counter(ExportCounters.EXPORTED));
     }
 
+    @Test
+    void aFileWhoseArchiveEndsWithoutACopyFailsAloneAndTheJobEndsPartial() throws Exception {
+        Path good = bed.agent.write("partial/good", 1_000);
+        Path bad = bed.agent.write("partial/bad", 1_000);
+        JobRunner runner = bed.runner();
+        JobRun run;
+        bed.cluster.setParam("hsm_control", "disabled");
+        try {
+            CompletableFuture<JobRun> job = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return bed.run(runner, export("partial", 10));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Cluster.await("2 waiting archive requests", SHORT, () -> waiting() == 2);
+            // the request ends without a copy, as when the agent fails it or the file changes under it
+            bed.cluster.lfs("hsm_cancel", bad.toString()).out();
+            bed.cluster.setParam("hsm_control", "enabled");
+            run = job.get(60, TimeUnit.SECONDS);
+        } finally {
+            bed.cluster.setParam("hsm_control", "enabled");
+        }
+        assertEquals(JobState.COMPLETED_PARTIAL, run.state(), run::describe);
+        assertEquals(1, run.counter(ExportCounters.EXPORTED));
+        assertEquals(1, run.counter(ExportCounters.FAILED));
+        assertTrue(run.errors().get(0).contains("partial/bad") && run.errors().get(0).contains("not archived"),
+                run::describe);
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(good));
+        JobRun again = bed.run(export("partial", 10));
+        assertEquals(JobState.COMPLETED, again.state(), again::describe);
+        assertEquals(1, again.counter(ExportCounters.EXPORTED));
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(bad));
+    }
+
     /** Not a test of speed (nothing is asserted about it): prints the export rate for the record. */
     @Test
     void exportsManySmallFiles() throws Exception {
