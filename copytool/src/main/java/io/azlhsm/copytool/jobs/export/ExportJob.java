@@ -59,6 +59,7 @@ public final class ExportJob implements Job {
             DirectoryMarkers markers = options.markers() ? new DirectoryMarkers(mount, backend) : null;
             Exporter exporter = new Exporter(mount, context.hsm(), new LustreFids(context.library()), backend,
                     markers, archive.id(), options.maxOutstanding(), context::checkCancelled, counters);
+            long started = System.nanoTime();
             try {
                 // the directories above the export path too, so that the container's tree imports back whole
                 for (Path above = root.getParent(); above != null && above.startsWith(mount) && !above.equals(mount);
@@ -89,6 +90,8 @@ public final class ExportJob implements Job {
                         counters.failed(path, null, "cannot read it: " + cause);
                     }
                 });
+                context.log().info("walk of " + root + " done in " + millisSince(started) + " ms; waiting for "
+                        + "the last requests");
                 exporter.finish();
             } catch (Exception e) {
                 if (context.cancelRequested()) {
@@ -96,10 +99,14 @@ public final class ExportJob implements Job {
                 }
                 throw e;
             }
-            context.log().info("export of " + root + " done; at most " + exporter.peakOutstanding()
-                    + " requests were outstanding");
+            context.log().info("export of " + root + " done in " + millisSince(started) + " ms; at most "
+                    + exporter.peakOutstanding() + " requests were outstanding");
         }
         return outcome(counters);
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     private static JobState outcome(ExportCounters counters) {

@@ -30,6 +30,7 @@ public final class BoundedHsmRequests {
     /** A partly filled batch goes out after this long, so a slow walk does not leave the coordinator idle. */
     private static final long BATCH_LINGER_NANOS = 200_000_000L;
     private static final long FIRST_POLL_SLEEP_MILLIS = 20;
+    private static final long PROGRESS_POLL_NANOS = 1_000_000_000L;
     private static final long MAX_POLL_SLEEP_MILLIS = 200;
     /** Files in a row found still pending after which a polling pass stops (see {@link #pollOnce}). */
     static final int PENDING_LOOKAHEAD = 16;
@@ -45,6 +46,7 @@ public final class BoundedHsmRequests {
     private final List<RequestedFile> pending = new ArrayList<>();
     private List<RequestedFile> outstanding = new ArrayList<>();
     private long oldestPendingNanos;
+    private long lastPollNanos = System.nanoTime();
     private int peakOutstanding;
     private long requestsIssued;
 
@@ -84,6 +86,9 @@ public final class BoundedHsmRequests {
         pending.add(file);
         if (pending.size() >= batchSize || System.nanoTime() - oldestPendingNanos > BATCH_LINGER_NANOS) {
             flush();
+        }
+        if (!outstanding.isEmpty() && System.nanoTime() - lastPollNanos > PROGRESS_POLL_NANOS) {
+            pollOnce(); // outcomes (and so progress) keep coming during a long walk that never fills the bound
         }
     }
 
@@ -186,6 +191,7 @@ public final class BoundedHsmRequests {
      * then it still counts as outstanding, which errs on the safe side of the bound.
      */
     private int pollOnce() {
+        lastPollNanos = System.nanoTime();
         List<RequestedFile> still = new ArrayList<>(outstanding.size());
         int ended = 0;
         int pendingInARow = 0;
