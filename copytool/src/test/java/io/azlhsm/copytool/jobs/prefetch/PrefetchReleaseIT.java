@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Prefetch and release jobs against the simulated cluster, a running agent and Azurite. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class PrefetchReleaseIT {
     private static final Duration SHORT = Duration.ofSeconds(20);
 
