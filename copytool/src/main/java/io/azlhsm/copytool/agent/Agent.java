@@ -15,6 +15,7 @@ import io.azlhsm.copytool.limits.BandwidthLimiter;
 import io.azlhsm.copytool.limits.ThrottledBackend;
 import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import io.azlhsm.copytool.pipeline.DirectMemoryLimit;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,6 +58,7 @@ public final class Agent implements AutoCloseable {
     private final Map<Integer, Long> bandwidthLimits;
 
     private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends) throws LustreException {
+        DirectMemoryLimit.check(settings.pipeline()); // before registering: a ring that cannot exist serves nothing
         this.bandwidthLimits = settings.bandwidthLimits();
         this.globalLimiter = new BandwidthLimiter(settings.operations().bandwidthLimit());
         this.backends = new ConcurrentHashMap<>();
