@@ -766,6 +766,49 @@ public final class ClientMount extends FuseStubFS {
         return truncate(path, size);
     }
 
+    /**
+     * fallocate: restores a released file first, as Lustre does for fallocate and punch. Plain allocation (mode 0,
+     * which may grow the file) and hole punching (PUNCH_HOLE | KEEP_SIZE, zeros on the backing file) are a data
+     * modification; other modes are not supported.
+     */
+    @Override
+    public int fallocate(String path, int mode, long offset, long length, FuseFileInfo fi) {
+        final int keepSize = 0x1;
+        final int punchHole = 0x2;
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f == null || !f.writable) {
+            return -Errno.EBADF;
+        }
+        if (mode != 0 && mode != (punchHole | keepSize) && mode != keepSize) {
+            return -Errno.EOPNOTSUPP;
+        }
+        try {
+            f.ensureData(restorer, caller());
+            long size = f.channel.size();
+            if ((mode & punchHole) != 0) {
+                long end = Math.min(size, offset + length);
+                ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+                for (long pos = offset; pos < end; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
+                    pos += f.channel.write(zeros, pos);
+                }
+            } else if ((mode & keepSize) == 0 && offset + length > size) {
+                try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.backing.toFile(), "rw")) {
+                    raf.setLength(offset + length);
+                }
+            } else {
+                return 0; // allocating within the file changes no data
+            }
+            f.modified = true;
+            dataModified(f.backing, f.fid, false);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
         OpenFile f = openFiles.get(fi.fh.get());

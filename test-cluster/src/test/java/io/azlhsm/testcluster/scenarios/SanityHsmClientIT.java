@@ -319,6 +319,29 @@ class SanityHsmClientIT {
     }
 
     @Test
+    void fallocate_and_mmap_access_of_released_files_restore_them() throws Exception {
+        Path grown = released("grown", 10_000);
+        sh(dir, "fallocate -l 20000 \"$1\"", grown.toString()).out();
+        assertArrayEquals(Arrays.copyOf(TestFiles.content("grown", 10_000), 20_000), TestFiles.read(grown));
+        assertEquals(0xb, cluster.flags(grown), "restored, then grown");
+
+        Path punched = released("punched", 10_000);
+        sh(dir, "fallocate -p -o 0 -l 100 \"$1\"", punched.toString()).out();
+        byte[] want = TestFiles.content("punched", 10_000);
+        Arrays.fill(want, 0, 100, (byte) 0);
+        assertArrayEquals(want, TestFiles.read(punched));
+        assertEquals(0xb, cluster.flags(punched));
+
+        Path mapped = released("mapped", 10_000);
+        try (FileChannel ch = FileChannel.open(mapped, StandardOpenOption.READ)) {
+            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, 10_000);
+            assertEquals(TestFiles.content("mapped", 10_000)[9_999], m.get(9_999), "a page fault restores");
+            unmap(m);
+        }
+        assertEquals(0x9, cluster.flags(mapped), "reading through a mapping leaves it clean");
+    }
+
+    @Test
     void ordinary_tools_read_released_files() throws Exception {
         Path src = Files.createDirectories(dir.resolve("src/sub"));
         List<Path> files = List.of(released("src/a", 70_000), released("src/sub/b", 1000), released("src/sub/c", 0));
