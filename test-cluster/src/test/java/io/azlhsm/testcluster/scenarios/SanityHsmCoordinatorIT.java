@@ -210,38 +210,6 @@ class SanityHsmCoordinatorIT {
     }
 
     @Test
-    void test_300_on_disk_coordinator_state_kept_between_restarts() {
-        cluster.setParam("hsm_control", "shutdown");
-        cluster.restartCoordinator();
-        assertEquals("stopped", cluster.getParam("hsm_control").trim());
-        cluster.setParam("hsm_control", "enabled");
-        cluster.restartCoordinator();
-        assertEquals("enabled", cluster.getParam("hsm_control").trim());
-    }
-
-    @Test
-    void test_301_hsm_tunables_are_persistent() {
-        cluster.setParam("max_requests", "7");
-        cluster.setParam("active_request_timeout", "1234");
-        cluster.setParam("policy", "NRA NBR");
-        cluster.restartCoordinator();
-        assertEquals("7", cluster.getParam("max_requests").trim());
-        assertEquals("1234", cluster.getParam("active_request_timeout").trim());
-        assertEquals("[NRA] [NBR]", cluster.getParam("policy").trim());
-    }
-
-    @Test
-    void test_302_hsm_tunables_are_persistent_when_cdt_is_off() {
-        cluster.setParam("hsm_control", "shutdown");
-        cluster.setParam("max_requests", "9");
-        cluster.setParam("loop_period", "7");
-        cluster.restartCoordinator();
-        assertEquals("stopped", cluster.getParam("hsm_control").trim());
-        assertEquals("9", cluster.getParam("max_requests").trim());
-        assertEquals("7", cluster.getParam("loop_period").trim());
-    }
-
-    @Test
     void mds_restart_keeps_the_action_log_and_restarts_running_restores() {
         Path waiting = file("waiting", 100);
         Path restoring = archivedAndReleased("restoring", 3_000_000);
