@@ -417,8 +417,13 @@ static int changelog(int argc, char **argv)
 			ext += sizeof(struct changelog_ext_extra_flags);
 		if (rec->cr_namelen)
 			printf(" p=" DFID " %.*s", PFID(&pfid), rec->cr_namelen, ext);
-		if (rn != NULL)
-			printf(" s=" DFID " sp=" DFID, PFID(&rn->cr_sfid), PFID(&rn->cr_spfid));
+		if (rn != NULL && (rn->cr_sfid.f_seq != 0 || rn->cr_sfid.f_oid != 0)) {
+			/* the source name follows the target name's NUL within cr_namelen */
+			size_t tlen = strnlen(ext, rec->cr_namelen);
+			int slen = tlen < rec->cr_namelen ? (int)(rec->cr_namelen - tlen - 1) : 0;
+			printf(" s=" DFID " sp=" DFID " %.*s", PFID(&rn->cr_sfid), PFID(&rn->cr_spfid), slen,
+			       ext + tlen + (slen > 0 ? 1 : 0));
+		}
 		printf("\n");
 		llapi_changelog_free(&rec);
 	}

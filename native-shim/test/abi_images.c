@@ -191,6 +191,7 @@ struct changelog_spec {
 	const char *jobid;   /* CLF_JOBID only */
 	__u64 extra_flags;   /* CLF_EXTRA_FLAGS only; 0: names no further extension */
 	const char *name;
+	const char *sname; /* a rename's old name, stored after the new name's NUL; NULL: none */
 };
 
 static void write_changelog(const char *dir, unsigned int n, const struct changelog_spec *spec)
@@ -205,7 +206,8 @@ static void write_changelog(const char *dir, unsigned int n, const struct change
 	size_t len;
 
 	memset(buf, 0x5A, sizeof(buf));
-	rec->cr_namelen = strlen(spec->name);
+	size_t tlen = strlen(spec->name), slen = spec->sname != NULL ? strlen(spec->sname) : 0;
+	rec->cr_namelen = tlen + (spec->sname != NULL ? 1 + slen : 0);
 	rec->cr_flags = spec->flags;
 	rec->cr_type = spec->type;
 	rec->cr_index = spec->index;
@@ -231,7 +233,11 @@ static void write_changelog(const char *dir, unsigned int n, const struct change
 		ef->cr_extra_flags = spec->extra_flags;
 		ext += sizeof(*ef);
 	}
-	memcpy(ext, spec->name, rec->cr_namelen);
+	memcpy(ext, spec->name, tlen);
+	if (spec->sname != NULL) {
+		ext[tlen] = '\0';
+		memcpy(ext + tlen + 1, spec->sname, slen);
+	}
 	len = ext + rec->cr_namelen - buf;
 	snprintf(file, sizeof(file), "changelog.%u.bin", n);
 	write_file(dir, file, buf, len);
@@ -254,7 +260,9 @@ static void write_changelog(const char *dir, unsigned int n, const struct change
 		printf("%sjobid=%s\n", key, jid->cr_jobid);
 	if (ef != NULL)
 		print_u64(key, "extra_flags", ef->cr_extra_flags);
-	printf("%sname=%.*s\n", key, (int)rec->cr_namelen, ext);
+	printf("%sname=%.*s\n", key, (int)tlen, ext);
+	if (spec->sname != NULL)
+		printf("%ssname=%.*s\n", key, (int)slen, ext + tlen + 1);
 }
 
 static void write_changelogs(const char *dir)
@@ -272,7 +280,8 @@ static void write_changelogs(const char *dir)
 		  .spfid = fid_of(0x200000007ULL, 0x2, 0),
 		  .jobid = "dd.1000",
 		  .extra_flags = 0,
-		  .name = "new-name.dat" },
+		  .name = "new-name.dat",
+		  .sname = "old-name.dat" },
 		/* no extension at all */
 		{ .type = CL_CREATE,
 		  .flags = CLF_VERSION,

@@ -81,6 +81,7 @@ static int build_rec(const struct changelog_private *cp, const struct hsmsim_rep
 	unsigned long long index, type, flags, time_ns, extra;
 	struct lu_fid tfid, pfid, sfid, spfid;
 	const char *name = hsmsim_reply_get(r, "name");
+	const char *sname = hsmsim_reply_get(r, "sname");
 	const char *jobid = hsmsim_reply_get(r, "jobid");
 	if (hsmsim_reply_u64(r, "index", &index) || hsmsim_reply_u64(r, "type", &type) ||
 	    hsmsim_reply_u64(r, "flags", &flags) || hsmsim_reply_u64(r, "time", &time_ns) ||
@@ -89,7 +90,13 @@ static int build_rec(const struct changelog_private *cp, const struct hsmsim_rep
 	bool rename = hsmsim_reply_fid(r, "sfid", &sfid) == 0 && hsmsim_reply_fid(r, "spfid", &spfid) == 0;
 	if (hsmsim_reply_u64(r, "extra_flags", &extra) != 0)
 		extra = 0;
+	/* a rename's name is "new\0old", as Lustre appends the source name after the target's NUL */
 	size_t namelen = name != NULL ? strlen(name) : 0;
+	size_t snamelen = rename && sname != NULL ? strlen(sname) : 0;
+	if (snamelen > 0)
+		namelen += 1 + snamelen;
+	if (namelen > 0xffff)
+		return -EPROTO;
 	__u16 cr_flags = (__u16)((flags & CLF_FLAGMASK) | CLF_VERSION);
 	size_t size = sizeof(struct changelog_rec);
 	if (rename) {
@@ -134,8 +141,10 @@ static int build_rec(const struct changelog_private *cp, const struct hsmsim_rep
 		x->cr_extra_flags = extra;
 		ext += sizeof(*x);
 	}
-	if (namelen > 0)
-		memcpy(ext, name, namelen);
+	if (name != NULL)
+		memcpy(ext, name, strlen(name));
+	if (snamelen > 0)
+		memcpy(ext + strlen(name != NULL ? name : "") + 1, sname, snamelen);
 	*out = rec;
 	return 0;
 }

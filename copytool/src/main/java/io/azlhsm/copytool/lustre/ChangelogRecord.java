@@ -12,7 +12,8 @@ import jnr.ffi.Pointer;
  * <p>Layout (reference "Other llapi calls"): a 64-byte packed header, u16 cr_namelen@0, u16 cr_flags@2, u32
  * cr_type@4, u64 cr_index@8, u64 cr_prev@16, u64 cr_time@24, lu_fid cr_tfid@32, lu_fid cr_pfid@48; then, in this
  * order and only when cr_flags says so, CLF_RENAME (cr_sfid, cr_spfid: 32 bytes), CLF_JOBID (char[32]),
- * CLF_EXTRA_FLAGS (u64); then cr_namelen bytes of name.
+ * CLF_EXTRA_FLAGS (u64); then cr_namelen bytes of name. A rename record's name is "new name NUL old name": Lustre
+ * appends the source name after the target name's NUL, inside cr_namelen.
  *
  * <p>Extra flags may name further extensions whose sizes the reference does not give; a record naming any is
  * refused rather than having its name read from a guessed offset. {@link ChangelogReader} does not ask for them.
@@ -21,10 +22,21 @@ import jnr.ffi.Pointer;
  * @param sourceParentFid  cr_spfid (CLF_RENAME records only)
  * @param jobId            the job id (CLF_JOBID records only)
  * @param extraFlags       cr_extra_flags (CLF_EXTRA_FLAGS records only)
+ * @param name             the entry's name (a rename's new name), without what follows a NUL
+ * @param sourceName       a rename's old name (what follows the NUL in the name bytes), when present
  */
 public record ChangelogRecord(int typeCode, int flags, long index, long prev, long time, LuFid targetFid,
                               LuFid parentFid, Optional<LuFid> sourceFid, Optional<LuFid> sourceParentFid,
-                              Optional<String> jobId, Optional<Long> extraFlags, String name) {
+                              Optional<String> jobId, Optional<Long> extraFlags, String name,
+                              Optional<String> sourceName) {
+
+    /** A record without a source name (anything but a rename). */
+    public ChangelogRecord(int typeCode, int flags, long index, long prev, long time, LuFid targetFid,
+                           LuFid parentFid, Optional<LuFid> sourceFid, Optional<LuFid> sourceParentFid,
+                           Optional<String> jobId, Optional<Long> extraFlags, String name) {
+        this(typeCode, flags, index, prev, time, targetFid, parentFid, sourceFid, sourceParentFid, jobId, extraFlags,
+                name, Optional.empty());
+    }
 
     public static final int HEADER_SIZE = 64;
     static final int RENAME_SIZE = 32;
@@ -75,9 +87,16 @@ public record ChangelogRecord(int typeCode, int flags, long index, long prev, lo
         }
         byte[] name = new byte[namelen];
         le.get(position, name);
+        int nul = 0;
+        while (nul < namelen && name[nul] != 0) {
+            nul++;
+        }
+        Optional<String> sourceName = nul < namelen
+                ? Optional.of(new String(name, nul + 1, namelen - nul - 1, StandardCharsets.UTF_8))
+                : Optional.empty();
         return new ChangelogRecord(le.getInt(4), flags, le.getLong(8), le.getLong(16), le.getLong(24),
                 LuFid.read(le, 32), LuFid.read(le, 48), sourceFid, sourceParentFid, jobId, extraFlags,
-                new String(name, StandardCharsets.UTF_8));
+                new String(name, 0, nul, StandardCharsets.UTF_8), sourceName);
     }
 
     /** Total record size implied by the header (and, with CLF_EXTRA_FLAGS, by the extra flags' value). */

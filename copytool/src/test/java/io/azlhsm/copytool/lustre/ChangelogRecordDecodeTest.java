@@ -59,7 +59,9 @@ class ChangelogRecordDecodeTest {
             assertEquals(Optional.ofNullable(manifest.get(p + "extra_flags")).map(Long::parseUnsignedLong),
                     rec.extraFlags(), p + "extra_flags");
             assertEquals(value(manifest, p + "name"), rec.name(), p + "name");
-            assertEquals(u32(manifest, p + "namelen"), rec.name().length(), p + "namelen");
+            assertEquals(Optional.ofNullable(manifest.get(p + "sname")), rec.sourceName(), p + "sname");
+            assertEquals(u32(manifest, p + "namelen"),
+                    rec.name().length() + rec.sourceName().map(s -> s.length() + 1).orElse(0), p + "namelen");
         }
     }
 
@@ -86,7 +88,7 @@ class ChangelogRecordDecodeTest {
         byte[] cut = Arrays.copyOf(image(0), image(0).length - 1);
         LustreFormatException e = assertThrows(LustreFormatException.class,
                 () -> ChangelogRecord.decode(ByteBuffer.wrap(cut)));
-        assertTrue(e.getMessage().contains("needs 148 bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("needs 161 bytes"), e.getMessage()); // 148 + NUL + "old-name.dat"
         assertThrows(LustreFormatException.class, () -> ChangelogRecord.decode(ByteBuffer.wrap(new byte[63])));
     }
 

@@ -39,14 +39,24 @@ public final class Changelog {
         return !users.isEmpty();
     }
 
-    /** Appends a record if anyone reads the changelog. */
-    public synchronized void add(int type, int flags, Fid target, Fid parent, String name, Fid source,
-                                 Fid sourceParent) {
+    /** Appends a record about target (a name record when parent and name are given) if anyone reads the log. */
+    public synchronized void add(int type, int flags, Fid target, Fid parent, String name) {
+        addRecord(type, flags, target, parent, name, null, null, null);
+    }
+
+    /** Appends a rename record: target is the file the rename overwrote (zero FID if none). */
+    public synchronized void addRename(int flags, Fid overwritten, Fid parent, String name, Fid source,
+                                       Fid sourceParent, String sourceName) {
+        addRecord(ChangelogRecord.CL_RENAME, flags, overwritten, parent, name, source, sourceParent, sourceName);
+    }
+
+    private void addRecord(int type, int flags, Fid target, Fid parent, String name, Fid source, Fid sourceParent,
+                           String sourceName) {
         if (users.isEmpty()) {
             return;
         }
         ChangelogRecord r = new ChangelogRecord(++lastIndex, type, flags, ChangelogRecord.now(), target,
-                parent == null ? new Fid(0, 0, 0) : parent, name == null ? "" : name, source, sourceParent);
+                parent == null ? Fid.ZERO : parent, name == null ? "" : name, source, sourceParent, sourceName);
         records.add(r);
         append(r);
         notifyAll();
@@ -118,7 +128,8 @@ public final class Changelog {
         return r.index() + " " + r.type() + " " + r.flags() + " " + r.time() + " " + r.targetFid() + " "
                 + r.parentFid() + " " + (r.sourceFid() == null ? "-" : r.sourceFid()) + " "
                 + (r.sourceParentFid() == null ? "-" : r.sourceParentFid()) + " "
-                + java.net.URLEncoder.encode(r.name(), StandardCharsets.UTF_8);
+                + (r.sourceName() == null ? "-" : java.net.URLEncoder.encode(r.sourceName(), StandardCharsets.UTF_8))
+                + " " + java.net.URLEncoder.encode(r.name(), StandardCharsets.UTF_8);
     }
 
     private void append(ChangelogRecord r) {
@@ -171,11 +182,13 @@ public final class Changelog {
                     if (l.isBlank()) {
                         continue;
                     }
-                    String[] f = l.split(" ", 9);
+                    // index type flags time tfid pfid sfid spfid sname name (names URL-encoded, "-": none)
+                    String[] f = l.split(" ", 10);
                     ChangelogRecord r = new ChangelogRecord(Long.parseLong(f[0]), Integer.parseInt(f[1]),
                             Integer.parseInt(f[2]), Long.parseLong(f[3]), Fid.parse(f[4]), Fid.parse(f[5]),
-                            java.net.URLDecoder.decode(f.length > 8 ? f[8] : "", StandardCharsets.UTF_8),
-                            f[6].equals("-") ? null : Fid.parse(f[6]), f[7].equals("-") ? null : Fid.parse(f[7]));
+                            java.net.URLDecoder.decode(f.length > 9 ? f[9] : "", StandardCharsets.UTF_8),
+                            f[6].equals("-") ? null : Fid.parse(f[6]), f[7].equals("-") ? null : Fid.parse(f[7]),
+                            f[8].equals("-") ? null : java.net.URLDecoder.decode(f[8], StandardCharsets.UTF_8));
                     records.add(r);
                     lastIndex = Math.max(lastIndex, r.index());
                 }

@@ -52,7 +52,7 @@ public final class Coordinator implements AutoCloseable {
         return t;
     });
     private ScheduledFuture<?> loop;
-    private Control control = Control.ENABLED;
+    private Control control;
     private long lastCookie;
     private long lastCompound;
     private int lastLogIndex;
@@ -64,6 +64,7 @@ public final class Coordinator implements AutoCloseable {
         this.fsname = fsname;
         this.tunables = new Tunables(stateDir.resolve("tunables.properties"));
         this.log = new ActionLog(stateDir.resolve("actions.log"));
+        this.control = Control.valueOf(tunables.control);
         long seed = System.currentTimeMillis() / 1000; // Lustre seeds cookies from the wall clock
         lastCookie = seed;
         lastCompound = seed;
@@ -451,7 +452,7 @@ public final class Coordinator implements AutoCloseable {
             if (r.volatileFile != null) {
                 files.discard(r.volatileFile);
             }
-            hsmRecord(fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
+            hsmRecord(fid, hsmEvent(r.action), Errno.ECANCELED); // e.g. 0x7d: archive canceled
             return; // the canceled request already has its final status
         }
         r = started(cookie, fid);
@@ -493,7 +494,7 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         leaveStarted(r);
-        hsmRecord(fid, errval == Errno.ECANCELED ? ChangelogRecord.HE_CANCEL : hsmEvent(r.action), errval);
+        hsmRecord(fid, hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
             r.status = RequestStatus.WAITING;
             r.agentUuid = null;
@@ -558,8 +559,7 @@ public final class Coordinator implements AutoCloseable {
         } catch (SimulatorException e) {
             // the file is gone: the record still tells what happened to its FID
         }
-        changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null, null,
-                null);
+        changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null);
     }
 
     private void markDirtyIfArchived(Fid fid) {
@@ -601,18 +601,17 @@ public final class Coordinator implements AutoCloseable {
 
     /**
      * A client's read, write or truncate of a released file: one blocking restore per FID (concurrent readers share
-     * it), then wait. No agent means waiting until one comes, as on Lustre. Fails with ENODATA under the NBR
-     * policy, EIO when the restore fails, is canceled or times out (the file then stays released).
+     * it), then wait. No agent means waiting until one comes, as on Lustre. Fails with EIO for a lost file, EPERM
+     * when a non-root caller's request mask forbids RESTORE, ENODATA at once under the NBR policy (the restore is
+     * queued all the same), EIO when the restore fails, is canceled or times out (the file then stays released) and
+     * EINTR when the caller gives up (a signal): Lustre's wait for the layout is killable, and the restore goes on.
      */
-    public void restoreAndWait(Fid fid) throws SimulatorException {
+    public void restoreAndWait(Fid fid, BlockedIo caller) throws SimulatorException {
         ActionRecord r;
         synchronized (this) {
             HsmAttributes a = ns.hsm(fid);
             if (!a.has(HsmFlags.RELEASED)) {
                 return;
-            }
-            if (tunables.policy.contains(Tunables.NBR)) {
-                throw new SimulatorException(Errno.ENODATA, "NBR policy: no blocking restore");
             }
             if (a.has(HsmFlags.LOST)) {
                 throw new SimulatorException(Errno.EIO, "file lost from HSM");
@@ -620,6 +619,7 @@ public final class Coordinator implements AutoCloseable {
             if (control == Control.STOPPED) {
                 throw new SimulatorException(Errno.EIO, "coordinator stopped");
             }
+            checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
             r = activeFor(fid, HsmCodes.HSMA_RESTORE);
             if (r == null) {
                 int archiveId = a.archiveId() != 0 ? (int) a.archiveId() : tunables.defaultArchiveId;
@@ -629,8 +629,14 @@ public final class Coordinator implements AutoCloseable {
                 save();
                 dispatch();
             }
+            if (tunables.policy.contains(Tunables.NBR)) {
+                throw new SimulatorException(Errno.ENODATA, "NBR policy: the restore runs without blocking I/O");
+            }
         }
         while (true) {
+            if (caller.interrupted().getAsBoolean()) {
+                throw new SimulatorException(Errno.EINTR, "interrupted while restoring " + fid);
+            }
             synchronized (this) {
                 if (!r.status.isActive()) {
                     if (r.status == RequestStatus.SUCCEED && !ns.hsm(fid).has(HsmFlags.RELEASED)) {
@@ -639,10 +645,10 @@ public final class Coordinator implements AutoCloseable {
                     throw new SimulatorException(Errno.EIO, "restore " + r.status);
                 }
                 try {
-                    wait(200); // woken by finish()
+                    wait(100); // woken by finish(); the timeout is for noticing an interrupted caller
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new SimulatorException(Errno.EIO, "interrupted");
+                    throw new SimulatorException(Errno.EINTR, "interrupted");
                 }
             }
         }
@@ -728,13 +734,21 @@ public final class Coordinator implements AutoCloseable {
         return control.name().toLowerCase();
     }
 
-    /** hsm_control: enabled, disabled (record, do not dispatch), shutdown (stop), purge (drop every request). */
+    /**
+     * hsm_control: enabled, disabled (record, do not dispatch), shutdown (stop), purge (cancel every request, as
+     * hsm_cancel_all_actions does, and drop them). The state is kept across a daemon restart.
+     */
     public synchronized void setControl(String value) throws SimulatorException {
         switch (value.trim()) {
             case "enabled" -> control = Control.ENABLED;
             case "disabled" -> control = Control.DISABLED;
             case "shutdown" -> control = Control.STOPPED;
             case "purge" -> {
+                // running requests are canceled at their agents; clients blocked on a restore stop waiting (EIO)
+                for (Fid fid : records.values().stream().filter(r -> r.status.isActive()).map(r -> r.fid)
+                        .distinct().toList()) {
+                    cancel(fid);
+                }
                 for (ActionRecord r : records.values()) {
                     leaveStarted(r);
                     if (r.volatileFile != null) {
@@ -743,9 +757,12 @@ public final class Coordinator implements AutoCloseable {
                 }
                 records.clear();
                 save();
+                notifyAll();
             }
             default -> throw new SimulatorException(Errno.EINVAL, "hsm_control: " + value);
         }
+        tunables.control = control.name();
+        tunables.persist();
         dispatch();
     }
 

@@ -23,6 +23,7 @@ import java.util.Set;
 final class Tunables {
     static final String NRA = "NRA";
     static final String NBR = "NBR";
+    private static final String CONTROL_KEY = "hsm_control";
 
     int maxRequests = 3;
     long activeRequestTimeoutSeconds = 3600;
@@ -36,6 +37,9 @@ final class Tunables {
     Set<String> groupRequestMask = new LinkedHashSet<>(List.of("RESTORE"));
     Set<String> otherRequestMask = new LinkedHashSet<>(List.of("RESTORE"));
 
+    /** hsm_control as Coordinator.Control names it; kept here so that it survives a restart, like the rest. */
+    String control = "ENABLED";
+
     private final Path file;
 
     Tunables(Path file) {
@@ -45,7 +49,11 @@ final class Tunables {
             try (Reader r = Files.newBufferedReader(file)) {
                 p.load(r);
                 for (String name : p.stringPropertyNames()) {
-                    set(name, p.getProperty(name));
+                    if (name.equals(CONTROL_KEY)) {
+                        control = p.getProperty(name);
+                    } else {
+                        set(name, p.getProperty(name));
+                    }
                 }
             } catch (IOException | SimulatorException e) {
                 throw new IllegalStateException("bad tunables in " + file + ": " + e.getMessage(), e);
@@ -162,6 +170,7 @@ final class Tunables {
         }
         // stored in set_param syntax: a plain list replaces the policy; "-NRA -NBR" clears it
         p.setProperty("policy", policy.isEmpty() ? "-NRA -NBR" : String.join(" ", policy));
+        p.setProperty(CONTROL_KEY, control);
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             try (Writer w = Files.newBufferedWriter(tmp)) {

@@ -4,6 +4,7 @@ import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
 import io.azlhsm.testcluster.changelog.Changelog;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
+import io.azlhsm.testcluster.coordinator.BlockedIo;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFlags;
@@ -54,7 +55,7 @@ public final class ClientMount extends FuseStubFS {
     private static final String PRIVATE_XATTR_PREFIX = "trusted.hsmsim.";
 
     private final Namespace ns;
-    private final Changelog changelog;
+    private final ClientChangelog records;
     private final ImplicitRestore restorer;
     private final LastUnlink lastUnlink;
     private final String uuid;
@@ -66,7 +67,7 @@ public final class ClientMount extends FuseStubFS {
         this.ns = ns;
         this.lastUnlink = lastUnlink;
         this.restorer = restorer;
-        this.changelog = changelog;
+        this.records = new ClientChangelog(ns, changelog);
         this.uuid = uuid;
     }
 
@@ -91,26 +92,47 @@ public final class ClientMount extends FuseStubFS {
         final Fid fid;
         final Path backing;
         final boolean writable;
+        /** The flags of this open's CL_CLOSE record. */
+        final int closeFlags;
         volatile FileChannel channel;
         /** Opened while released: the restore swaps in a new backing file, which this handle must reopen. */
         volatile boolean openedReleased;
         volatile boolean modified;
+        /**
+         * Set when this open file's implicit restore failed: later I/O through it fails the same way at once. The
+         * kernel retries a failed page read by itself, and each retry must not become a new restore: Lustre fails
+         * the one I/O that waited.
+         */
+        volatile SimulatorException failedRestore;
 
-        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, boolean openedReleased) {
+        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
+                 boolean openedReleased) {
             this.channel = channel;
             this.fid = fid;
             this.backing = backing;
             this.writable = writable;
+            this.closeFlags = closeFlags;
             this.openedReleased = openedReleased;
         }
 
         /** Restores the file if it is released (blocking), then moves this handle to the restored data. */
-        synchronized void ensureData(ImplicitRestore restorer) throws SimulatorException, IOException {
+        synchronized void ensureData(ImplicitRestore restorer, BlockedIo caller)
+                throws SimulatorException, IOException {
             if (!openedReleased) {
                 return;
             }
+            if (failedRestore != null) {
+                throw failedRestore;
+            }
             if (isReleased(backing)) {
-                restorer.restoreAndWait(fid);
+                try {
+                    restorer.restoreAndWait(fid, caller);
+                } catch (SimulatorException e) {
+                    if (e.errno() == Errno.EIO) {
+                        failedRestore = e;
+                    }
+                    throw e;
+                }
             }
             FileChannel old = channel;
             channel = writable ? FileChannel.open(backing, StandardOpenOption.READ, StandardOpenOption.WRITE)
@@ -228,6 +250,7 @@ public final class ClientMount extends FuseStubFS {
     public int chmod(String path, long mode) {
         try {
             Files.setAttribute(backing(path), "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
+            dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -246,6 +269,7 @@ public final class ClientMount extends FuseStubFS {
             if (gid != 0xffffffffL && gid != -1) {
                 Files.setAttribute(p, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
             }
+            dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -270,6 +294,11 @@ public final class ClientMount extends FuseStubFS {
                         : FileTime.from(timespec[i].tv_sec.get() * 1_000_000_000L + nsec, TimeUnit.NANOSECONDS);
                 Files.setAttribute(p, names[i], t, LinkOption.NOFOLLOW_LINKS);
             }
+            if (timespec[1].tv_nsec.longValue() != utimeOmit) {
+                // Lustre keeps one record per setattr, of the lowest type among TRUNC, SATTR, MTIME, CTIME, ATIME;
+                // times alone give MTIME, or ATIME (not in the default changelog mask) when mtime is left alone
+                dataRecord(ChangelogRecord.CL_MTIME, path);
+            }
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -284,13 +313,13 @@ public final class ClientMount extends FuseStubFS {
             Path p = backing(path);
             Fid fid = ns.fidOf(relative(path));
             if (isReleased(p)) {
-                restorer.restoreAndWait(fid); // truncate of any size restores first, as on Lustre
+                restorer.restoreAndWait(fid, caller()); // truncate of any size restores first, as on Lustre
             }
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
                 f.setLength(size);
             }
             dataModified(p, fid, true);
-            record(ChangelogRecord.CL_TRUNC, 0, fid, relative(path));
+            records.data(ChangelogRecord.CL_TRUNC, 0, fid);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -299,20 +328,15 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
-    /** A changelog record about fid at rel, with its parent's FID and its name. */
-    private void record(int type, int flags, Fid fid, String rel) throws SimulatorException {
-        if (changelog.isActive()) {
-            changelog.add(type, flags, fid, parentFid(rel), name(rel), null, null);
-        }
+    /** A data or attribute record about the file at path on the mount. */
+    private void dataRecord(int type, String path) throws SimulatorException {
+        records.data(type, 0, ns.fidOf(relative(path)));
     }
 
-    private Fid parentFid(String rel) throws SimulatorException {
-        int slash = rel.lastIndexOf('/');
-        return ns.fidOf(slash < 0 ? "" : rel.substring(0, slash));
-    }
-
-    private static String name(String rel) {
-        return rel.substring(rel.lastIndexOf('/') + 1);
+    /** The process behind the FUSE request this thread serves, as an implicit restore's waiter. */
+    private BlockedIo caller() {
+        return new BlockedIo((int) getContext().uid.get(), (int) getContext().gid.get(),
+                FuseInterrupts::currentRequestInterrupted);
     }
 
     private static boolean isReleased(Path p) throws SimulatorException {
@@ -356,7 +380,10 @@ public final class ClientMount extends FuseStubFS {
             filter.apply(buf, "..", null, 0);
             try (var entries = Files.newDirectoryStream(dir)) {
                 for (Path e : entries) {
-                    filter.apply(buf, e.getFileName().toString(), null, 0);
+                    String entry = e.getFileName().toString();
+                    if (!entry.startsWith(FUSE_HIDDEN_PREFIX)) {
+                        filter.apply(buf, entry, null, 0);
+                    }
                 }
             }
             return 0;
@@ -376,7 +403,7 @@ public final class ClientMount extends FuseStubFS {
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             ownByCaller(p);
             Fid fid = ns.onCreated(rel);
-            record(ChangelogRecord.CL_MKDIR, 0, fid, rel);
+            records.named(ChangelogRecord.CL_MKDIR, fid, rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -400,6 +427,18 @@ public final class ClientMount extends FuseStubFS {
         return remove(path);
     }
 
+    /**
+     * libfuse's name for a file unlinked while open: instead of unlink it renames the file to this and unlinks that
+     * name at the last close. On Lustre the name goes at unlink and the file lives on as an orphan until its last
+     * close, so the simulator records the unlink at the rename and lets the orphan's last close act
+     * (remove_archive_on_last_unlink) without a record, and never lists these names.
+     */
+    private static final String FUSE_HIDDEN_PREFIX = ".fuse_hidden";
+
+    private static boolean isFuseHidden(String rel) {
+        return ClientChangelog.name(rel).startsWith(FUSE_HIDDEN_PREFIX);
+    }
+
     private int remove(String path) {
         try {
             String rel = relative(path);
@@ -409,7 +448,16 @@ public final class ClientMount extends FuseStubFS {
             int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
             HsmAttributes hsm = directory ? HsmAttributes.NONE : Namespace.readHsm(p);
             boolean archived = hsm.has(HsmFlags.EXISTS);
-            Fid parent = parentFid(rel);
+            if (isFuseHidden(rel)) {
+                // the last close of an open-unlinked file (an orphan): its unlink was recorded already
+                Files.delete(p);
+                ns.onRemoved(fid);
+                if (nlink <= 1 && archived) {
+                    lastUnlink.unlinked(fid, hsm);
+                }
+                return 0;
+            }
+            Fid parent = records.parentFid(rel);
             Files.delete(p);
             if (directory || nlink <= 1) {
                 ns.onRemoved(fid);
@@ -417,10 +465,7 @@ public final class ClientMount extends FuseStubFS {
                     lastUnlink.unlinked(fid, hsm);
                 }
             }
-            int flags = (directory || nlink <= 1 ? ChangelogRecord.CLF_UNLINK_LAST : 0)
-                    | (archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0);
-            changelog.add(directory ? ChangelogRecord.CL_RMDIR : ChangelogRecord.CL_UNLINK, flags, fid, parent,
-                    name(rel), null, null);
+            records.unlinked(directory, directory || nlink <= 1, archived, fid, parent, rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -434,25 +479,59 @@ public final class ClientMount extends FuseStubFS {
         try {
             String from = relative(oldpath);
             String to = relative(newpath);
+            if (isFuseHidden(to)) {
+                return unlinkOpenFile(from, to);
+            }
             Path target = ns.backingPath(to);
-            Fid replaced = Files.exists(target, LinkOption.NOFOLLOW_LINKS) ? ns.fidOf(to) : null;
+            Fid replaced = null;
+            int flags = 0;
+            HsmAttributes replacedHsm = HsmAttributes.NONE;
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                replaced = ns.fidOf(to);
+                boolean directory = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
+                int nlink = (Integer) Files.getAttribute(target, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+                if (directory || nlink <= 1) {
+                    flags |= ChangelogRecord.CLF_RENAME_LAST;
+                    replacedHsm = directory ? HsmAttributes.NONE : Namespace.readHsm(target);
+                    if (replacedHsm.has(HsmFlags.EXISTS)) {
+                        flags |= ChangelogRecord.CLF_RENAME_LAST_EXISTS;
+                    }
+                }
+            }
+            Fid oldParent = records.parentFid(from);
             Files.move(ns.backingPath(from), target, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            if (replaced != null) {
+            if (replaced != null && (flags & ChangelogRecord.CLF_RENAME_LAST) != 0) {
                 ns.onRemoved(replaced);
+                if ((flags & ChangelogRecord.CLF_RENAME_LAST_EXISTS) != 0) {
+                    lastUnlink.unlinked(replaced, replacedHsm); // overwriting the last name is an unlink too
+                }
             }
             ns.onRenamed(from, to);
-            if (changelog.isActive()) {
-                // tfid: the file a rename overwrote (zero if none); sfid/spfid: the renamed file and its old parent
-                changelog.add(ChangelogRecord.CL_RENAME, 0, replaced == null ? new Fid(0, 0, 0) : replaced,
-                        parentFid(to), name(to), ns.fidOf(to), parentFid(from));
-            }
+            records.renamed(flags, replaced, from, oldParent, to);
             return 0;
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
+    }
+
+    /** libfuse hides a file unlinked while open under a .fuse_hidden name: on Lustre this is the unlink. */
+    private int unlinkOpenFile(String from, String hidden) throws IOException, SimulatorException {
+        Path p = ns.backingPath(from);
+        Fid fid = ns.fidOf(from);
+        int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        boolean archived = Namespace.readHsm(p).has(HsmFlags.EXISTS);
+        Fid parent = records.parentFid(from);
+        Files.move(p, ns.backingPath(hidden), StandardCopyOption.ATOMIC_MOVE);
+        ns.onRenamed(from, hidden);
+        boolean last = nlink <= 1;
+        if (last) {
+            ns.onRemoved(fid); // an orphan: no path leads to it any more
+        }
+        records.unlinked(false, last, archived, fid, parent, from);
+        return 0;
     }
 
     @Override
@@ -462,11 +541,22 @@ public final class ClientMount extends FuseStubFS {
             Path link = ns.backingPath(rel);
             Files.createSymbolicLink(link, Path.of(oldpath));
             Files.setAttribute(link, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(link, "unix:gid", (int) getContext().gid.get(), LinkOption.NOFOLLOW_LINKS);
+            records.named(ChangelogRecord.CL_SOFTLINK, symlinkFid(rel), rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
             return -e.errno();
+        }
+    }
+
+    /** A symlink's FID, kept in its trusted.lma like any entry's; a backing store refusing that gets a fresh one. */
+    private Fid symlinkFid(String rel) {
+        try {
+            return ns.onCreated(rel);
+        } catch (java.io.UncheckedIOException e) {
+            return ns.newFid();
         }
     }
 
@@ -488,7 +578,10 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int link(String oldpath, String newpath) {
         try {
-            Files.createLink(ns.backingPath(relative(newpath)), backing(oldpath));
+            String rel = relative(newpath);
+            Path existing = backing(oldpath);
+            Files.createLink(ns.backingPath(rel), existing);
+            records.named(ChangelogRecord.CL_HARDLINK, ns.fidOf(relative(oldpath)), rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -508,8 +601,8 @@ public final class ClientMount extends FuseStubFS {
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             ownByCaller(p);
             Fid fid = ns.onCreated(rel);
-            record(ChangelogRecord.CL_CREATE, 0, fid, rel);
-            return openHandle(p, fid, fi, true);
+            records.named(ChangelogRecord.CL_CREATE, fid, rel);
+            return openHandle(p, fid, fi, true, true);
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
@@ -527,16 +620,16 @@ public final class ClientMount extends FuseStubFS {
             boolean writable = accmode != 0;
             if ((fi.flags.get() & 01000) != 0) { // O_TRUNC
                 if (isReleased(p)) {
-                    restorer.restoreAndWait(fid);
+                    restorer.restoreAndWait(fid, caller());
                 }
+                // the VFS truncates on O_TRUNC whatever the size: a data modification even of an empty file
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                    if (ch.size() > 0) {
-                        ch.truncate(0);
-                        dataModified(p, fid, true);
-                    }
+                    ch.truncate(0);
                 }
+                dataModified(p, fid, true);
+                records.data(ChangelogRecord.CL_TRUNC, 0, fid);
             }
-            return openHandle(p, fid, fi, writable);
+            return openHandle(p, fid, fi, writable, false);
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
@@ -544,7 +637,8 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
-    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable) throws IOException {
+    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable, boolean created)
+            throws IOException {
         FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(p, StandardOpenOption.READ);
         long handle = nextHandle.getAndIncrement();
@@ -555,7 +649,12 @@ public final class ClientMount extends FuseStubFS {
             ch.close();
             throw new IOException(e.getMessage());
         }
-        openFiles.put(handle, new OpenFile(ch, fid, p, writable, released)); // open alone never restores
+        int accmode = fi.flags.get() & 3; // O_RDONLY 0, O_WRONLY 1, O_RDWR 2
+        int closeFlags = (accmode != 1 ? ChangelogRecord.CLOSE_FMODE_READ : 0)
+                | (accmode != 0 ? ChangelogRecord.CLOSE_FMODE_WRITE : 0)
+                | (created ? ChangelogRecord.CLOSE_CREATED : 0);
+        // open alone never restores
+        openFiles.put(handle, new OpenFile(ch, fid, p, writable, closeFlags, released));
         if (writable) {
             ns.writerOpened(fid);
         }
@@ -570,7 +669,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            f.ensureData(restorer); // a read of a released file blocks on its restore
+            f.ensureData(restorer, caller()); // a read of a released file blocks on its restore
             ByteBuffer bb = ByteBuffer.allocate((int) size);
             int total = 0;
             while (bb.hasRemaining()) {
@@ -596,7 +695,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            f.ensureData(restorer);
+            f.ensureData(restorer, caller());
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, (int) size);
             ByteBuffer bb = ByteBuffer.wrap(data);
@@ -619,7 +718,7 @@ public final class ClientMount extends FuseStubFS {
         OpenFile f = openFiles.get(fi.fh.get());
         if (f != null) {
             try {
-                f.ensureData(restorer);
+                f.ensureData(restorer, caller());
             } catch (IOException e) {
                 return -errno(e);
             } catch (SimulatorException e) {
@@ -627,6 +726,49 @@ public final class ClientMount extends FuseStubFS {
             }
         }
         return truncate(path, size);
+    }
+
+    /**
+     * fallocate: restores a released file first, as Lustre does for fallocate and punch. Plain allocation (mode 0,
+     * which may grow the file) and hole punching (PUNCH_HOLE | KEEP_SIZE, zeros on the backing file) are a data
+     * modification; other modes are not supported.
+     */
+    @Override
+    public int fallocate(String path, int mode, long offset, long length, FuseFileInfo fi) {
+        final int keepSize = 0x1;
+        final int punchHole = 0x2;
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f == null || !f.writable) {
+            return -Errno.EBADF;
+        }
+        if (mode != 0 && mode != (punchHole | keepSize) && mode != keepSize) {
+            return -Errno.EOPNOTSUPP;
+        }
+        try {
+            f.ensureData(restorer, caller());
+            long size = f.channel.size();
+            if ((mode & punchHole) != 0) {
+                long end = Math.min(size, offset + length);
+                ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+                for (long pos = offset; pos < end; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
+                    pos += f.channel.write(zeros, pos);
+                }
+            } else if ((mode & keepSize) == 0 && offset + length > size) {
+                try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.backing.toFile(), "rw")) {
+                    raf.setLength(offset + length);
+                }
+            } else {
+                return 0; // allocating within the file changes no data
+            }
+            f.modified = true;
+            dataModified(f.backing, f.fid, false);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
     }
 
     @Override
@@ -660,6 +802,13 @@ public final class ClientMount extends FuseStubFS {
             }
             if (f.modified && ns.exists(f.fid)) {
                 markDirty(f.fid); // Lustre marks a modified file dirty on close
+            }
+            if (f.writable) {
+                // the close of a write open updates the MDT: the new mtime (MTIME) after writes, then CLOSE
+                if (f.modified) {
+                    records.data(ChangelogRecord.CL_MTIME, 0, f.fid);
+                }
+                records.data(ChangelogRecord.CL_CLOSE, f.closeFlags, f.fid);
             }
             return 0;
         } catch (IOException e) {
@@ -748,13 +897,19 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
-        if (!name.startsWith("user.")) {
-            return -Errno.EPERM; // trusted.lma and trusted.hsm belong to the MDT
+        if (name.equals(Namespace.LMA) || name.equals(Namespace.HSM) || name.equals("trusted.link")) {
+            // the MDT's own attributes: Lustre's client ignores attempts to set them (cp -a, tar --xattrs copy
+            // them from another Lustre file), so such a copy succeeds and the new file keeps its own identity
+            return 0;
+        }
+        if (!name.startsWith("user.") && !name.startsWith("system.posix_acl_")) {
+            return -Errno.EPERM;
         }
         try {
             byte[] v = new byte[(int) size];
             value.get(0, v, 0, (int) size);
             Xattrs.set(backing(path), name, v);
+            dataRecord(ChangelogRecord.CL_SETXATTR, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -765,11 +920,12 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        if (!name.startsWith("user.")) {
+        if (!name.startsWith("user.") && !name.startsWith("system.posix_acl_")) {
             return -Errno.EPERM;
         }
         try {
             Xattrs.remove(backing(path), name);
+            dataRecord(ChangelogRecord.CL_SETXATTR, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);

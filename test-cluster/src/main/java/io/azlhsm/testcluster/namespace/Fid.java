@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 public record Fid(long seq, int oid, int ver) {
     /** Lustre's root FID ([0x200000007:0x1:0x0]). */
     public static final Fid ROOT = new Fid(0x200000007L, 1, 0);
+    /** The zero FID: "no file" in changelog records. */
+    public static final Fid ZERO = new Fid(0, 0, 0);
 
     /** Parses "0x..:0x..:0x.." with or without the surrounding brackets. */
     public static Fid parse(String text) {

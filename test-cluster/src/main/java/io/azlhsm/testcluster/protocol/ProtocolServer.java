@@ -157,6 +157,9 @@ public final class ProtocolServer implements AutoCloseable {
                     if (r.sourceFid() != null) {
                         m.put("sfid", r.sourceFid()).put("spfid", r.sourceParentFid());
                     }
+                    if (r.sourceName() != null) {
+                        m.put("sname", r.sourceName());
+                    }
                     reply(ch, m);
                     next = r.index() + 1;
                 }

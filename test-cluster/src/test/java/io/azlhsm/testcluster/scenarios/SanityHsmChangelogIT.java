@@ -9,8 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.util.List;
 
@@ -122,6 +128,111 @@ class SanityHsmChangelogIT {
         String rename = cluster.lfs("changelog", cluster.mdt()).out().lines()
                 .filter(l -> l.contains("08RENME") && l.contains(" s=" + fid)).findFirst().orElseThrow();
         assertTrue(rename.contains(" p=" + cluster.fid(dir) + " g s=" + fid + " sp=" + cluster.fid(dir)), rename);
+    }
+
+    /** The lines of every record after index {@code after}. */
+    private List<String> since(long after) {
+        return cluster.lfs("changelog", cluster.mdt(), Long.toString(after + 1)).out().lines().toList();
+    }
+
+    private long lastIndex() {
+        List<String> all = cluster.lfs("changelog", cluster.mdt()).out().lines().toList();
+        return all.isEmpty() ? 0 : Long.parseLong(all.get(all.size() - 1).split(" ")[0]);
+    }
+
+    /** The one line of type (e.g. "14SATTR") with target fid; its fields after the time: flags, t=, p=... */
+    private static String only(List<String> lines, String type, String fid) {
+        List<String> found = lines.stream().filter(l -> l.contains(" " + type + " ") && l.contains(" t=" + fid))
+                .toList();
+        assertEquals(1, found.size(), type + " records of " + fid + " in\n" + String.join("\n", lines));
+        String[] f = found.get(0).split(" ", 5); // index, type, time, date, the rest
+        return f[4];
+    }
+
+    @Test
+    void client_operations_produce_their_records() throws Exception {
+        long start = lastIndex();
+        String dirFid = cluster.fid(dir);
+        Path d = Files.createDirectory(dir.resolve("d"));
+        Path f = dir.resolve("f");
+        Files.write(f, new byte[] {1, 2, 3});
+        Path h = Files.createLink(dir.resolve("h"), f);
+        Files.createSymbolicLink(dir.resolve("s"), Path.of("f"));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000_000_000L));
+        Files.getFileAttributeView(f, UserDefinedFileAttributeView.class).write("k", ByteBuffer.wrap(new byte[] {7}));
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(1);
+        }
+        Path old = TestFiles.create(dir.resolve("old"), 10);
+        String fid = cluster.fid(f);
+        String dFid = cluster.fid(d);
+        String oldFid = cluster.fid(old);
+        Files.move(f, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE); // rename(2) over old
+        Files.delete(h);
+        Files.delete(old);
+        Files.delete(d);
+        List<String> lines = since(start);
+
+        assertEquals("0x0 t=" + dFid + " p=" + dirFid + " d", only(lines, "02MKDIR", dFid));
+        assertEquals("0x0 t=" + fid + " p=" + dirFid + " f", only(lines, "01CREAT", fid));
+        assertEquals("0x0 t=" + fid + " p=" + dirFid + " h", only(lines, "03HLINK", fid));
+        // the symlink's own FID (path2fid would follow the link): the one SLINK record names it
+        String slink = lines.stream().filter(l -> l.contains(" 04SLINK ")).findFirst().orElseThrow();
+        String sFid = slink.substring(slink.indexOf(" t=") + 3, slink.indexOf(' ', slink.indexOf(" t=") + 1));
+        assertTrue(!sFid.equals(fid) && slink.endsWith(" 0x0 t=" + sFid + " p=" + dirFid + " s"), slink);
+        assertEquals("0x0 t=" + fid, only(lines, "14SATTR", fid));
+        assertEquals("0x0 t=" + fid, only(lines, "15XATTR", fid));
+        assertEquals("0x0 t=" + fid, only(lines, "13TRUNC", fid));
+        // the rename overwrote old, its last name: tfid old, RENAME_LAST; source FID, old parent and old name
+        assertEquals("0x1 t=" + oldFid + " p=" + dirFid + " old s=" + fid + " sp=" + dirFid + " f",
+                only(lines, "08RENME", oldFid));
+        List<String> unlinks = lines.stream().filter(l -> l.contains(" 06UNLNK ")).map(l -> l.split(" ", 5)[4])
+                .toList();
+        assertEquals(List.of("0x0 t=" + fid + " p=" + dirFid + " h", "0x1 t=" + fid + " p=" + dirFid + " old"),
+                unlinks, "a name that is not the last, then the last");
+        assertEquals("0x1 t=" + dFid + " p=" + dirFid + " d", only(lines, "07RMDIR", dFid));
+
+        // writes: MTIME then CLOSE (O_WRONLY|O_CREAT: FMODE_WRITE 0x2 | 0x40) at the close of the creating open
+        List<String> ofFile = lines.stream().filter(l -> l.contains(" t=" + fid)).map(l -> l.split(" ")[1]).toList();
+        assertEquals(List.of("01CREAT", "17MTIME", "11CLOSE", "03HLINK", "14SATTR", "17MTIME", "15XATTR", "13TRUNC",
+                "11CLOSE", "06UNLNK", "06UNLNK"), ofFile, String.join("\n", lines));
+        String firstClose = lines.stream().filter(l -> l.contains("11CLOSE") && l.contains(" t=" + fid)).findFirst()
+                .orElseThrow();
+        assertEquals("0x42", firstClose.split(" ")[4], firstClose);
+    }
+
+    @Test
+    void unlink_flags_name_the_last_link_and_an_archive_copy() throws Exception {
+        Path f = archived("f");
+        String fid = cluster.fid(f);
+        Path h = Files.createLink(dir.resolve("h"), f);
+        long start = lastIndex();
+        Files.delete(h);
+        Files.delete(f);
+        List<String> unlinks = since(start).stream().filter(l -> l.contains("06UNLNK")).toList();
+        assertEquals(2, unlinks.size(), String.join("\n", unlinks));
+        assertTrue(unlinks.get(0).contains(" 0x0 t=" + fid) && unlinks.get(0).endsWith(" h"), unlinks.get(0));
+        assertTrue(unlinks.get(1).contains(" 0x3 t=" + fid) && unlinks.get(1).endsWith(" f"), unlinks.get(1));
+    }
+
+    @Test
+    void records_survive_a_coordinator_restart_until_cleared() {
+        Path f = TestFiles.create(dir.resolve("f"), 10);
+        String fid = cluster.fid(f);
+        String before = cluster.lfs("changelog", cluster.mdt()).out();
+        assertTrue(before.contains(" t=" + fid), before);
+        cluster.restartCoordinator();
+        try {
+            assertEquals(before, cluster.lfs("changelog", cluster.mdt()).out());
+            TestFiles.create(dir.resolve("g"), 10);
+            long last = lastIndex();
+            assertTrue(cluster.lfs("changelog", cluster.mdt()).out().contains(" t=" + cluster.fid(dir.resolve("g"))));
+            cluster.lfs("changelog_clear", cluster.mdt(), user, Long.toString(last)).out();
+            assertEquals("", cluster.lfs("changelog", cluster.mdt()).out());
+        } finally {
+            cluster.startPosixCopytool();
+        }
     }
 
     @Test
