@@ -15,6 +15,7 @@ import io.azlhsm.copytool.limits.BandwidthLimiter;
 import io.azlhsm.copytool.limits.ThrottledBackend;
 import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import io.azlhsm.copytool.pipeline.DirectMemoryLimit;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,11 +53,14 @@ public final class Agent implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Optional<HsmEventFifo> eventFifo;
     private final Optional<MetricsServer> metricsServer;
-    private final AgentMetrics metrics = new AgentMetrics();
+    private final AgentMetrics metrics;
 
     private final Map<Integer, Long> bandwidthLimits;
 
-    private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends) throws LustreException {
+    private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends, AgentMetrics metrics)
+            throws LustreException {
+        DirectMemoryLimit.check(settings.pipeline()); // before registering: a ring that cannot exist serves nothing
+        this.metrics = metrics;
         this.bandwidthLimits = settings.bandwidthLimits();
         this.globalLimiter = new BandwidthLimiter(settings.operations().bandwidthLimit());
         this.backends = new ConcurrentHashMap<>();
@@ -108,12 +112,14 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Registers and starts serving. A second agent on the same mount is refused by the coordinator (EEXIST), and
+     * Registers and starts serving, measuring into {@code metrics} (which the backends may already report retries
+     * to). A second agent on the same mount is refused by the coordinator (EEXIST), and
      * that refusal is reported with what to do about it.
      */
-    public static Agent start(AgentSettings settings, Map<Integer, ArchiveBackend> backends) throws LustreException {
+    public static Agent start(AgentSettings settings, Map<Integer, ArchiveBackend> backends, AgentMetrics metrics)
+            throws LustreException {
         try {
-            return new Agent(settings, backends);
+            return new Agent(settings, backends, metrics);
         } catch (LustreException e) {
             if (e.errno() == 17 /* EEXIST */) {
                 throw new LustreException("llapi_hsm_copytool_register", settings.mount()

@@ -2,6 +2,7 @@ package io.azlhsm.copytool.agent;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.AzureIdentity;
 import io.azlhsm.copytool.archive.BackendFactory;
 import io.azlhsm.copytool.archive.BackendSecret;
 import io.azlhsm.copytool.archive.BackendSettings;
@@ -10,6 +11,7 @@ import io.azlhsm.copytool.config.ArchiveType;
 import io.azlhsm.copytool.config.AzureCredentials;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.metrics.AgentMetrics;
 import io.azlhsm.copytool.pipeline.PipelineSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,12 +24,15 @@ public final class AgentLauncher {
     }
 
     public static Agent launch(CopytoolConfig config) throws ArchiveException, LustreException {
+        // Made before the backends so that the retries their client libraries make on their own are counted.
+        AgentMetrics metrics = new AgentMetrics();
         Map<Integer, ArchiveBackend> backends = new LinkedHashMap<>();
         try {
             for (ArchiveSettings archive : config.archives().values()) {
-                backends.put(archive.id(), BackendFactory.create(backendSettings(archive, config.chunkSize())));
+                backends.put(archive.id(), BackendFactory.create(backendSettings(archive, config.chunkSize()),
+                        metrics::retried));
             }
-            return Agent.start(agentSettings(config), backends);
+            return Agent.start(agentSettings(config), backends, metrics);
         } catch (ArchiveException | LustreException | RuntimeException e) {
             backends.values().forEach(ArchiveBackend::close);
             throw e;
@@ -71,6 +76,8 @@ public final class AgentLauncher {
                 builder.accountUrl(k.accountUrl()).accountKey(BackendSecret.of(k.accountKey().reveal()));
             } else if (credentials instanceof AzureCredentials.SasToken s) {
                 builder.accountUrl(s.accountUrl()).sasToken(BackendSecret.of(s.sasToken().reveal()));
+            } else if (credentials instanceof AzureCredentials.ManagedIdentity m) {
+                builder.accountUrl(m.accountUrl()).identity(new AzureIdentity(m.clientId()));
             }
         });
         return builder.build();

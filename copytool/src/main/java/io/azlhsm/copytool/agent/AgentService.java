@@ -19,7 +19,10 @@ import sun.misc.Signal;
  * <p>The first signal stops taking new work and gives running actions {@code shutdown_grace} to finish; the rest
  * end with HP_FLAG_RETRY so the coordinator re-queues them at once. A second signal cuts the grace period short.
  * Signals are handled directly (not through a shutdown hook) so the second one can be told apart from the first.
- * SIGUSR2 writes a statistics snapshot to the log. SIGHUP re-reads the configuration file ({@link ConfigReload}).
+ * SIGUSR1 writes a statistics snapshot to the log. SIGHUP re-reads the configuration file ({@link ConfigReload}).
+ *
+ * <p>Not SIGUSR2: HotSpot on Linux suspends threads with SIGUSR2 (its SR signal; JFR's sampler does so ~80 times a
+ * second), and a Java handler for it both floods the log and breaks the profiler.
  */
 public final class AgentService implements AgentRunner {
     private static final Logger LOG = Logger.getLogger(AgentService.class.getName());
@@ -28,8 +31,8 @@ public final class AgentService implements AgentRunner {
     public int run(CopytoolConfig config, Path configFile) throws Exception {
         Agent agent = AgentLauncher.launch(config);
         AtomicReference<CopytoolConfig> current = new AtomicReference<>(config);
-        Signal.handle(new Signal("USR2"), signal ->
-                LOG.info("statistics (SIGUSR2):\n" + StatusReport.render(agent.metrics().snapshot())));
+        Signal.handle(new Signal("USR1"), signal ->
+                LOG.info("statistics (SIGUSR1):\n" + StatusReport.render(agent.metrics().snapshot())));
         Signal.handle(new Signal("HUP"), signal -> reload(agent, configFile, current));
         AtomicInteger signals = new AtomicInteger();
         for (String name : new String[] {"TERM", "INT"}) {

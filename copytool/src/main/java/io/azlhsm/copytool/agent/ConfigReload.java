@@ -80,7 +80,7 @@ final class ConfigReload {
             if (sameEndpoint && backendInputsChanged) {
                 try {
                     agent.installBackend(freshArchive.id(), BackendFactory.create(
-                            AgentLauncher.backendSettings(freshArchive, old.chunkSize())));
+                            AgentLauncher.backendSettings(freshArchive, old.chunkSize()), agent.metrics()::retried));
                     applied.add(p + "(credentials, max_concurrency, max_tries, retry_delay)");
                 } catch (ArchiveException | RuntimeException e) {
                     LOG.log(Level.WARNING, "reload: archive " + freshArchive.id() + " keeps its current backend: "

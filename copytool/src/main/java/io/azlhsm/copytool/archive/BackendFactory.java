@@ -14,8 +14,16 @@ public final class BackendFactory {
      * @throws ArchiveException         when a posix root cannot be created
      */
     public static ArchiveBackend create(BackendSettings settings) throws ArchiveException {
+        return create(settings, RetryListener.NONE);
+    }
+
+    /**
+     * As {@link #create(BackendSettings)}, telling {@code retries} about every request the client library repeats
+     * on its own (azure; posix has no such retries).
+     */
+    public static ArchiveBackend create(BackendSettings settings, RetryListener retries) throws ArchiveException {
         return switch (settings.type()) {
-            case AZURE -> AzureBlobBackend.create(settings);
+            case AZURE -> AzureBlobBackend.create(settings, retries);
             case POSIX -> {
                 if (settings.root() == null) {
                     throw new IllegalArgumentException("archive " + settings.archiveId() + ": posix needs a root");

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param accountUrl       azure: e.g. https://acct.blob.core.windows.net (or Azurite's http://127.0.0.1:port/acct)
  * @param accountKey       azure: shared key for accountUrl
  * @param sasToken         azure: SAS token for accountUrl (with or without the leading '?')
+ * @param identity         azure: a managed identity for accountUrl (https only), instead of a key or SAS token
  * @param root             posix: the directory holding the archive
  * @param chunkSize        the pipeline's chunk size (bytes); chunkSize(fileSize) never goes below it
  * @param singlePutLimit   files up to this size go in one request
@@ -26,7 +27,7 @@ import java.util.Objects;
  */
 public record BackendSettings(int archiveId, BackendType type, String container, String prefix,
                               BackendSecret connectionString, String accountUrl, BackendSecret accountKey,
-                              BackendSecret sasToken, Path root, long chunkSize, long singlePutLimit,
+                              BackendSecret sasToken, AzureIdentity identity, Path root, long chunkSize, long singlePutLimit,
                               int maxConcurrency, boolean createContainer, RetrySettings retry) {
 
     public static final long DEFAULT_CHUNK_SIZE = 8 * ChunkSizing.MIB;
@@ -84,7 +85,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
     /** A builder holding these settings, to change a few. */
     public Builder toBuilder() {
         return new Builder(archiveId, type).container(container).prefix(prefix).connectionString(connectionString)
-                .accountUrl(accountUrl).accountKey(accountKey).sasToken(sasToken).root(root).chunkSize(chunkSize)
+                .accountUrl(accountUrl).accountKey(accountKey).sasToken(sasToken).identity(identity).root(root).chunkSize(chunkSize)
                 .singlePutLimit(singlePutLimit).maxConcurrency(maxConcurrency).createContainer(createContainer)
                 .retry(retry);
     }
@@ -99,6 +100,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         private String accountUrl;
         private BackendSecret accountKey;
         private BackendSecret sasToken;
+        private AzureIdentity identity;
         private Path root;
         private long chunkSize = DEFAULT_CHUNK_SIZE;
         private long singlePutLimit = DEFAULT_SINGLE_PUT_LIMIT;
@@ -117,6 +119,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         public Builder accountUrl(String value) { accountUrl = value; return this; }
         public Builder accountKey(BackendSecret value) { accountKey = value; return this; }
         public Builder sasToken(BackendSecret value) { sasToken = value; return this; }
+        public Builder identity(AzureIdentity value) { identity = value; return this; }
         public Builder root(Path value) { root = value; return this; }
         public Builder chunkSize(long value) { chunkSize = value; return this; }
         public Builder singlePutLimit(long value) { singlePutLimit = value; return this; }
@@ -126,7 +129,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
 
         public BackendSettings build() {
             return new BackendSettings(archiveId, type, container, prefix, connectionString, accountUrl, accountKey,
-                    sasToken, root, chunkSize, singlePutLimit, maxConcurrency, createContainer, retry);
+                    sasToken, identity, root, chunkSize, singlePutLimit, maxConcurrency, createContainer, retry);
         }
     }
 }

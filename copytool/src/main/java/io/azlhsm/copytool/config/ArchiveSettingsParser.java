@@ -5,6 +5,8 @@ import java.util.Optional;
 
 /** Builds one {@link ArchiveSettings} from the {@code archive.<id>.*} keys, enforcing which keys fit which type. */
 final class ArchiveSettingsParser {
+    static final String MANAGED_IDENTITY = "managed-identity";
+
     private ArchiveSettingsParser() {
     }
 
@@ -31,7 +33,7 @@ final class ArchiveSettingsParser {
         if (type == ArchiveType.POSIX) {
             for (String azureOnly : new String[] {KeyCatalog.CONTAINER, KeyCatalog.PREFIX,
                     KeyCatalog.CONNECTION_STRING, KeyCatalog.ACCOUNT_URL, KeyCatalog.ACCOUNT_KEY,
-                    KeyCatalog.SAS_TOKEN, KeyCatalog.LOGGING_CONTAINER}) {
+                    KeyCatalog.SAS_TOKEN, KeyCatalog.AUTH, KeyCatalog.CLIENT_ID, KeyCatalog.LOGGING_CONTAINER}) {
                 if (config.has(p + azureOnly)) {
                     throw config.error(p + azureOnly, "applies only to type azure; archive " + id + " is posix");
                 }
@@ -56,8 +58,19 @@ final class ArchiveSettingsParser {
                 loggingContainer, blockSize, maxTries, retryDelay, bandwidth);
     }
 
-    /** Exactly one of: connection_string; account_url + account_key; account_url + sas_token. */
+    /**
+     * Exactly one of: connection_string; account_url + account_key; account_url + sas_token; account_url + auth =
+     * managed-identity (optionally with client_id).
+     */
     private static AzureCredentials credentials(ConfigReader config, String p) throws ConfigException {
+        Optional<String> auth = config.nonEmpty(p + KeyCatalog.AUTH);
+        if (auth.isPresent()) {
+            return identityCredentials(config, p, auth.get());
+        }
+        if (config.has(p + KeyCatalog.CLIENT_ID)) {
+            throw config.error(p + KeyCatalog.CLIENT_ID, "names an identity, so it needs " + p + KeyCatalog.AUTH
+                    + " = " + MANAGED_IDENTITY);
+        }
         String connectionKey = p + KeyCatalog.CONNECTION_STRING;
         String urlKey = p + KeyCatalog.ACCOUNT_URL;
         String accountKeyKey = p + KeyCatalog.ACCOUNT_KEY;
@@ -78,7 +91,8 @@ final class ArchiveSettingsParser {
         }
         if (url.isEmpty()) {
             throw config.error(connectionKey, "an azure archive needs " + connectionKey + ", or " + urlKey
-                    + " with " + accountKeyKey + " or " + sasKey);
+                    + " with " + accountKeyKey + " or " + sasKey + " or " + p + KeyCatalog.AUTH + " = "
+                    + MANAGED_IDENTITY);
         }
         if (!url.get().startsWith("https://") && !url.get().startsWith("http://")) {
             throw config.invalid(urlKey, "must be an http:// or https:// URL");
@@ -92,6 +106,34 @@ final class ArchiveSettingsParser {
         if (sas.isPresent()) {
             return new AzureCredentials.SasToken(url.get(), new Secret(sas.get()));
         }
-        throw config.error(urlKey, "needs " + accountKeyKey + " or " + sasKey + " to authenticate");
+        throw config.error(urlKey, "needs " + accountKeyKey + " or " + sasKey + " or " + p + KeyCatalog.AUTH + " = "
+                + MANAGED_IDENTITY + " to authenticate");
+    }
+
+    /** {@code auth = managed-identity}: the account URL says where, the node's identity who; no secret may be set. */
+    private static AzureCredentials identityCredentials(ConfigReader config, String p, String auth)
+            throws ConfigException {
+        String authKey = p + KeyCatalog.AUTH;
+        if (!auth.equals(MANAGED_IDENTITY)) {
+            throw config.invalid(authKey, "is not an identity kind (use " + MANAGED_IDENTITY
+                    + ", or leave it out and give a connection string, account key or SAS token)");
+        }
+        for (String secret : new String[] {KeyCatalog.CONNECTION_STRING, KeyCatalog.ACCOUNT_KEY, KeyCatalog.SAS_TOKEN}) {
+            if (config.has(p + secret)) {
+                throw config.error(p + secret, "cannot be combined with " + authKey + " = " + auth
+                        + "; use one way to authenticate");
+            }
+        }
+        String urlKey = p + KeyCatalog.ACCOUNT_URL;
+        String url = config.required(urlKey, "the blob endpoint the identity is used for");
+        if (!url.startsWith("https://")) {
+            // Bearer tokens travel only over TLS: the SDK refuses them on http, and so does Azure Storage.
+            throw config.invalid(urlKey, "must be an https:// URL with " + authKey + " = " + auth);
+        }
+        if (url.contains("?")) {
+            throw config.invalid(urlKey, "must not carry a query string with " + authKey + " = " + auth);
+        }
+        Optional<String> clientId = config.nonEmpty(p + KeyCatalog.CLIENT_ID);
+        return new AzureCredentials.ManagedIdentity(url, clientId);
     }
 }

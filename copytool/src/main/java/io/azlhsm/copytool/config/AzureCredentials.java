@@ -1,9 +1,13 @@
 package io.azlhsm.copytool.config;
 
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** How an Azure archive authenticates: one of three forms, secrets held as {@link Secret}. */
+/**
+ * How an Azure archive authenticates: a connection string, a shared key or a SAS token (secrets held as
+ * {@link Secret}), or a Microsoft Entra identity of the node (no secret in the file at all).
+ */
 public sealed interface AzureCredentials {
 
     /** {@code archive.N.connection_string}. */
@@ -37,6 +41,20 @@ public sealed interface AzureCredentials {
         @Override
         public String toString() {
             return "sas_token(" + KeyCatalog.withoutQuery(accountUrl) + ")";
+        }
+    }
+
+    /**
+     * {@code archive.N.auth = managed-identity}: tokens from the host's managed identity (App Service / Functions /
+     * Arc / Service Fabric endpoints named by environment variables, else the VM's instance metadata service).
+     *
+     * @param clientId {@code archive.N.client_id}: a user-assigned identity; empty for the system-assigned one
+     */
+    record ManagedIdentity(String accountUrl, Optional<String> clientId) implements AzureCredentials {
+        @Override
+        public String toString() {
+            return "managed-identity(" + KeyCatalog.withoutQuery(accountUrl)
+                    + clientId.map(id -> " client_id=" + id).orElse("") + ")";
         }
     }
 }

@@ -5,7 +5,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The metrics as an administrator reads them: what moved, how long actions and blob requests take (p50/p99/max),
- * what failed, and what is queued right now. Used by SIGUSR2 (into the log) and by {@code copytool status}.
+ * what failed, and what is queued right now. Used by SIGUSR1 (into the log) and by {@code copytool status}.
  */
 public final class StatusReport {
     private StatusReport() {

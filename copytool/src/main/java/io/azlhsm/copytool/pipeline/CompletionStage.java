@@ -1,13 +1,12 @@
 package io.azlhsm.copytool.pipeline;
 
-import com.lmax.disruptor.EventHandler;
 import java.util.concurrent.Executor;
 
 /**
  * The last stage: counts finished chunks and hands a transfer whose chunks are all done to the finisher executor, so
  * that committing a blob or ending an action (both slow) never holds up the ring.
  */
-final class CompletionStage implements EventHandler<TransferEvent> {
+final class CompletionStage extends RingStage {
     private final Executor finisher;
 
     CompletionStage(Executor finisher) {
@@ -15,7 +14,7 @@ final class CompletionStage implements EventHandler<TransferEvent> {
     }
 
     @Override
-    public void onEvent(TransferEvent event, long sequence, boolean endOfBatch) {
+    void process(TransferEvent event, long sequence) {
         Transfer transfer = event.transfer();
         boolean transferDone = transfer.chunkCompleted(event, !transfer.isAborted());
         event.release();

@@ -1,13 +1,11 @@
 package io.azlhsm.copytool.pipeline;
 
-import com.lmax.disruptor.EventHandler;
-
 /**
  * One of N handlers sharing a stage: each handles the events whose sequence modulo N is its own, so N chunks are
  * worked on at once while each event is still handled by exactly one thread. Chunks of aborted transfers pass
  * through untouched; a failure is recorded on the chunk's transfer, never thrown into the ring.
  */
-abstract class ParallelStage implements EventHandler<TransferEvent> {
+abstract class ParallelStage extends RingStage {
     private final int ordinal;
     private final int count;
 
@@ -17,7 +15,7 @@ abstract class ParallelStage implements EventHandler<TransferEvent> {
     }
 
     @Override
-    public final void onEvent(TransferEvent event, long sequence, boolean endOfBatch) {
+    final void process(TransferEvent event, long sequence) {
         if (sequence % count != ordinal) {
             return;
         }

@@ -31,6 +31,7 @@ public final class TransferPipeline implements AutoCloseable {
      */
     public TransferPipeline(PipelineSettings settings, Executor finisher) {
         this.settings = settings;
+        DirectMemoryLimit.check(settings);
         this.disruptor = new Disruptor<>(() -> new TransferEvent(settings.chunkSize()), settings.ringSize(),
                 namedThreads("pipeline"), ProducerType.SINGLE,
                 new IoStageWaitStrategy());

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The agent as an administrator runs it: the launcher, a 0600 config file, real signals. Its metrics endpoint is
  * scraped and parsed, {@code copytool status} reads it, the JSON event FIFO carries lhsmtool_posix's events,
- * SIGUSR2 logs statistics, SIGTERM unregisters and exits 0, and the storage key appears in no output.
+ * SIGUSR1 logs statistics, SIGTERM unregisters and exits 0, and the storage key appears in no output.
  */
 class AgentProcessIT {
     private static final Path LAUNCHER = TestClusterHome.directory().resolveSibling("copytool").resolve("bin/copytool");
@@ -99,9 +99,9 @@ class AgentProcessIT {
                 assertEquals(0, status.waitFor(), statusText);
                 assertTrue(statusText.matches("(?s).*\\narchive +1 +0 +3145733 .*"), statusText);
 
-                new ProcessBuilder("kill", "-USR2", Long.toString(agent.pid())).start().waitFor();
+                new ProcessBuilder("kill", "-USR1", Long.toString(agent.pid())).start().waitFor();
                 Cluster.await("statistics in the log", Duration.ofSeconds(10),
-                        () -> readQuietly(log).contains("statistics (SIGUSR2)"));
+                        () -> readQuietly(log).contains("statistics (SIGUSR1)"));
 
                 new ProcessBuilder("kill", "-TERM", Long.toString(agent.pid())).start().waitFor();
                 assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "agent did not stop on SIGTERM");

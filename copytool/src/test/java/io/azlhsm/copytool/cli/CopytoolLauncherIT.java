@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** copytool/bin/copytool runs the packaged jar (built in the package phase, before Failsafe runs). */
 class CopytoolLauncherIT {
@@ -20,12 +23,18 @@ class CopytoolLauncherIT {
     }
 
     private static Result run(String... args) throws Exception {
+        return run(Map.of(), args);
+    }
+
+    private static Result run(Map<String, String> environment, String... args) throws Exception {
         assertTrue(Files.isExecutable(LAUNCHER), LAUNCHER + " is not executable");
         Path err = Files.createTempFile("copytool-err", ".txt");
         try {
             List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
             command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "launcher did not finish");
             return new Result(process.exitValue(), out, Files.readString(err));
@@ -51,5 +60,25 @@ class CopytoolLauncherIT {
         assertEquals(ExitCode.USAGE, result.status());
         assertTrue(result.err().contains("unknown command 'frobnicate'"), result.err());
         assertEquals(List.of(), result.out().lines().toList());
+    }
+
+    @Test
+    void aRingLargerThanTheJvmAllowsIsRefusedBeforeRegistering(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("copytool.properties");
+        Files.writeString(config, String.join("\n",
+                "mount = " + dir,
+                "lustre.library = " + Path.of(System.getProperty("azlhsm.native.dir"), "libhsmsim.so"),
+                "pipeline.ring_size = 16",
+                "pipeline.chunk_size = 4MiB",
+                "archive.1.type = posix",
+                "archive.1.root = " + dir.resolve("archive"), ""));
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+
+        Result result = run(Map.of("COPYTOOL_JAVA_OPTS", "-XX:MaxDirectMemorySize=32m"),
+                "agent", "--config", config.toString());
+
+        assertEquals(ExitCode.FAILURE, result.status(), result.err());
+        assertTrue(result.err().contains("the ring (pipeline.ring_size 16 x pipeline.chunk_size 4 MiB = 64 MiB) exceeds"
+                + " the JVM's direct memory limit of 32 MiB; raise -XX:MaxDirectMemorySize"), result.err());
     }
 }

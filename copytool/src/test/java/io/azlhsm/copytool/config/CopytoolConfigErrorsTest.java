@@ -120,6 +120,29 @@ class CopytoolConfigErrorsTest {
     }
 
     @Test
+    void managedIdentityNeedsAnHttpsAccountUrlAndNoSecret() {
+        String azure = "mount = /m\narchive.1.type = azure\narchive.1.container = c\n";
+        String identity = "archive.1.auth = managed-identity\n";
+        String url = "archive.1.account_url = https://a.blob.core.windows.net\n";
+        assertError(azure + identity, "archive.1.account_url", "is required");
+        assertError(azure + identity + "archive.1.account_url = http://127.0.0.1:10000/a\n", "archive.1.account_url",
+                "must be an https:// URL");
+        assertError(azure + identity + "archive.1.account_url = https://a?sig=SECRETVALUE\n", "archive.1.account_url",
+                "'https://a?****'", "query string");
+        assertError(azure + identity + url + "archive.1.account_key = SECRETVALUE\n", "archive.1.account_key",
+                "cannot be combined with archive.1.auth = managed-identity");
+        assertError(azure + identity + "archive.1.connection_string = SECRETVALUE\n", "archive.1.connection_string",
+                "cannot be combined");
+        assertError(azure + url + "archive.1.auth = managed_identity\n", "archive.1.auth", "'managed_identity'",
+                "use managed-identity");
+        assertError(azure + url + "archive.1.account_key = k\narchive.1.client_id = 1234\n", "archive.1.client_id",
+                "needs archive.1.auth = managed-identity");
+        assertError(azure + url, "archive.1.account_url", "or archive.1.auth = managed-identity");
+        assertError(BASE + "archive.1.auth = managed-identity\n", "archive.1.auth", "applies only to type azure");
+        assertError(BASE + "archive.1.client_id = 1234\n", "archive.1.client_id", "applies only to type azure");
+    }
+
+    @Test
     void secretValuesAreNeverEchoed() {
         for (String text : new String[] {
                 BASE + "archive.1.account_key = SECRETVALUE\n",

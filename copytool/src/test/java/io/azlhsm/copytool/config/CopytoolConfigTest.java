@@ -150,6 +150,34 @@ class CopytoolConfigTest {
     }
 
     @Test
+    void managedIdentityNeedsNoSecretSoAReadableFileIsAccepted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("copytool.properties");
+        Files.writeString(file, """
+                mount = /mnt/lustre
+                archive.1.type = azure
+                archive.1.container = data
+                archive.1.account_url = https://acct.blob.core.windows.net
+                archive.1.auth = managed-identity
+                archive.2.type = azure
+                archive.2.container = data
+                archive.2.account_url = https://acct.blob.core.windows.net
+                archive.2.auth = managed-identity
+                archive.2.client_id = 6f1d4c1e-2a57-4a3b-9c55-0c9a3f0e7b21
+                """);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        CopytoolConfig config = CopytoolConfig.load(file);
+        AzureCredentials.ManagedIdentity system = assertInstanceOf(AzureCredentials.ManagedIdentity.class,
+                config.archives().get(1).credentials().orElseThrow());
+        assertEquals("https://acct.blob.core.windows.net", system.accountUrl());
+        assertEquals(Optional.empty(), system.clientId());
+        AzureCredentials.ManagedIdentity user = assertInstanceOf(AzureCredentials.ManagedIdentity.class,
+                config.archives().get(2).credentials().orElseThrow());
+        assertEquals(Optional.of("6f1d4c1e-2a57-4a3b-9c55-0c9a3f0e7b21"), user.clientId());
+        assertTrue(config.archives().get(2).toString().contains(
+                "auth=managed-identity(https://acct.blob.core.windows.net client_id=6f1d4c1e"), config.toString());
+    }
+
+    @Test
     void loadsFromAFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("copytool.properties");
         Files.writeString(file, MINIMAL + "pipeline.chunk_size = 1GiB\npipeline.ring_size = 4\n");

@@ -72,6 +72,42 @@ class TransferPipelineTest {
     }
 
     @Test
+    void chunksLandOneByOneWhileALaterWriteIsStillBlocked() throws Exception {
+        CountDownLatch releaseSixthWrite = new CountDownLatch(1);
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(16, CHUNK, 1, 1), finisher)) {
+            FileCopy copy = new FileCopy(randomFile("src", 8L * CHUNK), dir.resolve("dst"), Transfer.Priority.ARCHIVE) {
+                @Override
+                protected void readChunk(TransferEvent event) throws Exception {
+                    if (event.chunkIndex() == 0) { // the next batch of every stage is then chunks 1-7 at once
+                        waitUntil(() -> pipeline.chunksInFlight() == 8);
+                    }
+                    super.readChunk(event);
+                }
+
+                @Override
+                protected void writeChunk(TransferEvent event) throws Exception {
+                    if (event.chunkIndex() == 5) {
+                        releaseSixthWrite.await(); // a throttled or slow upload
+                    }
+                    super.writeChunk(event);
+                }
+            };
+            pipeline.submit(copy);
+            List<long[]> landed = new ArrayList<>();
+            try {
+                waitUntil(() -> {
+                    landed.addAll(copy.drainLandedExtents());
+                    return landed.stream().mapToLong(extent -> extent[1]).sum() == 5L * CHUNK;
+                });
+            } finally {
+                releaseSixthWrite.countDown();
+            }
+            copy.done.get(30, TimeUnit.SECONDS);
+            assertArrayEquals(Files.readAllBytes(copy.source), Files.readAllBytes(copy.target));
+        }
+    }
+
+    @Test
     void restoreTakesTheNextFreeSlotAheadOfQueuedArchiveChunks() throws Exception {
         int ringSize = 4;
         CountDownLatch releaseReads = new CountDownLatch(1);

@@ -12,10 +12,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The coordinator's persistent action log (the MDT's hsm_actions llog), so that a restarted coordinator finds what
@@ -27,9 +29,24 @@ final class ActionLog {
     private static final String DELETED = "DEL";
 
     private final Path file;
-    /** What the journal says about each live cookie: the line last written for it. */
-    private final Map<Long, String> written = new HashMap<>();
+    /**
+     * What the journal says about each live cookie: the record's fields that can change after it is created, as last
+     * written. Comparing these, rather than formatting every record's line on every change, keeps a save cheap while
+     * thousands of finished records wait to be purged.
+     */
+    private final Map<Long, Written> written = new HashMap<>();
     private long journalLines;
+
+    /** The mutable part of a record's line; the rest of the line is fixed at creation. */
+    private record Written(Fid dataFid, RequestStatus status, long finishedMillis) {
+        static Written of(ActionRecord r) {
+            return new Written(r.dataFid, r.status, r.finishedMillis);
+        }
+
+        boolean matches(ActionRecord r) {
+            return status == r.status && finishedMillis == r.finishedMillis && dataFid.equals(r.dataFid);
+        }
+    }
 
     ActionLog(Path file) {
         this.file = file;
@@ -38,25 +55,29 @@ final class ActionLog {
     /** Appends what changed since the last call; records is every live record. */
     void sync(Collection<ActionRecord> records) {
         StringBuilder out = new StringBuilder();
-        Map<Long, String> live = new HashMap<>(records.size() * 2);
         for (ActionRecord r : records) {
-            String line = line(r);
-            live.put(r.cookie, line);
-            if (!line.equals(written.get(r.cookie))) {
-                out.append(line).append('\n');
+            Written before = written.get(r.cookie);
+            if (before == null || !before.matches(r)) {
+                written.put(r.cookie, Written.of(r));
+                out.append(line(r)).append('\n');
                 journalLines++;
             }
         }
-        for (Long cookie : written.keySet()) {
-            if (!live.containsKey(cookie)) {
-                out.append(DELETED).append(' ').append(cookie).append('\n');
-                journalLines++;
+        if (written.size() > records.size()) {
+            // some cookie written before is no longer live: purged
+            Set<Long> live = new HashSet<>(records.size() * 2);
+            records.forEach(r -> live.add(r.cookie));
+            for (var it = written.keySet().iterator(); it.hasNext(); ) {
+                Long cookie = it.next();
+                if (!live.contains(cookie)) {
+                    it.remove();
+                    out.append(DELETED).append(' ').append(cookie).append('\n');
+                    journalLines++;
+                }
             }
         }
-        written.clear();
-        written.putAll(live);
         try {
-            if (journalLines > 4L * live.size() + 1024) {
+            if (journalLines > 4L * records.size() + 1024) {
                 compact(records);
             } else if (out.length() > 0) {
                 Files.writeString(file, out, StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
@@ -115,7 +136,7 @@ final class ActionLog {
             throw new UncheckedIOException(e);
         }
         for (ActionRecord r : records.values()) {
-            written.put(r.cookie, line(r));
+            written.put(r.cookie, Written.of(r));
         }
         return List.copyOf(records.values());
     }

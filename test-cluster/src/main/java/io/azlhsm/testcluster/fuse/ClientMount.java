@@ -55,7 +55,7 @@ public final class ClientMount extends FuseStubFS {
     private static final String PRIVATE_XATTR_PREFIX = "trusted.hsmsim.";
 
     private final Namespace ns;
-    private final Changelog changelog;
+    private final ClientChangelog records;
     private final ImplicitRestore restorer;
     private final LastUnlink lastUnlink;
     private final String uuid;
@@ -67,7 +67,7 @@ public final class ClientMount extends FuseStubFS {
         this.ns = ns;
         this.lastUnlink = lastUnlink;
         this.restorer = restorer;
-        this.changelog = changelog;
+        this.records = new ClientChangelog(ns, changelog);
         this.uuid = uuid;
     }
 
@@ -213,9 +213,14 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
+    private static final String STAT_ATTRIBUTES =
+            "unix:mode,ino,nlink,uid,gid,rdev,size,lastAccessTime,lastModifiedTime,ctime";
+
     private int fillStat(Path p, FileStat stat) {
         try {
-            Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+            // Named attributes, not "unix:*": that one also resolves owner and group names (getpwuid/getgrgid), two
+            // thirds of a getattr's cost, for names a stat never carries.
+            Map<String, Object> a = Files.readAttributes(p, STAT_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
             int mode = (Integer) a.get("mode");
             long size = (Long) a.get("size");
             stat.st_mode.set(mode);
@@ -250,7 +255,7 @@ public final class ClientMount extends FuseStubFS {
     public int chmod(String path, long mode) {
         try {
             Files.setAttribute(backing(path), "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
-            dataRecord(ChangelogRecord.CL_SETATTR, 0, path);
+            dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -269,7 +274,7 @@ public final class ClientMount extends FuseStubFS {
             if (gid != 0xffffffffL && gid != -1) {
                 Files.setAttribute(p, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
             }
-            dataRecord(ChangelogRecord.CL_SETATTR, 0, path);
+            dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -297,7 +302,7 @@ public final class ClientMount extends FuseStubFS {
             if (timespec[1].tv_nsec.longValue() != utimeOmit) {
                 // Lustre keeps one record per setattr, of the lowest type among TRUNC, SATTR, MTIME, CTIME, ATIME;
                 // times alone give MTIME, or ATIME (not in the default changelog mask) when mtime is left alone
-                dataRecord(ChangelogRecord.CL_MTIME, 0, path);
+                dataRecord(ChangelogRecord.CL_MTIME, path);
             }
             return 0;
         } catch (IOException e) {
@@ -319,7 +324,7 @@ public final class ClientMount extends FuseStubFS {
                 f.setLength(size);
             }
             dataModified(p, fid, true);
-            dataRecord(ChangelogRecord.CL_TRUNC, 0, fid);
+            records.data(ChangelogRecord.CL_TRUNC, 0, fid);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -328,33 +333,9 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
-    /** A namespace changelog record (CREAT, MKDIR, HLINK, SLINK...): fid, with its parent's FID and its name. */
-    private void record(int type, int flags, Fid fid, String rel) throws SimulatorException {
-        if (changelog.isActive()) {
-            changelog.add(type, flags, fid, parentFid(rel), name(rel));
-        }
-    }
-
-    /** A record about a file's data or attributes (TRUNC, SATTR, XATTR, MTIME, CLOSE): FID only, no name. */
-    private void dataRecord(int type, int flags, Fid fid) {
-        if (changelog.isActive()) {
-            changelog.add(type, flags, fid, null, null);
-        }
-    }
-
-    private void dataRecord(int type, int flags, String path) throws SimulatorException {
-        if (changelog.isActive()) {
-            changelog.add(type, flags, ns.fidOf(relative(path)), null, null);
-        }
-    }
-
-    private Fid parentFid(String rel) throws SimulatorException {
-        int slash = rel.lastIndexOf('/');
-        return ns.fidOf(slash < 0 ? "" : rel.substring(0, slash));
-    }
-
-    private static String name(String rel) {
-        return rel.substring(rel.lastIndexOf('/') + 1);
+    /** A data or attribute record about the file at path on the mount. */
+    private void dataRecord(int type, String path) throws SimulatorException {
+        records.data(type, 0, ns.fidOf(relative(path)));
     }
 
     /** The process behind the FUSE request this thread serves, as an implicit restore's waiter. */
@@ -427,7 +408,7 @@ public final class ClientMount extends FuseStubFS {
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             ownByCaller(p);
             Fid fid = ns.onCreated(rel);
-            record(ChangelogRecord.CL_MKDIR, 0, fid, rel);
+            records.named(ChangelogRecord.CL_MKDIR, fid, rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -460,7 +441,7 @@ public final class ClientMount extends FuseStubFS {
     private static final String FUSE_HIDDEN_PREFIX = ".fuse_hidden";
 
     private static boolean isFuseHidden(String rel) {
-        return name(rel).startsWith(FUSE_HIDDEN_PREFIX);
+        return ClientChangelog.name(rel).startsWith(FUSE_HIDDEN_PREFIX);
     }
 
     private int remove(String path) {
@@ -481,7 +462,7 @@ public final class ClientMount extends FuseStubFS {
                 }
                 return 0;
             }
-            Fid parent = parentFid(rel);
+            Fid parent = records.parentFid(rel);
             Files.delete(p);
             if (directory || nlink <= 1) {
                 ns.onRemoved(fid);
@@ -489,12 +470,7 @@ public final class ClientMount extends FuseStubFS {
                     lastUnlink.unlinked(fid, hsm);
                 }
             }
-            boolean last = directory || nlink <= 1;
-            // HSM_EXISTS only qualifies a last unlink: it tells a changelog reader an archive copy is orphaned
-            int flags = (last ? ChangelogRecord.CLF_UNLINK_LAST : 0)
-                    | (last && archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0);
-            changelog.add(directory ? ChangelogRecord.CL_RMDIR : ChangelogRecord.CL_UNLINK, flags, fid, parent,
-                    name(rel));
+            records.unlinked(directory, directory || nlink <= 1, archived, fid, parent, rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -527,7 +503,7 @@ public final class ClientMount extends FuseStubFS {
                     }
                 }
             }
-            Fid oldParent = parentFid(from);
+            Fid oldParent = records.parentFid(from);
             Files.move(ns.backingPath(from), target, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             if (replaced != null && (flags & ChangelogRecord.CLF_RENAME_LAST) != 0) {
@@ -537,12 +513,7 @@ public final class ClientMount extends FuseStubFS {
                 }
             }
             ns.onRenamed(from, to);
-            if (changelog.isActive()) {
-                // tfid: the file a rename overwrote (zero if none); sfid/spfid/old name: the renamed file and where
-                // it was
-                changelog.addRename(flags, replaced == null ? Fid.ZERO : replaced, parentFid(to), name(to),
-                        ns.fidOf(to), oldParent, name(from));
-            }
+            records.renamed(flags, replaced, from, oldParent, to);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -557,15 +528,14 @@ public final class ClientMount extends FuseStubFS {
         Fid fid = ns.fidOf(from);
         int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
         boolean archived = Namespace.readHsm(p).has(HsmFlags.EXISTS);
-        Fid parent = parentFid(from);
+        Fid parent = records.parentFid(from);
         Files.move(p, ns.backingPath(hidden), StandardCopyOption.ATOMIC_MOVE);
         ns.onRenamed(from, hidden);
         boolean last = nlink <= 1;
         if (last) {
             ns.onRemoved(fid); // an orphan: no path leads to it any more
         }
-        changelog.add(ChangelogRecord.CL_UNLINK, (last ? ChangelogRecord.CLF_UNLINK_LAST : 0)
-                | (last && archived ? ChangelogRecord.CLF_UNLINK_HSM_EXISTS : 0), fid, parent, name(from));
+        records.unlinked(false, last, archived, fid, parent, from);
         return 0;
     }
 
@@ -577,7 +547,7 @@ public final class ClientMount extends FuseStubFS {
             Files.createSymbolicLink(link, Path.of(oldpath));
             Files.setAttribute(link, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(link, "unix:gid", (int) getContext().gid.get(), LinkOption.NOFOLLOW_LINKS);
-            record(ChangelogRecord.CL_SOFTLINK, 0, symlinkFid(rel), rel);
+            records.named(ChangelogRecord.CL_SOFTLINK, symlinkFid(rel), rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -616,10 +586,7 @@ public final class ClientMount extends FuseStubFS {
             String rel = relative(newpath);
             Path existing = backing(oldpath);
             Files.createLink(ns.backingPath(rel), existing);
-            if (changelog.isActive()) {
-                changelog.add(ChangelogRecord.CL_HARDLINK, 0, ns.fidOf(relative(oldpath)), parentFid(rel),
-                        name(rel));
-            }
+            records.named(ChangelogRecord.CL_HARDLINK, ns.fidOf(relative(oldpath)), rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -639,7 +606,7 @@ public final class ClientMount extends FuseStubFS {
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             ownByCaller(p);
             Fid fid = ns.onCreated(rel);
-            record(ChangelogRecord.CL_CREATE, 0, fid, rel);
+            records.named(ChangelogRecord.CL_CREATE, fid, rel);
             return openHandle(p, fid, fi, true, true);
         } catch (IOException e) {
             return -errno(e);
@@ -665,7 +632,7 @@ public final class ClientMount extends FuseStubFS {
                     ch.truncate(0);
                 }
                 dataModified(p, fid, true);
-                dataRecord(ChangelogRecord.CL_TRUNC, 0, fid);
+                records.data(ChangelogRecord.CL_TRUNC, 0, fid);
             }
             return openHandle(p, fid, fi, writable, false);
         } catch (IOException e) {
@@ -766,6 +733,49 @@ public final class ClientMount extends FuseStubFS {
         return truncate(path, size);
     }
 
+    /**
+     * fallocate: restores a released file first, as Lustre does for fallocate and punch. Plain allocation (mode 0,
+     * which may grow the file) and hole punching (PUNCH_HOLE | KEEP_SIZE, zeros on the backing file) are a data
+     * modification; other modes are not supported.
+     */
+    @Override
+    public int fallocate(String path, int mode, long offset, long length, FuseFileInfo fi) {
+        final int keepSize = 0x1;
+        final int punchHole = 0x2;
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f == null || !f.writable) {
+            return -Errno.EBADF;
+        }
+        if (mode != 0 && mode != (punchHole | keepSize) && mode != keepSize) {
+            return -Errno.EOPNOTSUPP;
+        }
+        try {
+            f.ensureData(restorer, caller());
+            long size = f.channel.size();
+            if ((mode & punchHole) != 0) {
+                long end = Math.min(size, offset + length);
+                ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+                for (long pos = offset; pos < end; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
+                    pos += f.channel.write(zeros, pos);
+                }
+            } else if ((mode & keepSize) == 0 && offset + length > size) {
+                try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.backing.toFile(), "rw")) {
+                    raf.setLength(offset + length);
+                }
+            } else {
+                return 0; // allocating within the file changes no data
+            }
+            f.modified = true;
+            dataModified(f.backing, f.fid, false);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
         OpenFile f = openFiles.get(fi.fh.get());
@@ -801,9 +811,9 @@ public final class ClientMount extends FuseStubFS {
             if (f.writable) {
                 // the close of a write open updates the MDT: the new mtime (MTIME) after writes, then CLOSE
                 if (f.modified) {
-                    dataRecord(ChangelogRecord.CL_MTIME, 0, f.fid);
+                    records.data(ChangelogRecord.CL_MTIME, 0, f.fid);
                 }
-                dataRecord(ChangelogRecord.CL_CLOSE, f.closeFlags, f.fid);
+                records.data(ChangelogRecord.CL_CLOSE, f.closeFlags, f.fid);
             }
             return 0;
         } catch (IOException e) {
@@ -892,14 +902,19 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
-        if (!name.startsWith("user.")) {
-            return -Errno.EPERM; // trusted.lma and trusted.hsm belong to the MDT
+        if (name.equals(Namespace.LMA) || name.equals(Namespace.HSM) || name.equals("trusted.link")) {
+            // the MDT's own attributes: Lustre's client ignores attempts to set them (cp -a, tar --xattrs copy
+            // them from another Lustre file), so such a copy succeeds and the new file keeps its own identity
+            return 0;
+        }
+        if (!name.startsWith("user.") && !name.startsWith("system.posix_acl_")) {
+            return -Errno.EPERM;
         }
         try {
             byte[] v = new byte[(int) size];
             value.get(0, v, 0, (int) size);
             Xattrs.set(backing(path), name, v);
-            dataRecord(ChangelogRecord.CL_SETXATTR, 0, path);
+            dataRecord(ChangelogRecord.CL_SETXATTR, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -910,12 +925,12 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        if (!name.startsWith("user.")) {
+        if (!name.startsWith("user.") && !name.startsWith("system.posix_acl_")) {
             return -Errno.EPERM;
         }
         try {
             Xattrs.remove(backing(path), name);
-            dataRecord(ChangelogRecord.CL_SETXATTR, 0, path);
+            dataRecord(ChangelogRecord.CL_SETXATTR, path);
             return 0;
         } catch (IOException e) {
             return -errno(e);

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Azurite blob service process on a free 127.0.0.1 port, from test-cluster's npm packages.
+ * One Azurite blob service process on a free 127.0.0.1 port, from test-cluster's npm packages: plain HTTP, or HTTPS
+ * with OAuth bearer tokens accepted ({@link #startHttpsOAuth()}).
  *
  * <p>Data lives in a temporary directory (so large test blobs do not sit in the JVM-sized heap of Node) that is
  * deleted on {@link #close()}. Closing stops the process and everything it spawned; a JVM shutdown hook does the same
@@ -32,14 +33,18 @@ public final class AzuriteServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path executable;
+    /** HTTPS and OAuth: the server's certificate; null for plain HTTP. */
+    private final SelfSignedCertificate certificate;
     private volatile Process process;
     private final int port;
     private final Path dataDirectory;
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
     private final Thread shutdownHook;
 
-    private AzuriteServer(Path executable, Process process, int port, Path dataDirectory) {
+    private AzuriteServer(Path executable, SelfSignedCertificate certificate, Process process, int port,
+                          Path dataDirectory) {
         this.executable = executable;
+        this.certificate = certificate;
         this.process = process;
         this.port = port;
         this.dataDirectory = dataDirectory;
@@ -47,8 +52,21 @@ public final class AzuriteServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Starts Azurite and returns once it accepts connections. */
+    /** Starts Azurite (plain HTTP) and returns once it accepts connections. */
     public static AzuriteServer start() {
+        return start(false);
+    }
+
+    /**
+     * Starts Azurite over HTTPS with a certificate for 127.0.0.1 made for it ({@link #certificate()}), accepting
+     * OAuth bearer tokens ({@code --oauth basic}: a JWT's audience, issuer and lifetime are checked, not its
+     * signature) beside shared keys and SAS. Azurite accepts bearer tokens only over HTTPS.
+     */
+    public static AzuriteServer startHttpsOAuth() {
+        return start(true);
+    }
+
+    private static AzuriteServer start(boolean httpsOAuth) {
         Path executable = TestClusterHome.directory().resolve("node_modules/.bin/azurite-blob");
         if (!Files.isExecutable(executable)) {
             throw new IllegalStateException(executable + " is missing: run test-cluster/bin/npm-ensure");
@@ -56,7 +74,7 @@ public final class AzuriteServer implements AutoCloseable {
         IOException lastFailure = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return startOnce(executable, freePort());
+                return startOnce(executable, freePort(), httpsOAuth);
             } catch (IOException e) {
                 lastFailure = e; // most likely the port was taken between probe and bind: try another
             }
@@ -64,9 +82,15 @@ public final class AzuriteServer implements AutoCloseable {
         throw new UncheckedIOException("Azurite did not start", lastFailure);
     }
 
-    private static AzuriteServer startOnce(Path executable, int port) throws IOException {
+    private static AzuriteServer startOnce(Path executable, int port, boolean httpsOAuth) throws IOException {
         Path data = Files.createTempDirectory("azurite-");
-        AzuriteServer server = new AzuriteServer(executable, launch(executable, port, data), port, data);
+        SelfSignedCertificate certificate = null;
+        if (httpsOAuth) {
+            Path tls = Files.createDirectory(data.resolve("tls"));
+            certificate = SelfSignedCertificate.create(tls);
+        }
+        AzuriteServer server = new AzuriteServer(executable, certificate,
+                launch(executable, port, data, certificate), port, data);
         server.pumpOutput();
         try {
             server.awaitListening();
@@ -77,11 +101,17 @@ public final class AzuriteServer implements AutoCloseable {
         return server;
     }
 
-    private static Process launch(Path executable, int port, Path data) throws IOException {
-        return new ProcessBuilder(executable.toString(),
+    private static Process launch(Path executable, int port, Path data, SelfSignedCertificate certificate)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(executable.toString(),
                 "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
                 "--location", data.toString(), "--loose", "--skipApiVersionCheck", "--disableProductStyleUrl",
-                "--disableTelemetry", "--silent")
+                "--disableTelemetry", "--silent"));
+        if (certificate != null) {
+            command.addAll(List.of("--cert", certificate.keyStore().toString(), "--pwd", certificate.password(),
+                    "--oauth", "basic"));
+        }
+        return new ProcessBuilder(command)
                 .directory(data.toFile())
                 .redirectErrorStream(true)
                 .start();
@@ -97,7 +127,7 @@ public final class AzuriteServer implements AutoCloseable {
         if (process.isAlive()) {
             return;
         }
-        process = launch(executable, port, dataDirectory);
+        process = launch(executable, port, dataDirectory, certificate);
         pumpOutput();
         awaitListening();
     }
@@ -134,9 +164,17 @@ public final class AzuriteServer implements AutoCloseable {
         throw new IOException("Azurite did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT);
     }
 
-    /** The blob endpoint, path-style as Azurite serves it. */
+    /** The blob endpoint, path-style as Azurite serves it (https:// after {@link #startHttpsOAuth()}). */
     public String blobEndpoint() {
-        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+        return (certificate == null ? "http" : "https") + "://127.0.0.1:" + port + "/" + ACCOUNT;
+    }
+
+    /** The server certificate of an HTTPS Azurite, for the clients that should trust it. */
+    public SelfSignedCertificate certificate() {
+        if (certificate == null) {
+            throw new IllegalStateException("this Azurite serves plain HTTP; start it with startHttpsOAuth()");
+        }
+        return certificate;
     }
 
     public int port() {
@@ -145,7 +183,7 @@ public final class AzuriteServer implements AutoCloseable {
 
     /** A connection string any Azure SDK or azcopy-compatible tool accepts. */
     public String connectionString() {
-        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
+        return "DefaultEndpointsProtocol=" + (certificate == null ? "http" : "https") + ";AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
                 + ";BlobEndpoint=" + blobEndpoint() + ";";
     }
 

@@ -40,6 +40,23 @@ class ActionLogTest {
     }
 
     @Test
+    void aRecordPurgedWhileAnotherArrivesIsLoggedBoth(@TempDir Path dir) throws Exception {
+        ActionLog log = new ActionLog(dir.resolve("actions.log"));
+        List<ActionRecord> live = new ArrayList<>(List.of(record(1), record(2)));
+        log.sync(live);
+        live.set(0, record(3)); // same count of live records, different cookies
+        live.get(1).dataFid = new Fid(0x200000401L, 9, 0);
+        log.sync(live);
+        log.sync(live); // nothing changed: nothing written
+        assertEquals(List.of("DEL 1"), Files.readAllLines(dir.resolve("actions.log")).stream()
+                .filter(line -> line.startsWith("DEL")).toList());
+        assertEquals(5, Files.readAllLines(dir.resolve("actions.log")).size(), "2 new, 1 new, 1 change, 1 deletion");
+        List<ActionRecord> loaded = new ActionLog(dir.resolve("actions.log")).load();
+        assertEquals(List.of(2L, 3L), loaded.stream().map(r -> r.cookie).toList());
+        assertEquals(new Fid(0x200000401L, 9, 0), loaded.get(0).dataFid);
+    }
+
+    @Test
     void journalIsCompactedWhenItOutgrowsTheRecords(@TempDir Path dir) throws Exception {
         ActionLog log = new ActionLog(dir.resolve("actions.log"));
         ActionRecord r = record(1);

@@ -255,6 +255,26 @@ class SanityHsmBlockedRestoreIT {
     }
 
     @Test
+    void request_masks_apply_to_implicit_restores_of_non_root_callers() throws Exception {
+        Path f = released("f");
+        for (String mask : new String[] {"user_request_mask", "group_request_mask", "other_request_mask"}) {
+            cluster.setParam(mask, "ARCHIVE");
+        }
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            Process nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "cat",
+                    f.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(nobody.waitFor(10, TimeUnit.SECONDS));
+            assertTrue(stderr(nobody).contains("Operation not permitted"), "RESTORE is not in the masks");
+            assertEquals(0xd, cluster.flags(f));
+            assertArrayEquals(TestFiles.content("f", SIZE), TestFiles.read(f), "root may do anything");
+        } finally {
+            for (String mask : new String[] {"user_request_mask", "group_request_mask", "other_request_mask"}) {
+                cluster.setParam(mask, "RESTORE");
+            }
+        }
+    }
+
+    @Test
     void test_25a_restore_lost_file_hs_lost_flag_from_import() throws Exception {
         Path f = imported("25a");
         cluster.lfs("hsm_set", "--lost", f.toString()).out();

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -21,6 +24,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,6 +44,7 @@ class SanityHsmSlowCopytoolIT {
     static void startCopytool(Cluster c) {
         cluster = c;
         copytool = c.startPosixCopytool("--bandwidth", "1", "--update-interval", "1", "--chunk-size", "65536");
+        c.lctl("--device", c.mdt(), "changelog_register").out(); // for 221 and 223
     }
 
     @BeforeEach
@@ -64,6 +69,102 @@ class SanityHsmSlowCopytoolIT {
         cluster.awaitFlags(f, 0x9);
         cluster.lfs("hsm_release", f.toString()).out();
         return f;
+    }
+
+    @Test
+    void test_31_restore_of_a_large_file_stats_full_size_while_it_runs() throws Exception {
+        Path f = archivedAndReleased("f");
+        cluster.lfs("hsm_restore", f.toString()).out();
+        awaitRunning(f, "RESTORE");
+        assertEquals(SIZE, Files.size(f), "size while restoring");
+        cluster.awaitFlags(f, 0x9);
+        assertEquals(SIZE, Files.size(f));
+        assertArrayEquals(TestFiles.content("f", SIZE), TestFiles.read(f));
+    }
+
+    @Test
+    void test_34_remove_file_during_restore() throws Exception {
+        Path f = archivedAndReleased("f");
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_restore", f.toString()).out();
+        awaitRunning(f, "RESTORE");
+        Files.delete(f);
+        assertFalse(Files.exists(f));
+        Cluster.await("restore of a removed file ended", Duration.ofSeconds(20),
+                () -> cluster.actionStatuses(fid, "RESTORE").stream()
+                        .noneMatch(st -> st.equals("WAITING") || st.equals("STARTED")));
+    }
+
+    @Test
+    void test_35_overwrite_file_during_restore() throws Exception {
+        Path f = archivedAndReleased("f");
+        String fid = cluster.fid(f);
+        Path other = TestFiles.create(dir.resolve("other"), 1000);
+        cluster.lfs("hsm_restore", f.toString()).out();
+        awaitRunning(f, "RESTORE");
+        Files.move(other, f, StandardCopyOption.ATOMIC_MOVE);
+        assertArrayEquals(TestFiles.content("other", 1000), TestFiles.read(f), "the new file, at once");
+        Cluster.await("restore of the overwritten file ended", Duration.ofSeconds(20),
+                () -> cluster.actionStatuses(fid, "RESTORE").stream()
+                        .noneMatch(st -> st.equals("WAITING") || st.equals("STARTED")));
+        assertArrayEquals(TestFiles.content("other", 1000), TestFiles.read(f));
+    }
+
+    @Test
+    void test_36_move_file_during_restore() throws Exception {
+        Path f = archivedAndReleased("f");
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_restore", f.toString()).out();
+        awaitRunning(f, "RESTORE");
+        Path moved = dir.resolve("moved");
+        Files.move(f, moved, StandardCopyOption.ATOMIC_MOVE);
+        cluster.awaitActionStatus(fid, "RESTORE", "SUCCEED");
+        assertEquals(0x9, cluster.flags(moved));
+        assertArrayEquals(TestFiles.content("f", SIZE), TestFiles.read(moved));
+    }
+
+    @Test
+    void test_56_setattr_during_an_archive_is_ok() throws Exception {
+        Path f = TestFiles.create(dir.resolve("f"), SIZE);
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_archive", f.toString()).out();
+        awaitRunning(f, "ARCHIVE");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        Files.setAttribute(f, "unix:uid", 65534);
+        Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000_000_000L));
+        cluster.awaitActionStatus(fid, "ARCHIVE", "SUCCEED");
+        assertEquals(0x9, cluster.flags(f), "metadata changes leave the archive valid");
+    }
+
+    /** The flags of every CL_HSM record about fid, from lfs changelog. */
+    private List<String> hsmFlags(String fid) {
+        return cluster.lfs("changelog", cluster.mdt()).out().lines()
+                .filter(l -> l.contains(" 16HSM ") && l.contains(" t=" + fid)).map(l -> l.split("\\s+")[4]).toList();
+    }
+
+    @Test
+    void test_221_changelog_for_archive_canceled() {
+        Path f = TestFiles.create(dir.resolve("f"), SIZE);
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_archive", f.toString()).out();
+        awaitRunning(f, "ARCHIVE");
+        cluster.lfs("hsm_cancel", f.toString()).out();
+        cluster.awaitActionStatus(fid, "ARCHIVE", "CANCELED");
+        Cluster.await("CL_HSM of the canceled archive", Duration.ofSeconds(20),
+                () -> hsmFlags(fid).contains("0x7d"), () -> "CL_HSM flags " + hsmFlags(fid));
+    }
+
+    @Test
+    void test_223_changelog_for_restore_canceled() {
+        Path f = archivedAndReleased("f");
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_restore", f.toString()).out();
+        awaitRunning(f, "RESTORE");
+        cluster.lfs("hsm_cancel", f.toString()).out();
+        cluster.awaitActionStatus(fid, "RESTORE", "CANCELED");
+        Cluster.await("CL_HSM of the canceled restore", Duration.ofSeconds(20),
+                () -> hsmFlags(fid).contains("0xfd"), () -> "CL_HSM flags " + hsmFlags(fid));
+        assertEquals(0xd, cluster.flags(f));
     }
 
     @Test

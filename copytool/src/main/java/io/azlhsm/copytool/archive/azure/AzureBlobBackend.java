@@ -26,6 +26,7 @@ import io.azlhsm.copytool.archive.ChunkSizing;
 import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.ObjectListing;
+import io.azlhsm.copytool.archive.RetryListener;
 import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.StoredObject;
@@ -75,12 +76,21 @@ public final class AzureBlobBackend implements ArchiveBackend {
 
     /** A backend with the production HTTP client ({@link AzureHttpClients#create}). */
     public static AzureBlobBackend create(BackendSettings settings) {
-        return new AzureBlobBackend(settings, AzureHttpClients.create(settings.maxConcurrency()));
+        return create(settings, RetryListener.NONE);
+    }
+
+    /** As {@link #create(BackendSettings)}, telling {@code retries} about each attempt the SDK repeats. */
+    public static AzureBlobBackend create(BackendSettings settings, RetryListener retries) {
+        return new AzureBlobBackend(settings, AzureHttpClients.create(settings.maxConcurrency()), retries);
     }
 
     /** A backend over the given HTTP client (tests inject faults; benchmarks compare clients). */
     public AzureBlobBackend(BackendSettings settings, HttpClient httpClient) {
-        this.clients = AzureContainerClients.create(settings, httpClient);
+        this(settings, httpClient, RetryListener.NONE);
+    }
+
+    private AzureBlobBackend(BackendSettings settings, HttpClient httpClient, RetryListener retries) {
+        this.clients = AzureContainerClients.create(settings, httpClient, retries);
         this.names = new ObjectNames(settings.prefix());
         this.sizing = new ChunkSizing(settings.chunkSize(), MAX_BLOCKS, MAX_BLOCK_SIZE);
         this.singleRequestLimit = Math.min(settings.singlePutLimit(),

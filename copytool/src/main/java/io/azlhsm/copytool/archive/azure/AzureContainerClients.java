@@ -10,10 +10,12 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.RedactedCause;
+import io.azlhsm.copytool.archive.RetryListener;
 
 /**
  * The SDK clients for one container, built from backend settings: authentication (connection string, account URL +
- * shared key, or account URL + SAS token), the shared HTTP client and the SDK's exponential retry policy.
+ * shared key, account URL + SAS token, or account URL + managed identity), the shared HTTP client, the SDK's
+ * exponential retry policy, and a count of the attempts that policy repeats.
  *
  * @param sync        for requests whose answer is small (put, stage, commit, properties, delete, list)
  * @param async       for ranged downloads, streamed straight into the caller's buffer
@@ -21,12 +23,12 @@ import io.azlhsm.copytool.archive.RedactedCause;
  */
 record AzureContainerClients(BlobContainerClient sync, BlobContainerAsyncClient async, String description) {
 
-    static AzureContainerClients create(BackendSettings settings, HttpClient httpClient) {
+    static AzureContainerClients create(BackendSettings settings, HttpClient httpClient, RetryListener retries) {
         if (settings.container() == null || settings.container().isBlank()) {
             throw new IllegalArgumentException("archive " + settings.archiveId() + ": azure needs a container");
         }
         try {
-            return build(settings, httpClient);
+            return build(settings, httpClient, retries);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // The SDK's complaints about a malformed connection string or URL may quote it: pass them on redacted.
             throw new IllegalArgumentException("archive " + settings.archiveId() + ": invalid azure settings: "
@@ -34,12 +36,14 @@ record AzureContainerClients(BlobContainerClient sync, BlobContainerAsyncClient 
         }
     }
 
-    private static AzureContainerClients build(BackendSettings settings, HttpClient httpClient) {
+    private static AzureContainerClients build(BackendSettings settings, HttpClient httpClient,
+                                               RetryListener retries) {
         BlobContainerClientBuilder builder = new BlobContainerClientBuilder()
                 .containerName(settings.container())
                 .httpClient(httpClient)
-                .retryOptions(retryOptions(settings.retry()));
-        String authentication = authenticate(settings, builder);
+                .retryOptions(retryOptions(settings.retry()))
+                .addPolicy(new RetryCountingPolicy(retries));
+        String authentication = authenticate(settings, builder, httpClient);
         BlobContainerClient sync = builder.buildClient();
         BlobContainerAsyncClient async = builder.buildAsyncClient();
         String url = sync.getBlobContainerUrl();
@@ -49,16 +53,21 @@ record AzureContainerClients(BlobContainerClient sync, BlobContainerAsyncClient 
     }
 
     /** Configures credentials on the builder; returns the kind used, for describe(). */
-    private static String authenticate(BackendSettings settings, BlobContainerClientBuilder builder) {
+    private static String authenticate(BackendSettings settings, BlobContainerClientBuilder builder,
+                                       HttpClient httpClient) {
         if (settings.connectionString() != null) {
             builder.connectionString(settings.connectionString().reveal());
             return "connection-string";
         }
         if (settings.accountUrl() == null || settings.accountUrl().isBlank()) {
-            throw new IllegalArgumentException("archive " + settings.archiveId()
-                    + ": azure needs a connection string, or an account URL with an account key or SAS token");
+            throw new IllegalArgumentException("archive " + settings.archiveId() + ": azure needs a connection"
+                    + " string, or an account URL with an account key, a SAS token or a managed identity");
         }
         builder.endpoint(settings.accountUrl());
+        if (settings.identity() != null) {
+            builder.credential(AzureTokenCredentials.create(settings.identity(), httpClient));
+            return settings.identity().toString();
+        }
         if (settings.accountKey() != null) {
             String account = BlobUrlParts.parse(settings.accountUrl()).getAccountName();
             builder.credential(new StorageSharedKeyCredential(account, settings.accountKey().reveal()));
@@ -69,7 +78,7 @@ record AzureContainerClients(BlobContainerClient sync, BlobContainerAsyncClient 
             return "sas";
         }
         throw new IllegalArgumentException("archive " + settings.archiveId()
-                + ": an account URL needs an account key or a SAS token");
+                + ": an account URL needs an account key, a SAS token or a managed identity");
     }
 
     /** The SDK's own exponential back-off with jitter; it retries 5xx, 408, 429, timeouts and I/O errors. */

@@ -29,6 +29,8 @@ final class ObjectXattrs {
     private static final String ETAG = "azlhsm.etag";
     private static final String MD5 = "azlhsm.md5";
     private static final String META_PREFIX = "azlhsm.meta.";
+    /** Linux's largest extended attribute value. */
+    private static final int XATTR_SIZE_MAX = 64 * 1024;
 
     private ObjectXattrs() {
     }
@@ -56,13 +58,35 @@ final class ObjectXattrs {
         }
     }
 
-    /** The ETag of {@code file}: ours when we wrote it, else one derived from inode, mtime and size. */
-    static String etag(Path file, BasicFileAttributes basic) throws IOException {
-        byte[] ours = get(view(file), ETAG);
-        if (ours != null) {
-            return new String(ours, StandardCharsets.US_ASCII);
+    /** What an object's file carries: our ETag (null if another tool placed it), Content-MD5 (or null), metadata. */
+    record Stored(String etag, byte[] contentMd5, Map<String, String> metadata) {
+    }
+
+    /**
+     * Everything of ours on {@code file} with one listing and one read per attribute (each attribute access opens
+     * the file again, so this halves the opens of reading ETag, MD5 and metadata one by one).
+     */
+    static Stored read(Path file) throws IOException {
+        UserDefinedFileAttributeView view = view(file);
+        ByteBuffer buffer = ByteBuffer.allocate(XATTR_SIZE_MAX);
+        String etag = null;
+        byte[] md5 = null;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (String name : view.list()) {
+            if (name.equals(ETAG)) {
+                etag = new String(read(view, name, buffer), StandardCharsets.US_ASCII);
+            } else if (name.equals(MD5)) {
+                md5 = read(view, name, buffer);
+            } else if (name.startsWith(META_PREFIX)) {
+                metadata.put(name.substring(META_PREFIX.length()),
+                        new String(read(view, name, buffer), StandardCharsets.US_ASCII));
+            }
         }
-        // Placed by another tool: identity from what changes when the file is replaced or rewritten.
+        return new Stored(etag, md5, metadata);
+    }
+
+    /** The ETag of a file without ours: derived from what changes when it is replaced or rewritten. */
+    static String foreignEtag(BasicFileAttributes basic) {
         return "foreign-" + basic.fileKey() + "-" + basic.lastModifiedTime().toMillis() + "-" + basic.size();
     }
 
@@ -90,22 +114,6 @@ final class ObjectXattrs {
         }
     }
 
-    static byte[] contentMd5(Path file) throws IOException {
-        return get(view(file), MD5);
-    }
-
-    static Map<String, String> metadata(Path file) throws IOException {
-        UserDefinedFileAttributeView view = view(file);
-        Map<String, String> metadata = new LinkedHashMap<>();
-        for (String name : view.list()) {
-            if (name.startsWith(META_PREFIX)) {
-                metadata.put(name.substring(META_PREFIX.length()),
-                        new String(read(view, name), StandardCharsets.US_ASCII));
-            }
-        }
-        return metadata;
-    }
-
     private static UserDefinedFileAttributeView view(Path file) {
         return Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
     }
@@ -119,9 +127,17 @@ final class ObjectXattrs {
     }
 
     private static byte[] read(UserDefinedFileAttributeView view, String name) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(view.size(name));
+        return read(view, name, ByteBuffer.allocate(XATTR_SIZE_MAX));
+    }
+
+    /** One attribute's value, read through {@code buffer} (cleared first; large enough for any value). */
+    private static byte[] read(UserDefinedFileAttributeView view, String name, ByteBuffer buffer) throws IOException {
+        buffer.clear();
         view.read(name, buffer);
-        return buffer.array();
+        buffer.flip();
+        byte[] value = new byte[buffer.remaining()];
+        buffer.get(value);
+        return value;
     }
 
     /** ENOSPC, E2BIG, ERANGE: the attributes do not fit, which the caller can only fix by storing less. */

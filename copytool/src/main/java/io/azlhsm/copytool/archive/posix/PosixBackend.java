@@ -125,14 +125,16 @@ public final class PosixBackend implements ArchiveBackend {
         } catch (NoSuchFileException e) {
             return null;
         }
-        if (basic.isDirectory() && !ObjectXattrs.isMarker(path)) {
-            return null;
-        }
         if (!basic.isDirectory() && !basic.isRegularFile()) {
             return null;
         }
-        return new StoredObject(name, basic.isDirectory() ? 0 : basic.size(), ObjectXattrs.etag(path, basic),
-                ObjectXattrs.contentMd5(path), ObjectXattrs.metadata(path), basic.lastModifiedTime().toInstant());
+        ObjectXattrs.Stored stored = ObjectXattrs.read(path);
+        if (basic.isDirectory() && stored.etag() == null) {
+            return null; // a plain directory, not a marker
+        }
+        return new StoredObject(name, basic.isDirectory() ? 0 : basic.size(),
+                stored.etag() != null ? stored.etag() : ObjectXattrs.foreignEtag(basic), stored.contentMd5(),
+                stored.metadata(), basic.lastModifiedTime().toInstant());
     }
 
     @Override
