@@ -102,6 +102,32 @@ class ImportRecoveryIT {
         assertTrue(bed.marker().orElseThrow().startsWith("IMPORT_Canceled."));
     }
 
+    @Test
+    void sigintOrSigtermCancelsTheCommandLineJob() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.azlhsm.copytool.cli.Main", "import",
+                "--archive", "1", "--target", "signal", "--threads", "1", "--page-size", Integer.toString(PAGE),
+                "--config", bed.configFile.toString());
+        Path output = Files.createTempFile("import-signal", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .start();
+            JobStore store = new JobStore(bed.mount());
+            Cluster.await("import under way", Duration.ofSeconds(60), () -> imported(store) >= 20);
+            String id = store.lockHolder().orElseThrow().jobId();
+            process.destroy(); // SIGTERM; Ctrl-C's SIGINT takes the same shutdown path
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            String printed = Files.readString(output);
+            assertEquals(128 + 15, process.exitValue(), "killed by SIGTERM after the job ended: " + printed);
+            assertEquals(JobState.CANCELED, store.read(id).orElseThrow().state());
+            assertTrue(printed.contains(id + " Canceled"), printed);
+            assertTrue(store.lockHolder().isEmpty(), "lock released");
+            assertTrue(bed.marker().orElseThrow().startsWith("IMPORT_Canceled."));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
     private static long imported(JobStore store) {
         try {
             Optional<String> id = store.lockHolder().map(h -> h.jobId());
