@@ -283,10 +283,9 @@ final class EntryImporter {
             }
             return;
         }
-        boolean ours = existing.isEmpty() || directories.createdByThisJob(path);
-        if (existing.isEmpty()) {
-            directories.ensure(path);
-        }
+        // Through the maker even when it exists: a worker creating a child may have made it a moment ago.
+        directories.ensure(path);
+        boolean ours = directories.createdByThisJob(path);
         count(ours ? ImportCounters.IMPORTED : ImportCounters.PREEXISTING_DIRECTORIES);
         if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
                 || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {

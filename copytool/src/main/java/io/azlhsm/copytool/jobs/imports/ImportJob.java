@@ -70,7 +70,11 @@ public final class ImportJob implements Job {
             }
             return state;
         } catch (Exception | Error e) {
-            marker.show(context.cancelRequested() ? JobState.CANCELED : JobState.FAILED);
+            try {
+                marker.show(context.cancelRequested() ? JobState.CANCELED : JobState.FAILED);
+            } catch (IOException markerFailed) {
+                e.addSuppressed(markerFailed);
+            }
             throw e;
         }
     }
