@@ -43,7 +43,10 @@ final class ImportCommand extends JobCliCommand {
                 .addOption(Option.builder().longOpt("target").hasArg().argName("DIR")
                         .desc("directory below the mount to import into (default: the mount root)").build())
                 .addOption(Option.builder().longOpt("threads").hasArg().argName("N")
-                        .desc("stubs created in parallel (default " + ImportOptions.DEFAULT_THREADS + ")").build());
+                        .desc("stubs created in parallel (default " + ImportOptions.DEFAULT_THREADS + ")").build())
+                .addOption(Option.builder().longOpt("page-size").hasArg().argName("N")
+                        .desc("blobs per listing request, 1..5000 (default " + ImportOptions.DEFAULT_PAGE_SIZE
+                                + "); a resumed import redoes at most the unfinished pages").build());
     }
 
     @Override
@@ -58,7 +61,8 @@ final class ImportCommand extends JobCliCommand {
             List<String> prefixes = ImportPrefixes.normalize(given == null ? List.of() : List.of(given));
             ConflictMode conflict = ConflictMode.parse(line.getOptionValue("conflict", "fail"));
             return new ImportJob(new ImportOptions(archive, prefixes, conflict, number(line, "max-errors", 0),
-                    target(line, config), (int) number(line, "threads", ImportOptions.DEFAULT_THREADS)));
+                    target(line, config), (int) number(line, "threads", ImportOptions.DEFAULT_THREADS),
+                    (int) number(line, "page-size", ImportOptions.DEFAULT_PAGE_SIZE)));
         } catch (IllegalArgumentException e) {
             throw new JobUsageException(e.getMessage());
         }

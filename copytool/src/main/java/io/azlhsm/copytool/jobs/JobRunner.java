@@ -180,10 +180,10 @@ public final class JobRunner {
             String message;
             try {
                 state = Objects.requireNonNull(job.run(context), "job returned no state");
-                message = state == JobState.FAILED ? "failed (see the log)" : state.display();
-                if (!state.terminal() || state == JobState.CANCELED) {
-                    message = "job returned " + state.display();
-                    state = state == JobState.CANCELED ? JobState.CANCELED : JobState.FAILED;
+                message = state == JobState.FAILED ? "failed (see the log " + log.file() + ")" : state.display();
+                if (!state.terminal()) {
+                    message = "the job returned the non-final state " + state.display();
+                    state = JobState.FAILED;
                 }
             } catch (JobCancelledException e) {
                 state = JobState.CANCELED;

@@ -20,10 +20,15 @@ class ImportCommandTest {
     private record Run(int status, String out, String err) {
     }
 
-    private Run run(String... args) throws Exception {
+    private Path writeConfig() throws Exception {
         Path config = mount.resolveSibling(mount.getFileName() + ".properties");
         Files.writeString(config, "mount = " + mount + "\narchive.1.type = posix\narchive.1.root = " + mount
                 + "-archive\n");
+        return config;
+    }
+
+    private Run run(String... args) throws Exception {
+        Path config = writeConfig();
         String[] full = new String[args.length + 2];
         System.arraycopy(args, 0, full, 0, args.length);
         full[args.length] = "--config";
@@ -51,6 +56,43 @@ class ImportCommandTest {
         assertTrue(run("import", "--archive", "1", "--max-errors", "many").err()
                 .contains("--max-errors must be a number: many"));
         assertTrue(run("import", "--archive", "1", "--target", "/elsewhere").err().contains("not inside the mount"));
+    }
+
+    @Test
+    void jobsListsRecordsAndShowsOneInFull() throws Exception {
+        io.azlhsm.copytool.config.CopytoolConfig config = io.azlhsm.copytool.config.CopytoolConfig.load(
+                writeConfig());
+        io.azlhsm.copytool.jobs.Job job = new io.azlhsm.copytool.jobs.Job() {
+            @Override
+            public io.azlhsm.copytool.jobs.JobKind kind() {
+                return io.azlhsm.copytool.jobs.JobKind.IMPORT;
+            }
+
+            @Override
+            public java.util.Map<String, String> parameters() {
+                return java.util.Map.of("archive", "1");
+            }
+
+            @Override
+            public io.azlhsm.copytool.jobs.JobState run(io.azlhsm.copytool.jobs.JobContext context) {
+                context.counters().counter("totalBlobsImported").add(12);
+                return io.azlhsm.copytool.jobs.JobState.COMPLETED_PARTIAL;
+            }
+        };
+        String id = new io.azlhsm.copytool.jobs.JobRunner(config, io.azlhsm.copytool.jobs.JobRunner.Settings.quiet(),
+                () -> null, (archive, chunk) -> java.util.Optional.empty(), java.time.Clock.systemUTC()).run(job)
+                .jobId();
+
+        Run list = run("jobs");
+        assertEquals(ExitCode.OK, list.status(), list.err());
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith(id) && l.contains("CompletedPartial")
+                && l.contains("totalBlobsImported=12")), list.out());
+        Run one = run("jobs", id);
+        assertTrue(one.out().contains("state:       CompletedPartial"), one.out());
+        assertTrue(one.out().contains("archive") && one.out().contains("totalBlobsImported"), one.out());
+        Run cancel = run("cancel", id);
+        assertEquals(ExitCode.FAILURE, cancel.status());
+        assertEquals("copytool cancel: job " + id + " already ended CompletedPartial\n", cancel.err());
     }
 
     @Test

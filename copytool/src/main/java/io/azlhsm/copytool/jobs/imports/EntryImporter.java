@@ -7,6 +7,7 @@ import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
 import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.lustre.Errno;
 import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.lustre.HsmUserState;
@@ -126,6 +127,10 @@ final class EntryImporter {
 
     private void importFile(StoredObject blob, Path path, FileAttributes attributes)
             throws ItemError, IOException, LustreException {
+        // Import first and look only when the path exists: one call per new file instead of a stat and a call.
+        if (createStub(blob, path, attributes, false)) {
+            return;
+        }
         Optional<BasicFileAttributes> existing = existing(path);
         if (existing.isEmpty()) {
             createStub(blob, path, attributes);
@@ -226,6 +231,12 @@ final class EntryImporter {
 
     private void createStub(StoredObject blob, Path path, FileAttributes attributes)
             throws ItemError, IOException, LustreException {
+        createStub(blob, path, attributes, true);
+    }
+
+    /** False when the path exists and {@code existsIsError} is false; ItemError for every other failure. */
+    private boolean createStub(StoredObject blob, Path path, FileAttributes attributes, boolean existsIsError)
+            throws ItemError, IOException, LustreException {
         long mtimeSec = attributes.mtime().getEpochSecond();
         int mtimeNsec = attributes.mtime().getNano();
         long atimeSec = attributes.atime() != null ? attributes.atime().getEpochSecond() : mtimeSec;
@@ -235,6 +246,9 @@ final class EntryImporter {
                     attributes.mode() & 0777, (int) attributes.uid(), (int) attributes.gid(), atimeSec, atimeNsec,
                     mtimeSec, mtimeNsec));
         } catch (LustreException e) {
+            if (e.errno() == Errno.EEXIST && !existsIsError) {
+                return false;
+            }
             throw new ItemError("llapi_hsm_import failed: " + e.getMessage(), e);
         }
         try {
@@ -245,6 +259,7 @@ final class EntryImporter {
             throw new ItemError("cannot record the blob on the stub: " + e.getMessage(), e);
         }
         countImportedFile(blob);
+        return true;
     }
 
     private void countImportedFile(StoredObject blob) {
@@ -268,10 +283,9 @@ final class EntryImporter {
             }
             return;
         }
-        boolean ours = existing.isEmpty() || directories.createdByThisJob(path);
-        if (existing.isEmpty()) {
-            directories.ensure(path);
-        }
+        // Through the maker even when it exists: a worker creating a child may have made it a moment ago.
+        directories.ensure(path);
+        boolean ours = directories.createdByThisJob(path);
         count(ours ? ImportCounters.IMPORTED : ImportCounters.PREEXISTING_DIRECTORIES);
         if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
                 || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {

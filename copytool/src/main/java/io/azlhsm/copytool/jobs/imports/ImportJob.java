@@ -33,8 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ListingCheckpoint}; blobs of a partly done page are found already imported (same blob and ETag recorded).
  */
 public final class ImportJob implements Job {
-    static final int PAGE_SIZE = 1000;
-
     private final ImportOptions options;
     private volatile String stopReason;
 
@@ -72,7 +70,11 @@ public final class ImportJob implements Job {
             }
             return state;
         } catch (Exception | Error e) {
-            marker.show(context.cancelRequested() ? JobState.CANCELED : JobState.FAILED);
+            try {
+                marker.show(context.cancelRequested() ? JobState.CANCELED : JobState.FAILED);
+            } catch (IOException markerFailed) {
+                e.addSuppressed(markerFailed);
+            }
             throw e;
         }
     }
@@ -102,12 +104,12 @@ public final class ImportJob implements Job {
                 }
                 String listPrefix = archivePrefix + options.prefixes().get(i);
                 String token = position.resumeToken().orElse(null);
-                Future<ObjectListing> next = lister.submit(() -> backend.list(listPrefix, token, PAGE_SIZE));
+                Future<ObjectListing> next = lister.submit(() -> backend.list(listPrefix, token, options.pageSize()));
                 while (stopReason == null) {
                     ObjectListing page = await(context, marker, next);
                     String nextToken = page.next().orElse(null);
                     if (nextToken != null) {
-                        next = lister.submit(() -> backend.list(listPrefix, nextToken, PAGE_SIZE));
+                        next = lister.submit(() -> backend.list(listPrefix, nextToken, options.pageSize()));
                     }
                     ListingCheckpoint.Page tracker = position.page(nextToken, page.objects().size());
                     for (StoredObject blob : page.objects()) {

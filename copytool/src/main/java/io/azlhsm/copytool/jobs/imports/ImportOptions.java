@@ -13,10 +13,17 @@ import java.util.Map;
  * @param maxErrors errors tolerated: 0 stops at the first, -1 never stops
  * @param target    directory relative to the mount the container's tree lands in ("" = the mount root)
  * @param threads   stubs created in parallel
+ * @param pageSize  blobs per listing request (Azure returns at most 5,000); also the unit of resume
  */
 public record ImportOptions(int archiveId, List<String> prefixes, ConflictMode conflict, long maxErrors,
-                            String target, int threads) {
+                            String target, int threads, int pageSize) {
     public static final int DEFAULT_THREADS = 8;
+    public static final int DEFAULT_PAGE_SIZE = 1000;
+
+    public ImportOptions(int archiveId, List<String> prefixes, ConflictMode conflict, long maxErrors, String target,
+                         int threads) {
+        this(archiveId, prefixes, conflict, maxErrors, target, threads, DEFAULT_PAGE_SIZE);
+    }
 
     public ImportOptions {
         prefixes = List.copyOf(prefixes);
@@ -24,7 +31,10 @@ public record ImportOptions(int archiveId, List<String> prefixes, ConflictMode c
             throw new IllegalArgumentException("--max-errors must be -1 (unlimited), 0 or a positive count");
         }
         if (threads < 1 || threads > 256) {
-            throw new IllegalArgumentException("threads must be within 1..256");
+            throw new IllegalArgumentException("--threads must be within 1..256");
+        }
+        if (pageSize < 1 || pageSize > 5000) {
+            throw new IllegalArgumentException("--page-size must be within 1..5000");
         }
         String problem = target.isEmpty() ? null : BlobPaths.problem(target, false, 0);
         if (problem != null) {

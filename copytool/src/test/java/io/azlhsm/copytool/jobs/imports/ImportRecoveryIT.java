@@ -1,0 +1,190 @@
+package io.azlhsm.copytool.jobs.imports;
+
+import static io.azlhsm.copytool.jobs.imports.ImportTestBed.gid;
+import static io.azlhsm.copytool.jobs.imports.ImportTestBed.mode;
+import static io.azlhsm.copytool.jobs.imports.ImportTestBed.options;
+import static io.azlhsm.copytool.jobs.imports.ImportTestBed.uid;
+import static io.azlhsm.copytool.jobs.imports.ImportTestBed.upload;
+import static io.azlhsm.copytool.jobs.imports.ImportTestBed.uploadMany;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import io.azlhsm.copytool.jobs.JobBusyException;
+import io.azlhsm.copytool.jobs.JobCanceller;
+import io.azlhsm.copytool.jobs.JobOutcome;
+import io.azlhsm.copytool.jobs.JobRecord;
+import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.jobs.JobStore;
+import io.azlhsm.copytool.operations.ArchiveRecord;
+import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import io.azlhsm.testcluster.harness.Cluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/** Cancel mid-job, a second job refused while one runs, and a killed import resumed without redoing its pages. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120)
+class ImportRecoveryIT {
+    private static final int RELEASED = 0x0d;
+    private static final int ARCHIVED = 0x09;
+    private static final int BLOBS = 600;
+    private static final int PAGE = 100;
+    private final ExecutorService background = Executors.newCachedThreadPool();
+    private ImportTestBed bed;
+
+    @BeforeAll
+    void start() throws Exception {
+        bed = ImportTestBed.start("resume");
+        seed();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        background.shutdownNow();
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    private void seed() throws Exception {
+        Map<String, byte[]> blobs = new HashMap<>();
+        for (int i = 0; i < BLOBS; i++) {
+            blobs.put(String.format("r/%04d", i), new byte[] {(byte) i});
+        }
+        uploadMany(bed.container(1), blobs);
+    }
+
+    @Test
+    void cancelMidJobAndASecondJobIsRefusedWhileItRuns() throws Exception {
+        ImportOptions slow = new ImportOptions(1, List.of(""), ConflictMode.FAIL, 0, "cancel", 1, PAGE);
+        Future<JobOutcome> running = background.submit(() -> bed.runImport(slow));
+        JobStore store = new JobStore(bed.mount());
+        Cluster.await("import under way", Duration.ofSeconds(60), () -> imported(store) >= 50);
+        String id = store.lockHolder().orElseThrow().jobId();
+        assertTrue(bed.marker().orElseThrow().startsWith("IMPORT_InProgress."));
+
+        JobBusyException busy = assertThrows(JobBusyException.class,
+                () -> bed.runImport(options(1, ConflictMode.SKIP, -1, "other")));
+        assertTrue(busy.getMessage().contains(id), busy.getMessage());
+
+        JobCanceller.Result result = new JobCanceller(store, Duration.ofMinutes(2), Clock.systemUTC())
+                .cancel(Optional.of(id), Duration.ofSeconds(30));
+        assertEquals("job " + id + " ended Canceled", result.message());
+        JobOutcome outcome = running.get(30, TimeUnit.SECONDS);
+        assertEquals(JobState.CANCELED, outcome.state());
+        assertTrue(outcome.counters().get("totalBlobsImported") < BLOBS);
+        assertTrue(bed.marker().orElseThrow().startsWith("IMPORT_Canceled."));
+    }
+
+    @Test
+    void sigintOrSigtermCancelsTheCommandLineJob() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.azlhsm.copytool.cli.Main", "import",
+                "--archive", "1", "--target", "signal", "--threads", "1", "--page-size", Integer.toString(PAGE),
+                "--config", bed.configFile.toString());
+        Path output = Files.createTempFile("import-signal", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .start();
+            JobStore store = new JobStore(bed.mount());
+            Cluster.await("import under way", Duration.ofSeconds(60), () -> imported(store) >= 20);
+            String id = store.lockHolder().orElseThrow().jobId();
+            process.destroy(); // SIGTERM; Ctrl-C's SIGINT takes the same shutdown path
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            String printed = Files.readString(output);
+            assertEquals(128 + 15, process.exitValue(), "killed by SIGTERM after the job ended: " + printed);
+            assertEquals(JobState.CANCELED, store.read(id).orElseThrow().state());
+            assertTrue(printed.contains(id + " Canceled"), printed);
+            assertTrue(store.lockHolder().isEmpty(), "lock released");
+            assertTrue(bed.marker().orElseThrow().startsWith("IMPORT_Canceled."));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static long imported(JobStore store) {
+        try {
+            Optional<String> id = store.lockHolder().map(h -> h.jobId());
+            if (id.isEmpty()) {
+                return 0;
+            }
+            return store.read(id.get()).map(r -> r.counters().getOrDefault("totalBlobsImported", 0L)).orElse(0L);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void aCrashedImportResumesWithoutRedoingFinishedPages() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.azlhsm.copytool.cli.Main", "import",
+                "--archive", "1", "--target", "resume", "--threads", "2", "--page-size", Integer.toString(PAGE), "--config", bed.configFile.toString());
+        Path output = Files.createTempFile("import-crash", ".txt");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
+        JobStore store = new JobStore(bed.mount());
+        try {
+            Cluster.await("first page done", Duration.ofSeconds(90), () -> checkpointed(store));
+        } finally {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(output);
+        }
+        String crashedId = store.lockHolder().orElseThrow().jobId();
+        long walkedBeforeCrash = store.read(crashedId).orElseThrow().counters().get("totalBlobsWalked");
+
+        JobOutcome resumed = bed.runImport(new ImportOptions(1, List.of(""), ConflictMode.FAIL, 0, "resume", 4, PAGE));
+
+        assertEquals(crashedId, resumed.jobId(), "the crashed job continues under its id");
+        assertEquals(JobState.COMPLETED, resumed.state(), resumed.message());
+        try (Stream<Path> stubs = Files.list(bed.mount().resolve("resume/r"))) {
+            assertEquals(BLOBS, stubs.count());
+        }
+        // Only the unfinished page is walked again: blobs of finished pages are neither re-walked nor seen as
+        // preexisting.
+        assertTrue(resumed.counters().get("preexistingFiles") < PAGE, resumed.counters().toString());
+        long walkedThisRun = resumed.counters().get("totalBlobsWalked") - walkedBeforeCrash;
+        assertTrue(walkedThisRun <= BLOBS - PAGE, "walked " + walkedThisRun + " again: " + resumed.counters());
+        assertTrue(bed.log(crashedId).contains("resuming import job " + crashedId));
+        assertTrue(bed.marker().isEmpty());
+    }
+
+    private boolean checkpointed(JobStore store) {
+        try {
+            Optional<String> id = store.lockHolder().map(h -> h.jobId());
+            if (id.isEmpty()) {
+                return false;
+            }
+            Optional<JobRecord> record = store.read(id.get());
+            return record.isPresent() && record.get().checkpoint().containsKey("prefix.0")
+                    && record.get().counters().getOrDefault("totalBlobsImported", 0L) > 2 * PAGE + 50;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.azlhsm.copytool.operations;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The record kept on archived and imported files; an imported foreign blob may come without any MD5. */
+class ArchiveRecordTest {
+    @Test
+    void recordsWithAndWithoutMd5RoundTrip() {
+        ArchiveRecord archived = new ArchiveRecord(1, "a/b", "\"0x8D\"", new byte[16], 17);
+        assertEquals(Optional.of(archived), ArchiveRecord.decode(archived.encode()));
+        assertArrayEquals(new byte[16], ArchiveRecord.decode(archived.encode()).orElseThrow().md5());
+
+        ArchiveRecord imported = new ArchiveRecord(2, "foreign/blob", "\"0x9E\"", null, 0);
+        assertEquals("version=1\narchive_id=2\nblob=foreign/blob\netag=\"0x9E\"\nmd5=\ndata_version=0\n",
+                imported.encode());
+        ArchiveRecord decoded = ArchiveRecord.decode(imported.encode()).orElseThrow();
+        assertNull(decoded.md5());
+        assertEquals(imported, decoded);
+    }
+
+    @Test
+    void aWrongLengthMd5IsStillRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ArchiveRecord(1, "a", null, new byte[3], 0));
+        assertEquals(Optional.empty(), ArchiveRecord.decode("version=1\narchive_id=1\nblob=a\netag=\nmd5=zz\n"
+                + "data_version=0\n"));
+    }
+}
