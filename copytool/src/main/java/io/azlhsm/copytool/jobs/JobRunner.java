@@ -17,13 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs one {@link Job} the way every job runs: takes the file system's job lock (recovering a crashed job's), writes
@@ -49,7 +51,7 @@ public final class JobRunner {
      * @param terminal         where progress and the summary go (null: nowhere)
      * @param interactive      redraw progress in place (a terminal) instead of a line every {@code lineInterval}
      * @param lineInterval     non-interactive progress line interval
-     * @param handleInterrupt  Ctrl-C / SIGTERM cancel the job and wait for it to end (the command line); off in tests
+     * @param handleInterrupt  Ctrl-C / SIGTERM cancel the job, which ends Canceled (the command line); off in tests
      */
     public record Settings(Duration heartbeat, Duration staleAfter, PrintStream terminal, boolean interactive,
                            Duration lineInterval, boolean handleInterrupt) {
@@ -167,8 +169,8 @@ public final class JobRunner {
                     + " on " + config.mount() + " (host " + JobLock.thisHost() + " pid " + JobLock.thisPid() + ")");
             log.info("parameters: " + job.parameters());
             heartbeat.writeRecord(null, "");
-            CountDownLatch ended = new CountDownLatch(1);
-            Thread hook = settings.handleInterrupt() ? interruptHook(context, ended) : null;
+            Map<Signal, SignalHandler> previousHandlers = settings.handleInterrupt() ? installSignalHandlers(context)
+                    : Map.of();
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "job-heartbeat");
                 t.setDaemon(true);
@@ -209,14 +211,7 @@ public final class JobRunner {
             heartbeat.copyLog(true);
             sink.ifPresent(LogSink::close);
             store.clearCancel(id);
-            ended.countDown();
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook itself is running and waits for `ended`
-                }
-            }
+            previousHandlers.forEach(Signal::handle);
             return new JobOutcome(id, state, counters.snapshot(), message);
         }
     }
@@ -248,22 +243,28 @@ public final class JobRunner {
         }
     }
 
-    /** Ctrl-C (SIGINT) or SIGTERM: cancel, then keep the JVM alive until the job recorded its end. */
-    private Thread interruptHook(RunningJob context, CountDownLatch ended) {
-        Thread hook = new Thread(() -> {
-            context.cancel("interrupted (Ctrl-C or SIGTERM)");
-            if (settings.terminal() != null) {
-                settings.terminal().println();
-                settings.terminal().println("canceling " + context.jobId() + " ...");
-            }
-            try {
-                ended.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "job-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
+    /**
+     * Ctrl-C (SIGINT) or SIGTERM: cancel the job, which then ends normally (record, log, lock, exit status 4). A second
+     * signal exits at once (status 130); the lock it leaves is recovered by the next job, which resumes this one.
+     * Signal handlers rather than a shutdown hook, so the job's last network writes do not race the JVM's shutdown.
+     */
+    private Map<Signal, SignalHandler> installSignalHandlers(RunningJob context) {
+        Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+        AtomicInteger received = new AtomicInteger();
+        for (String name : new String[] {"INT", "TERM"}) {
+            Signal signal = new Signal(name);
+            previous.put(signal, Signal.handle(signal, s -> {
+                if (received.incrementAndGet() > 1) {
+                    Runtime.getRuntime().halt(128 + 2);
+                }
+                context.cancel("SIG" + s.getName() + (s.getName().equals("INT") ? " (Ctrl-C)" : ""));
+                if (settings.terminal() != null) {
+                    settings.terminal().println();
+                    settings.terminal().println("canceling " + context.jobId() + " (signal again to exit at once)");
+                }
+            }));
+        }
+        return previous;
     }
 
     /** The once-a-second work: cancel requests, record, log copy, progress line. */
