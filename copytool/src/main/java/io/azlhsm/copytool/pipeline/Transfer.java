@@ -3,6 +3,7 @@ package io.azlhsm.copytool.pipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Subclasses say what reading and writing a chunk mean and what happens when the last chunk is done. The pipeline
  * calls {@link #readChunk}, {@link #checksumChunk} and {@link #writeChunk} from its stage threads (checksum strictly
- * in chunk order), and {@link #finish} exactly once, on the finisher executor, after every chunk has passed the last
+ * in chunk order, all of a transfer's chunks on one lane), and {@link #finish} exactly once, on the finisher executor, after every chunk has passed the last
  * stage or been skipped. A failure or a cancel makes the remaining chunks skip their I/O; {@code finish} then sees
  * {@link #failure()} or {@link #isCanceled()} and ends the action accordingly.
  */
@@ -21,8 +22,11 @@ public abstract class Transfer {
         ARCHIVE
     }
 
+    private static final AtomicLong SERIALS = new AtomicLong();
+
     private final ChunkLayout layout;
     private final Priority priority;
+    private final long serial = SERIALS.getAndIncrement(); // picks the checksum lane
     private final AtomicInteger chunksCompleted = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<long[]> landedSinceLastDrain = new ArrayList<>();
@@ -42,10 +46,15 @@ public abstract class Transfer {
         return priority;
     }
 
+    /** The checksum lane of this transfer among {@code lanes}: fixed for its life, so its chunks stay in order. */
+    final int checksumLane(int lanes) {
+        return (int) (serial % lanes);
+    }
+
     /** Fills {@code event.buffer()} with {@code event.length()} bytes of the chunk. Runs on a reader thread. */
     protected abstract void readChunk(TransferEvent event) throws Exception;
 
-    /** Sees every chunk's bytes in chunk order, on the single checksum thread. Must not move the buffer's position. */
+    /** Sees every chunk's bytes in chunk order, on one checksum lane's thread. Must not move the buffer's position. */
     protected abstract void checksumChunk(TransferEvent event) throws Exception;
 
     /** Stores the chunk's bytes. Runs on a writer thread, after {@link #checksumChunk} saw the same chunk. */

@@ -38,7 +38,7 @@ public final class TransferPipeline implements AutoCloseable {
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
 
         disruptor.handleEventsWith(stages(settings.readers(), true))
-                .then(new ChecksumStage())
+                .then(checksumLanes(settings))
                 .then(stages(settings.writers(), false))
                 .then(new CompletionStage(finisher));
         disruptor.start();
@@ -85,6 +85,20 @@ public final class TransferPipeline implements AutoCloseable {
             LOG.warning("pipeline did not drain within 30 s; halting it");
             disruptor.halt();
         }
+    }
+
+    /**
+     * One checksum lane per core the readers can keep busy: more lanes than cores only add hand-offs, fewer leave
+     * concurrent transfers queued behind one digest.
+     */
+    @SuppressWarnings("unchecked")
+    private static EventHandler<TransferEvent>[] checksumLanes(PipelineSettings settings) {
+        int lanes = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), settings.readers()));
+        EventHandler<TransferEvent>[] handlers = new EventHandler[lanes];
+        for (int i = 0; i < lanes; i++) {
+            handlers[i] = new ChecksumStage(i, lanes);
+        }
+        return handlers;
     }
 
     @SuppressWarnings("unchecked")
