@@ -100,7 +100,7 @@ final class ArchiveSettingsParser {
         if (url.isEmpty()) {
             throw config.error(connectionKey, "an azure archive needs " + connectionKey + ", or " + urlKey
                     + " with " + accountKeyKey + " or " + sasKey + " or " + p + KeyCatalog.AUTH + " = "
-                    + MANAGED_IDENTITY);
+                    + MANAGED_IDENTITY + " or " + WORKLOAD_IDENTITY);
         }
         if (!url.get().startsWith("https://") && !url.get().startsWith("http://")) {
             throw config.invalid(urlKey, "must be an http:// or https:// URL");
@@ -115,7 +115,7 @@ final class ArchiveSettingsParser {
             return new AzureCredentials.SasToken(url.get(), new Secret(sas.get()));
         }
         throw config.error(urlKey, "needs " + accountKeyKey + " or " + sasKey + " or " + p + KeyCatalog.AUTH + " = "
-                + MANAGED_IDENTITY + " to authenticate");
+                + MANAGED_IDENTITY + " or " + WORKLOAD_IDENTITY + " to authenticate");
     }
 
     /**

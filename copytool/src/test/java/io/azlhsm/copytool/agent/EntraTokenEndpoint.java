@@ -30,9 +30,9 @@ import javax.net.ssl.SSLContext;
  * {@code client_assertion}. A request whose tenant, client or assertion is wrong gets Entra's 400/401 answers; a right
  * one gets a JWT that Azurite's {@code --oauth basic} accepts ({@link ManagedIdentityEndpoint#jwt}).
  *
- * <p>MSAL first asks the authority host for instance metadata ({@code GET /common/discovery/instance}), as it
- * does for any host it does not know; the answer names this host as its own only alias, so MSAL goes on to the
- * token endpoint here. Every request path is recorded, so the test sees what MSAL asked for.
+ * <p>For this flow (client credentials with an assertion) MSAL 1.19 asks for nothing else: no instance discovery,
+ * no openid-configuration document; it builds the token URL from authority host and tenant. Anything else gets 404,
+ * and every request path is recorded, so the test sees what MSAL asked for.
  */
 final class EntraTokenEndpoint implements AutoCloseable {
     static final String STORAGE_SCOPE = "https://storage.azure.com/.default";
@@ -92,14 +92,6 @@ final class EntraTokenEndpoint implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             paths.add(exchange.getRequestMethod() + " " + path);
-            if (exchange.getRequestMethod().equals("GET") && path.equals("/common/discovery/instance")) {
-                String host = "127.0.0.1:" + server.getAddress().getPort();
-                send(exchange, 200, "{\"tenant_discovery_endpoint\":\"" + authorityHost() + "/" + tenantId
-                        + "/v2.0/.well-known/openid-configuration\",\"api-version\":\"1.1\",\"metadata\":[{"
-                        + "\"preferred_network\":\"" + host + "\",\"preferred_cache\":\"" + host
-                        + "\",\"aliases\":[\"" + host + "\"]}]}");
-                return;
-            }
             if (!exchange.getRequestMethod().equals("POST") || !path.equals("/" + tenantId + "/oauth2/v2.0/token")) {
                 send(exchange, 404, "{\"error\":\"not_found\",\"error_description\":\"" + path + "\"}");
                 return;

@@ -154,6 +154,8 @@ class WorkloadIdentityAgentIT {
             assertEquals(serviceAccountToken, request.get("client_assertion"), "the assertion is not the token file");
             assertEquals(EntraTokenEndpoint.STORAGE_SCOPE, request.get("scope"));
         }
+        // All MSAL asks the authority for: no instance discovery, no openid-configuration, just tokens.
+        assertEquals(java.util.Set.of("POST /" + TENANT_ID + "/oauth2/v2.0/token"), java.util.Set.copyOf(entra.paths()));
         String agentLog = Files.readString(log);
         assertTrue(agentLog.contains("auth=workload-identity(tenant_id=" + TENANT_ID + " client_id=" + CLIENT_ID),
                 agentLog);
