@@ -28,8 +28,9 @@ public sealed interface AzureIdentity {
 
     /**
      * Workload identity federation (Kubernetes / AKS): the pod's service account token, which azure-identity reads
-     * from {@code tokenFile} again when it needs a new token (kubelet rotates the file), is exchanged at the Entra ID token endpoint of
-     * {@code authorityHost} for a token of the app registration or user-assigned identity {@code clientId}.
+     * from {@code tokenFile} again when it needs a new token (kubelet rotates the file), is exchanged at the Entra
+     * ID token endpoint of {@code authorityHost} for a token of the app registration or user-assigned identity
+     * {@code clientId}.
      */
     record Workload(String tenantId, String clientId, Path tokenFile, String authorityHost) implements AzureIdentity {
         public Workload {

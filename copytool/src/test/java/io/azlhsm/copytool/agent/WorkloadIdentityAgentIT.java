@@ -12,6 +12,11 @@ import com.azure.storage.blob.BlobContainerClientBuilder;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.TestClusterHome;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -54,6 +59,7 @@ class WorkloadIdentityAgentIT {
     private Process agent;
     private Path log;
     private String serviceAccountToken;
+    private Path tokenFile;
     private BlobContainerClient container;
 
     @BeforeAll
@@ -62,7 +68,7 @@ class WorkloadIdentityAgentIT {
         cluster = Cluster.start();
         // Shaped like a projected service account token; its content is the credential MSAL sends as assertion.
         serviceAccountToken = ManagedIdentityEndpoint.jwt(Instant.now(), Duration.ofHours(1));
-        Path tokenFile = cluster.root().resolve("azure-identity-token");
+        tokenFile = cluster.root().resolve("azure-identity-token");
         Files.writeString(tokenFile, serviceAccountToken);
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         entra = EntraTokenEndpoint.start(azurite.certificate(), TENANT_ID, CLIENT_ID, serviceAccountToken);
@@ -155,10 +161,46 @@ class WorkloadIdentityAgentIT {
             assertEquals(EntraTokenEndpoint.STORAGE_SCOPE, request.get("scope"));
         }
         // All MSAL asks the authority for: no instance discovery, no openid-configuration, just tokens.
-        assertEquals(java.util.Set.of("POST /" + TENANT_ID + "/oauth2/v2.0/token"), java.util.Set.copyOf(entra.paths()));
+        assertEquals(java.util.Set.of("POST /" + TENANT_ID + "/oauth2/v2.0/token"),
+                java.util.Set.copyOf(entra.paths()));
         String agentLog = Files.readString(log);
         assertTrue(agentLog.contains("auth=workload-identity(tenant_id=" + TENANT_ID + " client_id=" + CLIENT_ID),
                 agentLog);
+    }
+
+    /**
+     * The stand-in's checks are real: the right client and assertion get a token, another assertion, client or grant
+     * none. Asked with a plain HTTPS client: azure-identity 1.15.1 makes this exchange over HttpsURLConnection with the
+     * JVM's default trust store, which this test JVM must leave alone. (A second stand-in of its own, so these
+     * requests stay out of the agent's.)
+     */
+    @Test
+    void theTokenEndpointRefusesAnotherAssertionOrClient() throws Exception {
+        String forged = ManagedIdentityEndpoint.jwt(Instant.now(), Duration.ofHours(1));
+        try (EntraTokenEndpoint own = EntraTokenEndpoint.start(azurite.certificate(), TENANT_ID, CLIENT_ID,
+                serviceAccountToken)) {
+            HttpResponse<String> granted = tokenRequest(own, "client_credentials", CLIENT_ID, serviceAccountToken);
+            assertEquals(200, granted.statusCode(), granted.body());
+            assertTrue(granted.body().contains(own.accessToken()), granted.body());
+            assertEquals(401, tokenRequest(own, "client_credentials", CLIENT_ID, forged).statusCode());
+            assertEquals(400, tokenRequest(own, "client_credentials", ENVIRONMENT_CLIENT_ID, serviceAccountToken)
+                    .statusCode());
+            assertEquals(400, tokenRequest(own, "password", CLIENT_ID, serviceAccountToken).statusCode());
+        }
+    }
+
+    private HttpResponse<String> tokenRequest(EntraTokenEndpoint endpoint, String grant, String clientId,
+                                              String assertion) throws Exception {
+        String form = "grant_type=" + grant + "&client_id=" + clientId + "&scope="
+                + URLEncoder.encode(EntraTokenEndpoint.STORAGE_SCOPE, StandardCharsets.UTF_8)
+                + "&client_assertion_type="
+                + URLEncoder.encode(EntraTokenEndpoint.ASSERTION_TYPE, StandardCharsets.UTF_8)
+                + "&client_assertion=" + assertion;
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .sslContext(azurite.certificate().clientContext()).build();
+        return client.send(HttpRequest.newBuilder(URI.create(endpoint.authorityHost() + "/" + TENANT_ID
+                        + "/oauth2/v2.0/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Path write(String relativePath, int size) throws Exception {

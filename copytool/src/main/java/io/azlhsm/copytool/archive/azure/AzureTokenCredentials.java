@@ -16,8 +16,11 @@ import io.azlhsm.copytool.archive.AzureIdentity;
  * <p>Workload identity: the config (or the variables the AKS webhook injects) names tenant, client and token file;
  * MSAL exchanges the file's content as a client assertion at {@code <authority>/<tenant>/oauth2/v2.0/token}.
  *
- * <p>Token requests go through the backend's own HTTP client, so they use the product's transport and trust store
- * like the blob requests do. The credentials cache tokens and refresh them before they expire.
+ * <p>Managed identity token requests go through the backend's own HTTP client, so they use the product's transport
+ * and trust store like the blob requests do. The workload identity exchange does not: azure-identity 1.15.1 makes it
+ * with the JDK's HttpsURLConnection, so it uses the JVM's default trust store and proxy properties (the httpClient
+ * given here is still set, for versions that use it). The credentials cache tokens and refresh them before they
+ * expire.
  */
 final class AzureTokenCredentials {
     private AzureTokenCredentials() {
