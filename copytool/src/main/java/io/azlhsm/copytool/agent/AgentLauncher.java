@@ -77,7 +77,10 @@ public final class AgentLauncher {
             } else if (credentials instanceof AzureCredentials.SasToken s) {
                 builder.accountUrl(s.accountUrl()).sasToken(BackendSecret.of(s.sasToken().reveal()));
             } else if (credentials instanceof AzureCredentials.ManagedIdentity m) {
-                builder.accountUrl(m.accountUrl()).identity(new AzureIdentity(m.clientId()));
+                builder.accountUrl(m.accountUrl()).identity(new AzureIdentity.Managed(m.clientId()));
+            } else if (credentials instanceof AzureCredentials.WorkloadIdentity w) {
+                builder.accountUrl(w.accountUrl()).identity(new AzureIdentity.Workload(w.tenantId(), w.clientId(),
+                        w.tokenFile(), w.authorityHost()));
             }
         });
         return builder.build();

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param accountUrl       azure: e.g. https://acct.blob.core.windows.net (or Azurite's http://127.0.0.1:port/acct)
  * @param accountKey       azure: shared key for accountUrl
  * @param sasToken         azure: SAS token for accountUrl (with or without the leading '?')
- * @param identity         azure: a managed identity for accountUrl (https only), instead of a key or SAS token
+ * @param identity         azure: a managed or workload identity for accountUrl (https only), not a key or SAS token
  * @param root             posix: the directory holding the archive
  * @param chunkSize        the pipeline's chunk size (bytes); chunkSize(fileSize) never goes below it
  * @param singlePutLimit   files up to this size go in one request

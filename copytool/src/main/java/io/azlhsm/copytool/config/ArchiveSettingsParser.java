@@ -1,11 +1,15 @@
 package io.azlhsm.copytool.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /** Builds one {@link ArchiveSettings} from the {@code archive.<id>.*} keys, enforcing which keys fit which type. */
 final class ArchiveSettingsParser {
     static final String MANAGED_IDENTITY = "managed-identity";
+    static final String WORKLOAD_IDENTITY = "workload-identity";
+    /** Microsoft Entra ID in the public cloud, as azure-identity defaults to. */
+    static final String PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com/";
 
     private ArchiveSettingsParser() {
     }
@@ -33,7 +37,8 @@ final class ArchiveSettingsParser {
         if (type == ArchiveType.POSIX) {
             for (String azureOnly : new String[] {KeyCatalog.CONTAINER, KeyCatalog.PREFIX,
                     KeyCatalog.CONNECTION_STRING, KeyCatalog.ACCOUNT_URL, KeyCatalog.ACCOUNT_KEY,
-                    KeyCatalog.SAS_TOKEN, KeyCatalog.AUTH, KeyCatalog.CLIENT_ID, KeyCatalog.LOGGING_CONTAINER}) {
+                    KeyCatalog.SAS_TOKEN, KeyCatalog.AUTH, KeyCatalog.CLIENT_ID, KeyCatalog.TENANT_ID,
+                    KeyCatalog.FEDERATED_TOKEN_FILE, KeyCatalog.LOGGING_CONTAINER}) {
                 if (config.has(p + azureOnly)) {
                     throw config.error(p + azureOnly, "applies only to type azure; archive " + id + " is posix");
                 }
@@ -60,16 +65,19 @@ final class ArchiveSettingsParser {
 
     /**
      * Exactly one of: connection_string; account_url + account_key; account_url + sas_token; account_url + auth =
-     * managed-identity (optionally with client_id).
+     * managed-identity (optionally with client_id); account_url + auth = workload-identity.
      */
     private static AzureCredentials credentials(ConfigReader config, String p) throws ConfigException {
         Optional<String> auth = config.nonEmpty(p + KeyCatalog.AUTH);
         if (auth.isPresent()) {
             return identityCredentials(config, p, auth.get());
         }
-        if (config.has(p + KeyCatalog.CLIENT_ID)) {
-            throw config.error(p + KeyCatalog.CLIENT_ID, "names an identity, so it needs " + p + KeyCatalog.AUTH
-                    + " = " + MANAGED_IDENTITY);
+        for (String identityKey : new String[] {KeyCatalog.CLIENT_ID, KeyCatalog.TENANT_ID,
+                KeyCatalog.FEDERATED_TOKEN_FILE}) {
+            if (config.has(p + identityKey)) {
+                throw config.error(p + identityKey, "names an identity, so it needs " + p + KeyCatalog.AUTH
+                        + " = " + MANAGED_IDENTITY + " or " + WORKLOAD_IDENTITY);
+            }
         }
         String connectionKey = p + KeyCatalog.CONNECTION_STRING;
         String urlKey = p + KeyCatalog.ACCOUNT_URL;
@@ -92,7 +100,7 @@ final class ArchiveSettingsParser {
         if (url.isEmpty()) {
             throw config.error(connectionKey, "an azure archive needs " + connectionKey + ", or " + urlKey
                     + " with " + accountKeyKey + " or " + sasKey + " or " + p + KeyCatalog.AUTH + " = "
-                    + MANAGED_IDENTITY);
+                    + MANAGED_IDENTITY + " or " + WORKLOAD_IDENTITY);
         }
         if (!url.get().startsWith("https://") && !url.get().startsWith("http://")) {
             throw config.invalid(urlKey, "must be an http:// or https:// URL");
@@ -107,16 +115,19 @@ final class ArchiveSettingsParser {
             return new AzureCredentials.SasToken(url.get(), new Secret(sas.get()));
         }
         throw config.error(urlKey, "needs " + accountKeyKey + " or " + sasKey + " or " + p + KeyCatalog.AUTH + " = "
-                + MANAGED_IDENTITY + " to authenticate");
+                + MANAGED_IDENTITY + " or " + WORKLOAD_IDENTITY + " to authenticate");
     }
 
-    /** {@code auth = managed-identity}: the account URL says where, the node's identity who; no secret may be set. */
+    /**
+     * {@code auth = managed-identity | workload-identity}: the account URL says where, the node's or pod's identity
+     * who; no secret may be set.
+     */
     private static AzureCredentials identityCredentials(ConfigReader config, String p, String auth)
             throws ConfigException {
         String authKey = p + KeyCatalog.AUTH;
-        if (!auth.equals(MANAGED_IDENTITY)) {
-            throw config.invalid(authKey, "is not an identity kind (use " + MANAGED_IDENTITY
-                    + ", or leave it out and give a connection string, account key or SAS token)");
+        if (!auth.equals(MANAGED_IDENTITY) && !auth.equals(WORKLOAD_IDENTITY)) {
+            throw config.invalid(authKey, "is not an identity kind (use " + MANAGED_IDENTITY + " or "
+                    + WORKLOAD_IDENTITY + ", or leave it out and give a connection string, account key or SAS token)");
         }
         for (String secret : new String[] {KeyCatalog.CONNECTION_STRING, KeyCatalog.ACCOUNT_KEY, KeyCatalog.SAS_TOKEN}) {
             if (config.has(p + secret)) {
@@ -133,7 +144,50 @@ final class ArchiveSettingsParser {
         if (url.contains("?")) {
             throw config.invalid(urlKey, "must not carry a query string with " + authKey + " = " + auth);
         }
+        if (auth.equals(WORKLOAD_IDENTITY)) {
+            return workloadIdentity(config, p, url);
+        }
+        for (String workloadOnly : new String[] {KeyCatalog.TENANT_ID, KeyCatalog.FEDERATED_TOKEN_FILE}) {
+            if (config.has(p + workloadOnly)) {
+                throw config.error(p + workloadOnly, "applies only to " + authKey + " = " + WORKLOAD_IDENTITY);
+            }
+        }
         Optional<String> clientId = config.nonEmpty(p + KeyCatalog.CLIENT_ID);
         return new AzureCredentials.ManagedIdentity(url, clientId);
+    }
+
+    /**
+     * {@code auth = workload-identity}: tenant, client and token file from the keys, else from the variables the AKS
+     * workload identity webhook injects into the pod; the authority from AZURE_AUTHORITY_HOST, else the public cloud.
+     */
+    private static AzureCredentials workloadIdentity(ConfigReader config, String p, String url)
+            throws ConfigException {
+        String tenantId = fromKeyOrEnvironment(config, p + KeyCatalog.TENANT_ID, "AZURE_TENANT_ID",
+                "the Entra tenant of the identity");
+        String clientId = fromKeyOrEnvironment(config, p + KeyCatalog.CLIENT_ID, "AZURE_CLIENT_ID",
+                "the client id of the app registration or user-assigned identity federated with the pod");
+        String tokenFileKey = p + KeyCatalog.FEDERATED_TOKEN_FILE;
+        Path tokenFile = Path.of(fromKeyOrEnvironment(config, tokenFileKey, "AZURE_FEDERATED_TOKEN_FILE",
+                "the service account token file kubelet projects into the pod"));
+        if (!tokenFile.isAbsolute()) {
+            throw config.error(tokenFileKey, tokenFile + " is not an absolute path");
+        }
+        if (!Files.isRegularFile(tokenFile) || !Files.isReadable(tokenFile)) {
+            throw config.error(tokenFileKey, tokenFile + " is not a readable file (is the pod's service account"
+                    + " token projected there?)");
+        }
+        String authorityHost = config.environmentVariable("AZURE_AUTHORITY_HOST")
+                .orElse(PUBLIC_AUTHORITY_HOST);
+        if (!authorityHost.startsWith("https://")) {
+            throw config.error(p + KeyCatalog.AUTH, "AZURE_AUTHORITY_HOST must be an https:// URL for "
+                    + WORKLOAD_IDENTITY + ", not '" + KeyCatalog.withoutQuery(authorityHost) + "'");
+        }
+        return new AzureCredentials.WorkloadIdentity(url, tenantId, clientId, tokenFile, authorityHost);
+    }
+
+    private static String fromKeyOrEnvironment(ConfigReader config, String key, String variable, String what)
+            throws ConfigException {
+        return config.nonEmptyOrEnvironment(key, variable).orElseThrow(() -> config.error(key,
+                "is required with " + WORKLOAD_IDENTITY + " (" + what + "); set it or " + variable));
     }
 }

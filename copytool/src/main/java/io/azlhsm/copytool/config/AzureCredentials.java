@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.config;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +56,20 @@ public sealed interface AzureCredentials {
         public String toString() {
             return "managed-identity(" + KeyCatalog.withoutQuery(accountUrl)
                     + clientId.map(id -> " client_id=" + id).orElse("") + ")";
+        }
+    }
+
+    /**
+     * {@code archive.N.auth = workload-identity}: Kubernetes / AKS workload identity federation. The service account
+     * token in {@code tokenFile} is exchanged at {@code authorityHost} for a token of {@code clientId}; the file's
+     * content is a credential, so only its path is ever shown.
+     */
+    record WorkloadIdentity(String accountUrl, String tenantId, String clientId, Path tokenFile,
+                            String authorityHost) implements AzureCredentials {
+        @Override
+        public String toString() {
+            return "workload-identity(" + KeyCatalog.withoutQuery(accountUrl) + " tenant_id=" + tenantId
+                    + " client_id=" + clientId + ")";
         }
     }
 }

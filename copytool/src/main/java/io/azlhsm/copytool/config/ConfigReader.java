@@ -3,6 +3,7 @@ package io.azlhsm.copytool.config;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * Typed access to the raw properties of one config file. Every failure names the file, the key, the offending
@@ -11,10 +12,17 @@ import java.util.Properties;
 final class ConfigReader {
     private final Properties properties;
     private final String origin;
+    private final UnaryOperator<String> environment;
 
     ConfigReader(Properties properties, String origin) {
+        this(properties, origin, System::getenv);
+    }
+
+    /** @param environment the process environment ({@code System::getenv}); tests pass their own */
+    ConfigReader(Properties properties, String origin, UnaryOperator<String> environment) {
         this.properties = properties;
         this.origin = origin;
+        this.environment = environment;
     }
 
     String origin() {
@@ -45,6 +53,24 @@ final class ConfigReader {
             throw error(key, "is empty; remove the line or give a value");
         }
         return value;
+    }
+
+    /**
+     * The key's value, else the environment variable's (non-blank): for settings that a platform injects into the
+     * process environment, such as the AKS workload identity webhook's AZURE_* variables.
+     */
+    Optional<String> nonEmptyOrEnvironment(String key, String variable) throws ConfigException {
+        Optional<String> value = nonEmpty(key);
+        if (value.isPresent()) {
+            return value;
+        }
+        return environmentVariable(variable);
+    }
+
+    /** A variable of the process environment, if set and not blank. */
+    Optional<String> environmentVariable(String variable) {
+        String value = environment.apply(variable);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
     /** A size where 0 has a meaning of its own (for limits: none). */

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 
 /**
@@ -69,7 +70,17 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
      * @param origin names the source in error messages (usually the file path)
      */
     public static CopytoolConfig fromProperties(Properties properties, String origin) throws ConfigException {
-        ConfigReader config = new ConfigReader(properties, origin);
+        return fromProperties(properties, origin, System::getenv);
+    }
+
+    /**
+     * Validates already-read properties against the given environment, which supplies defaults some keys take from
+     * variables (the workload identity's AZURE_*).
+     */
+    public static CopytoolConfig fromProperties(Properties properties, String origin,
+                                                UnaryOperator<String> environment)
+            throws ConfigException {
+        ConfigReader config = new ConfigReader(properties, origin, environment);
         List<String> keys = new ArrayList<>(properties.stringPropertyNames());
         Collections.sort(keys);
         SortedMap<Integer, List<String>> archiveKeys = classifyKeys(config, keys);

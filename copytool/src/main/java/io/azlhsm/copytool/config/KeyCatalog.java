@@ -36,6 +36,8 @@ final class KeyCatalog {
     static final String SAS_TOKEN = "sas_token";
     static final String AUTH = "auth";
     static final String CLIENT_ID = "client_id";
+    static final String TENANT_ID = "tenant_id";
+    static final String FEDERATED_TOKEN_FILE = "federated_token_file";
     static final String ROOT = "root";
     static final String SINGLE_PUT_LIMIT = "single_put_limit";
     static final String MAX_CONCURRENCY = "max_concurrency";
@@ -47,7 +49,7 @@ final class KeyCatalog {
     static final String ARCHIVE_BANDWIDTH_LIMIT = "bandwidth_limit";
 
     static final List<String> ARCHIVE_FIELDS = List.of(TYPE, CONTAINER, PREFIX, CONNECTION_STRING, ACCOUNT_URL,
-            ACCOUNT_KEY, SAS_TOKEN, AUTH, CLIENT_ID, ROOT, SINGLE_PUT_LIMIT, MAX_CONCURRENCY, RELEASE_AFTER_ARCHIVE, LOGGING_CONTAINER,
+            ACCOUNT_KEY, SAS_TOKEN, AUTH, CLIENT_ID, TENANT_ID, FEDERATED_TOKEN_FILE, ROOT, SINGLE_PUT_LIMIT, MAX_CONCURRENCY, RELEASE_AFTER_ARCHIVE, LOGGING_CONTAINER,
             BLOCK_SIZE, MAX_TRIES, RETRY_DELAY, ARCHIVE_BANDWIDTH_LIMIT);
 
     /** Archive fields whose values are credentials: never echoed. */

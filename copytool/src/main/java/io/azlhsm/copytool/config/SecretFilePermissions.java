@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * Refuses a configuration file that holds a storage key, SAS token or connection string and that group or other users
  * can read: the key would be one {@code cat} away from every user of the data mover. Files without secrets (managed
- * identity, posix archives) may be readable by anyone.
+ * or workload identity, posix archives) may be readable by anyone.
  */
 final class SecretFilePermissions {
     private SecretFilePermissions() {

@@ -14,8 +14,8 @@ import io.azlhsm.copytool.archive.RetryListener;
 
 /**
  * The SDK clients for one container, built from backend settings: authentication (connection string, account URL +
- * shared key, account URL + SAS token, or account URL + managed identity), the shared HTTP client, the SDK's
- * exponential retry policy, and a count of the attempts that policy repeats.
+ * shared key, account URL + SAS token, or account URL + managed or workload identity), the shared HTTP client, the
+ * SDK's exponential retry policy, and a count of the attempts that policy repeats.
  *
  * @param sync        for requests whose answer is small (put, stage, commit, properties, delete, list)
  * @param async       for ranged downloads, streamed straight into the caller's buffer
@@ -61,7 +61,7 @@ record AzureContainerClients(BlobContainerClient sync, BlobContainerAsyncClient 
         }
         if (settings.accountUrl() == null || settings.accountUrl().isBlank()) {
             throw new IllegalArgumentException("archive " + settings.archiveId() + ": azure needs a connection"
-                    + " string, or an account URL with an account key, a SAS token or a managed identity");
+                    + " string, or an account URL with an account key, a SAS token or an Entra identity");
         }
         builder.endpoint(settings.accountUrl());
         if (settings.identity() != null) {
@@ -78,7 +78,7 @@ record AzureContainerClients(BlobContainerClient sync, BlobContainerAsyncClient 
             return "sas";
         }
         throw new IllegalArgumentException("archive " + settings.archiveId()
-                + ": an account URL needs an account key, a SAS token or a managed identity");
+                + ": an account URL needs an account key, a SAS token or an Entra identity");
     }
 
     /** The SDK's own exponential back-off with jitter; it retries 5xx, 408, 429, timeouts and I/O errors. */
