@@ -62,7 +62,8 @@ class ManagedIdentityAgentIT {
     private int metricsPort;
     private BlobContainerClient container;
     /** Kept for the class: a JDK 17 HttpClient that becomes unreachable mid-request may close its connection. */
-    private final java.net.http.HttpClient scraper = java.net.http.HttpClient.newHttpClient();
+    private final java.net.http.HttpClient scraper = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     void start() throws Exception {
@@ -227,6 +228,26 @@ class ManagedIdentityAgentIT {
 
     /** The sum of azlhsm_blob_request_retries_total over request kinds, scraped from the agent's /metrics. */
     private double retries() {
+        // The agent registers before its metrics endpoint listens: the first scrape may come a moment early.
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                return scrapeRetries();
+            } catch (java.io.UncheckedIOException e) {
+                if (System.nanoTime() > deadline || !agent.isAlive()) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(interrupted);
+                }
+            }
+        }
+    }
+
+    private double scrapeRetries() {
         try {
             HttpResponse<String> response = scraper.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).GET().build(),
