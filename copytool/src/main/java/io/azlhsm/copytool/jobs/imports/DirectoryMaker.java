@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Creates the directories of the imported tree (implied by blob names or named by {@code hdi_isfolder} blobs) under
@@ -19,12 +18,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class DirectoryMaker {
     private final Path target;
-    private final LongAdder created;
+    private final Runnable created;
     private final Set<Path> known = ConcurrentHashMap.newKeySet();
     private final Set<Path> createdByUs = ConcurrentHashMap.newKeySet();
 
-    /** @param created counter of directories this job creates */
-    DirectoryMaker(Path target, LongAdder created) {
+    /** @param created told of each directory this job creates (in the creating thread) */
+    DirectoryMaker(Path target, Runnable created) {
         this.target = target;
         this.created = created;
     }
@@ -53,7 +52,7 @@ final class DirectoryMaker {
                 try {
                     Files.createDirectory(p);
                     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
-                    created.increment();
+                    created.run();
                     createdByUs.add(p);
                     createdDir = p.equals(dir);
                 } catch (FileAlreadyExistsException exists) {

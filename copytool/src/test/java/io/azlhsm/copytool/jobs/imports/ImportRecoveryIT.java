@@ -156,7 +156,9 @@ class ImportRecoveryIT {
             Files.deleteIfExists(output);
         }
         String crashedId = store.lockHolder().orElseThrow().jobId();
-        long walkedBeforeCrash = store.read(crashedId).orElseThrow().counters().get("totalBlobsWalked");
+        JobRecord crashed = store.read(crashedId).orElseThrow();
+        long countedBeforeCrash = Long.parseLong(crashed.checkpoint().get("counted.totalBlobsWalked"));
+        assertTrue(countedBeforeCrash >= 2 * PAGE, crashed.checkpoint().toString());
 
         JobOutcome resumed = bed.runImport(new ImportOptions(1, List.of(""), ConflictMode.FAIL, 0, "resume", 4, PAGE));
 
@@ -165,11 +167,18 @@ class ImportRecoveryIT {
         try (Stream<Path> stubs = Files.list(bed.mount().resolve("resume/r"))) {
             assertEquals(BLOBS, stubs.count());
         }
-        // Only the unfinished page is walked again: blobs of finished pages are neither re-walked nor seen as
-        // preexisting.
-        assertTrue(resumed.counters().get("preexistingFiles") < PAGE, resumed.counters().toString());
-        long walkedThisRun = resumed.counters().get("totalBlobsWalked") - walkedBeforeCrash;
-        assertTrue(walkedThisRun <= BLOBS - PAGE, "walked " + walkedThisRun + " again: " + resumed.counters());
+        // Counted exactly once each, as by an uninterrupted run: the counts restored are those of the blobs the
+        // crashed run finished, and those are neither walked nor imported again (nor seen as preexisting).
+        Map<String, Long> counters = resumed.counters();
+        assertEquals(BLOBS, counters.get("totalBlobsWalked"), counters.toString());
+        assertEquals(BLOBS, counters.get("totalBlobsImported"), counters.toString());
+        assertEquals(BLOBS, counters.get("importedFiles"), counters.toString());
+        assertEquals(1, counters.get("importedDirectories"), counters.toString()); // resume/r
+        assertEquals(0, counters.get("preexistingFiles"), counters.toString());
+        assertEquals(0, counters.get("totalErrors"), counters.toString());
+        assertEquals(0, counters.get("totalConflicts"), counters.toString());
+        long walkedThisRun = counters.get("totalBlobsWalked") - countedBeforeCrash;
+        assertTrue(walkedThisRun <= BLOBS - 2 * PAGE, "walked " + walkedThisRun + " again: " + counters);
         assertTrue(bed.log(crashedId).contains("resuming import job " + crashedId));
         assertTrue(bed.marker().isEmpty());
     }
