@@ -33,7 +33,8 @@ final class AutoExportMetrics implements ExportListener {
     AutoExportMetrics(JobContext context) {
         this.context = context;
         for (String name : new String[] {TOTAL_FILES, TOTAL_BYTES, ITERATIONS, LAST_SUCCESS, FILES_DISCOVERED,
-                BYTES_DISCOVERED, FILES_EXPORTED, BYTES_EXPORTED, FILES_FAILED, MARKERS, SYMLINKS, RECORDS, FULL_SCANS}) {
+                BYTES_DISCOVERED, FILES_EXPORTED, BYTES_EXPORTED, FILES_FAILED, MARKERS, SYMLINKS, RECORDS,
+                FULL_SCANS}) {
             context.counters().counter(name);
         }
     }
