@@ -67,7 +67,8 @@ final class EntryImporter {
         this.target = target;
         this.targetBytes = target.toString().getBytes(StandardCharsets.UTF_8).length;
         this.atFsRoot = target.equals(context.mount());
-        this.directories = new DirectoryMaker(target, () -> count(ImportCounters.DIRECTORIES));
+        this.directories = new DirectoryMaker(target, context.jobId(), context.resumed(),
+                () -> count(ImportCounters.DIRECTORIES));
         this.fids = new LustreFids(context.library());
     }
 
@@ -120,7 +121,7 @@ final class EntryImporter {
         FileAttributes attributes = decoded.attributes();
         FileType type = directoryKey ? FileType.DIRECTORY : attributes.type();
         try {
-            directories.ensure(path.getParent());
+            directories.ensure(path.getParent(), blob.name());
         } catch (IOException e) {
             throw new ItemError("cannot create the parent directory: " + e.getMessage());
         }
@@ -321,7 +322,7 @@ final class EntryImporter {
             return;
         }
         // Through the maker even when it exists: a worker creating a child may have made it a moment ago.
-        directories.ensure(path);
+        directories.ensure(path, blob.name());
         boolean ours = directories.createdByThisJob(path);
         count(ours ? ImportCounters.IMPORTED : ImportCounters.PREEXISTING_DIRECTORIES);
         if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
