@@ -17,8 +17,8 @@ final class ExportCommand extends JobCliCommand {
 
     @Override
     public String summary() {
-        return "archive the new and changed files under a path through the coordinator (metadata-only changes,"
-                + " renames and deletions are not exported)";
+        return "archive the new and changed files under a path through the coordinator, and symlinks as ftype=LNK"
+                + " blobs holding their target (metadata-only changes, renames and deletions are not exported)";
     }
 
     @Override

@@ -28,6 +28,11 @@ public final class JobCheckpoint {
         }
     }
 
+    /** Records several values at once (null removes a key): a snapshot sees all of them or none. */
+    public synchronized void putAll(Map<String, String> changes) {
+        changes.forEach(this::put);
+    }
+
     synchronized Map<String, String> snapshot() {
         return new LinkedHashMap<>(values);
     }

@@ -208,6 +208,14 @@ public final class AutoExportJob implements Job {
                 }
 
                 @Override
+                public void other(Path path, BasicFileAttributes attributes) throws Exception {
+                    context.checkCancelled();
+                    if (attributes.isSymbolicLink()) {
+                        exporter.symlink(path);
+                    }
+                }
+
+                @Override
                 public void failed(Path path, IOException cause) {
                     metrics.failed(path, null, "cannot read it: " + cause);
                 }
@@ -239,6 +247,8 @@ public final class AutoExportJob implements Job {
                 exporter.file(path, attributes.size());
             } else if (attributes.isDirectory()) {
                 exporter.directory(path);
+            } else if (attributes.isSymbolicLink()) {
+                exporter.symlink(path);
             }
         }
 
@@ -276,6 +286,11 @@ public final class AutoExportJob implements Job {
 
         @Override
         public void skipped(Path path, String reason) {
+        }
+
+        @Override
+        public void symlinkExported(Path link) {
+            metrics.symlinkExported(link);
         }
 
         @Override

@@ -22,6 +22,7 @@ final class AutoExportMetrics implements ExportListener {
     static final String BYTES_EXPORTED = "iteration bytes exported";
     static final String FILES_FAILED = "iteration files failed";
     static final String MARKERS = "directory markers created";
+    static final String SYMLINKS = "symlinks exported";
     static final String RECORDS = "changelog records read";
     static final String FULL_SCANS = "full scans";
 
@@ -32,7 +33,8 @@ final class AutoExportMetrics implements ExportListener {
     AutoExportMetrics(JobContext context) {
         this.context = context;
         for (String name : new String[] {TOTAL_FILES, TOTAL_BYTES, ITERATIONS, LAST_SUCCESS, FILES_DISCOVERED,
-                BYTES_DISCOVERED, FILES_EXPORTED, BYTES_EXPORTED, FILES_FAILED, MARKERS, RECORDS, FULL_SCANS}) {
+                BYTES_DISCOVERED, FILES_EXPORTED, BYTES_EXPORTED, FILES_FAILED, MARKERS, SYMLINKS, RECORDS,
+                FULL_SCANS}) {
             context.counters().counter(name);
         }
     }
@@ -100,6 +102,11 @@ final class AutoExportMetrics implements ExportListener {
 
     @Override
     public void skipped(Path path, String reason) {
+    }
+
+    @Override
+    public void symlinkExported(Path link) {
+        context.counters().counter(SYMLINKS).increment();
     }
 
     @Override

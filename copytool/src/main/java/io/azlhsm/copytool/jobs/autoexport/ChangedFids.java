@@ -14,11 +14,12 @@ import java.util.Set;
 /**
  * The files and directories the changelog says may have new content or be new, read from a record index on.
  *
- * <p>Kept: creations (CREAT, MKDIR, HLINK), renames (the renamed FID: it may now lie under the exported path),
- * content changes (CLOSE after a write, TRUNC, MTIME, LYOUT) and CL_HSM records that report a file dirty. Left
- * out: unlinks (deletions are not propagated), attribute and xattr changes (metadata-only changes are not exported;
- * the agent's own archive record is an xattr), and other CL_HSM events (the archives of this very job). Whether a
- * kept FID really needs an export is decided later from its HSM state, so an extra one costs a state check only.
+ * <p>Kept: creations (CREAT, MKDIR, HLINK, SLINK: a symlink's new target means a new symlink), renames (the
+ * renamed FID: it may now lie under the exported path), content changes (CLOSE after a write, TRUNC, MTIME, LYOUT)
+ * and CL_HSM records that report a file dirty. Left out: unlinks (deletions are not propagated), attribute and
+ * xattr changes (metadata-only changes are not exported; the agent's own archive record is an xattr), and other
+ * CL_HSM events (the archives of this very job). Whether a kept FID really needs an export is decided later from
+ * its HSM state, so an extra one costs a state check only.
  *
  * @param fids      in first-seen order
  * @param lastIndex the index of the last record read (to clear up to); startRec - 1 when none was read
@@ -47,7 +48,8 @@ record ChangedFids(Set<LuFid> fids, long lastIndex, long records) {
 
     static Optional<LuFid> relevantFid(ChangelogRecord record) {
         return switch (record.type()) {
-            case CREATE, MKDIR, HARDLINK, CLOSE, TRUNC, MTIME, LAYOUT, MIGRATE -> Optional.of(record.targetFid());
+            case CREATE, MKDIR, HARDLINK, SOFTLINK, CLOSE, TRUNC, MTIME, LAYOUT, MIGRATE ->
+                    Optional.of(record.targetFid());
             case RENAME -> record.sourceFid().or(() -> Optional.of(record.targetFid()));
             case HSM -> ChangelogFlags.hsmDirty(record.typeFlags()) ? Optional.of(record.targetFid())
                     : Optional.empty();

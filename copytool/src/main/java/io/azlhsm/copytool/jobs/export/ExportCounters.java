@@ -14,6 +14,7 @@ final class ExportCounters implements ExportListener {
     static final String FAILED = "files failed";
     static final String SKIPPED = "files skipped";
     static final String MARKERS = "directory markers created";
+    static final String SYMLINKS = "symlinks exported";
 
     private final JobContext context;
 
@@ -21,7 +22,7 @@ final class ExportCounters implements ExportListener {
         this.context = context;
         // registered up front so that every run shows every counter, in this order
         for (String name : new String[] {SCANNED, UP_TO_DATE, DISCOVERED, BYTES_DISCOVERED, EXPORTED,
-                BYTES_EXPORTED, FAILED, SKIPPED, MARKERS}) {
+                BYTES_EXPORTED, FAILED, SKIPPED, MARKERS, SYMLINKS}) {
             context.counters().counter(name);
         }
     }
@@ -63,6 +64,11 @@ final class ExportCounters implements ExportListener {
     public void skipped(Path path, String reason) {
         context.counters().counter(SKIPPED).increment();
         context.log().info("skipped " + path + ": " + reason);
+    }
+
+    @Override
+    public void symlinkExported(Path link) {
+        context.counters().counter(SYMLINKS).increment();
     }
 
     @Override

@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * Exports a tree: every file under the path whose content is new or changed is archived through the coordinator
- * (so all agents share the work), at most {@code maxOutstanding} requests at a time; directories get marker blobs.
+ * (so all agents share the work), at most {@code maxOutstanding} requests at a time; directories get marker blobs,
+ * symlinks {@code ftype=LNK} blobs holding their target.
  * Metadata-only changes, renames and deletions are not propagated (AMLFS). A file that fails (changed while copied,
  * refused, unreadable) is counted and logged and the job goes on; a re-run exports only what is still not clean.
  *
@@ -81,8 +82,13 @@ public final class ExportJob implements Job {
                     }
 
                     @Override
-                    public void other(Path path, BasicFileAttributes attributes) {
-                        counters.skipped(path, "not a regular file (HSM archives regular files only)");
+                    public void other(Path path, BasicFileAttributes attributes) throws Exception {
+                        context.checkCancelled();
+                        if (attributes.isSymbolicLink()) {
+                            exporter.symlink(path);
+                        } else {
+                            counters.skipped(path, "a socket, device or FIFO (HSM archives regular files only)");
+                        }
                     }
 
                     @Override

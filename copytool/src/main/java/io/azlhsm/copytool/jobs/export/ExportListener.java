@@ -14,6 +14,9 @@ public interface ExportListener {
 
     void upToDate(Path file);
 
+    /** A symlink whose blob was put: new, or its target changed. */
+    void symlinkExported(Path link);
+
     void skipped(Path path, String reason);
 
     void markerCreated(Path directory);

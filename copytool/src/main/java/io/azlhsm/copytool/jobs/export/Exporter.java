@@ -18,7 +18,8 @@ import java.nio.file.Path;
 /**
  * Exports files one at a time as a walk or the changelog names them: decides from the HSM state whether the file
  * needs it, checks that its path makes a valid blob name, and queues an ARCHIVE through {@link BoundedHsmRequests};
- * directories get their marker blob. The copy itself is done by whichever agent the coordinator picks.
+ * directories get their marker blob, symlinks their {@code ftype=LNK} blob (put here: HSM archives regular files
+ * only). The copy itself is done by whichever agent the coordinator picks.
  */
 public final class Exporter {
     private final Path mount;
@@ -26,6 +27,7 @@ public final class Exporter {
     private final LustreFids fids;
     private final ArchiveBackend backend;
     private final DirectoryMarkers markers;
+    private final SymlinkBlobs symlinks;
     private final ExportListener listener;
     private final BoundedHsmRequests requests;
 
@@ -39,6 +41,7 @@ public final class Exporter {
         this.fids = fids;
         this.backend = backend;
         this.markers = markers;
+        this.symlinks = new SymlinkBlobs(mount, backend);
         this.listener = listener;
         this.requests = new BoundedHsmRequests(hsm, mount, RequestKind.ARCHIVE, archiveId, maxOutstanding, cancel,
                 this::ended);
@@ -93,6 +96,19 @@ public final class Exporter {
             }
         } catch (ArchiveException | IOException | RuntimeException e) {
             listener.failed(directory, blob, "directory marker: " + e.getMessage());
+        }
+    }
+
+    /** Gives a symlink its ftype=LNK blob, put again only when its target changed. */
+    public void symlink(Path link) {
+        String blob = null;
+        try {
+            blob = symlinks.objectName(link);
+            if (symlinks.ensure(link)) {
+                listener.symlinkExported(link);
+            }
+        } catch (ArchiveException | IOException | RuntimeException e) {
+            listener.failed(link, blob, "symlink: " + e.getMessage());
         }
     }
 

@@ -1,31 +1,53 @@
 package io.azlhsm.copytool.jobs.imports;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Creates the directories of the imported tree (implied by blob names or named by {@code hdi_isfolder} blobs) under
  * the target, each once, with AMLFS's default directory mode 0777. Never follows a symlink: an existing component that
  * is not a real directory is an error, so no name can lead outside the target.
+ *
+ * <p>Each directory it creates names its creator in {@code user.azlhsm.import}: the job and the blob whose import
+ * created it. A resumed job needs that to count exactly: a directory the crashed run created after its last
+ * checkpoint was counted in the tally of a blob that is not recorded as done, so it is counted again when that very
+ * blob is imported again (and only then), and it is the job's own, not preexisting. (A crash between a mkdir and
+ * its xattr write leaves a directory without it, which the resumed job takes for preexisting and does not count.)
  */
 final class DirectoryMaker {
+    static final String CREATOR_XATTR = "azlhsm.import"; // user.azlhsm.import = "<job id> <blob name>"
+
     private final Path target;
-    private final LongAdder created;
+    private final Runnable created;
     private final Set<Path> known = ConcurrentHashMap.newKeySet();
     private final Set<Path> createdByUs = ConcurrentHashMap.newKeySet();
 
-    /** @param created counter of directories this job creates */
-    DirectoryMaker(Path target, LongAdder created) {
+    private final String jobId;
+    private final boolean resumed;
+    /** Resumed job: directories the crashed run created and no done blob counted, by the blob that created them. */
+    private final Map<Path, String> uncounted = new ConcurrentHashMap<>();
+
+    /**
+     * @param created told of each directory this job creates (in the creating thread)
+     * @param resumed the job continues a crashed run: existing directories may be its own
+     */
+    DirectoryMaker(Path target, String jobId, boolean resumed, Runnable created) {
         this.target = target;
+        this.jobId = jobId;
+        this.resumed = resumed;
         this.created = created;
     }
 
@@ -34,11 +56,23 @@ final class DirectoryMaker {
         return createdByUs.contains(dir);
     }
 
-    /** Makes {@code dir} and its missing ancestors below the mount; true when {@code dir} itself was created now. */
-    boolean ensure(Path dir) throws IOException {
-        if (known.contains(dir)) {
-            return false;
+    /**
+     * Makes {@code dir} and its missing ancestors below the mount; true when {@code dir} itself was created now.
+     *
+     * @param blob the blob being imported, which the directories created now are recorded as created by
+     */
+    boolean ensure(Path dir, String blob) throws IOException {
+        boolean createdDir = !known.contains(dir) && create(dir, blob);
+        if (resumed) {
+            // after create, under its lock: a directory another worker adopted meanwhile is in uncounted by now
+            synchronized (this) {
+                countCrashedRunsDirectories(dir, blob);
+            }
         }
+        return createdDir;
+    }
+
+    private boolean create(Path dir, String blob) throws IOException {
         List<Path> chain = new ArrayList<>();
         for (Path p = dir; p != null && p.startsWith(target); p = p.getParent()) {
             chain.add(0, p);
@@ -52,8 +86,9 @@ final class DirectoryMaker {
                 }
                 try {
                     Files.createDirectory(p);
+                    recordCreator(p, blob); // first: a crash between the two leaves a directory that seems preexisting
                     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
-                    created.increment();
+                    created.run();
                     createdByUs.add(p);
                     createdDir = p.equals(dir);
                 } catch (FileAlreadyExistsException exists) {
@@ -61,10 +96,59 @@ final class DirectoryMaker {
                         throw new IOException(target.relativize(p) + " exists and is not a directory"
                                 + (Files.isSymbolicLink(p) ? " (a symlink, never followed)" : ""));
                     }
+                    if (resumed) {
+                        adoptCrashedRunsDirectory(p, blob);
+                    }
                 }
                 known.add(p);
             }
             return createdDir;
         }
+    }
+
+    /** An existing directory in a resumed job: the crashed run's own, and counted now if this blob made it. */
+    private void adoptCrashedRunsDirectory(Path p, String blob) throws IOException {
+        String creator = recordedCreator(p);
+        if (creator == null || !creator.startsWith(jobId + " ")) {
+            return; // preexisting
+        }
+        createdByUs.add(p);
+        String creatorBlob = creator.substring(jobId.length() + 1);
+        if (creatorBlob.equals(blob)) {
+            created.run();
+        } else {
+            uncounted.put(p, creatorBlob); // counted if that blob is imported again (it is not recorded as done)
+        }
+    }
+
+    private void countCrashedRunsDirectories(Path dir, String blob) {
+        for (Path p = dir; p != null && p.startsWith(target); p = p.getParent()) {
+            if (uncounted.remove(p, blob)) {
+                created.run();
+            }
+        }
+    }
+
+    private void recordCreator(Path p, String blob) {
+        try {
+            view(p).write(CREATOR_XATTR, ByteBuffer.wrap((jobId + " " + blob).getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException | RuntimeException e) {
+            // Only a resumed job's counts need it: without it this directory would count as preexisting there.
+        }
+    }
+
+    private static String recordedCreator(Path p) throws IOException {
+        UserDefinedFileAttributeView view = view(p);
+        try {
+            ByteBuffer value = ByteBuffer.allocate(view.size(CREATOR_XATTR));
+            view.read(CREATOR_XATTR, value);
+            return new String(value.array(), 0, value.position(), StandardCharsets.UTF_8);
+        } catch (FileSystemException e) {
+            return null; // ENODATA: not created by an import
+        }
+    }
+
+    private static UserDefinedFileAttributeView view(Path p) {
+        return Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     }
 }

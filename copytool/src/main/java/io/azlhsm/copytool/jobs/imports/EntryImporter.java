@@ -52,6 +52,11 @@ final class EntryImporter {
     private final ArchiveRecordStore records = new ArchiveRecordStore();
     private final BlobMetadataCodec codec = new BlobMetadataCodec();
     private final LustreFids fids;
+    /**
+     * The tally of the blob a worker is importing: counts are made deep in the calls below {@link #importBlob}, and
+     * a worker imports one blob at a time.
+     */
+    private final ThreadLocal<BlobTally> tallies = new ThreadLocal<>();
     /** mtimes of directories named by blobs, set when the import ends (creating children moves them). */
     private final Map<Path, FileTime> directoryTimes = new ConcurrentHashMap<>();
 
@@ -62,12 +67,17 @@ final class EntryImporter {
         this.target = target;
         this.targetBytes = target.toString().getBytes(StandardCharsets.UTF_8).length;
         this.atFsRoot = target.equals(context.mount());
-        this.directories = new DirectoryMaker(target, context.counters().counter(ImportCounters.DIRECTORIES));
+        this.directories = new DirectoryMaker(target, context.jobId(), context.resumed(),
+                () -> count(ImportCounters.DIRECTORIES));
         this.fids = new LustreFids(context.library());
     }
 
     private void count(String counter) {
         context.counters().counter(counter).increment();
+        BlobTally tally = tallies.get();
+        if (tally != null) {
+            tally.add(counter);
+        }
     }
 
     /** The blob's path under the target, or ItemError naming why its name cannot be one. */
@@ -90,7 +100,18 @@ final class EntryImporter {
         return path;
     }
 
-    void importBlob(StoredObject blob) throws ItemError, IOException, LustreException, ArchiveException {
+    /** @param tally what importing this blob adds to the counters, for the checkpoint */
+    void importBlob(StoredObject blob, BlobTally tally)
+            throws ItemError, IOException, LustreException, ArchiveException {
+        tallies.set(tally);
+        try {
+            importEntry(blob);
+        } finally {
+            tallies.remove();
+        }
+    }
+
+    private void importEntry(StoredObject blob) throws ItemError, IOException, LustreException, ArchiveException {
         boolean directoryKey = blob.name().endsWith("/") && blob.size() == 0;
         Path path = pathOf(blob, directoryKey);
         BlobMetadataCodec.Decoded decoded = codec.decode(blob.metadata(), blob.lastModified());
@@ -100,7 +121,7 @@ final class EntryImporter {
         FileAttributes attributes = decoded.attributes();
         FileType type = directoryKey ? FileType.DIRECTORY : attributes.type();
         try {
-            directories.ensure(path.getParent());
+            directories.ensure(path.getParent(), blob.name());
         } catch (IOException e) {
             throw new ItemError("cannot create the parent directory: " + e.getMessage());
         }
@@ -141,7 +162,11 @@ final class EntryImporter {
             Optional<ArchiveRecord> record = records.read(path);
             boolean released = state.has(HsmStates.RELEASED);
             if (released && record.isPresent() && sameBlob(record.get(), blob)) {
-                count(ImportCounters.PREEXISTING_FILES);
+                if (madeByTheCrashedRun(path)) {
+                    countImportedFile(blob); // done after the crashed run last saved its checkpoint
+                } else {
+                    count(ImportCounters.PREEXISTING_FILES);
+                }
                 return;
             }
             if (released && record.isEmpty() && context.resumed() && state.archiveId() == options.archiveId()
@@ -262,6 +287,19 @@ final class EntryImporter {
         return true;
     }
 
+    /**
+     * In a resumed job, true for a stub or symlink changed since the job started, so made by its crashed run after
+     * the last checkpoint it saved (the checkpoint is saved every few seconds, the work goes on in between). Its
+     * ctime, in whole seconds: llapi_hsm_import and our xattr write set it, and nothing else touches a released stub.
+     */
+    private boolean madeByTheCrashedRun(Path path) throws IOException {
+        if (!context.resumed()) {
+            return false;
+        }
+        FileTime ctime = (FileTime) Files.getAttribute(path, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+        return ctime.toInstant().getEpochSecond() >= context.started().getEpochSecond();
+    }
+
     private void countImportedFile(StoredObject blob) {
         count(ImportCounters.FILES);
         count(ImportCounters.IMPORTED);
@@ -284,7 +322,7 @@ final class EntryImporter {
             return;
         }
         // Through the maker even when it exists: a worker creating a child may have made it a moment ago.
-        directories.ensure(path);
+        directories.ensure(path, blob.name());
         boolean ours = directories.createdByThisJob(path);
         count(ours ? ImportCounters.IMPORTED : ImportCounters.PREEXISTING_DIRECTORIES);
         if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
@@ -314,7 +352,13 @@ final class EntryImporter {
         if (existing.isPresent()) {
             if (existing.get().isSymbolicLink()
                     && Files.readSymbolicLink(path).toString().equals(linkTarget)) {
-                count(ImportCounters.PREEXISTING_SYMLINKS);
+                if (madeByTheCrashedRun(path)) {
+                    count(ImportCounters.SYMLINKS);
+                    count(ImportCounters.IMPORTED);
+                    context.progress().advance(1, 0);
+                } else {
+                    count(ImportCounters.PREEXISTING_SYMLINKS);
+                }
                 return;
             }
             if (!conflict(blob, path, existing.get())) {

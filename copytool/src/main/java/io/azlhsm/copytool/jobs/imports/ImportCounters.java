@@ -18,6 +18,10 @@ final class ImportCounters {
     static final String ERRORS = "totalErrors";
     static final String CONFLICTS = "totalConflicts";
 
+    /** The counts (not the rates), which a checkpoint carries. */
+    static final List<String> COUNTS = List.of(WALKED, IMPORTED, FILES, DIRECTORIES, SYMLINKS, PREEXISTING_FILES,
+            PREEXISTING_DIRECTORIES, PREEXISTING_SYMLINKS, ERRORS, CONFLICTS);
+
     private ImportCounters() {
     }
 

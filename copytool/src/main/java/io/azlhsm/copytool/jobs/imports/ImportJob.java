@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code copytool import}: lists the archive's container under the prefixes and creates the namespace, files as
  * released stubs, as AMLFS's import job does. The next listing page is fetched while the current one is imported,
  * and stubs are created by {@link ImportOptions#threads()} workers. A crashed import resumes from its
- * {@link ListingCheckpoint}; blobs of a partly done page are found already imported (same blob and ETag recorded).
+ * {@link ListingCheckpoint}, which also records the blobs of partly done pages that are done and the counts up to
+ * there, so that a resumed job neither imports nor counts a blob twice.
  */
 public final class ImportJob implements Job {
     private final ImportOptions options;
@@ -89,6 +90,11 @@ public final class ImportJob implements Job {
             throw new IOException("--target " + target + " is not a directory (symlinks are not followed)");
         }
         EntryImporter importer = new EntryImporter(context, options, backend, target);
+        ListingCheckpoint position = new ListingCheckpoint(context.checkpoint());
+        if (context.resumed()) {
+            // The crashed run's live counters also hold blobs it had not finished, which are imported again now.
+            position.savedCounts(ImportCounters.COUNTS).ifPresent(saved -> saved.forEach(context.counters()::set));
+        }
         String archivePrefix = new ObjectNames(archive.prefix()).prefix();
         Instant runStart = Instant.now();
         long walkedBefore = context.counters().get(ImportCounters.WALKED);
@@ -98,12 +104,11 @@ public final class ImportJob implements Job {
         Semaphore outstanding = new Semaphore(options.threads() * 64);
         try {
             for (int i = 0; i < options.prefixes().size() && stopReason == null; i++) {
-                ListingCheckpoint position = new ListingCheckpoint(context.checkpoint(), i);
-                if (position.finished()) {
+                if (position.finished(i)) {
                     continue;
                 }
                 String listPrefix = archivePrefix + options.prefixes().get(i);
-                String token = position.resumeToken().orElse(null);
+                String token = position.resumeToken(i).orElse(null);
                 Future<ObjectListing> next = lister.submit(() -> backend.list(listPrefix, token, options.pageSize()));
                 while (stopReason == null) {
                     ObjectListing page = await(context, marker, next);
@@ -111,19 +116,29 @@ public final class ImportJob implements Job {
                     if (nextToken != null) {
                         next = lister.submit(() -> backend.list(listPrefix, nextToken, options.pageSize()));
                     }
-                    ListingCheckpoint.Page tracker = position.page(nextToken, page.objects().size());
-                    for (StoredObject blob : page.objects()) {
+                    ListingCheckpoint.Page tracker = position.page(i, nextToken, page.objects().size());
+                    for (int index = 0; index < page.objects().size(); index++) {
                         cancelPoint(context, marker);
                         if (stopReason != null) {
                             break;
                         }
+                        if (tracker.alreadyDone(index)) {
+                            continue; // the crashed run finished it, and the restored counts hold it
+                        }
+                        StoredObject blob = page.objects().get(index);
+                        int item = index;
+                        BlobTally tally = new BlobTally();
                         context.counters().counter(ImportCounters.WALKED).increment();
+                        tally.add(ImportCounters.WALKED);
                         acquire(context, marker, outstanding);
                         workers.execute(() -> {
                             try {
-                                importOne(context, importer, blob);
+                                importOne(context, importer, blob, tally);
                             } finally {
-                                tracker.itemDone();
+                                // a stopped or canceled job skips queued blobs: they are not done
+                                if (stopReason == null && !context.cancelRequested()) {
+                                    tracker.itemDone(item, tally);
+                                }
                                 outstanding.release();
                             }
                         });
@@ -151,22 +166,23 @@ public final class ImportJob implements Job {
         return context.counters().get(ImportCounters.ERRORS) > 0 ? JobState.COMPLETED_PARTIAL : JobState.COMPLETED;
     }
 
-    private void importOne(JobContext context, EntryImporter importer, StoredObject blob) {
+    private void importOne(JobContext context, EntryImporter importer, StoredObject blob, BlobTally tally) {
         if (stopReason != null || context.cancelRequested()) {
             return;
         }
         try {
-            importer.importBlob(blob);
+            importer.importBlob(blob, tally);
         } catch (ImportStop stop) {
             stop(stop.getMessage());
         } catch (ItemError e) {
-            error(context, importer, blob, e.getMessage());
+            error(context, importer, blob, e.getMessage(), tally);
         } catch (Exception | LinkageError e) {
-            error(context, importer, blob, e.getClass().getSimpleName() + ": " + e.getMessage());
+            error(context, importer, blob, e.getClass().getSimpleName() + ": " + e.getMessage(), tally);
         }
     }
 
-    private void error(JobContext context, EntryImporter importer, StoredObject blob, String cause) {
+    private void error(JobContext context, EntryImporter importer, StoredObject blob, String cause,
+                       BlobTally tally) {
         String path;
         try {
             path = importer.pathOf(blob, blob.name().endsWith("/") && blob.size() == 0).toString();
@@ -175,6 +191,7 @@ public final class ImportJob implements Job {
         }
         context.log().error(path, blob.name(), cause);
         context.counters().counter(ImportCounters.ERRORS).increment();
+        tally.add(ImportCounters.ERRORS);
         long errors = context.counters().get(ImportCounters.ERRORS);
         if (options.maxErrors() >= 0 && errors > options.maxErrors()) {
             stop(options.maxErrors() == 0 ? "stopped at the first error (--max-errors 0): blob " + blob.name() + ": "

@@ -109,6 +109,8 @@ class AutoExportIT {
                 .get("hdi_isfolder"));
         assertEquals(7_000, bed.container.getBlobClient("auto/sub/created.bin").getProperties().getBlobSize());
         assertEquals(100, bed.container.getBlobClient("auto/truncated.bin").getProperties().getBlobSize());
+        assertEquals("LNK", bed.container.getBlobClient("auto/sub/link").getProperties().getMetadata().get("ftype"));
+        assertEquals("created.bin", bed.container.getBlobClient("auto/sub/link").downloadContent().toString());
         assertEquals(chmoddedEtag, bed.container.getBlobClient("auto/chmodded.bin").getProperties().getETag());
         assertFalse((bed.cluster.flags(outside) & 0x8) != 0, "a file outside the path was exported");
 
@@ -132,6 +134,7 @@ class AutoExportIT {
         assertTrue(first >= 1, "the job is not running");
 
         Path created = agent.write("auto/sub/created.bin", 7_000);
+        Files.createSymbolicLink(created.resolveSibling("link"), Path.of("created.bin")); // a CL_SOFTLINK record
         Files.write(appended, new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
         try (RandomAccessFile file = new RandomAccessFile(truncated.toFile(), "rw")) {
             file.setLength(100);
@@ -140,6 +143,7 @@ class AutoExportIT {
         for (Path p : List.of(created, appended, truncated)) {
             agent.awaitFlags(p, AgentTestBed.ARCHIVED, SHORT);
         }
+        Cluster.await("the symlink's blob", SHORT, () -> bed.container.getBlobClient("auto/sub/link").exists());
         // the pass that exported them ends after their flags change: wait for its count
         Cluster.await("an iteration after the changes", SHORT, () -> {
             try {

@@ -42,7 +42,7 @@ class AutoExportUnitsTest {
     void contentAndNamespaceChangesCountMetadataUnlinksAndCleanHsmEventsDoNot() {
         for (ChangelogRecordType type : List.of(ChangelogRecordType.CREATE, ChangelogRecordType.MKDIR,
                 ChangelogRecordType.CLOSE, ChangelogRecordType.TRUNC, ChangelogRecordType.MTIME,
-                ChangelogRecordType.HARDLINK)) {
+                ChangelogRecordType.HARDLINK, ChangelogRecordType.SOFTLINK)) {
             assertEquals(Optional.of(TARGET), ChangedFids.relevantFid(record(type, 0, Optional.empty())), type.name());
         }
         for (ChangelogRecordType type : List.of(ChangelogRecordType.UNLINK, ChangelogRecordType.RMDIR,

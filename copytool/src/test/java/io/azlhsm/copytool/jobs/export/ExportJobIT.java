@@ -11,6 +11,9 @@ import io.azlhsm.copytool.jobs.FlowTestBed;
 import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.JobRunner;
 import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.jobs.imports.ConflictMode;
+import io.azlhsm.copytool.jobs.imports.ImportJob;
+import io.azlhsm.copytool.jobs.imports.ImportOptions;
 import io.azlhsm.testcluster.harness.Cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,6 +182,49 @@ class ExportJobIT {
         assertEquals(JobState.COMPLETED, again.state(), again::describe);
         assertEquals(1, again.counter(ExportCounters.EXPORTED));
         assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(bad));
+    }
+
+    @Test
+    void symlinksBecomeLnkBlobsPutOnceAndImportBackAsSymlinks() throws Exception {
+        Path file = bed.agent.write("links/data.bin", 2_000);
+        Path dir = file.getParent();
+        Files.createSymbolicLink(dir.resolve("relative"), Path.of("data.bin"));
+        Files.createSymbolicLink(dir.resolve("absolute"), Path.of("/nowhere/at/all"));
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("sub/up"), Path.of("../data.bin"));
+
+        JobRun first = bed.run(export("links", 10));
+        assertEquals(JobState.COMPLETED, first.state(), first::describe);
+        assertEquals(3, first.counter(ExportCounters.SYMLINKS));
+        assertEquals(0, first.counter(ExportCounters.SKIPPED));
+        assertEquals(1, first.counter(ExportCounters.EXPORTED));
+        BlobProperties relative = blob("links/relative");
+        assertEquals("LNK", relative.getMetadata().get("ftype"));
+        assertEquals("data.bin", bed.container.getBlobClient("links/relative").downloadContent().toString());
+        assertEquals("/nowhere/at/all",
+                bed.container.getBlobClient("links/absolute").downloadContent().toString());
+
+        JobRun second = bed.run(export("links", 10));
+        assertEquals(0, second.counter(ExportCounters.SYMLINKS), "an unchanged symlink is not put again");
+        assertEquals(relative.getETag(), blob("links/relative").getETag());
+
+        Files.delete(dir.resolve("absolute"));
+        Files.createSymbolicLink(dir.resolve("absolute"), Path.of("sub"));
+        JobRun third = bed.run(export("links", 10));
+        assertEquals(1, third.counter(ExportCounters.SYMLINKS), "a changed target is put again");
+        assertEquals("sub", bed.container.getBlobClient("links/absolute").downloadContent().toString());
+        assertEquals(relative.getETag(), blob("links/relative").getETag());
+
+        JobRun imported = bed.run(new ImportJob(new ImportOptions(1, List.of("links/"), ConflictMode.FAIL, 0,
+                "restored", 4)));
+        assertEquals(JobState.COMPLETED, imported.state(), imported::describe);
+        assertEquals(3, imported.counter("importedSymlinks"), imported::describe);
+        Path back = bed.cluster.mount().resolve("restored/links");
+        assertEquals(Path.of("data.bin"), Files.readSymbolicLink(back.resolve("relative")));
+        assertEquals(Path.of("sub"), Files.readSymbolicLink(back.resolve("absolute")));
+        assertEquals(Path.of("../data.bin"), Files.readSymbolicLink(back.resolve("sub/up")));
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back.resolve("sub/up")),
+                "the imported link leads to the restored data");
     }
 
     /** Not a test of speed (nothing is asserted about it): prints the export rate for the record. */

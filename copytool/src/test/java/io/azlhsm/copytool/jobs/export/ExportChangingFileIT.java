@@ -1,0 +1,84 @@
+package io.azlhsm.copytool.jobs.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.azlhsm.copytool.agent.AgentTestBed;
+import io.azlhsm.copytool.jobs.FlowTestBed;
+import io.azlhsm.copytool.jobs.JobRun;
+import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.testcluster.harness.Cluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A file written to while the export job's ARCHIVE of it runs: the agent (throttled so the copy takes seconds)
+ * sees the data version move and fails that archive, and the job counts that file as failed and goes on.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ExportChangingFileIT {
+    private static final int BIG = 8 << 20; // 4 s at the limit below
+
+    private FlowTestBed bed;
+
+    @BeforeAll
+    void start() throws Exception {
+        bed = FlowTestBed.start("changing", "bandwidth.limit = 2MiB\n");
+    }
+
+    @AfterAll
+    void stop() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void aFileAppendedToWhileArchivedFailsAloneAndAReRunExportsIt() throws Exception {
+        Path big = bed.agent.write("changing/big.bin", BIG);
+        Path small = bed.agent.write("changing/small.bin", 1_000);
+        CompletableFuture<JobRun> job = CompletableFuture.supplyAsync(() -> {
+            try {
+                return bed.run(new ExportJob(new ExportOptions("changing", 0, 10, true)));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Cluster.await("the small file archived and the big one being copied", Duration.ofSeconds(30),
+                () -> bed.cluster.flags(small) == AgentTestBed.ARCHIVED && copying());
+        Files.write(big, new byte[] {42}, StandardOpenOption.APPEND);
+        JobRun run = job.get(60, TimeUnit.SECONDS);
+
+        assertEquals(JobState.COMPLETED_PARTIAL, run.state(), run::describe);
+        assertEquals(1, run.counter(ExportCounters.EXPORTED), run::describe);
+        assertEquals(1, run.counter(ExportCounters.FAILED), run::describe);
+        assertEquals(1, run.errors().size(), run::describe);
+        assertTrue(run.errors().get(0).contains("changing/big.bin"), run::describe);
+        assertNotEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(big), "no archive of a file that changed under it");
+
+        JobRun again = bed.run(new ExportJob(new ExportOptions("changing", 0, 10, true)));
+        assertEquals(JobState.COMPLETED, again.state(), again::describe);
+        assertEquals(1, again.counter(ExportCounters.EXPORTED), again::describe);
+        assertEquals(BIG + 1, again.counter(ExportCounters.BYTES_EXPORTED));
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(big));
+        assertArrayEquals(AgentTestBed.md5(big),
+                bed.container.getBlobClient("changing/big.bin").getProperties().getContentMd5());
+    }
+
+    /** An ARCHIVE is running at the coordinator (the small file's has ended, so it is the big file's). */
+    private boolean copying() {
+        return bed.cluster.getParam("actions").lines().anyMatch(l -> l.contains("status=STARTED"));
+    }
+}
