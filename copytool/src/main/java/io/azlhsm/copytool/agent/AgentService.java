@@ -33,7 +33,7 @@ public final class AgentService implements AgentRunner {
         AtomicReference<CopytoolConfig> current = new AtomicReference<>(config);
         Signal.handle(new Signal("USR1"), signal ->
                 LOG.info("statistics (SIGUSR1):\n" + StatusReport.render(agent.metrics().snapshot())));
-        Signal.handle(new Signal("HUP"), signal -> reload(agent, configFile, current));
+        InheritedSignalIgnore.handle("HUP", signal -> reload(agent, configFile, current));
         AtomicInteger signals = new AtomicInteger();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {

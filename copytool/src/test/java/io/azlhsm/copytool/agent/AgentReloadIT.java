@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGHUP on a running agent process: a bandwidth limit lifted by a reload speeds up the transfer already running,
- * and a broken file is refused with its key and reason while the agent goes on serving with the old configuration.
+ * SIGHUP on a running agent process started under nohup: a bandwidth limit lifted by a reload speeds up the transfer
+ * already running, and a broken file is refused with its key and reason while the agent goes on serving with the old
+ * configuration.
  */
 class AgentReloadIT {
     private static final Path LAUNCHER = TestClusterHome.directory().resolveSibling("copytool").resolve("bin/copytool");
@@ -38,7 +39,8 @@ class AgentReloadIT {
                     "archive.1.root = " + cluster.root().resolve("archive"), "");
             write(config, base + "bandwidth.limit = 512KiB\n");
             Path log = cluster.root().resolve("agent.log");
-            Process agent = new ProcessBuilder(LAUNCHER.toString(), "agent", "--config", config.toString())
+            // Under nohup, as agents are often started by hand: the JVM inherits SIGHUP ignored and must take it back.
+            Process agent = new ProcessBuilder("nohup", LAUNCHER.toString(), "agent", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
                 Cluster.await("agent registered", Duration.ofSeconds(60),
@@ -60,13 +62,18 @@ class AgentReloadIT {
                 write(config, base + "bandwidth.limit = 0\n");
                 signal(agent, "HUP");
                 long lifted = System.nanoTime();
-                cluster.awaitFlags(file, AgentTestBed.ARCHIVED);
+                Cluster.await("archived after the lift", Duration.ofSeconds(60),
+                        () -> cluster.flags(file) == AgentTestBed.ARCHIVED,
+                        () -> "hsm_action: " + cluster.lfs("hsm_action", file.toString()).stdout()
+                                + "agent log:\n" + read(log));
                 double seconds = (System.nanoTime() - lifted) / 1e9;
                 long remainingAtLimit = FILE_MIB * MIB - before - throttled;
                 assertTrue(seconds < remainingAtLimit / (0.5 * MIB) / 2,
                         "the lifted limit did not speed the running transfer up: " + seconds + " s for the rest\n" + read(log));
                 Cluster.await("reload logged", Duration.ofSeconds(10),
                         () -> read(log).contains("applied: bandwidth.limit"));
+                assertTrue(read(log).contains("SIGHUP was ignored by the parent process (nohup?); the agent handles it"),
+                        read(log));
 
                 write(config, base + "pipeline.ring_size = 3\n");
                 signal(agent, "HUP");
