@@ -33,7 +33,6 @@ public final class AgentService implements AgentRunner {
         AtomicReference<CopytoolConfig> current = new AtomicReference<>(config);
         Signal.handle(new Signal("USR1"), signal ->
                 LOG.info("statistics (SIGUSR1):\n" + StatusReport.render(agent.metrics().snapshot())));
-        InheritedSignalIgnore.handle("HUP", signal -> reload(agent, configFile, current));
         AtomicInteger signals = new AtomicInteger();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {
@@ -49,6 +48,8 @@ public final class AgentService implements AgentRunner {
                 }
             });
         }
+        // Last: taking over an inherited ignore loads libc through jnr-ffi, and stop signals must not wait for that.
+        InheritedSignalIgnore.handle("HUP", signal -> reload(agent, configFile, current));
         agent.awaitStopped();
         return ExitCode.OK;
     }
