@@ -21,7 +21,7 @@ SCENARIOS = {
     "memory": [],
 }
 UNITS = {"mib_s": "MiB/s", "files_s": "files/s", "cpu_s_per_gib": "CPU s/GiB", "wall_s": "s",
-         "azurite_cpu_s": "s (server)", "rss_mib": "MiB", "budget_mib": "MiB"}
+         "azurite_cpu_s": "s (server)", "simulator_cpu_s": "s (sim.)", "rss_mib": "MiB", "budget_mib": "MiB"}
 # Metrics where a larger figure is better (ratios ours/peer > 1 win); the others are costs (ratios < 1 win).
 HIGHER_IS_BETTER = ("_mib_s", "_files_s")
 
@@ -60,7 +60,7 @@ def ratios(figs):
     by_key = {(f["scenario"], f["tool"], f["metric"]): f for f in figs}
     out = []
     for f in figs:
-        if f["tool"] != "ours" or f["metric"].endswith(("_wall_s", "_azurite_cpu_s")):
+        if f["tool"] != "ours" or f["metric"].endswith(("_wall_s", "_azurite_cpu_s", "_simulator_cpu_s")):
             continue
         for peer in SCENARIOS.get(f["scenario"], []):
             other = by_key.get((f["scenario"], peer, f["metric"]))

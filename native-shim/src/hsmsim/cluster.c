@@ -4,7 +4,10 @@
  * lies under the cluster root next to run/coordinator.sock), or an fsname.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,40 +58,131 @@ static int parse_source(const char *source, struct hsmsim_cluster *c)
 
 typedef int (*mount_visitor)(const char *mountpoint, const struct hsmsim_cluster *c, void *arg);
 
+/*
+ * The simulated client mounts as last read from /proc/self/mountinfo. Reading and parsing that file on every call
+ * cost a copytool more CPU per small file than the rest of its llapi calls together, where a real liblustreapi asks
+ * the kernel with one ioctl on an fd it already has. The kernel flags the open file POLLPRI whenever the mount table
+ * changes, so the snapshot is read again exactly when a mount or unmount happened since.
+ */
+struct mount_entry {
+	char mountpoint[PATH_MAX];
+	struct hsmsim_cluster c;
+};
+
+static pthread_mutex_t mounts_lock = PTHREAD_MUTEX_INITIALIZER;
+static int mounts_fd = -1;
+static struct mount_entry *mounts;
+static int mounts_count;
+
+/* Adds the simulated mount a mountinfo line describes, if it is one. */
+static int parse_line(char *line, struct mount_entry **list, int *count, int *cap)
+{
+	char *sep = strstr(line, " - ");
+	if (sep == NULL)
+		return 0;
+	*sep = '\0';
+	char *save = NULL, *field, *mountpoint = NULL;
+	int i = 0;
+	for (field = strtok_r(line, " ", &save); field != NULL; field = strtok_r(NULL, " ", &save), i++)
+		if (i == 4)
+			mountpoint = field;
+	char *fstype = strtok_r(sep + 3, " ", &save);
+	char *source = strtok_r(NULL, " ", &save);
+	if (mountpoint == NULL || fstype == NULL || source == NULL || strcmp(fstype, "fuse.lustre") != 0)
+		return 0;
+	unescape(mountpoint);
+	unescape(source);
+	struct hsmsim_cluster c;
+	memset(&c, 0, sizeof(c));
+	if (parse_source(source, &c) != 0 || strlen(mountpoint) >= sizeof(c.mnt))
+		return 0;
+	strcpy(c.mnt, mountpoint);
+	if (*count == *cap) {
+		int grown = *cap == 0 ? 4 : *cap * 2;
+		struct mount_entry *bigger = realloc(*list, (size_t)grown * sizeof(**list));
+		if (bigger == NULL)
+			return -ENOMEM;
+		*list = bigger;
+		*cap = grown;
+	}
+	strcpy((*list)[*count].mountpoint, mountpoint);
+	(*list)[*count].c = c;
+	(*count)++;
+	return 0;
+}
+
+/* Reads the mount table again into the snapshot. Called with mounts_lock held. */
+static int reload_mounts(void)
+{
+	if (mounts_fd < 0) {
+		mounts_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+		if (mounts_fd < 0)
+			return -errno;
+	}
+	size_t cap = 1 << 16, len = 0;
+	char *text = malloc(cap);
+	if (text == NULL)
+		return -ENOMEM;
+	if (lseek(mounts_fd, 0, SEEK_SET) < 0) {
+		free(text);
+		return -errno;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *bigger = realloc(text, cap * 2);
+			if (bigger == NULL) {
+				free(text);
+				return -ENOMEM;
+			}
+			text = bigger;
+			cap *= 2;
+		}
+		ssize_t n = read(mounts_fd, text + len, cap - len - 1);
+		if (n < 0) {
+			int err = errno;
+			if (err == EINTR)
+				continue;
+			free(text);
+			return -err;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	text[len] = '\0';
+	struct mount_entry *list = NULL;
+	int count = 0, list_cap = 0, rc = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); rc == 0 && line != NULL; line = strtok_r(NULL, "\n", &save))
+		rc = parse_line(line, &list, &count, &list_cap);
+	free(text);
+	if (rc != 0) {
+		free(list);
+		return rc;
+	}
+	free(mounts);
+	mounts = list;
+	mounts_count = count;
+	return 0;
+}
+
+/* Whether the mount table changed since the snapshot (or there is none yet). Called with mounts_lock held. */
+static int mounts_stale(void)
+{
+	if (mounts_fd < 0)
+		return 1;
+	struct pollfd p = { .fd = mounts_fd, .events = POLLPRI };
+	return poll(&p, 1, 0) != 0; /* an event, or a failed poll: read again rather than trust the snapshot */
+}
+
 /* Calls visit for every simulated client mount of this process's mount namespace; stops when it returns != 0. */
 static int each_mount(mount_visitor visit, void *arg)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (f == NULL)
-		return -errno;
-	char *line = NULL;
-	size_t cap = 0;
-	int rc = 0;
-	while (rc == 0 && getline(&line, &cap, f) > 0) {
-		char *sep = strstr(line, " - ");
-		if (sep == NULL)
-			continue;
-		*sep = '\0';
-		char *save = NULL, *field, *mountpoint = NULL;
-		int i = 0;
-		for (field = strtok_r(line, " ", &save); field != NULL; field = strtok_r(NULL, " ", &save), i++)
-			if (i == 4)
-				mountpoint = field;
-		char *fstype = strtok_r(sep + 3, " ", &save);
-		char *source = strtok_r(NULL, " ", &save);
-		if (mountpoint == NULL || fstype == NULL || source == NULL || strcmp(fstype, "fuse.lustre") != 0)
-			continue;
-		unescape(mountpoint);
-		unescape(source);
-		struct hsmsim_cluster c;
-		memset(&c, 0, sizeof(c));
-		if (parse_source(source, &c) != 0 || strlen(mountpoint) >= sizeof(c.mnt))
-			continue;
-		strcpy(c.mnt, mountpoint);
-		rc = visit(mountpoint, &c, arg);
-	}
-	free(line);
-	fclose(f);
+	pthread_mutex_lock(&mounts_lock);
+	int rc = mounts_stale() ? reload_mounts() : 0;
+	for (int i = 0; rc == 0 && i < mounts_count; i++)
+		rc = visit(mounts[i].mountpoint, &mounts[i].c, arg);
+	pthread_mutex_unlock(&mounts_lock);
 	return rc < 0 ? rc : 0;
 }
 

@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  *
  * <p>The receive loop hands items over and returns; it blocks only when {@code maxQueued} actions are already waiting
  * (back-pressure on the coordinator's pipe, never EBUSY). Starter threads begin each action and prepare its transfer
- * (opening files and asking the archive for the blob are slow), then hand data transfers to the pipeline. Cancels are
+ * (opening files and asking the archive for the blob are slow), then hand data transfers to the pipeline, which moves
+ * a small file on the starter thread itself. Cancels are
  * applied at once, to queued and running actions alike. Two ARCHIVEs of one FID never run at once in this agent: the
  * second waits for the first and then usually finds the file already archived at its data version.
  */

@@ -44,7 +44,11 @@ public final class AgentLauncher {
                 config.readers(), config.writers());
         Set<Integer> releaseAfterArchive = config.archives().values().stream()
                 .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
-        int starters = Math.max(2, Math.min(8, config.readers()));
+        // Starters begin actions and move small files themselves (one request each, see TransferPipeline#submit):
+        // enough of them to keep every request slot of the busiest archive filled with small files.
+        int busiestArchive = config.archives().values().stream().mapToInt(ArchiveSettings::maxConcurrency).max()
+                .orElse(1);
+        int starters = Math.max(2, Math.min(32, Math.max(config.readers(), busiestArchive)));
         return new AgentSettings(config.mount(), config.lustreLibrary(), pipeline, config.progressInterval(), starters,
                 config.maxActionsInFlight(), releaseAfterArchive, config.operations(), bandwidthLimits(config));
     }

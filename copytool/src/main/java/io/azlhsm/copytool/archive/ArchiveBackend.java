@@ -16,6 +16,14 @@ public interface ArchiveBackend extends AutoCloseable {
     /** A one-line description for logs, e.g. "azure http://host/account/container prefix=p/"; never a secret. */
     String describe();
 
+    /**
+     * The whole-file checksum kept with this archive's objects: MD5 as Content-MD5 where the store has that property
+     * (so other tools can check it), otherwise the much cheaper {@link ChecksumAlgorithm#CRC32C}.
+     */
+    default ChecksumAlgorithm checksumAlgorithm() {
+        return ChecksumAlgorithm.MD5;
+    }
+
     /** Files up to this size are archived with {@link #putWhole}; larger ones with {@link #beginUpload}. */
     long singleRequestLimit();
 

@@ -26,6 +26,11 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public ChecksumAlgorithm checksumAlgorithm() {
+        return backend.checksumAlgorithm();
+    }
+
+    @Override
     public long singleRequestLimit() {
         return backend.singleRequestLimit();
     }

@@ -24,7 +24,8 @@ public final class LustreFids {
 
     public LuFid path2fid(Path path) throws LustreException {
         Pointer fid = library.allocate(LuFid.SIZE);
-        LustreException.check(library.api().llapi_path2fid(path.toString(), fid), "llapi_path2fid", path.toString());
+        int rc = library.api().llapi_path2fid(path.toString(), fid);
+        LustreException.check(rc, "llapi_path2fid", path.toString());
         return read(fid);
     }
 
@@ -45,7 +46,11 @@ public final class LustreFids {
         IntByReference link = new IntByReference(linkno);
         int rc = library.api().llapi_fid2path(mount.toString(), fid.bracketed(), path, PATH_MAX, recno, link);
         LustreException.check(rc, "llapi_fid2path", mount + " " + fid.bracketed() + " linkno=" + linkno);
-        return new FidPath(path.getString(0, PATH_MAX, StandardCharsets.UTF_8), link.getValue());
+        try {
+            return new FidPath(path.getString(0, PATH_MAX, StandardCharsets.UTF_8), link.getValue());
+        } finally {
+            LustreLibrary.keepAlive(path);
+        }
     }
 
     private static LuFid read(Pointer fid) {

@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.lustre;
 
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -87,11 +88,26 @@ public final class LustreLibrary {
         return memory;
     }
 
-    /** {@code length} bytes at {@code pointer}, copied to the Java heap. */
+    /**
+     * {@code length} bytes at {@code pointer}, copied to the Java heap. Also keeps the pointer alive up to here: see
+     * {@link #keepAlive}.
+     */
     static byte[] copyFromNative(Pointer pointer, int length) {
         byte[] bytes = new byte[length];
         pointer.get(0, bytes, 0, length);
+        keepAlive(pointer);
         return bytes;
+    }
+
+    /**
+     * Marks native memory from {@link #allocate} or {@link #copyToNative} as in use up to this point. It is freed when
+     * its Pointer is collected, and once jnr-ffi has taken the address for a call the JIT may treat the Pointer as
+     * unreachable, even while the call still writes into the memory: seen as a SIGSEGV in action_begin, and as
+     * llapi_fid2path results read from memory malloc had already reused, under 32 concurrent small-file actions.
+     * Every buffer passed to a call must be fenced after the call and after its result is read.
+     */
+    static void keepAlive(Pointer pointer) {
+        Reference.reachabilityFence(pointer);
     }
 
     @Override

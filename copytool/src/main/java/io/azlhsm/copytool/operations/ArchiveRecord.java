@@ -20,6 +20,7 @@ import java.util.Optional;
  * md5=9e107d9d372bb6826bd81d3542a419d6
  * data_version=17
  * </pre>
+ * An archive that keeps CRC32C instead of MD5 (posix) writes {@code crc32c=<8 hex digits>} and an empty {@code md5}.
  *
  * @param archiveId   the archive the blob lives in
  * @param blob        full object name in that archive
@@ -27,8 +28,10 @@ import java.util.Optional;
  * @param md5         MD5 of the whole file content (16 bytes); null for a blob imported without one (a foreign blob
  *                    with neither Content-MD5 nor azlhsm_md5): restore then checks size and ETag
  * @param dataVersion the file's Lustre data version the copy was taken at
+ * @param crc32c      CRC32C of the whole file content (4 bytes, big-endian) where the archive keeps that instead of an
+ *                    MD5; null otherwise
  */
-public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion) {
+public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion, byte[] crc32c) {
     /** Extended attribute holding the record; in the user namespace so no privilege is needed to read it. */
     public static final String XATTR_NAME = "user.azlhsm.archive";
     private static final String VERSION = "1";
@@ -40,12 +43,26 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
         if (md5 != null && md5.length != 16) {
             throw new IllegalArgumentException("md5 must have 16 bytes");
         }
+        if (crc32c != null && crc32c.length != 4) {
+            throw new IllegalArgumentException("crc32c must have 4 bytes");
+        }
         md5 = md5 == null ? null : md5.clone();
+        crc32c = crc32c == null ? null : crc32c.clone();
+    }
+
+    /** A record with an MD5 (or no checksum at all). */
+    public ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion) {
+        this(archiveId, blob, etag, md5, dataVersion, null);
     }
 
     @Override
     public byte[] md5() {
         return md5 == null ? null : md5.clone();
+    }
+
+    @Override
+    public byte[] crc32c() {
+        return crc32c == null ? null : crc32c.clone();
     }
 
     public String encode() {
@@ -56,6 +73,9 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
         fields.put("etag", etag == null ? "" : etag);
         fields.put("md5", md5 == null ? "" : HexFormat.of().formatHex(md5));
         fields.put("data_version", Long.toUnsignedString(dataVersion));
+        if (crc32c != null) {
+            fields.put("crc32c", HexFormat.of().formatHex(crc32c));
+        }
         StringBuilder text = new StringBuilder();
         fields.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         return text.toString();
@@ -83,7 +103,8 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
             return Optional.of(new ArchiveRecord(Integer.parseInt(fields.get("archive_id")), fields.get("blob"),
                     etag == null || etag.isEmpty() ? null : etag,
                     fields.get("md5").isEmpty() ? null : HexFormat.of().parseHex(fields.get("md5")),
-                    Long.parseUnsignedLong(fields.get("data_version"))));
+                    Long.parseUnsignedLong(fields.get("data_version")),
+                    fields.containsKey("crc32c") ? HexFormat.of().parseHex(fields.get("crc32c")) : null));
         } catch (RuntimeException damaged) {
             return Optional.empty();
         }
@@ -98,7 +119,7 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
     public boolean equals(Object other) {
         return other instanceof ArchiveRecord that && archiveId == that.archiveId && blob.equals(that.blob)
                 && java.util.Objects.equals(etag, that.etag) && java.util.Arrays.equals(md5, that.md5)
-                && dataVersion == that.dataVersion;
+                && dataVersion == that.dataVersion && java.util.Arrays.equals(crc32c, that.crc32c);
     }
 
     @Override

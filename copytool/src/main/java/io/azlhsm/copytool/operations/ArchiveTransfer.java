@@ -2,9 +2,11 @@ package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.DataVersions;
@@ -14,15 +16,15 @@ import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.TransferEvent;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * ARCHIVE of one file: read it from Lustre by ranges, MD5 it in order, store it as one blob, verify, record, end.
+ * ARCHIVE of one file: read it from Lustre by ranges, checksum it in order (MD5, or CRC32C where the archive keeps that), store it as one blob, verify, record, end.
  *
  * <p>A file is never reported archived without a complete, verified copy: the blob is committed only if the file's
  * data version did not move while it was read, the committed size and Content-MD5 must match what was read, and the
@@ -44,9 +46,9 @@ public final class ArchiveTransfer extends ActionTransfer {
     private final long startDataVersion;
     private final FileAttributes attributesAtStart;
     private final ChunkedUpload upload; // null when the whole file goes in one request
-    private final MessageDigest digest; // checksum stage only
+    private final ContentChecksum checksum; // checksum stage only
     private final StreamedBlocks streamedBlocks; // null unless blocks are larger than ring chunks
-    private volatile byte[] md5;
+    private volatile byte[] contentChecksum; // of checksum.algorithm(), once the last chunk passed the checksum stage
     private volatile StoredObject storedWhole;
     private volatile boolean committed;
 
@@ -61,7 +63,7 @@ public final class ArchiveTransfer extends ActionTransfer {
         this.startDataVersion = startDataVersion;
         this.attributesAtStart = attributesAtStart;
         this.upload = upload;
-        this.digest = md5Digest();
+        this.checksum = ContentChecksum.start(backend.checksumAlgorithm());
         this.streamedBlocks = upload != null && blockSize > layout.chunkSize()
                 ? new StreamedBlocks(blockSize, layout, context.pipelineWriters()) : null;
     }
@@ -134,12 +136,12 @@ public final class ArchiveTransfer extends ActionTransfer {
 
     @Override
     protected void checksumChunk(TransferEvent event) {
-        digest.update(event.buffer().duplicate());
+        checksum.update(event.buffer());
         if (streamedBlocks != null) {
             streamedBlocks.checksum(event);
         }
         if (event.chunkIndex() == layout().chunkCount() - 1) {
-            md5 = digest.digest();
+            contentChecksum = checksum.finish();
         }
     }
 
@@ -188,7 +190,7 @@ public final class ArchiveTransfer extends ActionTransfer {
             committed = true;
             verify(stored);
             context.records().write(file.fidPath(),
-                    new ArchiveRecord(archiveId, blob, stored.etag(), md5, startDataVersion));
+                    new ArchiveRecord(archiveId, blob, stored.etag(), md5(), startDataVersion, crc32c()));
             source.close();
             endAction(ActionOutcome.SUCCESS, layout().size(), null);
             if (context.releaseAfterArchive().contains(archiveId)) {
@@ -208,7 +210,7 @@ public final class ArchiveTransfer extends ActionTransfer {
             throw new ActionFailure(ActionOutcome.EIO, true, "archive holds " + stored.size() + " bytes, file has "
                     + layout().size());
         }
-        if (stored.contentMd5() != null && !Arrays.equals(stored.contentMd5(), md5)) {
+        if (stored.contentMd5() != null && !Arrays.equals(stored.contentMd5(), md5())) {
             throw new ActionFailure(ActionOutcome.EIO, true, "archive's Content-MD5 differs from the MD5 of the data read");
         }
     }
@@ -234,15 +236,19 @@ public final class ArchiveTransfer extends ActionTransfer {
     private ObjectAttributes objectAttributes() {
         FileAttributes a = attributesAtStart;
         FileAttributes withMd5 = new FileAttributes(a.type(), a.uid(), a.gid(), a.mode(), a.mtime(), a.atime(),
-                a.ctime(), a.fid(), a.dataVersion(), md5, null);
-        return new ObjectAttributes(md5, context.metadataCodec().encode(withMd5));
+                a.ctime(), a.fid(), a.dataVersion(), md5(), null);
+        Map<String, String> metadata = context.metadataCodec().encode(withMd5);
+        if (crc32c() != null) {
+            metadata.put(BlobMetadataCodec.CRC32C, HexFormat.of().formatHex(crc32c()));
+        }
+        return new ObjectAttributes(md5(), metadata);
     }
 
-    private static MessageDigest md5Digest() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has MD5", e);
-        }
+    private byte[] md5() {
+        return checksum.algorithm() == ChecksumAlgorithm.MD5 ? contentChecksum : null;
+    }
+
+    private byte[] crc32c() {
+        return checksum.algorithm() == ChecksumAlgorithm.CRC32C ? contentChecksum : null;
     }
 }

@@ -2,22 +2,22 @@ package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.copytool.archive.StoredObject;
-import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.FdChannel;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.TransferEvent;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * RESTORE of one file: download the blob by ranges in parallel, pwrite them into the volatile file, MD5 them in
- * order, and end the action with success only when size, ETag and whole-file checksum all match what was archived.
+ * RESTORE of one file: download the blob by ranges in parallel, pwrite them into the volatile file, checksum them in
+ * order (MD5, or CRC32C for archives that keep that), and end the action with success only when size, ETag and
+ * whole-file checksum all match what was archived.
  * On any mismatch the action fails with EIO, the coordinator discards the volatile file, and the file stays released.
  */
 public final class RestoreTransfer extends ActionTransfer {
@@ -25,24 +25,20 @@ public final class RestoreTransfer extends ActionTransfer {
 
     private final ArchiveBackend backend;
     private final String etag;
-    private final byte[] expectedMd5; // null when nothing recorded one (foreign blob without Content-MD5)
+    private final ExpectedChecksum expected; // null when nothing recorded one (foreign blob without a checksum)
     private final FdChannel volatileFile;
-    private final MessageDigest digest; // checksum stage only
-    private volatile byte[] md5;
+    private final ContentChecksum checksum; // checksum stage only
+    private volatile byte[] actual;
 
     private RestoreTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
-                            String blob, Runnable onEnded, ArchiveBackend backend, String etag, byte[] expectedMd5,
+                            String blob, Runnable onEnded, ArchiveBackend backend, String etag, ExpectedChecksum expected,
                             FdChannel volatileFile) {
         super(layout, Priority.RESTORE, context, action, file, path, blob, onEnded);
         this.backend = backend;
         this.etag = etag;
-        this.expectedMd5 = expectedMd5;
+        this.expected = expected;
         this.volatileFile = volatileFile;
-        try {
-            this.digest = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has MD5", e);
-        }
+        this.checksum = ContentChecksum.start(expected != null ? expected.algorithm() : ChecksumAlgorithm.MD5);
     }
 
     static RestoreTransfer prepare(ActionContext context, CopyAction action, int archiveId, Runnable onEnded)
@@ -52,36 +48,44 @@ public final class RestoreTransfer extends ActionTransfer {
         BlobLocator.Located located = new BlobLocator(context.records(), context.fids())
                 .locate(file, action.item(), archiveId, backend);
         String blob = located.blob();
-        StoredObject stored = backend.stat(blob).orElseThrow(() -> new ActionFailure(2 /* ENOENT */, false,
-                "blob " + blob + " (found by " + located.how() + ") is not in archive " + archiveId));
         long expectedSize = file.size();
-        if (stored.size() != expectedSize) {
-            throw new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " holds " + stored.size()
-                    + " bytes but the file has " + expectedSize);
-        }
-        byte[] expectedMd5 = stored.contentMd5();
-        if (located.record().isPresent()) {
-            ArchiveRecord record = located.record().get();
-            if (record.etag() != null && !record.etag().equals(stored.etag())) {
-                throw new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " was replaced since it was archived"
-                        + " (ETag " + record.etag() + " recorded, " + stored.etag() + " now)");
+        Optional<ArchiveRecord> record = located.record();
+        String etag;
+        ExpectedChecksum expected = record.map(ExpectedChecksum::of).orElse(null);
+        if (record.isPresent() && record.get().etag() != null && expected != null) {
+            // The record names the exact version archived, whose size and MD5 were verified then: every read asks for
+            // that ETag (a replaced blob fails it), a short blob fails the read, and the MD5 is checked at the end,
+            // so looking at the blob's properties first would only add a request. One request for a small file.
+            etag = record.get().etag();
+        } else {
+            StoredObject stored = backend.stat(blob).orElseThrow(() -> new ActionFailure(2 /* ENOENT */, false,
+                    "blob " + blob + " (found by " + located.how() + ") is not in archive " + archiveId));
+            if (stored.size() != expectedSize) {
+                throw new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " holds " + stored.size()
+                        + " bytes but the file has " + expectedSize);
             }
-            if (record.md5() != null) {
-                expectedMd5 = record.md5();
+            if (record.isPresent() && record.get().etag() != null && !record.get().etag().equals(stored.etag())) {
+                throw replaced(blob, record.get().etag(), stored.etag());
             }
-        }
-        if (expectedMd5 == null) {
-            expectedMd5 = md5FromMetadata(stored);
+            etag = stored.etag();
+            if (expected == null) {
+                expected = ExpectedChecksum.of(stored);
+            }
         }
         // Ranged reads have no block-count limit: the ring's chunk size is the right range size.
         ChunkLayout layout = new ChunkLayout(expectedSize, context.maxChunkSize());
         String path = safeRelativePath(context, file);
         FdChannel volatileFile = new FdChannel(action.fd(), "volatile file of " + file.fid().bracketed() + " " + path);
-        if (expectedMd5 == null) {
+        if (expected == null) {
             LOG.info("RESTORE " + file + " blob " + blob + ": no checksum recorded anywhere; verifying size and ETag only");
         }
-        return new RestoreTransfer(layout, context, action, file, path, blob, onEnded, backend, stored.etag(),
-                expectedMd5, volatileFile);
+        return new RestoreTransfer(layout, context, action, file, path, blob, onEnded, backend, etag, expected,
+                volatileFile);
+    }
+
+    private static ActionFailure replaced(String blob, String recorded, String now) {
+        return new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " was replaced or removed since it was archived"
+                + " (ETag " + recorded + " recorded" + (now == null ? "" : ", " + now + " now") + ")");
     }
 
     private static String safeRelativePath(ActionContext context, LustreFile file) {
@@ -92,28 +96,27 @@ public final class RestoreTransfer extends ActionTransfer {
         }
     }
 
-    private static byte[] md5FromMetadata(StoredObject stored) {
-        String hex = stored.metadata().entrySet().stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(BlobMetadataCodec.MD5))
-                .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+    @Override
+    protected void readChunk(TransferEvent event) throws ArchiveException, ActionFailure {
+        // If-Match on every range: a blob replaced mid-restore fails the restore instead of mixing two versions.
         try {
-            return hex == null ? null : HexFormat.of().parseHex(hex);
-        } catch (IllegalArgumentException notHex) {
-            return null;
+            backend.read(blob, etag, event.offset(), event.buffer());
+        } catch (ArchiveException e) {
+            if (e.kind() == ArchiveException.Kind.PRECONDITION) {
+                throw replaced(blob, etag, null);
+            }
+            if (e.kind() == ArchiveException.Kind.NOT_FOUND) {
+                throw new ActionFailure(2 /* ENOENT */, false, "blob " + blob + " is no longer in the archive", e);
+            }
+            throw e;
         }
     }
 
     @Override
-    protected void readChunk(TransferEvent event) throws ArchiveException {
-        // If-Match on every range: a blob replaced mid-restore fails the restore instead of mixing two versions.
-        backend.read(blob, etag, event.offset(), event.buffer());
-    }
-
-    @Override
     protected void checksumChunk(TransferEvent event) {
-        digest.update(event.buffer().duplicate());
+        checksum.update(event.buffer());
         if (event.chunkIndex() == layout().chunkCount() - 1) {
-            md5 = digest.digest();
+            actual = checksum.finish();
         }
     }
 
@@ -129,10 +132,10 @@ public final class RestoreTransfer extends ActionTransfer {
             endAction(abortOutcome(), 0, failure());
             return;
         }
-        if (expectedMd5 != null && !Arrays.equals(expectedMd5, md5)) {
+        if (expected != null && !Arrays.equals(expected.value(), actual)) {
             ActionFailure mismatch = new ActionFailure(ActionOutcome.EIO, false, "checksum mismatch: blob " + blob
-                    + " has MD5 " + HexFormat.of().formatHex(md5) + ", archive recorded "
-                    + HexFormat.of().formatHex(expectedMd5));
+                    + " has " + expected.algorithm() + " " + HexFormat.of().formatHex(actual) + ", archive recorded "
+                    + HexFormat.of().formatHex(expected.value()));
             fail(mismatch);
             endAction(ActionOutcome.of(mismatch), 0, mismatch);
             return;

@@ -10,6 +10,11 @@ final class ReadStage extends ParallelStage {
 
     @Override
     void handle(Transfer transfer, TransferEvent event) throws Exception {
+        fill(transfer, event);
+    }
+
+    /** Reads the chunk and leaves its buffer flipped for the stages after; a short read fails. */
+    static void fill(Transfer transfer, TransferEvent event) throws Exception {
         transfer.readChunk(event);
         if (event.buffer().position() != event.length()) {
             throw new IOException("short read: chunk " + event.chunkIndex() + " at offset " + event.offset()

@@ -25,6 +25,7 @@ public final class TransferPipeline implements AutoCloseable {
     private final Disruptor<TransferEvent> disruptor;
     private final ChunkPublisher publisher;
     private final Thread publisherThread;
+    private final InlineLane inline;
 
     /**
      * @param finisher runs {@link Transfer#finish()}: commits and action ends, off the ring's threads
@@ -43,6 +44,7 @@ public final class TransferPipeline implements AutoCloseable {
                 .then(new CompletionStage(finisher));
         disruptor.start();
 
+        this.inline = new InlineLane(settings.chunkSize());
         this.publisher = new ChunkPublisher(disruptor.getRingBuffer(), finisher);
         this.publisherThread = namedThreads("pipeline-publisher").newThread(publisher);
         publisherThread.start();
@@ -52,8 +54,16 @@ public final class TransferPipeline implements AutoCloseable {
         return settings;
     }
 
-    /** Queues a transfer's chunks; returns at once. Its {@code finish()} runs when the last chunk is done. */
+    /**
+     * Moves a transfer. A small file (one chunk of at most {@link InlineLane#LIMIT}) is moved on the calling thread,
+     * {@code finish()} included, and this returns when it has ended; any other transfer's chunks are queued for the
+     * ring, this returns at once, and its {@code finish()} runs on the finisher when the last chunk is done.
+     */
     public void submit(Transfer transfer) {
+        if (inline.accepts(transfer)) {
+            inline.run(transfer);
+            return;
+        }
         if (transfer.layout().chunkSize() > settings.chunkSize()) {
             throw new IllegalArgumentException("transfer chunk size " + transfer.layout().chunkSize()
                     + " exceeds the ring's " + settings.chunkSize());

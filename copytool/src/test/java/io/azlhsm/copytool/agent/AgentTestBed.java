@@ -65,6 +65,13 @@ public final class AgentTestBed implements AutoCloseable {
         return file;
     }
 
+    /** CRC32C of the file, 4 bytes big-endian, as a posix archive records it. */
+    public static byte[] crc32c(Path file) throws Exception {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(Files.readAllBytes(file));
+        return java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array();
+    }
+
     public static byte[] md5(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("MD5");
         try (var in = Files.newInputStream(file)) {

@@ -10,6 +10,7 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.specialized.BlockBlobClient;
+import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
 import java.nio.file.Files;
@@ -134,6 +135,11 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
     @Override
     AgentTestBed bed() {
         return bed;
+    }
+
+    @Override
+    ChecksumAlgorithm checksumAlgorithm() {
+        return ChecksumAlgorithm.MD5;
     }
 
     @Override

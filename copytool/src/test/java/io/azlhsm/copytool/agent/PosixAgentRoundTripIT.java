@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.testcluster.harness.Cluster;
 import java.nio.file.Files;
@@ -78,6 +79,11 @@ class PosixAgentRoundTripIT extends AgentRoundTripSuite {
     @Override
     AgentTestBed bed() {
         return bed;
+    }
+
+    @Override
+    ChecksumAlgorithm checksumAlgorithm() {
+        return ChecksumAlgorithm.CRC32C;
     }
 
     @Override

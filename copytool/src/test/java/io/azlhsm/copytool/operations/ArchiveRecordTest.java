@@ -30,4 +30,16 @@ class ArchiveRecordTest {
         assertEquals(Optional.empty(), ArchiveRecord.decode("version=1\narchive_id=1\nblob=a\netag=\nmd5=zz\n"
                 + "data_version=0\n"));
     }
+
+    @Test
+    void aCrc32cRecordRoundTripsAndAnOlderRecordWithoutOneStillReads() {
+        ArchiveRecord posix = new ArchiveRecord(2, "dir/f", "\"e1\"", null, 9, new byte[] {1, 2, 3, (byte) 0xff});
+        assertEquals("version=1\narchive_id=2\nblob=dir/f\netag=\"e1\"\nmd5=\ndata_version=9\ncrc32c=010203ff\n",
+                posix.encode());
+        assertEquals(Optional.of(posix), ArchiveRecord.decode(posix.encode()));
+        ArchiveRecord old = ArchiveRecord.decode("version=1\narchive_id=2\nblob=dir/f\netag=\nmd5=\ndata_version=9\n")
+                .orElseThrow();
+        assertNull(old.crc32c());
+        assertThrows(IllegalArgumentException.class, () -> new ArchiveRecord(1, "a", null, null, 0, new byte[5]));
+    }
 }

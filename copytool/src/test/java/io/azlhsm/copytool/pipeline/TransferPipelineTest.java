@@ -126,7 +126,8 @@ class TransferPipelineTest {
             };
             pipeline.submit(archive);
             waitUntil(() -> pipeline.chunksInFlight() == ringSize); // ring full of archive chunks, reader blocked
-            FileCopy restore = new FileCopy(randomFile("small", CHUNK), dir.resolve("small-copy"),
+            // two chunks: a one-chunk file would be moved inline by the submitting thread, not through the ring
+            FileCopy restore = new FileCopy(randomFile("small", 2L * CHUNK), dir.resolve("small-copy"),
                     Transfer.Priority.RESTORE) {
                 @Override
                 protected void readChunk(TransferEvent event) throws Exception {
@@ -142,6 +143,51 @@ class TransferPipelineTest {
             assertTrue(restorePosition >= 0 && restorePosition <= ringSize,
                     "restore waited behind more than one ring of archive chunks: position " + restorePosition);
             assertArrayEquals(Files.readAllBytes(archive.source), Files.readAllBytes(archive.target));
+        }
+    }
+
+    @Test
+    void aOneChunkFileIsMovedWholeOnTheSubmittingThreadAndHasFinishedWhenSubmitReturns() throws Exception {
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(4, CHUNK, 2, 2), finisher)) {
+            List<String> threads = Collections.synchronizedList(new ArrayList<>());
+            for (long size : new long[] {0, 1, CHUNK}) {
+                FileCopy copy = new FileCopy(randomFile("one-" + size, size), dir.resolve("one-copy-" + size),
+                        Transfer.Priority.ARCHIVE) {
+                    @Override
+                    protected void writeChunk(TransferEvent event) throws Exception {
+                        threads.add(Thread.currentThread().getName());
+                        super.writeChunk(event);
+                    }
+                };
+                pipeline.submit(copy);
+                assertTrue(copy.done.isDone(), "submit returned before the one-chunk copy finished");
+                assertNull(copy.failure());
+                assertEquals(1, copy.finishCalls);
+                assertArrayEquals(Files.readAllBytes(copy.source), Files.readAllBytes(copy.target));
+                assertArrayEquals(md5(copy.source), copy.digest);
+                assertEquals(size, copy.drainLandedExtents().stream().mapToLong(e -> e[1]).sum(), "landed bytes");
+            }
+            assertEquals(Collections.nCopies(3, Thread.currentThread().getName()), threads);
+            assertEquals(0, pipeline.chunksInFlight());
+        }
+    }
+
+    @Test
+    void aOneChunkFileWhoseReadFailsEndsFailedOnceWithoutWriting() throws Exception {
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(4, CHUNK, 1, 1), finisher)) {
+            FileCopy broken = new FileCopy(randomFile("one-broken", 100), dir.resolve("one-broken-copy"),
+                    Transfer.Priority.RESTORE) {
+                @Override
+                protected void readChunk(TransferEvent event) throws Exception {
+                    throw new IOException("injected read error");
+                }
+            };
+            pipeline.submit(broken);
+            assertTrue(broken.done.isDone());
+            assertEquals("injected read error", broken.failure().getMessage());
+            assertEquals(1, broken.finishCalls);
+            assertEquals(0, broken.chunksWritten);
+            assertTrue(broken.drainLandedExtents().isEmpty(), "a failed chunk never counts as landed");
         }
     }
 

@@ -52,6 +52,8 @@ public final class BlobMetadataCodec {
     public static final String FID = "azlhsm_fid";
     public static final String DATA_VERSION = "azlhsm_data_version";
     public static final String MD5 = "azlhsm_md5";
+    /** CRC32C of the content (8 hex digits), written by archives that keep CRC32C instead of MD5 (posix). */
+    public static final String CRC32C = "azlhsm_crc32c";
 
     public static final int DEFAULT_FILE_MODE = 0644;
     public static final int DEFAULT_DIRECTORY_MODE = 0777;

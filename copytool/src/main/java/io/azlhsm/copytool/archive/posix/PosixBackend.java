@@ -3,6 +3,7 @@ package io.azlhsm.copytool.archive.posix;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.copytool.archive.ChunkLayout;
 import io.azlhsm.copytool.archive.ChunkSizing;
 import io.azlhsm.copytool.archive.ChunkedUpload;
@@ -61,6 +62,12 @@ public final class PosixBackend implements ArchiveBackend {
     @Override
     public String describe() {
         return "posix " + root + " prefix=" + names.prefix();
+    }
+
+    /** No Content-MD5 property for other tools to read here: the cheap checksum, so it never bounds throughput. */
+    @Override
+    public ChecksumAlgorithm checksumAlgorithm() {
+        return ChecksumAlgorithm.CRC32C;
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import io.azlhsm.copytool.operations.ExpectedChecksum;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -172,7 +173,7 @@ final class EntryImporter {
             if (released && record.isEmpty() && context.resumed() && state.archiveId() == options.archiveId()
                     && existing.get().size() == blob.size()) {
                 // Created by the crashed run just before it could record the blob: finish that work.
-                records.write(path, recordOf(blob, attributes));
+                records.write(path, recordOf(blob));
                 countImportedFile(blob);
                 return;
             }
@@ -249,9 +250,11 @@ final class EntryImporter {
                 && Objects.equals(record.etag(), blob.etag());
     }
 
-    private ArchiveRecord recordOf(StoredObject blob, FileAttributes attributes) {
-        byte[] md5 = blob.contentMd5() != null ? blob.contentMd5() : attributes.md5();
-        return new ArchiveRecord(options.archiveId(), blob.name(), blob.etag(), md5, 0);
+    private ArchiveRecord recordOf(StoredObject blob) {
+        // Content-MD5, else azlhsm_md5, else azlhsm_crc32c (a posix archive's): what the restore will check
+        ExpectedChecksum checksum = ExpectedChecksum.of(blob);
+        return new ArchiveRecord(options.archiveId(), blob.name(), blob.etag(), checksum == null ? null : checksum.md5(),
+                0, checksum == null ? null : checksum.crc32c());
     }
 
     private void createStub(StoredObject blob, Path path, FileAttributes attributes)
@@ -277,7 +280,7 @@ final class EntryImporter {
             throw new ItemError("llapi_hsm_import failed: " + e.getMessage(), e);
         }
         try {
-            records.write(path, recordOf(blob, attributes));
+            records.write(path, recordOf(blob));
         } catch (IOException e) {
             // Without the record restore would guess the blob from the path; leave nothing half done.
             Files.deleteIfExists(path);
