@@ -32,7 +32,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
 
     public static final long DEFAULT_CHUNK_SIZE = 8 * ChunkSizing.MIB;
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32 * ChunkSizing.MIB;
-    public static final int DEFAULT_MAX_CONCURRENCY = 8;
+    public static final int DEFAULT_MAX_CONCURRENCY = 32;
 
     /** The two kinds of archive. */
     public enum BackendType { AZURE, POSIX }

@@ -27,7 +27,7 @@ public record ArchiveSettings(int id, ArchiveType type, Optional<String> contain
                               long blockSize, int maxTries, java.time.Duration retryDelay, long bandwidthLimit) {
 
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32L << 20;
-    public static final int DEFAULT_MAX_CONCURRENCY = 8;
+    public static final int DEFAULT_MAX_CONCURRENCY = 32;
     public static final int DEFAULT_MAX_TRIES = 5;
     public static final java.time.Duration DEFAULT_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 

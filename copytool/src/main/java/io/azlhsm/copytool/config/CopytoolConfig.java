@@ -40,7 +40,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
     public static final String DEFAULT_LUSTRE_LIBRARY = "lustreapi";
     public static final long DEFAULT_CHUNK_SIZE = 8L << 20;
     public static final int DEFAULT_RING_SIZE = 64;
-    public static final int DEFAULT_READERS = 4;
+    public static final int DEFAULT_READERS = 8;
     public static final int DEFAULT_WRITERS = 4;
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_ACTIONS_IN_FLIGHT = 64;

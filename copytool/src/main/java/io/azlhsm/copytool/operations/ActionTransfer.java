@@ -19,7 +19,7 @@ public abstract class ActionTransfer extends Transfer {
     protected final ActionContext context;
     protected final CopyAction action;
     protected final LustreFile file;
-    protected final String path;
+    private volatile String path; // null until first needed when the action moves data by FID only (restore)
     protected final String blob;
     private volatile StopReason stopReason;
     private volatile long lastProgressNanos = System.nanoTime();
@@ -122,9 +122,27 @@ public abstract class ActionTransfer extends Transfer {
         }
     }
 
+    /**
+     * The file's path relative to the mount. A restore needs none to move data (it works by FID and archive record),
+     * so it passes null and the path is looked up here the first time a log line or status wants it: one
+     * llapi_fid2path less per restored file.
+     */
+    protected final String path() {
+        String known = path;
+        if (known == null) {
+            try {
+                known = file.relativePath(context.fids());
+            } catch (Exception unknown) {
+                known = "(path unknown)";
+            }
+            path = known;
+        }
+        return known;
+    }
+
     /** "ARCHIVE [0x200000401:0x1:0x0] path dir/f blob dir/f cookie 0x5f3": everything to find the file and blob. */
     public final String describe() {
-        return action.item().action() + " " + file.fid().bracketed() + " path " + path + " blob " + blob
+        return action.item().action() + " " + file.fid().bracketed() + " path " + path() + " blob " + blob
                 + " cookie 0x" + Long.toHexString(cookie());
     }
 

@@ -17,13 +17,16 @@ import java.util.Optional;
  */
 public final class ArchiveRecordStore {
     private static final String VIEW_NAME = ArchiveRecord.XATTR_NAME.substring("user.".length());
+    private static final int RECORD_BUFFER = 8192;
 
     /** The file's record; empty when it has none (or an unreadable one: callers fall back to other lookups). */
     public Optional<ArchiveRecord> read(Path file) throws IOException {
         UserDefinedFileAttributeView view = view(file);
         try {
-            // Asked for by name, not found by listing: listing is slower and some file systems filter it.
-            ByteBuffer value = ByteBuffer.allocate(view.size(VIEW_NAME));
+            // Asked for by name, not found by listing: listing is slower and some file systems filter it. One
+            // getxattr into a buffer any record fits (a blob name is at most 1,024 characters), not a size query
+            // first: this runs for every archive and restore.
+            ByteBuffer value = ByteBuffer.allocate(RECORD_BUFFER);
             view.read(VIEW_NAME, value);
             return ArchiveRecord.decode(new String(value.array(), 0, value.position(), StandardCharsets.UTF_8));
         } catch (FileSystemException e) {

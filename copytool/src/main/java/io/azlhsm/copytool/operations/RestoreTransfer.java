@@ -74,26 +74,18 @@ public final class RestoreTransfer extends ActionTransfer {
         }
         // Ranged reads have no block-count limit: the ring's chunk size is the right range size.
         ChunkLayout layout = new ChunkLayout(expectedSize, context.maxChunkSize());
-        String path = safeRelativePath(context, file);
-        FdChannel volatileFile = new FdChannel(action.fd(), "volatile file of " + file.fid().bracketed() + " " + path);
+        // The restore moves data by FID; its path is looked up only if a log line needs it (ActionTransfer#path).
+        FdChannel volatileFile = new FdChannel(action.fd(), "volatile file of " + file.fid().bracketed());
         if (expected == null) {
             LOG.info("RESTORE " + file + " blob " + blob + ": no checksum recorded anywhere; verifying size and ETag only");
         }
-        return new RestoreTransfer(layout, context, action, file, path, blob, onEnded, backend, etag, expected,
+        return new RestoreTransfer(layout, context, action, file, null, blob, onEnded, backend, etag, expected,
                 volatileFile);
     }
 
     private static ActionFailure replaced(String blob, String recorded, String now) {
         return new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " was replaced or removed since it was archived"
                 + " (ETag " + recorded + " recorded" + (now == null ? "" : ", " + now + " now") + ")");
-    }
-
-    private static String safeRelativePath(ActionContext context, LustreFile file) {
-        try {
-            return file.relativePath(context.fids());
-        } catch (Exception unknown) {
-            return "(path unknown)";
-        }
     }
 
     @Override

@@ -19,7 +19,7 @@ class BackendSettingsTest {
     void defaultsMatchTheConfigurationReference() {
         BackendSettings settings = BackendSettings.builder(1, BackendType.AZURE).build();
         assertEquals(32L << 20, settings.singlePutLimit());
-        assertEquals(8, settings.maxConcurrency());
+        assertEquals(32, settings.maxConcurrency());
         assertEquals("", settings.prefix());
         assertTrue(settings.createContainer());
         assertEquals(BackendSettings.RetrySettings.DEFAULT, settings.retry());

@@ -46,7 +46,7 @@ class CopytoolConfigTest {
         assertEquals(8L << 20, config.chunkSize());
         assertEquals(64, config.ringSize());
         assertEquals(512L << 20, config.memoryBudget());
-        assertEquals(4, config.readers());
+        assertEquals(8, config.readers());
         assertEquals(4, config.writers());
         assertEquals(Duration.ofSeconds(10), config.progressInterval());
         assertEquals(64, config.maxActionsInFlight());
@@ -57,7 +57,7 @@ class CopytoolConfigTest {
         assertEquals(ArchiveType.POSIX, archive.type());
         assertEquals(Optional.of(Path.of("/srv/archive")), archive.root());
         assertEquals(32L << 20, archive.singlePutLimit());
-        assertEquals(8, archive.maxConcurrency());
+        assertEquals(32, archive.maxConcurrency());
         assertFalse(archive.releaseAfterArchive());
         assertEquals("", archive.prefix());
     }
