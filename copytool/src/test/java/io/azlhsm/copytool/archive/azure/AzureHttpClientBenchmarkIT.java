@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Compares the SDK's HTTP transports through our backend against one Azurite: a 256 MiB file staged in 8 MiB blocks
- * from 4 threads, then read back in 8 MiB ranges from 4 threads. Opt-in (it takes a minute and measures, it does not
+ * from 4 threads, then read back in 8 MiB ranges from 4 threads; and 2,000 small objects put and read back. Opt-in (it takes a minute and measures, it does not
  * test): {@code mvn -pl copytool -am verify -Dit.test=AzureHttpClientBenchmarkIT -Dazlhsm.benchmark=true}.
  */
 @ExtendWith(AzuriteExtension.class)
@@ -62,6 +62,68 @@ class AzureHttpClientBenchmarkIT {
         assertFalse(report.isEmpty());
     }
 
+    /**
+     * Many small objects, as the agent moves small files: {@value #SMALL_COUNT} Put Blobs of 64 KiB with Content-MD5
+     * and metadata from {@value #SMALL_THREADS} threads, then one ranged GET each; objects per second and this JVM's
+     * CPU per object (the transports differ most in their per-request work).
+     */
+    @Test
+    void compareTransportsOnSmallObjects(AzuriteServer azurite) throws Exception {
+        List<Class<? extends HttpClientProvider>> transports = List.of(NettyAsyncHttpClientProvider.class,
+                OkHttpAsyncClientProvider.class, JdkHttpClientProvider.class);
+        List<String> report = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            for (int i = 0; i < transports.size(); i++) {
+                Class<? extends HttpClientProvider> transport = transports.get((round + i) % transports.size());
+                report.add("round " + round + " " + measureSmall(azurite, transport));
+            }
+        }
+        report.forEach(line -> System.out.println("BENCHMARK small " + line));
+        assertFalse(report.isEmpty());
+    }
+
+    private static final int SMALL_COUNT = 2000;
+    private static final int SMALL_SIZE = 64 * 1024;
+    private static final int SMALL_THREADS = 16;
+
+    private static String measureSmall(AzuriteServer azurite, Class<? extends HttpClientProvider> transport)
+            throws Exception {
+        BackendSettings settings = BackendSettings.builder(9, BackendType.AZURE)
+                .connectionString(BackendSecret.of(azurite.connectionString())).container("bench-small")
+                .chunkSize(CHUNK).maxConcurrency(SMALL_THREADS).build();
+        try (AzureBlobBackend backend = new AzureBlobBackend(settings, AzureHttpClients.create(transport,
+                SMALL_THREADS))) {
+            GeneratedData data = new GeneratedData(7, SMALL_SIZE);
+            ByteBuffer body = data.fill(ByteBuffer.allocateDirect(SMALL_SIZE), 0);
+            byte[] md5 = ContentMd5.of(body.duplicate());
+            Map<String, String> metadata = Map.of("owner", "0", "group", "0", "permissions", "0644");
+            String prefix = transport.getSimpleName() + "/" + System.nanoTime() + "/f";
+            List<String> etags = java.util.Collections.synchronizedList(new ArrayList<>(java.util.Collections.nCopies(SMALL_COUNT, "")));
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            parallel(SMALL_COUNT, SMALL_THREADS, index -> etags.set(index,
+                    backend.putWhole(prefix + index, body.duplicate(), new ObjectAttributes(md5, metadata)).etag()));
+            long t1 = System.nanoTime();
+            long cpu1 = processCpuNanos();
+            ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SMALL_SIZE));
+            parallel(SMALL_COUNT, SMALL_THREADS, index -> {
+                ByteBuffer buffer = buffers.get().clear();
+                backend.read(prefix + index, etags.get(index), 0, buffer);
+                assertArrayEquals(md5, ContentMd5.of(buffer.flip()));
+            });
+            long t2 = System.nanoTime();
+            long cpu2 = processCpuNanos();
+            return String.format(Locale.ROOT, "%-30s put %6.0f/s %5.2f ms CPU each   get %6.0f/s %5.2f ms CPU each",
+                    transport.getSimpleName(), SMALL_COUNT / ((t1 - t0) / 1e9), (cpu1 - cpu0) / 1e6 / SMALL_COUNT,
+                    SMALL_COUNT / ((t2 - t1) / 1e9), (cpu2 - cpu1) / 1e6 / SMALL_COUNT);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     private static String measure(AzuriteServer azurite, Class<? extends HttpClientProvider> transport,
                                   GeneratedData data, byte[] md5) throws Exception {
         BackendSettings settings = BackendSettings.builder(9, BackendType.AZURE)
@@ -78,6 +140,7 @@ class AzureHttpClientBenchmarkIT {
             }
             direct.baseline();
 
+            long cpuStart = processCpuNanos();
             long uploadStart = System.nanoTime();
             ChunkedUpload upload = backend.beginUpload(name, SIZE, CHUNK);
             parallel(chunks, index -> {
@@ -97,6 +160,7 @@ class AzureHttpClientBenchmarkIT {
                 direct.sample();
             });
             double downloadSeconds = (System.nanoTime() - downloadStart) / 1e9;
+            long cpuEnd = processCpuNanos();
             MessageDigest whole = ContentMd5.newDigest();
             for (int i = 0; i < chunks; i++) { // per-range digests only prove each range; check the bytes too
                 ByteBuffer check = data.range((long) i * CHUNK, CHUNK);
@@ -105,9 +169,10 @@ class AzureHttpClientBenchmarkIT {
             }
             assertArrayEquals(md5, whole.digest());
             backend.delete(name, null);
-            return String.format(Locale.ROOT, "%-30s upload %6.1f MiB/s  download %6.1f MiB/s  direct memory above our own buffers %5d MiB",
+            return String.format(Locale.ROOT, "%-30s upload %6.1f MiB/s  download %6.1f MiB/s  CPU (both, with MD5s) %5.2f"
+                            + " s/GiB  direct memory above our own buffers %5d MiB",
                     transport.getSimpleName(), SIZE / 1048576.0 / uploadSeconds, SIZE / 1048576.0 / downloadSeconds,
-                    direct.peakAboveBaseline() / 1048576);
+                    (cpuEnd - cpuStart) / 1e9 / (SIZE / 1073741824.0), direct.peakAboveBaseline() / 1048576);
         }
     }
 
@@ -116,7 +181,11 @@ class AzureHttpClientBenchmarkIT {
     }
 
     private static void parallel(int count, ChunkTask task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        parallel(count, THREADS, task);
+    }
+
+    private static void parallel(int count, int threads, ChunkTask task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
