@@ -53,9 +53,9 @@ public final class RestoreTransfer extends ActionTransfer {
         String etag;
         ExpectedChecksum expected = record.map(ExpectedChecksum::of).orElse(null);
         if (record.isPresent() && record.get().etag() != null && expected != null) {
-            // The record names the exact version archived, whose size and MD5 were verified then: every read asks for
-            // that ETag (a replaced blob fails it), a short blob fails the read, and the MD5 is checked at the end,
-            // so looking at the blob's properties first would only add a request. One request for a small file.
+            // The record names the exact version archived, whose size and checksum were verified then: every read asks
+            // for that ETag (a replaced blob fails it), a short blob fails the read, and the checksum is compared at
+            // the end, so looking at the blob's properties first would only add a request. One GET for a small file.
             etag = record.get().etag();
         } else {
             StoredObject stored = backend.stat(blob).orElseThrow(() -> new ActionFailure(2 /* ENOENT */, false,
