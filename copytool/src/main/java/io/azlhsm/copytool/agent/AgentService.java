@@ -8,8 +8,9 @@ import io.azlhsm.copytool.metrics.StatusReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import sun.misc.Signal;
 
@@ -29,29 +30,75 @@ public final class AgentService implements AgentRunner {
 
     @Override
     public int run(CopytoolConfig config, Path configFile) throws Exception {
-        Agent agent = AgentLauncher.launch(config);
         AtomicReference<CopytoolConfig> current = new AtomicReference<>(config);
+        AtomicReference<Agent> started = new AtomicReference<>();
+        StopSignals stop = new StopSignals(started, current);
+        // Before the agent starts: it takes actions as soon as it is registered, and on a busy node the coordinator
+        // can hand it work before this thread gets past start-up. A SIGTERM in that window killed the JVM (exit 143)
+        // with actions left to time out; now it is remembered and honoured once the agent exists.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), stop::received);
+        }
+        Agent agent = AgentLauncher.launch(config);
+        started.set(agent);
+        stop.agentStarted();
         Signal.handle(new Signal("USR1"), signal ->
                 LOG.info("statistics (SIGUSR1):\n" + StatusReport.render(agent.metrics().snapshot())));
-        AtomicInteger signals = new AtomicInteger();
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> {
-                if (signals.incrementAndGet() == 1) {
-                    Duration grace = current.get().operations().shutdownGrace();
-                    LOG.info("SIG" + signal.getName() + ": stopping; running actions get " + grace.toSeconds()
-                            + " s to finish (signal again to stop at once)");
-                    Thread stopper = new Thread(() -> agent.stop(grace), "agent-stop");
-                    stopper.start();
-                } else {
-                    LOG.info("SIG" + signal.getName() + " again: ending running actions now");
-                    agent.dispatcher().endGraceNow();
-                }
-            });
-        }
         // Last: taking over an inherited ignore loads libc through jnr-ffi, and stop signals must not wait for that.
         InheritedSignalIgnore.handle("HUP", signal -> reload(agent, configFile, current));
         agent.awaitStopped();
         return ExitCode.OK;
+    }
+
+    /**
+     * SIGTERM and SIGINT: the first stops the agent with the grace period (at once if it arrived during start-up,
+     * as soon as the agent exists), a second cuts the grace period short.
+     */
+    private static final class StopSignals {
+        private final AtomicReference<Agent> agent;
+        private final AtomicReference<CopytoolConfig> config;
+        private final AtomicInteger received = new AtomicInteger();
+        private final AtomicBoolean stopping = new AtomicBoolean();
+
+        StopSignals(AtomicReference<Agent> agent, AtomicReference<CopytoolConfig> config) {
+            this.agent = agent;
+            this.config = config;
+        }
+
+        void received(Signal signal) {
+            int count = received.incrementAndGet();
+            if (count == 1) {
+                LOG.info("SIG" + signal.getName() + ": stopping; running actions get "
+                        + config.get().operations().shutdownGrace().toSeconds()
+                        + " s to finish (signal again to stop at once)");
+                startStopping();
+            } else {
+                LOG.info("SIG" + signal.getName() + " again: ending running actions now");
+                Agent running = agent.get();
+                if (running != null) {
+                    running.dispatcher().endGraceNow();
+                }
+            }
+        }
+
+        /** Called once the agent exists: honours a signal that came during start-up. */
+        void agentStarted() {
+            if (received.get() > 0) {
+                startStopping();
+                if (received.get() > 1) {
+                    agent.get().dispatcher().endGraceNow();
+                }
+            }
+        }
+
+        private void startStopping() {
+            Agent running = agent.get();
+            if (running == null || !stopping.compareAndSet(false, true)) {
+                return; // not started yet (agentStarted() will call again), or already stopping
+            }
+            Duration grace = config.get().operations().shutdownGrace();
+            new Thread(() -> running.stop(grace), "agent-stop").start();
+        }
     }
 
     /** SIGHUP: re-read the file; a broken one is refused, naming the key and the reason, and the old one stays. */
