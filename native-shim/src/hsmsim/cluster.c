@@ -124,8 +124,9 @@ static int reload_mounts(void)
 	if (text == NULL)
 		return -ENOMEM;
 	if (lseek(mounts_fd, 0, SEEK_SET) < 0) {
+		int err = errno; /* free() may change errno */
 		free(text);
-		return -errno;
+		return -err;
 	}
 	for (;;) {
 		if (cap - len < 4096) {

@@ -24,7 +24,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * ARCHIVE of one file: read it from Lustre by ranges, checksum it in order (MD5, or CRC32C where the archive keeps that), store it as one blob, verify, record, end.
+ * ARCHIVE of one file: read it from Lustre by ranges, checksum it in order (MD5, or CRC32C where the archive keeps
+ * that), store it as one blob, verify, record, end.
  *
  * <p>A file is never reported archived without a complete, verified copy: the blob is committed only if the file's
  * data version did not move while it was read, the committed size and Content-MD5 must match what was read, and the

@@ -1,9 +1,9 @@
 package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.archive.ChecksumAlgorithm;
+import io.azlhsm.copytool.archive.ContentMd5;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.zip.CRC32C;
 
 /** The running whole-file checksum of one transfer: fed the chunks in file order, read once at the end. */
@@ -36,11 +36,7 @@ abstract class ContentChecksum {
 
         Md5() {
             super(ChecksumAlgorithm.MD5);
-            try {
-                digest = MessageDigest.getInstance("MD5");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java platform has MD5", e);
-            }
+            digest = ContentMd5.newDigest();
         }
 
         @Override

@@ -31,8 +31,8 @@ public final class RestoreTransfer extends ActionTransfer {
     private volatile byte[] actual;
 
     private RestoreTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
-                            String blob, Runnable onEnded, ArchiveBackend backend, String etag, ExpectedChecksum expected,
-                            FdChannel volatileFile) {
+                            String blob, Runnable onEnded, ArchiveBackend backend, String etag,
+                            ExpectedChecksum expected, FdChannel volatileFile) {
         super(layout, Priority.RESTORE, context, action, file, path, blob, onEnded);
         this.backend = backend;
         this.etag = etag;
@@ -84,8 +84,9 @@ public final class RestoreTransfer extends ActionTransfer {
     }
 
     private static ActionFailure replaced(String blob, String recorded, String now) {
-        return new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " was replaced or removed since it was archived"
-                + " (ETag " + recorded + " recorded" + (now == null ? "" : ", " + now + " now") + ")");
+        return new ActionFailure(ActionOutcome.EIO, false, "blob " + blob
+                + " was replaced or removed since it was archived (ETag " + recorded + " recorded"
+                + (now == null ? "" : ", " + now + " now") + ")");
     }
 
     @Override

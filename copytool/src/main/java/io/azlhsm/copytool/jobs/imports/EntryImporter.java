@@ -253,8 +253,8 @@ final class EntryImporter {
     private ArchiveRecord recordOf(StoredObject blob) {
         // Content-MD5, else azlhsm_md5, else azlhsm_crc32c (a posix archive's): what the restore will check
         ExpectedChecksum checksum = ExpectedChecksum.of(blob);
-        return new ArchiveRecord(options.archiveId(), blob.name(), blob.etag(), checksum == null ? null : checksum.md5(),
-                0, checksum == null ? null : checksum.crc32c());
+        return new ArchiveRecord(options.archiveId(), blob.name(), blob.etag(),
+                checksum == null ? null : checksum.md5(), 0, checksum == null ? null : checksum.crc32c());
     }
 
     private void createStub(StoredObject blob, Path path, FileAttributes attributes)
