@@ -14,6 +14,7 @@ import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,24 +30,27 @@ import org.junit.jupiter.api.TestInstance;
  * What goes wrong in the field, provoked for real: cancels from the coordinator, a file written while it is
  * archived, a blob changed behind the archive's back, and the blob service going away mid-transfer. In every case the
  * file's HSM state must tell the truth: never archived without a complete verified copy, never restored from
- * unverified data.
+ * unverified data. The agent reaches Azurite through a {@link HoldingProxy}: a test that must act mid-transfer holds
+ * the transfer's data requests, acts, and lets them go, so the transfer is mid-way whatever the machine's speed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentFaultsIT {
     private static final long MIB = 1 << 20;
     private static final Duration LONG = Duration.ofMinutes(3);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private Cluster cluster;
     private AzuriteServer azurite;
+    private HoldingProxy proxy;
     private AgentTestBed bed;
     private BlobContainerClient container;
 
     @BeforeAll
     void start() throws Exception {
         azurite = AzuriteServer.start();
+        proxy = HoldingProxy.start(azurite);
         cluster = Cluster.start();
-        // One writer and a small ring make large transfers last long enough to be interrupted on purpose;
-        // quick retries make a dead blob service end actions with RETRY in seconds.
+        // quick retries make a dead blob service end actions with RETRY in seconds
         bed = AgentTestBed.start(cluster, cluster.mount(), """
                 pipeline.writers = 1
                 pipeline.readers = 1
@@ -56,7 +60,7 @@ class AgentFaultsIT {
                 archive.1.connection_string = %s
                 archive.1.max_tries = 2
                 archive.1.retry_delay = 200ms
-                """.formatted(azurite.connectionString()));
+                """.formatted(proxy.connectionString()));
         container = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
                 .getBlobContainerClient("faults");
     }
@@ -69,6 +73,9 @@ class AgentFaultsIT {
         if (cluster != null) {
             cluster.close();
         }
+        if (proxy != null) {
+            proxy.close();
+        }
         if (azurite != null) {
             azurite.close();
         }
@@ -76,10 +83,13 @@ class AgentFaultsIT {
 
     @Test
     void cancelOfALargeArchiveStopsItAndTheFileIsNotArchived() throws Exception {
-        Path file = bed.write("cancel/archive.bin", 160 * MIB);
-        bed.archive(file);
-        awaitRunning(file, "ARCHIVE");
-        bed.lfs("hsm_cancel", List.of(file));
+        Path file = bed.write("cancel/archive.bin", 24 * MIB);
+        try (LogWatch log = new LogWatch(); HoldingProxy.Hold upload = holdDataWrites("cancel/archive.bin")) {
+            bed.archive(file);
+            upload.awaitHeld(1, WAIT, () -> actions(file));
+            bed.lfs("hsm_cancel", List.of(file));
+            log.await("cancel received", WAIT); // the agent has the cancel before the upload may go on
+        }
         bed.awaitIdle(file, LONG);
         assertEquals(0x01, cluster.flags(file), "a canceled archive must leave the file exists-only");
         assertTrue(new ArchiveRecordStore().read(file).isEmpty(), "canceled archive left an archive record");
@@ -88,14 +98,18 @@ class AgentFaultsIT {
 
     @Test
     void cancelOfALargeRestoreLeavesTheFileReleasedAndALaterRestoreSucceeds() throws Exception {
-        Path file = bed.write("cancel/restore.bin", 160 * MIB);
+        Path file = bed.write("cancel/restore.bin", 24 * MIB);
         byte[] md5 = AgentTestBed.md5(file);
         bed.archive(file);
         bed.awaitFlags(file, ARCHIVED, LONG);
         bed.release(file);
-        bed.restore(file);
-        awaitRunning(file, "RESTORE");
-        bed.lfs("hsm_cancel", List.of(file));
+        try (LogWatch log = new LogWatch(); HoldingProxy.Hold download = proxy.hold("reads of cancel/restore.bin",
+                r -> r.isDataRead() && r.isFor("faults", "cancel/restore.bin"))) {
+            bed.restore(file);
+            download.awaitHeld(1, WAIT, () -> actions(file));
+            bed.lfs("hsm_cancel", List.of(file));
+            log.await("cancel received", WAIT);
+        }
         bed.awaitIdle(file, LONG);
         assertEquals(RELEASED, cluster.flags(file), "a canceled restore must leave the file released");
 
@@ -106,31 +120,50 @@ class AgentFaultsIT {
 
     @Test
     void aFileAppendedDuringItsArchiveIsNotArchivedClean() throws Exception {
-        Path file = bed.write("changing/appended.bin", 120 * MIB);
-        bed.archive(file);
-        awaitBytesMoved(file, "ARCHIVE"); // the copy has started: COPY_START recorded the data version
-        Files.write(file, "appended while archiving".getBytes(), StandardOpenOption.APPEND);
+        Path file = bed.write("changing/appended.bin", 24 * MIB);
+        try (HoldingProxy.Hold upload = holdDataWrites("changing/appended.bin")) {
+            bed.archive(file);
+            // an upload is waiting: COPY_START has recorded the data version and the copy is under way
+            upload.awaitHeld(1, WAIT, () -> actions(file));
+            Files.write(file, "appended while archiving".getBytes(), StandardOpenOption.APPEND);
+        }
         bed.awaitIdle(file, LONG);
         int flags = cluster.flags(file);
         assertFalse((flags & 0x08) != 0 && (flags & 0x02) == 0,
                 "file changed during archive ended archived and clean: 0x" + Integer.toHexString(flags));
         assertTrue(cluster.actionStatuses(cluster.fid(file), "ARCHIVE").contains("FAILED"),
                 cluster.getParam("actions"));
+        assertTrue(new ArchiveRecordStore().read(file).isEmpty(), "a failed archive left an archive record");
     }
 
     @Test
     void whateverTheTimingOfAWriteAnArchivedCleanFileMatchesItsArchivedCopy() throws Exception {
         // The write may land before the copy starts (then it is part of the archive) or during it (then the archive
-        // fails, or the file ends DIRTY): never archived-clean with a copy of other bytes.
+        // fails, or the file ends DIRTY): never archived-clean with a copy of other bytes, and a record, whenever
+        // there is one, names a complete copy of the bytes it describes.
         Path file = bed.write("changing/any-time.bin", 40 * MIB);
         bed.archive(file);
         awaitRunning(file, "ARCHIVE");
         Files.write(file, "appended at some point".getBytes(), StandardOpenOption.APPEND);
         bed.awaitIdle(file, LONG);
-        if (cluster.flags(file) == ARCHIVED) {
-            ArchiveRecord record = new ArchiveRecordStore().read(file).orElseThrow();
-            assertArrayEquals(AgentTestBed.md5(file), record.md5(), "archived clean, but the copy differs");
-            assertArrayEquals(record.md5(), container.getBlobClient(record.blob()).getProperties().getContentMd5());
+        int flags = cluster.flags(file);
+        java.util.Optional<ArchiveRecord> record = new ArchiveRecordStore().read(file);
+        String state = "flags 0x" + Integer.toHexString(flags) + ", record " + record + "\n" + actions(file);
+        boolean archived = (flags & 0x08) != 0;
+        boolean dirty = (flags & 0x02) != 0;
+        assertTrue(record.isPresent() || !archived, "archived without a record: " + state);
+        if (record.isPresent()) {
+            assertArrayEquals(record.get().md5(), container.getBlobClient(record.get().blob()).getProperties()
+                    .getContentMd5(), "the record does not describe its blob: " + state);
+        }
+        if (archived) {
+            if (!dirty) {
+                assertArrayEquals(AgentTestBed.md5(file), record.get().md5(), "archived clean, but the copy differs: "
+                        + state);
+            }
+        } else {
+            assertTrue(cluster.actionStatuses(cluster.fid(file), "ARCHIVE").contains("FAILED"),
+                    "not archived, yet the archive did not fail: " + state);
         }
     }
 
@@ -157,11 +190,13 @@ class AgentFaultsIT {
         // coordinator re-queues a request ended with HP_FLAG_RETRY, which is how this test sees that flag was set.
         cluster.setParam("policy", "-NRA");
         try {
-            Path file = bed.write("outage/survivor.bin", 100 * MIB);
+            Path file = bed.write("outage/survivor.bin", 24 * MIB);
             byte[] md5 = AgentTestBed.md5(file);
-            bed.archive(file);
-            awaitRunning(file, "ARCHIVE");
-            azurite.stop();
+            try (HoldingProxy.Hold upload = holdDataWrites("outage/survivor.bin")) {
+                bed.archive(file);
+                upload.awaitHeld(1, WAIT, () -> actions(file));
+                azurite.stop(); // the held upload then meets a dead service
+            }
             Thread.sleep(3000);
             assertEquals(0x01, cluster.flags(file), "archived while the blob service was down");
             azurite.restart();
@@ -174,10 +209,12 @@ class AgentFaultsIT {
 
     @Test
     void withTheDefaultNoRetryPolicyAnOutageFailsTheArchiveWithoutRecordingAnything() throws Exception {
-        Path file = bed.write("outage/failed.bin", 60 * MIB);
-        bed.archive(file);
-        awaitRunning(file, "ARCHIVE");
-        azurite.stop();
+        Path file = bed.write("outage/failed.bin", 24 * MIB);
+        try (HoldingProxy.Hold upload = holdDataWrites("outage/failed.bin")) {
+            bed.archive(file);
+            upload.awaitHeld(1, WAIT, () -> actions(file));
+            azurite.stop(); // the held upload then meets a dead service
+        }
         try {
             bed.awaitIdle(file, LONG);
         } finally {
@@ -203,14 +240,31 @@ class AgentFaultsIT {
         assertArrayEquals(md5, AgentTestBed.md5(file));
     }
 
-    private void awaitBytesMoved(Path file, String action) {
-        java.util.regex.Pattern moved = java.util.regex.Pattern.compile(action + " running \\(([1-9]\\d*) bytes moved\\)");
-        Cluster.await(action + " moving bytes of " + file, Duration.ofSeconds(60),
-                () -> moved.matcher(cluster.lfs("hsm_action", file.toString()).stdout()).find());
+    /** Holds every Put Blob and Put Block of the blob {@code name} in container faults. */
+    private HoldingProxy.Hold holdDataWrites(String name) {
+        return proxy.hold("uploads of " + name, r -> r.isDataWrite() && r.isFor("faults", name));
     }
 
     private void awaitRunning(Path file, String action) {
-        Cluster.await(action + " running on " + file, Duration.ofSeconds(60),
-                () -> cluster.lfs("hsm_action", file.toString()).stdout().contains(action + " running"));
+        Cluster.await(action + " running on " + file, WAIT,
+                () -> cluster.lfs("hsm_action", file.toString()).stdout().contains(action + " running"),
+                () -> actions(file));
+    }
+
+    /** For failure messages: the file's current action and state, and the coordinator's actions on it. */
+    private String actions(Path file) {
+        return "hsm_action: " + cluster.lfs("hsm_action", file.toString()).stdout()
+                + "hsm_state: " + cluster.lfs("hsm_state", file.toString()).stdout()
+                + "actions:\n" + cluster.getParam("actions").lines()
+                        .filter(l -> l.contains(file.getFileName().toString()) || l.contains(fidText(file)))
+                        .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private String fidText(Path file) {
+        try {
+            return cluster.fid(file);
+        } catch (Exception e) {
+            return "?";
+        }
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SIGTERM with 20 archives in flight: the agent gives them its grace period, ends the rest with HP_FLAG_RETRY,
  * unregisters and exits 0; the coordinator puts them back to WAITING at once (NRA off), and the next agent finishes
- * them. Nothing waits for active_request_timeout.
+ * them. Nothing waits for active_request_timeout. The archives are in flight when the signal comes whatever the
+ * machine's speed: at the agent's 1 MiB/s limit their 80 MiB take at least 79 s (the limiter's burst is one second).
  */
 class AgentShutdownIT {
     private static final Path LAUNCHER = TestClusterHome.directory().resolveSibling("copytool").resolve("bin/copytool");
@@ -46,19 +47,19 @@ class AgentShutdownIT {
                 files.add(file);
             }
             Process agent = start(config, cluster.root().resolve("agent-1.log"));
+            Path log = cluster.root().resolve("agent-1.log");
             Cluster.await("agent registered", Duration.ofSeconds(60),
-                    () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive());
+                    () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive(), () -> read(log));
             List<String> archive = new ArrayList<>(List.of("hsm_archive"));
             files.forEach(f -> archive.add(f.toString()));
             assertTrue(cluster.lfs(archive.toArray(String[]::new)).ok());
-            Cluster.await("20 archives started", Duration.ofSeconds(60), () -> count(cluster, "STARTED") == 20);
+            Cluster.await("20 archives started", Duration.ofSeconds(60), () -> count(cluster, "STARTED") == 20,
+                    () -> cluster.getParam("actions") + "\nagent log:\n" + read(log));
 
-            long signalled = System.nanoTime();
             assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(agent.pid())).start().waitFor());
-            assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "agent did not stop");
-            double seconds = (System.nanoTime() - signalled) / 1e9;
-            assertEquals(0, agent.exitValue(), Files.readString(cluster.root().resolve("agent-1.log")));
-            assertTrue(seconds < 15, "stopping took " + seconds + " s with a 2 s grace");
+            // well before the transfers could end at the limit: the grace period was honoured, not the transfers
+            assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "agent did not stop:\n" + read(log));
+            assertEquals(0, agent.exitValue(), read(log));
             assertFalse(cluster.getParam("agents").contains("uuid="), "still registered");
             assertEquals(20, count(cluster, "WAITING"), cluster.getParam("actions"));
             assertEquals(0, count(cluster, "FAILED"), cluster.getParam("actions"));
@@ -79,6 +80,14 @@ class AgentShutdownIT {
     private static Process start(Path config, Path log) throws Exception {
         return new ProcessBuilder(LAUNCHER.toString(), "agent", "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (Exception e) {
+            return "(" + file + " unreadable: " + e + ")";
+        }
     }
 
     private static long count(Cluster cluster, String status) {

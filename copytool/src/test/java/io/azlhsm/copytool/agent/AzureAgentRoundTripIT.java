@@ -13,6 +13,7 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -29,19 +30,21 @@ import org.junit.jupiter.api.TestInstance;
 class AzureAgentRoundTripIT extends AgentRoundTripSuite {
     private Cluster cluster;
     private AzuriteServer azurite;
+    private HoldingProxy proxy;
     private AgentTestBed bed;
     private BlobContainerClient container;
 
     @BeforeAll
     void start() throws Exception {
         azurite = AzuriteServer.start();
+        proxy = HoldingProxy.start(azurite);
         cluster = Cluster.start();
         bed = AgentTestBed.start(cluster, cluster.mount(), """
                 archive.1.type = azure
                 archive.1.container = roundtrip
                 archive.1.prefix = fs1/
                 archive.1.connection_string = %s
-                """.formatted(azurite.connectionString()));
+                """.formatted(proxy.connectionString()));
         container = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
                 .getBlobContainerClient("roundtrip");
     }
@@ -53,6 +56,9 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         if (azurite != null) {
             azurite.close();
@@ -118,18 +124,24 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
     @Test
     void progressIsVisibleWhileALargeFileMoves() throws Exception {
         Path file = bed.write("progress/moving.bin", 200 * CHUNK);
-        bed.archive(file);
         java.util.regex.Pattern moved = java.util.regex.Pattern.compile("ARCHIVE running \\((\\d+) bytes moved\\)");
         long[] seen = {0};
-        io.azlhsm.testcluster.harness.Cluster.await("bytes moved reported", SHORT, () -> {
-            var m = moved.matcher(cluster.lfs("hsm_action", file.toString()).stdout());
-            if (m.find()) {
-                seen[0] = Math.max(seen[0], Long.parseLong(m.group(1)));
-            }
-            return seen[0] > 0 || cluster.flags(file) == AgentTestBed.ARCHIVED;
-        });
+        // the first ten blocks land, the rest wait at the proxy: the archive is part-way until the test lets it go
+        java.util.concurrent.atomic.AtomicInteger blocks = new java.util.concurrent.atomic.AtomicInteger();
+        try (HoldingProxy.Hold rest = proxy.hold("blocks after the tenth of progress/moving.bin", r -> r.isDataWrite()
+                && r.isFor("roundtrip", "fs1/progress/moving.bin") && blocks.incrementAndGet() > 10)) {
+            bed.archive(file);
+            rest.awaitHeld(1, SHORT, () -> cluster.lfs("hsm_action", file.toString()).stdout());
+            io.azlhsm.testcluster.harness.Cluster.await("bytes moved reported", SHORT, () -> {
+                var m = moved.matcher(cluster.lfs("hsm_action", file.toString()).stdout());
+                if (m.find()) {
+                    seen[0] = Math.max(seen[0], Long.parseLong(m.group(1)));
+                }
+                return seen[0] > 0;
+            }, () -> "hsm_action: " + cluster.lfs("hsm_action", file.toString()).stdout() + rest);
+        }
         bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
-        assertTrue(seen[0] > 0 && seen[0] <= Files.size(file), "no progress seen while archiving: " + seen[0]);
+        assertTrue(seen[0] <= Files.size(file), "more progress than the file holds: " + seen[0]);
     }
 
     @Override

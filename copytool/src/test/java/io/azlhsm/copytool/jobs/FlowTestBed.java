@@ -7,6 +7,7 @@ import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.LustreLibrary;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.HoldingProxy;
 import io.azlhsm.testcluster.harness.TestClusterHome;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -18,19 +19,22 @@ import java.util.Properties;
 
 /**
  * A simulated cluster, an Azurite, a running agent archiving to it, and the configuration a job command would load:
- * what the export, auto-export, prefetch and release tests share.
+ * what the export, auto-export, prefetch and release tests share. The product reaches Azurite through {@link #proxy},
+ * so a test can hold a transfer part-way; {@link #container} talks to Azurite directly.
  */
 public final class FlowTestBed implements AutoCloseable {
     public final AzuriteServer azurite;
+    public final HoldingProxy proxy;
     public final Cluster cluster;
     public final AgentTestBed agent;
     public final CopytoolConfig config;
     public final LustreLibrary library;
     public final BlobContainerClient container;
 
-    private FlowTestBed(AzuriteServer azurite, Cluster cluster, AgentTestBed agent, CopytoolConfig config,
-                        LustreLibrary library, BlobContainerClient container) {
+    private FlowTestBed(AzuriteServer azurite, HoldingProxy proxy, Cluster cluster, AgentTestBed agent,
+                        CopytoolConfig config, LustreLibrary library, BlobContainerClient container) {
         this.azurite = azurite;
+        this.proxy = proxy;
         this.cluster = cluster;
         this.agent = agent;
         this.config = config;
@@ -41,14 +45,16 @@ public final class FlowTestBed implements AutoCloseable {
     /** @param extraKeys more configuration lines (e.g. a bandwidth limit), may be empty */
     public static FlowTestBed start(String containerName, String extraKeys) throws Exception {
         AzuriteServer azurite = AzuriteServer.start();
+        HoldingProxy proxy = null;
         Cluster cluster = null;
         try {
+            proxy = HoldingProxy.start(azurite);
             cluster = Cluster.start();
             String keys = """
                     archive.1.type = azure
                     archive.1.container = %s
                     archive.1.connection_string = %s
-                    """.formatted(containerName, azurite.connectionString()) + extraKeys;
+                    """.formatted(containerName, proxy.connectionString()) + extraKeys;
             AgentTestBed agent = AgentTestBed.start(cluster, cluster.mount(), keys);
             Properties properties = new Properties();
             properties.load(new StringReader(keys));
@@ -58,10 +64,13 @@ public final class FlowTestBed implements AutoCloseable {
             CopytoolConfig config = CopytoolConfig.fromProperties(properties, "flow test");
             BlobContainerClient container = new BlobServiceClientBuilder()
                     .connectionString(azurite.connectionString()).buildClient().getBlobContainerClient(containerName);
-            return new FlowTestBed(azurite, cluster, agent, config, LustreLibrary.load(library), container);
+            return new FlowTestBed(azurite, proxy, cluster, agent, config, LustreLibrary.load(library), container);
         } catch (Exception | Error e) {
             if (cluster != null) {
                 cluster.close();
+            }
+            if (proxy != null) {
+                proxy.close();
             }
             azurite.close();
             throw e;
@@ -94,6 +103,7 @@ public final class FlowTestBed implements AutoCloseable {
     public void close() {
         agent.close();
         cluster.close();
+        proxy.close();
         azurite.close();
     }
 }

@@ -10,6 +10,7 @@ import io.azlhsm.copytool.jobs.FlowTestBed;
 import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,13 +30,13 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ExportChangingFileIT {
-    private static final int BIG = 8 << 20; // 4 s at the limit below
+    private static final int BIG = 8 << 20;
 
     private FlowTestBed bed;
 
     @BeforeAll
     void start() throws Exception {
-        bed = FlowTestBed.start("changing", "bandwidth.limit = 2MiB\n");
+        bed = FlowTestBed.start("changing", "");
     }
 
     @AfterAll
@@ -49,16 +50,23 @@ class ExportChangingFileIT {
     void aFileAppendedToWhileArchivedFailsAloneAndAReRunExportsIt() throws Exception {
         Path big = bed.agent.write("changing/big.bin", BIG);
         Path small = bed.agent.write("changing/small.bin", 1_000);
-        CompletableFuture<JobRun> job = CompletableFuture.supplyAsync(() -> {
-            try {
-                return bed.run(new ExportJob(new ExportOptions("changing", 0, 10, true)));
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Cluster.await("the small file archived and the big one being copied", Duration.ofSeconds(30),
-                () -> bed.cluster.flags(small) == AgentTestBed.ARCHIVED && copying());
-        Files.write(big, new byte[] {42}, StandardOpenOption.APPEND);
+        CompletableFuture<JobRun> job;
+        // the big file's uploads wait at the proxy: it is being copied when it is appended to, whatever the speed
+        try (HoldingProxy.Hold upload = bed.proxy.hold("uploads of changing/big.bin",
+                r -> r.isDataWrite() && r.isFor("changing", "changing/big.bin"))) {
+            job = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return bed.run(new ExportJob(new ExportOptions("changing", 0, 10, true)));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            upload.awaitHeld(1, Duration.ofSeconds(30), () -> bed.cluster.getParam("actions"));
+            Cluster.await("the small file archived", Duration.ofSeconds(30),
+                    () -> bed.cluster.flags(small) == AgentTestBed.ARCHIVED, () -> bed.cluster.getParam("actions"));
+            assertTrue(copying(), bed.cluster.getParam("actions"));
+            Files.write(big, new byte[] {42}, StandardOpenOption.APPEND);
+        }
         JobRun run = job.get(60, TimeUnit.SECONDS);
 
         assertEquals(JobState.COMPLETED_PARTIAL, run.state(), run::describe);

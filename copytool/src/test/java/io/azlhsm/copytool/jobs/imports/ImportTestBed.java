@@ -13,6 +13,7 @@ import io.azlhsm.copytool.jobs.JobRunner;
 import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.HoldingProxy;
 import io.azlhsm.testcluster.harness.TestClusterHome;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,18 +33,22 @@ import java.util.stream.Stream;
 /**
  * Azurite, a simulated cluster and a running agent (so imported stubs restore when read), with archive N mapped to
  * the N-th given container (all logging to {@code joblogs}); the configuration is also a file for the command line.
+ * The product reaches Azurite through a {@link HoldingProxy}, so a test can stop a job at a listing of its choice;
+ * the test's own {@link #service} client talks to Azurite directly.
  */
 final class ImportTestBed implements AutoCloseable {
     final AzuriteServer azurite;
+    final HoldingProxy proxy;
     final Cluster cluster;
     final CopytoolConfig config;
     final Path configFile;
     final BlobServiceClient service;
     private final Agent agent;
 
-    private ImportTestBed(AzuriteServer azurite, Cluster cluster, CopytoolConfig config, Path configFile,
-                          BlobServiceClient service, Agent agent) {
+    private ImportTestBed(AzuriteServer azurite, HoldingProxy proxy, Cluster cluster, CopytoolConfig config,
+                          Path configFile, BlobServiceClient service, Agent agent) {
         this.azurite = azurite;
+        this.proxy = proxy;
         this.cluster = cluster;
         this.config = config;
         this.configFile = configFile;
@@ -53,6 +58,7 @@ final class ImportTestBed implements AutoCloseable {
 
     static ImportTestBed start(String... containers) throws Exception {
         AzuriteServer azurite = AzuriteServer.start();
+        HoldingProxy proxy = HoldingProxy.start(azurite);
         Cluster cluster = Cluster.start();
         BlobServiceClient service = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
                 .buildClient();
@@ -67,14 +73,14 @@ final class ImportTestBed implements AutoCloseable {
             keys.append("archive.").append(id).append(".type = azure\n");
             keys.append("archive.").append(id).append(".container = ").append(containers[i]).append('\n');
             keys.append("archive.").append(id).append(".logging_container = joblogs\n");
-            keys.append("archive.").append(id).append(".connection_string = ").append(azurite.connectionString())
+            keys.append("archive.").append(id).append(".connection_string = ").append(proxy.connectionString())
                     .append('\n');
         }
         Path configFile = Files.createTempFile("import-it", ".properties");
         Files.setPosixFilePermissions(configFile, PosixFilePermissions.fromString("rw-------"));
         Files.writeString(configFile, keys);
         CopytoolConfig config = CopytoolConfig.load(configFile);
-        return new ImportTestBed(azurite, cluster, config, configFile, service, AgentLauncher.launch(config));
+        return new ImportTestBed(azurite, proxy, cluster, config, configFile, service, AgentLauncher.launch(config));
     }
 
     Path mount() {
@@ -115,6 +121,16 @@ final class ImportTestBed implements AutoCloseable {
         return Files.readString(new JobStore(mount()).logFile(jobId));
     }
 
+    /**
+     * Holds the listing of page {@code page} (counted from 1) of every import started from now on, until the hold is
+     * released: the job has then imported the pages before it and waits, alive, for that page.
+     */
+    HoldingProxy.Hold holdListingOfPage(int page) {
+        java.util.concurrent.atomic.AtomicInteger continued = new java.util.concurrent.atomic.AtomicInteger();
+        return proxy.hold("the listing of page " + page, request -> request.isListing()
+                && request.query("marker") != null && continued.incrementAndGet() == page - 1);
+    }
+
     /** The import marker in the file-system root, if there is one. */
     Optional<String> marker() throws Exception {
         try (Stream<Path> files = Files.list(mount())) {
@@ -138,6 +154,7 @@ final class ImportTestBed implements AutoCloseable {
     public void close() throws Exception {
         agent.stop(Duration.ofSeconds(5));
         cluster.close();
+        proxy.close();
         azurite.close();
         Files.deleteIfExists(configFile);
     }
