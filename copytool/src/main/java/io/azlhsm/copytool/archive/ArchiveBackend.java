@@ -41,8 +41,12 @@ public interface ArchiveBackend extends AutoCloseable {
     /** The inverse of {@link #objectName}: the mount-relative path of a (listed) object; INVALID outside the prefix. */
     String relativePath(String objectName) throws ArchiveException;
 
-    /** Stores {@code data}'s remaining bytes as the whole object, with Content-MD5 and metadata, in one request. */
-    StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException;
+    /**
+     * Stores {@code data}'s remaining bytes as the whole object, with Content-MD5 and metadata, in one request, if
+     * {@code condition} holds at the name; PRECONDITION (nothing written) if it does not.
+     */
+    StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException;
 
     /** Starts a chunked upload of {@code size} bytes in chunks of {@code chunkSize} (from {@link #chunkSize}). */
     ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException;
@@ -56,8 +60,27 @@ public interface ArchiveBackend extends AutoCloseable {
      */
     void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException;
 
-    /** Deletes the object if its ETag is {@code expectedEtag} (null = any); false if it was already gone. */
+    /**
+     * Deletes the object if its ETag is {@code expectedEtag} (null = any); false if it was already gone. PRECONDITION
+     * if the ETag differs, or where a {@linkplain #preserve preserved version} cannot outlive its object (a blob's
+     * snapshots): preserved versions are never deleted with the object.
+     */
     boolean delete(String name, String expectedEtag) throws ArchiveException;
+
+    /**
+     * Keeps version {@code etag} of {@code name} readable after the name is overwritten, without copying its data
+     * (a blob snapshot; a hard link): for the file whose copy it is, while another file takes the name. Idempotent.
+     * PRECONDITION if the object no longer has that ETag (or is gone).
+     *
+     * @return the kept version's id, for {@link #readVersion}
+     */
+    String preserve(String name, String etag) throws ArchiveException;
+
+    /** The id of the kept version {@code etag} of {@code name}, if one was {@linkplain #preserve preserved}. */
+    Optional<String> findPreserved(String name, String etag) throws ArchiveException;
+
+    /** As {@link #read}, from a kept version (which never changes, so it needs no ETag). */
+    void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException;
 
     /** One page of objects whose names start with {@code prefix}, with metadata; token null for the first page. */
     ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException;

@@ -25,9 +25,12 @@ public interface ChunkedUpload {
 
     /**
      * Makes the object visible with all {@code chunkCount} chunks, Content-MD5 = {@code attributes.contentMd5()} and
-     * the metadata. INVALID if {@code chunkCount} is not the upload's chunk count or a chunk was never staged.
+     * the metadata, if {@code condition} holds at the name. INVALID if {@code chunkCount} is not the upload's chunk
+     * count or a chunk was never staged; PRECONDITION if the condition does not hold, or if another writer's commit
+     * of the name discarded this upload's staged chunks. A commit refused PRECONDITION may be retried with another
+     * condition as long as the upload's chunks are still staged.
      */
-    StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException;
+    StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition) throws ArchiveException;
 
     /** Best effort: drops what was staged; leaves no committed object. Safe to call after a failed commit. */
     void abort();

@@ -51,8 +51,9 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
-    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
-        return backend.putWhole(name, data, attributes);
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException {
+        return backend.putWhole(name, data, attributes, condition);
     }
 
     @Override
@@ -73,6 +74,21 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     @Override
     public boolean delete(String name, String expectedEtag) throws ArchiveException {
         return backend.delete(name, expectedEtag);
+    }
+
+    @Override
+    public String preserve(String name, String etag) throws ArchiveException {
+        return backend.preserve(name, etag);
+    }
+
+    @Override
+    public Optional<String> findPreserved(String name, String etag) throws ArchiveException {
+        return backend.findPreserved(name, etag);
+    }
+
+    @Override
+    public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
+        backend.readVersion(name, versionId, offset, dst);
     }
 
     @Override
@@ -109,8 +125,9 @@ public abstract class ForwardingBackend implements ArchiveBackend {
         }
 
         @Override
-        public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
-            return upload.commit(chunkCount, attributes);
+        public StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition)
+                throws ArchiveException {
+            return upload.commit(chunkCount, attributes, condition);
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.BackendFactory;
 import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.config.ArchiveSettings;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import java.util.Optional;
  */
 public final class ContainerLogSink implements LogSink {
     private final ArchiveBackend backend;
+    /** Each job's log blob is its own (named by job id): written absent first, then on the ETag this sink put. */
+    private final java.util.Map<String, String> etags = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ContainerLogSink(ArchiveBackend backend) {
         this.backend = backend;
@@ -33,7 +36,21 @@ public final class ContainerLogSink implements LogSink {
 
     @Override
     public void put(String name, byte[] content) throws ArchiveException {
-        backend.putWhole(backend.objectName(name), ByteBuffer.wrap(content), ObjectAttributes.none());
+        String object = backend.objectName(name);
+        String etag = etags.get(object);
+        WriteCondition condition = etag == null ? WriteCondition.absent() : WriteCondition.etag(etag);
+        try {
+            etags.put(object, backend.putWhole(object, ByteBuffer.wrap(content), ObjectAttributes.none(), condition)
+                    .etag());
+        } catch (ArchiveException e) {
+            if (e.kind() != ArchiveException.Kind.PRECONDITION) {
+                throw e;
+            }
+            // A resumed job's earlier run (another process) wrote this log: it is the same job's, take it over.
+            String current = backend.stat(object).map(s -> s.etag()).orElse(null);
+            etags.put(object, backend.putWhole(object, ByteBuffer.wrap(content), ObjectAttributes.none(),
+                    current == null ? WriteCondition.absent() : WriteCondition.etag(current)).etag());
+        }
     }
 
     @Override

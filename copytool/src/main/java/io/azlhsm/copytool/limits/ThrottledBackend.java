@@ -6,6 +6,7 @@ import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ForwardingBackend;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.limits.BandwidthLimiter.Direction;
 import io.azlhsm.copytool.metrics.AgentMetrics;
 import java.io.InputStream;
@@ -43,9 +44,10 @@ public final class ThrottledBackend extends ForwardingBackend {
     }
 
     @Override
-    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException {
         take(data.remaining(), Direction.ARCHIVE, name);
-        return backend.putWhole(name, data, attributes);
+        return backend.putWhole(name, data, attributes, condition);
     }
 
     @Override
@@ -69,5 +71,11 @@ public final class ThrottledBackend extends ForwardingBackend {
     public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
         take(dst.remaining(), Direction.RESTORE, name);
         backend.read(name, expectedEtag, offset, dst);
+    }
+
+    @Override
+    public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
+        take(dst.remaining(), Direction.RESTORE, name);
+        backend.readVersion(name, versionId, offset, dst);
     }
 }

@@ -7,6 +7,7 @@ import io.azlhsm.copytool.archive.ForwardingBackend;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -41,8 +42,9 @@ public final class MeasuredBackend extends ForwardingBackend {
     }
 
     @Override
-    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
-        return measure("put_blob", () -> backend.putWhole(name, data, attributes));
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException {
+        return measure("put_blob", () -> backend.putWhole(name, data, attributes, condition));
     }
 
     @Override
@@ -65,8 +67,9 @@ public final class MeasuredBackend extends ForwardingBackend {
             }
 
             @Override
-            public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
-                return measure("put_block_list", () -> upload.commit(chunkCount, attributes));
+            public StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition)
+                    throws ArchiveException {
+                return measure("put_block_list", () -> upload.commit(chunkCount, attributes, condition));
             }
         };
     }
@@ -82,6 +85,19 @@ public final class MeasuredBackend extends ForwardingBackend {
             backend.read(name, expectedEtag, offset, dst);
             return null;
         });
+    }
+
+    @Override
+    public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
+        measure("get_blob_range", () -> {
+            backend.readVersion(name, versionId, offset, dst);
+            return null;
+        });
+    }
+
+    @Override
+    public String preserve(String name, String etag) throws ArchiveException {
+        return measure("snapshot_blob", () -> backend.preserve(name, etag));
     }
 
     @Override

@@ -41,4 +41,10 @@ public record ActionContext(CopytoolRegistration registration, LustreFids fids, 
         }
         return backend;
     }
+
+    /** The conditional writer for an archive id's names, judging found objects against this mount's live files. */
+    public io.azlhsm.copytool.ownership.ConditionalWriter writer(int archiveId) throws ActionFailure {
+        return new io.azlhsm.copytool.ownership.ConditionalWriter(backend(archiveId),
+                new io.azlhsm.copytool.ownership.NameOwnership(new LiveFidFiles(mount())));
+    }
 }

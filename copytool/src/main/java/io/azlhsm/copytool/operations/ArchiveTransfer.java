@@ -17,7 +17,11 @@ import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.TransferEvent;
 import java.io.IOException;
 import java.util.Arrays;
+import io.azlhsm.copytool.archive.WriteCondition;
+import io.azlhsm.copytool.ownership.ConditionalWriter;
+import io.azlhsm.copytool.ownership.WriterIdentity;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Map;
 import java.util.List;
 import java.util.logging.Level;
@@ -47,6 +51,8 @@ public final class ArchiveTransfer extends ActionTransfer {
     private final long startDataVersion;
     private final FileAttributes attributesAtStart;
     private final ChunkedUpload upload; // null when the whole file goes in one request
+    private final WriteCondition believed; // what this file's own record says is at the name
+    private final ConditionalWriter writer;
     private final ContentChecksum checksum; // checksum stage only
     private final StreamedBlocks streamedBlocks; // null unless blocks are larger than ring chunks
     private volatile byte[] contentChecksum; // of checksum.algorithm(), once the last chunk passed the checksum stage
@@ -56,8 +62,10 @@ public final class ArchiveTransfer extends ActionTransfer {
     private ArchiveTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
                             String blob, Runnable onEnded, ArchiveBackend backend, int archiveId, FdChannel source,
                             long startDataVersion, FileAttributes attributesAtStart, ChunkedUpload upload,
-                            long blockSize) {
+                            long blockSize, WriteCondition believed) throws ActionFailure {
         super(layout, Priority.ARCHIVE, context, action, file, path, blob, onEnded);
+        this.believed = believed;
+        this.writer = context.writer(archiveId);
         this.backend = backend;
         this.archiveId = archiveId;
         this.source = source;
@@ -85,7 +93,8 @@ public final class ArchiveTransfer extends ActionTransfer {
         try {
             long size = source.size();
             long dataVersion = context.dataVersions().dataVersion(source.fd(), DataVersions.LL_DV_RD_FLUSH);
-            if (alreadyArchived(context, file, backend, archiveId, blob, dataVersion)) {
+            Optional<ArchiveRecord> record = context.records().read(file.fidPath());
+            if (alreadyArchived(record, backend, archiveId, blob, dataVersion)) {
                 source.close();
                 LOG.fine(() -> "ARCHIVE " + file + " path " + path + ": already archived at data version "
                         + Long.toUnsignedString(dataVersion) + " as " + blob + "; nothing to copy");
@@ -109,8 +118,13 @@ public final class ArchiveTransfer extends ActionTransfer {
             ChunkLayout layout = new ChunkLayout(size, chunkSize);
             ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, blockSize);
             FileAttributes attributes = file.attributes(dataVersion, null);
+            // The name is this file's to overwrite only on the version its own record names; else it must be empty.
+            // A wrong belief costs nothing until the write, which the ConditionalWriter then resolves.
+            WriteCondition believed = record.filter(r -> r.archiveId() == archiveId && r.blob().equals(blob)
+                    && r.etag() != null && !r.etag().isEmpty())
+                    .map(r -> WriteCondition.etag(r.etag())).orElse(WriteCondition.absent());
             return new ArchiveTransfer(layout, context, action, file, path, blob, onEnded, backend, archiveId, source,
-                    dataVersion, attributes, upload, blockSize);
+                    dataVersion, attributes, upload, blockSize, believed);
         } catch (Exception e) {
             source.close();
             throw e;
@@ -118,10 +132,8 @@ public final class ArchiveTransfer extends ActionTransfer {
     }
 
     /** A duplicate request for a file whose verified copy at this very data version is already in the archive. */
-    private static boolean alreadyArchived(ActionContext context, LustreFile file, ArchiveBackend backend,
-                                           int archiveId, String blob, long dataVersion)
-            throws IOException, ArchiveException {
-        var record = context.records().read(file.fidPath());
+    private static boolean alreadyArchived(Optional<ArchiveRecord> record, ArchiveBackend backend, int archiveId,
+                                           String blob, long dataVersion) throws ArchiveException {
         if (record.isEmpty() || record.get().archiveId() != archiveId || record.get().dataVersion() != dataVersion
                 || !record.get().blob().equals(blob)) {
             return false;
@@ -149,7 +161,9 @@ public final class ArchiveTransfer extends ActionTransfer {
     @Override
     protected void writeChunk(TransferEvent event) throws ArchiveException, InterruptedException {
         if (upload == null) {
-            storedWhole = backend.putWhole(blob, event.buffer(), objectAttributes());
+            ObjectAttributes attributes = objectAttributes();
+            storedWhole = writer.write(blob, believed, identity(), c -> backend.putWhole(blob, event.buffer(),
+                    attributes, c), describe());
         } else if (streamedBlocks == null) {
             upload.stage(event.chunkIndex(), event.buffer());
         } else {
@@ -187,9 +201,12 @@ public final class ArchiveTransfer extends ActionTransfer {
                         + Long.toUnsignedString(startDataVersion) + " -> " + Long.toUnsignedString(nowDataVersion) + ")");
             }
             int parts = streamedBlocks != null ? streamedBlocks.blockCount() : layout().chunkCount();
-            StoredObject stored = upload == null ? storedWhole : upload.commit(parts, objectAttributes());
+            ObjectAttributes attributes = objectAttributes();
+            StoredObject stored = upload == null ? storedWhole
+                    : writer.write(blob, believed, identity(), c -> upload.commit(parts, attributes, c), describe());
             committed = true;
             verify(stored);
+            refuseIfANewerArchiveRecorded();
             context.records().write(file.fidPath(),
                     new ArchiveRecord(archiveId, blob, stored.etag(), md5(), startDataVersion, crc32c()));
             source.close();
@@ -200,6 +217,19 @@ public final class ArchiveTransfer extends ActionTransfer {
         } catch (Exception e) {
             fail(e);
             abandon(ActionOutcome.of(e), e);
+        }
+    }
+
+    /**
+     * Two agents can archive one file at two data versions; the older one must not overwrite the newer one's record
+     * (the record would then name a version the name no longer holds). Data versions only grow.
+     */
+    private void refuseIfANewerArchiveRecorded() throws IOException, ActionFailure {
+        Optional<ArchiveRecord> current = context.records().read(file.fidPath());
+        if (current.isPresent() && current.get().archiveId() == archiveId
+                && Long.compareUnsigned(current.get().dataVersion(), startDataVersion) > 0) {
+            throw new ActionFailure(ActionOutcome.EBUSY, false, "an archive of a newer data version ("
+                    + Long.toUnsignedString(current.get().dataVersion()) + ") was recorded meanwhile");
         }
     }
 
@@ -243,6 +273,11 @@ public final class ArchiveTransfer extends ActionTransfer {
             metadata.put(BlobMetadataCodec.CRC32C, HexFormat.of().formatHex(crc32c()));
         }
         return new ObjectAttributes(md5(), metadata);
+    }
+
+    /** This archive as the blob's metadata will describe it, for judging an object found at the name. */
+    private WriterIdentity identity() {
+        return new WriterIdentity(file.fid().bracketed(), startDataVersion, layout().size(), md5(), crc32c());
     }
 
     private byte[] md5() {

@@ -2,15 +2,23 @@ package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import java.nio.file.Files;
+import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * REMOVE: delete the blob this file archived and forget it. A blob that is already gone is success.
  *
- * <p>When the file's archive record is known the delete is conditional on the recorded ETag, so a blob that now
- * belongs to another file (same path, archived after a rename) is never deleted by mistake.
+ * <p>Only a blob written for this very file (its {@code azlhsm_fid} metadata is the file's FID) is deleted, and only
+ * on the ETag just examined: a blob at the name that now belongs to another file (same path, archived after a
+ * rename), a blob another tool wrote (an imported file's data, which other stubs may record too), and a blob
+ * carrying a preserved version another file still reads are left in place, and the REMOVE still succeeds for this
+ * file (its record is cleared). What is left is found by the archive checker.
  */
 public final class RemoveOperation {
     private static final Logger LOG = Logger.getLogger(RemoveOperation.class.getName());
@@ -26,13 +34,12 @@ public final class RemoveOperation {
             ArchiveBackend backend = context.backend(archiveId);
             BlobLocator.Located located = locate(context, file, action, archiveId, backend);
             blob = located.blob();
-            String expectedEtag = located.record().map(ArchiveRecord::etag).orElse(null);
-            boolean existed = backend.delete(blob, expectedEtag);
+            String outcome = deleteIfOurs(backend, blob, file);
             if (Files.exists(file.fidPath())) {
                 context.records().clear(file.fidPath());
             }
-            String deletedBlob = blob;
-            LOG.fine(() -> "REMOVE " + file + " blob " + deletedBlob + (existed ? ": deleted" : ": was already gone"));
+            String removedBlob = blob;
+            LOG.fine(() -> "REMOVE " + file + " blob " + removedBlob + ": " + outcome);
             context.metrics().actionEnded("remove", System.nanoTime() - start, 0, 0);
             action.end(0, 0, 0, 0);
         } catch (Exception e) {
@@ -46,6 +53,31 @@ public final class RemoveOperation {
             } catch (Exception endFailure) {
                 LOG.log(Level.WARNING, "REMOVE " + file + ": llapi_hsm_action_end failed: " + endFailure.getMessage());
             }
+        }
+    }
+
+    /** Deletes the blob if it was written for this file; says what was done. */
+    private static String deleteIfOurs(ArchiveBackend backend, String blob, LustreFile file) throws ArchiveException {
+        Optional<StoredObject> found = backend.stat(blob);
+        if (found.isEmpty()) {
+            return "was already gone";
+        }
+        String owner = found.get().metadata().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(BlobMetadataCodec.FID)).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+        if (!file.fid().bracketed().equals(owner)) {
+            LOG.info("REMOVE " + file + " blob " + blob + ": left in place, "
+                    + (owner == null ? "another tool wrote it" : "it was written for file " + owner));
+            return "left in place";
+        }
+        try {
+            return backend.delete(blob, found.get().etag()) ? "deleted" : "was already gone";
+        } catch (ArchiveException e) {
+            if (e.kind() != ArchiveException.Kind.PRECONDITION) {
+                throw e;
+            }
+            LOG.info("REMOVE " + file + " blob " + blob + ": left in place: " + e.getMessage());
+            return "left in place";
         }
     }
 

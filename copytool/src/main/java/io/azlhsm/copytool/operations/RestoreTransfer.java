@@ -19,6 +19,10 @@ import java.util.logging.Logger;
  * order (MD5, or CRC32C for archives that keep that), and end the action with success only when size, ETag and
  * whole-file checksum all match what was archived.
  * On any mismatch the action fails with EIO, the coordinator discards the volatile file, and the file stays released.
+ *
+ * <p>When the recorded version was replaced at its name by another file's archive, it was preserved first (see
+ * {@link io.azlhsm.copytool.ownership}): the first read that finds the name changed looks the version up once and
+ * every read from then on comes from it. The whole-file checksum proves the bytes either way.
  */
 public final class RestoreTransfer extends ActionTransfer {
     private static final Logger LOG = Logger.getLogger(RestoreTransfer.class.getName());
@@ -29,11 +33,15 @@ public final class RestoreTransfer extends ActionTransfer {
     private final FdChannel volatileFile;
     private final ContentChecksum checksum; // checksum stage only
     private volatile byte[] actual;
+    private final boolean recordedVersion; // the ETag came from the file's record, so a preserved copy may exist
+    private final Object versionLookup = new Object();
+    private volatile Optional<String> preservedVersion; // null until looked up
 
     private RestoreTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
                             String blob, Runnable onEnded, ArchiveBackend backend, String etag,
-                            ExpectedChecksum expected, FdChannel volatileFile) {
+                            ExpectedChecksum expected, FdChannel volatileFile, boolean recordedVersion) {
         super(layout, Priority.RESTORE, context, action, file, path, blob, onEnded);
+        this.recordedVersion = recordedVersion;
         this.backend = backend;
         this.etag = etag;
         this.expected = expected;
@@ -52,7 +60,8 @@ public final class RestoreTransfer extends ActionTransfer {
         Optional<ArchiveRecord> record = located.record();
         String etag;
         ExpectedChecksum expected = record.map(ExpectedChecksum::of).orElse(null);
-        if (record.isPresent() && record.get().etag() != null && expected != null) {
+        boolean recordedVersion = record.isPresent() && record.get().etag() != null && expected != null;
+        if (recordedVersion) {
             // The record names the exact version archived, whose size and checksum were verified then: every read asks
             // for that ETag (a replaced blob fails it), a short blob fails the read, and the checksum is compared at
             // the end, so looking at the blob's properties first would only add a request. One GET for a small file.
@@ -80,7 +89,7 @@ public final class RestoreTransfer extends ActionTransfer {
             LOG.info("RESTORE " + file + " blob " + blob + ": no checksum recorded anywhere; verifying size and ETag only");
         }
         return new RestoreTransfer(layout, context, action, file, null, blob, onEnded, backend, etag, expected,
-                volatileFile);
+                volatileFile, recordedVersion);
     }
 
     private static ActionFailure replaced(String blob, String recorded, String now) {
@@ -92,16 +101,42 @@ public final class RestoreTransfer extends ActionTransfer {
     @Override
     protected void readChunk(TransferEvent event) throws ArchiveException, ActionFailure {
         // If-Match on every range: a blob replaced mid-restore fails the restore instead of mixing two versions.
+        Optional<String> version = preservedVersion;
+        if (version != null && version.isPresent()) {
+            backend.readVersion(blob, version.get(), event.offset(), event.buffer());
+            return;
+        }
         try {
             backend.read(blob, etag, event.offset(), event.buffer());
         } catch (ArchiveException e) {
-            if (e.kind() == ArchiveException.Kind.PRECONDITION) {
-                throw replaced(blob, etag, null);
+            boolean gone = e.kind() == ArchiveException.Kind.NOT_FOUND;
+            if (e.kind() != ArchiveException.Kind.PRECONDITION && !gone) {
+                throw e;
             }
-            if (e.kind() == ArchiveException.Kind.NOT_FOUND) {
+            Optional<String> kept = preservedVersion();
+            if (kept.isPresent()) {
+                backend.readVersion(blob, kept.get(), event.offset(), event.buffer());
+                return;
+            }
+            if (gone) {
                 throw new ActionFailure(2 /* ENOENT */, false, "blob " + blob + " is no longer in the archive", e);
             }
-            throw e;
+            throw replaced(blob, etag, null);
+        }
+    }
+
+    /** The preserved copy of the recorded version, looked up once per restore. */
+    private Optional<String> preservedVersion() throws ArchiveException {
+        if (!recordedVersion) {
+            return Optional.empty();
+        }
+        synchronized (versionLookup) {
+            if (preservedVersion == null) {
+                preservedVersion = backend.findPreserved(blob, etag);
+                preservedVersion.ifPresent(v -> LOG.info(describe() + ": the recorded version " + etag
+                        + " was replaced at its name by another file's copy; reading its preserved version " + v));
+            }
+            return preservedVersion;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.archive;
 
+import io.azlhsm.copytool.archive.WriteCondition;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,7 +113,7 @@ public abstract class ArchiveBackendConformance {
         ObjectAttributes attributes = new ObjectAttributes(data.md5(), metadataFor("round-trip"));
 
         StoredObject written = whole
-                ? backend().putWhole(name, data.range(0, (int) size), attributes)
+                ? backend().putWhole(name, data.range(0, (int) size), attributes, WriteCondition.absent())
                 : uploadInParallel(name, data, attributes);
 
         StoredObject stat = backend().stat(name).orElseThrow(() -> new AssertionError("no object after upload"));
@@ -158,7 +159,7 @@ public abstract class ArchiveBackendConformance {
             assertEquals(0, buffer.position(), "stage must not move the caller's buffer");
             return null;
         }).toList());
-        return upload.commit(chunks, attributes);
+        return upload.commit(chunks, attributes, WriteCondition.absent());
     }
 
     /** Reads the object back in chunk-sized ranges (last one short) and compares with the generator and its MD5. */
@@ -191,8 +192,9 @@ public abstract class ArchiveBackendConformance {
     @Test
     void readWithStaleEtagFailsPreconditionAndReplacingChangesEtag() throws Exception {
         String name = newName("replaced.bin");
-        StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), ObjectAttributes.none());
-        StoredObject second = backend().putWhole(name, ByteBuffer.wrap(new byte[] {4, 5, 6}), ObjectAttributes.none());
+        StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), ObjectAttributes.none(), WriteCondition.absent());
+        StoredObject second = backend().putWhole(name, ByteBuffer.wrap(new byte[] {4, 5, 6}), ObjectAttributes.none(),
+                WriteCondition.etag(first.etag()));
         assertNotEquals(first.etag(), second.etag(), "a replaced object must get a new ETag");
 
         ArchiveException stale = assertThrows(ArchiveException.class,
@@ -210,9 +212,64 @@ public abstract class ArchiveBackendConformance {
     }
 
     @Test
+    void writesHappenOnlyOnTheConditionTheWriterBelieves() throws Exception {
+        String name = newName("conditional.bin");
+        StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1}), ObjectAttributes.none(),
+                WriteCondition.absent());
+        for (WriteCondition wrong : List.of(WriteCondition.absent(), WriteCondition.etag("\"0xNotItsEtag\""))) {
+            ArchiveException refused = assertThrows(ArchiveException.class, () -> backend().putWhole(name,
+                    ByteBuffer.wrap(new byte[] {2}), ObjectAttributes.none(), wrong));
+            assertEquals(Kind.PRECONDITION, refused.kind(), wrong + ": " + refused.getMessage());
+        }
+        GeneratedData data = new GeneratedData(7, 2L * CHUNK);
+        ChunkedUpload upload = backend().beginUpload(name, data.size(), CHUNK);
+        upload.stage(0, data.range(0, CHUNK));
+        upload.stage(1, data.range(CHUNK, CHUNK));
+        ObjectAttributes attributes = new ObjectAttributes(data.md5(), Map.of());
+        assertEquals(Kind.PRECONDITION, assertThrows(ArchiveException.class,
+                () -> upload.commit(2, attributes, WriteCondition.absent())).kind());
+        assertEquals(first.etag(), backend().stat(name).orElseThrow().etag(), "a refused write changed the object");
+
+        StoredObject second = upload.commit(2, attributes, WriteCondition.etag(first.etag())); // still staged
+        assertNotEquals(first.etag(), second.etag());
+        assertReadsBack(name, second.etag(), data);
+    }
+
+    @Test
+    void aPreservedVersionStaysReadableAndUnlistedAfterItsNameIsOverwritten() throws Exception {
+        String name = newName("preserved.bin");
+        StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), ObjectAttributes.none(),
+                WriteCondition.absent());
+        String version = backend().preserve(name, first.etag());
+        assertEquals(version, backend().preserve(name, first.etag()), "preserving twice keeps one version");
+        StoredObject second = backend().putWhole(name, ByteBuffer.wrap(new byte[] {4, 5, 6, 7}),
+                ObjectAttributes.none(), WriteCondition.etag(first.etag()));
+
+        assertEquals(Optional.of(version), backend().findPreserved(name, first.etag()));
+        assertEquals(Optional.empty(), backend().findPreserved(name, second.etag()));
+        ByteBuffer kept = ByteBuffer.allocate(3);
+        backend().readVersion(name, version, 0, kept);
+        assertArrayEquals(new byte[] {1, 2, 3}, kept.array());
+        assertEquals(Kind.PRECONDITION, assertThrows(ArchiveException.class,
+                () -> backend().preserve(name, "\"0xNeverItsEtag\"")).kind());
+        List<String> listed = backend().list(name, null, 10).objects().stream().map(StoredObject::name).toList();
+        assertEquals(List.of(name), listed, "preserved versions are not objects of the listing");
+
+        // Deleting the object never takes a preserved version with it (Azure refuses while snapshots hang on it).
+        try {
+            backend().delete(name, second.etag());
+        } catch (ArchiveException e) {
+            assertEquals(Kind.PRECONDITION, e.kind(), e.getMessage());
+        }
+        ByteBuffer still = ByteBuffer.allocate(3);
+        backend().readVersion(name, version, 0, still);
+        assertArrayEquals(new byte[] {1, 2, 3}, still.array());
+    }
+
+    @Test
     void readPastTheEndIsCorrupt() throws Exception {
         String name = newName("short.bin");
-        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[10]), ObjectAttributes.none());
+        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[10]), ObjectAttributes.none(), WriteCondition.absent());
         ArchiveException overlapping = assertThrows(ArchiveException.class,
                 () -> backend().read(name, stored.etag(), 5, ByteBuffer.allocate(10)));
         assertEquals(Kind.CORRUPT, overlapping.kind(), overlapping.getMessage());
@@ -236,9 +293,9 @@ public abstract class ArchiveBackendConformance {
     @Test
     void deleteHonoursTheExpectedEtag() throws Exception {
         String name = newName("deleted.bin");
-        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[] {9}), ObjectAttributes.none());
+        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[] {9}), ObjectAttributes.none(), WriteCondition.absent());
         String otherEtag = backend().putWhole(newName("other.bin"), ByteBuffer.wrap(new byte[] {8}),
-                ObjectAttributes.none()).etag();
+                ObjectAttributes.none(), WriteCondition.absent()).etag();
 
         ArchiveException stale = assertThrows(ArchiveException.class, () -> backend().delete(name, otherEtag));
         assertEquals(Kind.PRECONDITION, stale.kind(), stale.getMessage());
@@ -292,7 +349,7 @@ public abstract class ArchiveBackendConformance {
         for (int writer = 0; writer < 2; writer++) {
             int w = writer;
             commits.add(() -> uploads[w].commit(4,
-                    new ObjectAttributes(contents[w].md5(), metadataFor("writer" + w))));
+                    new ObjectAttributes(contents[w].md5(), metadataFor("writer" + w)), WriteCondition.absent()));
         }
         List<Object> outcomes = runAllCollecting(commits);
         assertTrue(outcomes.stream().anyMatch(StoredObject.class::isInstance), "one commit must succeed: " + outcomes);
@@ -320,7 +377,7 @@ public abstract class ArchiveBackendConformance {
 
         assertEquals(Optional.empty(), backend().stat(name));
         assertThrows(ArchiveException.class, () -> upload.stage(0, data.range(0, CHUNK)));
-        assertThrows(ArchiveException.class, () -> upload.commit(2, ObjectAttributes.none()));
+        assertThrows(ArchiveException.class, () -> upload.commit(2, ObjectAttributes.none(), WriteCondition.absent()));
         assertEquals(Optional.empty(), backend().stat(name));
         assertEquals(List.of(), backend().list(testPrefix(), null, 10).objects());
     }
@@ -339,9 +396,9 @@ public abstract class ArchiveBackendConformance {
         upload.stage(0, data.range(0, CHUNK));
         upload.stage(2, data.range(2L * CHUNK, 10));
         assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
-                () -> upload.commit(3, ObjectAttributes.none())).kind(), "chunk 1 missing");
+                () -> upload.commit(3, ObjectAttributes.none(), WriteCondition.absent())).kind(), "chunk 1 missing");
         assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
-                () -> upload.commit(2, ObjectAttributes.none())).kind(), "wrong chunk count");
+                () -> upload.commit(2, ObjectAttributes.none(), WriteCondition.absent())).kind(), "wrong chunk count");
         upload.abort();
         assertEquals(Optional.empty(), backend().stat(name));
     }
@@ -352,10 +409,10 @@ public abstract class ArchiveBackendConformance {
         long limit = backend().singleRequestLimit();
         assertTrue(limit >= CHUNK + 1L && limit < Integer.MAX_VALUE, "test backends keep the limit small: " + limit);
         ArchiveException e = assertThrows(ArchiveException.class,
-                () -> backend().putWhole(name, ByteBuffer.allocate((int) limit + 1), ObjectAttributes.none()));
+                () -> backend().putWhole(name, ByteBuffer.allocate((int) limit + 1), ObjectAttributes.none(), WriteCondition.absent()));
         assertEquals(Kind.INVALID, e.kind(), e.getMessage());
         assertEquals(Optional.empty(), backend().stat(name));
-        assertEquals(0, backend().putWhole(name, ByteBuffer.allocate(0), ObjectAttributes.none()).size());
+        assertEquals(0, backend().putWhole(name, ByteBuffer.allocate(0), ObjectAttributes.none(), WriteCondition.absent()).size());
     }
 
     // ---------------------------------------------------------------- listing and markers
@@ -366,7 +423,7 @@ public abstract class ArchiveBackendConformance {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             String name = backend().objectName(relativePrefix + "dir" + (i % 2) + "/f" + i);
-            backend().putWhole(name, ByteBuffer.wrap(new byte[i]), new ObjectAttributes(null, metadataFor("w" + i)));
+            backend().putWhole(name, ByteBuffer.wrap(new byte[i]), new ObjectAttributes(null, metadataFor("w" + i)), WriteCondition.absent());
             expected.add(name);
         }
         Collections.sort(expected);
@@ -430,7 +487,7 @@ public abstract class ArchiveBackendConformance {
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().objectName(name)).kind());
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().stat(name)).kind());
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
-                    () -> backend().putWhole(name, ByteBuffer.allocate(1), ObjectAttributes.none())).kind());
+                    () -> backend().putWhole(name, ByteBuffer.allocate(1), ObjectAttributes.none(), WriteCondition.absent())).kind());
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
                     () -> backend().read(name, null, 0, ByteBuffer.allocate(1))).kind());
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().delete(name, null)).kind());
@@ -447,19 +504,19 @@ public abstract class ArchiveBackendConformance {
         ObjectAttributes attributes = new ObjectAttributes(null, fat);
 
         ArchiveException whole = assertThrows(ArchiveException.class,
-                () -> backend().putWhole(name, ByteBuffer.allocate(5), attributes));
+                () -> backend().putWhole(name, ByteBuffer.allocate(5), attributes, WriteCondition.absent()));
         assertEquals(Kind.TOO_LARGE, whole.kind(), whole.getMessage());
         assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
                 () -> backend().putMarker(name, attributes)).kind());
         ChunkedUpload upload = backend().beginUpload(name, 5, CHUNK);
         upload.stage(0, ByteBuffer.allocate(5));
-        assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class, () -> upload.commit(1, attributes)).kind());
+        assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class, () -> upload.commit(1, attributes, WriteCondition.absent())).kind());
         upload.abort();
         assertEquals(Optional.empty(), backend().stat(name));
 
         Map<String, String> badName = Map.of("not-an-identifier", "x");
         assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
-                () -> backend().putWhole(name, ByteBuffer.allocate(1), new ObjectAttributes(null, badName))).kind());
+                () -> backend().putWhole(name, ByteBuffer.allocate(1), new ObjectAttributes(null, badName), WriteCondition.absent())).kind());
     }
 
     // ---------------------------------------------------------------- helpers

@@ -30,6 +30,7 @@ import io.azlhsm.copytool.archive.RetryListener;
 import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
 import java.nio.ByteBuffer;
@@ -126,7 +127,8 @@ public final class AzureBlobBackend implements ArchiveBackend {
     }
 
     @Override
-    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException {
         ObjectNames.validate(name);
         MetadataLimits.check(name, attributes.metadata());
         if (data.remaining() > singleRequestLimit) {
@@ -137,6 +139,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
         BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(BinaryData.fromByteBuffer(data.duplicate()))
                 .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
                 .setMetadata(attributes.metadata())
+                .setRequestConditions(conditions(condition))
                 .setContentMd5(md5); // transactional: the service refuses the body if it does not match
         long size = data.remaining();
         BlockBlobItem item = call(name, "Put Blob",
@@ -176,6 +179,11 @@ public final class AzureBlobBackend implements ArchiveBackend {
     @Override
     public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
         ObjectNames.validate(name);
+        readFrom(clients.async().getBlobAsyncClient(name), name, expectedEtag, offset, dst);
+    }
+
+    private void readFrom(com.azure.storage.blob.BlobAsyncClient blob, String name, String expectedEtag, long offset,
+                          ByteBuffer dst) throws ArchiveException {
         if (offset < 0) {
             throw ArchiveException.of(Kind.INVALID, name, "negative offset " + offset);
         }
@@ -187,7 +195,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
         DownloadRetryOptions resumes = new DownloadRetryOptions().setMaxRetryRequests(downloadResumes);
         ByteBuffer target = dst.duplicate();
         AtomicLong surplus = new AtomicLong();
-        call(name, "Get Blob (range " + offset + "+" + wanted + ")", () -> clients.async().getBlobAsyncClient(name)
+        call(name, "Get Blob (range " + offset + "+" + wanted + ")", () -> blob
                 .downloadStreamWithResponse(new BlobRange(offset, wanted), resumes, conditions, false)
                 .flatMapMany(response -> response.getValue())
                 .doOnNext(received -> {
@@ -232,6 +240,45 @@ public final class AzureBlobBackend implements ArchiveBackend {
             }
             throw e;
         }
+    }
+
+    /** A blob snapshot, taken only of the version with that ETag; the snapshot keeps the version's ETag. */
+    @Override
+    public String preserve(String name, String etag) throws ArchiveException {
+        ObjectNames.validate(name);
+        Optional<String> kept = findPreserved(name, etag);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        return call(name, "Snapshot Blob", () -> blockBlob(name).createSnapshotWithResponse(null,
+                new BlobRequestConditions().setIfMatch(etag), null, Context.NONE).getValue().getSnapshotId());
+    }
+
+    /** Lists the name's snapshots (a rare path: a restore whose recorded version was replaced). */
+    @Override
+    public Optional<String> findPreserved(String name, String etag) throws ArchiveException {
+        ObjectNames.validate(name);
+        ListBlobsOptions options = new ListBlobsOptions().setPrefix(name)
+                .setDetails(new BlobListDetails().setRetrieveSnapshots(true));
+        return call(name, "List Blobs (snapshots)", () -> {
+            for (BlobItem item : clients.sync().listBlobs(options, null)) {
+                if (item.getName().equals(name) && item.getSnapshot() != null
+                        && etag.equals(etag(item.getProperties().getETag()))) {
+                    return Optional.of(item.getSnapshot());
+                }
+                if (item.getName().compareTo(name) > 0 && !item.getName().startsWith(name)) {
+                    break;
+                }
+            }
+            return Optional.<String>empty();
+        });
+    }
+
+    @Override
+    public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
+        ObjectNames.validate(name);
+        readFrom(clients.async().getBlobAsyncClient(name, versionId), name + " (snapshot " + versionId + ")", null,
+                offset, dst);
     }
 
     @Override
@@ -280,6 +327,11 @@ public final class AzureBlobBackend implements ArchiveBackend {
     @Override
     public void close() {
         // The SDK clients hold no resources of their own; the HTTP client's connections idle out.
+    }
+
+    static BlobRequestConditions conditions(WriteCondition condition) {
+        return condition.requiresAbsent() ? new BlobRequestConditions().setIfNoneMatch("*")
+                : new BlobRequestConditions().setIfMatch(condition.etag());
     }
 
     BlockBlobClient blockBlob(String name) {

@@ -15,6 +15,7 @@ import io.azlhsm.copytool.archive.ContentMd5;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StagedChunks;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -71,13 +72,15 @@ final class AzureChunkedUpload implements ChunkedUpload {
     }
 
     @Override
-    public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
+    public StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException {
         checkNotAborted();
         MetadataLimits.check(layout.objectName(), attributes.metadata());
         staged.checkComplete(chunkCount);
         BlockBlobCommitBlockListOptions options = new BlockBlobCommitBlockListOptions(blockIds.firstN(chunkCount))
                 .setHeaders(new BlobHttpHeaders().setContentMd5(attributes.contentMd5()))
-                .setMetadata(attributes.metadata());
+                .setMetadata(attributes.metadata())
+                .setRequestConditions(AzureBlobBackend.conditions(condition));
         BlockBlobItem item = backend.call(layout.objectName(), "Put Block List",
                 () -> blob.commitBlockListWithResponse(options, null, Context.NONE).getValue());
         return new StoredObject(layout.objectName(), layout.size(), AzureBlobBackend.etag(item.getETag()),

@@ -85,6 +85,12 @@ final class AzureErrors {
         if (BlobErrorCode.INVALID_BLOCK_LIST.equals(code)) {
             return " (another upload committed this blob meanwhile and discarded this upload's staged blocks)";
         }
+        if (BlobErrorCode.SNAPSHOTS_PRESENT.equals(code)) {
+            return " (preserved versions of another file's copy hang on this blob; they are never deleted with it)";
+        }
+        if (BlobErrorCode.BLOB_ALREADY_EXISTS.equals(code)) {
+            return " (the name holds an object this writer did not expect)";
+        }
         if (BlobErrorCode.MD5MISMATCH.equals(code)) {
             return " (the data the service received does not match its Content-MD5)";
         }

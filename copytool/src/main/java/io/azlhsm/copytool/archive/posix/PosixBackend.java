@@ -17,7 +17,11 @@ import io.azlhsm.copytool.archive.metadata.MetadataLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import io.azlhsm.copytool.archive.WriteCondition;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.util.HexFormat;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -41,6 +45,8 @@ import java.util.Optional;
 public final class PosixBackend implements ArchiveBackend {
     /** A posix archive has no part limit beyond the int chunk index. */
     static final long MAX_PARTS = Integer.MAX_VALUE;
+    /** Where preserved versions live, under the root and outside every object name ({@link #preserve}). */
+    static final String VERSIONS_DIRECTORY = ".azlhsm-versions";
 
     private final Path root;
     private final ObjectNames names;
@@ -91,7 +97,8 @@ public final class PosixBackend implements ArchiveBackend {
     }
 
     @Override
-    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes) throws ArchiveException {
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException {
         Path target = checkedPath(name);
         MetadataLimits.check(name, attributes.metadata());
         if (data.remaining() > singleRequestLimit) {
@@ -101,7 +108,7 @@ public final class PosixBackend implements ArchiveBackend {
         TemporaryObject temporary = TemporaryObject.create(name, target);
         try {
             temporary.write(data.duplicate(), 0);
-            return temporary.publish(attributes);
+            return temporary.publish(attributes, condition);
         } finally {
             temporary.discard();
         }
@@ -146,7 +153,11 @@ public final class PosixBackend implements ArchiveBackend {
 
     @Override
     public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
-        Path path = checkedPath(name);
+        readFrom(name, checkedPath(name), expectedEtag, offset, dst);
+    }
+
+    private static void readFrom(String name, Path path, String expectedEtag, long offset, ByteBuffer dst)
+            throws ArchiveException {
         if (offset < 0) {
             throw ArchiveException.of(Kind.INVALID, name, "negative offset " + offset);
         }
@@ -193,6 +204,61 @@ public final class PosixBackend implements ArchiveBackend {
         }
     }
 
+    /**
+     * A hard link at {@code <root>/.azlhsm-versions/<name>@<ETag>}: the version's inode (data and attributes) stays
+     * when a publish renames another file over the name. The directory is outside every object name the listing
+     * gives, so imports and other readers of the tree never see it.
+     */
+    @Override
+    public String preserve(String name, String etag) throws ArchiveException {
+        Path path = checkedPath(name);
+        Path version = versionPath(name, etag);
+        try {
+            Files.createDirectories(version.getParent());
+            try {
+                Files.createLink(version, path);
+            } catch (FileAlreadyExistsException kept) {
+                // preserved before (by this or another data mover): checked below like a new link
+            } catch (NoSuchFileException gone) {
+                throw ArchiveException.of(Kind.PRECONDITION, name, "no object to preserve (ETag " + etag + " wanted)");
+            }
+            StoredObject linked = storedObject(name, version);
+            if (linked == null || !etag.equals(linked.etag())) {
+                if (linked != null && linked.etag() != null) {
+                    Files.deleteIfExists(version); // we linked a newer object: not the version asked for
+                }
+                throw ArchiveException.of(Kind.PRECONDITION, name, "ETag is "
+                        + (linked == null ? "none" : linked.etag()) + ", not " + etag + ": that version is gone");
+            }
+            return etag;
+        } catch (IOException e) {
+            throw PosixErrors.map(name, "preserving version " + etag, e);
+        }
+    }
+
+    @Override
+    public Optional<String> findPreserved(String name, String etag) throws ArchiveException {
+        checkedPath(name);
+        try {
+            StoredObject kept = storedObject(name, versionPath(name, etag));
+            return kept != null && etag.equals(kept.etag()) ? Optional.of(etag) : Optional.empty();
+        } catch (IOException e) {
+            throw PosixErrors.map(name, "looking for version " + etag, e);
+        }
+    }
+
+    @Override
+    public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
+        checkedPath(name);
+        readFrom(name, versionPath(name, versionId), null, offset, dst);
+    }
+
+    private Path versionPath(String name, String etag) {
+        String token = etag.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_'))
+                ? etag : HexFormat.of().formatHex(etag.getBytes(StandardCharsets.UTF_8));
+        return root.resolve(VERSIONS_DIRECTORY).resolve(name + "@" + token);
+    }
+
     @Override
     public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
         if (pageSize < 1) {
@@ -229,6 +295,9 @@ public final class PosixBackend implements ArchiveBackend {
         Path path = root.resolve(name).normalize();
         if (!path.startsWith(root) || path.equals(root)) {
             throw ArchiveException.of(Kind.INVALID, name, "the name resolves outside the archive root");
+        }
+        if (path.startsWith(root.resolve(VERSIONS_DIRECTORY))) {
+            throw ArchiveException.of(Kind.INVALID, name, VERSIONS_DIRECTORY + "/ holds preserved versions, not objects");
         }
         return path;
     }

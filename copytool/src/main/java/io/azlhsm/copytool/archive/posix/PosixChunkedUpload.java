@@ -6,6 +6,7 @@ import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StagedChunks;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -65,15 +66,14 @@ final class PosixChunkedUpload implements ChunkedUpload {
     }
 
     @Override
-    public StoredObject commit(int chunkCount, ObjectAttributes attributes) throws ArchiveException {
+    public StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException {
         checkNotAborted();
         MetadataLimits.check(layout.objectName(), attributes.metadata());
         staged.checkComplete(chunkCount);
-        try {
-            return temporary.publish(attributes);
-        } finally {
-            temporary.discard();
-        }
+        StoredObject published = temporary.publish(attributes, condition); // refused: still staged, may retry
+        temporary.discard();
+        return published;
     }
 
     @Override

@@ -35,7 +35,8 @@ final class PosixTreeListing {
         }
         List<String> names;
         try (Stream<Path> walk = Files.walk(start)) {
-            names = walk.filter(path -> !path.equals(root))
+            Path versions = root.resolve(PosixBackend.VERSIONS_DIRECTORY);
+            names = walk.filter(path -> !path.equals(root) && !path.startsWith(versions))
                     .filter(this::isObject)
                     .map(this::objectName)
                     .filter(name -> name.startsWith(prefix))

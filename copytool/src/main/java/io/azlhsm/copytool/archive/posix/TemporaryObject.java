@@ -7,6 +7,9 @@ import io.azlhsm.copytool.archive.StoredObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.WriteCondition;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +21,14 @@ import java.nio.file.StandardOpenOption;
  */
 final class TemporaryObject {
     private static final String MARK = ".tmp-";
+    /** Serialise this JVM's conditional publishes of one name (striped by path). */
+    private static final Object[] NAME_LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < NAME_LOCKS.length; i++) {
+            NAME_LOCKS[i] = new Object();
+        }
+    }
 
     private final String objectName;
     private final Path target;
@@ -63,17 +74,40 @@ final class TemporaryObject {
     }
 
     /**
-     * Sets the attributes and a fresh ETag, forces data and directory to disk and renames the file over the
-     * object's name: readers see the old object or the new one, never a part.
+     * Sets the attributes and a fresh ETag, forces data and directory to disk and puts the file at the object's name
+     * if {@code condition} holds: readers see the old object or the new one, never a part.
+     *
+     * <p>"Absent" is a hard link, which the file system refuses atomically when the name exists, on every node. "This
+     * ETag" compares and renames under a lock of this JVM: writers on one data mover are serialised, writers on two
+     * data movers of one shared archive directory can interleave between the comparison and the rename (the posix
+     * archive's limit; Azure evaluates the condition inside the service).
      */
-    StoredObject publish(ObjectAttributes attributes) throws ArchiveException {
+    StoredObject publish(ObjectAttributes attributes, WriteCondition condition) throws ArchiveException {
         try {
             ObjectXattrs.write(objectName, path, RandomTokens.next(), attributes);
-            channel.force(true);
-            channel.close();
-            // Describe before the rename: a concurrent writer may replace the target right after it.
+            if (channel.isOpen()) { // a publish refused PRECONDITION may be tried again with another condition
+                channel.force(true);
+                channel.close();
+            }
+            // Describe before publishing: a concurrent writer may replace the target right after it.
             StoredObject published = PosixBackend.storedObject(objectName, path);
-            Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+            synchronized (NAME_LOCKS[Math.floorMod(target.hashCode(), NAME_LOCKS.length)]) {
+                if (condition.requiresAbsent()) {
+                    try {
+                        Files.createLink(target, path);
+                    } catch (FileAlreadyExistsException exists) {
+                        throw ArchiveException.of(Kind.PRECONDITION, objectName, "an object exists (" + condition + ")");
+                    }
+                    Files.delete(path);
+                } else {
+                    StoredObject current = PosixBackend.storedObject(objectName, target);
+                    if (current == null || !condition.etag().equals(current.etag())) {
+                        throw ArchiveException.of(Kind.PRECONDITION, objectName, "ETag is "
+                                + (current == null ? "none (no object)" : current.etag()) + ", not " + condition.etag());
+                    }
+                    Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
             forceDirectory(target.getParent());
             return published;
         } catch (IOException e) {

@@ -18,6 +18,11 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import io.azlhsm.copytool.archive.WriteCondition;
+import io.azlhsm.copytool.operations.LiveFidFiles;
+import io.azlhsm.copytool.ownership.ConditionalWriter;
+import io.azlhsm.copytool.ownership.NameOwnership;
+import io.azlhsm.copytool.ownership.WriterIdentity;
 
 /**
  * Exports a symlink as AMLFS does: a blob named as the link, metadata {@code ftype=LNK} (plus owner, group, mode and
@@ -36,9 +41,12 @@ public final class SymlinkBlobs {
     private final ArchiveBackend backend;
     private final BlobMetadataCodec codec = new BlobMetadataCodec();
 
+    private final ConditionalWriter writer;
+
     public SymlinkBlobs(Path mount, ArchiveBackend backend) {
         this.mount = mount;
         this.backend = backend;
+        this.writer = new ConditionalWriter(backend, new NameOwnership(new LiveFidFiles(mount)));
     }
 
     /** The link's object name. */
@@ -64,7 +72,15 @@ public final class SymlinkBlobs {
         if (stored.isPresent() && isSymlinkBlob(stored.get()) && Arrays.equals(md5, stored.get().contentMd5())) {
             return false;
         }
-        backend.putWhole(name, ByteBuffer.wrap(target), new ObjectAttributes(md5, codec.encode(attributes(link))));
+        // A file's copy at the link's name (the link replaced an archived file) is kept for that file if it needs it.
+        WriteCondition believed = stored.map(s -> WriteCondition.etag(s.etag())).orElse(WriteCondition.absent());
+        ObjectAttributes objectAttributes = new ObjectAttributes(md5, codec.encode(attributes(link)));
+        if (stored.isPresent() && !isSymlinkBlob(stored.get())) {
+            believed = WriteCondition.absent(); // not ours to overwrite unseen: the writer judges it first
+        }
+        // a symlink has no FID in its blobs: its identity never matches a file's copy
+        writer.write(name, believed, new WriterIdentity("(symlink " + link + ")", null, target.length, md5, null),
+                c -> backend.putWhole(name, ByteBuffer.wrap(target), objectAttributes, c), "symlink " + link);
         return true;
     }
 

@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.archive.azure;
 
+import io.azlhsm.copytool.archive.WriteCondition;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,7 +83,8 @@ class AzureBlobBackendIT {
             StoredObject stored = assertRoundTrip(backend, "via-sas.bin");
             assertFalse(backend.describe().contains(signature), backend.describe());
 
-            backend.putWhole(stored.name(), ByteBuffer.wrap(new byte[] {1}), ObjectAttributes.none());
+            backend.putWhole(stored.name(), ByteBuffer.wrap(new byte[] {1}), ObjectAttributes.none(),
+                    WriteCondition.etag(stored.etag()));
             ArchiveException stale = assertThrows(ArchiveException.class,
                     () -> backend.read(stored.name(), stored.etag(), 0, ByteBuffer.allocate(1)));
             assertEquals(Kind.PRECONDITION, stale.kind());
@@ -96,7 +98,7 @@ class AzureBlobBackendIT {
                 .container("read-only").accountUrl(azurite.blobEndpoint())
                 .sasToken(BackendSecret.of(accountSas(azurite, "rl"))).chunkSize(CHUNK).retry(QUICK_RETRIES).build())) {
             ArchiveException e = assertThrows(ArchiveException.class,
-                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none()));
+                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none(), WriteCondition.absent()));
             assertEquals(Kind.PERMISSION, e.kind(), e.getMessage());
         }
     }
@@ -112,7 +114,7 @@ class AzureBlobBackendIT {
         assertFalse(settings.toString().contains(wrongKey));
         try (AzureBlobBackend backend = AzureBlobBackend.create(settings)) {
             ArchiveException e = assertThrows(ArchiveException.class,
-                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none()));
+                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none(), WriteCondition.absent()));
             assertEquals(Kind.PERMISSION, e.kind(), e.getMessage());
             assertEquals(403, e.httpStatus());
             assertEquals(ArchiveException.Errno.EACCES, e.errno());
@@ -145,7 +147,7 @@ class AzureBlobBackendIT {
         try (AzureBlobBackend backend = AzureBlobBackend.create(settings(azurite).build())) {
             byte[] wrongMd5 = ContentMd5.of(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             ArchiveException e = assertThrows(ArchiveException.class, () -> backend.putWhole("wrong-md5.bin",
-                    ByteBuffer.wrap(new byte[] {3, 2, 1}), new ObjectAttributes(wrongMd5, Map.of())));
+                    ByteBuffer.wrap(new byte[] {3, 2, 1}), new ObjectAttributes(wrongMd5, Map.of()), WriteCondition.absent()));
             assertEquals(Kind.CORRUPT, e.kind(), e.getMessage());
             assertTrue(backend.stat("wrong-md5.bin").isEmpty());
         }
@@ -173,7 +175,7 @@ class AzureBlobBackendIT {
 
             upload.stage(2, data.range(2L * CHUNK, CHUNK));
             upload.stage(3, data.range(3L * CHUNK, CHUNK));
-            upload.commit(4, new ObjectAttributes(data.md5(), Map.of()));
+            upload.commit(4, new ObjectAttributes(data.md5(), Map.of()), WriteCondition.absent());
             assertArrayEquals(data.md5(), backend.stat("flaky.bin").orElseThrow().contentMd5());
         }
     }
@@ -184,7 +186,7 @@ class AzureBlobBackendIT {
         try (AzureBlobBackend backend = backend(settings(azurite).build(), client)) {
             ObjectAttributes fat = new ObjectAttributes(null, Map.of("padding", "p".repeat(8 * 1024)));
             assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
-                    () -> backend.putWhole("fat.bin", ByteBuffer.allocate(1), fat)).kind());
+                    () -> backend.putWhole("fat.bin", ByteBuffer.allocate(1), fat, WriteCondition.absent())).kind());
             assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
                     () -> backend.putMarker("fat", fat)).kind());
             assertEquals(0, client.requests(), "validation must precede every request");
@@ -213,7 +215,7 @@ class AzureBlobBackendIT {
             } finally {
                 pool.shutdownNow();
             }
-            upload.commit(12, new ObjectAttributes(data.md5(), Map.of()));
+            upload.commit(12, new ObjectAttributes(data.md5(), Map.of()), WriteCondition.absent());
             assertTrue(client.maxInFlight() <= 2, "in flight at once: " + client.maxInFlight());
             assertArrayEquals(data.md5(), backend.stat("throttled.bin").orElseThrow().contentMd5());
         }
@@ -248,7 +250,7 @@ class AzureBlobBackendIT {
         ChunkedUpload upload = backend.beginUpload(name, data.size(), CHUNK);
         upload.stage(1, data.range(CHUNK, CHUNK / 2));
         upload.stage(0, data.range(0, CHUNK));
-        StoredObject stored = upload.commit(2, new ObjectAttributes(data.md5(), Map.of("owner", "0")));
+        StoredObject stored = upload.commit(2, new ObjectAttributes(data.md5(), Map.of("owner", "0")), WriteCondition.absent());
         ByteBuffer back = ByteBuffer.allocate((int) data.size());
         backend.read(name, stored.etag(), 0, back);
         assertEquals(-1, data.firstMismatch(back.flip(), 0));

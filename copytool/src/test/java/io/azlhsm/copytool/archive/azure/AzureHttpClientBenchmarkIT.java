@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.archive.azure;
 
+import io.azlhsm.copytool.archive.WriteCondition;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -102,7 +103,7 @@ class AzureHttpClientBenchmarkIT {
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             parallel(SMALL_COUNT, SMALL_THREADS, index -> etags[index] =
-                    backend.putWhole(prefix + index, body.duplicate(), new ObjectAttributes(md5, metadata)).etag());
+                    backend.putWhole(prefix + index, body.duplicate(), new ObjectAttributes(md5, metadata), WriteCondition.absent()).etag());
             long t1 = System.nanoTime();
             long cpu1 = processCpuNanos();
             ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SMALL_SIZE));
@@ -147,7 +148,7 @@ class AzureHttpClientBenchmarkIT {
                 upload.stage(index, prepared[index]);
                 direct.sample();
             });
-            upload.commit(chunks, new ObjectAttributes(md5, Map.of()));
+            upload.commit(chunks, new ObjectAttributes(md5, Map.of()), WriteCondition.absent());
             double uploadSeconds = (System.nanoTime() - uploadStart) / 1e9;
 
             String etag = backend.stat(name).orElseThrow().etag();
