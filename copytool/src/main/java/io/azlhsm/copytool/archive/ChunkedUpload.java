@@ -1,7 +1,6 @@
 package io.azlhsm.copytool.archive;
 
 import java.io.InputStream;
-
 import java.nio.ByteBuffer;
 
 /**

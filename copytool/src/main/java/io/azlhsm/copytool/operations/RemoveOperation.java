@@ -1,10 +1,10 @@
 package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
-import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.lustre.CopyAction;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.Optional;

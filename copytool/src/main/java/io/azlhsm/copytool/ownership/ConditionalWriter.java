@@ -1,8 +1,8 @@
 package io.azlhsm.copytool.ownership;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
-import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.WriteCondition;
 import java.util.Optional;
@@ -81,8 +81,8 @@ public final class ConditionalWriter {
             if (judgement.verdict() == NameOwnership.Verdict.PRESERVE) {
                 try {
                     String version = backend.preserve(name, current.etag());
-                    LOG.info(describe + ": preserved version " + current.etag() + " of " + name + " (" + judgement.reason()
-                            + ") as version " + version + " before writing over it");
+                    LOG.info(describe + ": preserved version " + current.etag() + " of " + name + " ("
+                            + judgement.reason() + ") as version " + version + " before writing over it");
                 } catch (ArchiveException changed) {
                     if (changed.kind() != Kind.PRECONDITION) {
                         throw changed;

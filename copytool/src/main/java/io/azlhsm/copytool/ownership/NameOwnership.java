@@ -37,7 +37,8 @@ public final class NameOwnership {
     public record Judgement(Verdict verdict, String reason) {
     }
 
-    private static final Pattern BRACKETED_FID = Pattern.compile("\\[0x[0-9a-f]{1,16}:0x[0-9a-f]{1,8}:0x[0-9a-f]{1,8}]");
+    private static final Pattern BRACKETED_FID =
+            Pattern.compile("\\[0x[0-9a-f]{1,16}:0x[0-9a-f]{1,8}:0x[0-9a-f]{1,8}]");
 
     private final LiveFiles files;
 

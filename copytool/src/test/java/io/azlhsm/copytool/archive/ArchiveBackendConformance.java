@@ -1,6 +1,6 @@
 package io.azlhsm.copytool.archive;
 
-import io.azlhsm.copytool.archive.WriteCondition;
+import static io.azlhsm.copytool.archive.WriteCondition.absent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -113,7 +114,7 @@ public abstract class ArchiveBackendConformance {
         ObjectAttributes attributes = new ObjectAttributes(data.md5(), metadataFor("round-trip"));
 
         StoredObject written = whole
-                ? backend().putWhole(name, data.range(0, (int) size), attributes, WriteCondition.absent())
+                ? backend().putWhole(name, data.range(0, (int) size), attributes, absent())
                 : uploadInParallel(name, data, attributes);
 
         StoredObject stat = backend().stat(name).orElseThrow(() -> new AssertionError("no object after upload"));
@@ -159,7 +160,7 @@ public abstract class ArchiveBackendConformance {
             assertEquals(0, buffer.position(), "stage must not move the caller's buffer");
             return null;
         }).toList());
-        return upload.commit(chunks, attributes, WriteCondition.absent());
+        return upload.commit(chunks, attributes, absent());
     }
 
     /** Reads the object back in chunk-sized ranges (last one short) and compares with the generator and its MD5. */
@@ -192,7 +193,7 @@ public abstract class ArchiveBackendConformance {
     @Test
     void readWithStaleEtagFailsPreconditionAndReplacingChangesEtag() throws Exception {
         String name = newName("replaced.bin");
-        StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), ObjectAttributes.none(), WriteCondition.absent());
+        StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), ObjectAttributes.none(), absent());
         StoredObject second = backend().putWhole(name, ByteBuffer.wrap(new byte[] {4, 5, 6}), ObjectAttributes.none(),
                 WriteCondition.etag(first.etag()));
         assertNotEquals(first.etag(), second.etag(), "a replaced object must get a new ETag");
@@ -215,8 +216,8 @@ public abstract class ArchiveBackendConformance {
     void writesHappenOnlyOnTheConditionTheWriterBelieves() throws Exception {
         String name = newName("conditional.bin");
         StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1}), ObjectAttributes.none(),
-                WriteCondition.absent());
-        for (WriteCondition wrong : List.of(WriteCondition.absent(), WriteCondition.etag("\"0xNotItsEtag\""))) {
+                absent());
+        for (WriteCondition wrong : List.of(absent(), WriteCondition.etag("\"0xNotItsEtag\""))) {
             ArchiveException refused = assertThrows(ArchiveException.class, () -> backend().putWhole(name,
                     ByteBuffer.wrap(new byte[] {2}), ObjectAttributes.none(), wrong));
             assertEquals(Kind.PRECONDITION, refused.kind(), wrong + ": " + refused.getMessage());
@@ -227,7 +228,7 @@ public abstract class ArchiveBackendConformance {
         upload.stage(1, data.range(CHUNK, CHUNK));
         ObjectAttributes attributes = new ObjectAttributes(data.md5(), Map.of());
         assertEquals(Kind.PRECONDITION, assertThrows(ArchiveException.class,
-                () -> upload.commit(2, attributes, WriteCondition.absent())).kind());
+                () -> upload.commit(2, attributes, absent())).kind());
         assertEquals(first.etag(), backend().stat(name).orElseThrow().etag(), "a refused write changed the object");
 
         StoredObject second = upload.commit(2, attributes, WriteCondition.etag(first.etag())); // still staged
@@ -239,7 +240,7 @@ public abstract class ArchiveBackendConformance {
     void aPreservedVersionStaysReadableAndUnlistedAfterItsNameIsOverwritten() throws Exception {
         String name = newName("preserved.bin");
         StoredObject first = backend().putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), ObjectAttributes.none(),
-                WriteCondition.absent());
+                absent());
         String version = backend().preserve(name, first.etag());
         assertEquals(version, backend().preserve(name, first.etag()), "preserving twice keeps one version");
         StoredObject second = backend().putWhole(name, ByteBuffer.wrap(new byte[] {4, 5, 6, 7}),
@@ -269,7 +270,7 @@ public abstract class ArchiveBackendConformance {
     @Test
     void readPastTheEndIsCorrupt() throws Exception {
         String name = newName("short.bin");
-        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[10]), ObjectAttributes.none(), WriteCondition.absent());
+        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[10]), ObjectAttributes.none(), absent());
         ArchiveException overlapping = assertThrows(ArchiveException.class,
                 () -> backend().read(name, stored.etag(), 5, ByteBuffer.allocate(10)));
         assertEquals(Kind.CORRUPT, overlapping.kind(), overlapping.getMessage());
@@ -293,9 +294,9 @@ public abstract class ArchiveBackendConformance {
     @Test
     void deleteHonoursTheExpectedEtag() throws Exception {
         String name = newName("deleted.bin");
-        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[] {9}), ObjectAttributes.none(), WriteCondition.absent());
+        StoredObject stored = backend().putWhole(name, ByteBuffer.wrap(new byte[] {9}), ObjectAttributes.none(), absent());
         String otherEtag = backend().putWhole(newName("other.bin"), ByteBuffer.wrap(new byte[] {8}),
-                ObjectAttributes.none(), WriteCondition.absent()).etag();
+                ObjectAttributes.none(), absent()).etag();
 
         ArchiveException stale = assertThrows(ArchiveException.class, () -> backend().delete(name, otherEtag));
         assertEquals(Kind.PRECONDITION, stale.kind(), stale.getMessage());
@@ -349,7 +350,7 @@ public abstract class ArchiveBackendConformance {
         for (int writer = 0; writer < 2; writer++) {
             int w = writer;
             commits.add(() -> uploads[w].commit(4,
-                    new ObjectAttributes(contents[w].md5(), metadataFor("writer" + w)), WriteCondition.absent()));
+                    new ObjectAttributes(contents[w].md5(), metadataFor("writer" + w)), absent()));
         }
         List<Object> outcomes = runAllCollecting(commits);
         assertTrue(outcomes.stream().anyMatch(StoredObject.class::isInstance), "one commit must succeed: " + outcomes);
@@ -377,7 +378,7 @@ public abstract class ArchiveBackendConformance {
 
         assertEquals(Optional.empty(), backend().stat(name));
         assertThrows(ArchiveException.class, () -> upload.stage(0, data.range(0, CHUNK)));
-        assertThrows(ArchiveException.class, () -> upload.commit(2, ObjectAttributes.none(), WriteCondition.absent()));
+        assertThrows(ArchiveException.class, () -> upload.commit(2, ObjectAttributes.none(), absent()));
         assertEquals(Optional.empty(), backend().stat(name));
         assertEquals(List.of(), backend().list(testPrefix(), null, 10).objects());
     }
@@ -396,9 +397,9 @@ public abstract class ArchiveBackendConformance {
         upload.stage(0, data.range(0, CHUNK));
         upload.stage(2, data.range(2L * CHUNK, 10));
         assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
-                () -> upload.commit(3, ObjectAttributes.none(), WriteCondition.absent())).kind(), "chunk 1 missing");
+                () -> upload.commit(3, ObjectAttributes.none(), absent())).kind(), "chunk 1 missing");
         assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
-                () -> upload.commit(2, ObjectAttributes.none(), WriteCondition.absent())).kind(), "wrong chunk count");
+                () -> upload.commit(2, ObjectAttributes.none(), absent())).kind(), "wrong chunk count");
         upload.abort();
         assertEquals(Optional.empty(), backend().stat(name));
     }
@@ -409,10 +410,10 @@ public abstract class ArchiveBackendConformance {
         long limit = backend().singleRequestLimit();
         assertTrue(limit >= CHUNK + 1L && limit < Integer.MAX_VALUE, "test backends keep the limit small: " + limit);
         ArchiveException e = assertThrows(ArchiveException.class,
-                () -> backend().putWhole(name, ByteBuffer.allocate((int) limit + 1), ObjectAttributes.none(), WriteCondition.absent()));
+                () -> backend().putWhole(name, ByteBuffer.allocate((int) limit + 1), ObjectAttributes.none(), absent()));
         assertEquals(Kind.INVALID, e.kind(), e.getMessage());
         assertEquals(Optional.empty(), backend().stat(name));
-        assertEquals(0, backend().putWhole(name, ByteBuffer.allocate(0), ObjectAttributes.none(), WriteCondition.absent()).size());
+        assertEquals(0, backend().putWhole(name, ByteBuffer.allocate(0), ObjectAttributes.none(), absent()).size());
     }
 
     // ---------------------------------------------------------------- listing and markers
@@ -423,7 +424,7 @@ public abstract class ArchiveBackendConformance {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             String name = backend().objectName(relativePrefix + "dir" + (i % 2) + "/f" + i);
-            backend().putWhole(name, ByteBuffer.wrap(new byte[i]), new ObjectAttributes(null, metadataFor("w" + i)), WriteCondition.absent());
+            backend().putWhole(name, ByteBuffer.wrap(new byte[i]), new ObjectAttributes(null, metadataFor("w" + i)), absent());
             expected.add(name);
         }
         Collections.sort(expected);
@@ -487,7 +488,7 @@ public abstract class ArchiveBackendConformance {
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().objectName(name)).kind());
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().stat(name)).kind());
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
-                    () -> backend().putWhole(name, ByteBuffer.allocate(1), ObjectAttributes.none(), WriteCondition.absent())).kind());
+                    () -> backend().putWhole(name, ByteBuffer.allocate(1), ObjectAttributes.none(), absent())).kind());
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
                     () -> backend().read(name, null, 0, ByteBuffer.allocate(1))).kind());
             assertEquals(Kind.INVALID, assertThrows(ArchiveException.class, () -> backend().delete(name, null)).kind());
@@ -504,19 +505,19 @@ public abstract class ArchiveBackendConformance {
         ObjectAttributes attributes = new ObjectAttributes(null, fat);
 
         ArchiveException whole = assertThrows(ArchiveException.class,
-                () -> backend().putWhole(name, ByteBuffer.allocate(5), attributes, WriteCondition.absent()));
+                () -> backend().putWhole(name, ByteBuffer.allocate(5), attributes, absent()));
         assertEquals(Kind.TOO_LARGE, whole.kind(), whole.getMessage());
         assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
                 () -> backend().putMarker(name, attributes)).kind());
         ChunkedUpload upload = backend().beginUpload(name, 5, CHUNK);
         upload.stage(0, ByteBuffer.allocate(5));
-        assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class, () -> upload.commit(1, attributes, WriteCondition.absent())).kind());
+        assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class, () -> upload.commit(1, attributes, absent())).kind());
         upload.abort();
         assertEquals(Optional.empty(), backend().stat(name));
 
         Map<String, String> badName = Map.of("not-an-identifier", "x");
         assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
-                () -> backend().putWhole(name, ByteBuffer.allocate(1), new ObjectAttributes(null, badName), WriteCondition.absent())).kind());
+                () -> backend().putWhole(name, ByteBuffer.allocate(1), new ObjectAttributes(null, badName), absent())).kind());
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,8 +1,8 @@
 package io.azlhsm.copytool.archive.posix;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
-import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.copytool.archive.ChunkLayout;
 import io.azlhsm.copytool.archive.ChunkSizing;
@@ -12,22 +12,22 @@ import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import io.azlhsm.copytool.archive.WriteCondition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.util.HexFormat;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -297,7 +297,8 @@ public final class PosixBackend implements ArchiveBackend {
             throw ArchiveException.of(Kind.INVALID, name, "the name resolves outside the archive root");
         }
         if (path.startsWith(root.resolve(VERSIONS_DIRECTORY))) {
-            throw ArchiveException.of(Kind.INVALID, name, VERSIONS_DIRECTORY + "/ holds preserved versions, not objects");
+            throw ArchiveException.of(Kind.INVALID, name,
+                    VERSIONS_DIRECTORY + "/ holds preserved versions, not objects");
         }
         return path;
     }

@@ -1,7 +1,7 @@
 package io.azlhsm.copytool.archive.posix;
 
-import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.StoredObject;

@@ -1,14 +1,14 @@
 package io.azlhsm.copytool.archive.posix;
 
+import io.azlhsm.copytool.archive.ArchiveException.Kind;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import io.azlhsm.copytool.archive.ArchiveException.Kind;
-import io.azlhsm.copytool.archive.WriteCondition;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,14 +96,15 @@ final class TemporaryObject {
                     try {
                         Files.createLink(target, path);
                     } catch (FileAlreadyExistsException exists) {
-                        throw ArchiveException.of(Kind.PRECONDITION, objectName, "an object exists (" + condition + ")");
+                        throw ArchiveException.of(Kind.PRECONDITION, objectName,
+                                "an object exists (" + condition + ")");
                     }
                     Files.delete(path);
                 } else {
                     StoredObject current = PosixBackend.storedObject(objectName, target);
                     if (current == null || !condition.etag().equals(current.etag())) {
-                        throw ArchiveException.of(Kind.PRECONDITION, objectName, "ETag is "
-                                + (current == null ? "none (no object)" : current.etag()) + ", not " + condition.etag());
+                        throw ArchiveException.of(Kind.PRECONDITION, objectName, "ETag is " + (current == null
+                                ? "none (no object)" : current.etag()) + ", not " + condition.etag());
                     }
                     Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
                 }

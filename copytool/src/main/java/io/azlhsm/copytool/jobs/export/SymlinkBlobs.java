@@ -5,9 +5,14 @@ import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ContentMd5;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
+import io.azlhsm.copytool.operations.LiveFidFiles;
+import io.azlhsm.copytool.ownership.ConditionalWriter;
+import io.azlhsm.copytool.ownership.NameOwnership;
+import io.azlhsm.copytool.ownership.WriterIdentity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,11 +23,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
-import io.azlhsm.copytool.archive.WriteCondition;
-import io.azlhsm.copytool.operations.LiveFidFiles;
-import io.azlhsm.copytool.ownership.ConditionalWriter;
-import io.azlhsm.copytool.ownership.NameOwnership;
-import io.azlhsm.copytool.ownership.WriterIdentity;
 
 /**
  * Exports a symlink as AMLFS does: a blob named as the link, metadata {@code ftype=LNK} (plus owner, group, mode and

@@ -1,6 +1,6 @@
 package io.azlhsm.copytool.archive.azure;
 
-import io.azlhsm.copytool.archive.WriteCondition;
+import static io.azlhsm.copytool.archive.WriteCondition.absent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,17 +12,18 @@ import com.azure.storage.common.sas.AccountSasPermission;
 import com.azure.storage.common.sas.AccountSasResourceType;
 import com.azure.storage.common.sas.AccountSasService;
 import com.azure.storage.common.sas.AccountSasSignatureValues;
-import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
+import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.BackendSecret;
-import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.BackendSettings.BackendType;
 import io.azlhsm.copytool.archive.BackendSettings.RetrySettings;
+import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ContentMd5;
 import io.azlhsm.copytool.archive.GeneratedData;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.testcluster.harness.AzuriteExtension;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import java.io.PrintWriter;
@@ -98,7 +99,7 @@ class AzureBlobBackendIT {
                 .container("read-only").accountUrl(azurite.blobEndpoint())
                 .sasToken(BackendSecret.of(accountSas(azurite, "rl"))).chunkSize(CHUNK).retry(QUICK_RETRIES).build())) {
             ArchiveException e = assertThrows(ArchiveException.class,
-                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none(), WriteCondition.absent()));
+                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none(), absent()));
             assertEquals(Kind.PERMISSION, e.kind(), e.getMessage());
         }
     }
@@ -114,7 +115,7 @@ class AzureBlobBackendIT {
         assertFalse(settings.toString().contains(wrongKey));
         try (AzureBlobBackend backend = AzureBlobBackend.create(settings)) {
             ArchiveException e = assertThrows(ArchiveException.class,
-                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none(), WriteCondition.absent()));
+                    () -> backend.putWhole("denied.bin", ByteBuffer.allocate(1), ObjectAttributes.none(), absent()));
             assertEquals(Kind.PERMISSION, e.kind(), e.getMessage());
             assertEquals(403, e.httpStatus());
             assertEquals(ArchiveException.Errno.EACCES, e.errno());
@@ -147,7 +148,7 @@ class AzureBlobBackendIT {
         try (AzureBlobBackend backend = AzureBlobBackend.create(settings(azurite).build())) {
             byte[] wrongMd5 = ContentMd5.of(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             ArchiveException e = assertThrows(ArchiveException.class, () -> backend.putWhole("wrong-md5.bin",
-                    ByteBuffer.wrap(new byte[] {3, 2, 1}), new ObjectAttributes(wrongMd5, Map.of()), WriteCondition.absent()));
+                    ByteBuffer.wrap(new byte[] {3, 2, 1}), new ObjectAttributes(wrongMd5, Map.of()), absent()));
             assertEquals(Kind.CORRUPT, e.kind(), e.getMessage());
             assertTrue(backend.stat("wrong-md5.bin").isEmpty());
         }
@@ -175,7 +176,7 @@ class AzureBlobBackendIT {
 
             upload.stage(2, data.range(2L * CHUNK, CHUNK));
             upload.stage(3, data.range(3L * CHUNK, CHUNK));
-            upload.commit(4, new ObjectAttributes(data.md5(), Map.of()), WriteCondition.absent());
+            upload.commit(4, new ObjectAttributes(data.md5(), Map.of()), absent());
             assertArrayEquals(data.md5(), backend.stat("flaky.bin").orElseThrow().contentMd5());
         }
     }
@@ -186,7 +187,7 @@ class AzureBlobBackendIT {
         try (AzureBlobBackend backend = backend(settings(azurite).build(), client)) {
             ObjectAttributes fat = new ObjectAttributes(null, Map.of("padding", "p".repeat(8 * 1024)));
             assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
-                    () -> backend.putWhole("fat.bin", ByteBuffer.allocate(1), fat, WriteCondition.absent())).kind());
+                    () -> backend.putWhole("fat.bin", ByteBuffer.allocate(1), fat, absent())).kind());
             assertEquals(Kind.TOO_LARGE, assertThrows(ArchiveException.class,
                     () -> backend.putMarker("fat", fat)).kind());
             assertEquals(0, client.requests(), "validation must precede every request");
@@ -215,7 +216,7 @@ class AzureBlobBackendIT {
             } finally {
                 pool.shutdownNow();
             }
-            upload.commit(12, new ObjectAttributes(data.md5(), Map.of()), WriteCondition.absent());
+            upload.commit(12, new ObjectAttributes(data.md5(), Map.of()), absent());
             assertTrue(client.maxInFlight() <= 2, "in flight at once: " + client.maxInFlight());
             assertArrayEquals(data.md5(), backend.stat("throttled.bin").orElseThrow().contentMd5());
         }
@@ -250,7 +251,7 @@ class AzureBlobBackendIT {
         ChunkedUpload upload = backend.beginUpload(name, data.size(), CHUNK);
         upload.stage(1, data.range(CHUNK, CHUNK / 2));
         upload.stage(0, data.range(0, CHUNK));
-        StoredObject stored = upload.commit(2, new ObjectAttributes(data.md5(), Map.of("owner", "0")), WriteCondition.absent());
+        StoredObject stored = upload.commit(2, new ObjectAttributes(data.md5(), Map.of("owner", "0")), absent());
         ByteBuffer back = ByteBuffer.allocate((int) data.size());
         backend.read(name, stored.etag(), 0, back);
         assertEquals(-1, data.firstMismatch(back.flip(), 0));

@@ -1,6 +1,6 @@
 package io.azlhsm.copytool.archive.azure;
 
-import io.azlhsm.copytool.archive.WriteCondition;
+import static io.azlhsm.copytool.archive.WriteCondition.absent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -9,8 +9,8 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientProvider;
 import com.azure.core.http.netty.NettyAsyncHttpClientProvider;
 import com.azure.core.http.okhttp.OkHttpAsyncClientProvider;
 import io.azlhsm.copytool.archive.BackendSecret;
-import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.BackendSettings.BackendType;
+import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ContentMd5;
 import io.azlhsm.copytool.archive.GeneratedData;
@@ -103,7 +103,7 @@ class AzureHttpClientBenchmarkIT {
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             parallel(SMALL_COUNT, SMALL_THREADS, index -> etags[index] =
-                    backend.putWhole(prefix + index, body.duplicate(), new ObjectAttributes(md5, metadata), WriteCondition.absent()).etag());
+                    backend.putWhole(prefix + index, body.duplicate(), new ObjectAttributes(md5, metadata), absent()).etag());
             long t1 = System.nanoTime();
             long cpu1 = processCpuNanos();
             ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(SMALL_SIZE));
@@ -148,7 +148,7 @@ class AzureHttpClientBenchmarkIT {
                 upload.stage(index, prepared[index]);
                 direct.sample();
             });
-            upload.commit(chunks, new ObjectAttributes(md5, Map.of()), WriteCondition.absent());
+            upload.commit(chunks, new ObjectAttributes(md5, Map.of()), absent());
             double uploadSeconds = (System.nanoTime() - uploadStart) / 1e9;
 
             String etag = backend.stat(name).orElseThrow().etag();

@@ -1,6 +1,6 @@
 package io.azlhsm.copytool.archive.posix;
 
-import io.azlhsm.copytool.archive.WriteCondition;
+import static io.azlhsm.copytool.archive.WriteCondition.absent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +49,7 @@ class PosixBackendConformanceTest extends ArchiveBackendConformance {
         assertEquals(List.of(), backend().list(name, null, 10).objects());
 
         upload.stage(1, data.range(CHUNK, CHUNK));
-        upload.commit(2, new ObjectAttributes(data.md5(), metadataFor("posix")), WriteCondition.absent());
+        upload.commit(2, new ObjectAttributes(data.md5(), metadataFor("posix")), absent());
         try (Stream<Path> siblings = Files.list(target.getParent())) {
             assertEquals(List.of(target), siblings.toList(), "the temporary file became the object");
         }
@@ -59,15 +59,15 @@ class PosixBackendConformanceTest extends ArchiveBackendConformance {
     void aLastSegmentLeavingNoRoomForTheTemporaryNameIsInvalid() throws Exception {
         String name = newName("n".repeat(250)); // NAME_MAX is 255: ".tmp-<16 hex>" does not fit
         var e = org.junit.jupiter.api.Assertions.assertThrows(io.azlhsm.copytool.archive.ArchiveException.class,
-                () -> backend().putWhole(name, ByteBuffer.allocate(1), ObjectAttributes.none(), WriteCondition.absent()));
+                () -> backend().putWhole(name, ByteBuffer.allocate(1), ObjectAttributes.none(), absent()));
         assertEquals(io.azlhsm.copytool.archive.ArchiveException.Kind.INVALID, e.kind(), e.getMessage());
-        backend().putWhole(newName("n".repeat(234)), ByteBuffer.allocate(1), ObjectAttributes.none(), WriteCondition.absent());
+        backend().putWhole(newName("n".repeat(234)), ByteBuffer.allocate(1), ObjectAttributes.none(), absent());
     }
 
     @Test
     void attributesAreUserXattrsOfTheObjectFile() throws Exception {
         String name = newName("xattrs.bin");
-        backend().putWhole(name, ByteBuffer.wrap(new byte[] {1}), new ObjectAttributes(null, metadataFor("x")), WriteCondition.absent());
+        backend().putWhole(name, ByteBuffer.wrap(new byte[] {1}), new ObjectAttributes(null, metadataFor("x")), absent());
         var view = Files.getFileAttributeView(root.resolve("archive").resolve(name),
                 java.nio.file.attribute.UserDefinedFileAttributeView.class);
         assertTrue(view.list().contains("azlhsm.etag"));
