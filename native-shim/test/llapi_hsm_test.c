@@ -148,7 +148,8 @@ static void test_archive_and_progress(const char *path)
 	int rc = llapi_path2fid(path, &fid);
 	CHECK(rc == 0, "path2fid: %d", rc);
 	rc = llapi_hsm_current_action(path, &hca);
-	CHECK(rc == 0 && hca.hca_action == HUA_NONE && hca.hca_state == HPS_NONE, "no action yet: %u/%u",
+	/* Lustre's test52: a file with no action reads HUA_NONE with state WAITING, never state 0 */
+	CHECK(rc == 0 && hca.hca_action == HUA_NONE && hca.hca_state == HPS_WAITING, "no action yet: %u/%u",
 	      hca.hca_action, hca.hca_state);
 	rc = llapi_hsm_copytool_register(&ct, mnt, 0, NULL, 0);
 	CHECK(rc == 0, "register: %d", rc);
@@ -266,6 +267,36 @@ static void test_fids_and_data_version(const char *path)
 	CHECK(llapi_fid2path(mnt, "[0x1:0x2:0x3]", rel, sizeof(rel), &recno, &linkno) == -ENOENT, "unknown FID");
 }
 
+/* sanity-hsm test_90's limit: llite refuses hur_len >= MDS_MAXREQSIZE / 3 (1706 bytes) with E2BIG */
+static void test_request_size_limit(const char *path)
+{
+	struct lu_fid fid;
+	CHECK(llapi_path2fid(path, &fid) == 0, "path2fid %s", path);
+	for (int count = 52; count <= 53; count++) {
+		struct hsm_user_request *hur = llapi_hsm_user_request_alloc(count, 0);
+		hur->hur_request.hr_action = HUA_RELEASE;
+		hur->hur_request.hr_itemcount = (__u32)count;
+		for (int i = 0; i < count; i++) {
+			struct hsm_user_item item = { .hui_fid = fid, .hui_extent = { 0, (__u64)-1 } };
+			memcpy(&hur->hur_user_item[i], &item, sizeof(item));
+		}
+		int rc = llapi_hsm_request(path, hur);
+		if (count == 52)
+			CHECK(rc != -E2BIG, "52 items (1688 bytes) refused as too large");
+		else
+			CHECK(rc == -E2BIG, "53 items (1720 bytes): %d, not -E2BIG", rc);
+		free(hur);
+	}
+	struct hsm_user_request *hur = llapi_hsm_user_request_alloc(1, 1706 - 24 - 32);
+	hur->hur_request.hr_action = HUA_RELEASE;
+	hur->hur_request.hr_itemcount = 1;
+	hur->hur_request.hr_data_len = 1706 - 24 - 32; /* exactly 1706 bytes in all */
+	struct hsm_user_item item = { .hui_fid = fid, .hui_extent = { 0, (__u64)-1 } };
+	memcpy(&hur->hur_user_item[0], &item, sizeof(item));
+	CHECK(llapi_hsm_request(path, hur) == -E2BIG, "1706 bytes with data not refused");
+	free(hur);
+}
+
 static void test_import(const char *dir)
 {
 	char path[4200];
@@ -317,6 +348,7 @@ int main(int argc, char **argv)
 	test_archive_and_progress(f2);
 	test_cancel(f3);
 	test_fids_and_data_version(f1);
+	test_request_size_limit(f1);
 	test_import(dir);
 	printf("llapi_hsm_test: %d failure(s)\n", failures);
 	return failures ? 1 : 0;

@@ -1,5 +1,6 @@
 /* The user half of liblustreapi: HSM state and requests, FIDs and paths, data versions, import. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,6 +236,9 @@ HSMSIM_EXPORT int llapi_hsm_current_action(const char *path, struct hsm_current_
 
 /* ------------------------------------------------------------------ requests */
 
+/* MDS_MAXREQSIZE (lustre/include/lustre_net.h): the largest request an MDS takes in one RPC */
+#define HSMSIM_MDS_MAXREQSIZE (5 * 1024)
+
 HSMSIM_EXPORT struct hsm_user_request *llapi_hsm_user_request_alloc(int itemcount, int data_len)
 {
 	if (itemcount < 0 || data_len < 0)
@@ -249,11 +253,17 @@ HSMSIM_EXPORT int llapi_hsm_request(const char *path, const struct hsm_user_requ
 	struct hsmsim_cluster c;
 	if (path == NULL || request == NULL)
 		return -EINVAL;
+	struct hsm_request req;
+	memcpy(&req, &request->hur_request, sizeof(req));
+	/* llite refuses what the MDS could not take in one RPC (lustre/llite/dir.c, LL_IOC_HSM_REQUEST):
+	 * hur_len >= MDS_MAXREQSIZE / 3, i.e. 1706 bytes, 52 items without data */
+	size_t total = offsetof(struct hsm_user_request, hur_user_item) +
+		       (size_t)req.hr_itemcount * sizeof(struct hsm_user_item) + req.hr_data_len;
+	if (total >= HSMSIM_MDS_MAXREQSIZE / 3)
+		return -E2BIG;
 	int rc = hsmsim_cluster_of_path(path, &c, NULL, 0);
 	if (rc != 0)
 		return rc;
-	struct hsm_request req;
-	memcpy(&req, &request->hur_request, sizeof(req));
 	const struct hsm_request *hr = &req;
 	struct hsmsim_msg m;
 	hsmsim_msg_init(&m, "REQUEST");

@@ -19,6 +19,16 @@ import java.util.Objects;
 public record HsmUserRequest(HsmUserAction action, int archiveId, long flags, List<HsmUserItem> items, byte[] data) {
 
     public static final int REQUEST_HEADER_SIZE = 24;
+    /**
+     * The client refuses a request of this many encoded bytes or more with E2BIG: {@code MDS_MAXREQSIZE / 3}
+     * (5 KiB / 3), checked by llite before the request reaches the MDS (lustre/llite/dir.c, LL_IOC_HSM_REQUEST).
+     */
+    public static final int MAX_ENCODED_SIZE_EXCLUSIVE = 5 * 1024 / 3;
+
+    /** The most items one request may carry with {@code dataLength} bytes of data: 52 without data. */
+    public static int maxItems(int dataLength) {
+        return Math.max(0, (MAX_ENCODED_SIZE_EXCLUSIVE - 1 - REQUEST_HEADER_SIZE - dataLength) / HsmUserItem.SIZE);
+    }
 
     public HsmUserRequest {
         Objects.requireNonNull(action, "action");

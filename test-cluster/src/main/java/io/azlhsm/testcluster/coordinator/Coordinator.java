@@ -678,7 +678,8 @@ public final class Coordinator implements AutoCloseable {
     public synchronized State state(Fid fid) throws SimulatorException {
         HsmAttributes a = ns.hsm(fid);
         CurrentAction c = currentAction(fid);
-        return new State(a.flags(), (int) a.archiveId(), c.state(), c.action(), c.offset(), c.length());
+        int inProgressState = c.action() == HsmCodes.HUA_NONE ? HsmCodes.HPS_NONE : c.state();
+        return new State(a.flags(), (int) a.archiveId(), inProgressState, c.action(), c.offset(), c.length());
     }
 
     /** hsm_current_action: a running request reports the bytes moved so far as its extent length. */
@@ -689,7 +690,9 @@ public final class Coordinator implements AutoCloseable {
         ns.pathOf(fid);
         ActionRecord r = activeFor(fid, 0);
         if (r == null) {
-            return new CurrentAction(HsmCodes.HPS_NONE, HsmCodes.HUA_NONE, 0, 0);
+            // As the MDT answers (mdt_hsm_cdt_client.c, mdt_hsm.c): no action is HUA_NONE with the zeroed status of
+            // an action that never existed, ARS_WAITING, which reads HPS_WAITING. Callers must look at the action.
+            return new CurrentAction(HsmCodes.HPS_WAITING, HsmCodes.HUA_NONE, 0, 0);
         }
         if (r.status == RequestStatus.STARTED) {
             return new CurrentAction(HsmCodes.HPS_RUNNING, HsmCodes.userAction(r.action), r.offset, r.progress.total());

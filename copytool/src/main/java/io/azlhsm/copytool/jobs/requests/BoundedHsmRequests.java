@@ -4,6 +4,7 @@ import io.azlhsm.copytool.lustre.HsmCurrentAction;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.HsmProgressState;
 import io.azlhsm.copytool.lustre.HsmUserAction;
+import io.azlhsm.copytool.lustre.HsmUserRequest;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
 import java.nio.file.Path;
@@ -25,8 +26,8 @@ import java.util.function.Consumer;
  * <p>Not thread-safe: one job thread submits, waits and receives the outcomes (on that thread).
  */
 public final class BoundedHsmRequests {
-    /** Items per llapi_hsm_request: the coordinator hands agents lists of about 70 items at most. */
-    static final int MAX_ITEMS_PER_REQUEST = 64;
+    /** Items per llapi_hsm_request: as many as the client accepts in one request without data (52). */
+    static final int MAX_ITEMS_PER_REQUEST = HsmUserRequest.maxItems(0);
     /** A partly filled batch goes out after this long, so a slow walk does not leave the coordinator idle. */
     private static final long BATCH_LINGER_NANOS = 200_000_000L;
     private static final long FIRST_POLL_SLEEP_MILLIS = 20;
@@ -218,7 +219,9 @@ public final class BoundedHsmRequests {
         Optional<String> failure;
         try {
             HsmCurrentAction action = hsm.currentAction(file.path());
-            if (action.state() == HsmProgressState.WAITING || action.state() == HsmProgressState.RUNNING) {
+            // A file with no action reads HUA_NONE with state WAITING (the MDT's zeroed status): the action decides.
+            if (action.action() != HsmUserAction.NONE && (action.state() == HsmProgressState.WAITING
+                    || action.state() == HsmProgressState.RUNNING)) {
                 return action.state();
             }
             failure = kind.failure(hsm.state(file.path()));
