@@ -10,7 +10,9 @@ import java.util.logging.Logger;
  * REMOVE: delete the blob this file archived and forget it. A blob that is already gone is success.
  *
  * <p>When the file's archive record is known the delete is conditional on the recorded ETag, so a blob that now
- * belongs to another file (same path, archived after a rename) is never deleted by mistake.
+ * belongs to another file (same path, archived after a rename) is never deleted by mistake. A blob found without a
+ * record is deleted only if its FID metadata is absent or the file's own (see {@link BlobLocator}), and only in the
+ * version that was checked.
  */
 public final class RemoveOperation {
     private static final Logger LOG = Logger.getLogger(RemoveOperation.class.getName());
@@ -26,8 +28,7 @@ public final class RemoveOperation {
             ArchiveBackend backend = context.backend(archiveId);
             BlobLocator.Located located = locate(context, file, action, archiveId, backend);
             blob = located.blob();
-            String expectedEtag = located.record().map(ArchiveRecord::etag).orElse(null);
-            boolean existed = backend.delete(blob, expectedEtag);
+            boolean existed = delete(backend, located);
             if (Files.exists(file.fidPath())) {
                 context.records().clear(file.fidPath());
             }
@@ -55,8 +56,26 @@ public final class RemoveOperation {
             // The file was unlinked (remove_archive_on_last_unlink): only the request's data can name the blob.
             String fileId = BlobLocator.fileIdOf(action.item().dataAsText()).orElseThrow(() -> new ActionFailure(2,
                     false, "file no longer exists and the request names no file_id: blob unknown"));
-            return new BlobLocator.Located(fileId, java.util.Optional.empty(), "request data file_id");
+            return locator(context).checked(file, fileId, "request data file_id", backend);
         }
-        return new BlobLocator(context.records(), context.fids()).locate(file, action.item(), archiveId, backend);
+        return locator(context).locate(file, action.item(), archiveId, backend);
+    }
+
+    /**
+     * Deletes the located blob in the version the record names, or, found without one, in the version whose FID the
+     * locator checked: never a blob replaced since. False when it was already gone.
+     */
+    private static boolean delete(ArchiveBackend backend, BlobLocator.Located located) throws Exception {
+        if (located.record().isPresent()) {
+            return backend.delete(located.blob(), located.record().get().etag());
+        }
+        if (located.stored().isEmpty()) {
+            return false; // the locator's stat found no such blob
+        }
+        return backend.delete(located.blob(), located.stored().get().etag());
+    }
+
+    private static BlobLocator locator(ActionContext context) {
+        return new BlobLocator(context.records(), context.fids());
     }
 }
