@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
  *   <li>{@code --data '{"file_id":"<blob>"}'} on the request (files archived or imported by lemur-based tools);</li>
  *   <li>the file's current path under the archive prefix (files archived by path-named tools such as AMLFS's).</li>
  * </ol>
- * The last two are names anyone can give: a file's owner may request a restore with any {@code file_id}, or rename
- * their file over another's path. So a blob found by either is looked at first (one stat) and refused when its
- * {@value BlobMetadataCodec#FID} metadata names another file: that blob was archived from a file the requester may
- * have no right to read, and restoring it would hand them its bytes. A blob without that key (another tool's) is
- * taken on trust, as those tools do.
+ * The last two serve only a file without a record for the request's archive, and they are names anyone can give: a
+ * file's owner may request a restore with any {@code file_id}, or rename their file over another's path. So a blob
+ * found by either is looked at first (one stat) and refused when its {@value BlobMetadataCodec#FID} metadata names
+ * another file: that blob was archived from a file the requester may have no right to read, and restoring it would
+ * hand them its bytes. A blob without that key (another tool's) is taken on trust, as those tools do.
  */
 final class BlobLocator {
     private static final Pattern FILE_ID = Pattern.compile("\"file_id\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
