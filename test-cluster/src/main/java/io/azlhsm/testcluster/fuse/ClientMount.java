@@ -76,10 +76,6 @@ public final class ClientMount extends FuseStubFS {
         return uuid;
     }
 
-    public MountOptions options() {
-        return options;
-    }
-
     /** Mounts at mountPoint; source names the socket and fsname (hsmsim@SOCKET:/FSNAME). */
     public void mountAt(Path mountPoint, String source) {
         mount(mountPoint, false, false, new String[] {"-o",
