@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * One simulated Lustre file system: namespace over ROOT/backing, the HSM coordinator (state in ROOT/state), client
  * mounts (ROOT/mnt first) and the Unix socket libhsmsim talks to (ROOT/run/coordinator.sock).
  *
- * <pre>java io.azlhsm.testcluster.ClusterDaemon --root DIR [--fsname lustre]</pre>
+ * <pre>java io.azlhsm.testcluster.ClusterDaemon --root DIR [--fsname lustre] [--mount-options user_xattr]</pre>
  *
  * Prints "READY" on stdout once the first mount answers. SIGTERM or the STOP request shuts everything down: agents
  * are told (their recv gets ESHUTDOWN), mounts are unmounted, the socket is removed.
@@ -31,7 +31,8 @@ public final class ClusterDaemon implements AutoCloseable {
     private final ProtocolServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    public ClusterDaemon(Path root, String fsname) throws IOException, SimulatorException {
+    /** @param mountOptions the default mount's Lustre client options ({@code -o} list; empty: defaults) */
+    public ClusterDaemon(Path root, String fsname, String mountOptions) throws IOException, SimulatorException {
         Path run = Files.createDirectories(root.resolve("run"));
         Path state = Files.createDirectories(root.resolve("state"));
         Namespace ns = new Namespace(root.resolve("backing"), root.resolve("volatile"), state);
@@ -45,7 +46,7 @@ public final class ClusterDaemon implements AutoCloseable {
         server = new ProtocolServer(socket,
                 new RequestHandler(ns, files, coordinator, mounts, changelog, this::stop), coordinator, mounts,
                 changelog);
-        mounts.mount(root.resolve("mnt"));
+        mounts.mount(root.resolve("mnt"), mountOptions);
     }
 
     /** Restores in flight at a crash left volatile files; their requests start over. */
@@ -79,17 +80,19 @@ public final class ClusterDaemon implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path root = null;
         String fsname = "lustre";
+        String mountOptions = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--fsname" -> fsname = args[++i];
+                case "--mount-options" -> mountOptions = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (root == null) {
-            throw new IllegalArgumentException("usage: ClusterDaemon --root DIR [--fsname NAME]");
+            throw new IllegalArgumentException("usage: ClusterDaemon --root DIR [--fsname NAME] [--mount-options OPTS]");
         }
-        ClusterDaemon daemon = new ClusterDaemon(root, fsname);
+        ClusterDaemon daemon = new ClusterDaemon(root, fsname, mountOptions);
         Thread hook = new Thread(daemon::close, "cluster-daemon-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("READY");

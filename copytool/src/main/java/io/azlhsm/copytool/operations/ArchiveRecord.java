@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the copytool remembers on a Lustre file about its archived copy, kept in one extended attribute,
+ * What the copytool remembers on a Lustre file about its archived copy, kept in one root-only extended attribute,
  * {@value #XATTR_NAME}, so restore finds the exact blob after a rename and can verify it.
  *
  * <p>One attribute rather than several so that it is written atomically: a crash can leave the previous record or
@@ -32,8 +32,13 @@ import java.util.Optional;
  *                    MD5; null otherwise
  */
 public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion, byte[] crc32c) {
-    /** Extended attribute holding the record; in the user namespace so no privilege is needed to read it. */
-    public static final String XATTR_NAME = "user.azlhsm.archive";
+    /**
+     * Extended attribute holding the record. In the trusted namespace: only root can write (or read) it, so a file's
+     * owner cannot point it at another file's blob, and a Lustre client allows it on a default mount (user.* needs
+     * {@code -o user_xattr}). A {@code user.azlhsm.archive} left by an older version is never read: anyone who could
+     * write the file could have written it.
+     */
+    public static final String XATTR_NAME = "trusted.azlhsm.archive";
     private static final String VERSION = "1";
 
     public ArchiveRecord {

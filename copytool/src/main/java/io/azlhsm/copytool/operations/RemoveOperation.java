@@ -87,8 +87,16 @@ public final class RemoveOperation {
             // The file was unlinked (remove_archive_on_last_unlink): only the request's data can name the blob.
             String fileId = BlobLocator.fileIdOf(action.item().dataAsText()).orElseThrow(() -> new ActionFailure(2,
                     false, "file no longer exists and the request names no file_id: blob unknown"));
-            return new BlobLocator.Located(fileId, java.util.Optional.empty(), "request data file_id");
+            return locator(context).checked(file, fileId, "request data file_id", backend);
         }
-        return new BlobLocator(context.records(), context.fids()).locate(file, action.item(), archiveId, backend);
+        return locator(context).locate(file, action.item(), archiveId, backend);
+    }
+
+    /**
+     * Deletes the located blob in the version the record names, or, found without one, in the version whose FID the
+     * locator checked: never a blob replaced since. False when it was already gone.
+     */
+    private static BlobLocator locator(ActionContext context) {
+        return new BlobLocator(context.records(), context.fids());
     }
 }

@@ -67,7 +67,9 @@ public final class RestoreTransfer extends ActionTransfer {
             // the end, so looking at the blob's properties first would only add a request. One GET for a small file.
             etag = record.get().etag();
         } else {
-            StoredObject stored = backend.stat(blob).orElseThrow(() -> new ActionFailure(2 /* ENOENT */, false,
+            // A blob found without a record was looked at by the locator already (and its FID checked): no second stat.
+            Optional<StoredObject> found = record.isPresent() ? backend.stat(blob) : located.stored();
+            StoredObject stored = found.orElseThrow(() -> new ActionFailure(2 /* ENOENT */, false,
                     "blob " + blob + " (found by " + located.how() + ") is not in archive " + archiveId));
             if (stored.size() != expectedSize) {
                 throw new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " holds " + stored.size()

@@ -11,6 +11,8 @@ import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.azlhsm.copytool.archive.ChecksumAlgorithm;
+import io.azlhsm.copytool.lustre.ExtendedAttributes;
+import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.HoldingProxy;
@@ -103,15 +105,20 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
         bed.awaitFlags(byFileId, AgentTestBed.ARCHIVED, SHORT);
         bed.awaitFlags(byPath, AgentTestBed.ARCHIVED, SHORT);
         bed.release(byFileId, byPath);
-        // As if another tool had archived them: no record, and one blob under a name only the request knows.
+        // As if another tool had archived them: no record, and one blob under a name only the request knows, without
+        // our FID metadata (as lemur writes it); the blob found by path keeps the file's own FID.
         for (Path file : List.of(byFileId, byPath)) {
-            Files.getFileAttributeView(file, java.nio.file.attribute.UserDefinedFileAttributeView.class)
-                    .delete("azlhsm.archive");
+            assertTrue(ExtendedAttributes.remove(file, ArchiveRecord.XATTR_NAME));
         }
         var source = container.getBlobClient("fs1/foreign/by-file-id.dat");
         var elsewhere = container.getBlobClient("fs1/lemur/objects/0042");
         elsewhere.beginCopy(source.getBlobUrl(), null).waitForCompletion();
+        Map<String, String> withoutFid = new java.util.HashMap<>(elsewhere.getProperties().getMetadata());
+        assertEquals(cluster.fid(byFileId), withoutFid.remove("azlhsm_fid"));
+        elsewhere.setMetadata(withoutFid);
         source.delete();
+        assertEquals(cluster.fid(byPath), container.getBlobClient("fs1/foreign/by-path.dat").getProperties()
+                .getMetadata().get("azlhsm_fid"));
 
         bed.lfs("hsm_restore", List.of(byFileId), "--data", "{\"file_id\":\"fs1/lemur/objects/0042\"}");
         bed.restore(byPath);

@@ -33,7 +33,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One Lustre client mount of the simulated file system, over FUSE. It passes operations to the backing tree and adds
  * what a Lustre client shows: FIDs ({@code trusted.lma}, {@code .lustre/fid/<FID>}), data versions bumped by writes
- * and truncates, the DIRTY flag on close after a modification, released files stat'ing at full size with one block.
+ * and truncates, the DIRTY flag on close after a modification, released files stat'ing at full size with one block,
+ * extended attributes as llite allows them ({@link XattrNamespace}, {@link MountOptions}).
  *
  * <p>Mounted with fstype {@code fuse.lustre} and a source naming the coordinator socket, which is how libhsmsim finds
  * the cluster from a path.
@@ -51,20 +52,20 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientMount extends FuseStubFS {
     private static final String DOT_LUSTRE = "/.lustre";
     private static final String FID_DIR = "/.lustre/fid";
-    /** Simulator-private attributes that a Lustre client would not show. */
-    private static final String PRIVATE_XATTR_PREFIX = "trusted.hsmsim.";
 
     private final Namespace ns;
     private final ClientChangelog records;
     private final ImplicitRestore restorer;
     private final LastUnlink lastUnlink;
     private final String uuid;
+    private final MountOptions options;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
     public ClientMount(Namespace ns, Changelog changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
-                       String uuid) {
+                       String uuid, MountOptions options) {
         this.ns = ns;
+        this.options = options;
         this.lastUnlink = lastUnlink;
         this.restorer = restorer;
         this.records = new ClientChangelog(ns, changelog);
@@ -840,11 +841,17 @@ public final class ClientMount extends FuseStubFS {
     }
 
     // ------------------------------------------------------------------ xattrs
+    // As llite's handlers: see XattrNamespace. user.* needs the user_xattr mount option; other trusted.* names live on
+    // the backing file (the daemon runs as root); the kernel keeps trusted.* from other users before we are asked.
 
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
-        if (name.startsWith(PRIVATE_XATTR_PREFIX)) {
+        XattrNamespace namespace = XattrNamespace.of(name);
+        if (namespace == XattrNamespace.SIMULATOR) {
             return -Errno.ENODATA;
+        }
+        if (namespace == XattrNamespace.USER && !options.userXattr()) {
+            return -Errno.EOPNOTSUPP;
         }
         try {
             byte[] v = Xattrs.get(backing(path), name);
@@ -871,28 +878,31 @@ public final class ClientMount extends FuseStubFS {
         return bytes.length;
     }
 
+    /**
+     * The MDT's trusted.lma and trusted.hsm, other trusted.* names to root only (llite hides them from other callers:
+     * a listing reaches the file system whoever asks), user.* names only with user_xattr.
+     */
     @Override
     public int listxattr(String path, Pointer list, long size) {
         try {
-            Path p = backing(path);
-            Set<String> names = new HashSet<>();
-            for (String n : new String[] {Namespace.LMA, Namespace.HSM}) {
-                if (Xattrs.get(p, n) != null) {
+            boolean privileged = getContext().uid.get() == 0;
+            Set<String> names = new LinkedHashSet<>();
+            for (String n : Xattrs.list(backing(path))) {
+                XattrNamespace namespace = XattrNamespace.of(n);
+                boolean shown = switch (namespace) {
+                    case MDT_OWN, TRUSTED -> privileged;
+                    case USER -> options.userXattr();
+                    default -> false; // ACLs are read with getxattr by name; nothing else is ours to show
+                };
+                if (shown) {
                     names.add(n);
-                }
-            }
-            var view = Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            if (view != null) {
-                for (String n : view.list()) {
-                    names.add("user." + n);
                 }
             }
             StringBuilder sb = new StringBuilder();
             for (String n : names) {
                 sb.append(n).append('\0');
             }
-            return xattrReply(list, size, sb.toString().getBytes());
+            return xattrReply(list, size, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             return -errno(e);
         } catch (SimulatorException e) {
@@ -902,13 +912,15 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
-        if (name.equals(Namespace.LMA) || name.equals(Namespace.HSM) || name.equals("trusted.link")) {
+        XattrNamespace namespace = XattrNamespace.of(name);
+        if (namespace == XattrNamespace.MDT_OWN) {
             // the MDT's own attributes: Lustre's client ignores attempts to set them (cp -a, tar --xattrs copy
             // them from another Lustre file), so such a copy succeeds and the new file keeps its own identity
             return 0;
         }
-        if (!name.startsWith("user.") && !name.startsWith("system.posix_acl_")) {
-            return -Errno.EPERM;
+        int refused = refusedChange(namespace);
+        if (refused != 0) {
+            return refused;
         }
         try {
             byte[] v = new byte[(int) size];
@@ -925,11 +937,17 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        if (!name.startsWith("user.") && !name.startsWith("system.posix_acl_")) {
-            return -Errno.EPERM;
+        XattrNamespace namespace = XattrNamespace.of(name);
+        int refused = namespace == XattrNamespace.MDT_OWN ? -Errno.EPERM : refusedChange(namespace);
+        if (refused != 0) {
+            return refused;
         }
         try {
-            Xattrs.remove(backing(path), name);
+            Path p = backing(path);
+            if (Xattrs.get(p, name) == null) {
+                return -Errno.ENODATA; // as removexattr(2) answers for a name the file does not have
+            }
+            Xattrs.remove(p, name);
             dataRecord(ChangelogRecord.CL_SETXATTR, path);
             return 0;
         } catch (IOException e) {
@@ -937,6 +955,15 @@ public final class ClientMount extends FuseStubFS {
         } catch (SimulatorException e) {
             return -e.errno();
         }
+    }
+
+    /** -errno when a client may not set or remove a name of this namespace, else 0. */
+    private int refusedChange(XattrNamespace namespace) {
+        return switch (namespace) {
+            case USER -> options.userXattr() ? 0 : -Errno.EOPNOTSUPP;
+            case TRUSTED, POSIX_ACL -> 0;
+            default -> -Errno.EPERM;
+        };
     }
 
 }

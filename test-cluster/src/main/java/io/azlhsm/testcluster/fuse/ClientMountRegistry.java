@@ -46,7 +46,8 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
     }
 
     @Override
-    public synchronized String mount(Path mountPoint) throws SimulatorException {
+    public synchronized String mount(Path mountPoint, String options) throws SimulatorException {
+        MountOptions parsed = MountOptions.parse(options);
         Path mp = mountPoint.toAbsolutePath().normalize();
         if (mounts.containsKey(mp)) {
             throw new SimulatorException(Errno.EBUSY, mp + " is already mounted");
@@ -56,10 +57,10 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new SimulatorException(Errno.EIO, e.toString());
         }
-        ClientMount m = new ClientMount(ns, changelog, restorer, lastUnlink, UUID.randomUUID().toString());
+        ClientMount m = new ClientMount(ns, changelog, restorer, lastUnlink, UUID.randomUUID().toString(), parsed);
         m.mountAt(mp, source);
         mounts.put(mp, m);
-        LOG.info("client " + m.uuid() + " mounted at " + mp);
+        LOG.info("client " + m.uuid() + " mounted at " + mp + " (" + parsed + ")");
         return m.uuid();
     }
 

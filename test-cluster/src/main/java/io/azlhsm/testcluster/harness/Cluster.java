@@ -29,13 +29,24 @@ public final class Cluster implements AutoCloseable {
     private final AtomicInteger copytoolCount = new AtomicInteger();
 
     private final String fsname;
+    private final String mountOptions;
 
-    private Cluster(Path root, String fsname) {
+    private Cluster(Path root, String fsname, String mountOptions) {
         this.root = root;
         this.fsname = fsname;
+        this.mountOptions = mountOptions;
     }
 
+    /** A cluster whose default mount has a Lustre client's default options: no user.* xattrs, as without -o. */
     public static Cluster start() {
+        return start("");
+    }
+
+    /**
+     * A cluster whose default mount has these Lustre client mount options, e.g. {@code "user_xattr"} for a test about
+     * user.* extended attributes.
+     */
+    public static Cluster start(String mountOptions) {
         try {
             // world-traversable: tests run lfs as other users too
             Path root = Files.createTempDirectory("hsmsim-",
@@ -43,7 +54,7 @@ public final class Cluster implements AutoCloseable {
                             java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
             // a name of its own (Lustre allows 8 characters): other simulated file systems may be mounted here
             String fsname = String.format("hs%06x", new java.util.Random().nextInt(1 << 24));
-            Cluster c = new Cluster(root, fsname);
+            Cluster c = new Cluster(root, fsname, mountOptions);
             try {
                 c.up();
             } catch (RuntimeException | AssertionError e) {
@@ -57,7 +68,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void up() {
-        clusterScript("up", "--no-azurite", "--fsname", fsname).out();
+        clusterScript("up", "--no-azurite", "--fsname", fsname, "-o", mountOptions).out();
     }
 
     /** The file system name (hal_fsname, mdt.FSNAME-MDT0000.*). */
@@ -98,8 +109,16 @@ public final class Cluster implements AutoCloseable {
 
     /** lfs run as another user (setpriv), for the request-mask and flag-permission rules. */
     public CommandResult lfsAs(int uid, String... args) {
+        return runAs(uid, Commands.concat(List.of(home.resolve("bin/lfs").toString()), args).toArray(String[]::new));
+    }
+
+    /**
+     * A command run in the mount as another user (setpriv: uid and gid {@code uid}, no supplementary groups, no
+     * capabilities), e.g. setfattr or cat, for what the kernel and the file system allow an unprivileged caller.
+     */
+    public CommandResult runAs(int uid, String... command) {
         return Commands.run(mount(), Commands.concat(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid,
-                "--clear-groups", home.resolve("bin/lfs").toString()), args));
+                "--clear-groups"), command));
     }
 
     /** lctl, limited to this cluster by HSMSIM_ROOT (other simulated file systems may be mounted on the machine). */
@@ -119,10 +138,15 @@ public final class Cluster implements AutoCloseable {
         return lctl("get_param", "-n", param).out();
     }
 
-    /** Another client mount of the same file system, with its own client UUID. */
+    /** Another client mount of the same file system, with its own client UUID and default options. */
     public Path addMount(String name) {
+        return addMount(name, "");
+    }
+
+    /** Another client mount with these Lustre client mount options (e.g. {@code "user_xattr"}). */
+    public Path addMount(String name, String mountOptions) {
         Path mp = root.resolve(name);
-        clusterScript("mount", mp.toString()).out();
+        clusterScript("mount", "-o", mountOptions, mp.toString()).out();
         return mp;
     }
 

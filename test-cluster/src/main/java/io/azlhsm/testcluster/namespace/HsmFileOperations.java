@@ -133,7 +133,7 @@ public final class HsmFileOperations {
             FileTime atime = (FileTime) Files.getAttribute(orig, "basic:lastAccessTime", LinkOption.NOFOLLOW_LINKS);
             FileTime mtime = Files.getLastModifiedTime(orig, LinkOption.NOFOLLOW_LINKS);
             setOwnerModeTimes(v.path(), uid, gid, mode, atime.to(TimeUnit.NANOSECONDS), mtime.to(TimeUnit.NANOSECONDS));
-            copyUserXattrs(orig, v.path());
+            copyClientXattrs(orig, v.path());
             Files.move(v.path(), orig, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new SimulatorException(Errno.EIO, e.toString());
@@ -142,20 +142,20 @@ public final class HsmFileOperations {
 
     /**
      * A layout swap exchanges data, not the inode: on Lustre the MDT object keeps its extended attributes. Here the
-     * volatile file replaces the backing file, so the original's user attributes move over with the data.
+     * volatile file replaces the backing file, so the original's client attributes (user.*, and trusted.* other than
+     * the identity, HSM state and data version set above: the copytool's archive record is one) move over with the
+     * data.
      */
-    private static void copyUserXattrs(Path from, Path to) throws IOException {
-        var source = Files.getFileAttributeView(from, java.nio.file.attribute.UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        var target = Files.getFileAttributeView(to, java.nio.file.attribute.UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (source == null || target == null) {
-            return;
-        }
-        for (String name : source.list()) {
-            java.nio.ByteBuffer value = java.nio.ByteBuffer.allocate(source.size(name));
-            source.read(name, value);
-            target.write(name, value.flip());
+    private static void copyClientXattrs(Path from, Path to) throws IOException {
+        for (String name : Xattrs.list(from)) {
+            boolean setAbove = name.equals(Namespace.LMA) || name.equals(Namespace.HSM)
+                    || name.startsWith("trusted.hsmsim.");
+            if (!setAbove && (name.startsWith("user.") || name.startsWith("trusted."))) {
+                byte[] value = Xattrs.get(from, name);
+                if (value != null) {
+                    Xattrs.set(to, name, value);
+                }
+            }
         }
     }
 

@@ -5,7 +5,10 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.Runtime;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Extended attributes of backing files in any namespace (trusted.* included), which java.nio cannot reach: it only
@@ -19,11 +22,15 @@ public final class Xattrs {
         int lsetxattr(String path, String name, byte[] value, long size, int flags);
 
         int lremovexattr(String path, String name);
+
+        long llistxattr(String path, byte[] list, long size);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
     private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
     private static final int MAX_VALUE = 4096;
+    /** XATTR_LIST_MAX: no file system lists more. */
+    private static final int MAX_LIST = 65536;
 
     private Xattrs() {
     }
@@ -54,6 +61,24 @@ public final class Xattrs {
         if (LIBC.lremovexattr(file.toString(), name) != 0 && RUNTIME.getLastError() != Errno.ENODATA) {
             throw new XattrException(RUNTIME.getLastError(), "removexattr " + name + " " + file);
         }
+    }
+
+    /** The names of every attribute of the file, in any namespace (as root: trusted.* included). */
+    public static List<String> list(Path file) throws XattrException {
+        byte[] buffer = new byte[MAX_LIST];
+        long n = LIBC.llistxattr(file.toString(), buffer, buffer.length);
+        if (n < 0) {
+            throw new XattrException(RUNTIME.getLastError(), "listxattr " + file);
+        }
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buffer[i] == 0) {
+                names.add(new String(buffer, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
     }
 
     /** An xattr call failed with errno. */

@@ -168,7 +168,7 @@ public final class RequestHandler {
             }
             case "MOUNT" -> {
                 requireRoot(peer);
-                return ok.put("uuid", mounts.mount(Path.of(req.get("path"))));
+                return ok.put("uuid", mounts.mount(Path.of(req.get("path")), req.get("options", "")));
             }
             case "STATUS" -> {
                 ok.put("fsname", coordinator.fsname()).put("pid", ProcessHandle.current().pid());

@@ -3,20 +3,19 @@ package io.azlhsm.testcluster.scenarios;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.ClusterExtension;
 import io.azlhsm.testcluster.harness.Copytool;
+import io.azlhsm.testcluster.namespace.Xattrs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.util.List;
 
@@ -160,7 +159,7 @@ class SanityHsmChangelogIT {
         Files.createSymbolicLink(dir.resolve("s"), Path.of("f"));
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
         Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000_000_000L));
-        Files.getFileAttributeView(f, UserDefinedFileAttributeView.class).write("k", ByteBuffer.wrap(new byte[] {7}));
+        Xattrs.set(f, "trusted.k", new byte[] {7}); // a default mount has no user.* xattrs
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
             ch.truncate(1);
         }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -141,6 +142,21 @@ public final class BlobMetadataCodec {
         byte[] md5 = md5(byName, problems);
         return new Decoded(new FileAttributes(type, uid, gid, mode, mtime, atime, ctime, fid, dataVersion, md5,
                 symlinkTarget), problems);
+    }
+
+    /**
+     * The FID of the file a blob was archived from ({@value #FID}, as {@code [0xSEQ:0xOID:0xVER]}), without decoding
+     * the rest: restore and remove compare it with the file's own before trusting a blob found by name alone.
+     *
+     * @return empty for a blob written by another tool (or by hand), which carries none
+     */
+    public Optional<String> fid(Map<String, String> metadata) {
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(FID)) {
+                return Optional.of(entry.getValue());
+            }
+        }
+        return Optional.empty();
     }
 
     private static FileType fileType(Map<String, String> byName) {

@@ -6,15 +6,13 @@ import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
+import io.azlhsm.copytool.lustre.ExtendedAttributes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Map;
 
 /**
@@ -22,11 +20,13 @@ import java.util.Map;
  * AMLFS's import reads back) once, not on every export.
  *
  * <p>Twice over: the put is conditional (If-None-Match: *, so an existing marker or object is never replaced), and
- * after it the directory remembers the marker's name in the xattr {@code user.azlhsm.marker}, so later runs skip
- * the request altogether. A renamed directory's name no longer matches, and it gets a marker under its new name.
+ * after it the directory remembers the marker's name in the xattr {@value #XATTR}, so later runs skip the request
+ * altogether. A renamed directory's name no longer matches, and it gets a marker under its new name. Root-only
+ * ({@code trusted.*}) like the archive record, so it works on a default Lustre mount (no user xattrs) and a
+ * directory's owner cannot make an export skip a marker.
  */
 public final class DirectoryMarkers {
-    static final String XATTR = "azlhsm.marker"; // user.azlhsm.marker
+    static final String XATTR = "trusted.azlhsm.marker";
 
     private final Path mount;
     private final ArchiveBackend backend;
@@ -49,30 +49,13 @@ public final class DirectoryMarkers {
      */
     public boolean ensure(Path directory) throws IOException, ArchiveException {
         String name = objectName(directory);
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(directory, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view != null && name.equals(recorded(view))) {
+        byte[] recorded = ExtendedAttributes.get(directory, XATTR).orElse(null); // absent: no marker yet
+        if (recorded != null && name.equals(new String(recorded, StandardCharsets.UTF_8))) {
             return false;
         }
         backend.putMarker(name, new ObjectAttributes(null, codec.encode(attributes(directory))));
-        if (view != null) {
-            view.write(XATTR, ByteBuffer.wrap(name.getBytes(StandardCharsets.UTF_8)));
-        }
+        ExtendedAttributes.set(directory, XATTR, name.getBytes(StandardCharsets.UTF_8));
         return true;
-    }
-
-    private static String recorded(UserDefinedFileAttributeView view) throws IOException {
-        try {
-            ByteBuffer value = ByteBuffer.allocate(view.size(XATTR));
-            view.read(XATTR, value);
-            return new String(value.array(), 0, value.position(), StandardCharsets.UTF_8);
-        } catch (FileSystemException e) {
-            String reason = e.getReason();
-            if (reason != null && (reason.contains("No data available") || reason.contains("No such attribute"))) {
-                return null; // ENODATA: no marker yet
-            }
-            throw e;
-        }
     }
 
     private static FileAttributes attributes(Path directory) throws IOException {

@@ -1,15 +1,13 @@
 package io.azlhsm.copytool.jobs.imports;
 
+import io.azlhsm.copytool.lustre.ExtendedAttributes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +19,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * the target, each once, with AMLFS's default directory mode 0777. Never follows a symlink: an existing component that
  * is not a real directory is an error, so no name can lead outside the target.
  *
- * <p>Each directory it creates names its creator in {@code user.azlhsm.import}: the job and the blob whose import
+ * <p>Each directory it creates names its creator in {@value #CREATOR_XATTR}: the job and the blob whose import
  * created it. A resumed job needs that to count exactly: a directory the crashed run created after its last
  * checkpoint was counted in the tally of a blob that is not recorded as done, so it is counted again when that very
  * blob is imported again (and only then), and it is the job's own, not preexisting. (A crash between a mkdir and
  * its xattr write leaves a directory without it, which the resumed job takes for preexisting and does not count.)
+ * Root-only ({@code trusted.*}), so it works on a default Lustre mount, which has no user xattrs, and no user can
+ * make a directory of theirs pass for the job's own.
  */
 final class DirectoryMaker {
-    static final String CREATOR_XATTR = "azlhsm.import"; // user.azlhsm.import = "<job id> <blob name>"
+    /** Value: {@code "<job id> <blob name>"}. */
+    static final String CREATOR_XATTR = "trusted.azlhsm.import";
 
     private final Path target;
     private final Runnable created;
@@ -107,7 +108,7 @@ final class DirectoryMaker {
     }
 
     /** An existing directory in a resumed job: the crashed run's own, and counted now if this blob made it. */
-    private void adoptCrashedRunsDirectory(Path p, String blob) throws IOException {
+    private void adoptCrashedRunsDirectory(Path p, String blob) {
         String creator = recordedCreator(p);
         if (creator == null || !creator.startsWith(jobId + " ")) {
             return; // preexisting
@@ -131,24 +132,18 @@ final class DirectoryMaker {
 
     private void recordCreator(Path p, String blob) {
         try {
-            view(p).write(CREATOR_XATTR, ByteBuffer.wrap((jobId + " " + blob).getBytes(StandardCharsets.UTF_8)));
+            ExtendedAttributes.set(p, CREATOR_XATTR, (jobId + " " + blob).getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             // Only a resumed job's counts need it: without it this directory would count as preexisting there.
         }
     }
 
-    private static String recordedCreator(Path p) throws IOException {
-        UserDefinedFileAttributeView view = view(p);
+    private static String recordedCreator(Path p) {
         try {
-            ByteBuffer value = ByteBuffer.allocate(view.size(CREATOR_XATTR));
-            view.read(CREATOR_XATTR, value);
-            return new String(value.array(), 0, value.position(), StandardCharsets.UTF_8);
-        } catch (FileSystemException e) {
-            return null; // ENODATA: not created by an import
+            return ExtendedAttributes.get(p, CREATOR_XATTR).map(v -> new String(v, StandardCharsets.UTF_8))
+                    .orElse(null); // absent: not created by an import
+        } catch (IOException unreadable) {
+            return null; // as for an absent one: the directory counts as preexisting
         }
-    }
-
-    private static UserDefinedFileAttributeView view(Path p) {
-        return Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     }
 }

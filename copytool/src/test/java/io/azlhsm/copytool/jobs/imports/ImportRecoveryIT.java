@@ -21,6 +21,7 @@ import io.azlhsm.copytool.jobs.JobOutcome;
 import io.azlhsm.copytool.jobs.JobRecord;
 import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.copytool.jobs.JobStore;
+import io.azlhsm.copytool.lustre.ExtendedAttributes;
 import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.testcluster.harness.Cluster;
@@ -28,10 +29,8 @@ import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -246,10 +245,8 @@ class ImportRecoveryIT {
     private static long directoriesWithoutCreator(Path parent) throws Exception {
         try (Stream<Path> directories = Files.list(parent)) {
             return directories.filter(d -> {
-                UserDefinedFileAttributeView view = Files.getFileAttributeView(d, UserDefinedFileAttributeView.class,
-                        LinkOption.NOFOLLOW_LINKS);
                 try {
-                    return !view.list().contains(DirectoryMaker.CREATOR_XATTR);
+                    return ExtendedAttributes.get(d, DirectoryMaker.CREATOR_XATTR).isEmpty();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -1,0 +1,117 @@
+package io.azlhsm.copytool.lustre;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * Extended attributes of files on the Lustre mount in any namespace, through libc's {@code lgetxattr},
+ * {@code lsetxattr} and {@code lremovexattr} (never following a symlink).
+ *
+ * <p>The copytool keeps what it trusts in {@code trusted.*}: only root (CAP_SYS_ADMIN) can read or write it, so a
+ * file's owner cannot forge or remove it, and a Lustre client allows it on every mount, while {@code user.*} needs
+ * {@code -o user_xattr}, which is not a default. Java's {@code UserDefinedFileAttributeView} reaches only
+ * {@code user.*}, hence this binding. Paths and names cross as UTF-8 bytes whatever the JVM's locale (jnr-ffi would
+ * encode a {@code String} with the default charset, US-ASCII under a C locale).
+ */
+public final class ExtendedAttributes {
+    /** A value any of our attributes fits in; a larger one is read after asking its size. */
+    private static final int FIRST_READ = 8192;
+    private static final int XATTR_REPLACE_OR_CREATE = 0;
+    private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+    private ExtendedAttributes() {
+    }
+
+    /**
+     * The attribute's value: one {@code lgetxattr} for a value up to 8 KiB.
+     *
+     * @return empty when the file has no such attribute (ENODATA; also what the kernel answers a caller without
+     *         CAP_SYS_ADMIN about a {@code trusted.*} name)
+     * @throws NoSuchFileException when the file does not exist
+     * @throws ExtendedAttributeException for any other errno, e.g. EOPNOTSUPP for {@code user.*} on a Lustre mount
+     *                                    without {@code user_xattr}
+     */
+    public static Optional<byte[]> get(Path file, String name) throws IOException {
+        byte[] path = cString(file.toString());
+        byte[] attribute = cString(name);
+        byte[] buffer = new byte[FIRST_READ];
+        while (true) {
+            long n = LIBC.lgetxattr(path, attribute, buffer, buffer.length);
+            if (n >= 0) {
+                return Optional.of(Arrays.copyOf(buffer, (int) n));
+            }
+            int errno = RUNTIME.getLastError();
+            if (errno == Errno.ENODATA) {
+                return Optional.empty();
+            }
+            if (errno != Errno.ERANGE) {
+                throw failure("lgetxattr", file, name, errno);
+            }
+            long size = LIBC.lgetxattr(path, attribute, null, 0);
+            if (size < 0) {
+                int sizeErrno = RUNTIME.getLastError();
+                if (sizeErrno == Errno.ENODATA) {
+                    return Optional.empty();
+                }
+                throw failure("lgetxattr", file, name, sizeErrno);
+            }
+            buffer = new byte[(int) Math.max(size, buffer.length + 1L)]; // it may grow again before the next read
+        }
+    }
+
+    /** Creates or replaces the attribute. */
+    public static void set(Path file, String name, byte[] value) throws IOException {
+        if (LIBC.lsetxattr(cString(file.toString()), cString(name), value, value.length, XATTR_REPLACE_OR_CREATE)
+                != 0) {
+            throw failure("lsetxattr", file, name, RUNTIME.getLastError());
+        }
+    }
+
+    /**
+     * Removes the attribute.
+     *
+     * @return false when the file had no such attribute
+     */
+    public static boolean remove(Path file, String name) throws IOException {
+        if (LIBC.lremovexattr(cString(file.toString()), cString(name)) == 0) {
+            return true;
+        }
+        int errno = RUNTIME.getLastError();
+        if (errno == Errno.ENODATA) {
+            return false;
+        }
+        throw failure("lremovexattr", file, name, errno);
+    }
+
+    private static IOException failure(String call, Path file, String name, int errno) {
+        if (errno == Errno.ENOENT) {
+            return new NoSuchFileException(file.toString(), null, call + " " + name);
+        }
+        return new ExtendedAttributeException(call, file, name, errno);
+    }
+
+    private static byte[] cString(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(utf8, utf8.length + 1);
+    }
+
+    /** The libc calls used here; each returns -1 and sets errno on failure. */
+    public interface LibC {
+        @ssize_t long lgetxattr(@In byte[] path, @In byte[] name, @Out byte[] value, @size_t long size);
+
+        int lsetxattr(@In byte[] path, @In byte[] name, @In byte[] value, @size_t long size, int flags);
+
+        int lremovexattr(@In byte[] path, @In byte[] name);
+    }
+}

@@ -1,0 +1,45 @@
+package io.azlhsm.testcluster.fuse;
+
+import io.azlhsm.testcluster.namespace.Namespace;
+
+/**
+ * How the simulated client treats an extended attribute, by its name, following llite's xattr handlers.
+ *
+ * <p>Root-only access to {@code trusted.*} is not decided here: the kernel's VFS refuses those names to a caller
+ * without CAP_SYS_ADMIN (EPERM to set or remove, ENODATA to get) before FUSE is asked, as it does before asking
+ * Lustre. Only listings reach the file system whoever calls, so {@link ClientMount#listxattr} hides them itself, as
+ * llite does.
+ */
+enum XattrNamespace {
+    /** trusted.lma, trusted.hsm, trusted.link: kept by the MDT; shown, never set by a client (sets are ignored). */
+    MDT_OWN,
+    /** trusted.hsmsim.*: the simulator's own state (the data version); a Lustre client has no such attribute. */
+    SIMULATOR,
+    /** user.*: only on a mount with {@code user_xattr} (see {@link MountOptions}); stored on the backing file. */
+    USER,
+    /** Any other trusted.* name: stored on the backing file, root only. */
+    TRUSTED,
+    /** system.posix_acl_access / _default: passed through to the backing file. */
+    POSIX_ACL,
+    /** Everything else (security.*, unknown prefixes): readable from the backing file, never set. */
+    OTHER;
+
+    static XattrNamespace of(String name) {
+        if (name.equals(Namespace.LMA) || name.equals(Namespace.HSM) || name.equals("trusted.link")) {
+            return MDT_OWN;
+        }
+        if (name.startsWith("trusted.hsmsim.")) {
+            return SIMULATOR;
+        }
+        if (name.startsWith("trusted.")) {
+            return TRUSTED;
+        }
+        if (name.startsWith("user.")) {
+            return USER;
+        }
+        if (name.startsWith("system.posix_acl_")) {
+            return POSIX_ACL;
+        }
+        return OTHER;
+    }
+}
