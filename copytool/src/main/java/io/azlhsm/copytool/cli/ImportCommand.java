@@ -35,8 +35,11 @@ final class ImportCommand extends JobCliCommand {
                                 + " to 100 non-overlapping prefixes (default /: everything)").build())
                 .addOption(Option.builder().longOpt("conflict").hasArg().argName("MODE")
                         .desc("when a path exists: fail (default; the job stops), skip, overwrite-dirty (archived"
-                                + " and clean: attributes only; else delete and re-import), overwrite-always (dirty"
-                                + " or never archived: delete and re-import; clean: release)").build())
+                                + " and clean: attributes only; else delete and re-import), overwrite-always (dirty,"
+                                + " never archived or archived to another blob: delete and re-import; clean:"
+                                + " release). A released stub whose recorded blob is gone or replaced cannot be"
+                                + " read: both overwrite modes re-import it, skip logs and counts it (staleStubs)")
+                        .build())
                 .addOption(Option.builder().longOpt("max-errors").hasArg().argName("N")
                         .desc("errors tolerated before the job fails: 0 (default) stops at the first, -1 never"
                                 + " stops; errors are logged and the job ends CompletedPartial").build())

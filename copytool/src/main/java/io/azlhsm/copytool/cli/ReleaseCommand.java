@@ -9,7 +9,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code copytool release}: free Lustre capacity held by archived, clean files. */
+/** {@code copytool release}: free Lustre capacity held by archived, clean files whose archive copy is there. */
 final class ReleaseCommand extends JobCliCommand {
     @Override
     public String name() {
@@ -18,8 +18,9 @@ final class ReleaseCommand extends JobCliCommand {
 
     @Override
     public String summary() {
-        return "release archived, clean files under a path (optionally by last access and size); never a dirty"
-                + " or unarchived file";
+        return "release archived, clean files under a path (optionally by last access and size) whose recorded"
+                + " blob still exists with its recorded ETag (checked per file); never a dirty or unarchived file,"
+                + " nor one without such a copy (counted and logged with path, blob and reason)";
     }
 
     @Override

@@ -46,6 +46,11 @@ public final class JobLog implements AutoCloseable {
         write("ERROR", "path=" + quote(path) + " blob=" + quote(blob) + " cause=" + cause);
     }
 
+    /** An item left as it is for a reason the administrator must see (a file not released, a stale stub). */
+    public void warning(String path, String blob, String cause) {
+        write("WARNING", "path=" + quote(path) + " blob=" + quote(blob) + " cause=" + cause);
+    }
+
     /** A path that already existed, and what the conflict mode did about it. */
     public void conflict(String path, String blob, String resolution) {
         write("CONFLICT", "path=" + quote(path) + " blob=" + quote(blob) + " resolution=" + resolution);

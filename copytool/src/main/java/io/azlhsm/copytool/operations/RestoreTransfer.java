@@ -163,9 +163,10 @@ public final class RestoreTransfer extends ActionTransfer {
             return;
         }
         if (expected != null && !Arrays.equals(expected.value(), actual)) {
-            ActionFailure mismatch = new ActionFailure(ActionOutcome.EIO, false, "checksum mismatch: blob " + blob
-                    + " has " + expected.algorithm() + " " + HexFormat.of().formatHex(actual) + ", archive recorded "
-                    + HexFormat.of().formatHex(expected.value()));
+            // Names file, blob and both checksums itself: the cause may be quoted where describe() is not.
+            ActionFailure mismatch = new ActionFailure(ActionOutcome.EIO, false, "checksum mismatch restoring "
+                    + path() + " from blob " + blob + " (ETag " + etag + "): expected " + expected.algorithm() + " "
+                    + HexFormat.of().formatHex(expected.value()) + ", got " + HexFormat.of().formatHex(actual));
             fail(mismatch);
             endAction(ActionOutcome.of(mismatch), 0, mismatch);
             return;

@@ -5,6 +5,7 @@ import static io.azlhsm.copytool.agent.AgentTestBed.RELEASED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.util.BinaryData;
@@ -15,10 +16,13 @@ import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.HoldingProxy;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.TestInstance;
  * What goes wrong in the field, provoked for real: cancels from the coordinator, a file written while it is
  * archived, a blob changed behind the archive's back, and the blob service going away mid-transfer. In every case the
  * file's HSM state must tell the truth: never archived without a complete verified copy, never restored from
- * unverified data. The agent reaches Azurite through a {@link HoldingProxy}: a test that must act mid-transfer holds
+ * unverified data (the proxy can also invert a byte of a download in transit). The agent reaches Azurite through a {@link HoldingProxy}: a test that must act mid-transfer holds
  * the transfer's data requests, acts, and lets them go, so the transfer is mid-way whatever the machine's speed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -182,6 +186,62 @@ class AgentFaultsIT {
         assertEquals(RELEASED, cluster.flags(file), "restore from a changed blob must fail");
         assertTrue(cluster.actionStatuses(cluster.fid(file), "RESTORE").contains("FAILED"),
                 cluster.getParam("actions"));
+    }
+
+    @Test
+    void aRestoreWhoseBytesChangeInTransitFailsWithEioNamingBothChecksumsAndTheFileStaysReleased() throws Exception {
+        // 3 MiB + 7 restores in four 1 MiB ranges: the second one is corrupted
+        assertCorruptedRestoreFails("transit/large.bin", 3 * MIB + 7, MIB, 4321);
+        // a small file restores in a single Get Blob
+        assertCorruptedRestoreFails("transit/small.bin", 10_000, 0, 17);
+    }
+
+    /**
+     * Archives and releases a file, then reads it while the proxy inverts byte {@code bodyOffset} of the response to
+     * the Get Blob of the range starting at {@code rangeStart}: same blob, same ETag, one wrong byte on the wire.
+     */
+    private void assertCorruptedRestoreFails(String name, long size, long rangeStart, int bodyOffset)
+            throws Exception {
+        Path file = bed.write(name, size);
+        byte[] original = Files.readAllBytes(file);
+        bed.archive(file);
+        bed.awaitFlags(file, ARCHIVED, LONG);
+        bed.release(file);
+        bed.awaitFlags(file, RELEASED, WAIT);
+        String etag = container.getBlobClient(name).getProperties().getETag();
+        byte[] received = original.clone();
+        int corrupted = (int) (rangeStart + bodyOffset);
+        received[corrupted] = (byte) ~received[corrupted];
+        String expectedMd5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(original));
+        String actualMd5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(received));
+
+        try (LogWatch log = new LogWatch(); HoldingProxy.Corruption corruption = proxy.corrupt("the range of " + name
+                + " from byte " + rangeStart, r -> r.isDataRead() && r.isFor("faults", name)
+                        && rangeHeader(r).startsWith("bytes=" + rangeStart + "-"), bodyOffset)) {
+            // the read blocks on the implicit restore, and fails with it
+            IOException failed = assertThrows(IOException.class, () -> Files.readAllBytes(file),
+                    "a restore of corrupted bytes succeeded");
+            assertTrue(String.valueOf(failed.getMessage()).contains("Input/output error"), failed.toString());
+            assertEquals(1, corruption.corrupted(), corruption::toString);
+            log.await("checksum mismatch restoring " + name, WAIT);
+            String line = log.snapshot().stream().filter(m -> m.contains("checksum mismatch")).findFirst()
+                    .orElseThrow();
+            assertTrue(line.contains("path " + name) && line.contains("from blob " + name)
+                    && line.contains("failed with errno 5"), line);
+            assertTrue(line.contains("expected MD5 " + expectedMd5) && line.contains("got " + actualMd5), line);
+        }
+        bed.awaitIdle(file, LONG);
+        assertEquals(RELEASED, cluster.flags(file), "a restore of corrupted bytes must leave the file released");
+        assertTrue(cluster.actionStatuses(cluster.fid(file), "RESTORE").contains("FAILED"),
+                cluster.getParam("actions"));
+        assertEquals(etag, container.getBlobClient(name).getProperties().getETag(), "the blob itself never changed");
+        assertArrayEquals(original, Files.readAllBytes(file), "once the network is sound, the same blob restores");
+    }
+
+    /** The range a Get Blob asks for: the SDK sends x-ms-range, other clients Range. */
+    private static String rangeHeader(HoldingProxy.Request request) {
+        String range = request.header("x-ms-range");
+        return range != null ? range : String.valueOf(request.header("range"));
     }
 
     @Test

@@ -68,5 +68,7 @@ class FlowCommandsTest {
                 "--keep-changelog-user", "--file-list", "--not-accessed-for", "--min-size"}) {
             assertTrue(help.contains(option), option);
         }
+        assertTrue(help.replaceAll("\\s+", " ").contains("whose recorded blob still exists with its recorded ETag"),
+                help);
     }
 }

@@ -1,6 +1,7 @@
 package io.azlhsm.testcluster.harness;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +12,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -26,15 +32,23 @@ import java.util.function.Supplier;
  * is part-way (kill an import after its first pages, cancel an upload, stop the service mid-archive) reaches that
  * state whatever the machine's speed, instead of racing the product.
  *
- * <p>Requests are framed by Content-Length or chunked encoding, as the Azure SDK and azcopy send them; responses are
- * copied back byte for byte. Shared Key signatures cover the path and headers, never the host, so clients sign as
- * they would for Azurite itself. Listens on 127.0.0.1 only.
+ * <p>A test can also {@linkplain #corrupt corrupt} the responses to the requests it selects: one byte of the body is
+ * inverted in transit, every header and length kept, as a faulty network card or middlebox past TCP's checksum
+ * would do, so that a test can show the product verifies what it downloads rather than trusting the service.
+ *
+ * <p>Requests and responses are framed by Content-Length or chunked encoding (a response without either ends with
+ * its connection; one to HEAD, 1xx, 204 and 304 has no body), and copied on byte for byte apart from a corrupted
+ * byte. Responses on a connection answer its requests in order: HTTP/1.1 clients such as the JDK's and Node's do
+ * not pipeline, and even with pipelining responses come back in request order, which is all the pairing needs.
+ * Shared Key signatures cover the path and headers, never the host, so clients sign as they would for Azurite
+ * itself. Listens on 127.0.0.1 only.
  */
 public final class HoldingProxy implements AutoCloseable {
     private final AzuriteServer upstream;
     private final ServerSocket listener;
     private final ExecutorService connections;
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
+    private final List<Corruption> corruptions = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -81,6 +95,21 @@ public final class HoldingProxy implements AutoCloseable {
         return hold;
     }
 
+    /**
+     * From now on, the response to every request that {@code which} accepts has the byte at {@code bodyOffset} of its
+     * body inverted (all eight bits), until the corruption is closed; a body shorter than that passes unchanged. For a
+     * Get Blob with a range, {@code bodyOffset} counts from the start of the range. The predicate sees each request
+     * once, in arrival order (after any hold), so it may count or look at headers such as {@code x-ms-range}.
+     */
+    public Corruption corrupt(String description, Predicate<Request> which, long bodyOffset) {
+        if (bodyOffset < 0) {
+            throw new IllegalArgumentException("negative body offset " + bodyOffset);
+        }
+        Corruption corruption = new Corruption(description, which, bodyOffset);
+        corruptions.add(corruption);
+        return corruption;
+    }
+
     private void accept() {
         while (!closed) {
             try {
@@ -101,7 +130,8 @@ public final class HoldingProxy implements AutoCloseable {
             server = new Socket(InetAddress.getLoopbackAddress(), upstream.port());
             open.add(server);
             Socket toServer = server;
-            connections.execute(() -> copyResponses(toServer, client));
+            BlockingQueue<Exchange> sent = new LinkedBlockingQueue<>();
+            connections.execute(() -> copyResponses(toServer, client, sent));
             InputStream in = new BufferedInputStream(client.getInputStream());
             OutputStream out = server.getOutputStream();
             Request request;
@@ -111,6 +141,8 @@ public final class HoldingProxy implements AutoCloseable {
                         hold.await(request);
                     }
                 }
+                // queued before the request leaves, so its response always finds it
+                sent.add(new Exchange(request, corruptionFor(request)));
                 out.write(request.head);
                 request.copyBody(in, out);
                 out.flush();
@@ -124,10 +156,53 @@ public final class HoldingProxy implements AutoCloseable {
         }
     }
 
-    private static void copyResponses(Socket server, Socket client) {
+    /** The first open corruption that selects the request; every open one sees it, so each may count. */
+    private Corruption corruptionFor(Request request) {
+        Corruption chosen = null;
+        for (Corruption corruption : corruptions) {
+            if (corruption.matches(request) && chosen == null) {
+                chosen = corruption;
+            }
+        }
+        return chosen;
+    }
+
+    /** Copies the responses of one connection, each by its framing, corrupting those whose request was selected. */
+    private static void copyResponses(Socket server, Socket client, BlockingQueue<Exchange> sent) {
         try {
-            server.getInputStream().transferTo(client.getOutputStream());
-        } catch (IOException e) {
+            InputStream in = new BufferedInputStream(server.getInputStream());
+            OutputStream out = new BufferedOutputStream(client.getOutputStream());
+            Exchange exchange = null;
+            ResponseHead head;
+            while ((head = ResponseHead.read(in)) != null) {
+                if (exchange == null) {
+                    exchange = sent.poll(30, TimeUnit.SECONDS);
+                }
+                out.write(head.bytes);
+                if (head.status == 101) {
+                    out.flush();
+                    in.transferTo(out); // switched protocols: no more HTTP/1.1 framing to follow
+                    out.flush();
+                    return;
+                }
+                if (head.status < 200) {
+                    out.flush(); // an interim response (100 Continue): the final one answers the same request
+                    continue;
+                }
+                boolean noBody = head.status == 204 || head.status == 304
+                        || (exchange != null && "HEAD".equals(exchange.request.method()));
+                if (!noBody) {
+                    Corruption corruption = exchange == null ? null : exchange.corruption;
+                    boolean flipped = MessageBody.copy(in, out, head.chunked, head.contentLength,
+                            corruption == null ? MessageBody.NO_FLIP : corruption.bodyOffset);
+                    if (flipped) {
+                        corruption.corrupted(exchange.request);
+                    }
+                }
+                out.flush();
+                exchange = null;
+            }
+        } catch (IOException | InterruptedException e) {
             // one side closed
         } finally {
             close(client);
@@ -163,15 +238,18 @@ public final class HoldingProxy implements AutoCloseable {
         private final byte[] head;
         private final String method;
         private final String target;
+        private final Map<String, String> headers;
         private final long contentLength;
         private final boolean chunked;
 
-        private Request(byte[] head, String method, String target, long contentLength, boolean chunked) {
+        private Request(byte[] head, String method, String target, Map<String, String> headers) {
             this.head = head;
             this.method = method;
             this.target = target;
-            this.contentLength = contentLength;
-            this.chunked = chunked;
+            this.headers = headers;
+            this.contentLength = headers.containsKey("content-length")
+                    ? Long.parseLong(headers.get("content-length")) : 0;
+            this.chunked = isChunked(headers);
         }
 
         public String method() {
@@ -181,6 +259,11 @@ public final class HoldingProxy implements AutoCloseable {
         /** The request target: path and query, as sent ({@code /devstoreaccount1/container/blob?comp=block&...}). */
         public String target() {
             return target;
+        }
+
+        /** A header's value (name in any case), or null; of a repeated header, the last. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
         /** The blob or container path after the account, without the query, still URL-encoded. */
@@ -249,93 +332,90 @@ public final class HoldingProxy implements AutoCloseable {
         }
 
         static Request read(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int last4 = 0; // the last four bytes read, to find the blank line that ends the head
-            while (last4 != 0x0d0a0d0a) {
-                int b = in.read();
-                if (b < 0) {
-                    if (head.size() == 0) {
-                        return null;
-                    }
-                    throw new IOException("connection closed inside a request head");
-                }
-                head.write(b);
-                last4 = (last4 << 8) | b;
+            byte[] bytes = readHead(in);
+            if (bytes == null) {
+                return null;
             }
-            byte[] bytes = head.toByteArray();
             String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r\n");
             String[] requestLine = lines[0].split(" ");
             if (requestLine.length < 3) {
                 throw new IOException("not an HTTP request: " + lines[0]);
             }
-            long length = 0;
-            boolean chunked = false;
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                if (colon < 0) {
-                    continue;
-                }
-                String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                String value = lines[i].substring(colon + 1).trim();
-                if (name.equals("content-length")) {
-                    length = Long.parseLong(value);
-                } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
-                    chunked = true;
-                }
-            }
-            return new Request(bytes, requestLine[0], requestLine[1], length, chunked);
+            return new Request(bytes, requestLine[0], requestLine[1], headers(lines));
         }
 
         void copyBody(InputStream in, OutputStream out) throws IOException {
-            if (chunked) {
-                copyChunks(in, out);
-            } else {
-                copyExactly(in, out, contentLength);
-            }
+            MessageBody.copy(in, out, chunked, contentLength, MessageBody.NO_FLIP);
+        }
+    }
+
+    /** A response's head: status code and framing. */
+    private static final class ResponseHead {
+        private final byte[] bytes;
+        private final int status;
+        private final long contentLength;
+        private final boolean chunked;
+
+        private ResponseHead(byte[] bytes, int status, Map<String, String> headers) {
+            this.bytes = bytes;
+            this.status = status;
+            this.contentLength = headers.containsKey("content-length")
+                    ? Long.parseLong(headers.get("content-length")) : MessageBody.UNTIL_CLOSE;
+            this.chunked = isChunked(headers);
         }
 
-        private static void copyChunks(InputStream in, OutputStream out) throws IOException {
-            while (true) {
-                String sizeLine = readLine(in);
-                out.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                int extension = sizeLine.indexOf(';');
-                long size = Long.parseLong((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
-                if (size == 0) {
-                    String trailer;
-                    do {
-                        trailer = readLine(in);
-                        out.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                    } while (!trailer.isEmpty());
-                    return;
-                }
-                copyExactly(in, out, size + 2); // the chunk and its CRLF
+        static ResponseHead read(InputStream in) throws IOException {
+            byte[] bytes = readHead(in);
+            if (bytes == null) {
+                return null;
             }
+            String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r\n");
+            String[] statusLine = lines[0].split(" ");
+            if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {
+                throw new IOException("not an HTTP response: " + lines[0]);
+            }
+            return new ResponseHead(bytes, Integer.parseInt(statusLine[1]), headers(lines));
         }
+    }
 
-        private static String readLine(InputStream in) throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int b; (b = in.read()) != '\n'; ) {
-                if (b < 0) {
-                    throw new IOException("connection closed inside a chunked body");
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            return line.toString();
-        }
+    /** A request sent upstream on a connection, and the corruption its response is to get, if any. */
+    private record Exchange(Request request, Corruption corruption) {
+    }
 
-        private static void copyExactly(InputStream in, OutputStream out, long count) throws IOException {
-            byte[] buffer = new byte[64 << 10];
-            while (count > 0) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, count));
-                if (n < 0) {
-                    throw new IOException("connection closed inside a request body");
+    /** A message head up to and including its blank line; null at the end of the connection before its first byte. */
+    private static byte[] readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int last4 = 0; // the last four bytes read, to find the blank line that ends the head
+        while (last4 != 0x0d0a0d0a) {
+            int b = in.read();
+            if (b < 0) {
+                if (head.size() == 0) {
+                    return null;
                 }
-                out.write(buffer, 0, n);
-                count -= n;
+                throw new IOException("connection closed inside a message head");
+            }
+            head.write(b);
+            last4 = (last4 << 8) | b;
+        }
+        return head.toByteArray();
+    }
+
+    /** The header lines after the start line, names lower-cased. */
+    private static Map<String, String> headers(String[] lines) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
             }
         }
+        return headers;
+    }
+
+    private static boolean isChunked(Map<String, String> headers) {
+        String encoding = headers.get("transfer-encoding");
+        return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
     }
 
     /** Requests held until {@link #release()}; closing releases too. */
@@ -399,6 +479,52 @@ public final class HoldingProxy implements AutoCloseable {
         @Override
         public synchronized String toString() {
             return "hold '" + description + "' (" + held.size() + " held" + (released ? ", released" : "") + ")";
+        }
+    }
+
+    /** Responses corrupted until {@link #close()}; see {@link #corrupt}. */
+    public static final class Corruption implements AutoCloseable {
+        private final String description;
+        private final Predicate<Request> which;
+        private final long bodyOffset;
+        private final List<String> corrupted = new ArrayList<>();
+        private boolean closed;
+
+        private Corruption(String description, Predicate<Request> which, long bodyOffset) {
+            this.description = description;
+            this.which = which;
+            this.bodyOffset = bodyOffset;
+        }
+
+        synchronized boolean matches(Request request) {
+            return !closed && which.test(request);
+        }
+
+        synchronized void corrupted(Request request) {
+            corrupted.add(request.toString());
+            notifyAll();
+        }
+
+        /** How many responses had a byte inverted so far. */
+        public synchronized int corrupted() {
+            return corrupted.size();
+        }
+
+        /** The requests whose responses had a byte inverted, as "METHOD target", in order. */
+        public synchronized List<String> corruptedRequests() {
+            return List.copyOf(corrupted);
+        }
+
+        /** Corrupts no more responses (one already selected is still corrupted as it passes). */
+        @Override
+        public synchronized void close() {
+            closed = true;
+        }
+
+        @Override
+        public synchronized String toString() {
+            return "corruption '" + description + "' at body offset " + bodyOffset + " (" + corrupted.size()
+                    + " corrupted" + (closed ? ", closed" : "") + ")";
         }
     }
 }

@@ -11,11 +11,17 @@ import java.util.stream.Collectors;
 public enum ConflictMode {
     /** The job fails at the first conflict. */
     FAIL,
-    /** The existing path is left alone. */
+    /** The existing path is left alone; a stale stub (its recorded blob gone or replaced) is logged and counted. */
     SKIP,
-    /** Archived and clean (released or not): update attributes only; otherwise delete and re-import. */
+    /**
+     * Archived and clean (released or not): update attributes only; otherwise, and for a stale stub (which holds no
+     * data and cannot be read), delete and re-import.
+     */
     OVERWRITE_DIRTY,
-    /** Dirty or never archived: delete and re-import; clean: release (and update attributes). */
+    /**
+     * Dirty, never archived, or archived to another blob or ETag (a stale stub too): delete and re-import; clean:
+     * release (and update attributes).
+     */
     OVERWRITE_ALWAYS;
 
     public String optionName() {

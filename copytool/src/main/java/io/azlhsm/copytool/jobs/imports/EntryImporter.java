@@ -38,7 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ETag (so restore finds it after a rename and refuses a replaced blob), a directory, or a symlink; attributes from
  * the blob's metadata by {@link BlobMetadataCodec} (every key variant, AMLFS's defaults). A path that exists is a
  * conflict resolved by the {@link ConflictMode} from the existing file's HSM state, except a stub of this very blob
- * and ETag, which is simply preexisting (so a re-run or resumed run redoes nothing).
+ * and ETag, which is simply preexisting (so a re-run or resumed run redoes nothing). A released stub whose recorded
+ * blob is gone or was replaced ({@link RecordedCopy#stale()}) cannot be read: the overwrite modes import it again,
+ * skip and fail leave it and say so.
  */
 final class EntryImporter {
     static final int SYMLINK_MAX = 4096;
@@ -148,7 +150,7 @@ final class EntryImporter {
     // ------------------------------------------------------------------------------------------------ files
 
     private void importFile(StoredObject blob, Path path, FileAttributes attributes)
-            throws ItemError, IOException, LustreException {
+            throws ItemError, IOException, LustreException, ArchiveException {
         // Import first and look only when the path exists: one call per new file instead of a stat and a call.
         if (createStub(blob, path, attributes, false)) {
             return;
@@ -177,7 +179,8 @@ final class EntryImporter {
                 countImportedFile(blob);
                 return;
             }
-            resolveFileConflict(blob, path, attributes, state, record);
+            resolveFileConflict(blob, path, attributes, state,
+                    RecordedCopy.of(record, blob, options.archiveId(), backend));
             return;
         }
         if (!conflict(blob, path, existing.get())) {
@@ -191,9 +194,15 @@ final class EntryImporter {
         context.log().conflict(relative(path), blob.name(), "replaced a " + kindOf(existing.get()) + " by the file");
     }
 
+    /**
+     * The path holds a regular file that is not a stub of this blob: the mode decides by its HSM state. A released
+     * stub whose recorded blob is gone or replaced (a stale stub) holds no data and cannot be read; the overwrite
+     * modes import it again, so it restores this blob, and skip leaves it but says so and counts it.
+     */
     private void resolveFileConflict(StoredObject blob, Path path, FileAttributes attributes, HsmUserState state,
-                                     Optional<ArchiveRecord> record) throws ItemError, IOException, LustreException {
-        String was = describe(state);
+                                     RecordedCopy copy) throws ItemError, IOException, LustreException {
+        boolean staleStub = state.has(HsmStates.RELEASED) && copy.stale();
+        String was = describe(state) + (staleStub ? ", stale stub: " + copy.describe() : "");
         count(ImportCounters.CONFLICTS);
         boolean clean = state.has(HsmStates.ARCHIVED) && !state.has(HsmStates.DIRTY);
         switch (options.conflict()) {
@@ -201,17 +210,32 @@ final class EntryImporter {
                 context.log().conflict(relative(path), blob.name(), "fail: the job stops (" + was + ")");
                 throw new ImportStop("conflict: " + relative(path) + " exists (" + was + ") and --conflict is fail");
             }
-            case SKIP -> context.log().conflict(relative(path), blob.name(), "skipped (" + was + ")");
+            case SKIP -> {
+                if (staleStub) {
+                    count(ImportCounters.STALE_STUBS);
+                    context.log().conflict(relative(path), blob.name(), "skipped, left a stale stub that cannot be"
+                            + " read (" + was + ")");
+                } else {
+                    context.log().conflict(relative(path), blob.name(), "skipped (" + was + ")");
+                }
+            }
             case OVERWRITE_DIRTY -> {
-                if (clean) {
+                if (staleStub) {
+                    // A stub's size cannot change without a restore, which would fail: a new stub of this blob.
+                    reimport(blob, path, attributes, was);
+                } else if (clean) {
                     updateAttributes(path, attributes);
-                    context.log().conflict(relative(path), blob.name(), "attributes updated (" + was + ")");
+                    // An archived file whose copy is gone keeps its data (now its only copy); the log says so.
+                    context.log().conflict(relative(path), blob.name(), "attributes updated (" + was
+                            + (copy.stale() ? "; " + copy.describe() + ": its data is only in Lustre now" : "")
+                            + ")");
                 } else {
                     reimport(blob, path, attributes, was);
                 }
             }
             case OVERWRITE_ALWAYS -> {
                 // Clean with respect to *this* blob: released data must restore from it, not from another copy.
+                Optional<ArchiveRecord> record = copy.record();
                 boolean inSync = record.isEmpty() || sameBlob(record.get(), blob);
                 if (clean && inSync) {
                     if (!state.has(HsmStates.RELEASED)) {
@@ -221,7 +245,7 @@ final class EntryImporter {
                     context.log().conflict(relative(path), blob.name(), (state.has(HsmStates.RELEASED)
                             ? "already released" : "released") + ", attributes updated (" + was + ")");
                 } else {
-                    reimport(blob, path, attributes, clean ? was + ", archived copy is "
+                    reimport(blob, path, attributes, clean && !staleStub ? was + ", archived copy is "
                             + record.map(ArchiveRecord::toString).orElse("?") : was);
                 }
             }

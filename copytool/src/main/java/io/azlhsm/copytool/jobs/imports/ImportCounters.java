@@ -17,17 +17,23 @@ final class ImportCounters {
     static final String PREEXISTING_SYMLINKS = "preexistingSymlinks";
     static final String ERRORS = "totalErrors";
     static final String CONFLICTS = "totalConflicts";
+    /**
+     * Ours, not AMLFS's: released stubs a skip left whose recorded blob is gone or replaced, so reading them fails
+     * until an overwrite mode imports them again.
+     */
+    static final String STALE_STUBS = "staleStubs";
 
     /** The counts (not the rates), which a checkpoint carries. */
     static final List<String> COUNTS = List.of(WALKED, IMPORTED, FILES, DIRECTORIES, SYMLINKS, PREEXISTING_FILES,
-            PREEXISTING_DIRECTORIES, PREEXISTING_SYMLINKS, ERRORS, CONFLICTS);
+            PREEXISTING_DIRECTORIES, PREEXISTING_SYMLINKS, ERRORS, CONFLICTS, STALE_STUBS);
 
     private ImportCounters() {
     }
 
     static void create(JobCounters counters) {
         for (String name : List.of(WALKED, WALKED_PER_SECOND, IMPORTED, IMPORTED_PER_SECOND, FILES, DIRECTORIES,
-                SYMLINKS, PREEXISTING_FILES, PREEXISTING_DIRECTORIES, PREEXISTING_SYMLINKS, ERRORS, CONFLICTS)) {
+                SYMLINKS, PREEXISTING_FILES, PREEXISTING_DIRECTORIES, PREEXISTING_SYMLINKS, ERRORS, CONFLICTS,
+                STALE_STUBS)) {
             counters.counter(name);
         }
     }

@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.HoldingProxy;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The harness's holding proxy, through the SDK the product uses: requests pass unchanged (a multi-block upload and a
- * download through it are byte-identical), a held request waits unsent until released, and names are matched decoded.
+ * download through it are byte-identical), a held request waits unsent until released, names are matched decoded,
+ * and a corrupted response differs from the stored blob in exactly the chosen byte while the connection stays usable.
  */
 class HoldingProxyIT {
     @Test
@@ -54,5 +60,52 @@ class HoldingProxyIT {
             }
             assertEquals("held", direct.getBlobClient("dir one/small").downloadContent().toString());
         }
+    }
+
+    @Test
+    void aCorruptedResponseHasExactlyOneByteInvertedAndTheConnectionGoesOnWorking() throws Exception {
+        try (AzuriteServer azurite = AzuriteServer.start(); HoldingProxy proxy = HoldingProxy.start(azurite)) {
+            BlobContainerClient proxied = new BlobServiceClientBuilder().connectionString(proxy.connectionString())
+                    .buildClient().getBlobContainerClient("corrupted");
+            proxied.create();
+            byte[] body = new byte[3 << 20];
+            new Random(11).nextBytes(body);
+            BlobClient blob = proxied.getBlobClient("dir/victim.bin");
+            blob.upload(BinaryData.fromBytes(body));
+            long rangeStart = 1 << 20;
+            int rangeLength = 1 << 20;
+            int bodyOffset = 4321;
+            try (HoldingProxy.Corruption corruption = proxy.corrupt("the second MiB of dir/victim.bin",
+                    r -> r.isDataRead() && r.isFor("corrupted", "dir/victim.bin")
+                            && ("bytes=" + rangeStart + "-" + (rangeStart + rangeLength - 1)).equals(
+                                    r.header("x-ms-range")), bodyOffset)) {
+                // a HEAD answered on the same connections (no body despite its Content-Length) stays in step
+                assertEquals(body.length, blob.getProperties().getBlobSize());
+                byte[] first = range(blob, 0, rangeLength);
+                byte[] second = range(blob, rangeStart, rangeLength);
+                assertEquals(1, corruption.corrupted(), corruption::toString);
+                assertArrayEquals(Arrays.copyOfRange(body, 0, rangeLength), first, "an unselected range");
+                assertEquals(rangeLength, second.length, "the corrupted body keeps its length");
+                for (int i = 0; i < rangeLength; i++) {
+                    byte stored = body[(int) rangeStart + i];
+                    if (i == bodyOffset) {
+                        assertEquals((byte) ~stored, second[i], "the chosen byte is inverted");
+                    } else if (second[i] != stored) {
+                        throw new AssertionError("byte " + i + " of the range differs too");
+                    }
+                }
+                assertTrue(corruption.corruptedRequests().get(0).startsWith("GET /"), corruption::toString);
+            }
+            // closed: the same range comes back as stored
+            assertArrayEquals(Arrays.copyOfRange(body, (int) rangeStart, (int) rangeStart + rangeLength),
+                    range(blob, rangeStart, rangeLength));
+            assertArrayEquals(body, blob.downloadContent().toBytes());
+        }
+    }
+
+    private static byte[] range(BlobClient blob, long offset, int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        blob.downloadStreamWithResponse(out, new BlobRange(offset, (long) length), null, null, false, null, null);
+        return out.toByteArray();
     }
 }

@@ -24,6 +24,8 @@ import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.testcluster.harness.Cluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -101,7 +103,7 @@ class ImportConflictsIT {
         for (String dir : List.of("cf-fail", "cf-skip", "cf-od", "cf-oa")) {
             conflictSetup(dir);
         }
-        // fail: the job stops at the conflict, whatever the state.
+        // fail: the job stops at the conflict, whatever the state, and says when the stub it stops at is stale.
         for (String state : List.of("never", "clean", "dirty", "released")) {
             JobOutcome failed = bed.runImport(options(1, ConflictMode.FAIL, -1, "", "/cf-fail/" + state));
             assertEquals(JobState.FAILED, failed.state(), state);
@@ -111,38 +113,108 @@ class ImportConflictsIT {
             assertTrue(bed.marker().orElseThrow().startsWith("IMPORT_Failed."));
             assertTrue(bed.log(failed.jobId()).contains("CONFLICT path=\"cf-fail/" + state + "\""));
         }
-        assertEquals("lustre never", Files.readString(mnt.resolve("cf-fail/never")));
+        assertEquals(List.of(0x00, ARCHIVED, 0x0b, RELEASED), flags(mnt, "cf-fail"));
+        assertReads(mnt, "cf-fail/never", "lustre never");
+        assertReads(mnt, "cf-fail/clean", "lustre clean");
+        assertReads(mnt, "cf-fail/dirty", "lustre dirty appended");
+        assertUnreadable(mnt, "cf-fail/released");
 
-        // skip: nothing changes.
+        // skip: nothing changes; the released file, whose blob was replaced, is a stale stub and said to be one.
         JobOutcome skip = bed.runImport(options(1, ConflictMode.SKIP, -1, "", "/cf-skip/"));
         assertEquals(JobState.COMPLETED, skip.state(), skip.message());
         assertEquals(4, skip.counters().get("totalConflicts"));
+        assertEquals(1, skip.counters().get("staleStubs"));
         assertEquals(List.of(0x00, ARCHIVED, 0x0b, RELEASED), flags(mnt, "cf-skip"));
-        assertEquals("lustre never", Files.readString(mnt.resolve("cf-skip/never")));
+        String skipLog = bed.log(skip.jobId());
+        assertTrue(skipLog.contains("path=\"cf-skip/released\" blob=\"cf-skip/released\" resolution=skipped, left a"
+                + " stale stub that cannot be read (released, stale stub: its record names blob cf-skip/released:"
+                + " ETag differs"), skipLog);
+        assertReads(mnt, "cf-skip/never", "lustre never");
+        assertReads(mnt, "cf-skip/clean", "lustre clean");
+        assertReads(mnt, "cf-skip/dirty", "lustre dirty appended");
+        assertUnreadable(mnt, "cf-skip/released");
 
-        // overwrite-dirty: clean and released keep their data and get the blob's attributes; the others re-import.
+        // overwrite-dirty: clean keeps its data and gets the blob's attributes; the stale stub and the others
+        // re-import, so each reads as the container holds it now.
         JobOutcome od = bed.runImport(options(1, ConflictMode.OVERWRITE_DIRTY, -1, "", "/cf-od/"));
         assertEquals(JobState.COMPLETED, od.state(), od.message());
         assertEquals(4, od.counters().get("totalConflicts"));
+        assertEquals(0, od.counters().get("staleStubs"));
         assertEquals(List.of(RELEASED, ARCHIVED, RELEASED, RELEASED), flags(mnt, "cf-od"));
         assertEquals(0600, mode(mnt.resolve("cf-od/clean")));
-        assertEquals("lustre clean", Files.readString(mnt.resolve("cf-od/clean")));
-        assertEquals("blob never", Files.readString(mnt.resolve("cf-od/never")));
-        assertEquals("lustre dirty", Files.readString(mnt.resolve("cf-od/dirty")), "the archived copy");
+        assertEquals(0600, mode(mnt.resolve("cf-od/released")), "the stub has the blob's attributes");
         String odLog = bed.log(od.jobId());
         assertTrue(odLog.contains("path=\"cf-od/clean\" blob=\"cf-od/clean\" resolution=attributes updated"), odLog);
         assertTrue(odLog.contains("path=\"cf-od/dirty\" blob=\"cf-od/dirty\" resolution=deleted and re-imported"),
                 odLog);
+        assertTrue(odLog.contains("path=\"cf-od/released\" blob=\"cf-od/released\" resolution=deleted and re-imported"
+                + " (released, stale stub: its record names blob cf-od/released: ETag differs"), odLog);
+        assertReads(mnt, "cf-od/never", "blob never");
+        assertReads(mnt, "cf-od/clean", "lustre clean");
+        assertReads(mnt, "cf-od/dirty", "lustre dirty"); // the archived copy
+        assertReads(mnt, "cf-od/released", "blob released, newer");
 
         // overwrite-always: clean is released; dirty, never archived and a released file whose blob changed re-import.
         JobOutcome oa = bed.runImport(options(1, ConflictMode.OVERWRITE_ALWAYS, -1, "", "/cf-oa/"));
         assertEquals(JobState.COMPLETED, oa.state(), oa.message());
         assertEquals(4, oa.counters().get("totalConflicts"));
+        assertEquals(0, oa.counters().get("staleStubs"));
         assertEquals(List.of(RELEASED, RELEASED, RELEASED, RELEASED), flags(mnt, "cf-oa"));
-        assertEquals("lustre clean", Files.readString(mnt.resolve("cf-oa/clean")), "restored from its archive");
-        assertEquals("blob released, newer", Files.readString(mnt.resolve("cf-oa/released")));
-        assertEquals("blob never", Files.readString(mnt.resolve("cf-oa/never")));
-        assertTrue(bed.log(oa.jobId()).contains("path=\"cf-oa/clean\" blob=\"cf-oa/clean\" resolution=released"));
+        String oaLog = bed.log(oa.jobId());
+        assertTrue(oaLog.contains("path=\"cf-oa/clean\" blob=\"cf-oa/clean\" resolution=released"), oaLog);
+        assertTrue(oaLog.contains("path=\"cf-oa/released\" blob=\"cf-oa/released\" resolution=deleted and"
+                + " re-imported (released, stale stub"), oaLog);
+        assertReads(mnt, "cf-oa/never", "blob never");
+        assertReads(mnt, "cf-oa/clean", "lustre clean"); // restored from its archive
+        assertReads(mnt, "cf-oa/dirty", "lustre dirty");
+        assertReads(mnt, "cf-oa/released", "blob released, newer");
+    }
+
+    /**
+     * A released file renamed onto a blob's path keeps recording the blob it was archived to; once that blob is
+     * deleted, the stub is stale although the blob at its new path is fine: skip says so, overwrite-dirty imports it.
+     */
+    @Test
+    void aRenamedStubWhoseRecordedBlobIsGoneIsStaleEvenWhereItsPathHasABlob() throws Exception {
+        Path mnt = bed.mount();
+        BlobContainerClient blobs = bed.container(1);
+        for (String dir : List.of("rn-skip", "rn-od")) {
+            Path original = mnt.resolve(dir + "/original");
+            Files.createDirectories(original.getParent());
+            Files.write(original, "lustre original".getBytes());
+            bed.cluster.lfs("hsm_archive", "-a", "1", original.toString());
+            bed.cluster.awaitFlags(original, ARCHIVED);
+            bed.cluster.lfs("hsm_release", original.toString());
+            bed.cluster.awaitFlags(original, RELEASED);
+            Files.move(original, mnt.resolve(dir + "/moved"));
+            blobs.getBlobClient(dir + "/original").delete();
+            upload(blobs, dir + "/moved", "blob at the new path".getBytes(), Map.of());
+        }
+        JobOutcome skip = bed.runImport(options(1, ConflictMode.SKIP, -1, "", "/rn-skip/"));
+        assertEquals(JobState.COMPLETED, skip.state(), skip.message());
+        assertEquals(1, skip.counters().get("staleStubs"));
+        String skipLog = bed.log(skip.jobId());
+        assertTrue(skipLog.contains("path=\"rn-skip/moved\" blob=\"rn-skip/moved\" resolution=skipped, left a stale"
+                + " stub that cannot be read (released, stale stub: its record names blob rn-skip/original: blob"
+                + " missing"), skipLog);
+        assertUnreadable(mnt, "rn-skip/moved");
+
+        JobOutcome od = bed.runImport(options(1, ConflictMode.OVERWRITE_DIRTY, -1, "", "/rn-od/"));
+        assertEquals(JobState.COMPLETED, od.state(), od.message());
+        assertEquals(0, od.counters().get("staleStubs"));
+        assertEquals(RELEASED, bed.cluster.flags(mnt.resolve("rn-od/moved")));
+        assertReads(mnt, "rn-od/moved", "blob at the new path");
+    }
+
+    /** Reads the file through the mount (a released one blocks on the agent's restore) and compares every byte. */
+    private static void assertReads(Path mnt, String file, String content) throws Exception {
+        assertArrayEquals(content.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(mnt.resolve(file)), file);
+    }
+
+    /** Reading the file fails with EIO: its restore failed. */
+    private static void assertUnreadable(Path mnt, String file) {
+        IOException failed = assertThrows(IOException.class, () -> Files.readAllBytes(mnt.resolve(file)), file);
+        assertTrue(String.valueOf(failed.getMessage()).contains("Input/output error"), failed.toString());
     }
 
     private List<Integer> flags(Path mnt, String dir) {

@@ -12,6 +12,7 @@ import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.release.ReleaseJob;
 import io.azlhsm.copytool.jobs.release.ReleaseOptions;
 import io.azlhsm.copytool.lustre.HsmFiles;
+import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.nio.charset.StandardCharsets;
@@ -214,5 +215,48 @@ class PrefetchReleaseIT {
         assertEquals(0x0b, bed.cluster.flags(oldDirty));
         assertArrayEquals(Files.readAllBytes(oldBig), Files.readAllBytes(oldBig)); // reads restore it back
         assertEquals(200_000, Files.size(oldBig));
+    }
+
+    @Test
+    void releaseLeavesAFileWithoutItsRecordedBlobAndReleasesTheOthers() throws Exception {
+        AgentTestBed agent = bed.agent;
+        Path good = agent.write("relcheck/good", 50_000);
+        Path deleted = agent.write("relcheck/deleted", 60_000);
+        Path replaced = agent.write("relcheck/replaced", 70_000);
+        Path unrecorded = agent.write("relcheck/unrecorded", 80_000);
+        List<Path> all = List.of(good, deleted, replaced, unrecorded);
+        List<byte[]> contents = new ArrayList<>();
+        for (Path p : all) {
+            contents.add(Files.readAllBytes(p));
+        }
+        agent.archive(all.toArray(Path[]::new));
+        for (Path p : all) {
+            agent.awaitFlags(p, AgentTestBed.ARCHIVED, SHORT);
+        }
+        // behind the archive's back: one blob deleted, one replaced, one file's record lost
+        bed.container.getBlobClient("relcheck/deleted").delete();
+        bed.container.getBlobClient("relcheck/replaced").upload(BinaryData.fromString("someone else's"), true);
+        new ArchiveRecordStore().clear(unrecorded);
+
+        JobRun run = bed.run(new ReleaseJob(new ReleaseOptions("relcheck", Duration.ZERO, 0)));
+        assertEquals(JobState.COMPLETED, run.state(), run::describe);
+        assertEquals(1, run.counter(ReleaseJob.RELEASED), run::describe);
+        assertEquals(50_000, run.counter(ReleaseJob.BYTES_RELEASED));
+        assertEquals(3, run.counter(ReleaseJob.NO_VERIFIED_COPY), run::describe);
+        assertEquals(0, run.counter(ReleaseJob.FAILED), run::describe);
+        assertEquals(AgentTestBed.RELEASED, bed.cluster.flags(good));
+        for (Path kept : List.of(deleted, replaced, unrecorded)) {
+            assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(kept), kept::toString);
+        }
+        String log = String.join("\n", run.log());
+        assertTrue(log.contains("WARNING path=\"" + deleted + "\" blob=\"relcheck/deleted\" cause=not released: blob"
+                + " missing"), log);
+        assertTrue(log.contains("WARNING path=\"" + replaced + "\" blob=\"relcheck/replaced\" cause=not released:"
+                + " ETag differs"), log);
+        assertTrue(log.contains("WARNING path=\"" + unrecorded + "\" blob=- cause=not released: no record"), log);
+        for (int i = 0; i < all.size(); i++) {
+            // the kept files still hold their data; the released one restores from its intact blob
+            assertArrayEquals(contents.get(i), Files.readAllBytes(all.get(i)), all.get(i)::toString);
+        }
     }
 }
