@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.posix.PosixBackend;
 import io.azlhsm.copytool.lustre.Errno;
@@ -35,7 +36,8 @@ class BlobLocatorTest {
     }
 
     private void put(String name, Map<String, String> metadata) throws Exception {
-        backend.putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), new ObjectAttributes(null, metadata));
+        backend.putWhole(name, ByteBuffer.wrap(new byte[] {1, 2, 3}), new ObjectAttributes(null, metadata),
+                WriteCondition.absent());
     }
 
     @Test
