@@ -22,6 +22,8 @@ import java.util.Random;
 public final class AgentTestBed implements AutoCloseable {
     public static final int ARCHIVED = 0x09;
     public static final int RELEASED = 0x0d;
+    /** Files per lfs command (see {@link #lfs}). */
+    public static final int LFS_FILES_PER_COMMAND = 50;
 
     public final Cluster cluster;
     public final Agent agent;
@@ -83,14 +85,22 @@ public final class AgentTestBed implements AutoCloseable {
         return digest.digest();
     }
 
+    /**
+     * {@code lfs command options files...}, 50 files to a command: Lustre's client refuses a request of more than 52
+     * files with E2BIG (and lfs sends all its files as one request), so scripts split long lists. Returns the last
+     * command's result.
+     */
     public CommandResult lfs(String command, List<Path> files, String... options) {
-        List<String> args = new ArrayList<>();
-        args.add(command);
-        args.addAll(List.of(options));
-        files.forEach(f -> args.add(f.toString()));
-        CommandResult result = cluster.lfs(args.toArray(String[]::new));
-        if (!result.ok()) {
-            throw new AssertionError("lfs " + args + " failed: " + result.stderr());
+        CommandResult result = null;
+        for (int from = 0; from == 0 || from < files.size(); from += LFS_FILES_PER_COMMAND) {
+            List<String> args = new ArrayList<>();
+            args.add(command);
+            args.addAll(List.of(options));
+            files.subList(from, Math.min(files.size(), from + LFS_FILES_PER_COMMAND)).forEach(f -> args.add(f.toString()));
+            result = cluster.lfs(args.toArray(String[]::new));
+            if (!result.ok()) {
+                throw new AssertionError("lfs " + args + " failed: " + result.stderr());
+            }
         }
         return result;
     }

@@ -195,9 +195,12 @@ class BlobIdentityIT {
             }
             for (int round = 0; round < 3; round++) {
                 for (Path mount : List.of(cluster.mount(), secondMount)) {
-                    List<String> args = new ArrayList<>(List.of("hsm_archive"));
-                    names.forEach(n -> args.add(mount.resolve(n).toString()));
-                    cluster.lfs(args.toArray(String[]::new)); // a duplicate of a running request may be refused
+                    for (int from = 0; from < names.size(); from += AgentTestBed.LFS_FILES_PER_COMMAND) {
+                        List<String> args = new ArrayList<>(List.of("hsm_archive"));
+                        names.subList(from, from + AgentTestBed.LFS_FILES_PER_COMMAND)
+                                .forEach(n -> args.add(mount.resolve(n).toString()));
+                        cluster.lfs(args.toArray(String[]::new)); // a duplicate of a running request may be refused
+                    }
                 }
             }
             Cluster.await("every archive request ended", Duration.ofMinutes(3),
