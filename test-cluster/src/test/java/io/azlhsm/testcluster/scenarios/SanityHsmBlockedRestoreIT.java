@@ -70,8 +70,13 @@ class SanityHsmBlockedRestoreIT {
         return f;
     }
 
+    /**
+     * A reader with SIGINT at its default, as at a terminal: a process started in the background by a
+     * non-interactive shell (CI, nohup, {@code cmd &}) ignores SIGINT, and children inherit that.
+     */
     private static Process cat(Path f) throws IOException {
-        return new ProcessBuilder("cat", f.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder("env", "--default-signal=INT", "cat", f.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private static String stderr(Process p) throws IOException {
