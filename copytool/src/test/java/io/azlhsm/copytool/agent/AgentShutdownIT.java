@@ -138,12 +138,16 @@ class AgentShutdownIT {
                         file + " has an archive record");
             }
 
-            Files.writeString(config, base); // no limit for the agent that does the work again
-            Process next = start(config, cluster.root().resolve("agent-2.log"));
+            config(cluster, base); // no limit for the agent that does the work again
+            Path nextLog = cluster.root().resolve("agent-2.log");
+            Process next = start(config, nextLog);
             try {
+                awaitRegistered(cluster, next, nextLog);
                 assertTrue(cluster.lfs(archive.toArray(String[]::new)).ok()); // what a policy engine does next
                 for (Path file : files) {
-                    cluster.awaitFlags(file, AgentTestBed.ARCHIVED);
+                    Cluster.await(file + " archived", Duration.ofMinutes(2),
+                            () -> cluster.flags(file) == AgentTestBed.ARCHIVED,
+                            () -> cluster.getParam("actions") + "\nagent log:\n" + read(nextLog));
                 }
             } finally {
                 next.destroy();
