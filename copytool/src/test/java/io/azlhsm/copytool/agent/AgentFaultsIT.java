@@ -258,10 +258,8 @@ class AgentFaultsIT {
                 upload.awaitHeld(1, WAIT, () -> actions(file));
                 azurite.stop(); // the held upload then meets a dead service
             }
-            // the client library's two tries are spent: the agent is waiting the outage out
-            log.await("retrying with backoff", WAIT);
+            awaitOutageOutlastsClientRetries(log, file, "ARCHIVE");
             assertEquals(0x01, cluster.flags(file), "archived while the blob service was down");
-            assertEquals(List.of("STARTED"), cluster.actionStatuses(cluster.fid(file), "ARCHIVE"), actions(file));
         } finally {
             azurite.restart();
         }
@@ -292,8 +290,11 @@ class AgentFaultsIT {
                 download.awaitHeld(1, WAIT, () -> actions(file));
                 azurite.stop();
             }
-            log.await("retrying with backoff", WAIT);
-            assertFalse(reader.isDone(), "the reader returned during the outage");
+            CompletableFuture<byte[]> blocked = reader;
+            Cluster.await("the client library's retries spent, or the reader returning", WAIT,
+                    () -> log.contains("retrying with backoff") || blocked.isDone(), () -> actions(file));
+            assertFalse(reader.isDone(), () -> "the reader returned during the outage: "
+                    + blocked.handle((bytes, failure) -> String.valueOf(failure)).join() + "\n" + actions(file));
         } finally {
             azurite.restart();
         }
@@ -311,7 +312,7 @@ class AgentFaultsIT {
                 upload.awaitHeld(1, WAIT, () -> actions(file));
                 azurite.stop();
             }
-            log.await("retrying with backoff", WAIT);
+            awaitOutageOutlastsClientRetries(log, file, "ARCHIVE");
             bed.lfs("hsm_cancel", List.of(file));
             bed.awaitIdle(file, LONG); // the outage goes on: only the cancel can have ended it
             assertTrue(log.contains("stopped (CANCELED_BY_COORDINATOR)"), String.join("\n", log.snapshot()));
@@ -349,6 +350,19 @@ class AgentFaultsIT {
         bed.archive(file); // what a policy engine or the user does next
         bed.awaitFlags(file, ARCHIVED, LONG);
         assertOneVerifiedCopy(file, md5);
+    }
+
+    /**
+     * Waits until the client library has spent its retries against the dead service (the agent says it waits the
+     * outage out), or the action ended; then the action must still be running: the outage failed nothing.
+     */
+    private void awaitOutageOutlastsClientRetries(LogWatch log, Path file, String action) {
+        String fid = cluster.fid(file);
+        Cluster.await("the client library's retries spent, or the " + action + " ending", WAIT,
+                () -> log.contains("retrying with backoff") || !cluster.actionStatuses(fid, action).contains("STARTED"),
+                () -> actions(file));
+        assertEquals(List.of("STARTED"), cluster.actionStatuses(fid, action),
+                "the outage ended the " + action + ":\n" + actions(file));
     }
 
     private void assertOneVerifiedCopy(Path file, byte[] md5) throws Exception {
