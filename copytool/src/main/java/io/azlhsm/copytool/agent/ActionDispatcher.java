@@ -222,11 +222,13 @@ public final class ActionDispatcher implements AutoCloseable {
     /**
      * The graces of a stop; the receive loop still runs, so restores that come in meanwhile are served too. Archives
      * no longer start, running ones get {@code grace} and then stop; removes start and run for {@code grace};
-     * restores for {@code restoreGrace} (counted from the same moment). Returns when nothing that may still run is
-     * left, or both graces are over, or {@link #endGraceNow} was called.
+     * restores for {@code restoreGrace} (counted from the same moment; never shorter than {@code grace}, since
+     * restores run on while archives have their grace). Returns when nothing that may still run is left, or both
+     * graces are over, or {@link #endGraceNow} was called.
      */
     public void stop(Duration grace, Duration restoreGrace) {
         long start = System.nanoTime();
+        restoreGrace = restoreGrace.compareTo(grace) < 0 ? grace : restoreGrace;
         stopPhase.begin();
         LOG.info("stopping: " + runningCount() + " actions running, " + queued() + " waiting; archives and removes"
                 + " get " + grace.toSeconds() + " s, restores " + restoreGrace.toSeconds() + " s to finish");
