@@ -209,6 +209,39 @@ out:
 	llapi_hsm_copytool_unregister(&ct);
 }
 
+/*
+ * Simulator only: liblustreapi frees the copytool handle at unregister, so a progress or an end of an action begun
+ * with it is a use-after-free there. libhsmsim keeps the handle marked instead and refuses such a call with EBADF
+ * (printing a MISUSE line), so that a copytool doing it is caught by its tests.
+ */
+static void test_call_after_unregister(const char *path)
+{
+	struct hsm_copytool_private *ct = NULL;
+	struct lu_fid fid;
+	CHECK(llapi_path2fid(path, &fid) == 0, "path2fid");
+	int rc = llapi_hsm_copytool_register(&ct, mnt, 0, NULL, 0);
+	CHECK(rc == 0, "register: %d", rc);
+	if (rc != 0)
+		return;
+	struct hsm_copytool_private *stale = ct;
+	CHECK(request(path, HUA_ARCHIVE, &fid) == 0, "archive request");
+	struct hsm_action_list *hal = receive(ct);
+	struct hsm_copyaction_private *hcp = NULL;
+	if (hal != NULL) {
+		rc = llapi_hsm_action_begin(&hcp, ct, hai_first(hal), -1, 0, false);
+		CHECK(rc == 0, "begin: %d", rc);
+	}
+	CHECK(llapi_hsm_copytool_unregister(&ct) == 0 && ct == NULL, "unregister");
+	CHECK(llapi_hsm_copytool_get_fd(stale) == -EBADF, "get_fd after unregister");
+	if (hcp == NULL)
+		return;
+	struct hsm_extent he = { 0, 100 };
+	rc = llapi_hsm_action_progress(hcp, &he, 4096, 0);
+	CHECK(rc == -EBADF, "progress after unregister: %d", rc);
+	rc = llapi_hsm_action_end(&hcp, &he, 0, 0);
+	CHECK(rc == -EBADF && hcp == NULL, "end after unregister: %d", rc);
+}
+
 /* A cancel reaches the copytool as HSMA_CANCEL with the cookie; progress then gets -ECANCELED. */
 static void test_cancel(const char *path)
 {
@@ -330,7 +363,7 @@ int main(int argc, char **argv)
 	mnt = argv[1];
 	if (argc == 3)
 		fsname = argv[2];
-	char dir[4096], f1[4200], f2[4200], f3[4200];
+	char dir[4096], f1[4200], f2[4200], f3[4200], f4[4200];
 	snprintf(dir, sizeof(dir), "%s/llapi_hsm_test.%d", mnt, (int)getpid());
 	if (mkdir(dir, 0755) != 0) {
 		perror("mkdir");
@@ -339,9 +372,11 @@ int main(int argc, char **argv)
 	snprintf(f1, sizeof(f1), "%s/state", dir);
 	snprintf(f2, sizeof(f2), "%s/archive", dir);
 	snprintf(f3, sizeof(f3), "%s/cancel", dir);
+	snprintf(f4, sizeof(f4), "%s/after-unregister", dir);
 	make_file(f1, 100);
 	make_file(f2, 4096);
 	make_file(f3, 4096);
+	make_file(f4, 4096);
 	test_register_unregister();
 	test_nonblocking_recv();
 	test_state_get_set(f1);
@@ -350,6 +385,7 @@ int main(int argc, char **argv)
 	test_fids_and_data_version(f1);
 	test_request_size_limit(f1);
 	test_import(dir);
+	test_call_after_unregister(f4);
 	printf("llapi_hsm_test: %d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }

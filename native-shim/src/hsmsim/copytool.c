@@ -14,6 +14,7 @@
 #include "hsmsim_internal.h"
 
 #define CT_MAGIC 0xC0BE11A5
+#define CT_UNREGISTERED 0xDEAD11A5 /* what unregister leaves behind, see llapi_hsm_copytool_unregister */
 #define CA_MAGIC 0xCA11AB1E
 #define MAX_ARCHIVES 32 /* LL_HSM_MAX_ARCHIVES_PER_AGENT */
 
@@ -39,6 +40,25 @@ struct hsm_copyaction_private {
 	struct hsm_action_item hai; /* copied without hai_data, as liblustreapi does */
 	char lustre_path[PATH_MAX];
 };
+
+/*
+ * Checks a copytool handle. Real liblustreapi frees it in llapi_hsm_copytool_unregister (liblustreapi_hsm.c:810), and
+ * llapi_hsm_action_begin, _progress and _end use it afterwards through hcp->ct_priv (the ioctls on ct_priv->mnt_fd,
+ * :1304 and :1357): a call after unregister is a use-after-free there, a crash or an ioctl on a reused fd. The
+ * simulator keeps the struct, marked, so that such a call is caught: it is reported on stderr, loudly, and fails with
+ * EBADF instead of doing anything.
+ */
+static int check_ct(const struct hsm_copytool_private *ct, const char *call, unsigned long long cookie)
+{
+	if (ct == NULL)
+		return -EINVAL;
+	if (ct->magic == CT_UNREGISTERED) {
+		fprintf(stderr, "libhsmsim: MISUSE: %s (cookie %#llx) called on a copytool handle after "
+			"llapi_hsm_copytool_unregister: liblustreapi has freed it and would use freed memory\n", call, cookie);
+		return -EBADF;
+	}
+	return ct->magic == CT_MAGIC ? 0 : -EINVAL;
+}
 
 HSMSIM_EXPORT int llapi_hsm_copytool_register(struct hsm_copytool_private **priv, const char *mnt, int archive_count,
 					      int *archives, int rfd_flags)
@@ -125,8 +145,11 @@ fail:
 
 HSMSIM_EXPORT int llapi_hsm_copytool_unregister(struct hsm_copytool_private **priv)
 {
-	if (priv == NULL || *priv == NULL || (*priv)->magic != CT_MAGIC)
+	if (priv == NULL || *priv == NULL)
 		return -EINVAL;
+	int checked = check_ct(*priv, "llapi_hsm_copytool_unregister", 0);
+	if (checked != 0)
+		return checked;
 	struct hsm_copytool_private *ct = *priv;
 	hsmsim_event_register("UNREGISTER", ct->uuid, ct->cluster.mnt, ct->archive_count, ct->archives);
 	/*
@@ -156,16 +179,21 @@ HSMSIM_EXPORT int llapi_hsm_copytool_unregister(struct hsm_copytool_private **pr
 	close(ct->mnt_fd);
 	free(ct->hal_buf);
 	free(ct->line);
-	ct->magic = 0;
-	free(ct);
+	/* not freed, unlike liblustreapi: the marker lets check_ct catch a later call (a few bytes per registration) */
+	ct->hal_buf = NULL;
+	ct->line = NULL;
+	ct->sock = -1;
+	ct->mnt_fd = -1;
+	ct->magic = CT_UNREGISTERED;
 	*priv = NULL;
 	return 0;
 }
 
 HSMSIM_EXPORT int llapi_hsm_copytool_get_fd(struct hsm_copytool_private *ct)
 {
-	if (ct == NULL || ct->magic != CT_MAGIC)
-		return -EINVAL;
+	int checked = check_ct(ct, "llapi_hsm_copytool_get_fd", 0);
+	if (checked != 0)
+		return checked;
 	return ct->sock;
 }
 
@@ -305,7 +333,10 @@ static int build_hal(struct hsm_copytool_private *ct, const struct hsmsim_reply 
 HSMSIM_EXPORT int llapi_hsm_copytool_recv(struct hsm_copytool_private *ct, struct hsm_action_list **halh,
 					  int *msgsize)
 {
-	if (ct == NULL || ct->magic != CT_MAGIC || halh == NULL || msgsize == NULL)
+	int checked = check_ct(ct, "llapi_hsm_copytool_recv", 0);
+	if (checked != 0)
+		return checked;
+	if (halh == NULL || msgsize == NULL)
 		return -EINVAL;
 	for (;;) {
 		int rc = recv_line(ct);
@@ -353,8 +384,11 @@ HSMSIM_EXPORT int llapi_hsm_action_begin(struct hsm_copyaction_private **phcp, c
 					 int restore_open_flags, bool is_error)
 {
 	(void)restore_mdt_index; /* one MDT */
-	if (phcp == NULL || ct == NULL || ct->magic != CT_MAGIC || hai == NULL)
+	if (phcp == NULL || hai == NULL)
 		return -EINVAL;
+	int checked = check_ct(ct, "llapi_hsm_action_begin", hai->hai_cookie);
+	if (checked != 0)
+		return checked;
 	struct hsm_copyaction_private *hcp = calloc(1, sizeof(*hcp));
 	if (hcp == NULL)
 		return -ENOMEM;
@@ -422,6 +456,9 @@ HSMSIM_EXPORT int llapi_hsm_action_progress(struct hsm_copyaction_private *hcp, 
 	(void)hp_flags;
 	if (hcp == NULL || hcp->magic != CA_MAGIC || he == NULL)
 		return -EINVAL;
+	int checked = check_ct(hcp->ct, "llapi_hsm_action_progress", hcp->hai.hai_cookie);
+	if (checked != 0)
+		return checked;
 	struct hsmsim_msg m;
 	hsmsim_msg_init(&m, "PROGRESS");
 	hsmsim_msg_u64(&m, "cookie", hcp->hai.hai_cookie);
@@ -446,6 +483,16 @@ HSMSIM_EXPORT int llapi_hsm_action_end(struct hsm_copyaction_private **phcp, con
 	if (phcp == NULL || *phcp == NULL || (*phcp)->magic != CA_MAGIC || he == NULL)
 		return -EINVAL;
 	struct hsm_copyaction_private *hcp = *phcp;
+	int checked = check_ct(hcp->ct, "llapi_hsm_action_end", hcp->hai.hai_cookie);
+	if (checked != 0) {
+		/* the action's own memory is still valid (liblustreapi frees it in end whatever happens): free it too */
+		if (hcp->data_fd >= 0)
+			close(hcp->data_fd);
+		hcp->magic = 0;
+		free(hcp);
+		*phcp = NULL;
+		return checked;
+	}
 	if (hcp->hai.hai_action == HSMA_RESTORE && errval == 0 && hcp->data_fd >= 0 && fsync(hcp->data_fd) != 0)
 		errval = errno;
 	struct hsmsim_msg m;

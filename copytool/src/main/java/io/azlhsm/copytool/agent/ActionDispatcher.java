@@ -8,6 +8,7 @@ import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ActionOutcome;
 import io.azlhsm.copytool.operations.ActionStarter;
 import io.azlhsm.copytool.operations.ActionTransfer;
+import io.azlhsm.copytool.operations.StopPhase;
 import io.azlhsm.copytool.operations.StopReason;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
 import java.time.Duration;
@@ -21,8 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,24 +37,37 @@ import java.util.logging.Logger;
  * a small file on the starter thread itself. Cancels are
  * applied at once, to queued and running actions alike. Two ARCHIVEs of one FID never run at once in this agent: the
  * second waits for the first and then usually finds the file already archived at its data version.
+ *
+ * <p>Stopping ({@link #stop}, then {@link #finish}) follows the {@link StopPhase}: restores, received before or during
+ * the stop, are carried out within the restore grace, because under the coordinator's default NRA policy any other
+ * end fails them and every reader blocked on one gets an error; removes within the shutdown grace; archives in
+ * flight get the shutdown grace, and archives not started are held (not ended, which would free a coordinator slot
+ * that it fills again at once, with this agent, for as long as the stop lasts) and end when the agent unregisters.
  */
 public final class ActionDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ActionDispatcher.class.getName());
+    /** After the graces: how long stopped actions get to drain their chunks and end before they are abandoned. */
+    private static final Duration DRAIN = Duration.ofSeconds(30);
 
     private final ActionStarter starter;
+    private final StopPhase stopPhase;
     private final PriorityBlockingQueue<PendingAction> queue = new PriorityBlockingQueue<>();
     private final Semaphore queueSlots;
     private final Map<Long, PendingAction> queuedByCookie = new ConcurrentHashMap<>();
+    /** Taken from the queue while the agent stops, not to be started: they end when it unregisters. */
+    private final Map<Long, PendingAction> held = new ConcurrentHashMap<>();
+    /** Begun on a starter thread and not yet a running transfer (a REMOVE stays here until it ends). */
+    private final Map<Long, HsmActionItem> starting = new ConcurrentHashMap<>();
     private final Map<Long, ActionTransfer> running = new ConcurrentHashMap<>();
     private final Map<LuFid, List<PendingAction>> archivesWaitingForSameFid = new HashMap<>();
     private final AtomicLong arrivals = new AtomicLong();
-    private final AtomicInteger startsInProgress = new AtomicInteger();
     private final ExecutorService starters;
-    private volatile boolean accepting = true;
+    private volatile boolean closed;
     private volatile boolean graceCut;
 
     public ActionDispatcher(ActionContext context, TransferPipeline pipeline, int starterThreads, int maxQueued) {
         this.starter = new ActionStarter(context, pipeline, this::registerRunning, this::actionEnded);
+        this.stopPhase = context.stopPhase();
         this.queueSlots = new Semaphore(maxQueued);
         this.starters = Executors.newFixedThreadPool(starterThreads, runnable -> {
             Thread thread = new Thread(runnable, "action-starter");
@@ -84,33 +99,41 @@ public final class ActionDispatcher implements AutoCloseable {
     }
 
     public int queued() {
-        return queue.size();
+        return queue.size() + held.size();
     }
 
     public int runningCount() {
-        return running.size() + startsInProgress.get();
+        return running.size() + starting.size();
     }
 
     private void cancel(long cookie) {
         PendingAction queued = queuedByCookie.remove(cookie);
-        if (queued != null && queue.remove(queued)) {
-            if (!queued.handedOver()) {
+        if (queued != null) {
+            boolean wasQueued = queue.remove(queued);
+            if (wasQueued && !queued.handedOver()) {
                 queueSlots.release();
             }
-            starter.endWithoutStarting(queued.item(), queued.archiveId(), ActionOutcome.CANCELED, "canceled before it started");
+            if (wasQueued || held.remove(cookie) != null) {
+                starter.endWithoutStarting(queued.item(), queued.archiveId(), ActionOutcome.CANCELED,
+                        "canceled before it started");
+            }
+            // else a starter has just taken it: finding it gone from queuedByCookie, the starter ends it as canceled
             return;
         }
         ActionTransfer transfer = running.get(cookie);
         if (transfer != null) {
             LOG.info(transfer.describe() + ": cancel received");
             transfer.stop(StopReason.CANCELED_BY_COORDINATOR);
+        } else if (starting.containsKey(cookie)) {
+            LOG.info(starting.get(cookie).action() + " cookie 0x" + Long.toHexString(cookie) + ": cancel received;"
+                    + " the action is being prepared and stops at its next progress report");
         } else {
             LOG.fine(() -> "cancel for cookie 0x" + Long.toHexString(cookie) + ": no such action here (already ended)");
         }
     }
 
     private void startLoop() {
-        while (accepting || !queue.isEmpty()) {
+        while (!closed) {
             PendingAction pending;
             try {
                 pending = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -123,23 +146,31 @@ public final class ActionDispatcher implements AutoCloseable {
             if (!pending.handedOver()) {
                 queueSlots.release(); // handed-over actions were requeued without taking a slot
             }
-            if (queuedByCookie.remove(pending.item().cookie()) == null) {
-                continue; // canceled while we took it
+            HsmActionItem item = pending.item();
+            if (!stopPhase.mayStart(item.action())) {
+                held.put(item.cookie(), pending); // queuedByCookie keeps it, so a cancel still finds it
+                if (!queuedByCookie.containsKey(item.cookie()) && held.remove(item.cookie()) != null) {
+                    starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
+                            "canceled before it started");
+                }
+                continue;
             }
-            if (!accepting) {
-                starter.endWithoutStarting(pending.item(), pending.archiveId(), ActionOutcome.STOPPING, "agent stopping");
+            if (queuedByCookie.remove(item.cookie()) == null) {
+                // a cancel took it from the map while this thread took it from the queue: end it here
+                starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
+                        "canceled before it started");
                 continue;
             }
             if (!pending.handedOver() && deferIfSameFidArchiving(pending)) {
                 continue;
             }
-            startsInProgress.incrementAndGet();
+            starting.put(item.cookie(), item);
             try {
-                starter.start(pending.item(), pending.archiveId());
+                starter.start(item, pending.archiveId());
             } catch (RuntimeException bug) {
-                LOG.log(Level.SEVERE, "starting cookie 0x" + Long.toHexString(pending.item().cookie()) + " failed", bug);
+                LOG.log(Level.SEVERE, "starting cookie 0x" + Long.toHexString(item.cookie()) + " failed", bug);
             } finally {
-                startsInProgress.decrementAndGet();
+                starting.remove(item.cookie());
             }
         }
     }
@@ -160,6 +191,10 @@ public final class ActionDispatcher implements AutoCloseable {
 
     private void registerRunning(ActionTransfer transfer) {
         running.put(transfer.cookie(), transfer);
+        HsmCopytoolAction kind = transfer.kind();
+        if (stopPhase.graceOver(kind)) {
+            transfer.stop(StopReason.AGENT_STOPPING); // prepared after its grace ended
+        }
     }
 
     /** Called once per ended action (any kind): frees its FID for a deferred duplicate archive. */
@@ -178,38 +213,80 @@ public final class ActionDispatcher implements AutoCloseable {
             next = waiting.remove(0).handOver(); // the map entry stays: next now holds this FID's slot
         }
         // Back through the queue (never blocking this finisher thread on the queue bound); it starts without being
-        // deferred again and usually finds the file already archived at its data version.
+        // deferred again and usually finds the file already archived at its data version. While the agent stops,
+        // a starter holds it instead.
         queuedByCookie.put(next.item().cookie(), next);
         queue.put(next);
     }
 
     /**
-     * Stops taking new actions, lets running ones finish for up to {@code grace}, then stops the rest so they end
-     * with RETRY, and ends queued ones with RETRY too: the coordinator re-queues all of them at once.
+     * The graces of a stop; the receive loop still runs, so restores that come in meanwhile are served too. Archives
+     * no longer start, running ones get {@code grace} and then stop; removes start and run for {@code grace};
+     * restores for {@code restoreGrace} (counted from the same moment; never shorter than {@code grace}, since
+     * restores run on while archives have their grace). Returns when nothing that may still run is left, or both
+     * graces are over, or {@link #endGraceNow} was called.
      */
-    public void stop(Duration grace) {
-        accepting = false;
-        List<PendingAction> drained = new ArrayList<>();
-        queue.drainTo(drained);
-        synchronized (this) {
-            archivesWaitingForSameFid.values().forEach(drained::addAll);
-            archivesWaitingForSameFid.clear();
+    public void stop(Duration grace, Duration restoreGrace) {
+        long start = System.nanoTime();
+        restoreGrace = restoreGrace.compareTo(grace) < 0 ? grace : restoreGrace;
+        stopPhase.begin();
+        LOG.info("stopping: " + runningCount() + " actions running, " + queued() + " waiting; archives and removes"
+                + " get " + grace.toSeconds() + " s, restores " + restoreGrace.toSeconds() + " s to finish");
+        awaitUntil(() -> !anyMayRun(kind -> kind != HsmCopytoolAction.RESTORE), start + grace.toNanos());
+        stopPhase.endOthers();
+        stopRunning(kind -> kind != HsmCopytoolAction.RESTORE);
+        awaitUntil(() -> !anyMayRun(kind -> kind == HsmCopytoolAction.RESTORE), start + restoreGrace.toNanos());
+        stopPhase.endRestores();
+        stopRunning(kind -> true);
+    }
+
+    /**
+     * After {@link #stop} and once the receive loop has stopped: ends every action not started with ESHUTDOWN and
+     * HP_FLAG_RETRY, stops every running one, and waits a little for them to end.
+     *
+     * @return the actions that still have not ended (a transfer stuck in a call): they are abandoned, and the
+     *         coordinator ends their requests at its active_request_timeout
+     */
+    public List<String> finish() {
+        stopPhase.endRestores();
+        endNotStarted();
+        stopRunning(kind -> true);
+        long drained = System.nanoTime() + DRAIN.toNanos(); // even after a second signal: stopped chunks only skip
+        while (runningCount() > 0 && System.nanoTime() - drained < 0) {
+            sleep(50);
         }
-        for (PendingAction pending : drained) {
-            if (queuedByCookie.remove(pending.item().cookie()) != null) {
-                starter.endWithoutStarting(pending.item(), pending.archiveId(), ActionOutcome.STOPPING, "agent stopping");
+        endNotStarted(); // an archive handed over by one that ended meanwhile
+        List<String> abandoned = new ArrayList<>();
+        running.values().forEach(transfer -> abandoned.add(transfer.describe()));
+        starting.values().stream().filter(item -> !running.containsKey(item.cookie()))
+                .forEach(item -> abandoned.add(item.action() + " " + item.fid().bracketed() + " cookie 0x"
+                        + Long.toHexString(item.cookie())));
+        return abandoned;
+    }
+
+    /** Ends queued, held and deferred actions with ESHUTDOWN and HP_FLAG_RETRY. */
+    private void endNotStarted() {
+        List<PendingAction> left = new ArrayList<>();
+        queue.drainTo(left);
+        for (Long cookie : held.keySet()) {
+            PendingAction pending = held.remove(cookie);
+            if (pending != null) {
+                left.add(pending);
             }
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (runningCount() > 0 && System.nanoTime() < deadline && !graceCut) {
-            sleep(50);
+        List<PendingAction> deferred = new ArrayList<>();
+        synchronized (this) {
+            archivesWaitingForSameFid.values().forEach(deferred::addAll);
+            archivesWaitingForSameFid.clear();
         }
-        for (ActionTransfer transfer : running.values()) {
-            transfer.stop(StopReason.AGENT_STOPPING);
+        for (PendingAction pending : left) {
+            if (queuedByCookie.remove(pending.item().cookie()) != null) {
+                starter.endWithoutStarting(pending.item(), pending.archiveId(), ActionOutcome.STOPPING,
+                        "agent stopping");
+            }
         }
-        long hardDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (runningCount() > 0 && System.nanoTime() < hardDeadline) {
-            sleep(50);
+        for (PendingAction pending : deferred) { // left queuedByCookie when a starter deferred them
+            starter.endWithoutStarting(pending.item(), pending.archiveId(), ActionOutcome.STOPPING, "agent stopping");
         }
     }
 
@@ -218,9 +295,30 @@ public final class ActionDispatcher implements AutoCloseable {
         graceCut = true;
     }
 
+    /** Whether an action of a kind the filter accepts is running, being started, or queued and allowed to start. */
+    private boolean anyMayRun(Predicate<HsmCopytoolAction> kinds) {
+        return running.values().stream().anyMatch(t -> kinds.test(t.kind()))
+                || starting.values().stream().anyMatch(item -> kinds.test(item.action()))
+                || queue.stream().anyMatch(p -> kinds.test(p.item().action()) && stopPhase.mayStart(p.item().action()));
+    }
+
+    private void stopRunning(Predicate<HsmCopytoolAction> kinds) {
+        for (ActionTransfer transfer : running.values()) {
+            if (kinds.test(transfer.kind())) {
+                transfer.stop(StopReason.AGENT_STOPPING);
+            }
+        }
+    }
+
+    private void awaitUntil(BooleanSupplier done, long deadlineNanos) {
+        while (!done.getAsBoolean() && System.nanoTime() - deadlineNanos < 0 && !graceCut) {
+            sleep(50);
+        }
+    }
+
     @Override
     public void close() {
-        accepting = false;
+        closed = true;
         starters.shutdownNow();
     }
 

@@ -15,6 +15,8 @@ import io.azlhsm.copytool.limits.BandwidthLimiter;
 import io.azlhsm.copytool.limits.ThrottledBackend;
 import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import io.azlhsm.copytool.operations.OutagePatience;
+import io.azlhsm.copytool.operations.StopPhase;
 import io.azlhsm.copytool.pipeline.DirectMemoryLimit;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
 import java.io.IOException;
@@ -28,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,6 +54,8 @@ public final class Agent implements AutoCloseable {
     private final ReceiveLoop receiveLoop;
     private final Thread receiver;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final OutagePatience patience;
     private final Optional<HsmEventFifo> eventFifo;
     private final Optional<MetricsServer> metricsServer;
     private final AgentMetrics metrics;
@@ -70,10 +75,11 @@ public final class Agent implements AutoCloseable {
         Optional<Path> fifo = settings.operations().eventFifo();
         this.eventFifo = fifo.isPresent() ? Optional.of(HsmEventFifo.register(library, fifo.get())) : Optional.empty();
         this.registration = CopytoolRegistration.register(library, settings.mount(), archiveIds, true);
+        this.patience = new OutagePatience(settings.operations().outagePatience());
         ActionContext context = new ActionContext(registration, new LustreFids(library), new DataVersions(library),
                 new HsmFiles(library), new ArchiveRecordStore(), this.backends, new BlobMetadataCodec(),
                 settings.pipeline().chunkSize(), settings.pipeline().writers(), settings.releaseAfterArchive(),
-                metrics);
+                metrics, patience, new StopPhase());
         this.finisher = Executors.newFixedThreadPool(Math.max(2, settings.pipeline().writers()), runnable -> {
             Thread thread = new Thread(runnable, "action-finisher");
             thread.setDaemon(true);
@@ -155,6 +161,11 @@ public final class Agent implements AutoCloseable {
         progress.setInterval(interval);
     }
 
+    /** Live change (SIGHUP) of how long actions wait out an outage of their archive. */
+    void setOutagePatience(Duration outagePatience) {
+        patience.setPatience(outagePatience);
+    }
+
     public AgentMetrics metrics() {
         return metrics;
     }
@@ -168,16 +179,35 @@ public final class Agent implements AutoCloseable {
         stopped.await();
     }
 
-    /**
-     * Stops gracefully: no new actions; running ones get {@code grace} to finish, then end with RETRY; unregisters.
-     */
+    /** Stops as {@link #stop(Duration, Duration)} with one grace for every action. */
     public void stop(Duration grace) {
-        if (stopped.getCount() == 0) {
+        stop(grace, grace);
+    }
+
+    /**
+     * Stops gracefully and unregisters. Restores, in flight or received until the restore grace ends, are carried out
+     * within {@code restoreGrace}: the coordinator's default policy (NRA) fails any other end, which gives every
+     * reader blocked on the restore an error. Archives in flight get {@code grace}; removes start and run within it.
+     * Whatever cannot finish ends with ESHUTDOWN and HP_FLAG_RETRY (FAILED under NRA, the file's state unchanged; see
+     * {@link io.azlhsm.copytool.operations.ActionOutcome#STOPPING}). Actions still not ended after that (a transfer
+     * stuck in a call) are abandoned and logged: no call reaches liblustreapi for them once unregistered, because
+     * {@code llapi_hsm_copytool_unregister} frees what their progress and end would use. Another call while a stop
+     * runs waits for it.
+     */
+    public void stop(Duration grace, Duration restoreGrace) {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitQuietly();
             return;
         }
+        dispatcher.stop(grace, restoreGrace); // the receive loop still runs: restores that come in are served too
         receiveLoop.stop();
         joinQuietly(receiver);
-        dispatcher.stop(grace);
+        List<String> abandoned = dispatcher.finish();
+        if (!abandoned.isEmpty()) {
+            LOG.warning("unregistering with " + abandoned.size() + " actions that did not end (stuck in a call):"
+                    + " abandoned, their requests end at the coordinator's active_request_timeout: "
+                    + String.join("; ", abandoned));
+        }
         progress.close();
         pipeline.close();
         dispatcher.close();
@@ -200,6 +230,14 @@ public final class Agent implements AutoCloseable {
         stopped.countDown();
     }
 
+    private void awaitQuietly() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         stop(Duration.ZERO);
@@ -213,6 +251,10 @@ public final class Agent implements AutoCloseable {
     private static void joinQuietly(Thread thread) {
         try {
             thread.join(5000);
+            if (thread.isAlive()) {
+                thread.interrupt(); // blocked handing a list to a full queue: the list is dropped, as at unregister
+                thread.join(5000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -17,8 +17,11 @@ import sun.misc.Signal;
 /**
  * {@code copytool agent}: starts the agent and runs it until SIGTERM or SIGINT.
  *
- * <p>The first signal stops taking new work and gives running actions {@code shutdown_grace} to finish; the rest
- * end with HP_FLAG_RETRY so the coordinator re-queues them at once. A second signal cuts the grace period short.
+ * <p>The first signal stops taking new archives; restores (those running, queued, and any the coordinator still
+ * sends) get {@code restore_grace} to finish, because under the coordinator's default policy (NRA) a restore ended any
+ * other way fails and every reader blocked on it gets an error; archives in flight and removes get
+ * {@code shutdown_grace}. What cannot finish ends with ESHUTDOWN and HP_FLAG_RETRY: the request FAILS under NRA (the
+ * file keeps its state) or is re-queued where NRA is cleared. A second signal cuts the grace periods short.
  * Signals are handled directly (not through a shutdown hook) so the second one can be told apart from the first.
  * SIGUSR1 writes a statistics snapshot to the log. SIGHUP re-reads the configuration file ({@link ConfigReload}).
  *
@@ -68,9 +71,9 @@ public final class AgentService implements AgentRunner {
         void received(Signal signal) {
             int count = received.incrementAndGet();
             if (count == 1) {
-                LOG.info("SIG" + signal.getName() + ": stopping; running actions get "
-                        + config.get().operations().shutdownGrace().toSeconds()
-                        + " s to finish (signal again to stop at once)");
+                LOG.info("SIG" + signal.getName() + ": stopping; restores get "
+                        + config.get().operations().restoreGrace().toSeconds() + " s to finish, archives and removes "
+                        + config.get().operations().shutdownGrace().toSeconds() + " s (signal again to stop at once)");
                 startStopping();
             } else {
                 LOG.info("SIG" + signal.getName() + " again: ending running actions now");
@@ -97,7 +100,8 @@ public final class AgentService implements AgentRunner {
                 return; // not started yet (agentStarted() will call again), or already stopping
             }
             Duration grace = config.get().operations().shutdownGrace();
-            new Thread(() -> running.stop(grace), "agent-stop").start();
+            Duration restoreGrace = config.get().operations().restoreGrace();
+            new Thread(() -> running.stop(grace, restoreGrace), "agent-stop").start();
         }
     }
 

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
  * named so the administrator knows a restart is due. The caller has already validated the new file; a broken one
  * never gets here.
  *
- * <p>Live: {@code log.level}, {@code pipeline.progress_interval}, {@code shutdown_grace}, {@code bandwidth.limit},
+ * <p>Live: {@code log.level}, {@code pipeline.progress_interval}, {@code shutdown_grace}, {@code restore_grace},
+ * {@code outage_patience}, {@code bandwidth.limit},
  * and per archive {@code bandwidth_limit} and everything its backend is built from (credentials, SAS tokens,
  * {@code max_concurrency}, {@code max_tries}, {@code retry_delay}): a new backend takes the archive's new actions,
  * running ones finish on the old one. Everything else (mount, library, ring shape, archive ids, containers,
@@ -45,6 +46,13 @@ final class ConfigReload {
         }
         if (!old.operations().shutdownGrace().equals(fresh.operations().shutdownGrace())) {
             applied.add("shutdown_grace");
+        }
+        if (!old.operations().restoreGrace().equals(fresh.operations().restoreGrace())) {
+            applied.add("restore_grace");
+        }
+        if (!old.operations().outagePatience().equals(fresh.operations().outagePatience())) {
+            agent.setOutagePatience(fresh.operations().outagePatience());
+            applied.add("outage_patience");
         }
         boolean bandwidthChanged = old.operations().bandwidthLimit() != fresh.operations().bandwidthLimit();
         if (bandwidthChanged) {

@@ -43,8 +43,16 @@ final class ProgressReporter implements AutoCloseable {
         heartbeatNanos = progressInterval.toNanos();
     }
 
+    /** Stops reporting, and waits for a report in progress: the agent unregisters next, after which none may run. */
     @Override
     public void close() {
         ticker.shutdownNow();
+        try {
+            if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warning("a progress report is still in progress after 10 s; unregistering anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -19,13 +19,15 @@ final class KeyCatalog {
     static final String MAX_ACTIONS_IN_FLIGHT = "pipeline.max_actions_in_flight";
     static final String LOG_LEVEL = "log.level";
     static final String SHUTDOWN_GRACE = "shutdown_grace";
+    static final String RESTORE_GRACE = "restore_grace";
+    static final String OUTAGE_PATIENCE = "outage_patience";
     static final String EVENT_FIFO = "event_fifo";
     static final String METRICS_LISTEN = "metrics.listen";
     static final String BANDWIDTH_LIMIT = "bandwidth.limit";
 
     static final List<String> GLOBAL_KEYS = List.of(MOUNT, LUSTRE_LIBRARY, CHUNK_SIZE, RING_SIZE, READERS, WRITERS,
-            PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, LOG_LEVEL, SHUTDOWN_GRACE, EVENT_FIFO, METRICS_LISTEN,
-            BANDWIDTH_LIMIT);
+            PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, LOG_LEVEL, SHUTDOWN_GRACE, RESTORE_GRACE, OUTAGE_PATIENCE,
+            EVENT_FIFO, METRICS_LISTEN, BANDWIDTH_LIMIT);
 
     static final String TYPE = "type";
     static final String CONTAINER = "container";

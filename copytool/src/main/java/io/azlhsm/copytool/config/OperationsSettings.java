@@ -8,21 +8,34 @@ import java.util.Optional;
 /**
  * How the agent is operated, beside what it moves.
  *
- * @param shutdownGrace  how long running actions may finish after SIGTERM before they end with HP_FLAG_RETRY
+ * @param shutdownGrace  how long archives and removes may finish after SIGTERM before they end with ESHUTDOWN and
+ *                       HP_FLAG_RETRY
+ * @param restoreGrace   how long restores (in flight, queued, or received meanwhile) may finish after SIGTERM: a
+ *                       reader may be blocked on each, and under the coordinator's default NRA policy any other end
+ *                       gives it an error
+ * @param outagePatience how long an action retries an archive that keeps failing transiently (network, timeout,
+ *                       throttling, 5xx) after its client library's own retries, before it fails
  * @param eventFifo      where liblustreapi writes its JSON HSM events (lhsmtool_posix's --event-fifo), if anywhere
  * @param metricsListen  loopback address of the Prometheus endpoint ({@code /metrics}), if enabled
  * @param bandwidthLimit bytes per second for all archives together, 0 for no limit
  */
-public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFifo,
-                                 Optional<InetSocketAddress> metricsListen, long bandwidthLimit) {
+public record OperationsSettings(Duration shutdownGrace, Duration restoreGrace, Duration outagePatience,
+                                 Optional<Path> eventFifo, Optional<InetSocketAddress> metricsListen,
+                                 long bandwidthLimit) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** A 1 TiB file at 1 GiB/s, with room to spare. */
+    public static final Duration DEFAULT_RESTORE_GRACE = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_OUTAGE_PATIENCE = Duration.ofMinutes(30);
 
     public static OperationsSettings defaults() {
-        return new OperationsSettings(DEFAULT_SHUTDOWN_GRACE, Optional.empty(), Optional.empty(), 0);
+        return new OperationsSettings(DEFAULT_SHUTDOWN_GRACE, DEFAULT_RESTORE_GRACE, DEFAULT_OUTAGE_PATIENCE,
+                Optional.empty(), Optional.empty(), 0);
     }
 
     static OperationsSettings parse(ConfigReader config) throws ConfigException {
         Duration grace = config.duration(KeyCatalog.SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE);
+        Duration restoreGrace = config.duration(KeyCatalog.RESTORE_GRACE, DEFAULT_RESTORE_GRACE);
+        Duration patience = config.duration(KeyCatalog.OUTAGE_PATIENCE, DEFAULT_OUTAGE_PATIENCE);
         Optional<Path> fifo = config.nonEmpty(KeyCatalog.EVENT_FIFO).map(Path::of);
         if (fifo.isPresent() && !fifo.get().isAbsolute()) {
             throw config.invalid(KeyCatalog.EVENT_FIFO, "must be an absolute path");
@@ -33,7 +46,7 @@ public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFif
             metrics = Optional.of(loopbackAddress(config, listen.get()));
         }
         long bandwidth = config.sizeOrZero(KeyCatalog.BANDWIDTH_LIMIT);
-        return new OperationsSettings(grace, fifo, metrics, bandwidth);
+        return new OperationsSettings(grace, restoreGrace, patience, fifo, metrics, bandwidth);
     }
 
     /** host:port with a loopback host: metrics carry file counts and paths' shapes, never for the network at large. */
@@ -61,7 +74,9 @@ public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFif
     }
 
     String summary() {
-        StringBuilder text = new StringBuilder(" shutdown_grace=").append(DurationText.format(shutdownGrace));
+        StringBuilder text = new StringBuilder(" shutdown_grace=").append(DurationText.format(shutdownGrace))
+                .append(" restore_grace=").append(DurationText.format(restoreGrace))
+                .append(" outage_patience=").append(DurationText.format(outagePatience));
         eventFifo.ifPresent(f -> text.append(" event_fifo=").append(f));
         metricsListen.ifPresent(m -> text.append(" metrics.listen=").append(m.getHostString()).append(':')
                 .append(m.getPort()));

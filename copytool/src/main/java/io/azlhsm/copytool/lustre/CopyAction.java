@@ -12,17 +12,22 @@ import jnr.ffi.byref.PointerByReference;
  *
  * <p>{@code llapi_hsm_action_end} frees the native handle whatever it returns, so {@link #end} runs the native
  * call at most once; later calls return {@code false} without touching freed memory. Methods are synchronized so a
- * progress report racing a cancel-driven end cannot use a freed handle.
+ * progress report racing a cancel-driven end cannot use a freed handle. Every call also runs
+ * {@linkplain CopytoolRegistration#whileRegistered while the copytool is registered}: unregistering frees what the
+ * library's progress and end use, so after it they throw {@link CopytoolRegistration.UnregisteredException} instead.
  */
 public final class CopyAction {
     private final LustreLibrary library;
+    private final CopytoolRegistration registration;
     private final HsmActionItem item;
     private final PointerByReference handle;
     private final String subject;
     private boolean ended;
 
-    private CopyAction(LustreLibrary library, HsmActionItem item, PointerByReference handle) {
+    private CopyAction(LustreLibrary library, CopytoolRegistration registration, HsmActionItem item,
+                       PointerByReference handle) {
         this.library = library;
+        this.registration = registration;
         this.item = item;
         this.handle = handle;
         this.subject = item.action() + " " + item.fid().bracketed() + " cookie=0x" + Long.toHexString(item.cookie());
@@ -44,12 +49,12 @@ public final class CopyAction {
         LustreLibrary library = registration.library();
         PointerByReference handle = new PointerByReference();
         Pointer hai = library.copyToNative(item.raw());
-        int rc = library.api().llapi_hsm_action_begin(handle, registration.pointer(), hai, restoreMdtIndex,
-                openFlags, isError);
+        CopyAction action = new CopyAction(library, registration, item, handle);
+        int rc = registration.whileRegistered("llapi_hsm_action_begin", copytool -> library.api()
+                .llapi_hsm_action_begin(handle, copytool, hai, restoreMdtIndex, openFlags, isError));
         // The copy is freed when its Pointer is collected, which may happen during the call once jnr-ffi has taken
         // its address (it did: SIGSEGV in action_begin with 64 actions in flight); keep it alive until the call returns.
         Reference.reachabilityFence(hai);
-        CopyAction action = new CopyAction(library, item, handle);
         LustreException.check(rc, "llapi_hsm_action_begin", action.subject);
         return action;
     }
@@ -63,15 +68,17 @@ public final class CopyAction {
      * owns it and must close it; the library keeps its own descriptor open until {@link #end}.
      */
     public synchronized int fd() throws LustreException {
-        return LustreException.check(library.api().llapi_hsm_action_get_fd(live()), "llapi_hsm_action_get_fd",
-                subject);
+        int rc = registration.whileRegistered("llapi_hsm_action_get_fd",
+                copytool -> library.api().llapi_hsm_action_get_fd(live()));
+        return LustreException.check(rc, "llapi_hsm_action_get_fd", subject);
     }
 
     /** The FID data is written to: the volatile file for RESTORE, the file itself otherwise. */
     public synchronized LuFid dataFid() throws LustreException {
         Pointer fid = library.allocate(LuFid.SIZE);
-        LustreException.check(library.api().llapi_hsm_action_get_dfid(live(), fid), "llapi_hsm_action_get_dfid",
-                subject);
+        int rc = registration.whileRegistered("llapi_hsm_action_get_dfid",
+                copytool -> library.api().llapi_hsm_action_get_dfid(live(), fid));
+        LustreException.check(rc, "llapi_hsm_action_get_dfid", subject);
         return LuFid.read(ByteBuffer.wrap(LustreLibrary.copyFromNative(fid, LuFid.SIZE)), 0);
     }
 
@@ -84,7 +91,8 @@ public final class CopyAction {
      */
     public synchronized void progress(long offset, long length, long total, int flags) throws LustreException {
         Pointer extent = library.copyToNative(new HsmExtent(offset, length).toBytes());
-        int rc = library.api().llapi_hsm_action_progress(live(), extent, total, flags);
+        int rc = registration.whileRegistered("llapi_hsm_action_progress " + subject,
+                copytool -> library.api().llapi_hsm_action_progress(live(), extent, total, flags));
         Reference.reachabilityFence(extent);
         LustreException.check(rc, "llapi_hsm_action_progress", subject);
     }
@@ -95,6 +103,8 @@ public final class CopyAction {
      *
      * @return true if this call ended the action, false if it had already been ended (nothing was done)
      * @throws LustreException if the library reports a failure; the action is ended all the same
+     * @throws CopytoolRegistration.UnregisteredException when the copytool was unregistered first: nothing was
+     *         called, the action is abandoned (the coordinator ends it at its active_request_timeout)
      */
     public synchronized boolean end(long offset, long length, int flags, int errval) throws LustreException {
         if (ended) {
@@ -102,7 +112,8 @@ public final class CopyAction {
         }
         ended = true;
         Pointer extent = library.copyToNative(new HsmExtent(offset, length).toBytes());
-        int rc = library.api().llapi_hsm_action_end(handle, extent, flags, errval);
+        int rc = registration.whileRegistered("llapi_hsm_action_end " + subject,
+                copytool -> library.api().llapi_hsm_action_end(handle, extent, flags, errval));
         Reference.reachabilityFence(extent);
         LustreException.check(rc, "llapi_hsm_action_end", subject + " errval=" + (errval == 0 ? "0" : Errno.name(errval)));
         return true;

@@ -3,6 +3,8 @@ package io.azlhsm.copytool.lustre;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import jnr.ffi.Pointer;
 import jnr.ffi.byref.IntByReference;
 import jnr.ffi.byref.PointerByReference;
@@ -15,6 +17,11 @@ import jnr.ffi.byref.PointerByReference;
  * may be handed to other threads. {@link #close()} frees the library's state, so it must not run while another
  * thread is inside {@link #receive()}: stop the receiver first (in non-blocking mode it returns promptly from
  * poll on {@link #fd()}).
+ *
+ * <p>{@code llapi_hsm_copytool_unregister} frees the state that every later {@code llapi_hsm_action_begin},
+ * {@code _progress} and {@code _end} of this registration would use (liblustreapi_hsm.c: unregister frees {@code ct};
+ * progress and end reach {@code hcp->ct_priv->mnt_fd}). Calls on actions therefore run {@link #whileRegistered while
+ * registered}: {@link #close()} waits for a call in progress, and a call that comes after it is not made at all.
  */
 public final class CopytoolRegistration implements AutoCloseable {
     /** O_NONBLOCK on Linux, for rfd_flags. */
@@ -23,7 +30,9 @@ public final class CopytoolRegistration implements AutoCloseable {
     private final LustreLibrary library;
     private final Path mount;
     private final PointerByReference handle;
-    private boolean closed;
+    /** Read: a call that uses the library's state of this registration; write: unregistering. */
+    private final ReadWriteLock use = new ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     private CopytoolRegistration(LustreLibrary library, Path mount, PointerByReference handle) {
         this.library = library;
@@ -92,14 +101,62 @@ public final class CopytoolRegistration implements AutoCloseable {
         return handle.getValue();
     }
 
-    /** Unregisters; the coordinator stops sending actions to this agent. Idempotent. */
-    @Override
-    public synchronized void close() throws LustreException {
-        if (closed) {
-            return;
+    /** A call into the library that needs this registration's state (begin, progress, end of an action). */
+    @FunctionalInterface
+    public interface RegisteredCall<T> {
+        T call(Pointer copytool) throws LustreException;
+    }
+
+    /**
+     * Runs {@code call} unless this registration is already unregistered; unregistering waits until it returns.
+     *
+     * @throws UnregisteredException when the registration was closed: the call was not made
+     */
+    public <T> T whileRegistered(String what, RegisteredCall<T> call) throws LustreException {
+        use.readLock().lock();
+        try {
+            if (closed) {
+                throw new UnregisteredException(what, mount);
+            }
+            return call.call(handle.getValue());
+        } finally {
+            use.readLock().unlock();
         }
-        closed = true;
-        LustreException.check(library.api().llapi_hsm_copytool_unregister(handle), "llapi_hsm_copytool_unregister",
-                mount.toString());
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Unregisters; the coordinator stops sending actions to this agent. Idempotent. Waits for an action call in
+     * progress; no action call reaches the library afterwards.
+     */
+    @Override
+    public void close() throws LustreException {
+        use.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            LustreException.check(library.api().llapi_hsm_copytool_unregister(handle),
+                    "llapi_hsm_copytool_unregister", mount.toString());
+        } finally {
+            use.writeLock().unlock();
+        }
+    }
+
+    /**
+     * A call on an action of a registration that was already unregistered, refused here instead of being made on
+     * freed library state. The coordinator ends such an action at its active_request_timeout.
+     */
+    public static final class UnregisteredException extends LustreException {
+        private static final long serialVersionUID = 1L;
+
+        UnregisteredException(String call, Path mount) {
+            super(call, mount + ": not called, the copytool was already unregistered from this mount (the library"
+                    + " freed what the call would use)", 108 /* ESHUTDOWN */);
+        }
     }
 }

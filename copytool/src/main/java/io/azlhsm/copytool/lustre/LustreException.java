@@ -6,7 +6,7 @@ import java.io.IOException;
  * A liblustreapi call returned {@code -errno}. Carries the errno, its symbolic name, the call and what it was
  * applied to (a path, a FID, a mount), so a log line says everything needed to reproduce it with {@code lfs}.
  */
-public final class LustreException extends IOException {
+public class LustreException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final int errno;

@@ -23,12 +23,15 @@ import java.util.Map;
  * @param pipelineWriters   the ring's write-stage parallelism, also used for streamed blocks of one transfer
  * @param releaseAfterArchive archive ids whose files are released as soon as their archive is verified
  * @param metrics           where actions report their latency, bytes and errors
+ * @param patience          how long actions wait out an outage of their archive
+ * @param stopPhase         how far the agent's stop has come: which actions may still start and run
  */
 public record ActionContext(CopytoolRegistration registration, LustreFids fids, DataVersions dataVersions,
                             HsmFiles hsmFiles, ArchiveRecordStore records, Map<Integer, ArchiveBackend> backends,
                             BlobMetadataCodec metadataCodec, int maxChunkSize, int pipelineWriters,
                             java.util.Set<Integer> releaseAfterArchive,
-                            io.azlhsm.copytool.metrics.AgentMetrics metrics) {
+                            io.azlhsm.copytool.metrics.AgentMetrics metrics, OutagePatience patience,
+                            StopPhase stopPhase) {
     public Path mount() {
         return registration.mount();
     }

@@ -9,7 +9,7 @@ import io.azlhsm.copytool.lustre.LustreException;
  *
  * <p>The coordinator's rules make these choices matter: 0 and ECANCELED both count as success, so ECANCELED is used
  * only when the coordinator itself sent a CANCEL; any other errno with {@code HP_FLAG_RETRY} puts the request back to
- * WAITING (unless the NRA policy is set), without it the request FAILS.
+ * WAITING only where an administrator cleared the NRA policy, which is on by default; otherwise the request FAILS.
  *
  * @param errno positive errno, 0 for success
  * @param flags {@code HP_FLAG_*} bits
@@ -25,7 +25,17 @@ public record ActionOutcome(int errno, int flags) {
     public static final ActionOutcome SUCCESS = new ActionOutcome(0, 0);
     /** The coordinator canceled the request. */
     public static final ActionOutcome CANCELED = new ActionOutcome(ECANCELED, 0);
-    /** The agent is stopping: hand the request back for another agent or a later start. */
+    /**
+     * The agent is stopping and cannot finish the action in its grace: ESHUTDOWN with HP_FLAG_RETRY. Not ECANCELED:
+     * the coordinator records an action ended with ECANCELED as SUCCEED although nothing was done
+     * (lustre/mdt/mdt_coordinator.c hsm_cdt_request_completed, {@code case ECANCELED}, line 1632). Any other errno
+     * FAILS the request under the default NRA policy and puts it back to WAITING with RETRY where an administrator
+     * cleared NRA ({@code default:}, line 1638). Either way the file keeps a true state: a failed ARCHIVE leaves the
+     * file unarchived (one that was archived and clean is marked DIRTY, so it is archived again: line 1659); a failed
+     * RESTORE leaves it released (the layout is swapped only on success, line 1759) and blocked readers get an error;
+     * a failed REMOVE changes no flag (line 1671), and the agent deletes a blob only as the last step before success,
+     * so the file stays ARCHIVED with its copy in place.
+     */
     public static final ActionOutcome STOPPING = new ActionOutcome(ESHUTDOWN, HsmProgressFlags.RETRY);
 
     public boolean succeeded() {

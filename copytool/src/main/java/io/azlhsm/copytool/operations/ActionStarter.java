@@ -39,14 +39,19 @@ public final class ActionStarter {
             return;
         }
         Runnable ended = () -> onEnded.accept(item);
+        // Until it is a running transfer, nothing else reports progress for the action: it keeps itself alive while
+        // it waits out an outage of its archive.
+        BegunAction begun = new BegunAction(context, action);
         try {
             switch (item.action()) {
                 case REMOVE -> {
-                    RemoveOperation.run(context, action, archiveId);
+                    RemoveOperation.run(context, action, archiveId, begun);
                     ended.run();
                 }
-                case ARCHIVE -> submit(ArchiveTransfer.prepare(context, action, archiveId, ended));
-                case RESTORE -> submit(RestoreTransfer.prepare(context, action, archiveId, ended));
+                case ARCHIVE -> submit(context.patience().call(begun, "preparing the archive",
+                        () -> ArchiveTransfer.prepare(context, action, archiveId, ended)));
+                case RESTORE -> submit(context.patience().call(begun, "preparing the restore",
+                        () -> RestoreTransfer.prepare(context, action, archiveId, ended)));
                 default -> failBeforeTransfer(action, archiveId, new ActionFailure(38 /* ENOSYS */, false,
                         "unsupported action " + item.action()), ended);
             }

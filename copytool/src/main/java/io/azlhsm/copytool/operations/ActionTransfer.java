@@ -1,6 +1,8 @@
 package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.lustre.CopytoolRegistration;
+import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.Transfer;
@@ -13,7 +15,7 @@ import java.util.logging.Logger;
  * stopped, and ending the action exactly once with an outcome that is logged with everything an administrator needs
  * (action, path, FID, blob, cause).
  */
-public abstract class ActionTransfer extends Transfer {
+public abstract class ActionTransfer extends Transfer implements PatientAction {
     private static final Logger LOG = Logger.getLogger(ActionTransfer.class.getName());
 
     protected final ActionContext context;
@@ -41,6 +43,11 @@ public abstract class ActionTransfer extends Transfer {
         return action.item().cookie();
     }
 
+    /** ARCHIVE or RESTORE. */
+    public final HsmCopytoolAction kind() {
+        return action.item().action();
+    }
+
     /** Stops the transfer; its action ends as the reason dictates once in-flight chunks drain. */
     public final void stop(StopReason reason) {
         if (stopReason == null) {
@@ -49,8 +56,25 @@ public abstract class ActionTransfer extends Transfer {
         cancel();
     }
 
+    @Override
     public final StopReason stopReason() {
         return stopReason;
+    }
+
+    /** Another chunk failed or the transfer was stopped: a chunk waiting out an outage need wait no longer. */
+    @Override
+    public final boolean abandoned() {
+        return isAborted();
+    }
+
+    /** The progress reporter keeps running transfers alive (a heartbeat when nothing landed), waiting or not. */
+    @Override
+    public final void keepAlive() {
+    }
+
+    /** Makes a call to the archive, waiting out an outage with the agent's {@link OutagePatience}. */
+    protected final <T> T patiently(String doing, OutagePatience.ArchiveCall<T> call) throws Exception {
+        return context.patience().call(this, doing, call);
     }
 
     /**
@@ -114,6 +138,10 @@ public abstract class ActionTransfer extends Transfer {
                 LOG.log(Level.WARNING, describe() + ": failed with errno " + outcome.errno()
                         + ((outcome.flags() & 0x2) != 0 ? " (will be retried)" : "") + ": " + causeText(cause));
             }
+        } catch (CopytoolRegistration.UnregisteredException e) {
+            // the agent stopped without this transfer: it returned only after the copytool had unregistered
+            LOG.log(Level.WARNING, describe() + ": abandoned, ended after the agent had unregistered (outcome errno "
+                    + outcome.errno() + ", not reported; the coordinator ends the request at its active_request_timeout)");
         } catch (LustreException e) {
             LOG.log(Level.WARNING, describe() + ": llapi_hsm_action_end failed: " + e.getMessage()
                     + (cause == null ? "" : "; the action had failed with: " + causeText(cause)));
@@ -141,6 +169,7 @@ public abstract class ActionTransfer extends Transfer {
     }
 
     /** "ARCHIVE [0x200000401:0x1:0x0] path dir/f blob dir/f cookie 0x5f3": everything to find the file and blob. */
+    @Override
     public final String describe() {
         return action.item().action() + " " + file.fid().bracketed() + " path " + path() + " blob " + blob
                 + " cookie 0x" + Long.toHexString(cookie());

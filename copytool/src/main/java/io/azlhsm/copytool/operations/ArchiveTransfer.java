@@ -159,13 +159,17 @@ public final class ArchiveTransfer extends ActionTransfer {
     }
 
     @Override
-    protected void writeChunk(TransferEvent event) throws ArchiveException, InterruptedException {
+    protected void writeChunk(TransferEvent event) throws Exception {
         if (upload == null) {
             ObjectAttributes attributes = objectAttributes();
-            storedWhole = writer.write(blob, believed, identity(), c -> backend.putWhole(blob, event.buffer(),
-                    attributes, c), describe());
+            // a repeated write after a lost answer finds the first one's blob, which the writer adopts as its own
+            storedWhole = patiently("writing blob " + blob, () -> writer.write(blob, believed, identity(),
+                    c -> backend.putWhole(blob, event.buffer().duplicate(), attributes, c), describe()));
         } else if (streamedBlocks == null) {
-            upload.stage(event.chunkIndex(), event.buffer());
+            patiently("staging block " + event.chunkIndex() + " of blob " + blob, () -> {
+                upload.stage(event.chunkIndex(), event.buffer().duplicate());
+                return null;
+            });
         } else {
             streamedBlocks.stageIfBlockComplete(event, this::stageStreamedBlock);
         }
@@ -173,9 +177,12 @@ public final class ArchiveTransfer extends ActionTransfer {
 
     private void stageStreamedBlock(int block, long offset, long length, byte[] blockMd5) {
         try {
-            upload.stage(block, new FdRangeInputStream(source, offset, length), length, blockMd5);
+            patiently("staging block " + block + " of blob " + blob, () -> {
+                upload.stage(block, new FdRangeInputStream(source, offset, length), length, blockMd5);
+                return null;
+            });
             recordLanded(offset, length);
-        } catch (ArchiveException e) {
+        } catch (Exception e) {
             fail(e);
         }
     }
@@ -203,7 +210,8 @@ public final class ArchiveTransfer extends ActionTransfer {
             int parts = streamedBlocks != null ? streamedBlocks.blockCount() : layout().chunkCount();
             ObjectAttributes attributes = objectAttributes();
             StoredObject stored = upload == null ? storedWhole
-                    : writer.write(blob, believed, identity(), c -> upload.commit(parts, attributes, c), describe());
+                    : patiently("committing blob " + blob, () -> writer.write(blob, believed, identity(),
+                            c -> upload.commit(parts, attributes, c), describe()));
             committed = true;
             verify(stored);
             refuseIfANewerArchiveRecorded();

@@ -26,26 +26,29 @@ public final class RemoveOperation {
     private RemoveOperation() {
     }
 
-    static void run(ActionContext context, CopyAction action, int archiveId) {
+    static void run(ActionContext context, CopyAction action, int archiveId, PatientAction patient) {
         LustreFile file = new LustreFile(context.mount(), action.item().fid());
         long start = System.nanoTime();
-        String blob = "(unknown)";
+        String[] blob = {"(unknown)"};
         try {
             ArchiveBackend backend = context.backend(archiveId);
-            BlobLocator.Located located = locate(context, file, action, archiveId, backend);
-            blob = located.blob();
-            String outcome = deleteIfOurs(backend, blob, file);
+            // located and deleted again after a transient failure: a delete whose answer was lost finds nothing
+            String outcome = context.patience().call(patient, "removing the archived copy", () -> {
+                BlobLocator.Located located = locate(context, file, action, archiveId, backend);
+                blob[0] = located.blob();
+                return deleteIfOurs(backend, located.blob(), file);
+            });
             if (Files.exists(file.fidPath())) {
                 context.records().clear(file.fidPath());
             }
-            String removedBlob = blob;
+            String removedBlob = blob[0];
             LOG.fine(() -> "REMOVE " + file + " blob " + removedBlob + ": " + outcome);
             context.metrics().actionEnded("remove", System.nanoTime() - start, 0, 0);
             action.end(0, 0, 0, 0);
         } catch (Exception e) {
             ActionOutcome outcome = ActionOutcome.of(e);
             context.metrics().actionEnded("remove", System.nanoTime() - start, 0, outcome.errno());
-            LOG.log(Level.WARNING, "REMOVE " + file + " blob " + blob + " cookie 0x"
+            LOG.log(Level.WARNING, "REMOVE " + file + " blob " + blob[0] + " cookie 0x"
                     + Long.toHexString(action.item().cookie()) + " failed with errno " + outcome.errno() + ": "
                     + ActionTransfer.causeText(e));
             try {

@@ -101,7 +101,16 @@ public final class RestoreTransfer extends ActionTransfer {
     }
 
     @Override
-    protected void readChunk(TransferEvent event) throws ArchiveException, ActionFailure {
+    protected void readChunk(TransferEvent event) throws Exception {
+        patiently("reading bytes " + event.offset() + ".." + (event.offset() + event.length()) + " of blob " + blob,
+                () -> {
+                    event.buffer().clear().limit(event.length()); // a failed attempt may have filled part of it
+                    readRange(event);
+                    return null;
+                });
+    }
+
+    private void readRange(TransferEvent event) throws ArchiveException, ActionFailure {
         // If-Match on every range: a blob replaced mid-restore fails the restore instead of mixing two versions.
         Optional<String> version = preservedVersion;
         if (version != null && version.isPresent()) {

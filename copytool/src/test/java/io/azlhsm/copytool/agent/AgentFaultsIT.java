@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,7 @@ class AgentFaultsIT {
         azurite = AzuriteServer.start();
         proxy = HoldingProxy.start(azurite);
         cluster = Cluster.start();
-        // quick retries make a dead blob service end actions with RETRY in seconds
+        // quick retries: a dead blob service outlasts the client library's own retries in a second
         bed = AgentTestBed.start(cluster, cluster.mount(), """
                 pipeline.writers = 1
                 pipeline.readers = 1
@@ -245,48 +247,122 @@ class AgentFaultsIT {
     }
 
     @Test
-    void blobServiceStoppedMidArchiveEndsWithRetryAndTheArchiveCompletesAfterItsReturn() throws Exception {
-        // Lustre's default policy (NRA) fails a request even when the copytool asks for a retry; without it the
-        // coordinator re-queues a request ended with HP_FLAG_RETRY, which is how this test sees that flag was set.
-        cluster.setParam("policy", "-NRA");
-        try {
-            Path file = bed.write("outage/survivor.bin", 24 * MIB);
-            byte[] md5 = AgentTestBed.md5(file);
+    void anArchiveOutlastsAnOutageLongerThanTheClientRetriesUnderTheDefaultPolicy() throws Exception {
+        // Lustre's default policy (NRA) fails a request ended with any error, HP_FLAG_RETRY or not: the agent itself
+        // must wait the outage out, keeping the request alive, for the archive to succeed.
+        Path file = bed.write("outage/survivor.bin", 24 * MIB);
+        byte[] md5 = AgentTestBed.md5(file);
+        try (LogWatch log = new LogWatch()) {
             try (HoldingProxy.Hold upload = holdDataWrites("outage/survivor.bin")) {
                 bed.archive(file);
                 upload.awaitHeld(1, WAIT, () -> actions(file));
                 azurite.stop(); // the held upload then meets a dead service
             }
-            Thread.sleep(3000);
+            awaitOutageOutlastsClientRetries(log, file, "ARCHIVE");
             assertEquals(0x01, cluster.flags(file), "archived while the blob service was down");
-            azurite.restart();
-            bed.awaitFlags(file, ARCHIVED, LONG);
-            assertOneVerifiedCopy(file, md5);
         } finally {
-            cluster.setParam("policy", "+NRA");
+            azurite.restart();
         }
+        bed.awaitFlags(file, ARCHIVED, LONG);
+        assertEquals(List.of("SUCCEED"), cluster.actionStatuses(cluster.fid(file), "ARCHIVE"), actions(file));
+        assertOneVerifiedCopy(file, md5);
     }
 
     @Test
-    void withTheDefaultNoRetryPolicyAnOutageFailsTheArchiveWithoutRecordingAnything() throws Exception {
-        Path file = bed.write("outage/failed.bin", 24 * MIB);
-        try (HoldingProxy.Hold upload = holdDataWrites("outage/failed.bin")) {
-            bed.archive(file);
-            upload.awaitHeld(1, WAIT, () -> actions(file));
-            azurite.stop(); // the held upload then meets a dead service
-        }
-        try {
-            bed.awaitIdle(file, LONG);
+    void aReaderBlockedOnARestoreDuringAnOutageGetsItsDataOnceTheServiceIsBack() throws Exception {
+        Path file = bed.write("outage/restored.bin", 3 * MIB + 11);
+        byte[] original = Files.readAllBytes(file);
+        bed.archive(file);
+        bed.awaitFlags(file, ARCHIVED, LONG);
+        bed.release(file);
+        bed.awaitFlags(file, RELEASED, WAIT);
+        CompletableFuture<byte[]> reader;
+        try (LogWatch log = new LogWatch()) {
+            try (HoldingProxy.Hold download = proxy.hold("reads of outage/restored.bin",
+                    r -> r.isDataRead() && r.isFor("faults", "outage/restored.bin"))) {
+                reader = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return Files.readAllBytes(file); // blocks on the implicit restore
+                    } catch (IOException e) {
+                        throw new AssertionError("the blocked reader failed: " + e, e);
+                    }
+                });
+                download.awaitHeld(1, WAIT, () -> actions(file));
+                azurite.stop();
+            }
+            CompletableFuture<byte[]> blocked = reader;
+            Cluster.await("the client library's retries spent, or the reader returning", WAIT,
+                    () -> log.contains("retrying with backoff") || blocked.isDone(), () -> actions(file));
+            assertFalse(reader.isDone(), () -> "the reader returned during the outage: "
+                    + blocked.handle((bytes, failure) -> String.valueOf(failure)).join() + "\n" + actions(file));
         } finally {
             azurite.restart();
         }
-        assertTrue(cluster.actionStatuses(cluster.fid(file), "ARCHIVE").contains("FAILED"));
+        assertArrayEquals(original, reader.get(LONG.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(ARCHIVED, cluster.flags(file));
+        assertEquals(List.of("SUCCEED"), cluster.actionStatuses(cluster.fid(file), "RESTORE"), actions(file));
+    }
+
+    @Test
+    void aCancelEndsAnArchiveThatWaitsOutAnOutage() throws Exception {
+        Path file = bed.write("outage/canceled.bin", 24 * MIB);
+        try (LogWatch log = new LogWatch()) {
+            try (HoldingProxy.Hold upload = holdDataWrites("outage/canceled.bin")) {
+                bed.archive(file);
+                upload.awaitHeld(1, WAIT, () -> actions(file));
+                azurite.stop();
+            }
+            awaitOutageOutlastsClientRetries(log, file, "ARCHIVE");
+            bed.lfs("hsm_cancel", List.of(file));
+            bed.awaitIdle(file, LONG); // the outage goes on: only the cancel can have ended it
+            assertTrue(log.contains("stopped (CANCELED_BY_COORDINATOR)"), String.join("\n", log.snapshot()));
+        } finally {
+            azurite.restart();
+        }
+        assertEquals(0x01, cluster.flags(file), "a canceled archive must leave the file exists-only");
+        assertTrue(new ArchiveRecordStore().read(file).isEmpty(), "canceled archive left an archive record");
+    }
+
+    @Test
+    void anOutageLongerThanTheOutagePatienceFailsTheArchiveNamingFileBlobAndCause() throws Exception {
+        Path file = bed.write("outage/failed.bin", 24 * MIB);
+        bed.agent.setOutagePatience(Duration.ofSeconds(2));
+        try (LogWatch log = new LogWatch()) {
+            try (HoldingProxy.Hold upload = holdDataWrites("outage/failed.bin")) {
+                bed.archive(file);
+                upload.awaitHeld(1, WAIT, () -> actions(file));
+                azurite.stop(); // the held upload then meets a dead service
+            }
+            bed.awaitIdle(file, LONG);
+            String failure = log.snapshot().stream().filter(m -> m.contains("outage_patience (2s)")
+                    && m.contains("failed with errno")).findFirst().orElseThrow(() -> new AssertionError(
+                            "no failure naming the patience:\n" + String.join("\n", log.snapshot())));
+            assertTrue(failure.contains("path outage/failed.bin") && failure.contains("blob outage/failed.bin")
+                    && failure.contains("failed on the network"), failure);
+        } finally {
+            bed.agent.setOutagePatience(io.azlhsm.copytool.operations.OutagePatience.DEFAULT);
+            azurite.restart();
+        }
+        assertEquals(List.of("FAILED"), cluster.actionStatuses(cluster.fid(file), "ARCHIVE"), actions(file));
         assertEquals(0x01, cluster.flags(file));
         assertTrue(new ArchiveRecordStore().read(file).isEmpty(), "a failed archive left an archive record");
         byte[] md5 = AgentTestBed.md5(file);
         bed.archive(file); // what a policy engine or the user does next
         bed.awaitFlags(file, ARCHIVED, LONG);
         assertOneVerifiedCopy(file, md5);
+    }
+
+    /**
+     * Waits until the client library has spent its retries against the dead service (the agent says it waits the
+     * outage out), or the action ended; then the action must still be running: the outage failed nothing.
+     */
+    private void awaitOutageOutlastsClientRetries(LogWatch log, Path file, String action) {
+        String fid = cluster.fid(file);
+        Cluster.await("the client library's retries spent, or the " + action + " ending", WAIT,
+                () -> log.contains("retrying with backoff") || !cluster.actionStatuses(fid, action).contains("STARTED"),
+                () -> actions(file));
+        assertEquals(List.of("STARTED"), cluster.actionStatuses(fid, action),
+                "the outage ended the " + action + ":\n" + actions(file));
     }
 
     private void assertOneVerifiedCopy(Path file, byte[] md5) throws Exception {

@@ -73,6 +73,8 @@ class CopytoolConfigErrorsTest {
         assertError(BASE + "pipeline.progress_interval = 10d\n", "pipeline.progress_interval", "'10d'",
                 "unknown duration unit 'd'");
         assertError(BASE + "pipeline.progress_interval = 0s\n", "pipeline.progress_interval", "longer than 0");
+        assertError(BASE + "restore_grace = 30\n", "restore_grace", "'30'", "unit");
+        assertError(BASE + "outage_patience = 0s\n", "outage_patience", "longer than 0");
     }
 
     @Test

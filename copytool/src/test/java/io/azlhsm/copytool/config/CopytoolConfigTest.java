@@ -74,6 +74,8 @@ class CopytoolConfigTest {
                 pipeline.progress_interval = 500ms
                 pipeline.max_actions_in_flight = 16
                 log.level = debug
+                restore_grace = 2h
+                outage_patience = 5m
                 archive.2.type = azure
                 archive.2.container = data
                 archive.2.prefix = fs1/
@@ -101,6 +103,8 @@ class CopytoolConfigTest {
         assertEquals(Duration.ofMillis(500), config.progressInterval());
         assertEquals(16, config.maxActionsInFlight());
         assertEquals(Level.FINE, config.logLevel());
+        assertEquals(Duration.ofHours(2), config.operations().restoreGrace());
+        assertEquals(Duration.ofMinutes(5), config.operations().outagePatience());
         assertArrayEquals(new int[] {2, 7, 9}, config.archiveIds());
 
         ArchiveSettings two = config.archives().get(2);
@@ -217,5 +221,8 @@ class CopytoolConfigTest {
         assertEquals(CopytoolConfig.DEFAULT_RING_SIZE, config.ringSize());
         assertEquals(CopytoolConfig.DEFAULT_PROGRESS_INTERVAL, config.progressInterval());
         assertEquals(ArchiveSettings.DEFAULT_SINGLE_PUT_LIMIT, config.archives().get(1).singlePutLimit());
+        assertEquals(OperationsSettings.DEFAULT_SHUTDOWN_GRACE, config.operations().shutdownGrace());
+        assertEquals(OperationsSettings.DEFAULT_RESTORE_GRACE, config.operations().restoreGrace());
+        assertEquals(OperationsSettings.DEFAULT_OUTAGE_PATIENCE, config.operations().outagePatience());
     }
 }

@@ -1,0 +1,61 @@
+package io.azlhsm.copytool.operations;
+
+import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.lustre.LustreException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An action begun and not (yet) a running transfer: an ARCHIVE or RESTORE being prepared, or a REMOVE. Nothing else
+ * reports its progress, so while it waits out an outage it keeps itself alive, and it hears of a cancel or a timeout
+ * from the coordinator's answer to that report.
+ */
+final class BegunAction implements PatientAction {
+    private static final Logger LOG = Logger.getLogger(BegunAction.class.getName());
+
+    private final ActionContext context;
+    private final CopyAction action;
+    private volatile StopReason stopReason;
+
+    BegunAction(ActionContext context, CopyAction action) {
+        this.context = context;
+        this.action = action;
+    }
+
+    @Override
+    public StopReason stopReason() {
+        StopReason reason = stopReason;
+        if (reason == null && context.stopPhase().graceOver(action.item().action())) {
+            return StopReason.AGENT_STOPPING;
+        }
+        return reason;
+    }
+
+    @Override
+    public boolean abandoned() {
+        return false;
+    }
+
+    @Override
+    public void keepAlive() {
+        try {
+            action.progress(0, 0, 0, 0);
+        } catch (LustreException e) {
+            if (e.errno() == ActionOutcome.ECANCELED) {
+                stopReason = StopReason.CANCELED_BY_COORDINATOR;
+            } else if (e.errno() == 2 /* ENOENT: the coordinator timed the request out */) {
+                stopReason = StopReason.TIMED_OUT;
+            } else {
+                LOG.log(Level.WARNING, describe() + ": progress report failed: " + e.getMessage());
+            }
+        } catch (IllegalStateException endedMeanwhile) {
+            // ended elsewhere: nothing to keep alive
+        }
+    }
+
+    @Override
+    public String describe() {
+        return action.item().action() + " " + action.item().fid().bracketed() + " cookie 0x"
+                + Long.toHexString(action.item().cookie());
+    }
+}

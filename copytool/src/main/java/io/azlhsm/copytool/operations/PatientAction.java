@@ -1,0 +1,19 @@
+package io.azlhsm.copytool.operations;
+
+/** An action that may wait out an outage of its archive: when to stop waiting, and how to stay alive meanwhile. */
+interface PatientAction {
+    /** Why waiting must end now (a cancel, a timeout, the end of the agent's grace), or null to go on. */
+    StopReason stopReason();
+
+    /** Another part of the action already failed, so waiting is pointless: that failure decides the outcome. */
+    boolean abandoned();
+
+    /**
+     * Resets the coordinator's active_request_timeout for the action: a progress report of length 0, which only
+     * refreshes the timeout (mdt_coordinator.c). Learns of a cancel or a timeout from the answer.
+     */
+    void keepAlive();
+
+    /** Action, FID, path or blob, cookie: for log lines. */
+    String describe();
+}
