@@ -132,7 +132,8 @@ class SanityHsmCoordinatorIT {
     @Test
     void test_70_71_copytool_logs_json_events_to_fifo() throws Exception {
         Path fifo = cluster.root().resolve("run/events.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // the library takes an existing FIFO only with mode 0644 exactly (liblustreapi_hsm.c 467-479)
+        assertEquals(0, new ProcessBuilder("mkfifo", "-m", "0644", fifo.toString()).start().waitFor());
         List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread reader = new Thread(() -> {
             try (java.io.BufferedReader in = Files.newBufferedReader(fifo)) {
@@ -150,15 +151,21 @@ class SanityHsmCoordinatorIT {
             cluster.lfs("hsm_archive", f.toString()).out();
             cluster.awaitFlags(f, 0x9);
             Cluster.await("finish event", Duration.ofSeconds(10),
-                    () -> events.stream().anyMatch(e -> e.contains("\"event_type\":\"ARCHIVE_FINISH\"")));
+                    () -> events.stream().anyMatch(e -> e.contains("\"event_type\": \"ARCHIVE_FINISH\"")));
         }
         reader.join(10_000);
         String all = String.join("\n", events);
-        assertTrue(events.get(0).matches("\\{\"event_time\":\"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\","
-                + "\"event_type\":\"REGISTER\",.*\"mount_point\":\"" + cluster.mount() + "\".*"), all);
-        assertTrue(all.contains("\"event_type\":\"ARCHIVE_START\",\"data_fid\":\"" + fid + "\",\"source_fid\":\"" + fid
-                + "\",\"total_bytes\":18446744073709551615,\"lustre_path\":\"" + f + "\""), all);
-        assertTrue(events.get(events.size() - 1).contains("\"event_type\":\"UNREGISTER\""), all);
+        // liblustreapi_json.c: "key": value, ", " between, in the reverse of the order the library added them
+        assertTrue(events.get(0).matches("\\{\"event_time\": \"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\", "
+                + "\"event_type\": \"REGISTER\", \"archive\": 0, \"mount_point\": \"" + cluster.mount()
+                + "\", \"uuid\": \"[^\"]+\"}"), all);
+        // 222-224: total_bytes 0 at START, lustre_path relative to the mount
+        assertTrue(all.contains("\"event_type\": \"ARCHIVE_START\", \"total_bytes\": 0, \"lustre_path\": \""
+                + cluster.mount().relativize(f) + "\", \"source_fid\": \"" + fid + "\", \"data_fid\": \"" + fid + "\"}"),
+                all);
+        assertTrue(all.contains("\"event_type\": \"ARCHIVE_FINISH\", \"source_fid\": \"" + fid + "\", \"data_fid\": \""
+                + fid + "\"}"), all);
+        assertTrue(events.get(events.size() - 1).contains("\"event_type\": \"UNREGISTER\""), all);
         awaitNoAgent();
     }
 
