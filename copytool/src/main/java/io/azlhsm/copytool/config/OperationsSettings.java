@@ -12,13 +12,18 @@ import java.util.Optional;
  * @param eventFifo      where liblustreapi writes its JSON HSM events (lhsmtool_posix's --event-fifo), if anywhere
  * @param metricsListen  loopback address of the Prometheus endpoint ({@code /metrics}), if enabled
  * @param bandwidthLimit bytes per second for all archives together, 0 for no limit
+ * @param runtimeDirectory where the agent keeps its per-mount lock file (one agent per client mount on a node)
  */
 public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFifo,
-                                 Optional<InetSocketAddress> metricsListen, long bandwidthLimit) {
+                                 Optional<InetSocketAddress> metricsListen, long bandwidthLimit,
+                                 Path runtimeDirectory) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** systemd's RuntimeDirectory=azlhsm (conf/copytool.service). */
+    public static final Path DEFAULT_RUNTIME_DIRECTORY = Path.of("/run/azlhsm");
 
     public static OperationsSettings defaults() {
-        return new OperationsSettings(DEFAULT_SHUTDOWN_GRACE, Optional.empty(), Optional.empty(), 0);
+        return new OperationsSettings(DEFAULT_SHUTDOWN_GRACE, Optional.empty(), Optional.empty(), 0,
+                DEFAULT_RUNTIME_DIRECTORY);
     }
 
     static OperationsSettings parse(ConfigReader config) throws ConfigException {
@@ -33,7 +38,11 @@ public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFif
             metrics = Optional.of(loopbackAddress(config, listen.get()));
         }
         long bandwidth = config.sizeOrZero(KeyCatalog.BANDWIDTH_LIMIT);
-        return new OperationsSettings(grace, fifo, metrics, bandwidth);
+        Path runtime = config.nonEmpty(KeyCatalog.RUNTIME_DIR).map(Path::of).orElse(DEFAULT_RUNTIME_DIRECTORY);
+        if (!runtime.isAbsolute()) {
+            throw config.invalid(KeyCatalog.RUNTIME_DIR, "must be an absolute path");
+        }
+        return new OperationsSettings(grace, fifo, metrics, bandwidth, runtime);
     }
 
     /** host:port with a loopback host: metrics carry file counts and paths' shapes, never for the network at large. */
@@ -67,6 +76,9 @@ public record OperationsSettings(Duration shutdownGrace, Optional<Path> eventFif
                 .append(m.getPort()));
         if (bandwidthLimit > 0) {
             text.append(" bandwidth.limit=").append(ByteSize.format(bandwidthLimit)).append("/s");
+        }
+        if (!runtimeDirectory.equals(DEFAULT_RUNTIME_DIRECTORY)) {
+            text.append(" runtime_dir=").append(runtimeDirectory);
         }
         return text.toString();
     }
