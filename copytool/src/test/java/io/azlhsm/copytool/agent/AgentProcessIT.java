@@ -66,6 +66,7 @@ class AgentProcessIT {
                     "lustre.library = " + TestClusterHome.nativeDirectory().resolve("libhsmsim.so"),
                     "metrics.listen = 127.0.0.1:" + port,
                     "event_fifo = " + fifo,
+                    "runtime_dir = " + root.resolve("agent-run"),
                     "shutdown_grace = 5s",
                     "archive.1.type = azure",
                     "archive.1.container = operated",
