@@ -116,6 +116,42 @@ class SanityHsmCoordinatorIT {
         awaitNoAgent();
     }
 
+    /**
+     * llapi_hsm_test's test2 as a scenario: a second copytool on one mount registers (llite refuses only a second
+     * registration on one fd), receives every action list of the mount as the first does (kernelcomm.c
+     * libcfs_kkuc_group_put), the coordinator keeps the first registration's archive list, and when either leaves
+     * the mount's agent is gone although the other still runs.
+     */
+    @Test
+    void test_second_copytool_on_one_mount_receives_every_action_too() {
+        try (Copytool one = cluster.startPosixCopytool("--archive", "1");
+             Copytool two = cluster.startAnotherPosixCopytoolOn(cluster.mount())) {
+            String agents = cluster.getParam("agents");
+            assertEquals(1, count(agents, "uuid="), agents);
+            assertEquals(1, count(agents, "archive_id=1 "), "the first registration's list is kept: " + agents);
+
+            Path f = file("f", 10_000);
+            String fid = cluster.fid(f);
+            cluster.lfs("hsm_archive", f.toString()).out();
+            cluster.awaitFlags(f, 0x9);
+            Cluster.await("both copytools ran the archive", Duration.ofSeconds(20),
+                    () -> one.log().contains("ARCHIVE " + fid + " cookie=")
+                            && two.log().contains("ARCHIVE " + fid + " cookie="),
+                    () -> "first:\n" + one.log() + "\nsecond:\n" + two.log());
+
+            Path other = file("other", 100);
+            cluster.lfs("hsm_archive", "-a", "2", other.toString()).out();
+            assertEquals(List.of("WAITING"), cluster.actionStatuses(cluster.fid(other), "ARCHIVE"),
+                    "archive 2 went to a mount whose agent registered (first) for archive 1 only");
+            cluster.lfs("hsm_cancel", other.toString()).out();
+
+            two.stop();
+            assertEquals("", cluster.getParam("agents").trim(), "the mount's agent outlived its second copytool");
+            assertTrue(one.isAlive());
+        }
+        awaitNoAgent();
+    }
+
     @Test
     void test_61_waiting_archive_of_a_removed_file_should_fail() throws Exception {
         Path f = file("f", 1000);
