@@ -132,6 +132,7 @@ class AgentMountLockIT {
                 assertTrue(read(runtime.resolve(Files.list(runtime).findFirst().orElseThrow().getFileName()))
                         .contains("pid=" + next.pid() + "\n"), "the lock file names its holder");
                 stop(next, nextLog);
+                assertEquals("", cluster.getParam("agents").trim(), "the next agent is still registered");
             } finally {
                 started.forEach(Process::destroyForcibly);
             }

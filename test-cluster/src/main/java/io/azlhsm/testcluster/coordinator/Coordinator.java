@@ -382,10 +382,11 @@ public final class Coordinator implements AutoCloseable {
      * EEXIST (mdc_request.c 2341-2345). From then on both receive every action list of the mount.
      */
     public synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
-        KucGroup group = kucGroups.computeIfAbsent(uuid, key -> new KucGroup());
-        for (AgentChannel gone : group.dead()) {
+        KucGroup existing = kucGroups.get(uuid);
+        for (AgentChannel gone : existing == null ? List.<AgentChannel>of() : existing.dead()) {
             unregister(uuid, gone); // a copytool that died: the real client deregistered it when it exited
         }
+        KucGroup group = kucGroups.computeIfAbsent(uuid, key -> new KucGroup()); // after: the group may be gone
         group.add(channel);
         if (agents.containsKey(uuid)) {
             LOG.info("agent " + uuid + " already registered: one more copytool on that mount, archive list kept");
