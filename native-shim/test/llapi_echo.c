@@ -72,6 +72,59 @@ ECHO_EXPORT int llapi_echo_last_call(char *buf, int len)
 	return strlen(last_call);
 }
 
+/* ---------------------------------------------------------------- the library's own messages */
+
+static int msg_level = LLAPI_MSG_MAX;
+static llapi_log_callback_t error_callback;
+static llapi_log_callback_t info_callback;
+
+ECHO_EXPORT void llapi_msg_set_level(int level)
+{
+	report("llapi_msg_set_level level=%d", level);
+	msg_level = level;
+}
+
+ECHO_EXPORT int llapi_msg_get_level(void)
+{
+	return msg_level;
+}
+
+ECHO_EXPORT llapi_log_callback_t llapi_error_callback_set(llapi_log_callback_t cb)
+{
+	llapi_log_callback_t old = error_callback;
+	error_callback = cb;
+	return old;
+}
+
+ECHO_EXPORT llapi_log_callback_t llapi_info_callback_set(llapi_log_callback_t cb)
+{
+	llapi_log_callback_t old = info_callback;
+	info_callback = cb;
+	return old;
+}
+
+static void call_back(llapi_log_callback_t cb, int level, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cb((enum llapi_message_level)level, err, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Not in liblustreapi: calls the installed error (info = 0) or info (info = 1) callback as llapi_error does, with a
+ * va_list of mixed arguments (a string, an int, a long long, a double: general and floating-point registers), so the
+ * Java callback's formatting can be checked. Returns -ENOENT when no callback is installed.
+ */
+ECHO_EXPORT int llapi_echo_log(int info, int level, int err, const char *text)
+{
+	llapi_log_callback_t cb = info ? info_callback : error_callback;
+	if (cb == NULL)
+		return -ENOENT;
+	call_back(cb, level, err, "%s: %d %lld %.1f", text, 42, -7LL, 2.5);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- copytool side */
 
 struct hsm_copytool_private {

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +80,11 @@ static void test_register_unregister(void)
 	struct hsm_copytool_private *ct = NULL, *second = NULL;
 	int rc = llapi_hsm_copytool_register(&ct, mnt, 0, NULL, 0);
 	CHECK(rc == 0, "register: %s", strerror(-rc));
+	/* Lustre's test2: a second registration on one mount succeeds (llite refuses only a second one on one fd) */
 	rc = llapi_hsm_copytool_register(&second, mnt, 0, NULL, 0);
-	CHECK(rc == -EEXIST, "second copytool on one mount: got %d", rc);
+	CHECK(rc == 0, "second copytool on one mount: got %d", rc);
+	rc = llapi_hsm_copytool_unregister(&second);
+	CHECK(rc == 0 && second == NULL, "unregister the second: %d", rc);
 	rc = llapi_hsm_copytool_unregister(&ct);
 	CHECK(rc == 0 && ct == NULL, "unregister: %d", rc);
 	rc = llapi_hsm_copytool_register(&ct, "/proc", 0, NULL, 0);
@@ -354,6 +359,195 @@ static void test_import(const char *dir)
 	CHECK(rc == -EEXIST, "import over an existing file: %d", rc);
 }
 
+/* Whether the file's request was handed to a copytool: the coordinator dispatches as it accepts a request. */
+static bool dispatched(const char *path)
+{
+	struct hsm_current_action hca;
+	int rc = llapi_hsm_current_action(path, &hca);
+	CHECK(rc == 0, "current_action %s: %d", path, rc);
+	return hca.hca_action != HUA_NONE && hca.hca_state == HPS_RUNNING;
+}
+
+/*
+ * Two copytools on one mount (kernelcomm.c libcfs_kkuc_group_put; mdt_hsm_agent_register): both receive every action
+ * list of the mount, the coordinator keeps the first one's archive list, and either leaving removes the mount's agent.
+ */
+static void test_two_copytools_on_one_mount(const char *f1, const char *f2)
+{
+	struct hsm_copytool_private *first = NULL, *second = NULL;
+	int one[] = { 1 };
+	struct lu_fid fid1, fid2;
+	CHECK(llapi_path2fid(f1, &fid1) == 0 && llapi_path2fid(f2, &fid2) == 0, "path2fid");
+	int rc = llapi_hsm_copytool_register(&first, mnt, 1, one, 0);
+	CHECK(rc == 0, "register archive 1: %d", rc);
+	rc = llapi_hsm_copytool_register(&second, mnt, 0, NULL, 0);
+	CHECK(rc == 0, "register all archives on the same mount: %d", rc);
+	if (first == NULL || second == NULL)
+		goto out;
+
+	/* archive 2: only the second registration serves it, and the coordinator kept the first one's list */
+	struct hsm_user_request *hur = llapi_hsm_user_request_alloc(1, 0);
+	hur->hur_request.hr_action = HUA_ARCHIVE;
+	hur->hur_request.hr_archive_id = 2;
+	hur->hur_request.hr_itemcount = 1;
+	struct hsm_user_item item = { .hui_fid = fid2, .hui_extent = { 0, (__u64)-1 } };
+	memcpy(&hur->hur_user_item[0], &item, sizeof(item));
+	CHECK(llapi_hsm_request(f2, hur) == 0, "archive -a 2");
+	free(hur);
+	CHECK(!dispatched(f2), "archive 2 was dispatched to an agent registered (first) for archive 1 only");
+
+	/* archive 1: both copytools receive the same list */
+	CHECK(request(f1, HUA_ARCHIVE, &fid1) == 0, "archive request");
+	struct hsm_action_list *hal = receive(first);
+	__u64 cookie = hal != NULL ? hai_first(hal)->hai_cookie : 0;
+	struct hsm_action_item hai1;
+	if (hal != NULL)
+		memcpy(&hai1, hai_first(hal), sizeof(hai1));
+	hal = receive(second);
+	CHECK(hal != NULL && hai_first(hal)->hai_cookie == cookie && cookie != 0,
+	      "the second copytool got the same list: cookie %#llx vs %#llx",
+	      hal != NULL ? (unsigned long long)hai_first(hal)->hai_cookie : 0ULL, (unsigned long long)cookie);
+	if (cookie != 0) {
+		struct hsm_copyaction_private *hcp = NULL;
+		struct hsm_extent none = { 0, 0 };
+		if (llapi_hsm_action_begin(&hcp, first, &hai1, -1, 0, true) == 0)
+			llapi_hsm_action_end(&hcp, &none, 0, ECANCELED); /* done with it */
+	}
+
+	/* the second leaves: the mount's agent is gone although the first is still registered */
+	CHECK(llapi_hsm_copytool_unregister(&second) == 0, "unregister the second");
+	CHECK(request(f1, HUA_ARCHIVE, &fid1) == 0, "archive request after the second left");
+	CHECK(!dispatched(f1), "dispatched to a mount whose agent was unregistered");
+	CHECK(request(f1, HUA_CANCEL, &fid1) == 0, "cancel the waiting archive");
+	CHECK(request(f2, HUA_CANCEL, &fid2) == 0, "cancel the waiting archive -a 2");
+out:
+	llapi_hsm_copytool_unregister(&second);
+	llapi_hsm_copytool_unregister(&first);
+}
+
+/* Reads what the FIFO holds now (non-blocking). */
+static void drain(int fd, char *out, size_t size)
+{
+	size_t len = strlen(out);
+	for (ssize_t n; len + 1 < size && (n = read(fd, out + len, size - 1 - len)) > 0;)
+		len += (size_t)n;
+	out[len] = '\0';
+}
+
+static char messages[8192];
+
+static void collect_message(enum llapi_message_level level, int err, const char *fmt, va_list ap)
+{
+	(void)level;
+	size_t len = strlen(messages);
+	vsnprintf(messages + len, sizeof(messages) - len, fmt, ap);
+	len = strlen(messages);
+	snprintf(messages + len, sizeof(messages) - len, " (%d)\n", err);
+}
+
+/*
+ * The JSON events of an archive and a restore, field for field as liblustreapi_hsm.c and liblustreapi_json.c write
+ * them. path is a file named with a backslash, which the real escape doubles twice.
+ */
+static void test_event_contents(const char *fifo_dir, const char *path)
+{
+	char fifo[4200], events[65536] = "", expected[16384], fidtext[64], rel[4200];
+	struct lu_fid fid;
+	CHECK(llapi_path2fid(path, &fid) == 0, "path2fid %s", path);
+	snprintf(fidtext, sizeof(fidtext), DFID_NOBRACE, PFID(&fid));
+	long long recno = -1;
+	int linkno = 0;
+	char bracketed[64];
+	snprintf(bracketed, sizeof(bracketed), DFID, PFID(&fid));
+	CHECK(llapi_fid2path(mnt, bracketed, rel, sizeof(rel), &recno, &linkno) == 0, "fid2path");
+	snprintf(fifo, sizeof(fifo), "%s/events", fifo_dir);
+	CHECK(llapi_hsm_register_event_fifo(fifo) == 0, "register the event FIFO");
+	int reader = open(fifo, O_RDONLY | O_NONBLOCK);
+	CHECK(reader >= 0, "open the FIFO for reading");
+	llapi_log_callback_t old = llapi_error_callback_set(collect_message);
+
+	struct hsm_copytool_private *ct = NULL;
+	int archives[] = { 1, 2 };
+	int rc = llapi_hsm_copytool_register(&ct, mnt, 2, archives, 0);
+	CHECK(rc == 0, "register: %d", rc);
+	if (rc != 0)
+		goto out;
+	CHECK(request(path, HUA_ARCHIVE, &fid) == 0, "archive request");
+	struct hsm_action_list *hal = receive(ct);
+	struct hsm_copyaction_private *hcp = NULL;
+	if (hal == NULL || llapi_hsm_action_begin(&hcp, ct, hai_first(hal), -1, 0, false) != 0)
+		goto out;
+	struct hsm_extent part = { 0, 100 }, all = { 0, 4096 };
+	llapi_hsm_action_progress(hcp, &part, 4096, 0);
+	CHECK(llapi_hsm_action_end(&hcp, &all, 0, 0) == 0, "end archive");
+
+	CHECK(request(path, HUA_RELEASE, &fid) == 0, "release");
+	CHECK(request(path, HUA_RESTORE, &fid) == 0, "restore request");
+	hal = receive(ct);
+	if (hal == NULL || llapi_hsm_action_begin(&hcp, ct, hai_first(hal), -1, 0, false) != 0)
+		goto out;
+	struct lu_fid volatile_fid;
+	CHECK(llapi_hsm_action_get_dfid(hcp, &volatile_fid) == 0, "get_dfid");
+	char vtext[64];
+	snprintf(vtext, sizeof(vtext), DFID_NOBRACE, PFID(&volatile_fid));
+	int fd = llapi_hsm_action_get_fd(hcp);
+	char data[4096];
+	memset(data, 'x', sizeof(data));
+	CHECK(pwrite(fd, data, sizeof(data), 0) == (ssize_t)sizeof(data), "write the restored data");
+	close(fd);
+	llapi_hsm_action_progress(hcp, &part, 4096, 0);
+	CHECK(llapi_hsm_action_end(&hcp, &all, 0, 0) == 0, "end restore");
+	llapi_hsm_copytool_unregister(&ct);
+	drain(reader, events, sizeof(events));
+
+	/* the path relative to the mount, escaped as real: a backslash becomes four */
+	char escaped[8400];
+	size_t e = 0;
+	for (const char *c = rel; *c && e + 5 < sizeof(escaped); c++) {
+		if (*c == '\\') {
+			memcpy(escaped + e, "\\\\\\\\", 4);
+			e += 4;
+		} else {
+			escaped[e++] = *c;
+		}
+	}
+	escaped[e] = '\0';
+	CHECK(strncmp(events, "{\"event_time\": \"", 16) == 0, "first event: %.200s", events);
+	snprintf(expected, sizeof(expected), "\"event_type\": \"REGISTER\", \"archive\": 2, \"mount_point\": \"%s\", "
+		 "\"uuid\": \"", mnt);
+	CHECK(strstr(events, expected) != NULL, "missing: %s\nin:\n%s", expected, events);
+	snprintf(expected, sizeof(expected), "\"event_type\": \"ARCHIVE_START\", \"total_bytes\": 0, "
+		 "\"lustre_path\": \"%s\", \"source_fid\": \"%s\", \"data_fid\": \"%s\"}\n", escaped, fidtext, fidtext);
+	CHECK(strstr(events, expected) != NULL, "missing: %s\nin:\n%s", expected, events);
+	snprintf(expected, sizeof(expected), "\"event_type\": \"ARCHIVE_RUNNING\", \"current_bytes\": 100, "
+		 "\"total_bytes\": 4096, \"lustre_path\": \"%s\", \"source_fid\": \"%s\", \"data_fid\": \"%s\"}\n",
+		 escaped, fidtext, fidtext);
+	CHECK(strstr(events, expected) != NULL, "missing: %s\nin:\n%s", expected, events);
+	snprintf(expected, sizeof(expected), "\"event_type\": \"ARCHIVE_FINISH\", \"source_fid\": \"%s\", "
+		 "\"data_fid\": \"%s\"}\n", fidtext, fidtext);
+	CHECK(strstr(events, expected) != NULL, "missing: %s\nin:\n%s", expected, events);
+	snprintf(expected, sizeof(expected), "\"event_type\": \"RESTORE_START\", \"total_bytes\": 0, "
+		 "\"lustre_path\": \"%s\", \"source_fid\": \"%s\", \"data_fid\": \"%s\"}\n", escaped, fidtext, fidtext);
+	CHECK(strstr(events, expected) != NULL, "missing: %s\nin:\n%s", expected, events);
+	/* a restore's RUNNING names the unlinked volatile file: fid2path fails, the library says so, no event */
+	CHECK(strstr(events, "RESTORE_RUNNING") == NULL, "RESTORE_RUNNING written:\n%s", events);
+	CHECK(strstr(messages, "error in llapi_hsm_log_ct_progress()") != NULL, "messages:\n%s", messages);
+	/* and its FINISH names the volatile file twice (hai_fid := hai_dfid before COPY_END) */
+	snprintf(expected, sizeof(expected), "\"event_type\": \"RESTORE_FINISH\", \"source_fid\": \"%s\", "
+		 "\"data_fid\": \"%s\"}\n", vtext, vtext);
+	CHECK(strstr(events, expected) != NULL, "missing: %s\nin:\n%s", expected, events);
+	CHECK(strstr(events, "\"event_type\": \"UNREGISTER\", \"archive\": 2, ") != NULL, "no UNREGISTER:\n%s",
+	      events);
+out:
+	llapi_hsm_copytool_unregister(&ct);
+	llapi_error_callback_set(old);
+	if (reader >= 0)
+		close(reader);
+	CHECK(llapi_hsm_unregister_event_fifo(fifo) == 0, "unregister the FIFO");
+	struct stat st;
+	CHECK(stat(fifo, &st) != 0, "the FIFO the library made is still there");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 && argc != 3) {
@@ -363,7 +557,7 @@ int main(int argc, char **argv)
 	mnt = argv[1];
 	if (argc == 3)
 		fsname = argv[2];
-	char dir[4096], f1[4200], f2[4200], f3[4200], f4[4200];
+	char dir[4096], f1[4200], f2[4200], f3[4200], f4[4200], f5[4200], f6[4200], f7[4200];
 	snprintf(dir, sizeof(dir), "%s/llapi_hsm_test.%d", mnt, (int)getpid());
 	if (mkdir(dir, 0755) != 0) {
 		perror("mkdir");
@@ -372,11 +566,17 @@ int main(int argc, char **argv)
 	snprintf(f1, sizeof(f1), "%s/state", dir);
 	snprintf(f2, sizeof(f2), "%s/archive", dir);
 	snprintf(f3, sizeof(f3), "%s/cancel", dir);
-	snprintf(f4, sizeof(f4), "%s/after-unregister", dir);
 	make_file(f1, 100);
 	make_file(f2, 4096);
 	make_file(f3, 4096);
+	snprintf(f4, sizeof(f4), "%s/two-1", dir);
+	snprintf(f5, sizeof(f5), "%s/two-2", dir);
+	snprintf(f6, sizeof(f6), "%s/ev\\ents", dir);
 	make_file(f4, 4096);
+	make_file(f5, 4096);
+	make_file(f6, 4096);
+	snprintf(f7, sizeof(f7), "%s/after-unregister", dir);
+	make_file(f7, 4096);
 	test_register_unregister();
 	test_nonblocking_recv();
 	test_state_get_set(f1);
@@ -385,7 +585,15 @@ int main(int argc, char **argv)
 	test_fids_and_data_version(f1);
 	test_request_size_limit(f1);
 	test_import(dir);
-	test_call_after_unregister(f4);
+	test_call_after_unregister(f7);
+	test_two_copytools_on_one_mount(f4, f5);
+	char fifo_dir[] = "/tmp/llapi_hsm_test.XXXXXX"; /* the client mount has no FIFOs (mknod) */
+	if (mkdtemp(fifo_dir) == NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+	test_event_contents(fifo_dir, f6);
+	rmdir(fifo_dir);
 	printf("llapi_hsm_test: %d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }

@@ -20,6 +20,43 @@ extern "C" {
 struct hsm_copytool_private;
 struct hsm_copyaction_private;
 
+/* messages of the library itself (lustre/utils/liblustreapi.c): printed to stderr unless a callback takes them */
+enum llapi_message_level {
+	LLAPI_MSG_OFF = 0,
+	LLAPI_MSG_FATAL = 1,
+	LLAPI_MSG_ERROR = 2,
+	LLAPI_MSG_WARN = 3,
+	LLAPI_MSG_NORMAL = 4,
+	LLAPI_MSG_INFO = 5,
+	LLAPI_MSG_DEBUG = 6,
+	LLAPI_MSG_MAX
+};
+
+typedef void (*llapi_log_callback_t)(enum llapi_message_level level, int err, const char *fmt, va_list ap);
+
+/* the bottom three bits reserved for llapi_message_level */
+#define LLAPI_MSG_MASK 0x00000007
+#define LLAPI_MSG_NO_ERRNO 0x00000010
+
+static inline const char *llapi_msg_level2str(enum llapi_message_level level)
+{
+	static const char *levels[LLAPI_MSG_MAX] = { "OFF", "FATAL", "ERROR", "WARN", "NORMAL", "INFO", "DEBUG" };
+
+	if (level >= LLAPI_MSG_MAX)
+		return NULL;
+	return levels[level];
+}
+
+void llapi_msg_set_level(int level);
+int llapi_msg_get_level(void);
+llapi_log_callback_t llapi_error_callback_set(llapi_log_callback_t cb);
+llapi_log_callback_t llapi_info_callback_set(llapi_log_callback_t cb);
+void llapi_error(enum llapi_message_level level, int err, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 3, 4)));
+#define llapi_err_noerrno(level, fmt, a...) llapi_error((level) | LLAPI_MSG_NO_ERRNO, 0, fmt, ##a)
+void llapi_printf(enum llapi_message_level level, const char *fmt, ...) __attribute__((__format__(__printf__, 2, 3)));
+void llapi_hsm_log_error(enum llapi_message_level level, int _rc, const char *fmt, va_list args);
+
 /* copytool side */
 int llapi_hsm_copytool_register(struct hsm_copytool_private **priv, const char *mnt, int archive_count,
 				int *archives, int rfd_flags);

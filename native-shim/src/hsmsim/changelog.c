@@ -3,6 +3,7 @@
  * as a struct changelog_rec with the extensions the reader asked for.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,19 @@ HSMSIM_EXPORT int llapi_changelog_start(void **priv, enum changelog_send_flag fl
 		return rc;
 	}
 	*priv = cp;
+	/*
+	 * As liblustreapi_chlg.c 122-137: a reader that does not ask for the extensions that "will eventually become
+	 * mandatory" is warned, once per process for each.
+	 */
+	static bool warned_extra_flags, warned_jobid;
+	if (!(flags & CHANGELOG_FLAG_EXTRA_FLAGS) && !warned_extra_flags) {
+		llapi_err_noerrno(LLAPI_MSG_WARN, "warning: %s() called without CHANGELOG_FLAG_EXTRA_FLAGS", __func__);
+		warned_extra_flags = true;
+	}
+	if (!(flags & CHANGELOG_FLAG_JOBID) && !warned_jobid) {
+		llapi_err_noerrno(LLAPI_MSG_WARN, "warning: %s() called without CHANGELOG_FLAG_JOBID", __func__);
+		warned_jobid = true;
+	}
 	return 0;
 }
 

@@ -25,6 +25,8 @@ struct hsm_copytool_private {
 	int archive_count;
 	int archives[MAX_ARCHIVES];
 	struct hsmsim_cluster cluster;
+	char mnt[PATH_MAX]; /* as the caller gave it: the events' mount_point */
+	int event_archive_count; /* lk_data_count: 0 when the list held the wildcard 0 */
 	char uuid[64];
 	char *line;     /* receive buffer for one text line */
 	size_t line_cap;
@@ -37,8 +39,7 @@ struct hsm_copyaction_private {
 	bool is_error;
 	const struct hsm_copytool_private *ct;
 	struct lu_fid dfid;
-	struct hsm_action_item hai; /* copied without hai_data, as liblustreapi does */
-	char lustre_path[PATH_MAX];
+	struct hsm_action_item hai; /* copied without hai_data, as liblustreapi does; a restore's hai_dfid: volatile */
 };
 
 /*
@@ -63,12 +64,17 @@ static int check_ct(const struct hsm_copytool_private *ct, const char *call, uns
 HSMSIM_EXPORT int llapi_hsm_copytool_register(struct hsm_copytool_private **priv, const char *mnt, int archive_count,
 					      int *archives, int rfd_flags)
 {
-	if (priv == NULL || mnt == NULL || archive_count < 0 || archive_count > MAX_ARCHIVES ||
-	    (archive_count > 0 && archives == NULL))
+	if (archive_count > 0 && archives == NULL) {
+		llapi_err_noerrno(LLAPI_MSG_ERROR, "NULL archive numbers");
 		return -EINVAL;
+	}
+	if (priv == NULL || mnt == NULL || archive_count < 0 || archive_count > MAX_ARCHIVES ||
+	    strlen(mnt) >= PATH_MAX)
+		return -EINVAL;
+	int event_archive_count = archive_count;
 	for (int i = 0; i < archive_count; i++)
-		if (archives[i] < 0)
-			return -EINVAL;
+		if (archives[i] == 0)
+			event_archive_count = 0; /* the wildcard: all archives */
 	struct hsm_copytool_private *ct = calloc(1, sizeof(*ct));
 	if (ct == NULL)
 		return -ENOMEM;
@@ -83,6 +89,15 @@ HSMSIM_EXPORT int llapi_hsm_copytool_register(struct hsm_copytool_private **priv
 		rc = -errno;
 		goto fail;
 	}
+	for (int i = 0; i < archive_count; i++) {
+		if (archives[i] < 0) {
+			llapi_err_noerrno(LLAPI_MSG_ERROR, "%d requested when archive id >= 0 is supported", archives[i]);
+			rc = -EINVAL;
+			goto fail;
+		}
+	}
+	strcpy(ct->mnt, mnt);
+	ct->event_archive_count = event_archive_count;
 	ct->archive_count = archive_count;
 	memcpy(ct->archives, archives, sizeof(int) * (size_t)archive_count);
 	ct->hal_buf = malloc(HAL_MAXSIZE);
@@ -106,6 +121,7 @@ HSMSIM_EXPORT int llapi_hsm_copytool_register(struct hsm_copytool_private **priv
 		snprintf(id, sizeof(id), "%s%d", i ? "," : "", archives[i]);
 		hsmsim_msg_raw(&m, id);
 	}
+	hsmsim_msg_u64(&m, "pid", (unsigned long long)getpid());
 	rc = hsmsim_send(ct->sock, &m);
 	hsmsim_msg_free(&m);
 	char *line = NULL;
@@ -123,13 +139,16 @@ HSMSIM_EXPORT int llapi_hsm_copytool_register(struct hsm_copytool_private **priv
 		snprintf(ct->uuid, sizeof(ct->uuid), "%s", uuid ? uuid : "");
 	}
 	hsmsim_reply_free(&r);
-	if (rc != 0)
+	if (rc != 0) {
+		/* the coordinator refused: the library's message for a failed LL_IOC_HSM_CT_START */
+		llapi_error(LLAPI_MSG_ERROR, rc, "cannot start copytool on '%s'", mnt);
 		goto fail;
+	}
 	if (rfd_flags & O_NONBLOCK) {
 		int fl = fcntl(ct->sock, F_GETFL);
 		fcntl(ct->sock, F_SETFL, fl | O_NONBLOCK);
 	}
-	hsmsim_event_register("REGISTER", ct->uuid, ct->cluster.mnt, archive_count, archives);
+	hsmsim_event_register("REGISTER", ct->uuid, ct->mnt, ct->event_archive_count);
 	*priv = ct;
 	return 0;
 fail:
@@ -151,7 +170,6 @@ HSMSIM_EXPORT int llapi_hsm_copytool_unregister(struct hsm_copytool_private **pr
 	if (checked != 0)
 		return checked;
 	struct hsm_copytool_private *ct = *priv;
-	hsmsim_event_register("UNREGISTER", ct->uuid, ct->cluster.mnt, ct->archive_count, ct->archives);
 	/*
 	 * Synchronous, like LL_IOC_HSM_CT_START with the stop flag: say so, then wait (a few seconds at most) for the
 	 * coordinator to close the connection, which it does once the agent is gone; action lists still in flight are
@@ -175,6 +193,7 @@ HSMSIM_EXPORT int llapi_hsm_copytool_unregister(struct hsm_copytool_private **pr
 		}
 	}
 	hsmsim_msg_free(&m);
+	hsmsim_event_register("UNREGISTER", ct->uuid, ct->mnt, ct->event_archive_count);
 	close(ct->sock);
 	close(ct->mnt_fd);
 	free(ct->hal_buf);
@@ -420,6 +439,7 @@ HSMSIM_EXPORT int llapi_hsm_action_begin(struct hsm_copyaction_private **phcp, c
 			int allowed = restore_open_flags & (O_SYNC | O_DIRECT | O_NOATIME);
 			hcp->data_fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | allowed);
 			hsmsim_reply_fid(&r, "dfid", &hcp->dfid);
+			hcp->hai.hai_dfid = hcp->dfid; /* as create_restore_volatile: the copy now names the volatile file */
 		}
 		if ((hai->hai_action == HSMA_ARCHIVE || hai->hai_action == HSMA_RESTORE) && hcp->data_fd < 0)
 			rc = -errno;
@@ -429,23 +449,8 @@ HSMSIM_EXPORT int llapi_hsm_action_begin(struct hsm_copyaction_private **phcp, c
 		free(hcp);
 		return rc;
 	}
-	char fidtext[FID_LEN + 1];
-	snprintf(fidtext, sizeof(fidtext), DFID_NOBRACE, PFID(&fid));
-	long long recno = -1;
-	int linkno = 0;
-	char rel[PATH_MAX];
-	if (llapi_fid2path(ct->cluster.mnt, fidtext, rel, sizeof(rel), &recno, &linkno) == 0 &&
-	    strlen(ct->cluster.mnt) + strlen(rel) + 2 <= sizeof(hcp->lustre_path)) {
-		strcpy(hcp->lustre_path, ct->cluster.mnt);
-		strcat(hcp->lustre_path, "/");
-		strcat(hcp->lustre_path, rel);
-	}
-	if (!is_error) {
-		const char *type = hai->hai_action == HSMA_ARCHIVE ? "ARCHIVE_START"
-				   : hai->hai_action == HSMA_RESTORE ? "RESTORE_START"
-				   : "REMOVE_START";
-		hsmsim_event_action(type, &hcp->hai, hcp->lustre_path, hai->hai_extent.length, 0);
-	}
+	if (!is_error) /* the caller's item, total_bytes 0 (liblustreapi_hsm.c 1221) */
+		hsmsim_event_progress(ct->cluster.mnt, hai, HSMSIM_START, 0, 0, 0);
 	*phcp = hcp;
 	return 0;
 }
@@ -468,12 +473,8 @@ HSMSIM_EXPORT int llapi_hsm_action_progress(struct hsm_copyaction_private *hcp, 
 	hsmsim_msg_u64(&m, "length", he->length);
 	hsmsim_msg_u64(&m, "total", total);
 	int rc = call_simple(&hcp->ct->cluster, &m, NULL);
-	if (rc == 0) {
-		const char *type = hcp->hai.hai_action == HSMA_ARCHIVE ? "ARCHIVE_RUNNING"
-				   : hcp->hai.hai_action == HSMA_RESTORE ? "RESTORE_RUNNING"
-				   : "REMOVE_RUNNING";
-		hsmsim_event_action(type, &hcp->hai, hcp->lustre_path, he->length, 0);
-	}
+	/* whatever the coordinator said, as liblustreapi_hsm.c 1361 */
+	hsmsim_event_progress(hcp->ct->cluster.mnt, &hcp->hai, HSMSIM_RUNNING, total, he->length, 0);
 	return rc;
 }
 
@@ -508,11 +509,14 @@ HSMSIM_EXPORT int llapi_hsm_action_end(struct hsm_copyaction_private **phcp, con
 	/* the volatile file stays open until COPY_END: the swap needs it */
 	if (hcp->data_fd >= 0)
 		close(hcp->data_fd);
-	const char *act = hcp->hai.hai_action == HSMA_ARCHIVE ? "ARCHIVE" : hcp->hai.hai_action == HSMA_RESTORE ? "RESTORE" : "REMOVE";
-	char type[32];
-	int err = errval < 0 ? -errval : errval;
-	snprintf(type, sizeof(type), "%s_%s", act, err == 0 ? "FINISH" : err == ECANCELED ? "CANCEL" : "ERROR");
-	hsmsim_event_action(type, &hcp->hai, hcp->lustre_path, 0, err);
+	if (rc == 0) {
+		/* liblustreapi_hsm.c 1286-1310: the copy's hai_fid becomes hai_dfid (a restore's volatile FID) */
+		struct hsm_action_item ended = hcp->hai;
+		if (ended.hai_action == HSMA_ARCHIVE || ended.hai_action == HSMA_RESTORE)
+			ended.hai_fid = ended.hai_dfid;
+		hsmsim_event_progress(hcp->ct->cluster.mnt, &ended, HSMSIM_FINISH, 0, 0,
+				      errval < 0 ? -errval : errval);
+	}
 	hcp->magic = 0;
 	free(hcp);
 	*phcp = NULL;

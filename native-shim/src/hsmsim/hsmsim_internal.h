@@ -79,8 +79,10 @@ int hsmsim_fid_parse(const char *text, struct lu_fid *fid);
 int hsmsim_fid_of_fd(int fd, struct lu_fid *fid);
 
 /* JSON event FIFO (llapi_hsm_register_event_fifo). */
-void hsmsim_event_register(const char *type, const char *uuid, const char *mnt, int archive_count, const int *archives);
-void hsmsim_event_action(const char *type, const struct hsm_action_item *hai, const char *lustre_path,
-			 unsigned long long bytes, int error);
+enum hsmsim_progress { HSMSIM_START, HSMSIM_RUNNING, HSMSIM_FINISH };
+void hsmsim_event_register(const char *type, const char *uuid, const char *mnt, int archive_count);
+/* mnt: the mount lustre_path is relative to; errval: the action's end status (0 before the end) */
+void hsmsim_event_progress(const char *mnt, const struct hsm_action_item *hai, enum hsmsim_progress progress,
+			   unsigned long long total, unsigned long long current, int errval);
 
 #endif

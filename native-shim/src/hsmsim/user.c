@@ -353,8 +353,11 @@ HSMSIM_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct st
 	hsmsim_msg_u64(&m, "atime", (unsigned long long)st->st_atim.tv_sec * 1000000000ULL + st->st_atim.tv_nsec);
 	hsmsim_msg_u64(&m, "mtime", (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL + st->st_mtim.tv_nsec);
 	rc = call_and_free(&c, &m, &r);
-	if (rc != 0)
+	if (rc != 0) {
+		/* the simulator creates and imports in one step; its failures are the create's (liblustreapi_hsm.c 1452) */
+		llapi_error(LLAPI_MSG_ERROR, rc, "cannot create '%s' for import", dst);
 		return rc;
+	}
 	if (newfid != NULL)
 		rc = hsmsim_reply_fid(&r, "fid", newfid);
 	hsmsim_reply_free(&r);

@@ -61,10 +61,13 @@ public final class Agent implements AutoCloseable {
     private final AgentMetrics metrics;
 
     private final Map<Integer, Long> bandwidthLimits;
+    /** Held from before registering until after unregistering: one agent per client mount on this node. */
+    private final MountLock mountLock;
 
-    private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends, AgentMetrics metrics)
-            throws LustreException {
+    private Agent(AgentSettings settings, Map<Integer, ArchiveBackend> backends, AgentMetrics metrics,
+                  MountLock mountLock) throws LustreException {
         DirectMemoryLimit.check(settings.pipeline()); // before registering: a ring that cannot exist serves nothing
+        this.mountLock = mountLock;
         this.metrics = metrics;
         this.bandwidthLimits = settings.bandwidthLimits();
         this.globalLimiter = new BandwidthLimiter(settings.operations().bandwidthLimit());
@@ -119,19 +122,17 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Registers and starts serving, measuring into {@code metrics} (which the backends may already report retries
-     * to). A second agent on the same mount is refused by the coordinator (EEXIST), and
-     * that refusal is reported with what to do about it.
+     * to). Lustre would let a second copytool register on the same mount, and both would run every action; so the
+     * agent first takes its mount's lock ({@link MountLock}), and a second agent on one client mount of this node is
+     * refused naming the process that serves it.
      */
     public static Agent start(AgentSettings settings, Map<Integer, ArchiveBackend> backends, AgentMetrics metrics)
-            throws LustreException {
+            throws LustreException, MountLockException {
+        MountLock lock = MountLock.acquire(settings.operations().runtimeDirectory(), settings.mount());
         try {
-            return new Agent(settings, backends, metrics);
-        } catch (LustreException e) {
-            if (e.errno() == 17 /* EEXIST */) {
-                throw new LustreException("llapi_hsm_copytool_register", settings.mount()
-                        + ": another copytool is already registered on this mount (one agent per client mount;"
-                        + " mount the file system again elsewhere to add an agent)", e.errno());
-            }
+            return new Agent(settings, backends, metrics, lock);
+        } catch (LustreException | RuntimeException | Error e) {
+            lock.close();
             throw e;
         }
     }
@@ -227,6 +228,7 @@ public final class Agent implements AutoCloseable {
             }
         });
         LOG.info("stopped and unregistered from " + registration.mount());
+        mountLock.close();
         stopped.countDown();
     }
 

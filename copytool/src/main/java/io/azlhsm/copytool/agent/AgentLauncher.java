@@ -23,7 +23,7 @@ public final class AgentLauncher {
     private AgentLauncher() {
     }
 
-    public static Agent launch(CopytoolConfig config) throws ArchiveException, LustreException {
+    public static Agent launch(CopytoolConfig config) throws ArchiveException, LustreException, MountLockException {
         // Made before the backends so that the retries their client libraries make on their own are counted.
         AgentMetrics metrics = new AgentMetrics();
         Map<Integer, ArchiveBackend> backends = new LinkedHashMap<>();
@@ -33,7 +33,7 @@ public final class AgentLauncher {
                         metrics::retried));
             }
             return Agent.start(agentSettings(config), backends, metrics);
-        } catch (ArchiveException | LustreException | RuntimeException e) {
+        } catch (ArchiveException | LustreException | MountLockException | RuntimeException e) {
             backends.values().forEach(ArchiveBackend::close);
             throw e;
         }

@@ -38,6 +38,7 @@ final class ConfigReload {
 
         if (!old.logLevel().equals(fresh.logLevel())) {
             Logger.getLogger("io.azlhsm").setLevel(fresh.logLevel());
+            io.azlhsm.copytool.lustre.LustreLibrary.followLogLevel();
             applied.add("log.level");
         }
         if (!old.progressInterval().equals(fresh.progressInterval())) {
@@ -110,6 +111,8 @@ final class ConfigReload {
         restartIfChanged(restart, "pipeline.max_actions_in_flight", old.maxActionsInFlight(),
                 fresh.maxActionsInFlight());
         restartIfChanged(restart, "event_fifo", old.operations().eventFifo(), fresh.operations().eventFifo());
+        restartIfChanged(restart, "runtime_dir", old.operations().runtimeDirectory(),
+                fresh.operations().runtimeDirectory());
         restartIfChanged(restart, "metrics.listen", old.operations().metricsListen(),
                 fresh.operations().metricsListen());
         return new Outcome(applied, restart);

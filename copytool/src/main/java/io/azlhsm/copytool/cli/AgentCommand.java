@@ -52,6 +52,11 @@ final class AgentCommand implements CliCommand {
 
         try {
             return runner.run(config, file);
+        } catch (io.azlhsm.copytool.agent.MountLockException e) {
+            // a clear refusal (another agent serves this mount, or the runtime directory is unfit): no stack trace
+            LOG.severe(e.getMessage());
+            err.println("copytool agent: " + e.getMessage());
+            return ExitCode.FAILURE;
         } catch (Exception e) {
             LOG.log(java.util.logging.Level.SEVERE, "agent failed", e);
             err.println("copytool agent: failed: " + e);

@@ -18,18 +18,21 @@ import java.util.Optional;
  * @param eventFifo      where liblustreapi writes its JSON HSM events (lhsmtool_posix's --event-fifo), if anywhere
  * @param metricsListen  loopback address of the Prometheus endpoint ({@code /metrics}), if enabled
  * @param bandwidthLimit bytes per second for all archives together, 0 for no limit
+ * @param runtimeDirectory where the agent keeps its per-mount lock file (one agent per client mount on a node)
  */
 public record OperationsSettings(Duration shutdownGrace, Duration restoreGrace, Duration outagePatience,
                                  Optional<Path> eventFifo, Optional<InetSocketAddress> metricsListen,
-                                 long bandwidthLimit) {
+                                 long bandwidthLimit, Path runtimeDirectory) {
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
     /** A 1 TiB file at 1 GiB/s, with room to spare. */
     public static final Duration DEFAULT_RESTORE_GRACE = Duration.ofMinutes(30);
     public static final Duration DEFAULT_OUTAGE_PATIENCE = Duration.ofMinutes(30);
+    /** systemd's RuntimeDirectory=azlhsm (conf/copytool.service). */
+    public static final Path DEFAULT_RUNTIME_DIRECTORY = Path.of("/run/azlhsm");
 
     public static OperationsSettings defaults() {
         return new OperationsSettings(DEFAULT_SHUTDOWN_GRACE, DEFAULT_RESTORE_GRACE, DEFAULT_OUTAGE_PATIENCE,
-                Optional.empty(), Optional.empty(), 0);
+                Optional.empty(), Optional.empty(), 0, DEFAULT_RUNTIME_DIRECTORY);
     }
 
     static OperationsSettings parse(ConfigReader config) throws ConfigException {
@@ -46,7 +49,11 @@ public record OperationsSettings(Duration shutdownGrace, Duration restoreGrace, 
             metrics = Optional.of(loopbackAddress(config, listen.get()));
         }
         long bandwidth = config.sizeOrZero(KeyCatalog.BANDWIDTH_LIMIT);
-        return new OperationsSettings(grace, restoreGrace, patience, fifo, metrics, bandwidth);
+        Path runtime = config.nonEmpty(KeyCatalog.RUNTIME_DIR).map(Path::of).orElse(DEFAULT_RUNTIME_DIRECTORY);
+        if (!runtime.isAbsolute()) {
+            throw config.invalid(KeyCatalog.RUNTIME_DIR, "must be an absolute path");
+        }
+        return new OperationsSettings(grace, restoreGrace, patience, fifo, metrics, bandwidth, runtime);
     }
 
     /** host:port with a loopback host: metrics carry file counts and paths' shapes, never for the network at large. */
@@ -82,6 +89,9 @@ public record OperationsSettings(Duration shutdownGrace, Duration restoreGrace, 
                 .append(m.getPort()));
         if (bandwidthLimit > 0) {
             text.append(" bandwidth.limit=").append(ByteSize.format(bandwidthLimit)).append("/s");
+        }
+        if (!runtimeDirectory.equals(DEFAULT_RUNTIME_DIRECTORY)) {
+            text.append(" runtime_dir=").append(runtimeDirectory);
         }
         return text.toString();
     }

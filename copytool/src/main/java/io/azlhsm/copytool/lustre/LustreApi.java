@@ -20,6 +20,30 @@ import jnr.ffi.types.u_int64_t;
  */
 public interface LustreApi {
 
+    // ---------------------------------------------------------------- the library's own messages
+
+    /**
+     * typedef void (*llapi_log_callback_t)(enum llapi_message_level level, int err, const char *fmt, va_list ap).
+     * {@code ap} arrives as a pointer on x86_64 (va_list is an array there) and on aarch64 (a va_list of 32 bytes is
+     * passed by reference): it can be handed on to vsnprintf as it is, once.
+     */
+    interface LogCallback {
+        @jnr.ffi.annotations.Delegate
+        void log(int level, int err, Pointer fmt, Pointer ap);
+    }
+
+    /** void llapi_msg_set_level(int level) */
+    void llapi_msg_set_level(int level);
+
+    /** int llapi_msg_get_level(void) */
+    int llapi_msg_get_level();
+
+    /** llapi_log_callback_t llapi_error_callback_set(llapi_log_callback_t cb): returns the callback replaced */
+    Pointer llapi_error_callback_set(LogCallback cb);
+
+    /** llapi_log_callback_t llapi_info_callback_set(llapi_log_callback_t cb) */
+    Pointer llapi_info_callback_set(LogCallback cb);
+
     // ---------------------------------------------------------------- copytool side
 
     /** int llapi_hsm_copytool_register(struct hsm_copytool_private **priv, const char *mnt, int archive_count, int *archives, int rfd_flags) */

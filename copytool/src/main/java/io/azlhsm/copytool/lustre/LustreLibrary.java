@@ -51,6 +51,7 @@ public final class LustreLibrary {
         try {
             // Symbols are bound lazily: a library lacking a function fails when that function is first called.
             LustreApi api = LibraryLoader.create(LustreApi.class).failImmediately().load(nameOrPath);
+            LibraryMessages.install(api, nameOrPath); // the library's own messages into our log, not stderr
             return new LustreLibrary(api, nameOrPath);
         } catch (LinkageError | RuntimeException e) {
             String tried = isPath
@@ -60,6 +61,14 @@ public final class LustreLibrary {
             throw new IllegalStateException("cannot load the Lustre API library from " + tried + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sets the message level of every loaded library again from the level of the logger its messages go to
+     * ({@code io.azlhsm.copytool.lustre.liblustreapi}); call after changing log levels.
+     */
+    public static void followLogLevel() {
+        LibraryMessages.followLogLevel();
     }
 
     /** The raw binding; prefer the typed classes of this package. */

@@ -44,7 +44,8 @@ class AgentProcessIT {
         try (AzuriteServer azurite = AzuriteServer.start(); Cluster cluster = Cluster.start()) {
             Path root = cluster.root();
             Path fifo = root.resolve("events.fifo");
-            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+            // an existing FIFO is taken only with mode 0644 exactly, as liblustreapi does
+            assertEquals(0, new ProcessBuilder("mkfifo", "-m", "0644", fifo.toString()).start().waitFor());
             List<String> events = Collections.synchronizedList(new ArrayList<>());
             Thread eventReader = new Thread(() -> {
                 try (BufferedReader reader = Files.newBufferedReader(fifo, StandardCharsets.UTF_8)) {
@@ -65,6 +66,7 @@ class AgentProcessIT {
                     "lustre.library = " + TestClusterHome.nativeDirectory().resolve("libhsmsim.so"),
                     "metrics.listen = 127.0.0.1:" + port,
                     "event_fifo = " + fifo,
+                    "runtime_dir = " + root.resolve("agent-run"),
                     "shutdown_grace = 5s",
                     "archive.1.type = azure",
                     "archive.1.container = operated",

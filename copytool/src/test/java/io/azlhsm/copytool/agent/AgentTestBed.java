@@ -44,6 +44,8 @@ public final class AgentTestBed implements AutoCloseable {
         properties.putIfAbsent("pipeline.chunk_size", "1MiB");
         properties.putIfAbsent("pipeline.ring_size", "32");
         properties.putIfAbsent("pipeline.progress_interval", "1s");
+        // the agent's per-mount lock lives with the cluster, not in the host's /run/azlhsm
+        properties.putIfAbsent("runtime_dir", cluster.root().resolve("agent-run").toString());
         CopytoolConfig config = CopytoolConfig.fromProperties(properties, "test agent");
         return new AgentTestBed(cluster, AgentLauncher.launch(config));
     }

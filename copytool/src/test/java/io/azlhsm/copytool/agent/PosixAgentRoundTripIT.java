@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.azlhsm.copytool.archive.ChecksumAlgorithm;
-import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.testcluster.harness.Cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,11 +60,14 @@ class PosixAgentRoundTripIT extends AgentRoundTripSuite {
 
     @Test
     void aSecondAgentOnTheSameMountIsRefusedWithAClearError() throws Exception {
-        LustreException refused = assertThrows(LustreException.class, () -> AgentTestBed.start(cluster,
+        // Lustre would register it (and both would run every action): the agent's own mount lock refuses it
+        MountLockException refused = assertThrows(MountLockException.class, () -> AgentTestBed.start(cluster,
                 cluster.mount(), "archive.3.type = posix\narchive.3.root = " + archiveRoot.resolveSibling("third")));
-        assertEquals(17, refused.errno());
-        assertTrue(refused.getMessage().contains("another copytool is already registered on this mount"),
-                refused.getMessage());
+        long self = ProcessHandle.current().pid();
+        assertEquals(self, refused.holderPid().orElseThrow());
+        assertTrue(refused.getMessage().contains("another copytool agent already serves this client mount on this"
+                + " node: this process (PID " + self + ") already runs an agent on it"), refused.getMessage());
+        assertEquals(1, cluster.agentCount(), cluster.getParam("agents"));
         assertEquals(AgentTestBed.ARCHIVED, archiveAndWait("still-served.dat"), "the first agent stopped serving");
     }
 

@@ -46,6 +46,8 @@ public final class Coordinator implements AutoCloseable {
     private final Changelog changelog;
     private final Map<Long, ActionRecord> records = new LinkedHashMap<>();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
+    /** Per client UUID, every copytool registered on that mount: the client side of an agent. */
+    private final Map<String, KucGroup> kucGroups = new LinkedHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "coordinator-loop");
         t.setDaemon(true);
@@ -373,23 +375,43 @@ public final class Coordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------ copytool side
 
-    /** A copytool registers for a client mount; EEXIST if that mount already has one. */
-    public synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel)
-            throws SimulatorException {
-        if (agents.containsKey(uuid)) {
-            throw new SimulatorException(Errno.EEXIST, "a copytool is already registered on " + uuid);
+    /**
+     * A copytool registers on a client mount. A second one on the same mount succeeds too, as on Lustre: the client
+     * adds its pipe to the mount's group (kernelcomm.c libcfs_kkuc_group_add), the MDT answers EEXIST and keeps the
+     * FIRST registration's archive list (mdt_hsm_cdt_agent.c mdt_hsm_agent_register), and the client ignores that
+     * EEXIST (mdc_request.c 2341-2345). From then on both receive every action list of the mount.
+     */
+    public synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
+        KucGroup existing = kucGroups.get(uuid);
+        for (AgentChannel gone : existing == null ? List.<AgentChannel>of() : existing.dead()) {
+            unregister(uuid, gone); // a copytool that died: the real client deregistered it when it exited
         }
-        List<Integer> ids = archiveIds.contains(0) ? List.of() : List.copyOf(archiveIds);
-        agents.put(uuid, new Agent(uuid, ids, channel));
+        KucGroup group = kucGroups.computeIfAbsent(uuid, key -> new KucGroup()); // after: the group may be gone
+        group.add(channel);
+        if (agents.containsKey(uuid)) {
+            LOG.info("agent " + uuid + " already registered: one more copytool on that mount, archive list kept");
+        } else {
+            List<Integer> ids = archiveIds.contains(0) ? List.of() : List.copyOf(archiveIds);
+            agents.put(uuid, new Agent(uuid, ids, group));
+        }
         dispatch();
     }
 
-    /** The copytool is gone (unregister or process death); its running requests wait for their timeout. */
+    /**
+     * A copytool is gone (unregister or process death); running requests wait for their timeout. Whichever copytool
+     * of the mount it was, the MDT forgets the mount's agent (mdt_hsm_agent_unregister looks it up by UUID only), so
+     * copytools still registered there receive nothing until one registers again.
+     */
     public synchronized void unregister(String uuid, AgentChannel channel) {
-        Agent a = agents.get(uuid);
-        if (a != null && a.channel == channel) {
-            agents.remove(uuid);
+        KucGroup group = kucGroups.get(uuid);
+        if (group == null || !group.contains(channel)) {
+            return; // already handled (found dead at a later registration)
         }
+        group.remove(channel);
+        if (group.isEmpty()) {
+            kucGroups.remove(uuid);
+        }
+        agents.remove(uuid);
     }
 
     /** What action_begin needs from the coordinator; the paths are on the backing store. */
@@ -804,13 +826,14 @@ public final class Coordinator implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        List<Agent> all;
+        List<KucGroup> all;
         synchronized (this) {
-            all = new ArrayList<>(agents.values());
+            all = new ArrayList<>(kucGroups.values());
             agents.clear();
+            kucGroups.clear();
         }
-        for (Agent a : all) {
-            a.channel.shutdown();
+        for (KucGroup group : all) {
+            group.shutdown(); // every copytool of every mount, as the client's KUC shutdown message at umount
         }
     }
 }

@@ -176,6 +176,31 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts one more hsmsim-posix-copytool on a mount that already has one. As on Lustre it registers, but the agent
+     * count does not grow (the mount's agent exists already): waits for its own "registered on" line instead.
+     */
+    public Copytool startAnotherPosixCopytoolOn(Path mountPoint, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/hsmsim-posix-copytool").toString(),
+                "--hsm-root", hsmRoot().toString()));
+        cmd.addAll(List.of(args));
+        cmd.add(mountPoint.toString());
+        Path log = root.resolve("run/copytool-" + copytoolCount.incrementAndGet() + ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Copytool ct = new Copytool(p, log);
+            copytools.add(ct);
+            await("copytool registered", Duration.ofSeconds(20),
+                    () -> !ct.isAlive() || ct.log().contains("registered on "));
+            if (!ct.isAlive()) {
+                throw new AssertionError("copytool exited: " + ct.log());
+            }
+            return ct;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** st_blocks of a file as stat(1) reports it. */
     public long blocks(Path file) {
         return Long.parseLong(Commands.run(root, List.of("stat", "-c", "%b", file.toString())).out().trim());

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,11 +23,28 @@ final class AgentConnection implements AgentChannel {
     private final SocketChannel channel;
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>();
     private final Thread writer;
+    /** The copytool's process (0: unknown), to tell an exited one before its connection's end is read. */
+    private final long pid;
 
-    AgentConnection(SocketChannel channel, String name) {
+    AgentConnection(SocketChannel channel, String name, long pid) {
         this.channel = channel;
+        this.pid = pid;
         this.writer = new Thread(this::writeLoop, "agent-writer-" + name);
         this.writer.setDaemon(true);
+    }
+
+    @Override
+    public boolean alive() {
+        if (pid <= 0 || !channel.isOpen()) {
+            return channel.isOpen();
+        }
+        try {
+            // "pid (comm) S ...": a zombie (Z) has exited too; comm may hold spaces and parentheses
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false; // no such process
+        }
     }
 
     void start() {

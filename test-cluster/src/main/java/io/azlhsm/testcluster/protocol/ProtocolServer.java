@@ -115,13 +115,9 @@ public final class ProtocolServer implements AutoCloseable {
         String ids = req.get("archives", "");
         List<Integer> archives = ids.isEmpty() ? List.of()
                 : Arrays.stream(ids.split(",")).map(Integer::parseInt).toList();
-        AgentConnection agent = new AgentConnection(ch, uuid);
-        try {
-            coordinator.register(uuid, archives, agent);
-        } catch (SimulatorException e) {
-            reply(ch, RequestHandler.error(e.errno(), e.getMessage()));
-            return;
-        }
+        long pid = Long.parseLong(req.get("pid", "0"));
+        AgentConnection agent = new AgentConnection(ch, uuid, pid);
+        coordinator.register(uuid, archives, agent);
         // action lists dispatched at registration are only queued: the writer starts after the OK is out
         reply(ch, new Message("OK").put("uuid", uuid));
         agent.start();

@@ -116,6 +116,42 @@ class SanityHsmCoordinatorIT {
         awaitNoAgent();
     }
 
+    /**
+     * llapi_hsm_test's test2 as a scenario: a second copytool on one mount registers (llite refuses only a second
+     * registration on one fd), receives every action list of the mount as the first does (kernelcomm.c
+     * libcfs_kkuc_group_put), the coordinator keeps the first registration's archive list, and when either leaves
+     * the mount's agent is gone although the other still runs.
+     */
+    @Test
+    void test_second_copytool_on_one_mount_receives_every_action_too() {
+        try (Copytool one = cluster.startPosixCopytool("--archive", "1");
+             Copytool two = cluster.startAnotherPosixCopytoolOn(cluster.mount())) {
+            String agents = cluster.getParam("agents");
+            assertEquals(1, count(agents, "uuid="), agents);
+            assertEquals(1, count(agents, "archive_id=1 "), "the first registration's list is kept: " + agents);
+
+            Path f = file("f", 10_000);
+            String fid = cluster.fid(f);
+            cluster.lfs("hsm_archive", f.toString()).out();
+            cluster.awaitFlags(f, 0x9);
+            Cluster.await("both copytools ran the archive", Duration.ofSeconds(20),
+                    () -> one.log().contains("ARCHIVE " + fid + " cookie=")
+                            && two.log().contains("ARCHIVE " + fid + " cookie="),
+                    () -> "first:\n" + one.log() + "\nsecond:\n" + two.log());
+
+            Path other = file("other", 100);
+            cluster.lfs("hsm_archive", "-a", "2", other.toString()).out();
+            assertEquals(List.of("WAITING"), cluster.actionStatuses(cluster.fid(other), "ARCHIVE"),
+                    "archive 2 went to a mount whose agent registered (first) for archive 1 only");
+            cluster.lfs("hsm_cancel", other.toString()).out();
+
+            two.stop();
+            assertEquals("", cluster.getParam("agents").trim(), "the mount's agent outlived its second copytool");
+            assertTrue(one.isAlive());
+        }
+        awaitNoAgent();
+    }
+
     @Test
     void test_61_waiting_archive_of_a_removed_file_should_fail() throws Exception {
         Path f = file("f", 1000);
@@ -132,7 +168,8 @@ class SanityHsmCoordinatorIT {
     @Test
     void test_70_71_copytool_logs_json_events_to_fifo() throws Exception {
         Path fifo = cluster.root().resolve("run/events.fifo");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        // the library takes an existing FIFO only with mode 0644 exactly (liblustreapi_hsm.c 467-479)
+        assertEquals(0, new ProcessBuilder("mkfifo", "-m", "0644", fifo.toString()).start().waitFor());
         List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread reader = new Thread(() -> {
             try (java.io.BufferedReader in = Files.newBufferedReader(fifo)) {
@@ -150,15 +187,21 @@ class SanityHsmCoordinatorIT {
             cluster.lfs("hsm_archive", f.toString()).out();
             cluster.awaitFlags(f, 0x9);
             Cluster.await("finish event", Duration.ofSeconds(10),
-                    () -> events.stream().anyMatch(e -> e.contains("\"event_type\":\"ARCHIVE_FINISH\"")));
+                    () -> events.stream().anyMatch(e -> e.contains("\"event_type\": \"ARCHIVE_FINISH\"")));
         }
         reader.join(10_000);
         String all = String.join("\n", events);
-        assertTrue(events.get(0).matches("\\{\"event_time\":\"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\","
-                + "\"event_type\":\"REGISTER\",.*\"mount_point\":\"" + cluster.mount() + "\".*"), all);
-        assertTrue(all.contains("\"event_type\":\"ARCHIVE_START\",\"data_fid\":\"" + fid + "\",\"source_fid\":\"" + fid
-                + "\",\"total_bytes\":18446744073709551615,\"lustre_path\":\"" + f + "\""), all);
-        assertTrue(events.get(events.size() - 1).contains("\"event_type\":\"UNREGISTER\""), all);
+        // liblustreapi_json.c: "key": value, ", " between, in the reverse of the order the library added them
+        assertTrue(events.get(0).matches("\\{\"event_time\": \"\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\", "
+                + "\"event_type\": \"REGISTER\", \"archive\": 0, \"mount_point\": \"" + cluster.mount()
+                + "\", \"uuid\": \"[^\"]+\"}"), all);
+        // 222-224: total_bytes 0 at START, lustre_path relative to the mount
+        assertTrue(all.contains("\"event_type\": \"ARCHIVE_START\", \"total_bytes\": 0, \"lustre_path\": \""
+                + cluster.mount().relativize(f) + "\", \"source_fid\": \"" + fid + "\", \"data_fid\": \"" + fid + "\"}"),
+                all);
+        assertTrue(all.contains("\"event_type\": \"ARCHIVE_FINISH\", \"source_fid\": \"" + fid + "\", \"data_fid\": \""
+                + fid + "\"}"), all);
+        assertTrue(events.get(events.size() - 1).contains("\"event_type\": \"UNREGISTER\""), all);
         awaitNoAgent();
     }
 

@@ -67,6 +67,7 @@ final class ImportTestBed implements AutoCloseable {
         keys.append("lustre.library = ").append(TestClusterHome.nativeDirectory().resolve("libhsmsim.so"))
                 .append('\n');
         keys.append("pipeline.chunk_size = 1MiB\npipeline.ring_size = 16\npipeline.progress_interval = 1s\n");
+        keys.append("runtime_dir = ").append(cluster.root().resolve("agent-run")).append('\n'); // not the host's
         for (int i = 0; i < containers.length; i++) {
             int id = i + 1;
             service.createBlobContainerIfNotExists(containers[i]);
