@@ -371,6 +371,27 @@ HSMSIM_EXPORT int llapi_search_rootpath(char *pathname, const char *fsname)
 	return 0;
 }
 
+/*
+ * How many MDTs (is_mdt) or OSTs the client sees: liblustreapi.c llapi_get_obd_count opens mnt as a directory and
+ * asks llite (LL_IOC_GETOBDCOUNT, answered from the LMV's or LOV's target count); a directory elsewhere fails that
+ * ioctl with ENOTTY.  The simulator has one MDT (MDT0000), and its backing store plays one OST.
+ */
+HSMSIM_EXPORT int llapi_get_obd_count(char *mnt, int *count, int is_mdt)
+{
+	(void)is_mdt;
+	if (mnt == NULL || count == NULL)
+		return -EFAULT;
+	int fd = open(mnt, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	struct hsmsim_cluster c;
+	if (hsmsim_cluster_of_path(mnt, &c, NULL, 0) != 0)
+		return -ENOTTY;
+	*count = 1;
+	return 0;
+}
+
 struct distinct {
 	struct hsmsim_cluster *out;
 	int max;

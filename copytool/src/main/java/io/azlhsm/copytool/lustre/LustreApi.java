@@ -113,6 +113,14 @@ public interface LustreApi {
     /** int llapi_get_data_version(int fd, __u64 *data_version, __u64 flags) */
     int llapi_get_data_version(int fd, @Out LongLongByReference dataVersion, @u_int64_t long flags);
 
+    // ---------------------------------------------------------------- targets
+
+    /**
+     * int llapi_get_obd_count(char *mnt, int *count, int is_mdt): with is_mdt 1, how many MDTs the client's LMV
+     * has (LL_IOC_GETOBDCOUNT; liblustreapi.c), i.e. MDT indexes 0 to count - 1.
+     */
+    int llapi_get_obd_count(String mnt, IntByReference count, int isMdt);
+
     // ---------------------------------------------------------------- changelogs
 
     /** int llapi_changelog_start(void **priv, enum changelog_send_flag flags, const char *mdtname, long long startrec) */

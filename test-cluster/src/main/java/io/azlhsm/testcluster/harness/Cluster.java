@@ -127,6 +127,26 @@ public final class Cluster implements AutoCloseable {
                 java.util.Map.of("HSMSIM_ROOT", root.toString()));
     }
 
+    /**
+     * lctl as an administrator runs it on the MDS (HSMSIM_ROLE=mds): only there do {@code changelog_register} and
+     * {@code changelog_deregister} work, as they exist only in Lustre's server build and act on a local MDT.
+     */
+    public CommandResult lctlOnMds(String... args) {
+        return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
+                java.util.Map.of("HSMSIM_ROOT", root.toString(), "HSMSIM_ROLE", "mds"));
+    }
+
+    /** Registers a changelog user on an MDT as the administrator does on the MDS; returns its id ("clN"). */
+    public String registerChangelogUser(String mdt) {
+        String out = lctlOnMds("--device", mdt, "changelog_register").out();
+        Matcher m = Pattern.compile("^" + Pattern.quote(mdt) + ": Registered changelog userid '([^']+)'$",
+                Pattern.MULTILINE).matcher(out);
+        if (!m.find()) {
+            throw new AssertionError("unexpected changelog_register output: " + out);
+        }
+        return m.group(1);
+    }
+
     /** lctl set_param mdt.*.hsm.NAME=VALUE (or mdt.*.hsm_control when name is "hsm_control"). */
     public void setParam(String name, String value) {
         String param = name.equals("hsm_control") ? "mdt.*.hsm_control" : "mdt.*.hsm." + name;
