@@ -121,6 +121,12 @@ public interface LustreApi {
      */
     int llapi_get_obd_count(String mnt, IntByReference count, int isMdt);
 
+    /**
+     * int llapi_get_mdt_index_by_fid(int fd, const struct lu_fid *fid, int *mdt_index): the MDT holding fid
+     * (LL_IOC_FID2MDTIDX on any fd of the file system, answered by the client's FLD); returns that index, or -errno.
+     */
+    int llapi_get_mdt_index_by_fid(int fd, Pointer fid, IntByReference mdtIndex);
+
     // ---------------------------------------------------------------- changelogs
 
     /** int llapi_changelog_start(void **priv, enum changelog_send_flag flags, const char *mdtname, long long startrec) */

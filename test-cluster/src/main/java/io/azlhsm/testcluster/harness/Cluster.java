@@ -30,11 +30,13 @@ public final class Cluster implements AutoCloseable {
 
     private final String fsname;
     private final String mountOptions;
+    private final int mdts;
 
-    private Cluster(Path root, String fsname, String mountOptions) {
+    private Cluster(Path root, String fsname, String mountOptions, int mdts) {
         this.root = root;
         this.fsname = fsname;
         this.mountOptions = mountOptions;
+        this.mdts = mdts;
     }
 
     /** A cluster whose default mount has a Lustre client's default options: no user.* xattrs, as without -o. */
@@ -47,6 +49,15 @@ public final class Cluster implements AutoCloseable {
      * user.* extended attributes.
      */
     public static Cluster start(String mountOptions) {
+        return start(mountOptions, 1);
+    }
+
+    /** A DNE file system of {@code mdts} MDTs ({@code cluster up --mdts N}), default mount options. */
+    public static Cluster startDne(int mdts) {
+        return start("", mdts);
+    }
+
+    private static Cluster start(String mountOptions, int mdts) {
         try {
             // world-traversable: tests run lfs as other users too
             Path root = Files.createTempDirectory("hsmsim-",
@@ -54,7 +65,7 @@ public final class Cluster implements AutoCloseable {
                             java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
             // a name of its own (Lustre allows 8 characters): other simulated file systems may be mounted here
             String fsname = String.format("hs%06x", new java.util.Random().nextInt(1 << 24));
-            Cluster c = new Cluster(root, fsname, mountOptions);
+            Cluster c = new Cluster(root, fsname, mountOptions, mdts);
             try {
                 c.up();
             } catch (RuntimeException | AssertionError e) {
@@ -68,7 +79,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void up() {
-        clusterScript("up", "--no-azurite", "--fsname", fsname, "-o", mountOptions).out();
+        clusterScript("up", "--no-azurite", "--fsname", fsname, "--mdts", Integer.toString(mdts), "-o",
+                mountOptions).out();
     }
 
     /** The file system name (hal_fsname, mdt.FSNAME-MDT0000.*). */
@@ -76,9 +88,19 @@ public final class Cluster implements AutoCloseable {
         return fsname;
     }
 
-    /** The MDT's device name, as lctl and the changelog calls know it. */
+    /** The MDT's device name, as lctl and the changelog calls know it (MDT0000 of a DNE file system). */
     public String mdt() {
-        return fsname + "-MDT0000";
+        return mdt(0);
+    }
+
+    /** The device name of MDT index ({@code FSNAME-MDT0001}). */
+    public String mdt(int index) {
+        return String.format("%s-MDT%04x", fsname, index);
+    }
+
+    /** How many MDTs the file system has. */
+    public int mdtCount() {
+        return mdts;
     }
 
     public Path root() {

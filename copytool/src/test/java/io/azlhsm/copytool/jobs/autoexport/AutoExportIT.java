@@ -176,8 +176,9 @@ class AutoExportIT {
 
     @Test
     void refusesToStartWithoutAUserForEveryMdt() throws Exception {
+        Files.createDirectories(bed.cluster.mount().resolve("refused"));
         String other = bed.cluster.fsname() + "-MDT0001";
-        JobRun run = startJob(bed.runner(), options("auto", other + "=" + user)).get(30, TimeUnit.SECONDS);
+        JobRun run = startJob(bed.runner(), options("refused", other + "=" + user)).get(30, TimeUnit.SECONDS);
         assertEquals(JobState.FAILED, run.state(), run::describe);
         assertTrue(run.outcome().message().contains("no changelog user for " + bed.cluster.mdt()), run::describe);
         assertTrue(run.outcome().message().contains(other + ", not an MDT of the file system"), run::describe);
