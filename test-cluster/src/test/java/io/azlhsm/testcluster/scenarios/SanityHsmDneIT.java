@@ -154,6 +154,28 @@ class SanityHsmDneIT {
         }
     }
 
+    /** llapi_hsm_import creates the stub where its directory places it; restoring it works on that MDT too. */
+    @Test
+    void an_import_into_a_directory_of_another_mdt_is_a_stub_of_that_mdt() throws Exception {
+        Path one = dir.resolve("one");
+        cluster.lfs("mkdir", "-i", "2", one.toString()).out();
+        Path src = cluster.hsmRoot().resolve("import").resolve("dne-imported");
+        java.nio.file.Files.createDirectories(src.getParent());
+        java.nio.file.Files.write(src, TestFiles.content("imported", 4000));
+        Path dst = one.resolve("imported");
+        Process p = new ProcessBuilder(io.azlhsm.testcluster.harness.TestClusterHome.directory()
+                .resolve("bin/hsmsim-posix-copytool").toString(), "--hsm-root", cluster.hsmRoot().toString(),
+                "--import", cluster.hsmRoot().relativize(src).toString(), dst.toString(), cluster.mount().toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertEquals(2, mdtOf(dst));
+        assertTrue(cluster.fid(dst).startsWith("[0x2800004"), cluster.fid(dst));
+        assertEquals(0xd, cluster.flags(dst));
+        assertArrayEquals(TestFiles.content("imported", 4000), TestFiles.read(dst));
+        assertEquals(0x9, cluster.flags(dst));
+    }
+
     /**
      * A volatile file on another MDT than the file's: the coordinator of the file's MDT cannot find it at the layout
      * swap (mdt_coordinator.c hsm_swap_layouts, -ENOENT), after all the data was copied; the restore fails and the
