@@ -5,6 +5,12 @@
  *
  * With several simulated file systems mounted (e.g. parallel test runs), HSMSIM_ROOT (as `cluster env` exports it)
  * restricts lctl to the cluster rooted there; a real lctl would see only its own node's MDTs.
+ *
+ * `lctl --device MDT changelog_register | changelog_deregister` are MDS commands: Lustre builds them only with
+ * server support, and they act on a local MDT device (lustre/utils/obd.c jt_changelog_register, ~7090-7183); a
+ * client's lctl prints "error: changelog_register: invalid ioctl" and fails with EOPNOTSUPP (obd.c ~7276-7289,
+ * lctl.c returns -rc as the exit status).  Every process of this simulator is on a client, so these commands work
+ * only when lctl is told it runs on the simulated MDS: HSMSIM_ROLE=mds in its environment.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -77,9 +83,21 @@ static int each_reply(const char *verb, const char *pattern, const char *value, 
 	return matched > 0 ? 0 : -ENOENT;
 }
 
+/* Whether this lctl plays the one on the MDS (HSMSIM_ROLE=mds), where the MDT devices are local. */
+static bool on_mds(void)
+{
+	const char *role = getenv("HSMSIM_ROLE");
+	return role != NULL && strcmp(role, "mds") == 0;
+}
+
 /* lctl --device MDT changelog_register | changelog_deregister ID */
 static int changelog_user(const char *mdt, const char *cmd, const char *id)
 {
+	if (!on_mds()) {
+		/* a client-only build of lctl (obd.c, !HAVE_SERVER_SUPPORT) */
+		fprintf(stderr, "error: %s: invalid ioctl\n", cmd);
+		return EOPNOTSUPP;
+	}
 	struct hsmsim_cluster c;
 	int rc = hsmsim_cluster_of_fsname(mdt, &c);
 	if (rc != 0) {

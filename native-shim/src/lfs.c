@@ -1,6 +1,8 @@
 /*
  * lfs: the HSM and FID subset of Lustre's lfs, with its syntax and output (lustre/utils/lfs.c), written against the
- * liblustreapi prototypes only.  Errors: "lfs <command>: <what> '<path>' failed: <strerror>", non-zero exit.
+ * liblustreapi prototypes only; and the DNE subset (mkdir/setdirstripe -i/-c, getdirstripe, mdts, getstripe -m),
+ * which asks the simulator's daemon where Lustre's lfs uses ioctls on the directory.  Errors: "lfs <command>:
+ * <what> '<path>' failed: <strerror>", non-zero exit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <lustre/lustreapi.h>
+
+#include "hsmsim/hsmsim_internal.h"
 
 static const char *command;
 
@@ -439,12 +444,261 @@ static int changelog_clear(int argc, char **argv)
 	return rc != 0 ? fail("clear changelog of", argv[1], rc) : 0;
 }
 
+/* ------------------------------------------------------------------ DNE: directory placement and MDTs */
+
+/* The daemon and the path relative to its root, for a path that need not exist yet (its directory must). */
+static int cluster_of_new_path(const char *path, struct hsmsim_cluster *c, char *rel, size_t rel_size)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	char *slash = strrchr(dir, '/');
+	const char *name = slash == NULL ? dir : slash + 1;
+	char parent[PATH_MAX];
+	if (slash == NULL)
+		strcpy(parent, ".");
+	else if (slash == dir)
+		strcpy(parent, "/");
+	else
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - dir), dir);
+	char prel[PATH_MAX];
+	int rc = hsmsim_cluster_of_path(parent, c, prel, sizeof(prel));
+	if (rc != 0)
+		return rc;
+	if (snprintf(rel, rel_size, "%s%s%s", prel, prel[0] ? "/" : "", name) >= (int)rel_size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* lfs mkdir|setdirstripe [-i MDT] [-c COUNT] [-H fnv_1a_64] [-m MODE] DIR...: a directory on MDT -i (-1: where
+ * its parent places it), striped over -c MDTs; plain mkdir(2) without -i and -c, as Lustre's lfs does. */
+static int dir_create(int argc, char **argv)
+{
+	static const struct option opts[] = { { "mdt-index", required_argument, NULL, 'i' },
+					       { "mdt-count", required_argument, NULL, 'c' },
+					       { "mdt-hash", required_argument, NULL, 'H' },
+					       { "mode", required_argument, NULL, 'm' },
+					       { NULL, 0, NULL, 0 } };
+	int offset = -1, count = 0, c, rc = 0;
+	bool placed = false;
+	mode_t mode = 0777;
+	const char *help = "[--mdt-index|-i MDT] [--mdt-count|-c COUNT] [--mdt-hash|-H fnv_1a_64] [--mode|-m MODE] DIR...";
+	while ((c = getopt_long(argc, argv, "i:c:H:m:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			offset = atoi(optarg);
+			placed = true;
+			break;
+		case 'c':
+			count = atoi(optarg);
+			placed = true;
+			break;
+		case 'H':
+			if (strcmp(optarg, "fnv_1a_64") != 0) {
+				fprintf(stderr, "lfs %s: hash type '%s' is not simulated (fnv_1a_64 is)\n", command, optarg);
+				return 22;
+			}
+			break;
+		case 'm':
+			mode = strtoul(optarg, NULL, 8);
+			break;
+		default:
+			return usage(help);
+		}
+	}
+	if (optind >= argc)
+		return usage(help);
+	for (int i = optind; i < argc; i++) {
+		if (!placed) {
+			if (mkdir(argv[i], mode) != 0)
+				rc = fail("mkdir", argv[i], -errno);
+			continue;
+		}
+		struct hsmsim_cluster cl;
+		char rel[PATH_MAX];
+		int r = cluster_of_new_path(argv[i], &cl, rel, sizeof(rel));
+		if (r != 0) {
+			rc = fail("dirstripe of", argv[i], r);
+			continue;
+		}
+		mode_t mask = umask(0);
+		umask(mask);
+		struct hsmsim_msg m;
+		struct hsmsim_reply reply;
+		hsmsim_msg_init(&m, "MKDIR");
+		hsmsim_msg_str(&m, "path", rel);
+		hsmsim_msg_i64(&m, "offset", offset);
+		hsmsim_msg_i64(&m, "count", count);
+		hsmsim_msg_u64(&m, "mode", mode & ~mask);
+		r = hsmsim_call(&cl, &m, &reply);
+		hsmsim_msg_free(&m);
+		if (r != 0) {
+			rc = fail("dirstripe of", argv[i], r);
+			continue;
+		}
+		hsmsim_reply_free(&reply);
+	}
+	return rc;
+}
+
+/* lfs getdirstripe [-i|-m] [-c|-T] [-H] DIR...: the directory's LMV layout as lfs prints it
+ * (liblustreapi.c lmv_dump_user_lmm; every field with their names by default, only the value for one field). */
+static int getdirstripe(int argc, char **argv)
+{
+	static const struct option opts[] = { { "mdt-index", no_argument, NULL, 'i' },
+					       { "mdt-count", no_argument, NULL, 'c' },
+					       { "mdt-hash", no_argument, NULL, 'H' },
+					       { NULL, 0, NULL, 0 } };
+	enum { COUNT = 1, OFFSET = 2, HASH = 4, OBJID = 8 };
+	int verbose = 0, c, rc = 0;
+	while ((c = getopt_long(argc, argv, "icmTH", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+		case 'm':
+			verbose |= OFFSET;
+			break;
+		case 'c':
+		case 'T':
+			verbose |= COUNT;
+			break;
+		case 'H':
+			verbose |= HASH;
+			break;
+		default:
+			return usage("[--mdt-index|-i] [--mdt-count|-c] [--mdt-hash|-H] DIR...");
+		}
+	}
+	if (verbose == 0)
+		verbose = COUNT | OFFSET | HASH | OBJID;
+	if (optind >= argc)
+		return usage("[--mdt-index|-i] [--mdt-count|-c] [--mdt-hash|-H] DIR...");
+	for (int i = optind; i < argc; i++) {
+		struct hsmsim_cluster cl;
+		char rel[PATH_MAX];
+		int r = hsmsim_cluster_of_path(argv[i], &cl, rel, sizeof(rel));
+		struct hsmsim_msg m;
+		struct hsmsim_reply reply;
+		if (r == 0) {
+			hsmsim_msg_init(&m, "GETDIRSTRIPE");
+			hsmsim_msg_str(&m, "path", rel);
+			r = hsmsim_call(&cl, &m, &reply);
+			hsmsim_msg_free(&m);
+		}
+		if (r != 0) {
+			rc = fail("get dirstripe of", argv[i], r);
+			continue;
+		}
+		const char *sep = "";
+		bool one = (verbose & (verbose - 1)) == 0; /* a single field: its value alone */
+		if (verbose & COUNT) {
+			printf("%s%s%s", sep, one ? "" : "lmv_stripe_count: ", hsmsim_reply_get(&reply, "count"));
+			sep = " ";
+		}
+		if (verbose & OFFSET) {
+			printf("%s%s%s", sep, one ? "" : "lmv_stripe_offset: ", hsmsim_reply_get(&reply, "offset"));
+			sep = " ";
+		}
+		if (verbose & HASH) {
+			printf("%s%s%s", sep, one ? "" : "lmv_hash_type: ", hsmsim_reply_get(&reply, "hash"));
+			sep = " ";
+		}
+		printf("\n");
+		if (verbose & OBJID) {
+			bool header = false;
+			for (int k = 0; k < reply.count; k++) {
+				if (strcmp(reply.keys[k], "stripe") != 0)
+					continue;
+				if (!header) {
+					printf("mdtidx\t\t FID[seq:oid:ver]\n");
+					header = true;
+				}
+				const char *comma = strchr(reply.values[k], ',');
+				if (comma != NULL)
+					printf("%6d\t\t [%s]\t\t\n", atoi(reply.values[k]), comma + 1);
+			}
+		}
+		hsmsim_reply_free(&reply);
+	}
+	return rc;
+}
+
+/* lfs mdts [MOUNT]: "MDTS:" and one "INDEX: FSNAME-MDTxxxx_UUID ACTIVE" line per MDT (liblustreapi_param.c
+ * llapi_ostlist, from the LMV's target list). */
+static int mdts(int argc, char **argv)
+{
+	if (argc > 2)
+		return usage("[MOUNT]");
+	struct hsmsim_cluster all[16];
+	int n;
+	if (argc == 2) {
+		if (hsmsim_cluster_of_path(argv[1], &all[0], NULL, 0) != 0) {
+			fprintf(stderr, "error: mdts: failed on %s\n", argv[1]);
+			return 2;
+		}
+		n = 1;
+	} else {
+		n = hsmsim_clusters(all, 16);
+	}
+	for (int i = 0; i < n; i++) {
+		int count = 0;
+		const char *mnt = all[i].mnt[0] ? all[i].mnt : argv[1];
+		int r = llapi_get_obd_count((char *)mnt, &count, 1);
+		if (r != 0) {
+			fprintf(stderr, "error: mdts: failed on %s\n", mnt);
+			return -r;
+		}
+		printf("MDTS:\n");
+		for (int k = 0; k < count; k++)
+			printf("%d: %s-MDT%04x_UUID ACTIVE\n", k, all[i].fsname, k);
+	}
+	return 0;
+}
+
+/* lfs getstripe -m|--mdt-index FILE...: the MDT of each file (LL_IOC_GET_MDTIDX). */
+static int getstripe(int argc, char **argv)
+{
+	static const struct option opts[] = { { "mdt-index", no_argument, NULL, 'm' },
+					       { "mdt", no_argument, NULL, 'm' },
+					       { NULL, 0, NULL, 0 } };
+	int c, rc = 0;
+	bool mdt = false;
+	while ((c = getopt_long(argc, argv, "mM", opts, NULL)) != -1) {
+		if (c != 'm' && c != 'M')
+			return usage("-m|--mdt-index FILE... (the only part of getstripe simulated)");
+		mdt = true;
+	}
+	if (!mdt || optind >= argc)
+		return usage("-m|--mdt-index FILE... (the only part of getstripe simulated)");
+	for (int i = optind; i < argc; i++) {
+		struct lu_fid fid;
+		int r = llapi_path2fid(argv[i], &fid);
+		int fd = r == 0 ? open(argv[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_PATH) : -1;
+		if (r == 0 && fd < 0)
+			r = -errno;
+		int index = 0;
+		if (r == 0) {
+			r = llapi_get_mdt_index_by_fid(fd, &fid, &index);
+			close(fd);
+		}
+		if (r < 0) {
+			rc = fail("get MDT index of", argv[i], r);
+			continue;
+		}
+		if (argc - optind > 1)
+			printf("%s\n", argv[i]);
+		printf("%d\n", index);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: lfs COMMAND [ARGS]\ncommands: hsm_archive hsm_restore hsm_release hsm_remove "
 				"hsm_cancel hsm_state hsm_action hsm_set hsm_clear path2fid fid2path data_version changelog "
-				"changelog_clear\n");
+				"changelog_clear mkdir setdirstripe getdirstripe mdts getstripe\n");
 		return 22;
 	}
 	command = argv[1];
@@ -479,6 +733,14 @@ int main(int argc, char **argv)
 		rc = changelog(argc, argv);
 	else if (strcmp(command, "changelog_clear") == 0)
 		rc = changelog_clear(argc, argv);
+	else if (strcmp(command, "mkdir") == 0 || strcmp(command, "setdirstripe") == 0)
+		rc = dir_create(argc, argv);
+	else if (strcmp(command, "getdirstripe") == 0)
+		rc = getdirstripe(argc, argv);
+	else if (strcmp(command, "mdts") == 0)
+		rc = mdts(argc, argv);
+	else if (strcmp(command, "getstripe") == 0)
+		rc = getstripe(argc, argv);
 	else {
 		fprintf(stderr, "lfs: unknown command '%s'\n", command);
 		return 22;

@@ -10,7 +10,9 @@
  *       under DST's new FID, as lhsmtool_posix --import does
  *
  * Fault injection for tests of the coordinator: --fail-with ERRNO ends every action with that error (after
- * action_begin), --retry adds HP_FLAG_RETRY to such ends.
+ * action_begin), --retry adds HP_FLAG_RETRY to such ends.  A RESTORE's volatile file goes to the file's own MDT
+ * (llapi_get_mdt_index_by_fid, as lhsmtool_posix's ct_restore does); --restore-mdt-index N passes N instead
+ * (-1: where the directory places it), to test what DNE makes of a wrong index.
  *
  * Archive files are named by FID under DIR/<oid low>/<oid high>/<seq 0-15>/<seq 16-31>/<seq 32-47>/<seq 48-63>/
  * as lhsmtool_posix names them; archives go to <name>_tmp first and are renamed once complete.  Each action runs in
@@ -49,6 +51,8 @@ static struct options {
 	int verbose;
 	int fail_with;
 	bool retry;
+	bool restore_mdt_index_set;
+	int restore_mdt_index;
 	const char *import_src;
 	const char *import_dst;
 } opt = { .chunk_size = 1 << 20, .update_interval = 30, .verbose = 1 };
@@ -302,7 +306,24 @@ static void *process_action(void *arg)
 	logmsg(1, "%s " DFID " cookie=%#llx", action_name(hai->hai_action), PFID(&fid),
 	       (unsigned long long)hai->hai_cookie);
 	int slot = running_add(hai->hai_cookie);
-	int rc = llapi_hsm_action_begin(&hcp, ctdata, hai, -1, 0, false);
+	int mdt_index = -1;
+	int rc = 0;
+	if (hai->hai_action == HSMA_RESTORE) {
+		if (opt.restore_mdt_index_set) {
+			mdt_index = opt.restore_mdt_index;
+		} else {
+			int mnt_fd = open(opt.mnt, O_RDONLY | O_DIRECTORY);
+			rc = mnt_fd < 0 ? -errno : llapi_get_mdt_index_by_fid(mnt_fd, &fid, &mdt_index);
+			if (mnt_fd >= 0)
+				close(mnt_fd);
+			if (rc > 0)
+				rc = 0;
+			if (rc < 0)
+				logmsg(0, "cannot get mdt index " DFID ": %s", PFID(&fid), strerror(-rc));
+		}
+	}
+	if (rc == 0)
+		rc = llapi_hsm_action_begin(&hcp, ctdata, hai, mdt_index, 0, false);
 	if (rc != 0) {
 		logmsg(0, "action_begin " DFID " failed: %s", PFID(&fid), strerror(-rc));
 		/* is_error begin so that the coordinator hears about the failure */
@@ -410,7 +431,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: hsmsim-posix-copytool [--archive N]... --hsm-root DIR [--chunk-size BYTES] "
 			"[--update-interval SECONDS] [--bandwidth MB] [--event-fifo PATH] [--quiet|--verbose] "
-			"[--fail-with ERRNO [--retry]] MOUNTPOINT\n"
+			"[--fail-with ERRNO [--retry]] [--restore-mdt-index N] MOUNTPOINT\n"
 			"       hsmsim-posix-copytool [--archive N] --hsm-root DIR --import SRC DST MOUNTPOINT\n");
 	return 22;
 }
@@ -424,6 +445,7 @@ int main(int argc, char **argv)
 		{ "event-fifo", required_argument, NULL, 'f' }, { "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },		{ "import", required_argument, NULL, 'i' },
 		{ "fail-with", required_argument, NULL, 'F' },	{ "retry", no_argument, NULL, 'R' },
+		{ "restore-mdt-index", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -444,6 +466,10 @@ int main(int argc, char **argv)
 		case 'i': opt.import_src = optarg; break;
 		case 'F': opt.fail_with = atoi(optarg); break;
 		case 'R': opt.retry = true; break;
+		case 'M':
+			opt.restore_mdt_index_set = true;
+			opt.restore_mdt_index = atoi(optarg);
+			break;
 		default: return usage();
 		}
 	}

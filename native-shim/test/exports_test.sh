@@ -10,9 +10,9 @@ for f in llapi_hsm_copytool_register llapi_hsm_copytool_unregister llapi_hsm_cop
 	llapi_hsm_state_get_fd llapi_hsm_state_set llapi_hsm_state_set_fd llapi_hsm_current_action llapi_fid2path \
 	llapi_path2fid llapi_fd2fid llapi_get_data_version llapi_hsm_data_version_set llapi_hsm_register_event_fifo \
 	llapi_hsm_unregister_event_fifo llapi_changelog_start llapi_changelog_fini llapi_changelog_recv \
-	llapi_changelog_free llapi_changelog_get_fd llapi_changelog_clear llapi_search_rootpath \
-	llapi_msg_set_level llapi_msg_get_level llapi_error_callback_set llapi_info_callback_set llapi_error \
-	llapi_printf llapi_hsm_log_error; do
+	llapi_changelog_free llapi_changelog_get_fd llapi_changelog_clear llapi_search_rootpath llapi_get_obd_count \
+	llapi_get_mdt_index_by_fid llapi_msg_set_level llapi_msg_get_level llapi_error_callback_set \
+	llapi_info_callback_set llapi_error llapi_printf llapi_hsm_log_error; do
 	if ! printf '%s\n' "$exported" | grep -qx "$f"; then
 		echo "FAIL exports: $f missing from $lib" >&2
 		missing=1

@@ -95,6 +95,8 @@ int llapi_path2fid(const char *path, struct lu_fid *fid);
 int llapi_fd2fid(int fd, struct lu_fid *fid);
 int llapi_get_data_version(int fd, __u64 *data_version, __u64 flags);
 int llapi_search_rootpath(char *pathname, const char *fsname);
+int llapi_get_obd_count(char *mnt, int *count, int is_mdt);
+int llapi_get_mdt_index_by_fid(int fd, const struct lu_fid *fid, int *mdt_index);
 
 /* changelogs */
 int llapi_changelog_start(void **priv, enum changelog_send_flag flags, const char *mdtname, long long startrec);

@@ -371,6 +371,78 @@ HSMSIM_EXPORT int llapi_search_rootpath(char *pathname, const char *fsname)
 	return 0;
 }
 
+/* The daemon's STATUS: how many MDTs the file system has. */
+static int mdt_count(const struct hsmsim_cluster *c, int *count)
+{
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "STATUS");
+	int rc = hsmsim_call(c, &m, &r);
+	hsmsim_msg_free(&m);
+	if (rc != 0)
+		return rc;
+	unsigned long long n = 1;
+	if (hsmsim_reply_u64(&r, "mdts", &n) != 0)
+		n = 1;
+	hsmsim_reply_free(&r);
+	*count = (int)n;
+	return 0;
+}
+
+/*
+ * How many MDTs (is_mdt) or OSTs the client sees: liblustreapi.c llapi_get_obd_count opens mnt as a directory and
+ * asks llite (LL_IOC_GETOBDCOUNT, answered from the LMV's or LOV's target count); a directory elsewhere fails that
+ * ioctl with ENOTTY.  The simulator's backing store plays one OST.
+ */
+HSMSIM_EXPORT int llapi_get_obd_count(char *mnt, int *count, int is_mdt)
+{
+	if (mnt == NULL || count == NULL)
+		return -EFAULT;
+	int fd = open(mnt, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	struct hsmsim_cluster c;
+	if (hsmsim_cluster_of_path(mnt, &c, NULL, 0) != 0)
+		return -ENOTTY;
+	if (!is_mdt) {
+		*count = 1;
+		return 0;
+	}
+	return mdt_count(&c, count);
+}
+
+/*
+ * The MDT holding fid, found from its sequence (liblustreapi_fid.c: ioctl LL_IOC_FID2MDTIDX on fd, answered by the
+ * client's FLD lookup). Returns the index (also in *mdt_index), -ENOTTY for an fd outside the file system, -ENOENT
+ * for a sequence no MDT hands out.
+ */
+HSMSIM_EXPORT int llapi_get_mdt_index_by_fid(int fd, const struct lu_fid *fid, int *mdt_index)
+{
+	if (fid == NULL)
+		return -EFAULT;
+	struct hsmsim_cluster c;
+	if (hsmsim_cluster_of_fd(fd, &c) != 0)
+		return -ENOTTY;
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "FID2MDT");
+	struct lu_fid f = *fid;
+	hsmsim_msg_fid(&m, "fid", &f);
+	int rc = hsmsim_call(&c, &m, &r);
+	hsmsim_msg_free(&m);
+	if (rc != 0)
+		return rc;
+	unsigned long long index = 0;
+	rc = hsmsim_reply_u64(&r, "mdt", &index);
+	hsmsim_reply_free(&r);
+	if (rc != 0)
+		return -EPROTO;
+	if (mdt_index != NULL)
+		*mdt_index = (int)index;
+	return (int)index;
+}
+
 struct distinct {
 	struct hsmsim_cluster *out;
 	int max;

@@ -402,7 +402,6 @@ HSMSIM_EXPORT int llapi_hsm_action_begin(struct hsm_copyaction_private **phcp, c
 					 const struct hsm_action_item *hai, int restore_mdt_index,
 					 int restore_open_flags, bool is_error)
 {
-	(void)restore_mdt_index; /* one MDT */
 	if (phcp == NULL || hai == NULL)
 		return -EINVAL;
 	int checked = check_ct(ct, "llapi_hsm_action_begin", hai->hai_cookie);
@@ -426,6 +425,9 @@ HSMSIM_EXPORT int llapi_hsm_action_begin(struct hsm_copyaction_private **phcp, c
 	struct lu_fid fid = hai->hai_fid;
 	hsmsim_msg_fid(&m, "fid", &fid);
 	hsmsim_msg_u64(&m, "is_error", is_error ? 1 : 0);
+	/* where a RESTORE's volatile file is created: that MDT, or -1 where its directory places a new name
+	 * (liblustreapi_hsm.c create_restore_volatile, lmv_obd.c lmv_locate_tgt) */
+	hsmsim_msg_i64(&m, "mdt", restore_mdt_index);
 	int rc = call_simple(&ct->cluster, &m, &r);
 	if (rc != 0) {
 		free(hcp);

@@ -1,6 +1,6 @@
 package io.azlhsm.testcluster;
 
-import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 import io.azlhsm.testcluster.fuse.ClientMountRegistry;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * One simulated Lustre file system: namespace over ROOT/backing, the HSM coordinator (state in ROOT/state), client
  * mounts (ROOT/mnt first) and the Unix socket libhsmsim talks to (ROOT/run/coordinator.sock).
  *
- * <pre>java io.azlhsm.testcluster.ClusterDaemon --root DIR [--fsname lustre] [--mount-options user_xattr]</pre>
+ * <pre>java io.azlhsm.testcluster.ClusterDaemon --root DIR [--fsname lustre] [--mdts N] [--mount-options user_xattr]</pre>
  *
  * Prints "READY" on stdout once the first mount answers. SIGTERM or the STOP request shuts everything down: agents
  * are told (their recv gets ESHUTDOWN), mounts are unmounted, the socket is removed.
@@ -33,12 +33,18 @@ public final class ClusterDaemon implements AutoCloseable {
 
     /** @param mountOptions the default mount's Lustre client options ({@code -o} list; empty: defaults) */
     public ClusterDaemon(Path root, String fsname, String mountOptions) throws IOException, SimulatorException {
+        this(root, fsname, 1, mountOptions);
+    }
+
+    /** @param mdts how many MDTs (more than one: DNE) */
+    public ClusterDaemon(Path root, String fsname, int mdts, String mountOptions)
+            throws IOException, SimulatorException {
         Path run = Files.createDirectories(root.resolve("run"));
         Path state = Files.createDirectories(root.resolve("state"));
-        Namespace ns = new Namespace(root.resolve("backing"), root.resolve("volatile"), state);
+        Namespace ns = new Namespace(root.resolve("backing"), root.resolve("volatile"), state, mdts);
         cleanVolatileFiles(root.resolve("volatile"));
         HsmFileOperations files = new HsmFileOperations(ns);
-        Changelog changelog = new Changelog(state);
+        Changelogs changelog = new Changelogs(state, ns);
         coordinator = new Coordinator(ns, files, fsname, state, changelog);
         Path socket = run.resolve("coordinator.sock");
         mounts = new ClientMountRegistry(ns, changelog, coordinator::restoreAndWait,
@@ -81,18 +87,21 @@ public final class ClusterDaemon implements AutoCloseable {
         Path root = null;
         String fsname = "lustre";
         String mountOptions = "";
+        int mdts = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--fsname" -> fsname = args[++i];
+                case "--mdts" -> mdts = Integer.parseInt(args[++i]);
                 case "--mount-options" -> mountOptions = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (root == null) {
-            throw new IllegalArgumentException("usage: ClusterDaemon --root DIR [--fsname NAME] [--mount-options OPTS]");
+            throw new IllegalArgumentException("usage: ClusterDaemon --root DIR [--fsname NAME] [--mdts N]"
+                    + " [--mount-options OPTS]");
         }
-        ClusterDaemon daemon = new ClusterDaemon(root, fsname, mountOptions);
+        ClusterDaemon daemon = new ClusterDaemon(root, fsname, mdts, mountOptions);
         Thread hook = new Thread(daemon::close, "cluster-daemon-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("READY");

@@ -4,7 +4,9 @@ import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.jobs.Job;
 import io.azlhsm.copytool.jobs.autoexport.AutoExportJob;
 import io.azlhsm.copytool.jobs.autoexport.AutoExportOptions;
+import io.azlhsm.copytool.jobs.autoexport.ChangelogUsers;
 import io.azlhsm.copytool.jobs.export.ExportOptions;
+import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -37,16 +39,13 @@ final class AutoExportCommand extends JobCliCommand {
                 .addOption(Option.builder().longOpt("full-scan-interval").hasArg().argName("DURATION")
                         .desc("walk the whole tree this often instead of reading the changelog (default 24h; the"
                                 + " first iteration always walks)").build())
-                .addOption(Option.builder().longOpt("lctl").hasArg().argName("COMMAND")
-                        .desc("lctl used to register the changelog user (default lctl on PATH)").build())
-                .addOption(Option.builder().longOpt("mdt").hasArg().argName("DEVICE")
-                        .desc("MDT device, e.g. lustre-MDT0000 (default: <fsname of the mount>-MDT0000)").build())
-                .addOption(Option.builder().longOpt("changelog-user").hasArg().argName("ID")
-                        .desc("consume this existing changelog user (e.g. cl2) instead of registering one; it is"
-                                + " never deregistered").build())
-                .addOption(Option.builder().longOpt("keep-changelog-user")
-                        .desc("leave the changelog user the job registered when it stops (by default it is"
-                                + " deregistered, so the MDT stops keeping records for it)").build());
+                .addOption(Option.builder().longOpt("changelog-user").hasArg().argName("ID|MDT=ID")
+                        .desc("required, repeatable: the changelog user to read and clear on each MDT, which an"
+                                + " administrator registered on the MDS (lctl --device FSNAME-MDTxxxx"
+                                + " changelog_register, once per MDT; it prints the id, e.g. cl1; a data mover cannot"
+                                + " register one). ID alone: that user on every MDT; FSNAME-MDTxxxx=ID: the user of"
+                                + " one MDT (DNE file systems whose MDTs gave different ids). Every MDT of the file"
+                                + " system needs one. The job never deregisters them.").build());
     }
 
     @Override
@@ -57,8 +56,8 @@ final class AutoExportCommand extends JobCliCommand {
                     values.positiveInt("max-outstanding", ExportOptions.DEFAULT_MAX_OUTSTANDING),
                     values.duration("interval", AutoExportOptions.DEFAULT_INTERVAL),
                     values.duration("full-scan-interval", AutoExportOptions.DEFAULT_FULL_SCAN_INTERVAL),
-                    line.getOptionValue("lctl", "lctl"), line.getOptionValue("mdt"),
-                    line.getOptionValue("changelog-user"), line.hasOption("keep-changelog-user")));
+                    ChangelogUsers.parse(line.hasOption("changelog-user")
+                            ? List.of(line.getOptionValues("changelog-user")) : List.of())));
         } catch (IllegalArgumentException e) {
             throw new JobUsageException(e.getMessage());
         }

@@ -137,6 +137,20 @@ public interface LustreApi {
     /** int llapi_get_data_version(int fd, __u64 *data_version, __u64 flags) */
     int llapi_get_data_version(int fd, @Out LongLongByReference dataVersion, @u_int64_t long flags);
 
+    // ---------------------------------------------------------------- targets
+
+    /**
+     * int llapi_get_obd_count(char *mnt, int *count, int is_mdt): with is_mdt 1, how many MDTs the client's LMV
+     * has (LL_IOC_GETOBDCOUNT; liblustreapi.c), i.e. MDT indexes 0 to count - 1.
+     */
+    int llapi_get_obd_count(String mnt, IntByReference count, int isMdt);
+
+    /**
+     * int llapi_get_mdt_index_by_fid(int fd, const struct lu_fid *fid, int *mdt_index): the MDT holding fid
+     * (LL_IOC_FID2MDTIDX on any fd of the file system, answered by the client's FLD); returns that index, or -errno.
+     */
+    int llapi_get_mdt_index_by_fid(int fd, Pointer fid, IntByReference mdtIndex);
+
     // ---------------------------------------------------------------- changelogs
 
     /** int llapi_changelog_start(void **priv, enum changelog_send_flag flags, const char *mdtname, long long startrec) */

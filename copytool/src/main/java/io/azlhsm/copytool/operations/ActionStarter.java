@@ -2,6 +2,9 @@ package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.HsmActionItem;
+import io.azlhsm.copytool.lustre.HsmCopytoolAction;
+import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.lustre.LustreTargets;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -21,6 +24,7 @@ public final class ActionStarter {
     private final TransferPipeline pipeline;
     private final Consumer<ActionTransfer> onRunning;
     private final Consumer<HsmActionItem> onEnded;
+    private final LustreTargets targets;
 
     public ActionStarter(ActionContext context, TransferPipeline pipeline, Consumer<ActionTransfer> onRunning,
                          Consumer<HsmActionItem> onEnded) {
@@ -28,12 +32,13 @@ public final class ActionStarter {
         this.pipeline = pipeline;
         this.onRunning = onRunning;
         this.onEnded = onEnded;
+        this.targets = new LustreTargets(context.registration().library());
     }
 
     public void start(HsmActionItem item, int archiveId) {
         CopyAction action;
         try {
-            action = CopyAction.begin(context.registration(), item, -1, 0, false);
+            action = CopyAction.begin(context.registration(), item, restoreMdtIndex(item), 0, false);
         } catch (Exception e) {
             endWithoutStarting(item, archiveId, ActionOutcome.of(e), "llapi_hsm_action_begin failed: " + e.getMessage());
             return;
@@ -58,6 +63,19 @@ public final class ActionStarter {
         } catch (Exception e) {
             failBeforeTransfer(action, archiveId, e, ended);
         }
+    }
+
+    /**
+     * For a RESTORE, the MDT of the file: its volatile file must be created there, as lhsmtool_posix.c ct_restore
+     * does. With -1, in a directory striped over several MDTs, LMV places the volatile file by its name's hash
+     * (lmv_obd.c lmv_locate_tgt honours an index only when given), and the layout swap on the file's MDT then fails
+     * with ENOENT after all the data was copied (mdt_coordinator.c hsm_swap_layouts). -1 for other actions.
+     */
+    private int restoreMdtIndex(HsmActionItem item) throws LustreException {
+        if (item.action() != HsmCopytoolAction.RESTORE) {
+            return -1;
+        }
+        return targets.mdtIndex(context.mount(), item.fid());
     }
 
     private void submit(ActionTransfer transfer) {

@@ -65,7 +65,7 @@ class FlowCommandsTest {
         }
         String help = out.toString(StandardCharsets.UTF_8);
         for (String option : new String[] {"--max-outstanding", "--no-directory-markers", "--full-scan-interval",
-                "--keep-changelog-user", "--file-list", "--not-accessed-for", "--min-size"}) {
+                "--changelog-user", "changelog_register", "--file-list", "--not-accessed-for", "--min-size"}) {
             assertTrue(help.contains(option), option);
         }
         assertTrue(help.replaceAll("\\s+", " ").contains("whose recorded blob still exists with its recorded ETag"),

@@ -44,12 +44,17 @@ public final class FlowTestBed implements AutoCloseable {
 
     /** @param extraKeys more configuration lines (e.g. a bandwidth limit), may be empty */
     public static FlowTestBed start(String containerName, String extraKeys) throws Exception {
+        return start(containerName, extraKeys, 1);
+    }
+
+    /** @param mdts the simulated file system's MDTs (more than one: DNE) */
+    public static FlowTestBed start(String containerName, String extraKeys, int mdts) throws Exception {
         AzuriteServer azurite = AzuriteServer.start();
         HoldingProxy proxy = null;
         Cluster cluster = null;
         try {
             proxy = HoldingProxy.start(azurite);
-            cluster = Cluster.start();
+            cluster = mdts > 1 ? Cluster.startDne(mdts) : Cluster.start();
             String keys = """
                     archive.1.type = azure
                     archive.1.container = %s

@@ -28,8 +28,7 @@ class ChangelogReaderIT {
 
     @Test
     void readsEveryClientRecordAndClears(Cluster cluster) throws Exception {
-        String out = cluster.lctl("--device", cluster.mdt(), "changelog_register").out();
-        String user = out.substring(out.indexOf('\'') + 1, out.lastIndexOf('\''));
+        String user = cluster.registerChangelogUser(cluster.mdt()); // as the administrator does on the MDS
         LustreLibrary library = LustreLibrary.load(
                 TestClusterHome.nativeDirectory().resolve("libhsmsim.so").toString());
         LustreFids fids = new LustreFids(library);

@@ -30,8 +30,13 @@ public final class Changelog {
     private int lastUser;
 
     public Changelog(Path stateDir) {
-        this.recordsFile = stateDir.resolve("changelog.records");
-        this.usersFile = stateDir.resolve("changelog.users");
+        this(stateDir, "changelog");
+    }
+
+    /** @param name the state files' base name (one changelog per MDT) */
+    Changelog(Path stateDir, String name) {
+        this.recordsFile = stateDir.resolve(name + ".records");
+        this.usersFile = stateDir.resolve(name + ".users");
         load();
     }
 

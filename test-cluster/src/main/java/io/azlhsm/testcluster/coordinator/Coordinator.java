@@ -2,7 +2,7 @@ package io.azlhsm.testcluster.coordinator;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
-import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
@@ -43,7 +43,7 @@ public final class Coordinator implements AutoCloseable {
     private final String fsname;
     private final Tunables tunables;
     private final ActionLog log;
-    private final Changelog changelog;
+    private final Changelogs changelog;
     private final Map<Long, ActionRecord> records = new LinkedHashMap<>();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     /** Per client UUID, every copytool registered on that mount: the client side of an agent. */
@@ -59,7 +59,7 @@ public final class Coordinator implements AutoCloseable {
     private long lastCompound;
     private int lastLogIndex;
 
-    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, Path stateDir, Changelog changelog) {
+    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, Path stateDir, Changelogs changelog) {
         this.ns = ns;
         this.changelog = changelog;
         this.files = files;
@@ -418,7 +418,9 @@ public final class Coordinator implements AutoCloseable {
     public record Begin(int action, Path dataPath, Fid dataFid) {
     }
 
-    public synchronized Begin begin(long cookie, Fid fid, boolean isError) throws SimulatorException {
+    /** @param restoreMdtIndex llapi_hsm_action_begin's restore_mdt_index: where a restore's volatile file goes */
+    public synchronized Begin begin(long cookie, Fid fid, boolean isError, int restoreMdtIndex)
+            throws SimulatorException {
         ActionRecord r = started(cookie, fid);
         r.lastActivityMillis = System.currentTimeMillis();
         if (isError) {
@@ -433,7 +435,7 @@ public final class Coordinator implements AutoCloseable {
                 if (r.volatileFile != null) {
                     files.discard(r.volatileFile);
                 }
-                r.volatileFile = files.createVolatile(fid);
+                r.volatileFile = files.createVolatile(fid, restoreMdtIndex);
                 r.dataFid = r.volatileFile.fid();
                 return new Begin(r.action, r.volatileFile.path(), r.dataFid);
             }

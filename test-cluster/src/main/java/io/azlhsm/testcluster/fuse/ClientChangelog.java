@@ -1,7 +1,7 @@
 package io.azlhsm.testcluster.fuse;
 
 import io.azlhsm.testcluster.SimulatorException;
-import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.Namespace;
@@ -14,9 +14,9 @@ import io.azlhsm.testcluster.namespace.Namespace;
  */
 final class ClientChangelog {
     private final Namespace ns;
-    private final Changelog changelog;
+    private final Changelogs changelog;
 
-    ClientChangelog(Namespace ns, Changelog changelog) {
+    ClientChangelog(Namespace ns, Changelogs changelog) {
         this.ns = ns;
         this.changelog = changelog;
     }

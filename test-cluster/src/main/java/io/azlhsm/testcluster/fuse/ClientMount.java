@@ -2,7 +2,7 @@ package io.azlhsm.testcluster.fuse;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
-import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.coordinator.BlockedIo;
 import io.azlhsm.testcluster.namespace.Fid;
@@ -62,7 +62,7 @@ public final class ClientMount extends FuseStubFS {
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
-    public ClientMount(Namespace ns, Changelog changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
+    public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                        String uuid, MountOptions options) {
         this.ns = ns;
         this.options = options;

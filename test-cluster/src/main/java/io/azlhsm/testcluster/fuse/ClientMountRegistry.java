@@ -2,7 +2,7 @@ package io.azlhsm.testcluster.fuse;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
-import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.namespace.Namespace;
 import io.azlhsm.testcluster.protocol.ClientMounts;
 
@@ -20,14 +20,14 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClientMountRegistry.class.getName());
 
     private final Namespace ns;
-    private final Changelog changelog;
+    private final Changelogs changelog;
     private final ImplicitRestore restorer;
     private final LastUnlink lastUnlink;
     private final String source;
     private final Map<Path, ClientMount> mounts = new LinkedHashMap<>();
 
     /** source: the mount source libhsmsim parses, hsmsim@SOCKET:/FSNAME. */
-    public ClientMountRegistry(Namespace ns, Changelog changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
+    public ClientMountRegistry(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                                String source) {
         this.ns = ns;
         this.lastUnlink = lastUnlink;

@@ -30,11 +30,13 @@ public final class Cluster implements AutoCloseable {
 
     private final String fsname;
     private final String mountOptions;
+    private final int mdts;
 
-    private Cluster(Path root, String fsname, String mountOptions) {
+    private Cluster(Path root, String fsname, String mountOptions, int mdts) {
         this.root = root;
         this.fsname = fsname;
         this.mountOptions = mountOptions;
+        this.mdts = mdts;
     }
 
     /** A cluster whose default mount has a Lustre client's default options: no user.* xattrs, as without -o. */
@@ -47,6 +49,15 @@ public final class Cluster implements AutoCloseable {
      * user.* extended attributes.
      */
     public static Cluster start(String mountOptions) {
+        return start(mountOptions, 1);
+    }
+
+    /** A DNE file system of {@code mdts} MDTs ({@code cluster up --mdts N}), default mount options. */
+    public static Cluster startDne(int mdts) {
+        return start("", mdts);
+    }
+
+    private static Cluster start(String mountOptions, int mdts) {
         try {
             // world-traversable: tests run lfs as other users too
             Path root = Files.createTempDirectory("hsmsim-",
@@ -54,7 +65,7 @@ public final class Cluster implements AutoCloseable {
                             java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
             // a name of its own (Lustre allows 8 characters): other simulated file systems may be mounted here
             String fsname = String.format("hs%06x", new java.util.Random().nextInt(1 << 24));
-            Cluster c = new Cluster(root, fsname, mountOptions);
+            Cluster c = new Cluster(root, fsname, mountOptions, mdts);
             try {
                 c.up();
             } catch (RuntimeException | AssertionError e) {
@@ -68,7 +79,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void up() {
-        clusterScript("up", "--no-azurite", "--fsname", fsname, "-o", mountOptions).out();
+        clusterScript("up", "--no-azurite", "--fsname", fsname, "--mdts", Integer.toString(mdts), "-o",
+                mountOptions).out();
     }
 
     /** The file system name (hal_fsname, mdt.FSNAME-MDT0000.*). */
@@ -76,9 +88,19 @@ public final class Cluster implements AutoCloseable {
         return fsname;
     }
 
-    /** The MDT's device name, as lctl and the changelog calls know it. */
+    /** The MDT's device name, as lctl and the changelog calls know it (MDT0000 of a DNE file system). */
     public String mdt() {
-        return fsname + "-MDT0000";
+        return mdt(0);
+    }
+
+    /** The device name of MDT index ({@code FSNAME-MDT0001}). */
+    public String mdt(int index) {
+        return String.format("%s-MDT%04x", fsname, index);
+    }
+
+    /** How many MDTs the file system has. */
+    public int mdtCount() {
+        return mdts;
     }
 
     public Path root() {
@@ -125,6 +147,26 @@ public final class Cluster implements AutoCloseable {
     public CommandResult lctl(String... args) {
         return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
                 java.util.Map.of("HSMSIM_ROOT", root.toString()));
+    }
+
+    /**
+     * lctl as an administrator runs it on the MDS (HSMSIM_ROLE=mds): only there do {@code changelog_register} and
+     * {@code changelog_deregister} work, as they exist only in Lustre's server build and act on a local MDT.
+     */
+    public CommandResult lctlOnMds(String... args) {
+        return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
+                java.util.Map.of("HSMSIM_ROOT", root.toString(), "HSMSIM_ROLE", "mds"));
+    }
+
+    /** Registers a changelog user on an MDT as the administrator does on the MDS; returns its id ("clN"). */
+    public String registerChangelogUser(String mdt) {
+        String out = lctlOnMds("--device", mdt, "changelog_register").out();
+        Matcher m = Pattern.compile("^" + Pattern.quote(mdt) + ": Registered changelog userid '([^']+)'$",
+                Pattern.MULTILINE).matcher(out);
+        if (!m.find()) {
+            throw new AssertionError("unexpected changelog_register output: " + out);
+        }
+        return m.group(1);
     }
 
     /** lctl set_param mdt.*.hsm.NAME=VALUE (or mdt.*.hsm_control when name is "hsm_control"). */

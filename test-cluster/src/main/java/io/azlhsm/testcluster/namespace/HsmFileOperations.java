@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * one block for it, as Lustre does.
  */
 public final class HsmFileOperations {
+    /** The random part of a volatile file's name (liblustreapi uses random()). */
+    private static final java.util.Random VOLATILE_NAMES = new java.util.Random();
+
     private final Namespace ns;
 
     public HsmFileOperations(Namespace ns) {
@@ -94,10 +97,22 @@ public final class HsmFileOperations {
         Files.setLastModifiedTime(p, mtime);
     }
 
-    /** Restore's target: an empty file owned by the original's uid/gid, mode 0600, with a FID of its own. */
-    public VolatileFile createVolatile(Fid original) throws SimulatorException {
+    /**
+     * Restore's target: an empty file owned by the original's uid/gid, mode 0600, with a FID of its own, created
+     * on MDT {@code mdtIndex} (llapi_hsm_action_begin's restore_mdt_index), or with -1 where the original's
+     * directory places a new name: liblustreapi creates it in that directory under a random volatile name
+     * (liblustreapi_hsm.c create_restore_volatile), and LMV honours an index for a volatile file but otherwise
+     * places it by name as any other (lmv_obd.c lmv_locate_tgt): in a striped directory, on any stripe's MDT.
+     * ENODEV for an MDT the file system does not have.
+     */
+    public VolatileFile createVolatile(Fid original, int mdtIndex) throws SimulatorException {
         Path orig = ns.backingPathOf(original);
-        Fid dfid = ns.newFid();
+        if (mdtIndex >= ns.mdtCount()) {
+            throw new SimulatorException(Errno.ENODEV, "no MDT " + mdtIndex);
+        }
+        int mdt = mdtIndex >= 0 ? mdtIndex : ns.placement(parentOf(ns.pathOf(original)),
+                String.format(".\f\u0013\u0014\u0012:VOLATILE::%04X", VOLATILE_NAMES.nextInt(0x10000)));
+        Fid dfid = ns.newFid(mdt);
         Path p = ns.volatileDirectory().resolve(dfid.toString());
         try {
             Files.createFile(p);
@@ -120,6 +135,12 @@ public final class HsmFileOperations {
         Path orig = ns.backingPathOf(fid);
         if (!Files.exists(v.path(), LinkOption.NOFOLLOW_LINKS)) {
             throw new SimulatorException(Errno.ENOENT, "volatile file gone");
+        }
+        if (ns.mdtOf(v.fid()) != ns.mdtOf(fid)) {
+            // the coordinator of the file's MDT looks the volatile FID up locally and finds nothing there
+            // (mdt_coordinator.c hsm_swap_layouts: "Copytool has closed volatile file", -ENOENT)
+            throw new SimulatorException(Errno.ENOENT, "volatile file " + v.fid() + " is on MDT"
+                    + ns.mdtOf(v.fid()) + ", not on MDT" + ns.mdtOf(fid) + " of " + fid);
         }
         HsmAttributes a = ns.hsm(fid);
         try {
@@ -178,6 +199,11 @@ public final class HsmFileOperations {
         } catch (IOException e) {
             throw new SimulatorException(Errno.EIO, e.toString());
         }
+    }
+
+    private static String parentOf(String rel) {
+        int slash = rel.lastIndexOf('/');
+        return slash < 0 ? "" : rel.substring(0, slash);
     }
 
     /** A restore's target file in the backing store and its FID (the hai_dfid the copytool sees). */

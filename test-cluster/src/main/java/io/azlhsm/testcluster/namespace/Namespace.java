@@ -21,6 +21,11 @@ import java.util.stream.Stream;
  *
  * <p>The FID-to-path index is kept in memory (rebuilt by a scan at start) and updated by the client mounts on create,
  * rename and unlink; it plays the MDT's link EA / OI for fid2path and {@code .lustre/fid}.
+ *
+ * <p>DNE: the file system has {@link #mdtCount()} MDTs. Each hands out FIDs from its own sequences, MDT {@code i}
+ * from {@code 0x200000400 + i * 0x40000000} (as a DNE file system's MDT0001 gives [0x240000400:...]); which MDT holds
+ * a FID is read from its sequence, as the client's FLD lookup does. A new entry goes to the MDT of its directory
+ * ({@link DirectoryLayout}: a plain directory's own MDT; in a striped one, the stripe its name hashes to).
  */
 public final class Namespace {
     public static final String LMA = "trusted.lma";
@@ -28,21 +33,37 @@ public final class Namespace {
     public static final String DATA_VERSION = "trusted.hsmsim.dv";
     /** First FID sequence handed to normal files, as on a fresh Lustre MDT0. */
     public static final long FIRST_SEQUENCE = 0x200000400L;
+    /** Each MDT's sequences start this far apart (MDT0001: 0x240000400). */
+    static final long MDT_SEQUENCE_SPAN = 0x40000000L;
+    /** A striped directory's layout (the simulator's own xattr, hidden from clients). */
+    public static final String LMV = "trusted.hsmsim.lmv";
 
     private final Path backing;
     private final Path volatileDir;
-    private final PersistentCounter oids;
+    private final PersistentCounter[] oids;
     private final PersistentCounter dataVersions;
     private final Map<Fid, String> pathsByFid = new ConcurrentHashMap<>();
     private final Map<Fid, Integer> openWriters = new ConcurrentHashMap<>();
 
     public Namespace(Path backing, Path volatileDir, Path stateDir) throws IOException {
+        this(backing, volatileDir, stateDir, 1);
+    }
+
+    /** @param mdtCount how many MDTs (DNE when more than one) */
+    public Namespace(Path backing, Path volatileDir, Path stateDir, int mdtCount) throws IOException {
+        if (mdtCount < 1 || mdtCount > 16) {
+            throw new IllegalArgumentException("MDT count must be 1 to 16, not " + mdtCount);
+        }
         this.backing = backing;
         this.volatileDir = volatileDir;
         Files.createDirectories(backing);
         Files.createDirectories(volatileDir);
         Files.createDirectories(stateDir);
-        this.oids = new PersistentCounter(stateDir.resolve("last_oid"), 1);
+        this.oids = new PersistentCounter[mdtCount];
+        for (int mdt = 0; mdt < mdtCount; mdt++) {
+            oids[mdt] = new PersistentCounter(stateDir.resolve(mdt == 0 ? "last_oid" : String.format(
+                    "last_oid.MDT%04x", mdt)), 1);
+        }
         this.dataVersions = new PersistentCounter(stateDir.resolve("last_data_version"), 1);
         scan();
     }
@@ -62,7 +83,7 @@ public final class Namespace {
                 }
                 String rel = backing.relativize(p).toString();
                 byte[] lma = Xattrs.get(p, LMA);
-                Fid fid = lma != null && lma.length >= 24 ? Fid.fromLma(lma) : assignFid(p);
+                Fid fid = lma != null && lma.length >= 24 ? Fid.fromLma(lma) : assignFid(p, placement(rel));
                 pathsByFid.put(fid, rel);
             }
         }
@@ -107,11 +128,16 @@ public final class Namespace {
         return rel != null && Files.exists(backingPath(rel), LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Gives a newly created entry its FID and a zero data version. */
+    /** Gives a newly created entry its FID, from the MDT its directory places it on. */
     public Fid onCreated(String rel) {
+        return onCreated(rel, placement(rel));
+    }
+
+    /** Gives a newly created entry a FID of MDT mdt (lfs mkdir -i). */
+    public Fid onCreated(String rel, int mdt) {
         Path p = backingPath(rel);
         try {
-            Fid fid = assignFid(p);
+            Fid fid = assignFid(p, mdt);
             pathsByFid.put(fid, rel);
             return fid;
         } catch (IOException e) {
@@ -119,18 +145,124 @@ public final class Namespace {
         }
     }
 
-    private Fid assignFid(Path p) throws IOException {
-        Fid fid = newFid();
+    private Fid assignFid(Path p, int mdt) throws IOException {
+        Fid fid = newFid(mdt);
         writeXattr(p, LMA, fid.toLma());
         return fid;
     }
 
-    /** A FID never handed out before (also used for restore's volatile files). */
+    /** A FID of MDT0 never handed out before. */
     public Fid newFid() {
-        long oid = oids.next();
+        return newFid(0);
+    }
+
+    /** A FID of MDT mdt never handed out before (also used for restore's volatile files). */
+    public Fid newFid(int mdt) {
+        long oid = oids[mdt].next();
         // Lustre sequences hold 2^17 objects (LUSTRE_DATA_SEQ_MAX_WIDTH); step to the next sequence past that.
         long width = 0x20000L;
-        return new Fid(FIRST_SEQUENCE + (oid / width), (int) (oid % width), 0);
+        return new Fid(FIRST_SEQUENCE + mdt * MDT_SEQUENCE_SPAN + (oid / width), (int) (oid % width), 0);
+    }
+
+    // ------------------------------------------------------------------ DNE: MDTs and placement
+
+    public int mdtCount() {
+        return oids.length;
+    }
+
+    /**
+     * The MDT holding fid, from its sequence (the client's FLD lookup, behind LL_IOC_FID2MDTIDX); ENOENT for a
+     * sequence no MDT of this file system hands out.
+     */
+    public int mdtOf(Fid fid) throws SimulatorException {
+        if (fid.seq() == Fid.ROOT.seq()) {
+            return 0;
+        }
+        long offset = fid.seq() - FIRST_SEQUENCE;
+        if (offset >= 0) {
+            long mdt = offset / MDT_SEQUENCE_SPAN;
+            if (mdt < mdtCount()) {
+                return (int) mdt;
+            }
+        }
+        throw new SimulatorException(Errno.ENOENT, "no MDT has the sequence of " + fid);
+    }
+
+    /** The layout of the directory rel: striped (its own xattr) or plain on the MDT of its FID. */
+    public DirectoryLayout layout(String rel) throws SimulatorException {
+        Path p = backingPath(rel);
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SimulatorException(Errno.ENOTDIR, rel);
+        }
+        try {
+            byte[] lmv = Xattrs.get(p, LMV);
+            if (lmv != null) {
+                return DirectoryLayout.decode(lmv);
+            }
+        } catch (Xattrs.XattrException e) {
+            throw new SimulatorException(e.errno(), e.getMessage());
+        }
+        return DirectoryLayout.plain(mdtOf(fidOf(rel)));
+    }
+
+    /**
+     * The MDT a new entry named rel goes to: that of its directory (children inherit their parent's MDT), or in a
+     * striped directory the stripe its name hashes to. MDT0 when that cannot be read.
+     */
+    public int placement(String rel) {
+        int slash = rel.lastIndexOf('/');
+        return placement(slash < 0 ? "" : rel.substring(0, slash), rel.substring(slash + 1));
+    }
+
+    /** The MDT a new entry called name in the directory parent goes to. */
+    public int placement(String parent, String name) {
+        try {
+            return layout(parent).mdtFor(name);
+        } catch (SimulatorException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * lfs mkdir -i OFFSET [-c COUNT]: a directory on MDT offset (-1: where its parent places it), striped over
+     * count MDTs from offset when count is more than 1 (each stripe gets a FID of its MDT). ENOENT without the
+     * parent, EEXIST if rel exists, EINVAL for an MDT or count the file system does not have.
+     */
+    public synchronized Fid mkdir(String rel, int offset, int count, int mode, int uid, int gid)
+            throws SimulatorException {
+        if (rel.isEmpty()) {
+            throw new SimulatorException(Errno.EEXIST, "/");
+        }
+        int first = offset < 0 ? placement(rel) : offset;
+        int stripes = count <= 0 ? 1 : count;
+        if (first >= mdtCount() || stripes > mdtCount()) {
+            throw new SimulatorException(Errno.EINVAL, "the file system has " + mdtCount() + " MDTs: no stripe"
+                    + " offset " + offset + " with count " + count);
+        }
+        Path p = backingPath(rel);
+        try {
+            Files.createDirectory(p);
+            Files.setAttribute(p, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new SimulatorException(Errno.EEXIST, rel);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new SimulatorException(Errno.ENOENT, "no parent directory of " + rel);
+        } catch (IOException e) {
+            throw new SimulatorException(Errno.EIO, e.toString());
+        }
+        Fid fid = onCreated(rel, first);
+        if (stripes > 1) {
+            int[] mdts = new int[stripes];
+            Fid[] fids = new Fid[stripes];
+            for (int i = 0; i < stripes; i++) {
+                mdts[i] = (first + i) % mdtCount();
+                fids[i] = newFid(mdts[i]); // each stripe is a directory object of its own MDT
+            }
+            writeXattrChecked(p, LMV, new DirectoryLayout(first, mdts, fids).encode());
+        }
+        return fid;
     }
 
     /** Keeps the index right after a rename of a file or a whole directory tree. */

@@ -1,7 +1,7 @@
 package io.azlhsm.testcluster.protocol;
 
 import io.azlhsm.testcluster.SimulatorException;
-import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 
@@ -35,7 +35,7 @@ public final class ProtocolServer implements AutoCloseable {
     private final RequestHandler handler;
     private final Coordinator coordinator;
     private final ClientMounts mounts;
-    private final Changelog changelog;
+    private final Changelogs changelog;
     private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "protocol-connection");
         t.setDaemon(true);
@@ -44,7 +44,7 @@ public final class ProtocolServer implements AutoCloseable {
     private volatile boolean closed;
 
     public ProtocolServer(Path socketPath, RequestHandler handler, Coordinator coordinator, ClientMounts mounts,
-                          Changelog changelog) throws IOException {
+                          Changelogs changelog) throws IOException {
         this.socketPath = socketPath;
         this.changelog = changelog;
         this.coordinator = coordinator;
@@ -136,8 +136,9 @@ public final class ProtocolServer implements AutoCloseable {
 
     /** Streams changelog records from start; then EOF, or when following, waits for more until the reader leaves. */
     private void serveChangelog(SocketChannel ch, Message req) throws IOException {
+        io.azlhsm.testcluster.changelog.Changelog changelog;
         try {
-            handler.checkMdt(req.get("mdt"));
+            changelog = this.changelog.of(handler.mdtIndex(req.get("mdt")));
         } catch (SimulatorException e) {
             reply(ch, RequestHandler.error(e.errno(), e.getMessage()));
             return;

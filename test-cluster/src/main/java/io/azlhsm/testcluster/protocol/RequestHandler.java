@@ -2,9 +2,11 @@ package io.azlhsm.testcluster.protocol;
 
 import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
-import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.ChangelogRecord;
+import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 import io.azlhsm.testcluster.coordinator.UserRequest;
+import io.azlhsm.testcluster.namespace.DirectoryLayout;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
 import io.azlhsm.testcluster.namespace.Namespace;
@@ -24,11 +26,11 @@ public final class RequestHandler {
     private final HsmFileOperations files;
     private final Coordinator coordinator;
     private final ClientMounts mounts;
-    private final Changelog changelog;
+    private final Changelogs changelog;
     private final Runnable stopDaemon;
 
     public RequestHandler(Namespace ns, HsmFileOperations files, Coordinator coordinator, ClientMounts mounts,
-                          Changelog changelog, Runnable stopDaemon) {
+                          Changelogs changelog, Runnable stopDaemon) {
         this.changelog = changelog;
         this.ns = ns;
         this.files = files;
@@ -112,7 +114,7 @@ public final class RequestHandler {
             }
             case "ACTION_BEGIN" -> {
                 Coordinator.Begin b = coordinator.begin(req.getLong("cookie"), Fid.parse(req.get("fid")),
-                        req.getInt("is_error") != 0);
+                        req.getInt("is_error") != 0, Integer.parseInt(req.get("mdt", "-1")));
                 ok.put("action", b.action()).put("dfid", b.dataFid());
                 if (b.dataPath() != null) {
                     ok.put("path", b.dataPath());
@@ -152,18 +154,39 @@ public final class RequestHandler {
             }
             case "CHANGELOG_REGISTER" -> {
                 requireRoot(peer);
-                checkMdt(req.get("mdt"));
-                return ok.put("id", changelog.register());
+                return ok.put("id", changelog.of(mdtIndex(req.get("mdt"))).register());
             }
             case "CHANGELOG_DEREGISTER" -> {
                 requireRoot(peer);
-                checkMdt(req.get("mdt"));
-                changelog.deregister(req.get("id"));
+                changelog.of(mdtIndex(req.get("mdt"))).deregister(req.get("id"));
                 return ok;
             }
             case "CHANGELOG_CLEAR" -> {
-                checkMdt(req.get("mdt"));
-                changelog.clear(req.get("id"), Long.parseLong(req.get("endrec")));
+                changelog.of(mdtIndex(req.get("mdt"))).clear(req.get("id"), Long.parseLong(req.get("endrec")));
+                return ok;
+            }
+            case "FID2MDT" -> {
+                return ok.put("mdt", ns.mdtOf(Fid.parse(req.get("fid"))));
+            }
+            case "MKDIR" -> {
+                // lfs mkdir -i / setdirstripe: a directory created by the MDS on a chosen MDT; as Lustre's default
+                // enable_remote_dir_gid=0 allows, only root may place one
+                requireRoot(peer);
+                String rel = relative(req.get("path"));
+                Fid fid = ns.mkdir(rel, req.getInt("offset"), req.getInt("count"), req.getInt("mode"), peer.uid(),
+                        peer.gid());
+                int slash = rel.lastIndexOf('/');
+                changelog.add(ChangelogRecord.CL_MKDIR, 0, fid, ns.fidOf(slash < 0 ? "" : rel.substring(0, slash)),
+                        rel.substring(slash + 1));
+                return ok.put("fid", fid);
+            }
+            case "GETDIRSTRIPE" -> {
+                DirectoryLayout layout = ns.layout(relative(req.get("path")));
+                ok.put("offset", layout.offset()).put("count", layout.stripeCount())
+                        .put("hash", layout.stripeCount() == 0 ? "none" : DirectoryLayout.HASH_TYPE);
+                for (int i = 0; i < layout.stripeCount(); i++) {
+                    ok.put("stripe", layout.mdts()[i] + "," + layout.fids()[i]);
+                }
                 return ok;
             }
             case "MOUNT" -> {
@@ -171,7 +194,8 @@ public final class RequestHandler {
                 return ok.put("uuid", mounts.mount(Path.of(req.get("path")), req.get("options", "")));
             }
             case "STATUS" -> {
-                ok.put("fsname", coordinator.fsname()).put("pid", ProcessHandle.current().pid());
+                ok.put("fsname", coordinator.fsname()).put("pid", ProcessHandle.current().pid())
+                        .put("mdts", ns.mdtCount());
                 for (Path p : mounts.mountPoints()) {
                     ok.put("mount", p);
                 }
@@ -187,11 +211,17 @@ public final class RequestHandler {
         }
     }
 
-    /** Changelog calls name the MDT ("lustre-MDT0000") or the file system ("lustre"). */
-    void checkMdt(String mdt) throws SimulatorException {
-        if (!mdt.equals(coordinator.fsname()) && !mdt.equals(coordinator.fsname() + "-MDT0000")) {
-            throw new SimulatorException(Errno.ENODEV, "no MDT " + mdt);
+    /** The index of an MDT named in a changelog call ("lustre-MDT0001"; the file system's name: MDT0000). */
+    int mdtIndex(String mdt) throws SimulatorException {
+        if (mdt.equals(coordinator.fsname())) {
+            return 0;
         }
+        for (int index = 0; index < ns.mdtCount(); index++) {
+            if (mdt.equals(String.format("%s-MDT%04x", coordinator.fsname(), index))) {
+                return index;
+            }
+        }
+        throw new SimulatorException(Errno.ENODEV, "no MDT " + mdt);
     }
 
     private static void requireRoot(PeerIdentity peer) throws SimulatorException {

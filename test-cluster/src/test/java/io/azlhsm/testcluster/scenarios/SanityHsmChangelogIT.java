@@ -2,6 +2,7 @@ package io.azlhsm.testcluster.scenarios;
 
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.ClusterExtension;
+import io.azlhsm.testcluster.harness.CommandResult;
 import io.azlhsm.testcluster.harness.Copytool;
 import io.azlhsm.testcluster.namespace.Xattrs;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +36,7 @@ class SanityHsmChangelogIT {
     @BeforeAll
     static void register(Cluster c) {
         cluster = c;
-        String out = c.lctl("--device", c.mdt(), "changelog_register").out();
+        String out = c.lctlOnMds("--device", c.mdt(), "changelog_register").out();
         assertTrue(out.matches(c.mdt() + ": Registered changelog userid 'cl\\d+'\n"), out);
         user = out.substring(out.indexOf('\'') + 1, out.lastIndexOf('\''));
         c.startPosixCopytool();
@@ -232,6 +233,26 @@ class SanityHsmChangelogIT {
         } finally {
             cluster.startPosixCopytool();
         }
+    }
+
+    /**
+     * Registering a changelog user is an MDS command: Lustre builds lctl's changelog_register and
+     * changelog_deregister only with server support (lustre/utils/obd.c), and a client's lctl refuses them.
+     */
+    @Test
+    void changelog_register_and_deregister_work_only_on_the_mds() {
+        for (String[] command : new String[][] {{"--device", cluster.mdt(), "changelog_register"},
+                {"--device", cluster.mdt(), "changelog_deregister", user}}) {
+            CommandResult client = cluster.lctl(command);
+            assertEquals(95, client.exitCode(), client.toString()); // EOPNOTSUPP, as lctl returns -rc
+            assertEquals("error: " + command[2] + ": invalid ioctl\n", client.stderr());
+            assertEquals("", client.stdout());
+        }
+        // the user is still there: a client may clear it
+        cluster.lfs("changelog_clear", cluster.mdt(), user, "0").out();
+        String other = cluster.registerChangelogUser(cluster.mdt());
+        assertEquals(cluster.mdt() + ": Deregistered changelog user #" + other.substring(2) + "\n",
+                cluster.lctlOnMds("--device", cluster.mdt(), "changelog_deregister", other).out());
     }
 
     @Test

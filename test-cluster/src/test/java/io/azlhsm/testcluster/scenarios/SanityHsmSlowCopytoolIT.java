@@ -44,7 +44,7 @@ class SanityHsmSlowCopytoolIT {
     static void startCopytool(Cluster c) {
         cluster = c;
         copytool = c.startPosixCopytool("--bandwidth", "1", "--update-interval", "1", "--chunk-size", "65536");
-        c.lctl("--device", c.mdt(), "changelog_register").out(); // for 221 and 223
+        c.registerChangelogUser(c.mdt()); // for 221 and 223
     }
 
     @BeforeEach

@@ -25,7 +25,7 @@ class ShellStoryIT {
             cluster=$2
             "$cluster" up --root "$root" --fsname story
             eval "$("$cluster" env --root "$root")"
-            lctl --device story-MDT0000 changelog_register
+            HSMSIM_ROLE=mds lctl --device story-MDT0000 changelog_register   # the administrator, on the MDS
             cd "$LUSTRE_MNT"
             head -c 1500000 /dev/urandom > story.bin
             before=$(md5sum < story.bin)

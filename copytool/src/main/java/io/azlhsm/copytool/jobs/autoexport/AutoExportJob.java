@@ -15,31 +15,35 @@ import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
 import io.azlhsm.copytool.lustre.ChangelogReader;
+import io.azlhsm.copytool.lustre.Errno;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
+import io.azlhsm.copytool.lustre.LustreTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Auto-export: continuous export iterations under one path until cancelled. Each pass reads the changelog (as a
- * registered changelog user) for files created, written, truncated or renamed, exports those under the path that
- * are new or dirty, and then clears the records it consumed; every {@code fullScanInterval} (and first of all) a
- * pass walks the whole tree instead, the safety net for anything the changelog did not report. Files that failed
- * are tried again on the next pass. Stopping deregisters the changelog user it registered (unless asked to keep
- * it), so the MDT does not keep records for a reader that is gone.
+ * Auto-export: continuous export iterations under one path until cancelled. Each pass reads the changelog of every
+ * MDT (as the changelog user an administrator registered there: see {@link ChangelogUsers}) for files created,
+ * written, truncated or renamed, exports those under the path that are new or dirty, and then clears, per MDT, the
+ * records it consumed; every {@code fullScanInterval} (and first of all) a pass walks the whole tree instead, the
+ * safety net for anything the changelog did not report. Files that failed are tried again on the next pass. The
+ * users stay registered when the job stops: they are the administrator's, and the MDS keeps their records for the
+ * next run.
  */
 public final class AutoExportJob implements Job {
-    private static final String CHECKPOINT_USER = "changelog user";
     private static final long MAX_RECORDS_PER_PASS = 100_000;
     private static final long PAUSE_STEP_MILLIS = 100;
 
@@ -62,9 +66,7 @@ public final class AutoExportJob implements Job {
         parameters.put("max outstanding", Integer.toString(options.maxOutstanding()));
         parameters.put("interval", options.interval().toString());
         parameters.put("full scan interval", options.fullScanInterval().toString());
-        parameters.put("changelog user", options.changelogUser() == null ? "(registered by the job)"
-                : options.changelogUser());
-        parameters.put("keep changelog user", Boolean.toString(options.keepUser()));
+        parameters.put("changelog users", options.changelogUsers().toString());
         return parameters;
     }
 
@@ -73,37 +75,34 @@ public final class AutoExportJob implements Job {
         Path mount = context.mount().toAbsolutePath().normalize();
         Path root = MountPaths.resolve(mount, options.path());
         ArchiveSettings archive = ArchiveChoice.settings(context.config(), options.archiveId());
-        ChangelogUsers users = new ChangelogUsers(options.lctl(),
-                options.mdt() != null ? options.mdt() : MdtName.of(mount));
-        String user = options.changelogUser();
-        boolean ours = user == null;
-        if (ours) {
-            user = context.checkpoint().get(CHECKPOINT_USER).orElse(null); // a resumed job keeps its user
+        String fsname = MdtName.fsname(mount);
+        int mdtCount = new LustreTargets(context.library()).mdtCount(mount);
+        Map<String, String> users;
+        try {
+            users = options.changelogUsers().resolve(fsname, mdtCount);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(mount + ": " + e.getMessage(), e);
         }
-        if (user == null) {
-            user = users.register();
-            context.checkpoint().put(CHECKPOINT_USER, user);
-            context.log().info("registered changelog user " + user + " on " + users.mdt());
-        } else {
-            context.log().info("consuming changelog user " + user + " on " + users.mdt());
-        }
+        List<MdtChangelog> changelogs = new ArrayList<>();
+        users.forEach((mdt, user) -> {
+            changelogs.add(new MdtChangelog(mdt, user));
+            context.log().info("consuming changelog user " + user + " on " + mdt);
+        });
         try (ArchiveBackend backend = ArchiveChoice.backend(context.config(), archive)) {
-            new Iterations(context, mount, root, archive.id(), backend, users.mdt(), user).run();
+            new Iterations(context, mount, root, archive.id(), backend, changelogs).run();
             return JobState.COMPLETED; // not reached: only a cancel ends it
-        } finally {
-            if (ours && !options.keepUser()) {
-                try {
-                    users.deregister(user);
-                    context.checkpoint().put(CHECKPOINT_USER, null);
-                    context.log().info("deregistered changelog user " + user);
-                } catch (IOException e) {
-                    context.log().error(null, null, "cannot deregister changelog user " + user + " ("
-                            + e.getMessage() + "): remove it with lctl --device " + users.mdt()
-                            + " changelog_deregister " + user);
-                }
-            } else {
-                context.log().info("changelog user " + user + " left registered");
-            }
+        }
+    }
+
+    /** One MDT's changelog as this job reads it: its user, and the first record not read yet. */
+    private static final class MdtChangelog {
+        final String mdt;
+        final String user;
+        long nextRecord;
+
+        MdtChangelog(String mdt, String user) {
+            this.mdt = mdt;
+            this.user = user;
         }
     }
 
@@ -114,24 +113,21 @@ public final class AutoExportJob implements Job {
         private final Path root;
         private final int archiveId;
         private final ArchiveBackend backend;
-        private final String mdt;
-        private final String user;
+        private final List<MdtChangelog> changelogs;
         private final LustreFids fids;
         private final AutoExportMetrics metrics;
         private final DirectoryMarkers markers;
         private final Set<Path> retry = new LinkedHashSet<>();
-        private long nextRecord;
         private Instant lastFullScan;
 
-        Iterations(JobContext context, Path mount, Path root, int archiveId, ArchiveBackend backend, String mdt,
-                   String user) {
+        Iterations(JobContext context, Path mount, Path root, int archiveId, ArchiveBackend backend,
+                   List<MdtChangelog> changelogs) {
             this.context = context;
             this.mount = mount;
             this.root = root;
             this.archiveId = archiveId;
             this.backend = backend;
-            this.mdt = mdt;
-            this.user = user;
+            this.changelogs = changelogs;
             this.fids = new LustreFids(context.library());
             this.metrics = new AutoExportMetrics(context);
             this.markers = new DirectoryMarkers(mount, backend);
@@ -152,8 +148,13 @@ public final class AutoExportJob implements Job {
                     options.maxOutstanding(), context::checkCancelled, new RetryingListener(metrics, failedThisPass));
             Instant started = Instant.now();
             // records up to here are covered by this pass whether it walks or reads them
-            ChangedFids changes = ChangedFids.read(context.library(), mdt, nextRecord, MAX_RECORDS_PER_PASS);
-            metrics.recordsRead(changes.records());
+            Map<MdtChangelog, ChangedFids> changes = new LinkedHashMap<>();
+            for (MdtChangelog changelog : changelogs) {
+                ChangedFids read = ChangedFids.read(context.library(), changelog.mdt, changelog.nextRecord,
+                        MAX_RECORDS_PER_PASS);
+                metrics.recordsRead(read.records());
+                changes.put(changelog, read);
+            }
             try {
                 if (lastFullScan == null || started.isAfter(lastFullScan.plus(options.fullScanInterval()))) {
                     metrics.fullScan();
@@ -163,8 +164,10 @@ public final class AutoExportJob implements Job {
                 } else {
                     Set<Path> candidates = new LinkedHashSet<>(retry);
                     retry.clear();
-                    for (LuFid fid : changes.fids()) {
-                        pathOf(fid).ifPresent(candidates::add);
+                    for (ChangedFids read : changes.values()) {
+                        for (LuFid fid : read.fids()) {
+                            pathOf(fid).ifPresent(candidates::add);
+                        }
                     }
                     for (Path path : candidates) {
                         consider(exporter, path);
@@ -178,15 +181,30 @@ public final class AutoExportJob implements Job {
                 throw e;
             }
             retry.addAll(failedThisPass);
-            if (changes.records() > 0) {
-                // consumed: every file they name is exported, or failed and queued for the next pass
-                ChangelogReader.clear(context.library(), mdt, user, changes.lastIndex());
-                nextRecord = changes.lastIndex() + 1;
+            for (Map.Entry<MdtChangelog, ChangedFids> read : changes.entrySet()) {
+                if (read.getValue().records() > 0) {
+                    // consumed: every file they name is exported, or failed and queued for the next pass
+                    clear(read.getKey(), read.getValue().lastIndex());
+                }
             }
             Instant ended = Instant.now();
             if (metrics.passEnded(ended)) {
                 context.log().info("iteration ended " + ended + ": " + context.counters().snapshot());
             }
+        }
+
+        private void clear(MdtChangelog changelog, long lastIndex) throws LustreException {
+            try {
+                ChangelogReader.clear(context.library(), changelog.mdt, changelog.user, lastIndex);
+            } catch (LustreException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    throw new LustreException("llapi_changelog_clear", changelog.mdt + " " + changelog.user
+                            + " up to record " + lastIndex + ": no such changelog user on " + changelog.mdt + "; "
+                            + ChangelogUsers.adminStep(changelog.mdt), e.errno());
+                }
+                throw e;
+            }
+            changelog.nextRecord = lastIndex + 1;
         }
 
         private void walk(Exporter exporter) throws Exception {

@@ -9,14 +9,11 @@ import java.time.Duration;
  * @param interval         pause between iterations
  * @param fullScanInterval how often an iteration walks the whole tree instead of reading the changelog (the safety
  *                         net for anything the changelog did not say); the first iteration always does
- * @param lctl             the lctl command that registers changelog users
- * @param mdt              the MDT device ({@code fsname-MDT0000}); null to find it from the mount
- * @param changelogUser    an existing changelog user to consume (never deregistered); null to register one
- * @param keepUser         leave the registered changelog user behind when the job stops
+ * @param changelogUsers   the changelog user of every MDT, registered by an administrator on the MDS; the job only
+ *                         reads and clears for them, never registers or deregisters one
  */
 public record AutoExportOptions(String path, int archiveId, int maxOutstanding, Duration interval,
-                                Duration fullScanInterval, String lctl, String mdt, String changelogUser,
-                                boolean keepUser) {
+                                Duration fullScanInterval, ChangelogUsers changelogUsers) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_FULL_SCAN_INTERVAL = Duration.ofHours(24);
 
@@ -26,6 +23,9 @@ public record AutoExportOptions(String path, int archiveId, int maxOutstanding, 
         }
         if (interval.isNegative() || fullScanInterval.isNegative() || fullScanInterval.isZero()) {
             throw new IllegalArgumentException("intervals must be positive");
+        }
+        if (changelogUsers == null) {
+            throw new IllegalArgumentException("changelog users are required");
         }
     }
 }

@@ -11,7 +11,6 @@ import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.JobRunner;
 import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.testcluster.harness.Cluster;
-import io.azlhsm.testcluster.harness.TestClusterHome;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,29 +18,30 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** Auto-export against the simulated cluster (its changelog), a running agent and Azurite. */
+/**
+ * Auto-export against the simulated cluster (its changelog), a running agent and Azurite. The changelog user is
+ * registered as an administrator does it, on the (simulated) MDS; the job itself runs as on a data mover, where
+ * lctl cannot register one.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AutoExportIT {
     private static final Duration SHORT = Duration.ofSeconds(30);
-    private static final Pattern REGISTERED = Pattern.compile("registered changelog user (cl[0-9]+)");
-
     private FlowTestBed bed;
+    private String user;
 
     @BeforeAll
     void start() throws Exception {
         bed = FlowTestBed.start("autoexport", "");
+        user = bed.cluster.registerChangelogUser(bed.cluster.mdt());
     }
 
     @AfterAll
@@ -51,9 +51,9 @@ class AutoExportIT {
         }
     }
 
-    private AutoExportOptions options(String path, boolean keepUser) {
+    private static AutoExportOptions options(String path, String... changelogUsers) {
         return new AutoExportOptions(path, 0, 100, Duration.ofMillis(500), Duration.ofHours(1),
-                TestClusterHome.directory().resolve("bin/lctl").toString(), null, null, keepUser);
+                ChangelogUsers.parse(List.of(changelogUsers)));
     }
 
     private CompletableFuture<JobRun> startJob(JobRunner runner, AutoExportOptions options) {
@@ -77,7 +77,8 @@ class AutoExportIT {
     }
 
     @Test
-    void picksUpNewAppendedAndTruncatedFilesWithinTwoIterationsAndLeavesNoChangelogUser() throws Exception {
+    void picksUpNewAppendedAndTruncatedFilesWithinTwoIterationsWithTheAdministratorsChangelogUser()
+            throws Exception {
         AgentTestBed agent = bed.agent;
         Path before = agent.write("auto/before.bin", 3_000);
         Path appended = agent.write("auto/appended.bin", 4_000);
@@ -91,7 +92,7 @@ class AutoExportIT {
         String chmoddedEtag = bed.container.getBlobClient("auto/chmodded.bin").getProperties().getETag();
 
         JobRunner runner = bed.runner();
-        CompletableFuture<JobRun> job = startJob(runner, options("auto", false));
+        CompletableFuture<JobRun> job = startJob(runner, options("auto", user));
         try {
             changeWhileRunning(runner, before, appended, truncated, chmodded);
         } finally {
@@ -114,9 +115,13 @@ class AutoExportIT {
         assertEquals(chmoddedEtag, bed.container.getBlobClient("auto/chmodded.bin").getProperties().getETag());
         assertFalse((bed.cluster.flags(outside) & 0x8) != 0, "a file outside the path was exported");
 
-        String user = registeredUser(run);
-        assertFalse(bed.cluster.lfs("changelog_clear", bed.cluster.mdt(), user, "0").ok(),
-                "changelog user " + user + " is still registered");
+        assertTrue(run.log().stream().anyMatch(l -> l.contains("consuming changelog user " + user + " on "
+                + bed.cluster.mdt())), () -> String.join("\n", run.log()));
+        // the administrator's user stays registered, and the job cleared what it consumed
+        String left = bed.cluster.lfs("changelog", bed.cluster.mdt()).out();
+        assertFalse(left.contains(" t=" + bed.cluster.fid(appended) + " ") && left.contains("11CLOSE"), left);
+        assertTrue(bed.cluster.lfs("changelog_clear", bed.cluster.mdt(), user, "0").ok(),
+                "changelog user " + user + " was removed");
     }
 
     private void changeWhileRunning(JobRunner runner, Path before, Path appended, Path truncated, Path chmodded)
@@ -157,29 +162,25 @@ class AutoExportIT {
     }
 
     @Test
-    void keepsItsChangelogUserWhenAsked() throws Exception {
-        Files.createDirectories(bed.cluster.mount().resolve("kept"));
+    void failsNamingTheMdtAndTheAdministratorsStepWhenTheUserIsNotRegistered() throws Exception {
+        Files.createDirectories(bed.cluster.mount().resolve("unregistered"));
+        bed.agent.write("unregistered/f.bin", 1_000); // records to consume, kept for the registered user
         JobRunner runner = bed.runner();
-        CompletableFuture<JobRun> job = startJob(runner, options("kept", true));
-        Cluster.await("the first iteration to end", SHORT, () -> {
-            try {
-                return runner.store().list().stream().anyMatch(r -> r.state() == JobState.IN_PROGRESS
-                        && r.counters().getOrDefault(AutoExportMetrics.FULL_SCANS, 0L) >= 1);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        assertTrue(bed.cancel(runner).ok());
-        JobRun run = job.get(30, TimeUnit.SECONDS);
-        assertEquals(JobState.CANCELED, run.state(), run::describe);
-        String user = registeredUser(run);
-        assertTrue(bed.cluster.lfs("changelog_clear", bed.cluster.mdt(), user, "0").ok(), user + " was removed");
-        bed.cluster.lctl("--device", bed.cluster.mdt(), "changelog_deregister", user).out();
+        JobRun run = startJob(runner, options("unregistered", "cl999")).get(60, TimeUnit.SECONDS);
+        assertEquals(JobState.FAILED, run.state(), run::describe);
+        String mdt = bed.cluster.mdt();
+        assertTrue(run.outcome().message().contains("no such changelog user on " + mdt), run::describe);
+        assertTrue(run.outcome().message().contains("lctl --device " + mdt + " changelog_register"),
+                run::describe);
     }
 
-    private static String registeredUser(JobRun run) {
-        Optional<String> user = run.log().stream().map(REGISTERED::matcher).filter(Matcher::find)
-                .map(m -> m.group(1)).findFirst();
-        return user.orElseThrow(() -> new AssertionError("no registration in the log: " + run.log()));
+    @Test
+    void refusesToStartWithoutAUserForEveryMdt() throws Exception {
+        Files.createDirectories(bed.cluster.mount().resolve("refused"));
+        String other = bed.cluster.fsname() + "-MDT0001";
+        JobRun run = startJob(bed.runner(), options("refused", other + "=" + user)).get(30, TimeUnit.SECONDS);
+        assertEquals(JobState.FAILED, run.state(), run::describe);
+        assertTrue(run.outcome().message().contains("no changelog user for " + bed.cluster.mdt()), run::describe);
+        assertTrue(run.outcome().message().contains(other + ", not an MDT of the file system"), run::describe);
     }
 }
