@@ -1,8 +1,8 @@
 /*
  * Our own declaration of the subset of the Lustre HSM ABI this project uses.
  *
- * Layouts follow include/uapi/linux/lustre/lustre_user.h (x86_64) as condensed in
- * shared/reference/lustre-hsm.md.  Every size and offset the reference gives is checked
+ * Layouts follow include/uapi/linux/lustre/lustre_user.h (x86_64) in lustre-release.
+ * Every size and offset of those structures is checked
  * at compile time below, so a mistake here breaks the build instead of a cluster.
  *
  * The simulator (libhsmsim.so) builds its messages from these declarations only; the Java

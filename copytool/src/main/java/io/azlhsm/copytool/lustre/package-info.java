@@ -1,6 +1,6 @@
 /**
  * The liblustreapi binding: {@link io.azlhsm.copytool.lustre.LustreApi} (jnr-ffi, the real prototypes), decoders and
- * encoders of the HSM and changelog structures following shared/reference/lustre-hsm.md, and a thin checked API
+ * encoders of the HSM and changelog structures following Lustre's uapi headers (lustre_user.h, lustre_idl.h), and a thin checked API
  * over them ({@link io.azlhsm.copytool.lustre.CopytoolRegistration}, {@link io.azlhsm.copytool.lustre.CopyAction},
  * {@link io.azlhsm.copytool.lustre.HsmFiles}, {@link io.azlhsm.copytool.lustre.LustreFids},
  * {@link io.azlhsm.copytool.lustre.DataVersions}, {@link io.azlhsm.copytool.lustre.ChangelogReader}); and the few libc
