@@ -36,6 +36,7 @@ class AgentReloadIT {
             Path config = cluster.root().resolve("copytool.properties");
             String base = String.join("\n",
                     "mount = " + cluster.mount(),
+                    "runtime_dir = " + cluster.root().resolve("agent-run"), // the agent's mount lock, not in the host's /run
                     "lustre.library = " + TestClusterHome.nativeDirectory().resolve("libhsmsim.so"),
                     "pipeline.chunk_size = 1MiB",
                     "pipeline.progress_interval = 1s",

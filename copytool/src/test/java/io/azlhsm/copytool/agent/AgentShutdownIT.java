@@ -160,6 +160,7 @@ class AgentShutdownIT {
         Path config = cluster.root().resolve("copytool.properties");
         Files.writeString(config, String.join("\n",
                 "mount = " + cluster.mount(),
+                "runtime_dir = " + cluster.root().resolve("agent-run"), // the agent's mount lock, not in the host's /run
                 "lustre.library = " + TestClusterHome.nativeDirectory().resolve("libhsmsim.so"),
                 "pipeline.chunk_size = 1MiB", "") + keys);
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));

@@ -74,6 +74,7 @@ class ManagedIdentityAgentIT {
         Path config = cluster.root().resolve("copytool.properties");
         Files.writeString(config, String.join("\n",
                 "mount = " + cluster.mount(),
+                "runtime_dir = " + cluster.root().resolve("agent-run"), // the agent's mount lock, not in the host's /run
                 "lustre.library = " + TestClusterHome.nativeDirectory().resolve("libhsmsim.so"),
                 "pipeline.chunk_size = 1MiB",
                 "metrics.listen = 127.0.0.1:" + metricsPort,

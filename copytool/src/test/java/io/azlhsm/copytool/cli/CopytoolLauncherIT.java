@@ -67,6 +67,7 @@ class CopytoolLauncherIT {
         Path config = dir.resolve("copytool.properties");
         Files.writeString(config, String.join("\n",
                 "mount = " + dir,
+                "runtime_dir = " + dir.resolve("agent-run"), // the agent's mount lock, not in the host's /run
                 "lustre.library = " + Path.of(System.getProperty("azlhsm.native.dir"), "libhsmsim.so"),
                 "pipeline.ring_size = 16",
                 "pipeline.chunk_size = 4MiB",

@@ -35,6 +35,7 @@ class NonAsciiLocaleIT {
             Path config = cluster.root().resolve("copytool.properties");
             Files.writeString(config, String.join("\n",
                     "mount = " + cluster.mount(),
+                    "runtime_dir = " + cluster.root().resolve("agent-run"), // the agent's mount lock, not in the host's /run
                     "lustre.library = " + TestClusterHome.nativeDirectory().resolve("libhsmsim.so"),
                     "archive.1.type = azure",
                     "archive.1.container = locale",
