@@ -44,7 +44,7 @@ final class StubPlacement {
         String wanted = mount.relativize(path).toString();
         String made;
         try {
-            made = fids.fid2path(mount, fid, 0).relativePath();
+            made = fids.fid2path(mount, fid, 0).relativePath().replaceFirst("^/+", "");
         } catch (LustreException e) {
             // Its place cannot be shown: the stub stays where the call made it, and the blob fails (a re-run sees it).
             throw new ItemError("cannot check where llapi_hsm_import created the stub " + fid + " for " + wanted
