@@ -30,7 +30,10 @@ final class FidTags {
         }
         String fid = metadata.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(BlobMetadataCodec.FID))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
-        return fid == null ? null : Map.of(TAG, value(fid));
+        if (fid == null || value(fid, false).isEmpty()) {
+            return null; // no FID, or not one a tag can hold (never written so by this agent)
+        }
+        return Map.of(TAG, value(fid));
     }
 
     /** The Find Blobs by Tags expression for the blobs written for {@code fid} (bracketed or not). */
@@ -40,9 +43,17 @@ final class FidTags {
 
     /** The tag value of a FID: "[0x200000401:0x1:0x0]" is kept as 0x200000401:0x1:0x0 (hex digits, x and colons). */
     static String value(String fid) {
+        return value(fid, true);
+    }
+
+    /** The bare FID; when it is not one: IllegalArgumentException if {@code strict}, else "". */
+    private static String value(String fid, boolean strict) {
         String bare = fid.startsWith("[") && fid.endsWith("]") ? fid.substring(1, fid.length() - 1) : fid;
         if (!bare.matches("[0-9a-fA-Fx:]{1,64}")) {
-            throw new IllegalArgumentException("not a FID: " + fid);
+            if (strict) {
+                throw new IllegalArgumentException("not a FID: " + fid);
+            }
+            return "";
         }
         return bare;
     }
