@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,10 +346,14 @@ HSMSIM_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct st
 	(void)stripe_pattern;
 	(void)pool_name;
 	struct hsmsim_cluster c;
-	char rel[PATH_MAX];
+	char parent[PATH_MAX];
 	if (dst == NULL || st == NULL)
 		return -EINVAL;
-	int rc = hsmsim_cluster_of_path(dst, &c, rel, sizeof(rel));
+	if (strlen(dst) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	strcpy(parent, dst);
+	/* dst's directory must be on a simulated mount; where a symlink at dst leads is found out by the open */
+	int rc = hsmsim_cluster_of_path(dirname(parent), &c, NULL, 0);
 	if (rc != 0)
 		return rc;
 	struct stat before;
@@ -369,16 +374,16 @@ HSMSIM_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct st
 		unlink(dst);
 		return -ENOTTY;
 	}
-	if (existed) {
-		close(fd); /* the setstripe ioctl: "stripe already set"; dst is left as it was */
-		return -EEXIST;
-	}
 	struct lu_fid fid;
 	struct hsmsim_cluster fc;
 	rc = fid_of_fd(fd, &fid, &fc);
 	if (rc != 0 || fc.mnt[0] == '\0') {
-		close(fd); /* created off Lustre through a symlink: the setstripe ioctl fails there */
+		close(fd); /* opened off Lustre through a symlink: the setstripe ioctl fails there, a new file stays */
 		return -ENOTTY;
+	}
+	if (existed) {
+		close(fd); /* the setstripe ioctl: "stripe already set"; dst is left as it was */
+		return -EEXIST;
 	}
 	struct hsmsim_msg m;
 	struct hsmsim_reply r;
