@@ -295,8 +295,8 @@ public abstract class ArchiveBackendConformance {
         backend().putWhole(other, ByteBuffer.wrap(new byte[] {2}), new ObjectAttributes(null, theirs), absent());
         backend().putWhole(untagged, ByteBuffer.wrap(new byte[] {3}), ObjectAttributes.none(), absent());
 
-        assertEquals(List.of(chunked, whole), sorted(backend().findByFid(fid)));
-        assertEquals(List.of(chunked, whole), sorted(backend().findByFid(fid.substring(1, fid.length() - 1))));
+        assertEquals(sorted(List.of(chunked, whole)), sorted(backend().findByFid(fid)));
+        assertEquals(sorted(List.of(chunked, whole)), sorted(backend().findByFid(fid.substring(1, fid.length() - 1))));
 
         backend().putWhole(whole, ByteBuffer.wrap(new byte[] {4}), new ObjectAttributes(null, theirs),
                 WriteCondition.etag(wholeObject.etag()));

@@ -65,7 +65,7 @@ final class StubPlacement {
                 return "removed it there";
             }
             return "it is no longer there";
-        } catch (IOException | LustreException e) {
+        } catch (IOException e) { // a LustreException too
             return "could not remove it there: " + e.getMessage();
         }
     }
