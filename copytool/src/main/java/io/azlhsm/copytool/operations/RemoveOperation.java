@@ -78,9 +78,11 @@ public final class RemoveOperation {
     private static String removeIndexed(ArchiveBackend backend, List<String> found, LustreFile file)
             throws ArchiveException {
         if (found.isEmpty()) {
-            LOG.warning("REMOVE " + file + ": the file is gone and no object of " + backend.describe()
-                    + " is indexed under its FID: nothing deleted (a copy archived before objects carried the "
-                    + BlobMetadataCodec.FID + " index is left in place for the archive checker)");
+            // Its copies were all taken over by other files (their preserved versions stay), or were written
+            // before objects carried the index: either way nothing here can be told to be this file's.
+            LOG.info("REMOVE " + file + ": the file is gone and no object of " + backend.describe()
+                    + " is indexed under its FID now: nothing deleted (a copy another file took over, or one written"
+                    + " without the " + BlobMetadataCodec.FID + " index, is left for the archive checker)");
             return "nothing indexed";
         }
         List<String> outcomes = new ArrayList<>(found.size());
