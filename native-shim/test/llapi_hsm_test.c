@@ -548,6 +548,48 @@ out:
 	CHECK(stat(fifo, &st) != 0, "the FIFO the library made is still there");
 }
 
+/*
+ * llapi_hsm_import opens without O_EXCL (liblustreapi_hsm.c:1434-1497, liblustreapi.c:510-597): a dangling symlink gets
+ * the stub created at its target, a symlink to a file with a layout gives EEXIST, a directory gives ENOTTY (the import
+ * ioctl on a directory) and stays.
+ */
+static void test_import_over_existing_paths(const char *dir)
+{
+	char link[4200], linked[4200], file[4200], link2[4200], sub[4200];
+	struct stat st = { 0 };
+	struct lu_fid fid, at_target;
+	st.st_size = 4321;
+	st.st_mode = S_IFREG | 0600;
+	snprintf(link, sizeof(link), "%s/dangling", dir);
+	snprintf(linked, sizeof(linked), "%s/dangling-target", dir);
+	CHECK(symlink("dangling-target", link) == 0, "symlink: %s", strerror(errno));
+	int rc = llapi_hsm_import(link, 2, &st, 0, -1, 0, 0, NULL, &fid);
+	CHECK(rc == 0, "import through a dangling symlink: %d", rc);
+	struct stat got;
+	CHECK(lstat(link, &got) == 0 && S_ISLNK(got.st_mode), "the symlink stays a symlink");
+	CHECK(lstat(linked, &got) == 0 && S_ISREG(got.st_mode) && got.st_size == 4321, "stub at the symlink's target");
+	struct hsm_user_state hus;
+	CHECK(llapi_hsm_state_get(linked, &hus) == 0 && hus.hus_states == (HS_EXISTS | HS_ARCHIVED | HS_RELEASED),
+	      "target state %#x", hus.hus_states);
+	CHECK(llapi_path2fid(linked, &at_target) == 0 && memcmp(&fid, &at_target, sizeof(fid)) == 0,
+	      "the FID returned is the target's");
+
+	snprintf(file, sizeof(file), "%s/plain", dir);
+	snprintf(link2, sizeof(link2), "%s/to-plain", dir);
+	make_file(file, 100);
+	CHECK(symlink("plain", link2) == 0, "symlink: %s", strerror(errno));
+	rc = llapi_hsm_import(link2, 2, &st, 0, -1, 0, 0, NULL, &fid);
+	CHECK(rc == -EEXIST, "import through a symlink to a file: %d", rc);
+	CHECK(lstat(link2, &got) == 0 && S_ISLNK(got.st_mode), "that symlink stays");
+	CHECK(stat(file, &got) == 0 && got.st_size == 100, "the file it leads to is untouched");
+
+	snprintf(sub, sizeof(sub), "%s/a-directory", dir);
+	CHECK(mkdir(sub, 0755) == 0, "mkdir: %s", strerror(errno));
+	rc = llapi_hsm_import(sub, 2, &st, 0, -1, 0, 0, NULL, &fid);
+	CHECK(rc == -ENOTTY, "import over a directory: %d", rc);
+	CHECK(lstat(sub, &got) == 0 && S_ISDIR(got.st_mode), "the directory stays");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 && argc != 3) {
@@ -594,6 +636,7 @@ int main(int argc, char **argv)
 	}
 	test_event_contents(fifo_dir, f6);
 	rmdir(fifo_dir);
+	test_import_over_existing_paths(dir);
 	printf("llapi_hsm_test: %d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,6 +326,24 @@ HSMSIM_EXPORT int llapi_hsm_data_version_set(int fd, __u64 data_version)
 
 /* ------------------------------------------------------------------ import */
 
+/*
+ * As Lustre does (lustre/utils/liblustreapi_hsm.c:1434-1497 with llapi_file_open_pool, liblustreapi.c:510-597):
+ * dst is opened through the mount with O_CREAT|O_WRONLY and NO O_EXCL, so a symlink in the way is followed (a dangling
+ * one gets the stub created at its target) and an existing directory is reopened O_DIRECTORY. Setting the released
+ * layout fails with EEXIST on a file that already has one (every existing regular file here: files get their layout
+ * when created). On a directory the stripe is set as its default (not simulated) and the import ioctl fails with
+ * ENOTTY (llite/dir.c:2943-2947 ll_dir_ioctl -> lov_iocontrol -> osc_iocontrol); after a failed ioctl the library
+ * unlinks dst (which fails for a directory, and removes a followed symlink rather than its target). A symlink that
+ * leads off Lustre leaves the created file there and fails like the setstripe ioctl on another file system (ENOTTY).
+ */
+/* llapi_hsm_import reports a failed open or setstripe as the create's (liblustreapi_hsm.c, "cannot create '%s' for
+ * import") and gives its errno back. */
+static int import_create_failed(const char *dst, int rc)
+{
+	llapi_error(LLAPI_MSG_ERROR, rc, "cannot create '%s' for import", dst);
+	return rc;
+}
+
 HSMSIM_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct stat *st, unsigned long long stripe_size,
 				   int stripe_offset, int stripe_count, int stripe_pattern, char *pool_name,
 				   struct lu_fid *newfid)
@@ -335,16 +354,49 @@ HSMSIM_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct st
 	(void)stripe_pattern;
 	(void)pool_name;
 	struct hsmsim_cluster c;
-	char rel[PATH_MAX];
+	char parent[PATH_MAX];
 	if (dst == NULL || st == NULL)
 		return -EINVAL;
-	int rc = hsmsim_cluster_of_path(dst, &c, rel, sizeof(rel));
+	if (strlen(dst) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	strcpy(parent, dst);
+	/* dst's directory must be on a simulated mount; where a symlink at dst leads is found out by the open */
+	int rc = hsmsim_cluster_of_path(dirname(parent), &c, NULL, 0);
 	if (rc != 0)
 		return rc;
+	struct stat before;
+	int existed = stat(dst, &before) == 0; /* follows a symlink, as the open does: a dangling one is "not there" */
+	int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, st->st_mode & 07777);
+	if (fd < 0 && errno == EISDIR)
+		fd = open(dst, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return import_create_failed(dst, -errno);
+	struct stat now;
+	if (fstat(fd, &now) != 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	if (S_ISDIR(now.st_mode)) {
+		close(fd);
+		unlink(dst);
+		return import_create_failed(dst, -ENOTTY);
+	}
+	struct lu_fid fid;
+	struct hsmsim_cluster fc;
+	rc = fid_of_fd(fd, &fid, &fc);
+	if (rc != 0 || fc.mnt[0] == '\0') {
+		close(fd); /* opened off Lustre through a symlink: the setstripe ioctl fails there, a new file stays */
+		return import_create_failed(dst, -ENOTTY);
+	}
+	if (existed) {
+		close(fd); /* the setstripe ioctl: "stripe already set"; dst is left as it was */
+		return import_create_failed(dst, -EEXIST);
+	}
 	struct hsmsim_msg m;
 	struct hsmsim_reply r;
 	hsmsim_msg_init(&m, "IMPORT");
-	hsmsim_msg_str(&m, "path", rel);
+	hsmsim_msg_fid(&m, "fid", &fid);
 	hsmsim_msg_u64(&m, "archive_id", (unsigned int)archive);
 	hsmsim_msg_u64(&m, "size", (unsigned long long)st->st_size);
 	hsmsim_msg_u64(&m, "mode", st->st_mode);
@@ -352,14 +404,16 @@ HSMSIM_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct st
 	hsmsim_msg_u64(&m, "gid", st->st_gid);
 	hsmsim_msg_u64(&m, "atime", (unsigned long long)st->st_atim.tv_sec * 1000000000ULL + st->st_atim.tv_nsec);
 	hsmsim_msg_u64(&m, "mtime", (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL + st->st_mtim.tv_nsec);
-	rc = call_and_free(&c, &m, &r);
+	rc = call_and_free(&fc, &m, &r);
+	if (rc == 0)
+		hsmsim_reply_free(&r);
+	close(fd);
 	if (rc != 0) {
-		/* the simulator creates and imports in one step; its failures are the create's (liblustreapi_hsm.c 1452) */
-		llapi_error(LLAPI_MSG_ERROR, rc, "cannot create '%s' for import", dst);
+		llapi_error(LLAPI_MSG_ERROR, rc, "cannot import '%s'", dst); /* liblustreapi_hsm.c, the import ioctl */
+		unlink(dst);
 		return rc;
 	}
 	if (newfid != NULL)
-		rc = hsmsim_reply_fid(&r, "fid", newfid);
-	hsmsim_reply_free(&r);
-	return rc;
+		*newfid = fid;
+	return 0;
 }

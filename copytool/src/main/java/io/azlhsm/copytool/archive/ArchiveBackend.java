@@ -1,6 +1,7 @@
 package io.azlhsm.copytool.archive;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -81,6 +82,14 @@ public interface ArchiveBackend extends AutoCloseable {
 
     /** As {@link #read}, from a kept version (which never changes, so it needs no ETag). */
     void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException;
+
+    /**
+     * The names of the objects written for the file {@code fid} (its {@code azlhsm_fid}, bracketed or not), found by
+     * the FID index the archive keeps (Azure: a blob index tag set by the write itself; posix: an index directory):
+     * what a REMOVE has once the file is gone. Each name must still be checked (its metadata and ETag) before it is
+     * acted on: the index may be a little behind. Objects written before the index existed are not found.
+     */
+    List<String> findByFid(String fid) throws ArchiveException;
 
     /** One page of objects whose names start with {@code prefix}, with metadata; token null for the first page. */
     ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException;

@@ -2,6 +2,7 @@ package io.azlhsm.copytool.archive;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -89,6 +90,11 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     @Override
     public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
         backend.readVersion(name, versionId, offset, dst);
+    }
+
+    @Override
+    public List<String> findByFid(String fid) throws ArchiveException {
+        return backend.findByFid(fid);
     }
 
     @Override

@@ -37,6 +37,12 @@ public final class LustreLibrary {
         if (nameOrPath.isBlank()) {
             throw new IllegalArgumentException("lustre library name or path is empty");
         }
+        try {
+            // Refuse to start where a struct the binding builds is not known: imports would get wrong attributes.
+            StatLayout.host();
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot use the Lustre API library on this machine: " + e.getMessage(), e);
+        }
         boolean isPath = nameOrPath.contains("/");
         if (isPath) {
             Path path = Path.of(nameOrPath);

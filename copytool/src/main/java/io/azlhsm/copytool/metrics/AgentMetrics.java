@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code action} latencies and {@code files}/{@code bytes} counters by action type (archive, restore, remove)
  *       and outcome;</li>
  *   <li>{@code blob_request} latencies by request kind (put_blob, put_block, put_block_list, get_blob_range,
- *       get_properties, delete_blob, list_blobs, snapshot_blob);</li>
+ *       get_properties, delete_blob, list_blobs, snapshot_blob, find_blobs_by_tags);</li>
  *   <li>errors by errno (actions) and by HTTP status (blob requests), retries and throttling waits;</li>
  *   <li>gauges sampled on demand: queued actions, running actions, chunks in the ring.</li>
  * </ul>

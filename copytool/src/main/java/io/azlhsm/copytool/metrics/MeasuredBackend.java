@@ -10,6 +10,7 @@ import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.WriteCondition;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -103,6 +104,11 @@ public final class MeasuredBackend extends ForwardingBackend {
     @Override
     public boolean delete(String name, String expectedEtag) throws ArchiveException {
         return measure("delete_blob", () -> backend.delete(name, expectedEtag));
+    }
+
+    @Override
+    public List<String> findByFid(String fid) throws ArchiveException {
+        return measure("find_blobs_by_tags", () -> backend.findByFid(fid));
     }
 
     @Override

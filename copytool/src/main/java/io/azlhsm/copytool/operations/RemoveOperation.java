@@ -6,6 +6,8 @@ import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.lustre.CopyAction;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -18,7 +20,8 @@ import java.util.logging.Logger;
  * on the ETag just examined: a blob at the name that now belongs to another file (same path, archived after a
  * rename), a blob another tool wrote (an imported file's data, which other stubs may record too), and a blob
  * carrying a preserved version another file still reads are left in place, and the REMOVE still succeeds for this
- * file (its record is cleared). What is left is found by the archive checker.
+ * file (its record is cleared). What is left is found by the archive checker. A file already gone (REMOVE on last
+ * unlink) is found through the archive's FID index ({@link ArchiveBackend#findByFid}).
  */
 public final class RemoveOperation {
     private static final Logger LOG = Logger.getLogger(RemoveOperation.class.getName());
@@ -34,6 +37,13 @@ public final class RemoveOperation {
             ArchiveBackend backend = context.backend(archiveId);
             // located and deleted again after a transient failure: a delete whose answer was lost finds nothing
             String outcome = context.patience().call(patient, "removing the archived copy", () -> {
+                if (!Files.exists(file.fidPath()) && BlobLocator.fileIdOf(action.item().dataAsText()).isEmpty()) {
+                    // Unlinked (remove_archive_on_last_unlink): Lustre's REMOVE carries no data (mdt_lib.c:1097-1103)
+                    // and the file and its record are gone; the archive's FID index names what was written for it.
+                    List<String> found = backend.findByFid(file.fid().bracketed());
+                    blob[0] = found.isEmpty() ? "(none indexed)" : String.join(", ", found);
+                    return removeIndexed(backend, found, file);
+                }
                 BlobLocator.Located located = locate(context, file, action, archiveId, backend);
                 blob[0] = located.blob();
                 return deleteIfOurs(backend, located.blob(), file);
@@ -57,6 +67,30 @@ public final class RemoveOperation {
                 LOG.log(Level.WARNING, "REMOVE " + file + ": llapi_hsm_action_end failed: " + endFailure.getMessage());
             }
         }
+    }
+
+    /**
+     * The file is gone and the request names no blob: deletes every object the FID index names for it, each only if
+     * its metadata still says it was written for this file (on the ETag examined). Preserved versions of its copies
+     * (snapshots, version links) are not in the index and stay for the archive checker, as a delete never takes them.
+     * Nothing indexed is success: a copy written before objects carried the index (untagged) cannot be found, and
+     * is said to be left.
+     */
+    private static String removeIndexed(ArchiveBackend backend, List<String> found, LustreFile file)
+            throws ArchiveException {
+        if (found.isEmpty()) {
+            // Its copies were all taken over by other files (their preserved versions stay), or were written
+            // before objects carried the index: either way nothing here can be told to be this file's.
+            LOG.info("REMOVE " + file + ": the file is gone and no object of " + backend.describe()
+                    + " is indexed under its FID now: nothing deleted (a copy another file took over, or one written"
+                    + " without the " + BlobMetadataCodec.FID + " index, is left for the archive checker)");
+            return "nothing indexed";
+        }
+        List<String> outcomes = new ArrayList<>(found.size());
+        for (String name : found) {
+            outcomes.add(name + " " + deleteIfOurs(backend, name, file));
+        }
+        return String.join("; ", outcomes);
     }
 
     /** Deletes the blob if it was written for this file; says what was done. */
@@ -87,7 +121,7 @@ public final class RemoveOperation {
     private static BlobLocator.Located locate(ActionContext context, LustreFile file, CopyAction action,
                                               int archiveId, ArchiveBackend backend) throws Exception {
         if (!Files.exists(file.fidPath())) {
-            // The file was unlinked (remove_archive_on_last_unlink): only the request's data can name the blob.
+            // Unlinked, and an lfs hsm_remove --data names the blob: it is checked like any named blob.
             String fileId = BlobLocator.fileIdOf(action.item().dataAsText()).orElseThrow(() -> new ActionFailure(2,
                     false, "file no longer exists and the request names no file_id: blob unknown"));
             return locator(context).checked(file, fileId, "request data file_id", backend);

@@ -83,6 +83,53 @@ abstract class AgentRoundTripSuite {
         assertTrue(record(file).isEmpty(), "archive record left on the file");
     }
 
+    /**
+     * remove_archive_on_last_unlink: Lustre's REMOVE of an unlinked file carries no data (mdt_lib.c:1097-1103) and the
+     * file and its record are gone, so the archive's FID index must find the object: a chunked and a single-request
+     * one are deleted. A file renamed away after its archive, whose name another live file then archived to (its copy
+     * is preserved first), finds nothing of its own at that name: the other file's object is not touched.
+     */
+    @Test
+    void removeOnLastUnlinkFindsTheObjectByFidAlone() throws Exception {
+        Path chunked = bed().write("raolu/chunked.dat", 33 * CHUNK + 1); // over the default single_put_limit
+        Path small = bed().write("raolu/small.dat", 1000);
+        Path renamed = bed().write("raolu/shared.dat", 1500);
+        bed().archive(chunked, small, renamed);
+        for (Path file : List.of(chunked, small, renamed)) {
+            bed().awaitFlags(file, ARCHIVED, SHORT);
+        }
+        String chunkedBlob = record(chunked).orElseThrow().blob();
+        String smallBlob = record(small).orElseThrow().blob();
+        String sharedBlob = record(renamed).orElseThrow().blob();
+        Path movedAway = Files.move(renamed, renamed.resolveSibling("moved.dat"));
+        Path live = bed().write("raolu/shared.dat", 2000);
+        byte[] liveMd5 = AgentTestBed.md5(live);
+        bed().archive(live);
+        bed().awaitFlags(live, ARCHIVED, SHORT);
+        assertEquals(sharedBlob, record(live).orElseThrow().blob());
+        List<String> fids = List.of(bed().cluster.fid(chunked), bed().cluster.fid(small),
+                bed().cluster.fid(movedAway));
+
+        bed().cluster.setParam("remove_archive_on_last_unlink", "1");
+        try {
+            Files.delete(chunked);
+            Files.delete(small);
+            Files.delete(movedAway);
+            for (String fid : fids) {
+                bed().cluster.awaitActionStatus(fid, "REMOVE", "SUCCEED");
+            }
+        } finally {
+            bed().cluster.setParam("remove_archive_on_last_unlink", "0");
+        }
+        assertFalse(archiveHas(chunkedBlob), chunkedBlob + " still in the archive");
+        assertFalse(archiveHas(smallBlob), smallBlob + " still in the archive");
+        assertTrue(archiveHas(sharedBlob), "the live file's object at the unlinked file's old name was deleted");
+        bed().release(live);
+        bed().restore(live);
+        bed().awaitFlags(live, ARCHIVED, SHORT);
+        assertArrayEquals(liveMd5, AgentTestBed.md5(live), "the live file's copy was changed");
+    }
+
     @Test
     void duplicateArchiveRequestsLeaveOneCorrectBlob() throws Exception {
         Path file = bed().write("dup/twice.dat", 4 * CHUNK + 3);

@@ -166,6 +166,31 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
         return container.getBlobClient(objectName).exists();
     }
 
+    /**
+     * The blob carries its file's FID as the index tag azlhsm_fid (no brackets). One archived before blobs carried it
+     * (an older version: the tag is taken off here) cannot be found once its file is gone: the REMOVE on last unlink
+     * succeeds and the blob stays, for the archive checker.
+     */
+    @Test
+    void anUntaggedBlobIsLeftByARemoveOnLastUnlink() throws Exception {
+        Path file = bed.write("untagged/old.dat", 1000);
+        bed.archive(file);
+        bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+        String blob = record(file).orElseThrow().blob();
+        String fid = cluster.fid(file);
+        assertEquals(Map.of("azlhsm_fid", fid.substring(1, fid.length() - 1)),
+                container.getBlobClient(blob).getTags());
+        container.getBlobClient(blob).setTags(Map.of());
+        cluster.setParam("remove_archive_on_last_unlink", "1");
+        try {
+            Files.delete(file);
+            cluster.awaitActionStatus(fid, "REMOVE", "SUCCEED");
+        } finally {
+            cluster.setParam("remove_archive_on_last_unlink", "0");
+        }
+        assertTrue(archiveHas(blob), "an untagged blob cannot be told to be this file's: it stays");
+    }
+
     @Test
     void blobCarriesAmlfsAndOwnMetadataAndTheWholeFileContentMd5() throws Exception {
         Path file = bed.write("meta/owned.dat", 3 * CHUNK + 11);

@@ -267,6 +267,48 @@ public abstract class ArchiveBackendConformance {
         assertArrayEquals(new byte[] {1, 2, 3}, still.array());
     }
 
+    /**
+     * The FID index: every object written with an {@code azlhsm_fid} (whole or chunked) is found by that FID alone,
+     * bracketed or not; an object of another FID or of none is not; once another file's write takes a name, or the
+     * object is deleted, the name is no longer found for the first FID.
+     */
+    @Test
+    void objectsAreFoundByTheFidTheyWereWrittenFor() throws Exception {
+        String fid = "[0x2000013a1:0x" + Integer.toHexString(objectCounter.incrementAndGet() + 0x700) + ":0x0]";
+        String otherFid = "[0x2000013a2:0x1:0x0]";
+        Map<String, String> ours = metadataFor("ours");
+        ours.put(BlobMetadataCodec.FID, fid);
+        Map<String, String> theirs = metadataFor("theirs");
+        theirs.put(BlobMetadataCodec.FID, otherFid);
+        String whole = newName("whole.bin");
+        String chunked = newName("chunked.bin");
+        String other = newName("other.bin");
+        String untagged = newName("untagged.bin");
+        StoredObject wholeObject = backend().putWhole(whole, ByteBuffer.wrap(new byte[] {1}),
+                new ObjectAttributes(null, ours), absent());
+        GeneratedData data = new GeneratedData(41, 2L * CHUNK + 5);
+        ChunkedUpload upload = backend().beginUpload(chunked, data.size(), CHUNK);
+        for (int i = 0; i < 3; i++) {
+            upload.stage(i, data.range((long) i * CHUNK, (int) Math.min(CHUNK, data.size() - (long) i * CHUNK)));
+        }
+        StoredObject chunkedObject = upload.commit(3, new ObjectAttributes(null, ours), absent());
+        backend().putWhole(other, ByteBuffer.wrap(new byte[] {2}), new ObjectAttributes(null, theirs), absent());
+        backend().putWhole(untagged, ByteBuffer.wrap(new byte[] {3}), ObjectAttributes.none(), absent());
+
+        assertEquals(sorted(List.of(chunked, whole)), sorted(backend().findByFid(fid)));
+        assertEquals(sorted(List.of(chunked, whole)), sorted(backend().findByFid(fid.substring(1, fid.length() - 1))));
+
+        backend().putWhole(whole, ByteBuffer.wrap(new byte[] {4}), new ObjectAttributes(null, theirs),
+                WriteCondition.etag(wholeObject.etag()));
+        assertTrue(backend().delete(chunked, chunkedObject.etag()));
+        assertEquals(List.of(), backend().findByFid(fid), "another file's object, or a deleted one, is not ours");
+        assertTrue(backend().findByFid(otherFid).contains(whole), "the name is found for the file that took it");
+    }
+
+    private static List<String> sorted(List<String> names) {
+        return names.stream().sorted().toList();
+    }
+
     @Test
     void readPastTheEndIsCorrupt() throws Exception {
         String name = newName("short.bin");

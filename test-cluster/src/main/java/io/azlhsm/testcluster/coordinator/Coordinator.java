@@ -680,7 +680,8 @@ public final class Coordinator implements AutoCloseable {
 
     /**
      * The last name of a file with an archive copy went away: with remove_archive_on_last_unlink, the coordinator
-     * queues a REMOVE of the copy by FID (the request mask does not apply: the MDT issues it).
+     * queues a REMOVE of the copy by FID (the request mask does not apply: the MDT issues it). As Lustre's item it
+     * carries no data (hai_len 72: mdt_lib.c:1097-1103 mdt_handle_last_unlink), so the copytool has only the FID.
      */
     public synchronized void lastUnlinked(Fid fid, HsmAttributes attributes) {
         if (tunables.removeArchiveOnLastUnlink == 0 || control == Control.STOPPED) {

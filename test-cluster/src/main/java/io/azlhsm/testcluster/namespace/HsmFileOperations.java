@@ -56,30 +56,29 @@ public final class HsmFileOperations {
         ns.setHsm(fid, a.withFlags(a.flags() | HsmFlags.RELEASED));
     }
 
-    /** llapi_hsm_import: a released, archived stub with the given attributes, data version 0. */
-    public synchronized Fid importFile(String rel, long archiveId, long size, int mode, int uid, int gid,
-                                       long atimeNanos, long mtimeNanos) throws SimulatorException {
-        Path p = ns.backingPath(rel);
-        if (!Files.isDirectory(p.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-            throw new SimulatorException(Errno.ENOENT, "no parent directory");
+    /**
+     * The LL_IOC_HSM_IMPORT ioctl on a file llapi_hsm_import has just created through the client mount (which is where
+     * Lustre's rules for an existing path, a symlink or a directory apply): the new, empty file becomes a released,
+     * archived stub with the given attributes, data version 0. EEXIST for a file that is not new (it has data or an
+     * HSM state: it has a layout, which Lustre's setstripe refuses to replace).
+     */
+    public synchronized void importFile(Fid fid, long archiveId, long size, int mode, int uid, int gid,
+                                        long atimeNanos, long mtimeNanos) throws SimulatorException {
+        Path p = ns.backingPathOf(fid);
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SimulatorException(Errno.ENOTTY, "not a regular file: " + ns.pathOf(fid));
         }
         try {
-            Files.createFile(p);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new SimulatorException(Errno.EEXIST, rel);
-        } catch (IOException e) {
-            throw new SimulatorException(Errno.EIO, e.toString());
-        }
-        try {
+            if (Files.size(p) != 0 || ns.hsm(fid).flags() != 0) {
+                throw new SimulatorException(Errno.EEXIST, ns.pathOf(fid));
+            }
             punchWhole(p, size);
         } catch (IOException e) {
             throw new SimulatorException(Errno.EIO, e.toString());
         }
-        Fid fid = ns.onCreated(rel);
         Namespace.writeDataVersion(p, 0);
         ns.setHsm(fid, new HsmAttributes(HsmFlags.EXISTS | HsmFlags.ARCHIVED | HsmFlags.RELEASED, archiveId, 0));
         setOwnerModeTimes(p, uid, gid, mode & 0777, atimeNanos, mtimeNanos);
-        return fid;
     }
 
     /**

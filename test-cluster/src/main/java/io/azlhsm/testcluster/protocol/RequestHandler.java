@@ -107,10 +107,10 @@ public final class RequestHandler {
             }
             case "IMPORT" -> {
                 requireRoot(peer);
-                Fid fid = files.importFile(relative(req.get("path")), req.getLong("archive_id"), req.getLong("size"),
+                files.importFile(Fid.parse(req.get("fid")), req.getLong("archive_id"), req.getLong("size"),
                         req.getInt("mode"), req.getInt("uid"), req.getInt("gid"), req.getLong("atime"),
                         req.getLong("mtime"));
-                return ok.put("fid", fid);
+                return ok;
             }
             case "ACTION_BEGIN" -> {
                 Coordinator.Begin b = coordinator.begin(req.getLong("cookie"), Fid.parse(req.get("fid")),

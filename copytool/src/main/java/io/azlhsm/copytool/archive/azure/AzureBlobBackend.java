@@ -15,7 +15,9 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.models.TaggedBlobItem;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import com.azure.storage.blob.options.FindBlobsOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
@@ -74,6 +76,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     private final int downloadResumes;
     private final boolean createContainer;
     private volatile boolean containerChecked;
+    private final FidTags fidTags = new FidTags();
 
     /** A backend with the production HTTP client ({@link AzureHttpClients#create}). */
     public static AzureBlobBackend create(BackendSettings settings) {
@@ -136,16 +139,73 @@ public final class AzureBlobBackend implements ArchiveBackend {
                     + " bytes exceed the single-request limit of " + singleRequestLimit + "; use beginUpload");
         }
         byte[] md5 = attributes.contentMd5();
-        BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(BinaryData.fromByteBuffer(data.duplicate()))
-                .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
-                .setMetadata(attributes.metadata())
-                .setRequestConditions(conditions(condition))
-                .setContentMd5(md5); // transactional: the service refuses the body if it does not match
         long size = data.remaining();
-        BlockBlobItem item = call(name, "Put Blob",
-                () -> blockBlob(name).uploadWithResponse(options, null, Context.NONE).getValue());
+        BlockBlobItem item = tagged(name, attributes, tags -> {
+            BlockBlobSimpleUploadOptions options =
+                    new BlockBlobSimpleUploadOptions(BinaryData.fromByteBuffer(data.duplicate()))
+                            .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
+                            .setMetadata(attributes.metadata())
+                            .setTags(tags)
+                            .setRequestConditions(conditions(condition))
+                            .setContentMd5(md5); // transactional: the service refuses the body if it does not match
+            return call(name, "Put Blob",
+                    () -> blockBlob(name).uploadWithResponse(options, null, Context.NONE).getValue());
+        });
         return new StoredObject(name, size, etag(item.getETag()), md5, attributes.metadata(),
                 instant(item.getLastModified()));
+    }
+
+    /**
+     * A write carrying the {@link FidTags FID tag}; repeated once untagged when the account may be refusing tags.
+     */
+    <T> T tagged(String name, ObjectAttributes attributes, TaggedWrite<T> write) throws ArchiveException {
+        Map<String, String> tags = fidTags.tagsFor(attributes.metadata());
+        if (tags == null) {
+            return write.run(null);
+        }
+        try {
+            return write.run(tags);
+        } catch (ArchiveException refused) {
+            if (!fidTags.worthRetryingUntagged(refused)) {
+                throw refused;
+            }
+            T written = write.run(null); // fails as the tagged one did when the tags were not the problem
+            fidTags.disable(name, refused);
+            return written;
+        }
+    }
+
+    /** A write given its tags (null for none). */
+    @FunctionalInterface
+    interface TaggedWrite<T> {
+        T run(Map<String, String> tags) throws ArchiveException;
+    }
+
+    /**
+     * Find Blobs by Tags on the container: the blobs under this archive's prefix tagged with the FID. The service's
+     * tag index is updated shortly after a write (seconds on Azure), which a REMOVE of a file archived earlier does not
+     * notice.
+     */
+    @Override
+    public List<String> findByFid(String fid) throws ArchiveException {
+        FindBlobsOptions options = new FindBlobsOptions(FidTags.query(fid));
+        List<String> found = call(fid, "Find Blobs by Tags", () -> {
+            List<String> names = new ArrayList<>();
+            for (TaggedBlobItem item : clients.sync().findBlobsByTags(options, null, Context.NONE)) {
+                names.add(item.getName());
+            }
+            return names;
+        });
+        List<String> ours = new ArrayList<>(found.size());
+        for (String name : found) {
+            try {
+                names.relativePath(name);
+                ours.add(name);
+            } catch (ArchiveException outsideThePrefix) {
+                // another archive's blob in the same container: not this archive's to remove
+            }
+        }
+        return ours;
     }
 
     @Override

@@ -77,12 +77,15 @@ final class AzureChunkedUpload implements ChunkedUpload {
         checkNotAborted();
         MetadataLimits.check(layout.objectName(), attributes.metadata());
         staged.checkComplete(chunkCount);
-        BlockBlobCommitBlockListOptions options = new BlockBlobCommitBlockListOptions(blockIds.firstN(chunkCount))
-                .setHeaders(new BlobHttpHeaders().setContentMd5(attributes.contentMd5()))
-                .setMetadata(attributes.metadata())
-                .setRequestConditions(AzureBlobBackend.conditions(condition));
-        BlockBlobItem item = backend.call(layout.objectName(), "Put Block List",
-                () -> blob.commitBlockListWithResponse(options, null, Context.NONE).getValue());
+        BlockBlobItem item = backend.tagged(layout.objectName(), attributes, tags -> {
+            BlockBlobCommitBlockListOptions options = new BlockBlobCommitBlockListOptions(blockIds.firstN(chunkCount))
+                    .setHeaders(new BlobHttpHeaders().setContentMd5(attributes.contentMd5()))
+                    .setMetadata(attributes.metadata())
+                    .setTags(tags)
+                    .setRequestConditions(AzureBlobBackend.conditions(condition));
+            return backend.call(layout.objectName(), "Put Block List",
+                    () -> blob.commitBlockListWithResponse(options, null, Context.NONE).getValue());
+        });
         return new StoredObject(layout.objectName(), layout.size(), AzureBlobBackend.etag(item.getETag()),
                 attributes.contentMd5(), attributes.metadata(),
                 item.getLastModified() == null ? null : item.getLastModified().toInstant());

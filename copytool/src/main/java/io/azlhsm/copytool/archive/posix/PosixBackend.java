@@ -28,6 +28,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,7 +39,7 @@ import java.util.Optional;
  *
  * <p>Objects appear only complete: data is written to {@code <name>.tmp-<token>}, its attributes set, forced to disk,
  * then renamed over the final name (atomic on one file system), and the directory is forced. Metadata, Content-MD5 and
- * ETag live in extended attributes ({@link ObjectXattrs}). Directory markers are directories carrying those
+ * ETag live in extended attributes ({@link ObjectXattrs}); {@link FidIndex} names the objects of each file. Directory markers are directories carrying those
  * attributes. Conditional read and delete compare ETags before and after, which is as strong as a local file system
  * allows without locks; concurrent writers of one name are serialised by the rename (last one wins).
  */
@@ -52,12 +53,14 @@ public final class PosixBackend implements ArchiveBackend {
     private final ObjectNames names;
     private final ChunkSizing sizing;
     private final long singleRequestLimit;
+    private final FidIndex fidIndex;
 
     public PosixBackend(Path root, String prefix, long chunkSize, long singleRequestLimit) throws ArchiveException {
         this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         this.names = new ObjectNames(prefix);
         this.sizing = new ChunkSizing(chunkSize, MAX_PARTS, ChunkSizing.MAX_BUFFER_CHUNK);
         this.singleRequestLimit = Math.min(singleRequestLimit, ChunkSizing.MAX_BUFFER_CHUNK);
+        this.fidIndex = new FidIndex(this.root);
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
@@ -105,6 +108,7 @@ public final class PosixBackend implements ArchiveBackend {
             throw ArchiveException.of(Kind.INVALID, name, data.remaining()
                     + " bytes exceed the single-request limit of " + singleRequestLimit + "; use beginUpload");
         }
+        fidIndex.record(name, attributes.metadata());
         TemporaryObject temporary = TemporaryObject.create(name, target);
         try {
             temporary.write(data.duplicate(), 0);
@@ -118,7 +122,7 @@ public final class PosixBackend implements ArchiveBackend {
     public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
         Path target = checkedPath(name);
         ChunkLayout layout = ChunkLayout.of(name, size, chunkSize, MAX_PARTS);
-        return new PosixChunkedUpload(layout, TemporaryObject.create(name, target));
+        return new PosixChunkedUpload(layout, TemporaryObject.create(name, target), fidIndex);
     }
 
     @Override
@@ -198,7 +202,9 @@ public final class PosixBackend implements ArchiveBackend {
                 ObjectXattrs.removeMarker(path);
                 return true;
             }
-            return Files.deleteIfExists(path);
+            boolean deleted = Files.deleteIfExists(path);
+            fidIndex.forget(name, current.metadata());
+            return deleted;
         } catch (IOException e) {
             throw PosixErrors.map(name, "deleting", e);
         }
@@ -259,6 +265,12 @@ public final class PosixBackend implements ArchiveBackend {
         return root.resolve(VERSIONS_DIRECTORY).resolve(name + "@" + token);
     }
 
+    /** The objects the {@link FidIndex} names for this FID. */
+    @Override
+    public List<String> findByFid(String fid) throws ArchiveException {
+        return fidIndex.find(fid);
+    }
+
     @Override
     public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
         if (pageSize < 1) {
@@ -299,6 +311,9 @@ public final class PosixBackend implements ArchiveBackend {
         if (path.startsWith(root.resolve(VERSIONS_DIRECTORY))) {
             throw ArchiveException.of(Kind.INVALID, name,
                     VERSIONS_DIRECTORY + "/ holds preserved versions, not objects");
+        }
+        if (FidIndex.isIndexPath(root, path)) {
+            throw ArchiveException.of(Kind.INVALID, name, FidIndex.DIRECTORY + "/ holds the FID index, not objects");
         }
         return path;
     }

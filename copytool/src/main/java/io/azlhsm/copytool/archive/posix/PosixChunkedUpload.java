@@ -15,12 +15,14 @@ import java.nio.ByteBuffer;
 final class PosixChunkedUpload implements ChunkedUpload {
     private final ChunkLayout layout;
     private final TemporaryObject temporary;
+    private final FidIndex fidIndex;
     private final StagedChunks staged;
     private volatile boolean aborted;
 
-    PosixChunkedUpload(ChunkLayout layout, TemporaryObject temporary) {
+    PosixChunkedUpload(ChunkLayout layout, TemporaryObject temporary, FidIndex fidIndex) {
         this.layout = layout;
         this.temporary = temporary;
+        this.fidIndex = fidIndex;
         this.staged = new StagedChunks(layout.objectName(), layout.chunkCount());
     }
 
@@ -71,6 +73,7 @@ final class PosixChunkedUpload implements ChunkedUpload {
         checkNotAborted();
         MetadataLimits.check(layout.objectName(), attributes.metadata());
         staged.checkComplete(chunkCount);
+        fidIndex.record(layout.objectName(), attributes.metadata());
         StoredObject published = temporary.publish(attributes, condition); // refused: still staged, may retry
         temporary.discard();
         return published;

@@ -36,7 +36,8 @@ final class PosixTreeListing {
         List<String> names;
         try (Stream<Path> walk = Files.walk(start)) {
             Path versions = root.resolve(PosixBackend.VERSIONS_DIRECTORY);
-            names = walk.filter(path -> !path.equals(root) && !path.startsWith(versions))
+            names = walk.filter(path -> !path.equals(root) && !path.startsWith(versions)
+                            && !FidIndex.isIndexPath(root, path))
                     .filter(this::isObject)
                     .map(this::objectName)
                     .filter(name -> name.startsWith(prefix))

@@ -7,16 +7,17 @@ import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
 import io.azlhsm.copytool.jobs.JobContext;
-import io.azlhsm.copytool.lustre.Errno;
 import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.ImportAttributes;
+import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.copytool.operations.ExpectedChecksum;
+import io.azlhsm.copytool.operations.LustreFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,7 @@ final class EntryImporter {
     private final ArchiveRecordStore records = new ArchiveRecordStore();
     private final BlobMetadataCodec codec = new BlobMetadataCodec();
     private final LustreFids fids;
+    private final StubPlacement placement;
     /**
      * The tally of the blob a worker is importing: counts are made deep in the calls below {@link #importBlob}, and
      * a worker imports one blob at a time.
@@ -73,6 +75,7 @@ final class EntryImporter {
         this.directories = new DirectoryMaker(target, context.jobId(), context.resumed(),
                 () -> count(ImportCounters.DIRECTORIES));
         this.fids = new LustreFids(context.library());
+        this.placement = new StubPlacement(context.hsm(), fids, context.mount());
     }
 
     private void count(String counter) {
@@ -151,14 +154,19 @@ final class EntryImporter {
 
     private void importFile(StoredObject blob, Path path, FileAttributes attributes)
             throws ItemError, IOException, LustreException, ArchiveException {
-        // Import first and look only when the path exists: one call per new file instead of a stat and a call.
-        if (createStub(blob, path, attributes, false)) {
-            return;
-        }
+        // Look first: llapi_hsm_import does not use O_EXCL, so it follows a symlink in the way (creating the stub
+        // wherever it leads) and reopens a directory (failing with another errno); EEXIST comes only for a regular
+        // file. Whatever appears between the look and the call is looked at again, once.
         Optional<BasicFileAttributes> existing = existing(path);
         if (existing.isEmpty()) {
-            createStub(blob, path, attributes);
-            return;
+            if (createStub(blob, path, attributes, false)) {
+                return;
+            }
+            existing = existing(path);
+            if (existing.isEmpty()) {
+                createStub(blob, path, attributes);
+                return;
+            }
         }
         if (existing.get().isRegularFile()) {
             HsmUserState state = context.hsm().state(path);
@@ -286,25 +294,32 @@ final class EntryImporter {
         createStub(blob, path, attributes, true);
     }
 
-    /** False when the path exists and {@code existsIsError} is false; ItemError for every other failure. */
+    /**
+     * Creates the stub at a path seen absent. False when the import failed and the path exists now (something was
+     * created there meanwhile: a file gives EEXIST, a directory another errno) and {@code existsIsError} is false;
+     * ItemError for every other failure.
+     */
     private boolean createStub(StoredObject blob, Path path, FileAttributes attributes, boolean existsIsError)
             throws ItemError, IOException, LustreException {
         long mtimeSec = attributes.mtime().getEpochSecond();
         int mtimeNsec = attributes.mtime().getNano();
         long atimeSec = attributes.atime() != null ? attributes.atime().getEpochSecond() : mtimeSec;
         int atimeNsec = attributes.atime() != null ? attributes.atime().getNano() : mtimeNsec;
+        LuFid fid;
         try {
-            context.hsm().importFile(path, options.archiveId(), new ImportAttributes(blob.size(),
+            fid = placement.create(path, options.archiveId(), new ImportAttributes(blob.size(),
                     attributes.mode() & 0777, (int) attributes.uid(), (int) attributes.gid(), atimeSec, atimeNsec,
                     mtimeSec, mtimeNsec));
         } catch (LustreException e) {
-            if (e.errno() == Errno.EEXIST && !existsIsError) {
+            if (!existsIsError && existing(path).isPresent()) {
                 return false;
             }
             throw new ItemError("llapi_hsm_import failed: " + e.getMessage(), e);
         }
+        // The record goes to the stub by FID: whatever happens to the path meanwhile, it lands on this stub.
+        Path stub = new LustreFile(context.mount(), fid).fidPath();
         try {
-            records.write(path, recordOf(blob));
+            records.write(stub, recordOf(blob));
         } catch (IOException e) {
             // Without the record restore would guess the blob from the path; leave nothing half done.
             Files.deleteIfExists(path);

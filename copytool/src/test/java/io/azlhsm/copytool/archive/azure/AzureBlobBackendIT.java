@@ -104,6 +104,38 @@ class AzureBlobBackendIT {
         }
     }
 
+    /**
+     * An account that refuses blob index tags (a SAS without the t permission, a hierarchical namespace): the refused
+     * tagged write is repeated untagged and succeeds, and the backend writes untagged from then on (such an archive
+     * keeps working, without the FID index). Where tags are taken, the tag is written and found.
+     */
+    @Test
+    void anAccountThatRefusesTagsGetsUntaggedWrites(AzuriteServer azurite) throws Exception {
+        Map<String, String> metadata = Map.of(io.azlhsm.copytool.archive.metadata.BlobMetadataCodec.FID,
+                "[0x2000013c0:0x1:0x0]");
+        var admin = new BlobServiceClientBuilder().connectionString(azurite.connectionString()).buildClient()
+                .getBlobContainerClient("tags");
+        InstrumentedHttpClient client = instrumented(4);
+        client.refuseTags(true);
+        try (AzureBlobBackend backend = backend(settings(azurite).container("tags").build(), client)) {
+            backend.putWhole("untagged-1.bin", ByteBuffer.allocate(1), new ObjectAttributes(null, metadata), absent());
+            GeneratedData data = new GeneratedData(13, 2L * CHUNK);
+            ChunkedUpload upload = backend.beginUpload("untagged-2.bin", data.size(), CHUNK);
+            upload.stage(0, data.range(0, CHUNK));
+            upload.stage(1, data.range(CHUNK, CHUNK));
+            upload.commit(2, new ObjectAttributes(null, metadata), absent());
+            assertEquals(1, client.taggedRequests(), "after the first refusal no write carries tags");
+            assertEquals(List.of(), backend.findByFid("[0x2000013c0:0x1:0x0]"));
+        }
+        assertEquals(Map.of(), admin.getBlobClient("untagged-1.bin").getTags());
+        assertEquals(Map.of(), admin.getBlobClient("untagged-2.bin").getTags());
+        try (AzureBlobBackend backend = backend(settings(azurite).container("tags").build(), instrumented(4))) {
+            backend.putWhole("tagged.bin", ByteBuffer.allocate(1), new ObjectAttributes(null, metadata), absent());
+            assertEquals(List.of("tagged.bin"), backend.findByFid("[0x2000013c0:0x1:0x0]"));
+        }
+        assertEquals(Map.of("azlhsm_fid", "0x2000013c0:0x1:0x0"), admin.getBlobClient("tagged.bin").getTags());
+    }
+
     @Test
     void aWrongAccountKeyIsPermissionAndTheKeyAppearsNowhere(AzuriteServer azurite) throws Exception {
         byte[] keyBytes = new byte[64];

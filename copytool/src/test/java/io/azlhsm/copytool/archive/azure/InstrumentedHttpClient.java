@@ -20,6 +20,8 @@ final class InstrumentedHttpClient implements HttpClient {
     private volatile boolean corruptBlocks;
     private final AtomicInteger blockResetsLeft = new AtomicInteger();
     private final AtomicInteger blockThrottlesLeft = new AtomicInteger();
+    private volatile boolean refuseTags;
+    private final AtomicInteger taggedRequests = new AtomicInteger();
 
     InstrumentedHttpClient(HttpClient delegate) {
         this.delegate = delegate;
@@ -47,6 +49,27 @@ final class InstrumentedHttpClient implements HttpClient {
         blockThrottlesLeft.set(count);
     }
 
+    /**
+     * Every request carrying blob index tags ({@code x-ms-tags}) is answered 403 AuthorizationPermissionMismatch, as
+     * for a SAS without the t permission (Azurite does not check that permission).
+     */
+    void refuseTags(boolean refuse) {
+        refuseTags = refuse;
+    }
+
+    /** Requests that carried {@code x-ms-tags}, refused or not. */
+    int taggedRequests() {
+        return taggedRequests.get();
+    }
+
+    private boolean refused(HttpRequest request) {
+        if (request.getHeaders().getValue(com.azure.core.http.HttpHeaderName.fromString("x-ms-tags")) == null) {
+            return false;
+        }
+        taggedRequests.incrementAndGet();
+        return refuseTags;
+    }
+
     @Override
     public Mono<HttpResponse> send(HttpRequest request) {
         return send(request, Context.NONE);
@@ -63,6 +86,10 @@ final class InstrumentedHttpClient implements HttpClient {
             if (isPutBlock(request) && blockThrottlesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 inFlight.decrementAndGet();
                 return Mono.just(new ServerBusyResponse(request));
+            }
+            if (refused(request)) {
+                inFlight.decrementAndGet();
+                return Mono.just(new ServerBusyResponse(request, 403, "AuthorizationPermissionMismatch"));
             }
             // End the count before the caller sees the outcome (doFinally would run after it, racing the next request).
             java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
@@ -88,6 +115,9 @@ final class InstrumentedHttpClient implements HttpClient {
             if (isPutBlock(request) && blockThrottlesLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 return new ServerBusyResponse(request);
             }
+            if (refused(request)) {
+                return new ServerBusyResponse(request, 403, "AuthorizationPermissionMismatch");
+            }
             return delegate.sendSync(request, context);
         } finally {
             inFlight.decrementAndGet();
@@ -109,22 +139,30 @@ final class InstrumentedHttpClient implements HttpClient {
         return query != null && query.contains("comp=block&");
     }
 
-    /** What a throttling storage account answers. */
+    /** What a throttling storage account answers (503 ServerBusy), or another injected error. */
     private static final class ServerBusyResponse extends HttpResponse {
-        private static final String BODY = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>ServerBusy</Code>"
-                + "<Message>injected</Message></Error>";
-        private final com.azure.core.http.HttpHeaders headers = new com.azure.core.http.HttpHeaders()
-                .set(com.azure.core.http.HttpHeaderName.fromString("x-ms-error-code"), "ServerBusy")
-                .set(com.azure.core.http.HttpHeaderName.RETRY_AFTER, "1")
-                .set(com.azure.core.http.HttpHeaderName.CONTENT_TYPE, "application/xml");
+        private final int status;
+        private final String body;
+        private final com.azure.core.http.HttpHeaders headers;
 
         ServerBusyResponse(HttpRequest request) {
+            this(request, 503, "ServerBusy");
+        }
+
+        ServerBusyResponse(HttpRequest request, int status, String code) {
             super(request);
+            this.status = status;
+            this.body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + code
+                    + "</Code><Message>injected</Message></Error>";
+            this.headers = new com.azure.core.http.HttpHeaders()
+                    .set(com.azure.core.http.HttpHeaderName.fromString("x-ms-error-code"), code)
+                    .set(com.azure.core.http.HttpHeaderName.RETRY_AFTER, "1")
+                    .set(com.azure.core.http.HttpHeaderName.CONTENT_TYPE, "application/xml");
         }
 
         @Override
         public int getStatusCode() {
-            return 503;
+            return status;
         }
 
         @Override
@@ -140,22 +178,22 @@ final class InstrumentedHttpClient implements HttpClient {
 
         @Override
         public reactor.core.publisher.Flux<java.nio.ByteBuffer> getBody() {
-            return reactor.core.publisher.Flux.just(java.nio.ByteBuffer.wrap(BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return reactor.core.publisher.Flux.just(java.nio.ByteBuffer.wrap(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
 
         @Override
         public Mono<byte[]> getBodyAsByteArray() {
-            return Mono.just(BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Mono.just(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
         @Override
         public Mono<String> getBodyAsString() {
-            return Mono.just(BODY);
+            return Mono.just(body);
         }
 
         @Override
         public Mono<String> getBodyAsString(java.nio.charset.Charset charset) {
-            return Mono.just(BODY);
+            return Mono.just(body);
         }
     }
 }

@@ -2,17 +2,22 @@ package io.azlhsm.copytool.archive.posix;
 
 import static io.azlhsm.copytool.archive.WriteCondition.absent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveBackendConformance;
+import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.GeneratedData;
 import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,5 +77,24 @@ class PosixBackendConformanceTest extends ArchiveBackendConformance {
                 java.nio.file.attribute.UserDefinedFileAttributeView.class);
         assertTrue(view.list().contains("azlhsm.etag"));
         assertTrue(view.list().contains("azlhsm.meta.writer"));
+    }
+    @Test
+    void theFidIndexIsSymlinksOutsideEveryObjectName() throws Exception {
+        String name = newName("indexed.bin");
+        Map<String, String> metadata = new HashMap<>(metadataFor("x"));
+        metadata.put(BlobMetadataCodec.FID, "[0x2000013b0:0x1:0x0]");
+        backend().putWhole(name, ByteBuffer.wrap(new byte[] {1}), new ObjectAttributes(null, metadata), absent());
+        Path entries = root.resolve("archive").resolve(FidIndex.DIRECTORY).resolve("0x2000013b0:0x1:0x0");
+        try (Stream<Path> listed = Files.list(entries)) {
+            List<Path> links = listed.toList();
+            assertEquals(1, links.size());
+            assertTrue(Files.isSymbolicLink(links.get(0)), "an entry holds no data");
+            assertEquals(name, Files.readSymbolicLink(links.get(0)).toString());
+        }
+        ArchiveBackend backend = backend();
+        assertEquals(ArchiveException.Kind.INVALID, assertThrows(ArchiveException.class,
+                () -> backend.stat(FidIndex.DIRECTORY + "/0x2000013b0:0x1:0x0")).kind());
+        assertTrue(backend.list("", null, 5000).objects().stream()
+                .noneMatch(o -> o.name().startsWith(FidIndex.DIRECTORY)), "the index is not in listings");
     }
 }

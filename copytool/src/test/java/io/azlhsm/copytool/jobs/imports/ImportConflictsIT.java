@@ -206,6 +206,69 @@ class ImportConflictsIT {
         assertReads(mnt, "rn-od/moved", "blob at the new path");
     }
 
+    /**
+     * llapi_hsm_import follows a symlink and reopens a directory (it opens without O_EXCL): the importer looks itself.
+     * In each mode's tree under the target "in-<mode>", "dangling" is a symlink to a path outside the target that does
+     * not exist, "to-file" a symlink to a file outside it, "a-dir" a directory; the container has a file blob for each.
+     * Nothing may ever be created or changed outside the target; a symlink is a conflict (replaced by the stub when
+     * overwriting), a directory is a directory conflict (never deleted).
+     */
+    @Test
+    void aSymlinkOrADirectoryInTheWayIsAConflictAndNeverFollowed() throws Exception {
+        Path mnt = bed.mount();
+        BlobContainerClient blobs = bed.container(1);
+        Path outside = mnt.resolve("outside-the-target");
+        Files.createDirectories(outside);
+        for (String mode : List.of("fail", "skip", "od", "oa")) {
+            Path tree = mnt.resolve("in-" + mode + "/way-" + mode);
+            Files.createDirectories(tree);
+            Files.createSymbolicLink(tree.resolve("dangling"), outside.resolve("not-there-" + mode));
+            Files.writeString(outside.resolve("file-" + mode), "outside " + mode);
+            Files.createSymbolicLink(tree.resolve("to-file"), outside.resolve("file-" + mode));
+            Files.createDirectory(tree.resolve("a-dir"));
+            for (String name : List.of("dangling", "to-file", "a-dir")) {
+                upload(blobs, "way-" + mode + "/" + name, ("blob " + name).getBytes(), Map.of());
+            }
+        }
+
+        JobOutcome failed = bed.runImport(options(1, ConflictMode.FAIL, -1, "in-fail", "/way-fail/dangling"));
+        assertEquals(JobState.FAILED, failed.state(), failed.message());
+        assertTrue(failed.message().contains("a symlink exists") && failed.message().contains("--conflict is fail"),
+                failed.message());
+
+        JobOutcome skip = bed.runImport(options(1, ConflictMode.SKIP, -1, "in-skip", "/way-skip/"));
+        assertEquals(JobState.COMPLETED, skip.state(), skip.message());
+        assertEquals(3, skip.counters().get("totalConflicts"));
+        assertEquals(0, skip.counters().get("totalErrors"));
+        String skipLog = bed.log(skip.jobId());
+        assertTrue(skipLog.contains("path=\"way-skip/a-dir\" blob=\"way-skip/a-dir\" resolution=skipped (a directory"
+                + " exists)"), skipLog);
+        assertTrue(Files.isSymbolicLink(mnt.resolve("in-skip/way-skip/dangling")));
+        assertTrue(Files.isSymbolicLink(mnt.resolve("in-skip/way-skip/to-file")));
+
+        for (ConflictMode overwrite : List.of(ConflictMode.OVERWRITE_DIRTY, ConflictMode.OVERWRITE_ALWAYS)) {
+            String mode = overwrite == ConflictMode.OVERWRITE_DIRTY ? "od" : "oa";
+            JobOutcome run = bed.runImport(options(1, overwrite, -1, "in-" + mode, "/way-" + mode + "/"));
+            assertEquals(JobState.COMPLETED_PARTIAL, run.state(), run.message());
+            assertEquals(3, run.counters().get("totalConflicts"), mode);
+            assertEquals(1, run.counters().get("totalErrors"), mode + ": the directory, never deleted");
+            String log = bed.log(run.jobId());
+            assertTrue(log.contains("a directory is in the way of the file"), log);
+            Path tree = mnt.resolve("in-" + mode + "/way-" + mode);
+            for (String name : List.of("dangling", "to-file")) {
+                assertEquals(RELEASED, bed.cluster.flags(tree.resolve(name)), mode + " " + name + " is a stub now");
+                assertReads(mnt, "in-" + mode + "/way-" + mode + "/" + name, "blob " + name);
+            }
+            assertTrue(Files.isDirectory(tree.resolve("a-dir"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        }
+        for (String mode : List.of("fail", "skip", "od", "oa")) {
+            assertFalse(Files.exists(outside.resolve("not-there-" + mode), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                    mode + ": a stub was created at a symlink's target outside the target directory");
+            assertReads(mnt, "outside-the-target/file-" + mode, "outside " + mode);
+            assertEquals(0, bed.cluster.flags(outside.resolve("file-" + mode)), mode);
+        }
+    }
+
     /** Reads the file through the mount (a released one blocks on the agent's restore) and compares every byte. */
     private static void assertReads(Path mnt, String file, String content) throws Exception {
         assertArrayEquals(content.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(mnt.resolve(file)), file);
