@@ -1,6 +1,6 @@
 package io.azlhsm.testcluster.coordinator;
 
-import io.azlhsm.testcluster.changelog.Changelog;
+import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
 import io.azlhsm.testcluster.namespace.Namespace;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +48,7 @@ class CoordinatorRegistrationTest {
     void start() throws Exception {
         Namespace ns = new Namespace(dir.resolve("backing"), dir.resolve("volatile"), dir.resolve("state"));
         coordinator = new Coordinator(ns, new HsmFileOperations(ns), "lustre", dir.resolve("state"),
-                new Changelog(dir.resolve("state")));
+                new Changelogs(dir.resolve("state"), ns));
     }
 
     @AfterEach
