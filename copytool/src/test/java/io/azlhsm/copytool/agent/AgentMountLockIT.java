@@ -169,16 +169,10 @@ class AgentMountLockIT {
     }
 
     private static void stop(Process agent, Path log) throws Exception {
-        agent.destroy(); // SIGTERM
-        assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM: " + read(log));
-        assertEquals(0, agent.exitValue(), read(log));
+        AgentProcesses.stop(agent, log);
     }
 
     private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(" + file + ": " + e + ")";
-        }
+        return AgentProcesses.read(file);
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -198,24 +199,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Copytool startPosixCopytoolOn(Path mountPoint, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/hsmsim-posix-copytool").toString(),
-                "--hsm-root", hsmRoot().toString()));
-        cmd.addAll(List.of(args));
-        cmd.add(mountPoint.toString());
-        Path log = root.resolve("run/copytool-" + copytoolCount.incrementAndGet() + ".log");
-        try {
-            long before = agentCount(); // counted before the start: the copytool may register at once
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            Copytool ct = new Copytool(p, log);
-            copytools.add(ct);
-            await("copytool registered", Duration.ofSeconds(20), () -> !ct.isAlive() || agentCount() > before);
-            if (!ct.isAlive()) {
-                throw new AssertionError("copytool exited: " + ct.log());
-            }
-            return ct;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        long before = agentCount(); // counted before the start: the copytool may register at once
+        return launchPosixCopytool(mountPoint, args, ct -> agentCount() > before);
     }
 
     /**
@@ -223,6 +208,10 @@ public final class Cluster implements AutoCloseable {
      * count does not grow (the mount's agent exists already): waits for its own "registered on" line instead.
      */
     public Copytool startAnotherPosixCopytoolOn(Path mountPoint, String... args) {
+        return launchPosixCopytool(mountPoint, args, ct -> ct.log().contains("registered on "));
+    }
+
+    private Copytool launchPosixCopytool(Path mountPoint, String[] args, Predicate<Copytool> registered) {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/hsmsim-posix-copytool").toString(),
                 "--hsm-root", hsmRoot().toString()));
         cmd.addAll(List.of(args));
@@ -232,8 +221,7 @@ public final class Cluster implements AutoCloseable {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Copytool ct = new Copytool(p, log);
             copytools.add(ct);
-            await("copytool registered", Duration.ofSeconds(20),
-                    () -> !ct.isAlive() || ct.log().contains("registered on "));
+            await("copytool registered", Duration.ofSeconds(20), () -> !ct.isAlive() || registered.test(ct));
             if (!ct.isAlive()) {
                 throw new AssertionError("copytool exited: " + ct.log());
             }

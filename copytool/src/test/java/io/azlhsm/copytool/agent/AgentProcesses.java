@@ -1,0 +1,31 @@
+package io.azlhsm.copytool.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Agents run as processes by tests (the launcher, as systemd runs it): their log, and a stop as systemd stops them. */
+final class AgentProcesses {
+    private AgentProcesses() {
+    }
+
+    /** SIGTERM, then the agent must exit 0 within a minute; a failure shows its log. */
+    static void stop(Process agent, Path log) throws InterruptedException {
+        agent.destroy();
+        assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM: " + read(log));
+        assertEquals(0, agent.exitValue(), read(log));
+    }
+
+    /** The log as far as it is written, or what kept it from being read: for failure messages. */
+    static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(" + log + ": " + e + ")";
+        }
+    }
+}
