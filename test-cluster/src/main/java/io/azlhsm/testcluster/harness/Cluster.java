@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A simulated Lustre file system for tests: started in a temporary root with {@code bin/cluster up --no-azurite},
@@ -253,7 +254,9 @@ public final class Cluster implements AutoCloseable {
 
     public void awaitFlags(Path file, int flags) {
         await("flags " + Integer.toHexString(flags) + " on " + file, Duration.ofSeconds(30),
-                () -> flags(file) == flags);
+                () -> flags(file) == flags, () -> "flags now " + Integer.toHexString(flags(file)) + "; actions:\n"
+                        + getParam("actions") + copytools.stream().map(ct -> "\ncopytool log:\n" + ct.log())
+                        .collect(Collectors.joining()));
     }
 
     /** The status= of every action-log line about fid (in log order). */
@@ -272,7 +275,7 @@ public final class Cluster implements AutoCloseable {
 
     public void awaitActionStatus(String fid, String action, String status) {
         await(action + " of " + fid + " " + status, Duration.ofSeconds(30),
-                () -> actionStatuses(fid, action).contains(status));
+                () -> actionStatuses(fid, action).contains(status), () -> "actions:\n" + getParam("actions"));
     }
 
     /** The FID of a file in brackets, from lfs path2fid. */

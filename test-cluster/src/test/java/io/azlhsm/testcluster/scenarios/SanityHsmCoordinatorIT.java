@@ -124,8 +124,13 @@ class SanityHsmCoordinatorIT {
      */
     @Test
     void test_second_copytool_on_one_mount_receives_every_action_too() {
+        // Both copytools run the archive. With one archive directory the two would write the same "<name>_tmp" and
+        // whichever renamed second would fail, and its failure could reach the coordinator before the other's success
+        // (as with two lhsmtool_posix on one Lustre mount): the second gets its own directory so both succeed and the
+        // request's outcome is certain.
         try (Copytool one = cluster.startPosixCopytool("--archive", "1");
-             Copytool two = cluster.startAnotherPosixCopytoolOn(cluster.mount())) {
+             Copytool two = cluster.startAnotherPosixCopytoolOn(cluster.mount(),
+                     "--hsm-root", cluster.root().resolve("hsm-second").toString())) {
             String agents = cluster.getParam("agents");
             assertEquals(1, count(agents, "uuid="), agents);
             assertEquals(1, count(agents, "archive_id=1 "), "the first registration's list is kept: " + agents);
