@@ -187,6 +187,13 @@ final class EntryImporter {
                 countImportedFile(blob);
                 return;
             }
+            if (halfImportedByTheCrashedRun(path, existing.get(), state)) {
+                // llapi_hsm_import creates the file, then imports it (liblustreapi_hsm.c 1434-1497): the crashed run
+                // was killed between the two and left this empty file without HSM state. Finish that work.
+                Files.delete(path);
+                createStub(blob, path, attributes); // counts it
+                return;
+            }
             resolveFileConflict(blob, path, attributes, state,
                     RecordedCopy.of(record, blob, options.archiveId(), backend));
             return;
@@ -334,6 +341,18 @@ final class EntryImporter {
      * the last checkpoint it saved (the checkpoint is saved every few seconds, the work goes on in between). Its
      * ctime, in whole seconds: llapi_hsm_import and our xattr write set it, and nothing else touches a released stub.
      */
+    /**
+     * An empty regular file with no HSM state, owned by root (the importer) and changed since the crashed run began:
+     * the first half of an llapi_hsm_import the crash cut short. It holds no data, so replacing it loses nothing even
+     * in the unlikely case that root created an empty file at exactly this path during the crashed run.
+     */
+    private boolean halfImportedByTheCrashedRun(Path path, BasicFileAttributes existing, HsmUserState state)
+            throws IOException {
+        return existing.size() == 0 && !state.has(HsmStates.EXISTS)
+                && (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS) == 0
+                && madeByTheCrashedRun(path);
+    }
+
     private boolean madeByTheCrashedRun(Path path) throws IOException {
         if (!context.resumed()) {
             return false;

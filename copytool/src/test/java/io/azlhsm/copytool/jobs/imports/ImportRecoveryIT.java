@@ -28,6 +28,7 @@ import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -216,6 +217,15 @@ class ImportRecoveryIT {
         JobRecord crashed = store.read(crashedId).orElseThrow();
         long countedBeforeCrash = Long.parseLong(crashed.checkpoint().get("counted.totalBlobsWalked"));
         assertTrue(countedBeforeCrash >= PAGE && countedBeforeCrash <= 3 * PAGE, crashed.checkpoint().toString());
+        // What a run killed inside llapi_hsm_import leaves (it creates the file, then imports it: liblustreapi_hsm.c
+        // 1434-1497): an empty file without HSM state, here for the last blob of a page the run never reached, in the
+        // directory the run would have made for that directory's first blob. Whether the kill itself lands there is
+        // chance; this makes it certain.
+        Path halfImported = bed.mount().resolve("resume/r/d59/0599");
+        Files.createDirectories(halfImported.getParent());
+        ExtendedAttributes.set(halfImported.getParent(), DirectoryMaker.CREATOR_XATTR,
+                (crashedId + " r/d59/0059").getBytes(StandardCharsets.UTF_8));
+        Files.createFile(halfImported);
 
         JobOutcome resumed = bed.runImport(new ImportOptions(1, List.of(""), ConflictMode.FAIL, 0, "resume", 4, PAGE));
 
@@ -224,6 +234,7 @@ class ImportRecoveryIT {
         try (Stream<Path> stubs = Files.walk(bed.mount().resolve("resume/r"))) {
             assertEquals(BLOBS, stubs.filter(Files::isRegularFile).count());
         }
+        assertEquals(1, Files.size(halfImported), "the half-imported file is a stub of its blob now");
         // Counted exactly once each, as by an uninterrupted run: the counts restored are those of the blobs the
         // crashed run finished, and those are neither walked nor imported again (nor seen as preexisting).
         Map<String, Long> counters = resumed.counters();
