@@ -11,6 +11,7 @@ import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.lustre.LustreLibrary;
 import io.azlhsm.copytool.metrics.AgentMetrics;
 import io.azlhsm.copytool.metrics.MeasuredBackend;
+import io.azlhsm.copytool.jobs.check.LastCheckGauges;
 import io.azlhsm.copytool.limits.BandwidthLimiter;
 import io.azlhsm.copytool.limits.ThrottledBackend;
 import io.azlhsm.copytool.operations.ActionContext;
@@ -94,6 +95,7 @@ public final class Agent implements AutoCloseable {
         metrics.gauge("queued_actions", dispatcher::queued);
         metrics.gauge("running_actions", dispatcher::runningCount);
         metrics.gauge("ring_chunks_in_flight", pipeline::chunksInFlight);
+        LastCheckGauges.register(metrics, settings.mount()); // the file system's last `copytool check`
         this.metricsServer = startMetricsServer(settings, metrics);
         this.receiveLoop = new ReceiveLoop(registration, dispatcher, this::coordinatorGone);
         this.receiver = new Thread(receiveLoop, "coordinator-receiver");

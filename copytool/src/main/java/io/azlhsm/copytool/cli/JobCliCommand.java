@@ -37,6 +37,10 @@ public abstract class JobCliCommand implements CliCommand {
         return JobRunner.Settings.commandLine(out);
     }
 
+    /** What the command prints after the runner's summary (check: its table per class); nothing by default. */
+    protected void afterJob(Job job, JobOutcome outcome, PrintStream out) {
+    }
+
     @Override
     public final Options options() {
         return jobOptions().addOption(ConfigOption.option());
@@ -57,6 +61,7 @@ public abstract class JobCliCommand implements CliCommand {
         }
         try {
             JobOutcome outcome = new JobRunner(loaded.get(), runnerSettings(out)).run(job);
+            afterJob(job, outcome, out);
             return switch (outcome.state()) {
                 case COMPLETED -> ExitCode.OK;
                 case COMPLETED_PARTIAL -> ExitCode.JOB_PARTIAL;
