@@ -57,9 +57,17 @@ class CheckJobIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         if (bed != null) {
             bed.close();
+        }
+        if (reports != null) {
+            try (var files = Files.list(reports)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(reports);
         }
     }
 
