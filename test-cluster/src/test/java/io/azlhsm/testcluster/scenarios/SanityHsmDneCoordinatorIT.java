@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * DNE: every MDT runs a coordinator of its own (lustre/mdt/mdt_coordinator.c, one struct coordinator per MDT device).
  * Its hsm_control and tunables are that MDT's (mdt.FSNAME-MDT0001.hsm_control), its action log lists that MDT's
  * requests only, a request naming files of several MDTs is split by the client into one request per MDT
- * (lmv_obd.c ~1087-1131), and every action list a copytool receives comes from one MDT. A file system of two MDTs;
- * no copytool runs between tests: each test starts the ones it needs.
+ * (lmv_obd.c ~1087-1131; sanity-hsm 400, 401), and every action list a copytool receives comes from one MDT. A file
+ * system of two MDTs; no copytool runs between tests: each test starts the ones it needs.
  */
 class SanityHsmDneCoordinatorIT {
     private static final Pattern ACTION_LIST = Pattern.compile("action list fs=\\S+ archive#=\\d+ item_count=(\\d+)"
@@ -78,6 +78,45 @@ class SanityHsmDneCoordinatorIT {
     private void awaitNoAgent() {
         Cluster.await("agents gone", Duration.ofSeconds(20), () -> cluster.agentCount() == 0,
                 () -> cluster.getParam("agents"));
+    }
+
+    /**
+     * test-framework.sh wait_request_state FID ACTION STATE MDTIDX: the request's status in that MDT's own action log
+     * (mdt.FSNAME-MDT000N.hsm.actions).
+     */
+    private void awaitRequestState(String fid, String action, String state, int mdt) {
+        Cluster.await(action + " of " + fid + " " + state + " on MDT" + mdt, Duration.ofSeconds(30),
+                () -> cluster.getParam(mdt, "actions").lines().anyMatch(l -> l.contains("fid=" + fid + " ")
+                        && l.contains("action=" + action + " ") && l.contains("status=" + state + " ")),
+                () -> "actions:\n" + cluster.lctl("get_param", "mdt.*.hsm.actions").out());
+    }
+
+    /** sanity-hsm 400: a request about one file goes to that file's MDT. */
+    @Test
+    void test_400_single_request_is_sent_to_the_right_mdt() {
+        Path f0 = TestFiles.create(dir.resolve("f0"), 100);
+        Path f1 = TestFiles.create(onMdt1.resolve("f1"), 100);
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.lfs("hsm_archive", f0.toString()).out();
+            awaitRequestState(cluster.fid(f0), "ARCHIVE", "SUCCEED", 0);
+            cluster.lfs("hsm_archive", f1.toString()).out();
+            awaitRequestState(cluster.fid(f1), "ARCHIVE", "SUCCEED", 1);
+            assertFalse(cluster.getParam(0, "actions").contains(cluster.fid(f1)), cluster.getParam(0, "actions"));
+        }
+        awaitNoAgent();
+    }
+
+    /** sanity-hsm 401: a compound request is split and sent to the files' MDTs. */
+    @Test
+    void test_401_compound_requests_split_and_sent_to_their_respective_mdts() {
+        Path f0 = TestFiles.create(dir.resolve("f0"), 100);
+        Path f1 = TestFiles.create(onMdt1.resolve("f1"), 100);
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.lfs("hsm_archive", f0.toString(), f1.toString()).out();
+            awaitRequestState(cluster.fid(f0), "ARCHIVE", "SUCCEED", 0);
+            awaitRequestState(cluster.fid(f1), "ARCHIVE", "SUCCEED", 1);
+        }
+        awaitNoAgent();
     }
 
     @Test
