@@ -144,6 +144,27 @@ class SanityHsmDneCoordinatorIT {
         awaitNoAgent();
     }
 
+    /** Each MDT keeps its own tunables, hsm_control and waiting requests across an MDS restart. */
+    @Test
+    void each_mdts_tunables_control_and_actions_survive_a_restart() {
+        Path f1 = TestFiles.create(onMdt1.resolve("f1"), 100);
+        cluster.setParam(1, "max_requests", "7");
+        cluster.setParam(1, "hsm_control", "disabled");
+        cluster.lfs("hsm_archive", f1.toString()).out();
+        cluster.restartCoordinator();
+        assertEquals("3\n", cluster.getParam(0, "max_requests"));
+        assertEquals("7\n", cluster.getParam(1, "max_requests"));
+        assertEquals("enabled\n", cluster.getParam(0, "hsm_control"));
+        assertEquals("disabled\n", cluster.getParam(1, "hsm_control"));
+        assertEquals(List.of("WAITING"), cluster.actionStatuses(cluster.fid(f1), "ARCHIVE"));
+        assertFalse(cluster.getParam(0, "actions").contains(cluster.fid(f1)), cluster.getParam(0, "actions"));
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.setParam(1, "hsm_control", "enabled");
+            cluster.awaitFlags(f1, 0x9);
+        }
+        awaitNoAgent();
+    }
+
     @Test
     void each_mdt_has_its_own_retry_policy() {
         Path f0 = TestFiles.create(dir.resolve("f0"), 1000);
