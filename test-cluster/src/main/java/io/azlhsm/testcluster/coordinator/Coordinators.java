@@ -68,12 +68,13 @@ public final class Coordinators implements AutoCloseable {
     /**
      * llapi_hsm_request: one item, or one MDT, goes as it is to the first item's MDT; otherwise each MDT, in index
      * order, gets a request of its own items (with the request's action, archive, flags and data). As lmv_iocontrol
-     * does, every MDT's part is sent even if an earlier one failed, and the first error is the answer.
+     * does, every MDT's part is sent even if an earlier one failed, and the first error is the answer; a FID whose
+     * sequence no MDT has fails the request before any part is sent.
      */
     public void submit(UserRequest req, int uid, int gid) throws SimulatorException {
         if (req.items().size() <= 1 || mdts.length == 1) {
-            Fid first = req.items().isEmpty() ? Fid.ROOT : req.items().get(0).fid();
-            of(first).submit(req, uid, gid);
+            Fid firstFid = req.items().isEmpty() ? Fid.ROOT : req.items().get(0).fid();
+            of(firstFid).submit(req, uid, gid);
             return;
         }
         Map<Coordinator, List<UserRequest.Item>> byMdt = new LinkedHashMap<>();
@@ -81,7 +82,8 @@ public final class Coordinators implements AutoCloseable {
             byMdt.put(c, new ArrayList<>());
         }
         for (UserRequest.Item item : req.items()) {
-            byMdt.get(of(item.fid())).add(item);
+            // lmv_hsm_req_count: a FID of no MDT fails the whole request before any MDT is sent its part
+            byMdt.get(mdts[ns.mdtOf(item.fid())]).add(item);
         }
         SimulatorException first = null;
         for (Map.Entry<Coordinator, List<UserRequest.Item>> part : byMdt.entrySet()) {
