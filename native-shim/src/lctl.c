@@ -1,7 +1,8 @@
 /*
  * lctl: get_param / set_param / list_param for the coordinator parameters of every simulated file system mounted
- * here (mdt.<fsname>-MDT0000.hsm_control and mdt.<fsname>-MDT0000.hsm.*), in lctl's output format.  A thin client
- * of the daemon's protocol: parameters are not part of liblustreapi.
+ * here (mdt.<fsname>-MDT0000.hsm_control and mdt.<fsname>-MDT0000.hsm.*, and the same for every further MDT of a DNE
+ * file system: each MDT runs a coordinator of its own), in lctl's output format.  A thin client of the daemon's
+ * protocol: parameters are not part of liblustreapi.
  *
  * With several simulated file systems mounted (e.g. parallel test runs), HSMSIM_ROOT (as `cluster env` exports it)
  * restricts lctl to the cluster rooted there; a real lctl would see only its own node's MDTs.

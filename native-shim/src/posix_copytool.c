@@ -60,10 +60,12 @@ static struct options {
 static struct hsm_copytool_private *ctdata;
 static volatile sig_atomic_t stop_requested;
 
-/* Cookies of running actions and whether a CANCEL arrived for them. */
+/* Cookies and FIDs of running actions and whether a CANCEL arrived for them.  A cookie names an action only with its
+ * FID: every MDT's coordinator numbers its own (mdt_coordinator.c ~1064-1065), so two MDTs may send the same one. */
 static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	__u64 cookie;
+	struct lu_fid fid;
 	bool canceled;
 	bool used;
 } running[MAX_RUNNING];
@@ -81,13 +83,19 @@ static void logmsg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int running_add(__u64 cookie)
+static bool same_fid(const struct lu_fid *a, const struct lu_fid *b)
+{
+	return a->f_seq == b->f_seq && a->f_oid == b->f_oid && a->f_ver == b->f_ver;
+}
+
+static int running_add(__u64 cookie, const struct lu_fid *fid)
 {
 	pthread_mutex_lock(&running_lock);
 	for (int i = 0; i < MAX_RUNNING; i++) {
 		if (!running[i].used) {
 			running[i].used = true;
 			running[i].cookie = cookie;
+			running[i].fid = *fid;
 			running[i].canceled = false;
 			pthread_mutex_unlock(&running_lock);
 			return i;
@@ -116,12 +124,12 @@ static void running_remove(int slot)
 	pthread_mutex_unlock(&running_lock);
 }
 
-static bool running_cancel(__u64 cookie)
+static bool running_cancel(__u64 cookie, const struct lu_fid *fid)
 {
 	bool found = false;
 	pthread_mutex_lock(&running_lock);
 	for (int i = 0; i < MAX_RUNNING; i++) {
-		if (running[i].used && running[i].cookie == cookie) {
+		if (running[i].used && running[i].cookie == cookie && same_fid(&running[i].fid, fid)) {
 			running[i].canceled = true;
 			found = true;
 		}
@@ -305,7 +313,7 @@ static void *process_action(void *arg)
 	__u64 bytes = 0;
 	logmsg(1, "%s " DFID " cookie=%#llx", action_name(hai->hai_action), PFID(&fid),
 	       (unsigned long long)hai->hai_cookie);
-	int slot = running_add(hai->hai_cookie);
+	int slot = running_add(hai->hai_cookie, &fid);
 	int mdt_index = -1;
 	int rc = 0;
 	if (hai->hai_action == HSMA_RESTORE) {
@@ -367,12 +375,30 @@ out:
 	return NULL;
 }
 
+/* One line per action list, as lhsmtool_posix traces each ("copytool fs=%s archive#=%d item_count=%d"), with the
+ * FIDs of its items: tests read from it which actions came together. */
+static void log_list(struct hsm_action_list *hal)
+{
+	char fids[4096] = "";
+	size_t used = 0;
+	struct hsm_action_item *hai = hai_first(hal);
+	for (__u32 i = 0; i < hal->hal_count && used < sizeof(fids); i++, hai = hai_next(hai)) {
+		struct lu_fid fid = hai->hai_fid; /* hsm_action_item is packed: no pointer into it */
+		int n = snprintf(fids + used, sizeof(fids) - used, " " DFID, PFID(&fid));
+		used = n < 0 ? sizeof(fids) : used + (size_t)n;
+	}
+	logmsg(1, "action list fs=%s archive#=%u item_count=%u fids:%s%s", hal->hal_fsname, hal->hal_archive_id,
+	       hal->hal_count, fids, used >= sizeof(fids) ? " ..." : "");
+}
+
 static int handle_list(struct hsm_action_list *hal)
 {
 	struct hsm_action_item *hai = hai_first(hal);
+	log_list(hal);
 	for (__u32 i = 0; i < hal->hal_count; i++, hai = hai_next(hai)) {
 		if (hai->hai_action == HSMA_CANCEL) {
-			bool found = running_cancel(hai->hai_cookie);
+			struct lu_fid fid = hai->hai_fid;
+			bool found = running_cancel(hai->hai_cookie, &fid);
 			logmsg(1, "CANCEL cookie=%#llx %s", (unsigned long long)hai->hai_cookie,
 			       found ? "stopping" : "not running here");
 			continue;

@@ -1,7 +1,7 @@
 package io.azlhsm.testcluster;
 
 import io.azlhsm.testcluster.changelog.Changelogs;
-import io.azlhsm.testcluster.coordinator.Coordinator;
+import io.azlhsm.testcluster.coordinator.Coordinators;
 import io.azlhsm.testcluster.fuse.ClientMountRegistry;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
 import io.azlhsm.testcluster.namespace.Namespace;
@@ -15,8 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /**
- * One simulated Lustre file system: namespace over ROOT/backing, the HSM coordinator (state in ROOT/state), client
- * mounts (ROOT/mnt first) and the Unix socket libhsmsim talks to (ROOT/run/coordinator.sock).
+ * One simulated Lustre file system: namespace over ROOT/backing, an HSM coordinator per MDT (state in ROOT/state),
+ * client mounts (ROOT/mnt first) and the Unix socket libhsmsim talks to (ROOT/run/coordinator.sock).
  *
  * <pre>java io.azlhsm.testcluster.ClusterDaemon --root DIR [--fsname lustre] [--mdts N] [--mount-options user_xattr]</pre>
  *
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 public final class ClusterDaemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterDaemon.class.getName());
 
-    private final Coordinator coordinator;
+    private final Coordinators coordinators;
     private final ClientMountRegistry mounts;
     private final ProtocolServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -45,12 +45,12 @@ public final class ClusterDaemon implements AutoCloseable {
         cleanVolatileFiles(root.resolve("volatile"));
         HsmFileOperations files = new HsmFileOperations(ns);
         Changelogs changelog = new Changelogs(state, ns);
-        coordinator = new Coordinator(ns, files, fsname, state, changelog);
+        coordinators = new Coordinators(ns, files, fsname, state, changelog); // one per MDT
         Path socket = run.resolve("coordinator.sock");
-        mounts = new ClientMountRegistry(ns, changelog, coordinator::restoreAndWait,
-                coordinator::lastUnlinked, "hsmsim@" + socket + ":/" + fsname);
+        mounts = new ClientMountRegistry(ns, changelog, coordinators::restoreAndWait,
+                coordinators::lastUnlinked, "hsmsim@" + socket + ":/" + fsname);
         server = new ProtocolServer(socket,
-                new RequestHandler(ns, files, coordinator, mounts, changelog, this::stop), coordinator, mounts,
+                new RequestHandler(ns, files, coordinators, mounts, changelog, this::stop), coordinators, mounts,
                 changelog);
         mounts.mount(root.resolve("mnt"), mountOptions);
     }
@@ -74,7 +74,7 @@ public final class ClusterDaemon implements AutoCloseable {
 
     @Override
     public void close() {
-        coordinator.close();
+        coordinators.close();
         mounts.close();
         try {
             server.close();

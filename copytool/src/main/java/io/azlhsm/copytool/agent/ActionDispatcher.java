@@ -53,12 +53,13 @@ public final class ActionDispatcher implements AutoCloseable {
     private final StopPhase stopPhase;
     private final PriorityBlockingQueue<PendingAction> queue = new PriorityBlockingQueue<>();
     private final Semaphore queueSlots;
-    private final Map<Long, PendingAction> queuedByCookie = new ConcurrentHashMap<>();
+    /** Actions by cookie and FID, never by cookie alone: on DNE every MDT's coordinator hands out its own cookies. */
+    private final Map<ActionKey, PendingAction> queuedByCookie = new ConcurrentHashMap<>();
     /** Taken from the queue while the agent stops, not to be started: they end when it unregisters. */
-    private final Map<Long, PendingAction> held = new ConcurrentHashMap<>();
+    private final Map<ActionKey, PendingAction> held = new ConcurrentHashMap<>();
     /** Begun on a starter thread and not yet a running transfer (a REMOVE stays here until it ends). */
-    private final Map<Long, HsmActionItem> starting = new ConcurrentHashMap<>();
-    private final Map<Long, ActionTransfer> running = new ConcurrentHashMap<>();
+    private final Map<ActionKey, HsmActionItem> starting = new ConcurrentHashMap<>();
+    private final Map<ActionKey, ActionTransfer> running = new ConcurrentHashMap<>();
     private final Map<LuFid, List<PendingAction>> archivesWaitingForSameFid = new HashMap<>();
     private final AtomicLong arrivals = new AtomicLong();
     private final ExecutorService starters;
@@ -83,12 +84,12 @@ public final class ActionDispatcher implements AutoCloseable {
     public void dispatch(HsmActionList list) throws InterruptedException {
         for (HsmActionItem item : list.items()) {
             if (item.action() == HsmCopytoolAction.CANCEL) {
-                cancel(item.cookie());
+                cancel(ActionKey.of(item)); // the FID and cookie of the action it cancels
                 continue;
             }
             queueSlots.acquire();
             PendingAction pending = new PendingAction(item, list.archiveId(), arrivals.incrementAndGet(), false);
-            queuedByCookie.put(item.cookie(), pending);
+            queuedByCookie.put(ActionKey.of(item), pending);
             queue.put(pending);
         }
     }
@@ -106,29 +107,30 @@ public final class ActionDispatcher implements AutoCloseable {
         return running.size() + starting.size();
     }
 
-    private void cancel(long cookie) {
-        PendingAction queued = queuedByCookie.remove(cookie);
+    private void cancel(ActionKey key) {
+        PendingAction queued = queuedByCookie.remove(key);
         if (queued != null) {
             boolean wasQueued = queue.remove(queued);
             if (wasQueued && !queued.handedOver()) {
                 queueSlots.release();
             }
-            if (wasQueued || held.remove(cookie) != null) {
+            if (wasQueued || held.remove(key) != null) {
                 starter.endWithoutStarting(queued.item(), queued.archiveId(), ActionOutcome.CANCELED,
                         "canceled before it started");
             }
             // else a starter has just taken it: finding it gone from queuedByCookie, the starter ends it as canceled
             return;
         }
-        ActionTransfer transfer = running.get(cookie);
+        ActionTransfer transfer = running.get(key);
+        HsmActionItem begun = starting.get(key);
         if (transfer != null) {
             LOG.info(transfer.describe() + ": cancel received");
             transfer.stop(StopReason.CANCELED_BY_COORDINATOR);
-        } else if (starting.containsKey(cookie)) {
-            LOG.info(starting.get(cookie).action() + " cookie 0x" + Long.toHexString(cookie) + ": cancel received;"
+        } else if (begun != null) {
+            LOG.info(begun.action() + " " + key + ": cancel received;"
                     + " the action is being prepared and stops at its next progress report");
         } else {
-            LOG.fine(() -> "cancel for cookie 0x" + Long.toHexString(cookie) + ": no such action here (already ended)");
+            LOG.fine(() -> "cancel for " + key + ": no such action here (already ended)");
         }
     }
 
@@ -147,15 +149,16 @@ public final class ActionDispatcher implements AutoCloseable {
                 queueSlots.release(); // handed-over actions were requeued without taking a slot
             }
             HsmActionItem item = pending.item();
+            ActionKey key = ActionKey.of(item);
             if (!stopPhase.mayStart(item.action())) {
-                held.put(item.cookie(), pending); // queuedByCookie keeps it, so a cancel still finds it
-                if (!queuedByCookie.containsKey(item.cookie()) && held.remove(item.cookie()) != null) {
+                held.put(key, pending); // queuedByCookie keeps it, so a cancel still finds it
+                if (!queuedByCookie.containsKey(key) && held.remove(key) != null) {
                     starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
                             "canceled before it started");
                 }
                 continue;
             }
-            if (queuedByCookie.remove(item.cookie()) == null) {
+            if (queuedByCookie.remove(key) == null) {
                 // a cancel took it from the map while this thread took it from the queue: end it here
                 starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
                         "canceled before it started");
@@ -164,13 +167,13 @@ public final class ActionDispatcher implements AutoCloseable {
             if (!pending.handedOver() && deferIfSameFidArchiving(pending)) {
                 continue;
             }
-            starting.put(item.cookie(), item);
+            starting.put(key, item);
             try {
                 starter.start(item, pending.archiveId());
             } catch (RuntimeException bug) {
                 LOG.log(Level.SEVERE, "starting cookie 0x" + Long.toHexString(item.cookie()) + " failed", bug);
             } finally {
-                starting.remove(item.cookie());
+                starting.remove(key);
             }
         }
     }
@@ -190,7 +193,7 @@ public final class ActionDispatcher implements AutoCloseable {
     }
 
     private void registerRunning(ActionTransfer transfer) {
-        running.put(transfer.cookie(), transfer);
+        running.put(ActionKey.of(transfer.item()), transfer);
         HsmCopytoolAction kind = transfer.kind();
         if (stopPhase.graceOver(kind)) {
             transfer.stop(StopReason.AGENT_STOPPING); // prepared after its grace ended
@@ -199,7 +202,7 @@ public final class ActionDispatcher implements AutoCloseable {
 
     /** Called once per ended action (any kind): frees its FID for a deferred duplicate archive. */
     private void actionEnded(HsmActionItem item) {
-        running.remove(item.cookie());
+        running.remove(ActionKey.of(item));
         if (item.action() != HsmCopytoolAction.ARCHIVE) {
             return;
         }
@@ -215,7 +218,7 @@ public final class ActionDispatcher implements AutoCloseable {
         // Back through the queue (never blocking this finisher thread on the queue bound); it starts without being
         // deferred again and usually finds the file already archived at its data version. While the agent stops,
         // a starter holds it instead.
-        queuedByCookie.put(next.item().cookie(), next);
+        queuedByCookie.put(ActionKey.of(next.item()), next);
         queue.put(next);
     }
 
@@ -258,7 +261,7 @@ public final class ActionDispatcher implements AutoCloseable {
         endNotStarted(); // an archive handed over by one that ended meanwhile
         List<String> abandoned = new ArrayList<>();
         running.values().forEach(transfer -> abandoned.add(transfer.describe()));
-        starting.values().stream().filter(item -> !running.containsKey(item.cookie()))
+        starting.values().stream().filter(item -> !running.containsKey(ActionKey.of(item)))
                 .forEach(item -> abandoned.add(item.action() + " " + item.fid().bracketed() + " cookie 0x"
                         + Long.toHexString(item.cookie())));
         return abandoned;
@@ -268,8 +271,8 @@ public final class ActionDispatcher implements AutoCloseable {
     private void endNotStarted() {
         List<PendingAction> left = new ArrayList<>();
         queue.drainTo(left);
-        for (Long cookie : held.keySet()) {
-            PendingAction pending = held.remove(cookie);
+        for (ActionKey key : held.keySet()) {
+            PendingAction pending = held.remove(key);
             if (pending != null) {
                 left.add(pending);
             }
@@ -280,7 +283,7 @@ public final class ActionDispatcher implements AutoCloseable {
             archivesWaitingForSameFid.clear();
         }
         for (PendingAction pending : left) {
-            if (queuedByCookie.remove(pending.item().cookie()) != null) {
+            if (queuedByCookie.remove(ActionKey.of(pending.item())) != null) {
                 starter.endWithoutStarting(pending.item(), pending.archiveId(), ActionOutcome.STOPPING,
                         "agent stopping");
             }

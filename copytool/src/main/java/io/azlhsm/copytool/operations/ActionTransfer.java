@@ -2,6 +2,7 @@ package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.CopytoolRegistration;
+import io.azlhsm.copytool.lustre.HsmActionItem;
 import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
@@ -41,6 +42,11 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
 
     public final long cookie() {
         return action.item().cookie();
+    }
+
+    /** The action item this transfer carries out. */
+    public final HsmActionItem item() {
+        return action.item();
     }
 
     /** ARCHIVE or RESTORE. */

@@ -26,9 +26,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The MDT's HSM coordinator: records user requests in the action log, dispatches them to registered copytools
- * (agents) under max_requests with restore priority, follows their progress, applies the outcome to the files' HSM
- * attributes, cancels and times out requests. All state is guarded by this object's monitor.
+ * One MDT's HSM coordinator: records user requests about the MDT's files in its own action log, dispatches them to
+ * registered copytools (agents) under its own max_requests with restore priority, follows their progress, applies
+ * the outcome to the files' HSM attributes, cancels and times out requests. As on Lustre, every MDT runs one of its
+ * own (struct coordinator is a member of struct mdt_device, lustre/mdt/mdt_internal.h; mdt_hsm_cdt_init,
+ * mdt_coordinator.c ~1177), with its own tunables, hsm_control, cookie counter and agent list; {@link Coordinators}
+ * routes requests to the MDT of each FID. All state is guarded by this object's monitor.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
@@ -41,35 +44,44 @@ public final class Coordinator implements AutoCloseable {
     private final Namespace ns;
     private final HsmFileOperations files;
     private final String fsname;
+    /** The index of the MDT this coordinator belongs to. */
+    private final int mdt;
     private final Tunables tunables;
     private final ActionLog log;
     private final Changelogs changelog;
     private final Map<Long, ActionRecord> records = new LinkedHashMap<>();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
-    /** Per client UUID, every copytool registered on that mount: the client side of an agent. */
-    private final Map<String, KucGroup> kucGroups = new LinkedHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "coordinator-loop");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer;
     private ScheduledFuture<?> loop;
     private Control control;
     private long lastCookie;
     private long lastCompound;
     private int lastLogIndex;
 
-    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, Path stateDir, Changelogs changelog) {
+    /**
+     * @param mdt        the MDT's index; MDT0's state files keep their single-MDT names (tunables.properties,
+     *                   actions.log), another MDT's carry its name (tunables-MDT0001.properties, actions-MDT0001.log)
+     * @param cookieSeed where cookies and compound ids start when the action log has none higher: Lustre takes the
+     *                   wall-clock second the coordinator started (mdt_coordinator.c ~1064-1065), each MDT its own
+     */
+    public Coordinator(Namespace ns, HsmFileOperations files, String fsname, int mdt, Path stateDir,
+                       Changelogs changelog, long cookieSeed) {
         this.ns = ns;
         this.changelog = changelog;
         this.files = files;
         this.fsname = fsname;
-        this.tunables = new Tunables(stateDir.resolve("tunables.properties"));
-        this.log = new ActionLog(stateDir.resolve("actions.log"));
+        this.mdt = mdt;
+        String suffix = mdt == 0 ? "" : String.format("-MDT%04x", mdt);
+        this.tunables = new Tunables(stateDir.resolve("tunables" + suffix + ".properties"));
+        this.log = new ActionLog(stateDir.resolve("actions" + suffix + ".log"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-loop" + suffix);
+            t.setDaemon(true);
+            return t;
+        });
         this.control = Control.valueOf(tunables.control);
-        long seed = System.currentTimeMillis() / 1000; // Lustre seeds cookies from the wall clock
-        lastCookie = seed;
-        lastCompound = seed;
+        lastCookie = cookieSeed;
+        lastCompound = cookieSeed;
         long now = System.currentTimeMillis();
         for (ActionRecord r : log.load()) {
             // as on an MDS restart: running restores start over, other running requests wait for their timeout
@@ -96,6 +108,11 @@ public final class Coordinator implements AutoCloseable {
 
     public String fsname() {
         return fsname;
+    }
+
+    /** The index of this coordinator's MDT. */
+    public int mdt() {
+        return mdt;
     }
 
     // ------------------------------------------------------------------ user requests
@@ -376,41 +393,26 @@ public final class Coordinator implements AutoCloseable {
     // ------------------------------------------------------------------ copytool side
 
     /**
-     * A copytool registers on a client mount. A second one on the same mount succeeds too, as on Lustre: the client
-     * adds its pipe to the mount's group (kernelcomm.c libcfs_kkuc_group_add), the MDT answers EEXIST and keeps the
-     * FIRST registration's archive list (mdt_hsm_cdt_agent.c mdt_hsm_agent_register), and the client ignores that
-     * EEXIST (mdc_request.c 2341-2345). From then on both receive every action list of the mount.
+     * A client mount's copytools register with this MDT (lmv_hsm_ct_register asks every MDT, lmv_obd.c ~829-905). A
+     * second registration of the same mount keeps the FIRST registration's archive list (mdt_hsm_cdt_agent.c
+     * mdt_hsm_agent_register answers EEXIST, which the client ignores: mdc_request.c 2341-2345). The channel is the
+     * mount's group of copytools ({@link KucGroup}), kept by {@link Coordinators}.
      */
-    public synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
-        KucGroup existing = kucGroups.get(uuid);
-        for (AgentChannel gone : existing == null ? List.<AgentChannel>of() : existing.dead()) {
-            unregister(uuid, gone); // a copytool that died: the real client deregistered it when it exited
-        }
-        KucGroup group = kucGroups.computeIfAbsent(uuid, key -> new KucGroup()); // after: the group may be gone
-        group.add(channel);
+    synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
         if (agents.containsKey(uuid)) {
-            LOG.info("agent " + uuid + " already registered: one more copytool on that mount, archive list kept");
+            LOG.info("MDT" + mdt + ": agent " + uuid + " already registered: archive list kept");
         } else {
             List<Integer> ids = archiveIds.contains(0) ? List.of() : List.copyOf(archiveIds);
-            agents.put(uuid, new Agent(uuid, ids, group));
+            agents.put(uuid, new Agent(uuid, ids, channel));
         }
         dispatch();
     }
 
     /**
-     * A copytool is gone (unregister or process death); running requests wait for their timeout. Whichever copytool
-     * of the mount it was, the MDT forgets the mount's agent (mdt_hsm_agent_unregister looks it up by UUID only), so
-     * copytools still registered there receive nothing until one registers again.
+     * The mount's agent is gone (mdt_hsm_agent_unregister looks it up by UUID only); running requests wait for their
+     * timeout.
      */
-    public synchronized void unregister(String uuid, AgentChannel channel) {
-        KucGroup group = kucGroups.get(uuid);
-        if (group == null || !group.contains(channel)) {
-            return; // already handled (found dead at a later registration)
-        }
-        group.remove(channel);
-        if (group.isEmpty()) {
-            kucGroups.remove(uuid);
-        }
+    synchronized void unregister(String uuid) {
         agents.remove(uuid);
     }
 
@@ -826,17 +828,12 @@ public final class Coordinator implements AutoCloseable {
         dispatch();
     }
 
+    /** Stops the coordinator's loop and forgets its agents; {@link Coordinators} tells the copytools. */
     @Override
     public void close() {
         timer.shutdownNow();
-        List<KucGroup> all;
         synchronized (this) {
-            all = new ArrayList<>(kucGroups.values());
             agents.clear();
-            kucGroups.clear();
-        }
-        for (KucGroup group : all) {
-            group.shutdown(); // every copytool of every mount, as the client's KUC shutdown message at umount
         }
     }
 }

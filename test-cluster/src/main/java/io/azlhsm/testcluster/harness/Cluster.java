@@ -171,15 +171,31 @@ public final class Cluster implements AutoCloseable {
         return m.group(1);
     }
 
-    /** lctl set_param mdt.*.hsm.NAME=VALUE (or mdt.*.hsm_control when name is "hsm_control"). */
+    /**
+     * lctl set_param mdt.*.hsm.NAME=VALUE (or mdt.*.hsm_control when name is "hsm_control"): on every MDT's
+     * coordinator.
+     */
     public void setParam(String name, String value) {
-        String param = name.equals("hsm_control") ? "mdt.*.hsm_control" : "mdt.*.hsm." + name;
-        lctl("set_param", param + "=" + value).out();
+        lctl("set_param", param("*", name) + "=" + value).out();
     }
 
+    /** lctl get_param -n mdt.*.hsm.NAME: every MDT's value, one after the other in MDT order. */
     public String getParam(String name) {
-        String param = name.equals("hsm_control") ? "mdt.*.hsm_control" : "mdt.*.hsm." + name;
-        return lctl("get_param", "-n", param).out();
+        return lctl("get_param", "-n", param("*", name)).out();
+    }
+
+    /** lctl set_param mdt.FSNAME-MDTxxxx.hsm.NAME=VALUE: on the coordinator of MDT mdt only. */
+    public void setParam(int mdt, String name, String value) {
+        lctl("set_param", param(mdt(mdt), name) + "=" + value).out();
+    }
+
+    /** lctl get_param -n mdt.FSNAME-MDTxxxx.hsm.NAME: the value of MDT mdt's coordinator. */
+    public String getParam(int mdt, String name) {
+        return lctl("get_param", "-n", param(mdt(mdt), name)).out();
+    }
+
+    private static String param(String device, String name) {
+        return name.equals("hsm_control") ? "mdt." + device + ".hsm_control" : "mdt." + device + ".hsm." + name;
     }
 
     /** Another client mount of the same file system, with its own client UUID and default options. */
@@ -237,9 +253,12 @@ public final class Cluster implements AutoCloseable {
         return Long.parseLong(Commands.run(root, List.of("stat", "-c", "%b", file.toString())).out().trim());
     }
 
-    /** How many copytools are registered (lines of mdt.*.hsm.agents). */
+    /**
+     * How many copytools are registered (lines of MDT0's hsm.agents: a copytool registers with every MDT, so each
+     * MDT lists the same agents).
+     */
     public long agentCount() {
-        return getParam("agents").lines().filter(l -> l.startsWith("uuid=")).count();
+        return getParam(0, "agents").lines().filter(l -> l.startsWith("uuid=")).count();
     }
 
     /** The hsm_state flags of a file (hus_states), from lfs hsm_state. */

@@ -3,7 +3,7 @@ package io.azlhsm.testcluster.protocol;
 import io.azlhsm.testcluster.SimulatorException;
 import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
-import io.azlhsm.testcluster.coordinator.Coordinator;
+import io.azlhsm.testcluster.coordinator.Coordinators;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,7 +33,7 @@ public final class ProtocolServer implements AutoCloseable {
     private final Path socketPath;
     private final ServerSocketChannel server;
     private final RequestHandler handler;
-    private final Coordinator coordinator;
+    private final Coordinators coordinators;
     private final ClientMounts mounts;
     private final Changelogs changelog;
     private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
@@ -43,11 +43,11 @@ public final class ProtocolServer implements AutoCloseable {
     });
     private volatile boolean closed;
 
-    public ProtocolServer(Path socketPath, RequestHandler handler, Coordinator coordinator, ClientMounts mounts,
+    public ProtocolServer(Path socketPath, RequestHandler handler, Coordinators coordinators, ClientMounts mounts,
                           Changelogs changelog) throws IOException {
         this.socketPath = socketPath;
         this.changelog = changelog;
-        this.coordinator = coordinator;
+        this.coordinators = coordinators;
         this.mounts = mounts;
         this.handler = handler;
         Files.deleteIfExists(socketPath);
@@ -117,7 +117,7 @@ public final class ProtocolServer implements AutoCloseable {
                 : Arrays.stream(ids.split(",")).map(Integer::parseInt).toList();
         long pid = Long.parseLong(req.get("pid", "0"));
         AgentConnection agent = new AgentConnection(ch, uuid, pid);
-        coordinator.register(uuid, archives, agent);
+        coordinators.register(uuid, archives, agent);
         // action lists dispatched at registration are only queued: the writer starts after the OK is out
         reply(ch, new Message("OK").put("uuid", uuid));
         agent.start();
@@ -128,7 +128,7 @@ public final class ProtocolServer implements AutoCloseable {
                 }
             }
         } finally {
-            coordinator.unregister(uuid, agent);
+            coordinators.unregister(uuid, agent);
             agent.stop();
             ch.close(); // only now: the copytool's unregister returns when it sees the end of the connection
         }

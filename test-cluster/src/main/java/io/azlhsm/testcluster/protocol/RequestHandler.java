@@ -5,6 +5,7 @@ import io.azlhsm.testcluster.SimulatorException;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.coordinator.Coordinator;
+import io.azlhsm.testcluster.coordinator.Coordinators;
 import io.azlhsm.testcluster.coordinator.UserRequest;
 import io.azlhsm.testcluster.namespace.DirectoryLayout;
 import io.azlhsm.testcluster.namespace.Fid;
@@ -24,17 +25,17 @@ import java.util.regex.Pattern;
 public final class RequestHandler {
     private final Namespace ns;
     private final HsmFileOperations files;
-    private final Coordinator coordinator;
+    private final Coordinators coordinators;
     private final ClientMounts mounts;
     private final Changelogs changelog;
     private final Runnable stopDaemon;
 
-    public RequestHandler(Namespace ns, HsmFileOperations files, Coordinator coordinator, ClientMounts mounts,
+    public RequestHandler(Namespace ns, HsmFileOperations files, Coordinators coordinators, ClientMounts mounts,
                           Changelogs changelog, Runnable stopDaemon) {
         this.changelog = changelog;
         this.ns = ns;
         this.files = files;
-        this.coordinator = coordinator;
+        this.coordinators = coordinators;
         this.mounts = mounts;
         this.stopDaemon = stopDaemon;
     }
@@ -69,19 +70,22 @@ public final class RequestHandler {
                 return ok.put("path", ns.pathOf(fid)).put("linkno", 0);
             }
             case "STATE_GET" -> {
-                Coordinator.State s = coordinator.state(Fid.parse(req.get("fid")));
+                Fid fid = Fid.parse(req.get("fid"));
+                Coordinator.State s = coordinators.of(fid).state(fid);
                 return ok.put("states", s.flags()).put("archive_id", s.archiveId())
                         .put("ip_state", s.inProgressState()).put("ip_action", s.inProgressAction())
                         .put("offset", Long.toUnsignedString(s.offset()))
                         .put("length", Long.toUnsignedString(s.length()));
             }
             case "STATE_SET" -> {
-                coordinator.setState(Fid.parse(req.get("fid")), req.getLong("set"), req.getLong("clear"),
+                Fid fid = Fid.parse(req.get("fid"));
+                coordinators.of(fid).setState(fid, req.getLong("set"), req.getLong("clear"),
                         req.getInt("archive_id"), peer.uid());
                 return ok;
             }
             case "CURRENT_ACTION" -> {
-                Coordinator.CurrentAction c = coordinator.currentAction(Fid.parse(req.get("fid")));
+                Fid fid = Fid.parse(req.get("fid"));
+                Coordinator.CurrentAction c = coordinators.of(fid).currentAction(fid);
                 return ok.put("state", c.state()).put("action", c.action())
                         .put("offset", Long.toUnsignedString(c.offset()))
                         .put("length", Long.toUnsignedString(c.length()));
@@ -94,7 +98,7 @@ public final class RequestHandler {
                             Long.parseUnsignedLong(f[2])));
                 }
                 byte[] data = HexFormat.of().parseHex(req.get("data", ""));
-                coordinator.submit(new UserRequest(req.getInt("action"), req.getInt("archive_id"),
+                coordinators.submit(new UserRequest(req.getInt("action"), req.getInt("archive_id"),
                         req.getLong("flags"), items, data), peer.uid(), peer.gid());
                 return ok;
             }
@@ -102,7 +106,8 @@ public final class RequestHandler {
                 return ok.put("dv", Long.toUnsignedString(ns.dataVersion(Fid.parse(req.get("fid")))));
             }
             case "DATA_VERSION_SET" -> {
-                coordinator.setArchiveVersion(Fid.parse(req.get("fid")), req.getLong("dv"));
+                Fid fid = Fid.parse(req.get("fid"));
+                coordinators.of(fid).setArchiveVersion(fid, req.getLong("dv"));
                 return ok;
             }
             case "IMPORT" -> {
@@ -113,7 +118,11 @@ public final class RequestHandler {
                 return ok;
             }
             case "ACTION_BEGIN" -> {
-                Coordinator.Begin b = coordinator.begin(req.getLong("cookie"), Fid.parse(req.get("fid")),
+                // action_begin, progress and end go to the MDT of the action's FID (ll_ioc_copy_start sends
+                // LL_IOC_HSM_PROGRESS, which lmv_iocontrol routes by hpk_fid: lmv_obd.c ~1078-1085): cookies of two
+                // MDTs may be equal
+                Fid fid = Fid.parse(req.get("fid"));
+                Coordinator.Begin b = coordinators.of(fid).begin(req.getLong("cookie"), fid,
                         req.getInt("is_error") != 0, Integer.parseInt(req.get("mdt", "-1")));
                 ok.put("action", b.action()).put("dfid", b.dataFid());
                 if (b.dataPath() != null) {
@@ -122,33 +131,34 @@ public final class RequestHandler {
                 return ok;
             }
             case "PROGRESS" -> {
-                coordinator.progress(req.getLong("cookie"), Fid.parse(req.get("fid")), req.getLong("offset"),
+                Fid fid = Fid.parse(req.get("fid"));
+                coordinators.of(fid).progress(req.getLong("cookie"), fid, req.getLong("offset"),
                         req.getLong("length"));
                 return ok;
             }
             case "END" -> {
-                coordinator.end(req.getLong("cookie"), Fid.parse(req.get("fid")), req.getLong("offset"),
+                Fid fid = Fid.parse(req.get("fid"));
+                coordinators.of(fid).end(req.getLong("cookie"), fid, req.getLong("offset"),
                         req.getLong("length"), req.getInt("flags"), req.getInt("errval"));
                 return ok;
             }
             case "GET_PARAM" -> {
-                for (String name : matching(req.get("pattern"))) {
-                    ok.put("param", name).put("value", getParam(name));
+                for (Param param : matching(req.get("pattern"))) {
+                    ok.put("param", param.name()).put("value", getParam(param));
                 }
                 return ok;
             }
             case "SET_PARAM" -> {
                 requireRoot(peer);
-                List<String> names = matching(req.get("pattern"));
-                for (String name : names) {
-                    setParam(name, req.get("value"));
-                    ok.put("param", name);
+                for (Param param : matching(req.get("pattern"))) {
+                    setParam(param, req.get("value"));
+                    ok.put("param", param.name());
                 }
                 return ok;
             }
             case "LIST_PARAM" -> {
-                for (String name : matching(req.get("pattern"))) {
-                    ok.put("param", name);
+                for (Param param : matching(req.get("pattern"))) {
+                    ok.put("param", param.name());
                 }
                 return ok;
             }
@@ -194,7 +204,7 @@ public final class RequestHandler {
                 return ok.put("uuid", mounts.mount(Path.of(req.get("path")), req.get("options", "")));
             }
             case "STATUS" -> {
-                ok.put("fsname", coordinator.fsname()).put("pid", ProcessHandle.current().pid())
+                ok.put("fsname", coordinators.fsname()).put("pid", ProcessHandle.current().pid())
                         .put("mdts", ns.mdtCount());
                 for (Path p : mounts.mountPoints()) {
                     ok.put("mount", p);
@@ -213,11 +223,11 @@ public final class RequestHandler {
 
     /** The index of an MDT named in a changelog call ("lustre-MDT0001"; the file system's name: MDT0000). */
     int mdtIndex(String mdt) throws SimulatorException {
-        if (mdt.equals(coordinator.fsname())) {
+        if (mdt.equals(coordinators.fsname())) {
             return 0;
         }
         for (int index = 0; index < ns.mdtCount(); index++) {
-            if (mdt.equals(String.format("%s-MDT%04x", coordinator.fsname(), index))) {
+            if (mdt.equals(mdtName(index))) {
                 return index;
             }
         }
@@ -249,21 +259,33 @@ public final class RequestHandler {
 
     // ------------------------------------------------------------------ lctl parameters
 
-    private String mdtPrefix() {
-        return "mdt." + coordinator.fsname() + "-MDT0000.";
+    /** The device name of MDT index: "lustre-MDT0001". */
+    private String mdtName(int index) {
+        return String.format("%s-MDT%04x", coordinators.fsname(), index);
     }
 
-    private List<String> allParams() {
-        List<String> names = new ArrayList<>();
-        names.add(mdtPrefix() + "hsm_control");
-        for (String n : Coordinator.paramNames()) {
-            names.add(mdtPrefix() + "hsm." + n);
+    /** A coordinator parameter of one MDT: its full name and the part after "mdt.FSNAME-MDTxxxx.". */
+    private record Param(String name, int mdt, String local) {
+    }
+
+    /**
+     * Every MDT has its own coordinator parameters (mdt.FSNAME-MDT0001.hsm_control, ...hsm.*: hsm_cdt_tunables_init
+     * adds them under each MDT device, mdt_coordinator.c ~2830-2850), listed in MDT order as lctl lists devices.
+     */
+    private List<Param> allParams() {
+        List<Param> params = new ArrayList<>();
+        for (int mdt = 0; mdt < coordinators.mdtCount(); mdt++) {
+            String prefix = "mdt." + mdtName(mdt) + ".";
+            params.add(new Param(prefix + "hsm_control", mdt, "hsm_control"));
+            for (String n : Coordinator.paramNames()) {
+                params.add(new Param(prefix + "hsm." + n, mdt, "hsm." + n));
+            }
         }
-        return names;
+        return params;
     }
 
     /** lctl's glob: '*' and '?' match within one dotted component. */
-    private List<String> matching(String pattern) {
+    private List<Param> matching(String pattern) {
         StringBuilder regex = new StringBuilder();
         for (char c : pattern.toCharArray()) {
             switch (c) {
@@ -273,27 +295,27 @@ public final class RequestHandler {
             }
         }
         Pattern p = Pattern.compile(regex.toString());
-        return allParams().stream().filter(n -> p.matcher(n).matches()).toList();
+        return allParams().stream().filter(param -> p.matcher(param.name()).matches()).toList();
     }
 
-    private String getParam(String name) throws SimulatorException {
-        String local = name.substring(mdtPrefix().length());
-        if (local.equals("hsm_control")) {
+    private String getParam(Param param) throws SimulatorException {
+        Coordinator coordinator = coordinators.of(param.mdt());
+        if (param.local().equals("hsm_control")) {
             return coordinator.control();
         }
-        return coordinator.getParam(local.substring("hsm.".length()));
+        return coordinator.getParam(param.local().substring("hsm.".length()));
     }
 
-    private void setParam(String name, String value) throws SimulatorException {
-        String local = name.substring(mdtPrefix().length());
-        if (local.equals("hsm_control")) {
+    private void setParam(Param param, String value) throws SimulatorException {
+        Coordinator coordinator = coordinators.of(param.mdt());
+        if (param.local().equals("hsm_control")) {
             coordinator.setControl(value);
         } else {
-            String param = local.substring("hsm.".length());
-            if (List.of("agents", "actions", "active_requests").contains(param)) {
-                throw new SimulatorException(Errno.EACCES, name + " is read-only");
+            String name = param.local().substring("hsm.".length());
+            if (List.of("agents", "actions", "active_requests").contains(name)) {
+                throw new SimulatorException(Errno.EACCES, param.name() + " is read-only");
             }
-            coordinator.setParam(param, value);
+            coordinator.setParam(name, value);
         }
     }
 }

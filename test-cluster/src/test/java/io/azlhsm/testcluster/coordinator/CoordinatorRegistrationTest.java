@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Copytool registration as Lustre does it (mdt_hsm_cdt_agent.c, kernelcomm.c): several copytools on one mount, the
- * first registration's archive list, any of them leaving removing the mount's agent, a dead one dropped first.
+ * Copytool registration as Lustre does it (mdt_hsm_cdt_agent.c, kernelcomm.c, lmv_obd.c): several copytools on one
+ * mount, the first registration's archive list, any of them leaving removing the mount's agent, a dead one dropped
+ * first; on a file system of two MDTs, each MDT's coordinator sees the same.
  */
 class CoordinatorRegistrationTest {
     /** A copytool's connection as the coordinator sees it. */
@@ -42,12 +43,12 @@ class CoordinatorRegistrationTest {
 
     @TempDir
     Path dir;
-    private Coordinator coordinator;
+    private Coordinators coordinator;
 
     @BeforeEach
     void start() throws Exception {
-        Namespace ns = new Namespace(dir.resolve("backing"), dir.resolve("volatile"), dir.resolve("state"));
-        coordinator = new Coordinator(ns, new HsmFileOperations(ns), "lustre", dir.resolve("state"),
+        Namespace ns = new Namespace(dir.resolve("backing"), dir.resolve("volatile"), dir.resolve("state"), 2);
+        coordinator = new Coordinators(ns, new HsmFileOperations(ns), "lustre", dir.resolve("state"),
                 new Changelogs(dir.resolve("state"), ns));
     }
 
@@ -56,8 +57,11 @@ class CoordinatorRegistrationTest {
         coordinator.close();
     }
 
+    /** MDT0's agent list, checked to be MDT1's too: a copytool registers with (and leaves) every MDT. */
     private String agents() throws Exception {
-        return coordinator.getParam("agents");
+        String agents = coordinator.of(0).getParam("agents");
+        assertEquals(agents, coordinator.of(1).getParam("agents"), "MDT1's agents");
+        return agents;
     }
 
     @Test
