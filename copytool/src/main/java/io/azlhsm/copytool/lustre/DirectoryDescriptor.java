@@ -44,12 +44,17 @@ public final class DirectoryDescriptor implements AutoCloseable {
      * Opens a directory by path, refusing a symlink as its last component.
      *
      * @throws NoSuchFileException when it does not exist
-     * @throws IOException naming the path and errno otherwise (ELOOP for a symlink, ENOTDIR for another file)
+     * @throws NotADirectoryException when it is a symlink or not a directory
+     * @throws IOException naming the path and errno otherwise
      */
     public static DirectoryDescriptor open(Path directory) throws IOException {
         int fd = LIBC.open(cString(directory.toString()), OPEN_DIRECTORY);
         if (fd < 0) {
-            throw failure("open", directory.toString(), RUNTIME.getLastError());
+            int errno = RUNTIME.getLastError();
+            if (errno == Errno.ELOOP || errno == Errno.ENOTDIR) {
+                throw new NotADirectoryException(directory.toString(), errno == Errno.ELOOP);
+            }
+            throw failure("open", directory.toString(), errno);
         }
         return new DirectoryDescriptor(fd, directory.toString());
     }
