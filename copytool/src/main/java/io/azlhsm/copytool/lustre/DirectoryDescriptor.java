@@ -20,7 +20,7 @@ import jnr.ffi.annotations.In;
  * {@link #entry(String)}: {@code /proc/self/fd/<fd>/<name>}. The kernel resolves {@code /proc/self/fd/<fd>} to the
  * open directory itself (a "magic link": it jumps to the descriptor's dentry and never looks a name up again), so no
  * directory above the entry can be swapped for a symlink between the check and the call; only the last name is
- * looked up, as with any {@code *at} call on the descriptor.
+ * looked up, as with any {@code *at} call on the descriptor. (Linux's procfs, mounted on every client.)
  *
  * <p>A directory moved elsewhere after it was opened stays the one reached (as with any {@code *at} call): entries
  * land in that very directory, never in one the mover chose.
