@@ -3,6 +3,7 @@ package io.azlhsm.copytool.lustre;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,7 +53,7 @@ public final class DirectoryDescriptor implements AutoCloseable {
         if (fd < 0) {
             int errno = RUNTIME.getLastError();
             if (errno == Errno.ELOOP || errno == Errno.ENOTDIR) {
-                throw new NotADirectoryException(directory.toString(), errno == Errno.ELOOP);
+                throw new NotADirectoryException(directory.toString(), isSymlink(directory));
             }
             throw failure("open", directory.toString(), errno);
         }
@@ -71,7 +72,8 @@ public final class DirectoryDescriptor implements AutoCloseable {
         if (child < 0) {
             int errno = RUNTIME.getLastError();
             if (errno == Errno.ELOOP || errno == Errno.ENOTDIR) {
-                throw new NotADirectoryException(described, errno == Errno.ELOOP);
+                // With O_DIRECTORY the kernel answers ENOTDIR for a symlink too: look at what it is (not followed).
+                throw new NotADirectoryException(described, isSymlink(entry(name)));
             }
             throw failure("openat", described, errno);
         }
@@ -134,6 +136,10 @@ public final class DirectoryDescriptor implements AutoCloseable {
     @Override
     public String toString() {
         return "directory fd " + fd + " (" + described + ")";
+    }
+
+    private static boolean isSymlink(Path path) {
+        return Files.isSymbolicLink(path);
     }
 
     /** A symlink or another kind of file stands where a directory was expected; it was not followed. */

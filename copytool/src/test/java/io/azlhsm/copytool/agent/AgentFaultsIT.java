@@ -147,48 +147,57 @@ class AgentFaultsIT {
 
     /**
      * A change at an unknown moment of an archive: before the copy starts (then it is part of the archive), during it
-     * (then the archive fails), or after it (then the file ends archived DIRTY). It rewrites the first bytes and
-     * appends, so a copy that took some ranges before it and some after would be neither version. Whichever happened,
-     * what must hold:
-     * the write is in the file; a blob at the name is one whole version of the file, the one before the write or the
-     * one after it, never a mix, and its Content-MD5 is its bytes'; a record names that blob with its bytes' MD5 and
-     * its ETag; archived means recorded; archived and clean means the record and the blob are the file's bytes now;
-     * DIRTY or not archived means no record claims the new bytes (a copy of the old bytes may stay recorded after a
-     * failed archive: it is complete, and only a release would use it, which needs ARCHIVED); not archived means the
-     * ARCHIVE failed. The blob's bytes are read and hashed here, not taken from its properties.
+     * (then the archive fails), or after it (then the file ends archived DIRTY). One write rewrites the last bytes and
+     * appends (one data version), so a copy that took the last range after it and the rest before would be neither
+     * version. Whichever happened, what must hold:
+     * <ul>
+     *   <li>the change is in the file;</li>
+     *   <li>a blob at the name is one whole version of the file, the one before the change or the one after it,
+     *       never a mix, and its Content-MD5 is its bytes' (read and hashed here, not taken from its properties);</li>
+     *   <li>a record names that blob, with its bytes' MD5 and its ETag, and tells the truth about which version it
+     *       holds: it carries the file's current data version exactly when it holds the file's current bytes (so a
+     *       copy of the old bytes never passes for the new ones, and a later archive may reuse a copy of the new
+     *       ones only because it is one: when the change lands between the coordinator's start of the copy and the
+     *       agent's first look, the agent copies the new bytes whole, and only the coordinator's own data-version
+     *       check fails the request);</li>
+     *   <li>archived means recorded; archived and clean means the record holds the file's bytes now; archived and
+     *       DIRTY means it holds the old ones;</li>
+     *   <li>not archived means the ARCHIVE failed (the file may be EXISTS|DIRTY then: EXISTS is set when the copy
+     *       starts).</li>
+     * </ul>
      */
     @Test
     void whateverTheTimingOfAWriteAnArchivedCleanFileMatchesItsArchivedCopy() throws Exception {
         String name = "changing/any-time.bin";
         Path file = bed.write(name, 40 * MIB);
-        byte[] head = "rewritten at some point".getBytes();
-        byte[] appended = "appended at the same point".getBytes();
+        byte[] change = "the last 11 bytes rewritten and more appended, in one write".getBytes();
+        long at = 40 * MIB - 11;
         byte[] bytes = Files.readAllBytes(file);
         byte[] oldMd5 = MessageDigest.getInstance("MD5").digest(bytes);
-        System.arraycopy(head, 0, bytes, 0, head.length);
         MessageDigest after = MessageDigest.getInstance("MD5");
-        after.update(bytes);
-        after.update(appended);
+        after.update(bytes, 0, (int) at);
+        after.update(change);
         byte[] newMd5 = after.digest();
         bytes = null; // 40 MiB
         bed.archive(file);
         awaitRunning(file, "ARCHIVE");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(head), 0);
-            channel.write(ByteBuffer.wrap(appended), channel.size());
+            assertEquals(change.length, channel.write(ByteBuffer.wrap(change), at), "one write");
         }
         bed.awaitIdle(file, LONG);
 
         int flags = cluster.flags(file);
+        long dataVersion = Long.parseUnsignedLong(cluster.lfs("data_version", file.toString()).stdout().trim());
         java.util.Optional<ArchiveRecord> record = new ArchiveRecordStore().read(file);
         boolean archived = (flags & 0x08) != 0;
         boolean dirty = (flags & 0x02) != 0;
         var blob = container.getBlobClient(name);
         var properties = blob.exists() ? blob.getProperties() : null;
         byte[] blobMd5 = properties == null ? null : digestOf(blob.openInputStream()).digest();
-        String state = "flags 0x" + Integer.toHexString(flags) + ", record " + record.map(AgentFaultsIT::describe)
-                + ", blob " + (properties == null ? "absent" : "MD5 " + hex(blobMd5) + " ETag " + properties.getETag())
-                + "; old bytes' MD5 " + hex(oldMd5) + ", new bytes' " + hex(newMd5) + "\n" + actions(file);
+        String state = "flags 0x" + Integer.toHexString(flags) + ", data version " + Long.toUnsignedString(dataVersion)
+                + ", record " + record.map(AgentFaultsIT::describe) + ", blob " + (properties == null ? "absent"
+                : "MD5 " + hex(blobMd5) + " ETag " + properties.getETag()) + "; old bytes' MD5 " + hex(oldMd5)
+                + ", new bytes' " + hex(newMd5) + "\n" + actions(file);
 
         assertArrayEquals(newMd5, AgentTestBed.md5(file), "the change is not in the file: " + state);
         if (properties != null) {
@@ -202,21 +211,16 @@ class AgentFaultsIT {
             assertArrayEquals(blobMd5, record.get().md5(), "the record does not describe its blob: " + state);
             assertEquals(properties.getETag().replace("\"", ""), record.get().etag().replace("\"", ""),
                     "the record's ETag is not its blob's: " + state);
+            assertEquals(Arrays.equals(newMd5, record.get().md5()), record.get().dataVersion() == dataVersion,
+                    "the record's data version does not tell which bytes it holds: " + state);
         }
         if (archived) {
             assertTrue(record.isPresent(), "archived without a record: " + state);
+            assertArrayEquals(dirty ? oldMd5 : newMd5, record.get().md5(), (dirty ? "archived DIRTY, but the copy is"
+                    + " not of the old bytes: " : "archived clean, but the copy is not the file: ") + state);
         } else {
             assertTrue(cluster.actionStatuses(cluster.fid(file), "ARCHIVE").contains("FAILED"),
                     "not archived, yet the archive did not fail: " + state);
-        }
-        if (archived && !dirty) {
-            assertArrayEquals(newMd5, record.get().md5(), "archived clean, but the copy is not the file: " + state);
-        } else {
-            assertTrue(record.isEmpty() || Arrays.equals(oldMd5, record.get().md5()),
-                    (dirty ? "DIRTY" : "not archived") + ", yet the record claims a copy of the new bytes: " + state);
-        }
-        if (dirty) {
-            assertTrue(archived, "DIRTY without ARCHIVED: " + state);
         }
     }
 
