@@ -6,6 +6,16 @@ import io.azlhsm.copytool.archive.ArchiveException.Kind;
  * The rules every object name follows, in either backend: Azure's limits (at most 1,024 characters and 254 path
  * segments) and the portability rules that keep a name from escaping the archive root or aliasing another name (no
  * empty, "." or ".." segments, no leading or trailing '/', no NUL).
+ *
+ * <p>Names that the blob service rewrites are never given to a file nor taken from a listing
+ * ({@link #objectName}, {@link #relativePath}): Azure drops the dots that end a path segment (its naming rules: "no
+ * path segments should end with a dot"), so {@code a.}, {@code a..} and {@code a} are one blob, {@code a./b} is
+ * {@code a/b}, and a segment of dots only vanishes; and it turns every backslash into '/', so {@code a\b} is
+ * {@code a/b}. Two files could then share one blob, silently. Escaping them would name the blob differently from the
+ * file, which AMLFS and other tools reading the container would not understand, so such a file is refused, with an
+ * error naming it (archive, export) and such a listed name too (import). Both backends follow the rule, so an archive
+ * tree moves between them. {@link #validate} alone still accepts these names: a record written before this rule may
+ * name one, and its copy must stay readable.
  */
 public final class ObjectNames {
     public static final int MAX_NAME_LENGTH = 1024;
@@ -35,6 +45,7 @@ public final class ObjectNames {
         }
         String name = prefix + relativePath;
         validate(name);
+        refuseRewrittenNames(name);
         return name;
     }
 
@@ -45,6 +56,7 @@ public final class ObjectNames {
      */
     public String relativePath(String objectName) throws ArchiveException {
         validate(objectName);
+        refuseRewrittenNames(objectName);
         if (!objectName.startsWith(prefix) || objectName.length() == prefix.length()) {
             throw ArchiveException.of(Kind.INVALID, objectName, "the name is not under the archive prefix '"
                     + prefix + "'");
@@ -89,6 +101,31 @@ public final class ObjectNames {
         }
     }
 
+    /**
+     * INVALID for a name the blob service would store under another name: a path segment ending with a dot, or a
+     * backslash (see the class comment).
+     */
+    public static void refuseRewrittenNames(String name) throws ArchiveException {
+        int backslash = name.indexOf('\\');
+        if (backslash >= 0) {
+            throw ArchiveException.of(Kind.INVALID, name, "the name contains a backslash (at offset " + backslash
+                    + "), which Azure turns into '/': it would share a blob with another path");
+        }
+        int start = 0;
+        while (start < name.length()) {
+            int slash = name.indexOf('/', start);
+            int end = slash < 0 ? name.length() : slash;
+            String segment = name.substring(start, end);
+            if (segment.endsWith(".")) {
+                String kept = segment.replaceAll("\\.+$", "");
+                throw ArchiveException.of(Kind.INVALID, name, "the path segment '" + segment + "' ends with a dot,"
+                        + " which Azure drops: it would share a blob with " + (kept.isEmpty()
+                        ? "the path without that segment" : "'" + kept + "'"));
+            }
+            start = end + 1;
+        }
+    }
+
     private static String normalizePrefix(String prefix) {
         if (prefix == null || prefix.isEmpty()) {
             return "";
@@ -96,6 +133,7 @@ public final class ObjectNames {
         String trimmed = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         try {
             validate(trimmed);
+            refuseRewrittenNames(trimmed);
         } catch (ArchiveException e) {
             throw new IllegalArgumentException("invalid archive prefix: " + e.getMessage(), e);
         }

@@ -17,11 +17,14 @@ import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -142,35 +145,103 @@ class AgentFaultsIT {
         assertTrue(new ArchiveRecordStore().read(file).isEmpty(), "a failed archive left an archive record");
     }
 
+    /**
+     * A change at an unknown moment of an archive: before the copy starts (then it is part of the archive), during it
+     * (then the archive fails), or after it (then the file ends archived DIRTY). One write rewrites the last bytes and
+     * appends (one data version), so a copy that took the last range after it and the rest before would be neither
+     * version. Whichever happened, what must hold:
+     * <ul>
+     *   <li>the change is in the file;</li>
+     *   <li>a blob at the name is one whole version of the file, the one before the change or the one after it,
+     *       never a mix, and its Content-MD5 is its bytes' (read and hashed here, not taken from its properties);</li>
+     *   <li>a record names that blob, with its bytes' MD5 and its ETag, and tells the truth about which version it
+     *       holds: it carries the file's current data version exactly when it holds the file's current bytes (so a
+     *       copy of the old bytes never passes for the new ones, and a later archive may reuse a copy of the new
+     *       ones only because it is one: when the change lands between the coordinator's start of the copy and the
+     *       agent's first look, the agent copies the new bytes whole, and only the coordinator's own data-version
+     *       check fails the request);</li>
+     *   <li>archived means recorded; archived and clean means the record holds the file's bytes now; archived and
+     *       DIRTY means it holds the old ones;</li>
+     *   <li>not archived means the ARCHIVE failed (the file may be EXISTS|DIRTY then: EXISTS is set when the copy
+     *       starts).</li>
+     * </ul>
+     */
     @Test
     void whateverTheTimingOfAWriteAnArchivedCleanFileMatchesItsArchivedCopy() throws Exception {
-        // The write may land before the copy starts (then it is part of the archive) or during it (then the archive
-        // fails, or the file ends DIRTY): never archived-clean with a copy of other bytes, and a record, whenever
-        // there is one, names a complete copy of the bytes it describes.
-        Path file = bed.write("changing/any-time.bin", 40 * MIB);
+        String name = "changing/any-time.bin";
+        Path file = bed.write(name, 40 * MIB);
+        byte[] change = "the last 11 bytes rewritten and more appended, in one write".getBytes();
+        long at = 40 * MIB - 11;
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] oldMd5 = MessageDigest.getInstance("MD5").digest(bytes);
+        MessageDigest after = MessageDigest.getInstance("MD5");
+        after.update(bytes, 0, (int) at);
+        after.update(change);
+        byte[] newMd5 = after.digest();
+        bytes = null; // 40 MiB
         bed.archive(file);
         awaitRunning(file, "ARCHIVE");
-        Files.write(file, "appended at some point".getBytes(), StandardOpenOption.APPEND);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            assertEquals(change.length, channel.write(ByteBuffer.wrap(change), at), "one write");
+        }
         bed.awaitIdle(file, LONG);
+
         int flags = cluster.flags(file);
+        long dataVersion = Long.parseUnsignedLong(cluster.lfs("data_version", file.toString()).stdout().trim());
         java.util.Optional<ArchiveRecord> record = new ArchiveRecordStore().read(file);
-        String state = "flags 0x" + Integer.toHexString(flags) + ", record " + record + "\n" + actions(file);
         boolean archived = (flags & 0x08) != 0;
         boolean dirty = (flags & 0x02) != 0;
-        assertTrue(record.isPresent() || !archived, "archived without a record: " + state);
+        var blob = container.getBlobClient(name);
+        var properties = blob.exists() ? blob.getProperties() : null;
+        byte[] blobMd5 = properties == null ? null : digestOf(blob.openInputStream()).digest();
+        String state = "flags 0x" + Integer.toHexString(flags) + ", data version " + Long.toUnsignedString(dataVersion)
+                + ", record " + record.map(AgentFaultsIT::describe) + ", blob " + (properties == null ? "absent"
+                : "MD5 " + hex(blobMd5) + " ETag " + properties.getETag()) + "; old bytes' MD5 " + hex(oldMd5)
+                + ", new bytes' " + hex(newMd5) + "\n" + actions(file);
+
+        assertArrayEquals(newMd5, AgentTestBed.md5(file), "the change is not in the file: " + state);
+        if (properties != null) {
+            assertTrue(Arrays.equals(blobMd5, oldMd5) || Arrays.equals(blobMd5, newMd5),
+                    "the blob is neither version of the file: " + state);
+            assertArrayEquals(blobMd5, properties.getContentMd5(), "the blob's Content-MD5 is not its bytes': " + state);
+        }
         if (record.isPresent()) {
-            assertArrayEquals(record.get().md5(), container.getBlobClient(record.get().blob()).getProperties()
-                    .getContentMd5(), "the record does not describe its blob: " + state);
+            assertEquals(name, record.get().blob(), state);
+            assertTrue(properties != null, "the record names a blob that is not there: " + state);
+            assertArrayEquals(blobMd5, record.get().md5(), "the record does not describe its blob: " + state);
+            assertEquals(properties.getETag().replace("\"", ""), record.get().etag().replace("\"", ""),
+                    "the record's ETag is not its blob's: " + state);
+            assertEquals(Arrays.equals(newMd5, record.get().md5()), record.get().dataVersion() == dataVersion,
+                    "the record's data version does not tell which bytes it holds: " + state);
         }
         if (archived) {
-            if (!dirty) {
-                assertArrayEquals(AgentTestBed.md5(file), record.get().md5(), "archived clean, but the copy differs: "
-                        + state);
-            }
+            assertTrue(record.isPresent(), "archived without a record: " + state);
+            assertArrayEquals(dirty ? oldMd5 : newMd5, record.get().md5(), (dirty ? "archived DIRTY, but the copy is"
+                    + " not of the old bytes: " : "archived clean, but the copy is not the file: ") + state);
         } else {
             assertTrue(cluster.actionStatuses(cluster.fid(file), "ARCHIVE").contains("FAILED"),
                     "not archived, yet the archive did not fail: " + state);
         }
+    }
+
+    private static MessageDigest digestOf(java.io.InputStream stream) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("MD5");
+        try (java.io.InputStream in = stream) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest;
+    }
+
+    private static String hex(byte[] bytes) {
+        return bytes == null ? "none" : HexFormat.of().formatHex(bytes);
+    }
+
+    private static String describe(ArchiveRecord record) {
+        return "blob " + record.blob() + " ETag " + record.etag() + " MD5 " + hex(record.md5()) + " data version "
+                + Long.toUnsignedString(record.dataVersion());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.azlhsm.copytool.agent.AgentTestBed.ARCHIVED;
 import static io.azlhsm.copytool.agent.AgentTestBed.RELEASED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.BlobContainerClient;
@@ -99,6 +100,42 @@ class BlobIdentityIT {
             assertEquals("new, and longer\n", container.getBlobClient("rotate1/app.log").downloadContent().toString(),
                     "the container mirrors the tree at its latest content");
         }
+    }
+
+    /**
+     * Azure drops the dots ending a path segment and turns '\\' into '/': "a.", "a.." and "a" name one blob there, as
+     * do "b\\c" and "b/c". An ARCHIVE of such a file fails at once (EINVAL, not retried), the agent's log names it, and
+     * no copy of it is made anywhere, so the plain file's copy stays its own. The posix archive follows the same rule.
+     */
+    @ParameterizedTest(name = "archive {0}")
+    @ValueSource(ints = {1, 2})
+    void aFileWhoseNameTheBlobServiceRewritesIsRefusedNamingIt(int archive) throws Exception {
+        String dir = "dots" + archive;
+        Path plain = file(dir + "/a", "plain a\n");
+        file(dir + "/b/c", "plain b/c\n");
+        archive(plain, archive);
+        for (String name : List.of("a.", "a..", "b\\c")) {
+            Path file = file(dir + "/" + name, "the file " + name + "\n");
+            try (LogWatch log = new LogWatch()) {
+                bed.lfs("hsm_archive", List.of(file), "--archive", Integer.toString(archive));
+                cluster.awaitActionStatus(cluster.fid(file), "ARCHIVE", "FAILED");
+                log.await("'" + dir + "/" + name + "'", WAIT);
+                assertTrue(log.contains("failed with errno 22: invalid: '" + dir + "/" + name + "': "), name + ": "
+                        + log.snapshot());
+            }
+            assertEquals(0, cluster.flags(file) & 0x08, name + " archived");
+            assertTrue(new ArchiveRecordStore().read(file).isEmpty(), name + " has an archive record");
+            if (archive == 1) {
+                assertFalse(container.getBlobClient(dir + "/" + name).exists(), name + " has a blob");
+            } else {
+                assertFalse(Files.exists(posixRoot.resolve(dir + "/" + name)), name + " has a posix copy");
+            }
+        }
+        if (archive == 1) {
+            assertFalse(container.getBlobClient(dir + "/b/c").exists(), "b\\c was archived as b/c");
+            assertEquals("plain a\n", container.getBlobClient(dir + "/a").downloadContent().toString());
+        }
+        releaseAndRead(plain, "plain a\n");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.azlhsm.copytool.archive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
 import java.util.Collections;
@@ -47,6 +48,46 @@ class ObjectNamesTest {
     void structurallyBadNamesAreInvalid(String name) {
         ArchiveException e = assertThrows(ArchiveException.class, () -> ObjectNames.validate(name));
         assertEquals(Kind.INVALID, e.kind());
+    }
+
+    /** Azure drops the dots ending a segment and turns '\\' into '/': each of these would share another's blob. */
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"a.", "d/a.", "a./b", "...", "d/.../f", "d/a..", "x.y./z", "a\\b", "\\a", "d\\"})
+    void namesTheBlobServiceRewritesAreRefusedForFilesAndListings(String relative) {
+        ObjectNames names = new ObjectNames("fs1");
+        ArchiveException toBlob = assertThrows(ArchiveException.class, () -> names.objectName(relative));
+        assertEquals(Kind.INVALID, toBlob.kind());
+        assertTrue(toBlob.getMessage().contains("'fs1/" + relative + "'"), toBlob.getMessage());
+        assertTrue(toBlob.getMessage().contains("Azure"), toBlob.getMessage());
+        ArchiveException fromListing = assertThrows(ArchiveException.class,
+                () -> names.relativePath("fs1/" + relative));
+        assertEquals(Kind.INVALID, fromListing.kind());
+    }
+
+    @Test
+    void theRefusalSaysWhichNameItWouldShareABlobWith() {
+        ObjectNames names = new ObjectNames("");
+        assertTrue(assertThrows(ArchiveException.class, () -> names.objectName("d/report..")).getMessage()
+                .endsWith("the path segment 'report..' ends with a dot, which Azure drops: it would share a blob with"
+                        + " 'report'"));
+        assertTrue(assertThrows(ArchiveException.class, () -> names.objectName("d/.../f")).getMessage()
+                .endsWith("it would share a blob with the path without that segment"));
+        assertTrue(assertThrows(ArchiveException.class, () -> names.objectName("a\\b")).getMessage()
+                .contains("a backslash (at offset 1), which Azure turns into '/'"));
+    }
+
+    @Test
+    void recordsOfOlderArchivesMayStillNameSuchABlob() throws Exception {
+        // validate() guards every read: a record written before the rule must keep its copy readable
+        ObjectNames.validate("d/a.");
+        ObjectNames.validate("d/a\\b");
+        assertEquals("x/.a/b.c", new ObjectNames("").relativePath("x/.a/b.c"));
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"fs.", "p/q.", "p\\q"})
+    void aPrefixTheBlobServiceRewritesIsAConfigurationError(String prefix) {
+        assertThrows(IllegalArgumentException.class, () -> new ObjectNames(prefix));
     }
 
     @Test

@@ -1,23 +1,25 @@
 package io.azlhsm.copytool.jobs.imports;
 
+import io.azlhsm.copytool.lustre.DirectoryDescriptor;
 import io.azlhsm.copytool.lustre.ExtendedAttributes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Creates the directories of the imported tree (implied by blob names or named by {@code hdi_isfolder} blobs) under
- * the target, each once, with AMLFS's default directory mode 0777. Never follows a symlink: an existing component that
- * is not a real directory is an error, so no name can lead outside the target.
+ * the target, each once, with AMLFS's default directory mode 0777, and opens them for the importer.
+ *
+ * <p>Never follows a symlink, whenever it appears: every directory is reached from the target's descriptor, one
+ * {@code openat(O_DIRECTORY|O_NOFOLLOW)} per path segment, and created with {@code mkdirat} through its parent's
+ * descriptor ({@link DirectoryDescriptor}). The directories are 0777, so any user may replace one the job has already
+ * made or checked by a symlink at any moment; a walk by path would then lead the importer, running as root, outside
+ * the target. Here a symlink (or a file) in place of a directory fails the blob with an error naming it, and whatever
+ * the importer creates goes into the very directory it opened.
  *
  * <p>Each directory it creates names its creator in {@value #CREATOR_XATTR}: the job and the blob whose import
  * created it. A resumed job needs that to count exactly: a directory the crashed run created after its last
@@ -27,12 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * Root-only ({@code trusted.*}), so it works on a default Lustre mount, which has no user xattrs, and no user can
  * make a directory of theirs pass for the job's own.
  */
-final class DirectoryMaker {
+final class DirectoryMaker implements AutoCloseable {
     /** Value: {@code "<job id> <blob name>"}. */
     static final String CREATOR_XATTR = "trusted.azlhsm.import";
+    private static final int DIRECTORY_MODE = 0777;
 
     private final Path target;
+    private final DirectoryDescriptor root;
     private final Runnable created;
+    /** Directories this job has created or adopted: counted once, never created again. */
     private final Set<Path> known = ConcurrentHashMap.newKeySet();
     private final Set<Path> createdByUs = ConcurrentHashMap.newKeySet();
 
@@ -42,11 +47,14 @@ final class DirectoryMaker {
     private final Map<Path, String> uncounted = new ConcurrentHashMap<>();
 
     /**
+     * Opens the target (which must be a directory, not a symlink) and keeps it open until {@link #close()}.
+     *
      * @param created told of each directory this job creates (in the creating thread)
      * @param resumed the job continues a crashed run: existing directories may be its own
      */
-    DirectoryMaker(Path target, String jobId, boolean resumed, Runnable created) {
+    DirectoryMaker(Path target, String jobId, boolean resumed, Runnable created) throws IOException {
         this.target = target;
+        this.root = DirectoryDescriptor.open(target);
         this.jobId = jobId;
         this.resumed = resumed;
         this.created = created;
@@ -58,58 +66,101 @@ final class DirectoryMaker {
     }
 
     /**
-     * Makes {@code dir} and its missing ancestors below the mount; true when {@code dir} itself was created now.
+     * Makes {@code dir} and its missing ancestors below the target and opens it, reaching each from the target's
+     * descriptor; the caller closes it.
      *
      * @param blob the blob being imported, which the directories created now are recorded as created by
+     * @throws DirectoryDescriptor.NotADirectoryException naming the component that is a symlink or a file
      */
-    boolean ensure(Path dir, String blob) throws IOException {
-        boolean createdDir = !known.contains(dir) && create(dir, blob);
+    DirectoryDescriptor open(Path dir, String blob) throws IOException {
+        DirectoryDescriptor opened = walk(dir, blob, true);
         if (resumed) {
-            // after create, under its lock: a directory another worker adopted meanwhile is in uncounted by now
+            // after the walk, under its lock: a directory another worker adopted meanwhile is in uncounted by now
             synchronized (this) {
                 countCrashedRunsDirectories(dir, blob);
             }
         }
-        return createdDir;
+        return opened;
     }
 
-    private boolean create(Path dir, String blob) throws IOException {
-        List<Path> chain = new ArrayList<>();
-        for (Path p = dir; p != null && p.startsWith(target); p = p.getParent()) {
-            chain.add(0, p);
+    /** Opens an existing {@code dir} below the target the same way, creating nothing; NoSuchFileException if absent. */
+    DirectoryDescriptor openExisting(Path dir) throws IOException {
+        return walk(dir, null, false);
+    }
+
+    private DirectoryDescriptor walk(Path dir, String blob, boolean create) throws IOException {
+        if (!dir.startsWith(target)) {
+            throw new IOException(dir + " is not below the import target " + target);
         }
-        // One creator at a time: two workers needing the same new parent must agree on who created it.
-        synchronized (this) {
-            boolean createdDir = false;
-            for (Path p : chain) {
-                if (known.contains(p)) {
-                    continue;
+        DirectoryDescriptor current = root.reopen();
+        try {
+            Path p = target;
+            for (Path segment : target.relativize(dir)) {
+                if (segment.toString().isEmpty()) {
+                    break; // dir is the target itself
                 }
+                p = p.resolve(segment);
+                DirectoryDescriptor next = create ? openOrCreate(current, p, segment.toString(), blob)
+                        : current.openChild(segment.toString(), target.relativize(p).toString());
+                current.close();
+                current = next;
+            }
+            return current;
+        } catch (IOException | RuntimeException e) {
+            current.close();
+            throw e;
+        }
+    }
+
+    private DirectoryDescriptor openOrCreate(DirectoryDescriptor parent, Path p, String name, String blob)
+            throws IOException {
+        String described = target.relativize(p).toString();
+        try {
+            DirectoryDescriptor child = parent.openChild(name, described);
+            if (!known.contains(p)) {
+                synchronized (this) {
+                    if (!known.contains(p)) {
+                        if (resumed) {
+                            adoptCrashedRunsDirectory(parent.entry(name), p, blob);
+                        }
+                        known.add(p);
+                    }
+                }
+            }
+            return child;
+        } catch (java.nio.file.NoSuchFileException absent) {
+            // create below
+        }
+        // One creator at a time: two workers needing the same new directory must agree on who created it.
+        synchronized (this) {
+            if (!known.contains(p)) {
                 try {
-                    Files.createDirectory(p);
-                    recordCreator(p, blob); // first: a crash between the two leaves a directory that seems preexisting
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+                    parent.makeChild(name, DIRECTORY_MODE, described);
+                    // first: a crash after it leaves a directory that seems preexisting
+                    recordCreator(parent.entry(name), blob);
+                    try (DirectoryDescriptor made = parent.openChild(name, described)) {
+                        made.chmod(DIRECTORY_MODE); // mkdirat's mode went through the umask
+                    }
                     created.run();
                     createdByUs.add(p);
-                    createdDir = p.equals(dir);
                 } catch (FileAlreadyExistsException exists) {
-                    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                        throw new IOException(target.relativize(p) + " exists and is not a directory"
-                                + (Files.isSymbolicLink(p) ? " (a symlink, never followed)" : ""));
-                    }
                     if (resumed) {
-                        adoptCrashedRunsDirectory(p, blob);
+                        adoptCrashedRunsDirectory(parent.entry(name), p, blob);
                     }
                 }
                 known.add(p);
             }
-            return createdDir;
         }
+        return parent.openChild(name, described);
     }
 
-    /** An existing directory in a resumed job: the crashed run's own, and counted now if this blob made it. */
-    private void adoptCrashedRunsDirectory(Path p, String blob) {
-        String creator = recordedCreator(p);
+    /**
+     * An existing directory in a resumed job: the crashed run's own, and counted now if this blob made it.
+     *
+     * @param reach the path that reaches it through its parent's descriptor
+     */
+    private void adoptCrashedRunsDirectory(Path reach, Path p, String blob) {
+        String creator = recordedCreator(reach);
         if (creator == null || !creator.startsWith(jobId + " ")) {
             return; // preexisting
         }
@@ -136,6 +187,11 @@ final class DirectoryMaker {
         } catch (IOException | RuntimeException e) {
             // Only a resumed job's counts need it: without it this directory would count as preexisting there.
         }
+    }
+
+    @Override
+    public void close() {
+        root.close();
     }
 
     private static String recordedCreator(Path p) {

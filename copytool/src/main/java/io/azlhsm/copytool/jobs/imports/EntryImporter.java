@@ -7,6 +7,7 @@ import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
 import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.lustre.DirectoryDescriptor;
 import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.lustre.HsmUserState;
@@ -43,7 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * blob is gone or was replaced ({@link RecordedCopy#stale()}) cannot be read: the overwrite modes import it again,
  * skip and fail leave it and say so.
  */
-final class EntryImporter {
+final class EntryImporter implements AutoCloseable {
     static final int SYMLINK_MAX = 4096;
 
     private final JobContext context;
@@ -65,7 +66,9 @@ final class EntryImporter {
     /** mtimes of directories named by blobs, set when the import ends (creating children moves them). */
     private final Map<Path, FileTime> directoryTimes = new ConcurrentHashMap<>();
 
-    EntryImporter(JobContext context, ImportOptions options, ArchiveBackend backend, Path target) {
+    /** Opens the target directory (a symlink is refused), which stays open until {@link #close()}. */
+    EntryImporter(JobContext context, ImportOptions options, ArchiveBackend backend, Path target)
+            throws IOException {
         this.context = context;
         this.options = options;
         this.backend = backend;
@@ -126,16 +129,26 @@ final class EntryImporter {
         }
         FileAttributes attributes = decoded.attributes();
         FileType type = directoryKey ? FileType.DIRECTORY : attributes.type();
+        DirectoryDescriptor parent;
         try {
-            directories.ensure(path.getParent(), blob.name());
+            parent = directories.open(path.getParent(), blob.name());
         } catch (IOException e) {
-            throw new ItemError("cannot create the parent directory: " + e.getMessage());
+            throw new ItemError("cannot create the parent directory: " + e.getMessage(), e);
         }
-        switch (type) {
-            case DIRECTORY -> importDirectory(blob, path, attributes);
-            case SYMLINK -> importSymlink(blob, path, attributes, decoded.symlinkTargetInBody());
-            default -> importFile(blob, path, attributes);
+        // Every call below reaches the entry through the parent's descriptor, never through the directories above.
+        try (parent) {
+            Place place = new Place(path, parent.entry(path.getFileName().toString()));
+            switch (type) {
+                case DIRECTORY -> importDirectory(blob, place, attributes);
+                case SYMLINK -> importSymlink(blob, place, attributes, decoded.symlinkTargetInBody());
+                default -> importFile(blob, place, attributes);
+            }
         }
+    }
+
+    @Override
+    public void close() {
+        directories.close();
     }
 
     private Optional<BasicFileAttributes> existing(Path path) throws IOException {
@@ -152,28 +165,30 @@ final class EntryImporter {
 
     // ------------------------------------------------------------------------------------------------ files
 
-    private void importFile(StoredObject blob, Path path, FileAttributes attributes)
+    private void importFile(StoredObject blob, Place place, FileAttributes attributes)
             throws ItemError, IOException, LustreException, ArchiveException {
         // Look first: llapi_hsm_import does not use O_EXCL, so it follows a symlink in the way (creating the stub
         // wherever it leads) and reopens a directory (failing with another errno); EEXIST comes only for a regular
         // file. Whatever appears between the look and the call is looked at again, once.
-        Optional<BasicFileAttributes> existing = existing(path);
+        Path path = place.path();
+        Path reach = place.reach();
+        Optional<BasicFileAttributes> existing = existing(reach);
         if (existing.isEmpty()) {
-            if (createStub(blob, path, attributes, false)) {
+            if (createStub(blob, place, attributes, false)) {
                 return;
             }
-            existing = existing(path);
+            existing = existing(reach);
             if (existing.isEmpty()) {
-                createStub(blob, path, attributes);
+                createStub(blob, place, attributes);
                 return;
             }
         }
         if (existing.get().isRegularFile()) {
-            HsmUserState state = context.hsm().state(path);
-            Optional<ArchiveRecord> record = records.read(path);
+            HsmUserState state = context.hsm().state(reach);
+            Optional<ArchiveRecord> record = records.read(reach);
             boolean released = state.has(HsmStates.RELEASED);
             if (released && record.isPresent() && sameBlob(record.get(), blob)) {
-                if (madeByTheCrashedRun(path)) {
+                if (madeByTheCrashedRun(reach)) {
                     countImportedFile(blob); // done after the crashed run last saved its checkpoint
                 } else {
                     count(ImportCounters.PREEXISTING_FILES);
@@ -183,18 +198,18 @@ final class EntryImporter {
             if (released && record.isEmpty() && context.resumed() && state.archiveId() == options.archiveId()
                     && existing.get().size() == blob.size()) {
                 // Created by the crashed run just before it could record the blob: finish that work.
-                records.write(path, recordOf(blob));
+                records.write(reach, recordOf(blob));
                 countImportedFile(blob);
                 return;
             }
-            if (halfImportedByTheCrashedRun(path, existing.get(), state)) {
+            if (halfImportedByTheCrashedRun(reach, existing.get(), state)) {
                 // llapi_hsm_import creates the file, then imports it (liblustreapi_hsm.c 1434-1497): the crashed run
                 // was killed between the two and left this empty file without HSM state. Finish that work.
-                Files.delete(path);
-                createStub(blob, path, attributes); // counts it
+                Files.delete(reach);
+                createStub(blob, place, attributes); // counts it
                 return;
             }
-            resolveFileConflict(blob, path, attributes, state,
+            resolveFileConflict(blob, place, attributes, state,
                     RecordedCopy.of(record, blob, options.archiveId(), backend));
             return;
         }
@@ -204,8 +219,8 @@ final class EntryImporter {
         if (existing.get().isDirectory()) {
             throw new ItemError("a directory is in the way of the file (directories are never deleted)");
         }
-        Files.delete(path);
-        createStub(blob, path, attributes);
+        Files.delete(reach);
+        createStub(blob, place, attributes);
         context.log().conflict(relative(path), blob.name(), "replaced a " + kindOf(existing.get()) + " by the file");
     }
 
@@ -214,8 +229,9 @@ final class EntryImporter {
      * stub whose recorded blob is gone or replaced (a stale stub) holds no data and cannot be read; the overwrite
      * modes import it again, so it restores this blob, and skip leaves it but says so and counts it.
      */
-    private void resolveFileConflict(StoredObject blob, Path path, FileAttributes attributes, HsmUserState state,
+    private void resolveFileConflict(StoredObject blob, Place place, FileAttributes attributes, HsmUserState state,
                                      RecordedCopy copy) throws ItemError, IOException, LustreException {
+        Path path = place.path();
         boolean staleStub = state.has(HsmStates.RELEASED) && copy.stale();
         String was = describe(state) + (staleStub ? ", stale stub: " + copy.describe() : "");
         count(ImportCounters.CONFLICTS);
@@ -237,15 +253,15 @@ final class EntryImporter {
             case OVERWRITE_DIRTY -> {
                 if (staleStub) {
                     // A stub's size cannot change without a restore, which would fail: a new stub of this blob.
-                    reimport(blob, path, attributes, was);
+                    reimport(blob, place, attributes, was);
                 } else if (clean) {
-                    updateAttributes(path, attributes);
+                    updateAttributes(place.reach(), attributes);
                     // An archived file whose copy is gone keeps its data (now its only copy); the log says so.
                     context.log().conflict(relative(path), blob.name(), "attributes updated (" + was
                             + (copy.stale() ? "; " + copy.describe() + ": its data is only in Lustre now" : "")
                             + ")");
                 } else {
-                    reimport(blob, path, attributes, was);
+                    reimport(blob, place, attributes, was);
                 }
             }
             case OVERWRITE_ALWAYS -> {
@@ -254,24 +270,24 @@ final class EntryImporter {
                 boolean inSync = record.isEmpty() || sameBlob(record.get(), blob);
                 if (clean && inSync) {
                     if (!state.has(HsmStates.RELEASED)) {
-                        release(path);
+                        release(place.reach());
                     }
-                    updateAttributes(path, attributes);
+                    updateAttributes(place.reach(), attributes);
                     context.log().conflict(relative(path), blob.name(), (state.has(HsmStates.RELEASED)
                             ? "already released" : "released") + ", attributes updated (" + was + ")");
                 } else {
-                    reimport(blob, path, attributes, clean && !staleStub ? was + ", archived copy is "
+                    reimport(blob, place, attributes, clean && !staleStub ? was + ", archived copy is "
                             + record.map(ArchiveRecord::toString).orElse("?") : was);
                 }
             }
         }
     }
 
-    private void reimport(StoredObject blob, Path path, FileAttributes attributes, String was)
+    private void reimport(StoredObject blob, Place place, FileAttributes attributes, String was)
             throws ItemError, IOException, LustreException {
-        Files.delete(path);
-        createStub(blob, path, attributes);
-        context.log().conflict(relative(path), blob.name(), "deleted and re-imported (" + was + ")");
+        Files.delete(place.reach());
+        createStub(blob, place, attributes);
+        context.log().conflict(relative(place.path()), blob.name(), "deleted and re-imported (" + was + ")");
     }
 
     private static String describe(HsmUserState state) {
@@ -296,9 +312,9 @@ final class EntryImporter {
                 checksum == null ? null : checksum.md5(), 0, checksum == null ? null : checksum.crc32c());
     }
 
-    private void createStub(StoredObject blob, Path path, FileAttributes attributes)
+    private void createStub(StoredObject blob, Place place, FileAttributes attributes)
             throws ItemError, IOException, LustreException {
-        createStub(blob, path, attributes, true);
+        createStub(blob, place, attributes, true);
     }
 
     /**
@@ -306,7 +322,7 @@ final class EntryImporter {
      * created there meanwhile: a file gives EEXIST, a directory another errno) and {@code existsIsError} is false;
      * ItemError for every other failure.
      */
-    private boolean createStub(StoredObject blob, Path path, FileAttributes attributes, boolean existsIsError)
+    private boolean createStub(StoredObject blob, Place place, FileAttributes attributes, boolean existsIsError)
             throws ItemError, IOException, LustreException {
         long mtimeSec = attributes.mtime().getEpochSecond();
         int mtimeNsec = attributes.mtime().getNano();
@@ -314,11 +330,11 @@ final class EntryImporter {
         int atimeNsec = attributes.atime() != null ? attributes.atime().getNano() : mtimeNsec;
         LuFid fid;
         try {
-            fid = placement.create(path, options.archiveId(), new ImportAttributes(blob.size(),
+            fid = placement.create(place, options.archiveId(), new ImportAttributes(blob.size(),
                     attributes.mode() & 0777, (int) attributes.uid(), (int) attributes.gid(), atimeSec, atimeNsec,
                     mtimeSec, mtimeNsec));
         } catch (LustreException e) {
-            if (!existsIsError && existing(path).isPresent()) {
+            if (!existsIsError && existing(place.reach()).isPresent()) {
                 return false;
             }
             throw new ItemError("llapi_hsm_import failed: " + e.getMessage(), e);
@@ -329,7 +345,7 @@ final class EntryImporter {
             records.write(stub, recordOf(blob));
         } catch (IOException e) {
             // Without the record restore would guess the blob from the path; leave nothing half done.
-            Files.deleteIfExists(path);
+            Files.deleteIfExists(place.reach());
             throw new ItemError("cannot record the blob on the stub: " + e.getMessage(), e);
         }
         countImportedFile(blob);
@@ -367,15 +383,18 @@ final class EntryImporter {
         context.progress().advance(1, blob.size());
     }
 
-    private void release(Path path) throws LustreException {
-        context.hsm().request(path, HsmUserAction.RELEASE, 0, 0, List.of(fids.path2fid(path)), new byte[0]);
+    /** @param reach the file, reached through its parent's descriptor; the request goes through the mount */
+    private void release(Path reach) throws LustreException {
+        context.hsm().request(context.mount(), HsmUserAction.RELEASE, 0, 0, List.of(fids.path2fid(reach)),
+                new byte[0]);
     }
 
     // ------------------------------------------------------------------------------------------------ directories
 
-    private void importDirectory(StoredObject blob, Path path, FileAttributes attributes)
+    private void importDirectory(StoredObject blob, Place place, FileAttributes attributes)
             throws ItemError, IOException {
-        Optional<BasicFileAttributes> existing = existing(path);
+        Path path = place.path();
+        Optional<BasicFileAttributes> existing = existing(place.reach());
         if (existing.isPresent() && !existing.get().isDirectory()) {
             if (conflict(blob, path, existing.get())) {
                 throw new ItemError("a " + kindOf(existing.get()) + " is in the way of the directory");
@@ -383,37 +402,53 @@ final class EntryImporter {
             return;
         }
         // Through the maker even when it exists: a worker creating a child may have made it a moment ago.
-        directories.ensure(path, blob.name());
-        boolean ours = directories.createdByThisJob(path);
-        count(ours ? ImportCounters.IMPORTED : ImportCounters.PREEXISTING_DIRECTORIES);
-        if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
-                || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {
-            setOwnerAndMode(path, attributes);
-            directoryTimes.put(path, FileTime.from(attributes.mtime()));
+        try (DirectoryDescriptor made = directories.open(path, blob.name())) {
+            boolean ours = directories.createdByThisJob(path);
+            count(ours ? ImportCounters.IMPORTED : ImportCounters.PREEXISTING_DIRECTORIES);
+            if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
+                    || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {
+                setOwnerAndMode(place.reach(), attributes);
+                directoryTimes.put(path, FileTime.from(attributes.mtime()));
+            }
         }
     }
 
-    /** Sets the mtimes of blob-named directories, once their children exist. */
+    /**
+     * Sets the mtimes of blob-named directories, once their children exist, each reached through its parent's
+     * descriptor; one that is no longer a directory (a user replaced it meanwhile) is left as it is, and said so.
+     */
     void finishDirectories() throws IOException {
         for (Map.Entry<Path, FileTime> entry : directoryTimes.entrySet()) {
-            Files.getFileAttributeView(entry.getKey(), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setTimes(entry.getValue(), null, null);
+            Path dir = entry.getKey();
+            try (DirectoryDescriptor parent = directories.openExisting(dir.getParent())) {
+                Path reach = parent.entry(dir.getFileName().toString());
+                if (!Files.isDirectory(reach, LinkOption.NOFOLLOW_LINKS)) {
+                    context.log().info("directory " + relative(dir) + " is no longer a directory: its time is not set");
+                    continue;
+                }
+                Files.getFileAttributeView(reach, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(entry.getValue(), null, null);
+            } catch (java.nio.file.NoSuchFileException | DirectoryDescriptor.NotADirectoryException gone) {
+                context.log().info("directory " + relative(dir) + ": its time is not set: " + gone.getMessage());
+            }
         }
     }
 
     // ------------------------------------------------------------------------------------------------ symlinks
 
-    private void importSymlink(StoredObject blob, Path path, FileAttributes attributes, boolean targetInBody)
+    private void importSymlink(StoredObject blob, Place place, FileAttributes attributes, boolean targetInBody)
             throws ItemError, IOException, ArchiveException {
+        Path path = place.path();
+        Path reach = place.reach();
         String linkTarget = targetInBody ? body(blob) : attributes.symlinkTarget();
         if (linkTarget.isEmpty() || linkTarget.indexOf('\0') >= 0) {
             throw new ItemError("the symlink target is empty or contains NUL");
         }
-        Optional<BasicFileAttributes> existing = existing(path);
+        Optional<BasicFileAttributes> existing = existing(reach);
         if (existing.isPresent()) {
             if (existing.get().isSymbolicLink()
-                    && Files.readSymbolicLink(path).toString().equals(linkTarget)) {
-                if (madeByTheCrashedRun(path)) {
+                    && Files.readSymbolicLink(reach).toString().equals(linkTarget)) {
+                if (madeByTheCrashedRun(reach)) {
                     count(ImportCounters.SYMLINKS);
                     count(ImportCounters.IMPORTED);
                     context.progress().advance(1, 0);
@@ -428,14 +463,14 @@ final class EntryImporter {
             if (existing.get().isDirectory()) {
                 throw new ItemError("a directory is in the way of the symlink (directories are never deleted)");
             }
-            Files.delete(path);
+            Files.delete(reach);
             context.log().conflict(relative(path), blob.name(), "replaced a " + kindOf(existing.get())
                     + " by the symlink");
         }
-        Files.createSymbolicLink(path, Path.of(linkTarget));
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class,
+        Files.createSymbolicLink(reach, Path.of(linkTarget));
+        PosixFileAttributeView view = Files.getFileAttributeView(reach, PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
-        setOwner(path, attributes);
+        setOwner(reach, attributes);
         view.setTimes(FileTime.from(attributes.mtime()), null, null);
         count(ImportCounters.SYMLINKS);
         count(ImportCounters.IMPORTED);

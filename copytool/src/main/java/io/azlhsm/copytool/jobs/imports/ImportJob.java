@@ -89,81 +89,85 @@ public final class ImportJob implements Job {
         if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("--target " + target + " is not a directory (symlinks are not followed)");
         }
-        EntryImporter importer = new EntryImporter(context, options, backend, target);
-        ListingCheckpoint position = new ListingCheckpoint(context.checkpoint());
-        if (context.resumed()) {
-            // The crashed run's live counters also hold blobs it had not finished, which are imported again now.
-            position.savedCounts(ImportCounters.COUNTS).ifPresent(saved -> saved.forEach(context.counters()::set));
-        }
-        String archivePrefix = new ObjectNames(archive.prefix()).prefix();
-        Instant runStart = Instant.now();
-        long walkedBefore = context.counters().get(ImportCounters.WALKED);
-        long importedBefore = context.counters().get(ImportCounters.IMPORTED);
-        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("import-worker"));
-        ExecutorService lister = Executors.newSingleThreadExecutor(daemon("import-lister"));
-        Semaphore outstanding = new Semaphore(options.threads() * 64);
-        try {
-            for (int i = 0; i < options.prefixes().size() && stopReason == null; i++) {
-                if (position.finished(i)) {
-                    continue;
-                }
-                String listPrefix = archivePrefix + options.prefixes().get(i);
-                String token = position.resumeToken(i).orElse(null);
-                Future<ObjectListing> next = lister.submit(() -> backend.list(listPrefix, token, options.pageSize()));
-                while (stopReason == null) {
-                    ObjectListing page = await(context, marker, next);
-                    String nextToken = page.next().orElse(null);
-                    if (nextToken != null) {
-                        next = lister.submit(() -> backend.list(listPrefix, nextToken, options.pageSize()));
+        try (EntryImporter importer = new EntryImporter(context, options, backend, target)) {
+            ListingCheckpoint position = new ListingCheckpoint(context.checkpoint());
+            if (context.resumed()) {
+                // The crashed run's live counters also hold blobs it had not finished, which are imported again now.
+                position.savedCounts(ImportCounters.COUNTS)
+                        .ifPresent(saved -> saved.forEach(context.counters()::set));
+            }
+            String archivePrefix = new ObjectNames(archive.prefix()).prefix();
+            Instant runStart = Instant.now();
+            long walkedBefore = context.counters().get(ImportCounters.WALKED);
+            long importedBefore = context.counters().get(ImportCounters.IMPORTED);
+            ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("import-worker"));
+            ExecutorService lister = Executors.newSingleThreadExecutor(daemon("import-lister"));
+            Semaphore outstanding = new Semaphore(options.threads() * 64);
+            try {
+                for (int i = 0; i < options.prefixes().size() && stopReason == null; i++) {
+                    if (position.finished(i)) {
+                        continue;
                     }
-                    ListingCheckpoint.Page tracker = position.page(i, nextToken, page.objects().size());
-                    for (int index = 0; index < page.objects().size(); index++) {
-                        cancelPoint(context, marker);
-                        if (stopReason != null) {
+                    String listPrefix = archivePrefix + options.prefixes().get(i);
+                    String token = position.resumeToken(i).orElse(null);
+                    Future<ObjectListing> next = lister.submit(
+                            () -> backend.list(listPrefix, token, options.pageSize()));
+                    while (stopReason == null) {
+                        ObjectListing page = await(context, marker, next);
+                        String nextToken = page.next().orElse(null);
+                        if (nextToken != null) {
+                            next = lister.submit(() -> backend.list(listPrefix, nextToken, options.pageSize()));
+                        }
+                        ListingCheckpoint.Page tracker = position.page(i, nextToken, page.objects().size());
+                        for (int index = 0; index < page.objects().size(); index++) {
+                            cancelPoint(context, marker);
+                            if (stopReason != null) {
+                                break;
+                            }
+                            if (tracker.alreadyDone(index)) {
+                                continue; // the crashed run finished it, and the restored counts hold it
+                            }
+                            StoredObject blob = page.objects().get(index);
+                            int item = index;
+                            BlobTally tally = new BlobTally();
+                            context.counters().counter(ImportCounters.WALKED).increment();
+                            tally.add(ImportCounters.WALKED);
+                            acquire(context, marker, outstanding);
+                            workers.execute(() -> {
+                                try {
+                                    importOne(context, importer, blob, tally);
+                                } finally {
+                                    // a stopped or canceled job skips queued blobs: they are not done
+                                    if (stopReason == null && !context.cancelRequested()) {
+                                        tracker.itemDone(item, tally);
+                                    }
+                                    outstanding.release();
+                                }
+                            });
+                        }
+                        updateRates(context, runStart, walkedBefore, importedBefore);
+                        if (nextToken == null) {
                             break;
                         }
-                        if (tracker.alreadyDone(index)) {
-                            continue; // the crashed run finished it, and the restored counts hold it
-                        }
-                        StoredObject blob = page.objects().get(index);
-                        int item = index;
-                        BlobTally tally = new BlobTally();
-                        context.counters().counter(ImportCounters.WALKED).increment();
-                        tally.add(ImportCounters.WALKED);
-                        acquire(context, marker, outstanding);
-                        workers.execute(() -> {
-                            try {
-                                importOne(context, importer, blob, tally);
-                            } finally {
-                                // a stopped or canceled job skips queued blobs: they are not done
-                                if (stopReason == null && !context.cancelRequested()) {
-                                    tracker.itemDone(item, tally);
-                                }
-                                outstanding.release();
-                            }
-                        });
-                    }
-                    updateRates(context, runStart, walkedBefore, importedBefore);
-                    if (nextToken == null) {
-                        break;
                     }
                 }
+                drain(context, marker, outstanding, options.threads() * 64);
+            } finally {
+                lister.shutdownNow();
+                // Queued blobs return at once once stopped or canceled; running ones finish their stub.
+                workers.shutdown();
+                if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+                    workers.shutdownNow();
+                }
             }
-            drain(context, marker, outstanding, options.threads() * 64);
-        } finally {
-            lister.shutdownNow();
-            // Queued blobs return at once once stopped or canceled; running ones finish their stub.
-            workers.shutdown();
-            if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
+            updateRates(context, runStart, walkedBefore, importedBefore);
+            if (stopReason != null) {
+                throw new ImportStop(stopReason);
             }
+            importer.finishDirectories();
+            return context.counters().get(ImportCounters.ERRORS) > 0 ? JobState.COMPLETED_PARTIAL
+                    : JobState.COMPLETED;
         }
-        updateRates(context, runStart, walkedBefore, importedBefore);
-        if (stopReason != null) {
-            throw new ImportStop(stopReason);
-        }
-        importer.finishDirectories();
-        return context.counters().get(ImportCounters.ERRORS) > 0 ? JobState.COMPLETED_PARTIAL : JobState.COMPLETED;
     }
 
     private void importOne(JobContext context, EntryImporter importer, StoredObject blob, BlobTally tally) {

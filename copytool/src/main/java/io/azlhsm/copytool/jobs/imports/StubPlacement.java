@@ -14,18 +14,24 @@ import java.nio.file.Path;
  * Creates a stub with llapi_hsm_import and proves it is at the path asked for, never anywhere else.
  *
  * <p>llapi_hsm_import opens its path with {@code O_CREAT|O_WRONLY}, without {@code O_EXCL} or {@code O_NOFOLLOW}
- * (lustre/utils/liblustreapi_hsm.c:1434-1497, liblustreapi.c:510-597): a symlink at the path, or one put in place of
- * a directory on the way, is followed and the stub is created wherever it leads (a dangling symlink's target). The
- * importer looks at the path first (lstat) and never hands the call a symlink; this class checks afterwards that the
- * new file's name is that path: {@code llapi_fid2path} of the FID the call returned must give exactly the path's
- * name under the mount, which only holds when the stub was created through real directories at that very name. When
- * it does not (a symlink was swapped in between the look and the call), the stray stub is removed again, if it still
- * is the one just made, and the blob fails with an error naming both places.
+ * (lustre/utils/liblustreapi_hsm.c:1434-1497, liblustreapi.c:473-597), and uses the path for nothing else but the
+ * {@code unlink} after a failed import (with no pool given it never looks the file system up by the path): a
+ * symlink at the path, or one put in place of a directory on the way, would be followed and the stub created
+ * wherever it leads (a dangling symlink's target). So the call is given the {@link Place#reach()} path,
+ * {@code /proc/self/fd/<parent's descriptor>/<name>}: the kernel goes from {@code /proc/self/fd/<fd>} straight to
+ * the directory that descriptor holds (a magic link, never resolved by name again), so no directory on the way can be
+ * swapped for a symlink; only the last name is looked up. The importer looks at that name first (lstat) and never
+ * hands the call a symlink.
  *
- * <p>Residual race: between the look and the call, a symlink swapped in still makes Lustre create the stub at its
- * target for the moment until it is found and removed here; a target on Lustre is checked and cleaned, but a target
- * off Lustre gets an empty file that the call cannot turn into a stub (it fails, and the empty file stays, as with any
- * llapi_hsm_import). Only someone who can write in the import target's directories can swap a symlink in.
+ * <p>This class checks afterwards that the new file's name is the path asked for: {@code llapi_fid2path} of the FID
+ * the call returned must give exactly the path's name under the mount. When it does not (a symlink was put at the
+ * last name in the instant between the look and the call, or the directory was moved out of the target), the stray
+ * stub is removed again, if it still is the one just made, and the blob fails with an error naming both places.
+ *
+ * <p>Residual race: only the last name, in that instant. A symlink put there then still makes Lustre create the stub
+ * at its target until it is found and removed here; a target on Lustre is checked and cleaned, but a target off
+ * Lustre gets an empty file that the call cannot turn into a stub (it fails, and the empty file stays, as with any
+ * llapi_hsm_import). Only someone who can write in the import target's directories can put a symlink there.
  */
 final class StubPlacement {
     private final HsmFiles hsm;
@@ -39,9 +45,9 @@ final class StubPlacement {
     }
 
     /** The stub's FID; LustreException from the import itself, ItemError when it was made elsewhere. */
-    LuFid create(Path path, int archiveId, ImportAttributes attributes) throws LustreException, ItemError {
-        LuFid fid = hsm.importFile(path, archiveId, attributes);
-        String wanted = mount.relativize(path).toString();
+    LuFid create(Place place, int archiveId, ImportAttributes attributes) throws LustreException, ItemError {
+        LuFid fid = hsm.importFile(place.reach(), archiveId, attributes);
+        String wanted = mount.relativize(place.path()).toString();
         String made;
         try {
             made = fids.fid2path(mount, fid, 0).relativePath().replaceFirst("^/+", "");

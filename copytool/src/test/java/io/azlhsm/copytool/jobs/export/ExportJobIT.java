@@ -227,6 +227,31 @@ class ExportJobIT {
                 "the imported link leads to the restored data");
     }
 
+    /**
+     * Azure drops the dots ending a path segment and turns '\\' into '/': "a." and "a", "d./f" and "d/f", "x\\y" and
+     * "x/y" would each share one blob. Such a file (or directory) is refused with an error naming it and never sent
+     * to the agent; the rest of the tree exports.
+     */
+    @Test
+    void namesTheBlobServiceWouldRewriteAreRefusedNamingTheFile() throws Exception {
+        Path plain = bed.agent.write("dots/a", 1_000);
+        List<Path> refused = List.of(bed.agent.write("dots/a.", 2_000), bed.agent.write("dots/d./f", 3_000),
+                bed.agent.write("dots/.../g", 4_000), bed.agent.write("dots/x\\y", 5_000));
+
+        JobRun run = bed.run(export("dots", 10));
+        assertEquals(JobState.COMPLETED_PARTIAL, run.state(), run::describe);
+        assertEquals(1, run.counter(ExportCounters.EXPORTED), run::describe);
+        assertArrayEquals(AgentTestBed.md5(plain), blob("dots/a").getContentMd5(), "dots/a holds another file");
+        for (Path file : refused) {
+            String name = bed.cluster.mount().relativize(file).toString();
+            assertTrue(run.errors().stream().anyMatch(e -> e.contains(name) && e.contains("cannot name a blob")
+                    && e.contains("Azure")), name + ": " + run.describe());
+            assertEquals(0, bed.cluster.flags(file), name + " was archived");
+            assertFalse(bed.container.getBlobClient(name).exists(), name);
+        }
+        assertFalse(bed.container.getBlobClient("dots/x/y").exists(), "x\\y exported as x/y");
+    }
+
     /** Not a test of speed (nothing is asserted about it): prints the export rate for the record. */
     @Test
     void exportsManySmallFiles() throws Exception {

@@ -269,6 +269,83 @@ class ImportConflictsIT {
         }
     }
 
+    /**
+     * The importer creates directories 0777 (AMLFS's default), so any user may replace one it has already made and
+     * used by a symlink, mid-import. Then nothing may be created through it: neither a stub, nor a directory, nor a
+     * symlink, wherever the symlink leads (off Lustre, or on Lustre outside the target), and each blob below it fails
+     * with an error naming the symlink. Deterministic: the listing is one blob a page and the second page is held until
+     * the first page's blob ("swapped/d/0", which makes and uses "swapped/d") is imported and the test has swapped
+     * "swapped/d" for the symlink; the blobs below it come after.
+     */
+    @Test
+    void aDirectorySwappedForASymlinkMidImportLeadsNothingOutsideTheTarget() throws Exception {
+        Path mnt = bed.mount();
+        BlobContainerClient blobs = bed.container(1);
+        upload(blobs, "swapped/d/0", "first".getBytes(), Map.of());
+        upload(blobs, "swapped/d/f-file", "a file".getBytes(), Map.of());
+        upload(blobs, "swapped/d/g-dir/", new byte[0], Map.of());
+        upload(blobs, "swapped/d/h-link", "/somewhere".getBytes(), Map.of("ftype", "LNK"));
+        upload(blobs, "swapped/d/i-sub/file", "deeper".getBytes(), Map.of());
+        List<String> below = List.of("swapped/d/f-file", "swapped/d/g-dir/", "swapped/d/h-link",
+                "swapped/d/i-sub/file");
+
+        Path offLustre = Files.createTempDirectory("import-swap-off-lustre");
+        Path onLustre = Files.createDirectories(mnt.resolve("swap-outside-the-target"));
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            for (Path outside : List.of(offLustre, onLustre)) {
+                String target = "in-swap-" + (outside == offLustre ? "off" : "on");
+                JobStore store = new JobStore(mnt);
+                ImportOptions onePerPage = new ImportOptions(1, ImportPrefixes.normalize(List.of("/swapped/")),
+                        ConflictMode.SKIP, -1, target, 1, 1);
+                JobOutcome outcome;
+                try (var secondPage = bed.holdListingOfPage(2)) {
+                    Future<JobOutcome> running = runner.submit(() -> bed.runImport(onePerPage));
+                    secondPage.awaitHeld(1, Duration.ofSeconds(60), () -> target + ": " + running);
+                    Cluster.await(target + ": the first page imported", Duration.ofSeconds(60),
+                            () -> importedSoFar(store) == 1, () -> target + ": " + running);
+                    Path d = mnt.resolve(target + "/swapped/d");
+                    assertEquals(RELEASED, bed.cluster.flags(d.resolve("0")));
+                    // a user moves the directory away and puts a symlink in its place
+                    Files.move(d, mnt.resolve(target + "-moved-away"));
+                    Files.createSymbolicLink(d, outside);
+                    secondPage.release();
+                    outcome = running.get(60, TimeUnit.SECONDS);
+                }
+                try (Stream<Path> entries = Files.list(outside)) {
+                    assertEquals(List.of(), entries.toList(), target + ": created outside the target through the"
+                            + " symlink; log:\n" + bed.log(outcome.jobId()));
+                }
+                assertEquals(JobState.COMPLETED_PARTIAL, outcome.state(), outcome.message());
+                assertEquals(below.size(), outcome.counters().get("totalErrors"), outcome.counters().toString());
+                assertTrue(Files.isSymbolicLink(mnt.resolve(target + "/swapped/d")), target);
+                String log = bed.log(outcome.jobId());
+                for (String blob : below) {
+                    assertTrue(log.contains("blob=\"" + blob + "\" cause=cannot create the parent directory: swapped/d"
+                            + " exists and is not a directory (a symlink, never followed)"), blob + ":\n" + log);
+                }
+            }
+        } finally {
+            runner.shutdownNow();
+            try (Stream<Path> entries = Files.walk(offLustre)) {
+                entries.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** totalBlobsImported of the job holding the lock, as last saved; 0 when none holds it. */
+    private static long importedSoFar(JobStore store) {
+        try {
+            Optional<String> id = store.lockHolder().map(h -> h.jobId());
+            if (id.isEmpty()) {
+                return 0;
+            }
+            return store.read(id.get()).map(r -> r.counters().getOrDefault("totalBlobsImported", 0L)).orElse(0L);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     /** Reads the file through the mount (a released one blocks on the agent's restore) and compares every byte. */
     private static void assertReads(Path mnt, String file, String content) throws Exception {
         assertArrayEquals(content.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(mnt.resolve(file)), file);
