@@ -1,17 +1,20 @@
 /*
  * lfs: the HSM and FID subset of Lustre's lfs, with its syntax and output (lustre/utils/lfs.c), written against the
- * liblustreapi prototypes only; and the DNE subset (mkdir/setdirstripe -i/-c, getdirstripe, mdts, getstripe -m),
- * which asks the simulator's daemon where Lustre's lfs uses ioctls on the directory.  Errors: "lfs <command>:
+ * liblustreapi prototypes only; the DNE subset (mkdir/setdirstripe -i/-c, getdirstripe, mdts, getstripe -m), which
+ * asks the simulator's daemon where Lustre's lfs uses ioctls on the directory; and plain file layouts (setstripe
+ * -c/-S/-i/-p, getstripe), through the lustre.lov xattr where lfs uses the layout ioctls.  Errors: "lfs <command>:
  * <what> '<path>' failed: <strerror>", non-zero exit.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -656,21 +659,212 @@ static int mdts(int argc, char **argv)
 	return 0;
 }
 
-/* lfs getstripe -m|--mdt-index FILE...: the MDT of each file (LL_IOC_GET_MDTIDX). */
+/* ------------------------------------------------------------------ setstripe / getstripe (plain RAID0 layouts) */
+
+/* struct lov_user_md_v1/_v3 as the lustre.lov xattr carries them (lustre_user.h; packed, host order): magic@0,
+ * pattern@4, lmm_oi@8 (16 bytes), stripe_size@24 u32, stripe_count@28 u16, stripe_offset@30 u16, pool@32 (v3) */
+#define LFS_XATTR_LOV "lustre.lov"
+#define LFS_LOV_MAGIC_V1 0x0BD10BD0
+#define LFS_LOV_MAGIC_V3 0x0BD30BD0
+#define LFS_LOV_V1_SIZE 32
+#define LFS_LOV_V3_SIZE 48
+#define LFS_LOV_POOL_SIZE 16 /* LOV_MAXPOOLNAME + 1 */
+#define LFS_PATTERN_RAID0 0x1
+#define LFS_PATTERN_RELEASED 0x80000000u
+
+static void put_u32(unsigned char *b, __u32 v) { memcpy(b, &v, 4); }
+static void put_u16(unsigned char *b, __u16 v) { memcpy(b, &v, 2); }
+static __u32 get_u32(const unsigned char *b) { __u32 v; memcpy(&v, b, 4); return v; }
+static __u16 get_u16(const unsigned char *b) { __u16 v; memcpy(&v, b, 2); return v; }
+
+/* "4M", "65536", "1G" (llapi_parse_size: bytes, or k/M/G/T units of 1024) */
+static int parse_size(const char *text, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 0);
+	if (errno != 0 || end == text)
+		return -EINVAL;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	case 't': case 'T': v <<= 40; end++; break;
+	default: return -EINVAL;
+	}
+	if (*end != '\0')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/*
+ * lfs setstripe [-c COUNT] [-S SIZE] [-i INDEX] [-p POOL] FILE...: creates each file with that layout, as lfs does
+ * (llapi_file_open_param: open O_CREAT|O_LOV_DELAY_CREATE, then set the layout before anything is written); here
+ * through the lustre.lov xattr.  A file that already holds data has its layout: "stripe already set" (EEXIST).
+ * Composite (-E), directory defaults and OST lists are not simulated.
+ */
+static int setstripe(int argc, char **argv)
+{
+	static const char *use = "[-c STRIPE_COUNT] [-S STRIPE_SIZE] [-i START_OST] [-p POOL] FILE...";
+	static const struct option opts[] = { { "stripe-count", required_argument, NULL, 'c' },
+					       { "stripe-size", required_argument, NULL, 'S' },
+					       { "stripe-index", required_argument, NULL, 'i' },
+					       { "pool", required_argument, NULL, 'p' },
+					       { NULL, 0, NULL, 0 } };
+	long count = 0, index = -1;
+	unsigned long long size = 0;
+	const char *pool = NULL;
+	int c, rc = 0;
+	while ((c = getopt_long(argc, argv, "c:S:i:p:", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'c':
+			count = strtol(optarg, &end, 0);
+			if (*end != '\0' || count < -1 || count > 65535)
+				return usage(use);
+			break;
+		case 'S':
+			if (parse_size(optarg, &size) != 0 || size > 0xffffffffULL)
+				return usage(use);
+			if (size % 65536 != 0) { /* lfs checks LOV_MIN_STRIPE_SIZE itself */
+				fprintf(stderr, "lfs setstripe: stripe size '%s' not a multiple of 64 KiB\n", optarg);
+				return EINVAL;
+			}
+			break;
+		case 'i':
+			index = strtol(optarg, &end, 0);
+			if (*end != '\0' || index < -1 || index > 65534)
+				return usage(use);
+			break;
+		case 'p':
+			pool = optarg;
+			if (strlen(pool) >= LFS_LOV_POOL_SIZE) {
+				fprintf(stderr, "lfs setstripe: pool name '%s' is too long\n", pool);
+				return EINVAL;
+			}
+			break;
+		default:
+			return usage(use);
+		}
+	}
+	if (optind >= argc)
+		return usage(use);
+	unsigned char lum[LFS_LOV_V3_SIZE];
+	memset(lum, 0, sizeof(lum));
+	bool v3 = pool != NULL && pool[0] != '\0';
+	put_u32(lum, v3 ? LFS_LOV_MAGIC_V3 : LFS_LOV_MAGIC_V1);
+	put_u32(lum + 4, LFS_PATTERN_RAID0);
+	put_u32(lum + 24, (__u32)size);
+	put_u16(lum + 28, (__u16)count); /* -1 is 0xffff: every OST */
+	put_u16(lum + 30, (__u16)index);
+	if (v3)
+		memcpy(lum + 32, pool, strlen(pool));
+	for (int i = optind; i < argc; i++) {
+		const char *path = argv[i];
+		struct stat st;
+		if (stat(path, &st) == 0) {
+			if (!S_ISREG(st.st_mode)) {
+				rc = fail("setstripe on", path, -EOPNOTSUPP); /* directory defaults are not simulated */
+				continue;
+			}
+			int probe = open(path, O_RDONLY | O_NONBLOCK);
+			__u64 dv = 0;
+			if (probe >= 0) {
+				llapi_get_data_version(probe, &dv, 0);
+				close(probe);
+			}
+			if (st.st_size != 0 || dv != 0) {
+				fprintf(stderr, "lfs setstripe: setstripe error for '%s': stripe already set\n", path);
+				rc = EEXIST;
+				continue;
+			}
+		}
+		int fd = open(path, O_CREAT | O_WRONLY | O_NOCTTY | FASYNC, 0644);
+		if (fd < 0) {
+			rc = fail("create", path, -errno);
+			continue;
+		}
+		if (fsetxattr(fd, LFS_XATTR_LOV, lum, v3 ? LFS_LOV_V3_SIZE : LFS_LOV_V1_SIZE, 0) != 0)
+			rc = fail("set layout of", path, -errno);
+		close(fd);
+	}
+	return rc;
+}
+
+/* The layout lines of lfs getstripe (liblustreapi.c lov_dump_user_lmm_header) for a plain layout; the object table
+ * is not printed: the simulator has no OST objects. */
+static int print_layout(const char *path, bool header, int only)
+{
+	unsigned char lum[256];
+	ssize_t n = getxattr(path, LFS_XATTR_LOV, lum, sizeof(lum));
+	if (n < 0) {
+		if (errno == ENODATA) {
+			/* lfs: a file without a layout (O_LOV_DELAY_CREATE, mknod) */
+			printf("%s has no stripe info\n", path);
+			return 0;
+		}
+		return fail("get layout of", path, -errno);
+	}
+	if (n < LFS_LOV_V1_SIZE)
+		return fail("get layout of", path, -EPROTO);
+	__u32 magic = get_u32(lum), pattern = get_u32(lum + 4), size = get_u32(lum + 24);
+	int count = (__s16)get_u16(lum + 28);
+	char pool[LFS_LOV_POOL_SIZE + 1] = "";
+	if (magic == LFS_LOV_MAGIC_V3 && n >= LFS_LOV_V3_SIZE) {
+		memcpy(pool, lum + 32, LFS_LOV_POOL_SIZE);
+		pool[LFS_LOV_POOL_SIZE] = '\0';
+	}
+	const char *pattern_text = (pattern & ~LFS_PATTERN_RELEASED) == LFS_PATTERN_RAID0 ?
+		((pattern & LFS_PATTERN_RELEASED) ? "raid0,released" : "raid0") : "unknown";
+	switch (only) {
+	case 'c': printf("%d\n", count); return 0;
+	case 'S': printf("%u\n", size); return 0;
+	case 'p': if (pool[0]) printf("%s\n", pool); return 0;
+	case 'L': printf("%s\n", pattern_text); return 0;
+	default: break;
+	}
+	if (header)
+		printf("%s\n", path);
+	printf("lmm_stripe_count:  %d\n", count);
+	printf("lmm_stripe_size:   %u\n", size);
+	printf("lmm_pattern:       %s\n", pattern_text);
+	printf("lmm_layout_gen:    0\n");
+	printf("lmm_stripe_offset: -1\n");
+	if (pool[0])
+		printf("lmm_pool:          %s\n", pool);
+	return 0;
+}
+
+/* lfs getstripe -m|--mdt-index FILE...: the MDT of each file (LL_IOC_GET_MDTIDX); with -c, -S, -p or -L one field
+ * of each file's layout, and with none of them the layout's lines. */
 static int getstripe(int argc, char **argv)
 {
 	static const struct option opts[] = { { "mdt-index", no_argument, NULL, 'm' },
 					       { "mdt", no_argument, NULL, 'm' },
 					       { NULL, 0, NULL, 0 } };
-	int c, rc = 0;
+	static const char *use = "[-m|--mdt-index | -c | -S | -p | -L] FILE...";
+	int c, rc = 0, only = 0;
 	bool mdt = false;
-	while ((c = getopt_long(argc, argv, "mM", opts, NULL)) != -1) {
-		if (c != 'm' && c != 'M')
-			return usage("-m|--mdt-index FILE... (the only part of getstripe simulated)");
-		mdt = true;
+	while ((c = getopt_long(argc, argv, "mMcSpL", opts, NULL)) != -1) {
+		if (c == 'm' || c == 'M')
+			mdt = true;
+		else if (c == 'c' || c == 'S' || c == 'p' || c == 'L')
+			only = c;
+		else
+			return usage(use);
 	}
-	if (!mdt || optind >= argc)
-		return usage("-m|--mdt-index FILE... (the only part of getstripe simulated)");
+	if (optind >= argc || (mdt && only != 0))
+		return usage(use);
+	if (!mdt) {
+		for (int i = optind; i < argc; i++) {
+			int r = print_layout(argv[i], only == 0, only);
+			if (r != 0)
+				rc = r;
+		}
+		return rc;
+	}
 	for (int i = optind; i < argc; i++) {
 		struct lu_fid fid;
 		int r = llapi_path2fid(argv[i], &fid);
@@ -698,7 +892,7 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: lfs COMMAND [ARGS]\ncommands: hsm_archive hsm_restore hsm_release hsm_remove "
 				"hsm_cancel hsm_state hsm_action hsm_set hsm_clear path2fid fid2path data_version changelog "
-				"changelog_clear mkdir setdirstripe getdirstripe mdts getstripe\n");
+				"changelog_clear mkdir setdirstripe getdirstripe mdts getstripe setstripe\n");
 		return 22;
 	}
 	command = argv[1];
@@ -741,6 +935,8 @@ int main(int argc, char **argv)
 		rc = mdts(argc, argv);
 	else if (strcmp(command, "getstripe") == 0)
 		rc = getstripe(argc, argv);
+	else if (strcmp(command, "setstripe") == 0)
+		rc = setstripe(argc, argv);
 	else {
 		fprintf(stderr, "lfs: unknown command '%s'\n", command);
 		return 22;

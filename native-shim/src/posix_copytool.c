@@ -15,7 +15,10 @@
  * (-1: where the directory places it), to test what DNE makes of a wrong index.
  *
  * Archive files are named by FID under DIR/<oid low>/<oid high>/<seq 0-15>/<seq 16-31>/<seq 32-47>/<seq 48-63>/
- * as lhsmtool_posix names them; archives go to <name>_tmp first and are renamed once complete.  Each action runs in
+ * as lhsmtool_posix names them; archives go to <name>_tmp first and are renamed once complete.  The file's layout
+ * (lustre.lov) is kept beside it in <name>.lov and given back at restore, as lhsmtool_posix's ct_save_stripe and
+ * ct_restore do: the volatile file is begun with O_LOV_DELAY_CREATE and gets the layout before any data; a restore
+ * whose saved layout cannot be set fails, one without a saved layout gets the default.  Each action runs in
  * its own detached thread.  CANCEL stops the running copy of that cookie, which ends with ECANCELED.
  */
 #include <errno.h>
@@ -31,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +42,13 @@
 
 #define MAX_ARCHIVES 32
 #define MAX_RUNNING 1024
+#define CT_XATTR_LOV "lustre.lov" /* XATTR_LUSTRE_LOV */
+#define CT_LOV_MAX 65536	  /* XATTR_SIZE_MAX */
+#ifdef O_LOV_DELAY_CREATE
+#define CT_LOV_DELAY_CREATE O_LOV_DELAY_CREATE
+#else
+#define CT_LOV_DELAY_CREATE (O_NOCTTY | FASYNC) /* lustre_user.h */
+#endif
 
 static struct options {
 	int archives[MAX_ARCHIVES];
@@ -229,6 +240,53 @@ static int copy_data(struct hsm_copyaction_private *hcp, int src, int dst, __u64
 	return rc;
 }
 
+/*
+ * lhsmtool_posix.c ct_save_stripe: the source's lustre.lov into <file>.lov, stripe offset -1 in a v1/v3 layout (so it
+ * is no wish for the same first OST).  Not critical: the archive goes on without it.
+ */
+static void save_stripe(int src, const char *file, const struct lu_fid *fid)
+{
+	static __thread unsigned char lov[CT_LOV_MAX];
+	char lov_file[PATH_MAX + 24];
+	ssize_t n = fgetxattr(src, CT_XATTR_LOV, lov, sizeof(lov));
+	if (n < 0) {
+		logmsg(0, "cannot get stripe info of " DFID ": %s", PFID(fid), strerror(errno));
+		return;
+	}
+	__u32 magic;
+	memcpy(&magic, lov, sizeof(magic));
+	if (n >= 32 && (magic == 0x0BD10BD0 || magic == 0x0BD30BD0)) { /* LOV_USER_MAGIC_V1 / _V3 */
+		__u16 offset = 0xffff;
+		memcpy(lov + 30, &offset, sizeof(offset)); /* lmm_stripe_offset */
+	}
+	snprintf(lov_file, sizeof(lov_file), "%s.lov", file);
+	int fd = open(lov_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, lov, (size_t)n) != n || close(fd) != 0) {
+		logmsg(0, "cannot save stripe info of " DFID " in %s: %s", PFID(fid), lov_file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(lov_file);
+	}
+}
+
+/* lhsmtool_posix.c ct_load_stripe: the layout saved beside the archive copy; its size, or 0 without one. */
+static size_t load_stripe(const struct lu_fid *fid, unsigned char *lov, size_t size)
+{
+	char path[PATH_MAX], lov_file[PATH_MAX + 8];
+	struct lu_fid f = *fid;
+	if (archive_path(&f, path, sizeof(path)) != 0)
+		return 0;
+	snprintf(lov_file, sizeof(lov_file), "%s.lov", path);
+	int fd = open(lov_file, O_RDONLY);
+	if (fd < 0) {
+		logmsg(1, "cannot get stripe rules of " DFID " (%s), use default", PFID(fid), strerror(errno));
+		return 0;
+	}
+	ssize_t n = read(fd, lov, size);
+	close(fd);
+	return n > 0 ? (size_t)n : 0;
+}
+
 static int do_archive(struct hsm_copyaction_private *hcp, const struct hsm_action_item *hai, int slot, __u64 *bytes)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
@@ -248,19 +306,28 @@ static int do_archive(struct hsm_copyaction_private *hcp, const struct hsm_actio
 		close(src);
 		return rc;
 	}
+	save_stripe(src, tmp, &fid);
 	rc = copy_data(hcp, src, dst, hai->hai_extent.length, slot, bytes);
 	if (rc == 0 && fsync(dst) != 0)
 		rc = -errno;
 	close(dst);
 	close(src);
+	char lov_tmp[PATH_MAX + 16], lov_path[PATH_MAX + 8];
+	snprintf(lov_tmp, sizeof(lov_tmp), "%s.lov", tmp);
+	snprintf(lov_path, sizeof(lov_path), "%s.lov", path);
 	if (rc == 0 && rename(tmp, path) != 0)
 		rc = -errno;
-	if (rc != 0)
+	if (rc == 0 && rename(lov_tmp, lov_path) != 0 && errno != ENOENT)
+		logmsg(0, "cannot rename %s: %s", lov_tmp, strerror(errno));
+	if (rc != 0) {
 		unlink(tmp);
+		unlink(lov_tmp);
+	}
 	return rc;
 }
 
-static int do_restore(struct hsm_copyaction_private *hcp, const struct hsm_action_item *hai, int slot, __u64 *bytes)
+static int do_restore(struct hsm_copyaction_private *hcp, const struct hsm_action_item *hai, int slot, __u64 *bytes,
+		      const unsigned char *lov, size_t lov_size)
 {
 	char path[PATH_MAX];
 	struct lu_fid fid = hai->hai_fid;
@@ -274,6 +341,15 @@ static int do_restore(struct hsm_copyaction_private *hcp, const struct hsm_actio
 	if (dst < 0) {
 		close(src);
 		return dst;
+	}
+	/* lhsmtool_posix.c ct_restore_stripe: "the layout cannot be allocated through .fid so we have to restore a
+	 * layout"; a layout that cannot be set fails the restore */
+	if (lov_size > 0 && fsetxattr(dst, CT_XATTR_LOV, lov, lov_size, XATTR_CREATE) != 0) {
+		rc = -errno;
+		logmsg(0, "cannot restore file striping info of " DFID ": %s", PFID(&fid), strerror(-rc));
+		close(dst);
+		close(src);
+		return rc;
 	}
 	rc = copy_data(hcp, src, dst, hai->hai_extent.length, slot, bytes);
 	close(dst);
@@ -290,6 +366,9 @@ static int do_remove(const struct hsm_action_item *hai)
 		return rc;
 	if (unlink(path) != 0 && errno != ENOENT)
 		return -errno;
+	char lov_file[PATH_MAX + 8];
+	snprintf(lov_file, sizeof(lov_file), "%s.lov", path);
+	unlink(lov_file);
 	return 0;
 }
 
@@ -316,7 +395,10 @@ static void *process_action(void *arg)
 	int slot = running_add(hai->hai_cookie, &fid);
 	int mdt_index = -1;
 	int rc = 0;
+	static __thread unsigned char lov[CT_LOV_MAX];
+	size_t lov_size = 0;
 	if (hai->hai_action == HSMA_RESTORE) {
+		lov_size = load_stripe(&fid, lov, sizeof(lov));
 		if (opt.restore_mdt_index_set) {
 			mdt_index = opt.restore_mdt_index;
 		} else {
@@ -331,7 +413,7 @@ static void *process_action(void *arg)
 		}
 	}
 	if (rc == 0)
-		rc = llapi_hsm_action_begin(&hcp, ctdata, hai, mdt_index, 0, false);
+		rc = llapi_hsm_action_begin(&hcp, ctdata, hai, mdt_index, lov_size > 0 ? CT_LOV_DELAY_CREATE : 0, false);
 	if (rc != 0) {
 		logmsg(0, "action_begin " DFID " failed: %s", PFID(&fid), strerror(-rc));
 		/* is_error begin so that the coordinator hears about the failure */
@@ -353,7 +435,7 @@ static void *process_action(void *arg)
 		rc = do_archive(hcp, hai, slot, &bytes);
 		break;
 	case HSMA_RESTORE:
-		rc = do_restore(hcp, hai, slot, &bytes);
+		rc = do_restore(hcp, hai, slot, &bytes, lov, lov_size);
 		break;
 	case HSMA_REMOVE:
 		rc = do_remove(hai);

@@ -371,8 +371,8 @@ HSMSIM_EXPORT int llapi_search_rootpath(char *pathname, const char *fsname)
 	return 0;
 }
 
-/* The daemon's STATUS: how many MDTs the file system has. */
-static int mdt_count(const struct hsmsim_cluster *c, int *count)
+/* The daemon's STATUS: how many MDTs (key "mdts") or OSTs ("osts") the file system has. */
+static int target_count(const struct hsmsim_cluster *c, const char *key, int *count)
 {
 	struct hsmsim_msg m;
 	struct hsmsim_reply r;
@@ -382,7 +382,7 @@ static int mdt_count(const struct hsmsim_cluster *c, int *count)
 	if (rc != 0)
 		return rc;
 	unsigned long long n = 1;
-	if (hsmsim_reply_u64(&r, "mdts", &n) != 0)
+	if (hsmsim_reply_u64(&r, key, &n) != 0)
 		n = 1;
 	hsmsim_reply_free(&r);
 	*count = (int)n;
@@ -392,7 +392,7 @@ static int mdt_count(const struct hsmsim_cluster *c, int *count)
 /*
  * How many MDTs (is_mdt) or OSTs the client sees: liblustreapi.c llapi_get_obd_count opens mnt as a directory and
  * asks llite (LL_IOC_GETOBDCOUNT, answered from the LMV's or LOV's target count); a directory elsewhere fails that
- * ioctl with ENOTTY.  The simulator's backing store plays one OST.
+ * ioctl with ENOTTY.  The simulator's backing store plays every OST: as many as file layouts stripe over.
  */
 HSMSIM_EXPORT int llapi_get_obd_count(char *mnt, int *count, int is_mdt)
 {
@@ -405,11 +405,7 @@ HSMSIM_EXPORT int llapi_get_obd_count(char *mnt, int *count, int is_mdt)
 	struct hsmsim_cluster c;
 	if (hsmsim_cluster_of_path(mnt, &c, NULL, 0) != 0)
 		return -ENOTTY;
-	if (!is_mdt) {
-		*count = 1;
-		return 0;
-	}
-	return mdt_count(&c, count);
+	return target_count(&c, is_mdt ? "mdts" : "osts", count);
 }
 
 /*

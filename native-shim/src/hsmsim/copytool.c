@@ -428,22 +428,37 @@ HSMSIM_EXPORT int llapi_hsm_action_begin(struct hsm_copyaction_private **phcp, c
 	/* where a RESTORE's volatile file is created: that MDT, or -1 where its directory places a new name
 	 * (liblustreapi_hsm.c create_restore_volatile, lmv_obd.c lmv_locate_tgt) */
 	hsmsim_msg_i64(&m, "mdt", restore_mdt_index);
+	/* O_LOV_DELAY_CREATE: the volatile file gets no layout until the copytool sets one on it (lhsmtool_posix.c
+	 * ct_restore, then fsetxattr XATTR_LUSTRE_LOV); without it, the file system's default layout */
+	if (hai->hai_action == HSMA_RESTORE &&
+	    (restore_open_flags & HSMSIM_O_LOV_DELAY_CREATE) == HSMSIM_O_LOV_DELAY_CREATE)
+		hsmsim_msg_u64(&m, "delay_layout", 1);
 	int rc = call_simple(&ct->cluster, &m, &r);
 	if (rc != 0) {
 		free(hcp);
 		return rc;
 	}
-	const char *path = hsmsim_reply_get(&r, "path");
-	if (!is_error && path != NULL) {
-		if (hai->hai_action == HSMA_ARCHIVE) {
-			hcp->data_fd = open(path, O_RDONLY | O_NOATIME | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		} else if (hai->hai_action == HSMA_RESTORE) {
-			int allowed = restore_open_flags & (O_SYNC | O_DIRECT | O_NOATIME);
-			hcp->data_fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | allowed);
+	if (!is_error && (hai->hai_action == HSMA_ARCHIVE || hai->hai_action == HSMA_RESTORE)) {
+		/* Both are opened through the client mount by FID, as liblustreapi opens an archive's source
+		 * (ct_open_by_fid on <mnt>/.lustre/fid) and holds the volatile file it created in the file's directory:
+		 * what the copytool does on the descriptor (reads, writes, fgetxattr/fsetxattr of lustre.lov) reaches the
+		 * simulated client as it would reach llite. */
+		if (hai->hai_action == HSMA_RESTORE) {
 			hsmsim_reply_fid(&r, "dfid", &hcp->dfid);
 			hcp->hai.hai_dfid = hcp->dfid; /* as create_restore_volatile: the copy now names the volatile file */
 		}
-		if ((hai->hai_action == HSMA_ARCHIVE || hai->hai_action == HSMA_RESTORE) && hcp->data_fd < 0)
+		char fid_path[PATH_MAX];
+		struct lu_fid target = hai->hai_action == HSMA_RESTORE ? hcp->dfid : hai->hai_fid;
+		if (snprintf(fid_path, sizeof(fid_path), "%s/.lustre/fid/" DFID, ct->cluster.mnt, PFID(&target)) >=
+		    (int)sizeof(fid_path)) {
+			rc = -ENAMETOOLONG;
+		} else if (hai->hai_action == HSMA_ARCHIVE) {
+			hcp->data_fd = open(fid_path, O_RDONLY | O_NOATIME | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		} else {
+			int allowed = restore_open_flags & (O_SYNC | O_DIRECT | O_NOATIME);
+			hcp->data_fd = open(fid_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | allowed);
+		}
+		if (rc == 0 && hcp->data_fd < 0)
 			rc = -errno;
 	}
 	hsmsim_reply_free(&r);

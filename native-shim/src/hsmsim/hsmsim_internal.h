@@ -6,6 +6,7 @@
 #ifndef HSMSIM_INTERNAL_H
 #define HSMSIM_INTERNAL_H
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,9 @@
 #include <lustre/lustreapi.h>
 
 #define HSMSIM_EXPORT __attribute__((visibility("default")))
+/* lustre_user.h O_LOV_DELAY_CREATE: open without instantiating a layout (O_NOCTTY and FASYNC mean nothing else for a
+ * regular file) */
+#define HSMSIM_O_LOV_DELAY_CREATE (O_NOCTTY | FASYNC)
 #define HSMSIM_SOCKET_REL "run/coordinator.sock"
 #define HSMSIM_FSNAME_MAX 64
 

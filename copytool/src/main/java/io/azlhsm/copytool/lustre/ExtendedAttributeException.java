@@ -10,7 +10,12 @@ public final class ExtendedAttributeException extends IOException {
     private final int errno;
 
     ExtendedAttributeException(String call, Path file, String name, int errno) {
-        super(call + " " + name + " on " + file + " failed: " + Errno.name(errno) + " (errno " + errno + ")"
+        this(call, file.toString(), name, errno);
+    }
+
+    /** @param subject the file, in words (an open descriptor has no path: "the volatile file of [FID]") */
+    ExtendedAttributeException(String call, String subject, String name, int errno) {
+        super(call + " " + name + " on " + subject + " failed: " + Errno.name(errno) + " (errno " + errno + ")"
                 + hint(name, errno));
         this.errno = errno;
     }

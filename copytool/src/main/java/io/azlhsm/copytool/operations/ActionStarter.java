@@ -1,6 +1,7 @@
 package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.lustre.FileLayout;
 import io.azlhsm.copytool.lustre.HsmActionItem;
 import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.LustreException;
@@ -37,8 +38,10 @@ public final class ActionStarter {
 
     public void start(HsmActionItem item, int archiveId) {
         CopyAction action;
+        FileLayout layout = savedLayout(item, archiveId);
         try {
-            action = CopyAction.begin(context.registration(), item, restoreMdtIndex(item), 0, false);
+            action = CopyAction.begin(context.registration(), item, restoreMdtIndex(item),
+                    layout != null ? FileLayout.O_LOV_DELAY_CREATE : 0, false);
         } catch (Exception e) {
             endWithoutStarting(item, archiveId, ActionOutcome.of(e), "llapi_hsm_action_begin failed: " + e.getMessage());
             return;
@@ -56,7 +59,7 @@ public final class ActionStarter {
                 case ARCHIVE -> submit(context.patience().call(begun, "preparing the archive",
                         () -> ArchiveTransfer.prepare(context, action, archiveId, ended)));
                 case RESTORE -> submit(context.patience().call(begun, "preparing the restore",
-                        () -> RestoreTransfer.prepare(context, action, archiveId, ended)));
+                        () -> RestoreTransfer.prepare(context, action, archiveId, layout, ended)));
                 default -> failBeforeTransfer(action, archiveId, new ActionFailure(38 /* ENOSYS */, false,
                         "unsupported action " + item.action()), ended);
             }
@@ -76,6 +79,27 @@ public final class ActionStarter {
             return -1;
         }
         return targets.mdtIndex(context.mount(), item.fid());
+    }
+
+    /**
+     * For a RESTORE, the layout the file had when this copytool archived it, from its archive record: the volatile
+     * file is then begun with O_LOV_DELAY_CREATE and given that layout before any data (lhsmtool_posix.c ct_restore,
+     * which keeps it beside the archived copy). Null for other actions, and for a file without one (imported, or
+     * archived by an older version): its volatile file gets the default layout, as lhsmtool_posix gives a file
+     * whose saved layout it cannot load.
+     */
+    private FileLayout savedLayout(HsmActionItem item, int archiveId) {
+        if (item.action() != HsmCopytoolAction.RESTORE) {
+            return null;
+        }
+        try {
+            return context.records().read(new LustreFile(context.mount(), item.fid()).fidPath())
+                    .filter(r -> r.archiveId() == archiveId).map(ArchiveRecord::layout).orElse(null);
+        } catch (Exception e) {
+            LOG.info("RESTORE " + item.fid().bracketed() + ": its archive record cannot be read (" + e.getMessage()
+                    + "); the restored file gets the default layout");
+            return null;
+        }
     }
 
     private void submit(ActionTransfer transfer) {

@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.operations;
 
+import io.azlhsm.copytool.lustre.FileLayout;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * data_version=17
  * </pre>
  * An archive that keeps CRC32C instead of MD5 (posix) writes {@code crc32c=<8 hex digits>} and an empty {@code md5}.
+ * A file whose layout was read at archive also has {@code lov=<hex of its lustre.lov value>}: restore gives the file
+ * that striping back. Both keys are optional: a reader that does not know one ignores it.
  *
  * @param archiveId   the archive the blob lives in
  * @param blob        full object name in that archive
@@ -30,8 +33,11 @@ import java.util.Optional;
  * @param dataVersion the file's Lustre data version the copy was taken at
  * @param crc32c      CRC32C of the whole file content (4 bytes, big-endian) where the archive keeps that instead of an
  *                    MD5; null otherwise
+ * @param layout      the file's layout when it was archived ({@link FileLayout#saved}), or null when it was not read
+ *                    (an imported blob without one, a record written by an older version)
  */
-public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion, byte[] crc32c) {
+public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion, byte[] crc32c,
+                            FileLayout layout) {
     /**
      * Extended attribute holding the record. In the trusted namespace: only root can write (or read) it, so a file's
      * owner cannot point it at another file's blob, and a Lustre client allows it on a default mount (user.* needs
@@ -57,7 +63,12 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
 
     /** A record with an MD5 (or no checksum at all). */
     public ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion) {
-        this(archiveId, blob, etag, md5, dataVersion, null);
+        this(archiveId, blob, etag, md5, dataVersion, null, null);
+    }
+
+    /** A record without a layout. */
+    public ArchiveRecord(int archiveId, String blob, String etag, byte[] md5, long dataVersion, byte[] crc32c) {
+        this(archiveId, blob, etag, md5, dataVersion, crc32c, null);
     }
 
     @Override
@@ -80,6 +91,9 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
         fields.put("data_version", Long.toUnsignedString(dataVersion));
         if (crc32c != null) {
             fields.put("crc32c", HexFormat.of().formatHex(crc32c));
+        }
+        if (layout != null) {
+            fields.put("lov", layout.hex());
         }
         StringBuilder text = new StringBuilder();
         fields.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
@@ -109,7 +123,8 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
                     etag == null || etag.isEmpty() ? null : etag,
                     fields.get("md5").isEmpty() ? null : HexFormat.of().parseHex(fields.get("md5")),
                     Long.parseUnsignedLong(fields.get("data_version")),
-                    fields.containsKey("crc32c") ? HexFormat.of().parseHex(fields.get("crc32c")) : null));
+                    fields.containsKey("crc32c") ? HexFormat.of().parseHex(fields.get("crc32c")) : null,
+                    fields.containsKey("lov") ? FileLayout.fromHex(fields.get("lov")) : null));
         } catch (RuntimeException damaged) {
             return Optional.empty();
         }
@@ -124,7 +139,8 @@ public record ArchiveRecord(int archiveId, String blob, String etag, byte[] md5,
     public boolean equals(Object other) {
         return other instanceof ArchiveRecord that && archiveId == that.archiveId && blob.equals(that.blob)
                 && java.util.Objects.equals(etag, that.etag) && java.util.Arrays.equals(md5, that.md5)
-                && dataVersion == that.dataVersion && java.util.Arrays.equals(crc32c, that.crc32c);
+                && dataVersion == that.dataVersion && java.util.Arrays.equals(crc32c, that.crc32c)
+                && java.util.Objects.equals(layout, that.layout);
     }
 
     @Override

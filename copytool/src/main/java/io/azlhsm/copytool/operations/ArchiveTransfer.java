@@ -13,7 +13,9 @@ import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.DataVersions;
 import io.azlhsm.copytool.lustre.FdChannel;
 import io.azlhsm.copytool.lustre.FdRangeInputStream;
+import io.azlhsm.copytool.lustre.FileLayout;
 import io.azlhsm.copytool.lustre.HsmUserAction;
+import io.azlhsm.copytool.lustre.LayoutAttribute;
 import io.azlhsm.copytool.ownership.ConditionalWriter;
 import io.azlhsm.copytool.ownership.WriterIdentity;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
@@ -50,6 +52,7 @@ public final class ArchiveTransfer extends ActionTransfer {
     private final FdChannel source;
     private final long startDataVersion;
     private final FileAttributes attributesAtStart;
+    private final FileLayout fileLayout; // null when the file's layout could not be read
     private final ChunkedUpload upload; // null when the whole file goes in one request
     private final WriteCondition believed; // what this file's own record says is at the name
     private final ConditionalWriter writer;
@@ -61,9 +64,10 @@ public final class ArchiveTransfer extends ActionTransfer {
 
     private ArchiveTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
                             String blob, Runnable onEnded, ArchiveBackend backend, int archiveId, FdChannel source,
-                            long startDataVersion, FileAttributes attributesAtStart, ChunkedUpload upload,
-                            long blockSize, WriteCondition believed) throws ActionFailure {
+                            long startDataVersion, FileAttributes attributesAtStart, FileLayout fileLayout,
+                            ChunkedUpload upload, long blockSize, WriteCondition believed) throws ActionFailure {
         super(layout, Priority.ARCHIVE, context, action, file, path, blob, onEnded);
+        this.fileLayout = fileLayout;
         this.believed = believed;
         this.writer = context.writer(archiveId);
         this.backend = backend;
@@ -118,16 +122,42 @@ public final class ArchiveTransfer extends ActionTransfer {
             ChunkLayout layout = new ChunkLayout(size, chunkSize);
             ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, blockSize);
             FileAttributes attributes = file.attributes(dataVersion, null);
+            FileLayout fileLayout = savedLayout(source, file, path);
             // The name is this file's to overwrite only on the version its own record names; else it must be empty.
             // A wrong belief costs nothing until the write, which the ConditionalWriter then resolves.
             WriteCondition believed = record.filter(r -> r.archiveId() == archiveId && r.blob().equals(blob)
                     && r.etag() != null && !r.etag().isEmpty())
                     .map(r -> WriteCondition.etag(r.etag())).orElse(WriteCondition.absent());
             return new ArchiveTransfer(layout, context, action, file, path, blob, onEnded, backend, archiveId, source,
-                    dataVersion, attributes, upload, blockSize, believed);
+                    dataVersion, attributes, fileLayout, upload, blockSize, believed);
         } catch (Exception e) {
             source.close();
             throw e;
+        }
+    }
+
+    /**
+     * The file's layout, read from the descriptor being archived, to be given back at restore (lhsmtool_posix.c
+     * ct_archive: "saving stripe is not critical"): a file whose layout cannot be read is archived all the same, and
+     * its restore gives it the file system's default layout.
+     */
+    private static FileLayout savedLayout(FdChannel source, LustreFile file, String path) {
+        try {
+            Optional<byte[]> raw = LayoutAttribute.read(source.fd(), file.fid().bracketed() + " " + path);
+            if (raw.isEmpty()) {
+                return null; // no layout at all (never written, created without one): nothing to give back
+            }
+            Optional<FileLayout> saved = FileLayout.saved(raw.get());
+            if (saved.isEmpty()) {
+                LOG.info("ARCHIVE " + file + " path " + path + ": its layout (" + raw.get().length + " bytes) is"
+                        + " not saved: more than " + FileLayout.MAX_SAVED + " bytes; a restore gives it the default"
+                        + " layout");
+            }
+            return saved.orElse(null);
+        } catch (IOException e) {
+            LOG.warning("ARCHIVE " + file + " path " + path + ": cannot save its striping (" + e.getMessage()
+                    + "); archiving it without: a restore gives it the default layout");
+            return null;
         }
     }
 
@@ -216,7 +246,7 @@ public final class ArchiveTransfer extends ActionTransfer {
             verify(stored);
             refuseIfANewerArchiveRecorded();
             context.records().write(file.fidPath(),
-                    new ArchiveRecord(archiveId, blob, stored.etag(), md5(), startDataVersion, crc32c()));
+                    new ArchiveRecord(archiveId, blob, stored.etag(), md5(), startDataVersion, crc32c(), fileLayout));
             source.close();
             endAction(ActionOutcome.SUCCESS, layout().size(), null);
             if (context.releaseAfterArchive().contains(archiveId)) {
@@ -279,6 +309,9 @@ public final class ArchiveTransfer extends ActionTransfer {
         Map<String, String> metadata = context.metadataCodec().encode(withMd5);
         if (crc32c() != null) {
             metadata.put(BlobMetadataCodec.CRC32C, HexFormat.of().formatHex(crc32c()));
+        }
+        if (fileLayout != null) {
+            metadata.put(BlobMetadataCodec.LAYOUT, fileLayout.hex());
         }
         return new ObjectAttributes(md5(), metadata);
     }

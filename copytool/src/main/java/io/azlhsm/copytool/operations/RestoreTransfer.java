@@ -6,6 +6,7 @@ import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.FdChannel;
+import io.azlhsm.copytool.lustre.FileLayout;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.TransferEvent;
 import java.io.IOException;
@@ -49,9 +50,22 @@ public final class RestoreTransfer extends ActionTransfer {
         this.checksum = ContentChecksum.start(expected != null ? expected.algorithm() : ChecksumAlgorithm.MD5);
     }
 
-    static RestoreTransfer prepare(ActionContext context, CopyAction action, int archiveId, Runnable onEnded)
-            throws Exception {
+    /**
+     * @param savedLayout the layout saved at archive, which the volatile file (begun with O_LOV_DELAY_CREATE) gets
+     *                    before any data; null when there is none (then it was begun without that flag and has the
+     *                    default)
+     */
+    static RestoreTransfer prepare(ActionContext context, CopyAction action, int archiveId, FileLayout savedLayout,
+                                   Runnable onEnded) throws Exception {
         LustreFile file = new LustreFile(context.mount(), action.item().fid());
+        if (savedLayout != null) {
+            int fd = action.fd();
+            try {
+                RestoredLayout.apply(fd, savedLayout, () -> nameOf(file, context));
+            } finally {
+                new FdChannel(fd, "volatile file of " + file.fid().bracketed()).close();
+            }
+        }
         ArchiveBackend backend = context.backend(archiveId);
         BlobLocator.Located located = new BlobLocator(context.records(), context.fids())
                 .locate(file, action.item(), archiveId, backend);
@@ -92,6 +106,15 @@ public final class RestoreTransfer extends ActionTransfer {
         }
         return new RestoreTransfer(layout, context, action, file, null, blob, onEnded, backend, etag, expected,
                 volatileFile, recordedVersion);
+    }
+
+    /** "[FID] path", or the FID alone when the path cannot be found. */
+    private static String nameOf(LustreFile file, ActionContext context) {
+        try {
+            return file.fid().bracketed() + " " + file.relativePath(context.fids());
+        } catch (Exception unresolved) {
+            return file.fid().bracketed();
+        }
     }
 
     private static ActionFailure replaced(String blob, String recorded, String now) {

@@ -185,6 +185,53 @@ abstract class AgentRoundTripSuite {
         }
     }
 
+    @Test
+    void restoreGivesTheFileTheLayoutItWasArchivedWith() throws Exception {
+        Path file = bed().mount().resolve("stripes/three.dat");
+        Files.createDirectories(file.getParent());
+        bed().cluster.lfs("setstripe", "-c", "3", "-S", "2M", "-p", "flash", file.toString()).out();
+        bed().write("stripes/three.dat", 5 * CHUNK + 7);
+        byte[] md5 = AgentTestBed.md5(file);
+        String layout = bed().cluster.lfs("getstripe", file.toString()).out();
+        assertTrue(layout.contains("lmm_stripe_count:  3\n"), layout);
+        bed().archive(file);
+        bed().awaitFlags(file, ARCHIVED, SHORT);
+        bed().release(file);
+        bed().restore(file);
+        bed().awaitFlags(file, ARCHIVED, SHORT);
+        assertArrayEquals(md5, AgentTestBed.md5(file));
+        assertEquals(layout, bed().cluster.lfs("getstripe", file.toString()).out(),
+                "the restored file has the layout it was archived with");
+    }
+
+    @Test
+    void aSavedLayoutTheFileSystemRefusesGivesTheRestoredFileTheDefaultOne() throws Exception {
+        Path file = bed().mount().resolve("stripes/refused.dat");
+        Files.createDirectories(file.getParent());
+        bed().cluster.lfs("setstripe", "-c", "2", file.toString()).out();
+        bed().write("stripes/refused.dat", 3 * CHUNK + 1);
+        byte[] md5 = AgentTestBed.md5(file);
+        bed().archive(file);
+        bed().awaitFlags(file, ARCHIVED, SHORT);
+        // as if the layout came from a file system with other rules: a stripe size this one refuses (EINVAL)
+        ArchiveRecord archived = record(file).orElseThrow();
+        java.nio.ByteBuffer refused = java.nio.ByteBuffer.wrap(archived.layout().bytes())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(24, 100_000);
+        new ArchiveRecordStore().write(file, new ArchiveRecord(archived.archiveId(), archived.blob(), archived.etag(),
+                archived.md5(), archived.dataVersion(), archived.crc32c(),
+                io.azlhsm.copytool.lustre.FileLayout.fromHex(java.util.HexFormat.of().formatHex(refused.array()))));
+        bed().release(file);
+        try (LogWatch log = new LogWatch()) {
+            bed().restore(file);
+            bed().awaitFlags(file, ARCHIVED, SHORT);
+            log.await("RESTORE " + bed().cluster.fid(file) + " stripes/refused.dat: the layout saved when it was"
+                    + " archived (stripe count 2, stripe size 100000) cannot be applied", SHORT);
+        }
+        assertArrayEquals(md5, AgentTestBed.md5(file));
+        assertEquals("1", bed().cluster.lfs("getstripe", "-c", file.toString()).out().trim(),
+                "the file system's default layout");
+    }
+
     static Optional<ArchiveRecord> record(Path file) throws Exception {
         return new ArchiveRecordStore().read(file);
     }

@@ -209,10 +209,13 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
         assertTrue(metadata.get("modtime").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}"),
                 metadata.get("modtime"));
         for (String own : new String[] {"azlhsm_mode", "azlhsm_mtime_ns", "azlhsm_atime_ns", "azlhsm_ctime_ns",
-                "azlhsm_fid", "azlhsm_data_version", "azlhsm_md5", "azlhsm_version"}) {
+                "azlhsm_fid", "azlhsm_data_version", "azlhsm_md5", "azlhsm_version", "azlhsm_lov"}) {
             assertTrue(metadata.containsKey(own), own + " missing from " + metadata.keySet());
         }
         assertEquals(cluster.fid(file), metadata.get("azlhsm_fid"));
+        // the file's layout, the default one: lov_user_md_v1, RAID0, 1 MiB, one stripe, first OST left to the MDT
+        assertEquals("d00bd10b" + "01000000" + "00".repeat(16) + "00001000" + "0100" + "ffff",
+                metadata.get("azlhsm_lov"));
         long mtimeNanos = attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
         assertEquals(Long.toString(mtimeNanos), metadata.get("azlhsm_mtime_ns"));
         byte[] md5 = MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.azlhsm.copytool.lustre.FileLayout;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +42,18 @@ class ArchiveRecordTest {
                 .orElseThrow();
         assertNull(old.crc32c());
         assertThrows(IllegalArgumentException.class, () -> new ArchiveRecord(1, "a", null, null, 0, new byte[5]));
+    }
+
+    @Test
+    void aLayoutRoundTripsAndARecordWithoutOneHasNone() {
+        FileLayout layout = FileLayout.fromHex("d00bd10b01000000" + "00".repeat(16) + "000020000300ffff");
+        ArchiveRecord striped = new ArchiveRecord(1, "s/f", "\"e\"", new byte[16], 3, null, layout);
+        assertEquals(true, striped.encode().endsWith("\nlov=" + layout.hex() + "\n"), striped.encode());
+        ArchiveRecord decoded = ArchiveRecord.decode(striped.encode()).orElseThrow();
+        assertEquals(striped, decoded);
+        assertEquals(layout, decoded.layout());
+        assertNull(new ArchiveRecord(1, "s/f", null, null, 3).layout());
+        assertEquals(Optional.empty(), ArchiveRecord.decode(striped.encode().replace("lov=d00b", "lov=zz0b")),
+                "a damaged record is not half trusted");
     }
 }

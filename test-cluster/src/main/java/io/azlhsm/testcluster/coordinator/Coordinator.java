@@ -416,12 +416,20 @@ public final class Coordinator implements AutoCloseable {
         agents.remove(uuid);
     }
 
-    /** What action_begin needs from the coordinator; the paths are on the backing store. */
+    /**
+     * What action_begin needs from the coordinator: the FID of the file whose data the copytool moves (an archive's
+     * file, a restore's volatile file), which libhsmsim opens through the client mount by that FID; and its path on
+     * the backing store, for the record.
+     */
     public record Begin(int action, Path dataPath, Fid dataFid) {
     }
 
-    /** @param restoreMdtIndex llapi_hsm_action_begin's restore_mdt_index: where a restore's volatile file goes */
-    public synchronized Begin begin(long cookie, Fid fid, boolean isError, int restoreMdtIndex)
+    /**
+     * @param restoreMdtIndex llapi_hsm_action_begin's restore_mdt_index: where a restore's volatile file goes
+     * @param delayLayout     its restore_open_flags held O_LOV_DELAY_CREATE: the volatile file gets no layout until
+     *                        the copytool sets one (liblustreapi_hsm.c create_restore_volatile, mdt_open.c:1871-1877)
+     */
+    public synchronized Begin begin(long cookie, Fid fid, boolean isError, int restoreMdtIndex, boolean delayLayout)
             throws SimulatorException {
         ActionRecord r = started(cookie, fid);
         r.lastActivityMillis = System.currentTimeMillis();
@@ -437,7 +445,7 @@ public final class Coordinator implements AutoCloseable {
                 if (r.volatileFile != null) {
                     files.discard(r.volatileFile);
                 }
-                r.volatileFile = files.createVolatile(fid, restoreMdtIndex);
+                r.volatileFile = files.createVolatile(fid, restoreMdtIndex, delayLayout);
                 r.dataFid = r.volatileFile.fid();
                 return new Begin(r.action, r.volatileFile.path(), r.dataFid);
             }

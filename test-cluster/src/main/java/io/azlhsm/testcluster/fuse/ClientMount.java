@@ -6,6 +6,7 @@ import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.coordinator.BlockedIo;
 import io.azlhsm.testcluster.namespace.Fid;
+import io.azlhsm.testcluster.namespace.FileLayouts;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
@@ -35,6 +36,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -105,9 +107,24 @@ public final class ClientMount extends FuseStubFS {
          * the one I/O that waited.
          */
         volatile SimulatorException failedRestore;
+        /**
+         * A restore's volatile file, opened by libhsmsim through .lustre/fid: an orphan on Lustre, so its writes
+         * make no changelog record, no data version and no DIRTY flag (the layout swap sets those of the file).
+         */
+        final boolean volatileData;
+        /** A volatile file's layout was seen: writes may go on (set once, never unset). */
+        volatile boolean hasLayout;
+        /** Reads of an open with O_NOATIME (an archive's source): they must not change the access time. */
+        volatile NoAtimeReader noAtime;
 
         OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
                  boolean openedReleased) {
+            this(channel, fid, backing, writable, closeFlags, openedReleased, false);
+        }
+
+        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
+                 boolean openedReleased, boolean volatileData) {
+            this.volatileData = volatileData;
             this.channel = channel;
             this.fid = fid;
             this.backing = backing;
@@ -145,9 +162,39 @@ public final class ClientMount extends FuseStubFS {
 
     // ------------------------------------------------------------------ path resolution
 
-    /** The backing path of a path on the mount (resolving .lustre/fid/<FID>); throws ENOENT. */
+    /**
+     * The backing path of a path on the mount (resolving .lustre/fid/<FID>, a restore's volatile file included);
+     * throws ENOENT.
+     */
     private Path backing(String path) throws SimulatorException {
-        return ns.backingPath(relative(path));
+        Optional<VolatileTarget> v = volatileTarget(path);
+        return v.isPresent() ? v.get().path() : ns.backingPath(relative(path));
+    }
+
+    /** A restore's volatile file, reached as .lustre/fid/<its FID>. */
+    private record VolatileTarget(Fid fid, Path path) {
+    }
+
+    /**
+     * The volatile file {@code path} names, if it is {@code .lustre/fid/<FID>} of one. On Lustre the volatile file
+     * is an orphan the copytool holds open; libhsmsim opens it here by FID (liblustreapi_hsm.c
+     * create_restore_volatile opens it in the file's directory and unlinks the name at once), so that what the
+     * copytool does through its descriptor reaches this client as it would reach llite.
+     */
+    private Optional<VolatileTarget> volatileTarget(String path) {
+        if (!path.startsWith(FID_DIR + "/") || path.indexOf('/', FID_DIR.length() + 1) >= 0) {
+            return Optional.empty();
+        }
+        Fid fid;
+        try {
+            fid = Fid.parse(path.substring(FID_DIR.length() + 1));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (ns.exists(fid)) {
+            return Optional.empty();
+        }
+        return ns.volatileFile(fid).map(p -> new VolatileTarget(fid, p));
     }
 
     private String relative(String path) throws SimulatorException {
@@ -315,6 +362,15 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int truncate(String path, long size) {
+        Optional<VolatileTarget> v = volatileTarget(path);
+        if (v.isPresent()) {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(v.get().path().toFile(), "rw")) {
+                f.setLength(size); // a setattr: allowed without a layout (lov_io.c lov_io_init_empty, CIT_SETATTR)
+                return 0;
+            } catch (IOException e) {
+                return -errno(e);
+            }
+        }
         try {
             Path p = backing(path);
             Fid fid = ns.fidOf(relative(path));
@@ -618,6 +674,10 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int open(String path, FuseFileInfo fi) {
+        Optional<VolatileTarget> v = volatileTarget(path);
+        if (v.isPresent()) {
+            return openVolatile(v.get(), fi);
+        }
         try {
             String rel = relative(path);
             Path p = ns.backingPath(rel);
@@ -643,6 +703,20 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
+    private int openVolatile(VolatileTarget v, FuseFileInfo fi) {
+        boolean writable = (fi.flags.get() & 3) != 0;
+        try {
+            FileChannel ch = writable ? FileChannel.open(v.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(v.path(), StandardOpenOption.READ);
+            long handle = nextHandle.getAndIncrement();
+            openFiles.put(handle, new OpenFile(ch, v.fid(), v.path(), writable, 0, false, true));
+            fi.fh.set(handle);
+            return 0;
+        } catch (IOException e) {
+            return -errno(e);
+        }
+    }
+
     private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable, boolean created)
             throws IOException {
         FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
@@ -660,7 +734,16 @@ public final class ClientMount extends FuseStubFS {
                 | (accmode != 0 ? ChangelogRecord.CLOSE_FMODE_WRITE : 0)
                 | (created ? ChangelogRecord.CLOSE_CREATED : 0);
         // open alone never restores
-        openFiles.put(handle, new OpenFile(ch, fid, p, writable, closeFlags, released));
+        OpenFile f = new OpenFile(ch, fid, p, writable, closeFlags, released);
+        if (!writable && !released && (fi.flags.get() & NoAtimeReader.O_NOATIME) != 0) {
+            try {
+                f.noAtime = NoAtimeReader.open(p);
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+        }
+        openFiles.put(handle, f);
         if (writable) {
             ns.writerOpened(fid);
         }
@@ -676,6 +759,12 @@ public final class ClientMount extends FuseStubFS {
         }
         try {
             f.ensureData(restorer, caller()); // a read of a released file blocks on its restore
+            NoAtimeReader noAtime = f.noAtime;
+            if (noAtime != null) {
+                byte[] data = noAtime.read(offset, (int) size);
+                buf.put(0, data, 0, data.length);
+                return data.length;
+            }
             ByteBuffer bb = ByteBuffer.allocate((int) size);
             int total = 0;
             while (bb.hasRemaining()) {
@@ -701,6 +790,14 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
+            if (f.volatileData && !f.hasLayout) {
+                if (FileLayouts.of(f.backing).isEmpty()) {
+                    // opened with O_LOV_DELAY_CREATE and no layout set: Lustre has no object to write to
+                    // (lov_io.c lov_io_init_empty: CIT_WRITE gives -EBADF)
+                    return -Errno.EBADF;
+                }
+                f.hasLayout = true;
+            }
             f.ensureData(restorer, caller());
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, (int) size);
@@ -708,6 +805,9 @@ public final class ClientMount extends FuseStubFS {
             long pos = offset;
             while (bb.hasRemaining()) {
                 pos += f.channel.write(bb, pos);
+            }
+            if (f.volatileData) {
+                return (int) size;
             }
             f.modified = true;
             dataModified(f.backing, f.fid, false);
@@ -767,8 +867,10 @@ public final class ClientMount extends FuseStubFS {
             } else {
                 return 0; // allocating within the file changes no data
             }
-            f.modified = true;
-            dataModified(f.backing, f.fid, false);
+            if (!f.volatileData) {
+                f.modified = true;
+                dataModified(f.backing, f.fid, false);
+            }
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -803,6 +905,12 @@ public final class ClientMount extends FuseStubFS {
         }
         try {
             f.channel.close();
+            if (f.noAtime != null) {
+                f.noAtime.close();
+            }
+            if (f.volatileData) {
+                return 0;
+            }
             if (f.writable) {
                 ns.writerClosed(f.fid);
             }
@@ -853,6 +961,13 @@ public final class ClientMount extends FuseStubFS {
         if (namespace == XattrNamespace.USER && !options.userXattr()) {
             return -Errno.EOPNOTSUPP;
         }
+        if (namespace == XattrNamespace.LAYOUT) {
+            try {
+                return xattrReply(value, size, FileLayouts.clientValue(backing(path)));
+            } catch (SimulatorException e) {
+                return -e.errno();
+            }
+        }
         try {
             byte[] v = Xattrs.get(backing(path), name);
             if (v == null) {
@@ -898,6 +1013,9 @@ public final class ClientMount extends FuseStubFS {
                     names.add(n);
                 }
             }
+            if (hasLayout(backing(path))) {
+                names.add(XattrNamespace.LUSTRE_LOV); // listed for a file with a layout (xattr.c ll_listxattr)
+            }
             StringBuilder sb = new StringBuilder();
             for (String n : names) {
                 sb.append(n).append('\0');
@@ -910,9 +1028,27 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
+    private static boolean hasLayout(Path p) {
+        try {
+            return FileLayouts.clientValue(p).length > 0;
+        } catch (SimulatorException e) {
+            return false;
+        }
+    }
+
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
         XattrNamespace namespace = XattrNamespace.of(name);
+        if (namespace == XattrNamespace.LAYOUT) {
+            try {
+                byte[] v = new byte[(int) size];
+                value.get(0, v, 0, (int) size);
+                FileLayouts.clientSet(backing(path), v);
+                return 0;
+            } catch (SimulatorException e) {
+                return -e.errno();
+            }
+        }
         if (namespace == XattrNamespace.MDT_OWN) {
             // the MDT's own attributes: Lustre's client ignores attempts to set them (cp -a, tar --xattrs copy
             // them from another Lustre file), so such a copy succeeds and the new file keeps its own identity
@@ -926,7 +1062,9 @@ public final class ClientMount extends FuseStubFS {
             byte[] v = new byte[(int) size];
             value.get(0, v, 0, (int) size);
             Xattrs.set(backing(path), name, v);
-            dataRecord(ChangelogRecord.CL_SETXATTR, path);
+            if (volatileTarget(path).isEmpty()) {
+                dataRecord(ChangelogRecord.CL_SETXATTR, path);
+            }
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -938,6 +1076,11 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int removexattr(String path, String name) {
         XattrNamespace namespace = XattrNamespace.of(name);
+        if (namespace == XattrNamespace.LAYOUT) {
+            // succeeds without effect: llite hands the removal to ll_setstripe_ea with no value, which changes nothing
+            // on a regular file (xattr.c:345-347, 365); a directory's default layout is not simulated
+            return 0;
+        }
         int refused = namespace == XattrNamespace.MDT_OWN ? -Errno.EPERM : refusedChange(namespace);
         if (refused != 0) {
             return refused;

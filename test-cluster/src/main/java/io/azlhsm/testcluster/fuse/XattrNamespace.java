@@ -15,6 +15,11 @@ enum XattrNamespace {
     MDT_OWN,
     /** trusted.hsmsim.*: the simulator's own state (the data version); a Lustre client has no such attribute. */
     SIMULATOR,
+    /**
+     * lustre.lov and trusted.lov: a regular file's striping, kept by the simulator ({@code FileLayouts}), never
+     * stored under this name (xattr.c ll_xattr_get/ll_xattr_set hand "lov" of either prefix to the layout code).
+     */
+    LAYOUT,
     /** user.*: only on a mount with {@code user_xattr} (see {@link MountOptions}); stored on the backing file. */
     USER,
     /** Any other trusted.* name: stored on the backing file, root only. */
@@ -24,9 +29,15 @@ enum XattrNamespace {
     /** Everything else (security.*, unknown prefixes): readable from the backing file, never set. */
     OTHER;
 
+    /** XATTR_LUSTRE_LOV */
+    static final String LUSTRE_LOV = "lustre.lov";
+
     static XattrNamespace of(String name) {
         if (name.equals(Namespace.LMA) || name.equals(Namespace.HSM) || name.equals("trusted.link")) {
             return MDT_OWN;
+        }
+        if (name.equals(LUSTRE_LOV) || name.equals("trusted.lov")) {
+            return LAYOUT;
         }
         if (name.startsWith("trusted.hsmsim.")) {
             return SIMULATOR;

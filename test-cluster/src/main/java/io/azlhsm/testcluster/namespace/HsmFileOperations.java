@@ -102,9 +102,10 @@ public final class HsmFileOperations {
      * directory places a new name: liblustreapi creates it in that directory under a random volatile name
      * (liblustreapi_hsm.c create_restore_volatile), and LMV honours an index for a volatile file but otherwise
      * places it by name as any other (lmv_obd.c lmv_locate_tgt): in a striped directory, on any stripe's MDT.
-     * ENODEV for an MDT the file system does not have.
+     * ENODEV for an MDT the file system does not have. With delayLayout (O_LOV_DELAY_CREATE) it has no layout until
+     * the copytool sets one through the mount, else the file system's default layout.
      */
-    public VolatileFile createVolatile(Fid original, int mdtIndex) throws SimulatorException {
+    public VolatileFile createVolatile(Fid original, int mdtIndex, boolean delayLayout) throws SimulatorException {
         Path orig = ns.backingPathOf(original);
         if (mdtIndex >= ns.mdtCount()) {
             throw new SimulatorException(Errno.ENODEV, "no MDT " + mdtIndex);
@@ -121,6 +122,11 @@ public final class HsmFileOperations {
             Xattrs.set(p, Namespace.LMA, dfid.toLma());
         } catch (IOException e) {
             throw new SimulatorException(Errno.EIO, e.toString());
+        }
+        if (delayLayout) {
+            FileLayouts.setNone(p);
+        } else {
+            FileLayouts.set(p, FileLayout.DEFAULT);
         }
         return new VolatileFile(dfid, p);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -360,5 +361,15 @@ public final class Namespace {
 
     public Path volatileDirectory() {
         return volatileDir;
+    }
+
+    /**
+     * The backing file of a restore's volatile file, by its FID, while it exists. On Lustre it is an open orphan the
+     * copytool reaches through its file descriptor; libhsmsim opens it through the client mount by FID, so that what
+     * the copytool does on that descriptor (writes, fsetxattr of lustre.lov) reaches the simulated client.
+     */
+    public Optional<Path> volatileFile(Fid fid) {
+        Path p = volatileDir.resolve(fid.toString());
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
     }
 }

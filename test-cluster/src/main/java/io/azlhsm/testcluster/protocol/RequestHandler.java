@@ -9,6 +9,7 @@ import io.azlhsm.testcluster.coordinator.Coordinators;
 import io.azlhsm.testcluster.coordinator.UserRequest;
 import io.azlhsm.testcluster.namespace.DirectoryLayout;
 import io.azlhsm.testcluster.namespace.Fid;
+import io.azlhsm.testcluster.namespace.FileLayout;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
 import io.azlhsm.testcluster.namespace.Namespace;
 
@@ -123,7 +124,8 @@ public final class RequestHandler {
                 // MDTs may be equal
                 Fid fid = Fid.parse(req.get("fid"));
                 Coordinator.Begin b = coordinators.of(fid).begin(req.getLong("cookie"), fid,
-                        req.getInt("is_error") != 0, Integer.parseInt(req.get("mdt", "-1")));
+                        req.getInt("is_error") != 0, Integer.parseInt(req.get("mdt", "-1")),
+                        Integer.parseInt(req.get("delay_layout", "0")) != 0);
                 ok.put("action", b.action()).put("dfid", b.dataFid());
                 if (b.dataPath() != null) {
                     ok.put("path", b.dataPath());
@@ -205,7 +207,7 @@ public final class RequestHandler {
             }
             case "STATUS" -> {
                 ok.put("fsname", coordinators.fsname()).put("pid", ProcessHandle.current().pid())
-                        .put("mdts", ns.mdtCount());
+                        .put("mdts", ns.mdtCount()).put("osts", FileLayout.OST_COUNT);
                 for (Path p : mounts.mountPoints()) {
                     ok.put("mount", p);
                 }

@@ -188,6 +188,7 @@ class SanityHsmBasicIT {
         assertEquals(123_456, Files.size(f));
         assertEquals(0, cluster.lfs("data_version", f.toString()).out().trim().compareTo("0"));
         assertTrue(Files.exists(cluster.archiveCopy(cluster.fid(f))), "archive copy filed under the new FID");
+        assertTrue(cluster.lfs("getstripe", "-L", f.toString()).out().contains("released"), "released pattern");
     }
 
     @Test

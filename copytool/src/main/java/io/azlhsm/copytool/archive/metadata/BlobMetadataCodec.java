@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <p>Writes the keys Azure Managed Lustre writes and reads ({@code owner}, {@code group}, {@code permissions},
  * {@code modtime}, {@code hdi_isfolder}, {@code ftype}) so AMLFS and its tools understand our blobs, plus
  * {@code azlhsm_*} keys for what those lose: setuid/setgid, sub-second and access/change times, the FID, the data
- * version and the content MD5.
+ * version and the content MD5 (the archive adds the file's Lustre layout, {@link #LAYOUT}).
  *
  * <p>Reads every variant found in the wild, ignoring case (Azure metadata names are case-insensitive): {@code owner}
  * / {@code uid}, {@code group} / {@code gid}, {@code permissions} / {@code perm} as {@code %04o} or
@@ -55,6 +55,11 @@ public final class BlobMetadataCodec {
     public static final String MD5 = "azlhsm_md5";
     /** CRC32C of the content (8 hex digits), written by archives that keep CRC32C instead of MD5 (posix). */
     public static final String CRC32C = "azlhsm_crc32c";
+    /**
+     * The file's Lustre layout (striping) at archive, as the hex of its {@code lustre.lov} value: travels with the
+     * blob so that the file can be given the same striping again (the archive record on the file keeps it too).
+     */
+    public static final String LAYOUT = "azlhsm_lov";
 
     public static final int DEFAULT_FILE_MODE = 0644;
     public static final int DEFAULT_DIRECTORY_MODE = 0777;

@@ -8,6 +8,7 @@ import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
 import io.azlhsm.copytool.jobs.JobContext;
 import io.azlhsm.copytool.lustre.DirectoryDescriptor;
+import io.azlhsm.copytool.lustre.FileLayout;
 import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.lustre.HsmUserState;
@@ -309,7 +310,25 @@ final class EntryImporter implements AutoCloseable {
         // Content-MD5, else azlhsm_md5, else azlhsm_crc32c (a posix archive's): what the restore will check
         ExpectedChecksum checksum = ExpectedChecksum.of(blob);
         return new ArchiveRecord(options.archiveId(), blob.name(), blob.etag(),
-                checksum == null ? null : checksum.md5(), 0, checksum == null ? null : checksum.crc32c());
+                checksum == null ? null : checksum.md5(), 0, checksum == null ? null : checksum.crc32c(),
+                layoutOf(blob));
+    }
+
+    /**
+     * The layout the blob's file had when it was archived (azlhsm_lov), which a restore of the stub gives back; null
+     * without one or with a value that is no layout. Only striping: at worst a restore falls back to the default.
+     */
+    private static FileLayout layoutOf(StoredObject blob) {
+        for (Map.Entry<String, String> e : blob.metadata().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(BlobMetadataCodec.LAYOUT)) {
+                try {
+                    return FileLayout.fromHex(e.getValue());
+                } catch (IllegalArgumentException notALayout) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private void createStub(StoredObject blob, Place place, FileAttributes attributes)
