@@ -129,18 +129,14 @@ static int hsm_request_command(int argc, char **argv, int action)
 	hur->hur_request.hr_itemcount = 0;
 	for (int i = 0; i < items.count; i++) {
 		struct lu_fid fid;
-		/* with --mntpath, list entries may be FIDs of files on that mount */
-		if (mntpath != NULL && (items.paths[i][0] == '[' || strncmp(items.paths[i], "0x", 2) == 0)) {
-			unsigned long long seq;
-			unsigned int oid, ver;
-			const char *p = items.paths[i] + (items.paths[i][0] == '[');
-			if (sscanf(p, "%llx:%x:%x", &seq, &oid, &ver) != 3) {
-				rc = fail("parse FID", items.paths[i], -EINVAL);
+		/* with --mntpath every item is a FID of a file on that mount, never looked up (lfs.c fill_hur_item) */
+		if (mntpath != NULL) {
+			rc = llapi_fid_parse(items.paths[i], &fid, NULL);
+			if (rc != 0) {
+				fprintf(stderr, "hsm: '%s' is not a valid FID\n", items.paths[i]);
+				rc = -rc;
 				goto out;
 			}
-			fid.f_seq = seq;
-			fid.f_oid = oid;
-			fid.f_ver = ver;
 		} else {
 			rc = llapi_path2fid(items.paths[i], &fid);
 			if (rc != 0) {

@@ -1,5 +1,6 @@
 #!/bin/sh
-# libhsmsim.so must export every liblustreapi entry point the project relies on (nm -D), and nothing but llapi_*.
+# libhsmsim.so must export every liblustreapi entry point the project and Lustre's own HSM tools (lhsmtool_posix,
+# llapi_hsm_test) rely on (nm -D), and nothing but llapi_*.
 set -eu
 lib=${1:-build/libhsmsim.so}
 exported=$(nm -D --defined-only "$lib" | awk '$2 == "T" { print $3 }')
@@ -12,7 +13,8 @@ for f in llapi_hsm_copytool_register llapi_hsm_copytool_unregister llapi_hsm_cop
 	llapi_hsm_unregister_event_fifo llapi_changelog_start llapi_changelog_fini llapi_changelog_recv \
 	llapi_changelog_free llapi_changelog_get_fd llapi_changelog_clear llapi_search_rootpath llapi_get_obd_count \
 	llapi_get_mdt_index_by_fid llapi_msg_set_level llapi_msg_get_level llapi_error_callback_set \
-	llapi_info_callback_set llapi_error llapi_printf llapi_hsm_log_error; do
+	llapi_info_callback_set llapi_error llapi_printf llapi_hsm_log_error llapi_fid_parse llapi_fid2path_at \
+	llapi_search_mounts llapi_search_fsname llapi_parse_size; do
 	if ! printf '%s\n' "$exported" | grep -qx "$f"; then
 		echo "FAIL exports: $f missing from $lib" >&2
 		missing=1

@@ -263,14 +263,14 @@ ECHO_EXPORT int llapi_hsm_action_get_fd(const struct hsm_copyaction_private *hcp
 }
 
 ECHO_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct stat *st, unsigned long long stripe_size,
-				 int stripe_offset, int stripe_count, int stripe_pattern, char *pool_name,
+				 int stripe_offset, int stripe_count, enum lov_pattern stripe_pattern, char *pool_name,
 				 struct lu_fid *newfid)
 {
 	report("llapi_hsm_import dst=%s archive=%d size=%llu mode=%o uid=%u gid=%u atime=%lld.%09ld "
 	       "mtime=%lld.%09ld stripe_size=%llu stripe_offset=%d stripe_count=%d pattern=%d pool=%s",
 	       dst, archive, (unsigned long long)st->st_size, st->st_mode, st->st_uid, st->st_gid,
 	       (long long)st->st_atim.tv_sec, st->st_atim.tv_nsec, (long long)st->st_mtim.tv_sec,
-	       st->st_mtim.tv_nsec, stripe_size, stripe_offset, stripe_count, stripe_pattern,
+	       st->st_mtim.tv_nsec, stripe_size, stripe_offset, stripe_count, (int)stripe_pattern,
 	       pool_name != NULL ? pool_name : "(null)");
 	if (failure_of(dst))
 		return -failure_of(dst);

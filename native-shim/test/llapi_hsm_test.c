@@ -109,6 +109,11 @@ static void test_nonblocking_recv(void)
 		return;
 	int fd = llapi_hsm_copytool_get_fd(ct);
 	CHECK((fcntl(fd, F_GETFL) & O_NONBLOCK) != 0, "fd not non-blocking");
+	/* Lustre's test7: the fd is the read end of the KUC pipe, so writing to it fails with EBADF */
+	errno = 0;
+	CHECK(write(fd, &rc, 1) == -1 && errno == EBADF, "write to the copytool fd: errno %d", errno);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	CHECK(poll(&p, 1, 10) == 0, "the fd polls readable without an action list");
 	rc = llapi_hsm_copytool_recv(ct, &hal, &msgsize);
 	CHECK(rc == -EAGAIN, "recv on an empty non-blocking fd: got %d", rc);
 	llapi_hsm_copytool_unregister(&ct);
@@ -121,6 +126,18 @@ static void test_state_get_set(const char *path)
 	CHECK(rc == 0 && hus.hus_states == 0 && hus.hus_archive_id == 0, "new file state: rc %d states %#x", rc,
 	      hus.hus_states);
 	CHECK(hus.hus_in_progress_state == HPS_NONE, "in progress %u", hus.hus_in_progress_state);
+	/* Lustre's test50: the MDT fills the states and archive id only, never the in-progress fields */
+	memset(&hus, 0xaa, sizeof(hus));
+	rc = llapi_hsm_state_get(path, &hus);
+	CHECK(rc == 0 && hus.hus_in_progress_state == 0 && hus.hus_in_progress_action == 0 &&
+		      hus.hus_in_progress_location.offset == 0 && hus.hus_in_progress_location.length == 0,
+	      "in-progress fields: state %u action %u", hus.hus_in_progress_state, hus.hus_in_progress_action);
+	/* Lustre's test50/test52: a NULL result reaches the ioctl, which faults */
+	CHECK(llapi_hsm_state_get(path, NULL) == -EFAULT, "state_get into NULL");
+	int null_fd = open(path, O_RDONLY);
+	CHECK(llapi_hsm_state_get_fd(null_fd, NULL) == -EFAULT, "state_get_fd into NULL");
+	close(null_fd);
+	CHECK(llapi_hsm_current_action(path, NULL) == -EFAULT, "current_action into NULL");
 	rc = llapi_hsm_state_set(path, HS_NORELEASE | HS_NOARCHIVE, 0, 0);
 	CHECK(rc == 0, "set: %d", rc);
 	llapi_hsm_state_get(path, &hus);
@@ -303,6 +320,63 @@ static void test_fids_and_data_version(const char *path)
 	      (unsigned long long)dv1, (unsigned long long)dv2);
 	close(fd);
 	CHECK(llapi_fid2path(mnt, "[0x1:0x2:0x3]", rel, sizeof(rel), &recno, &linkno) == -ENOENT, "unknown FID");
+}
+
+/*
+ * What lhsmtool_posix and llapi_test_utils find their mount, file system and paths with (liblustreapi_root.c
+ * llapi_search_mounts / llapi_search_fsname, liblustreapi_fid.c llapi_fid2path_at / llapi_fid2path).
+ */
+static void test_mounts_and_paths(const char *dir, const char *path)
+{
+	char mntdir[PATH_MAX], name[PATH_MAX], rel[PATH_MAX], missing[PATH_MAX + 16];
+	int saved_level = llapi_msg_get_level();
+
+	/* a path on the mount (or the mount itself) gives the mount point and the file system's name */
+	int rc = llapi_search_mounts(path, 0, mntdir, name);
+	CHECK(rc == 0 && strcmp(mntdir, mnt) == 0 && strcmp(name, fsname) == 0, "search_mounts(%s): %d '%s' '%s'",
+	      path, rc, mntdir, name);
+	rc = llapi_search_mounts(mnt, 0, mntdir, NULL);
+	CHECK(rc == 0 && strcmp(mntdir, mnt) == 0, "search_mounts(mount point): %d '%s'", rc, mntdir);
+	rc = llapi_search_mounts("/", 0, mntdir, name);
+	CHECK(rc == -ENODEV && errno == ENODEV, "search_mounts(/): %d", rc);
+	/* without a path: the index-th Lustre mount of the mount table (here some simulated one), and no more */
+	rc = llapi_search_mounts("", 0, mntdir, name);
+	CHECK(rc == 0 && mntdir[0] == '/' && name[0] != '\0', "search_mounts(index 0): %d '%s' '%s'", rc, mntdir, name);
+	rc = llapi_search_mounts(NULL, 100000, mntdir, name);
+	CHECK(rc == -ENODEV, "search_mounts(index 100000): %d", rc);
+
+	/* by device: the file, or the directory of a name that does not exist yet */
+	rc = llapi_search_fsname(path, name);
+	CHECK(rc == 0 && strcmp(name, fsname) == 0, "search_fsname(%s): %d '%s'", path, rc, name);
+	snprintf(missing, sizeof(missing), "%s/not-yet", dir);
+	rc = llapi_search_fsname(missing, name);
+	CHECK(rc == 0 && strcmp(name, fsname) == 0, "search_fsname(%s): %d '%s'", missing, rc, name);
+	llapi_msg_set_level(LLAPI_MSG_OFF); /* the two failures below are reported by the library */
+	CHECK(llapi_search_fsname("/", name) == -ENODEV, "search_fsname(/) is not Lustre");
+	CHECK(llapi_search_fsname("/nonexistent-dir/x", name) == -ENOENT, "search_fsname of an unresolvable path");
+	CHECK(llapi_fid2path(mnt, "not-a-fid", rel, sizeof(rel), NULL, NULL) == -EINVAL, "fid2path of a bad FID");
+	llapi_msg_set_level(saved_level);
+
+	/* FID to path through an fd of the mount, as lhsmtool_posix's o_mnt_fd */
+	struct lu_fid fid, root;
+	long long recno = -1;
+	int linkno = 0;
+	CHECK(llapi_path2fid(path, &fid) == 0 && llapi_path2fid(mnt, &root) == 0, "path2fid");
+	int mnt_fd = open(mnt, O_RDONLY);
+	CHECK(mnt_fd >= 0, "open %s: %s", mnt, strerror(errno));
+	rc = llapi_fid2path_at(mnt_fd, &fid, rel, sizeof(rel), &recno, &linkno);
+	CHECK(rc == 0 && strcmp(rel, path + strlen(mnt) + 1) == 0 && linkno == 0, "fid2path_at: %d '%s'", rc, rel);
+	rc = llapi_fid2path_at(mnt_fd, &root, rel, sizeof(rel), NULL, NULL);
+	CHECK(rc == 0 && strcmp(rel, "/") == 0, "fid2path_at(root): %d '%s'", rc, rel);
+	rc = llapi_fid2path_at(mnt_fd, &fid, rel, 4, NULL, NULL);
+	CHECK(rc == -EOVERFLOW, "fid2path_at into 4 bytes: %d", rc);
+	struct lu_fid unknown = { 0x1, 0x2, 0x3 };
+	CHECK(llapi_fid2path_at(mnt_fd, &unknown, rel, sizeof(rel), NULL, NULL) == -ENOENT, "unknown FID");
+	close(mnt_fd);
+	int other_fd = open("/", O_RDONLY);
+	rc = llapi_fid2path_at(other_fd, &fid, rel, sizeof(rel), NULL, NULL);
+	CHECK(rc == -ENOTTY, "fid2path_at on a non-Lustre fd: %d", rc);
+	close(other_fd);
 }
 
 /* sanity-hsm test_90's limit: llite refuses hur_len >= MDS_MAXREQSIZE / 3 (1706 bytes) with E2BIG */
@@ -625,6 +699,7 @@ int main(int argc, char **argv)
 	test_archive_and_progress(f2);
 	test_cancel(f3);
 	test_fids_and_data_version(f1);
+	test_mounts_and_paths(dir, f1);
 	test_request_size_limit(f1);
 	test_import(dir);
 	test_call_after_unregister(f7);

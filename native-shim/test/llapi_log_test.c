@@ -181,6 +181,15 @@ static void test_logged_message_event(const char *dir)
 	CHECK(strncmp(line, "{\"event_time\": \"", 16) == 0 && strlen(line) > strlen(tail) &&
 		      strcmp(line + strlen(line) - strlen(tail), tail) == 0,
 	      "event:\n%s\nexpected to end with:\n%s", line, tail);
+	/* a warning without errno: the level by llapi_msg_level2str's name, which is WARNING (lustreapi.h) */
+	llapi_error_callback_set(llapi_hsm_log_error);
+	llapi_err_noerrno(LLAPI_MSG_WARN, "careful");
+	llapi_error_callback_set(NULL);
+	n = read(reader, line, sizeof(line) - 1);
+	line[n > 0 ? n : 0] = '\0';
+	const char *warning = "\"event_type\": \"LOGGED_MESSAGE\", \"level\": \"WARNING\", \"message\": \"careful\"}\n";
+	CHECK(strlen(line) > strlen(warning) && strcmp(line + strlen(line) - strlen(warning), warning) == 0,
+	      "event:\n%s\nexpected to end with:\n%s", line, warning);
 	close(reader);
 	llapi_hsm_unregister_event_fifo(path);
 }

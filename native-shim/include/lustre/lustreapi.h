@@ -1,21 +1,29 @@
 /*
- * The liblustreapi prototypes this project uses, exactly as lustre/include/lustre/lustreapi.h declares them.
- * Code written against this header links unchanged against the real liblustreapi.so or the simulator's
- * libhsmsim.so.
+ * The liblustreapi prototypes this project and Lustre's own HSM tools (lustre/utils/lhsmtool_posix.c,
+ * lustre/tests/llapi_hsm_test.c) use, exactly as include/lustre/lustreapi.h in lustre-release declares them, with the
+ * same system headers pulled in. Code written against this header links unchanged against the real liblustreapi.so
+ * or the simulator's libhsmsim.so.
  */
 #ifndef HSMSIM_LUSTREAPI_H
 #define HSMSIM_LUSTREAPI_H
 
-#include <stdbool.h>
+#include <glob.h>
+#include <regex.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-
-#include "../hsmsim_lustre_abi.h"
+#include <linux/lustre/lustre_user.h>
+#include <fcntl.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+#define lustre_fid struct lu_fid
 
 struct hsm_copytool_private;
 struct hsm_copyaction_private;
@@ -40,7 +48,7 @@ typedef void (*llapi_log_callback_t)(enum llapi_message_level level, int err, co
 
 static inline const char *llapi_msg_level2str(enum llapi_message_level level)
 {
-	static const char *levels[LLAPI_MSG_MAX] = { "OFF", "FATAL", "ERROR", "WARN", "NORMAL", "INFO", "DEBUG" };
+	static const char *levels[LLAPI_MSG_MAX] = { "OFF", "FATAL", "ERROR", "WARNING", "NORMAL", "INFO", "DEBUG" };
 
 	if (level >= LLAPI_MSG_MAX)
 		return NULL;
@@ -73,7 +81,7 @@ int llapi_hsm_action_progress(struct hsm_copyaction_private *hcp, const struct h
 int llapi_hsm_action_get_dfid(const struct hsm_copyaction_private *hcp, struct lu_fid *fid);
 int llapi_hsm_action_get_fd(const struct hsm_copyaction_private *hcp);
 int llapi_hsm_import(const char *dst, int archive, const struct stat *st, unsigned long long stripe_size,
-		     int stripe_offset, int stripe_count, int stripe_pattern, char *pool_name,
+		     int stripe_offset, int stripe_count, enum lov_pattern stripe_pattern, char *pool_name,
 		     struct lu_fid *newfid);
 
 /* user side */
@@ -89,14 +97,24 @@ int llapi_hsm_request(const char *path, const struct hsm_user_request *request);
 int llapi_hsm_data_version_set(int fd, __u64 data_version);
 
 /* FIDs and data versions */
+int llapi_fid_parse(const char *fidstr, struct lu_fid *fid, char **endptr);
+int llapi_fid2path_at(int mnt_fd, const struct lu_fid *fid, char *path, int pathlen, long long *recno,
+		      int *linkno);
 int llapi_fid2path(const char *device, const char *fidstr, char *path, int pathlen, long long *recno,
 		   int *linkno);
 int llapi_path2fid(const char *path, struct lu_fid *fid);
 int llapi_fd2fid(int fd, struct lu_fid *fid);
 int llapi_get_data_version(int fd, __u64 *data_version, __u64 flags);
+
+/* mount points and file system names */
+int llapi_search_mounts(const char *pathname, int index, char *mntdir, char *fsname);
+int llapi_search_fsname(const char *pathname, char *fsname);
 int llapi_search_rootpath(char *pathname, const char *fsname);
 int llapi_get_obd_count(char *mnt, int *count, int is_mdt);
 int llapi_get_mdt_index_by_fid(int fd, const struct lu_fid *fid, int *mdt_index);
+
+/* command-line helpers */
+int llapi_parse_size(const char *optarg, unsigned long long *size, unsigned long long *size_units, int bytes_spec);
 
 /* changelogs */
 int llapi_changelog_start(void **priv, enum changelog_send_flag flags, const char *mdtname, long long startrec);

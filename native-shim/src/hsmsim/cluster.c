@@ -56,7 +56,7 @@ static int parse_source(const char *source, struct hsmsim_cluster *c)
 	return 0;
 }
 
-typedef int (*mount_visitor)(const char *mountpoint, const struct hsmsim_cluster *c, void *arg);
+typedef hsmsim_mount_visitor mount_visitor;
 
 /*
  * The simulated client mounts as last read from /proc/self/mountinfo. Reading and parsing that file on every call
@@ -185,6 +185,11 @@ static int each_mount(mount_visitor visit, void *arg)
 		rc = visit(mounts[i].mountpoint, &mounts[i].c, arg);
 	pthread_mutex_unlock(&mounts_lock);
 	return rc < 0 ? rc : 0;
+}
+
+int hsmsim_each_mount(hsmsim_mount_visitor visit, void *arg)
+{
+	return each_mount(visit, arg);
 }
 
 struct longest_match {

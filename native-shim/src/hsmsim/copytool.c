@@ -1,14 +1,25 @@
 /*
  * The copytool half of liblustreapi: registration keeps one connection to the coordinator, which pushes one
  * "HAL ..." line per hsm_action_list; recv lays the list out in the exact binary format of lustre_user.h.
+ *
+ * As on Lustre, the copytool's fd (llapi_hsm_copytool_get_fd) is the read end of a pipe: liblustreapi's
+ * libcfs_ukuc_start makes a pipe whose write end only the kernel keeps, and the kernel writes each action list to it
+ * (liblustreapi_hsm.c llapi_hsm_copytool_register, liblustreapi_kernelconn.c). Here a relay thread of the library
+ * plays the kernel: it reads the coordinator's lines and writes each to the pipe as one message (length, then text).
+ * So the fd is pollable exactly when a list is waiting, O_NONBLOCK (rfd_flags) applies to it, and writing to it
+ * fails with EBADF, as llapi_hsm_test test7 checks.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hsmsim_internal.h"
@@ -28,8 +39,14 @@ struct hsm_copytool_private {
 	char mnt[PATH_MAX]; /* as the caller gave it: the events' mount_point */
 	int event_archive_count; /* lk_data_count: 0 when the list held the wildcard 0 */
 	char uuid[64];
-	char *line;     /* receive buffer for one text line */
+	char *line;     /* the relay thread's receive buffer for one text line from the coordinator */
 	size_t line_cap;
+	int pipe_r;     /* the copytool's fd: messages from the relay thread */
+	int pipe_w;     /* the relay thread's end */
+	pthread_t relay;
+	bool relay_started;
+	char *frame;    /* recv's buffer for one message read from the pipe */
+	size_t frame_cap;
 	char *hal_buf;  /* HAL_MAXSIZE: where recv lays out the binary list */
 };
 
@@ -41,6 +58,9 @@ struct hsm_copyaction_private {
 	struct lu_fid dfid;
 	struct hsm_action_item hai; /* copied without hai_data, as liblustreapi does; a restore's hai_dfid: volatile */
 };
+
+static void *relay_main(void *arg);
+static void relay_stop(struct hsm_copytool_private *ct);
 
 /*
  * Checks a copytool handle. Real liblustreapi frees it in llapi_hsm_copytool_unregister (liblustreapi_hsm.c:810), and
@@ -81,6 +101,8 @@ HSMSIM_EXPORT int llapi_hsm_copytool_register(struct hsm_copytool_private **priv
 	ct->magic = CT_MAGIC;
 	ct->sock = -1;
 	ct->mnt_fd = -1;
+	ct->pipe_r = -1;
+	ct->pipe_w = -1;
 	int rc = hsmsim_cluster_of_path(mnt, &ct->cluster, NULL, 0);
 	if (rc != 0)
 		goto fail;
@@ -144,10 +166,26 @@ HSMSIM_EXPORT int llapi_hsm_copytool_register(struct hsm_copytool_private **priv
 		llapi_error(LLAPI_MSG_ERROR, rc, "cannot start copytool on '%s'", mnt);
 		goto fail;
 	}
-	if (rfd_flags & O_NONBLOCK) {
-		int fl = fcntl(ct->sock, F_GETFL);
-		fcntl(ct->sock, F_SETFL, fl | O_NONBLOCK);
+	/* the pipe of libcfs_ukuc_start (pipe2 with the caller's rfd_flags on the read end) and its "kernel" */
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		rc = -errno;
+		goto fail;
 	}
+	ct->pipe_r = pfd[0];
+	ct->pipe_w = pfd[1];
+	if (rfd_flags & O_NONBLOCK)
+		fcntl(ct->pipe_r, F_SETFL, fcntl(ct->pipe_r, F_GETFL) | O_NONBLOCK);
+	ct->frame_cap = 64 * 1024;
+	ct->frame = malloc(ct->frame_cap);
+	if (ct->frame == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	rc = -pthread_create(&ct->relay, NULL, relay_main, ct);
+	if (rc != 0)
+		goto fail;
+	ct->relay_started = true;
 	hsmsim_event_register("REGISTER", ct->uuid, ct->mnt, ct->event_archive_count);
 	*priv = ct;
 	return 0;
@@ -156,8 +194,13 @@ fail:
 		close(ct->sock);
 	if (ct->mnt_fd >= 0)
 		close(ct->mnt_fd);
+	if (ct->pipe_r >= 0)
+		close(ct->pipe_r);
+	if (ct->pipe_w >= 0)
+		close(ct->pipe_w);
 	free(ct->hal_buf);
 	free(ct->line);
+	free(ct->frame);
 	free(ct);
 	return rc;
 }
@@ -177,30 +220,20 @@ HSMSIM_EXPORT int llapi_hsm_copytool_unregister(struct hsm_copytool_private **pr
 	 */
 	struct hsmsim_msg m;
 	hsmsim_msg_init(&m, "CT_UNREGISTER");
-	if (hsmsim_send(ct->sock, &m) == 0 && shutdown(ct->sock, SHUT_WR) == 0) {
-		char drain[4096];
-		for (int waited = 0; waited < 50;) {
-			struct pollfd p = { .fd = ct->sock, .events = POLLIN };
-			int n = poll(&p, 1, 100);
-			if (n == 0) {
-				waited++;
-				continue;
-			}
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0 || recv(ct->sock, drain, sizeof(drain), MSG_DONTWAIT) <= 0)
-				break; /* EOF: the coordinator has unregistered us */
-		}
-	}
+	if (hsmsim_send(ct->sock, &m) == 0)
+		shutdown(ct->sock, SHUT_WR);
 	hsmsim_msg_free(&m);
+	relay_stop(ct); /* returns once the coordinator closed the connection (a few seconds at most) */
 	hsmsim_event_register("UNREGISTER", ct->uuid, ct->mnt, ct->event_archive_count);
 	close(ct->sock);
 	close(ct->mnt_fd);
 	free(ct->hal_buf);
 	free(ct->line);
+	free(ct->frame);
 	/* not freed, unlike liblustreapi: the marker lets check_ct catch a later call (a few bytes per registration) */
 	ct->hal_buf = NULL;
 	ct->line = NULL;
+	ct->frame = NULL;
 	ct->sock = -1;
 	ct->mnt_fd = -1;
 	ct->magic = CT_UNREGISTERED;
@@ -213,16 +246,15 @@ HSMSIM_EXPORT int llapi_hsm_copytool_get_fd(struct hsm_copytool_private *ct)
 	int checked = check_ct(ct, "llapi_hsm_copytool_get_fd", 0);
 	if (checked != 0)
 		return checked;
-	return ct->sock;
+	return ct->pipe_r;
 }
 
 /*
- * Reads exactly one line from the agent socket, never more: bytes left in a private buffer would not make the fd
- * pollable, so the line's end is found with MSG_PEEK first. -EAGAIN on a non-blocking fd without a whole line.
+ * The relay thread: reads exactly one line from the agent socket (blocking; the line's end is found with MSG_PEEK
+ * first, so nothing of the next line is consumed). -ESHUTDOWN when the coordinator closed the connection.
  */
 static int recv_line(struct hsm_copytool_private *ct)
 {
-	bool nonblock = (fcntl(ct->sock, F_GETFL) & O_NONBLOCK) != 0;
 	for (;;) {
 		ssize_t n = recv(ct->sock, ct->line, ct->line_cap - 1, MSG_PEEK);
 		if (n < 0) {
@@ -257,13 +289,119 @@ static int recv_line(struct hsm_copytool_private *ct)
 			ct->line_cap *= 2;
 			continue;
 		}
-		if (nonblock)
-			return -EAGAIN;
 		struct pollfd p = { .fd = ct->sock, .events = POLLIN };
 		/* part of a line is there: wait for the rest */
 		usleep(1000);
 		poll(&p, 1, 100);
 	}
+}
+
+/* Writes all of buf to the pipe; false when the reader has gone (EPIPE: SIGPIPE is blocked in the relay thread). */
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* One message on the pipe: its length (host order), then the line without its newline. */
+static bool relay_message(int fd, const char *text)
+{
+	uint32_t len = (uint32_t)strlen(text);
+	return write_all(fd, &len, sizeof(len)) && write_all(fd, text, len);
+}
+
+/*
+ * Plays the kernel's side of the KUC pipe: every line from the coordinator becomes one message; when the connection
+ * ends (unregister, coordinator gone) the write end is closed, which recv reports as -ESHUTDOWN, as the kernel's
+ * KUC_MSG_SHUTDOWN (liblustreapi_kernelconn.c libcfs_ukuc_msg_get).
+ */
+static void *relay_main(void *arg)
+{
+	struct hsm_copytool_private *ct = arg;
+	sigset_t pipe_signal;
+	sigemptyset(&pipe_signal);
+	sigaddset(&pipe_signal, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
+	while (recv_line(ct) == 0 && relay_message(ct->pipe_w, ct->line))
+		;
+	close(ct->pipe_w);
+	ct->pipe_w = -1;
+	return NULL;
+}
+
+/* Ends the relay thread once the coordinator has closed the connection, waiting 5 seconds at most for that. */
+static void relay_stop(struct hsm_copytool_private *ct)
+{
+	if (!ct->relay_started)
+		return;
+	close(ct->pipe_r); /* lists still in flight are dropped: a blocked write of the thread fails */
+	ct->pipe_r = -1;
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	if (pthread_timedjoin_np(ct->relay, NULL, &deadline) != 0) {
+		shutdown(ct->sock, SHUT_RDWR); /* the coordinator did not close: its recv returns now */
+		pthread_join(ct->relay, NULL);
+	}
+	ct->relay_started = false;
+}
+
+/* Reads exactly len bytes of a message whose first byte has arrived, waiting for the rest on a non-blocking fd. */
+static int read_exactly(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+		if (n > 0) {
+			got += (size_t)n;
+		} else if (n == 0) {
+			return -ESHUTDOWN;
+		} else if (errno == EAGAIN) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+			poll(&p, 1, 1000);
+		} else if (errno != EINTR) {
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/* The next message from the relay thread into ct->frame (NUL-terminated): -EAGAIN on an empty non-blocking fd. */
+static int recv_frame(struct hsm_copytool_private *ct)
+{
+	uint32_t len;
+	ssize_t n;
+	do
+		n = read(ct->pipe_r, &len, 1); /* one byte first: an empty non-blocking pipe gives EAGAIN here only */
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN ? -EAGAIN : -errno;
+	if (n == 0)
+		return -ESHUTDOWN;
+	int rc = read_exactly(ct->pipe_r, (char *)&len + 1, sizeof(len) - 1);
+	if (rc != 0)
+		return rc;
+	if ((size_t)len + 1 > ct->frame_cap) {
+		char *bigger = realloc(ct->frame, (size_t)len + 1);
+		if (bigger == NULL)
+			return -ENOMEM;
+		ct->frame = bigger;
+		ct->frame_cap = (size_t)len + 1;
+	}
+	rc = read_exactly(ct->pipe_r, ct->frame, len);
+	if (rc != 0)
+		return rc;
+	ct->frame[len] = '\0';
+	return 0;
 }
 
 static bool serves(const struct hsm_copytool_private *ct, unsigned int archive_id)
@@ -358,12 +496,12 @@ HSMSIM_EXPORT int llapi_hsm_copytool_recv(struct hsm_copytool_private *ct, struc
 	if (halh == NULL || msgsize == NULL)
 		return -EINVAL;
 	for (;;) {
-		int rc = recv_line(ct);
+		int rc = recv_frame(ct);
 		if (rc != 0)
 			return rc;
-		if (strcmp(ct->line, "SHUTDOWN") == 0)
+		if (strcmp(ct->frame, "SHUTDOWN") == 0)
 			return -ESHUTDOWN;
-		char *copy = strdup(ct->line);
+		char *copy = strdup(ct->frame);
 		if (copy == NULL)
 			return -ENOMEM;
 		struct hsmsim_reply r;

@@ -76,6 +76,10 @@ int hsmsim_cluster_of_path(const char *path, struct hsmsim_cluster *c, char *rel
 int hsmsim_cluster_of_fd(int fd, struct hsmsim_cluster *c);
 /* By fsname ("lustre") or MDT name ("lustre-MDT0000"). */
 int hsmsim_cluster_of_fsname(const char *name, struct hsmsim_cluster *c);
+/* Calls visit for every simulated client mount, in mount-table order, until it returns non-zero (mounts snapshot
+ * locked meanwhile: visit must not call back into the mount lookups). Returns 0 or a negative errno. */
+typedef int (*hsmsim_mount_visitor)(const char *mountpoint, const struct hsmsim_cluster *c, void *arg);
+int hsmsim_each_mount(hsmsim_mount_visitor visit, void *arg);
 /* Every simulated file system mounted here, once each; returns how many (at most max). */
 int hsmsim_clusters(struct hsmsim_cluster *out, int max);
 

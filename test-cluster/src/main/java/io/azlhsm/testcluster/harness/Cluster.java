@@ -302,6 +302,26 @@ public final class Cluster implements AutoCloseable {
         return lfs("path2fid", file.toString()).out().trim();
     }
 
+    /**
+     * sanity-hsm's copy2archive + "copytool import": writes content as an archive copy made outside Lustre
+     * (hsmRoot()/import/NAME) and imports it at dst with {@code hsmsim-posix-copytool --import}, as
+     * {@code lhsmtool_posix --import} does (llapi_hsm_import, then the copy filed under the new FID). Returns dst,
+     * a released stub.
+     */
+    public Path importArchiveCopy(String name, byte[] content, Path dst) {
+        Path src = hsmRoot().resolve("import").resolve(name);
+        try {
+            Files.createDirectories(src.getParent());
+            Files.write(src, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Commands.run(mount(), List.of(home.resolve("bin/hsmsim-posix-copytool").toString(), "--hsm-root",
+                hsmRoot().toString(), "--import", hsmRoot().relativize(src).toString(), dst.toString(),
+                mount().toString())).out();
+        return dst;
+    }
+
     /** Where the posix copytool keeps the archive copy of fid (lhsmtool_posix's layout). */
     public Path archiveCopy(String bracketedFid) {
         String[] f = bracketedFid.replace("[", "").replace("]", "").split(":");

@@ -46,6 +46,35 @@ public final class Copytool implements AutoCloseable {
         awaitExit();
     }
 
+    /**
+     * SIGSTOP, as sanity-hsm's copytool_suspend: the copytool stays registered and receives action lists, but does
+     * nothing with them until {@link #resume()}; the coordinator's requests sent to it stay STARTED.
+     */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** SIGCONT, as sanity-hsm's copytool_continue. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(20, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling the copytool", e);
+        }
+    }
+
     private void awaitExit() {
         try {
             if (!process.waitFor(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS)) {

@@ -10,6 +10,19 @@ public record Fid(long seq, int oid, int ver) {
     /** The zero FID: "no file" in changelog records. */
     public static final Fid ZERO = new Fid(0, 0, 0);
 
+    /**
+     * Whether the MDT takes this as a FID at all (lustre_fid.h fid_is_sane): a normal or local FID of version 0, an
+     * IGIF or IDIF (pre-FID inode and OST object numbers), or a reserved sequence. Anything else in a request is
+     * refused with EINVAL before any lookup (mdt_hsm_cdt_client.c hal_is_sane).
+     */
+    public boolean isSane() {
+        boolean normal = Long.compareUnsigned(seq, 0x200000000L) >= 0 && ver == 0; // FID_SEQ_START
+        boolean igif = Long.compareUnsigned(seq, 12) >= 0 && Long.compareUnsigned(seq, 0xffffffffL) <= 0;
+        boolean idif = Long.compareUnsigned(seq, 0x100000000L) >= 0 && Long.compareUnsigned(seq, 0x1ffffffffL) <= 0;
+        boolean reserved = seq > 0 && seq <= 11; // FID_SEQ_OST_MDT0 < seq <= FID_SEQ_RSVD
+        return normal || igif || idif || reserved;
+    }
+
     /** Parses "0x..:0x..:0x.." with or without the surrounding brackets. */
     public static Fid parse(String text) {
         String s = text.trim();

@@ -16,6 +16,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -378,6 +383,126 @@ class SanityHsmBasicIT {
         Path f = released("f", 1000);
         assertFails(cluster.lfs("hsm_remove", f.toString()), "Operation not permitted");
         assertEquals(0xd, cluster.flags(f));
+    }
+
+    /**
+     * sanity-hsm's "copytool import $fid $file" after "rm $file": the archive copy of a removed file imported back
+     * at the same path, as a released stub with a new FID.
+     */
+    private Path archivedRemovedAndImported(String name, int size) throws Exception {
+        Path f = archived(name, size);
+        Path copy = cluster.archiveCopy(cluster.fid(f));
+        Files.delete(f);
+        CommandResult r = runCopytoolImport(cluster.hsmRoot().relativize(copy).toString(), f);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(0xd, cluster.flags(f), "imported: released exists archived");
+        return f;
+    }
+
+    /**
+     * Reads each file readersPerFile times in parallel (sanity-hsm starts a cat per read), the first 64 readers
+     * released together by one gate and the rest as threads free up; fails on a wrong or failed read.
+     */
+    private static void readAllAtOnce(List<Path> files, int readersPerFile, int size) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(64, files.size() * readersPerFile));
+        CountDownLatch gate = new CountDownLatch(1);
+        try {
+            List<Future<byte[]>> reads = new ArrayList<>();
+            for (Path f : files) {
+                for (int i = 0; i < readersPerFile; i++) {
+                    reads.add(pool.submit(() -> {
+                        gate.await();
+                        return TestFiles.readOrThrow(f);
+                    }));
+                }
+            }
+            gate.countDown();
+            for (int i = 0; i < reads.size(); i++) {
+                Path f = files.get(i / readersPerFile);
+                assertArrayEquals(TestFiles.content(f.getFileName().toString(), size),
+                        reads.get(i).get(120, TimeUnit.SECONDS), "reader " + i + " of " + f);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** sanity-hsm 12t: 32 cat of one imported file at once; every one reads it (the first blocks on a restore). */
+    @Test
+    void test_12t_multiple_parallel_reads_for_a_hsm_imported_file() throws Exception {
+        Path f = archivedRemovedAndImported("f", 4096);
+        readAllAtOnce(List.of(f), 32, 4096);
+        assertEquals(0x9, cluster.flags(f), "restored");
+        assertEquals(List.of("SUCCEED"), cluster.actionStatuses(cluster.fid(f), "RESTORE"),
+                "one restore for all readers");
+    }
+
+    /** sanity-hsm 12u: 10 imported files, 32 readers each, all at once. */
+    @Test
+    void test_12u_multiple_reads_on_multiple_hsm_imported_files_in_parallel() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            files.add(archivedRemovedAndImported("f." + i, 4096));
+        }
+        readAllAtOnce(files, 32, 4096);
+        for (Path f : files) {
+            assertEquals(0x9, cluster.flags(f), f + " restored");
+            assertEquals(List.of("SUCCEED"), cluster.actionStatuses(cluster.fid(f), "RESTORE"), f.toString());
+        }
+    }
+
+    /**
+     * sanity-hsm 29a: with --mntpath the items are FIDs, never looked up. A FID with a version on a normal sequence is
+     * not one the MDT takes (fid_is_sane, mdt_hsm_cdt_client.c hal_is_sane): EINVAL; a path is not a FID at all and
+     * lfs says so (lfs.c fill_hur_item) before sending anything.
+     */
+    @Test
+    void test_29a_tests_mntpath_and_archive_options() {
+        String mnt = cluster.mount().toString();
+        CommandResult bad = cluster.lfs("hsm_remove", "-m", mnt, "-a", "33", "0x857765760:0x8:0x2");
+        assertNotEquals(0, bad.exitCode(), bad.toString());
+        assertTrue(bad.stderr().contains("Invalid argument"), bad.toString());
+        CommandResult path = cluster.lfs("hsm_remove", "--mntpath", mnt, "--archive", "30", "/qwerty/uyt");
+        assertNotEquals(0, path.exitCode(), path.toString());
+        assertTrue(path.stderr().contains("hsm: '/qwerty/uyt' is not a valid FID"), path.toString());
+    }
+
+    /** sanity-hsm 29b: archive, rm, then hsm_remove by FID through the mount: the archive copy goes. */
+    @Test
+    void test_29b_archive_delete_remove_by_fid_from_the_archive() throws Exception {
+        Path f = file("f", 1000);
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_archive", "--archive", "2", f.toString()).out();
+        cluster.awaitActionStatus(fid, "ARCHIVE", "SUCCEED");
+        Path copy = cluster.archiveCopy(fid);
+        assertTrue(Files.exists(copy), copy.toString());
+        Files.delete(f);
+        cluster.lfs("hsm_remove", "-m", cluster.mount().toString(), "-a", "2", fid).out();
+        cluster.awaitActionStatus(fid, "REMOVE", "SUCCEED");
+        assertFalse(Files.exists(copy), "archive copy removed");
+    }
+
+    /** sanity-hsm 29c: as 29b for three files, their FIDs given in a file list. */
+    @Test
+    void test_29c_archive_delete_remove_by_fid_using_a_file_list() throws Exception {
+        List<Path> files = List.of(file("f-1", 1000), file("f-2", 1000), file("f-3", 1000));
+        List<String> fids = files.stream().map(cluster::fid).toList();
+        List<String> archive = new ArrayList<>(List.of("hsm_archive", "--archive", "2"));
+        files.forEach(f -> archive.add(f.toString()));
+        cluster.lfs(archive.toArray(String[]::new)).out();
+        for (String fid : fids) {
+            cluster.awaitActionStatus(fid, "ARCHIVE", "SUCCEED");
+        }
+        for (Path f : files) {
+            Files.delete(f);
+        }
+        Path list = dir.resolve("list");
+        Files.write(list, fids);
+        cluster.lfs("hsm_remove", "-m", cluster.mount().toString(), "-a", "2", "--filelist", list.toString()).out();
+        for (String fid : fids) {
+            cluster.awaitActionStatus(fid, "REMOVE", "SUCCEED");
+            assertFalse(Files.exists(cluster.archiveCopy(fid)), fid);
+        }
     }
 
     @Test

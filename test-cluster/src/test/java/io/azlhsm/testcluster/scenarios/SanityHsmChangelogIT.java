@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ClusterExtension.class)
 class SanityHsmChangelogIT {
     private static Cluster cluster;
+    private static Copytool copytool;
     private static String user;
     private Path dir;
 
@@ -39,11 +43,12 @@ class SanityHsmChangelogIT {
         String out = c.lctlOnMds("--device", c.mdt(), "changelog_register").out();
         assertTrue(out.matches(c.mdt() + ": Registered changelog userid 'cl\\d+'\n"), out);
         user = out.substring(out.indexOf('\'') + 1, out.lastIndexOf('\''));
-        c.startPosixCopytool();
+        copytool = c.startPosixCopytool();
     }
 
     @BeforeEach
     void testDirectory(TestInfo info) {
+        assertTrue(copytool.isAlive(), copytool.log());
         dir = TestFiles.directory(cluster.mount(), info.getTestMethod().orElseThrow().getName());
     }
 
@@ -87,13 +92,90 @@ class SanityHsmChangelogIT {
         assertEquals("0x80", lastFlags("16HSM", fid), "restore event");
     }
 
+    /** The flags of every CL_HSM record about fid, oldest first (sanity-hsm's changelog_find -type HSM -target-fid). */
+    private List<String> hsmFlags(String fid) {
+        return records("16HSM", fid).stream().map(l -> l.split("\\s+")[4]).toList();
+    }
+
+    private void awaitHsmRecord(String fid, String flags) {
+        Cluster.await("CL_HSM " + flags + " of " + fid, Duration.ofSeconds(20), () -> hsmFlags(fid).contains(flags),
+                () -> "CL_HSM flags " + hsmFlags(fid) + "; actions:\n" + cluster.getParam("actions"));
+    }
+
+    /** sanity-hsm's copy2archive + "copytool import": an archive copy made outside Lustre, imported as a stub. */
+    private Path imported(String name, int size) {
+        Path f = cluster.importArchiveCopy(dir.getFileName() + "-" + name, TestFiles.content(name, size),
+                dir.resolve(name));
+        assertEquals(0xd, cluster.flags(f), "imported: released exists archived");
+        return f;
+    }
+
+    /** sanity-hsm 222a: the explicit restore of an imported file logs HE_RESTORE without error (0x80). */
     @Test
-    void test_224_changelog_for_remove() {
+    void test_222a_changelog_for_explicit_restore() throws Exception {
+        Path f = imported("f", 1000);
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_restore", f.toString()).out();
+        cluster.awaitActionStatus(fid, "RESTORE", "SUCCEED");
+        awaitHsmRecord(fid, "0x80");
+    }
+
+    /** sanity-hsm 222b: a read of a released file restores it implicitly, and that restore logs 0x80 too. */
+    @Test
+    void test_222b_changelog_for_implicit_restore() {
+        Path f = archived("f");
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_release", f.toString()).out();
+        assertArrayEquals(TestFiles.content("f", 1000), TestFiles.read(f)); // md5sum $f
+        cluster.awaitActionStatus(fid, "RESTORE", "SUCCEED");
+        awaitHsmRecord(fid, "0x80");
+    }
+
+    /**
+     * sanity-hsm 222d: the implicit restore of a file whose archive copy is gone fails with ENOENT (HE_RESTORE|ENOENT:
+     * 0x82) and the read gets an error.
+     */
+    @Test
+    void test_222d_changelog_for_failed_implicit_restore() throws Exception {
+        Path f = archived("f");
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_release", f.toString()).out();
+        Files.delete(cluster.archiveCopy(fid)); // copytool_remove_backend
+        assertThrows(IOException.class, () -> TestFiles.readOrThrow(f), "the read of a file that cannot be restored");
+        cluster.awaitActionStatus(fid, "RESTORE", "FAILED");
+        awaitHsmRecord(fid, "0x82");
+    }
+
+    /** sanity-hsm 224A (was 224): hsm_remove logs HE_REMOVE (0x200). */
+    @Test
+    void test_224A_changelog_for_remove() {
         Path f = archived("f");
         String fid = cluster.fid(f);
         cluster.lfs("hsm_remove", f.toString()).out();
+        cluster.awaitActionStatus(fid, "REMOVE", "SUCCEED");
         cluster.awaitFlags(f, 0x0);
-        assertEquals("0x200", lastFlags("16HSM", fid), "remove event");
+        awaitHsmRecord(fid, "0x200");
+    }
+
+    /**
+     * sanity-hsm 224a: a REMOVE sent to a suspended copytool, of a file then unlinked and whose archive copy is already
+     * gone, fails with ENOENT once the copytool goes on (HE_REMOVE|ENOENT: 0x202).
+     */
+    @Test
+    void test_224a_changelog_for_failed_remove() throws Exception {
+        Path f = archived("f");
+        String fid = cluster.fid(f);
+        Files.delete(cluster.archiveCopy(fid)); // copytool_remove_backend
+        copytool.suspend();
+        try {
+            cluster.lfs("hsm_remove", f.toString()).out();
+            cluster.awaitActionStatus(fid, "REMOVE", "STARTED");
+            Files.delete(f);
+        } finally {
+            copytool.resume();
+        }
+        cluster.awaitActionStatus(fid, "REMOVE", "FAILED");
+        awaitHsmRecord(fid, "0x202");
     }
 
     @Test
@@ -231,7 +313,7 @@ class SanityHsmChangelogIT {
             cluster.lfs("changelog_clear", cluster.mdt(), user, Long.toString(last)).out();
             assertEquals("", cluster.lfs("changelog", cluster.mdt()).out());
         } finally {
-            cluster.startPosixCopytool();
+            copytool = cluster.startPosixCopytool(); // the restart stopped the class's copytool
         }
     }
 

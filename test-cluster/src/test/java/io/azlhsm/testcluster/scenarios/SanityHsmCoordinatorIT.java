@@ -308,15 +308,66 @@ class SanityHsmCoordinatorIT {
         assertEquals("", cluster.getParam("agents").trim());
     }
 
+    /** The UUID of the one registered agent (mdt.*.hsm.agents). */
+    private static String agentUuid() {
+        String agents = cluster.getParam("agents");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^uuid=(\\S+) ").matcher(agents);
+        assertTrue(m.find(), "no agent: " + agents);
+        return m.group(1);
+    }
+
+    /**
+     * sanity-hsm 106b: a copytool killed with SIGKILL is unregistered, and a copytool started again on the same mount
+     * registers as the same agent (the client's UUID).
+     */
     @Test
-    void test_106b_copytool_killed_is_unregistered() {
+    void test_106b_unregister_agent_after_a_copytool_crash() {
         Copytool ct = cluster.startPosixCopytool();
+        String uuid = agentUuid();
         ct.kill();
+        awaitNoAgent();
+        try (Copytool again = cluster.startPosixCopytool()) {
+            assertEquals(uuid, agentUuid(), "registered again under the mount's UUID");
+        }
         awaitNoAgent();
     }
 
+    /** sanity-hsm's copy2archive + "copytool import": an archive copy made outside Lustre, imported as a stub. */
+    private Path imported(String name, int size) {
+        Path f = cluster.importArchiveCopy(dir.getFileName() + "-" + name, TestFiles.content(name, size),
+                dir.resolve(name));
+        assertEquals(0xd, cluster.flags(f), "imported: released exists archived");
+        return f;
+    }
+
+    /** A restore under the default policy (NRA on) whose archive copy is gone: FAILED once, the file stays released. */
+    private void restoreWithoutBackendFails(Path f) throws Exception {
+        String fid = cluster.fid(f);
+        assertEquals("[NRA] NBR", cluster.getParam("policy").trim(), "the default policy");
+        Files.delete(cluster.archiveCopy(fid)); // copytool_remove_backend
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            cluster.lfs("hsm_restore", f.toString()).out();
+            cluster.awaitActionStatus(fid, "RESTORE", "FAILED");
+        }
+        awaitNoAgent();
+        assertEquals(List.of("FAILED"), cluster.actionStatuses(fid, "RESTORE"), "not retried");
+        assertEquals(0xd, cluster.flags(f), "still released");
+    }
+
+    /** sanity-hsm 111a: "No retry policy (import case), restore will error (No such file or directory)". */
     @Test
-    void test_111a_no_retry_policy_on_restore() {
+    void test_111a_no_retry_policy_import_case_restore_will_error() throws Exception {
+        restoreWithoutBackendFails(imported("f", 1000));
+    }
+
+    /** sanity-hsm 111b: "No retry policy (release case), restore will error (No such file or directory)". */
+    @Test
+    void test_111b_no_retry_policy_release_case_restore_will_error() throws Exception {
+        restoreWithoutBackendFails(archivedAndReleased("f", 1000));
+    }
+
+    @Test
+    void no_retry_policy_fails_a_restore_the_copytool_asks_to_retry() {
         Path f = archivedAndReleased("f", 1000);
         String fid = cluster.fid(f);
         assertEquals("[NRA] NBR", cluster.getParam("policy").trim());
@@ -331,7 +382,7 @@ class SanityHsmCoordinatorIT {
     }
 
     @Test
-    void test_111b_retry_without_nra_policy_on_archive() {
+    void without_no_retry_policy_an_archive_ended_with_retry_is_retried() {
         cluster.setParam("policy", "-NRA");
         cluster.setParam("loop_period", "1");
         assertEquals("NRA NBR", cluster.getParam("policy").trim());

@@ -154,8 +154,52 @@ class SanityHsmSlowCopytoolIT {
                 () -> hsmFlags(fid).contains("0x7d"), () -> "CL_HSM flags " + hsmFlags(fid));
     }
 
+    /** sanity-hsm's copy2archive + "copytool import" of a SIZE file: a released stub whose restore takes a while. */
+    private Path imported(String name) {
+        Path f = cluster.importArchiveCopy(dir.getFileName() + "-" + name, TestFiles.content(name, SIZE),
+                dir.resolve(name));
+        assertEquals(0xd, cluster.flags(f), "imported: released exists archived");
+        return f;
+    }
+
+    /**
+     * sanity-hsm 222c: a restore sent to a suspended copytool, of a file unlinked meanwhile, fails with ENOENT once the
+     * copytool goes on (the coordinator finds the object removed): HE_RESTORE|ENOENT, 0x82.
+     */
     @Test
-    void test_223_changelog_for_restore_canceled() {
+    void test_222c_changelog_for_failed_explicit_restore() throws Exception {
+        Path f = imported("f");
+        String fid = cluster.fid(f);
+        copytool.suspend();
+        try {
+            cluster.lfs("hsm_restore", f.toString()).out();
+            cluster.awaitActionStatus(fid, "RESTORE", "STARTED");
+            Files.delete(f);
+        } finally {
+            copytool.resume();
+        }
+        cluster.awaitActionStatus(fid, "RESTORE", "FAILED");
+        Cluster.await("CL_HSM of the failed restore", Duration.ofSeconds(20),
+                () -> hsmFlags(fid).contains("0x82"), () -> "CL_HSM flags " + hsmFlags(fid));
+    }
+
+    /** sanity-hsm 223a: a running restore of an imported file canceled: HE_CANCEL|ECANCELED, 0xfd. */
+    @Test
+    void test_223a_changelog_for_restore_canceled_import_case() {
+        Path f = imported("f");
+        String fid = cluster.fid(f);
+        cluster.lfs("hsm_restore", f.toString()).out();
+        awaitRunning(f, "RESTORE");
+        cluster.lfs("hsm_cancel", f.toString()).out();
+        cluster.awaitActionStatus(fid, "RESTORE", "CANCELED");
+        Cluster.await("CL_HSM of the canceled restore", Duration.ofSeconds(20),
+                () -> hsmFlags(fid).contains("0xfd"), () -> "CL_HSM flags " + hsmFlags(fid));
+        assertEquals(0xd, cluster.flags(f));
+    }
+
+    /** sanity-hsm 223b: as 223a for a file archived and released through Lustre. */
+    @Test
+    void test_223b_changelog_for_restore_canceled_release_case() {
         Path f = archivedAndReleased("f");
         String fid = cluster.fid(f);
         cluster.lfs("hsm_restore", f.toString()).out();
