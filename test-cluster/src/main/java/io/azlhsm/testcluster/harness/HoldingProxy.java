@@ -50,6 +50,8 @@ public final class HoldingProxy implements AutoCloseable {
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
     private final List<Corruption> corruptions = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger idleClosesByServer =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private HoldingProxy(AzuriteServer upstream, ServerSocket listener) {
@@ -72,6 +74,14 @@ public final class HoldingProxy implements AutoCloseable {
 
     public int port() {
         return listener.getLocalPort();
+    }
+
+    /**
+     * How many upstream connections Azurite has closed with nothing outstanding on them (its keep-alive timeout); each
+     * was replaced without the client noticing.
+     */
+    public int idleClosesByServer() {
+        return idleClosesByServer.get();
     }
 
     /** Azurite's blob endpoint, reached through this proxy. */
@@ -124,35 +134,97 @@ public final class HoldingProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Passes one client connection's requests on, each after any hold that selects it. Azurite closes a keep-alive
+     * connection after 5 idle seconds, and a held request keeps its upstream connection idle for as long as the test
+     * holds it: were that close passed on, the client would see its request fail and send it again, unheld (the JDK
+     * client retries a GET by itself), and the test would have stopped nothing. So upstream connections are the
+     * proxy's own: one Azurite closes while nothing is outstanding on it is simply replaced at the next request, and a
+     * request that was held always goes out on a new one.
+     */
     private void serve(Socket client) {
-        Socket server = null;
+        Upstream upstream = null;
         try (client) {
-            server = new Socket(InetAddress.getLoopbackAddress(), upstream.port());
-            open.add(server);
-            Socket toServer = server;
-            BlockingQueue<Exchange> sent = new LinkedBlockingQueue<>();
-            connections.execute(() -> copyResponses(toServer, client, sent));
             InputStream in = new BufferedInputStream(client.getInputStream());
-            OutputStream out = server.getOutputStream();
             Request request;
             while ((request = Request.read(in)) != null) {
+                boolean held = false;
                 for (Hold hold : holds) {
                     if (hold.matches(request)) {
                         hold.await(request);
+                        held = true;
                     }
                 }
-                // queued before the request leaves, so its response always finds it
-                sent.add(new Exchange(request, corruptionFor(request)));
-                out.write(request.head);
-                request.copyBody(in, out);
-                out.flush();
+                if (upstream == null || upstream.closedByServer() || (held && upstream.idle())) {
+                    if (upstream != null) {
+                        upstream.close();
+                    }
+                    upstream = connect(client);
+                }
+                upstream.send(request, corruptionFor(request), in);
             }
         } catch (IOException | InterruptedException e) {
             // the client or Azurite went away (a stopped service, a client's timeout): end both sides
         } finally {
-            close(server);
+            if (upstream != null) {
+                upstream.close();
+            }
             open.remove(client);
-            open.remove(server);
+        }
+    }
+
+    private Upstream connect(Socket client) throws IOException {
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), upstream.port());
+        open.add(server);
+        Upstream connection = new Upstream(server);
+        connections.execute(() -> copyResponses(connection, client));
+        return connection;
+    }
+
+    /** One connection to Azurite on behalf of a client connection, and the requests sent on it not yet answered. */
+    private final class Upstream {
+        private final Socket socket;
+        private final OutputStream out;
+        private final BlockingQueue<Exchange> sent = new LinkedBlockingQueue<>();
+        private int unanswered; // guarded by this
+        private boolean closedByServer; // guarded by this
+
+        Upstream(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = socket.getOutputStream();
+        }
+
+        void send(Request request, Corruption corruption, InputStream body) throws IOException {
+            synchronized (this) {
+                unanswered++;
+            }
+            sent.add(new Exchange(request, corruption)); // queued before the request leaves: its response finds it
+            out.write(request.head);
+            request.copyBody(body, out);
+            out.flush();
+        }
+
+        synchronized void answered() {
+            unanswered--;
+        }
+
+        synchronized boolean idle() {
+            return unanswered == 0;
+        }
+
+        /** Azurite ended the connection; true only once every request on it was answered. */
+        synchronized boolean endedByServer() {
+            closedByServer = true;
+            return unanswered == 0;
+        }
+
+        synchronized boolean closedByServer() {
+            return closedByServer;
+        }
+
+        void close() {
+            HoldingProxy.close(socket);
+            open.remove(socket);
         }
     }
 
@@ -167,16 +239,21 @@ public final class HoldingProxy implements AutoCloseable {
         return chosen;
     }
 
-    /** Copies the responses of one connection, each by its framing, corrupting those whose request was selected. */
-    private static void copyResponses(Socket server, Socket client, BlockingQueue<Exchange> sent) {
+    /**
+     * Copies the responses of one upstream connection to its client, each by its framing, corrupting those whose
+     * request was selected. Azurite's close of an idle connection ends only this copy; a close with a request still
+     * unanswered ends the client's connection too, as the client would have seen without the proxy.
+     */
+    private void copyResponses(Upstream upstream, Socket client) {
+        boolean keepClient = false;
         try {
-            InputStream in = new BufferedInputStream(server.getInputStream());
+            InputStream in = new BufferedInputStream(upstream.socket.getInputStream());
             OutputStream out = new BufferedOutputStream(client.getOutputStream());
             Exchange exchange = null;
             ResponseHead head;
             while ((head = ResponseHead.read(in)) != null) {
                 if (exchange == null) {
-                    exchange = sent.poll(30, TimeUnit.SECONDS);
+                    exchange = upstream.sent.poll(30, TimeUnit.SECONDS);
                 }
                 out.write(head.bytes);
                 if (head.status == 101) {
@@ -198,15 +275,26 @@ public final class HoldingProxy implements AutoCloseable {
                     if (flipped) {
                         corruption.corrupted(exchange.request);
                     }
+                    if (!head.chunked && head.contentLength == MessageBody.UNTIL_CLOSE) {
+                        out.flush();
+                        return; // the body ended with the connection: the client's must end to say so
+                    }
                 }
                 out.flush();
                 exchange = null;
+                upstream.answered();
+            }
+            keepClient = upstream.endedByServer();
+            if (keepClient) {
+                idleClosesByServer.incrementAndGet();
             }
         } catch (IOException | InterruptedException e) {
             // one side closed
         } finally {
-            close(client);
-            close(server);
+            if (!keepClient) {
+                close(client);
+            }
+            upstream.close();
         }
     }
 
