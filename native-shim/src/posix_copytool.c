@@ -10,7 +10,9 @@
  *       under DST's new FID, as lhsmtool_posix --import does
  *
  * Fault injection for tests of the coordinator: --fail-with ERRNO ends every action with that error (after
- * action_begin), --retry adds HP_FLAG_RETRY to such ends.  A RESTORE's volatile file goes to the file's own MDT
+ * action_begin), --retry adds HP_FLAG_RETRY to such ends.  --gate FILE holds every copy at a point a test chooses,
+ * whatever the machine's speed: while FILE exists and holds a byte count, no copy goes past that offset (it keeps
+ * reporting progress and honours CANCEL while it waits); a test raises the count or removes FILE to let it go on.  A RESTORE's volatile file goes to the file's own MDT
  * (llapi_get_mdt_index_by_fid, as lhsmtool_posix's ct_restore does); --restore-mdt-index N passes N instead
  * (-1: where the directory places it), to test what DNE makes of a wrong index.
  *
@@ -66,6 +68,7 @@ static struct options {
 	int restore_mdt_index;
 	const char *import_src;
 	const char *import_dst;
+	const char *gate;
 } opt = { .chunk_size = 1 << 20, .update_interval = 30, .verbose = 1 };
 
 static struct hsm_copytool_private *ctdata;
@@ -181,6 +184,21 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The offset copies may not pass while the gate file says so; -1 when there is no gate (or it is unreadable). */
+static long long gate_offset(void)
+{
+	if (opt.gate == NULL)
+		return -1;
+	FILE *f = fopen(opt.gate, "r");
+	if (f == NULL)
+		return -1;
+	long long limit = 0;
+	if (fscanf(f, "%lld", &limit) != 1)
+		limit = 0; /* empty or being written: hold at the start, the safe reading */
+	fclose(f);
+	return limit;
+}
+
 /*
  * Copies src to dst from offset 0 in chunks, reporting progress every update_interval seconds (and honouring
  * CANCEL: a canceled copy, or progress answering -ECANCELED, stops with -ECANCELED).
@@ -194,11 +212,29 @@ static int copy_data(struct hsm_copyaction_private *hcp, int src, int dst, __u64
 	__u64 reported = 0, offset = 0;
 	int rc = 0;
 	for (;;) {
+		long long gate;
+		double hold_start = now_seconds();
+		while ((gate = gate_offset()) >= 0 && offset >= (__u64)gate && !running_canceled(slot)) {
+			if (offset > reported && now_seconds() - last_report >= opt.update_interval) {
+				struct hsm_extent he = { .offset = reported, .length = offset - reported };
+				rc = llapi_hsm_action_progress(hcp, &he, length, 0);
+				if (rc != 0)
+					break;
+				reported = offset;
+				last_report = now_seconds();
+			}
+			usleep(20000);
+		}
+		start += now_seconds() - hold_start; /* --bandwidth paces the copying, not the waits at the gate */
+		if (rc != 0)
+			break;
 		if (running_canceled(slot)) {
 			rc = -ECANCELED;
 			break;
 		}
 		size_t want = opt.chunk_size;
+		if (gate >= 0 && (__u64)gate - offset < want)
+			want = (size_t)((__u64)gate - offset);
 		if (length != (__u64)-1 && length - offset < want)
 			want = (size_t)(length - offset);
 		if (want == 0)
@@ -541,7 +577,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: hsmsim-posix-copytool [--archive N]... --hsm-root DIR [--chunk-size BYTES] "
 			"[--update-interval SECONDS] [--bandwidth MB] [--event-fifo PATH] [--quiet|--verbose] "
-			"[--fail-with ERRNO [--retry]] [--restore-mdt-index N] MOUNTPOINT\n"
+			"[--fail-with ERRNO [--retry]] [--restore-mdt-index N] [--gate FILE] MOUNTPOINT\n"
 			"       hsmsim-posix-copytool [--archive N] --hsm-root DIR --import SRC DST MOUNTPOINT\n");
 	return 22;
 }
@@ -555,7 +591,7 @@ int main(int argc, char **argv)
 		{ "event-fifo", required_argument, NULL, 'f' }, { "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },		{ "import", required_argument, NULL, 'i' },
 		{ "fail-with", required_argument, NULL, 'F' },	{ "retry", no_argument, NULL, 'R' },
-		{ "restore-mdt-index", required_argument, NULL, 'M' },
+		{ "restore-mdt-index", required_argument, NULL, 'M' }, { "gate", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -576,6 +612,7 @@ int main(int argc, char **argv)
 		case 'i': opt.import_src = optarg; break;
 		case 'F': opt.fail_with = atoi(optarg); break;
 		case 'R': opt.retry = true; break;
+		case 'G': opt.gate = optarg; break;
 		case 'M':
 			opt.restore_mdt_index_set = true;
 			opt.restore_mdt_index = atoi(optarg);

@@ -28,32 +28,52 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * sanity-hsm tests that need an action to be running for a while: the class's copytool moves 1 MB/s and reports
- * progress every second, so a 3 MB file takes about three seconds.
+ * sanity-hsm tests that need an action to be running while they act: the class's copytool moves 1 MB/s, reports
+ * progress every second, and holds every copy at its gate (sanity-hsm relies on the bandwidth alone, which a loaded
+ * machine outruns). Each test starts with the gate at one chunk: a copy moves its first 64 KiB and waits, running,
+ * until the test {@linkplain #openGate opens the gate}.
  */
 @ExtendWith(ClusterExtension.class)
 class SanityHsmSlowCopytoolIT {
     private static final int SIZE = 3_000_000;
+    private static final int CHUNK = 65536;
     private static final Pattern BYTES_MOVED = Pattern.compile("running \\((\\d+) bytes moved\\)");
 
     private static Cluster cluster;
     private static Copytool copytool;
+    private static Path gate;
     private Path dir;
 
     @BeforeAll
     static void startCopytool(Cluster c) {
         cluster = c;
-        copytool = c.startPosixCopytool("--bandwidth", "1", "--update-interval", "1", "--chunk-size", "65536");
+        gate = c.root().resolve("copy-gate");
+        copytool = c.startPosixCopytool("--bandwidth", "1", "--update-interval", "1", "--chunk-size",
+                Integer.toString(CHUNK), "--gate", gate.toString());
         c.registerChangelogUser(c.mdt()); // for 221 and 223
     }
 
     @BeforeEach
-    void testDirectory(TestInfo info) {
+    void testDirectory(TestInfo info) throws Exception {
         dir = TestFiles.directory(cluster.mount(), info.getTestMethod().orElseThrow().getName());
+        holdCopiesAt(CHUNK);
+    }
+
+    /** From now on no copy goes past byte {@code offset} until the gate moves or opens. */
+    private static void holdCopiesAt(long offset) throws Exception {
+        Path next = gate.resolveSibling("copy-gate.new");
+        Files.writeString(next, Long.toString(offset));
+        Files.move(next, gate, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Lets every copy run to its end. */
+    private static void openGate() throws Exception {
+        Files.deleteIfExists(gate);
     }
 
     @AfterEach
-    void nothingLeftRunning() {
+    void nothingLeftRunning() throws Exception {
+        openGate();
         Cluster.await("no active request", Duration.ofSeconds(30), () -> cluster.getParam("active_requests").isBlank());
         assertTrue(copytool.isAlive(), copytool.log());
     }
@@ -63,11 +83,13 @@ class SanityHsmSlowCopytoolIT {
                 () -> cluster.lfs("hsm_action", f.toString()).out().contains(action + " running"));
     }
 
-    private Path archivedAndReleased(String name) {
+    private Path archivedAndReleased(String name) throws Exception {
         Path f = TestFiles.create(dir.resolve(name), SIZE);
+        openGate();
         cluster.lfs("hsm_archive", f.toString()).out();
         cluster.awaitFlags(f, 0x9);
         cluster.lfs("hsm_release", f.toString()).out();
+        holdCopiesAt(CHUNK);
         return f;
     }
 
@@ -77,6 +99,7 @@ class SanityHsmSlowCopytoolIT {
         cluster.lfs("hsm_restore", f.toString()).out();
         awaitRunning(f, "RESTORE");
         assertEquals(SIZE, Files.size(f), "size while restoring");
+        openGate();
         cluster.awaitFlags(f, 0x9);
         assertEquals(SIZE, Files.size(f));
         assertArrayEquals(TestFiles.content("f", SIZE), TestFiles.read(f));
@@ -90,6 +113,7 @@ class SanityHsmSlowCopytoolIT {
         awaitRunning(f, "RESTORE");
         Files.delete(f);
         assertFalse(Files.exists(f));
+        openGate();
         Cluster.await("restore of a removed file ended", Duration.ofSeconds(20),
                 () -> cluster.actionStatuses(fid, "RESTORE").stream()
                         .noneMatch(st -> st.equals("WAITING") || st.equals("STARTED")));
@@ -104,6 +128,7 @@ class SanityHsmSlowCopytoolIT {
         awaitRunning(f, "RESTORE");
         Files.move(other, f, StandardCopyOption.ATOMIC_MOVE);
         assertArrayEquals(TestFiles.content("other", 1000), TestFiles.read(f), "the new file, at once");
+        openGate();
         Cluster.await("restore of the overwritten file ended", Duration.ofSeconds(20),
                 () -> cluster.actionStatuses(fid, "RESTORE").stream()
                         .noneMatch(st -> st.equals("WAITING") || st.equals("STARTED")));
@@ -118,6 +143,7 @@ class SanityHsmSlowCopytoolIT {
         awaitRunning(f, "RESTORE");
         Path moved = dir.resolve("moved");
         Files.move(f, moved, StandardCopyOption.ATOMIC_MOVE);
+        openGate();
         cluster.awaitActionStatus(fid, "RESTORE", "SUCCEED");
         assertEquals(0x9, cluster.flags(moved));
         assertArrayEquals(TestFiles.content("f", SIZE), TestFiles.read(moved));
@@ -132,6 +158,7 @@ class SanityHsmSlowCopytoolIT {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
         Files.setAttribute(f, "unix:uid", 65534);
         Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000_000_000L));
+        openGate();
         cluster.awaitActionStatus(fid, "ARCHIVE", "SUCCEED");
         assertEquals(0x9, cluster.flags(f), "metadata changes leave the archive valid");
     }
@@ -170,6 +197,7 @@ class SanityHsmSlowCopytoolIT {
     void test_222c_changelog_for_failed_explicit_restore() throws Exception {
         Path f = imported("f");
         String fid = cluster.fid(f);
+        openGate(); // the copy must reach the coordinator's end, which finds the file gone
         copytool.suspend();
         try {
             cluster.lfs("hsm_restore", f.toString()).out();
@@ -199,7 +227,7 @@ class SanityHsmSlowCopytoolIT {
 
     /** sanity-hsm 223b: as 223a for a file archived and released through Lustre. */
     @Test
-    void test_223b_changelog_for_restore_canceled_release_case() {
+    void test_223b_changelog_for_restore_canceled_release_case() throws Exception {
         Path f = archivedAndReleased("f");
         String fid = cluster.fid(f);
         cluster.lfs("hsm_restore", f.toString()).out();
@@ -218,6 +246,7 @@ class SanityHsmSlowCopytoolIT {
         cluster.lfs("hsm_archive", f.toString()).out();
         awaitRunning(f, "ARCHIVE");
         Files.delete(f);
+        openGate();
         cluster.awaitActionStatus(fid, "ARCHIVE", "FAILED");
         assertTrue(cluster.getParam("agents").contains("current:0"), cluster.getParam("agents"));
     }
@@ -229,6 +258,7 @@ class SanityHsmSlowCopytoolIT {
         cluster.lfs("hsm_archive", f.toString()).out();
         awaitRunning(f, "ARCHIVE");
         Files.write(f, new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+        openGate();
         cluster.awaitActionStatus(fid, "ARCHIVE", "FAILED");
         assertEquals(0x3, cluster.flags(f), "exists dirty");
     }
@@ -242,41 +272,41 @@ class SanityHsmSlowCopytoolIT {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
             ch.truncate(SIZE / 2);
         }
+        openGate();
         cluster.awaitActionStatus(fid, "ARCHIVE", "FAILED");
         assertEquals(0x3, cluster.flags(f), "exists dirty");
     }
 
     @Test
-    void test_60_changing_progress_update_interval_from_default() {
+    void test_60_changing_progress_update_interval_from_default() throws Exception {
         Path f = TestFiles.create(dir.resolve("f"), SIZE);
         cluster.lfs("hsm_archive", f.toString()).out();
         awaitRunning(f, "ARCHIVE");
-        long[] moved = new long[2];
-        Cluster.await("progress reported", Duration.ofSeconds(20), () -> {
-            Matcher m = BYTES_MOVED.matcher(cluster.lfs("hsm_action", f.toString()).out());
-            if (m.find()) {
-                long n = Long.parseLong(m.group(1));
-                if (moved[0] == 0) {
-                    moved[0] = n;
-                } else if (n > moved[0]) {
-                    moved[1] = n;
-                    return true;
-                }
-            }
-            return false;
-        });
-        assertTrue(moved[0] > 0 && moved[1] > moved[0] && moved[1] <= SIZE, moved[0] + " then " + moved[1]);
+        awaitBytesMoved(f, CHUNK); // held at the gate: the progress of the first chunk reaches the coordinator
+        holdCopiesAt(3L * CHUNK);
+        awaitBytesMoved(f, 3L * CHUNK); // and each later update adds what was copied since
+        openGate();
         cluster.awaitFlags(f, 0x9);
     }
 
+    private void awaitBytesMoved(Path f, long bytes) {
+        String[] last = {""};
+        Cluster.await(bytes + " bytes moved on " + f, Duration.ofSeconds(30), () -> {
+            last[0] = cluster.lfs("hsm_action", f.toString()).out();
+            Matcher m = BYTES_MOVED.matcher(last[0]);
+            return m.find() && Long.parseLong(m.group(1)) == bytes;
+        }, () -> "lfs hsm_action: " + last[0]);
+    }
+
     @Test
-    void test_109_output_of_hsm_action() {
+    void test_109_output_of_hsm_action() throws Exception {
         Path f = TestFiles.create(dir.resolve("f"), SIZE);
         assertEquals(f + ": NOOP\n", cluster.lfs("hsm_action", f.toString()).out());
         cluster.lfs("hsm_archive", f.toString()).out();
         awaitRunning(f, "ARCHIVE");
         assertTrue(cluster.lfs("hsm_action", f.toString()).out()
                 .matches(Pattern.quote(f.toString()) + ": ARCHIVE running \\(\\d+ bytes moved\\)\n"));
+        openGate();
         cluster.awaitFlags(f, 0x9);
         assertEquals(f + ": NOOP\n", cluster.lfs("hsm_action", f.toString()).out());
     }
@@ -296,7 +326,7 @@ class SanityHsmSlowCopytoolIT {
     }
 
     @Test
-    void test_201_register_cancel_restore() {
+    void test_201_register_cancel_restore() throws Exception {
         Path f = archivedAndReleased("f");
         String fid = cluster.fid(f);
         cluster.lfs("hsm_restore", f.toString()).out();
@@ -306,6 +336,7 @@ class SanityHsmSlowCopytoolIT {
         Cluster.await("copytool stopped the copy", Duration.ofSeconds(20),
                 () -> copytool.log().contains("RESTORE " + fid + " done: Operation canceled"));
         assertEquals(0xd, cluster.flags(f), "still released");
+        openGate();
         cluster.lfs("hsm_restore", f.toString()).out();
         cluster.awaitFlags(f, 0x9);
         assertArrayEquals(TestFiles.content("f", SIZE), TestFiles.read(f));
