@@ -171,7 +171,6 @@ public final class Coordinator implements AutoCloseable {
                             draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
                     records.put(r.cookie, r);
                     restoresBeingRecorded.remove(r.fid);
-                    save();
                 }
             }
         } finally {
@@ -179,6 +178,7 @@ public final class Coordinator implements AutoCloseable {
                 for (ActionRecord draft : accepted) {
                     restoresBeingRecorded.remove(draft.fid);
                 }
+                save(); // once per request; before a stop waiting for this request may go on
                 inUse--;
                 notifyAll();
                 dispatch();
@@ -794,9 +794,11 @@ public final class Coordinator implements AutoCloseable {
      * The last name of a file with an archive copy went away: with remove_archive_on_last_unlink, the coordinator
      * queues a REMOVE of the copy by FID (the request mask does not apply: the MDT issues it). As Lustre's item it
      * carries no data (hai_len 72: mdt_lib.c:1097-1103 mdt_handle_last_unlink), so the copytool has only the FID.
+     * The MDT writes the record itself (mdt_agent_record_add, not mdt_hsm_add_actions), whatever the coordinator's
+     * state: "If CDT is not running, requests will be logged for later" (mdt_lib.c:1169-1181, sanity-hsm 26b).
      */
     public synchronized void lastUnlinked(Fid fid, HsmAttributes attributes) {
-        if (tunables.removeArchiveOnLastUnlink == 0 || control == Control.STOPPED || control == Control.STOPPING) {
+        if (tunables.removeArchiveOnLastUnlink == 0) {
             return;
         }
         ActionRecord r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_REMOVE, fid, 0, -1,
@@ -991,7 +993,7 @@ public final class Coordinator implements AutoCloseable {
             if (control != Control.STOPPED) {
                 stop();
             }
-            control = saved;
+            control = saved == Control.STOPPING ? Control.STOPPED : saved; // a shutdown was under way
         }
         timer.shutdownNow();
     }
