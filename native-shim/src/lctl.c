@@ -28,6 +28,8 @@ static int param_error(const char *cmd, const char *pattern, int rc)
 	return rc == -ENOENT ? 2 : 1;
 }
 
+static bool on_mds(void);
+
 /* Sends verb for pattern to every cluster; calls show for each param/value pair of the replies. */
 static int each_reply(const char *verb, const char *pattern, const char *value, int only_value)
 {
@@ -39,6 +41,13 @@ static int each_reply(const char *verb, const char *pattern, const char *value, 
 	if (only_root != NULL && *only_root != '\0' && strlen(only_root) + strlen(HSMSIM_SOCKET_REL) + 2 < PATH_MAX) {
 		strcpy(only_socket, only_root);
 		strcat(only_socket, "/" HSMSIM_SOCKET_REL);
+	}
+	if (only_socket[0] != '\0' && on_mds()) {
+		/* the MDS's lctl acts on its local devices: it needs no client mount (which an MDS restart unmounts
+		 * while the MDT is still stopping) */
+		memset(&clusters[0], 0, sizeof(clusters[0]));
+		strcpy(clusters[0].socket, only_socket);
+		n = 1;
 	}
 	for (int i = 0; i < n; i++) {
 		if (only_socket[0] != '\0' && strcmp(clusters[i].socket, only_socket) != 0)

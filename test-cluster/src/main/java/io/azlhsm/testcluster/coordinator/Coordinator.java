@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +39,8 @@ public final class Coordinator implements AutoCloseable {
     /** Lustre caps one hsm_action_list at about this many bytes. */
     private static final int MAX_LIST_BYTES = 5120;
 
-    /** hsm_control: what get_param shows. */
-    public enum Control { ENABLED, DISABLED, STOPPED }
+    /** hsm_control: what get_param shows (mdt_internal.h cdt_mdt_state2str; no INIT: the start is immediate). */
+    public enum Control { ENABLED, DISABLED, STOPPING, STOPPED }
 
     private final Namespace ns;
     private final HsmFileOperations files;
@@ -51,6 +52,18 @@ public final class Coordinator implements AutoCloseable {
     private final Changelogs changelog;
     private final Map<Long, ActionRecord> records = new LinkedHashMap<>();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
+    private final FailPoints failPoints;
+    /**
+     * FIDs whose restore a request is registering and has not recorded yet. With the records of active restores this
+     * is Lustre's restore handle (cdt_restore_handle_add, taken before the record is written: mdt_hsm_cdt_client.c
+     * :341-356): a second restore of the FID in that window is skipped, not recorded twice (sanity-hsm 407).
+     */
+    private final Set<Fid> restoresBeingRecorded = new HashSet<>();
+    /**
+     * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
+     * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
+     */
+    private int inUse;
     private final ScheduledExecutorService timer;
     private ScheduledFuture<?> loop;
     private Control control;
@@ -65,8 +78,9 @@ public final class Coordinator implements AutoCloseable {
      *                   wall-clock second the coordinator started (mdt_coordinator.c ~1064-1065), each MDT its own
      */
     public Coordinator(Namespace ns, HsmFileOperations files, String fsname, int mdt, Path stateDir,
-                       Changelogs changelog, long cookieSeed) {
+                       Changelogs changelog, long cookieSeed, FailPoints failPoints) {
         this.ns = ns;
+        this.failPoints = failPoints;
         this.changelog = changelog;
         this.files = files;
         this.fsname = fsname;
@@ -117,18 +131,76 @@ public final class Coordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------ user requests
 
-    /** llapi_hsm_request on behalf of uid/gid. */
-    public synchronized void submit(UserRequest req, int uid, int gid) throws SimulatorException {
-        if (req.action() == HsmCodes.HUA_RELEASE) {
-            for (UserRequest.Item item : req.items()) {
-                files.release(item.fid());
-                hsmRecord(item.fid(), ChangelogRecord.HE_RELEASE, 0);
+    /**
+     * llapi_hsm_request on behalf of uid/gid, as mdt_hsm_add_actions does it: checked and its restores' handles taken
+     * under the coordinator's lock, then each item recorded, after the OBD_FAIL_MDS_HSM_CDT_DELAY fail point
+     * (mdt_hsm_cdt_client.c:358-370), which sleeps holding no lock, only the request's reference on the coordinator.
+     */
+    public void submit(UserRequest req, int uid, int gid) throws SimulatorException {
+        List<ActionRecord> accepted;
+        long compound;
+        synchronized (this) {
+            if (req.action() == HsmCodes.HUA_RELEASE) {
+                for (UserRequest.Item item : req.items()) {
+                    files.release(item.fid());
+                    hsmRecord(item.fid(), ChangelogRecord.HE_RELEASE, 0);
+                }
+                return;
             }
-            return;
+            if (control == Control.STOPPED || control == Control.STOPPING) {
+                // mdt_hsm_cdt_client.c:405-407: no coordinator, or one stopping, takes no request
+                throw new SimulatorException(Errno.EAGAIN, "coordinator " + control());
+            }
+            accepted = check(req, uid, gid);
+            if (accepted == null) {
+                return; // a cancel: done
+            }
+            for (ActionRecord draft : accepted) {
+                if (draft.action == HsmCodes.HSMA_RESTORE) {
+                    restoresBeingRecorded.add(draft.fid);
+                }
+            }
+            compound = accepted.isEmpty() ? 0 : ++lastCompound;
+            inUse++;
         }
-        if (control == Control.STOPPED) {
-            throw new SimulatorException(Errno.EAGAIN, "coordinator stopped");
+        try {
+            for (ActionRecord draft : accepted) {
+                failPoints.timeout(FailPoints.OBD_FAIL_MDS_HSM_CDT_DELAY);
+                synchronized (this) {
+                    ActionRecord r = new ActionRecord(++lastCookie, compound, draft.action, draft.fid, draft.offset,
+                            draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
+                    records.put(r.cookie, r);
+                    restoresBeingRecorded.remove(r.fid);
+                }
+            }
+        } finally {
+            synchronized (this) {
+                for (ActionRecord draft : accepted) {
+                    restoresBeingRecorded.remove(draft.fid);
+                }
+                save(); // once per request; before a stop waiting for this request may go on
+                inUse--;
+                notifyAll();
+                dispatch();
+            }
         }
+    }
+
+    /** A restore of fid is recorded and active, or being recorded (Lustre: its restore handle exists). */
+    private boolean restoreRegistered(Fid fid) {
+        if (restoresBeingRecorded.contains(fid)) {
+            LOG.info("MDT" + mdt + ": a restore of [" + fid + "] is being recorded: item skipped"
+                    + " (cdt_restore_handle_add: EEXIST)");
+            return true;
+        }
+        return activeFor(fid, HsmCodes.HSMA_RESTORE) != null;
+    }
+
+    /**
+     * The checks of mdt_hsm_register_hal for every item; a cancel is carried out here. Returns the items to record
+     * (cookies not yet given), or null for a cancel.
+     */
+    private List<ActionRecord> check(UserRequest req, int uid, int gid) throws SimulatorException {
         int hsma = HsmCodes.copytoolAction(req.action());
         if (hsma == HsmCodes.HSMA_NONE) {
             throw new SimulatorException(Errno.EINVAL, "unknown action " + req.action());
@@ -146,7 +218,7 @@ public final class Coordinator implements AutoCloseable {
                 cancel(item.fid());
             }
             save();
-            return;
+            return null;
         }
         List<ActionRecord> accepted = new ArrayList<>();
         for (UserRequest.Item item : req.items()) {
@@ -174,20 +246,14 @@ public final class Coordinator implements AutoCloseable {
                 throw new SimulatorException(Errno.EPERM, HsmCodes.actionName(hsma) + " not compatible with flags "
                         + a.flags() + " of " + item.fid());
             }
-            if (hsma == HsmCodes.HSMA_RESTORE && activeFor(item.fid(), HsmCodes.HSMA_RESTORE) != null) {
+            if (hsma == HsmCodes.HSMA_RESTORE && (restoreRegistered(item.fid()) || accepted.stream()
+                    .anyMatch(d -> d.action == HsmCodes.HSMA_RESTORE && d.fid.equals(item.fid())))) {
                 continue; // a restore of this FID is already on its way
             }
             accepted.add(new ActionRecord(0, 0, hsma, item.fid(), item.offset(), item.length(), archiveId,
                     req.flags(), 0, req.data(), 0));
         }
-        long compound = accepted.isEmpty() ? 0 : ++lastCompound;
-        for (ActionRecord draft : accepted) {
-            ActionRecord r = new ActionRecord(++lastCookie, compound, draft.action, draft.fid, draft.offset,
-                    draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
-            records.put(r.cookie, r);
-        }
-        save();
-        dispatch();
+        return accepted;
     }
 
     private void checkPermission(int userAction, Fid fid, int uid, int gid) throws SimulatorException {
@@ -647,6 +713,7 @@ public final class Coordinator implements AutoCloseable {
      */
     public void restoreAndWait(Fid fid, BlockedIo caller) throws SimulatorException {
         ActionRecord r;
+        boolean registering = false;
         synchronized (this) {
             HsmAttributes a = ns.hsm(fid);
             if (!a.has(HsmFlags.RELEASED)) {
@@ -655,19 +722,39 @@ public final class Coordinator implements AutoCloseable {
             if (a.has(HsmFlags.LOST)) {
                 throw new SimulatorException(Errno.EIO, "file lost from HSM");
             }
-            if (control == Control.STOPPED) {
-                throw new SimulatorException(Errno.EIO, "coordinator stopped");
+            if (control == Control.STOPPED || control == Control.STOPPING) {
+                throw new SimulatorException(Errno.EIO, "coordinator " + control());
             }
             checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
             r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-            if (r == null) {
-                int archiveId = a.archiveId() != 0 ? (int) a.archiveId() : tunables.defaultArchiveId;
-                r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_RESTORE, fid, 0, -1, archiveId,
-                        HsmCodes.HSM_REQ_BLOCKING, 0, new byte[0], ++lastLogIndex);
-                records.put(r.cookie, r);
-                save();
-                dispatch();
+            if (r == null && !restoreRegistered(fid)) {
+                // ll_layout_restore's request (llite/file.c:7170-7199) goes the way of any other: mdt_hsm_add_actions
+                restoresBeingRecorded.add(fid);
+                inUse++;
+                registering = true;
             }
+        }
+        if (registering) {
+            try {
+                failPoints.timeout(FailPoints.OBD_FAIL_MDS_HSM_CDT_DELAY);
+                synchronized (this) {
+                    int archiveId = (int) ns.hsm(fid).archiveId();
+                    r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_RESTORE, fid, 0, -1,
+                            archiveId != 0 ? archiveId : tunables.defaultArchiveId, HsmCodes.HSM_REQ_BLOCKING, 0,
+                            new byte[0], ++lastLogIndex);
+                    records.put(r.cookie, r);
+                    save();
+                }
+            } finally {
+                synchronized (this) {
+                    restoresBeingRecorded.remove(fid);
+                    inUse--;
+                    notifyAll();
+                    dispatch();
+                }
+            }
+        }
+        synchronized (this) {
             if (tunables.policy.contains(Tunables.NBR)) {
                 throw new SimulatorException(Errno.ENODATA, "NBR policy: the restore runs without blocking I/O");
             }
@@ -677,7 +764,17 @@ public final class Coordinator implements AutoCloseable {
                 throw new SimulatorException(Errno.EINTR, "interrupted while restoring " + fid);
             }
             synchronized (this) {
-                if (!r.status.isActive()) {
+                if (r == null) {
+                    // another caller is recording the restore this one waits for
+                    r = activeFor(fid, HsmCodes.HSMA_RESTORE);
+                    if (r == null && !restoresBeingRecorded.contains(fid)) {
+                        if (!ns.hsm(fid).has(HsmFlags.RELEASED)) {
+                            return;
+                        }
+                        throw new SimulatorException(Errno.EIO, "the restore of " + fid + " was not recorded");
+                    }
+                }
+                if (r != null && !r.status.isActive()) {
                     if (r.status == RequestStatus.SUCCEED && !ns.hsm(fid).has(HsmFlags.RELEASED)) {
                         return;
                     }
@@ -697,9 +794,11 @@ public final class Coordinator implements AutoCloseable {
      * The last name of a file with an archive copy went away: with remove_archive_on_last_unlink, the coordinator
      * queues a REMOVE of the copy by FID (the request mask does not apply: the MDT issues it). As Lustre's item it
      * carries no data (hai_len 72: mdt_lib.c:1097-1103 mdt_handle_last_unlink), so the copytool has only the FID.
+     * The MDT writes the record itself (mdt_agent_record_add, not mdt_hsm_add_actions), whatever the coordinator's
+     * state: "If CDT is not running, requests will be logged for later" (mdt_lib.c:1169-1181, sanity-hsm 26b).
      */
     public synchronized void lastUnlinked(Fid fid, HsmAttributes attributes) {
-        if (tunables.removeArchiveOnLastUnlink == 0 || control == Control.STOPPED) {
+        if (tunables.removeArchiveOnLastUnlink == 0) {
             return;
         }
         ActionRecord r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_REMOVE, fid, 0, -1,
@@ -778,14 +877,32 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /**
-     * hsm_control: enabled, disabled (record, do not dispatch), shutdown (stop), purge (cancel every request, as
+     * hsm_control as hsm_control_store does it (mdt_coordinator.c:2478-2545): enabled (start, or resume a disabled
+     * coordinator; EALREADY while stopping), disabled (record, do not dispatch; no effect on a stopped or stopping
+     * coordinator), shutdown (stop: see {@link #stop()}; EALREADY while stopping), purge (cancel every request, as
      * hsm_cancel_all_actions does, and drop them). The state is kept across a daemon restart.
      */
     public synchronized void setControl(String value) throws SimulatorException {
         switch (value.trim()) {
-            case "enabled" -> control = Control.ENABLED;
-            case "disabled" -> control = Control.DISABLED;
-            case "shutdown" -> control = Control.STOPPED;
+            case "enabled" -> {
+                if (control == Control.STOPPING) { // mdt_hsm_cdt_start: no transition from stopping to init
+                    throw new SimulatorException(Errno.EALREADY, "coordinator is stopping");
+                }
+                control = Control.ENABLED;
+            }
+            case "disabled" -> {
+                if (control != Control.STOPPED && control != Control.STOPPING) {
+                    control = Control.DISABLED;
+                }
+            }
+            case "shutdown" -> {
+                if (control == Control.STOPPING) {
+                    throw new SimulatorException(Errno.EALREADY, "coordinator is already stopping");
+                }
+                if (control != Control.STOPPED) {
+                    stop();
+                }
+            }
             case "purge" -> {
                 // running requests are canceled at their agents; clients blocked on a restore stop waiting (EIO)
                 for (Fid fid : records.values().stream().filter(r -> r.status.isActive()).map(r -> r.fid)
@@ -841,12 +958,43 @@ public final class Coordinator implements AutoCloseable {
         dispatch();
     }
 
-    /** Stops the coordinator's loop and forgets its agents; {@link Coordinators} tells the copytools. */
+    /**
+     * mdt_hsm_cdt_stop: hsm_control reads "stopping" until no request is being registered (the coordinator thread
+     * drops its reference and waits for the others, mdt_coordinator.c:704-712, 1361-1380; a request sleeping at
+     * OBD_FAIL_MDS_HSM_CDT_DELAY is recorded first), then mdt_hsm_cdt_cleanup (:511-546) forgets every agent, so a
+     * copytool must register again after the coordinator is enabled; the action log stays, its requests WAITING.
+     */
+    private void stop() {
+        control = Control.STOPPING;
+        boolean interrupted = false;
+        while (inUse > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        agents.clear();
+        control = Control.STOPPED;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The MDS stops (umount, failover): the coordinator stops as for a shutdown (mdt_fini stops it through
+     * mdt_hsm_cdt_stop), waiting for requests being registered, without changing the hsm_control saved for the next
+     * start; then its loop ends. {@link Coordinators} tells the copytools.
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
         synchronized (this) {
-            agents.clear();
+            Control saved = control;
+            if (control != Control.STOPPED) {
+                stop();
+            }
+            control = saved == Control.STOPPING ? Control.STOPPED : saved; // a shutdown was under way
         }
+        timer.shutdownNow();
     }
 }

@@ -24,6 +24,8 @@ import java.util.Map;
 public final class Coordinators implements AutoCloseable {
     private final Namespace ns;
     private final Coordinator[] mdts;
+    /** The MDS node's fail_loc / fail_val: one for all its MDTs, as libcfs has one per node. */
+    private final FailPoints failPoints = new FailPoints();
     /** Per client UUID, every copytool registered on that mount: the client side of an agent. Guarded by this. */
     private final Map<String, KucGroup> kucGroups = new LinkedHashMap<>();
 
@@ -36,12 +38,17 @@ public final class Coordinators implements AutoCloseable {
         // actions apart by cookie alone fails every time rather than now and then.
         long seed = System.currentTimeMillis() / 1000;
         for (int mdt = 0; mdt < mdts.length; mdt++) {
-            mdts[mdt] = new Coordinator(ns, files, fsname, mdt, stateDir, changelog, seed);
+            mdts[mdt] = new Coordinator(ns, files, fsname, mdt, stateDir, changelog, seed, failPoints);
         }
     }
 
     public String fsname() {
         return mdts[0].fsname();
+    }
+
+    /** The simulated MDS's fail points (lctl set_param fail_loc, fail_val). */
+    public FailPoints failPoints() {
+        return failPoints;
     }
 
     public int mdtCount() {

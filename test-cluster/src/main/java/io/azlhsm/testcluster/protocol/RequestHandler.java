@@ -270,12 +270,18 @@ public final class RequestHandler {
     private record Param(String name, int mdt, String local) {
     }
 
+    /** The mdt of a parameter of the node rather than of an MDT. */
+    private static final int NODE = -1;
+
     /**
      * Every MDT has its own coordinator parameters (mdt.FSNAME-MDT0001.hsm_control, ...hsm.*: hsm_cdt_tunables_init
      * adds them under each MDT device, mdt_coordinator.c ~2830-2850), listed in MDT order as lctl lists devices.
      */
     private List<Param> allParams() {
         List<Param> params = new ArrayList<>();
+        // libcfs' fault injection of the MDS node (/proc/sys/lnet/fail_loc, fail_val): no MDT of its own
+        params.add(new Param("fail_loc", NODE, "fail_loc"));
+        params.add(new Param("fail_val", NODE, "fail_val"));
         for (int mdt = 0; mdt < coordinators.mdtCount(); mdt++) {
             String prefix = "mdt." + mdtName(mdt) + ".";
             params.add(new Param(prefix + "hsm_control", mdt, "hsm_control"));
@@ -301,6 +307,9 @@ public final class RequestHandler {
     }
 
     private String getParam(Param param) throws SimulatorException {
+        if (param.mdt() == NODE) {
+            return coordinators.failPoints().get(param.local());
+        }
         Coordinator coordinator = coordinators.of(param.mdt());
         if (param.local().equals("hsm_control")) {
             return coordinator.control();
@@ -309,6 +318,10 @@ public final class RequestHandler {
     }
 
     private void setParam(Param param, String value) throws SimulatorException {
+        if (param.mdt() == NODE) {
+            coordinators.failPoints().set(param.local(), value);
+            return;
+        }
         Coordinator coordinator = coordinators.of(param.mdt());
         if (param.local().equals("hsm_control")) {
             coordinator.setControl(value);

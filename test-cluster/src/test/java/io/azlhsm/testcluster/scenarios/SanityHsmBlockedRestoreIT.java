@@ -204,7 +204,7 @@ class SanityHsmBlockedRestoreIT {
     }
 
     @Test
-    void test_407_check_for_double_restore_records() throws Exception {
+    void two_readers_of_a_released_file_make_one_restore_record() throws Exception {
         Path f = released("f");
         cluster.setParam("hsm_control", "disabled");
         Process first;
@@ -228,7 +228,7 @@ class SanityHsmBlockedRestoreIT {
     }
 
     @Test
-    void test_409_released_file_with_the_coordinator_stopped() throws Exception {
+    void a_released_file_stats_and_its_io_fails_at_once_with_the_coordinator_stopped() throws Exception {
         Path f = released("f");
         cluster.setParam("hsm_control", "shutdown");
         try {

@@ -2,6 +2,7 @@ package io.azlhsm.testcluster.scenarios;
 
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.ClusterExtension;
+import io.azlhsm.testcluster.harness.Copytool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,12 +42,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SanityHsmClientIT {
     private static Cluster cluster;
+    private static Copytool copytool;
     private Path dir;
 
     @BeforeAll
     static void startCopytool(Cluster c) {
         cluster = c;
-        c.startPosixCopytool();
+        copytool = c.startPosixCopytool();
     }
 
     @BeforeEach
@@ -213,16 +215,25 @@ class SanityHsmClientIT {
         assertEquals(before.mtime(), Times.of(f).mtime(), "implicit restore by a read");
     }
 
+    /**
+     * The MDT logs the REMOVE of the last unlink even with its coordinator stopped (mdt_lib.c:1169-1181); once the
+     * coordinator is enabled and a copytool registers again (the stop forgot every agent), the copy goes.
+     */
     @Test
-    void test_26b_remove_archive_on_last_unlink_with_the_coordinator_shut_down() throws Exception {
+    void test_26b_remove_archive_on_last_unlink_policy_when_cdt_off() throws Exception {
         cluster.setParam("remove_archive_on_last_unlink", "1");
         Path f = archived("f", 100);
         String fid = cluster.fid(f);
         cluster.setParam("hsm_control", "shutdown");
+        assertEquals("stopped", cluster.getParam("hsm_control").trim());
         Files.delete(f); // the unlink works without a coordinator
+        assertEquals(List.of("WAITING"), cluster.actionStatuses(fid, "REMOVE"), cluster.getParam("actions"));
         cluster.setParam("hsm_control", "enabled");
-        assertEquals(List.of(), cluster.actionStatuses(fid, "REMOVE"), "a stopped coordinator queued nothing");
-        assertTrue(Files.exists(cluster.archiveCopy(fid)));
+        // the copytool must register again
+        copytool.stop();
+        copytool = cluster.startPosixCopytool();
+        cluster.awaitActionStatus(fid, "REMOVE", "SUCCEED");
+        assertFalse(Files.exists(cluster.archiveCopy(fid)));
     }
 
     @Test
