@@ -125,6 +125,7 @@ public final class CheckJob implements Job {
         reportFile = report;
         Instant started = Instant.now();
         CheckProfile profile = new CheckProfile();
+        profile.enter(CheckProfile.Phase.SETUP);
         try (ArchiveBackends backends = new ArchiveBackends(context.config());
              CheckReport written = new CheckReport(report);
              UnclaimedBlobs unclaimed = new UnclaimedBlobs(scratch(report, "unclaimed"));
@@ -158,6 +159,7 @@ public final class CheckJob implements Job {
             };
             context.log().info("checking " + root + " against archive " + archive.id() + " (" + backend.describe()
                     + ")");
+            profile.exit();
             try {
                 new CheckPass(context, mount, root, backend, archive.id(), new ObjectNames(archive.prefix()).prefix(),
                         backends, unclaimed, sink, checksums, preserved, profile).run();

@@ -80,23 +80,8 @@ final class CheckPass {
         String listPrefix = archivePrefix + (rel.isEmpty() ? "" : directory ? rel + "/" : rel);
         SortedTreeWalk walk = new SortedTreeWalk(mount, root,
                 (path, cause) -> sink.error(mount.relativize(path).toString(), null, "cannot read it: " + cause));
-        BlobStream blobs = new BlobStream(backend, archivePrefix, listPrefix, directory ? null : rel);
-        SortedTreeWalk.Entry file = next(walk);
-        BlobStream.Listed blob = nextBlob(blobs);
-        while (file != null || blob != null) {
-            context.checkCancelled();
-            int order = file == null ? 1 : blob == null ? -1 : file.relative().compareTo(blob.key());
-            if (order < 0) {
-                file(file, null);
-                file = next(walk);
-            } else if (order > 0) {
-                unmatched(blob);
-                blob = nextBlob(blobs);
-            } else {
-                file(file, blob);
-                file = next(walk);
-                blob = nextBlob(blobs);
-            }
+        try (BlobStream blobs = new BlobStream(backend, archivePrefix, listPrefix, directory ? null : rel)) {
+            merge(walk, blobs);
         }
         BlobOwners owners = new BlobOwners(mount, archiveId);
         if (preserved != null) {
@@ -136,6 +121,27 @@ final class CheckPass {
                 }
             }
         });
+    }
+
+    /** Merges the walk with the listing, in name order: a file and the blob at its path meet. */
+    private void merge(SortedTreeWalk walk, BlobStream blobs) throws Exception {
+        SortedTreeWalk.Entry file = next(walk);
+        BlobStream.Listed blob = nextBlob(blobs);
+        while (file != null || blob != null) {
+            context.checkCancelled();
+            int order = file == null ? 1 : blob == null ? -1 : file.relative().compareTo(blob.key());
+            if (order < 0) {
+                file(file, null);
+                file = next(walk);
+            } else if (order > 0) {
+                unmatched(blob);
+                blob = nextBlob(blobs);
+            } else {
+                file(file, blob);
+                file = next(walk);
+                blob = nextBlob(blobs);
+            }
+        }
     }
 
     private SortedTreeWalk.Entry next(SortedTreeWalk walk) throws Exception {

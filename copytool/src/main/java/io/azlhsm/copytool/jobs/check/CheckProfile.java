@@ -14,6 +14,9 @@ import java.util.Map;
 final class CheckProfile {
     /** The phases, in the order the profile line names them. */
     enum Phase {
+        /** Before the pass: the archive's client (the Azure SDK loads and connects), the report's files. */
+        SETUP("setup"),
+        /** Waiting for the listing: the next page is listed while the files of this one are judged. */
         LISTING("listing"),
         WALK("tree walk"),
         HSM_STATE("HSM state"),
