@@ -38,10 +38,10 @@ class BenchQuickIT {
         Path output = results.resolve("bench.out");
         Process process = new ProcessBuilder(BENCH.toString(), "--quick", "--results", results.toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        if (!process.waitFor(8, TimeUnit.MINUTES)) {
             process.destroy(); // bench's trap stops the cluster and the agent
             process.waitFor(60, TimeUnit.SECONDS);
-            throw new AssertionError("bench --quick did not finish in 5 minutes:\n" + tail(output));
+            throw new AssertionError("bench --quick did not finish in 8 minutes:\n" + tail(output));
         }
         assertEquals(0, process.exitValue(), () -> "bench --quick failed:\n" + tail(output));
 
