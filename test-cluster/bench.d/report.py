@@ -19,9 +19,11 @@ SCENARIOS = {
     "posix-large": ["cp"],
     "posix-small": ["cp"],
     "memory": [],
+    "check": [],
 }
 UNITS = {"mib_s": "MiB/s", "files_s": "files/s", "cpu_s_per_gib": "CPU s/GiB", "wall_s": "s",
-         "azurite_cpu_s": "s (server)", "simulator_cpu_s": "s (sim.)", "rss_mib": "MiB", "budget_mib": "MiB"}
+         "azurite_cpu_s": "s (server)", "simulator_cpu_s": "s (sim.)", "rss_mib": "MiB", "budget_mib": "MiB",
+         "prof_s": "s (profile)"}
 # Metrics where a larger figure is better (ratios ours/peer > 1 win); the others are costs (ratios < 1 win).
 HIGHER_IS_BETTER = ("_mib_s", "_files_s")
 
@@ -122,7 +124,7 @@ def table(figs, rats):
     return "\n".join(lines)
 
 
-def summary(rats, tgts):
+def summary(rats, tgts, figs=()):
     """One line: per scenario and peer, the ratios ours/peer of throughput and CPU per GiB, then memory."""
     by = {}
     for r in rats:
@@ -134,6 +136,10 @@ def summary(rats, tgts):
     rss = [t for t in tgts if t["target"].startswith("peak RSS")]
     if rss:
         parts.append(f"memory peak RSS {rss[0]['ours']:.0f} MiB (limit {rss[0]['theirs']:.0f})")
+    by_key = {(f["scenario"], f["tool"], f["metric"]): f for f in figs}
+    check, deep = by_key.get(("check", "ours", "check_files_s")), by_key.get(("check", "ours", "deep_mib_s"))
+    if check:
+        parts.append(f"check {check['median']:.0f} files/s" + (f", --deep {deep['median']:.1f} MiB/s" if deep else ""))
     met = sum(1 for t in tgts if t["met"])
     return f"summary ours/peer: {'; '.join(parts)}; targets met {met}/{len(tgts)}"
 
@@ -154,7 +160,7 @@ def main():
     (results / "table.txt").write_text(text + "\n")
     print(text)
     print(f"\nresults: {results / 'results.json'}")
-    print(summary(rats, tgts))
+    print(summary(rats, tgts, figs))
 
 
 if __name__ == "__main__":

@@ -84,6 +84,19 @@ public interface ArchiveBackend extends AutoCloseable {
     void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException;
 
     /**
+     * One page of the {@linkplain #preserve preserved versions} of the objects whose names start with {@code prefix}
+     * (Azure: a listing with snapshots, which passes every object of the prefix; posix: the version links); token
+     * null for the first page. What {@code copytool check --collect-orphans} collects the orphans among.
+     */
+    PreservedListing listPreserved(String prefix, String continuationToken, int pageSize) throws ArchiveException;
+
+    /**
+     * Deletes one preserved version (never the object itself, nor another version); false if it was already gone.
+     * The caller must have made sure no live file's record names it: nothing else holds its data.
+     */
+    boolean deleteVersion(String name, String versionId) throws ArchiveException;
+
+    /**
      * The names of the objects written for the file {@code fid} (its {@code azlhsm_fid}, bracketed or not), found by
      * the FID index the archive keeps (Azure: a blob index tag set by the write itself; posix: an index directory):
      * what a REMOVE has once the file is gone. Each name must still be checked (its metadata and ETag) before it is

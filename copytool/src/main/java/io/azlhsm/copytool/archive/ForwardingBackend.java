@@ -93,6 +93,17 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public PreservedListing listPreserved(String prefix, String continuationToken, int pageSize)
+            throws ArchiveException {
+        return backend.listPreserved(prefix, continuationToken, pageSize);
+    }
+
+    @Override
+    public boolean deleteVersion(String name, String versionId) throws ArchiveException {
+        return backend.deleteVersion(name, versionId);
+    }
+
+    @Override
     public List<String> findByFid(String fid) throws ArchiveException {
         return backend.findByFid(fid);
     }

@@ -3,9 +3,9 @@ package io.azlhsm.copytool.cli;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.jobs.Job;
 import io.azlhsm.copytool.jobs.JobOutcome;
-import io.azlhsm.copytool.jobs.check.CheckClass;
 import io.azlhsm.copytool.jobs.check.CheckJob;
 import io.azlhsm.copytool.jobs.check.CheckOptions;
+import io.azlhsm.copytool.jobs.check.CheckSummary;
 import io.azlhsm.copytool.jobs.check.CheckTally;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -43,14 +43,17 @@ final class CheckCommand extends JobCliCommand {
                         .desc("write the JSON report to FILE and the CSV beside it (FILE without .json, plus .csv);"
                                 + " default <mount>/.azlhsm/logs/<job id>.report.json").build())
                 .addOption(Option.builder().longOpt("repair")
-                        .desc("archive blob-missing and blob-replaced files again through the coordinator (an agent"
-                                + " must run), mark lost files HS_LOST so reads fail at once").build())
+                        .desc("archive blob-missing and blob-replaced files (and size- or checksum-mismatched"
+                                + " resident ones) again through the coordinator (an agent must run), mark lost files"
+                                + " (and mismatched released ones) HS_LOST so reads fail at once, import stale stubs"
+                                + " again").build())
                 .addOption(Option.builder().longOpt("deep")
                         .desc("also read every recorded blob back (within the bandwidth limits) and compare its"
                                 + " checksum with the file's record: checksum-mismatch").build())
                 .addOption(Option.builder().longOpt("collect-orphans").hasArg().argName("AGE")
-                        .desc("delete orphan blobs last modified at least AGE ago (e.g. 7d), on the ETag judged;"
-                                + " never a foreign blob, never a blob a live file records").build())
+                        .desc("delete orphan blobs last modified at least AGE ago (e.g. 7d), on the ETag judged,"
+                                + " and the preserved copies (snapshots) no live file records, preserved at least AGE"
+                                + " ago; never a foreign blob, never a blob or copy a live file records").build())
                 .addOption(Option.builder().longOpt("max-outstanding").hasArg().argName("N")
                         .desc("with --repair: at most N ARCHIVE requests waiting or running at the coordinator"
                                 + " (default " + CheckOptions.DEFAULT_MAX_OUTSTANDING + ")").build());
@@ -66,22 +69,12 @@ final class CheckCommand extends JobCliCommand {
                 line.hasOption("collect-orphans") ? values.duration("collect-orphans", null) : null));
     }
 
-    /** The summary table: items and bytes per class, and where the report is. */
+    /** The summary table: items and bytes per class, what repair and collection did, and where the report is. */
     @Override
     protected void afterJob(Job job, JobOutcome outcome, PrintStream out) {
         CheckTally tally = ((CheckJob) job).tally();
-        if (tally == null) {
-            return;
+        if (tally != null) {
+            CheckSummary.print(tally, outcome.counters(), ((CheckJob) job).reportFile(), out);
         }
-        out.println();
-        out.printf("  %-18s %14s %18s%n", "class", "items", "bytes");
-        for (CheckClass c : CheckClass.values()) {
-            out.printf("  %-18s %,14d %,18d%n", c.label(), tally.count(c), tally.bytes(c));
-        }
-        out.printf("  %-18s %,14d%n", "errors", tally.errors());
-        out.printf("  (%,d files, %,d blobs)%n", tally.files(), tally.blobs());
-        Path report = ((CheckJob) job).reportFile();
-        out.println("  report: " + report + " (CSV: " + CheckJob.csvBeside(report) + ")");
-        out.flush();
     }
 }

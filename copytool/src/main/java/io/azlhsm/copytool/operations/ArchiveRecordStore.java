@@ -26,6 +26,34 @@ public final class ArchiveRecordStore {
         ExtendedAttributes.set(file, ArchiveRecord.XATTR_NAME, record.encode().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Extended attribute naming the ETag of a copy {@code copytool check --repair} found damaged (its size or its
+     * bytes are not the file's): the next archive of the file writes a new copy instead of taking the recorded one
+     * for current ({@code ArchiveTransfer}'s already-archived test). Keyed by ETag, so it says nothing of any later
+     * copy; the repair removes it once the new copy is recorded.
+     */
+    public static final String DAMAGED_XATTR = "trusted.azlhsm.damaged";
+
+    /** Marks the copy of this ETag damaged (see {@link #DAMAGED_XATTR}). */
+    public void markDamaged(Path file, String etag) throws IOException {
+        ExtendedAttributes.set(file, DAMAGED_XATTR, etag.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** True when {@link #markDamaged} named the ETag this record names. */
+    public boolean damaged(Path file, ArchiveRecord record) throws IOException {
+        return record.etag() != null && ExtendedAttributes.get(file, DAMAGED_XATTR)
+                .map(value -> new String(value, StandardCharsets.UTF_8).equals(record.etag())).orElse(false);
+    }
+
+    /** Removes the damaged mark; a file without one is fine. */
+    public void clearDamaged(Path file) throws IOException {
+        try {
+            ExtendedAttributes.remove(file, DAMAGED_XATTR);
+        } catch (NoSuchFileException gone) {
+            // nothing to clear
+        }
+    }
+
     /** Removes the record; a file without one is fine. */
     public void clear(Path file) throws IOException {
         try {

@@ -98,7 +98,8 @@ public final class ArchiveTransfer extends ActionTransfer {
             long size = source.size();
             long dataVersion = context.dataVersions().dataVersion(source.fd(), DataVersions.LL_DV_RD_FLUSH);
             Optional<ArchiveRecord> record = context.records().read(file.fidPath());
-            if (alreadyArchived(record, backend, archiveId, blob, dataVersion)) {
+            if (alreadyArchived(record, backend, archiveId, blob, dataVersion, size)
+                    && !context.records().damaged(file.fidPath(), record.get())) {
                 source.close();
                 LOG.fine(() -> "ARCHIVE " + file + " path " + path + ": already archived at data version "
                         + Long.toUnsignedString(dataVersion) + " as " + blob + "; nothing to copy");
@@ -162,14 +163,19 @@ public final class ArchiveTransfer extends ActionTransfer {
     }
 
     /** A duplicate request for a file whose verified copy at this very data version is already in the archive. */
+    /**
+     * The record names this blob at this data version and the blob still has the recorded ETag and the file's size
+     * (a copy of another size is no copy of this version, whatever the record says).
+     */
     private static boolean alreadyArchived(Optional<ArchiveRecord> record, ArchiveBackend backend, int archiveId,
-                                           String blob, long dataVersion) throws ArchiveException {
+                                           String blob, long dataVersion, long size) throws ArchiveException {
         if (record.isEmpty() || record.get().archiveId() != archiveId || record.get().dataVersion() != dataVersion
                 || !record.get().blob().equals(blob)) {
             return false;
         }
         var stored = backend.stat(blob);
-        return stored.isPresent() && stored.get().etag() != null && stored.get().etag().equals(record.get().etag());
+        return stored.isPresent() && stored.get().etag() != null && stored.get().etag().equals(record.get().etag())
+                && stored.get().size() == size;
     }
 
     @Override

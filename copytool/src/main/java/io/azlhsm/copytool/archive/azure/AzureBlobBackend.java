@@ -29,6 +29,8 @@ import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
+import io.azlhsm.copytool.archive.PreservedListing;
+import io.azlhsm.copytool.archive.PreservedVersion;
 import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.RetryListener;
 import io.azlhsm.copytool.archive.StoredObject;
@@ -339,6 +341,64 @@ public final class AzureBlobBackend implements ArchiveBackend {
         ObjectNames.validate(name);
         readFrom(clients.async().getBlobAsyncClient(name, versionId), name + " (snapshot " + versionId + ")", null,
                 offset, dst);
+    }
+
+    /**
+     * Lists the prefix with snapshots (include=snapshots,metadata: every blob of the prefix passes, its snapshots
+     * just before it) and keeps the snapshots. The snapshot id is the time it was taken.
+     */
+    @Override
+    public PreservedListing listPreserved(String prefix, String continuationToken, int pageSize)
+            throws ArchiveException {
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw ArchiveException.of(Kind.INVALID, prefix, "page size must be 1.." + MAX_PAGE_SIZE + ": " + pageSize);
+        }
+        ListBlobsOptions options = new ListBlobsOptions()
+                .setPrefix(prefix == null || prefix.isEmpty() ? null : prefix)
+                .setMaxResultsPerPage(pageSize)
+                .setDetails(new BlobListDetails().setRetrieveMetadata(true).setRetrieveSnapshots(true));
+        PagedResponse<BlobItem> page = call(prefix, "List Blobs (snapshots)", () -> clients.sync()
+                .listBlobs(options, continuationToken, null).iterableByPage(continuationToken, pageSize)
+                .iterator().next());
+        List<PreservedVersion> versions = new ArrayList<>();
+        for (BlobItem item : page.getValue()) {
+            if (item.getSnapshot() == null) {
+                continue;
+            }
+            versions.add(new PreservedVersion(item.getName(), item.getSnapshot(),
+                    etag(item.getProperties().getETag()), item.getProperties().getContentLength(),
+                    snapshotTime(item.getSnapshot()), item.getMetadata()));
+        }
+        String next = page.getContinuationToken();
+        return new PreservedListing(versions, next == null || next.isEmpty() ? null : next);
+    }
+
+    /** A snapshot id is its creation time, e.g. {@code 2026-12-06T10:00:00.1234567Z}; null if it is not one. */
+    private static Instant snapshotTime(String snapshot) {
+        try {
+            return Instant.parse(snapshot);
+        } catch (java.time.format.DateTimeParseException notATime) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean deleteVersion(String name, String versionId) throws ArchiveException {
+        ObjectNames.validate(name);
+        if (versionId == null || versionId.isEmpty()) {
+            throw ArchiveException.of(Kind.INVALID, name, "no snapshot named: deleteVersion never deletes the blob");
+        }
+        return call(name, "Delete Blob (snapshot " + versionId + ")", () -> {
+            try {
+                clients.sync().getBlobClient(name, versionId).deleteWithResponse(null, null, null, Context.NONE);
+                return true;
+            } catch (BlobStorageException e) {
+                if (isMissingBlob(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     @Override

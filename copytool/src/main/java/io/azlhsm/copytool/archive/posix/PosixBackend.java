@@ -10,6 +10,8 @@ import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
+import io.azlhsm.copytool.archive.PreservedListing;
+import io.azlhsm.copytool.archive.PreservedVersion;
 import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.WriteCondition;
@@ -26,6 +28,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -257,6 +262,49 @@ public final class PosixBackend implements ArchiveBackend {
     public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
         checkedPath(name);
         readFrom(name, versionPath(name, versionId), null, offset, dst);
+    }
+
+    /**
+     * The version links under {@code .azlhsm-versions/}, listed as a tree of their own (name order, a page at a time):
+     * each link's inode is the version's, so its size, ETag and metadata are the version's; its ctime is when it
+     * was linked (a link changes its inode's ctime), so it serves as the time the version was preserved.
+     */
+    @Override
+    public PreservedListing listPreserved(String prefix, String continuationToken, int pageSize)
+            throws ArchiveException {
+        Path versions = root.resolve(VERSIONS_DIRECTORY);
+        ObjectListing links = new PosixTreeListing(versions).page(prefix == null ? "" : prefix, continuationToken,
+                pageSize);
+        List<PreservedVersion> out = new ArrayList<>(links.objects().size());
+        for (StoredObject link : links.objects()) {
+            int at = link.name().lastIndexOf('@');
+            if (at <= 0) {
+                continue; // not a version link (nothing else is written there)
+            }
+            Instant linked;
+            try {
+                linked = ((FileTime) Files.getAttribute(versions.resolve(link.name()), "unix:ctime",
+                        LinkOption.NOFOLLOW_LINKS)).toInstant();
+            } catch (NoSuchFileException gone) {
+                continue;
+            } catch (IOException | UnsupportedOperationException e) {
+                linked = link.lastModified();
+            }
+            // the version id is the ETag (what preserve returned); the link's name may hold it hex-encoded
+            out.add(new PreservedVersion(link.name().substring(0, at), link.etag(), link.etag(), link.size(), linked,
+                    link.metadata()));
+        }
+        return new PreservedListing(out, links.nextContinuationToken());
+    }
+
+    @Override
+    public boolean deleteVersion(String name, String versionId) throws ArchiveException {
+        checkedPath(name);
+        try {
+            return Files.deleteIfExists(versionPath(name, versionId));
+        } catch (IOException e) {
+            throw PosixErrors.map(name, "deleting version " + versionId, e);
+        }
     }
 
     private Path versionPath(String name, String etag) {

@@ -15,12 +15,15 @@ import java.util.zip.CRC32C;
 /**
  * {@code --deep}: reads a recorded blob back, whole, with If-Match on the recorded ETag, and compares its checksum
  * with the one the record holds (MD5, or CRC32C for a posix archive), as a restore would at its end. One buffer of
- * the configured chunk size; the backend given is throttled by the configured bandwidth limits.
+ * the configured chunk size, allocated once and reused for every blob (a buffer per blob, zeroed by the JVM, cost
+ * more CPU than the reads of small blobs: the benchmark's profile showed it); the backend given is throttled by the
+ * configured bandwidth limits. One caller at a time (the check's pass).
  */
 final class BlobChecksums {
     private final ArchiveBackend backend;
     private final int bufferSize;
     private final AtomicLong bytesRead = new AtomicLong();
+    private ByteBuffer buffer;
 
     BlobChecksums(ArchiveBackend backend, long chunkSize) {
         this.backend = backend;
@@ -32,7 +35,7 @@ final class BlobChecksums {
      * @return why the bytes do not match the record; empty when they match or the record holds no checksum
      * @throws ArchiveException when the blob cannot be read (gone or replaced meanwhile: PRECONDITION)
      */
-    Optional<String> mismatch(ArchiveRecord record, long size) throws ArchiveException {
+    synchronized Optional<String> mismatch(ArchiveRecord record, long size) throws ArchiveException {
         byte[] md5 = record.md5();
         byte[] crc32c = record.crc32c();
         if (md5 == null && crc32c == null) {
@@ -40,7 +43,9 @@ final class BlobChecksums {
         }
         MessageDigest digest = md5 != null ? md5() : null;
         CRC32C crc = md5 == null ? new CRC32C() : null;
-        ByteBuffer buffer = ByteBuffer.allocate(bufferSize);
+        if (buffer == null) {
+            buffer = ByteBuffer.allocate(bufferSize);
+        }
         for (long offset = 0; offset < size; ) {
             int n = (int) Math.min(bufferSize, size - offset);
             buffer.clear().limit(n);

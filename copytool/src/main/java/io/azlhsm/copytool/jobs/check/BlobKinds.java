@@ -27,7 +27,12 @@ final class BlobKinds {
 
     /** The {@code azlhsm_fid} metadata, or null. */
     static String fid(StoredObject blob) {
-        return value(blob.metadata(), BlobMetadataCodec.FID);
+        return fid(blob.metadata());
+    }
+
+    /** The {@code azlhsm_fid} in these metadata (a preserved version's), or null. */
+    static String fid(Map<String, String> metadata) {
+        return value(metadata, BlobMetadataCodec.FID);
     }
 
     private static String value(Map<String, String> metadata, String key) {

@@ -25,13 +25,17 @@ import java.util.Map;
  * regular file and each blob under the archive prefix gets exactly one {@link CheckClass}; the JSON report and the
  * CSV beside it list every item that is not ok or not-archived (lost files first), the job log has one WARNING line
  * per such item, and the counters hold the count per class. With {@code --repair}, blob-missing and blob-replaced
- * files are archived again, lost files marked HS_LOST and stale stubs imported again ({@link Repairs}); with {@code --deep} every recorded blob
+ * files (and size- or checksum-mismatched resident ones) are archived again, lost files (and mismatched released
+ * ones) marked HS_LOST and stale stubs imported again ({@link Repairs}); with {@code --deep} every recorded blob
  * is read back and its checksum compared ({@link BlobChecksums}); with {@code --collect-orphans AGE} orphan blobs
- * older than AGE are deleted ({@link OrphanCollector}).
+ * older than AGE are deleted ({@link OrphanCollector}), and so are the preserved copies no live file records any
+ * more ({@link PreservedCopies}). The job log ends with a "profile:" line, where the pass's time went
+ * ({@link CheckProfile}).
  *
  * <p>Memory stays bounded whatever the number of files and blobs: the walk and the listing are merged in name order
  * ({@link CheckPass}); only blobs the merge cannot pair spill to scratch files. The check changes nothing without
- * {@code --repair}; a cancelled or crashed check is simply run again (a resumed run starts over, counters at zero).
+ * {@code --repair}; a cancelled or crashed check is simply run again (a resumed run starts over, counters at zero;
+ * its scratch directories have fixed names beside the report, so it clears what the crashed run left there).
  *
  * <p>Ends Completed when no file is at risk ({@link CheckClass#atRisk()}) after the repairs and nothing failed to be
  * judged, CompletedPartial (exit status 3) otherwise: a nightly run's exit status says whether anything needs an
@@ -48,6 +52,8 @@ public final class CheckJob implements Job {
     public static final String BYTES_READ_BACK = "bytes read back";
     public static final String ORPHANS_COLLECTED = "orphan blobs deleted";
     public static final String ORPHAN_BYTES_COLLECTED = "orphan bytes deleted";
+    public static final String PRESERVED_COLLECTED = "preserved copies deleted";
+    public static final String PRESERVED_BYTES_COLLECTED = "preserved copy bytes deleted";
 
     private final CheckOptions options;
     private volatile CheckTally tally;
@@ -90,6 +96,11 @@ public final class CheckJob implements Job {
         return CheckReport.csvBeside(report);
     }
 
+    /** A scratch directory of the check beside its report: a fixed name, so a run after a crash finds it. */
+    private static Path scratch(Path report, String what) {
+        return report.resolveSibling("." + report.getFileName() + "." + what);
+    }
+
     /** Where the report goes when {@code --report} is not given: beside the job's log. */
     public static Path defaultReport(Path jobLog, String jobId) {
         return jobLog.resolveSibling(jobId + ".report.json");
@@ -113,9 +124,14 @@ public final class CheckJob implements Job {
                 : defaultReport(context.log().file(), context.jobId());
         reportFile = report;
         Instant started = Instant.now();
+        CheckProfile profile = new CheckProfile();
+        profile.enter(CheckProfile.Phase.SETUP);
         try (ArchiveBackends backends = new ArchiveBackends(context.config());
              CheckReport written = new CheckReport(report);
-             UnclaimedBlobs unclaimed = new UnclaimedBlobs(report.getParent())) {
+             UnclaimedBlobs unclaimed = new UnclaimedBlobs(scratch(report, "unclaimed"));
+             PreservedCopies preserved = options.collectOrphans() == null ? null
+                     : new PreservedCopies(backends.forArchive(archive.id()).orElseThrow(), archive.id(),
+                             options.collectOrphans(), started, scratch(report, "preserved"))) {
             ArchiveBackend backend = backends.forArchive(archive.id()).orElseThrow();
             CheckSink toReport = reportingSink(context, written);
             Repairs repairs = options.repair() ? new Repairs(context, options.maxOutstanding(), toReport, backend,
@@ -143,9 +159,10 @@ public final class CheckJob implements Job {
             };
             context.log().info("checking " + root + " against archive " + archive.id() + " (" + backend.describe()
                     + ")");
+            profile.exit();
             try {
                 new CheckPass(context, mount, root, backend, archive.id(), new ObjectNames(archive.prefix()).prefix(),
-                        backends, unclaimed, sink, checksums).run();
+                        backends, unclaimed, sink, checksums, preserved, profile).run();
                 if (repairs != null) {
                     repairs.finish();
                 }
@@ -155,8 +172,14 @@ public final class CheckJob implements Job {
                 if (collector != null) {
                     context.counters().set(ORPHANS_COLLECTED, collector.deleted());
                     context.counters().set(ORPHAN_BYTES_COLLECTED, collector.bytes());
+                    context.counters().set(PRESERVED_COLLECTED, preserved.deleted());
+                    context.counters().set(PRESERVED_BYTES_COLLECTED, preserved.bytes());
                     context.log().info("collected " + collector.deleted() + " orphan blobs, " + collector.bytes()
-                            + " bytes, last modified at least " + options.collectOrphans() + " ago");
+                            + " bytes, last modified at least " + options.collectOrphans() + " ago; "
+                            + preserved.deleted() + " preserved copies no live file records, " + preserved.bytes()
+                            + " bytes, preserved at least " + options.collectOrphans() + " ago ("
+                            + preserved.kept() + " kept)");
+                    written.collected(collector.deleted(), collector.bytes(), preserved.deleted(), preserved.bytes());
                 }
             } catch (JobCancelledException e) {
                 if (repairs != null) {
@@ -172,10 +195,13 @@ public final class CheckJob implements Job {
             header.put("deep", Boolean.toString(options.deep()));
             header.put("started", started.toString());
             header.put("ended", Instant.now().toString());
+            profile.enter(CheckProfile.Phase.REPORT);
             written.finish(header);
+            profile.exit();
             tally = written.tally();
             context.log().info("report: " + written.jsonFile() + " and " + written.csvFile() + "; "
                     + summary(written.tally()));
+            context.log().info("profile: " + profile.summary());
             return outcome(written.tally(), options.repair()
                     ? context.counters().get(ARCHIVED_AGAIN) + context.counters().get(REIMPORTED) : 0);
         }

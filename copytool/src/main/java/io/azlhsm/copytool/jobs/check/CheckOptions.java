@@ -8,10 +8,12 @@ import java.time.Duration;
  * @param archiveId       the archive whose blobs are listed; 0 for the only configured one
  * @param report          where the JSON report goes (the CSV beside it, same name ending {@code .csv}); null for
  *                        {@code <mount>/.azlhsm/logs/<job id>.report.json}
- * @param repair          re-archive blob-missing and blob-replaced files, mark lost files HS_LOST
+ * @param repair          re-archive blob-missing and blob-replaced files (and mismatched resident ones), mark lost
+ *                        files (and mismatched released ones) HS_LOST, import stale stubs again
  * @param maxOutstanding  at most this many repair ARCHIVE requests waiting or running at the coordinator
  * @param deep            read every recorded blob back and compare its checksum with the record's
- * @param collectOrphans  delete orphan blobs last modified at least this long ago; null to delete nothing
+ * @param collectOrphans  delete orphan blobs last modified at least this long ago, and preserved copies no live file
+ *                        records preserved at least this long ago; null to delete nothing
  */
 public record CheckOptions(String path, int archiveId, Path report, boolean repair, int maxOutstanding, boolean deep,
                            Duration collectOrphans) {

@@ -43,16 +43,24 @@ final class CheckPass {
     private final ArchiveRecordStore records = new ArchiveRecordStore();
     private final FileJudge judge = new FileJudge();
     private final BlobChecksums checksums;
+    private final PreservedCopies preserved;
+    private final CheckProfile profile;
 
     /**
      * @param backend       the checked archive's backend
      * @param archivePrefix its normalized prefix ("" or ending in '/')
      * @param others        backends of other archives a record may name
      * @param checksums     {@code --deep}: reads recorded blobs back; null without it
+     * @param preserved     {@code --collect-orphans}: told every record of the checked archive, collects the orphan
+     *                      preserved copies after the walk; null without it
+     * @param profile       where the pass's time goes
      */
     CheckPass(JobContext context, Path mount, Path root, ArchiveBackend backend, int archiveId, String archivePrefix,
-              ArchiveBackends others, UnclaimedBlobs unclaimed, CheckSink sink, BlobChecksums checksums) {
+              ArchiveBackends others, UnclaimedBlobs unclaimed, CheckSink sink, BlobChecksums checksums,
+              PreservedCopies preserved, CheckProfile profile) {
         this.checksums = checksums;
+        this.preserved = preserved;
+        this.profile = profile;
         this.context = context;
         this.mount = mount;
         this.root = root;
@@ -72,25 +80,28 @@ final class CheckPass {
         String listPrefix = archivePrefix + (rel.isEmpty() ? "" : directory ? rel + "/" : rel);
         SortedTreeWalk walk = new SortedTreeWalk(mount, root,
                 (path, cause) -> sink.error(mount.relativize(path).toString(), null, "cannot read it: " + cause));
-        BlobStream blobs = new BlobStream(backend, archivePrefix, listPrefix, directory ? null : rel);
-        SortedTreeWalk.Entry file = walk.next();
-        BlobStream.Listed blob = nextBlob(blobs);
-        while (file != null || blob != null) {
-            context.checkCancelled();
-            int order = file == null ? 1 : blob == null ? -1 : file.relative().compareTo(blob.key());
-            if (order < 0) {
-                file(file, null);
-                file = walk.next();
-            } else if (order > 0) {
-                unmatched(blob);
-                blob = nextBlob(blobs);
-            } else {
-                file(file, blob);
-                file = walk.next();
-                blob = nextBlob(blobs);
-            }
+        try (BlobStream blobs = new BlobStream(backend, archivePrefix, listPrefix, directory ? null : rel)) {
+            merge(walk, blobs);
         }
         BlobOwners owners = new BlobOwners(mount, archiveId);
+        if (preserved != null) {
+            // before the orphan blobs: Azure refuses to delete a blob while it has snapshots
+            profile.enter(CheckProfile.Phase.PRESERVED);
+            try {
+                preserved.collect(context, listPrefix, directory ? null : listPrefix, owners);
+            } finally {
+                profile.exit();
+            }
+        }
+        profile.enter(CheckProfile.Phase.JOIN);
+        try {
+            resolve(owners);
+        } finally {
+            profile.exit();
+        }
+    }
+
+    private void resolve(BlobOwners owners) throws Exception {
         unclaimed.resolve(new UnclaimedBlobs.Outcome() {
             @Override
             public void claimed(UnclaimedBlobs.Blob b) throws Exception {
@@ -112,10 +123,46 @@ final class CheckPass {
         });
     }
 
+    /** Merges the walk with the listing, in name order: a file and the blob at its path meet. */
+    private void merge(SortedTreeWalk walk, BlobStream blobs) throws Exception {
+        SortedTreeWalk.Entry file = next(walk);
+        BlobStream.Listed blob = nextBlob(blobs);
+        while (file != null || blob != null) {
+            context.checkCancelled();
+            int order = file == null ? 1 : blob == null ? -1 : file.relative().compareTo(blob.key());
+            if (order < 0) {
+                file(file, null);
+                file = next(walk);
+            } else if (order > 0) {
+                unmatched(blob);
+                blob = nextBlob(blobs);
+            } else {
+                file(file, blob);
+                file = next(walk);
+                blob = nextBlob(blobs);
+            }
+        }
+    }
+
+    private SortedTreeWalk.Entry next(SortedTreeWalk walk) throws Exception {
+        profile.enter(CheckProfile.Phase.WALK);
+        try {
+            return walk.next();
+        } finally {
+            profile.exit();
+        }
+    }
+
     /** The next listed blob that is not a directory marker; markers met on the way are judged at once. */
     private BlobStream.Listed nextBlob(BlobStream blobs) throws Exception {
         while (true) {
-            BlobStream.Listed listed = blobs.next();
+            BlobStream.Listed listed;
+            profile.enter(CheckProfile.Phase.LISTING);
+            try {
+                listed = blobs.next();
+            } finally {
+                profile.exit();
+            }
             if (listed == null || !BlobKinds.isMarker(listed.object())) {
                 return listed;
             }
@@ -125,7 +172,7 @@ final class CheckPass {
             boolean exists = directory.startsWith(mount) && Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS);
             CheckClass verdict = exists ? CheckClass.OK
                     : BlobKinds.writtenByUs(marker) ? CheckClass.ORPHAN_BLOB : CheckClass.FOREIGN_BLOB;
-            sink.item(new CheckItem(verdict, listed.key(), null, marker.name(), exists ? ""
+            report(new CheckItem(verdict, listed.key(), null, marker.name(), exists ? ""
                     : "directory marker of a directory that does not exist", marker.size(), false, marker.etag(),
                     marker.lastModified()), null);
         }
@@ -135,7 +182,7 @@ final class CheckPass {
         if (file.symlink()) {
             if (atPath != null) {
                 if (BlobKinds.isSymlink(atPath.object())) {
-                    sink.item(listedItem(atPath, CheckClass.OK, "the blob of the symlink at its path"), null);
+                    report(listedItem(atPath, CheckClass.OK, "the blob of the symlink at its path"), null);
                 } else {
                     unmatched(atPath);
                 }
@@ -155,14 +202,18 @@ final class CheckPass {
         try {
             FileJudge.Facts facts = facts(file.path(), size, pathBlob);
             ownFid = facts.ownFid();
-            verdict = judge.judge(facts, listingBlobs(atPath, pathBlob));
+            verdict = judge(facts, listingBlobs(atPath, pathBlob));
             if (verdict.checkClass().atRisk()) {
                 // the listing may be older than an archive that ended since: believe only what is true now
                 facts = facts(file.path(), Files.size(file.path()), pathBlob);
                 ownFid = facts.ownFid();
-                verdict = judge.judge(facts, statBlobs());
+                verdict = judge(facts, statBlobs());
             }
             verdict = deep(verdict, facts);
+            if (preserved != null && facts.record().isPresent() && facts.record().get().archiveId() == archiveId
+                    && facts.record().get().etag() != null) {
+                preserved.recorded(facts.record().get().blob(), facts.record().get().etag());
+            }
         } catch (Exception e) {
             if (e instanceof io.azlhsm.copytool.jobs.JobCancelledException cancelled) {
                 throw cancelled;
@@ -185,7 +236,7 @@ final class CheckPass {
                 && claim.name().equals(atPath.object().name()) && claim.etag().equals(atPath.object().etag());
         if (atPath != null) {
             if (paired) {
-                sink.item(listedItem(atPath, CheckClass.OK, ""), null);
+                report(listedItem(atPath, CheckClass.OK, ""), null);
             } else {
                 unmatched(atPath);
             }
@@ -201,7 +252,7 @@ final class CheckPass {
                 fid = null; // the report still names path and blob
             }
         }
-        sink.item(new CheckItem(verdict.checkClass(), file.relative(), fid, verdict.blob(), verdict.detail(), size,
+        report(new CheckItem(verdict.checkClass(), file.relative(), fid, verdict.blob(), verdict.detail(), size,
                 true), file.path());
     }
 
@@ -215,16 +266,60 @@ final class CheckPass {
                 || claim.archiveId() != archiveId || !claim.name().equals(facts.record().get().blob())) {
             return verdict;
         }
-        Optional<String> mismatch = checksums.mismatch(facts.record().get(), facts.size());
+        Optional<String> mismatch;
+        profile.enter(CheckProfile.Phase.DEEP_READ);
+        try {
+            mismatch = checksums.mismatch(facts.record().get(), facts.size());
+        } finally {
+            profile.exit();
+        }
         return mismatch.isEmpty() ? verdict
                 : new FileJudge.Verdict(CheckClass.CHECKSUM_MISMATCH, verdict.blob(), mismatch.get(), claim);
     }
 
+    private FileJudge.Verdict judge(FileJudge.Facts facts, FileJudge.Blobs blobs) throws Exception {
+        profile.enter(CheckProfile.Phase.JUDGE);
+        try {
+            return judge.judge(facts, blobs);
+        } finally {
+            profile.exit();
+        }
+    }
+
+    private void report(CheckItem item, Path file) throws Exception {
+        profile.enter(CheckProfile.Phase.REPORT);
+        try {
+            sink.item(item, file);
+        } finally {
+            profile.exit();
+        }
+    }
+
     private FileJudge.Facts facts(Path file, long size, String pathBlob) throws Exception {
-        HsmUserState state = hsm.state(file);
-        Optional<ArchiveRecord> record = records.read(file);
+        HsmUserState state;
+        profile.enter(CheckProfile.Phase.HSM_STATE);
+        try {
+            state = hsm.state(file);
+        } finally {
+            profile.exit();
+        }
+        Optional<ArchiveRecord> record;
+        profile.enter(CheckProfile.Phase.RECORD);
+        try {
+            record = records.read(file);
+        } finally {
+            profile.exit();
+        }
         boolean needsFid = record.isEmpty() && state.has(HsmStates.ARCHIVED);
-        LuFid ownFid = needsFid ? fids.path2fid(file) : null;
+        LuFid ownFid = null;
+        if (needsFid) {
+            profile.enter(CheckProfile.Phase.FID);
+            try {
+                ownFid = fids.path2fid(file);
+            } finally {
+                profile.exit();
+            }
+        }
         int fallbackArchive = state.archiveId() != 0 ? state.archiveId() : archiveId;
         return new FileJudge.Facts(size, state, record, ownFid, fallbackArchive == archiveId ? pathBlob
                 : otherName(fallbackArchive, mount.relativize(file).toString()), fallbackArchive);
@@ -261,12 +356,22 @@ final class CheckPass {
         return new FileJudge.Blobs() {
             @Override
             public Optional<StoredObject> current(int archive, String name) throws Exception {
-                return backendFor(archive).stat(name);
+                profile.enter(CheckProfile.Phase.BLOB_STAT);
+                try {
+                    return backendFor(archive).stat(name);
+                } finally {
+                    profile.exit();
+                }
             }
 
             @Override
             public boolean preserved(int archive, String name, String etag) throws Exception {
-                return backendFor(archive).findPreserved(name, etag).isPresent();
+                profile.enter(CheckProfile.Phase.BLOB_STAT);
+                try {
+                    return backendFor(archive).findPreserved(name, etag).isPresent();
+                } finally {
+                    profile.exit();
+                }
             }
         };
     }
@@ -283,7 +388,7 @@ final class CheckPass {
     private void unmatched(BlobStream.Listed listed) throws Exception {
         StoredObject object = listed.object();
         if (BlobKinds.isSymlink(object)) {
-            sink.item(listedItem(listed, BlobKinds.writtenByUs(object) ? CheckClass.ORPHAN_BLOB
+            report(listedItem(listed, BlobKinds.writtenByUs(object) ? CheckClass.ORPHAN_BLOB
                     : CheckClass.FOREIGN_BLOB, "symlink blob, and no symlink at its path"), null);
             return;
         }

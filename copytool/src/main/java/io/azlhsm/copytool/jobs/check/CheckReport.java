@@ -29,6 +29,7 @@ final class CheckReport implements AutoCloseable {
     private final BufferedWriter otherJson;
     private final BufferedWriter lostCsv;
     private final BufferedWriter otherCsv;
+    private String collected;
     private boolean firstLost = true;
     private boolean firstOther = true;
 
@@ -85,6 +86,12 @@ final class CheckReport implements AutoCloseable {
                 item.checkClass().label(), item.detail()));
     }
 
+    /** {@code --collect-orphans}: what was deleted, for the report's "collected" object. */
+    synchronized void collected(long orphans, long orphanBytes, long preserved, long preservedBytes) {
+        collected = "{\"orphan blobs\": " + orphans + ", \"orphan bytes\": " + orphanBytes
+                + ", \"preserved copies\": " + preserved + ", \"preserved bytes\": " + preservedBytes + "}";
+    }
+
     synchronized void error() {
         tally.error();
     }
@@ -106,6 +113,9 @@ final class CheckReport implements AutoCloseable {
             }
             out.write("  \"checked\": {\"files\": " + tally.files() + ", \"blobs\": " + tally.blobs() + "},\n");
             out.write("  \"errors\": " + tally.errors() + ",\n");
+            if (collected != null) {
+                out.write("  \"collected\": " + collected + ",\n");
+            }
             out.write("  \"counts\": {" + perClass(false) + "},\n");
             out.write("  \"bytes\": {" + perClass(true) + "},\n");
             out.write("  \"items\": [\n");

@@ -14,22 +14,29 @@ import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
+import io.azlhsm.copytool.operations.ArchiveRecord;
+import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code --repair}: what can be done about a file whose copy is gone.
  * <ul>
- *   <li>blob-missing and blob-replaced (the data is still in Lustre): archived again through the coordinator, as
+ *   <li>blob-missing, blob-replaced, and size-mismatch or checksum-mismatch of a resident file (the data is still in
+ *   Lustre, clean: the same data version the bad copy was taken of; a mismatched copy is first marked damaged,
+ *   {@link ArchiveRecordStore#DAMAGED_XATTR}, or the archive would take it for current): archived again through the coordinator, as
  *   export does, so whichever agent the coordinator picks writes a new copy under the ownership rules (a blob another
  *   file or tool put at the name is preserved first). The file is first marked dirty ({@code llapi_hsm_state_set}
  *   HS_DIRTY, what {@code lfs hsm_set --dirty} does): the coordinator takes an ARCHIVE of an archived, clean file for
  *   "not needed" and drops it (lustre/mdt/mdt_hsm_cdt_client.c hsm_action_is_needed; without HSM_FORCE_ACTION) or
  *   refuses it (mdt_coordinator.c mdt_hsm_is_action_compat: ARCHIVE needs DIRTY or !ARCHIVED). A successful archive
  *   clears DIRTY; a failed one leaves the file dirty, which is true: it has no copy.</li>
- *   <li>lost (released, copy gone): marked HS_LOST ({@code lfs hsm_set --lost}), so a read fails at once with EIO
+ *   <li>lost (released, copy gone), and size-mismatch or checksum-mismatch of a released file (its only copy is
+ *   wrong, and Lustre holds no data of a released file): marked HS_LOST ({@code lfs hsm_set --lost}), so a read fails at once with EIO
  *   instead of waiting on a restore that cannot succeed (the coordinator refuses RESTORE of a lost file:
  *   mdt_hsm_is_action_compat). Needs root (HS_LOST is not in HSM_USER_MASK, lustre/mdt/mdt_hsm.c).</li>
  *   <li>stale-stub (an imported stub whose container blob has another ETag): imported again from the blob as it is
@@ -48,6 +55,8 @@ final class Repairs {
     private final LustreFids fids;
     private final BoundedHsmRequests requests;
     private final Map<Path, CheckItem> pending = new HashMap<>();
+    private final Set<Path> damaged = new HashSet<>();
+    private final ArchiveRecordStore records = new ArchiveRecordStore();
     private final ArchiveBackend backend;
     private final int archiveId;
 
@@ -71,7 +80,7 @@ final class Repairs {
     /** True for a file item this class repairs. */
     static boolean repairable(CheckItem item) {
         return item.isFile() && switch (item.checkClass()) {
-            case BLOB_MISSING, BLOB_REPLACED, LOST, STALE_STUB -> true;
+            case BLOB_MISSING, BLOB_REPLACED, LOST, STALE_STUB, SIZE_MISMATCH, CHECKSUM_MISMATCH -> true;
             default -> false;
         };
     }
@@ -85,6 +94,31 @@ final class Repairs {
         if (item.checkClass() == CheckClass.STALE_STUB) {
             reimport(item);
             return;
+        }
+        if (item.checkClass() == CheckClass.SIZE_MISMATCH || item.checkClass() == CheckClass.CHECKSUM_MISMATCH) {
+            boolean released;
+            try {
+                released = context.hsm().state(file).has(HsmStates.RELEASED);
+            } catch (LustreException e) {
+                failed(item, "cannot read its HSM state: " + e.getMessage());
+                return;
+            }
+            if (released) {
+                // the bad copy was the only one: Lustre holds no data of a released file
+                markLost(item, file);
+                return;
+            }
+            try {
+                // else the archive would take the recorded copy for current (same data version, same ETag)
+                Optional<ArchiveRecord> record = records.read(file);
+                if (record.isPresent() && record.get().etag() != null) {
+                    records.markDamaged(file, record.get().etag());
+                    damaged.add(file);
+                }
+            } catch (java.io.IOException e) {
+                failed(item, "cannot mark its copy damaged to archive it again: " + e.getMessage());
+                return;
+            }
         }
         LuFid fid;
         try {
@@ -164,6 +198,9 @@ final class Repairs {
         }
         try {
             if (outcome.succeeded()) {
+                if (damaged.remove(outcome.file().path())) {
+                    records.clearDamaged(outcome.file().path()); // the new copy is recorded: the mark is spent
+                }
                 context.counters().counter(ARCHIVED_AGAIN).increment();
                 report.item(item.withDetail("repair: archived again"), null);
             } else {

@@ -23,8 +23,16 @@ final class UnclaimedBlobs implements AutoCloseable {
     /** Recorded names held in memory at once during the join. */
     static final int CHUNK = 200_000;
 
-    /** An unclaimed blob as spilled. */
-    record Blob(String name, String etag, long size, long lastModifiedMillis, String fid, boolean oursByMetadata) {
+    /**
+     * An unclaimed blob as spilled.
+     *
+     * @param version a preserved version's id ({@link PreservedCopies}); null for the blob itself
+     */
+    record Blob(String name, String etag, long size, long lastModifiedMillis, String fid, boolean oursByMetadata,
+                String version) {
+        Blob(String name, String etag, long size, long lastModifiedMillis, String fid, boolean oursByMetadata) {
+            this(name, etag, size, lastModifiedMillis, fid, oursByMetadata, null);
+        }
     }
 
     /** Told the fate of each spilled blob once the join is done. */
@@ -44,8 +52,14 @@ final class UnclaimedBlobs implements AutoCloseable {
     private long blobCount;
     private long claimCount;
 
-    UnclaimedBlobs(Path scratchParent) throws IOException {
-        directory = Files.createTempDirectory(scratchParent, ".check-");
+    /**
+     * @param directory the scratch directory, made if missing; whatever a crashed check left in it is deleted first
+     *                  (its name is fixed per report, so a check run again after a crash finds its predecessor's)
+     */
+    UnclaimedBlobs(Path directory) throws IOException {
+        this.directory = directory;
+        Files.createDirectories(directory);
+        deleteContents();
         blobsFile = directory.resolve("unclaimed");
         claimsFile = directory.resolve("claims");
         blobs = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(blobsFile)));
@@ -128,6 +142,7 @@ final class UnclaimedBlobs implements AutoCloseable {
         out.writeLong(blob.lastModifiedMillis());
         out.writeUTF(blob.fid() == null ? "" : blob.fid());
         out.writeBoolean(blob.oursByMetadata());
+        out.writeUTF(blob.version() == null ? "" : blob.version());
     }
 
     private static Blob read(DataInputStream in) throws IOException {
@@ -142,7 +157,17 @@ final class UnclaimedBlobs implements AutoCloseable {
         long lastModified = in.readLong();
         String fid = in.readUTF();
         boolean ours = in.readBoolean();
-        return new Blob(name, etag, size, lastModified, fid.isEmpty() ? null : fid, ours);
+        String version = in.readUTF();
+        return new Blob(name, etag, size, lastModified, fid.isEmpty() ? null : fid, ours,
+                version.isEmpty() ? null : version);
+    }
+
+    private void deleteContents() throws IOException {
+        try (var files = Files.list(directory)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     /** Deletes the scratch files. */
@@ -151,11 +176,7 @@ final class UnclaimedBlobs implements AutoCloseable {
         try {
             blobs.close();
             claims.close();
-            try (var files = Files.list(directory)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(file);
-                }
-            }
+            deleteContents();
             Files.deleteIfExists(directory);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the check's scratch directory " + directory, e);

@@ -42,7 +42,7 @@ class CheckFilesTest {
     void theJoinClaimsTheBlobsRecordedElsewhereChunkByChunk() throws Exception {
         List<String> claimed = new ArrayList<>();
         List<String> unclaimed = new ArrayList<>();
-        try (UnclaimedBlobs blobs = new UnclaimedBlobs(dir)) {
+        try (UnclaimedBlobs blobs = new UnclaimedBlobs(dir.resolve("join"))) {
             int count = UnclaimedBlobs.CHUNK + 10;
             for (int i = 0; i < 5; i++) {
                 blobs.addBlob(new UnclaimedBlobs.Blob("b" + i, "E" + i, i, -1, i % 2 == 0 ? "[0x1:0x2:0x0]" : null,

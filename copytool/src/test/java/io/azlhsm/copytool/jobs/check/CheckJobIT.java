@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobListDetails;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import io.azlhsm.copytool.agent.AgentTestBed;
 import io.azlhsm.copytool.jobs.FlowTestBed;
 import io.azlhsm.copytool.jobs.JobRecord;
@@ -14,10 +17,14 @@ import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.JobRunner;
 import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.copytool.jobs.JobStore;
+import io.azlhsm.copytool.jobs.export.ExportJob;
+import io.azlhsm.copytool.jobs.export.ExportOptions;
 import io.azlhsm.copytool.jobs.imports.ConflictMode;
 import io.azlhsm.copytool.jobs.imports.ImportJob;
 import io.azlhsm.copytool.jobs.imports.ImportOptions;
 import io.azlhsm.copytool.metrics.AgentMetrics;
+import io.azlhsm.copytool.operations.ArchiveRecord;
+import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.io.IOException;
@@ -303,6 +310,223 @@ class CheckJobIT {
         assertEquals(0, after.counter("orphan-blob"), after::describe);
         assertEquals(1, after.counter("foreign-blob"), after::describe);
         assertEquals(2, after.counter("ok"), after::describe);
+    }
+
+    @Test
+    void repairArchivesMismatchedResidentFilesAgainAndMarksMismatchedReleasedOnesLost() throws Exception {
+        bed.container.createIfNotExists();
+        Path sizeResident = archived("mm/size-resident", 10_000);
+        Path sizeReleased = archived("mm/size-released", 6_000);
+        release(sizeReleased);
+        Path sum = archived("mm/sum", 200_000);
+        byte[] residentBytes = Files.readAllBytes(sizeResident);
+        byte[] sumBytes = Files.readAllBytes(sum);
+        // a record naming a blob of another size at its very ETag: what a bug (or a hand) writing records leaves
+        for (Path file : List.of(sizeResident, sizeReleased)) {
+            String name = bed.cluster.mount().relativize(file).toString();
+            bed.container.getBlobClient(name).upload(BinaryData.fromString("short"), true);
+            String raw = bed.container.getBlobClient(name).getProperties().getETag();
+            String etag = raw.startsWith("\"") ? raw : "\"" + raw + "\""; // as the archive records it, quoted
+            ArchiveRecordStore records = new ArchiveRecordStore();
+            ArchiveRecord was = records.read(file).orElseThrow();
+            records.write(file, new ArchiveRecord(was.archiveId(), was.blob(), etag, was.md5(), was.dataVersion(),
+                    was.crc32c(), was.layout()));
+            assertEquals(etag, records.read(file).orElseThrow().etag(), "the record now names the short blob");
+        }
+
+        JobRun repair;
+        try (HoldingProxy.Corruption corruption = bed.proxy.corrupt("reads of mm/sum",
+                r -> r.isDataRead() && r.isFor("check", "mm/sum"), 777)) {
+            repair = bed.run(new CheckJob(CheckOptions.of("mm", reports.resolve("mm-repair.json")).withDeep(true)
+                    .withRepair(true)));
+            assertTrue(corruption.corrupted() > 0, corruption::toString);
+        }
+        assertEquals(2, repair.counter("size-mismatch"), () -> repair.describe() + "\n" + read(reports.resolve(
+                "mm-repair.json")));
+        assertEquals(1, repair.counter("checksum-mismatch"), repair::describe);
+        assertEquals(2, repair.counter(CheckJob.ARCHIVED_AGAIN), repair::describe);
+        assertEquals(1, repair.counter(CheckJob.MARKED_LOST), repair::describe);
+        assertEquals(0, repair.counter(CheckJob.REPAIRS_FAILED), repair::describe);
+        CheckReportFile repaired = CheckReportFile.read(reports.resolve("mm-repair.json"));
+        assertTrue(((String) repaired.item("file", "mm/sum").get("detail")).endsWith("repair: archived again"),
+                repaired::toString);
+        assertTrue(((String) repaired.item("file", "mm/size-released").get("detail")).endsWith(
+                "repair: marked HS_LOST, reads now fail at once"), repaired::toString);
+
+        JobRun second = bed.run(new CheckJob(CheckOptions.of("mm", reports.resolve("mm-second.json"))
+                .withDeep(true)));
+        for (String repairable : List.of("blob-missing", "blob-replaced", "size-mismatch", "checksum-mismatch",
+                "stale-stub", "orphan-blob")) {
+            assertEquals(0, second.counter(repairable), () -> repairable + ": " + second.describe());
+        }
+        assertEquals(1, second.counter("lost"), second::describe);
+        release(sizeResident);
+        release(sum);
+        assertArrayEquals(residentBytes, Files.readAllBytes(sizeResident));
+        assertArrayEquals(sumBytes, Files.readAllBytes(sum));
+        assertThrows(IOException.class, () -> Files.readAllBytes(sizeReleased));
+    }
+
+    @Test
+    void collectOrphansAlsoDeletesThePreservedCopiesNoLiveFileRecordsAndKeepsTheRecordedOnes() throws Exception {
+        bed.container.createIfNotExists();
+        // x and y are archived, renamed, and a new file archived at each old name: the new archive finds the blob
+        // of a live file there and preserves it (a snapshot) before it takes the name (docs/identity.md, rule 2)
+        Path x = archived("pres/x", 3_000);
+        Path y = archived("pres/y", 5_000);
+        byte[] xBytes = Files.readAllBytes(x);
+        Path xMoved = Files.move(x, x.resolveSibling("x-moved"));
+        Path yMoved = Files.move(y, y.resolveSibling("y-moved"));
+        archived("pres/x", 1_000);
+        archived("pres/y", 1_000);
+        assertEquals(2, snapshots("pres/"), "a snapshot of each taken-over copy");
+        // y's old copy is needed no more once y is gone; x still restores from its own
+        Files.delete(yMoved);
+        release(xMoved);
+
+        JobRun young = bed.run(new CheckJob(CheckOptions.of("pres", reports.resolve("pres-young.json"))
+                .withCollectOrphans(Duration.ofDays(7))));
+        assertEquals(0, young.counter(CheckJob.PRESERVED_COLLECTED), young::describe);
+        assertEquals(2, snapshots("pres/"));
+
+        JobRun collect = bed.run(new CheckJob(CheckOptions.of("pres", reports.resolve("pres-collect.json"))
+                .withCollectOrphans(Duration.ZERO)));
+        assertEquals(JobState.COMPLETED, collect.state(), collect::describe);
+        assertEquals(1, collect.counter(CheckJob.PRESERVED_COLLECTED), collect::describe);
+        assertEquals(5_000, collect.counter(CheckJob.PRESERVED_BYTES_COLLECTED), collect::describe);
+        assertEquals(0, collect.counter(CheckJob.ORPHANS_COLLECTED), collect::describe);
+        assertEquals(1, snapshots("pres/"), () -> "x's snapshot stays: " + snapshotNames("pres/"));
+        assertEquals(0, snapshots("pres/y"), () -> "y's snapshot is gone: " + snapshotNames("pres/"));
+        CheckReportFile report = CheckReportFile.read(reports.resolve("pres-collect.json"));
+        assertEquals(1L, ((Number) ((Map<?, ?>) report.document().get("collected")).get("preserved copies"))
+                .longValue(), report::toString);
+        assertTrue(String.join("\n", collect.log()).contains("collected pres/y (preserved version "),
+                () -> String.join("\n", collect.log()));
+        assertArrayEquals(xBytes, Files.readAllBytes(xMoved), "x restores from its preserved copy");
+    }
+
+    private long snapshots(String prefix) {
+        return snapshotNames(prefix).size();
+    }
+
+    private List<String> snapshotNames(String prefix) {
+        List<String> names = new ArrayList<>();
+        for (BlobItem item : bed.container.listBlobs(new ListBlobsOptions().setPrefix(prefix)
+                .setDetails(new BlobListDetails().setRetrieveSnapshots(true)), null)) {
+            if (item.getSnapshot() != null) {
+                names.add(item.getName() + "@" + item.getSnapshot());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void aPathNamingOneFileChecksThatFileAndItsBlobOnly() throws Exception {
+        bed.container.createIfNotExists();
+        archived("one/file", 1_000);
+        Files.delete(archived("one/file2", 1_000)); // an orphan whose name starts with the checked file's
+        archived("one/file.d/inner", 1_000);
+
+        JobRun run = bed.run(new CheckJob(CheckOptions.of("one/file", reports.resolve("one.json"))));
+        assertEquals(JobState.COMPLETED, run.state(), run::describe);
+        assertEquals(1, run.counter(CheckJob.FILES), run::describe);
+        assertEquals(1, run.counter(CheckJob.BLOBS), run::describe);
+        assertEquals(2, run.counter("ok"), run::describe);
+        assertEquals(0, run.counter("orphan-blob"), run::describe);
+    }
+
+    @Test
+    void symlinkBlobsAndDirectoryMarkersTheExportWritesGetTheirOneClass() throws Exception {
+        bed.container.createIfNotExists();
+        Path dir = bed.cluster.mount().resolve("exp/kept");
+        Files.createDirectories(dir);
+        bed.agent.write("exp/kept/file", 2_000);
+        Files.createDirectories(bed.cluster.mount().resolve("exp/gone"));
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("file"));
+        Files.createSymbolicLink(dir.resolve("link-gone"), Path.of("file"));
+        JobRun exported = bed.run(new ExportJob(new ExportOptions("exp", 0, 10, true)));
+        assertEquals(JobState.COMPLETED, exported.state(), exported::describe);
+        bed.agent.awaitFlags(dir.resolve("file"), AgentTestBed.ARCHIVED, SHORT);
+        assertTrue(bed.container.getBlobClient("exp/kept/link").exists(), "the export wrote a symlink blob");
+        assertTrue(bed.container.getBlobClient("exp/gone").exists(), "the export wrote a directory marker");
+
+        JobRun clean = bed.run(new CheckJob(CheckOptions.of("exp", reports.resolve("exp-clean.json"))));
+        assertEquals(JobState.COMPLETED, clean.state(), clean::describe);
+        assertEquals(0, clean.counter("orphan-blob") + clean.counter("foreign-blob"), clean::describe);
+        long okBlobs = clean.counter(CheckJob.BLOBS);
+
+        Files.delete(dir.resolve("link-gone"));
+        Files.delete(bed.cluster.mount().resolve("exp/gone"));
+        JobRun run = bed.run(new CheckJob(CheckOptions.of("exp", reports.resolve("exp.json"))));
+        assertEquals(2, run.counter("orphan-blob"), run::describe);
+        assertEquals(0, run.counter("foreign-blob"), run::describe);
+        assertEquals(okBlobs, run.counter(CheckJob.BLOBS), "each blob gets one class: " + run.describe());
+        CheckReportFile report = CheckReportFile.read(reports.resolve("exp.json"));
+        assertEquals("orphan-blob", report.item("blob", "exp/kept/link-gone").get("class"));
+        assertEquals("orphan-blob", report.item("blob", "exp/gone").get("class"));
+        assertTrue(((String) report.item("blob", "exp/gone").get("detail")).contains("directory marker"),
+                report::toString);
+    }
+
+    @Test
+    void aCrashedCheckSimplyRunsAgainAndReportsTheSameClasses() throws Exception {
+        bed.container.createIfNotExists();
+        archived("crash/ok", 1_000);
+        archived("crash/missing", 2_000);
+        Files.delete(archived("crash/orphan", 3_000));
+        bed.container.getBlobClient("crash/missing").delete();
+        Path config = Files.createTempFile(reports, "crash", ".properties");
+        Files.writeString(config, """
+                mount = %s
+                lustre.library = %s
+                archive.1.type = azure
+                archive.1.container = check
+                archive.1.connection_string = %s
+                """.formatted(bed.cluster.mount(), bed.config.lustreLibrary(), bed.proxy.connectionString()));
+        Path report = reports.resolve("crash.json");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.azlhsm.copytool.cli.Main", "check",
+                "--path", "crash", "--report", report.toString(), "--config", config.toString());
+        JobStore store = bed.runner().store();
+        Path output = Files.createTempFile(reports, "crash", ".out");
+        // the check's listing waits at the proxy: the process is killed mid-check whatever the machine's speed
+        try (HoldingProxy.Hold listing = bed.proxy.hold("the crashing check's listing",
+                HoldingProxy.Request::isListing)) {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .start();
+            try {
+                listing.awaitHeld(1, Duration.ofSeconds(90), () -> "process alive " + process.isAlive() + ": "
+                        + read(output));
+            } finally {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        String crashedId = store.lockHolder().orElseThrow(() -> new AssertionError("no lock left")).jobId();
+        assertFalse(Files.exists(report), "the killed check wrote no report");
+
+        JobRun again = bed.run(new CheckJob(CheckOptions.of("crash", report)));
+        assertEquals(crashedId, again.outcome().jobId(), "the crashed check runs again under its id");
+        assertEquals(JobState.COMPLETED_PARTIAL, again.state(), again::describe);
+        assertEquals(2, again.counter("ok"), again::describe);
+        assertEquals(1, again.counter("blob-missing"), again::describe);
+        assertEquals(1, again.counter("orphan-blob"), again::describe);
+        assertEquals(2, again.counter(CheckJob.FILES));
+        assertEquals(2, again.counter(CheckJob.BLOBS));
+        try (var left = Files.list(reports)) {
+            List<String> names = left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))
+                    .toList();
+            assertEquals(List.of(), names, "nothing of the crashed run's scratch is left beside the report");
+        }
+        Files.delete(config);
+        Files.delete(output);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @Test
