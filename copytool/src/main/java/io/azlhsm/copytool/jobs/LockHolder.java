@@ -24,6 +24,11 @@ public record LockHolder(String jobId, String host, long pid, long generation, I
         this(jobId, host, pid, 0, written);
     }
 
+    /** The same holder with another modification time (the file's time is not part of who holds the lock). */
+    LockHolder withWritten(Instant time) {
+        return new LockHolder(jobId, host, pid, generation, time);
+    }
+
     String encode() {
         return "job=" + jobId + "\nhost=" + host + "\npid=" + pid + "\ngeneration=" + generation + "\n";
     }
