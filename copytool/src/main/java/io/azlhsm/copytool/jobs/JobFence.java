@@ -15,12 +15,12 @@ import java.util.logging.Logger;
  * <p>Two strengths of check:
  * <ul>
  *   <li>{@link #verify} reads the lock: before each write of the job's record (state, counters, checkpoint), import
- *   marker and log copy. The lock is in Lustre, and POSIX has no write conditional on another file, so a write that
- *   races the takeover inside its own request (the holder stalls after the read and before the write lands) can still
- *   land once; that is the classic fencing gap. What bounds it: the record is renamed into place right after a second
- *   read, and the new holder rewrites it within a heartbeat; the log blob is also fenced by its own store (see
- *   {@link ContainerLogSink}: If-Match and the generation in its metadata), which closes the gap there once the new
- *   holder has copied its log.</li>
+ *   marker, log copy, check report and changelog clear. The lock is in Lustre, and POSIX has no write conditional on
+ *   another file, so a write that races the takeover inside its own request (the holder stalls after the read and
+ *   before the write lands) could still land once: the classic fencing gap. It is closed where something atomic can
+ *   close it: the record is renamed out of a staging directory that the taker renames away first
+ *   ({@link JobStore#stagingDirectory}), and the log blob is put with If-Match and the generation in its metadata
+ *   ({@link ContainerLogSink}). For a marker, report or changelog clear one such write remains possible.</li>
  *   <li>{@link #check} is the cheap one for per-item work (a stub, a log line, a cancel point): it reads the lock only
  *   when the last successful read is older than {@code trustFor}. A holder stalled longer than that (the only kind
  *   whose lock can be taken, as {@code trustFor} is well below {@code staleAfter}) reads the lock again before its

@@ -38,6 +38,10 @@ import sun.misc.SignalHandler;
  *
  * <p>Resume: when the newest job of the file system crashed and this one has the same kind and parameters, this run
  * continues it under the same id, with its counters and {@link JobCheckpoint}.
+ *
+ * <p>Fencing: every write of the run to shared state goes through its {@link JobFence}. When another node took the
+ * lock (this holder stalled for {@code staleAfter}), the run stops and ends FAILED writing nothing more: no record, log
+ * line, log copy or marker, and the lock stays with the new holder (docs/job-lock.md).
  */
 public final class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
@@ -239,7 +243,7 @@ public final class JobRunner {
                 store.clearCancel(id);
                 return new JobOutcome(id, state, counters.snapshot(), message);
             } catch (JobLockLostException e) {
-                return stoppedWithoutLock(context, fence, heartbeat);
+                return stoppedWithoutLock(context, fence.lost() ? fence.lostMessage() : e.getMessage(), heartbeat);
             } finally {
                 sink.ifPresent(LogSink::close);
                 previousHandlers.forEach(Signal::handle);
@@ -252,8 +256,8 @@ public final class JobRunner {
      * holder now (or to whoever recovered the lock, which marked the record crashed), so nothing is written there.
      * What happened goes to this process's log and terminal; the run ends FAILED.
      */
-    private JobOutcome stoppedWithoutLock(RunningJob context, JobFence fence, Heartbeat heartbeat) {
-        String message = "stopped: " + fence.lostMessage();
+    private JobOutcome stoppedWithoutLock(RunningJob context, String why, Heartbeat heartbeat) {
+        String message = "stopped: " + why;
         LOG.severe("job " + context.jobId() + " " + message);
         heartbeat.drawFinal(JobState.FAILED, message);
         return new JobOutcome(context.jobId(), JobState.FAILED, context.counters().snapshot(), message);

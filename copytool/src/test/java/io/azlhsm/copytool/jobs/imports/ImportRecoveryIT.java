@@ -274,7 +274,11 @@ class ImportRecoveryIT {
         JobStore store = new JobStore(bed.mount());
         BlobContainerClient logs = bed.service.getBlobContainerClient("joblogs");
         Process stalled = null;
-        try (HoldingProxy.Hold stalledSecondPage = bed.holdListingOfPage(2)) {
+        // Every listing after the first waits while the stalled run is the only job (the SDK's retries of the held
+        // request too), so the run is idle, between pages, when it is stopped. (A run stopped amid a stub completes
+        // that one stub when it resumes: see docs/job-lock.md, "What remains".)
+        try (HoldingProxy.Hold stalledSecondPage = bed.proxy.hold("every continued listing of the stalled run",
+                request -> request.isListing() && request.query("marker") != null)) {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             builder.environment().put("HOSTNAME", "other-node");
@@ -289,6 +293,7 @@ class ImportRecoveryIT {
             Cluster.await("the stalled run's log copied", Duration.ofSeconds(60),
                     () -> logGeneration(logs, id) == stalledLock.generation(), () -> describe(store, first, output));
             signal("STOP", stalled);
+            stalledSecondPage.release(); // its answers wait in the stopped process's sockets
 
             Cluster.await("no heartbeat from the stalled run for " + staleAfter, Duration.ofSeconds(60),
                     () -> record(store, id).map(r -> Duration.between(r.heartbeat(), Instant.now())
@@ -334,9 +339,15 @@ class ImportRecoveryIT {
             }
             JobOutcome outcome = taker.get(120, TimeUnit.SECONDS);
             assertEquals(JobState.COMPLETED, outcome.state(), outcome.message());
-            try (Stream<Path> stubs = Files.walk(bed.mount().resolve("fence/r"))) {
-                assertEquals(BLOBS, stubs.filter(Files::isRegularFile).count());
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < BLOBS; i++) {
+                Path stub = bed.mount().resolve(String.format("fence/r/d%02d/%04d", i % DIRECTORIES, i));
+                if (!Files.isRegularFile(stub)) {
+                    missing.add(bed.mount().relativize(stub).toString());
+                }
             }
+            assertEquals(List.of(), missing, "stubs missing; counters " + outcome.counters() + "; stalled run's output:\n"
+                    + Files.readString(output) + "\njob log:\n" + bed.log(id));
             assertEquals(BLOBS, outcome.counters().get("totalBlobsWalked"), outcome.counters().toString());
             assertEquals(BLOBS, outcome.counters().get("totalBlobsImported"), outcome.counters().toString());
             assertEquals(0, outcome.counters().get("totalErrors"), outcome.counters().toString());
