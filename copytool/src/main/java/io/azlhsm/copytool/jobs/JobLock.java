@@ -46,7 +46,7 @@ final class JobLock {
         this.clock = clock;
     }
 
-    /** This process's identity in the lock (looked up once: a host without DNS for its own name would wait each time). */
+    /** This process's identity in the lock (looked up once: a host without DNS for its name would wait each time). */
     static String thisHost() {
         return HOST;
     }

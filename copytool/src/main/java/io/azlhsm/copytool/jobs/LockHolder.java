@@ -35,7 +35,8 @@ public record LockHolder(String jobId, String host, long pid, long generation, I
 
     /**
      * True when {@code other} is this very taking of the lock. The generation alone is not enough: a taker that stalls
-     * inside {@link JobLock#acquire} can, rarely, reuse a number (see there), but never with the same job, host and pid.
+     * inside {@link JobLock#acquire} can, rarely, reuse a number (see there), but never with the same job, host and
+     * pid.
      */
     boolean sameTaking(LockHolder other) {
         return generation == other.generation && pid == other.pid && host.equals(other.host)

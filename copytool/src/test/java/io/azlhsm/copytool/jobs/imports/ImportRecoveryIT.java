@@ -346,8 +346,8 @@ class ImportRecoveryIT {
                     missing.add(bed.mount().relativize(stub).toString());
                 }
             }
-            assertEquals(List.of(), missing, "stubs missing; counters " + outcome.counters() + "; stalled run's output:\n"
-                    + Files.readString(output) + "\njob log:\n" + bed.log(id));
+            assertEquals(List.of(), missing, "stubs missing; counters " + outcome.counters()
+                    + "; stalled run's output:\n" + Files.readString(output) + "\njob log:\n" + bed.log(id));
             assertEquals(BLOBS, outcome.counters().get("totalBlobsWalked"), outcome.counters().toString());
             assertEquals(BLOBS, outcome.counters().get("totalBlobsImported"), outcome.counters().toString());
             assertEquals(0, outcome.counters().get("totalErrors"), outcome.counters().toString());
