@@ -45,8 +45,8 @@ public final class JobCanceller {
         if (holdsLock && new JobLock(store, staleAfter, clock).staleness(holder.get(), record).isPresent()) {
             // Its process is gone: recover the lock now (marks the record crashed), then abandon it.
             try {
-                new JobLock(store, staleAfter, clock).acquire("cancel-" + JobLock.thisPid());
-                new JobLock(store, staleAfter, clock).release("cancel-" + JobLock.thisPid());
+                JobLock lock = new JobLock(store, staleAfter, clock);
+                lock.release(lock.acquire("cancel-" + JobLock.thisPid()).holder());
             } catch (JobBusyException raced) {
                 return new Result(false, raced.getMessage());
             }

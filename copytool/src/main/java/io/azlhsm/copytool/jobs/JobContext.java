@@ -38,7 +38,16 @@ public interface JobContext {
     /** True when this run continues a job that crashed (same kind and parameters); see {@link #checkpoint()}. */
     boolean resumed();
 
-    /** Throws {@link JobCancelledException} once a cancel was requested. */
+    /**
+     * The job's lock generation and the check of it: every write to shared state (a marker, a record) goes through
+     * {@link JobFence#verify}, per-item work through {@link JobFence#check}.
+     */
+    JobFence fence();
+
+    /**
+     * Throws {@link JobCancelledException} once a cancel was requested, and {@link JobLockLostException} once another
+     * node took the job's lock (checked as {@link JobFence#check} does).
+     */
     void checkCancelled();
 
     boolean cancelRequested();

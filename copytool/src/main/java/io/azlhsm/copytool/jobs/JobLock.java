@@ -15,14 +15,26 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The one-job-per-file-system lock: a file {@code <mount>/.azlhsm/lock} created exclusively, naming the job, host and
- * pid. A lock left by a crashed job is recovered: when its process is gone (same host), or when its job's heartbeat
- * is older than {@code staleAfter} (another host, whose processes this node cannot see). The crashed job's record
- * is then marked FAILED and crashed, so a new run with the same parameters can resume it.
+ * The one-job-per-file-system lock: a file {@code <mount>/.azlhsm/lock} created exclusively, naming the job, host,
+ * pid and the lock's generation. A lock left by a crashed job is recovered: when its process is gone (same host), or
+ * when its job's heartbeat is older than {@code staleAfter} (another host, whose processes this node cannot see). The
+ * crashed job's record is then marked FAILED and crashed, so a new run with the same parameters can resume it.
+ *
+ * <p>The generation is the lock's fencing token: each taking gets one more than the highest seen (the file
+ * {@code .azlhsm/generation}, which every taker advances, and the lock it recovers). A holder that was only stalled
+ * (a long GC pause, a partition) and whose lock was recovered finds another generation in the lock when it comes back;
+ * {@link JobFence} then refuses its writes. Two takers can end up with one number only when one of them stalls between
+ * reading the counter and creating the lock while another takes and advances it; the lock content then still differs
+ * (job, host, pid), which is what {@link LockHolder#sameTaking} compares.
  */
 final class JobLock {
     private static final Logger LOG = Logger.getLogger(JobLock.class.getName());
     private static final int ATTEMPTS = 5;
+    private static final String HOST = lookUpHost();
+
+    /** What {@link #acquire} took: this taking of the lock, and the crashed job it recovered, if any. */
+    record Acquired(LockHolder holder, Optional<JobRecord> recovered) {
+    }
 
     private final JobStore store;
     private final Duration staleAfter;
@@ -34,8 +46,12 @@ final class JobLock {
         this.clock = clock;
     }
 
-    /** This process's identity in the lock. */
+    /** This process's identity in the lock (looked up once: a host without DNS for its name would wait each time). */
     static String thisHost() {
+        return HOST;
+    }
+
+    private static String lookUpHost() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
@@ -51,19 +67,25 @@ final class JobLock {
     /**
      * Takes the lock for {@code jobId}, recovering a stale one first.
      *
-     * @return the record of the crashed job whose lock was recovered, if there was one
+     * @return the lock as taken (with its generation) and the record of the crashed job whose lock was recovered
      * @throws JobBusyException when a live job holds it
      */
-    Optional<JobRecord> acquire(String jobId) throws IOException, JobBusyException {
+    Acquired acquire(String jobId) throws IOException, JobBusyException {
         Optional<JobRecord> recovered = Optional.empty();
+        long highestSeen = 0;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            if (tryCreate(jobId)) {
-                return recovered;
+            long generation = Math.max(store.lastGeneration(), highestSeen) + 1;
+            Optional<LockHolder> taken = tryCreate(jobId, generation);
+            if (taken.isPresent()) {
+                store.recordGeneration(generation);
+                store.evictStaging(taken);
+                return new Acquired(taken.get(), recovered);
             }
             Optional<LockHolder> holder = store.lockHolder();
             if (holder.isEmpty()) {
                 continue; // released between our attempt and the read
             }
+            highestSeen = Math.max(highestSeen, holder.get().generation());
             Optional<JobRecord> record = holder.get().jobId().isEmpty() ? Optional.empty()
                     : store.read(holder.get().jobId());
             Optional<String> staleBecause = staleness(holder.get(), record);
@@ -79,14 +101,14 @@ final class JobLock {
                 + " attempts (other jobs starting at the same time?)");
     }
 
-    private boolean tryCreate(String jobId) throws IOException {
-        LockHolder me = new LockHolder(jobId, thisHost(), thisPid(), Instant.now(clock));
+    private Optional<LockHolder> tryCreate(String jobId, long generation) throws IOException {
+        LockHolder me = new LockHolder(jobId, thisHost(), thisPid(), generation, Instant.now(clock));
         try {
             Files.writeString(store.lockFile(), me.encode(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
-            return true;
+            return Optional.of(me);
         } catch (FileAlreadyExistsException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -132,6 +154,8 @@ final class JobLock {
             return Optional.empty();
         }
         Files.deleteIfExists(aside);
+        // Before marking the record crashed: a stalled holder's staged record write can no longer land over it.
+        store.evictStagingOf(holder);
         LOG.warning("recovered the job lock of " + holder.jobId() + ": " + why);
         if (record.isPresent() && !record.get().state().terminal()) {
             JobRecord crashed = record.get().with(JobState.FAILED, Instant.now(clock), true,
@@ -142,10 +166,14 @@ final class JobLock {
         return Optional.empty();
     }
 
-    /** Releases the lock if {@code jobId} still holds it. */
-    void release(String jobId) throws IOException {
+    /**
+     * Releases the lock if this taking still holds it: a job resumed elsewhere under the same id holds another
+     * generation, and its lock stays. (Between the read and the delete another node could recover the lock only if
+     * this holder had been silent for {@code staleAfter} within those two requests.)
+     */
+    void release(LockHolder taken) throws IOException {
         Optional<LockHolder> holder = store.lockHolder();
-        if (holder.isPresent() && holder.get().jobId().equals(jobId)) {
+        if (holder.isPresent() && holder.get().sameTaking(taken)) {
             Files.deleteIfExists(store.lockFile());
         }
     }

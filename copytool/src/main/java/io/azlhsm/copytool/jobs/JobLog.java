@@ -1,8 +1,8 @@
 package io.azlhsm.copytool.jobs;
 
 import io.azlhsm.copytool.archive.RedactedCause;
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,20 +17,28 @@ import java.util.logging.Logger;
  * A job's log: start, parameters, every error and conflict with path, blob and cause, final counters. One line per
  * event in a local file (under {@code <mount>/.azlhsm/logs/}); the runner copies it to the archive's logging container.
  * Every message is passed through {@link RedactedCause#redact} so a cause quoting a SAS or key cannot leak it.
+ *
+ * <p>The file is shared state (a job resumed on another node appends to the same one), so lines are buffered here and
+ * appended only after the job's {@link JobFence} check: a job that lost its lock drops its buffered and later lines to
+ * the process log instead of writing them into the new holder's log.
  */
 public final class JobLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JobLog.class.getName());
 
+    private static final int FLUSH_AT = 8192;
+
     private final Path file;
     private final Clock clock;
-    private final BufferedWriter writer;
+    private final JobFence fence;
+    private final OutputStream out;
+    private final StringBuilder pending = new StringBuilder();
     private volatile boolean changed;
 
-    JobLog(Path file, Clock clock) throws IOException {
+    JobLog(Path file, Clock clock, JobFence fence) throws IOException {
         this.file = file;
         this.clock = clock;
-        this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        this.fence = fence;
+        this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     public Path file() {
@@ -62,21 +70,32 @@ public final class JobLog implements AutoCloseable {
 
     private synchronized void write(String level, String message) {
         String safe = RedactedCause.redact(message).replace('\n', ' ').replace('\r', ' ');
-        try {
-            writer.write(Instant.now(clock) + " " + level + " " + safe);
-            writer.newLine();
-            changed = true;
-        } catch (IOException e) {
-            // The job goes on: its record and the terminal still tell what happens.
-            LOG.log(Level.WARNING, "cannot write job log " + file + ": " + e.getMessage());
+        pending.append(Instant.now(clock)).append(' ').append(level).append(' ').append(safe).append('\n');
+        changed = true;
+        if (pending.length() >= FLUSH_AT || fence.lost()) {
+            flush();
         }
     }
 
+    /** Appends the buffered lines, unless the job lost its lock (then they go to the process log). */
     synchronized void flush() {
+        if (pending.length() == 0) {
+            return;
+        }
+        String lines = pending.toString();
+        pending.setLength(0);
         try {
-            writer.flush();
+            fence.check("lines of the job log " + file);
+        } catch (RuntimeException refused) {
+            LOG.log(Level.WARNING, "not written to " + file + " (" + refused.getMessage() + "): " + lines.strip());
+            return;
+        }
+        try {
+            out.write(lines.getBytes(StandardCharsets.UTF_8));
+            out.flush();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot flush job log " + file + ": " + e.getMessage());
+            // The job goes on: its record and the terminal still tell what happens.
+            LOG.log(Level.WARNING, "cannot write job log " + file + ": " + e.getMessage());
         }
     }
 
@@ -98,8 +117,9 @@ public final class JobLog implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        flush();
         try {
-            writer.close();
+            out.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot close job log " + file + ": " + e.getMessage());
         }

@@ -18,10 +18,20 @@ import java.util.Properties;
  * @param heartbeat when the running job last wrote its record (another host judges a lock stale by it)
  * @param crashed   true once a later start found the job's process gone: it may be resumed
  * @param message   AMLFS's status message: why it failed, or a short summary
+ * @param generation the job lock generation of the run that wrote it (0: written by no running job, or before
+ *                   fencing); see {@link JobFence}
  */
 public record JobRecord(String id, JobKind kind, JobState state, Map<String, String> parameters,
                         Map<String, Long> counters, Map<String, String> checkpoint, Instant started, Instant ended,
-                        Instant heartbeat, String host, long pid, boolean crashed, String message) {
+                        Instant heartbeat, String host, long pid, boolean crashed, String message, long generation) {
+
+    /** A record written by no running job (generation 0). */
+    public JobRecord(String id, JobKind kind, JobState state, Map<String, String> parameters,
+                     Map<String, Long> counters, Map<String, String> checkpoint, Instant started, Instant ended,
+                     Instant heartbeat, String host, long pid, boolean crashed, String message) {
+        this(id, kind, state, parameters, counters, checkpoint, started, ended, heartbeat, host, pid, crashed, message,
+                0);
+    }
 
     public JobRecord {
         parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -32,7 +42,7 @@ public record JobRecord(String id, JobKind kind, JobState state, Map<String, Str
 
     JobRecord with(JobState newState, Instant newEnded, boolean newCrashed, String newMessage) {
         return new JobRecord(id, kind, newState, parameters, counters, checkpoint, started, newEnded, heartbeat, host,
-                pid, newCrashed, newMessage);
+                pid, newCrashed, newMessage, generation);
     }
 
     String encode() {
@@ -49,6 +59,7 @@ public record JobRecord(String id, JobKind kind, JobState state, Map<String, Str
         p.setProperty("pid", Long.toString(pid));
         p.setProperty("crashed", Boolean.toString(crashed));
         p.setProperty("message", message);
+        p.setProperty("generation", Long.toString(generation));
         putIndexed(p, "parameter", parameters);
         Map<String, String> counterText = new LinkedHashMap<>();
         counters.forEach((k, v) -> counterText.put(k, Long.toString(v)));
@@ -105,6 +116,7 @@ public record JobRecord(String id, JobKind kind, JobState state, Map<String, Str
                 getIndexed(p, "checkpoint"), Instant.parse(p.getProperty("started")),
                 ended == null ? null : Instant.parse(ended), Instant.parse(p.getProperty("heartbeat")),
                 p.getProperty("host"), Long.parseLong(p.getProperty("pid")),
-                Boolean.parseBoolean(p.getProperty("crashed", "false")), p.getProperty("message", ""));
+                Boolean.parseBoolean(p.getProperty("crashed", "false")), p.getProperty("message", ""),
+                Long.parseLong(p.getProperty("generation", "0")));
     }
 }

@@ -38,6 +38,10 @@ import sun.misc.SignalHandler;
  *
  * <p>Resume: when the newest job of the file system crashed and this one has the same kind and parameters, this run
  * continues it under the same id, with its counters and {@link JobCheckpoint}.
+ *
+ * <p>Fencing: every write of the run to shared state goes through its {@link JobFence}. When another node took the
+ * lock (this holder stalled for {@code staleAfter}), the run stops and ends FAILED writing nothing more: no record, log
+ * line, log copy or marker, and the lock stays with the new holder (docs/job-lock.md).
  */
 public final class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
@@ -71,6 +75,17 @@ public final class JobRunner {
 
         public Settings withStaleAfter(Duration value) {
             return new Settings(heartbeat, value, terminal, interactive, lineInterval, handleInterrupt);
+        }
+
+        /**
+         * How long a confirmed hold of the lock is trusted before per-item work reads the lock again
+         * ({@link JobFence#check}): five heartbeats, at most a quarter of {@code staleAfter}, so that a holder is
+         * always made to look again before another node can have judged it crashed.
+         */
+        Duration fenceTrust() {
+            Duration fiveBeats = heartbeat.multipliedBy(5);
+            Duration quarter = staleAfter.dividedBy(4);
+            return fiveBeats.compareTo(quarter) < 0 ? fiveBeats : quarter;
         }
     }
 
@@ -116,32 +131,39 @@ public final class JobRunner {
         String newId = job.kind().commandName() + "-" + ID_TIME.format(Instant.now(clock)) + "-"
                 + HexFormat.of().formatHex(RANDOM.generateSeed(2));
         JobLock lock = new JobLock(store, settings.staleAfter(), clock);
-        lock.acquire(newId);
+        LockHolder taken = lock.acquire(newId).holder();
         Optional<JobRecord> resumable;
         try {
             resumable = resumable(job);
         } catch (IOException | RuntimeException e) {
-            lock.release(newId);
+            lock.release(taken);
             throw e;
         }
         String id = resumable.map(JobRecord::id).orElse(newId);
         if (!id.equals(newId)) {
-            rewriteLock(lock, newId, id);
+            taken = rewriteLock(lock, taken, id);
         }
+        JobFence fence = new JobFence(store, taken, settings.fenceTrust());
         try {
-            return runLocked(job, id, resumable);
+            store.openStaging(taken);
+            return runLocked(job, id, resumable, fence);
         } finally {
-            lock.release(id);
+            if (!fence.lost()) {
+                store.closeStaging(taken);
+            }
+            lock.release(taken); // only this taking: a lock another node took since stays
         }
     }
 
     /** A resumed job keeps its id: the lock must name it, or `copytool cancel` would look for the new one. */
-    private void rewriteLock(JobLock lock, String newId, String id) throws IOException {
-        lock.release(newId);
+    private LockHolder rewriteLock(JobLock lock, LockHolder taken, String id) throws IOException {
+        lock.release(taken);
         try {
-            if (lock.acquire(id).isPresent()) {
+            JobLock.Acquired again = lock.acquire(id);
+            if (again.recovered().isPresent()) {
                 throw new IllegalStateException("unexpected lock recovery");
             }
+            return again.holder();
         } catch (JobBusyException raced) {
             throw new IOException("lost the job lock to " + raced.runningJob() + " while resuming " + id);
         }
@@ -153,20 +175,22 @@ public final class JobRunner {
                 .filter(r -> r.kind() == job.kind() && r.parameters().equals(job.parameters()));
     }
 
-    private JobOutcome runLocked(Job job, String id, Optional<JobRecord> resumable) throws IOException {
+    private JobOutcome runLocked(Job job, String id, Optional<JobRecord> resumable, JobFence fence)
+            throws IOException {
         store.clearCancel(id);
         Instant started = resumable.map(JobRecord::started).orElse(Instant.now(clock));
         JobCounters counters = new JobCounters();
         resumable.ifPresent(r -> counters.restore(r.counters()));
         JobCheckpoint checkpoint = new JobCheckpoint(resumable.map(JobRecord::checkpoint).orElse(Map.of()));
-        try (JobLog log = new JobLog(store.logFile(id), clock)) {
+        try (JobLog log = new JobLog(store.logFile(id), clock, fence)) {
             RunningJob context = new RunningJob(id, started, config, library.get(), counters, log, checkpoint,
-                    resumable.isPresent());
+                    resumable.isPresent(), fence);
             Optional<LogSink> sink = logSink(job, log);
             Heartbeat heartbeat = new Heartbeat(job, context, sink);
             heartbeat.state = JobState.IN_PROGRESS;
             log.info((resumable.isPresent() ? "resuming " : "starting ") + job.kind().commandName() + " job " + id
-                    + " on " + config.mount() + " (host " + JobLock.thisHost() + " pid " + JobLock.thisPid() + ")");
+                    + " on " + config.mount() + " (host " + JobLock.thisHost() + " pid " + JobLock.thisPid()
+                    + ", lock generation " + fence.taken().generation() + ")");
             log.info("parameters: " + job.parameters());
             heartbeat.writeRecord(null, "");
             Map<Signal, SignalHandler> previousHandlers = settings.handleInterrupt() ? installSignalHandlers(context)
@@ -190,6 +214,9 @@ public final class JobRunner {
             } catch (JobCancelledException e) {
                 state = JobState.CANCELED;
                 message = e.getMessage();
+            } catch (JobLockLostException e) {
+                state = JobState.FAILED;
+                message = e.getMessage();
             } catch (Exception | Error e) {
                 state = JobState.FAILED;
                 message = RedactedCause.redact(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
@@ -203,17 +230,37 @@ public final class JobRunner {
                     Thread.currentThread().interrupt();
                 }
             }
-            heartbeat.state = state;
-            log.info("ended " + state.display() + (message.isEmpty() ? "" : ": " + message));
-            log.info("counters: " + counters.snapshot());
-            heartbeat.writeRecord(Instant.now(clock), message);
-            heartbeat.drawFinal(state, message);
-            heartbeat.copyLog(true);
-            sink.ifPresent(LogSink::close);
-            store.clearCancel(id);
-            previousHandlers.forEach(Signal::handle);
-            return new JobOutcome(id, state, counters.snapshot(), message);
+            try {
+                if (fence.lost()) {
+                    throw new JobLockLostException(fence.lostMessage());
+                }
+                heartbeat.state = state;
+                log.info("ended " + state.display() + (message.isEmpty() ? "" : ": " + message));
+                log.info("counters: " + counters.snapshot());
+                heartbeat.writeRecord(Instant.now(clock), message);
+                heartbeat.drawFinal(state, message);
+                heartbeat.copyLog(true);
+                store.clearCancel(id);
+                return new JobOutcome(id, state, counters.snapshot(), message);
+            } catch (JobLockLostException e) {
+                return stoppedWithoutLock(context, fence.lost() ? fence.lostMessage() : e.getMessage(), heartbeat);
+            } finally {
+                sink.ifPresent(LogSink::close);
+                previousHandlers.forEach(Signal::handle);
+            }
         }
+    }
+
+    /**
+     * The end of a run whose lock another node took: its record, log, markers and cancel request belong to the new
+     * holder now (or to whoever recovered the lock, which marked the record crashed), so nothing is written there.
+     * What happened goes to this process's log and terminal; the run ends FAILED.
+     */
+    private JobOutcome stoppedWithoutLock(RunningJob context, String why, Heartbeat heartbeat) {
+        String message = "stopped: " + why;
+        LOG.severe("job " + context.jobId() + " " + message);
+        heartbeat.drawFinal(JobState.FAILED, message);
+        return new JobOutcome(context.jobId(), JobState.FAILED, context.counters().snapshot(), message);
     }
 
     private Optional<LogSink> logSink(Job job, JobLog log) {
@@ -271,6 +318,7 @@ public final class JobRunner {
     private final class Heartbeat {
         private final Job job;
         private final RunningJob context;
+        private final JobFence fence;
         private final Optional<LogSink> sink;
         private volatile JobState state = JobState.PENDING;
         private Instant lastLine = Instant.EPOCH;
@@ -279,10 +327,14 @@ public final class JobRunner {
         Heartbeat(Job job, RunningJob context, Optional<LogSink> sink) {
             this.job = job;
             this.context = context;
+            this.fence = context.fence();
             this.sink = sink;
         }
 
         void tick() {
+            if (fence.lost()) {
+                return; // the job's threads stop at their next check; nothing more is written
+            }
             try {
                 if (!context.cancelRequested() && store.cancelRequested(context.jobId())) {
                     context.cancel("copytool cancel");
@@ -295,6 +347,8 @@ public final class JobRunner {
                     copyLog(false);
                 }
                 drawProgress();
+            } catch (JobLockLostException e) {
+                // JobFence logged it; the job's threads see it at their next check
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "job " + context.jobId() + ": heartbeat failed: " + e.getMessage());
             }
@@ -304,7 +358,7 @@ public final class JobRunner {
             Map<String, Long> counters = new LinkedHashMap<>(context.counters().snapshot());
             store.write(new JobRecord(context.jobId(), job.kind(), state, job.parameters(), counters,
                     context.checkpoint().snapshot(), context.started(), ended, Instant.now(clock),
-                    JobLock.thisHost(), JobLock.thisPid(), false, message));
+                    JobLock.thisHost(), JobLock.thisPid(), false, message, fence.taken().generation()), fence);
         }
 
         void copyLog(boolean last) {
@@ -314,7 +368,10 @@ public final class JobRunner {
                 return;
             }
             try {
-                sink.get().put(context.jobId() + ".log", context.log().contents());
+                fence.verify("the log copy in " + sink.get().describe());
+                sink.get().put(context.jobId() + ".log", context.log().contents(), fence.taken().generation());
+            } catch (JobLockLostException e) {
+                throw e;
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "job " + context.jobId() + ": cannot copy the log to " + sink.get().describe()
                         + ": " + RedactedCause.redact(String.valueOf(e.getMessage())));

@@ -28,6 +28,8 @@ public final class JobStore {
 
     private static final Logger LOG = Logger.getLogger(JobStore.class.getName());
     private static final String RECORD_SUFFIX = ".properties";
+    private static final String STAGING = "staging";
+    private static final String EVICTED = ".evicted.";
 
     private final Path directory;
 
@@ -42,7 +44,7 @@ public final class JobStore {
     /** Creates the directories (0700) when missing. */
     void open() throws IOException {
         for (Path dir : List.of(directory, directory.resolve("jobs"), directory.resolve("logs"),
-                directory.resolve("cancel"))) {
+                directory.resolve("cancel"), directory.resolve(STAGING))) {
             if (!Files.isDirectory(dir)) {
                 try {
                     Files.createDirectory(dir);
@@ -58,6 +60,32 @@ public final class JobStore {
         return directory.resolve("lock");
     }
 
+    /** The highest lock generation taken so far ({@link JobLock}); advanced by each taker right after taking. */
+    private Path generationFile() {
+        return directory.resolve("generation");
+    }
+
+    long lastGeneration() throws IOException {
+        try {
+            return Long.parseLong(Files.readString(generationFile(), StandardCharsets.UTF_8).trim());
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (NumberFormatException e) {
+            LOG.warning("ignoring damaged lock generation file " + generationFile() + ": " + e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Records a generation just taken, never lowering the recorded one. */
+    void recordGeneration(long generation) throws IOException {
+        if (generation <= lastGeneration()) {
+            return;
+        }
+        Path temporary = generationFile().resolveSibling(".generation." + ProcessHandle.current().pid() + ".tmp");
+        Files.writeString(temporary, generation + "\n", StandardCharsets.UTF_8);
+        replace(temporary, generationFile());
+    }
+
     /** The job's local log file. */
     public Path logFile(String id) {
         return directory.resolve("logs").resolve(id + ".log");
@@ -71,11 +99,116 @@ public final class JobStore {
         return directory.resolve("cancel").resolve(id);
     }
 
-    /** Writes the record whole (temporary file, then rename) so readers never see half of it. */
+    /**
+     * Writes the record whole (temporary file, then rename) so readers never see half of it. Unfenced: for writers
+     * that hold no lock (a recovery marking a crashed job, a cancel abandoning one); a running job writes through
+     * {@link #write(JobRecord, JobFence)}.
+     */
     void write(JobRecord record) throws IOException {
         Path target = recordFile(record.id());
-        Path temporary = target.resolveSibling("." + record.id() + ".tmp");
+        Path temporary = target.resolveSibling("." + record.id() + "." + ProcessHandle.current().pid() + ".tmp");
         Files.writeString(temporary, record.encode(), StandardCharsets.UTF_8);
+        replace(temporary, target);
+    }
+
+    /**
+     * A running job's record write: refused (JobLockLostException, nothing written) unless the lock still holds the
+     * job's taking. Read-then-write alone would leave the classic fencing gap (a holder stalled between the read and
+     * its write); staging closes it for records (see {@link #stagingDirectory}).
+     */
+    void write(JobRecord record, JobFence fence) throws IOException {
+        String what = "the record of job " + record.id();
+        Path target = recordFile(record.id());
+        Path staged = stagingDirectory(fence.taken()).resolve(record.id() + RECORD_SUFFIX);
+        fence.verify(what);
+        try {
+            Files.writeString(staged, record.encode(), StandardCharsets.UTF_8);
+            replace(staged, target);
+        } catch (NoSuchFileException evicted) {
+            // The staging directory is gone: a taker evicted it (see evictStaging). verify names the taker.
+            fence.verify(what);
+            throw evicted;
+        }
+    }
+
+    /**
+     * Where a lock taking stages its record writes: {@code staging/<generation>.<pid>}. A record reaches
+     * {@code jobs/} only by a rename out of it, and whoever takes or recovers the lock first renames every other
+     * taking's staging directory away ({@link #evictStaging}). Rename is atomic in Lustre (one MDT operation, or a
+     * distributed transaction across MDTs), so once that is done a stalled holder's write fails whatever point of
+     * {@link #write(JobRecord, JobFence)} it stalled at: its staged file is gone and its directory with it.
+     */
+    Path stagingDirectory(LockHolder taken) {
+        return directory.resolve(STAGING).resolve(taken.generation() + "." + taken.pid());
+    }
+
+    /** Creates this taking's staging directory (right after taking the lock). */
+    void openStaging(LockHolder taken) throws IOException {
+        Files.createDirectories(stagingDirectory(taken));
+    }
+
+    /** Removes this taking's staging directory (when its job ends). */
+    void closeStaging(LockHolder taken) throws IOException {
+        deleteTree(stagingDirectory(taken));
+    }
+
+    /**
+     * Renames every staging directory but {@code keep}'s away and deletes it: called by the lock's holder right after
+     * taking it, so no writer it evicts can hold the lock.
+     */
+    void evictStaging(Optional<LockHolder> keep) throws IOException {
+        Path staging = directory.resolve(STAGING);
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        String kept = keep.map(k -> stagingDirectory(k).getFileName().toString()).orElse(null);
+        List<Path> others = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.equals(kept) && !name.startsWith(EVICTED)) {
+                    others.add(entry);
+                }
+            }
+        }
+        for (Path other : others) {
+            evict(other);
+        }
+    }
+
+    /** Renames the staging directory of the stale taking {@code stale} away (a recovery, before marking its record). */
+    void evictStagingOf(LockHolder stale) throws IOException {
+        evict(stagingDirectory(stale));
+    }
+
+    private void evict(Path other) throws IOException {
+        Path evicted = other.resolveSibling(EVICTED + other.getFileName() + "." + System.nanoTime());
+        try {
+            Files.move(other, evicted, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        LOG.info("evicted the staging directory " + other + " of an earlier lock taking");
+        deleteTree(evicted);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                Files.deleteIfExists(entry);
+            }
+        }
+        try {
+            Files.deleteIfExists(root);
+        } catch (java.nio.file.DirectoryNotEmptyException late) {
+            LOG.fine("left " + root + ": a stalled writer added to it while it was removed");
+        }
+    }
+
+    private static void replace(Path temporary, Path target) throws IOException {
         try {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

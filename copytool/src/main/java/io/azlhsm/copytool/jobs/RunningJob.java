@@ -18,10 +18,12 @@ final class RunningJob implements JobContext {
     private final JobProgress progress = new JobProgress();
     private final JobCheckpoint checkpoint;
     private final boolean resumed;
+    private final JobFence fence;
     private volatile String cancelReason;
 
     RunningJob(String jobId, Instant started, CopytoolConfig config, LustreLibrary library, JobCounters counters,
-               JobLog log, JobCheckpoint checkpoint, boolean resumed) {
+               JobLog log, JobCheckpoint checkpoint, boolean resumed, JobFence fence) {
+        this.fence = fence;
         this.jobId = jobId;
         this.started = started;
         this.config = config;
@@ -96,11 +98,17 @@ final class RunningJob implements JobContext {
     }
 
     @Override
+    public JobFence fence() {
+        return fence;
+    }
+
+    @Override
     public void checkCancelled() {
         String reason = cancelReason;
         if (reason != null) {
             throw new JobCancelledException("job " + jobId + " canceled: " + reason);
         }
+        fence.check("more work");
     }
 
     @Override

@@ -190,6 +190,42 @@ class JobRunnerTest {
                 .cancel(Optional.empty(), Duration.ZERO).ok(), "nothing left to cancel");
     }
 
+    @Test
+    void aJobWhoseLockAnotherNodeTookWritesNothingMoreAndStopsItself() throws Exception {
+        BlockingJob job = new BlockingJob(Map.of());
+        Future<JobOutcome> running = background.submit(() -> runner().run(job));
+        assertTrue(job.running.await(10, TimeUnit.SECONDS));
+        JobStore store = new JobStore(mount);
+        LockHolder mine = store.lockHolder().orElseThrow();
+        String id = mine.jobId();
+        JobRecord before = awaitRecord(store, id);
+        assertEquals(mine.generation(), before.generation(), before.toString());
+        assertTrue(mine.generation() >= 1 && store.lastGeneration() == mine.generation(), mine.toString());
+
+        // What another node's recovery and resume does (JobLock.recover, then acquire): the stale taking's staging is
+        // evicted, its lock replaced by one of the next generation naming the same job, and the record rewritten.
+        store.evictStagingOf(mine);
+        Files.delete(store.lockFile());
+        LockHolder taker = new LockHolder(id, "other-node", 4242, mine.generation() + 1, Instant.now());
+        Files.writeString(store.lockFile(), taker.encode());
+        JobRecord takers = new JobRecord(id, JobKind.IMPORT, JobState.IN_PROGRESS, Map.of(), Map.of("walked", 99L),
+                Map.of("position", "the taker's"), before.started(), null, Instant.now(), "other-node", 4242, false,
+                "", taker.generation());
+        store.write(takers);
+        String logBefore = Files.readString(store.logFile(id));
+
+        JobOutcome outcome = running.get(10, TimeUnit.SECONDS);
+        assertEquals(JobState.FAILED, outcome.state());
+        assertTrue(outcome.message().contains("job " + id + " lost its lock (generation " + mine.generation())
+                && outcome.message().contains("now held by job " + id + " on host other-node pid 4242 (lock generation "
+                + taker.generation() + ")"), outcome.message());
+        assertEquals(takers, store.read(id).orElseThrow(), "the taker's record is untouched");
+        assertEquals(taker, store.lockHolder().orElseThrow().withWritten(taker.written()), "the taker's lock stays");
+        assertEquals(logBefore, Files.readString(store.logFile(id)), "nothing appended to the taker's log");
+        assertFalse(new String(sunk.getOrDefault(id + ".log", new byte[0]), StandardCharsets.UTF_8)
+                .contains("ended"), "no final log copy");
+    }
+
     private static JobRecord awaitRecord(JobStore store, String id) throws Exception {
         for (int i = 0; i < 100; i++) {
             Optional<JobRecord> record = store.read(id);

@@ -193,7 +193,10 @@ public final class AutoExportJob implements Job {
             }
         }
 
-        private void clear(MdtChangelog changelog, long lastIndex) throws LustreException {
+        private void clear(MdtChangelog changelog, long lastIndex) throws LustreException, IOException {
+            // Consumed records are gone for every reader of this changelog user: only the lock holder may clear them.
+            context.fence().verify("clearing changelog user " + changelog.user + " on " + changelog.mdt + " up to "
+                    + lastIndex);
             try {
                 ChangelogReader.clear(context.library(), changelog.mdt, changelog.user, lastIndex);
             } catch (LustreException e) {

@@ -195,6 +195,7 @@ public final class CheckJob implements Job {
             header.put("deep", Boolean.toString(options.deep()));
             header.put("started", started.toString());
             header.put("ended", Instant.now().toString());
+            context.fence().verify("the check report " + report); // the report is the lock holder's to write
             profile.enter(CheckProfile.Phase.REPORT);
             written.finish(header);
             profile.exit();

@@ -152,6 +152,15 @@ final class EntryImporter implements AutoCloseable {
         directories.close();
     }
 
+    /** The FID at a path, or null when there is nothing (or nothing readable) there. */
+    private LuFid fidAt(Path path) {
+        try {
+            return fids.path2fid(path);
+        } catch (IOException gone) { // a LustreException too
+            return null;
+        }
+    }
+
     private Optional<BasicFileAttributes> existing(Path path) throws IOException {
         try {
             return Optional.of(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
@@ -363,8 +372,14 @@ final class EntryImporter implements AutoCloseable {
         try {
             records.write(stub, recordOf(blob));
         } catch (IOException e) {
-            // Without the record restore would guess the blob from the path; leave nothing half done.
-            Files.deleteIfExists(place.reach());
+            // Without the record restore would guess the blob from the path; leave nothing half done. But only this
+            // stub, and only while this run holds the lock: the typical cause here is a run that stalled inside
+            // llapi_hsm_import while another node resumed the job, which replaced this half-made file by its own stub
+            // (found at the path, by another FID), and that stub must stay.
+            context.fence().check("removing the half-made stub " + place.reach());
+            if (fid.equals(fidAt(place.reach()))) {
+                Files.deleteIfExists(place.reach());
+            }
             throw new ItemError("cannot record the blob on the stub: " + e.getMessage(), e);
         }
         countImportedFile(blob);

@@ -10,6 +10,7 @@ import io.azlhsm.copytool.config.ArchiveSettings;
 import io.azlhsm.copytool.jobs.Job;
 import io.azlhsm.copytool.jobs.JobContext;
 import io.azlhsm.copytool.jobs.JobKind;
+import io.azlhsm.copytool.jobs.JobLockLostException;
 import io.azlhsm.copytool.jobs.JobState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class ImportJob implements Job {
             throw new IllegalArgumentException("archive " + options.archiveId() + " is not configured");
         }
         ImportCounters.create(context.counters());
-        ImportMarker marker = new ImportMarker(context.mount(), context.started());
+        ImportMarker marker = new ImportMarker(context.mount(), context.started(), context.fence());
         marker.start(JobState.IN_PROGRESS);
         try (ArchiveBackend backend = BackendFactory.create(AgentLauncher.backendSettings(archive,
                 context.config().chunkSize()).toBuilder().createContainer(false).build())) {
@@ -73,7 +74,8 @@ public final class ImportJob implements Job {
         } catch (Exception | Error e) {
             try {
                 marker.show(context.cancelRequested() ? JobState.CANCELED : JobState.FAILED);
-            } catch (IOException markerFailed) {
+            } catch (IOException | RuntimeException markerFailed) {
+                // a job that lost its lock is refused here: the marker is the new holder's
                 e.addSuppressed(markerFailed);
             }
             throw e;
@@ -138,7 +140,8 @@ public final class ImportJob implements Job {
                                     importOne(context, importer, blob, tally);
                                 } finally {
                                     // a stopped or canceled job skips queued blobs: they are not done
-                                    if (stopReason == null && !context.cancelRequested()) {
+                                    if (stopReason == null && !context.cancelRequested()
+                                            && !context.fence().lost()) {
                                         tracker.itemDone(item, tally);
                                     }
                                     outstanding.release();
@@ -175,7 +178,10 @@ public final class ImportJob implements Job {
             return;
         }
         try {
+            context.fence().check("the stub of blob " + blob.name());
             importer.importBlob(blob, tally);
+        } catch (JobLockLostException lost) {
+            // another node runs the job now; the main loop stops at its next cancel point
         } catch (ImportStop stop) {
             stop(stop.getMessage());
         } catch (ItemError e) {
@@ -209,12 +215,15 @@ public final class ImportJob implements Job {
         }
     }
 
-    /** Cancel requested: show Canceling, let running stubs finish, show Canceled, end. */
+    /**
+     * Cancel requested: show Canceling, let running stubs finish, show Canceled, end. Lock lost to another node: end
+     * now (JobLockLostException), writing nothing more.
+     */
     private static void cancelPoint(JobContext context, ImportMarker marker) throws IOException {
         if (context.cancelRequested()) {
             marker.show(JobState.CANCELING);
-            context.checkCancelled();
         }
+        context.checkCancelled();
     }
 
     private static ObjectListing await(JobContext context, ImportMarker marker, Future<ObjectListing> page)

@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.jobs.imports;
 
+import io.azlhsm.copytool.jobs.JobFence;
 import io.azlhsm.copytool.jobs.JobState;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -23,11 +24,14 @@ public final class ImportMarker {
 
     private final Path root;
     private final String stamp;
+    private final JobFence fence;
     private Path current;
 
-    ImportMarker(Path root, Instant started) {
+    /** Every change of the marker is fenced: a run that lost its lock does not touch the new holder's marker. */
+    ImportMarker(Path root, Instant started, JobFence fence) {
         this.root = root;
         this.stamp = STAMP.format(started);
+        this.fence = fence;
     }
 
     /** True for a file name an import marker can have; jobs walking the namespace skip such files in the root. */
@@ -37,6 +41,7 @@ public final class ImportMarker {
 
     /** Removes other imports' markers, then shows {@code state} (InProgress) under this import's timestamp. */
     void start(JobState state) throws IOException {
+        fence.verify("the import markers in " + root);
         Path own = null;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "IMPORT_*")) {
             for (Path file : files) {
@@ -65,6 +70,7 @@ public final class ImportMarker {
         if (current != null && current.equals(target) && Files.exists(target)) {
             return;
         }
+        fence.verify("the import marker " + target);
         if (current != null && Files.exists(current)) {
             Files.move(current, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } else {
@@ -77,6 +83,7 @@ public final class ImportMarker {
     /** A successful import leaves no marker. */
     synchronized void remove() throws IOException {
         if (current != null) {
+            fence.verify("the import marker " + current);
             Files.deleteIfExists(current);
             current = null;
         }

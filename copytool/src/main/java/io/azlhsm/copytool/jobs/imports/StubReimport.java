@@ -92,6 +92,11 @@ public final class StubReimport {
         }
 
         @Override
+        public io.azlhsm.copytool.jobs.JobFence fence() {
+            return job.fence();
+        }
+
+        @Override
         public void checkCancelled() {
             job.checkCancelled();
         }

@@ -19,6 +19,8 @@ import io.azlhsm.copytool.jobs.JobBusyException;
 import io.azlhsm.copytool.jobs.JobCanceller;
 import io.azlhsm.copytool.jobs.JobOutcome;
 import io.azlhsm.copytool.jobs.JobRecord;
+import io.azlhsm.copytool.jobs.JobRunner;
+import io.azlhsm.copytool.jobs.LockHolder;
 import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.copytool.lustre.ExtendedAttributes;
@@ -251,6 +253,140 @@ class ImportRecoveryIT {
         assertEquals(0, counters.get("totalConflicts"), counters.toString());
         assertTrue(bed.log(crashedId).contains("resuming import job " + crashedId));
         assertTrue(bed.marker().isEmpty());
+    }
+
+    /**
+     * Issue 22.4: a job whose holder stalls (here: SIGSTOP, in a process that calls its host other-node, as another
+     * data mover would) loses its lock to a node that judges it crashed; when it comes back, every write it tries is
+     * refused, nothing of it reaches the record, marker, log or log blob the new holder owns, and it stops by itself.
+     */
+    @Test
+    @Timeout(value = 300)
+    void aStalledHolderWhoseLockWasTakenWritesNothingAndStopsItself() throws Exception {
+        Duration staleAfter = Duration.ofSeconds(8); // the taker's; the stalled one runs the command line's 2 minutes
+        ImportOptions same = new ImportOptions(1, List.of(""), ConflictMode.FAIL, 0, "fence", 4, PAGE);
+        List<String> command = List.of("unshare", "--uts", "sh", "-c", "hostname other-node && exec \"$@\"", "sh",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.azlhsm.copytool.cli.Main", "import",
+                "--archive", "1", "--target", "fence", "--threads", "2", "--page-size", Integer.toString(PAGE),
+                "--config", bed.configFile.toString());
+        Path output = Files.createTempFile("import-stalled", ".txt");
+        JobStore store = new JobStore(bed.mount());
+        BlobContainerClient logs = bed.service.getBlobContainerClient("joblogs");
+        Process stalled = null;
+        // Every listing after the first waits while the stalled run is the only job (the SDK's retries of the held
+        // request too), so the run is idle, between pages, when it is stopped. (A run stopped amid a stub completes
+        // that one stub when it resumes: see docs/job-lock.md, "What remains".)
+        try (HoldingProxy.Hold stalledSecondPage = bed.proxy.hold("every continued listing of the stalled run",
+                request -> request.isListing() && request.query("marker") != null)) {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().put("HOSTNAME", "other-node");
+            stalled = builder.start();
+            Process first = stalled;
+            Cluster.await("a checkpoint of the first page", Duration.ofSeconds(90), () -> checkpointed(store),
+                    () -> describe(store, first, output));
+            stalledSecondPage.awaitHeld(1, Duration.ofSeconds(60), () -> describe(store, first, output));
+            LockHolder stalledLock = store.lockHolder().orElseThrow();
+            String id = stalledLock.jobId();
+            assertEquals("other-node", stalledLock.host(), describe(store, first, output));
+            Cluster.await("the stalled run's log copied", Duration.ofSeconds(60),
+                    () -> logGeneration(logs, id) == stalledLock.generation(), () -> describe(store, first, output));
+            signal("STOP", stalled);
+            stalledSecondPage.release(); // its answers wait in the stopped process's sockets
+
+            Cluster.await("no heartbeat from the stalled run for " + staleAfter, Duration.ofSeconds(60),
+                    () -> record(store, id).map(r -> Duration.between(r.heartbeat(), Instant.now())
+                            .compareTo(staleAfter.plusSeconds(1)) > 0).orElse(false), () -> describe(store));
+            Future<JobOutcome> taker;
+            try (HoldingProxy.Hold takersNextPage = bed.holdListingOfPage(3)) {
+                taker = background.submit(() -> new JobRunner(bed.config, JobRunner.Settings.quiet()
+                        .withStaleAfter(staleAfter)).run(new ImportJob(same)));
+                // The taker resumed the job and waits mid-job, holding the lock, with its log copy in the container.
+                takersNextPage.awaitHeld(1, Duration.ofSeconds(60), () -> describe(store, taker));
+                LockHolder takerLock = store.lockHolder().orElseThrow();
+                assertEquals(id, takerLock.jobId(), "the taker resumes the job under its id");
+                assertEquals(ProcessHandle.current().pid(), takerLock.pid());
+                assertTrue(takerLock.generation() > stalledLock.generation(), takerLock + " after " + stalledLock);
+                Cluster.await("the taker's log copied", Duration.ofSeconds(60),
+                        () -> logGeneration(logs, id) == takerLock.generation(), () -> describe(store, taker));
+                Cluster.await("the taker's record", Duration.ofSeconds(60), () -> record(store, id)
+                        .map(r -> r.generation() == takerLock.generation()).orElse(false), () -> describe(store));
+                String takerLog = bed.log(id);
+
+                signal("CONT", stalled);
+                Process resumed = stalled;
+                assertTrue(stalled.waitFor(90, TimeUnit.SECONDS),
+                        "the stalled run did not stop itself: " + describe(store, resumed, output));
+                String printed = Files.readString(output);
+                assertEquals(1, stalled.exitValue(), "a run that lost its lock ends Failed: " + printed);
+                assertTrue(printed.contains("job " + id + " lost its lock (generation " + stalledLock.generation()
+                        + ", host other-node"), printed);
+                assertTrue(printed.contains("now held by job " + id + " on host " + takerLock.host() + " pid "
+                        + takerLock.pid() + " (lock generation " + takerLock.generation() + ")"), printed);
+
+                // Nothing the stalled run tried after the takeover is visible.
+                JobRecord record = store.read(id).orElseThrow();
+                assertEquals(takerLock.generation(), record.generation(), record.toString());
+                assertEquals(ProcessHandle.current().pid(), record.pid(), record.toString());
+                assertEquals(JobState.IN_PROGRESS, record.state(), record.toString());
+                assertEquals(takerLock.generation(), store.lockHolder().orElseThrow().generation(), "the taker's lock");
+                assertTrue(bed.marker().orElseThrow().startsWith("IMPORT_InProgress."), bed.marker().toString());
+                assertEquals(takerLog, bed.log(id).substring(0, takerLog.length()));
+                assertFalse(bed.log(id).contains("ended Failed"), bed.log(id));
+                assertEquals(takerLock.generation(), logGeneration(logs, id));
+                assertFalse(logs.getBlobClient(id + ".log").downloadContent().toString().contains("ended Failed"));
+            }
+            JobOutcome outcome = taker.get(120, TimeUnit.SECONDS);
+            assertEquals(JobState.COMPLETED, outcome.state(), outcome.message());
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < BLOBS; i++) {
+                Path stub = bed.mount().resolve(String.format("fence/r/d%02d/%04d", i % DIRECTORIES, i));
+                if (!Files.isRegularFile(stub)) {
+                    missing.add(bed.mount().relativize(stub).toString());
+                }
+            }
+            assertEquals(List.of(), missing, "stubs missing; counters " + outcome.counters()
+                    + "; stalled run's output:\n" + Files.readString(output) + "\njob log:\n" + bed.log(id));
+            assertEquals(BLOBS, outcome.counters().get("totalBlobsWalked"), outcome.counters().toString());
+            assertEquals(BLOBS, outcome.counters().get("totalBlobsImported"), outcome.counters().toString());
+            assertEquals(0, outcome.counters().get("totalErrors"), outcome.counters().toString());
+            assertTrue(bed.marker().isEmpty(), bed.marker().toString());
+            assertTrue(store.lockHolder().isEmpty(), "lock released");
+            assertFalse(bed.log(id).contains("lost its lock"), bed.log(id));
+        } finally {
+            if (stalled != null) {
+                signal("CONT", stalled);
+                stalled.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static Optional<JobRecord> record(JobStore store, String id) {
+        try {
+            return store.read(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void signal(String name, Process process) throws Exception {
+        if (!process.isAlive()) {
+            return;
+        }
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + name + " failed");
+    }
+
+    /** The lock generation in the metadata of the job's log blob, 0 without one (or without the blob). */
+    private static long logGeneration(BlobContainerClient logs, String id) {
+        try {
+            return Long.parseLong(logs.getBlobClient(id + ".log").getProperties().getMetadata()
+                    .getOrDefault("azlhsm_lock_generation", "0"));
+        } catch (RuntimeException absent) {
+            return 0;
+        }
     }
 
     private static long directoriesWithoutCreator(Path parent) throws Exception {
