@@ -14,7 +14,8 @@ import java.util.Set;
  * <p>A stop must take effect at once, whatever the action is waiting for: an HTTP request the client library retries
  * for minutes, a bandwidth limiter, a request slot, a backoff. Each of those is a blocking Java call that an interrupt
  * ends, so {@link #stop} interrupts the threads that are {@linkplain #enter inside a call to the archive} for this
- * action (the Azure client library then disposes its request, which closes the connection). Only those threads, and
+ * action: the Azure client library then gives up the request and its retries at once (InterruptedAzureCallTest), and
+ * a download is kept from writing into the caller's buffer afterwards. Only those threads, and
  * only while inside: a thread's interrupt status set by a stop is cleared when it leaves, so no interrupt leaks into
  * the next action a pipeline or starter thread works for.
  *
