@@ -7,6 +7,7 @@ import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ActionOutcome;
 import io.azlhsm.copytool.operations.ActionStarter;
+import io.azlhsm.copytool.operations.ActionStop;
 import io.azlhsm.copytool.operations.ActionTransfer;
 import io.azlhsm.copytool.operations.StopPhase;
 import io.azlhsm.copytool.operations.StopReason;
@@ -35,8 +36,10 @@ import java.util.logging.Logger;
  * (back-pressure on the coordinator's pipe, never EBUSY). Starter threads begin each action and prepare its transfer
  * (opening files and asking the archive for the blob are slow), then hand data transfers to the pipeline, which moves
  * a small file on the starter thread itself. Cancels are
- * applied at once, to queued and running actions alike. Two ARCHIVEs of one FID never run at once in this agent: the
- * second waits for the first and then usually finds the file already archived at its data version.
+ * applied at once, to queued, deferred, preparing and running actions alike: an action not begun is ended with
+ * ECANCELED, a begun one is stopped through its {@link ActionStop}, which interrupts its calls to the archive in
+ * flight. Two ARCHIVEs of one FID never run at once in this agent: the second waits (deferred) for the first and then
+ * usually finds the file already archived at its data version.
  *
  * <p>Stopping ({@link #stop}, then {@link #finish}) follows the {@link StopPhase}: restores, received before or during
  * the stop, are carried out within the restore grace, because under the coordinator's default NRA policy any other
@@ -59,8 +62,11 @@ public final class ActionDispatcher implements AutoCloseable {
     private final Map<ActionKey, PendingAction> held = new ConcurrentHashMap<>();
     /** Begun on a starter thread and not yet a running transfer (a REMOVE stays here until it ends). */
     private final Map<ActionKey, HsmActionItem> starting = new ConcurrentHashMap<>();
+    /** The stops of the actions in {@link #starting}; a running transfer keeps the same one. */
+    private final Map<ActionKey, ActionStop> startingStops = new ConcurrentHashMap<>();
     private final Map<ActionKey, ActionTransfer> running = new ConcurrentHashMap<>();
-    private final Map<LuFid, List<PendingAction>> archivesWaitingForSameFid = new HashMap<>();
+    /** Per FID with an ARCHIVE begun here: which one holds the FID, and the duplicates deferred behind it. */
+    private final Map<LuFid, FidSlot> archivesWaitingForSameFid = new HashMap<>();
     private final AtomicLong arrivals = new AtomicLong();
     private final ExecutorService starters;
     private volatile boolean closed;
@@ -108,6 +114,13 @@ public final class ActionDispatcher implements AutoCloseable {
     }
 
     private void cancel(ActionKey key) {
+        // Deferred ones first: a deferred archive handed over meanwhile is found queued below, never neither.
+        PendingAction deferred = takeDeferred(key);
+        if (deferred != null) {
+            starter.endWithoutStarting(deferred.item(), deferred.archiveId(), ActionOutcome.CANCELED,
+                    "canceled while it waited for another ARCHIVE of its file to end");
+            return;
+        }
         PendingAction queued = queuedByCookie.remove(key);
         if (queued != null) {
             boolean wasQueued = queue.remove(queued);
@@ -122,16 +135,34 @@ public final class ActionDispatcher implements AutoCloseable {
             return;
         }
         ActionTransfer transfer = running.get(key);
-        HsmActionItem begun = starting.get(key);
+        ActionStop preparing = startingStops.get(key);
         if (transfer != null) {
             LOG.info(transfer.describe() + ": cancel received");
             transfer.stop(StopReason.CANCELED_BY_COORDINATOR);
-        } else if (begun != null) {
-            LOG.info(begun.action() + " " + key + ": cancel received;"
-                    + " the action is being prepared and stops at its next progress report");
+        } else if (preparing != null) {
+            HsmActionItem begun = starting.get(key);
+            LOG.info((begun != null ? begun.action() + " " : "") + key + ": cancel received while it is being"
+                    + " prepared");
+            preparing.stop(StopReason.CANCELED_BY_COORDINATOR);
         } else {
             LOG.fine(() -> "cancel for " + key + ": no such action here (already ended)");
         }
+    }
+
+    /** Removes a duplicate ARCHIVE deferred behind another one of its FID, or returns null when there is none. */
+    private synchronized PendingAction takeDeferred(ActionKey key) {
+        FidSlot slot = archivesWaitingForSameFid.get(key.fid());
+        if (slot == null) {
+            return null;
+        }
+        for (var it = slot.waiting.iterator(); it.hasNext(); ) {
+            PendingAction pending = it.next();
+            if (ActionKey.of(pending.item()).equals(key)) {
+                it.remove();
+                return pending;
+            }
+        }
+        return null;
     }
 
     private void startLoop() {
@@ -165,15 +196,20 @@ public final class ActionDispatcher implements AutoCloseable {
                 continue;
             }
             if (!pending.handedOver() && deferIfSameFidArchiving(pending)) {
+                LOG.info("ARCHIVE " + key + ": deferred until the ARCHIVE of its file that runs here ends");
                 continue;
             }
+            // A REMOVE runs its Delete Blob to the end (see ActionStop); anything else may be interrupted.
+            ActionStop stop = new ActionStop(item.action() != HsmCopytoolAction.REMOVE);
+            startingStops.put(key, stop);
             starting.put(key, item);
             try {
-                starter.start(item, pending.archiveId());
+                starter.start(item, pending.archiveId(), stop);
             } catch (RuntimeException bug) {
                 LOG.log(Level.SEVERE, "starting cookie 0x" + Long.toHexString(item.cookie()) + " failed", bug);
             } finally {
                 starting.remove(key);
+                startingStops.remove(key);
             }
         }
     }
@@ -183,13 +219,23 @@ public final class ActionDispatcher implements AutoCloseable {
             return false;
         }
         LuFid fid = pending.item().fid();
-        List<PendingAction> waiting = archivesWaitingForSameFid.get(fid);
-        if (waiting == null) {
-            archivesWaitingForSameFid.put(fid, new ArrayList<>());
+        FidSlot slot = archivesWaitingForSameFid.get(fid);
+        if (slot == null) {
+            archivesWaitingForSameFid.put(fid, new FidSlot(ActionKey.of(pending.item())));
             return false;
         }
-        waiting.add(pending);
+        slot.waiting.add(pending);
         return true;
+    }
+
+    /** The ARCHIVE of a FID that runs here, and the duplicates deferred until it ends. */
+    private static final class FidSlot {
+        ActionKey holder;
+        final List<PendingAction> waiting = new ArrayList<>();
+
+        FidSlot(ActionKey holder) {
+            this.holder = holder;
+        }
     }
 
     private void registerRunning(ActionTransfer transfer) {
@@ -208,17 +254,21 @@ public final class ActionDispatcher implements AutoCloseable {
         }
         PendingAction next;
         synchronized (this) {
-            List<PendingAction> waiting = archivesWaitingForSameFid.get(item.fid());
-            if (waiting == null || waiting.isEmpty()) {
+            FidSlot slot = archivesWaitingForSameFid.get(item.fid());
+            if (slot == null || !slot.holder.equals(ActionKey.of(item))) {
+                return; // not the FID's holder (a duplicate ended while queued or deferred): the holder runs on
+            }
+            if (slot.waiting.isEmpty()) {
                 archivesWaitingForSameFid.remove(item.fid());
                 return;
             }
-            next = waiting.remove(0).handOver(); // the map entry stays: next now holds this FID's slot
+            next = slot.waiting.remove(0).handOver(); // the map entry stays: next now holds this FID's slot
+            slot.holder = ActionKey.of(next.item());
+            queuedByCookie.put(slot.holder, next); // before it leaves the slot's list: a cancel always finds it
         }
         // Back through the queue (never blocking this finisher thread on the queue bound); it starts without being
         // deferred again and usually finds the file already archived at its data version. While the agent stops,
         // a starter holds it instead.
-        queuedByCookie.put(ActionKey.of(next.item()), next);
         queue.put(next);
     }
 
@@ -279,7 +329,7 @@ public final class ActionDispatcher implements AutoCloseable {
         }
         List<PendingAction> deferred = new ArrayList<>();
         synchronized (this) {
-            archivesWaitingForSameFid.values().forEach(deferred::addAll);
+            archivesWaitingForSameFid.values().forEach(slot -> deferred.addAll(slot.waiting));
             archivesWaitingForSameFid.clear();
         }
         for (PendingAction pending : left) {

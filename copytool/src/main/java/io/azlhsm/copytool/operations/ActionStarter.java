@@ -36,7 +36,17 @@ public final class ActionStarter {
         this.targets = new LustreTargets(context.registration().library());
     }
 
-    public void start(HsmActionItem item, int archiveId) {
+    /**
+     * @param stop the action's stop, which the dispatcher keeps to stop it at once, whether it is being prepared or
+     *             already a running transfer
+     */
+    public void start(HsmActionItem item, int archiveId, ActionStop stop) {
+        StopReason stoppedAlready = stop.reason();
+        if (stoppedAlready != null) {
+            endWithoutStarting(item, archiveId, stoppedAlready.outcome(), "stopped (" + stoppedAlready
+                    + ") before it began");
+            return;
+        }
         CopyAction action;
         FileLayout layout = savedLayout(item, archiveId);
         try {
@@ -49,7 +59,7 @@ public final class ActionStarter {
         Runnable ended = () -> onEnded.accept(item);
         // Until it is a running transfer, nothing else reports progress for the action: it keeps itself alive while
         // it waits out an outage of its archive.
-        BegunAction begun = new BegunAction(context, action);
+        BegunAction begun = new BegunAction(context, action, stop);
         try {
             switch (item.action()) {
                 case REMOVE -> {
@@ -57,9 +67,9 @@ public final class ActionStarter {
                     ended.run();
                 }
                 case ARCHIVE -> submit(context.patience().call(begun, "preparing the archive",
-                        () -> ArchiveTransfer.prepare(context, action, archiveId, ended)));
+                        () -> ArchiveTransfer.prepare(context, action, archiveId, stop, ended)));
                 case RESTORE -> submit(context.patience().call(begun, "preparing the restore",
-                        () -> RestoreTransfer.prepare(context, action, archiveId, layout, ended)));
+                        () -> RestoreTransfer.prepare(context, action, archiveId, layout, stop, ended)));
                 default -> failBeforeTransfer(action, archiveId, new ActionFailure(38 /* ENOSYS */, false,
                         "unsupported action " + item.action()), ended);
             }

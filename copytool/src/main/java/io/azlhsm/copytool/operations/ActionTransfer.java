@@ -24,20 +24,22 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
     protected final LustreFile file;
     private volatile String path; // null until first needed when the action moves data by FID only (restore)
     protected final String blob;
-    private volatile StopReason stopReason;
+    private final ActionStop stop;
     private volatile long lastProgressNanos = System.nanoTime();
     private final long startNanos = System.nanoTime();
     private final Runnable onEnded;
 
     protected ActionTransfer(ChunkLayout layout, Priority priority, ActionContext context, CopyAction action,
-                             LustreFile file, String path, String blob, Runnable onEnded) {
+                             LustreFile file, String path, String blob, ActionStop stop, Runnable onEnded) {
         super(layout, priority);
+        this.stop = stop;
         this.context = context;
         this.action = action;
         this.file = file;
         this.path = path;
         this.blob = blob;
         this.onEnded = onEnded;
+        stop.whenStopped(this::cancel); // at once if a cancel came while the transfer was being prepared
     }
 
     public final long cookie() {
@@ -54,17 +56,23 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
         return action.item().action();
     }
 
-    /** Stops the transfer; its action ends as the reason dictates once in-flight chunks drain. */
+    /**
+     * Stops the transfer: its calls to the archive in flight are interrupted, chunks not yet moved skip their I/O, and
+     * the action ends as the reason dictates.
+     */
     public final void stop(StopReason reason) {
-        if (stopReason == null) {
-            stopReason = reason;
-        }
-        cancel();
+        stop.stop(reason);
+        cancel(); // when an earlier reason stopped it already (that reason decides the outcome)
+    }
+
+    @Override
+    public final ActionStop actionStop() {
+        return stop;
     }
 
     @Override
     public final StopReason stopReason() {
-        return stopReason;
+        return stop.reason();
     }
 
     /** Another chunk failed or the transfer was stopped: a chunk waiting out an outage need wait no longer. */
@@ -119,7 +127,7 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
 
     /** The outcome for a transfer that did not complete: stop reason first, then the failure. */
     protected final ActionOutcome abortOutcome() {
-        StopReason reason = stopReason;
+        StopReason reason = stop.reason();
         if (reason != null) {
             return reason.outcome();
         }
@@ -138,8 +146,8 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
             action.end(0, length, outcome.flags(), outcome.errno());
             if (outcome.succeeded()) {
                 LOG.fine(() -> describe() + ": done, " + length + " bytes");
-            } else if (stopReason != null) {
-                LOG.info(describe() + ": stopped (" + stopReason + ")");
+            } else if (stop.reason() != null) {
+                LOG.info(describe() + ": stopped (" + stop.reason() + ")");
             } else {
                 LOG.log(Level.WARNING, describe() + ": failed with errno " + outcome.errno()
                         + ((outcome.flags() & 0x2) != 0 ? " (will be retried)" : "") + ": " + causeText(cause));

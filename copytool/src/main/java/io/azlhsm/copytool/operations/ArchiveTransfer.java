@@ -63,10 +63,11 @@ public final class ArchiveTransfer extends ActionTransfer {
     private volatile boolean committed;
 
     private ArchiveTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
-                            String blob, Runnable onEnded, ArchiveBackend backend, int archiveId, FdChannel source,
+                            String blob, ActionStop stop, Runnable onEnded, ArchiveBackend backend, int archiveId,
+                            FdChannel source,
                             long startDataVersion, FileAttributes attributesAtStart, FileLayout fileLayout,
                             ChunkedUpload upload, long blockSize, WriteCondition believed) throws ActionFailure {
-        super(layout, Priority.ARCHIVE, context, action, file, path, blob, onEnded);
+        super(layout, Priority.ARCHIVE, context, action, file, path, blob, stop, onEnded);
         this.fileLayout = fileLayout;
         this.believed = believed;
         this.writer = context.writer(archiveId);
@@ -87,8 +88,8 @@ public final class ArchiveTransfer extends ActionTransfer {
      * @return the transfer to submit to the pipeline, or null when the action was already ended here (for example
      *         because the file is already archived at its current data version)
      */
-    static ArchiveTransfer prepare(ActionContext context, CopyAction action, int archiveId, Runnable onEnded)
-            throws Exception {
+    static ArchiveTransfer prepare(ActionContext context, CopyAction action, int archiveId, ActionStop stop,
+                                   Runnable onEnded) throws Exception {
         LustreFile file = new LustreFile(context.mount(), action.item().fid());
         ArchiveBackend backend = context.backend(archiveId);
         String path = file.relativePath(context.fids());
@@ -129,7 +130,8 @@ public final class ArchiveTransfer extends ActionTransfer {
             WriteCondition believed = record.filter(r -> r.archiveId() == archiveId && r.blob().equals(blob)
                     && r.etag() != null && !r.etag().isEmpty())
                     .map(r -> WriteCondition.etag(r.etag())).orElse(WriteCondition.absent());
-            return new ArchiveTransfer(layout, context, action, file, path, blob, onEnded, backend, archiveId, source,
+            return new ArchiveTransfer(layout, context, action, file, path, blob, stop, onEnded, backend, archiveId,
+                    source,
                     dataVersion, attributes, fileLayout, upload, blockSize, believed);
         } catch (Exception e) {
             source.close();

@@ -15,16 +15,22 @@ final class BegunAction implements PatientAction {
 
     private final ActionContext context;
     private final CopyAction action;
-    private volatile StopReason stopReason;
+    private final ActionStop stop;
 
-    BegunAction(ActionContext context, CopyAction action) {
+    BegunAction(ActionContext context, CopyAction action, ActionStop stop) {
         this.context = context;
         this.action = action;
+        this.stop = stop;
+    }
+
+    @Override
+    public ActionStop actionStop() {
+        return stop;
     }
 
     @Override
     public StopReason stopReason() {
-        StopReason reason = stopReason;
+        StopReason reason = stop.reason();
         if (reason == null && context.stopPhase().graceOver(action.item().action())) {
             return StopReason.AGENT_STOPPING;
         }
@@ -42,9 +48,9 @@ final class BegunAction implements PatientAction {
             action.progress(0, 0, 0, 0);
         } catch (LustreException e) {
             if (e.errno() == ActionOutcome.ECANCELED) {
-                stopReason = StopReason.CANCELED_BY_COORDINATOR;
+                stop.stop(StopReason.CANCELED_BY_COORDINATOR);
             } else if (e.errno() == 2 /* ENOENT: the coordinator timed the request out */) {
-                stopReason = StopReason.TIMED_OUT;
+                stop.stop(StopReason.TIMED_OUT);
             } else {
                 LOG.log(Level.WARNING, describe() + ": progress report failed: " + e.getMessage());
             }

@@ -12,8 +12,12 @@ import java.util.logging.Logger;
  * timeout, throttling, 5xx) is retried with backoff, from {@value #FIRST_DELAY_MS} ms doubling up to
  * {@value #MAX_DELAY_MS} ms, while the action is kept alive with progress reports (each resets the coordinator's
  * active_request_timeout), until {@code outage_patience} has passed since the first failure in a row. Then the action
- * fails, naming what failed, for how long, and why. A cancel from the coordinator, or the end of the agent's grace
- * period, ends the wait within a tenth of a second.
+ * fails, naming what failed, for how long, and why.
+ *
+ * <p>Every attempt and every backoff runs {@linkplain ActionStop#enter inside the action's stop}: a cancel from the
+ * coordinator, or the end of the agent's grace, interrupts the request in flight (and the client library's own
+ * retries and backoff within it, a bandwidth limiter's wait, a wait for a request slot) and ends the call at once
+ * with the stop's outcome, whatever the interrupted call threw.
  */
 public final class OutagePatience {
     public static final Duration DEFAULT = Duration.ofMinutes(30);
@@ -51,6 +55,23 @@ public final class OutagePatience {
      *         stop (the stop reason's outcome)
      */
     <T> T call(PatientAction action, String doing, ArchiveCall<T> call) throws Exception {
+        ActionStop stop = action.actionStop();
+        stop.enter();
+        try {
+            return callWithin(action, doing, call);
+        } catch (Exception e) {
+            StopReason reason = action.stopReason();
+            if (reason != null && !(e instanceof ActionFailure own && own.errno() == reason.outcome().errno())) {
+                // an interrupted request fails in many ways (I/O, "interrupted", a reactor wrapper): the stop is why
+                throw reason.failure("stopped (" + reason + ") while " + doing + ": " + e.getMessage(), e);
+            }
+            throw e;
+        } finally {
+            stop.exit();
+        }
+    }
+
+    private <T> T callWithin(PatientAction action, String doing, ArchiveCall<T> call) throws Exception {
         long firstFailure = 0;
         int failures = 0;
         long delay = FIRST_DELAY_MS;

@@ -5,6 +5,9 @@ interface PatientAction {
     /** Why waiting must end now (a cancel, a timeout, the end of the agent's grace), or null to go on. */
     StopReason stopReason();
 
+    /** The action's stop: its calls to the archive run inside it, so that a stop interrupts them. */
+    ActionStop actionStop();
+
     /** Another part of the action already failed, so waiting is pointless: that failure decides the outcome. */
     boolean abandoned();
 

@@ -5,6 +5,7 @@ import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.lustre.CopytoolRegistration;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,18 +55,28 @@ public final class RemoveOperation {
             String removedBlob = blob[0];
             LOG.fine(() -> "REMOVE " + file + " blob " + removedBlob + ": " + outcome);
             context.metrics().actionEnded("remove", System.nanoTime() - start, 0, 0);
-            action.end(0, 0, 0, 0);
+            end(action, file, blob[0], ActionOutcome.SUCCESS);
         } catch (Exception e) {
             ActionOutcome outcome = ActionOutcome.of(e);
             context.metrics().actionEnded("remove", System.nanoTime() - start, 0, outcome.errno());
             LOG.log(Level.WARNING, "REMOVE " + file + " blob " + blob[0] + " cookie 0x"
                     + Long.toHexString(action.item().cookie()) + " failed with errno " + outcome.errno() + ": "
                     + ActionTransfer.causeText(e));
-            try {
-                action.end(0, 0, outcome.flags(), outcome.errno());
-            } catch (Exception endFailure) {
-                LOG.log(Level.WARNING, "REMOVE " + file + ": llapi_hsm_action_end failed: " + endFailure.getMessage());
-            }
+            end(action, file, blob[0], outcome);
+        }
+    }
+
+    /** Ends the action once; never on a registration the agent has already given up (a REMOVE is not abandoned). */
+    private static void end(CopyAction action, LustreFile file, String blob, ActionOutcome outcome) {
+        try {
+            action.end(0, 0, outcome.flags(), outcome.errno());
+        } catch (CopytoolRegistration.UnregisteredException e) {
+            LOG.log(Level.WARNING, "REMOVE " + file + " blob " + blob + " cookie 0x"
+                    + Long.toHexString(action.item().cookie()) + ": abandoned, ended after the agent had unregistered"
+                    + " (outcome errno " + outcome.errno() + ", not reported; the coordinator ends the request at its"
+                    + " active_request_timeout)");
+        } catch (Exception endFailure) {
+            LOG.log(Level.WARNING, "REMOVE " + file + ": llapi_hsm_action_end failed: " + endFailure.getMessage());
         }
     }
 

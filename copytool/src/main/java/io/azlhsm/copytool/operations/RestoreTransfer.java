@@ -39,9 +39,9 @@ public final class RestoreTransfer extends ActionTransfer {
     private volatile Optional<String> preservedVersion; // null until looked up
 
     private RestoreTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
-                            String blob, Runnable onEnded, ArchiveBackend backend, String etag,
+                            String blob, ActionStop stop, Runnable onEnded, ArchiveBackend backend, String etag,
                             ExpectedChecksum expected, FdChannel volatileFile, boolean recordedVersion) {
-        super(layout, Priority.RESTORE, context, action, file, path, blob, onEnded);
+        super(layout, Priority.RESTORE, context, action, file, path, blob, stop, onEnded);
         this.recordedVersion = recordedVersion;
         this.backend = backend;
         this.etag = etag;
@@ -56,7 +56,7 @@ public final class RestoreTransfer extends ActionTransfer {
      *                    default)
      */
     static RestoreTransfer prepare(ActionContext context, CopyAction action, int archiveId, FileLayout savedLayout,
-                                   Runnable onEnded) throws Exception {
+                                   ActionStop stop, Runnable onEnded) throws Exception {
         LustreFile file = new LustreFile(context.mount(), action.item().fid());
         if (savedLayout != null) {
             int fd = action.fd();
@@ -104,7 +104,7 @@ public final class RestoreTransfer extends ActionTransfer {
         if (expected == null) {
             LOG.info("RESTORE " + file + " blob " + blob + ": no checksum recorded anywhere; verifying size and ETag only");
         }
-        return new RestoreTransfer(layout, context, action, file, null, blob, onEnded, backend, etag, expected,
+        return new RestoreTransfer(layout, context, action, file, null, blob, stop, onEnded, backend, etag, expected,
                 volatileFile, recordedVersion);
     }
 

@@ -40,6 +40,27 @@ final class ChunkPublisher implements Runnable {
         } finally {
             lock.unlock();
         }
+        transfer.onCancel(() -> withdraw(transfer));
+    }
+
+    /**
+     * Drops a canceled transfer's chunks not yet published, at once rather than when it next gets a slot (which, with
+     * the ring full of another transfer's slow chunks, can be minutes), and finishes it if none is left in the ring.
+     */
+    private void withdraw(Transfer transfer) {
+        boolean complete;
+        lock.lock();
+        try {
+            if (!queues.get(transfer.priority()).remove(transfer)) {
+                return; // every chunk is in the ring already, or it was withdrawn before
+            }
+            complete = transfer.skipUnpublishedChunks();
+        } finally {
+            lock.unlock();
+        }
+        if (complete) {
+            finisher.execute(transfer::finish);
+        }
     }
 
     /** Transfers with chunks still to publish, per priority. */

@@ -31,7 +31,8 @@ public abstract class Transfer {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<long[]> landedSinceLastDrain = new ArrayList<>();
     private volatile boolean canceled;
-    private int nextChunkToPublish; // publisher thread only
+    private volatile Runnable onCancel; // the publisher's, while chunks of this transfer wait for ring slots
+    private int nextChunkToPublish; // under the publisher's lock
 
     protected Transfer(ChunkLayout layout, Priority priority) {
         this.layout = layout;
@@ -68,9 +69,24 @@ public abstract class Transfer {
         failure.compareAndSet(null, cause);
     }
 
-    /** Asks the transfer to stop promptly; chunks not yet read or written skip their I/O. */
+    /**
+     * Asks the transfer to stop promptly; chunks not yet read or written skip their I/O, and chunks not yet in the
+     * ring are dropped at once (a full ring must not hold a canceled transfer's end back).
+     */
     public final void cancel() {
         canceled = true;
+        Runnable listener = onCancel;
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /** Set by the publisher when the transfer is submitted; run on {@link #cancel}, maybe more than once. */
+    final void onCancel(Runnable listener) {
+        onCancel = listener;
+        if (canceled) {
+            listener.run();
+        }
     }
 
     public final boolean isCanceled() {
@@ -129,7 +145,7 @@ public abstract class Transfer {
 
     // ---- pipeline-side bookkeeping ------------------------------------------------------------------------------
 
-    /** Next chunk index to publish, or -1 when every chunk is out. Publisher thread only. */
+    /** Next chunk index to publish, or -1 when every chunk is out. Under the publisher's lock. */
     final int claimNextChunk() {
         if (nextChunkToPublish >= layout.chunkCount()) {
             return -1;

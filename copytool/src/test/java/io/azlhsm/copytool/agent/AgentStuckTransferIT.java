@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 /**
  * No call into liblustreapi after {@code llapi_hsm_copytool_unregister}, which frees what a later
  * {@code llapi_hsm_action_end} or {@code _progress} would use (liblustreapi_hsm.c: unregister frees {@code ct}; end and
- * progress make their ioctl on {@code hcp->ct_priv->mnt_fd}). An archive whose commit hangs at shutdown outlives the
- * agent's stop: the agent unregisters without it, naming it, and when the commit returns later its end is not made on
- * the freed registration. The simulator keeps an unregistered copytool handle marked and fails such a call with EBADF
+ * progress make their ioctl on {@code hcp->ct_priv->mnt_fd}). An archive's or restore's blob request is abandoned when
+ * the stop ends its grace (it is interrupted), but a REMOVE's Delete Blob runs to its end (abandoned, it could still
+ * delete the copy of a file left ARCHIVED): a REMOVE whose delete hangs at shutdown outlives the agent's stop. The
+ * agent unregisters without it, naming it, and when the delete returns later its end is not made on the freed
+ * registration. The simulator keeps an unregistered copytool handle marked and fails such a call with EBADF
  * (and a MISUSE line on stderr), so a call that reached it would show in the log as a failed llapi_hsm_action_end.
  */
 class AgentStuckTransferIT {
@@ -32,24 +34,25 @@ class AgentStuckTransferIT {
                     archive.1.connection_string = %s
                     """.formatted(proxy.connectionString()));
             try {
-                Path file = bed.write("stuck/commit.bin", 3 * MIB);
-                try (HoldingProxy.Hold commit = proxy.hold("the commit of stuck/commit.bin",
-                        r -> "PUT".equals(r.method()) && "blocklist".equals(r.query("comp"))
-                                && r.isFor("stuck", "stuck/commit.bin"))) {
-                    bed.archive(file);
-                    commit.awaitHeld(1, WAIT, () -> cluster.getParam("actions"));
+                Path file = bed.write("stuck/remove.bin", 3 * MIB);
+                bed.archive(file);
+                bed.awaitFlags(file, AgentTestBed.ARCHIVED, WAIT);
+                try (HoldingProxy.Hold delete = proxy.hold("the delete of stuck/remove.bin",
+                        r -> "DELETE".equals(r.method()) && r.isFor("stuck", "stuck/remove.bin"))) {
+                    bed.lfs("hsm_remove", java.util.List.of(file));
+                    delete.awaitHeld(1, WAIT, () -> cluster.getParam("actions"));
 
-                    bed.agent.stop(Duration.ZERO); // returns with the commit still held: the transfer is stuck
+                    bed.agent.stop(Duration.ZERO); // returns with the delete still held: the REMOVE is stuck
                     assertFalse(cluster.getParam("agents").contains("uuid="), "still registered");
                 }
-                // the commit goes on now, and the transfer ends after the unregister
-                Cluster.await("the stuck transfer ending", WAIT, () -> log.contains("abandoned, ended after")
+                // the delete goes on now, and the REMOVE ends after the unregister
+                Cluster.await("the stuck REMOVE ending", WAIT, () -> log.contains("abandoned, ended after")
                         || log.contains("llapi_hsm_action_end failed"), () -> String.join("\n", log.snapshot()));
                 String lines = String.join("\n", log.snapshot());
                 assertFalse(lines.contains("llapi_hsm_action_end failed") || lines.contains("progress report failed"),
                         "a call reached the library after unregister:\n" + lines);
                 assertTrue(lines.contains("unregistering with 1 actions that did not end")
-                        && lines.contains("blob stuck/commit.bin"), "the stuck transfer was not named:\n" + lines);
+                        && lines.contains("REMOVE " + cluster.fid(file)), "the stuck REMOVE was not named:\n" + lines);
             } finally {
                 bed.close();
             }

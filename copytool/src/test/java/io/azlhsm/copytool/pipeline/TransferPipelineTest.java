@@ -217,6 +217,38 @@ class TransferPipelineTest {
     }
 
     @Test
+    void aCanceledTransferWaitingForRingSlotsEndsAtOnceWhileTheRingIsFullOfAnothersChunks() throws Exception {
+        int ringSize = 4;
+        CountDownLatch releaseWrites = new CountDownLatch(1);
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(ringSize, CHUNK, 1, 1), finisher)) {
+            FileCopy slow = new FileCopy(randomFile("slow", 20L * CHUNK), dir.resolve("slow-copy"),
+                    Transfer.Priority.ARCHIVE) {
+                @Override
+                protected void writeChunk(TransferEvent event) throws Exception {
+                    releaseWrites.await(); // a throttled upload: minutes per chunk
+                    super.writeChunk(event);
+                }
+            };
+            pipeline.submit(slow);
+            waitUntil(() -> pipeline.chunksInFlight() == ringSize);
+            FileCopy canceled = new FileCopy(randomFile("queued", 3L * CHUNK), dir.resolve("queued-copy"),
+                    Transfer.Priority.ARCHIVE);
+            pipeline.submit(canceled);
+            canceled.cancel();
+            try {
+                canceled.done.get(10, TimeUnit.SECONDS); // not once the slow transfer's chunks free a slot
+                assertEquals(1, canceled.finishCalls);
+                assertEquals(0, canceled.chunksWritten);
+                assertEquals(ringSize, pipeline.chunksInFlight(), "the slow transfer's chunks were disturbed");
+            } finally {
+                releaseWrites.countDown();
+            }
+            slow.done.get(30, TimeUnit.SECONDS);
+            assertArrayEquals(Files.readAllBytes(slow.source), Files.readAllBytes(slow.target));
+        }
+    }
+
+    @Test
     void aReadFailureFailsOnlyItsOwnTransfer() throws Exception {
         try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(8, CHUNK, 2, 2), finisher)) {
             FileCopy broken = new FileCopy(randomFile("broken", 20L * CHUNK), dir.resolve("broken-copy"),

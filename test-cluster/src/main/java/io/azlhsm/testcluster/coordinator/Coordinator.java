@@ -275,33 +275,45 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    /** Cancel of fid's active request: a waiting one ends now, a running one is told to its agent. */
+    /**
+     * A cancel by FID (lfs hsm_cancel): as mdt_hsm_cdt_client.c hsm_find_compatible_cb (lines 36-76) finds it, the
+     * request canceled is the LAST WAITING or STARTED one of the FID in the action log, one per cancel item. A FID
+     * with two requests (a duplicate ARCHIVE, which the coordinator records and dispatches) takes two cancels.
+     */
     private void cancel(Fid fid) {
-        for (ActionRecord r : records.values()) {
-            if (!r.fid.equals(fid) || !r.status.isActive() || r.action == HsmCodes.HSMA_CANCEL) {
-                continue;
+        ActionRecord last = null;
+        for (ActionRecord r : records.values()) { // in log order
+            if (r.fid.equals(fid) && r.status.isActive() && r.action != HsmCodes.HSMA_CANCEL) {
+                last = r;
             }
-            if (r.status == RequestStatus.WAITING) {
-                finish(r, RequestStatus.CANCELED);
-                continue;
-            }
-            Agent agent = agents.get(r.agentUuid);
-            ActionRecord cancel = new ActionRecord(++lastCookie, r.compoundId,
-                    HsmCodes.HSMA_CANCEL, r.fid, r.offset, r.length, r.archiveId, r.flags, r.gid, new byte[0],
-                    ++lastLogIndex);
-            records.put(cancel.cookie, cancel);
-            r.cancelRequested = true;
-            leaveStarted(r);
-            r.status = RequestStatus.CANCELED;
-            r.finishedMillis = System.currentTimeMillis();
-            if (agent != null) {
-                // the cancel item carries the cookie of the request it cancels
-                agent.channel.send(new ActionList(r.archiveId, r.flags, r.compoundId, fsname, List.of(
-                        new ActionList.Item(HsmCodes.HSMA_CANCEL, r.fid, r.dataFid, r.offset, r.length, r.cookie,
-                                r.gid, new byte[0]))));
-            }
-            finish(cancel, RequestStatus.SUCCEED);
         }
+        if (last != null) {
+            cancel(last);
+        }
+    }
+
+    /** Cancel of one active request: a waiting one ends now, a running one is told to its agent. */
+    private void cancel(ActionRecord r) {
+        if (r.status == RequestStatus.WAITING) {
+            finish(r, RequestStatus.CANCELED);
+            return;
+        }
+        Agent agent = agents.get(r.agentUuid);
+        ActionRecord cancel = new ActionRecord(++lastCookie, r.compoundId,
+                HsmCodes.HSMA_CANCEL, r.fid, r.offset, r.length, r.archiveId, r.flags, r.gid, new byte[0],
+                ++lastLogIndex);
+        records.put(cancel.cookie, cancel);
+        r.cancelRequested = true;
+        leaveStarted(r);
+        r.status = RequestStatus.CANCELED;
+        r.finishedMillis = System.currentTimeMillis();
+        if (agent != null) {
+            // the cancel item carries the cookie of the request it cancels
+            agent.channel.send(new ActionList(r.archiveId, r.flags, r.compoundId, fsname, List.of(
+                    new ActionList.Item(HsmCodes.HSMA_CANCEL, r.fid, r.dataFid, r.offset, r.length, r.cookie,
+                            r.gid, new byte[0]))));
+        }
+        finish(cancel, RequestStatus.SUCCEED);
     }
 
     private ActionRecord activeFor(Fid fid, int action) {
@@ -502,11 +514,15 @@ public final class Coordinator implements AutoCloseable {
      */
     public synchronized Begin begin(long cookie, Fid fid, boolean isError, int restoreMdtIndex, boolean delayLayout)
             throws SimulatorException {
+        if (isError) {
+            // liblustreapi_hsm.c llapi_hsm_action_begin: is_error jumps past COPY_START (goto ok_out, lines
+            // 1139-1140), so the MDT is not asked: a begin only to report an error succeeds whatever became of the
+            // request meanwhile (canceled, timed out), and its end alone meets the request's state.
+            ActionRecord known = records.get(cookie);
+            return new Begin(known != null ? known.action : 0, null, known != null ? known.dataFid : fid);
+        }
         ActionRecord r = started(cookie, fid);
         r.lastActivityMillis = System.currentTimeMillis();
-        if (isError) {
-            return new Begin(r.action, null, r.dataFid);
-        }
         switch (r.action) {
             case HsmCodes.HSMA_ARCHIVE -> {
                 r.startDataVersion = ns.dataVersion(fid); // COPY_START
@@ -905,9 +921,9 @@ public final class Coordinator implements AutoCloseable {
             }
             case "purge" -> {
                 // running requests are canceled at their agents; clients blocked on a restore stop waiting (EIO)
-                for (Fid fid : records.values().stream().filter(r -> r.status.isActive()).map(r -> r.fid)
-                        .distinct().toList()) {
-                    cancel(fid);
+                for (ActionRecord r : records.values().stream().filter(r -> r.status.isActive()
+                        && r.action != HsmCodes.HSMA_CANCEL).toList()) {
+                    cancel(r); // every request, as hsm_cancel_all_actions does
                 }
                 for (ActionRecord r : records.values()) {
                     leaveStarted(r);

@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The product's archive: block blobs in one Azure container.
@@ -78,6 +79,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     private final int downloadResumes;
     private final boolean createContainer;
     private volatile boolean containerChecked;
+    private final ReentrantLock containerLock = new ReentrantLock();
     private final FidTags fidTags = new FidTags();
 
     /** A backend with the production HTTP client ({@link AzureHttpClients#create}). */
@@ -257,17 +259,33 @@ public final class AzureBlobBackend implements ArchiveBackend {
         DownloadRetryOptions resumes = new DownloadRetryOptions().setMaxRetryRequests(downloadResumes);
         ByteBuffer target = dst.duplicate();
         AtomicLong surplus = new AtomicLong();
-        call(name, "Get Blob (range " + offset + "+" + wanted + ")", () -> blob
-                .downloadStreamWithResponse(new BlobRange(offset, wanted), resumes, conditions, false)
-                .flatMapMany(response -> response.getValue())
-                .doOnNext(received -> {
-                    if (received.remaining() > target.remaining()) {
-                        surplus.addAndGet(received.remaining() - target.remaining());
-                        received.limit(received.position() + target.remaining());
-                    }
-                    target.put(received);
-                })
-                .blockLast());
+        // An interrupted wait (the action was canceled) disposes the download, but bytes already on their way may
+        // still be delivered on the client's thread: once this method returns, the caller's buffer may hold another
+        // file's chunk, so nothing is written into it after that.
+        Object bufferLock = new Object();
+        boolean[] returned = {false};
+        try {
+            call(name, "Get Blob (range " + offset + "+" + wanted + ")", () -> blob
+                    .downloadStreamWithResponse(new BlobRange(offset, wanted), resumes, conditions, false)
+                    .flatMapMany(response -> response.getValue())
+                    .doOnNext(received -> {
+                        synchronized (bufferLock) {
+                            if (returned[0]) {
+                                return;
+                            }
+                            if (received.remaining() > target.remaining()) {
+                                surplus.addAndGet(received.remaining() - target.remaining());
+                                received.limit(received.position() + target.remaining());
+                            }
+                            target.put(received);
+                        }
+                    })
+                    .blockLast());
+        } finally {
+            synchronized (bufferLock) {
+                returned[0] = true;
+            }
+        }
         if (surplus.get() > 0) {
             throw ArchiveException.of(Kind.CORRUPT, name, "the service sent " + surplus.get()
                     + " bytes more than the range of " + wanted + " asked for");
@@ -494,7 +512,13 @@ public final class AzureBlobBackend implements ArchiveBackend {
         if (!createContainer || containerChecked) {
             return;
         }
-        synchronized (this) {
+        try {
+            containerLock.lockInterruptibly(); // a canceled action does not wait behind another's retries
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ArchiveException.of(Kind.TRANSIENT, null, "interrupted while the container is being checked");
+        }
+        try {
             if (containerChecked) {
                 return;
             }
@@ -510,6 +534,8 @@ public final class AzureBlobBackend implements ArchiveBackend {
                 throw AzureErrors.map(null, "Create Container", e);
             }
             containerChecked = true;
+        } finally {
+            containerLock.unlock();
         }
     }
 
