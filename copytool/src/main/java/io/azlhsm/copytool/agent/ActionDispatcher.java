@@ -209,19 +209,19 @@ public final class ActionDispatcher implements AutoCloseable {
                 if (!slots.take(200, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                pending = queue.poll(200, TimeUnit.MILLISECONDS);
+                pending = next();
             } catch (InterruptedException e) {
                 return;
             }
             if (pending == null) {
-                slots.giveBack();
+                slots.giveBack(false);
                 continue;
             }
             roomMade();
             HsmActionItem item = pending.item();
             ActionKey key = ActionKey.of(item);
             if (!stopPhase.mayStart(item.action())) {
-                slots.giveBack();
+                slots.giveBack(!isRestore(pending));
                 held.put(key, pending); // queuedByCookie keeps it, so a cancel still finds it
                 if (!queuedByCookie.containsKey(key) && held.remove(key) != null) {
                     starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
@@ -231,13 +231,13 @@ public final class ActionDispatcher implements AutoCloseable {
             }
             if (queuedByCookie.remove(key) == null) {
                 // a cancel took it from the map while this thread took it from the queue: end it here
-                slots.giveBack();
+                slots.giveBack(!isRestore(pending));
                 starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
                         "canceled before it started");
                 continue;
             }
             if (!pending.handedOver() && deferIfSameFidArchiving(pending)) {
-                slots.giveBack();
+                slots.giveBack(!isRestore(pending));
                 continue;
             }
             starting.put(key, item);
@@ -250,6 +250,30 @@ public final class ActionDispatcher implements AutoCloseable {
                 starting.remove(key);
             }
         }
+    }
+
+    /**
+     * The first action in line, with the slot just taken claimed for it ({@link ActionSlots#claim}), waiting up to
+     * 200 ms for one. When only the restores' slot is left and the first in line is not a restore (restores come
+     * first, so none waits), it goes back in line, and this waits for a restore to come or another action to end.
+     */
+    private PendingAction next() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        while (true) {
+            PendingAction first = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (first == null || slots.claim(isRestore(first))) {
+                return first;
+            }
+            queue.put(first); // keeps its place: the queue orders by arrival
+            if (System.nanoTime() - deadline >= 0) {
+                return null;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean isRestore(PendingAction pending) {
+        return pending.item().action() == HsmCopytoolAction.RESTORE;
     }
 
     private synchronized boolean deferIfSameFidArchiving(PendingAction pending) {
@@ -277,7 +301,7 @@ public final class ActionDispatcher implements AutoCloseable {
     /** Called once per ended action (any kind): frees its FID for a deferred duplicate archive. */
     private void actionEnded(HsmActionItem item) {
         running.remove(ActionKey.of(item));
-        slots.ended(ActionKey.of(item));
+        slots.ended(ActionKey.of(item), item.action() == HsmCopytoolAction.RESTORE);
         roomMade(); // an action held by a stop or canceled while waiting no longer counts as waiting
         if (item.action() != HsmCopytoolAction.ARCHIVE) {
             return;

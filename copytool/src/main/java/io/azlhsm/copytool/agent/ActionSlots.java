@@ -13,9 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * begin an action until the moment the action has ended, however it ends.
  *
  * <p>A starter {@link #take}s a slot before it takes an action from the queue (so the slot goes to whatever is first in
- * line when it frees: a restore before archives), {@link #assign}s it to the action it begins, or {@link #giveBack}s
- * it when it begins none. The action's end gives it back ({@link #ended}); an action that never held a slot (canceled
- * or stopped before it began) gives back nothing.
+ * line when it frees: a restore before archives), {@link #claim}s it for the kind of action it found and
+ * {@link #assign}s it to the action it begins, or {@link #giveBack}s it when it begins none. The action's end gives it
+ * back ({@link #ended}); an action that never held a slot (canceled or stopped before it began) gives back nothing.
+ *
+ * <p>With more than one slot, one is kept for restores: archives and removes hold at most {@code limit - 1}, so a
+ * restore (a reader may be blocked on it) never waits for a long archive to end, as the coordinator itself dispatches
+ * a restore even when max_requests are running (mdt_coordinator.c, the restore exception of its scan).
  */
 final class ActionSlots {
     private final int limit;
@@ -23,6 +27,8 @@ final class ActionSlots {
     /** Slots held per action; a count, since a coordinator may send one action twice (a restore after MDS restart). */
     private final Map<ActionKey, Integer> holders = new ConcurrentHashMap<>();
     private final AtomicInteger assigned = new AtomicInteger();
+    /** Slots claimed for actions other than restores (begun, or about to be). */
+    private final AtomicInteger others = new AtomicInteger();
 
     ActionSlots(int limit) {
         if (limit < 1) {
@@ -37,19 +43,37 @@ final class ActionSlots {
         return free.tryAcquire(timeout, unit);
     }
 
-    /** A slot taken for nothing: no action was begun with it. */
-    void giveBack() {
+    /**
+     * Decides that the slot just taken goes to an action of this kind: always for a restore; for another action only
+     * while fewer than {@code limit - 1} slots hold others (with a single slot, always).
+     */
+    synchronized boolean claim(boolean restore) {
+        if (restore) {
+            return true;
+        }
+        if (limit > 1 && others.get() >= limit - 1) {
+            return false;
+        }
+        others.incrementAndGet();
+        return true;
+    }
+
+    /** A slot taken for nothing: no action was begun with it ({@code claimedForOther}: as {@link #claim} said). */
+    void giveBack(boolean claimedForOther) {
+        if (claimedForOther) {
+            others.decrementAndGet();
+        }
         free.release();
     }
 
-    /** The slot just taken now belongs to this action, until it ends. */
+    /** The slot just taken and claimed now belongs to this action, until it ends. */
     void assign(ActionKey action) {
         holders.merge(action, 1, Integer::sum);
         assigned.incrementAndGet();
     }
 
     /** The action ended: gives back its slot if it held one. */
-    void ended(ActionKey action) {
+    void ended(ActionKey action, boolean restore) {
         boolean[] held = {false};
         holders.computeIfPresent(action, (key, count) -> {
             held[0] = true;
@@ -57,7 +81,7 @@ final class ActionSlots {
         });
         if (held[0]) {
             assigned.decrementAndGet();
-            free.release();
+            giveBack(!restore);
         }
     }
 

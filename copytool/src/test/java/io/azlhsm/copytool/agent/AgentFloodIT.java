@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 5,000 archive requests reach the agent at once (the coordinator's max_requests above them all): the agent, run by its
- * launcher as systemd runs it, begins at most {@code pipeline.max_actions_in_flight} of them at a time (its own gauge,
+ * launcher as systemd runs it, begins at most {@code pipeline.max_actions_in_flight} of them at a time (less the slot
+ * it keeps for restores; its own gauge,
  * and independently the descriptors it holds on the mount), its RSS stays within the documented memory bound, the
  * rest wait in the agent, not begun, and a CANCEL sent while it is saturated still reaches the action it names before
  * that action's turn comes. Files are 10 KiB with 4 KiB chunks, so every one goes through the ring: a starter hands it
@@ -85,7 +86,8 @@ class AgentFloodIT {
                         HEAP >> 20, JVM_OWN >> 20, atCancel.get("azlhsm_queued_actions").longValue());
 
                 assertTrue(peaks.begun <= IN_FLIGHT, "begun actions peaked at " + peaks.begun);
-                assertEquals(IN_FLIGHT, peaks.begun, "the flood never filled the slots: nothing was bounded");
+                // archives fill every slot but the one kept for restores
+                assertEquals(IN_FLIGHT - 1, peaks.begun, "the flood never filled the slots: nothing was bounded");
                 assertTrue(peaks.descriptors - descriptorsIdle <= 2 * IN_FLIGHT, "descriptors on the mount peaked at "
                         + peaks.descriptors + " (" + descriptorsIdle + " idle); each begun archive holds two");
                 assertTrue(peaks.rss <= budget + HEAP + JVM_OWN, "RSS peaked at " + (peaks.rss >> 20) + " MiB");
@@ -136,6 +138,45 @@ class AgentFloodIT {
                 assertTrue(peaks.begun <= 2, "begun actions peaked at " + peaks.begun);
                 assertTrue(paused.get("azlhsm_queued_actions") + paused.get("azlhsm_begun_actions") + archived(paused)
                         < files, "paused with every request read: " + paused);
+                AgentProcesses.stop(agent, log);
+            } finally {
+                agent.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * Bounding begun actions must not make a restore (a reader may be blocked on it) wait for a long archive: one slot
+     * is kept for restores. With two slots and two large archives throttled to 2 MiB/s, a small restore requested
+     * while they run ends before either of them.
+     */
+    @Test
+    void aRestoreDoesNotWaitForArchivesHoldingTheSlots() throws Exception {
+        try (Cluster cluster = Cluster.start()) {
+            Path small = writeFiles(cluster.mount().resolve("small"), 1).get(0);
+            List<Path> large = List.of(cluster.mount().resolve("large-0"), cluster.mount().resolve("large-1"));
+            byte[] data = new byte[24 << 20];
+            for (Path file : large) {
+                Files.write(file, data);
+            }
+            int port = freePort();
+            Path log = cluster.root().resolve("agent.log");
+            Process agent = startAgent(cluster, port, log, "pipeline.max_actions_in_flight = 2",
+                    "archive.1.bandwidth_limit = 2MiB");
+            try {
+                assertTrue(cluster.lfs("hsm_archive", small.toString()).ok());
+                cluster.awaitFlags(small, AgentTestBed.ARCHIVED);
+                assertTrue(cluster.lfs("hsm_release", small.toString()).ok());
+                cluster.setParam("max_requests", "10");
+                assertTrue(cluster.lfs("hsm_archive", large.get(0).toString(), large.get(1).toString()).ok());
+                Peaks peaks = new Peaks();
+                awaitSampling("a large archive begun", peaks, agent, port, cluster, Duration.ofMinutes(1),
+                        m -> m.get("azlhsm_begun_actions") >= 1);
+                assertTrue(cluster.lfs("hsm_restore", small.toString()).ok());
+                cluster.awaitFlags(small, AgentTestBed.ARCHIVED);
+                for (Path file : large) {
+                    assertEquals(0, cluster.flags(file) & 0x08, file + " was archived before the small restore ended");
+                }
                 AgentProcesses.stop(agent, log);
             } finally {
                 agent.destroyForcibly();
