@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>With more than one slot, one is kept for restores: archives and removes hold at most {@code limit - 1}, so a
  * restore (a reader may be blocked on it) never waits for a long archive to end, as the coordinator itself dispatches
- * a restore even when max_requests are running (mdt_coordinator.c, the restore exception of its scan).
+ * a restore even when max_requests are running (lustre/mdt/mdt_coordinator.c, mdt_cdt_waiting_cb: "Restore requests
+ * are too important not to schedule at least one, everytime we can").
  */
 final class ActionSlots {
     private final int limit;
