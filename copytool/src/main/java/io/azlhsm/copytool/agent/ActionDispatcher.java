@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -32,14 +33,18 @@ import java.util.logging.Logger;
 /**
  * Takes action lists from the receive loop and runs each action: restores first, never refusing work.
  *
- * <p>The receive loop hands items over and returns; it blocks only when {@code maxQueued} actions are already waiting
- * (back-pressure on the coordinator's pipe, never EBUSY). Starter threads begin each action and prepare its transfer
- * (opening files and asking the archive for the blob are slow), then hand data transfers to the pipeline, which moves
- * a small file on the starter thread itself. Cancels are
- * applied at once, to queued, deferred, preparing and running actions alike: an action not begun is ended with
- * ECANCELED, a begun one is stopped through its {@link ActionStop}, which interrupts its calls to the archive in
- * flight. Two ARCHIVEs of one FID never run at once in this agent: the second waits (deferred) for the first and then
- * usually finds the file already archived at its data version.
+ * <p>Two bounds, neither ever refusing work with EBUSY. At most {@code maxInFlight} actions are begun and not yet
+ * ended ({@link ActionSlots}): starter threads take a slot, then the first action in line (restores first), begin it
+ * and prepare its transfer (opening files and asking the archive for the blob are slow), then hand data transfers to
+ * the pipeline, which moves a small file on the starter thread itself; the slot comes back when the action ends.
+ * Actions received beyond that wait here, not begun (no descriptor, nothing on Lustre, a few hundred bytes each), and
+ * the receive loop goes on reading the coordinator meanwhile, so that a CANCEL reaches a waiting or running action at
+ * once; only when {@code maxWaiting} actions wait does it stop reading ({@link #awaitRoom}), and the coordinator's
+ * pipe holds the rest (back-pressure). Cancels are applied at once, to waiting, deferred, preparing and running
+ * actions alike: an action not begun is ended with ECANCELED, a begun one is stopped through its {@link ActionStop},
+ * which interrupts its calls to the archive in flight. Two ARCHIVEs of one FID never run at once in this agent: the
+ * second waits (deferred, giving its slot back) for the first and then usually finds the file already archived at its
+ * data version.
  *
  * <p>Stopping ({@link #stop}, then {@link #finish}) follows the {@link StopPhase}: restores, received before or during
  * the stop, are carried out within the restore grace, because under the coordinator's default NRA policy any other
@@ -55,7 +60,11 @@ public final class ActionDispatcher implements AutoCloseable {
     private final ActionStarter starter;
     private final StopPhase stopPhase;
     private final PriorityBlockingQueue<PendingAction> queue = new PriorityBlockingQueue<>();
-    private final Semaphore queueSlots;
+    private final ActionSlots slots;
+    private final int maxWaiting;
+    private final ReentrantLock roomLock = new ReentrantLock();
+    private final Condition roomMade = roomLock.newCondition();
+    private volatile boolean receivePaused;
     /** Actions by cookie and FID, never by cookie alone: on DNE every MDT's coordinator hands out its own cookies. */
     private final Map<ActionKey, PendingAction> queuedByCookie = new ConcurrentHashMap<>();
     /** Taken from the queue while the agent stops, not to be started: they end when it unregisters. */
@@ -72,10 +81,16 @@ public final class ActionDispatcher implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean graceCut;
 
-    public ActionDispatcher(ActionContext context, TransferPipeline pipeline, int starterThreads, int maxQueued) {
+    /**
+     * @param maxInFlight actions begun and not yet ended, at most ({@code pipeline.max_actions_in_flight})
+     * @param maxWaiting  actions received and not begun at which the receive loop stops reading the coordinator
+     */
+    public ActionDispatcher(ActionContext context, TransferPipeline pipeline, int starterThreads, int maxInFlight,
+                            int maxWaiting) {
         this.starter = new ActionStarter(context, pipeline, this::registerRunning, this::actionEnded);
         this.stopPhase = context.stopPhase();
-        this.queueSlots = new Semaphore(maxQueued);
+        this.slots = new ActionSlots(maxInFlight);
+        this.maxWaiting = maxWaiting;
         this.starters = Executors.newFixedThreadPool(starterThreads, runnable -> {
             Thread thread = new Thread(runnable, "action-starter");
             thread.setDaemon(true);
@@ -86,14 +101,16 @@ public final class ActionDispatcher implements AutoCloseable {
         }
     }
 
-    /** Queues every item of a list; applies cancels at once. Blocks while the queue is full. */
-    public void dispatch(HsmActionList list) throws InterruptedException {
+    /**
+     * Queues every item of a list and applies its cancels at once. Never blocks: the receive loop asks
+     * {@link #awaitRoom} before it reads a list, so that a cancel is read while actions wait for a slot.
+     */
+    public void dispatch(HsmActionList list) {
         for (HsmActionItem item : list.items()) {
             if (item.action() == HsmCopytoolAction.CANCEL) {
                 cancel(ActionKey.of(item)); // the FID and cookie of the action it cancels
                 continue;
             }
-            queueSlots.acquire();
             PendingAction pending = new PendingAction(item, list.archiveId(), arrivals.incrementAndGet(), false);
             queuedByCookie.put(ActionKey.of(item), pending);
             queue.put(pending);
@@ -105,8 +122,56 @@ public final class ActionDispatcher implements AutoCloseable {
         return running.values();
     }
 
+    /**
+     * Whether the receive loop may read another list: fewer than {@code maxWaiting} actions wait. Waits up to
+     * {@code millis} for one to begin or end when not. A list is read whole, so up to one list's items (about 70 for
+     * a real coordinator, whose lists hold at most ~5 KiB) may come on top of {@code maxWaiting}.
+     */
+    public boolean awaitRoom(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        roomLock.lock();
+        try {
+            while (queued() >= maxWaiting) {
+                receivePaused = true;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                roomMade.awaitNanos(left);
+            }
+            receivePaused = false;
+            return true;
+        } finally {
+            roomLock.unlock();
+        }
+    }
+
+    private void roomMade() {
+        roomLock.lock();
+        try {
+            roomMade.signalAll();
+        } finally {
+            roomLock.unlock();
+        }
+    }
+
+    /** Whether the receive loop has stopped reading the coordinator because {@code maxWaiting} actions wait. */
+    public boolean receivePaused() {
+        return receivePaused;
+    }
+
+    /** Actions received and not begun: queued, held by a stop, or deferred behind an archive of the same FID. */
     public int queued() {
-        return queue.size() + held.size();
+        return queue.size() + held.size() + deferred();
+    }
+
+    private synchronized int deferred() {
+        return archivesWaitingForSameFid.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Actions begun (or being begun) and not yet ended: at most {@code pipeline.max_actions_in_flight}. */
+    public int begun() {
+        return slots.inUse();
     }
 
     public int runningCount() {
@@ -117,6 +182,7 @@ public final class ActionDispatcher implements AutoCloseable {
         // Deferred ones first: a deferred archive handed over meanwhile is found queued below, never neither.
         PendingAction deferred = takeDeferred(key);
         if (deferred != null) {
+            roomMade();
             starter.endWithoutStarting(deferred.item(), deferred.archiveId(), ActionOutcome.CANCELED,
                     "canceled while it waited for another ARCHIVE of its file to end");
             return;
@@ -124,8 +190,8 @@ public final class ActionDispatcher implements AutoCloseable {
         PendingAction queued = queuedByCookie.remove(key);
         if (queued != null) {
             boolean wasQueued = queue.remove(queued);
-            if (wasQueued && !queued.handedOver()) {
-                queueSlots.release();
+            if (wasQueued) {
+                roomMade();
             }
             if (wasQueued || held.remove(key) != null) {
                 starter.endWithoutStarting(queued.item(), queued.archiveId(), ActionOutcome.CANCELED,
@@ -165,23 +231,30 @@ public final class ActionDispatcher implements AutoCloseable {
         return null;
     }
 
+    /**
+     * One starter: takes a slot first and only then the first action in line, so that a slot freed while restores
+     * and archives wait goes to a restore; begins it with that slot, or gives the slot back when it begins nothing.
+     */
     private void startLoop() {
         while (!closed) {
             PendingAction pending;
             try {
-                pending = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (!slots.take(200, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                pending = next();
             } catch (InterruptedException e) {
                 return;
             }
             if (pending == null) {
+                slots.giveBack(false);
                 continue;
             }
-            if (!pending.handedOver()) {
-                queueSlots.release(); // handed-over actions were requeued without taking a slot
-            }
+            roomMade();
             HsmActionItem item = pending.item();
             ActionKey key = ActionKey.of(item);
             if (!stopPhase.mayStart(item.action())) {
+                slots.giveBack(!isRestore(pending));
                 held.put(key, pending); // queuedByCookie keeps it, so a cancel still finds it
                 if (!queuedByCookie.containsKey(key) && held.remove(key) != null) {
                     starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
@@ -191,18 +264,21 @@ public final class ActionDispatcher implements AutoCloseable {
             }
             if (queuedByCookie.remove(key) == null) {
                 // a cancel took it from the map while this thread took it from the queue: end it here
+                slots.giveBack(!isRestore(pending));
                 starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
                         "canceled before it started");
                 continue;
             }
             if (!pending.handedOver() && deferIfSameFidArchiving(pending)) {
                 LOG.info("ARCHIVE " + key + ": deferred until the ARCHIVE of its file that runs here ends");
+                slots.giveBack(!isRestore(pending));
                 continue;
             }
             // A REMOVE runs its Delete Blob to the end (see ActionStop); anything else may be interrupted.
             ActionStop stop = new ActionStop(item.action() != HsmCopytoolAction.REMOVE);
             startingStops.put(key, stop);
             starting.put(key, item);
+            slots.assign(key); // given back by actionEnded, whichever way the action ends
             try {
                 starter.start(item, pending.archiveId(), stop);
             } catch (RuntimeException bug) {
@@ -212,6 +288,30 @@ public final class ActionDispatcher implements AutoCloseable {
                 startingStops.remove(key);
             }
         }
+    }
+
+    /**
+     * The first action in line, with the slot just taken claimed for it ({@link ActionSlots#claim}), waiting up to
+     * 200 ms for one. When only the restores' slot is left and the first in line is not a restore (restores come
+     * first, so none waits), it goes back in line, and this waits for a restore to come or another action to end.
+     */
+    private PendingAction next() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        while (true) {
+            PendingAction first = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (first == null || slots.claim(isRestore(first))) {
+                return first;
+            }
+            queue.put(first); // keeps its place: the queue orders by arrival
+            if (System.nanoTime() - deadline >= 0) {
+                return null;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static boolean isRestore(PendingAction pending) {
+        return pending.item().action() == HsmCopytoolAction.RESTORE;
     }
 
     private synchronized boolean deferIfSameFidArchiving(PendingAction pending) {
@@ -249,6 +349,8 @@ public final class ActionDispatcher implements AutoCloseable {
     /** Called once per ended action (any kind): frees its FID for a deferred duplicate archive. */
     private void actionEnded(HsmActionItem item) {
         running.remove(ActionKey.of(item));
+        slots.ended(ActionKey.of(item), item.action() == HsmCopytoolAction.RESTORE);
+        roomMade(); // an action held by a stop or canceled while waiting no longer counts as waiting
         if (item.action() != HsmCopytoolAction.ARCHIVE) {
             return;
         }

@@ -18,7 +18,9 @@ import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.copytool.operations.OutagePatience;
 import io.azlhsm.copytool.operations.StopPhase;
+import io.azlhsm.copytool.operations.StreamedUploads;
 import io.azlhsm.copytool.pipeline.DirectMemoryLimit;
+import io.azlhsm.copytool.pipeline.PipelineSettings;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,6 +59,7 @@ public final class Agent implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final OutagePatience patience;
+    private final StreamedUploads streamedUploads;
     private final Optional<HsmEventFifo> eventFifo;
     private final Optional<MetricsServer> metricsServer;
     private final AgentMetrics metrics;
@@ -80,9 +83,10 @@ public final class Agent implements AutoCloseable {
         this.eventFifo = fifo.isPresent() ? Optional.of(HsmEventFifo.register(library, fifo.get())) : Optional.empty();
         this.registration = CopytoolRegistration.register(library, settings.mount(), archiveIds, true);
         this.patience = new OutagePatience(settings.operations().outagePatience());
+        this.streamedUploads = new StreamedUploads(settings.pipeline().writers());
         ActionContext context = new ActionContext(registration, new LustreFids(library), new DataVersions(library),
                 new HsmFiles(library), new ArchiveRecordStore(), this.backends, new BlobMetadataCodec(),
-                settings.pipeline().chunkSize(), settings.pipeline().writers(), settings.releaseAfterArchive(),
+                settings.pipeline().chunkSize(), streamedUploads, settings.releaseAfterArchive(),
                 metrics, patience, new StopPhase());
         this.finisher = Executors.newFixedThreadPool(Math.max(2, settings.pipeline().writers()), runnable -> {
             Thread thread = new Thread(runnable, "action-finisher");
@@ -90,19 +94,26 @@ public final class Agent implements AutoCloseable {
             return thread;
         });
         this.pipeline = new TransferPipeline(settings.pipeline(), finisher);
-        this.dispatcher = new ActionDispatcher(context, pipeline, settings.starterThreads(), settings.maxQueued());
+        this.dispatcher = new ActionDispatcher(context, pipeline, settings.starterThreads(),
+                settings.maxActionsInFlight(), settings.maxActionsWaiting());
         this.progress = new ProgressReporter(dispatcher, settings.progressInterval());
         metrics.gauge("queued_actions", dispatcher::queued);
         metrics.gauge("running_actions", dispatcher::runningCount);
+        metrics.gauge("begun_actions", dispatcher::begun);
+        metrics.gauge("receive_paused", () -> dispatcher.receivePaused() ? 1 : 0);
         metrics.gauge("ring_chunks_in_flight", pipeline::chunksInFlight);
         LastCheckGauges.register(metrics, settings.mount()); // the file system's last `copytool check`
         this.metricsServer = startMetricsServer(settings, metrics);
         this.receiveLoop = new ReceiveLoop(registration, dispatcher, this::coordinatorGone);
         this.receiver = new Thread(receiveLoop, "coordinator-receiver");
         receiver.start();
+        PipelineSettings shape = settings.pipeline();
         LOG.info("registered on " + settings.mount() + " for archive ids " + java.util.Arrays.toString(archiveIds)
-                + "; pipeline " + settings.pipeline().ringSize() + " x " + settings.pipeline().chunkSize()
-                + " bytes (" + settings.pipeline().memoryBudget() / (1024 * 1024) + " MiB)");
+                + "; pipeline " + shape.ringSize() + " x " + shape.chunkSize() + " bytes; data buffers at most "
+                + shape.memoryBudget() / (1024 * 1024) + " MiB (ring " + (shape.ringBytes() >> 20) + " MiB, "
+                + shape.inlineLanes() + " small-file lanes " + (shape.inlineBytes() >> 20) + " MiB, "
+                + shape.writers() + " streamed blocks " + (shape.streamBytes() >> 20) + " MiB); at most "
+                + settings.maxActionsInFlight() + " actions begun, " + settings.maxActionsWaiting() + " waiting");
     }
 
     private static Optional<MetricsServer> startMetricsServer(AgentSettings settings, AgentMetrics metrics) {
@@ -215,6 +226,7 @@ public final class Agent implements AutoCloseable {
         pipeline.close();
         dispatcher.close();
         finisher.shutdown();
+        streamedUploads.close();
         try {
             registration.close();
         } catch (LustreException e) {
@@ -256,7 +268,7 @@ public final class Agent implements AutoCloseable {
         try {
             thread.join(5000);
             if (thread.isAlive()) {
-                thread.interrupt(); // blocked handing a list to a full queue: the list is dropped, as at unregister
+                thread.interrupt(); // stuck in a call: what it had not handed over is dropped, as at unregister
                 thread.join(5000);
             }
         } catch (InterruptedException e) {

@@ -40,17 +40,21 @@ public final class AgentLauncher {
     }
 
     public static AgentSettings agentSettings(CopytoolConfig config) {
-        PipelineSettings pipeline = new PipelineSettings(config.ringSize(), Math.toIntExact(config.chunkSize()),
-                config.readers(), config.writers());
-        Set<Integer> releaseAfterArchive = config.archives().values().stream()
-                .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
         // Starters begin actions and move small files themselves (one request each, see TransferPipeline#submit):
-        // enough of them to keep every request slot of the busiest archive filled with small files.
+        // enough of them to keep every request slot of the busiest archive filled with small files, and never more
+        // than actions may be begun at once (a starter with no slot to take has nothing to do). Each has an inline
+        // lane, whose buffer is part of the memory budget.
         int busiestArchive = config.archives().values().stream().mapToInt(ArchiveSettings::maxConcurrency).max()
                 .orElse(1);
-        int starters = Math.max(2, Math.min(32, Math.max(config.readers(), busiestArchive)));
+        int starters = Math.min(config.maxActionsInFlight(),
+                Math.max(2, Math.min(32, Math.max(config.readers(), busiestArchive))));
+        PipelineSettings pipeline = new PipelineSettings(config.ringSize(), Math.toIntExact(config.chunkSize()),
+                config.readers(), config.writers(), starters);
+        Set<Integer> releaseAfterArchive = config.archives().values().stream()
+                .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
         return new AgentSettings(config.mount(), config.lustreLibrary(), pipeline, config.progressInterval(), starters,
-                config.maxActionsInFlight(), releaseAfterArchive, config.operations(), bandwidthLimits(config));
+                config.maxActionsInFlight(), config.maxActionsWaiting(), releaseAfterArchive, config.operations(),
+                bandwidthLimits(config));
     }
 
     static Map<Integer, Long> bandwidthLimits(CopytoolConfig config) {

@@ -13,13 +13,15 @@ import java.util.Set;
  * @param pipeline            ring shape and memory budget
  * @param progressInterval    longest time between two progress reports of a running action
  * @param starterThreads      threads that begin actions and prepare transfers
- * @param maxQueued           actions received but not started before the receive loop blocks
+ * @param maxActionsInFlight  actions begun and not yet ended, at most
+ * @param maxActionsWaiting   actions received and not begun at which the receive loop stops reading
  * @param releaseAfterArchive archive ids whose files are released once their archive is verified
  * @param operations          event FIFO, metrics endpoint, shutdown grace, agent-wide bandwidth limit
  * @param bandwidthLimits     bytes per second per archive id (0 or absent: no limit)
  */
 public record AgentSettings(Path mount, String lustreLibrary, PipelineSettings pipeline, Duration progressInterval,
-                            int starterThreads, int maxQueued, Set<Integer> releaseAfterArchive,
+                            int starterThreads, int maxActionsInFlight, int maxActionsWaiting,
+                            Set<Integer> releaseAfterArchive,
                             io.azlhsm.copytool.config.OperationsSettings operations,
                             java.util.Map<Integer, Long> bandwidthLimits) {
 }

@@ -110,6 +110,8 @@ final class ConfigReload {
         restartIfChanged(restart, "pipeline.writers", old.writers(), fresh.writers());
         restartIfChanged(restart, "pipeline.max_actions_in_flight", old.maxActionsInFlight(),
                 fresh.maxActionsInFlight());
+        restartIfChanged(restart, "pipeline.max_actions_waiting", old.maxActionsWaiting(),
+                fresh.maxActionsWaiting());
         restartIfChanged(restart, "event_fifo", old.operations().eventFifo(), fresh.operations().eventFifo());
         restartIfChanged(restart, "runtime_dir", old.operations().runtimeDirectory(),
                 fresh.operations().runtimeDirectory());

@@ -12,6 +12,11 @@ import java.util.logging.Logger;
 /**
  * The one thread that drains the coordinator: it only receives and hands over, never does I/O of its own, because
  * the coordinator's writes into the copytool pipe block once the pipe is full.
+ *
+ * <p>It reads on while every action slot is taken, so that a CANCEL (which Lustre sends on the same pipe, behind
+ * whatever action lists are already in it) reaches the action it names at once; received actions wait for a slot in
+ * the dispatcher. It stops reading only when the dispatcher holds its limit of waiting actions, and then the pipe
+ * fills and the kernel holds the coordinator's further lists (back-pressure, never EBUSY).
  */
 final class ReceiveLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(ReceiveLoop.class.getName());
@@ -38,6 +43,9 @@ final class ReceiveLoop implements Runnable {
         try {
             int fd = registration.fd();
             while (running) {
+                if (!dispatcher.awaitRoom(250)) {
+                    continue; // as many actions wait as the agent keeps: the rest stay in the pipe for now
+                }
                 if (!FdPoller.awaitReadable(fd, 250)) {
                     continue;
                 }

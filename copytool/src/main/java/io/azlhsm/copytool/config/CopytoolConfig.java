@@ -29,12 +29,14 @@ import java.util.logging.Level;
  * @param readers            parallel read handlers
  * @param writers            parallel write handlers
  * @param progressInterval   how often running actions report progress
- * @param maxActionsInFlight actions accepted from the coordinator before back-pressure
+ * @param maxActionsInFlight actions begun and not yet ended, at most
+ * @param maxActionsWaiting  actions received and not begun at which the agent stops reading from the coordinator
  * @param logLevel           java.util.logging level of the copytool's loggers
  * @param archives           archive id to settings; the ids registered with the coordinator
  */
 public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, int ringSize, int readers,
-                             int writers, Duration progressInterval, int maxActionsInFlight, Level logLevel,
+                             int writers, Duration progressInterval, int maxActionsInFlight, int maxActionsWaiting,
+                             Level logLevel,
                              SortedMap<Integer, ArchiveSettings> archives, OperationsSettings operations) {
 
     public static final String DEFAULT_LUSTRE_LIBRARY = "lustreapi";
@@ -44,6 +46,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
     public static final int DEFAULT_WRITERS = 4;
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_ACTIONS_IN_FLIGHT = 64;
+    public static final int DEFAULT_MAX_ACTIONS_WAITING = 10_000;
     public static final Level DEFAULT_LOG_LEVEL = Level.INFO;
 
     public CopytoolConfig {
@@ -105,6 +108,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
         int writers = config.positiveInt(KeyCatalog.WRITERS, DEFAULT_WRITERS);
         Duration progress = config.duration(KeyCatalog.PROGRESS_INTERVAL, DEFAULT_PROGRESS_INTERVAL);
         int maxInFlight = config.positiveInt(KeyCatalog.MAX_ACTIONS_IN_FLIGHT, DEFAULT_MAX_ACTIONS_IN_FLIGHT);
+        int maxWaiting = config.positiveInt(KeyCatalog.MAX_ACTIONS_WAITING, DEFAULT_MAX_ACTIONS_WAITING);
         Level logLevel = logLevel(config);
 
         if (archiveKeys.isEmpty()) {
@@ -116,7 +120,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
             archives.put(id, ArchiveSettingsParser.parse(config, id));
         }
         return new CopytoolConfig(mount, library, chunkSize, ringSize, readers, writers, progress, maxInFlight,
-                logLevel, archives, OperationsSettings.parse(config));
+                maxWaiting, logLevel, archives, OperationsSettings.parse(config));
     }
 
     /** Refuses unknown keys (with a did-you-mean) and groups archive keys by id. */
@@ -198,6 +202,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
                 .append(" writers=").append(writers)
                 .append(" progress_interval=").append(DurationText.format(progressInterval))
                 .append(" max_actions_in_flight=").append(maxActionsInFlight)
+                .append(" max_actions_waiting=").append(maxActionsWaiting)
                 .append(" log.level=").append(logLevel.getName())
                 .append(operations.summary());
         for (ArchiveSettings archive : archives.values()) {

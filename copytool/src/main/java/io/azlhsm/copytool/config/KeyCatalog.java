@@ -17,6 +17,7 @@ final class KeyCatalog {
     static final String WRITERS = "pipeline.writers";
     static final String PROGRESS_INTERVAL = "pipeline.progress_interval";
     static final String MAX_ACTIONS_IN_FLIGHT = "pipeline.max_actions_in_flight";
+    static final String MAX_ACTIONS_WAITING = "pipeline.max_actions_waiting";
     static final String LOG_LEVEL = "log.level";
     static final String SHUTDOWN_GRACE = "shutdown_grace";
     static final String RESTORE_GRACE = "restore_grace";
@@ -27,7 +28,7 @@ final class KeyCatalog {
     static final String RUNTIME_DIR = "runtime_dir";
 
     static final List<String> GLOBAL_KEYS = List.of(MOUNT, LUSTRE_LIBRARY, CHUNK_SIZE, RING_SIZE, READERS, WRITERS,
-            PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, LOG_LEVEL, SHUTDOWN_GRACE, RESTORE_GRACE, OUTAGE_PATIENCE,
+            PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, MAX_ACTIONS_WAITING, LOG_LEVEL, SHUTDOWN_GRACE, RESTORE_GRACE, OUTAGE_PATIENCE,
             EVENT_FIFO, METRICS_LISTEN, BANDWIDTH_LIMIT, RUNTIME_DIR);
 
     static final String TYPE = "type";

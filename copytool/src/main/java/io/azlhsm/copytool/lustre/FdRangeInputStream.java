@@ -17,12 +17,21 @@ public final class FdRangeInputStream extends InputStream {
     private final FdChannel channel;
     private final long start;
     private final long end;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE).limit(0);
+    private final ByteBuffer buffer;
     private long bufferStart;
     private long markPosition;
 
     /** Streams {@code length} bytes of {@code channel} from {@code offset}; fewer bytes in the file is an error. */
     public FdRangeInputStream(FdChannel channel, long offset, long length) {
+        this(channel, offset, length, ByteBuffer.allocateDirect(BUFFER_SIZE));
+    }
+
+    /**
+     * As above, reading through {@code buffer} (its whole capacity), which the caller owns and may reuse once this
+     * stream is no longer read.
+     */
+    public FdRangeInputStream(FdChannel channel, long offset, long length, ByteBuffer buffer) {
+        this.buffer = buffer.clear().limit(0);
         this.channel = channel;
         this.start = offset;
         this.end = offset + length;
@@ -58,7 +67,7 @@ public final class FdRangeInputStream extends InputStream {
         if (next >= end) {
             return false;
         }
-        int want = (int) Math.min(BUFFER_SIZE, end - next);
+        int want = (int) Math.min(buffer.capacity(), end - next);
         buffer.clear().limit(want);
         int got = channel.readFully(buffer, next);
         if (got < want) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param backends          archive id to backend
  * @param metadataCodec     file attributes to blob metadata
  * @param maxChunkSize      the ring's chunk size: no transfer may use bigger chunks
- * @param pipelineWriters   the ring's write-stage parallelism, also used for streamed blocks of one transfer
+ * @param streamedUploads   the agent's bounded uploads of blocks larger than a ring chunk
  * @param releaseAfterArchive archive ids whose files are released as soon as their archive is verified
  * @param metrics           where actions report their latency, bytes and errors
  * @param patience          how long actions wait out an outage of their archive
@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public record ActionContext(CopytoolRegistration registration, LustreFids fids, DataVersions dataVersions,
                             HsmFiles hsmFiles, ArchiveRecordStore records, Map<Integer, ArchiveBackend> backends,
-                            BlobMetadataCodec metadataCodec, int maxChunkSize, int pipelineWriters,
+                            BlobMetadataCodec metadataCodec, int maxChunkSize, StreamedUploads streamedUploads,
                             java.util.Set<Integer> releaseAfterArchive,
                             io.azlhsm.copytool.metrics.AgentMetrics metrics, OutagePatience patience,
                             StopPhase stopPhase) {

@@ -21,6 +21,7 @@ import io.azlhsm.copytool.ownership.WriterIdentity;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.TransferEvent;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class ArchiveTransfer extends ActionTransfer {
         this.upload = upload;
         this.checksum = ContentChecksum.start(backend.checksumAlgorithm());
         this.streamedBlocks = upload != null && blockSize > layout.chunkSize()
-                ? new StreamedBlocks(blockSize, layout, context.pipelineWriters()) : null;
+                ? new StreamedBlocks(blockSize, layout, context.streamedUploads()) : null;
     }
 
     /**
@@ -213,10 +214,10 @@ public final class ArchiveTransfer extends ActionTransfer {
         }
     }
 
-    private void stageStreamedBlock(int block, long offset, long length, byte[] blockMd5) {
+    private void stageStreamedBlock(int block, long offset, long length, byte[] blockMd5, ByteBuffer buffer) {
         try {
             patiently("staging block " + block + " of blob " + blob, () -> {
-                upload.stage(block, new FdRangeInputStream(source, offset, length), length, blockMd5);
+                upload.stage(block, new FdRangeInputStream(source, offset, length, buffer), length, blockMd5);
                 return null;
             });
             recordLanded(offset, length);

@@ -2,50 +2,41 @@ package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.TransferEvent;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 
 /**
  * Bookkeeping for blocks made of several ring chunks: the MD5 of each block, computed by the in-order checksum stage,
  * and the block uploads started once the ring has seen a block's last chunk.
  *
- * <p>At most {@code concurrency} blocks of one transfer upload at once; the write stage blocks when that many are in
- * flight, which holds the ring back instead of letting it read far ahead of the network.
+ * <p>Uploads run on the agent's {@link StreamedUploads}, which bounds them agent-wide; the write stage blocks while
+ * all are busy, which holds the ring back instead of letting it read far ahead of the network.
  */
 final class StreamedBlocks {
-    /** Uploads one block from the source; records its own failure on the transfer. */
+    /** Uploads one block from the source, reading through {@code buffer}; records its own failure on the transfer. */
     @FunctionalInterface
     interface BlockStager {
-        void stage(int block, long offset, long length, byte[] md5);
+        void stage(int block, long offset, long length, byte[] md5, ByteBuffer buffer);
     }
-
-    /** Threads for streamed block uploads, shared by all transfers; their number is bounded by the permits. */
-    private static final ExecutorService UPLOADERS = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "streamed-block-upload");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final long blockSize;
     private final int chunksPerBlock;
     private final ChunkLayout layout;
     private final byte[][] blockMd5;
     private final MessageDigest blockDigest; // checksum stage only
-    private final Semaphore permits;
+    private final StreamedUploads uploaders;
     private final List<CompletableFuture<Void>> uploads = new ArrayList<>();
 
-    StreamedBlocks(long blockSize, ChunkLayout layout, int concurrency) {
+    StreamedBlocks(long blockSize, ChunkLayout layout, StreamedUploads uploaders) {
         this.blockSize = blockSize;
         this.chunksPerBlock = (int) (blockSize / layout.chunkSize());
         this.layout = layout;
         this.blockMd5 = new byte[(int) ((layout.size() + blockSize - 1) / blockSize)][];
-        this.permits = new Semaphore(Math.max(1, concurrency));
+        this.uploaders = uploaders;
         try {
             this.blockDigest = MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
@@ -74,14 +65,7 @@ final class StreamedBlocks {
         long offset = block * blockSize;
         long length = Math.min(blockSize, layout.size() - offset);
         byte[] md5 = blockMd5[block];
-        permits.acquire();
-        CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
-            try {
-                stager.stage(block, offset, length, md5);
-            } finally {
-                permits.release();
-            }
-        }, UPLOADERS);
+        CompletableFuture<Void> upload = uploaders.start(buffer -> stager.stage(block, offset, length, md5, buffer));
         synchronized (uploads) {
             uploads.add(upload);
         }

@@ -23,15 +23,17 @@ public final class DirectMemoryLimit {
         }
     }
 
-    /** Refuses a ring whose buffers cannot all be allocated. */
+    /** Refuses a memory budget whose buffers cannot all be allocated. */
     public static void check(PipelineSettings settings) {
         long allowed = bytes();
         if (settings.memoryBudget() > allowed) {
             throw new IllegalStateException(String.format(
-                    "the ring (pipeline.ring_size %d x pipeline.chunk_size %d MiB = %d MiB) exceeds the JVM's direct"
-                            + " memory limit of %d MiB; raise -XX:MaxDirectMemorySize in COPYTOOL_JAVA_OPTS or make"
-                            + " the ring smaller",
-                    settings.ringSize(), settings.chunkSize() >> 20, settings.memoryBudget() >> 20, allowed >> 20));
+                    "the data buffers (the ring, pipeline.ring_size %d x pipeline.chunk_size %d MiB = %d MiB, plus"
+                            + " %d MiB of small-file and streamed-block buffers) exceed the JVM's direct memory"
+                            + " limit of %d MiB; raise -XX:MaxDirectMemorySize in COPYTOOL_JAVA_OPTS or make the ring"
+                            + " smaller",
+                    settings.ringSize(), settings.chunkSize() >> 20, settings.ringBytes() >> 20,
+                    (settings.inlineBytes() + settings.streamBytes()) >> 20, allowed >> 20));
         }
     }
 }

@@ -44,7 +44,7 @@ public final class TransferPipeline implements AutoCloseable {
                 .then(new CompletionStage(finisher));
         disruptor.start();
 
-        this.inline = new InlineLane(settings.chunkSize());
+        this.inline = new InlineLane(settings.chunkSize(), settings.inlineLanes());
         this.publisher = new ChunkPublisher(disruptor.getRingBuffer(), finisher);
         this.publisherThread = namedThreads("pipeline-publisher").newThread(publisher);
         publisherThread.start();
@@ -56,12 +56,12 @@ public final class TransferPipeline implements AutoCloseable {
 
     /**
      * Moves a transfer. A small file (one chunk of at most {@link InlineLane#LIMIT}) is moved on the calling thread,
-     * {@code finish()} included, and this returns when it has ended; any other transfer's chunks are queued for the
-     * ring, this returns at once, and its {@code finish()} runs on the finisher when the last chunk is done.
+     * {@code finish()} included, and this returns when it has ended, if an inline lane is free; any other transfer's
+     * chunks are queued for the ring, this returns at once, and its {@code finish()} runs on the finisher when the
+     * last chunk is done.
      */
     public void submit(Transfer transfer) {
-        if (inline.accepts(transfer)) {
-            inline.run(transfer);
+        if (inline.accepts(transfer) && inline.run(transfer)) {
             return;
         }
         if (transfer.layout().chunkSize() > settings.chunkSize()) {

@@ -6,8 +6,9 @@
  *                                 ──▶ write stage (N handlers) ──▶ completion stage (1)
  * </pre>
  *
- * <p>Each ring slot owns one preallocated chunk buffer, so {@code ringSize × chunkSize} bytes is the whole memory the
- * data path can use, whatever the file sizes. A {@link Transfer} is one HSM action's data movement; it decides what
+ * <p>Each ring slot owns one preallocated chunk buffer, so {@code ringSize × chunkSize} bytes is the ring's memory,
+ * whatever the file sizes; with the small-file lanes and the streamed-block buffers it makes the memory budget
+ * ({@link io.azlhsm.copytool.pipeline.PipelineSettings#memoryBudget}). A {@link Transfer} is one HSM action's data movement; it decides what
  * "read" and "write" mean (pread from Lustre and stage a block, or download a range and pwrite into the volatile file).
  * The pipeline only moves chunks through the stages in sequence order, which is what makes an in-order checksum
  * possible while reads and writes run in parallel: each transfer keeps one checksum lane for its life, and lanes on

@@ -79,7 +79,9 @@ class CopytoolLauncherIT {
                 "agent", "--config", config.toString());
 
         assertEquals(ExitCode.FAILURE, result.status(), result.err());
-        assertTrue(result.err().contains("the ring (pipeline.ring_size 16 x pipeline.chunk_size 4 MiB = 64 MiB) exceeds"
-                + " the JVM's direct memory limit of 32 MiB; raise -XX:MaxDirectMemorySize"), result.err());
+        assertTrue(result.err().contains("the data buffers (the ring, pipeline.ring_size 16 x pipeline.chunk_size 4 MiB"
+                + " = 64 MiB, plus "), result.err());
+        assertTrue(result.err().contains("exceed the JVM's direct memory limit of 32 MiB; raise"
+                + " -XX:MaxDirectMemorySize"), result.err());
     }
 }

@@ -50,6 +50,7 @@ class CopytoolConfigTest {
         assertEquals(4, config.writers());
         assertEquals(Duration.ofSeconds(10), config.progressInterval());
         assertEquals(64, config.maxActionsInFlight());
+        assertEquals(10_000, config.maxActionsWaiting());
         assertEquals(Level.INFO, config.logLevel());
         assertArrayEquals(new int[] {1}, config.archiveIds());
 
@@ -73,6 +74,7 @@ class CopytoolConfigTest {
                 pipeline.writers = 6
                 pipeline.progress_interval = 500ms
                 pipeline.max_actions_in_flight = 16
+                pipeline.max_actions_waiting = 500
                 log.level = debug
                 restore_grace = 2h
                 outage_patience = 5m
@@ -102,6 +104,7 @@ class CopytoolConfigTest {
         assertEquals(6, config.writers());
         assertEquals(Duration.ofMillis(500), config.progressInterval());
         assertEquals(16, config.maxActionsInFlight());
+        assertEquals(500, config.maxActionsWaiting());
         assertEquals(Level.FINE, config.logLevel());
         assertEquals(Duration.ofHours(2), config.operations().restoreGrace());
         assertEquals(Duration.ofMinutes(5), config.operations().outagePatience());
