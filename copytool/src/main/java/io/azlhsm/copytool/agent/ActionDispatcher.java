@@ -166,7 +166,7 @@ public final class ActionDispatcher implements AutoCloseable {
     }
 
     private synchronized int deferred() {
-        return archivesWaitingForSameFid.values().stream().mapToInt(List::size).sum();
+        return archivesWaitingForSameFid.values().stream().mapToInt(slot -> slot.waiting.size()).sum();
     }
 
     /** Actions begun (or being begun) and not yet ended: at most {@code pipeline.max_actions_in_flight}. */
