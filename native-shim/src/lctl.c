@@ -1,8 +1,9 @@
 /*
  * lctl: get_param / set_param / list_param for the coordinator parameters of every simulated file system mounted
  * here (mdt.<fsname>-MDT0000.hsm_control and mdt.<fsname>-MDT0000.hsm.*, and the same for every further MDT of a DNE
- * file system: each MDT runs a coordinator of its own), in lctl's output format.  A thin client of the daemon's
- * protocol: parameters are not part of liblustreapi.
+ * file system: each MDT runs a coordinator of its own), mdt.<fsname>-MDTxxxx.evict_client (write-only), and the
+ * clients' mdc.<fsname>-MDTxxxx-mdc-<instance>.active (also as `lctl --device MDC activate|deactivate`), in lctl's
+ * output format.  A thin client of the daemon's protocol: parameters are not part of liblustreapi.
  *
  * With several simulated file systems mounted (e.g. parallel test runs), HSMSIM_ROOT (as `cluster env` exports it)
  * restricts lctl to the cluster rooted there; a real lctl would see only its own node's MDTs.
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "hsmsim/hsmsim_internal.h"
@@ -30,8 +32,8 @@ static int param_error(const char *cmd, const char *pattern, int rc)
 
 static bool on_mds(void);
 
-/* Sends verb for pattern to every cluster; calls show for each param/value pair of the replies. */
-static int each_reply(const char *verb, const char *pattern, const char *value, int only_value)
+/* Sends verb for pattern to every cluster and prints the replies as lctl does (nothing when quiet). */
+static int each_reply(const char *verb, const char *pattern, const char *value, int only_value, bool quiet)
 {
 	struct hsmsim_cluster clusters[MAX_CLUSTERS];
 	int n = hsmsim_clusters(clusters, MAX_CLUSTERS);
@@ -69,6 +71,8 @@ static int each_reply(const char *verb, const char *pattern, const char *value, 
 				continue;
 			matched++;
 			const char *name = r.values[k];
+			if (quiet)
+				continue;
 			if (strcmp(verb, "LIST_PARAM") == 0) {
 				printf("%s\n", name);
 			} else if (strcmp(verb, "SET_PARAM") == 0) {
@@ -135,15 +139,38 @@ static int changelog_user(const char *mdt, const char *cmd, const char *id)
 	return 0;
 }
 
+/*
+ * lctl --device MDC activate | deactivate (obd.c jt_obd_activate/jt_obd_deactivate 2332-2340:
+ * OBD_IOC_SET_ACTIVE, which mdc_iocontrol turns into ptlrpc_set_import_active, mdc_request.c 2373-2374, as writing
+ * mdc.*.active does). Prints nothing on success.
+ */
+static int mdc_activate(const char *device, const char *cmd)
+{
+	char param[PATH_MAX];
+	if (snprintf(param, sizeof(param), "mdc.%s.active", device) >= (int)sizeof(param))
+		return 36;
+	int rc = each_reply("SET_PARAM", param, cmd[0] == 'a' ? "1" : "0", 0, true);
+	if (rc != 0) {
+		fprintf(stderr, "error: %s: %s: %s\n", cmd, device, strerror(-rc));
+		return rc == -ENOENT ? 19 : 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* lctl --device MDT changelog_register | changelog_deregister ID  (MDT: "lustre-MDT0000") */
 	if (argc >= 4 && strcmp(argv[1], "--device") == 0 &&
 	    (strcmp(argv[3], "changelog_register") == 0 || (strcmp(argv[3], "changelog_deregister") == 0 && argc == 5)))
 		return changelog_user(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	/* lctl --device FSNAME-MDTxxxx-mdc-INSTANCE activate | deactivate: on a client's MDC, as set_param ...active */
+	if (argc == 4 && strcmp(argv[1], "--device") == 0 &&
+	    (strcmp(argv[3], "activate") == 0 || strcmp(argv[3], "deactivate") == 0))
+		return mdc_activate(argv[2], argv[3]);
 	if (argc < 3) {
 		fprintf(stderr, "usage: lctl get_param [-n] PARAM... | set_param PARAM=VALUE... | list_param PARAM...\n"
-				"       lctl --device MDT changelog_register | changelog_deregister ID\n");
+				"       lctl --device MDT changelog_register | changelog_deregister ID\n"
+				"       lctl --device MDC activate | deactivate\n");
 		return 22;
 	}
 	const char *cmd = argv[1];
@@ -155,7 +182,7 @@ int main(int argc, char **argv)
 			first = 3;
 		}
 		for (int i = first; i < argc; i++) {
-			int rc = each_reply(cmd[0] == 'g' ? "GET_PARAM" : "LIST_PARAM", argv[i], NULL, only_value);
+			int rc = each_reply(cmd[0] == 'g' ? "GET_PARAM" : "LIST_PARAM", argv[i], NULL, only_value, false);
 			if (rc != 0)
 				status = param_error(cmd, argv[i], rc);
 		}
@@ -168,7 +195,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 			*eq = '\0';
-			int rc = each_reply("SET_PARAM", argv[i], eq + 1, 0);
+			int rc = each_reply("SET_PARAM", argv[i], eq + 1, 0, false);
 			if (rc != 0) {
 				fprintf(stderr, "error: set_param: setting '%s'='%s': %s\n", argv[i], eq + 1, strerror(-rc));
 				status = rc == -ENOENT ? 2 : 1;

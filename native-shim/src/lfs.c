@@ -883,12 +883,113 @@ static int getstripe(int argc, char **argv)
 	return rc;
 }
 
+/* ------------------------------------------------------------------ getname */
+
+/*
+ * One line of lfs getname (lfs.c print_instance 10054-10090): the client's UUID with -u, else "FSNAME-INSTANCE"
+ * (llapi_getname, liblustreapi_util.c 483-501) when -i and -n are both given or both absent, else the instance or
+ * the fsname alone; the mount point follows when several paths (or none) were asked for.
+ */
+static int print_instance(const char *path, const char *shown_mnt, bool opt_instance, bool opt_fsname, bool opt_uuid)
+{
+	struct hsmsim_cluster c;
+	int rc = hsmsim_cluster_of_path(path, &c, NULL, 0);
+	struct hsmsim_reply r = { 0 };
+	if (rc == 0) {
+		struct hsmsim_msg m;
+		hsmsim_msg_init(&m, "CLIENT");
+		hsmsim_msg_str(&m, "mount", c.mnt);
+		rc = hsmsim_call(&c, &m, &r);
+		hsmsim_msg_free(&m);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "cannot get instance for '%s': %s\n", path, strerror(-rc));
+		return rc;
+	}
+	const char *uuid = hsmsim_reply_get(&r, "uuid"), *instance = hsmsim_reply_get(&r, "instance");
+	char name[PATH_MAX];
+	if (opt_uuid)
+		snprintf(name, sizeof(name), "%s", uuid ? uuid : "");
+	else if (opt_fsname == opt_instance)
+		snprintf(name, sizeof(name), "%s-%s", c.fsname, instance ? instance : "");
+	else if (opt_fsname)
+		snprintf(name, sizeof(name), "%s", c.fsname);
+	else
+		snprintf(name, sizeof(name), "%s", instance ? instance : "");
+	hsmsim_reply_free(&r);
+	if (shown_mnt != NULL)
+		printf("%s %s\n", name, shown_mnt);
+	else
+		printf("%s\n", name);
+	return 0;
+}
+
+#define GETNAME_MAX_MOUNTS 64
+
+struct getname_mounts {
+	char paths[GETNAME_MAX_MOUNTS][PATH_MAX];
+	int count;
+};
+
+/* Collects the mount points first: print_instance looks each one up again, which takes the mount table's lock. */
+static int getname_collect(const char *mountpoint, const struct hsmsim_cluster *c, void *arg)
+{
+	(void)c;
+	struct getname_mounts *all = arg;
+	if (all->count < GETNAME_MAX_MOUNTS && strlen(mountpoint) < PATH_MAX)
+		strcpy(all->paths[all->count++], mountpoint);
+	return 0;
+}
+
+/* lfs getname [-i|--instance] [-n|--fsname] [-u|--uuid] [PATH...] (lfs.c lfs_getname 10092-10152) */
+static int getname(int argc, char **argv)
+{
+	static const struct option opts[] = { { "instance", no_argument, NULL, 'i' },
+					       { "fsname", no_argument, NULL, 'n' },
+					       { "uuid", no_argument, NULL, 'u' },
+					       { "help", no_argument, NULL, 'h' },
+					       { NULL, 0, NULL, 0 } };
+	bool opt_instance = false, opt_fsname = false, opt_uuid = false;
+	int c, rc = 0;
+	while ((c = getopt_long(argc, argv, "hinu", opts, NULL)) != -1) {
+		if (c == 'i')
+			opt_instance = true;
+		else if (c == 'n')
+			opt_fsname = true;
+		else if (c == 'u')
+			opt_uuid = true;
+		else
+			return usage("[--help|-h] [--instance|-i] [--fsname|-n] [--uuid|-u] [PATH ...]");
+	}
+	if (optind == argc) {
+		/* no paths: every Lustre mount, each line followed by its mount point */
+		static struct getname_mounts all;
+		int r = hsmsim_each_mount(getname_collect, &all);
+		if (r < 0)
+			return -r;
+		for (int i = 0; i < all.count; i++) {
+			int p = print_instance(all.paths[i], all.paths[i], opt_instance, opt_fsname, opt_uuid);
+			if (rc == 0)
+				rc = p;
+		}
+		return -rc;
+	}
+	bool with_mnt = argc - optind != 1;
+	for (; optind < argc; optind++) {
+		int r = print_instance(argv[optind], with_mnt ? argv[optind] : NULL, opt_instance, opt_fsname,
+				       opt_uuid);
+		if (rc == 0)
+			rc = r;
+	}
+	return -rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: lfs COMMAND [ARGS]\ncommands: hsm_archive hsm_restore hsm_release hsm_remove "
 				"hsm_cancel hsm_state hsm_action hsm_set hsm_clear path2fid fid2path data_version changelog "
-				"changelog_clear mkdir setdirstripe getdirstripe mdts getstripe setstripe\n");
+				"changelog_clear mkdir setdirstripe getdirstripe mdts getstripe setstripe getname\n");
 		return 22;
 	}
 	command = argv[1];
@@ -933,6 +1034,8 @@ int main(int argc, char **argv)
 		rc = getstripe(argc, argv);
 	else if (strcmp(command, "setstripe") == 0)
 		rc = setstripe(argc, argv);
+	else if (strcmp(command, "getname") == 0)
+		rc = getname(argc, argv);
 	else {
 		fprintf(stderr, "lfs: unknown command '%s'\n", command);
 		return 22;

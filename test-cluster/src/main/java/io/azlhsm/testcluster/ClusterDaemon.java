@@ -48,7 +48,7 @@ public final class ClusterDaemon implements AutoCloseable {
         coordinators = new Coordinators(ns, files, fsname, state, changelog); // one per MDT
         Path socket = run.resolve("coordinator.sock");
         mounts = new ClientMountRegistry(ns, changelog, coordinators::restoreAndWait,
-                coordinators::lastUnlinked, "hsmsim@" + socket + ":/" + fsname);
+                coordinators::lastUnlinked, coordinators::mdcActive, "hsmsim@" + socket + ":/" + fsname);
         server = new ProtocolServer(socket,
                 new RequestHandler(ns, files, coordinators, mounts, changelog, this::stop), coordinators, mounts,
                 changelog);

@@ -24,6 +24,7 @@ public final class Errno {
     public static final int EPROTO = 71;
     public static final int EOPNOTSUPP = 95;
     public static final int EALREADY = 114;
+    public static final int ENOTCONN = 107;
     public static final int ESHUTDOWN = 108;
     public static final int ECANCELED = 125;
 

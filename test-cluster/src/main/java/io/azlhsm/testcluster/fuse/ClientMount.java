@@ -59,14 +59,16 @@ public final class ClientMount extends FuseStubFS {
     private final ClientChangelog records;
     private final ImplicitRestore restorer;
     private final LastUnlink lastUnlink;
+    private final MdcImports imports;
     private final String uuid;
     private final MountOptions options;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
     public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
-                       String uuid, MountOptions options) {
+                       MdcImports imports, String uuid, MountOptions options) {
         this.ns = ns;
+        this.imports = imports;
         this.options = options;
         this.lastUnlink = lastUnlink;
         this.restorer = restorer;
@@ -168,7 +170,48 @@ public final class ClientMount extends FuseStubFS {
      */
     private Path backing(String path) throws SimulatorException {
         Optional<VolatileTarget> v = volatileTarget(path);
-        return v.isPresent() ? v.get().path() : ns.backingPath(relative(path));
+        if (v.isPresent()) {
+            if (!allMdcsActive()) {
+                requireActiveMdc(ns.mdtOf(v.get().fid())); // a restore's volatile file, on the MDT of its FID
+            }
+            return v.get().path();
+        }
+        return ns.backingPath(relative(path));
+    }
+
+    /**
+     * Metadata operations reach the MDT holding the object (a new name: the MDT it is placed on), through this
+     * client's MDC of that MDT; with that MDC deactivated (lctl set_param mdc.*.active=0) they fail with ESHUTDOWN,
+     * as on an invalid import (ptlrpc/client.c 1407-1411). Data already open is read and written without the MDT, as
+     * Lustre's go to the OSTs. The simulator has no client cache: on Lustre a stat the client still holds a lock for
+     * may be answered from cache.
+     */
+    private void requireActiveMdc(String rel) throws SimulatorException {
+        if (allMdcsActive()) {
+            return;
+        }
+        int mdt;
+        try {
+            mdt = ns.mdtOf(ns.fidOf(rel));
+        } catch (SimulatorException e) {
+            mdt = ns.placement(rel); // not there (yet): the MDT a create would go to
+        }
+        requireActiveMdc(mdt);
+    }
+
+    private void requireActiveMdc(int mdt) throws SimulatorException {
+        if (!imports.active(uuid, mdt)) {
+            throw new SimulatorException(Errno.ESHUTDOWN, "client " + uuid + ": MDC of MDT" + mdt + " is inactive");
+        }
+    }
+
+    private boolean allMdcsActive() {
+        for (int mdt = 0; mdt < ns.mdtCount(); mdt++) {
+            if (!imports.active(uuid, mdt)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A restore's volatile file, reached as .lustre/fid/<its FID>. */
@@ -210,13 +253,17 @@ public final class ClientMount extends FuseStubFS {
             }
             String base = ns.pathOf(fid);
             String tail = slash < 0 ? "" : rest.substring(slash + 1);
-            return tail.isEmpty() ? base : base.isEmpty() ? tail : base + "/" + tail;
+            String rel = tail.isEmpty() ? base : base.isEmpty() ? tail : base + "/" + tail;
+            requireActiveMdc(rel);
+            return rel;
         }
         if (path.startsWith(DOT_LUSTRE + "/") || path.equals(DOT_LUSTRE)) {
             // only .lustre, .lustre/fid and .lustre/fid/<FID> exist; nothing can be created there
             throw new SimulatorException(Errno.ENOENT, path + " does not exist");
         }
-        return path.equals("/") ? "" : path.substring(1);
+        String rel = path.equals("/") ? "" : path.substring(1);
+        requireActiveMdc(rel);
+        return rel;
     }
 
     private static boolean isVirtualDirectory(String path) {

@@ -23,13 +23,15 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
     private final Changelogs changelog;
     private final ImplicitRestore restorer;
     private final LastUnlink lastUnlink;
+    private final MdcImports imports;
     private final String source;
     private final Map<Path, ClientMount> mounts = new LinkedHashMap<>();
 
     /** source: the mount source libhsmsim parses, hsmsim@SOCKET:/FSNAME. */
     public ClientMountRegistry(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
-                               String source) {
+                               MdcImports imports, String source) {
         this.ns = ns;
+        this.imports = imports;
         this.lastUnlink = lastUnlink;
         this.restorer = restorer;
         this.changelog = changelog;
@@ -57,7 +59,8 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
         } catch (java.io.IOException e) {
             throw new SimulatorException(Errno.EIO, e.toString());
         }
-        ClientMount m = new ClientMount(ns, changelog, restorer, lastUnlink, UUID.randomUUID().toString(), parsed);
+        ClientMount m = new ClientMount(ns, changelog, restorer, lastUnlink, imports, UUID.randomUUID().toString(),
+                parsed);
         m.mountAt(mp, source);
         mounts.put(mp, m);
         LOG.info("client " + m.uuid() + " mounted at " + mp + " (" + parsed + ")");
@@ -67,6 +70,11 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
     @Override
     public synchronized List<Path> mountPoints() {
         return new ArrayList<>(mounts.keySet());
+    }
+
+    @Override
+    public synchronized List<Client> clients() {
+        return mounts.entrySet().stream().map(e -> new Client(e.getKey(), e.getValue().uuid())).toList();
     }
 
     @Override

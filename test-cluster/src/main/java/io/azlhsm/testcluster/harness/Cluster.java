@@ -147,7 +147,8 @@ public final class Cluster implements AutoCloseable {
 
     /** lctl, limited to this cluster by HSMSIM_ROOT (other simulated file systems may be mounted on the machine). */
     public CommandResult lctl(String... args) {
-        return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
+        // not run in the mount: lctl needs none, and with the mount's MDCs deactivated the mount is unreachable
+        return Commands.run(root, Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
                 java.util.Map.of("HSMSIM_ROOT", root.toString()));
     }
 
@@ -156,7 +157,7 @@ public final class Cluster implements AutoCloseable {
      * {@code changelog_deregister} work, as they exist only in Lustre's server build and act on a local MDT.
      */
     public CommandResult lctlOnMds(String... args) {
-        return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
+        return Commands.run(root, Commands.concat(List.of(home.resolve("bin/lctl").toString()), args),
                 java.util.Map.of("HSMSIM_ROOT", root.toString(), "HSMSIM_ROLE", "mds"));
     }
 

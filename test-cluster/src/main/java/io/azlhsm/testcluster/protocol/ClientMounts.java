@@ -19,4 +19,20 @@ public interface ClientMounts {
     String mount(Path mountPoint, String options) throws SimulatorException;
 
     List<Path> mountPoints();
+
+    /** Every client mount, in mount order. */
+    List<Client> clients();
+
+    /**
+     * A client mount: its mount point, its UUID and its instance, the name its devices carry
+     * ({@code FSNAME-MDT0000-mdc-INSTANCE}, what {@code lfs getname -i} prints). On Lustre the instance is the address
+     * of the client's super block as 16 hex digits (llite_lib.c ll_fill_super 1494, 1620: "%s-%016lx",
+     * obd_class.h ll_get_cfg_instance); the simulator takes 16 hex
+     * digits of the UUID, so that it is stable for the mount's life and differs between mounts.
+     */
+    record Client(Path mountPoint, String uuid) {
+        public String instance() {
+            return uuid.replace("-", "").substring(0, 16);
+        }
+    }
 }

@@ -117,7 +117,12 @@ public final class ProtocolServer implements AutoCloseable {
                 : Arrays.stream(ids.split(",")).map(Integer::parseInt).toList();
         long pid = Long.parseLong(req.get("pid", "0"));
         AgentConnection agent = new AgentConnection(ch, uuid, pid);
-        coordinators.register(uuid, archives, agent);
+        try {
+            coordinators.register(uuid, archives, agent);
+        } catch (SimulatorException e) {
+            reply(ch, RequestHandler.error(e.errno(), e.getMessage())); // ENOTCONN: every MDC of the mount inactive
+            return;
+        }
         // action lists dispatched at registration are only queued: the writer starts after the OK is out
         reply(ch, new Message("OK").put("uuid", uuid));
         agent.start();

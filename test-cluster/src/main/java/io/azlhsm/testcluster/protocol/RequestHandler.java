@@ -146,6 +146,9 @@ public final class RequestHandler {
             }
             case "GET_PARAM" -> {
                 for (Param param : matching(req.get("pattern"))) {
+                    if (param.local().equals(EVICT_CLIENT)) {
+                        continue; // write-only
+                    }
                     ok.put("param", param.name()).put("value", getParam(param));
                 }
                 return ok;
@@ -204,6 +207,16 @@ public final class RequestHandler {
             case "MOUNT" -> {
                 requireRoot(peer);
                 return ok.put("uuid", mounts.mount(Path.of(req.get("path")), req.get("options", "")));
+            }
+            case "CLIENT" -> {
+                // lfs getname: the client mounted at a mount point (llapi_getname, llapi_get_instance)
+                Path mp = Path.of(req.get("mount")).toAbsolutePath().normalize();
+                for (ClientMounts.Client c : mounts.clients()) {
+                    if (c.mountPoint().equals(mp)) {
+                        return ok.put("uuid", c.uuid()).put("instance", c.instance());
+                    }
+                }
+                throw new SimulatorException(Errno.ENOENT, mp + " is not a client mount");
             }
             case "STATUS" -> {
                 ok.put("fsname", coordinators.fsname()).put("pid", ProcessHandle.current().pid())
@@ -266,9 +279,20 @@ public final class RequestHandler {
         return String.format("%s-MDT%04x", coordinators.fsname(), index);
     }
 
-    /** A coordinator parameter of one MDT: its full name and the part after "mdt.FSNAME-MDTxxxx.". */
-    private record Param(String name, int mdt, String local) {
+    /**
+     * A parameter: its full name, its MDT and the part after "mdt.FSNAME-MDTxxxx." (a coordinator's, or the MDT's
+     * evict_client), or after "mdc.FSNAME-MDTxxxx-mdc-INSTANCE." of a client (client: that client's UUID).
+     */
+    private record Param(String name, int mdt, String local, String client) {
+        Param(String name, int mdt, String local) {
+            this(name, mdt, local, null);
+        }
     }
+
+    /** mdt.*.evict_client: write-only (lprocfs_status_server.c evict_client_store). */
+    private static final String EVICT_CLIENT = "evict_client";
+    /** mdc.*.active of a client (lproc_mdc.c active_show/active_store). */
+    private static final String MDC_ACTIVE = "active";
 
     /** The mdt of a parameter of the node rather than of an MDT. */
     private static final int NODE = -1;
@@ -287,6 +311,16 @@ public final class RequestHandler {
             params.add(new Param(prefix + "hsm_control", mdt, "hsm_control"));
             for (String n : Coordinator.paramNames()) {
                 params.add(new Param(prefix + "hsm." + n, mdt, "hsm." + n));
+            }
+            params.add(new Param(prefix + EVICT_CLIENT, mdt, EVICT_CLIENT));
+        }
+        // the clients' MDC devices, FSNAME-MDTxxxx-mdc-INSTANCE (llite_lib.c 1620, 1626: "%s-%016lx"): every client
+        // of this file system runs on this machine, so a client's lctl sees them all, as on one node with several
+        // mounts
+        for (ClientMounts.Client client : mounts.clients()) {
+            for (int mdt = 0; mdt < coordinators.mdtCount(); mdt++) {
+                params.add(new Param("mdc." + mdtName(mdt) + "-mdc-" + client.instance() + "." + MDC_ACTIVE, mdt,
+                        MDC_ACTIVE, client.uuid()));
             }
         }
         return params;
@@ -307,6 +341,9 @@ public final class RequestHandler {
     }
 
     private String getParam(Param param) throws SimulatorException {
+        if (param.client() != null) {
+            return coordinators.mdcActive(param.client(), param.mdt()) ? "1" : "0";
+        }
         if (param.mdt() == NODE) {
             return coordinators.failPoints().get(param.local());
         }
@@ -317,7 +354,40 @@ public final class RequestHandler {
         return coordinator.getParam(param.local().substring("hsm.".length()));
     }
 
+    /** The kernel's kstrtobool, as active_store parses its value (lproc_mdc.c 48): 1/0, y/n, on/off. */
+    private static boolean kernelBool(Param param, String value) throws SimulatorException {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.startsWith("1") || v.startsWith("y") || v.equals("on")) {
+            return true;
+        }
+        if (v.startsWith("0") || v.startsWith("n") || v.equals("off")) {
+            return false;
+        }
+        throw new SimulatorException(Errno.EINVAL, param.name() + ": not a boolean: " + value);
+    }
+
+    /**
+     * evict_client_store (lprocfs_status_server.c 61-82): "uuid:UUID" or a bare UUID evicts that client's export of
+     * this MDT; an unknown UUID evicts nobody and is no error. "nid:" evicts by network address, which the simulated
+     * clients do not have: refused.
+     */
+    private void evictClient(Param param, String value) throws SimulatorException {
+        String v = value.trim();
+        if (v.startsWith("nid:")) {
+            throw new SimulatorException(Errno.EOPNOTSUPP, param.name() + ": the simulated clients have no NID");
+        }
+        coordinators.evict(param.mdt(), v.startsWith("uuid:") ? v.substring("uuid:".length()) : v);
+    }
+
     private void setParam(Param param, String value) throws SimulatorException {
+        if (param.client() != null) {
+            coordinators.setMdcActive(param.client(), param.mdt(), kernelBool(param, value));
+            return;
+        }
+        if (param.local().equals(EVICT_CLIENT)) {
+            evictClient(param, value);
+            return;
+        }
         if (param.mdt() == NODE) {
             coordinators.failPoints().set(param.local(), value);
             return;
