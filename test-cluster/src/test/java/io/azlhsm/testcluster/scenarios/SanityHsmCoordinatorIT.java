@@ -332,6 +332,76 @@ class SanityHsmCoordinatorIT {
         awaitNoAgent();
     }
 
+    /** disconnect_agent_node's MDC devices of a mount: mdc.FSNAME-MDT*-mdc-INSTANCE.active (lfs getname -i). */
+    private static String mdcActive(Path mount) {
+        String instance = cluster.lfs("getname", "-i", mount.toString()).out().trim();
+        assertTrue(instance.matches("[0-9a-f]{16}"), "lfs getname -i: " + instance);
+        return "mdc." + cluster.fsname() + "-MDT*-mdc-" + instance + ".active";
+    }
+
+    /**
+     * sanity-hsm 106c: the agent node disconnected (its MDCs deactivated, its UUID evicted from every MDT: the MDT's
+     * export cleanup unregisters the agent) and reconnected (its MDCs active again: the client registers its
+     * copytools again). The copytool is never restarted: it is registered again with its archive list and runs the
+     * next action. Meanwhile metadata operations on that mount fail with ESHUTDOWN.
+     */
+    @Test
+    void test_106c_unregister_copytool_on_client_eviction() throws Exception {
+        Path before = file("before", 1000);
+        try (Copytool ct = cluster.startPosixCopytool("--archive", "1", "--archive", "3")) {
+            String uuid = agentUuid();
+            String mdcs = mdcActive(cluster.mount());
+            assertEquals(mdcs.replace("*", "0000") + "=1\n", cluster.lctl("get_param", mdcs).out());
+            cluster.lctl("set_param", mdcs + "=0").out();
+            try {
+                assertTrue(cluster.getParam("agents").contains("uuid=" + uuid), "deactivating tells the MDT nothing");
+                cluster.lctl("set_param", "mdt.*.evict_client=" + uuid).out(); // evict_agent
+                assertEquals("", cluster.getParam("agents").trim(), "check_agent_unregistered");
+                java.nio.file.FileSystemException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.nio.file.FileSystemException.class, () -> Files.size(before));
+                assertTrue(e.getMessage().contains("Cannot send after transport endpoint shutdown"), e.toString());
+            } finally {
+                cluster.lctl("set_param", mdcs + "=1").out(); // reconnect_agent_node
+            }
+            assertEquals("uuid=" + uuid + " archive_id=1,3 requests=[current:0 ok:0 errors:0]\n",
+                    cluster.getParam("agents"), "check_agent_registered: the same agent, its archive list");
+            assertTrue(ct.isAlive(), "never restarted");
+            cluster.lfs("hsm_archive", before.toString()).out();
+            cluster.awaitFlags(before, 0x9);
+            assertTrue(ct.log().contains("ARCHIVE " + cluster.fid(before)), ct.log());
+        }
+        awaitNoAgent();
+    }
+
+    /** An evicted client whose MDC is active reconnects at once: its copytool is registered again, untouched. */
+    @Test
+    void an_evicted_client_reconnects_and_registers_its_copytool_again() {
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            String uuid = agentUuid();
+            cluster.lctl("set_param", "mdt.*.evict_client=uuid:" + uuid).out();
+            assertEquals(uuid, agentUuid());
+            Path f = file("f", 1000);
+            cluster.lfs("hsm_archive", f.toString()).out();
+            cluster.awaitFlags(f, 0x9);
+        }
+        awaitNoAgent();
+    }
+
+    /** sanity-hsm 402a: with every MDC of the mount inactive, a copytool fails to start and no agent appears. */
+    @Test
+    void test_402a_copytool_start_fails_if_all_mdts_are_inactive() {
+        String mdcs = mdcActive(cluster.mount());
+        cluster.lctl("set_param", mdcs + "=0").out();
+        try {
+            AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                    () -> cluster.startPosixCopytool());
+            assertTrue(e.getMessage().contains("copytool exited"), e.getMessage());
+            assertEquals("", cluster.getParam("agents").trim(), "check_agent_unregistered");
+        } finally {
+            cluster.lctl("set_param", mdcs + "=1").out();
+        }
+    }
+
     /** sanity-hsm's copy2archive + "copytool import": an archive copy made outside Lustre, imported as a stub. */
     private Path imported(String name, int size) {
         Path f = cluster.importArchiveCopy(dir.getFileName() + "-" + name, TestFiles.content(name, size),

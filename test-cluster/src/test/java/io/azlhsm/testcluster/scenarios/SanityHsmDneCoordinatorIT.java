@@ -91,6 +91,72 @@ class SanityHsmDneCoordinatorIT {
                 () -> "actions:\n" + cluster.lctl("get_param", "mdt.*.hsm.actions").out());
     }
 
+    /** The client's MDC of MDT1 on the default mount: FSNAME-MDT0001-mdc-INSTANCE (lfs getname -i). */
+    private static String mdcOfMdt1() {
+        return cluster.mdt(1) + "-mdc-" + cluster.lfs("getname", "-i", cluster.mount().toString()).out().trim();
+    }
+
+    /** mdc_change_state: lctl --device MDC activate|deactivate, as sanity-hsm switches a client's MDC. */
+    private static void mdcChangeState(String mdc, String state) {
+        assertEquals("", cluster.lctl("--device", mdc, state).out());
+    }
+
+    private static String agentUuid() {
+        Matcher m = Pattern.compile("^uuid=(\\S+) ").matcher(cluster.getParam(0, "agents"));
+        assertTrue(m.find(), cluster.getParam(0, "agents"));
+        return m.group(1);
+    }
+
+    /**
+     * sanity-hsm 403: with the client's MDC of MDT0001 deactivated a copytool starts, registered on MDT0000 only; once
+     * the MDC is active again the client registers it with MDT0001 too, without a restart.
+     */
+    @Test
+    void test_403_copytool_starts_with_inactive_mdt_and_register_on_reconnect() {
+        String mdc = mdcOfMdt1();
+        mdcChangeState(mdc, "deactivate");
+        String uuid;
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            try {
+                uuid = agentUuid();
+                assertEquals("", cluster.getParam(1, "agents").trim(), "check_agent_unregistered_by_mdt 1");
+                assertEquals("0\n", cluster.lctl("get_param", "-n", "mdc." + mdc + ".active").out());
+            } finally {
+                mdcChangeState(mdc, "activate");
+            }
+            assertTrue(cluster.getParam(1, "agents").contains("uuid=" + uuid + " "), cluster.getParam(1, "agents"));
+            Path f1 = TestFiles.create(onMdt1.resolve("f1"), 100);
+            cluster.lfs("hsm_archive", f1.toString()).out();
+            awaitRequestState(cluster.fid(f1), "ARCHIVE", "SUCCEED", 1);
+        }
+        awaitNoAgent();
+    }
+
+    /**
+     * sanity-hsm 404: with the client's MDC of MDT0001 deactivated, an archive of a file on MDT0000 succeeds (files on
+     * MDT0001 are out of reach meanwhile: ESHUTDOWN).
+     */
+    @Test
+    void test_404_inactive_mdt_does_not_block_requests_for_active_mdts() throws Exception {
+        Path f0 = TestFiles.create(dir.resolve("f0"), 100);
+        Path f1 = TestFiles.create(onMdt1.resolve("f1"), 100);
+        try (Copytool ct = cluster.startPosixCopytool()) {
+            String mdc = mdcOfMdt1();
+            mdcChangeState(mdc, "deactivate");
+            try {
+                cluster.lfs("hsm_archive", f0.toString()).out();
+                awaitRequestState(cluster.fid(f0), "ARCHIVE", "SUCCEED", 0);
+                java.nio.file.FileSystemException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.nio.file.FileSystemException.class, () -> java.nio.file.Files.size(f1));
+                assertTrue(e.getMessage().contains("Cannot send after transport endpoint shutdown"), e.toString());
+            } finally {
+                mdcChangeState(mdc, "activate");
+            }
+            assertEquals(100, java.nio.file.Files.size(f1));
+        }
+        awaitNoAgent();
+    }
+
     /** sanity-hsm 400: a request about one file goes to that file's MDT. */
     @Test
     void test_400_single_request_is_sent_to_the_right_mdt() {
