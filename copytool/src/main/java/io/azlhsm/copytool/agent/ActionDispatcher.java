@@ -36,7 +36,9 @@ import java.util.logging.Logger;
  * <p>Two bounds, neither ever refusing work with EBUSY. At most {@code maxInFlight} actions are begun and not yet
  * ended ({@link ActionSlots}): starter threads take a slot, then the first action in line (restores first), begin it
  * and prepare its transfer (opening files and asking the archive for the blob are slow), then hand data transfers to
- * the pipeline, which moves a small file on the starter thread itself; the slot comes back when the action ends.
+ * the pipeline, which moves a small file on the starter thread itself; the slot comes back when the action ends. One
+ * slot and one starter are kept for restores ({@link ActionSlots}, {@link StarterShare}), so that neither long
+ * archives nor a stream of small ones, each moved on a starter, make a restore wait to begin.
  * Actions received beyond that wait here, not begun (no descriptor, nothing on Lustre, a few hundred bytes each), and
  * the receive loop goes on reading the coordinator meanwhile, so that a CANCEL reaches a waiting or running action at
  * once; only when {@code maxWaiting} actions wait does it stop reading ({@link #awaitRoom}), and the coordinator's
@@ -61,6 +63,7 @@ public final class ActionDispatcher implements AutoCloseable {
     private final StopPhase stopPhase;
     private final PriorityBlockingQueue<PendingAction> queue = new PriorityBlockingQueue<>();
     private final ActionSlots slots;
+    private final StarterShare starterShare;
     private final int maxWaiting;
     private final ReentrantLock roomLock = new ReentrantLock();
     private final Condition roomMade = roomLock.newCondition();
@@ -90,6 +93,7 @@ public final class ActionDispatcher implements AutoCloseable {
         this.starter = new ActionStarter(context, pipeline, this::registerRunning, this::actionEnded);
         this.stopPhase = context.stopPhase();
         this.slots = new ActionSlots(maxInFlight);
+        this.starterShare = new StarterShare(starterThreads);
         this.maxWaiting = maxWaiting;
         this.starters = Executors.newFixedThreadPool(starterThreads, runnable -> {
             Thread thread = new Thread(runnable, "action-starter");
@@ -250,57 +254,74 @@ public final class ActionDispatcher implements AutoCloseable {
                 slots.giveBack(false);
                 continue;
             }
-            roomMade();
-            HsmActionItem item = pending.item();
-            ActionKey key = ActionKey.of(item);
-            if (!stopPhase.mayStart(item.action())) {
-                slots.giveBack(!isRestore(pending));
-                held.put(key, pending); // queuedByCookie keeps it, so a cancel still finds it
-                if (!queuedByCookie.containsKey(key) && held.remove(key) != null) {
-                    starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
-                            "canceled before it started");
-                }
-                continue;
-            }
-            if (queuedByCookie.remove(key) == null) {
-                // a cancel took it from the map while this thread took it from the queue: end it here
-                slots.giveBack(!isRestore(pending));
-                starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
-                        "canceled before it started");
-                continue;
-            }
-            if (!pending.handedOver() && deferIfSameFidArchiving(pending)) {
-                LOG.info("ARCHIVE " + key + ": deferred until the ARCHIVE of its file that runs here ends");
-                slots.giveBack(!isRestore(pending));
-                continue;
-            }
-            // A REMOVE runs its Delete Blob to the end (see ActionStop); anything else may be interrupted.
-            ActionStop stop = new ActionStop(item.action() != HsmCopytoolAction.REMOVE);
-            startingStops.put(key, stop);
-            starting.put(key, item);
-            slots.assign(key); // given back by actionEnded, whichever way the action ends
             try {
-                starter.start(item, pending.archiveId(), stop);
-            } catch (RuntimeException bug) {
-                LOG.log(Level.SEVERE, "starting cookie 0x" + Long.toHexString(item.cookie()) + " failed", bug);
+                begin(pending);
             } finally {
-                starting.remove(key);
-                startingStops.remove(key);
+                starterShare.done(isRestore(pending));
             }
         }
     }
 
+    /** Begins an action taken from the queue with the slot and starter claimed for it, or sets it aside. */
+    private void begin(PendingAction pending) {
+        roomMade();
+        HsmActionItem item = pending.item();
+        ActionKey key = ActionKey.of(item);
+        if (!stopPhase.mayStart(item.action())) {
+            slots.giveBack(!isRestore(pending));
+            held.put(key, pending); // queuedByCookie keeps it, so a cancel still finds it
+            if (!queuedByCookie.containsKey(key) && held.remove(key) != null) {
+                starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
+                        "canceled before it started");
+            }
+            return;
+        }
+        if (queuedByCookie.remove(key) == null) {
+            // a cancel took it from the map while this thread took it from the queue: end it here
+            slots.giveBack(!isRestore(pending));
+            starter.endWithoutStarting(item, pending.archiveId(), ActionOutcome.CANCELED,
+                    "canceled before it started");
+            return;
+        }
+        if (!pending.handedOver() && deferIfSameFidArchiving(pending)) {
+            LOG.info("ARCHIVE " + key + ": deferred until the ARCHIVE of its file that runs here ends");
+            slots.giveBack(!isRestore(pending));
+            return;
+        }
+        // A REMOVE runs its Delete Blob to the end (see ActionStop); anything else may be interrupted.
+        ActionStop stop = new ActionStop(item.action() != HsmCopytoolAction.REMOVE);
+        startingStops.put(key, stop);
+        starting.put(key, item);
+        slots.assign(key); // given back by actionEnded, whichever way the action ends
+        try {
+            starter.start(item, pending.archiveId(), stop);
+        } catch (RuntimeException bug) {
+            LOG.log(Level.SEVERE, "starting cookie 0x" + Long.toHexString(item.cookie()) + " failed", bug);
+        } finally {
+            starting.remove(key);
+            startingStops.remove(key);
+        }
+    }
+
     /**
-     * The first action in line, with the slot just taken claimed for it ({@link ActionSlots#claim}), waiting up to
-     * 200 ms for one. When only the restores' slot is left and the first in line is not a restore (restores come
-     * first, so none waits), it goes back in line, and this waits for a restore to come or another action to end.
+     * The first action in line, with the slot just taken claimed for it ({@link ActionSlots#claim}) and this starter
+     * too ({@link StarterShare#claim}), waiting up to 200 ms for one. When only the restores' slot or starter is left
+     * and the first in line is not a restore (restores come first, so none waits), it goes back in line, and this
+     * waits for a restore to come or another action to end.
      */
     private PendingAction next() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         while (true) {
             PendingAction first = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (first == null || slots.claim(isRestore(first))) {
-                return first;
+            if (first == null) {
+                return null;
+            }
+            boolean restore = isRestore(first);
+            if (starterShare.claim(restore)) {
+                if (slots.claim(restore)) {
+                    return first;
+                }
+                starterShare.done(restore);
             }
             queue.put(first); // keeps its place: the queue orders by arrival
             if (System.nanoTime() - deadline >= 0) {

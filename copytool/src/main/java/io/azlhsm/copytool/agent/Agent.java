@@ -1,6 +1,7 @@
 package io.azlhsm.copytool.agent;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.lustre.CopytoolRegistration;
 import io.azlhsm.copytool.lustre.DataVersions;
@@ -102,6 +103,9 @@ public final class Agent implements AutoCloseable {
         metrics.gauge("begun_actions", dispatcher::begun);
         metrics.gauge("receive_paused", () -> dispatcher.receivePaused() ? 1 : 0);
         metrics.gauge("ring_chunks_in_flight", pipeline::chunksInFlight);
+        // requests waiting for a request slot of their archive (max_concurrency), by priority: restores go first
+        metrics.gauge("requests_waiting_restore", () -> requestsWaiting(RequestPriority.RESTORE));
+        metrics.gauge("requests_waiting_other", () -> requestsWaiting(RequestPriority.OTHER));
         LastCheckGauges.register(metrics, settings.mount()); // the file system's last `copytool check`
         this.metricsServer = startMetricsServer(settings, metrics);
         this.receiveLoop = new ReceiveLoop(registration, dispatcher, this::coordinatorGone);
@@ -131,6 +135,10 @@ public final class Agent implements AutoCloseable {
             LOG.log(Level.WARNING, "metrics endpoint " + listen.get() + " not started: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private long requestsWaiting(RequestPriority priority) {
+        return backends.values().stream().mapToLong(backend -> backend.requestsWaiting(priority)).sum();
     }
 
     /**

@@ -110,6 +110,14 @@ public interface ArchiveBackend extends AutoCloseable {
     /** Creates a zero-length directory marker ({@code hdi_isfolder=true} added) unless an object of that name exists. */
     void putMarker(String name, ObjectAttributes attributes) throws ArchiveException;
 
+    /**
+     * Requests of this priority waiting for one of the backend's request slots now (a gauge of the agent's metrics);
+     * 0 for a backend without such slots.
+     */
+    default int requestsWaiting(RequestPriority priority) {
+        return 0;
+    }
+
     /** Releases connections and threads; the backend is unusable afterwards. */
     @Override
     void close();

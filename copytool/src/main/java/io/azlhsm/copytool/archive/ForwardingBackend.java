@@ -119,6 +119,11 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public int requestsWaiting(RequestPriority priority) {
+        return backend.requestsWaiting(priority);
+    }
+
+    @Override
     public void close() {
         backend.close();
     }

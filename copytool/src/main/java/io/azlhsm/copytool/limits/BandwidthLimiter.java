@@ -1,5 +1,7 @@
 package io.azlhsm.copytool.limits;
 
+import io.azlhsm.copytool.archive.RequestPriority;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -9,25 +11,29 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Tokens accrue at the rate up to one second's worth, so an idle link allows a burst of at most one second. A
  * request larger than the bucket waits until the bucket is full and then takes it into debt, so chunks of any size
- * pass and the long-run rate holds. When restores and archives both wait, restores are served first: a user is
- * usually blocked on a restore. The rate can change at any moment ({@link #setRate}), waking the waiters; a rate of
- * 0 means unlimited.
+ * pass and the long-run rate holds. When restores and other transfers both wait, restores are served first (by the
+ * {@link RequestPriority} of the asking action): a user is usually blocked on a restore. As in every queue of the
+ * agent, a request that has waited {@link RequestPriority#AGING} is then served as a restore would be, so that a flood
+ * of restores never stops archives. The rate can change at any moment ({@link #setRate}), waking the waiters; a rate
+ * of 0 means unlimited. A wait ends at once when its thread is interrupted (a stopped action).
  */
 public final class BandwidthLimiter {
-    /** Which kind of transfer asks: restores go first. */
-    public enum Direction {
-        RESTORE,
-        ARCHIVE
-    }
-
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition changed = lock.newCondition();
-    private final int[] waiting = new int[Direction.values().length];
+    private final int[] waiting = new int[RequestPriority.values().length];
+    /** Waiting requests served as restores: restores, and others that have waited {@link #agingNanos}. */
+    private int servedAsRestores;
+    private final long agingNanos;
     private long bytesPerSecond;
     private double tokens;
     private long refilledAtNanos = System.nanoTime();
 
     public BandwidthLimiter(long bytesPerSecond) {
+        this(bytesPerSecond, RequestPriority.AGING);
+    }
+
+    BandwidthLimiter(long bytesPerSecond, Duration aging) {
+        this.agingNanos = aging.toNanos();
         setRate(bytesPerSecond);
     }
 
@@ -40,11 +46,11 @@ public final class BandwidthLimiter {
         }
     }
 
-    /** Requests of this direction waiting now (for status and tests). */
-    public int waiting(Direction direction) {
+    /** Requests of this priority waiting now (for status and tests). */
+    public int waiting(RequestPriority priority) {
         lock.lock();
         try {
-            return waiting[direction.ordinal()];
+            return waiting[priority.ordinal()];
         } finally {
             lock.unlock();
         }
@@ -67,22 +73,31 @@ public final class BandwidthLimiter {
     }
 
     /**
-     * Blocks until {@code bytes} may be sent or received.
+     * Blocks until {@code bytes} may be sent or received by a request of this priority.
      *
      * @return nanoseconds spent waiting (0 when the bucket had enough)
+     * @throws InterruptedException when the thread is interrupted while it waits
      */
-    public long acquire(long bytes, Direction direction) throws InterruptedException {
+    public long acquire(long bytes, RequestPriority priority) throws InterruptedException {
         long start = System.nanoTime();
-        lock.lock();
+        lock.lockInterruptibly();
         try {
-            waiting[direction.ordinal()]++;
+            waiting[priority.ordinal()]++;
+            boolean asRestore = priority == RequestPriority.RESTORE;
+            if (asRestore) {
+                servedAsRestores++;
+            }
             try {
                 while (true) {
                     if (bytesPerSecond == 0) {
                         return System.nanoTime() - start;
                     }
                     refill();
-                    boolean myTurn = direction == Direction.RESTORE || waiting[Direction.RESTORE.ordinal()] == 0;
+                    if (!asRestore && System.nanoTime() - start >= agingNanos) {
+                        asRestore = true; // waited long enough: competes with the restores from now on
+                        servedAsRestores++;
+                    }
+                    boolean myTurn = asRestore || servedAsRestores == 0;
                     double needed = Math.min(bytes, bytesPerSecond); // larger requests go into debt
                     if (myTurn && tokens >= needed) {
                         tokens -= bytes;
@@ -94,7 +109,10 @@ public final class BandwidthLimiter {
                     changed.awaitNanos(Math.max(TimeUnit.MICROSECONDS.toNanos(100), waitNanos));
                 }
             } finally {
-                waiting[direction.ordinal()]--;
+                waiting[priority.ordinal()]--;
+                if (asRestore) {
+                    servedAsRestores--;
+                }
                 changed.signalAll();
             }
         } finally {

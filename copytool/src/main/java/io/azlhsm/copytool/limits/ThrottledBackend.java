@@ -5,9 +5,9 @@ import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ForwardingBackend;
 import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.WriteCondition;
-import io.azlhsm.copytool.limits.BandwidthLimiter.Direction;
 import io.azlhsm.copytool.metrics.AgentMetrics;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -15,10 +15,14 @@ import java.util.List;
 
 /**
  * An archive backend whose data requests first take their bytes from bandwidth limiters: the archive's own and the
- * agent's. Uploads (Put Blob, Put Block) count as archive traffic, ranged reads as restore traffic, so restores are
- * served first when both wait. Requests without a body (stat, delete, list) are not throttled.
+ * agent's. They wait in the limiters with the {@link RequestPriority} of the calling thread's action, so restores are
+ * served first when both wait; the metrics count the wait by direction (uploads: archive, ranged reads: restore).
+ * Requests without a body (stat, delete, list) are not throttled.
  */
 public final class ThrottledBackend extends ForwardingBackend {
+    private static final String UPLOAD = "archive";
+    private static final String DOWNLOAD = "restore";
+
     private final List<BandwidthLimiter> limiters;
     private final AgentMetrics metrics;
 
@@ -28,14 +32,16 @@ public final class ThrottledBackend extends ForwardingBackend {
         this.metrics = metrics;
     }
 
-    private void take(long bytes, Direction direction, String name) throws ArchiveException {
+    /** @param direction "archive" for uploads, "restore" for reads: the metrics' label */
+    private void take(long bytes, String direction, String name) throws ArchiveException {
         try {
             long waited = 0;
+            RequestPriority priority = RequestPriority.current();
             for (BandwidthLimiter limiter : limiters) {
-                waited += limiter.acquire(bytes, direction);
+                waited += limiter.acquire(bytes, priority);
             }
             if (waited > 0) {
-                metrics.throttled(direction.name().toLowerCase(java.util.Locale.ROOT), waited);
+                metrics.throttled(direction, waited);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -46,7 +52,7 @@ public final class ThrottledBackend extends ForwardingBackend {
     @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
             throws ArchiveException {
-        take(data.remaining(), Direction.ARCHIVE, name);
+        take(data.remaining(), UPLOAD, name);
         return backend.putWhole(name, data, attributes, condition);
     }
 
@@ -55,13 +61,13 @@ public final class ThrottledBackend extends ForwardingBackend {
         return new ForwardingUpload(upload) {
             @Override
             public void stage(int index, ByteBuffer chunk) throws ArchiveException {
-                take(chunk.remaining(), Direction.ARCHIVE, name);
+                take(chunk.remaining(), UPLOAD, name);
                 upload.stage(index, chunk);
             }
 
             @Override
             public void stage(int index, InputStream data, long length, byte[] md5) throws ArchiveException {
-                take(length, Direction.ARCHIVE, name);
+                take(length, UPLOAD, name);
                 upload.stage(index, data, length, md5);
             }
         };
@@ -69,13 +75,13 @@ public final class ThrottledBackend extends ForwardingBackend {
 
     @Override
     public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
-        take(dst.remaining(), Direction.RESTORE, name);
+        take(dst.remaining(), DOWNLOAD, name);
         backend.read(name, expectedEtag, offset, dst);
     }
 
     @Override
     public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
-        take(dst.remaining(), Direction.RESTORE, name);
+        take(dst.remaining(), DOWNLOAD, name);
         backend.readVersion(name, versionId, offset, dst);
     }
 }

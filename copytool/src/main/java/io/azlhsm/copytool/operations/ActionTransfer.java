@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.operations;
 
+import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.CopytoolRegistration;
 import io.azlhsm.copytool.lustre.HsmActionItem;
@@ -79,6 +80,12 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
     @Override
     public final boolean abandoned() {
         return isAborted();
+    }
+
+    /** A restore transfer's requests go first; the ring already orders its chunks by the same priority. */
+    @Override
+    public final RequestPriority requestPriority() {
+        return priority() == Priority.RESTORE ? RequestPriority.RESTORE : RequestPriority.OTHER;
     }
 
     /** The progress reporter keeps running transfers alive (a heartbeat when nothing landed), waiting or not. */

@@ -1,6 +1,8 @@
 package io.azlhsm.copytool.operations;
 
+import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.lustre.CopyAction;
+import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.LustreException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -57,6 +59,11 @@ final class BegunAction implements PatientAction {
         } catch (IllegalStateException endedMeanwhile) {
             // ended elsewhere: nothing to keep alive
         }
+    }
+
+    @Override
+    public RequestPriority requestPriority() {
+        return action.item().action() == HsmCopytoolAction.RESTORE ? RequestPriority.RESTORE : RequestPriority.OTHER;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.config.DurationText;
 import java.time.Duration;
 import java.util.logging.Logger;
@@ -17,7 +18,9 @@ import java.util.logging.Logger;
  * <p>Every attempt and every backoff runs {@linkplain ActionStop#enter inside the action's stop}: a cancel from the
  * coordinator, or the end of the agent's grace, interrupts the request in flight (and the client library's own
  * retries and backoff within it, a bandwidth limiter's wait, a wait for a request slot) and ends the call at once
- * with the stop's outcome, whatever the interrupted call threw.
+ * with the stop's outcome, whatever the interrupted call threw. They run with the action's
+ * {@linkplain PatientAction#requestPriority priority}, so that every queue they meet on the way (request slots,
+ * bandwidth limiters) serves a restore's requests first.
  */
 public final class OutagePatience {
     public static final Duration DEFAULT = Duration.ofMinutes(30);
@@ -57,7 +60,7 @@ public final class OutagePatience {
     <T> T call(PatientAction action, String doing, ArchiveCall<T> call) throws Exception {
         ActionStop stop = action.actionStop();
         stop.enter();
-        try {
+        try (RequestPriority.Scope priority = RequestPriority.during(action.requestPriority())) {
             return callWithin(action, doing, call);
         } catch (Exception e) {
             StopReason reason = action.stopReason();

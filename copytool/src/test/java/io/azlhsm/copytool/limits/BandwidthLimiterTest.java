@@ -3,7 +3,8 @@ package io.azlhsm.copytool.limits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.azlhsm.copytool.limits.BandwidthLimiter.Direction;
+import io.azlhsm.copytool.archive.RequestPriority;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,13 +18,13 @@ class BandwidthLimiterTest {
     @Test
     void unlimitedNeverWaits() throws Exception {
         BandwidthLimiter unlimited = new BandwidthLimiter(0);
-        assertEquals(0, unlimited.acquire(Long.MAX_VALUE / 2, Direction.ARCHIVE), 10_000_000);
+        assertEquals(0, unlimited.acquire(Long.MAX_VALUE / 2, RequestPriority.OTHER), 10_000_000);
     }
 
     @Test
     void aDrainedBucketMakesTheNextRequestWaitForItsTokens() throws Exception {
         BandwidthLimiter limiter = new BandwidthLimiter(1_000_000); // starts empty
-        long waited = limiter.acquire(200_000, Direction.ARCHIVE);
+        long waited = limiter.acquire(200_000, RequestPriority.OTHER);
         assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(150), "200 kB at 1 MB/s must wait ~200 ms, waited "
                 + TimeUnit.NANOSECONDS.toMillis(waited) + " ms");
     }
@@ -34,7 +35,7 @@ class BandwidthLimiterTest {
         CountDownLatch done = new CountDownLatch(1);
         Thread waiter = new Thread(() -> {
             try {
-                limiter.acquire(100_000, Direction.ARCHIVE);
+                limiter.acquire(100_000, RequestPriority.OTHER);
                 done.countDown();
             } catch (InterruptedException ignored) {
                 // test ends
@@ -48,27 +49,48 @@ class BandwidthLimiterTest {
 
     @Test
     void whenBothWaitRestoresAreServedBeforeArchives() throws Exception {
-        BandwidthLimiter limiter = new BandwidthLimiter(1); // a trickle: everybody queues up
-        List<Direction> served = Collections.synchronizedList(new ArrayList<>());
+        // a trickle: everybody queues up; no aging within the test, however slow the machine
+        BandwidthLimiter limiter = new BandwidthLimiter(1, Duration.ofHours(1));
+        List<RequestPriority> served = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            threads.add(requester(limiter, Direction.ARCHIVE, served));
+            threads.add(requester(limiter, RequestPriority.OTHER, served));
         }
-        awaitWaiting(limiter, Direction.ARCHIVE, 3); // the archives were there first
+        awaitWaiting(limiter, RequestPriority.OTHER, 3); // the archives were there first
         for (int i = 0; i < 3; i++) {
-            threads.add(requester(limiter, Direction.RESTORE, served));
+            threads.add(requester(limiter, RequestPriority.RESTORE, served));
         }
-        awaitWaiting(limiter, Direction.RESTORE, 3);
+        awaitWaiting(limiter, RequestPriority.RESTORE, 3);
         limiter.setRate(100_000);
         for (Thread thread : threads) {
             thread.join(20_000);
         }
         assertEquals(6, served.size());
-        assertEquals(List.of(Direction.RESTORE, Direction.RESTORE, Direction.RESTORE), served.subList(0, 3),
+        assertEquals(List.of(RequestPriority.RESTORE, RequestPriority.RESTORE, RequestPriority.RESTORE), served.subList(0, 3),
                 "restores waited behind archives: " + served);
     }
 
-    private static void awaitWaiting(BandwidthLimiter limiter, Direction direction, int count)
+    @Test
+    void anInterruptEndsAWaitAtOnce() throws Exception {
+        BandwidthLimiter limiter = new BandwidthLimiter(1_000); // 100 kB would take 100 s
+        List<Throwable> ended = Collections.synchronizedList(new ArrayList<>());
+        Thread waiter = new Thread(() -> {
+            try {
+                limiter.acquire(100_000, RequestPriority.RESTORE);
+            } catch (Throwable e) {
+                ended.add(e);
+            }
+        });
+        waiter.start();
+        awaitWaiting(limiter, RequestPriority.RESTORE, 1);
+        waiter.interrupt();
+        waiter.join(10_000);
+        assertEquals(1, ended.size(), "the interrupted wait did not end");
+        assertTrue(ended.get(0) instanceof InterruptedException, "ended with " + ended);
+        assertEquals(0, limiter.waiting(RequestPriority.RESTORE));
+    }
+
+    private static void awaitWaiting(BandwidthLimiter limiter, RequestPriority direction, int count)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (limiter.waiting(direction) < count) {
@@ -77,7 +99,7 @@ class BandwidthLimiterTest {
         }
     }
 
-    private static Thread requester(BandwidthLimiter limiter, Direction direction, List<Direction> served) {
+    private static Thread requester(BandwidthLimiter limiter, RequestPriority direction, List<RequestPriority> served) {
         Thread thread = new Thread(() -> {
             try {
                 limiter.acquire(20_000, direction);

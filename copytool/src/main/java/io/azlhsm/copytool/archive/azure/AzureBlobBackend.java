@@ -32,11 +32,13 @@ import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.PreservedListing;
 import io.azlhsm.copytool.archive.PreservedVersion;
 import io.azlhsm.copytool.archive.RandomTokens;
+import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.archive.RetryListener;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
+import io.azlhsm.copytool.limits.PriorityPermits;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -45,7 +47,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,7 +58,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Content-MD5. Reads are ranged GETs with If-Match, streamed straight into the caller's buffer. Transient failures are
  * retried by the SDK's exponential policy ({@link BackendSettings.RetrySettings}); what is left is classified by
  * {@link AzureErrors}. At most {@code maxConcurrency} requests are in flight through one backend: further callers
- * wait, which is the back-pressure the pipeline expects.
+ * wait, which is the back-pressure the pipeline expects, restores first ({@link PriorityPermits}: one slot is kept
+ * for restores, and a waiting restore takes the next free one), by the {@link RequestPriority} of the calling thread.
  */
 public final class AzureBlobBackend implements ArchiveBackend {
     /** Committed blocks per blob. */
@@ -75,7 +77,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     private final ObjectNames names;
     private final ChunkSizing sizing;
     private final long singleRequestLimit;
-    private final Semaphore requestPermits;
+    private final PriorityPermits requestPermits;
     private final int downloadResumes;
     private final boolean createContainer;
     private volatile boolean containerChecked;
@@ -103,7 +105,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
         this.sizing = new ChunkSizing(settings.chunkSize(), MAX_BLOCKS, MAX_BLOCK_SIZE);
         this.singleRequestLimit = Math.min(settings.singlePutLimit(),
                 Math.min(MAX_PUT_BLOB_SIZE, ChunkSizing.MAX_BUFFER_CHUNK));
-        this.requestPermits = new Semaphore(settings.maxConcurrency(), true);
+        this.requestPermits = new PriorityPermits(settings.maxConcurrency());
         this.downloadResumes = settings.retry().maxTries() - 1;
         this.createContainer = settings.createContainer();
     }
@@ -476,17 +478,20 @@ public final class AzureBlobBackend implements ArchiveBackend {
         return clients.sync().getBlobClient(name).getBlockBlobClient();
     }
 
-    /** One SDK call under a request permit, with its final failure classified. */
+    /** One SDK call under a request permit (restores first), with its final failure classified. */
     <T> T call(String name, String doing, SdkCall<T> call) throws ArchiveException {
         ensureContainer();
-        acquirePermit(name);
-        try {
+        try (PriorityPermits.Permit permit = acquirePermit(name)) {
             return call.run();
         } catch (RuntimeException e) {
             throw AzureErrors.map(name, doing, e);
-        } finally {
-            requestPermits.release();
         }
+    }
+
+    /** Requests of this priority waiting for a request slot now. */
+    @Override
+    public int requestsWaiting(RequestPriority priority) {
+        return requestPermits.waiting(priority);
     }
 
     /** An SDK request; the SDK reports failures as unchecked exceptions. */
@@ -495,9 +500,9 @@ public final class AzureBlobBackend implements ArchiveBackend {
         T run();
     }
 
-    private void acquirePermit(String name) throws ArchiveException {
+    private PriorityPermits.Permit acquirePermit(String name) throws ArchiveException {
         try {
-            requestPermits.acquire();
+            return requestPermits.acquire(RequestPriority.current());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ArchiveException.of(Kind.TRANSIENT, name, "interrupted while waiting for a request slot");
