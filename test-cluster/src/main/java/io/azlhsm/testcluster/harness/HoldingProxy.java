@@ -36,6 +36,11 @@ import java.util.function.Supplier;
  * inverted in transit, every header and length kept, as a faulty network card or middlebox past TCP's checksum
  * would do, so that a test can show the product verifies what it downloads rather than trusting the service.
  *
+ * <p>A test can also make a blob {@linkplain #rehydrateSlowly rehydrate slowly}: Azurite moves a blob out of the
+ * Archive tier the moment Set Blob Tier asks, where Azure takes hours, so from the Set Blob Tier that starts a
+ * rehydration until the test {@linkplain Rehydration#complete completes} it (or its time is up) the proxy answers for
+ * that blob as Azure does for one being rehydrated.
+ *
  * <p>Requests and responses are framed by Content-Length or chunked encoding (a response without either ends with
  * its connection; one to HEAD, 1xx, 204 and 304 has no body), and copied on byte for byte apart from a corrupted
  * byte. Responses on a connection answer its requests in order: HTTP/1.1 clients such as the JDK's and Node's do
@@ -49,6 +54,7 @@ public final class HoldingProxy implements AutoCloseable {
     private final ExecutorService connections;
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
     private final List<Corruption> corruptions = new CopyOnWriteArrayList<>();
+    private final List<Rehydration> rehydrations = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger idleClosesByServer =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -120,6 +126,33 @@ public final class HoldingProxy implements AutoCloseable {
         return corruption;
     }
 
+    /**
+     * From now on, blob {@code name} of {@code container} rehydrates as slowly as on Azure: the first Set Blob Tier
+     * ({@code PUT ?comp=tier}) that Azurite answers 202 (Archive to an online tier: Azurite has then changed the tier
+     * already) starts a rehydration that lasts until {@link Rehydration#complete} or {@code duration} (null: until
+     * completed). Meanwhile, as Azure's REST reference describes a blob in rehydration: Get Blob answers 409 with
+     * error code BlobArchived; Get Blob Properties answers as Azurite does but with {@code x-ms-access-tier: Archive},
+     * {@code x-ms-archive-status: rehydrate-pending-to-<tier>} and {@code x-ms-rehydrate-priority} (Standard unless
+     * the request asked for High); another Set Blob Tier answers 409 BlobBeingRehydrated. Not rewritten: listings,
+     * which show Azurite's tier.
+     */
+    public Rehydration rehydrateSlowly(String container, String name, Duration duration) {
+        Rehydration rehydration = new Rehydration(container, name, duration);
+        rehydrations.add(rehydration);
+        return rehydration;
+    }
+
+    /** The answer the proxy gives in place of Azurite's for a request a rehydration concerns, or null. */
+    private Rewrite rewriteFor(Request request) {
+        for (Rehydration rehydration : rehydrations) {
+            Rewrite rewrite = rehydration.rewriteFor(request);
+            if (rewrite != null) {
+                return rewrite;
+            }
+        }
+        return null;
+    }
+
     private void accept() {
         while (!closed) {
             try {
@@ -161,7 +194,7 @@ public final class HoldingProxy implements AutoCloseable {
                     }
                     upstream = connect(client);
                 }
-                upstream.send(request, corruptionFor(request), in);
+                upstream.send(request, corruptionFor(request), rewriteFor(request), in);
             }
         } catch (IOException | InterruptedException e) {
             // the client or Azurite went away (a stopped service, a client's timeout): end both sides
@@ -194,11 +227,12 @@ public final class HoldingProxy implements AutoCloseable {
             this.out = socket.getOutputStream();
         }
 
-        void send(Request request, Corruption corruption, InputStream body) throws IOException {
+        void send(Request request, Corruption corruption, Rewrite rewrite, InputStream body) throws IOException {
             synchronized (this) {
                 unanswered++;
             }
-            sent.add(new Exchange(request, corruption)); // queued before the request leaves: its response finds it
+            // queued before the request leaves: its response finds it
+            sent.add(new Exchange(request, corruption, rewrite));
             out.write(request.head);
             request.copyBody(body, out);
             out.flush();
@@ -254,6 +288,24 @@ public final class HoldingProxy implements AutoCloseable {
             while ((head = ResponseHead.read(in)) != null) {
                 if (exchange == null) {
                     exchange = upstream.sent.poll(30, TimeUnit.SECONDS);
+                }
+                Rewrite rewrite = exchange == null ? null : exchange.rewrite;
+                if (rewrite != null && head.status >= 200) {
+                    boolean headRequest = "HEAD".equals(exchange.request.method());
+                    boolean hasBody = !(head.status == 204 || head.status == 304 || headRequest);
+                    byte[] replaced = rewrite.answer(exchange.request, head);
+                    if (replaced != null && hasBody) {
+                        // Azurite's own answer is read and dropped: the client gets the proxy's in its place
+                        MessageBody.copy(in, OutputStream.nullOutputStream(), head.chunked, head.contentLength,
+                                MessageBody.NO_FLIP);
+                    }
+                    if (replaced != null) {
+                        out.write(replaced);
+                        out.flush();
+                        exchange = null;
+                        upstream.answered();
+                        continue;
+                    }
                 }
                 out.write(head.bytes);
                 if (head.status == 101) {
@@ -466,8 +518,14 @@ public final class HoldingProxy implements AutoCloseable {
         }
     }
 
-    /** A request sent upstream on a connection, and the corruption its response is to get, if any. */
-    private record Exchange(Request request, Corruption corruption) {
+    /** A request sent upstream on a connection, and the corruption or replacement its response is to get, if any. */
+    private record Exchange(Request request, Corruption corruption, Rewrite rewrite) {
+    }
+
+    /** What a rehydration makes of Azurite's answer to one request. */
+    private interface Rewrite {
+        /** The whole response the client gets instead (head and body), or null to pass Azurite's on. */
+        byte[] answer(Request request, ResponseHead upstream);
     }
 
     /** A message head up to and including its blank line; null at the end of the connection before its first byte. */
@@ -613,6 +671,162 @@ public final class HoldingProxy implements AutoCloseable {
         public synchronized String toString() {
             return "corruption '" + description + "' at body offset " + bodyOffset + " (" + corrupted.size()
                     + " corrupted" + (closed ? ", closed" : "") + ")";
+        }
+    }
+
+    /**
+     * A blob that rehydrates as slowly as on Azure; see {@link #rehydrateSlowly}. Its state changes only through the
+     * requests the proxy sees and through {@link #complete}.
+     */
+    public static final class Rehydration implements AutoCloseable {
+        private final String container;
+        private final String name;
+        private final Duration duration;
+        private final List<String> tierRequests = new ArrayList<>();
+        private String pendingTo; // "hot", "cool", "cold" while rehydrating
+        private String priority;
+        private long startedNanos;
+        private boolean completed;
+
+        private Rehydration(String container, String name, Duration duration) {
+            this.container = container;
+            this.name = name;
+            this.duration = duration;
+        }
+
+        private synchronized boolean pending() {
+            if (pendingTo != null && duration != null && System.nanoTime() - startedNanos >= duration.toNanos()) {
+                complete();
+            }
+            return pendingTo != null;
+        }
+
+        Rewrite rewriteFor(Request request) {
+            if (!request.isFor(container, name) || request.query("snapshot") != null) {
+                return null;
+            }
+            boolean setTier = "PUT".equals(request.method()) && "tier".equals(request.query("comp"));
+            if (setTier) {
+                synchronized (this) {
+                    tierRequests.add(request.header("x-ms-access-tier") + "/" + request.header("x-ms-rehydrate-priority"));
+                    notifyAll();
+                }
+                if (pending()) {
+                    return (r, head) -> errorResponse(r, 409, "BlobBeingRehydrated",
+                            "This operation is not permitted because the blob is being rehydrated.");
+                }
+                return (r, head) -> {
+                    if (head.status == 202) { // Azurite moved it out of the Archive tier: on Azure that takes hours
+                        start(r.header("x-ms-access-tier"), r.header("x-ms-rehydrate-priority"));
+                    }
+                    return null;
+                };
+            }
+            if (!pending()) {
+                return null;
+            }
+            if ("GET".equals(request.method()) && request.query("comp") == null) {
+                return (r, head) -> !pending() ? null : errorResponse(r, 409, "BlobArchived",
+                        "This operation is not permitted on an archived blob.");
+            }
+            if ("HEAD".equals(request.method()) && request.query("comp") == null) {
+                return (r, head) -> head.status != 200 || !pending() ? null : propertiesWhileRehydrating(head);
+            }
+            return null;
+        }
+
+        private synchronized void start(String tier, String requestedPriority) {
+            if (completed || pendingTo != null) {
+                return;
+            }
+            pendingTo = tier == null ? "hot" : tier.toLowerCase(Locale.ROOT);
+            priority = "High".equalsIgnoreCase(requestedPriority) ? "High" : "Standard";
+            startedNanos = System.nanoTime();
+            notifyAll();
+        }
+
+        /** Azurite's Get Blob Properties head, with the tier headers Azure sends while the blob rehydrates. */
+        private synchronized byte[] propertiesWhileRehydrating(ResponseHead head) {
+            String[] lines = new String(head.bytes, StandardCharsets.ISO_8859_1).split("\r\n");
+            StringBuilder text = new StringBuilder(lines[0]).append("\r\n");
+            for (int i = 1; i < lines.length; i++) {
+                String lower = lines[i].toLowerCase(Locale.ROOT);
+                if (lines[i].isEmpty() || lower.startsWith("x-ms-access-tier") || lower.startsWith("x-ms-archive-status")
+                        || lower.startsWith("x-ms-rehydrate-priority")) {
+                    continue;
+                }
+                text.append(lines[i]).append("\r\n");
+            }
+            text.append("x-ms-access-tier: Archive\r\n")
+                    .append("x-ms-archive-status: rehydrate-pending-to-").append(pendingTo).append("\r\n")
+                    .append("x-ms-rehydrate-priority: ").append(priority).append("\r\n\r\n");
+            return text.toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+
+        /** An error as Azure Storage sends it: status, x-ms-error-code, and the XML body with Code and Message. */
+        private static byte[] errorResponse(Request request, int status, String code, String message) {
+            String requestId = java.util.UUID.randomUUID().toString();
+            String body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + code + "</Code><Message>"
+                    + message + "\nRequestId:" + requestId + "\nTime:" + java.time.Instant.now() + "</Message></Error>";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            String version = request.header("x-ms-version");
+            String head = "HTTP/1.1 " + status + " " + (status == 409 ? "Conflict" : "Error") + "\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n"
+                    + "Content-Type: application/xml\r\n"
+                    + "x-ms-request-id: " + requestId + "\r\n"
+                    + (version == null ? "" : "x-ms-version: " + version + "\r\n")
+                    + "x-ms-error-code: " + code + "\r\n"
+                    + "Date: " + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                            java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)) + "\r\n"
+                    + "\r\n";
+            byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
+            byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + bytes.length);
+            System.arraycopy(bytes, 0, all, headBytes.length, bytes.length);
+            return all;
+        }
+
+        /** Ends the rehydration: from now on the blob answers as Azurite does (online, in the requested tier). */
+        public synchronized void complete() {
+            pendingTo = null;
+            completed = true;
+            notifyAll();
+        }
+
+        /** Whether a rehydration was started and has not completed. */
+        public boolean rehydrating() {
+            return pending();
+        }
+
+        /** Every Set Blob Tier seen for the blob, as "tier/priority" (the headers as sent; null when absent). */
+        public synchronized List<String> tierRequests() {
+            return List.copyOf(tierRequests);
+        }
+
+        /** Waits until a Set Blob Tier started the rehydration; on a timeout, fails saying what was seen. */
+        public void awaitStarted(Duration timeout, Supplier<String> diagnostics) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            synchronized (this) {
+                while (pendingTo == null && !completed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError("timed out after " + timeout + " waiting for a Set Blob Tier to start"
+                                + " rehydrating " + container + "/" + name + "; tier requests seen: " + tierRequests
+                                + "\n" + diagnostics.get());
+                    }
+                    wait(Math.max(1, left / 1_000_000));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            complete();
+        }
+
+        @Override
+        public synchronized String toString() {
+            return "rehydration of " + container + "/" + name + (pendingTo != null ? " pending to " + pendingTo
+                    : completed ? " completed" : " not started") + ", tier requests " + tierRequests;
         }
     }
 }

@@ -10,7 +10,15 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.BlobClient;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.models.AccessTier;
+import com.azure.storage.blob.models.ArchiveStatus;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.RehydratePriority;
+import com.azure.storage.blob.options.BlobSetAccessTierOptions;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.azlhsm.testcluster.harness.AzuriteServer;
@@ -107,5 +115,58 @@ class HoldingProxyIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         blob.downloadStreamWithResponse(out, new BlobRange(offset, (long) length), null, null, false, null, null);
         return out.toByteArray();
+    }
+
+    /**
+     * A slow rehydration, as Azure's REST reference describes a blob being rehydrated from the Archive tier: until the
+     * test completes it, Get Blob answers 409 BlobArchived, Get Blob Properties says Archive with the pending status
+     * and priority, and another Set Blob Tier answers 409 BlobBeingRehydrated; the ETag never changes; then the blob
+     * reads as Azurite has it.
+     */
+    @Test
+    void aBlobRehydratesAsSlowlyAsOnAzureUntilTheTestCompletesIt() throws Exception {
+        try (AzuriteServer azurite = AzuriteServer.start(); HoldingProxy proxy = HoldingProxy.start(azurite)) {
+            BlobContainerClient direct = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+                    .buildClient().getBlobContainerClient("tiers");
+            BlobContainerClient proxied = new BlobServiceClientBuilder().connectionString(proxy.connectionString())
+                    .buildClient().getBlobContainerClient("tiers");
+            direct.create();
+            BlobClient blob = proxied.getBlobClient("cold/data.bin");
+            blob.upload(BinaryData.fromString("rehydrated"));
+            String etag = blob.getProperties().getETag();
+            direct.getBlobClient("cold/data.bin").setAccessTier(AccessTier.ARCHIVE);
+            try (HoldingProxy.Rehydration rehydration = proxy.rehydrateSlowly("tiers", "cold/data.bin", null)) {
+                // before any Set Blob Tier: Azurite's own Archive tier
+                assertEquals("BlobArchived", errorCode(() -> blob.downloadContent()));
+                assertEquals(AccessTier.ARCHIVE, blob.getProperties().getAccessTier());
+                assertFalse(rehydration.rehydrating());
+
+                assertEquals(202, blob.setAccessTierWithResponse(new BlobSetAccessTierOptions(AccessTier.HOT)
+                        .setPriority(RehydratePriority.HIGH), null, Context.NONE).getStatusCode());
+                assertTrue(rehydration.rehydrating());
+                assertEquals(AccessTier.HOT, direct.getBlobClient("cold/data.bin").getProperties().getAccessTier(),
+                        "Azurite changed the tier at once");
+                BlobProperties pending = blob.getProperties();
+                assertEquals(AccessTier.ARCHIVE, pending.getAccessTier());
+                assertEquals(ArchiveStatus.REHYDRATE_PENDING_TO_HOT, pending.getArchiveStatus());
+                assertEquals("High", String.valueOf(pending.getRehydratePriority()));
+                assertEquals(etag, pending.getETag(), "a tier change keeps the ETag");
+                assertEquals("BlobArchived", errorCode(() -> blob.downloadContent()));
+                assertEquals("BlobBeingRehydrated", errorCode(() -> blob.setAccessTier(AccessTier.HOT)));
+                assertEquals(java.util.List.of("Hot/High", "Hot/null"), rehydration.tierRequests());
+
+                rehydration.complete();
+                assertEquals("rehydrated", blob.downloadContent().toString());
+                assertEquals(AccessTier.HOT, blob.getProperties().getAccessTier());
+                assertEquals(null, blob.getProperties().getArchiveStatus());
+            }
+        }
+    }
+
+    private static String errorCode(Runnable request) {
+        BlobStorageException e = assertThrows(BlobStorageException.class, request::run);
+        assertEquals(409, e.getStatusCode(), e.getMessage());
+        BlobErrorCode code = e.getErrorCode();
+        return code == null ? null : code.toString();
     }
 }
