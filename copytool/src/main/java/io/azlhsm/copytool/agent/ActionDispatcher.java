@@ -121,6 +121,11 @@ public final class ActionDispatcher implements AutoCloseable {
         }
     }
 
+    /** Restores parked while their blobs are rehydrated from the Archive tier (they count as running too). */
+    public io.azlhsm.copytool.operations.Rehydrations rehydrations() {
+        return starter.rehydrations();
+    }
+
     /** Running transfers (for progress reports and status). */
     public Iterable<ActionTransfer> runningTransfers() {
         return running.values();
@@ -496,6 +501,7 @@ public final class ActionDispatcher implements AutoCloseable {
     public void close() {
         closed = true;
         starters.shutdownNow();
+        starter.rehydrations().close();
     }
 
     private static void sleep(long millis) {

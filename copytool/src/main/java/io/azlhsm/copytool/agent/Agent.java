@@ -103,6 +103,9 @@ public final class Agent implements AutoCloseable {
         metrics.gauge("begun_actions", dispatcher::begun);
         metrics.gauge("receive_paused", () -> dispatcher.receivePaused() ? 1 : 0);
         metrics.gauge("ring_chunks_in_flight", pipeline::chunksInFlight);
+        // restores whose blobs are being rehydrated from the Archive tier: no ring slot, starter or connection each
+        metrics.gauge("rehydrations_pending", () -> dispatcher.rehydrations().pending());
+        metrics.listing("rehydrating", () -> dispatcher.rehydrations().describe());
         // requests waiting for a request slot of their archive (max_concurrency), by priority: restores go first
         metrics.gauge("requests_waiting_restore", () -> requestsWaiting(RequestPriority.RESTORE));
         metrics.gauge("requests_waiting_other", () -> requestsWaiting(RequestPriority.OTHER));

@@ -74,7 +74,8 @@ public final class AgentLauncher {
                         BackendSettings.RetrySettings.DEFAULT.tryTimeout(), archive.retryDelay(),
                         BackendSettings.RetrySettings.DEFAULT.maxRetryDelay()))
                 .singlePutLimit(archive.singlePutLimit())
-                .maxConcurrency(archive.maxConcurrency());
+                .maxConcurrency(archive.maxConcurrency())
+                .tiers(archive.tiers());
         archive.container().ifPresent(builder::container);
         archive.root().ifPresent(builder::root);
         archive.credentials().ifPresent(credentials -> {

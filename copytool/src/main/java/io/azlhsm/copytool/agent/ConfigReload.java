@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * <p>Live: {@code log.level}, {@code pipeline.progress_interval}, {@code shutdown_grace}, {@code restore_grace},
  * {@code outage_patience}, {@code bandwidth.limit},
  * and per archive {@code bandwidth_limit} and everything its backend is built from (credentials, SAS tokens,
- * {@code max_concurrency}, {@code max_tries}, {@code retry_delay}): a new backend takes the archive's new actions,
+ * {@code max_concurrency}, {@code max_tries}, {@code retry_delay}, {@code access_tier}, {@code rehydrate_*}): a new
+ * backend takes the archive's new actions (a restore already waiting for a rehydration keeps its settings),
  * running ones finish on the old one. Everything else (mount, library, ring shape, archive ids, containers,
  * prefixes, endpoints) needs a restart.
  */
@@ -85,12 +86,14 @@ final class ConfigReload {
             boolean backendInputsChanged = !Objects.equals(oldArchive.credentials(), freshArchive.credentials())
                     || oldArchive.maxConcurrency() != freshArchive.maxConcurrency()
                     || oldArchive.maxTries() != freshArchive.maxTries()
-                    || !oldArchive.retryDelay().equals(freshArchive.retryDelay());
+                    || !oldArchive.retryDelay().equals(freshArchive.retryDelay())
+                    || !oldArchive.tiers().equals(freshArchive.tiers());
             if (sameEndpoint && backendInputsChanged) {
                 try {
                     agent.installBackend(freshArchive.id(), BackendFactory.create(
                             AgentLauncher.backendSettings(freshArchive, old.chunkSize()), agent.metrics()::retried));
-                    applied.add(p + "(credentials, max_concurrency, max_tries, retry_delay)");
+                    applied.add(p + "(credentials, max_concurrency, max_tries, retry_delay, access_tier,"
+                            + " rehydrate_*)");
                 } catch (ArchiveException | RuntimeException e) {
                     LOG.log(Level.WARNING, "reload: archive " + freshArchive.id() + " keeps its current backend: "
                             + e.getMessage());

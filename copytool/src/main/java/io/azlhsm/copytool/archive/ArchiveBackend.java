@@ -110,6 +110,24 @@ public interface ArchiveBackend extends AutoCloseable {
     /** Creates a zero-length directory marker ({@code hdi_isfolder=true} added) unless an object of that name exists. */
     void putMarker(String name, ObjectAttributes attributes) throws ArchiveException;
 
+    /** How this archive uses access tiers; {@link TierSettings#DEFAULT} for an archive without tiers. */
+    default TierSettings tierSettings() {
+        return TierSettings.DEFAULT;
+    }
+
+    /**
+     * Starts bringing an {@linkplain ObjectTier#offline offline} object back online, to the tier and with the priority
+     * of {@link #tierSettings()} (Azure: Set Blob Tier, which answers 202 and takes hours). Does not wait.
+     *
+     * @return true when this call started the rehydration, false when one was under way already (it is not asked for
+     *         twice) or the object is online
+     * @throws ArchiveException INVALID for an archive without offline tiers, NOT_FOUND when the object is gone
+     */
+    default boolean rehydrate(String name) throws ArchiveException {
+        throw ArchiveException.of(ArchiveException.Kind.INVALID, name, "this archive has no offline tier to"
+                + " rehydrate from");
+    }
+
     /**
      * Requests of this priority waiting for one of the backend's request slots now (a gauge of the agent's metrics);
      * 0 for a backend without such slots.

@@ -28,7 +28,12 @@ public final class ArchiveException extends Exception {
         /** The request itself is wrong (bad name, bad metadata, misuse of an upload). */
         INVALID(Errno.EINVAL, false),
         /** The object or its metadata exceeds a limit of the archive. */
-        TOO_LARGE(Errno.EFBIG, false);
+        TOO_LARGE(Errno.EFBIG, false),
+        /**
+         * The object is in an offline tier (Azure's Archive tier: 409 BlobArchived) and cannot be read until it is
+         * rehydrated, which takes hours; it was neither replaced nor removed.
+         */
+        OFFLINE(Errno.EAGAIN, true);
 
         private final int errno;
         private final boolean retryable;

@@ -24,11 +24,13 @@ import java.util.Objects;
  * @param maxConcurrency   azure: most requests in flight at once through this backend (also the connection pool size)
  * @param createContainer  azure: create the container on first use when it does not exist
  * @param retry            azure: the client library's retry policy for transient failures
+ * @param tiers            azure: the access tier of file data, and how an Archive-tier blob is rehydrated
  */
 public record BackendSettings(int archiveId, BackendType type, String container, String prefix,
                               BackendSecret connectionString, String accountUrl, BackendSecret accountKey,
                               BackendSecret sasToken, AzureIdentity identity, Path root, long chunkSize, long singlePutLimit,
-                              int maxConcurrency, boolean createContainer, RetrySettings retry) {
+                              int maxConcurrency, boolean createContainer, RetrySettings retry,
+                              TierSettings tiers) {
 
     public static final long DEFAULT_CHUNK_SIZE = 8 * ChunkSizing.MIB;
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32 * ChunkSizing.MIB;
@@ -66,6 +68,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         Objects.requireNonNull(type, "type");
         prefix = prefix == null ? "" : prefix;
         retry = retry == null ? RetrySettings.DEFAULT : retry;
+        tiers = tiers == null ? TierSettings.DEFAULT : tiers;
         if (chunkSize <= 0 || chunkSize > ChunkSizing.MAX_BUFFER_CHUNK) {
             throw new IllegalArgumentException("chunkSize must be 1.." + ChunkSizing.MAX_BUFFER_CHUNK + ": " + chunkSize);
         }
@@ -87,7 +90,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         return new Builder(archiveId, type).container(container).prefix(prefix).connectionString(connectionString)
                 .accountUrl(accountUrl).accountKey(accountKey).sasToken(sasToken).identity(identity).root(root).chunkSize(chunkSize)
                 .singlePutLimit(singlePutLimit).maxConcurrency(maxConcurrency).createContainer(createContainer)
-                .retry(retry);
+                .retry(retry).tiers(tiers);
     }
 
     /** Builds settings field by field; unset fields keep the defaults above. */
@@ -107,6 +110,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
         private boolean createContainer = true;
         private RetrySettings retry = RetrySettings.DEFAULT;
+        private TierSettings tiers = TierSettings.DEFAULT;
 
         private Builder(int archiveId, BackendType type) {
             this.archiveId = archiveId;
@@ -126,10 +130,12 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         public Builder maxConcurrency(int value) { maxConcurrency = value; return this; }
         public Builder createContainer(boolean value) { createContainer = value; return this; }
         public Builder retry(RetrySettings value) { retry = value; return this; }
+        public Builder tiers(TierSettings value) { tiers = value; return this; }
 
         public BackendSettings build() {
             return new BackendSettings(archiveId, type, container, prefix, connectionString, accountUrl, accountKey,
-                    sasToken, identity, root, chunkSize, singlePutLimit, maxConcurrency, createContainer, retry);
+                    sasToken, identity, root, chunkSize, singlePutLimit, maxConcurrency, createContainer, retry,
+                    tiers);
         }
     }
 }

@@ -119,6 +119,16 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public TierSettings tierSettings() {
+        return backend.tierSettings();
+    }
+
+    @Override
+    public boolean rehydrate(String name) throws ArchiveException {
+        return backend.rehydrate(name);
+    }
+
+    @Override
     public int requestsWaiting(RequestPriority priority) {
         return backend.requestsWaiting(priority);
     }

@@ -9,8 +9,21 @@ import java.util.Map;
  * @param contentMd5 the MD5 of the whole object (16 bytes), stored as its Content-MD5; null to store none
  * @param metadata   user metadata; names are C# identifiers, values printable ASCII, all together at most 8 KiB
  *                   (see {@link io.azlhsm.copytool.archive.metadata.MetadataLimits})
+ * @param fileData   the object holds a file's data, so it is written to the archive's access tier
+ *                   ({@link TierSettings#accessTier}); everything else (directory markers, symlinks, logs) stays in
+ *                   the account's default tier
  */
-public record ObjectAttributes(byte[] contentMd5, Map<String, String> metadata) {
+public record ObjectAttributes(byte[] contentMd5, Map<String, String> metadata, boolean fileData) {
+    /** Attributes of an object that is not a file's data: it gets the account's default tier. */
+    public ObjectAttributes(byte[] contentMd5, Map<String, String> metadata) {
+        this(contentMd5, metadata, false);
+    }
+
+    /** Attributes of a file's data: written to the archive's access tier. */
+    public static ObjectAttributes fileData(byte[] contentMd5, Map<String, String> metadata) {
+        return new ObjectAttributes(contentMd5, metadata, true);
+    }
+
     public ObjectAttributes {
         if (contentMd5 != null && contentMd5.length != 16) {
             throw new IllegalArgumentException("an MD5 has 16 bytes, not " + contentMd5.length);
@@ -32,6 +45,6 @@ public record ObjectAttributes(byte[] contentMd5, Map<String, String> metadata) 
     @Override
     public String toString() {
         return "ObjectAttributes[contentMd5=" + (contentMd5 == null ? "none" : HexFormat.of().formatHex(contentMd5))
-                + ", metadata=" + metadata + "]";
+                + ", metadata=" + metadata + (fileData ? ", file data" : "") + "]";
     }
 }

@@ -18,8 +18,9 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code copytool ls}: what an archive holds, one object per line (size, Content-MD5, name), its metadata indented
- * below. For an administrator checking what the agent wrote, and what an import would see.
+ * {@code copytool ls}: what an archive holds, one object per line (size, Content-MD5, access tier, name), its metadata
+ * indented below. The tier is the service's ({@code Hot}, {@code Cool}, {@code Cold}, {@code Archive}), with the
+ * rehydration under way if any; {@code -} for an archive without tiers. For an administrator checking what the agent wrote, and what an import would see.
  */
 final class ArchiveListCommand implements CliCommand {
     private static final int PAGE = 1000;
@@ -31,7 +32,7 @@ final class ArchiveListCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "list the objects of an archive with size, Content-MD5 and metadata";
+        return "list the objects of an archive with size, Content-MD5, access tier and metadata";
     }
 
     @Override
@@ -90,7 +91,12 @@ final class ArchiveListCommand implements CliCommand {
 
     private static void print(PrintStream out, StoredObject object, boolean withMetadata) {
         String md5 = object.contentMd5() == null ? "-".repeat(32) : HexFormat.of().formatHex(object.contentMd5());
-        out.printf("%14d  %s  %s%n", object.size(), md5, object.name());
+        out.printf("%14d  %s  %-7s  %s%n", object.size(), md5, object.tier().accessTier() == null ? "-"
+                : object.tier().accessTier(), object.name());
+        if (object.tier().rehydrating()) {
+            out.printf("%18s(%s, %s priority)%n", "", object.tier().archiveStatus(),
+                    object.tier().rehydratePriority() == null ? "standard" : object.tier().rehydratePriority());
+        }
         if (withMetadata) {
             Map<String, String> sorted = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             sorted.putAll(object.metadata());

@@ -20,11 +20,14 @@ import java.util.Optional;
  * @param maxTries            attempts per blob request before an action ends with RETRY (exponential backoff)
  * @param retryDelay          first backoff delay between attempts; it doubles up to one minute
  * @param bandwidthLimit      bytes per second for this archive's data, 0 for no limit
+ * @param tiers               azure: the access tier file data is written to, and how Archive-tier blobs are
+ *                            rehydrated for a restore
  */
 public record ArchiveSettings(int id, ArchiveType type, Optional<String> container, String prefix,
                               Optional<AzureCredentials> credentials, Optional<Path> root, long singlePutLimit,
                               int maxConcurrency, boolean releaseAfterArchive, Optional<String> loggingContainer,
-                              long blockSize, int maxTries, java.time.Duration retryDelay, long bandwidthLimit) {
+                              long blockSize, int maxTries, java.time.Duration retryDelay, long bandwidthLimit,
+                              io.azlhsm.copytool.archive.TierSettings tiers) {
 
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32L << 20;
     public static final int DEFAULT_MAX_CONCURRENCY = 32;
@@ -50,6 +53,11 @@ public record ArchiveSettings(int id, ArchiveType type, Optional<String> contain
             text.append(" bandwidth_limit=").append(ByteSize.format(bandwidthLimit)).append("/s");
         }
         text.append(" max_tries=").append(maxTries).append(" retry_delay=").append(retryDelay.toMillis()).append("ms");
+        tiers.accessTier().ifPresent(tier -> text.append(" access_tier=").append(tier.configName()));
+        if (type == ArchiveType.AZURE) {
+            text.append(" rehydrate=").append(tiers.rehydrateTier().configName()).append('/')
+                    .append(tiers.priorityName());
+        }
         if (releaseAfterArchive) {
             text.append(" release_after_archive");
         }

@@ -1,5 +1,7 @@
 package io.azlhsm.copytool.config;
 
+import io.azlhsm.copytool.archive.StorageTier;
+import io.azlhsm.copytool.archive.TierSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -38,7 +40,8 @@ final class ArchiveSettingsParser {
             for (String azureOnly : new String[] {KeyCatalog.CONTAINER, KeyCatalog.PREFIX,
                     KeyCatalog.CONNECTION_STRING, KeyCatalog.ACCOUNT_URL, KeyCatalog.ACCOUNT_KEY,
                     KeyCatalog.SAS_TOKEN, KeyCatalog.AUTH, KeyCatalog.CLIENT_ID, KeyCatalog.TENANT_ID,
-                    KeyCatalog.FEDERATED_TOKEN_FILE, KeyCatalog.LOGGING_CONTAINER}) {
+                    KeyCatalog.FEDERATED_TOKEN_FILE, KeyCatalog.LOGGING_CONTAINER, KeyCatalog.ACCESS_TIER,
+                    KeyCatalog.REHYDRATE_TIER, KeyCatalog.REHYDRATE_PRIORITY, KeyCatalog.REHYDRATE_POLL_INTERVAL}) {
                 if (config.has(p + azureOnly)) {
                     throw config.error(p + azureOnly, "applies only to type azure; archive " + id + " is posix");
                 }
@@ -49,7 +52,7 @@ final class ArchiveSettingsParser {
             }
             return new ArchiveSettings(id, type, Optional.empty(), "", Optional.empty(), Optional.of(root),
                     singlePutLimit, maxConcurrency, release, Optional.empty(), blockSize, maxTries, retryDelay,
-                    bandwidth);
+                    bandwidth, TierSettings.DEFAULT);
         }
 
         if (config.has(p + KeyCatalog.ROOT)) {
@@ -60,7 +63,41 @@ final class ArchiveSettingsParser {
         Optional<String> loggingContainer = config.nonEmpty(p + KeyCatalog.LOGGING_CONTAINER);
         return new ArchiveSettings(id, type, Optional.of(container), prefix,
                 Optional.of(credentials(config, p)), Optional.empty(), singlePutLimit, maxConcurrency, release,
-                loggingContainer, blockSize, maxTries, retryDelay, bandwidth);
+                loggingContainer, blockSize, maxTries, retryDelay, bandwidth, tiers(config, p));
+    }
+
+    /**
+     * {@code access_tier} (none: the account's default), {@code rehydrate_tier} (an online tier, default hot),
+     * {@code rehydrate_priority} (standard or high) and {@code rehydrate_poll_interval}. A tier the service does not
+     * have stops the agent at start, naming the key, rather than failing every upload later.
+     */
+    private static TierSettings tiers(ConfigReader config, String p) throws ConfigException {
+        String accessKey = p + KeyCatalog.ACCESS_TIER;
+        Optional<StorageTier> access = Optional.empty();
+        Optional<String> accessText = config.nonEmpty(accessKey);
+        if (accessText.isPresent()) {
+            access = Optional.of(StorageTier.parse(accessText.get()).orElseThrow(() -> config.invalid(accessKey,
+                    "is not an access tier (use hot, cool, cold or archive, or leave it out for the account's"
+                            + " default tier)")));
+        }
+        String rehydrateKey = p + KeyCatalog.REHYDRATE_TIER;
+        StorageTier rehydrateTier = StorageTier.HOT;
+        Optional<String> rehydrateText = config.nonEmpty(rehydrateKey);
+        if (rehydrateText.isPresent()) {
+            rehydrateTier = StorageTier.parse(rehydrateText.get()).filter(StorageTier::online).orElseThrow(() ->
+                    config.invalid(rehydrateKey, "is not an online tier to rehydrate to (use hot, cool or cold)"));
+        }
+        String priorityKey = p + KeyCatalog.REHYDRATE_PRIORITY;
+        String priority = config.nonEmpty(priorityKey).orElse("standard").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!priority.equals("standard") && !priority.equals("high")) {
+            throw config.invalid(priorityKey, "is not a rehydration priority (use standard or high)");
+        }
+        java.time.Duration poll = config.duration(p + KeyCatalog.REHYDRATE_POLL_INTERVAL,
+                TierSettings.DEFAULT_REHYDRATE_POLL);
+        if (poll.isZero() || poll.isNegative()) {
+            throw config.invalid(p + KeyCatalog.REHYDRATE_POLL_INTERVAL, "must be positive");
+        }
+        return new TierSettings(access, rehydrateTier, priority.equals("high"), poll);
     }
 
     /**

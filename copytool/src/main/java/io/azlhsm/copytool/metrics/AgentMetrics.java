@@ -24,6 +24,9 @@ public final class AgentMetrics {
 
     private final LatencyHistograms actionLatency = new LatencyHistograms();
     private final LatencyHistograms blobRequestLatency = new LatencyHistograms();
+    private final LatencyHistograms rehydrationLatency = new LatencyHistograms();
+    private final Map<String, java.util.function.Supplier<java.util.List<String>>> listings =
+            new ConcurrentHashMap<>();
     private final Counters counters = new Counters();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
 
@@ -50,6 +53,19 @@ public final class AgentMetrics {
         }
     }
 
+    /**
+     * A restore's wait for its blob to leave the Archive tier, from the first offline answer until the blob read as
+     * online, by the tier it was rehydrated to: the part of a restore's latency the tier costs.
+     */
+    public void rehydrated(String toTier, long nanos) {
+        rehydrationLatency.record(toTier, nanos);
+    }
+
+    /** Registers lines sampled at each snapshot for {@code copytool status} (the restores waiting for rehydration). */
+    public void listing(String name, java.util.function.Supplier<java.util.List<String>> lines) {
+        listings.put(name, lines);
+    }
+
     public void retried(String kind) {
         counters.increment("blob_request_retries_total", kind);
     }
@@ -67,12 +83,17 @@ public final class AgentMetrics {
     public Snapshot snapshot() {
         Map<String, Long> gaugeValues = new TreeMap<>();
         gauges.forEach((name, supplier) -> gaugeValues.put(name, supplier.getAsLong()));
-        return new Snapshot(actionLatency.snapshot(), blobRequestLatency.snapshot(), counters.snapshot(), gaugeValues);
+        Map<String, java.util.List<String>> listingValues = new TreeMap<>();
+        listings.forEach((name, supplier) -> listingValues.put(name, java.util.List.copyOf(supplier.get())));
+        return new Snapshot(actionLatency.snapshot(), blobRequestLatency.snapshot(), counters.snapshot(), gaugeValues,
+                rehydrationLatency.snapshot(), listingValues);
     }
 
     /** A consistent-enough copy for one scrape or one status print. */
     public record Snapshot(Map<String, org.HdrHistogram.Histogram> actionLatency,
                            Map<String, org.HdrHistogram.Histogram> blobRequestLatency,
-                           Map<String, Map<String, Long>> counters, Map<String, Long> gauges) {
+                           Map<String, Map<String, Long>> counters, Map<String, Long> gauges,
+                           Map<String, org.HdrHistogram.Histogram> rehydrationLatency,
+                           Map<String, java.util.List<String>> listings) {
     }
 }

@@ -123,4 +123,9 @@ public final class MeasuredBackend extends ForwardingBackend {
             return null;
         });
     }
+
+    @Override
+    public boolean rehydrate(String name) throws ArchiveException {
+        return measure("set_tier", () -> backend.rehydrate(name));
+    }
 }

@@ -38,6 +38,10 @@ public final class PrometheusText {
                 snapshot.actionLatency());
         summary(out, "azlhsm_blob_request_duration_seconds", "Time of one blob request, retries included, by kind.",
                 "request", snapshot.blobRequestLatency());
+        if (!snapshot.rehydrationLatency().isEmpty()) {
+            summary(out, "azlhsm_rehydration_duration_seconds", "Time a restore waited for its blob to leave the"
+                    + " Archive tier, by the tier it was rehydrated to.", "tier", snapshot.rehydrationLatency());
+        }
         snapshot.counters().forEach((name, byLabel) -> {
             String metric = "azlhsm_" + name;
             out.append("# HELP ").append(metric).append(' ').append(HELP.getOrDefault(name, name)).append('\n');

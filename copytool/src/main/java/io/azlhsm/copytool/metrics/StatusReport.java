@@ -33,6 +33,10 @@ public final class StatusReport {
                     "%-15s %10d %10s %10s %10s%n", kind, latency.getTotalCount(), millis(latency, 50),
                     millis(latency, 99), max(latency))));
         }
+        snapshot.listings().forEach((name, lines) -> lines.forEach(line -> out.append(line).append('\n')));
+        snapshot.rehydrationLatency().forEach((tier, latency) -> out.append(String.format(
+                "rehydrated to %s: %d, p50 %s s, max %s s%n", tier, latency.getTotalCount(),
+                seconds(latency, 50), seconds(latency.getMaxValue()))));
         for (String name : new String[] {"action_errors_total", "blob_request_errors_total",
                 "blob_request_retries_total", "throttle_waits_total"}) {
             Map<String, Long> values = snapshot.counters().get(name);
@@ -46,6 +50,14 @@ public final class StatusReport {
     private static String millis(Histogram latency, double percentile) {
         return latency == null || latency.getTotalCount() == 0 ? "-"
                 : String.format("%.1f", latency.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private static String seconds(Histogram latency, double percentile) {
+        return String.format("%.0f", latency.getValueAtPercentile(percentile) / 1e6);
+    }
+
+    private static String seconds(long micros) {
+        return String.format("%.0f", micros / 1e6);
     }
 
     private static String max(Histogram latency) {

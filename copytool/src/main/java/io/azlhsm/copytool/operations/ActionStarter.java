@@ -26,6 +26,7 @@ public final class ActionStarter {
     private final Consumer<ActionTransfer> onRunning;
     private final Consumer<HsmActionItem> onEnded;
     private final LustreTargets targets;
+    private final Rehydrations rehydrations;
 
     public ActionStarter(ActionContext context, TransferPipeline pipeline, Consumer<ActionTransfer> onRunning,
                          Consumer<HsmActionItem> onEnded) {
@@ -34,6 +35,12 @@ public final class ActionStarter {
         this.onRunning = onRunning;
         this.onEnded = onEnded;
         this.targets = new LustreTargets(context.registration().library());
+        this.rehydrations = new Rehydrations(context.metrics(), pipeline, onRunning);
+    }
+
+    /** The restores waiting for their blobs to come out of the Archive tier. */
+    public Rehydrations rehydrations() {
+        return rehydrations;
     }
 
     /**
@@ -69,7 +76,8 @@ public final class ActionStarter {
                 case ARCHIVE -> submit(context.patience().call(begun, "preparing the archive",
                         () -> ArchiveTransfer.prepare(context, action, archiveId, stop, ended)));
                 case RESTORE -> submit(context.patience().call(begun, "preparing the restore",
-                        () -> RestoreTransfer.prepare(context, action, archiveId, layout, stop, ended)));
+                        () -> RestoreTransfer.prepare(context, action, archiveId, layout, stop, ended,
+                                rehydrations)));
                 default -> failBeforeTransfer(action, archiveId, new ActionFailure(38 /* ENOSYS */, false,
                         "unsupported action " + item.action()), ended);
             }

@@ -27,7 +27,7 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
     protected final String blob;
     private final ActionStop stop;
     private volatile long lastProgressNanos = System.nanoTime();
-    private final long startNanos = System.nanoTime();
+    private volatile long startNanos = System.nanoTime();
     private final Runnable onEnded;
 
     protected ActionTransfer(ChunkLayout layout, Priority priority, ActionContext context, CopyAction action,
@@ -41,6 +41,20 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
         this.blob = blob;
         this.onEnded = onEnded;
         stop.whenStopped(this::cancel); // at once if a cancel came while the transfer was being prepared
+    }
+
+    /** What runs once the action has ended, for a transfer that carries the same action on. */
+    protected final Runnable onEnded() {
+        return onEnded;
+    }
+
+    /** When the action began: a transfer carrying on an earlier one's action reports the whole action's latency. */
+    protected final long startNanos() {
+        return startNanos;
+    }
+
+    protected final void startedAt(long nanos) {
+        startNanos = nanos;
     }
 
     public final long cookie() {

@@ -322,7 +322,7 @@ public final class ArchiveTransfer extends ActionTransfer {
         if (fileLayout != null) {
             metadata.put(BlobMetadataCodec.LAYOUT, fileLayout.hex());
         }
-        return new ObjectAttributes(md5(), metadata);
+        return ObjectAttributes.fileData(md5(), metadata); // written to the archive's access tier
     }
 
     /** This archive as the blob's metadata will describe it, for judging an object found at the name. */

@@ -24,6 +24,11 @@ import java.util.logging.Logger;
  * <p>When the recorded version was replaced at its name by another file's archive, it was preserved first (see
  * {@link io.azlhsm.copytool.ownership}): the first read that finds the name changed looks the version up once and
  * every read from then on comes from it. The whole-file checksum proves the bytes either way.
+ *
+ * <p>A blob in the Archive tier answers its reads with 409 BlobArchived: it is the same blob, offline, not a replaced
+ * one. The transfer then gives its ring slots back and is {@linkplain Rehydrations#park parked}: the action stays
+ * begun and alive while the blob is rehydrated, and a fresh transfer of the same action ({@link #again}) reads it
+ * once it is online.
  */
 public final class RestoreTransfer extends ActionTransfer {
     private static final Logger LOG = Logger.getLogger(RestoreTransfer.class.getName());
@@ -37,11 +42,14 @@ public final class RestoreTransfer extends ActionTransfer {
     private final boolean recordedVersion; // the ETag came from the file's record, so a preserved copy may exist
     private final Object versionLookup = new Object();
     private volatile Optional<String> preservedVersion; // null until looked up
+    private final Rehydrations rehydrations;
 
     private RestoreTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
                             String blob, ActionStop stop, Runnable onEnded, ArchiveBackend backend, String etag,
-                            ExpectedChecksum expected, FdChannel volatileFile, boolean recordedVersion) {
+                            ExpectedChecksum expected, FdChannel volatileFile, boolean recordedVersion,
+                            Rehydrations rehydrations) {
         super(layout, Priority.RESTORE, context, action, file, path, blob, stop, onEnded);
+        this.rehydrations = rehydrations;
         this.recordedVersion = recordedVersion;
         this.backend = backend;
         this.etag = etag;
@@ -56,7 +64,7 @@ public final class RestoreTransfer extends ActionTransfer {
      *                    default)
      */
     static RestoreTransfer prepare(ActionContext context, CopyAction action, int archiveId, FileLayout savedLayout,
-                                   ActionStop stop, Runnable onEnded) throws Exception {
+                                   ActionStop stop, Runnable onEnded, Rehydrations rehydrations) throws Exception {
         LustreFile file = new LustreFile(context.mount(), action.item().fid());
         if (savedLayout != null) {
             int fd = action.fd();
@@ -105,7 +113,42 @@ public final class RestoreTransfer extends ActionTransfer {
             LOG.info("RESTORE " + file + " blob " + blob + ": no checksum recorded anywhere; verifying size and ETag only");
         }
         return new RestoreTransfer(layout, context, action, file, null, blob, stop, onEnded, backend, etag, expected,
-                volatileFile, recordedVersion);
+                volatileFile, recordedVersion, rehydrations);
+    }
+
+    /**
+     * A fresh transfer of this one's action, blob and expected identity (a new descriptor of the volatile file, a new
+     * checksum), for after the blob was rehydrated: every byte is read and written again.
+     */
+    RestoreTransfer again() throws Exception {
+        FdChannel channel = new FdChannel(action.fd(), "volatile file of " + file.fid().bracketed());
+        RestoreTransfer next = new RestoreTransfer(layout(), context, action, file, null, blob, actionStop(),
+                onEnded(), backend, etag, expected, channel, recordedVersion, rehydrations);
+        next.startedAt(startNanos());
+        return next;
+    }
+
+    ArchiveBackend backend() {
+        return backend;
+    }
+
+    /** The blob identity the restore reads: a rehydration keeps the ETag, so this stays the one to compare. */
+    String etag() {
+        return etag;
+    }
+
+    /** Ends the action of a parked transfer (stopped, or the blob could not be brought back online). */
+    void endParked(ActionOutcome outcome, Throwable cause) {
+        if (cause != null) {
+            fail(cause);
+        }
+        endAction(outcome, 0, cause);
+    }
+
+    /** The blob answered as offline (Archive tier), and nothing else stopped the transfer. */
+    private boolean stoppedByOfflineBlob() {
+        return !isCanceled() && actionStop().reason() == null && failure() instanceof ArchiveException e
+                && e.kind() == ArchiveException.Kind.OFFLINE;
     }
 
     /** "[FID] path", or the FID alone when the path cannot be found. */
@@ -190,6 +233,10 @@ public final class RestoreTransfer extends ActionTransfer {
     @Override
     protected void finish() {
         volatileFile.close(); // our dup only: the library keeps its own fd open until the end
+        if (rehydrations != null && stoppedByOfflineBlob()) {
+            rehydrations.park(this); // holds no ring slot, thread or connection while the blob comes online
+            return;
+        }
         if (isAborted()) {
             endAction(abortOutcome(), 0, failure());
             return;

@@ -16,7 +16,7 @@ class ArchiveExceptionTest {
     void everyKindMapsToItsErrno() {
         Map<Kind, Integer> expected = Map.of(Kind.TRANSIENT, Errno.EAGAIN, Kind.NOT_FOUND, Errno.ENOENT,
                 Kind.PERMISSION, Errno.EACCES, Kind.PRECONDITION, Errno.ESTALE, Kind.CORRUPT, Errno.EIO,
-                Kind.INVALID, Errno.EINVAL, Kind.TOO_LARGE, Errno.EFBIG);
+                Kind.INVALID, Errno.EINVAL, Kind.TOO_LARGE, Errno.EFBIG, Kind.OFFLINE, Errno.EAGAIN);
         assertEquals(Kind.values().length, expected.size(), "a new kind needs an errno here");
         expected.forEach((kind, errno) -> assertEquals(errno, ArchiveException.of(kind, "o", "c").errno(), kind.name()));
         assertEquals(Errno.ETIMEDOUT, ArchiveException.timedOut("o", "slow", null).errno());
@@ -25,7 +25,9 @@ class ArchiveExceptionTest {
     @Test
     void onlyTransientFailuresAreRetryable() {
         for (Kind kind : Kind.values()) {
-            assertEquals(kind == Kind.TRANSIENT, ArchiveException.of(kind, "o", "c").retryable(), kind.name());
+            // an offline (Archive-tier) object can be read again once rehydrated: worth another try later
+            assertEquals(kind == Kind.TRANSIENT || kind == Kind.OFFLINE, ArchiveException.of(kind, "o", "c")
+                    .retryable(), kind.name());
         }
     }
 

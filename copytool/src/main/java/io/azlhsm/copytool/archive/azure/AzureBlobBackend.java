@@ -4,6 +4,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
@@ -15,7 +16,9 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.models.RehydratePriority;
 import com.azure.storage.blob.models.TaggedBlobItem;
+import com.azure.storage.blob.options.BlobSetAccessTierOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.FindBlobsOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
@@ -29,12 +32,14 @@ import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
+import io.azlhsm.copytool.archive.ObjectTier;
 import io.azlhsm.copytool.archive.PreservedListing;
 import io.azlhsm.copytool.archive.PreservedVersion;
 import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.archive.RetryListener;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.TierSettings;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
@@ -83,6 +88,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     private volatile boolean containerChecked;
     private final ReentrantLock containerLock = new ReentrantLock();
     private final FidTags fidTags = new FidTags();
+    private final TierSettings tiers;
 
     /** A backend with the production HTTP client ({@link AzureHttpClients#create}). */
     public static AzureBlobBackend create(BackendSettings settings) {
@@ -108,6 +114,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
         this.requestPermits = new PriorityPermits(settings.maxConcurrency());
         this.downloadResumes = settings.retry().maxTries() - 1;
         this.createContainer = settings.createContainer();
+        this.tiers = settings.tiers();
     }
 
     @Override
@@ -152,6 +159,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
                             .setHeaders(new BlobHttpHeaders().setContentMd5(md5))
                             .setMetadata(attributes.metadata())
                             .setTags(tags)
+                            .setTier(accessTier(attributes))
                             .setRequestConditions(conditions(condition))
                             .setContentMd5(md5); // transactional: the service refuses the body if it does not match
             return call(name, "Put Blob",
@@ -179,6 +187,55 @@ public final class AzureBlobBackend implements ArchiveBackend {
             fidTags.disable(name, refused);
             return written;
         }
+    }
+
+    /**
+     * The tier a write asks for ({@code x-ms-access-tier} on Put Blob or Put Block List): the configured one for a
+     * file's data, none (the account's default) for anything else or when none is configured.
+     */
+    AccessTier accessTier(ObjectAttributes attributes) {
+        if (!attributes.fileData() || tiers.accessTier().isEmpty()) {
+            return null;
+        }
+        return AccessTier.fromString(tiers.accessTier().get().serviceName());
+    }
+
+    @Override
+    public TierSettings tierSettings() {
+        return tiers;
+    }
+
+    /**
+     * Set Blob Tier to the configured online tier with {@code x-ms-rehydrate-priority}. The service answers 202 when it
+     * starts a rehydration from the Archive tier (the blob reads as Archive, with {@code x-ms-archive-status:
+     * rehydrate-pending-to-<tier>}, until it is done), 200 when the blob was online already, and 409
+     * BlobBeingRehydrated when a rehydration is under way. A tier change keeps the blob's ETag, so the identity a
+     * file's record holds stays valid.
+     */
+    @Override
+    public boolean rehydrate(String name) throws ArchiveException {
+        ObjectNames.validate(name);
+        BlobSetAccessTierOptions options = new BlobSetAccessTierOptions(
+                AccessTier.fromString(tiers.rehydrateTier().serviceName()))
+                .setPriority(tiers.highPriority() ? RehydratePriority.HIGH : RehydratePriority.STANDARD);
+        return call(name, "Set Blob Tier (" + tiers.rehydrateTier().serviceName() + ", " + tiers.priorityName()
+                + " priority)", () -> {
+                    try {
+                        return clients.sync().getBlobClient(name)
+                                .setAccessTierWithResponse(options, null, Context.NONE).getStatusCode() == 202;
+                    } catch (BlobStorageException e) {
+                        if (BlobErrorCode.BLOB_BEING_REHYDRATED.equals(e.getErrorCode())) {
+                            return false;
+                        }
+                        throw e;
+                    }
+                });
+    }
+
+    static ObjectTier tier(AccessTier accessTier, Object archiveStatus, Object rehydratePriority) {
+        return new ObjectTier(accessTier == null ? null : accessTier.toString(),
+                archiveStatus == null ? null : archiveStatus.toString(),
+                rehydratePriority == null ? null : rehydratePriority.toString());
     }
 
     /** A write given its tags (null for none). */
@@ -239,7 +296,9 @@ public final class AzureBlobBackend implements ArchiveBackend {
         });
         return properties == null ? Optional.empty()
                 : Optional.of(new StoredObject(name, properties.getBlobSize(), etag(properties.getETag()),
-                        properties.getContentMd5(), properties.getMetadata(), instant(properties.getLastModified())));
+                        properties.getContentMd5(), properties.getMetadata(), instant(properties.getLastModified()),
+                        tier(properties.getAccessTier(), properties.getArchiveStatus(),
+                                properties.getRehydratePriority())));
     }
 
     @Override
@@ -437,7 +496,9 @@ public final class AzureBlobBackend implements ArchiveBackend {
         for (BlobItem item : page.getValue()) {
             objects.add(new StoredObject(item.getName(), item.getProperties().getContentLength(),
                     etag(item.getProperties().getETag()), item.getProperties().getContentMd5(),
-                    item.getMetadata(), instant(item.getProperties().getLastModified())));
+                    item.getMetadata(), instant(item.getProperties().getLastModified()),
+                    tier(item.getProperties().getAccessTier(), item.getProperties().getArchiveStatus(),
+                            item.getProperties().getRehydratePriority())));
         }
         String next = page.getContinuationToken();
         return new ObjectListing(objects, next == null || next.isEmpty() ? null : next);

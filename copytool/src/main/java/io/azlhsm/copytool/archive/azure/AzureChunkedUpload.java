@@ -82,6 +82,7 @@ final class AzureChunkedUpload implements ChunkedUpload {
                     .setHeaders(new BlobHttpHeaders().setContentMd5(attributes.contentMd5()))
                     .setMetadata(attributes.metadata())
                     .setTags(tags)
+                    .setTier(backend.accessTier(attributes))
                     .setRequestConditions(AzureBlobBackend.conditions(condition));
             return backend.call(layout.objectName(), "Put Block List",
                     () -> blob.commitBlockListWithResponse(options, null, Context.NONE).getValue());

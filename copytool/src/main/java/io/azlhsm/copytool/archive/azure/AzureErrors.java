@@ -51,6 +51,9 @@ final class AzureErrors {
     }
 
     static Kind kind(int status, BlobErrorCode code) {
+        if (BlobErrorCode.BLOB_ARCHIVED.equals(code) || BlobErrorCode.BLOB_BEING_REHYDRATED.equals(code)) {
+            return Kind.OFFLINE; // a 409 like a conflict, but the blob is the same one: it is in the Archive tier
+        }
         if (BlobErrorCode.MD5MISMATCH.equals(code) || BlobErrorCode.INVALID_MD5.equals(code)) {
             return Kind.CORRUPT;
         }
@@ -82,6 +85,12 @@ final class AzureErrors {
     }
 
     private static String explanation(BlobErrorCode code) {
+        if (BlobErrorCode.BLOB_ARCHIVED.equals(code)) {
+            return " (the blob is in the Archive tier: it cannot be read until it is rehydrated to an online tier)";
+        }
+        if (BlobErrorCode.BLOB_BEING_REHYDRATED.equals(code)) {
+            return " (the blob is being rehydrated from the Archive tier)";
+        }
         if (BlobErrorCode.INVALID_BLOCK_LIST.equals(code)) {
             return " (another upload committed this blob meanwhile and discarded this upload's staged blocks)";
         }

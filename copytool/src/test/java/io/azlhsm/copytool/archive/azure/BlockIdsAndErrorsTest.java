@@ -38,6 +38,10 @@ class BlockIdsAndErrorsTest {
     @Test
     void serviceAnswersMapToKinds() {
         assertEquals(Kind.CORRUPT, AzureErrors.kind(400, BlobErrorCode.MD5MISMATCH));
+        // an Archive-tier blob is offline, not replaced: a 409 of its own, apart from conflicts
+        assertEquals(Kind.OFFLINE, AzureErrors.kind(409, BlobErrorCode.BLOB_ARCHIVED));
+        assertEquals(Kind.OFFLINE, AzureErrors.kind(409, BlobErrorCode.BLOB_BEING_REHYDRATED));
+        assertEquals(Kind.PRECONDITION, AzureErrors.kind(409, BlobErrorCode.BLOB_ALREADY_EXISTS));
         assertEquals(Kind.CORRUPT, AzureErrors.kind(400, BlobErrorCode.INVALID_MD5));
         assertEquals(Kind.CORRUPT, AzureErrors.kind(416, BlobErrorCode.INVALID_RANGE));
         assertEquals(Kind.PRECONDITION, AzureErrors.kind(400, BlobErrorCode.INVALID_BLOCK_LIST));
