@@ -34,7 +34,11 @@ final class PrefetchCommand extends JobCliCommand {
                 .addOption(Option.builder().longOpt("max-outstanding").hasArg().argName("N")
                         .desc("at most N RESTORE requests of the job waiting or running at the coordinator"
                                 + " (default " + PrefetchOptions.DEFAULT_MAX_OUTSTANDING
-                                + "; AMLFS advises 1,000-5,000)").build());
+                                + "; AMLFS advises 1,000-5,000)").build())
+                .addOption(Option.builder().longOpt("rehydrate-only")
+                        .desc("restore nothing: ask for the rehydration of the files' Archive-tier blobs (to"
+                                + " archive.N.rehydrate_tier, with archive.N.rehydrate_priority) without waiting, and"
+                                + " count the blobs by tier; restores later find them online").build());
     }
 
     @Override
@@ -45,7 +49,7 @@ final class PrefetchCommand extends JobCliCommand {
             return new PrefetchJob(new PrefetchOptions(paths == null ? List.of() : List.of(paths),
                     list == null ? null : Path.of(list).toAbsolutePath(),
                     new JobOptionValues(line).positiveInt("max-outstanding",
-                            PrefetchOptions.DEFAULT_MAX_OUTSTANDING)));
+                            PrefetchOptions.DEFAULT_MAX_OUTSTANDING), line.hasOption("rehydrate-only")));
         } catch (IllegalArgumentException e) {
             throw new JobUsageException(e.getMessage() + " (--path PATH or --file-list FILE)");
         }

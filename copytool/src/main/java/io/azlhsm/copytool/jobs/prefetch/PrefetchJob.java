@@ -30,6 +30,8 @@ import java.util.Map;
 /**
  * Restores released files under paths (or named by a list) ahead of use, with at most {@code maxOutstanding}
  * RESTORE requests at the coordinator at a time, so the metadata server is never swamped; the agents do the copies.
+ * With {@code rehydrateOnly} it restores nothing and only gets the Archive-tier blobs of those files rehydrating
+ * ({@link RehydrationStarter}).
  */
 public final class PrefetchJob implements Job {
     public static final String SCANNED = "files scanned";
@@ -60,6 +62,9 @@ public final class PrefetchJob implements Job {
             parameters.put("file list", options.fileList().toString());
         }
         parameters.put("max outstanding", Integer.toString(options.maxOutstanding()));
+        if (options.rehydrateOnly()) {
+            parameters.put("rehydrate only", "true");
+        }
         return parameters;
     }
 
@@ -84,6 +89,13 @@ public final class PrefetchJob implements Job {
         BoundedHsmRequests requests = new BoundedHsmRequests(context.hsm(), mount, RequestKind.RESTORE, 0,
                 options.maxOutstanding(), context::checkCancelled, outcome -> ended(context, outcome));
         NamespaceWalker walker = new NamespaceWalker(mount);
+        io.azlhsm.copytool.jobs.ArchiveBackends backends = options.rehydrateOnly()
+                ? new io.azlhsm.copytool.jobs.ArchiveBackends(context.config()) : null;
+        RehydrationStarter rehydrations = backends == null ? null : new RehydrationStarter(backends);
+        if (rehydrations != null) {
+            context.counters().counter(RehydrationStarter.REQUESTED);
+            context.counters().counter(RehydrationStarter.ALREADY);
+        }
         try {
             for (String given : paths) {
                 Path start;
@@ -97,7 +109,7 @@ public final class PrefetchJob implements Job {
                     @Override
                     public void file(Path file, BasicFileAttributes attributes) throws Exception {
                         context.checkCancelled();
-                        consider(context, fids, requests, file, attributes.size());
+                        consider(context, fids, requests, rehydrations, file, attributes.size());
                     }
 
                     @Override
@@ -114,16 +126,23 @@ public final class PrefetchJob implements Job {
             throw e;
         } finally {
             context.counters().set(PEAK, requests.peakOutstanding());
+            if (backends != null) {
+                backends.close();
+            }
         }
         long failed = context.counters().counter(FAILED).sum();
         if (failed == 0) {
             return JobState.COMPLETED;
         }
+        if (rehydrations != null) {
+            return context.counters().counter(TO_RESTORE).sum() > failed ? JobState.COMPLETED_PARTIAL
+                    : JobState.FAILED;
+        }
         return context.counters().counter(RESTORED).sum() > 0 ? JobState.COMPLETED_PARTIAL : JobState.FAILED;
     }
 
-    private static void consider(JobContext context, LustreFids fids, BoundedHsmRequests requests, Path file,
-                                 long size) throws Exception {
+    private static void consider(JobContext context, LustreFids fids, BoundedHsmRequests requests,
+                                 RehydrationStarter rehydrations, Path file, long size) throws Exception {
         context.counters().counter(SCANNED).increment();
         HsmUserState state;
         LuFid fid;
@@ -144,6 +163,15 @@ public final class PrefetchJob implements Job {
         }
         context.counters().counter(TO_RESTORE).increment();
         context.counters().counter(BYTES_TO_RESTORE).add(size);
+        if (rehydrations != null) {
+            String failure = rehydrations.consider(context, file, state);
+            if (failure != null) {
+                failed(context, file, failure);
+            } else {
+                context.progress().advance(1, 0);
+            }
+            return;
+        }
         requests.submit(new RequestedFile(file, fid, size));
     }
 

@@ -7,8 +7,14 @@ import java.util.List;
  * @param paths          trees or files to restore, relative to the mount or absolute under it
  * @param fileList       a file naming more paths, one per line (blank lines and # comments ignored); may be null
  * @param maxOutstanding at most this many RESTORE requests of the job waiting or running at the coordinator
+ * @param rehydrateOnly  restore nothing: only ask for the rehydration of released files' Archive-tier blobs, without
+ *                       waiting for it, and count the blobs by tier
  */
-public record PrefetchOptions(List<String> paths, Path fileList, int maxOutstanding) {
+public record PrefetchOptions(List<String> paths, Path fileList, int maxOutstanding, boolean rehydrateOnly) {
+    public PrefetchOptions(List<String> paths, Path fileList, int maxOutstanding) {
+        this(paths, fileList, maxOutstanding, false);
+    }
+
     /** AMLFS advises batches of 1,000 to 5,000 restores so as not to swamp the metadata server. */
     public static final int DEFAULT_MAX_OUTSTANDING = 2000;
 
