@@ -33,11 +33,14 @@ import java.util.logging.Level;
  * @param maxActionsWaiting  actions received and not begun at which the agent stops reading from the coordinator
  * @param logLevel           java.util.logging level of the copytool's loggers
  * @param archives           archive id to settings; the ids registered with the coordinator
+ * @param operations         how the agent is operated
+ * @param imports            what import jobs may restore
  */
 public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, int ringSize, int readers,
                              int writers, Duration progressInterval, int maxActionsInFlight, int maxActionsWaiting,
                              Level logLevel,
-                             SortedMap<Integer, ArchiveSettings> archives, OperationsSettings operations) {
+                             SortedMap<Integer, ArchiveSettings> archives, OperationsSettings operations,
+                             ImportSettings imports) {
 
     public static final String DEFAULT_LUSTRE_LIBRARY = "lustreapi";
     public static final long DEFAULT_CHUNK_SIZE = 8L << 20;
@@ -120,7 +123,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
             archives.put(id, ArchiveSettingsParser.parse(config, id));
         }
         return new CopytoolConfig(mount, library, chunkSize, ringSize, readers, writers, progress, maxInFlight,
-                maxWaiting, logLevel, archives, OperationsSettings.parse(config));
+                maxWaiting, logLevel, archives, OperationsSettings.parse(config), ImportSettings.parse(config));
     }
 
     /** Refuses unknown keys (with a did-you-mean) and groups archive keys by id. */
@@ -204,7 +207,8 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
                 .append(" max_actions_in_flight=").append(maxActionsInFlight)
                 .append(" max_actions_waiting=").append(maxActionsWaiting)
                 .append(" log.level=").append(logLevel.getName())
-                .append(operations.summary());
+                .append(operations.summary())
+                .append(imports.summary());
         for (ArchiveSettings archive : archives.values()) {
             text.append("; ").append(archive);
         }

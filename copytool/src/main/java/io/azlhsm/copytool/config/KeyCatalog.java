@@ -26,10 +26,11 @@ final class KeyCatalog {
     static final String METRICS_LISTEN = "metrics.listen";
     static final String BANDWIDTH_LIMIT = "bandwidth.limit";
     static final String RUNTIME_DIR = "runtime_dir";
+    static final String IMPORT_RESTORE_SETID = "import.restore_setid";
 
     static final List<String> GLOBAL_KEYS = List.of(MOUNT, LUSTRE_LIBRARY, CHUNK_SIZE, RING_SIZE, READERS, WRITERS,
             PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, MAX_ACTIONS_WAITING, LOG_LEVEL, SHUTDOWN_GRACE, RESTORE_GRACE, OUTAGE_PATIENCE,
-            EVENT_FIFO, METRICS_LISTEN, BANDWIDTH_LIMIT, RUNTIME_DIR);
+            EVENT_FIFO, METRICS_LISTEN, BANDWIDTH_LIMIT, RUNTIME_DIR, IMPORT_RESTORE_SETID);
 
     static final String TYPE = "type";
     static final String CONTAINER = "container";

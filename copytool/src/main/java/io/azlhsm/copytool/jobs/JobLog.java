@@ -59,6 +59,11 @@ public final class JobLog implements AutoCloseable {
         write("WARNING", "path=" + quote(path) + " blob=" + quote(blob) + " cause=" + cause);
     }
 
+    /** Something the administrator must see that concerns many items at once (one line per job, not per item). */
+    public void warning(String message) {
+        write("WARNING", message);
+    }
+
     /** A path that already existed, and what the conflict mode did about it. */
     public void conflict(String path, String blob, String resolution) {
         write("CONFLICT", "path=" + quote(path) + " blob=" + quote(blob) + " resolution=" + resolution);

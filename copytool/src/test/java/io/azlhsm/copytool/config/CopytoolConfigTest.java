@@ -227,5 +227,15 @@ class CopytoolConfigTest {
         assertEquals(OperationsSettings.DEFAULT_SHUTDOWN_GRACE, config.operations().shutdownGrace());
         assertEquals(OperationsSettings.DEFAULT_RESTORE_GRACE, config.operations().restoreGrace());
         assertEquals(OperationsSettings.DEFAULT_OUTAGE_PATIENCE, config.operations().outagePatience());
+        assertEquals(ImportSettings.defaults(), config.imports());
+    }
+
+    @Test
+    void restoringSetIdBitsOnImportIsAnExplicitChoice() throws Exception {
+        assertEquals(false, parse(MINIMAL).imports().restoreSetid(), "off unless asked for");
+        assertEquals(true, parse(MINIMAL + "import.restore_setid = true\n").imports().restoreSetid());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(MINIMAL + "import.restore_setid = yes\n"));
+        assertEquals("import.restore_setid", e.key());
     }
 }

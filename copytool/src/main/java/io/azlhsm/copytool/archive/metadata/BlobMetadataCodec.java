@@ -19,15 +19,20 @@ import java.util.regex.Pattern;
  * Maps a file's attributes to blob metadata and back.
  *
  * <p>Writes the keys Azure Managed Lustre writes and reads ({@code owner}, {@code group}, {@code permissions},
- * {@code modtime}, {@code hdi_isfolder}, {@code ftype}) so AMLFS and its tools understand our blobs, plus
- * {@code azlhsm_*} keys for what those lose: setuid/setgid, sub-second and access/change times, the FID, the data
- * version and the content MD5 (the archive adds the file's Lustre layout, {@link #LAYOUT}).
+ * {@code modtime}, {@code hdi_isfolder}, {@code ftype}) so AMLFS and its tools understand our blobs, azcopy's symlink
+ * marker {@code is_symlink=true} on symlink blobs (so {@code azcopy copy --preserve-symlinks} downloads them as
+ * symlinks), plus {@code azlhsm_*} keys for what those lose: setuid/setgid, sub-second and access/change times, the
+ * FID, the data version and the content MD5 (the archive adds the file's Lustre layout, {@link #LAYOUT}).
  *
- * <p>Reads every variant found in the wild, ignoring case (Azure metadata names are case-insensitive): {@code owner}
- * / {@code uid}, {@code group} / {@code gid}, {@code permissions} / {@code perm} as {@code %04o} or
- * {@code rwxrwxrwx[t]}, {@code modtime}, {@code hdi_isfolder}, {@code ftype=LNK}, {@code symlink=<target>}. Missing
- * or malformed values take AMLFS's defaults (uid and gid 0, files 0644, directories and symlinks 0777, mtime from
- * Last-Modified); each malformed value is reported in {@link Decoded#problems()} so an import can log it.
+ * <p>Reads every convention found in the wild, ignoring case (Azure metadata names are case-insensitive), told apart
+ * by their keys ({@link MetadataStyle}): AMLFS's and the older variants ({@code owner} / {@code uid}, {@code group} /
+ * {@code gid}, {@code permissions} / {@code perm} as {@code %04o} or {@code rwxrwxrwx[t]}, {@code modtime},
+ * {@code hdi_isfolder}, {@code ftype=LNK}, {@code symlink=<target>}), azcopy's standard and AMLFS POSIX styles
+ * ({@link AzcopyKeys}: {@code posix_owner}, {@code posix_group}, the decimal {@code st_mode}, nanosecond
+ * {@code modtime}, {@code posix_atime}, {@code posix_ctime}, {@code is_symlink} and its other type markers) and
+ * ours. Missing or malformed values take AMLFS's defaults (uid and gid 0, files 0644, directories and symlinks 0777,
+ * mtime from Last-Modified); {@link Decoded#defaulted()} names each attribute that had to be defaulted and
+ * {@link Decoded#problems()} each malformed value, so an import can count and report them.
  */
 public final class BlobMetadataCodec {
     /** Format version of our own keys; bump when their meaning changes. */
@@ -41,6 +46,8 @@ public final class BlobMetadataCodec {
     public static final String FILE_TYPE = "ftype";
     public static final String SYMLINK_FILE_TYPE = "LNK";
     public static final String SYMLINK_TARGET = "symlink";
+    /** azcopy's symlink marker, written beside {@code ftype=LNK} on our symlink blobs. */
+    public static final String IS_SYMLINK = AzcopyKeys.IS_SYMLINK;
     static final String OWNER_ALIAS = "uid";
     static final String GROUP_ALIAS = "gid";
     static final String PERMISSIONS_ALIAS = "perm";
@@ -61,6 +68,16 @@ public final class BlobMetadataCodec {
      */
     public static final String LAYOUT = "azlhsm_lov";
 
+    /** Keys of AMLFS's convention and its older variants: any of them means the blob carries POSIX metadata. */
+    static final List<String> AMLFS_KEYS = List.of("owner", "group", "permissions", "modtime", "hdi_isfolder",
+            "ftype", "symlink", "uid", "gid", "perm");
+
+    /** The attribute names {@link Decoded#defaulted()} uses. */
+    public static final String OWNER_ATTRIBUTE = "owner";
+    public static final String GROUP_ATTRIBUTE = "group";
+    public static final String MODE_ATTRIBUTE = "mode";
+    public static final String MTIME_ATTRIBUTE = "mtime";
+
     public static final int DEFAULT_FILE_MODE = 0644;
     public static final int DEFAULT_DIRECTORY_MODE = 0777;
 
@@ -71,12 +88,25 @@ public final class BlobMetadataCodec {
     private static final Pattern FULL_OCTAL_MODE = Pattern.compile("[0-7]{4}");
     private static final Pattern SYMBOLIC_MODE = Pattern.compile("([r-][w-][x-]){3}t?");
     private static final Pattern DECIMAL_ID = Pattern.compile("[0-9]{1,10}");
+    private static final Pattern DECIMAL_ST_MODE = Pattern.compile("[1-9][0-9]{3,5}");
     private static final Pattern SIGNED_DECIMAL = Pattern.compile("-?[0-9]{1,19}");
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    /** Attributes read back from metadata, with what had to be ignored or defaulted and why. */
-    public record Decoded(FileAttributes attributes, List<String> problems) {
+    /**
+     * Attributes read back from metadata.
+     *
+     * @param attributes  what the metadata says, defaults where it says nothing usable
+     * @param style       whose conventions the keys follow
+     * @param defaulted   the attributes among owner, group, mode (not for a symlink, whose mode means nothing) and
+     *                    mtime that were missing or malformed and took AMLFS's default
+     * @param problems    each malformed value, naming key and value
+     * @param specialType "a FIFO", "a socket", ... when azcopy recorded a special file, which an import cannot make;
+     *                    else null
+     */
+    public record Decoded(FileAttributes attributes, MetadataStyle style, List<String> defaulted,
+                          List<String> problems, String specialType) {
         public Decoded {
+            defaulted = List.copyOf(defaulted);
             problems = List.copyOf(problems);
         }
 
@@ -98,6 +128,7 @@ public final class BlobMetadataCodec {
             metadata.put(IS_FOLDER, "true");
         } else if (file.type() == FileType.SYMLINK) {
             metadata.put(FILE_TYPE, SYMLINK_FILE_TYPE);
+            metadata.put(IS_SYMLINK, "true"); // azcopy's marker: AMLFS ignores it, azcopy ignores ftype
             if (file.symlinkTarget() != null) {
                 metadata.put(SYMLINK_TARGET, file.symlinkTarget());
             }
@@ -133,20 +164,39 @@ public final class BlobMetadataCodec {
         Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         byName.putAll(metadata);
         List<String> problems = new ArrayList<>();
+        List<String> defaulted = new ArrayList<>();
+        MetadataStyle style = MetadataStyle.of(byName);
 
-        FileType type = fileType(byName);
+        Integer stMode = style == MetadataStyle.AZCOPY_STANDARD ? stMode(byName) : null;
+        String special = stMode != null ? AzcopyKeys.specialType(stMode) : specialMarker(byName);
+        FileType type = stMode != null ? typeOf(stMode) : fileType(byName);
         String symlinkTarget = type == FileType.SYMLINK ? byName.get(SYMLINK_TARGET) : null;
-        long uid = firstId(byName, problems, OWNER, OWNER_ALIAS);
-        long gid = firstId(byName, problems, GROUP, GROUP_ALIAS);
-        int mode = mode(byName, problems, type);
-        Instant mtime = mtime(byName, problems, lastModified);
-        Instant atime = nanosTime(byName, problems, ATIME_NS);
-        Instant ctime = nanosTime(byName, problems, CTIME_NS);
+        Long uid = firstId(byName, problems, OWNER, AzcopyKeys.OWNER, OWNER_ALIAS);
+        Long gid = firstId(byName, problems, GROUP, AzcopyKeys.GROUP, GROUP_ALIAS);
+        Integer mode = mode(byName, problems, stMode);
+        Instant mtime = mtime(byName, problems);
+        if (uid == null) {
+            defaulted.add(OWNER_ATTRIBUTE);
+        }
+        if (gid == null) {
+            defaulted.add(GROUP_ATTRIBUTE);
+        }
+        if (mode == null && type != FileType.SYMLINK) {
+            defaulted.add(MODE_ATTRIBUTE);
+        }
+        if (mtime == null) {
+            defaulted.add(MTIME_ATTRIBUTE);
+        }
+        Instant atime = firstNanosTime(byName, problems, ATIME_NS, AzcopyKeys.ATIME_NS);
+        Instant ctime = firstNanosTime(byName, problems, CTIME_NS, AzcopyKeys.CTIME_NS);
         String fid = byName.get(FID);
         Long dataVersion = dataVersion(byName, problems);
         byte[] md5 = md5(byName, problems);
-        return new Decoded(new FileAttributes(type, uid, gid, mode, mtime, atime, ctime, fid, dataVersion, md5,
-                symlinkTarget), problems);
+        FileAttributes attributes = new FileAttributes(type, uid == null ? 0 : uid, gid == null ? 0 : gid,
+                mode != null ? mode : type == FileType.FILE ? DEFAULT_FILE_MODE : DEFAULT_DIRECTORY_MODE,
+                mtime != null ? mtime : lastModified != null ? lastModified : Instant.EPOCH, atime, ctime, fid,
+                dataVersion, md5, symlinkTarget);
+        return new Decoded(attributes, style, defaulted, problems, special);
     }
 
     /**
@@ -164,8 +214,17 @@ public final class BlobMetadataCodec {
         return Optional.empty();
     }
 
+    /**
+     * The type azcopy's markers or AMLFS's keys name. {@code is_symlink} before {@code is_char_dev}, and
+     * {@code is_socket} and {@code is_block_dev} before {@code hdi_isfolder}: azcopy marks a symlink as a character
+     * device too, and a socket or block device as a folder too ({@link AzcopyKeys}).
+     */
     private static FileType fileType(Map<String, String> byName) {
-        if ("true".equalsIgnoreCase(byName.get(IS_FOLDER))) {
+        if (isTrue(byName, AzcopyKeys.IS_SYMLINK)) {
+            return FileType.SYMLINK;
+        }
+        if (isTrue(byName, IS_FOLDER) && !isTrue(byName, AzcopyKeys.IS_SOCKET)
+                && !isTrue(byName, AzcopyKeys.IS_BLOCK_DEV)) {
             return FileType.DIRECTORY;
         }
         if (SYMLINK_FILE_TYPE.equalsIgnoreCase(byName.get(FILE_TYPE)) || byName.containsKey(SYMLINK_TARGET)) {
@@ -174,7 +233,52 @@ public final class BlobMetadataCodec {
         return FileType.FILE;
     }
 
-    private static long firstId(Map<String, String> byName, List<String> problems, String... keys) {
+    /** The special file azcopy's markers name (never for a symlink or directory), or null. */
+    private static String specialMarker(Map<String, String> byName) {
+        if (isTrue(byName, AzcopyKeys.IS_SYMLINK)) {
+            return null;
+        }
+        if (isTrue(byName, AzcopyKeys.IS_SOCKET)) {
+            return "a socket (" + AzcopyKeys.IS_SOCKET + "=true)";
+        }
+        if (isTrue(byName, AzcopyKeys.IS_BLOCK_DEV)) {
+            return "a block device (" + AzcopyKeys.IS_BLOCK_DEV + "=true)";
+        }
+        if (isTrue(byName, IS_FOLDER)) {
+            return null;
+        }
+        if (isTrue(byName, AzcopyKeys.IS_FIFO)) {
+            return "a FIFO (" + AzcopyKeys.IS_FIFO + "=true)";
+        }
+        if (isTrue(byName, AzcopyKeys.IS_CHAR_DEV)) {
+            return "a character device (" + AzcopyKeys.IS_CHAR_DEV + "=true)";
+        }
+        return null;
+    }
+
+    private static boolean isTrue(Map<String, String> byName, String key) {
+        return "true".equalsIgnoreCase(byName.get(key));
+    }
+
+    /** azcopy's standard style: {@code permissions} is the whole st_mode in decimal; null when it is not one. */
+    private static Integer stMode(Map<String, String> byName) {
+        String value = byName.get(PERMISSIONS);
+        if (value == null || !DECIMAL_ST_MODE.matcher(value).matches()) {
+            return null;
+        }
+        long parsed = Long.parseLong(value);
+        return AzcopyKeys.isStMode(parsed) ? (int) parsed : null;
+    }
+
+    private static FileType typeOf(int stMode) {
+        return switch (stMode & AzcopyKeys.S_IFMT) {
+            case AzcopyKeys.S_IFDIR -> FileType.DIRECTORY;
+            case AzcopyKeys.S_IFLNK -> FileType.SYMLINK;
+            default -> FileType.FILE; // a special file is refused by its specialType
+        };
+    }
+
+    private static Long firstId(Map<String, String> byName, List<String> problems, String... keys) {
         for (String key : keys) {
             String value = byName.get(key);
             if (value == null) {
@@ -185,16 +289,20 @@ public final class BlobMetadataCodec {
             }
             problems.add(key + "='" + value + "' is not a 32-bit unsigned id");
         }
-        return 0;
+        return null;
     }
 
-    private static int mode(Map<String, String> byName, List<String> problems, FileType type) {
+    /** Our full mode, else azcopy's st_mode, else AMLFS's permissions; null when none is usable. */
+    private static Integer mode(Map<String, String> byName, List<String> problems, Integer stMode) {
         String full = byName.get(MODE);
         if (full != null) {
             if (FULL_OCTAL_MODE.matcher(full).matches()) {
                 return Integer.parseInt(full, 8);
             }
             problems.add(MODE + "='" + full + "' is not a 4-digit octal mode");
+        }
+        if (stMode != null) {
+            return stMode & 07777;
         }
         for (String key : new String[] {PERMISSIONS, PERMISSIONS_ALIAS}) {
             String value = byName.get(key);
@@ -207,9 +315,10 @@ public final class BlobMetadataCodec {
             if (SYMBOLIC_MODE.matcher(value).matches()) {
                 return symbolicMode(value);
             }
-            problems.add(key + "='" + value + "' is neither [0-1][0-7]{3} nor rwxrwxrwx[t]");
+            problems.add(key + "='" + value + "' is neither [0-1][0-7]{3} nor rwxrwxrwx[t]"
+                    + (key.equals(PERMISSIONS) ? " nor (with posix_owner) a decimal st_mode" : ""));
         }
-        return type == FileType.FILE ? DEFAULT_FILE_MODE : DEFAULT_DIRECTORY_MODE;
+        return null;
     }
 
     /** "rwxr-x---" is 0750; a tenth character 't' adds the sticky bit. */
@@ -223,20 +332,35 @@ public final class BlobMetadataCodec {
         return value.length() == 10 ? mode | 01000 : mode;
     }
 
-    private static Instant mtime(Map<String, String> byName, List<String> problems, Instant lastModified) {
+    /** Our nanoseconds, else {@code modtime} as AMLFS writes it or in nanoseconds (azcopy's standard style). */
+    private static Instant mtime(Map<String, String> byName, List<String> problems) {
         Instant precise = nanosTime(byName, problems, MTIME_NS);
         if (precise != null) {
             return precise;
         }
         String modtime = byName.get(MODTIME);
         if (modtime != null) {
+            if (SIGNED_DECIMAL.matcher(modtime).matches()) {
+                return nanosTime(byName, problems, MODTIME);
+            }
             try {
                 return OffsetDateTime.parse(modtime, MODTIME_FORMAT).toInstant();
             } catch (DateTimeParseException e) {
-                problems.add(MODTIME + "='" + modtime + "' is not in the form 2006-01-02 15:04:05 -0700");
+                problems.add(MODTIME + "='" + modtime + "' is neither in the form 2006-01-02 15:04:05 -0700 nor"
+                        + " nanoseconds since the epoch");
             }
         }
-        return lastModified != null ? lastModified : Instant.EPOCH;
+        return null;
+    }
+
+    private static Instant firstNanosTime(Map<String, String> byName, List<String> problems, String... keys) {
+        for (String key : keys) {
+            Instant time = nanosTime(byName, problems, key);
+            if (time != null) {
+                return time;
+            }
+        }
+        return null;
     }
 
     private static Instant nanosTime(Map<String, String> byName, List<String> problems, String key) {

@@ -26,12 +26,14 @@ import java.util.Optional;
 
 /**
  * Exports a symlink as AMLFS does: a blob named as the link, metadata {@code ftype=LNK} (plus owner, group, mode and
- * times), body = the link's target, which our import (and AMLFS's) turns back into a symlink.
+ * times), body = the link's target, which our import (and AMLFS's) turns back into a symlink; and with azcopy's
+ * marker {@code is_symlink=true}, so {@code azcopy copy --preserve-symlinks} downloads it as a symlink too.
  *
  * <p>Put once, and again only when the target changed. Unlike a directory, a symlink cannot remember its blob in an
  * xattr of its own (the kernel refuses {@code user.*} xattrs on symlinks), so the blob itself is the record: its
  * Content-MD5 is the MD5 of the target, and a later run compares it with one metadata request (no body read) and
- * puts nothing while it matches.
+ * puts nothing while it matches (and carries azcopy's marker: a blob an older version wrote without it is put once
+ * more).
  */
 public final class SymlinkBlobs {
     /** A target longer than this cannot be a symlink blob (AMLFS's limit; PATH_MAX on Linux). */
@@ -69,7 +71,8 @@ public final class SymlinkBlobs {
         }
         byte[] md5 = ContentMd5.of(ByteBuffer.wrap(target));
         Optional<StoredObject> stored = backend.stat(name);
-        if (stored.isPresent() && isSymlinkBlob(stored.get()) && Arrays.equals(md5, stored.get().contentMd5())) {
+        if (stored.isPresent() && isSymlinkBlob(stored.get()) && hasAzcopyMarker(stored.get())
+                && Arrays.equals(md5, stored.get().contentMd5())) {
             return false;
         }
         // A file's copy at the link's name (the link replaced an archived file) is kept for that file if it needs it.
@@ -88,6 +91,12 @@ public final class SymlinkBlobs {
         return object.metadata().entrySet().stream()
                 .anyMatch(e -> e.getKey().equalsIgnoreCase(BlobMetadataCodec.FILE_TYPE)
                         && e.getValue().equalsIgnoreCase(BlobMetadataCodec.SYMLINK_FILE_TYPE));
+    }
+
+    private static boolean hasAzcopyMarker(StoredObject object) {
+        return object.metadata().entrySet().stream()
+                .anyMatch(e -> e.getKey().equalsIgnoreCase(BlobMetadataCodec.IS_SYMLINK)
+                        && e.getValue().equalsIgnoreCase("true"));
     }
 
     private static FileAttributes attributes(Path link) throws IOException {

@@ -39,7 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Imports one listed blob: a released stub (llapi_hsm_import) whose {@link ArchiveRecord} names the blob and its
  * ETag (so restore finds it after a rename and refuses a replaced blob), a directory, or a symlink; attributes from
- * the blob's metadata by {@link BlobMetadataCodec} (every key variant, AMLFS's defaults). A path that exists is a
+ * the blob's metadata by {@link BlobMetadataCodec} (every tool's conventions, AMLFS's defaults; what was defaulted and
+ * which set-id bits were left out goes to the {@link AttributeReport}). A path that exists is a
  * conflict resolved by the {@link ConflictMode} from the existing file's HSM state, except a stub of this very blob
  * and ETag, which is simply preexisting (so a re-run or resumed run redoes nothing). A released stub whose recorded
  * blob is gone or was replaced ({@link RecordedCopy#stale()}) cannot be read: the overwrite modes import it again,
@@ -66,6 +67,17 @@ final class EntryImporter implements AutoCloseable {
     private final ThreadLocal<BlobTally> tallies = new ThreadLocal<>();
     /** mtimes of directories named by blobs, set when the import ends (creating children moves them). */
     private final Map<Path, FileTime> directoryTimes = new ConcurrentHashMap<>();
+    /** import.restore_setid: whether setuid/setgid from the metadata are given. */
+    private final boolean restoreSetid;
+    private final AttributeReport report = new AttributeReport();
+    /**
+     * The decoded metadata of the blob a worker is importing, until its attributes are given to an entry (then
+     * {@link #attributesGiven} counts a defaulted one once) or the blob turns out to need nothing.
+     */
+    private final ThreadLocal<Given> given = new ThreadLocal<>();
+
+    private record Given(String blob, BlobMetadataCodec.Decoded decoded) {
+    }
 
     /** Opens the target directory (a symlink is refused), which stays open until {@link #close()}. */
     EntryImporter(JobContext context, ImportOptions options, ArchiveBackend backend, Path target)
@@ -80,6 +92,39 @@ final class EntryImporter implements AutoCloseable {
                 () -> count(ImportCounters.DIRECTORIES));
         this.fids = new LustreFids(context.library());
         this.placement = new StubPlacement(context.hsm(), fids, context.mount());
+        this.restoreSetid = context.config().imports().restoreSetid();
+    }
+
+    /** What this import defaulted or left out, for the job log at its end. */
+    AttributeReport report() {
+        return report;
+    }
+
+    /**
+     * The blob's attributes were given to an entry (created, or updated by an overwrite mode): counts it in
+     * attributesDefaulted when some were defaulted, and notes set-id bits left out. Once per blob.
+     */
+    private void attributesGiven(FileAttributes attributes) {
+        Given blob = given.get();
+        if (blob == null) {
+            return;
+        }
+        given.remove();
+        if (!blob.decoded().defaulted().isEmpty()) {
+            count(ImportCounters.ATTRIBUTES_DEFAULTED);
+            report.defaulted(blob.blob(), blob.decoded());
+        }
+        if (!restoreSetid && (attributes.mode() & 06000) != 0 && attributes.type() != FileType.SYMLINK) {
+            report.setidDropped(blob.blob(), attributes.mode());
+        }
+    }
+
+    /**
+     * The permission bits an entry gets: sticky always (AMLFS keeps it), setuid and setgid only under
+     * import.restore_setid.
+     */
+    private int permittedMode(FileAttributes attributes) {
+        return attributes.mode() & (restoreSetid ? 07777 : 01777);
     }
 
     private void count(String counter) {
@@ -118,6 +163,7 @@ final class EntryImporter implements AutoCloseable {
             importEntry(blob);
         } finally {
             tallies.remove();
+            given.remove();
         }
     }
 
@@ -125,9 +171,11 @@ final class EntryImporter implements AutoCloseable {
         boolean directoryKey = blob.name().endsWith("/") && blob.size() == 0;
         Path path = pathOf(blob, directoryKey);
         BlobMetadataCodec.Decoded decoded = codec.decode(blob.metadata(), blob.lastModified());
-        if (!decoded.problems().isEmpty()) {
-            context.log().info("blob " + blob.name() + ": defaults used for " + String.join("; ", decoded.problems()));
+        if (decoded.specialType() != null && !directoryKey) {
+            throw new ItemError("azcopy recorded " + decoded.specialType() + " (" + decoded.style().label()
+                    + " metadata): an import makes only files, directories and symlinks");
         }
+        given.set(new Given(blob.name(), decoded));
         FileAttributes attributes = decoded.attributes();
         FileType type = directoryKey ? FileType.DIRECTORY : attributes.type();
         DirectoryDescriptor parent;
@@ -199,7 +247,7 @@ final class EntryImporter implements AutoCloseable {
             boolean released = state.has(HsmStates.RELEASED);
             if (released && record.isPresent() && sameBlob(record.get(), blob)) {
                 if (madeByTheCrashedRun(reach)) {
-                    countImportedFile(blob); // done after the crashed run last saved its checkpoint
+                    countImportedFile(blob, attributes); // done after the crashed run last saved its checkpoint
                 } else {
                     count(ImportCounters.PREEXISTING_FILES);
                 }
@@ -209,7 +257,7 @@ final class EntryImporter implements AutoCloseable {
                     && existing.get().size() == blob.size()) {
                 // Created by the crashed run just before it could record the blob: finish that work.
                 records.write(reach, recordOf(blob));
-                countImportedFile(blob);
+                countImportedFile(blob, attributes);
                 return;
             }
             if (halfImportedByTheCrashedRun(reach, existing.get(), state)) {
@@ -358,6 +406,7 @@ final class EntryImporter implements AutoCloseable {
         int atimeNsec = attributes.atime() != null ? attributes.atime().getNano() : mtimeNsec;
         LuFid fid;
         try {
+            // Lustre's import gives the stub only the 0777 bits (llite/file.c ll_hsm_import: hui_mode & 0777)
             fid = placement.create(place, options.archiveId(), new ImportAttributes(blob.size(),
                     attributes.mode() & 0777, (int) attributes.uid(), (int) attributes.gid(), atimeSec, atimeNsec,
                     mtimeSec, mtimeNsec));
@@ -382,7 +431,18 @@ final class EntryImporter implements AutoCloseable {
             }
             throw new ItemError("cannot record the blob on the stub: " + e.getMessage(), e);
         }
-        countImportedFile(blob);
+        int setid = permittedMode(attributes) & 06000;
+        if (setid != 0) {
+            // After the import's chown, which would clear them; by FID, as the record (a regular file: chmod, which
+            // unlike a no-follow chmod never opens the stub).
+            try {
+                Files.setAttribute(stub, "unix:mode", attributes.mode() & 0777 | setid);
+            } catch (IOException e) {
+                throw new ItemError("the stub was imported, but its setuid/setgid bits could not be set: "
+                        + e.getMessage(), e);
+            }
+        }
+        countImportedFile(blob, attributes);
         return true;
     }
 
@@ -411,7 +471,8 @@ final class EntryImporter implements AutoCloseable {
         return ctime.toInstant().getEpochSecond() >= context.started().getEpochSecond();
     }
 
-    private void countImportedFile(StoredObject blob) {
+    private void countImportedFile(StoredObject blob, FileAttributes attributes) {
+        attributesGiven(attributes);
         count(ImportCounters.FILES);
         count(ImportCounters.IMPORTED);
         context.progress().advance(1, blob.size());
@@ -442,6 +503,7 @@ final class EntryImporter implements AutoCloseable {
             if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
                     || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {
                 setOwnerAndMode(place.reach(), attributes);
+                attributesGiven(attributes);
                 directoryTimes.put(path, FileTime.from(attributes.mtime()));
             }
         }
@@ -483,6 +545,7 @@ final class EntryImporter implements AutoCloseable {
             if (existing.get().isSymbolicLink()
                     && Files.readSymbolicLink(reach).toString().equals(linkTarget)) {
                 if (madeByTheCrashedRun(reach)) {
+                    attributesGiven(attributes);
                     count(ImportCounters.SYMLINKS);
                     count(ImportCounters.IMPORTED);
                     context.progress().advance(1, 0);
@@ -506,6 +569,7 @@ final class EntryImporter implements AutoCloseable {
                 LinkOption.NOFOLLOW_LINKS);
         setOwner(reach, attributes);
         view.setTimes(FileTime.from(attributes.mtime()), null, null);
+        attributesGiven(attributes);
         count(ImportCounters.SYMLINKS);
         count(ImportCounters.IMPORTED);
         context.progress().advance(1, 0);
@@ -556,6 +620,7 @@ final class EntryImporter implements AutoCloseable {
 
     private void updateAttributes(Path path, FileAttributes attributes) throws IOException {
         setOwnerAndMode(path, attributes);
+        attributesGiven(attributes);
         PosixFileAttributes now = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!now.lastModifiedTime().toInstant().equals(attributes.mtime())) {
             Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
@@ -563,10 +628,13 @@ final class EntryImporter implements AutoCloseable {
         }
     }
 
-    /** Owner, group and mode as AMLFS keeps them: sticky kept, setuid and setgid dropped. */
-    private static void setOwnerAndMode(Path path, FileAttributes attributes) throws IOException {
+    /**
+     * Owner and group, then the mode (a chown clears setuid and setgid): sticky kept, setuid and setgid only under
+     * import.restore_setid.
+     */
+    private void setOwnerAndMode(Path path, FileAttributes attributes) throws IOException {
         setOwner(path, attributes);
-        int wanted = attributes.mode() & 01777;
+        int wanted = permittedMode(attributes);
         int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
         if (mode != wanted) {
             Files.setAttribute(path, "unix:mode", wanted, LinkOption.NOFOLLOW_LINKS);

@@ -22,10 +22,15 @@ final class ImportCounters {
      * until an overwrite mode imports them again.
      */
     static final String STALE_STUBS = "staleStubs";
+    /**
+     * Ours: blobs whose owner, group, mode or mtime was missing or malformed, so that AMLFS's default was given (the
+     * job log names the first few at WARNING).
+     */
+    static final String ATTRIBUTES_DEFAULTED = "attributesDefaulted";
 
     /** The counts (not the rates), which a checkpoint carries. */
     static final List<String> COUNTS = List.of(WALKED, IMPORTED, FILES, DIRECTORIES, SYMLINKS, PREEXISTING_FILES,
-            PREEXISTING_DIRECTORIES, PREEXISTING_SYMLINKS, ERRORS, CONFLICTS, STALE_STUBS);
+            PREEXISTING_DIRECTORIES, PREEXISTING_SYMLINKS, ERRORS, CONFLICTS, STALE_STUBS, ATTRIBUTES_DEFAULTED);
 
     private ImportCounters() {
     }
@@ -33,7 +38,7 @@ final class ImportCounters {
     static void create(JobCounters counters) {
         for (String name : List.of(WALKED, WALKED_PER_SECOND, IMPORTED, IMPORTED_PER_SECOND, FILES, DIRECTORIES,
                 SYMLINKS, PREEXISTING_FILES, PREEXISTING_DIRECTORIES, PREEXISTING_SYMLINKS, ERRORS, CONFLICTS,
-                STALE_STUBS)) {
+                STALE_STUBS, ATTRIBUTES_DEFAULTED)) {
             counters.counter(name);
         }
     }

@@ -162,6 +162,7 @@ public final class ImportJob implements Job {
                 if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
                     workers.shutdownNow();
                 }
+                importer.report().report(context.log()); // once per job, however it ends
             }
             updateRates(context, runStart, walkedBefore, importedBefore);
             if (stopReason != null) {

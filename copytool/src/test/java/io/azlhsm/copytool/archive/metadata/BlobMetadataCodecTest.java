@@ -229,4 +229,152 @@ class BlobMetadataCodecTest {
         assertArrayEquals(new byte[16], codec.decode(Map.of("azlhsm_md5", "0".repeat(32)), LAST_MODIFIED)
                 .attributes().md5());
     }
+
+    // ---------------------------------------------------------------------------------------- other tools' styles
+
+    /** A regular file 0640 as azcopy 10.32's standard style writes it (statx path of AddStatToBlobMetadata). */
+    private static Map<String, String> azcopyStandard(String stMode) {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("posix_owner", "1001");
+        metadata.put("posix_group", "1002");
+        metadata.put("permissions", stMode);
+        metadata.put("modtime", "1700000000123456789");
+        metadata.put("posix_atime", "1700000001000000002");
+        metadata.put("posix_ctime", "1700000002000000003");
+        metadata.put("posix_nlink", "1");
+        metadata.put("posix_ino", "1234567");
+        metadata.put("posix_dev", "64768");
+        metadata.put("linux_statx_mask", "4095");
+        metadata.put("linux_attribute", "0");
+        metadata.put("linux_attribute_mask", "3145844");
+        metadata.put("linux_btime", "1699999999000000000");
+        return metadata;
+    }
+
+    /** The same file as azcopy's --posix-properties-style amlfs writes it. */
+    private static Map<String, String> azcopyAmlfs(String permissions) {
+        Map<String, String> metadata = new HashMap<>();
+        metadata.put("owner", "1001");
+        metadata.put("group", "1002");
+        metadata.put("permissions", permissions);
+        metadata.put("modtime", "2023-11-14 22:13:20 +0000");
+        metadata.put("posix_atime", "1700000001000000002");
+        metadata.put("posix_ctime", "1700000002000000003");
+        metadata.put("posix_nlink", "1");
+        metadata.put("posix_ino", "1234567");
+        metadata.put("posix_dev", "64768");
+        metadata.put("linux_statx_mask", "4095");
+        return metadata;
+    }
+
+    @Test
+    void readsAzcopysStandardStyleWithTheDecimalStModeAndNanosecondTimes() {
+        BlobMetadataCodec.Decoded decoded = codec.decode(azcopyStandard("33184"), LAST_MODIFIED); // 0100640
+        FileAttributes file = decoded.attributes();
+        assertEquals(MetadataStyle.AZCOPY_STANDARD, decoded.style());
+        assertEquals(FileType.FILE, file.type());
+        assertEquals(List.of(1001L, 1002L, 0640), List.of(file.uid(), file.gid(), file.mode()));
+        assertEquals(Instant.ofEpochSecond(1_700_000_000L, 123_456_789), file.mtime());
+        assertEquals(Instant.ofEpochSecond(1_700_000_001L, 2), file.atime());
+        assertEquals(Instant.ofEpochSecond(1_700_000_002L, 3), file.ctime());
+        assertEquals(List.of(), decoded.defaulted());
+        assertEquals(List.of(), decoded.problems());
+        assertNull(decoded.specialType());
+        assertEquals(04755, codec.decode(azcopyStandard("35309"), LAST_MODIFIED).attributes().mode(),
+                "0104755: the set-id bits are read; the import decides whether to give them");
+    }
+
+    @Test
+    void azcopysStandardStModeGivesTheTypeDirectorySymlinkOrSpecialFile() {
+        Map<String, String> dir = azcopyStandard("16872"); // 040750
+        dir.put("hdi_isfolder", "true");
+        FileAttributes directory = codec.decode(dir, LAST_MODIFIED).attributes();
+        assertEquals(FileType.DIRECTORY, directory.type());
+        assertEquals(0750, directory.mode());
+
+        Map<String, String> link = azcopyStandard("41471"); // 0120777, and azcopy's is_char_dev besides is_symlink
+        link.put("is_symlink", "true");
+        link.put("is_char_dev", "true");
+        BlobMetadataCodec.Decoded symlink = codec.decode(link, LAST_MODIFIED);
+        assertEquals(FileType.SYMLINK, symlink.attributes().type());
+        assertTrue(symlink.symlinkTargetInBody());
+        assertNull(symlink.specialType());
+
+        Map<String, String> fifo = azcopyStandard("4516"); // 010644
+        fifo.put("is_fifo", "true");
+        assertEquals("a FIFO", codec.decode(fifo, LAST_MODIFIED).specialType());
+        Map<String, String> socket = azcopyStandard("49645"); // 0140755: azcopy marks it hdi_isfolder too
+        socket.put("hdi_isfolder", "true");
+        socket.put("is_socket", "true");
+        assertEquals("a socket", codec.decode(socket, LAST_MODIFIED).specialType());
+    }
+
+    @Test
+    void readsAzcopysAmlfsStyleWithItsSymlinkMarkerAndNanosecondAtime() {
+        BlobMetadataCodec.Decoded decoded = codec.decode(azcopyAmlfs("0640"), LAST_MODIFIED);
+        FileAttributes file = decoded.attributes();
+        assertEquals(MetadataStyle.AZCOPY_AMLFS, decoded.style());
+        assertEquals(List.of(1001L, 1002L, 0640), List.of(file.uid(), file.gid(), file.mode()));
+        assertEquals(Instant.parse("2023-11-14T22:13:20Z"), file.mtime());
+        assertEquals(Instant.ofEpochSecond(1_700_000_001L, 2), file.atime());
+        assertEquals(List.of(), decoded.defaulted());
+
+        Map<String, String> link = azcopyAmlfs("0777");
+        link.put("is_symlink", "true");
+        link.put("is_char_dev", "true");
+        BlobMetadataCodec.Decoded symlink = codec.decode(link, LAST_MODIFIED);
+        assertEquals(FileType.SYMLINK, symlink.attributes().type(), "is_symlink, never ftype=LNK");
+        assertTrue(symlink.symlinkTargetInBody());
+        assertNull(symlink.specialType());
+
+        Map<String, String> socket = azcopyAmlfs("0755");
+        socket.put("hdi_isfolder", "true");
+        socket.put("is_socket", "true");
+        assertEquals("a socket (is_socket=true)", codec.decode(socket, LAST_MODIFIED).specialType());
+        Map<String, String> device = azcopyAmlfs("0660");
+        device.put("is_char_dev", "true");
+        assertEquals("a character device (is_char_dev=true)", codec.decode(device, LAST_MODIFIED).specialType());
+    }
+
+    @Test
+    void aDecimalPermissionsIsAnStModeOnlyBesideAzcopysStandardKeys() {
+        // "4755" is no AMLFS permission ([0-1][0-7]{3}); read as decimal it would be a FIFO 01223: without
+        // posix_owner it is a malformed value, never a type
+        BlobMetadataCodec.Decoded amlfs = codec.decode(Map.of("owner", "5", "permissions", "4755"), LAST_MODIFIED);
+        assertEquals(0644, amlfs.attributes().mode());
+        assertNull(amlfs.specialType());
+        assertEquals(1, amlfs.problems().size());
+    }
+
+    @Test
+    void namesTheStyleByItsKeys() {
+        assertEquals(MetadataStyle.AZLHSM, codec.decode(codec.encode(everything()), LAST_MODIFIED).style());
+        assertEquals(MetadataStyle.AMLFS, codec.decode(Map.of("owner", "1", "permissions", "0644"), LAST_MODIFIED)
+                .style());
+        assertEquals(MetadataStyle.AMLFS, codec.decode(Map.of("ftype", "LNK"), LAST_MODIFIED).style());
+        assertEquals(MetadataStyle.NONE, codec.decode(Map.of("colour", "blue"), LAST_MODIFIED).style());
+    }
+
+    @Test
+    void namesEachAttributeThatHadToBeDefaulted() {
+        assertEquals(List.of("owner", "group", "mode", "mtime"), codec.decode(Map.of(), LAST_MODIFIED).defaulted());
+        assertEquals(List.of("group", "mode", "mtime"), codec.decode(Map.of("owner", "7"), LAST_MODIFIED)
+                .defaulted());
+        assertEquals(List.of("owner", "group", "mtime"), codec.decode(Map.of("is_symlink", "true"), LAST_MODIFIED)
+                .defaulted(), "a symlink's mode means nothing");
+        BlobMetadataCodec.Decoded garbled = codec.decode(Map.of("owner", "bob", "group", "1", "permissions", "0644",
+                "modtime", "yesterday"), LAST_MODIFIED);
+        assertEquals(List.of("owner", "mtime"), garbled.defaulted());
+        assertEquals(2, garbled.problems().size());
+        assertEquals(List.of(), codec.decode(codec.encode(everything()), LAST_MODIFIED).defaulted());
+    }
+
+    @Test
+    void symlinkBlobsCarryAzcopysMarkerBesideAmlfsOne() {
+        Map<String, String> metadata = codec.encode(new FileAttributes(FileType.SYMLINK, 0, 0, 0777,
+                Instant.EPOCH, null, null, null, null, null, null));
+        assertEquals("LNK", metadata.get("ftype"));
+        assertEquals("true", metadata.get("is_symlink"));
+        assertFalse(codec.encode(everything()).containsKey("is_symlink"));
+    }
 }

@@ -200,6 +200,7 @@ class ExportJobIT {
         assertEquals(1, first.counter(ExportCounters.EXPORTED));
         BlobProperties relative = blob("links/relative");
         assertEquals("LNK", relative.getMetadata().get("ftype"));
+        assertEquals("true", relative.getMetadata().get("is_symlink"), "azcopy's marker beside AMLFS's");
         assertEquals("data.bin", bed.container.getBlobClient("links/relative").downloadContent().toString());
         assertEquals("/nowhere/at/all",
                 bed.container.getBlobClient("links/absolute").downloadContent().toString());
@@ -225,6 +226,15 @@ class ExportJobIT {
         assertEquals(Path.of("../data.bin"), Files.readSymbolicLink(back.resolve("sub/up")));
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back.resolve("sub/up")),
                 "the imported link leads to the restored data");
+
+        // A symlink blob an older version wrote (no is_symlink) is put once more, with azcopy's marker.
+        java.util.Map<String, String> older = new java.util.HashMap<>(blob("links/relative").getMetadata());
+        older.remove("is_symlink");
+        bed.container.getBlobClient("links/relative").setMetadata(older);
+        JobRun upgraded = bed.run(export("links", 10));
+        assertEquals(1, upgraded.counter(ExportCounters.SYMLINKS), upgraded::describe);
+        assertEquals("true", blob("links/relative").getMetadata().get("is_symlink"));
+        assertEquals(0, bed.run(export("links", 10)).counter(ExportCounters.SYMLINKS));
     }
 
     /**

@@ -72,7 +72,7 @@ class ImportIT {
 
     @BeforeAll
     void start() throws Exception {
-        bed = ImportTestBed.start("bigimport", "errors");
+        bed = ImportTestBed.start("bigimport", "errors", "setid");
         seedBigContainer();
     }
 
@@ -180,7 +180,13 @@ class ImportIT {
         assertEquals(List.of(0, 0, 0644), List.of(uid(meta.resolve("m5")), gid(meta.resolve("m5")),
                 mode(meta.resolve("m5"))));
         assertEquals(List.of(0, 0644), List.of(uid(meta.resolve("m6")), mode(meta.resolve("m6"))));
-        assertTrue(log.contains("blob big/meta/m6: defaults used for"), log);
+        // Every blob given a default (2,000 plain uploads, m3 to m6, child, d2/, sticky, l1, l2) is counted, and the
+        // log says so once, at WARNING, with the first examples and what was wrong with them.
+        assertEquals(BIG_FILES + 9, c.get("attributesDefaulted"), log);
+        List<String> warnings = log.lines().filter(l -> l.contains(" WARNING attributesDefaulted=")).toList();
+        assertEquals(1, warnings.size(), log);
+        assertTrue(warnings.get(0).contains("attributesDefaulted=" + (BIG_FILES + 9) + ": ")
+                && warnings.get(0).contains("defaulted: owner, group, mode, mtime"), warnings.get(0));
 
         // Directories from hdi_isfolder blobs, directory keys and implied prefixes (AMLFS default 0777).
         Path d1 = mnt.resolve("big/dirs/d1");
@@ -212,7 +218,41 @@ class ImportIT {
         assertEquals(JobState.COMPLETED, again.state(), again.message());
         assertEquals(0, again.counters().get("importedFiles"));
         assertEquals(BIG_FILES / 10, again.counters().get("preexistingFiles"));
+        assertEquals(0, again.counters().get("attributesDefaulted"), "a preexisting stub is given nothing");
         assertTrue(bed.marker().isEmpty(), "a successful import removes its marker");
+    }
+
+    @Test
+    void setidBitsComeBackOnlyUnderRestoreSetid() throws Exception {
+        BlobContainerClient setid = bed.container(3);
+        // ours (azlhsm_mode beside AMLFS's permissions, which never carry set-id bits), and azcopy's standard style
+        upload(setid, "s/suid", "x".getBytes(), Map.of("azlhsm_version", "1", "azlhsm_mode", "4755",
+                "permissions", "0755", "owner", "1001", "group", "1002", "modtime", "2020-01-01 00:00:00 +0000"));
+        upload(setid, "s/sgid-dir", new byte[0], Map.of("azlhsm_version", "1", "hdi_isfolder", "true",
+                "azlhsm_mode", "2775", "permissions", "0775", "owner", "1001", "group", "1002",
+                "modtime", "2020-01-01 00:00:00 +0000"));
+        upload(setid, "s/azcopy-suid", "y".getBytes(), Map.of("posix_owner", "1003", "posix_group", "1004",
+                "permissions", "35309", "modtime", "1600000000123456789")); // st_mode 0104755
+
+        JobOutcome off = bed.runImport(options(3, ConflictMode.FAIL, 0, "setid-off"));
+        assertEquals(JobState.COMPLETED, off.state(), off.message());
+        Path dropped = bed.mount().resolve("setid-off/s");
+        assertEquals(List.of(0755, 0775, 0755), List.of(mode(dropped.resolve("suid")),
+                mode(dropped.resolve("sgid-dir")), mode(dropped.resolve("azcopy-suid"))));
+        assertEquals(List.of(1003, 1004), List.of(uid(dropped.resolve("azcopy-suid")),
+                gid(dropped.resolve("azcopy-suid"))));
+        assertTrue(bed.log(off.jobId()).contains("3 blobs carried setuid/setgid bits that were not restored"),
+                bed.log(off.jobId()));
+
+        JobOutcome on = bed.runImport(options(3, ConflictMode.FAIL, 0, "setid-on"), "import.restore_setid = true\n");
+        assertEquals(JobState.COMPLETED, on.state(), on.message());
+        Path kept = bed.mount().resolve("setid-on/s");
+        assertEquals(List.of(04755, 02775, 04755), List.of(mode(kept.resolve("suid")),
+                mode(kept.resolve("sgid-dir")), mode(kept.resolve("azcopy-suid"))));
+        assertEquals(List.of(1001, 1002), List.of(uid(kept.resolve("suid")), gid(kept.resolve("suid"))),
+                "owner set before the set-id bits, which a chown would clear");
+        assertEquals(RELEASED, bed.cluster.flags(kept.resolve("suid")));
+        assertArrayEquals("x".getBytes(), Files.readAllBytes(kept.resolve("suid")), "the stub restores");
     }
 
     @Test

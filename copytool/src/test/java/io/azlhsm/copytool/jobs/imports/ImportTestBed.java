@@ -92,6 +92,18 @@ final class ImportTestBed implements AutoCloseable {
         return new JobRunner(config, JobRunner.Settings.quiet()).run(new ImportJob(options));
     }
 
+    /** As {@link #runImport(ImportOptions)}, under this configuration plus more lines (e.g. import.* keys). */
+    JobOutcome runImport(ImportOptions options, String extraKeys) throws Exception {
+        Path file = Files.createTempFile("import-it-extra", ".properties");
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(file, Files.readString(configFile) + extraKeys);
+            return new JobRunner(CopytoolConfig.load(file), JobRunner.Settings.quiet()).run(new ImportJob(options));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     static ImportOptions options(int archive, ConflictMode mode, long maxErrors, String target, String... prefixes) {
         return new ImportOptions(archive, ImportPrefixes.normalize(List.of(prefixes)), mode, maxErrors, target, 8);
     }
