@@ -74,7 +74,7 @@ class AgentEventFifoIT {
             Path log = cluster.root().resolve("agent.log");
             Process agent = start(config(cluster, fifo), log);
             try {
-                Cluster.await("agent registered", Duration.ofSeconds(60),
+                Cluster.await("agent registered", AgentProcesses.START_TIMEOUT,
                         () -> read(log).contains("registered on ") || !agent.isAlive(), () -> read(log));
                 Path file = cluster.mount().resolve("evented/file.dat");
                 Files.createDirectories(file.getParent());
@@ -135,7 +135,7 @@ class AgentEventFifoIT {
             Path log = cluster.root().resolve("agent.log");
             Process agent = start(config(cluster, fifo), log);
             try {
-                Cluster.await("agent registered", Duration.ofSeconds(60),
+                Cluster.await("agent registered", AgentProcesses.START_TIMEOUT,
                         () -> read(log).contains("registered on ") || !agent.isAlive(), () -> read(log));
                 assertTrue(Files.exists(fifo), "the library makes the FIFO");
                 stop(agent, log);

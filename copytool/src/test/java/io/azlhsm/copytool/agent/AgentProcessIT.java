@@ -76,8 +76,9 @@ class AgentProcessIT {
             Process agent = new ProcessBuilder(LAUNCHER.toString(), "agent", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                Cluster.await("agent registered", Duration.ofSeconds(60),
-                        () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive());
+                Cluster.await("agent registered", AgentProcesses.START_TIMEOUT,
+                        () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive(),
+                        () -> AgentProcesses.read(log));
                 assertTrue(agent.isAlive(), Files.readString(log));
 
                 Path file = cluster.mount().resolve("operated.dat");

@@ -6,10 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Agents run as processes by tests (the launcher, as systemd runs it): their log, and a stop as systemd stops them. */
-final class AgentProcesses {
+public final class AgentProcesses {
+    /**
+     * How long a test lets a freshly launched agent take to register. Its start is CPU-bound (a JVM loading the Azure
+     * SDK, the library and its config); on a 2-core machine running other suites beside it, that took more than a
+     * minute (a loaded flake run: no registration within 60 s at load average 27). Every wait on it also ends at once
+     * when the agent dies, so the bound matters only when a start is really stuck.
+     */
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
     private AgentProcesses() {
     }
 

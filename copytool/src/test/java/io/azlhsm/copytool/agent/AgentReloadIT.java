@@ -48,7 +48,7 @@ class AgentReloadIT {
             Process agent = new ProcessBuilder("nohup", LAUNCHER.toString(), "agent", "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                Cluster.await("agent registered", Duration.ofSeconds(60),
+                Cluster.await("agent registered", AgentProcesses.START_TIMEOUT,
                         () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive(), () -> read(log));
                 assertTrue(agent.isAlive(), "agent exited at start:\n" + read(log));
                 Path file = cluster.mount().resolve("throttled.bin");

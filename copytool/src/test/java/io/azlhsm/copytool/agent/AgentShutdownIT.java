@@ -168,7 +168,7 @@ class AgentShutdownIT {
     }
 
     private static void awaitRegistered(Cluster cluster, Process agent, Path log) {
-        Cluster.await("agent registered", WAIT,
+        Cluster.await("agent registered", AgentProcesses.START_TIMEOUT,
                 () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive(), () -> read(log));
         assertTrue(agent.isAlive(), "agent exited:\n" + read(log));
     }

@@ -95,8 +95,8 @@ class ManagedIdentityAgentIT {
         builder.environment().putAll(identity.environment());
         builder.environment().put("COPYTOOL_JAVA_OPTS", azurite.certificate().trustStoreJavaOptions());
         agent = builder.start();
-        Cluster.await("agent registered", WAIT,
-                () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive());
+        Cluster.await("agent registered", AgentProcesses.START_TIMEOUT,
+                () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive(), () -> AgentProcesses.read(log));
         assertTrue(agent.isAlive(), Files.readString(log));
 
         HttpClient trusting = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()

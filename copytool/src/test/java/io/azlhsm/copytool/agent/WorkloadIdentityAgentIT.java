@@ -99,8 +99,8 @@ class WorkloadIdentityAgentIT {
                 "AZURE_AUTHORITY_HOST", entra.authorityHost(),
                 "COPYTOOL_JAVA_OPTS", azurite.certificate().trustStoreJavaOptions()));
         agent = builder.start();
-        Cluster.await("agent registered", WAIT,
-                () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive());
+        Cluster.await("agent registered", AgentProcesses.START_TIMEOUT,
+                () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive(), () -> AgentProcesses.read(log));
         assertTrue(agent.isAlive(), Files.readString(log));
 
         HttpClient trusting = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()

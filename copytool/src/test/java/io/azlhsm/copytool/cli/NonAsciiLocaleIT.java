@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.cli;
 
+import io.azlhsm.copytool.agent.AgentProcesses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class NonAsciiLocaleIT {
             Process agent = inCLocale(new ProcessBuilder(LAUNCHER.toString(), "agent", "--config", config.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {
-                Cluster.await("agent registered", Duration.ofSeconds(60),
+                Cluster.await("agent registered", AgentProcesses.START_TIMEOUT,
                         () -> cluster.getParam("agents").contains("uuid=") || !agent.isAlive(), () -> read(log));
                 Path file = cluster.mount().resolve("café/naïve €.txt");
                 Files.createDirectories(file.getParent());
