@@ -197,10 +197,14 @@ public final class ImportJob implements Job {
         }
     }
 
-    /** A blob's key in the listing's {@link DirectoryScopes}: its name below the archive prefix (null: none). */
+    /**
+     * A blob's key in the listing's {@link DirectoryScopes}: its name below the archive prefix, without the '/' that
+     * ends a directory key (null: no path).
+     */
     private static String keyOf(ArchiveBackend backend, StoredObject blob) {
+        String name = blob.name();
         try {
-            return backend.relativePath(blob.name());
+            return backend.relativePath(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
         } catch (ArchiveException notAPath) {
             return null; // the worker fails the blob, naming why
         }

@@ -81,14 +81,16 @@ class ImportMemoryIT {
                 String leaf = key.getName().substring(ABOVE.length() + 1, key.getName().length() - 1);
                 Path dir = leaves.resolve(leaf);
                 Instant expected = key.getProperties().getLastModified().toInstant();
-                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                        || !Files.getLastModifiedTime(dir).toInstant().equals(expected)) {
-                    wrong.add(leaf);
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    wrong.add(leaf + " missing");
+                } else if (!Files.getLastModifiedTime(dir).toInstant().equals(expected)) {
+                    wrong.add(leaf + " mtime " + Files.getLastModifiedTime(dir).toInstant() + " not " + expected);
                 }
                 seen++;
             }
             assertEquals(DIRECTORIES, seen);
-            assertEquals(List.of(), wrong.subList(0, Math.min(20, wrong.size())), wrong.size() + " wrong");
+            assertEquals(List.of(), wrong.subList(0, Math.min(20, wrong.size())), wrong.size() + " wrong; the import printed:\n"
+                    + printed);
             try (Stream<Path> made = Files.list(leaves)) {
                 assertEquals(DIRECTORIES, made.count());
             }
