@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 300)
 class ImportMemoryIT {
     static final int DIRECTORIES = 3000;
-    static final int HEAP_MIB = 40;
+    static final int HEAP_MIB = 28;
     /** Three 250-character directories above the leaves, and a target of six more: paths of about 2,300 bytes. */
     private static final String ABOVE = String.join("/", "a".repeat(250), "b".repeat(250), "c".repeat(250));
     private static final String TARGET = String.join("/", "t1".repeat(125), "t2".repeat(125), "t3".repeat(125),
