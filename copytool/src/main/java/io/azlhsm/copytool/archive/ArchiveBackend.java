@@ -107,6 +107,35 @@ public interface ArchiveBackend extends AutoCloseable {
     /** One page of objects whose names start with {@code prefix}, with metadata; token null for the first page. */
     ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException;
 
+    /**
+     * Creates an empty appendable object (Azure: an append blob) with this metadata, if {@code condition} holds at the
+     * name (an existing object of any kind is replaced when its ETag is given); PRECONDITION (nothing written) if it
+     * does not. For job logs, which grow by {@link #append} without the whole being sent again.
+     */
+    default Appended createAppendable(String name, java.util.Map<String, String> metadata, WriteCondition condition)
+            throws ArchiveException {
+        throw ArchiveException.of(ArchiveException.Kind.INVALID, name, describe() + " has no appendable objects");
+    }
+
+    /**
+     * Appends {@code data}'s remaining bytes (at most {@link #maxAppendBytes()}) to an object made by
+     * {@link #createAppendable}, if it has ETag {@code etag} and holds exactly {@code position} bytes; PRECONDITION
+     * (nothing written) if not, so a writer never appends after another writer's bytes without knowing it.
+     */
+    default Appended append(String name, ByteBuffer data, long position, String etag) throws ArchiveException {
+        throw ArchiveException.of(ArchiveException.Kind.INVALID, name, describe() + " has no appendable objects");
+    }
+
+    /** Most bytes one {@link #append} takes (Azure: 4 MiB per Append Block). */
+    default int maxAppendBytes() {
+        return 4 << 20;
+    }
+
+    /** Most appends one appendable object takes (Azure: 50,000 blocks per append blob). */
+    default long maxAppends() {
+        return Long.MAX_VALUE;
+    }
+
     /** Creates a zero-length directory marker ({@code hdi_isfolder=true} added) unless an object of that name exists. */
     void putMarker(String name, ObjectAttributes attributes) throws ArchiveException;
 

@@ -58,6 +58,27 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public Appended createAppendable(String name, java.util.Map<String, String> metadata, WriteCondition condition)
+            throws ArchiveException {
+        return backend.createAppendable(name, metadata, condition);
+    }
+
+    @Override
+    public Appended append(String name, ByteBuffer data, long position, String etag) throws ArchiveException {
+        return backend.append(name, data, position, etag);
+    }
+
+    @Override
+    public int maxAppendBytes() {
+        return backend.maxAppendBytes();
+    }
+
+    @Override
+    public long maxAppends() {
+        return backend.maxAppends();
+    }
+
+    @Override
     public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
         return wrapUpload(name, backend.beginUpload(name, size, chunkSize));
     }

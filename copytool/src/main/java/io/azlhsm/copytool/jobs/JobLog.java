@@ -3,7 +3,6 @@ package io.azlhsm.copytool.jobs;
 import io.azlhsm.copytool.archive.RedactedCause;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * A job's log: start, parameters, every error and conflict with path, blob and cause, final counters. One line per
- * event in a local file (under {@code <mount>/.azlhsm/logs/}); the runner copies it to the archive's logging container.
+ * event in a local file (under {@code <mount>/.azlhsm/logs/}); the runner copies what is new in it to the archive's
+ * logging container. Lines are buffered up to {@value #FLUSH_AT} bytes, so the log's size never weighs on the heap.
  * Every message is passed through {@link RedactedCause#redact} so a cause quoting a SAS or key cannot leak it.
  *
  * <p>The file is shared state (a job resumed on another node appends to the same one), so lines are buffered here and
@@ -33,12 +33,15 @@ public final class JobLog implements AutoCloseable {
     private final OutputStream out;
     private final StringBuilder pending = new StringBuilder();
     private volatile boolean changed;
+    /** Bytes of the file written whole (the crashed run's, then this run's): what a copy may take. */
+    private volatile long length;
 
     JobLog(Path file, Clock clock, JobFence fence) throws IOException {
         this.file = file;
         this.clock = clock;
         this.fence = fence;
         this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.length = Files.size(file);
     }
 
     public Path file() {
@@ -96,11 +99,18 @@ public final class JobLog implements AutoCloseable {
             return;
         }
         try {
-            out.write(lines.getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = lines.getBytes(StandardCharsets.UTF_8);
+            out.write(bytes);
             out.flush();
+            length += bytes.length;
         } catch (IOException e) {
             // The job goes on: its record and the terminal still tell what happens.
             LOG.log(Level.WARNING, "cannot write job log " + file + ": " + e.getMessage());
+            try {
+                length = Files.size(file); // whatever part of the lines did land is copied as it is
+            } catch (IOException unreadable) {
+                // the next successful write is counted from the old length; a copy then holds part of the log
+            }
         }
     }
 
@@ -111,13 +121,10 @@ public final class JobLog implements AutoCloseable {
         return was;
     }
 
-    byte[] contents() {
+    /** The length of the file's complete lines, after appending the buffered ones: the extent of the next copy. */
+    synchronized long flushedLength() {
         flush();
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return length;
     }
 
     @Override

@@ -56,25 +56,35 @@ public final class JobRunner {
      * @param interactive      redraw progress in place (a terminal) instead of a line every {@code lineInterval}
      * @param lineInterval     non-interactive progress line interval
      * @param handleInterrupt  Ctrl-C / SIGTERM cancel the job, which ends Canceled (the command line); off in tests
+     * @param logCopyInterval  how often the log's new lines are appended to the logging container (and at the end)
      */
     public record Settings(Duration heartbeat, Duration staleAfter, PrintStream terminal, boolean interactive,
-                           Duration lineInterval, boolean handleInterrupt) {
+                           Duration lineInterval, boolean handleInterrupt, Duration logCopyInterval) {
+        /** 30 s between log copies: at most 2,880 appends a day, so an append blob's 50,000 last 17 days. */
+        static final Duration LOG_COPY_INTERVAL = Duration.ofSeconds(30);
+
         public static Settings commandLine(PrintStream terminal) {
             return new Settings(Duration.ofSeconds(1), Duration.ofMinutes(2), terminal, System.console() != null,
-                    Duration.ofSeconds(10), true);
+                    Duration.ofSeconds(10), true, LOG_COPY_INTERVAL);
         }
 
         public static Settings quiet() {
             return new Settings(Duration.ofMillis(200), Duration.ofMinutes(2), null, false, Duration.ofSeconds(10),
-                    false);
+                    false, LOG_COPY_INTERVAL);
         }
 
         public Settings withTerminal(PrintStream out) {
-            return new Settings(heartbeat, staleAfter, out, interactive, lineInterval, handleInterrupt);
+            return new Settings(heartbeat, staleAfter, out, interactive, lineInterval, handleInterrupt,
+                    logCopyInterval);
         }
 
         public Settings withStaleAfter(Duration value) {
-            return new Settings(heartbeat, value, terminal, interactive, lineInterval, handleInterrupt);
+            return new Settings(heartbeat, value, terminal, interactive, lineInterval, handleInterrupt,
+                    logCopyInterval);
+        }
+
+        public Settings withLogCopyInterval(Duration value) {
+            return new Settings(heartbeat, staleAfter, terminal, interactive, lineInterval, handleInterrupt, value);
         }
 
         /**
@@ -343,7 +353,7 @@ public final class JobRunner {
                     state = JobState.CANCELING;
                 }
                 writeRecord(null, "");
-                if (Duration.between(lastLogCopy, Instant.now(clock)).toSeconds() >= 30) {
+                if (Duration.between(lastLogCopy, Instant.now(clock)).compareTo(settings.logCopyInterval()) >= 0) {
                     copyLog(false);
                 }
                 drawProgress();
@@ -369,7 +379,8 @@ public final class JobRunner {
             }
             try {
                 fence.verify("the log copy in " + sink.get().describe());
-                sink.get().put(context.jobId() + ".log", context.log().contents(), fence.taken().generation());
+                sink.get().copy(context.jobId() + ".log", context.log().file(), context.log().flushedLength(),
+                        fence.taken().generation());
             } catch (JobLockLostException e) {
                 throw e;
             } catch (Exception e) {

@@ -1,20 +1,19 @@
 package io.azlhsm.copytool.jobs;
 
+import java.nio.file.Path;
+
 /**
  * Where a job's log is copied besides the local file: the archive's logging container. Independent of the
  * {@link io.azlhsm.copytool.archive.ArchiveBackend} kind, so a test or another store can supply its own.
  */
 public interface LogSink extends AutoCloseable {
-    /** Stores (replaces) the whole log under {@code name}. */
-    void put(String name, byte[] content) throws Exception;
-
     /**
-     * Stores the log as written under the job lock's {@code generation}: a store that can make the write conditional
-     * refuses it ({@link JobLockLostException}) when a later generation wrote the log; by default a plain put.
+     * Brings the stored copy {@code name} up to the first {@code length} bytes of the local log {@code file} (which
+     * only grows), as written under the job lock's {@code generation}. A store that can append sends only the bytes
+     * it does not hold yet; one that can make the write conditional refuses it ({@link JobLockLostException}) when a
+     * later generation wrote the copy.
      */
-    default void put(String name, byte[] content, long generation) throws Exception {
-        put(name, content);
-    }
+    void copy(String name, Path file, long length, long generation) throws Exception;
 
     /** For messages; never a secret. */
     String describe();

@@ -5,6 +5,8 @@ import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.AccessTier;
+import com.azure.storage.blob.models.AppendBlobItem;
+import com.azure.storage.blob.models.AppendBlobRequestConditions;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
@@ -18,10 +20,12 @@ import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.RehydratePriority;
 import com.azure.storage.blob.models.TaggedBlobItem;
+import com.azure.storage.blob.options.AppendBlobCreateOptions;
 import com.azure.storage.blob.options.BlobSetAccessTierOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.FindBlobsOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
+import io.azlhsm.copytool.archive.Appended;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
 import io.azlhsm.copytool.archive.ArchiveException;
@@ -29,6 +33,7 @@ import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.ChunkLayout;
 import io.azlhsm.copytool.archive.ChunkSizing;
 import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ContentMd5;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
@@ -167,6 +172,58 @@ public final class AzureBlobBackend implements ArchiveBackend {
         });
         return new StoredObject(name, size, etag(item.getETag()), md5, attributes.metadata(),
                 instant(item.getLastModified()));
+    }
+
+    /** Blocks per append blob. */
+    public static final long MAX_APPEND_BLOCKS = 50_000;
+    /** Largest Append Block. */
+    public static final int MAX_APPEND_BLOCK_SIZE = 4 << 20;
+
+    /** Create Append Blob (a new, empty one; replaces the object the condition names). */
+    @Override
+    public Appended createAppendable(String name, Map<String, String> metadata, WriteCondition condition)
+            throws ArchiveException {
+        ObjectNames.validate(name);
+        MetadataLimits.check(name, metadata);
+        AppendBlobCreateOptions options = new AppendBlobCreateOptions().setMetadata(metadata)
+                .setRequestConditions(conditions(condition));
+        AppendBlobItem item = call(name, "Create Append Blob", () -> clients.sync().getBlobClient(name)
+                .getAppendBlobClient().createWithResponse(options, null, Context.NONE).getValue());
+        return new Appended(etag(item.getETag()), 0, 0);
+    }
+
+    /**
+     * Append Block with If-Match and the append-position condition, and the block's Content-MD5 (checked by the
+     * service). A retry of a block the service did take fails the conditions (412) instead of appending it twice.
+     */
+    @Override
+    public Appended append(String name, ByteBuffer data, long position, String etag) throws ArchiveException {
+        ObjectNames.validate(name);
+        int length = data.remaining();
+        if (length == 0 || length > MAX_APPEND_BLOCK_SIZE) {
+            throw ArchiveException.of(Kind.INVALID, name, "an append takes 1 to " + MAX_APPEND_BLOCK_SIZE
+                    + " bytes, not " + length);
+        }
+        byte[] bytes = new byte[length];
+        data.duplicate().get(bytes);
+        byte[] md5 = ContentMd5.of(ByteBuffer.wrap(bytes));
+        AppendBlobRequestConditions conditions = new AppendBlobRequestConditions().setAppendPosition(position);
+        conditions.setIfMatch(etag);
+        AppendBlobItem item = call(name, "Append Block", () -> clients.sync().getBlobClient(name)
+                .getAppendBlobClient().appendBlockWithResponse(new java.io.ByteArrayInputStream(bytes), length, md5,
+                        conditions, null, Context.NONE).getValue());
+        Integer blocks = item.getBlobCommittedBlockCount();
+        return new Appended(etag(item.getETag()), position + length, blocks == null ? 0 : blocks);
+    }
+
+    @Override
+    public int maxAppendBytes() {
+        return MAX_APPEND_BLOCK_SIZE;
+    }
+
+    @Override
+    public long maxAppends() {
+        return MAX_APPEND_BLOCKS;
     }
 
     /**

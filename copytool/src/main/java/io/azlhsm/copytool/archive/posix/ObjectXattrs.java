@@ -58,6 +58,15 @@ final class ObjectXattrs {
         }
     }
 
+    /** Gives an existing object's file a new ETag (after an append changed its data). */
+    static void replaceEtag(String objectName, Path file, String etag) throws ArchiveException {
+        try {
+            put(view(file), ETAG, etag.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw PosixErrors.map(objectName, "writing extended attributes", e);
+        }
+    }
+
     /** What an object's file carries: our ETag (null if another tool placed it), Content-MD5 (or null), metadata. */
     record Stored(String etag, byte[] contentMd5, Map<String, String> metadata) {
     }

@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.archive.posix;
 
+import io.azlhsm.copytool.archive.Appended;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
 import io.azlhsm.copytool.archive.ArchiveException;
@@ -120,6 +121,48 @@ public final class PosixBackend implements ArchiveBackend {
             return temporary.publish(attributes, condition);
         } finally {
             temporary.discard();
+        }
+    }
+
+    /** An empty object, published like any other (so the condition is the same). */
+    @Override
+    public Appended createAppendable(String name, Map<String, String> metadata, WriteCondition condition)
+            throws ArchiveException {
+        StoredObject created = putWhole(name, ByteBuffer.allocate(0), new ObjectAttributes(null, metadata),
+                condition);
+        return new Appended(created.etag(), 0, 0);
+    }
+
+    /**
+     * Appends in place under this JVM's lock of the name, after comparing ETag and length, then gives the object a
+     * new ETag: as strong as {@link TemporaryObject#publish}'s conditions (writers on two data movers of one shared
+     * archive directory can interleave). A reader may see the appended bytes before the new ETag.
+     */
+    @Override
+    public Appended append(String name, ByteBuffer data, long position, String etag) throws ArchiveException {
+        Path path = checkedPath(name);
+        synchronized (TemporaryObject.lockFor(path)) {
+            try {
+                StoredObject current = storedObject(name, path);
+                if (current == null || !current.etag().equals(etag) || current.size() != position) {
+                    throw ArchiveException.of(Kind.PRECONDITION, name, current == null ? "no object to append to"
+                            : "ETag " + current.etag() + " and length " + current.size() + ", not " + etag + " and "
+                            + position);
+                }
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                    ByteBuffer bytes = data.duplicate();
+                    long at = position;
+                    while (bytes.hasRemaining()) {
+                        at += channel.write(bytes, at);
+                    }
+                    channel.force(true);
+                }
+                String next = RandomTokens.next();
+                ObjectXattrs.replaceEtag(name, path, next);
+                return new Appended(next, position + data.remaining(), 0);
+            } catch (IOException e) {
+                throw PosixErrors.map(name, "appending", e);
+            }
         }
     }
 

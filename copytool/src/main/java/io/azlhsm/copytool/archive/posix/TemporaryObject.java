@@ -30,6 +30,11 @@ final class TemporaryObject {
         }
     }
 
+    /** The lock serialising this JVM's conditional writes (publishes, appends) of the object at {@code target}. */
+    static Object lockFor(Path target) {
+        return NAME_LOCKS[Math.floorMod(target.hashCode(), NAME_LOCKS.length)];
+    }
+
     private final String objectName;
     private final Path target;
     private final Path path;
@@ -91,7 +96,7 @@ final class TemporaryObject {
             }
             // Describe before publishing: a concurrent writer may replace the target right after it.
             StoredObject published = PosixBackend.storedObject(objectName, path);
-            synchronized (NAME_LOCKS[Math.floorMod(target.hashCode(), NAME_LOCKS.length)]) {
+            synchronized (lockFor(target)) {
                 if (condition.requiresAbsent()) {
                     try {
                         Files.createLink(target, path);

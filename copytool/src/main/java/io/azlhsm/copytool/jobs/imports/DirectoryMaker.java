@@ -60,6 +60,17 @@ final class DirectoryMaker implements AutoCloseable {
         this.created = created;
     }
 
+    /**
+     * The import is done with {@code dir} ({@link DirectoryScopes}: the listing left it, and every blob in it is done):
+     * what is known of it is dropped, so that this class holds only the directories the listing is in, not every one
+     * the job met. No blob of this job reaches it again, so nothing is created or counted twice.
+     */
+    void forget(Path dir) {
+        known.remove(dir);
+        createdByUs.remove(dir);
+        uncounted.remove(dir);
+    }
+
     /** True when this job created the directory (now or earlier in this run). */
     boolean createdByThisJob(Path dir) {
         return createdByUs.contains(dir);

@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Imports one listed blob: a released stub (llapi_hsm_import) whose {@link ArchiveRecord} names the blob and its
@@ -65,8 +64,6 @@ final class EntryImporter implements AutoCloseable {
      * a worker imports one blob at a time.
      */
     private final ThreadLocal<BlobTally> tallies = new ThreadLocal<>();
-    /** mtimes of directories named by blobs, set when the import ends (creating children moves them). */
-    private final Map<Path, FileTime> directoryTimes = new ConcurrentHashMap<>();
     /** import.restore_setid: whether setuid/setgid from the metadata are given. */
     private final boolean restoreSetid;
     private final AttributeReport report = new AttributeReport();
@@ -155,19 +152,24 @@ final class EntryImporter implements AutoCloseable {
         return path;
     }
 
-    /** @param tally what importing this blob adds to the counters, for the checkpoint */
-    void importBlob(StoredObject blob, BlobTally tally)
+    /**
+     * @param tally  what importing this blob adds to the counters, for the checkpoint
+     * @param scopes the blob's place in the listing: a directory blob leaves its time there, set once the directory
+     *               is finished ({@link #finishDirectory})
+     */
+    void importBlob(StoredObject blob, BlobTally tally, DirectoryScopes.Ticket scopes)
             throws ItemError, IOException, LustreException, ArchiveException {
         tallies.set(tally);
         try {
-            importEntry(blob);
+            importEntry(blob, scopes);
         } finally {
             tallies.remove();
             given.remove();
         }
     }
 
-    private void importEntry(StoredObject blob) throws ItemError, IOException, LustreException, ArchiveException {
+    private void importEntry(StoredObject blob, DirectoryScopes.Ticket scopes)
+            throws ItemError, IOException, LustreException, ArchiveException {
         boolean directoryKey = blob.name().endsWith("/") && blob.size() == 0;
         Path path = pathOf(blob, directoryKey);
         BlobMetadataCodec.Decoded decoded = codec.decode(blob.metadata(), blob.lastModified());
@@ -188,7 +190,7 @@ final class EntryImporter implements AutoCloseable {
         try (parent) {
             Place place = new Place(path, parent.entry(path.getFileName().toString()));
             switch (type) {
-                case DIRECTORY -> importDirectory(blob, place, attributes);
+                case DIRECTORY -> importDirectory(blob, place, attributes, scopes);
                 case SYMLINK -> importSymlink(blob, place, attributes, decoded.symlinkTargetInBody());
                 default -> importFile(blob, place, attributes);
             }
@@ -486,8 +488,8 @@ final class EntryImporter implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ directories
 
-    private void importDirectory(StoredObject blob, Place place, FileAttributes attributes)
-            throws ItemError, IOException {
+    private void importDirectory(StoredObject blob, Place place, FileAttributes attributes,
+                                 DirectoryScopes.Ticket scopes) throws ItemError, IOException {
         Path path = place.path();
         Optional<BasicFileAttributes> existing = existing(place.reach());
         if (existing.isPresent() && !existing.get().isDirectory()) {
@@ -504,29 +506,40 @@ final class EntryImporter implements AutoCloseable {
                     || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {
                 setOwnerAndMode(place.reach(), attributes);
                 attributesGiven(attributes);
-                directoryTimes.put(path, FileTime.from(attributes.mtime()));
+                scopes.directoryTime(path, FileTime.from(attributes.mtime()));
             }
         }
     }
 
     /**
-     * Sets the mtimes of blob-named directories, once their children exist, each reached through its parent's
-     * descriptor; one that is no longer a directory (a user replaced it meanwhile) is left as it is, and said so.
+     * The listing is done with a directory (or a name that might have been one) and every blob in it is done: sets the
+     * time its blob gave it, now that its children exist (creating them moved it), reached through its parent's
+     * descriptor, and lets {@link DirectoryMaker} forget it. One that is no longer a directory (a user replaced it
+     * meanwhile) is left as it is, and said so.
+     *
+     * @param setTime false once the job is stopping: times are set only for an import that goes on
      */
-    void finishDirectories() throws IOException {
-        for (Map.Entry<Path, FileTime> entry : directoryTimes.entrySet()) {
-            Path dir = entry.getKey();
-            try (DirectoryDescriptor parent = directories.openExisting(dir.getParent())) {
-                Path reach = parent.entry(dir.getFileName().toString());
-                if (!Files.isDirectory(reach, LinkOption.NOFOLLOW_LINKS)) {
-                    context.log().info("directory " + relative(dir) + " is no longer a directory: its time is not set");
-                    continue;
-                }
-                Files.getFileAttributeView(reach, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .setTimes(entry.getValue(), null, null);
-            } catch (java.nio.file.NoSuchFileException | DirectoryDescriptor.NotADirectoryException gone) {
-                context.log().info("directory " + relative(dir) + ": its time is not set: " + gone.getMessage());
+    void finishDirectory(DirectoryScopes.Scope scope, boolean setTime) throws IOException {
+        try {
+            directories.forget(target.resolve(scope.key()).normalize());
+        } catch (java.nio.file.InvalidPathException noPath) {
+            // a listed name that is no path: nothing was made for it
+        }
+        Path dir = scope.path();
+        FileTime time = scope.time();
+        if (dir == null || time == null || !setTime) {
+            return;
+        }
+        try (DirectoryDescriptor parent = directories.openExisting(dir.getParent())) {
+            Path reach = parent.entry(dir.getFileName().toString());
+            if (!Files.isDirectory(reach, LinkOption.NOFOLLOW_LINKS)) {
+                context.log().info("directory " + relative(dir) + " is no longer a directory: its time is not set");
+                return;
             }
+            Files.getFileAttributeView(reach, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(time, null, null);
+        } catch (java.nio.file.NoSuchFileException | DirectoryDescriptor.NotADirectoryException gone) {
+            context.log().info("directory " + relative(dir) + ": its time is not set: " + gone.getMessage());
         }
     }
 

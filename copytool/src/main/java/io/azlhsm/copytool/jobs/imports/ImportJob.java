@@ -2,6 +2,7 @@ package io.azlhsm.copytool.jobs.imports;
 
 import io.azlhsm.copytool.agent.AgentLauncher;
 import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.BackendFactory;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
@@ -105,6 +106,7 @@ public final class ImportJob implements Job {
             ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("import-worker"));
             ExecutorService lister = Executors.newSingleThreadExecutor(daemon("import-lister"));
             Semaphore outstanding = new Semaphore(options.threads() * 64);
+            DirectoryScopes scopes = new DirectoryScopes(scope -> finishDirectory(context, importer, scope));
             try {
                 for (int i = 0; i < options.prefixes().size() && stopReason == null; i++) {
                     if (position.finished(i)) {
@@ -126,10 +128,12 @@ public final class ImportJob implements Job {
                             if (stopReason != null) {
                                 break;
                             }
+                            StoredObject blob = page.objects().get(index);
+                            DirectoryScopes.Ticket ticket = scopes.listed(keyOf(backend, blob));
                             if (tracker.alreadyDone(index)) {
+                                scopes.done(ticket);
                                 continue; // the crashed run finished it, and the restored counts hold it
                             }
-                            StoredObject blob = page.objects().get(index);
                             int item = index;
                             BlobTally tally = new BlobTally();
                             context.counters().counter(ImportCounters.WALKED).increment();
@@ -137,13 +141,14 @@ public final class ImportJob implements Job {
                             acquire(context, marker, outstanding);
                             workers.execute(() -> {
                                 try {
-                                    importOne(context, importer, blob, tally);
+                                    importOne(context, importer, blob, tally, ticket);
                                 } finally {
                                     // a stopped or canceled job skips queued blobs: they are not done
                                     if (stopReason == null && !context.cancelRequested()
                                             && !context.fence().lost()) {
                                         tracker.itemDone(item, tally);
                                     }
+                                    scopes.done(ticket); // before the permit: drain() sees finished directories
                                     outstanding.release();
                                 }
                             });
@@ -153,6 +158,7 @@ public final class ImportJob implements Job {
                             break;
                         }
                     }
+                    scopes.closeAll(); // prefixes do not overlap: no other listing reaches these directories
                 }
                 drain(context, marker, outstanding, options.threads() * 64);
             } finally {
@@ -168,19 +174,19 @@ public final class ImportJob implements Job {
             if (stopReason != null) {
                 throw new ImportStop(stopReason);
             }
-            importer.finishDirectories();
             return context.counters().get(ImportCounters.ERRORS) > 0 ? JobState.COMPLETED_PARTIAL
                     : JobState.COMPLETED;
         }
     }
 
-    private void importOne(JobContext context, EntryImporter importer, StoredObject blob, BlobTally tally) {
+    private void importOne(JobContext context, EntryImporter importer, StoredObject blob, BlobTally tally,
+                           DirectoryScopes.Ticket scopes) {
         if (stopReason != null || context.cancelRequested()) {
             return;
         }
         try {
             context.fence().check("the stub of blob " + blob.name());
-            importer.importBlob(blob, tally);
+            importer.importBlob(blob, tally, scopes);
         } catch (JobLockLostException lost) {
             // another node runs the job now; the main loop stops at its next cancel point
         } catch (ImportStop stop) {
@@ -189,6 +195,40 @@ public final class ImportJob implements Job {
             error(context, importer, blob, e.getMessage(), tally);
         } catch (Exception | LinkageError e) {
             error(context, importer, blob, e.getClass().getSimpleName() + ": " + e.getMessage(), tally);
+        }
+    }
+
+    /**
+     * A blob's key in the listing's {@link DirectoryScopes}: its name below the archive prefix, without the '/' that
+     * ends a directory key (null: no path).
+     */
+    private static String keyOf(ArchiveBackend backend, StoredObject blob) {
+        String name = blob.name();
+        try {
+            return backend.relativePath(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+        } catch (ArchiveException notAPath) {
+            return null; // the worker fails the blob, naming why
+        }
+    }
+
+    /**
+     * A directory the listing left, with every blob in it done: its time is set (unless the job is stopping, lost its
+     * lock or is canceled: then only an import that goes on sets times, as before) and the importer forgets it. Runs in
+     * the lister or a worker; never throws.
+     */
+    private void finishDirectory(JobContext context, EntryImporter importer, DirectoryScopes.Scope scope) {
+        boolean goingOn = stopReason == null && !context.cancelRequested() && !context.fence().lost();
+        try {
+            if (goingOn && scope.time() != null) {
+                context.fence().check("the time of directory " + scope.path());
+            }
+            importer.finishDirectory(scope, goingOn);
+        } catch (JobLockLostException lost) {
+            // another node runs the job now: it sets the times
+        } catch (IOException | RuntimeException e) {
+            context.log().error(String.valueOf(scope.path()), null, "cannot set the directory's time: "
+                    + e.getMessage());
+            context.counters().counter(ImportCounters.ERRORS).increment();
         }
     }
 

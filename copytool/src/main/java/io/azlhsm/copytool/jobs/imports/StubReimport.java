@@ -32,9 +32,10 @@ public final class StubReimport {
     public static void reimport(JobContext context, ArchiveBackend backend, int archiveId, StoredObject blob)
             throws Exception {
         ImportOptions options = new ImportOptions(archiveId, List.of(""), ConflictMode.OVERWRITE_DIRTY, 0, "", 1);
-        EntryImporter importer = new EntryImporter(new OwnCounters(context), options, backend, context.mount());
-        try {
-            importer.importBlob(blob, new BlobTally());
+        // closed each time: it holds the mount's descriptor open, and a check may repair any number of stubs
+        try (EntryImporter importer = new EntryImporter(new OwnCounters(context), options, backend,
+                context.mount())) {
+            importer.importBlob(blob, new BlobTally(), DirectoryScopes.Ticket.NONE);
         } catch (ItemError e) {
             throw new Exception(e.getMessage(), e);
         }

@@ -16,15 +16,15 @@ import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -75,15 +75,6 @@ public final class PrefetchJob implements Job {
                 FAILED, PEAK}) {
             context.counters().counter(name);
         }
-        List<String> paths = new ArrayList<>(options.paths());
-        if (options.fileList() != null) {
-            for (String line : Files.readAllLines(options.fileList(), StandardCharsets.UTF_8)) {
-                String trimmed = line.strip();
-                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                    paths.add(trimmed);
-                }
-            }
-        }
         context.progress().setTotal(0, 0);
         LustreFids fids = new LustreFids(context.library());
         BoundedHsmRequests requests = new BoundedHsmRequests(context.hsm(), mount, RequestKind.RESTORE, 0,
@@ -96,8 +87,12 @@ public final class PrefetchJob implements Job {
             context.counters().counter(RehydrationStarter.REQUESTED);
             context.counters().counter(RehydrationStarter.ALREADY);
         }
-        try {
-            for (String given : paths) {
+        // The file list is read a line at a time as the walk goes: a list of millions of paths is never in memory.
+        try (BufferedReader list = options.fileList() == null ? null
+                : Files.newBufferedReader(options.fileList(), StandardCharsets.UTF_8)) {
+            Iterator<String> named = options.paths().iterator();
+            for (String given = nextPath(named, list, requests); given != null;
+                 given = nextPath(named, list, requests)) {
                 Path start;
                 try {
                     start = MountPaths.resolve(mount, given);
@@ -139,6 +134,30 @@ public final class PrefetchJob implements Job {
                     : JobState.FAILED;
         }
         return context.counters().counter(RESTORED).sum() > 0 ? JobState.COMPLETED_PARTIAL : JobState.FAILED;
+    }
+
+    /**
+     * The next path to prefetch: the given ones, then the file list's (blank lines and # comments skipped). A list
+     * that has no next line ready yet (a pipe from {@code lfs find}, say) gets the restores queued so far sent first.
+     */
+    private static String nextPath(Iterator<String> named, BufferedReader list, BoundedHsmRequests requests)
+            throws Exception {
+        if (named.hasNext()) {
+            return named.next();
+        }
+        if (list == null) {
+            return null;
+        }
+        if (!list.ready()) {
+            requests.sendQueued();
+        }
+        for (String line = list.readLine(); line != null; line = list.readLine()) {
+            String trimmed = line.strip();
+            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                return trimmed;
+            }
+        }
+        return null;
     }
 
     private static void consider(JobContext context, LustreFids fids, BoundedHsmRequests requests,

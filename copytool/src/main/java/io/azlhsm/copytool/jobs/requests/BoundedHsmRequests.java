@@ -93,6 +93,14 @@ public final class BoundedHsmRequests {
         }
     }
 
+    /**
+     * Sends a partly filled batch now: the caller is about to wait for its next file (a file list still being
+     * written), and the linger that {@link #submit} applies would otherwise wait for that file too.
+     */
+    public void sendQueued() throws Exception {
+        flush();
+    }
+
     /** Sends what is queued and waits until every submitted file has an outcome. */
     public void finish() throws Exception {
         flush();

@@ -72,7 +72,7 @@ class ImportIT {
 
     @BeforeAll
     void start() throws Exception {
-        bed = ImportTestBed.start("bigimport", "errors", "setid");
+        bed = ImportTestBed.start("bigimport", "errors", "setid", "dirtimes");
         seedBigContainer();
     }
 
@@ -220,6 +220,49 @@ class ImportIT {
         assertEquals(BIG_FILES / 10, again.counters().get("preexistingFiles"));
         assertEquals(0, again.counters().get("attributesDefaulted"), "a preexisting stub is given nothing");
         assertTrue(bed.marker().isEmpty(), "a successful import removes its marker");
+    }
+
+    /**
+     * Issue 22.6: directory times are set as soon as the listing has left a directory and its blobs are done (not
+     * remembered for the whole job), so they must hold whatever sorts between a directory's blob and its children
+     * ("t-a" and "t.txt" come after "t" and before "t/") and however the parallel workers finish.
+     */
+    @Test
+    void directoryTimesHoldWhenSetAsTheListingLeavesEachDirectory() throws Exception {
+        BlobContainerClient times = bed.container(4);
+        Map<String, String> t = Map.of("hdi_isfolder", "true", "modtime", "2018-01-01 00:00:00 +0000");
+        Map<String, String> sub = Map.of("hdi_isfolder", "true", "modtime", "2017-01-01 00:00:00 +0000");
+        upload(times, "t", new byte[0], t);
+        Map<String, byte[]> children = new HashMap<>();
+        for (String name : List.of("t-a", "t.txt", "t/c1", "t/sub/c2", "t/sub-z", "t/sub.z", "t/z", "u/v/w")) {
+            children.put(name, name.getBytes());
+        }
+        for (int i = 0; i < 40; i++) {
+            children.put(String.format("t/sub/many/%02d/f", i), new byte[] {(byte) i});
+            upload(times, String.format("t/sub/many/%02d", i), new byte[0], Map.of("hdi_isfolder", "true",
+                    "modtime", String.format("2016-01-%02d 00:00:00 +0000", 1 + i % 28)));
+        }
+        uploadMany(times, children);
+        upload(times, "t/sub", new byte[0], sub);
+        upload(times, "t/sub/empty/", new byte[0], Map.of("modtime", "2015-01-01 00:00:00 +0000"));
+
+        JobOutcome outcome = bed.runImport(options(4, ConflictMode.FAIL, 0, "dirtimes"));
+        assertEquals(JobState.COMPLETED, outcome.state(), outcome.message() + "\n" + bed.log(outcome.jobId()));
+        Path root = bed.mount().resolve("dirtimes");
+        assertEquals(Instant.parse("2018-01-01T00:00:00Z"), Files.getLastModifiedTime(root.resolve("t")).toInstant());
+        assertEquals(Instant.parse("2017-01-01T00:00:00Z"),
+                Files.getLastModifiedTime(root.resolve("t/sub")).toInstant());
+        assertEquals(Instant.parse("2015-01-01T00:00:00Z"),
+                Files.getLastModifiedTime(root.resolve("t/sub/empty")).toInstant());
+        for (int i = 0; i < 40; i++) {
+            Path many = root.resolve(String.format("t/sub/many/%02d", i));
+            assertEquals(Instant.parse(String.format("2016-01-%02dT00:00:00Z", 1 + i % 28)),
+                    Files.getLastModifiedTime(many).toInstant(), many.toString());
+            assertTrue(Files.isRegularFile(many.resolve("f")), many.toString());
+        }
+        for (String name : List.of("t-a", "t.txt", "t/c1", "t/sub/c2", "t/sub-z", "t/sub.z", "t/z", "u/v/w")) {
+            assertTrue(Files.isRegularFile(root.resolve(name)), name);
+        }
     }
 
     @Test

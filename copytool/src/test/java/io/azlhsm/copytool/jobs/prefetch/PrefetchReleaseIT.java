@@ -169,6 +169,44 @@ class PrefetchReleaseIT {
         assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(a));
     }
 
+    /**
+     * Issue 22.6: the file list is read a line at a time (never held whole: it may name millions of files), so a list
+     * still being written, a pipe, has its first files restored before it ends.
+     */
+    @Test
+    void aFileListIsReadALineAtATimeSoAPipeIsPrefetchedAsItComes() throws Exception {
+        Path a = bed.agent.write("piped/a", 1000);
+        Path b = bed.agent.write("piped/b", 2000);
+        bed.agent.archive(a, b);
+        bed.agent.awaitFlags(a, AgentTestBed.ARCHIVED, SHORT);
+        bed.agent.awaitFlags(b, AgentTestBed.ARCHIVED, SHORT);
+        bed.agent.release(a, b);
+        Path fifo = Files.createTempDirectory("prefetch-pipe").resolve("list");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo " + fifo);
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        try {
+            Future<JobRun> job = background.submit(() -> bed.run(new PrefetchJob(new PrefetchOptions(List.of(),
+                    fifo, 10))));
+            // Opening the pipe waits for the job to open it too.
+            try (var list = Files.newBufferedWriter(fifo, StandardCharsets.UTF_8)) {
+                list.write("piped/a\n");
+                list.flush();
+                Cluster.await("piped/a restored while the list is still open", Duration.ofSeconds(60),
+                        () -> bed.cluster.flags(a) == AgentTestBed.ARCHIVED,
+                        () -> "piped/a flags 0x" + Integer.toHexString(bed.cluster.flags(a)));
+                list.write("# more to come\npiped/b\n");
+            }
+            JobRun context = job.get(60, TimeUnit.SECONDS);
+            assertEquals(JobState.COMPLETED, context.state(), context::describe);
+            assertEquals(2, context.counter(PrefetchJob.RESTORED));
+            assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(b));
+        } finally {
+            background.shutdownNow();
+            Files.deleteIfExists(fifo);
+        }
+    }
+
     @Test
     void releaseFreesArchivedCleanFilesByAgeAndSizeAndNeverADirtyOrUnarchivedOne() throws Exception {
         AgentTestBed agent = bed.agent;
