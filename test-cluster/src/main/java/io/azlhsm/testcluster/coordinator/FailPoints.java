@@ -68,20 +68,29 @@ public final class FailPoints {
             }
             LOG.warning(String.format("cfs_fail_timeout id %x sleeping for %dms", id, ms));
             deadline = System.nanoTime() + ms * 1_000_000L;
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
+            // The kernel sleeps TASK_UNINTERRUPTIBLE (fail.c __cfs_fail_timeout_set): only the deadline or a cleared
+            // fail_loc ends it. An interrupt of this thread (at the daemon's shutdown the FUSE thread a read sleeps
+            // on is interrupted) must not end it either, or an MDS stop would not wait for the request it holds.
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        wait(Math.max(1, Math.min(100, left / 1_000_000L)));
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                    if (failLoc == 0) {
+                        LOG.warning("cfs_fail_timeout interrupted");
+                        return true;
+                    }
                 }
-                try {
-                    wait(Math.max(1, Math.min(100, left / 1_000_000L)));
-                } catch (InterruptedException e) {
+            } finally {
+                if (interrupted) {
                     Thread.currentThread().interrupt();
-                    break;
-                }
-                if (failLoc == 0) {
-                    LOG.warning("cfs_fail_timeout interrupted");
-                    return true;
                 }
             }
             LOG.warning(String.format("cfs_fail_timeout id %x awake", id));
