@@ -42,6 +42,8 @@ public final class ProtocolServer implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** Requests being handled whose reply is not written yet: a shutdown lets them answer (see {@link #close}). */
+    private int answering;
 
     public ProtocolServer(Path socketPath, RequestHandler handler, Coordinators coordinators, ClientMounts mounts,
                           Changelogs changelog) throws IOException {
@@ -93,7 +95,17 @@ public final class ProtocolServer implements AutoCloseable {
                     serveChangelog(ch, req);
                     return;
                 }
-                reply(ch, handler.handle(req, peer));
+                synchronized (this) {
+                    answering++;
+                }
+                try {
+                    reply(ch, handler.handle(req, peer));
+                } finally {
+                    synchronized (this) {
+                        answering--;
+                        notifyAll();
+                    }
+                }
             }
         } catch (IOException e) {
             // client went away
@@ -187,6 +199,21 @@ public final class ProtocolServer implements AutoCloseable {
     public void close() throws IOException {
         closed = true;
         server.close();
+        // A request already handled gets its reply, as a write to a real MDS's /proc completes whatever follows: the
+        // `lctl set_param fail_loc=0` that lets a stopping MDS go on must not see the stop as a lost connection.
+        // Bounded, as a request could be one blocked for good; long-lived agent and changelog connections are not
+        // counted, they are ended below.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        synchronized (this) {
+            while (answering > 0 && System.nanoTime() < deadline) {
+                try {
+                    wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         connections.shutdownNow();
         Files.deleteIfExists(socketPath);
     }

@@ -7,7 +7,6 @@ import io.azlhsm.testcluster.harness.Copytool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -113,9 +112,6 @@ class SanityHsmCoordinatorStopIT {
      * would wait through the failover.)
      */
     @Test
-    @Disabled("fails about 1 run in 5 on a quiet machine (also at 977d528): sometimes the simulated MDS stop does not "
-            + "wait for the restore sleeping at OBD_FAIL_MDS_HSM_CDT_DELAY and the daemon is gone before the test "
-            + "clears fail_loc; a simulator bug to find, not a timing to retry (see CHANGELOG)")
     void test_407_check_for_double_restore_records_in_llog() throws Exception {
         Path mnt2 = cluster.addMount("mnt2");
         Path f = archivedAndReleased("f");
