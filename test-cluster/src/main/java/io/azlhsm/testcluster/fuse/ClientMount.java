@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One Lustre client mount of the simulated file system, over FUSE. It passes operations to the backing tree and adds
@@ -136,7 +137,7 @@ public final class ClientMount extends FuseStubFS {
         }
 
         /** Restores the file if it is released (blocking), then moves this handle to the restored data. */
-        synchronized void ensureData(ImplicitRestore restorer, BlockedIo caller)
+        synchronized void ensureData(ImplicitRestore restorer, Supplier<BlockedIo> caller)
                 throws SimulatorException, IOException {
             if (!openedReleased) {
                 return;
@@ -146,7 +147,7 @@ public final class ClientMount extends FuseStubFS {
             }
             if (isReleased(backing)) {
                 try {
-                    restorer.restoreAndWait(fid, caller);
+                    restorer.restoreAndWait(fid, caller.get());
                 } catch (SimulatorException e) {
                     if (e.errno() == Errno.EIO) {
                         failedRestore = e;
@@ -805,7 +806,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            f.ensureData(restorer, caller()); // a read of a released file blocks on its restore
+            f.ensureData(restorer, this::caller); // a read of a released file blocks on its restore
             NoAtimeReader noAtime = f.noAtime;
             if (noAtime != null) {
                 byte[] data = noAtime.read(offset, (int) size);
@@ -845,7 +846,7 @@ public final class ClientMount extends FuseStubFS {
                 }
                 f.hasLayout = true;
             }
-            f.ensureData(restorer, caller());
+            f.ensureData(restorer, this::caller);
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, (int) size);
             ByteBuffer bb = ByteBuffer.wrap(data);
@@ -871,7 +872,7 @@ public final class ClientMount extends FuseStubFS {
         OpenFile f = openFiles.get(fi.fh.get());
         if (f != null) {
             try {
-                f.ensureData(restorer, caller());
+                f.ensureData(restorer, this::caller);
             } catch (IOException e) {
                 return -errno(e);
             } catch (SimulatorException e) {
@@ -898,7 +899,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EOPNOTSUPP;
         }
         try {
-            f.ensureData(restorer, caller());
+            f.ensureData(restorer, this::caller);
             long size = f.channel.size();
             if ((mode & punchHole) != 0) {
                 long end = Math.min(size, offset + length);
