@@ -83,9 +83,22 @@ public final class ClientMount extends FuseStubFS {
 
     /** Mounts at mountPoint; source names the socket and fsname (hsmsim@SOCKET:/FSNAME). */
     public void mountAt(Path mountPoint, String source) {
-        mount(mountPoint, false, false, new String[] {"-o",
+        if (!mounted.compareAndSet(false, true)) {
+            throw new IllegalStateException(mountPoint + ": this client is mounted already");
+        }
+        this.mountPoint = mountPoint;
+        // as jnr-fuse's mount, but served by Java threads (FuseSessionLoop) rather than fuse_main_real's native ones;
+        // -f: libfuse must not daemonize the JVM
+        String[] args = {getFSName(), "-f", mountPoint.toAbsolutePath().toString(), "-o",
                 "fsname=" + source + ",subtype=lustre,allow_other,default_permissions,big_writes,use_ino,"
-                        + "attr_timeout=0,entry_timeout=0,negative_timeout=0"});
+                        + "attr_timeout=0,entry_timeout=0,negative_timeout=0"};
+        try {
+            FuseSessionLoop.mount(fuseOperations, mountPoint, args);
+        } catch (RuntimeException e) {
+            mounted.set(false);
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::umount, "umount-" + mountPoint.getFileName()));
     }
 
     @Override
