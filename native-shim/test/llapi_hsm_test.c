@@ -161,6 +161,21 @@ static void test_state_get_set(const char *path)
 	CHECK(rc == -ENOENT, "state of a non-Lustre file: %d", rc);
 }
 
+/*
+ * The daemon knows the caller by the credentials of its connection (SO_PEERCRED, taken at connect), and the library
+ * keeps connections between calls: a call made under another effective uid must not travel on root's connection.
+ */
+static void test_caller_identity_per_call(const char *path)
+{
+	CHECK(llapi_hsm_state_set(path, HS_EXISTS | HS_ARCHIVED, 0, 0) == 0, "as root: set exists archived");
+	CHECK(seteuid(65534) == 0, "seteuid(65534): %s", strerror(errno));
+	int rc = llapi_hsm_state_set(path, 0, HS_EXISTS | HS_ARCHIVED, 0);
+	CHECK(rc == -EPERM, "as uid 65534: clearing EXISTS ARCHIVED gave %d, not -EPERM: the call went as root", rc);
+	CHECK(seteuid(0) == 0, "seteuid(0): %s", strerror(errno));
+	rc = llapi_hsm_state_set(path, 0, HS_EXISTS | HS_ARCHIVED, 0);
+	CHECK(rc == 0, "as root again: clear exists archived: %d", rc);
+}
+
 /* Archive through the library as a copytool would: recv, begin, progress (extents merged as a union), end. */
 static void test_archive_and_progress(const char *path)
 {
@@ -708,6 +723,7 @@ int main(int argc, char **argv)
 	test_register_unregister();
 	test_nonblocking_recv();
 	test_state_get_set(f1);
+	test_caller_identity_per_call(f1);
 	test_archive_and_progress(f2);
 	test_cancel(f3);
 	test_fids_and_data_version(f1);

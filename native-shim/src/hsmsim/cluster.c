@@ -244,16 +244,11 @@ static int resolve(const char *path, char *out)
 	return 0;
 }
 
-int hsmsim_cluster_of_path(const char *path, struct hsmsim_cluster *c, char *rel, size_t rel_size)
+/* The cluster whose mount holds the canonical path resolved (no symlink, "." or ".." in it), and the rest of it. */
+static int cluster_of_resolved(const char *resolved, struct hsmsim_cluster *c, char *rel, size_t rel_size)
 {
-	char resolved[PATH_MAX];
-	if (path == NULL || *path == '\0')
-		return -EINVAL;
-	int rc = resolve(path, resolved);
-	if (rc != 0)
-		return rc;
 	struct longest_match m = { .path = resolved };
-	rc = each_mount(visit_longest, &m);
+	int rc = each_mount(visit_longest, &m);
 	if (rc != 0)
 		return rc;
 	if (!m.found)
@@ -270,6 +265,40 @@ int hsmsim_cluster_of_path(const char *path, struct hsmsim_cluster *c, char *rel
 	return 0;
 }
 
+struct exact_match {
+	const char *path;
+	int found;
+};
+
+static int visit_exact(const char *mountpoint, const struct hsmsim_cluster *c, void *arg)
+{
+	(void)c;
+	struct exact_match *m = arg;
+	m->found = strcmp(mountpoint, m->path) == 0;
+	return m->found;
+}
+
+int hsmsim_cluster_of_path(const char *path, struct hsmsim_cluster *c, char *rel, size_t rel_size)
+{
+	char resolved[PATH_MAX];
+	if (path == NULL || *path == '\0')
+		return -EINVAL;
+	/*
+	 * A mount point exactly as the mount table names it is canonical already: realpath would only look up each of its
+	 * components again, the last one through the simulated client (a FUSE request), for every call a copytool makes
+	 * with its mount's path (llapi_fid2path and the like, which liblustreapi answers with one ioctl on the mount).
+	 */
+	struct exact_match exact = { .path = path };
+	if (strlen(path) < sizeof(resolved) && each_mount(visit_exact, &exact) == 0 && exact.found) {
+		strcpy(resolved, path);
+	} else {
+		int rc = resolve(path, resolved);
+		if (rc != 0)
+			return rc;
+	}
+	return cluster_of_resolved(resolved, c, rel, rel_size);
+}
+
 int hsmsim_cluster_of_fd(int fd, struct hsmsim_cluster *c)
 {
 	char link[64], path[PATH_MAX];
@@ -278,7 +307,11 @@ int hsmsim_cluster_of_fd(int fd, struct hsmsim_cluster *c)
 	if (n < 0)
 		return errno == ENOENT ? -EBADF : -errno;
 	path[n] = '\0';
-	if (hsmsim_cluster_of_path(path, c, NULL, 0) == 0)
+	/*
+	 * The kernel gives the fd's path canonical (d_path): no realpath, which would look each component up again, those
+	 * on the mount through the simulated client, where liblustreapi asks llite with one ioctl on the fd.
+	 */
+	if (path[0] == '/' && cluster_of_resolved(path, c, NULL, 0) == 0)
 		return 0;
 	/* An fd libhsmsim opened on the backing store: the cluster root is an ancestor holding the socket. */
 	memset(c, 0, sizeof(*c));

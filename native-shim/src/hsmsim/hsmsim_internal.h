@@ -67,7 +67,8 @@ int hsmsim_connect(const char *socket_path);
 int hsmsim_send(int fd, const struct hsmsim_msg *m);
 /* Reads one line (without '\n') into a malloc'ed string; 0, -ESHUTDOWN at EOF, or -errno. */
 int hsmsim_read_line(int fd, char **line);
-/* One request on a fresh connection: 0 with *reply filled for OK, -errno for ERR or transport failure. */
+/* One request on a connection of its own (one kept from an earlier call, else a new one): 0 with *reply filled for
+ * OK, -errno for ERR or transport failure. */
 int hsmsim_call(const struct hsmsim_cluster *c, const struct hsmsim_msg *m, struct hsmsim_reply *reply);
 
 /* Finds the simulated file system holding path; rel gets the path relative to its root. -ENOENT if none. */

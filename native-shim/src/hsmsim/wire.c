@@ -1,5 +1,8 @@
 /* The line protocol: percent-encoded key=value pairs, one request and one reply line per call. */
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,16 +284,158 @@ int hsmsim_read_line(int fd, char **line)
 	return 0;
 }
 
+/*
+ * Connections of short requests are kept for the next call. A fresh connection per call cost the daemon an accept, a
+ * thread hand-off and a credentials lookup, and this library a connect and a close, on every llapi call: a large share
+ * of the simulator's CPU per HSM action, where liblustreapi makes one ioctl. A connection whose call was answered
+ * waits here, idle, for the next call of this process to the same daemon under the same effective uid and gid (the
+ * daemon knows the caller by SO_PEERCRED, which the kernel takes at connect), and carries one call at a time. One
+ * the daemon has closed meanwhile (it stopped, or restarted) is noticed before use and dropped; a child of fork() does
+ * not share its parent's (its copies are closed); exec closes them (SOCK_CLOEXEC).
+ */
+#define IDLE_MAX 64
+
+struct idle_conn {
+	int fd;
+	uid_t euid;
+	gid_t egid;
+	char *socket;
+};
+
+static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t idle_once = PTHREAD_ONCE_INIT;
+static struct idle_conn idle[IDLE_MAX];
+static int idle_count;
+
+static void idle_prepare(void)
+{
+	pthread_mutex_lock(&idle_lock);
+}
+
+static void idle_parent(void)
+{
+	pthread_mutex_unlock(&idle_lock);
+}
+
+/* In the child of fork(): two processes must never talk on one connection. */
+static void idle_child(void)
+{
+	for (int i = 0; i < idle_count; i++) {
+		close(idle[i].fd);
+		free(idle[i].socket);
+	}
+	idle_count = 0;
+	pthread_mutex_unlock(&idle_lock);
+}
+
+static void idle_init(void)
+{
+	pthread_atfork(idle_prepare, idle_parent, idle_child);
+}
+
+/* The daemon closed the connection, or sent something no call asked for: it cannot carry a call. */
+static bool closed_by_peer(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	return poll(&p, 1, 0) != 0;
+}
+
+/* An idle connection to socket_path made under euid/egid, else a new one; -errno as hsmsim_connect. */
+static int conn_take(const char *socket_path, uid_t euid, gid_t egid)
+{
+	pthread_once(&idle_once, idle_init);
+	for (;;) {
+		int fd = -1;
+		pthread_mutex_lock(&idle_lock);
+		for (int i = idle_count - 1; i >= 0; i--) {
+			if (idle[i].euid == euid && idle[i].egid == egid && strcmp(idle[i].socket, socket_path) == 0) {
+				fd = idle[i].fd;
+				free(idle[i].socket);
+				idle[i] = idle[--idle_count];
+				break;
+			}
+		}
+		pthread_mutex_unlock(&idle_lock);
+		if (fd < 0)
+			return hsmsim_connect(socket_path);
+		if (!closed_by_peer(fd))
+			return fd;
+		close(fd);
+	}
+}
+
+/* Keeps a connection whose call was answered for the next call (or closes it when enough are kept). */
+static void conn_give_back(int fd, const char *socket_path, uid_t euid, gid_t egid)
+{
+	char *copy = strdup(socket_path);
+	pthread_mutex_lock(&idle_lock);
+	if (copy != NULL && idle_count < IDLE_MAX) {
+		idle[idle_count++] = (struct idle_conn){ .fd = fd, .euid = euid, .egid = egid, .socket = copy };
+		copy = NULL;
+		fd = -1;
+	}
+	pthread_mutex_unlock(&idle_lock);
+	free(copy);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * A call's reply line (without '\n') into a malloc'ed string, read in blocks: on a call's connection the daemon sends
+ * the one line and nothing else. *extra: more than the line arrived, and the connection must not carry another call.
+ * 0, -ESHUTDOWN at EOF, or -errno.
+ */
+static int read_reply(int fd, char **line, bool *extra)
+{
+	size_t cap = 512, len = 0;
+	char *buf = malloc(cap);
+	if (buf == NULL)
+		return -ENOMEM;
+	for (;;) {
+		if (cap - len < 256) {
+			char *b = realloc(buf, cap * 2);
+			if (b == NULL) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int rc = n == 0 ? -ESHUTDOWN : -errno;
+			free(buf);
+			return rc;
+		}
+		char *nl = memchr(buf + len, '\n', (size_t)n);
+		len += (size_t)n;
+		if (nl != NULL) {
+			*extra = (size_t)(nl - buf) + 1 != len;
+			*nl = '\0';
+			*line = buf;
+			return 0;
+		}
+	}
+}
+
 int hsmsim_call(const struct hsmsim_cluster *c, const struct hsmsim_msg *m, struct hsmsim_reply *reply)
 {
-	int fd = hsmsim_connect(c->socket);
+	uid_t euid = geteuid();
+	gid_t egid = getegid();
+	int fd = conn_take(c->socket, euid, egid);
 	if (fd < 0)
 		return fd;
 	int rc = hsmsim_send(fd, m);
 	char *line = NULL;
+	bool extra = false;
 	if (rc == 0)
-		rc = hsmsim_read_line(fd, &line);
-	close(fd);
+		rc = read_reply(fd, &line, &extra);
+	if (rc == 0 && !extra)
+		conn_give_back(fd, c->socket, euid, egid);
+	else
+		close(fd);
 	if (rc != 0)
 		return rc;
 	rc = hsmsim_reply_parse(line, reply);

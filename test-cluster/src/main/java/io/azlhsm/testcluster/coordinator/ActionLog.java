@@ -5,11 +5,15 @@ import io.azlhsm.testcluster.namespace.Fid;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +40,7 @@ final class ActionLog {
      */
     private final Map<Long, Written> written = new HashMap<>();
     private long journalLines;
+    private FileChannel appender;
 
     /** The mutable part of a record's line; the rest of the line is fixed at creation. */
     private record Written(Fid dataFid, RequestStatus status, long finishedMillis) {
@@ -54,8 +59,28 @@ final class ActionLog {
 
     /** Appends what changed since the last call; records is every live record. */
     void sync(Collection<ActionRecord> records) {
+        List<Long> removed = new ArrayList<>();
+        if (written.size() > records.size()) {
+            // some cookie written before is no longer live: purged
+            Set<Long> live = new HashSet<>(records.size() * 2);
+            records.forEach(r -> live.add(r.cookie));
+            for (Long cookie : written.keySet()) {
+                if (!live.contains(cookie)) {
+                    removed.add(cookie);
+                }
+            }
+        }
+        sync(records, removed, records);
+    }
+
+    /**
+     * Appends what changed since the last call, told rather than searched for: candidates are the live records that
+     * may have changed (in log order; those that did not are skipped), removed the cookies no longer live, live every
+     * live record (in log order, for a compaction).
+     */
+    void sync(Collection<ActionRecord> candidates, Collection<Long> removed, Collection<ActionRecord> live) {
         StringBuilder out = new StringBuilder();
-        for (ActionRecord r : records) {
+        for (ActionRecord r : candidates) {
             Written before = written.get(r.cookie);
             if (before == null || !before.matches(r)) {
                 written.put(r.cookie, Written.of(r));
@@ -63,28 +88,48 @@ final class ActionLog {
                 journalLines++;
             }
         }
-        if (written.size() > records.size()) {
-            // some cookie written before is no longer live: purged
-            Set<Long> live = new HashSet<>(records.size() * 2);
-            records.forEach(r -> live.add(r.cookie));
-            for (var it = written.keySet().iterator(); it.hasNext(); ) {
-                Long cookie = it.next();
-                if (!live.contains(cookie)) {
-                    it.remove();
-                    out.append(DELETED).append(' ').append(cookie).append('\n');
-                    journalLines++;
-                }
+        for (Long cookie : removed) {
+            if (written.remove(cookie) != null) {
+                out.append(DELETED).append(' ').append(cookie).append('\n');
+                journalLines++;
             }
         }
         try {
-            if (journalLines > 4L * records.size() + 1024) {
-                compact(records);
+            if (journalLines > 4L * live.size() + 1024) {
+                compact(live);
             } else if (out.length() > 0) {
-                Files.writeString(file, out, StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                append(out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Appends to the journal, kept open between changes (one write per change instead of an open and a close). */
+    private void append(CharSequence text) throws IOException {
+        if (appender == null) {
+            appender = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        }
+        ByteBuffer bytes = StandardCharsets.US_ASCII.encode(CharBuffer.wrap(text));
+        while (bytes.hasRemaining()) {
+            appender.write(bytes);
+        }
+    }
+
+    /** Closes the journal's file (a later change opens it again). */
+    void close() {
+        closeAppender();
+    }
+
+    private void closeAppender() {
+        if (appender != null) {
+            try {
+                appender.close();
+            } catch (IOException e) {
+                // nothing was buffered: every change was written when it was appended
+            }
+            appender = null;
         }
     }
 
@@ -96,6 +141,7 @@ final class ActionLog {
                 w.write('\n');
             }
         }
+        closeAppender(); // the journal is replaced: append to the new file from now on
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         journalLines = records.size();
     }

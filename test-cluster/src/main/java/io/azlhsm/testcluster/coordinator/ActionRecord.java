@@ -7,7 +7,7 @@ import java.util.HexFormat;
 
 /**
  * One entry of the coordinator's action log (llog_agent_req_rec): an action on one FID with its cookie and status.
- * Mutable, guarded by the {@link Coordinator}'s lock.
+ * Mutable, guarded by the {@link Coordinator}'s lock; its status changes through {@link ActionTable#setStatus}.
  */
 final class ActionRecord {
     final long cookie;
@@ -35,6 +35,8 @@ final class ActionRecord {
     /** A request sent back to WAITING for a retry is dispatched again at the next pass, not at once. */
     long notBeforeMillis;
     final ExtentUnion progress = new ExtentUnion();
+    /** Where the record stands in the log (set by {@link ActionTable#add}): its order among the waiting ones. */
+    long position;
 
     ActionRecord(long cookie, long compoundId, int action, Fid fid, long offset, long length, int archiveId,
                  long flags, long gid, byte[] data, int logIndex) {

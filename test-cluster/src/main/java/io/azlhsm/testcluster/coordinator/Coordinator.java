@@ -15,7 +15,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,8 @@ public final class Coordinator implements AutoCloseable {
     private final Tunables tunables;
     private final ActionLog log;
     private final Changelogs changelog;
-    private final Map<Long, ActionRecord> records = new LinkedHashMap<>();
+    /** The action log's records, with their indexes; every status change goes through it. */
+    private final ActionTable records = new ActionTable();
     private final Map<String, Agent> agents = new LinkedHashMap<>();
     private final FailPoints failPoints;
     /**
@@ -104,7 +104,7 @@ public final class Coordinator implements AutoCloseable {
                 r.dataFid = r.fid;
             }
             r.lastActivityMillis = now;
-            records.put(r.cookie, r);
+            records.add(r);
             lastCookie = Math.max(lastCookie, r.cookie);
             lastCompound = Math.max(lastCompound, r.compoundId);
             lastLogIndex = Math.max(lastLogIndex, r.logIndex);
@@ -169,7 +169,7 @@ public final class Coordinator implements AutoCloseable {
                 synchronized (this) {
                     ActionRecord r = new ActionRecord(++lastCookie, compound, draft.action, draft.fid, draft.offset,
                             draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
-                    records.put(r.cookie, r);
+                    records.add(r);
                     restoresBeingRecorded.remove(r.fid);
                 }
             }
@@ -281,12 +281,7 @@ public final class Coordinator implements AutoCloseable {
      * with two requests (a duplicate ARCHIVE, which the coordinator records and dispatches) takes two cancels.
      */
     private void cancel(Fid fid) {
-        ActionRecord last = null;
-        for (ActionRecord r : records.values()) { // in log order
-            if (r.fid.equals(fid) && r.status.isActive() && r.action != HsmCodes.HSMA_CANCEL) {
-                last = r;
-            }
-        }
+        ActionRecord last = records.lastActive(fid, 0);
         if (last != null) {
             cancel(last);
         }
@@ -302,11 +297,11 @@ public final class Coordinator implements AutoCloseable {
         ActionRecord cancel = new ActionRecord(++lastCookie, r.compoundId,
                 HsmCodes.HSMA_CANCEL, r.fid, r.offset, r.length, r.archiveId, r.flags, r.gid, new byte[0],
                 ++lastLogIndex);
-        records.put(cancel.cookie, cancel);
+        records.add(cancel);
         r.cancelRequested = true;
         leaveStarted(r);
-        r.status = RequestStatus.CANCELED;
         r.finishedMillis = System.currentTimeMillis();
+        records.setStatus(r, RequestStatus.CANCELED);
         if (agent != null) {
             // the cancel item carries the cookie of the request it cancels
             agent.channel.send(new ActionList(r.archiveId, r.flags, r.compoundId, fsname, List.of(
@@ -316,15 +311,9 @@ public final class Coordinator implements AutoCloseable {
         finish(cancel, RequestStatus.SUCCEED);
     }
 
+    /** The last active request of fid for action (0: any), as a walk of the whole log in log order finds it. */
     private ActionRecord activeFor(Fid fid, int action) {
-        ActionRecord found = null;
-        for (ActionRecord r : records.values()) {
-            if (r.fid.equals(fid) && r.status.isActive() && (action == 0 || r.action == action)
-                    && r.action != HsmCodes.HSMA_CANCEL) {
-                found = r;
-            }
-        }
-        return found;
+        return records.lastActive(fid, action);
     }
 
     // ------------------------------------------------------------------ dispatch
@@ -334,61 +323,58 @@ public final class Coordinator implements AutoCloseable {
         if (control != Control.ENABLED) {
             return;
         }
-        int running = (int) records.values().stream().filter(r -> r.status == RequestStatus.STARTED).count();
+        int running = records.startedCount();
         boolean restoreDispatched = false;
         Map<String, List<ActionRecord>> batches = new LinkedHashMap<>();
         boolean changed = false;
-        // restores go first in every pass (restore priority), then the rest in submission order
-        List<ActionRecord> waiting = new ArrayList<>();
-        records.values().stream().filter(r -> r.status == RequestStatus.WAITING && r.action == HsmCodes.HSMA_RESTORE)
-                .forEach(waiting::add);
-        records.values().stream().filter(r -> r.status == RequestStatus.WAITING && r.action != HsmCodes.HSMA_RESTORE)
-                .forEach(waiting::add);
         long now = System.currentTimeMillis();
-        for (ActionRecord r : waiting) {
-            if (r.notBeforeMillis > now) {
-                continue;
-            }
-            boolean restorePriority = r.action == HsmCodes.HSMA_RESTORE && !restoreDispatched;
-            if (running >= tunables.maxRequests && !restorePriority) {
-                continue;
-            }
-            Agent agent = chooseAgent(r.archiveId);
-            if (agent == null) {
-                continue; // no copytool serves this archive: the request waits, with no timeout
-            }
-            HsmAttributes a;
-            try {
-                a = ns.hsm(r.fid);
-            } catch (SimulatorException e) {
-                if (r.action != HsmCodes.HSMA_REMOVE) {
-                    finish(r, RequestStatus.FAILED); // the file went away while the request waited
+        // restores go first in every pass (restore priority), then the rest in submission order; each list is walked
+        // from its head while a record can still go (records leave the lists as they are dispatched or failed)
+        for (boolean restores : new boolean[] {true, false}) {
+            for (ActionRecord r = records.firstWaiting(restores); r != null; r = records.nextWaiting(restores, r)) {
+                if (running >= tunables.maxRequests && (!restores || restoreDispatched)) {
+                    break; // no priority left and max_requests running: nothing further can go in this pass
+                }
+                if (r.notBeforeMillis > now) {
+                    continue;
+                }
+                Agent agent = chooseAgent(r.archiveId);
+                if (agent == null) {
+                    continue; // no copytool serves this archive: the request waits, with no timeout
+                }
+                HsmAttributes a;
+                try {
+                    a = ns.hsm(r.fid);
+                } catch (SimulatorException e) {
+                    if (r.action != HsmCodes.HSMA_REMOVE) {
+                        finish(r, RequestStatus.FAILED); // the file went away while the request waited
+                        changed = true;
+                        continue;
+                    }
+                    a = null; // removing the archive copy of an unlinked file
+                }
+                if (a != null && !RequestRules.isCompatible(r.action, r.archiveId, a)) {
+                    finish(r, RequestStatus.FAILED);
                     changed = true;
                     continue;
                 }
-                a = null; // removing the archive copy of an unlinked file
-            }
-            if (a != null && !RequestRules.isCompatible(r.action, r.archiveId, a)) {
-                finish(r, RequestStatus.FAILED);
-                changed = true;
-                continue;
-            }
-            if (r.action == HsmCodes.HSMA_ARCHIVE) {
-                try {
-                    ns.setHsm(r.fid, a.withFlags(a.flags() | HsmFlags.EXISTS).withArchiveId(r.archiveId));
-                } catch (SimulatorException e) {
-                    finish(r, RequestStatus.FAILED);
-                    continue;
+                if (r.action == HsmCodes.HSMA_ARCHIVE) {
+                    try {
+                        ns.setHsm(r.fid, a.withFlags(a.flags() | HsmFlags.EXISTS).withArchiveId(r.archiveId));
+                    } catch (SimulatorException e) {
+                        finish(r, RequestStatus.FAILED);
+                        continue;
+                    }
                 }
+                records.setStatus(r, RequestStatus.STARTED);
+                r.agentUuid = agent.uuid;
+                r.lastActivityMillis = System.currentTimeMillis();
+                agent.current++;
+                running++;
+                restoreDispatched |= r.action == HsmCodes.HSMA_RESTORE;
+                batches.computeIfAbsent(agent.uuid + "/" + r.archiveId, k -> new ArrayList<>()).add(r);
+                changed = true;
             }
-            r.status = RequestStatus.STARTED;
-            r.agentUuid = agent.uuid;
-            r.lastActivityMillis = System.currentTimeMillis();
-            agent.current++;
-            running++;
-            restoreDispatched |= r.action == HsmCodes.HSMA_RESTORE;
-            batches.computeIfAbsent(agent.uuid + "/" + r.archiveId, k -> new ArrayList<>()).add(r);
-            changed = true;
         }
         if (changed) {
             save();
@@ -446,7 +432,7 @@ public final class Coordinator implements AutoCloseable {
         try {
             long now = System.currentTimeMillis();
             boolean changed = false;
-            for (ActionRecord r : records.values()) {
+            for (ActionRecord r : records.all()) {
                 if (r.status == RequestStatus.STARTED
                         && now - r.lastActivityMillis > tunables.activeRequestTimeoutSeconds * 1000) {
                     LOG.info("request " + r.cookie + " timed out");
@@ -456,14 +442,9 @@ public final class Coordinator implements AutoCloseable {
                     changed = true;
                 }
             }
-            Iterator<ActionRecord> it = records.values().iterator();
-            while (it.hasNext()) {
-                ActionRecord r = it.next();
-                if (!r.status.isActive() && now - r.finishedMillis > tunables.graceDelaySeconds * 1000) {
-                    it.remove();
-                    changed = true;
-                }
-            }
+            int before = records.all().size();
+            records.removeIf(r -> !r.status.isActive() && now - r.finishedMillis > tunables.graceDelaySeconds * 1000);
+            changed |= records.all().size() != before;
             if (changed) {
                 save();
             }
@@ -534,6 +515,7 @@ public final class Coordinator implements AutoCloseable {
                 }
                 r.volatileFile = files.createVolatile(fid, restoreMdtIndex, delayLayout);
                 r.dataFid = r.volatileFile.fid();
+                records.touched(r);
                 return new Begin(r.action, r.volatileFile.path(), r.dataFid);
             }
             default -> {
@@ -602,6 +584,7 @@ public final class Coordinator implements AutoCloseable {
             files.discard(r.volatileFile);
             r.volatileFile = null;
             r.dataFid = r.fid;
+            records.touched(r);
         }
         if (r.action == HsmCodes.HSMA_ARCHIVE && result == RequestStatus.FAILED && errval != Errno.EALREADY) {
             markDirtyIfArchived(fid);
@@ -617,7 +600,7 @@ public final class Coordinator implements AutoCloseable {
         leaveStarted(r);
         hsmRecord(fid, hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
-            r.status = RequestStatus.WAITING;
+            records.setStatus(r, RequestStatus.WAITING);
             r.agentUuid = null;
             r.notBeforeMillis = System.currentTimeMillis() + tunables.loopPeriodSeconds * 1000;
             save();
@@ -708,14 +691,14 @@ public final class Coordinator implements AutoCloseable {
             files.discard(r.volatileFile);
             r.volatileFile = null;
         }
-        r.status = status;
         r.finishedMillis = System.currentTimeMillis();
+        records.setStatus(r, status);
         save();
         notifyAll(); // clients blocked on an implicit restore
     }
 
     private void save() {
-        log.sync(records.values());
+        records.syncTo(log);
     }
 
     // ------------------------------------------------------------------ implicit restore
@@ -758,7 +741,7 @@ public final class Coordinator implements AutoCloseable {
                     r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_RESTORE, fid, 0, -1,
                             archiveId != 0 ? archiveId : tunables.defaultArchiveId, HsmCodes.HSM_REQ_BLOCKING, 0,
                             new byte[0], ++lastLogIndex);
-                    records.put(r.cookie, r);
+                    records.add(r);
                     save();
                 }
             } finally {
@@ -819,7 +802,7 @@ public final class Coordinator implements AutoCloseable {
         }
         ActionRecord r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_REMOVE, fid, 0, -1,
                 (int) attributes.archiveId(), 0, 0, new byte[0], ++lastLogIndex);
-        records.put(r.cookie, r);
+        records.add(r);
         save();
         dispatch();
     }
@@ -921,11 +904,11 @@ public final class Coordinator implements AutoCloseable {
             }
             case "purge" -> {
                 // running requests are canceled at their agents; clients blocked on a restore stop waiting (EIO)
-                for (ActionRecord r : records.values().stream().filter(r -> r.status.isActive()
+                for (ActionRecord r : records.all().stream().filter(r -> r.status.isActive()
                         && r.action != HsmCodes.HSMA_CANCEL).toList()) {
                     cancel(r); // every request, as hsm_cancel_all_actions does
                 }
-                for (ActionRecord r : records.values()) {
+                for (ActionRecord r : records.all()) {
                     leaveStarted(r);
                     if (r.volatileFile != null) {
                         files.discard(r.volatileFile);
@@ -946,8 +929,8 @@ public final class Coordinator implements AutoCloseable {
     public synchronized String getParam(String name) throws SimulatorException {
         return switch (name) {
             case "agents" -> String.join("", agents.values().stream().map(a -> a.listing() + "\n").toList());
-            case "actions" -> String.join("", records.values().stream().map(r -> r.listing() + "\n").toList());
-            case "active_requests" -> String.join("", records.values().stream()
+            case "actions" -> String.join("", records.all().stream().map(r -> r.listing() + "\n").toList());
+            case "active_requests" -> String.join("", records.all().stream()
                     .filter(r -> r.status.isActive()).map(r -> r.listing().substring(r.listing().indexOf("fid=")) + "\n")
                     .toList());
             default -> {
@@ -1010,6 +993,7 @@ public final class Coordinator implements AutoCloseable {
                 stop();
             }
             control = saved == Control.STOPPING ? Control.STOPPED : saved; // a shutdown was under way
+            log.close();
         }
         timer.shutdownNow();
     }

@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One Lustre client mount of the simulated file system, over FUSE. It passes operations to the backing tree and adds
@@ -82,9 +83,22 @@ public final class ClientMount extends FuseStubFS {
 
     /** Mounts at mountPoint; source names the socket and fsname (hsmsim@SOCKET:/FSNAME). */
     public void mountAt(Path mountPoint, String source) {
-        mount(mountPoint, false, false, new String[] {"-o",
+        if (!mounted.compareAndSet(false, true)) {
+            throw new IllegalStateException(mountPoint + ": this client is mounted already");
+        }
+        this.mountPoint = mountPoint;
+        // as jnr-fuse's mount, but served by Java threads (FuseSessionLoop) rather than fuse_main_real's native ones;
+        // -f: libfuse must not daemonize the JVM
+        String[] args = {getFSName(), "-f", mountPoint.toAbsolutePath().toString(), "-o",
                 "fsname=" + source + ",subtype=lustre,allow_other,default_permissions,big_writes,use_ino,"
-                        + "attr_timeout=0,entry_timeout=0,negative_timeout=0"});
+                        + "attr_timeout=0,entry_timeout=0,negative_timeout=0"};
+        try {
+            FuseSessionLoop.mount(fuseOperations, mountPoint, args);
+        } catch (RuntimeException e) {
+            mounted.set(false);
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::umount, "umount-" + mountPoint.getFileName()));
     }
 
     @Override
@@ -136,7 +150,7 @@ public final class ClientMount extends FuseStubFS {
         }
 
         /** Restores the file if it is released (blocking), then moves this handle to the restored data. */
-        synchronized void ensureData(ImplicitRestore restorer, BlockedIo caller)
+        synchronized void ensureData(ImplicitRestore restorer, Supplier<BlockedIo> caller)
                 throws SimulatorException, IOException {
             if (!openedReleased) {
                 return;
@@ -146,7 +160,7 @@ public final class ClientMount extends FuseStubFS {
             }
             if (isReleased(backing)) {
                 try {
-                    restorer.restoreAndWait(fid, caller);
+                    restorer.restoreAndWait(fid, caller.get());
                 } catch (SimulatorException e) {
                     if (e.errno() == Errno.EIO) {
                         failedRestore = e;
@@ -805,7 +819,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            f.ensureData(restorer, caller()); // a read of a released file blocks on its restore
+            f.ensureData(restorer, this::caller); // a read of a released file blocks on its restore
             NoAtimeReader noAtime = f.noAtime;
             if (noAtime != null) {
                 byte[] data = noAtime.read(offset, (int) size);
@@ -845,7 +859,7 @@ public final class ClientMount extends FuseStubFS {
                 }
                 f.hasLayout = true;
             }
-            f.ensureData(restorer, caller());
+            f.ensureData(restorer, this::caller);
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, (int) size);
             ByteBuffer bb = ByteBuffer.wrap(data);
@@ -871,7 +885,7 @@ public final class ClientMount extends FuseStubFS {
         OpenFile f = openFiles.get(fi.fh.get());
         if (f != null) {
             try {
-                f.ensureData(restorer, caller());
+                f.ensureData(restorer, this::caller);
             } catch (IOException e) {
                 return -errno(e);
             } catch (SimulatorException e) {
@@ -898,7 +912,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EOPNOTSUPP;
         }
         try {
-            f.ensureData(restorer, caller());
+            f.ensureData(restorer, this::caller);
             long size = f.channel.size();
             if ((mode & punchHole) != 0) {
                 long end = Math.min(size, offset + length);

@@ -4,6 +4,8 @@ import io.azlhsm.testcluster.Errno;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Platform;
 import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,28 +19,41 @@ import java.util.List;
 public final class Xattrs {
     /** libc's calls; return -1 and set errno on failure. */
     public interface LibC {
-        long lgetxattr(String path, String name, byte[] value, long size);
+        long lgetxattr(String path, String name, @Out byte[] value, long size);
 
-        int lsetxattr(String path, String name, byte[] value, long size, int flags);
+        int lsetxattr(String path, String name, @In byte[] value, long size, int flags);
 
         int lremovexattr(String path, String name);
 
-        long llistxattr(String path, byte[] list, long size);
+        long llistxattr(String path, @Out byte[] list, long size);
     }
 
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load(Platform.getNativePlatform().getStandardCLibraryName());
     private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
     private static final int MAX_VALUE = 4096;
+    /**
+     * The first try's buffer: every attribute the simulator reads per action (trusted.lma, trusted.hsm, the data
+     * version, a layout) fits, and each call copies its buffer out of native memory; a longer value is read again
+     * with {@link #MAX_VALUE}.
+     */
+    private static final int SMALL_VALUE = 256;
     /** XATTR_LIST_MAX: no file system lists more. */
     private static final int MAX_LIST = 65536;
+    /** The first try's buffer for a listing (a few names); a longer one is read again with {@link #MAX_LIST}. */
+    private static final int SMALL_LIST = 1024;
 
     private Xattrs() {
     }
 
     /** The value, or null when the attribute is absent. */
     public static byte[] get(Path file, String name) throws XattrException {
-        byte[] buffer = new byte[MAX_VALUE];
-        long n = LIBC.lgetxattr(file.toString(), name, buffer, buffer.length);
+        String path = file.toString();
+        byte[] buffer = new byte[SMALL_VALUE];
+        long n = LIBC.lgetxattr(path, name, buffer, buffer.length);
+        if (n < 0 && RUNTIME.getLastError() == Errno.ERANGE) {
+            buffer = new byte[MAX_VALUE];
+            n = LIBC.lgetxattr(path, name, buffer, buffer.length);
+        }
         if (n < 0) {
             int errno = RUNTIME.getLastError();
             if (errno == Errno.ENODATA) {
@@ -46,9 +61,7 @@ public final class Xattrs {
             }
             throw new XattrException(errno, "getxattr " + name + " " + file);
         }
-        byte[] value = new byte[(int) n];
-        System.arraycopy(buffer, 0, value, 0, (int) n);
-        return value;
+        return java.util.Arrays.copyOf(buffer, (int) n);
     }
 
     public static void set(Path file, String name, byte[] value) throws XattrException {
@@ -65,8 +78,13 @@ public final class Xattrs {
 
     /** The names of every attribute of the file, in any namespace (as root: trusted.* included). */
     public static List<String> list(Path file) throws XattrException {
-        byte[] buffer = new byte[MAX_LIST];
-        long n = LIBC.llistxattr(file.toString(), buffer, buffer.length);
+        String path = file.toString();
+        byte[] buffer = new byte[SMALL_LIST];
+        long n = LIBC.llistxattr(path, buffer, buffer.length);
+        if (n < 0 && RUNTIME.getLastError() == Errno.ERANGE) {
+            buffer = new byte[MAX_LIST];
+            n = LIBC.llistxattr(path, buffer, buffer.length);
+        }
         if (n < 0) {
             throw new XattrException(RUNTIME.getLastError(), "listxattr " + file);
         }
