@@ -13,7 +13,17 @@ final class ArchiveSettingsParser {
     /** Microsoft Entra ID in the public cloud, as azure-identity defaults to. */
     static final String PUBLIC_AUTHORITY_HOST = "https://login.microsoftonline.com/";
 
+    /** Azure's largest Put Blob body and Put Block block (service version 2019-12-12 and later). */
+    static final long MAX_SINGLE_PUT = 5000L << 20;
+    static final long MAX_BLOCK = 4000L << 20;
+
     private ArchiveSettingsParser() {
+    }
+
+    private static void refuse(ConfigReader config, String key, Optional<String> problem) throws ConfigException {
+        if (problem.isPresent()) {
+            throw config.invalid(key, problem.get());
+        }
     }
 
     static ArchiveSettings parse(ConfigReader config, int id) throws ConfigException {
@@ -59,8 +69,21 @@ final class ArchiveSettingsParser {
             throw config.error(p + KeyCatalog.ROOT, "applies only to type posix; archive " + id + " is azure");
         }
         String container = config.required(p + KeyCatalog.CONTAINER, "the blob container of an azure archive");
+        refuse(config, p + KeyCatalog.CONTAINER, AzureNames.containerProblem(container));
         String prefix = config.string(p + KeyCatalog.PREFIX).orElse("");
+        refuse(config, p + KeyCatalog.PREFIX, AzureNames.prefixProblem(prefix));
         Optional<String> loggingContainer = config.nonEmpty(p + KeyCatalog.LOGGING_CONTAINER);
+        if (loggingContainer.isPresent()) {
+            refuse(config, p + KeyCatalog.LOGGING_CONTAINER, AzureNames.containerProblem(loggingContainer.get()));
+        }
+        if (singlePutLimit > MAX_SINGLE_PUT) {
+            throw config.invalid(p + KeyCatalog.SINGLE_PUT_LIMIT, "is above Azure's largest single upload ("
+                    + ByteSize.format(MAX_SINGLE_PUT) + ", Put Blob)");
+        }
+        if (blockSize > MAX_BLOCK) {
+            throw config.invalid(p + KeyCatalog.BLOCK_SIZE, "is above Azure's largest block ("
+                    + ByteSize.format(MAX_BLOCK) + ", Put Block)");
+        }
         return new ArchiveSettings(id, type, Optional.of(container), prefix,
                 Optional.of(credentials(config, p)), Optional.empty(), singlePutLimit, maxConcurrency, release,
                 loggingContainer, blockSize, maxTries, retryDelay, bandwidth, tiers(config, p));
@@ -139,9 +162,7 @@ final class ArchiveSettingsParser {
                     + " with " + accountKeyKey + " or " + sasKey + " or " + p + KeyCatalog.AUTH + " = "
                     + MANAGED_IDENTITY + " or " + WORKLOAD_IDENTITY);
         }
-        if (!url.get().startsWith("https://") && !url.get().startsWith("http://")) {
-            throw config.invalid(urlKey, "must be an http:// or https:// URL");
-        }
+        refuse(config, urlKey, AzureNames.accountUrlProblem(url.get()));
         if (accountKey.isPresent() && sas.isPresent()) {
             throw config.error(sasKey, "cannot be combined with " + accountKeyKey + "; use one way to authenticate");
         }
@@ -181,6 +202,7 @@ final class ArchiveSettingsParser {
         if (url.contains("?")) {
             throw config.invalid(urlKey, "must not carry a query string with " + authKey + " = " + auth);
         }
+        refuse(config, urlKey, AzureNames.accountUrlProblem(url));
         if (auth.equals(WORKLOAD_IDENTITY)) {
             return workloadIdentity(config, p, url);
         }

@@ -84,4 +84,23 @@ class CopytoolLauncherIT {
         assertTrue(result.err().contains("exceed the JVM's direct memory limit of 32 MiB; raise"
                 + " -XX:MaxDirectMemorySize"), result.err());
     }
+
+    @Test
+    void aContainerNameAzureRefusesStopsTheAgentAtStartWithConfigStatus(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("copytool.properties");
+        Files.writeString(config, String.join("\n",
+                "mount = " + dir,
+                "runtime_dir = " + dir.resolve("agent-run"),
+                "lustre.library = " + Path.of(System.getProperty("azlhsm.native.dir"), "libhsmsim.so"),
+                "archive.1.type = azure",
+                "archive.1.container = c1",
+                "archive.1.connection_string = UseDevelopmentStorage=true", ""));
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+
+        Result result = run("agent", "--config", config.toString());
+
+        assertEquals(ExitCode.CONFIG, result.status(), result.err());
+        assertTrue(result.err().contains(config + ": archive.1.container: 'c1' is not a container name: it has 2"
+                + " characters, Azure takes 3 to 63"), result.err());
+    }
 }

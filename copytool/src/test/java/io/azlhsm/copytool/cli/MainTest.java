@@ -158,4 +158,23 @@ class MainTest {
         assertEquals(ExitCode.CONFIG, run("agent", "--config", dir.resolve("absent.properties").toString()));
         assertTrue(err().contains("configuration file not found"), err());
     }
+
+    @Test
+    void aContainerNameAzureRefusesStopsTheAgentAndEveryJobCommandWithConfigStatus() throws Exception {
+        Path file = config(VALID.replace("container = data", "container = c1"));
+        assertEquals(ExitCode.CONFIG, run("agent", "--config", file.toString()));
+        assertTrue(err().contains("archive.3.container: 'c1' is not a container name"), err());
+        for (CliCommand job : new CliCommand[] {new ImportCommand(), new ExportCommand(), new AutoExportCommand(),
+                new PrefetchCommand(), new ReleaseCommand(), new CheckCommand()}) {
+            err.reset();
+            Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), job);
+            List<String> args = new ArrayList<>(List.of(job.name(), "--config", file.toString()));
+            if (job instanceof ImportCommand) {
+                args.addAll(List.of("--archive", "3"));
+            }
+            assertEquals(ExitCode.CONFIG, main.run(args.toArray(String[]::new)), job.name() + ": " + err());
+            assertTrue(err().contains("archive.3.container: 'c1' is not a container name"), job.name() + ": " + err());
+        }
+    }
 }

@@ -98,7 +98,7 @@ class CopytoolConfigErrorsTest {
     void posixArchivesNeedAnAbsoluteRootAndNoAzureKeys() {
         assertError("mount = /m\narchive.1.type = posix\n", "archive.1.root", "is required");
         assertError("mount = /m\narchive.1.type = posix\narchive.1.root = rel\n", "archive.1.root", "absolute");
-        assertError(BASE + "archive.1.container = c\n", "archive.1.container", "applies only to type azure");
+        assertError(BASE + "archive.1.container = ctr\n", "archive.1.container", "applies only to type azure");
         assertError(BASE + "archive.1.account_key = SECRETVALUE\n", "archive.1.account_key", "only to type azure");
     }
 
@@ -107,7 +107,7 @@ class CopytoolConfigErrorsTest {
         String azure = "mount = /m\narchive.1.type = azure\n";
         String url = "archive.1.account_url = https://a.blob.core.windows.net\n";
         assertError(azure + "archive.1.connection_string = x\n", "archive.1.container", "is required");
-        azure += "archive.1.container = c\n";
+        azure += "archive.1.container = ctr\n";
         assertError(azure, "archive.1.connection_string", "account_url", "account_key", "sas_token");
         assertError(azure + url, "archive.1.account_url", "needs archive.1.account_key or archive.1.sas_token");
         assertError(azure + url + "archive.1.account_key = SECRETVALUE\narchive.1.sas_token = SECRETVALUE\n",
@@ -123,7 +123,7 @@ class CopytoolConfigErrorsTest {
 
     @Test
     void managedIdentityNeedsAnHttpsAccountUrlAndNoSecret() {
-        String azure = "mount = /m\narchive.1.type = azure\narchive.1.container = c\n";
+        String azure = "mount = /m\narchive.1.type = azure\narchive.1.container = ctr\n";
         String identity = "archive.1.auth = managed-identity\n";
         String url = "archive.1.account_url = https://a.blob.core.windows.net\n";
         assertError(azure + identity, "archive.1.account_url", "is required");
@@ -148,10 +148,10 @@ class CopytoolConfigErrorsTest {
     void secretValuesAreNeverEchoed() {
         for (String text : new String[] {
                 BASE + "archive.1.account_key = SECRETVALUE\n",
-                "mount = /m\narchive.1.type = azure\narchive.1.container = c\n"
+                "mount = /m\narchive.1.type = azure\narchive.1.container = ctr\n"
                         + "archive.1.account_url = https://a\narchive.1.account_key = SECRETVALUE\n"
                         + "archive.1.sas_token = SECRETVALUE\n",
-                "mount = /m\narchive.1.type = azure\narchive.1.container = c\n"
+                "mount = /m\narchive.1.type = azure\narchive.1.container = ctr\n"
                         + "archive.1.connection_string = AccountKey=SECRETVALUE\narchive.1.sas_token = SECRETVALUE\n",
                 "mount = /m\narchive.1.type = azure\narchive.1.connection_string = AccountKey=SECRETVALUE\n"}) {
             ConfigException e = failure(text);

@@ -136,14 +136,14 @@ class CopytoolConfigTest {
         CopytoolConfig config = parse("""
                 mount = /mnt/lustre
                 archive.1.type = azure
-                archive.1.container = c
+                archive.1.container = ctr
                 archive.1.connection_string = DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=%s;SharedAccessSignature=%s
                 archive.2.type = azure
-                archive.2.container = c
+                archive.2.container = ctr
                 archive.2.account_url = https://acct.blob.core.windows.net/?%s
                 archive.2.account_key = %s
                 archive.3.type = azure
-                archive.3.container = c
+                archive.3.container = ctr
                 archive.3.account_url = https://acct.blob.core.windows.net
                 archive.3.sas_token = %s
                 """.formatted(ACCOUNT_KEY, SAS, SAS, ACCOUNT_KEY, SAS));

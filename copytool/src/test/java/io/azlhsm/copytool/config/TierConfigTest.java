@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code archive.N.access_tier} and the rehydration keys: parsed, defaulted, and refused at start when wrong. */
 class TierConfigTest {
-    private static final String AZURE = "mount = /mnt/lustre\narchive.1.type = azure\narchive.1.container = c\n"
+    private static final String AZURE = "mount = /mnt/lustre\narchive.1.type = azure\narchive.1.container = ctr\n"
             + "archive.1.connection_string = UseDevelopmentStorage=true\n";
 
     @Test

@@ -117,7 +117,7 @@ class WorkloadIdentityConfigTest {
 
     @Test
     void workloadKeysBelongToWorkloadIdentityOnly() {
-        String azure = "mount = /m\narchive.1.type = azure\narchive.1.container = c\n"
+        String azure = "mount = /m\narchive.1.type = azure\narchive.1.container = ctr\n"
                 + "archive.1.account_url = https://a.blob.core.windows.net\n";
         assertError(azure + "archive.1.auth = managed-identity\narchive.1.tenant_id = t\n", "archive.1.tenant_id",
                 "applies only to archive.1.auth = workload-identity");
