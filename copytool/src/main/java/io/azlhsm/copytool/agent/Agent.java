@@ -195,6 +195,17 @@ public final class Agent implements AutoCloseable {
         return metrics;
     }
 
+    /** The receive loop's turns so far ({@link ReceiveLoop#turns}): whether the agent still takes work. */
+    long receiveLoopTurns() {
+        return receiveLoop.turns();
+    }
+
+    /** One line for systemd's STATUS=: what is running and what waits. */
+    String serviceStatus() {
+        return "serving " + registration.mount() + ": " + dispatcher.runningCount() + " actions running, "
+                + dispatcher.queued() + " waiting";
+    }
+
     public ActionDispatcher dispatcher() {
         return dispatcher;
     }

@@ -2,10 +2,8 @@ package io.azlhsm.copytool.agent;
 
 import io.azlhsm.copytool.cli.AgentRunner;
 import io.azlhsm.copytool.cli.ExitCode;
-import io.azlhsm.copytool.config.ConfigException;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.metrics.StatusReport;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,7 +21,10 @@ import sun.misc.Signal;
  * {@code shutdown_grace}. What cannot finish ends with ESHUTDOWN and HP_FLAG_RETRY: the request FAILS under NRA (the
  * file keeps its state) or is re-queued where NRA is cleared. A second signal cuts the grace periods short.
  * Signals are handled directly (not through a shutdown hook) so the second one can be told apart from the first.
- * SIGUSR1 writes a statistics snapshot to the log. SIGHUP re-reads the configuration file ({@link ConfigReload}).
+ * SIGUSR1 writes a statistics snapshot to the log. SIGHUP re-reads the configuration file ({@link ReloadSignal}).
+ * Every handler is in before the agent registers. Under systemd ({@code Type=notify}) the {@link ServiceNotifier}
+ * says READY=1 once registered, RELOADING=1/READY=1 around a reload and STOPPING=1 at the stop, and
+ * {@link ServiceWatchdog} feeds the watchdog while the receive loop turns.
  *
  * <p>Not SIGUSR2: HotSpot on Linux suspends threads with SIGUSR2 (its SR signal; JFR's sampler does so ~80 times a
  * second), and a Java handler for it both floods the log and breaks the profiler.
@@ -35,22 +36,36 @@ public final class AgentService implements AgentRunner {
     public int run(CopytoolConfig config, Path configFile) throws Exception {
         AtomicReference<CopytoolConfig> current = new AtomicReference<>(config);
         AtomicReference<Agent> started = new AtomicReference<>();
-        StopSignals stop = new StopSignals(started, current);
-        // Before the agent starts: it takes actions as soon as it is registered, and on a busy node the coordinator
-        // can hand it work before this thread gets past start-up. A SIGTERM in that window killed the JVM (exit 143)
-        // with actions left to time out; now it is remembered and honoured once the agent exists.
-        for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), stop::received);
+        try (ServiceNotifier notifier = ServiceNotifier.fromEnvironment()) {
+            StopSignals stop = new StopSignals(started, current, notifier);
+            ReloadSignal reload = new ReloadSignal(configFile, current, notifier);
+            // Every handler before the agent starts: it takes actions as soon as it is registered, and on a busy node
+            // the coordinator can hand it work before this thread gets past start-up. A SIGTERM in that window killed
+            // the JVM (exit 143) with actions left to time out, a SIGHUP (systemctl reload right after start) too
+            // (exit 129); now both are remembered and honoured once the agent exists.
+            for (String name : new String[] {"TERM", "INT"}) {
+                Signal.handle(new Signal(name), stop::received);
+            }
+            Signal.handle(new Signal("USR1"), signal -> {
+                Agent agent = started.get();
+                LOG.info(agent == null ? "statistics (SIGUSR1): none yet, the agent is starting"
+                        : "statistics (SIGUSR1):\n" + StatusReport.render(agent.metrics().snapshot()));
+            });
+            // After the stop signals: taking over an inherited ignore (the launcher starts the agent's JVM with SIGHUP
+            // ignored) loads libc through jnr-ffi, and stop signals must not wait for that.
+            InheritedSignalIgnore.handle("HUP", reload::received);
+            Agent agent = AgentLauncher.launch(config);
+            started.set(agent);
+            if (!stop.agentStarted()) {
+                notifier.ready(agent.serviceStatus()); // registered, every handler in: systemd may now reload or stop
+            }
+            reload.agentStarted(agent);
+            try (ServiceWatchdog watchdog = new ServiceWatchdog(notifier, agent::receiveLoopTurns,
+                    agent::serviceStatus)) {
+                agent.awaitStopped();
+            }
+            return ExitCode.OK;
         }
-        Agent agent = AgentLauncher.launch(config);
-        started.set(agent);
-        stop.agentStarted();
-        Signal.handle(new Signal("USR1"), signal ->
-                LOG.info("statistics (SIGUSR1):\n" + StatusReport.render(agent.metrics().snapshot())));
-        // Last: taking over an inherited ignore loads libc through jnr-ffi, and stop signals must not wait for that.
-        InheritedSignalIgnore.handle("HUP", signal -> reload(agent, configFile, current));
-        agent.awaitStopped();
-        return ExitCode.OK;
     }
 
     /**
@@ -62,10 +77,12 @@ public final class AgentService implements AgentRunner {
         private final AtomicReference<CopytoolConfig> config;
         private final AtomicInteger received = new AtomicInteger();
         private final AtomicBoolean stopping = new AtomicBoolean();
+        private final ServiceNotifier notifier;
 
-        StopSignals(AtomicReference<Agent> agent, AtomicReference<CopytoolConfig> config) {
+        StopSignals(AtomicReference<Agent> agent, AtomicReference<CopytoolConfig> config, ServiceNotifier notifier) {
             this.agent = agent;
             this.config = config;
+            this.notifier = notifier;
         }
 
         void received(Signal signal) {
@@ -84,14 +101,19 @@ public final class AgentService implements AgentRunner {
             }
         }
 
-        /** Called once the agent exists: honours a signal that came during start-up. */
-        void agentStarted() {
+        /**
+         * Called once the agent exists: honours a signal that came during start-up.
+         *
+         * @return whether the agent is stopping
+         */
+        boolean agentStarted() {
             if (received.get() > 0) {
                 startStopping();
                 if (received.get() > 1) {
                     agent.get().dispatcher().endGraceNow();
                 }
             }
+            return stopping.get();
         }
 
         private void startStopping() {
@@ -99,30 +121,10 @@ public final class AgentService implements AgentRunner {
             if (running == null || !stopping.compareAndSet(false, true)) {
                 return; // not started yet (agentStarted() will call again), or already stopping
             }
+            notifier.stopping("stopping: " + running.serviceStatus());
             Duration grace = config.get().operations().shutdownGrace();
             Duration restoreGrace = config.get().operations().restoreGrace();
             new Thread(() -> running.stop(grace, restoreGrace), "agent-stop").start();
         }
-    }
-
-    /** SIGHUP: re-read the file; a broken one is refused, naming the key and the reason, and the old one stays. */
-    private static synchronized void reload(Agent agent, Path configFile, AtomicReference<CopytoolConfig> current) {
-        CopytoolConfig fresh;
-        try {
-            fresh = CopytoolConfig.load(configFile);
-        } catch (ConfigException e) {
-            LOG.warning("SIGHUP: " + e.getMessage() + "; the running configuration stays in force");
-            return;
-        } catch (IOException e) {
-            LOG.warning("SIGHUP: cannot read " + configFile + " (" + e.getMessage()
-                    + "); the running configuration stays in force");
-            return;
-        }
-        ConfigReload.Outcome outcome = ConfigReload.apply(agent, current.get(), fresh);
-        current.set(fresh);
-        LOG.info("SIGHUP: " + configFile + " reloaded; applied: "
-                + (outcome.applied().isEmpty() ? "nothing changed" : String.join(", ", outcome.applied()))
-                + (outcome.needRestart().isEmpty() ? "" : "; these changes need a restart: "
-                        + String.join(", ", outcome.needRestart())));
     }
 }

@@ -10,7 +10,8 @@ import sun.misc.SignalHandler;
  * SIGTERM when it inherited them ignored ({@code nohup}, a shell's background job) and {@link Signal#handle} then
  * quietly answers {@link SignalHandler#SIG_IGN}: the agent would never reload on SIGHUP. Putting the default
  * disposition back first lets the handler in; for SIGHUP that keeps nohup's intent, as a hangup reloads instead of
- * killing.
+ * killing. The launcher ({@code bin/copytool agent}) starts the JVM with SIGHUP ignored on purpose, so that a HUP
+ * before this handler is in cannot end it.
  */
 final class InheritedSignalIgnore {
     private static final Logger LOG = Logger.getLogger(InheritedSignalIgnore.class.getName());
@@ -32,6 +33,6 @@ final class InheritedSignalIgnore {
         }
         LibraryLoader.create(LibC.class).load("c").signal(signal.getNumber(), SIG_DFL);
         Signal.handle(signal, handler);
-        LOG.info("SIG" + name + " was ignored by the parent process (nohup?); the agent handles it now");
+        LOG.fine("SIG" + name + " was ignored when the JVM started (the launcher, or nohup); the agent handles it now");
     }
 }

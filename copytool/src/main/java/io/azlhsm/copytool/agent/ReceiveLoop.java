@@ -27,11 +27,18 @@ final class ReceiveLoop implements Runnable {
     private final ActionDispatcher dispatcher;
     private final Runnable onCoordinatorGone;
     private volatile boolean running = true;
+    /** Iterations so far: the systemd watchdog's proof that the agent still takes work. */
+    private final java.util.concurrent.atomic.AtomicLong turns = new java.util.concurrent.atomic.AtomicLong();
 
     ReceiveLoop(CopytoolRegistration registration, ActionDispatcher dispatcher, Runnable onCoordinatorGone) {
         this.registration = registration;
         this.dispatcher = dispatcher;
         this.onCoordinatorGone = onCoordinatorGone;
+    }
+
+    /** How many times the loop has turned; it turns at least every 250 ms unless stuck in a call. */
+    long turns() {
+        return turns.get();
     }
 
     void stop() {
@@ -43,6 +50,7 @@ final class ReceiveLoop implements Runnable {
         try {
             int fd = registration.fd();
             while (running) {
+                turns.incrementAndGet();
                 if (!dispatcher.awaitRoom(250)) {
                     continue; // as many actions wait as the agent keeps: the rest stay in the pipe for now
                 }
