@@ -60,6 +60,7 @@ public final class ActionDispatcher implements AutoCloseable {
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
     private final ActionStarter starter;
+    private final io.azlhsm.copytool.metrics.AgentMetrics metrics;
     private final StopPhase stopPhase;
     private final PriorityBlockingQueue<PendingAction> queue = new PriorityBlockingQueue<>();
     private final ActionSlots slots;
@@ -91,6 +92,7 @@ public final class ActionDispatcher implements AutoCloseable {
     public ActionDispatcher(ActionContext context, TransferPipeline pipeline, int starterThreads, int maxInFlight,
                             int maxWaiting) {
         this.starter = new ActionStarter(context, pipeline, this::registerRunning, this::actionEnded);
+        this.metrics = context.metrics();
         this.stopPhase = context.stopPhase();
         this.slots = new ActionSlots(maxInFlight);
         this.starterShare = new StarterShare(starterThreads);
@@ -115,7 +117,8 @@ public final class ActionDispatcher implements AutoCloseable {
                 cancel(ActionKey.of(item)); // the FID and cookie of the action it cancels
                 continue;
             }
-            PendingAction pending = new PendingAction(item, list.archiveId(), arrivals.incrementAndGet(), false);
+            PendingAction pending = new PendingAction(item, list.archiveId(), arrivals.incrementAndGet(), false,
+                    System.nanoTime());
             queuedByCookie.put(ActionKey.of(item), pending);
             queue.put(pending);
         }
@@ -298,6 +301,8 @@ public final class ActionDispatcher implements AutoCloseable {
         startingStops.put(key, stop);
         starting.put(key, item);
         slots.assign(key); // given back by actionEnded, whichever way the action ends
+        metrics.waited(item.action().name().toLowerCase(java.util.Locale.ROOT), System.nanoTime()
+                - pending.receivedNanos());
         try {
             starter.start(item, pending.archiveId(), stop);
         } catch (RuntimeException bug) {

@@ -110,6 +110,7 @@ public final class Agent implements AutoCloseable {
         metrics.gauge("requests_waiting_restore", () -> requestsWaiting(RequestPriority.RESTORE));
         metrics.gauge("requests_waiting_other", () -> requestsWaiting(RequestPriority.OTHER));
         LastCheckGauges.register(metrics, settings.mount()); // the file system's last `copytool check`
+        io.azlhsm.copytool.jobs.JobGauges.register(metrics, settings.mount()); // jobs running or last ended
         this.metricsServer = startMetricsServer(settings, metrics);
         this.receiveLoop = new ReceiveLoop(registration, dispatcher, this::coordinatorGone);
         this.receiver = new Thread(receiveLoop, "coordinator-receiver");
@@ -132,6 +133,7 @@ public final class Agent implements AutoCloseable {
             MetricsServer server = new MetricsServer(listen.get(), metrics);
             LOG.info("metrics on http://" + server.address().getHostString() + ":" + server.address().getPort()
                     + "/metrics (status: /status)");
+            server.exposure().ifPresent(LOG::warning);
             return Optional.of(server);
         } catch (IOException e) {
             // Metrics are for watching, not for moving data: a taken port must not keep the agent from serving.

@@ -26,6 +26,8 @@ public final class AgentLauncher {
     public static Agent launch(CopytoolConfig config) throws ArchiveException, LustreException, MountLockException {
         // Made before the backends so that the retries their client libraries make on their own are counted.
         AgentMetrics metrics = new AgentMetrics();
+        metrics.labelledGauge("build_info", "1, with the copytool's version as a label.", () -> java.util.List.of(
+                new AgentMetrics.LabelledSample(Map.of("version", io.azlhsm.copytool.cli.Main.version()), 1)));
         Map<Integer, ArchiveBackend> backends = new LinkedHashMap<>();
         try {
             for (ArchiveSettings archive : config.archives().values()) {

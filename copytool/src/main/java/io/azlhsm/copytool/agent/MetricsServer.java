@@ -13,13 +13,16 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * The agent's loopback HTTP endpoint: {@code /metrics} in Prometheus text format, {@code /status} as the readable
- * report {@code copytool status} prints. One thread; a scrape renders a fresh snapshot.
+ * The agent's HTTP endpoint (loopback as a rule; see {@link #exposure}): {@code /metrics} in Prometheus text format,
+ * {@code /status} as the readable report {@code copytool status} prints. One thread; a scrape renders a fresh
+ * snapshot.
  */
 final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
+    private final InetSocketAddress configured;
 
     MetricsServer(InetSocketAddress address, AgentMetrics metrics) throws IOException {
+        configured = address;
         server = HttpServer.create(address, 8);
         server.createContext("/metrics", exchange -> answer(exchange, "text/plain; version=0.0.4; charset=utf-8",
                 PrometheusText::render, metrics));
@@ -36,6 +39,18 @@ final class MetricsServer implements AutoCloseable {
     /** The bound address (the port, when 0 was configured). */
     InetSocketAddress address() {
         return server.getAddress();
+    }
+
+    /** The warning for an endpoint that answers other hosts (it has no authentication), or nothing on loopback. */
+    java.util.Optional<String> exposure() {
+        if (configured.getAddress().isLoopbackAddress()) {
+            return java.util.Optional.empty();
+        }
+        // as configured (the JDK reports a wildcard bound as the IPv6 one), with the port bound
+        return java.util.Optional.of("metrics.listen " + configured.getAddress().getHostAddress() + ":"
+                + address().getPort()
+                + " is not a loopback address: /metrics and /status answer anyone who reaches it (no"
+                + " authentication); firewall it to the Prometheus server");
     }
 
     private static void answer(HttpExchange exchange, String contentType,

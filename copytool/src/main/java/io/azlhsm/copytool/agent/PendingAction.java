@@ -11,11 +11,12 @@ import io.azlhsm.copytool.lustre.HsmCopytoolAction;
  * @param archiveId the archive id of the list it came in
  * @param arrival   monotonically increasing arrival number
  * @param handedOver an ARCHIVE that waited for an earlier ARCHIVE of the same FID and now holds that FID's slot
+ * @param receivedNanos {@link System#nanoTime} when the agent received it (the queue wait metric)
  */
-record PendingAction(HsmActionItem item, int archiveId, long arrival, boolean handedOver)
+record PendingAction(HsmActionItem item, int archiveId, long arrival, boolean handedOver, long receivedNanos)
         implements Comparable<PendingAction> {
     PendingAction handOver() {
-        return new PendingAction(item, archiveId, arrival, true);
+        return new PendingAction(item, archiveId, arrival, true, receivedNanos);
     }
 
     @Override

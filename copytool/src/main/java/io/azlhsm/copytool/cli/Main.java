@@ -166,7 +166,7 @@ public final class Main {
     }
 
     /** The project version, from the build-filtered resource (the manifest is absent when run from classes). */
-    static String version() {
+    public static String version() {
         try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
             if (in != null) {
                 Properties properties = new Properties();

@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param outagePatience how long an action retries an archive that keeps failing transiently (network, timeout,
  *                       throttling, 5xx) after its client library's own retries, before it fails
  * @param eventFifo      where liblustreapi writes its JSON HSM events (lhsmtool_posix's --event-fifo), if anywhere
- * @param metricsListen  loopback address of the Prometheus endpoint ({@code /metrics}), if enabled
+ * @param metricsListen  address of the Prometheus endpoint ({@code /metrics}), if enabled: loopback as a rule, any
+ *                       address allowed (the agent warns: the endpoint has no authentication)
  * @param bandwidthLimit bytes per second for all archives together, 0 for no limit
  * @param runtimeDirectory where the agent keeps its per-mount lock file (one agent per client mount on a node)
  */
@@ -46,7 +47,7 @@ public record OperationsSettings(Duration shutdownGrace, Duration restoreGrace, 
         Optional<InetSocketAddress> metrics = Optional.empty();
         Optional<String> listen = config.nonEmpty(KeyCatalog.METRICS_LISTEN);
         if (listen.isPresent()) {
-            metrics = Optional.of(loopbackAddress(config, listen.get()));
+            metrics = Optional.of(listenAddress(config, listen.get()));
         }
         long bandwidth = config.sizeOrZero(KeyCatalog.BANDWIDTH_LIMIT);
         Path runtime = config.nonEmpty(KeyCatalog.RUNTIME_DIR).map(Path::of).orElse(DEFAULT_RUNTIME_DIRECTORY);
@@ -56,8 +57,11 @@ public record OperationsSettings(Duration shutdownGrace, Duration restoreGrace, 
         return new OperationsSettings(grace, restoreGrace, patience, fifo, metrics, bandwidth, runtime);
     }
 
-    /** host:port with a loopback host: metrics carry file counts and paths' shapes, never for the network at large. */
-    private static InetSocketAddress loopbackAddress(ConfigReader config, String text) throws ConfigException {
+    /**
+     * host:port. Loopback is the default advice (metrics carry file counts and paths' shapes, and the endpoint has no
+     * authentication); another address, for a Prometheus server elsewhere, is accepted and the agent logs a warning.
+     */
+    private static InetSocketAddress listenAddress(ConfigReader config, String text) throws ConfigException {
         int colon = text.lastIndexOf(':');
         if (colon <= 0) {
             throw config.invalid(KeyCatalog.METRICS_LISTEN, "must be host:port, e.g. 127.0.0.1:9464");
@@ -73,9 +77,8 @@ public record OperationsSettings(Duration shutdownGrace, Duration restoreGrace, 
             throw config.invalid(KeyCatalog.METRICS_LISTEN, "port must be 0..65535");
         }
         InetSocketAddress address = new InetSocketAddress(host, port);
-        if (address.isUnresolved() || !address.getAddress().isLoopbackAddress()) {
-            throw config.invalid(KeyCatalog.METRICS_LISTEN, "must be a loopback address (127.0.0.1 or ::1): the"
-                    + " endpoint has no authentication");
+        if (address.isUnresolved()) {
+            throw config.invalid(KeyCatalog.METRICS_LISTEN, "names a host that does not resolve: " + host);
         }
         return address;
     }

@@ -95,6 +95,13 @@ class AgentProcessIT {
                 assertEquals(2.0 * (3 * 1024 * 1024 + 5), metrics.get("azlhsm_bytes_total{action=\"archive\"}")
                         + metrics.get("azlhsm_bytes_total{action=\"restore\"}"));
                 assertTrue(metrics.get("azlhsm_blob_request_duration_seconds_count{request=\"get_blob_range\"}") >= 1);
+                // histograms: the 3 MiB file in its size class, all of it at +Inf; the build's version
+                assertEquals(1.0, metrics.get("azlhsm_action_duration_seconds_bucket{action=\"archive\","
+                        + "size=\"1MiB_to_32MiB\",le=\"+Inf\"}"), metrics.toString());
+                assertEquals(1.0, metrics.get("azlhsm_file_size_bytes_bucket{action=\"restore\",le=\"4194304\"}"));
+                assertEquals(1.0, metrics.get("azlhsm_queue_wait_seconds_count{action=\"restore\"}"));
+                assertTrue(metrics.keySet().stream().anyMatch(k -> k.startsWith("azlhsm_build_info{version=\"")),
+                        metrics.toString());
 
                 Process status = new ProcessBuilder(LAUNCHER.toString(), "status", "--config", config.toString())
                         .redirectErrorStream(true).start();
@@ -148,6 +155,7 @@ class AgentProcessIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        io.azlhsm.copytool.metrics.PrometheusExpositionTest.parse(response.body()); // the text format's rules
         Map<String, Double> samples = new HashMap<>();
         for (String line : response.body().split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) {

@@ -158,4 +158,13 @@ class CopytoolConfigErrorsTest {
             assertFalse(e.getMessage().contains("SECRETVALUE"), e.getMessage());
         }
     }
+
+    @Test
+    void metricsMayListenOnAnyAddressButNeedHostAndPort() throws Exception {
+        CopytoolConfig everywhere = CopytoolConfigTest.parse(BASE + "metrics.listen = 0.0.0.0:9464\n");
+        assertEquals(9464, everywhere.operations().metricsListen().orElseThrow().getPort());
+        assertTrue(everywhere.operations().metricsListen().orElseThrow().getAddress().isAnyLocalAddress());
+        assertError(BASE + "metrics.listen = 9464\n", "metrics.listen", "'9464'", "host:port");
+        assertError(BASE + "metrics.listen = 127.0.0.1:http\n", "metrics.listen", "no valid port");
+    }
 }

@@ -37,8 +37,11 @@ class PrometheusTextTest {
         assertEquals(1.0, samples.get("azlhsm_files_total{action=\"archive\",outcome=\"failed\"}"));
         assertEquals(1.0, samples.get("azlhsm_action_errors_total{action=\"archive\",errno=\"16\"}"));
         assertEquals(1_000_000.0, samples.get("azlhsm_bytes_total{action=\"archive\"}"));
-        assertEquals(2.0, samples.get("azlhsm_action_duration_seconds_count{action=\"archive\"}"));
-        assertEquals(2.0, samples.get("azlhsm_action_duration_seconds{action=\"restore\",quantile=\"0.5\"}"), 0.01);
+        assertEquals(2.0, samples.get("azlhsm_action_duration_seconds_count{action=\"archive\",size=\"lt_1MiB\"}"));
+        assertEquals(0.0, samples.get("azlhsm_action_duration_seconds_bucket{action=\"restore\",size=\"lt_1MiB\","
+                + "le=\"1\"}"));
+        assertEquals(1.0, samples.get("azlhsm_action_duration_seconds_bucket{action=\"restore\",size=\"lt_1MiB\","
+                + "le=\"2.5\"}"));
         assertEquals(1.0, samples.get("azlhsm_blob_request_errors_total{request=\"put_block\",status=\"503\"}"));
         assertEquals(7.0, samples.get("azlhsm_queued_actions"));
     }
