@@ -74,7 +74,7 @@ final class BlobLocator {
         if (naming.applies()) {
             Optional<String> lemurId = LemurFileId.read(file.fidPath());
             if (lemurId.isPresent()) {
-                return checked(file, lemurBlob(file, lemurId.get(), naming, backend),
+                return checked(file, lemurBlob(file, lemurId.get(), archiveId, naming, backend),
                         "lemur file id " + LemurFileId.XATTR_NAME + "=" + lemurId.get(), backend);
             }
         }
@@ -97,10 +97,10 @@ final class BlobLocator {
      * @throws ActionFailure EINVAL (not retried), naming the file, the id and the cause, for an id that names another
      *                       container (this archive reads only its own) or is no file id lemur could use either
      */
-    private String lemurBlob(LustreFile file, String text, ForeignNaming naming, ArchiveBackend backend)
-            throws ActionFailure {
+    private String lemurBlob(LustreFile file, String text, int archiveId, ForeignNaming naming,
+                             ArchiveBackend backend) throws ActionFailure {
         String refused = "file " + file.fid().bracketed() + pathOf(file) + " has no archive record, and its "
-                + LemurFileId.XATTR_NAME + " '" + text + "' ";
+                + LemurFileId.XATTR_NAME + " '" + text.replaceAll("\\p{Cntrl}", "?") + "' ";
         LemurFileId id;
         try {
             id = LemurFileId.parse(text);
@@ -111,8 +111,8 @@ final class BlobLocator {
         if (id.container().isPresent()) {
             if (!id.container().equals(naming.container())) {
                 throw new ActionFailure(Errno.EINVAL, false, refused + "names container " + id.container().get()
-                        + ", but this archive is container " + naming.container().orElse("(none)")
-                        + "; refused, the file is left as it is (configure an archive id for that container)");
+                        + ", but archive " + archiveId + " is container " + naming.container().orElse("(none)")
+                        + "; refused, the file is left as it is (archive " + archiveId + " must be that container)");
             }
             return id.name();
         }

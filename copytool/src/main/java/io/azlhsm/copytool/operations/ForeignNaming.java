@@ -18,7 +18,8 @@ import java.util.Optional;
  *
  * @param container      the archive's container (the only one its backend reads); empty for a posix archive
  * @param hydratorRoots  directories, relative to the mount ("" for the mount itself), where the hydrator was pointed
- *                       ({@code -a}) in its default mode: a file below one is its blob name relative to the deepest
+ *                       ({@code -a}) in its default mode: a file below one is named by its path relative to the
+ *                       deepest
  */
 public record ForeignNaming(Optional<String> container, List<String> hydratorRoots) {
     public static final ForeignNaming NONE = new ForeignNaming(Optional.empty(), List.of());

@@ -210,7 +210,7 @@ class LemurHydratorRestoreIT {
                     + " trusted.lhsm_uuid=az://" + HYDRATED + "/hyd/y/c.bin) holds 70010 bytes but the file records"
                     + " 70000", SHORT);
             log.await("projects/lemur-mode/other/d.bin) has no archive record, and its trusted.lhsm_uuid"
-                    + " 'az://someothercontainer/other/d.bin' names container someothercontainer, but this archive"
+                    + " 'az://someothercontainer/other/d.bin' names container someothercontainer, but archive 1"
                     + " is container " + HYDRATED, SHORT);
             log.await("projects/other/e.bin: blob e.bin (found by path below hydrator import root projects/other)"
                     + " holds 8999 bytes but the file records 9000", SHORT);
