@@ -164,6 +164,25 @@ class LemurHydratorRestoreIT {
         assertEquals(ARCHIVED, cluster.flags(stub));
     }
 
+    /**
+     * The stub's owner (uid 1000, from the blob's metadata) asks for a restore naming another blob of the same size:
+     * lemur would take the request's file_id (agent_action.go:119-121); the agent keeps to the file id only root
+     * could have written, and the owner gets their own bytes.
+     */
+    @Test
+    void aRequestsFileIdDoesNotOverrideTheLemurFileIdOnlyRootCanSet() throws Exception {
+        byte[] own = content("own", 30_000);
+        put(hydrated, "hyd/own.bin", own);
+        put(hydrated, "secret/s.bin", content("secret", 30_000));
+        Path stub = hydrate("projects/lemur-mode", "hyd/own.bin");
+        lemurMode(stub, HYDRATED, "hyd/own.bin");
+
+        var asked = cluster.lfsAs(1000, "hsm_restore", "--data", "{\"file_id\":\"secret/s.bin\"}", stub.toString());
+        assertEquals(true, asked.ok(), asked.toString());
+        bed.awaitFlags(stub, ARCHIVED, SHORT);
+        assertArrayEquals(own, Files.readAllBytes(stub));
+    }
+
     @Test
     void filesLemurArchivedRestoreFromItsFileIdAfterARename() throws Exception {
         byte[] data = content("lemur-archived", (1 << 20) * 3 + 1);
