@@ -88,7 +88,7 @@ public final class Agent implements AutoCloseable {
         ActionContext context = new ActionContext(registration, new LustreFids(library), new DataVersions(library),
                 new HsmFiles(library), new ArchiveRecordStore(), this.backends, new BlobMetadataCodec(),
                 settings.pipeline().chunkSize(), streamedUploads, settings.releaseAfterArchive(),
-                metrics, patience, new StopPhase());
+                metrics, patience, new StopPhase(), settings.foreignNaming());
         this.finisher = Executors.newFixedThreadPool(Math.max(2, settings.pipeline().writers()), runnable -> {
             Thread thread = new Thread(runnable, "action-finisher");
             thread.setDaemon(true);

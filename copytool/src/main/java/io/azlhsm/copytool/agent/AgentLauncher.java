@@ -12,6 +12,7 @@ import io.azlhsm.copytool.config.AzureCredentials;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.metrics.AgentMetrics;
+import io.azlhsm.copytool.operations.ForeignNaming;
 import io.azlhsm.copytool.pipeline.PipelineSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,7 +57,18 @@ public final class AgentLauncher {
                 .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
         return new AgentSettings(config.mount(), config.lustreLibrary(), pipeline, config.progressInterval(), starters,
                 config.maxActionsInFlight(), config.maxActionsWaiting(), releaseAfterArchive, config.operations(),
-                bandwidthLimits(config));
+                bandwidthLimits(config), foreignNaming(config));
+    }
+
+    /** Per azure archive: its container, where lemur's az:// file ids must point, and its hydrator import roots. */
+    static Map<Integer, ForeignNaming> foreignNaming(CopytoolConfig config) {
+        Map<Integer, ForeignNaming> naming = new java.util.TreeMap<>();
+        config.archives().values().forEach(archive -> {
+            if (archive.type() == ArchiveType.AZURE) {
+                naming.put(archive.id(), new ForeignNaming(archive.container(), archive.hydratorRoots()));
+            }
+        });
+        return naming;
     }
 
     static Map<Integer, Long> bandwidthLimits(CopytoolConfig config) {

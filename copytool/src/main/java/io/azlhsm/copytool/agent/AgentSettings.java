@@ -18,10 +18,12 @@ import java.util.Set;
  * @param releaseAfterArchive archive ids whose files are released once their archive is verified
  * @param operations          event FIFO, metrics endpoint, shutdown grace, agent-wide bandwidth limit
  * @param bandwidthLimits     bytes per second per archive id (0 or absent: no limit)
+ * @param foreignNaming       per archive id, how lemur and the AMLFS hydrator named the blobs of files they left
  */
 public record AgentSettings(Path mount, String lustreLibrary, PipelineSettings pipeline, Duration progressInterval,
                             int starterThreads, int maxActionsInFlight, int maxActionsWaiting,
                             Set<Integer> releaseAfterArchive,
                             io.azlhsm.copytool.config.OperationsSettings operations,
-                            java.util.Map<Integer, Long> bandwidthLimits) {
+                            java.util.Map<Integer, Long> bandwidthLimits,
+                            java.util.Map<Integer, io.azlhsm.copytool.operations.ForeignNaming> foreignNaming) {
 }

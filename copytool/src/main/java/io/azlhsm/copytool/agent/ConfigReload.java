@@ -79,6 +79,7 @@ final class ConfigReload {
             restartIfChanged(restart, p + "block_size", oldArchive.blockSize(), freshArchive.blockSize());
             restartIfChanged(restart, p + "release_after_archive", oldArchive.releaseAfterArchive(),
                     freshArchive.releaseAfterArchive());
+            restartIfChanged(restart, p + "hydrator_roots", oldArchive.hydratorRoots(), freshArchive.hydratorRoots());
             boolean sameEndpoint = oldArchive.type() == freshArchive.type()
                     && oldArchive.container().equals(freshArchive.container())
                     && oldArchive.prefix().equals(freshArchive.prefix())

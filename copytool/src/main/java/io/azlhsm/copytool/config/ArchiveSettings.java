@@ -22,12 +22,15 @@ import java.util.Optional;
  * @param bandwidthLimit      bytes per second for this archive's data, 0 for no limit
  * @param tiers               azure: the access tier file data is written to, and how Archive-tier blobs are
  *                            rehydrated for a restore
+ * @param hydratorRoots       azure: directories (relative to the mount, "" for the mount itself) where the AMLFS
+ *                            hydrator imported stubs in its default mode, which names a stub's blob by its path
+ *                            relative to that directory
  */
 public record ArchiveSettings(int id, ArchiveType type, Optional<String> container, String prefix,
                               Optional<AzureCredentials> credentials, Optional<Path> root, long singlePutLimit,
                               int maxConcurrency, boolean releaseAfterArchive, Optional<String> loggingContainer,
                               long blockSize, int maxTries, java.time.Duration retryDelay, long bandwidthLimit,
-                              io.azlhsm.copytool.archive.TierSettings tiers) {
+                              io.azlhsm.copytool.archive.TierSettings tiers, java.util.List<String> hydratorRoots) {
 
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32L << 20;
     public static final int DEFAULT_MAX_CONCURRENCY = 32;
@@ -62,6 +65,10 @@ public record ArchiveSettings(int id, ArchiveType type, Optional<String> contain
             text.append(" release_after_archive");
         }
         loggingContainer.ifPresent(c -> text.append(" logging_container=").append(c));
+        if (!hydratorRoots.isEmpty()) {
+            text.append(" hydrator_roots=").append(hydratorRoots.stream().map(r -> r.isEmpty() ? "/" : r)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
         return text.toString();
     }
 }

@@ -26,7 +26,7 @@ final class ArchiveSettingsParser {
         }
     }
 
-    static ArchiveSettings parse(ConfigReader config, int id) throws ConfigException {
+    static ArchiveSettings parse(ConfigReader config, int id, Path mount) throws ConfigException {
         String p = "archive." + id + ".";
         String typeText = config.required(p + KeyCatalog.TYPE, "azure or posix");
         ArchiveType type = switch (typeText) {
@@ -51,7 +51,8 @@ final class ArchiveSettingsParser {
                     KeyCatalog.CONNECTION_STRING, KeyCatalog.ACCOUNT_URL, KeyCatalog.ACCOUNT_KEY,
                     KeyCatalog.SAS_TOKEN, KeyCatalog.AUTH, KeyCatalog.CLIENT_ID, KeyCatalog.TENANT_ID,
                     KeyCatalog.FEDERATED_TOKEN_FILE, KeyCatalog.LOGGING_CONTAINER, KeyCatalog.ACCESS_TIER,
-                    KeyCatalog.REHYDRATE_TIER, KeyCatalog.REHYDRATE_PRIORITY, KeyCatalog.REHYDRATE_POLL_INTERVAL}) {
+                    KeyCatalog.REHYDRATE_TIER, KeyCatalog.REHYDRATE_PRIORITY, KeyCatalog.REHYDRATE_POLL_INTERVAL,
+                    KeyCatalog.HYDRATOR_ROOTS}) {
                 if (config.has(p + azureOnly)) {
                     throw config.error(p + azureOnly, "applies only to type azure; archive " + id + " is posix");
                 }
@@ -62,7 +63,7 @@ final class ArchiveSettingsParser {
             }
             return new ArchiveSettings(id, type, Optional.empty(), "", Optional.empty(), Optional.of(root),
                     singlePutLimit, maxConcurrency, release, Optional.empty(), blockSize, maxTries, retryDelay,
-                    bandwidth, TierSettings.DEFAULT);
+                    bandwidth, TierSettings.DEFAULT, java.util.List.of());
         }
 
         if (config.has(p + KeyCatalog.ROOT)) {
@@ -86,7 +87,49 @@ final class ArchiveSettingsParser {
         }
         return new ArchiveSettings(id, type, Optional.of(container), prefix,
                 Optional.of(credentials(config, p)), Optional.empty(), singlePutLimit, maxConcurrency, release,
-                loggingContainer, blockSize, maxTries, retryDelay, bandwidth, tiers(config, p));
+                loggingContainer, blockSize, maxTries, retryDelay, bandwidth, tiers(config, p),
+                hydratorRoots(config, p + KeyCatalog.HYDRATOR_ROOTS, mount));
+    }
+
+    /**
+     * {@code hydrator_roots}: the directories the AMLFS hydrator imported into ({@code -a}) in its default mode,
+     * comma-separated, each absolute under the mount or relative to it ({@code /} alone, or the mount, for the mount
+     * itself). Returned relative to the mount, "" for the mount, without duplicates.
+     */
+    static java.util.List<String> hydratorRoots(ConfigReader config, String key, Path mount) throws ConfigException {
+        Optional<String> value = config.string(key);
+        if (value.isEmpty() || value.get().isEmpty()) {
+            return java.util.List.of();
+        }
+        java.util.LinkedHashSet<String> roots = new java.util.LinkedHashSet<>();
+        for (String item : value.get().split(",")) {
+            String text = item.strip();
+            if (text.isEmpty()) {
+                throw config.invalid(key, "has an empty entry (directories are separated by single commas)");
+            }
+            if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw config.invalid(key, "has an entry with a control character");
+            }
+            Path path = Path.of(text);
+            Path relative;
+            if (text.equals("/")) {
+                relative = Path.of("");
+            } else if (path.isAbsolute()) {
+                if (!path.normalize().startsWith(mount.normalize())) {
+                    throw config.invalid(key, "entry " + text + " is not under the mount " + mount);
+                }
+                relative = mount.normalize().relativize(path.normalize());
+            } else {
+                relative = path;
+            }
+            for (Path segment : relative) {
+                if (segment.toString().equals("..") || segment.toString().equals(".")) {
+                    throw config.invalid(key, "entry " + text + " has a '" + segment + "' segment");
+                }
+            }
+            roots.add(relative.toString());
+        }
+        return java.util.List.copyOf(roots);
     }
 
     /**

@@ -120,7 +120,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
         }
         SortedMap<Integer, ArchiveSettings> archives = new TreeMap<>();
         for (int id : archiveKeys.keySet()) {
-            archives.put(id, ArchiveSettingsParser.parse(config, id));
+            archives.put(id, ArchiveSettingsParser.parse(config, id, mount));
         }
         return new CopytoolConfig(mount, library, chunkSize, ringSize, readers, writers, progress, maxInFlight,
                 maxWaiting, logLevel, archives, OperationsSettings.parse(config), ImportSettings.parse(config));

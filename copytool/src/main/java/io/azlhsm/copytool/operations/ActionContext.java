@@ -25,13 +25,15 @@ import java.util.Map;
  * @param metrics           where actions report their latency, bytes and errors
  * @param patience          how long actions wait out an outage of their archive
  * @param stopPhase         how far the agent's stop has come: which actions may still start and run
+ * @param foreignNaming     by archive id, how lemur and the AMLFS hydrator named the blobs of files they left
+ *                          (absent: {@link ForeignNaming#NONE})
  */
 public record ActionContext(CopytoolRegistration registration, LustreFids fids, DataVersions dataVersions,
                             HsmFiles hsmFiles, ArchiveRecordStore records, Map<Integer, ArchiveBackend> backends,
                             BlobMetadataCodec metadataCodec, int maxChunkSize, StreamedUploads streamedUploads,
                             java.util.Set<Integer> releaseAfterArchive,
                             io.azlhsm.copytool.metrics.AgentMetrics metrics, OutagePatience patience,
-                            StopPhase stopPhase) {
+                            StopPhase stopPhase, Map<Integer, ForeignNaming> foreignNaming) {
     public Path mount() {
         return registration.mount();
     }
@@ -43,6 +45,11 @@ public record ActionContext(CopytoolRegistration registration, LustreFids fids, 
             throw new ActionFailure(22 /* EINVAL */, false, "no backend configured for archive id " + archiveId);
         }
         return backend;
+    }
+
+    /** How other tools named their blobs on this archive id. */
+    public ForeignNaming foreignNaming(int archiveId) {
+        return foreignNaming.getOrDefault(archiveId, ForeignNaming.NONE);
     }
 
     /** The conditional writer for an archive id's names, judging found objects against this mount's live files. */

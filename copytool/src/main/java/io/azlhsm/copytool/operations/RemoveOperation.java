@@ -145,6 +145,6 @@ public final class RemoveOperation {
      * locator checked: never a blob replaced since. False when it was already gone.
      */
     private static BlobLocator locator(ActionContext context) {
-        return new BlobLocator(context.records(), context.fids());
+        return new BlobLocator(context.records(), context.fids(), context::foreignNaming);
     }
 }

@@ -75,7 +75,7 @@ public final class RestoreTransfer extends ActionTransfer {
             }
         }
         ArchiveBackend backend = context.backend(archiveId);
-        BlobLocator.Located located = new BlobLocator(context.records(), context.fids())
+        BlobLocator.Located located = new BlobLocator(context.records(), context.fids(), context::foreignNaming)
                 .locate(file, action.item(), archiveId, backend);
         String blob = located.blob();
         long expectedSize = file.size();
@@ -92,10 +92,15 @@ public final class RestoreTransfer extends ActionTransfer {
             // A blob found without a record was looked at by the locator already (and its FID checked): no second stat.
             Optional<StoredObject> found = record.isPresent() ? backend.stat(blob) : located.stored();
             StoredObject stored = found.orElseThrow(() -> new ActionFailure(2 /* ENOENT */, false,
-                    "blob " + blob + " (found by " + located.how() + ") is not in archive " + archiveId));
+                    "file " + nameOf(file, context) + ": blob " + blob + " (found by " + located.how()
+                            + ") is not in archive " + archiveId));
             if (stored.size() != expectedSize) {
-                throw new ActionFailure(ActionOutcome.EIO, false, "blob " + blob + " holds " + stored.size()
-                        + " bytes but the file has " + expectedSize);
+                // The stub's size is what the tool that made it recorded of its blob (llapi_hsm_import's st_size;
+                // lemur's archive of the file): a blob of another size is not this file's data, whatever its name.
+                throw new ActionFailure(ActionOutcome.EIO, false, "file " + nameOf(file, context) + ": blob " + blob
+                        + " (found by " + located.how() + ") holds " + stored.size() + " bytes but the file records "
+                        + expectedSize + ": not this file's data; refused before writing any byte, the file stays"
+                        + " released");
             }
             if (record.isPresent() && record.get().etag() != null && !record.get().etag().equals(stored.etag())) {
                 throw replaced(blob, record.get().etag(), stored.etag());

@@ -238,4 +238,28 @@ class CopytoolConfigTest {
                 () -> parse(MINIMAL + "import.restore_setid = yes\n"));
         assertEquals("import.restore_setid", e.key());
     }
+
+    @Test
+    void hydratorRootsAreDirectoriesUnderTheMountOfAnAzureArchive() throws Exception {
+        String azure = """
+                mount = /mnt/lustre
+                archive.1.type = azure
+                archive.1.container = c
+                archive.1.connection_string = UseDevelopmentStorage=true
+                """;
+        assertEquals(java.util.List.of(), parse(azure).archives().get(1).hydratorRoots(), "none unless configured");
+        ArchiveSettings archive = parse(azure + "archive.1.hydrator_roots = /mnt/lustre/projects/a, b/c ,/, "
+                + "/mnt/lustre, b/c\n").archives().get(1);
+        assertEquals(java.util.List.of("projects/a", "b/c", ""), archive.hydratorRoots(),
+                "absolute under the mount or relative to it; / and the mount itself are the mount root");
+        assertTrue(archive.toString().contains("hydrator_roots=projects/a,b/c,/"), archive.toString());
+        for (String bad : new String[] {"/srv/elsewhere", "a/../b", "a,,b"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> parse(azure + "archive.1.hydrator_roots = " + bad + "\n"), bad);
+            assertEquals("archive.1.hydrator_roots", e.key());
+        }
+        ConfigException posix = assertThrows(ConfigException.class,
+                () -> parse(MINIMAL + "archive.1.hydrator_roots = a\n"));
+        assertTrue(posix.getMessage().contains("applies only to type azure"), posix.getMessage());
+    }
 }

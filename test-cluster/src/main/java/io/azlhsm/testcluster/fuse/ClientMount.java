@@ -1122,7 +1122,12 @@ public final class ClientMount extends FuseStubFS {
         try {
             byte[] v = new byte[(int) size];
             value.get(0, v, 0, (int) size);
-            Xattrs.set(backing(path), name, v);
+            // XATTR_CREATE and XATTR_REPLACE hold as on Lustre: llite passes the flags to the MDT
+            // (xattr.c ll_xattr_set_common, md_setxattr), which turns them into LU_XATTR_CREATE/_REPLACE
+            // (mdt_xattr.c:645-649) for the OSD, whose setxattr answers EEXIST / ENODATA (osd_handler.c:5266-5290);
+            // the backing file's setxattr answers the same. The AMLFS hydrator sets its trusted.lhsm_* with
+            // XATTR_CREATE and retries an EEXIST with XATTR_REPLACE.
+            Xattrs.set(backing(path), name, v, flags & (Xattrs.XATTR_CREATE | Xattrs.XATTR_REPLACE));
             if (volatileTarget(path).isEmpty()) {
                 dataRecord(ChangelogRecord.CL_SETXATTR, path);
             }

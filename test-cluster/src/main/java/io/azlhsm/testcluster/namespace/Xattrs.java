@@ -64,8 +64,18 @@ public final class Xattrs {
         return java.util.Arrays.copyOf(buffer, (int) n);
     }
 
+    /** XATTR_CREATE of setxattr(2): fail with EEXIST if the attribute exists. */
+    public static final int XATTR_CREATE = 1;
+    /** XATTR_REPLACE of setxattr(2): fail with ENODATA if the attribute does not exist. */
+    public static final int XATTR_REPLACE = 2;
+
     public static void set(Path file, String name, byte[] value) throws XattrException {
-        if (LIBC.lsetxattr(file.toString(), name, value, value.length, 0) != 0) {
+        set(file, name, value, 0);
+    }
+
+    /** setxattr with {@code flags} (0, {@link #XATTR_CREATE} or {@link #XATTR_REPLACE}), never following a symlink. */
+    public static void set(Path file, String name, byte[] value, int flags) throws XattrException {
+        if (LIBC.lsetxattr(file.toString(), name, value, value.length, flags) != 0) {
             throw new XattrException(RUNTIME.getLastError(), "setxattr " + name + " " + file);
         }
     }

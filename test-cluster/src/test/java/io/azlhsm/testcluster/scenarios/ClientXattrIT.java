@@ -113,6 +113,32 @@ class ClientXattrIT {
         assertEquals(fid, cluster.fid(f));
     }
 
+    /**
+     * What the AMLFS hydrator's lemur mode does to each stub it imports (laaso/hydrator.py do_setxattr: XATTR_CREATE,
+     * then XATTR_REPLACE after an EEXIST): root sets and reads trusted.lhsm_* on a released stub, and the flags hold
+     * as on Lustre (EEXIST, ENODATA: the MDT passes them to the OSD, mdt_xattr.c:645-649).
+     */
+    @Test
+    void root_sets_trusted_xattrs_on_a_released_stub_with_create_and_replace_flags() throws Exception {
+        Path stub = cluster.importArchiveCopy("lhsm-" + dir.getFileName(), "stub data".getBytes(),
+                dir.resolve("stub"));
+        assertEquals(0x0d, cluster.flags(stub), "a released stub");
+        Xattrs.set(stub, "trusted.lhsm_uuid", "az://c/d/stub".getBytes(), Xattrs.XATTR_CREATE);
+        assertEquals(Errno.EEXIST, assertThrows(Xattrs.XattrException.class,
+                () -> Xattrs.set(stub, "trusted.lhsm_uuid", "again".getBytes(), Xattrs.XATTR_CREATE)).errno());
+        Xattrs.set(stub, "trusted.lhsm_uuid", "az://c/d/stub2".getBytes(), Xattrs.XATTR_REPLACE);
+        assertArrayEquals("az://c/d/stub2".getBytes(), Xattrs.get(stub, "trusted.lhsm_uuid"));
+        assertEquals(Errno.ENODATA, assertThrows(Xattrs.XattrException.class,
+                () -> Xattrs.set(stub, "trusted.lhsm_url", "u".getBytes(), Xattrs.XATTR_REPLACE)).errno());
+        assertNull(Xattrs.get(stub, "trusted.lhsm_url"));
+        String fid = cluster.fid(stub);
+        assertArrayEquals("az://c/d/stub2".getBytes(), Xattrs.get(cluster.mount().resolve(".lustre/fid/" + fid),
+                "trusted.lhsm_uuid"), "read by FID, as lemur's agent reads it");
+        assertEquals(0x0d, cluster.flags(stub), "still released: xattrs never restore");
+        CommandResult other = cluster.runAs(NOBODY, "getfattr", "-n", "trusted.lhsm_uuid", stub.toString());
+        assertTrue(!other.ok() && other.stderr().contains("No such attribute"), other.toString());
+    }
+
     @Test
     void a_restore_keeps_the_files_trusted_and_user_xattrs() throws Exception {
         Path f = TestFiles.create(dir.resolve("swapped"), 4096);
