@@ -1,7 +1,5 @@
 package io.azlhsm.copytool.agent;
 
-import io.azlhsm.copytool.cli.AgentRunner;
-import io.azlhsm.copytool.cli.ExitCode;
 import io.azlhsm.copytool.config.ConfigException;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.metrics.StatusReport;
@@ -31,6 +29,13 @@ import sun.misc.Signal;
 public final class AgentService implements AgentRunner {
     private static final Logger LOG = Logger.getLogger(AgentService.class.getName());
 
+    private final MetricsContribution moreMetrics;
+
+    /** @param moreMetrics gauges from outside the agent for its endpoint (the command line adds the last check's) */
+    public AgentService(MetricsContribution moreMetrics) {
+        this.moreMetrics = moreMetrics;
+    }
+
     @Override
     public int run(CopytoolConfig config, Path configFile) throws Exception {
         AtomicReference<CopytoolConfig> current = new AtomicReference<>(config);
@@ -42,7 +47,7 @@ public final class AgentService implements AgentRunner {
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), stop::received);
         }
-        Agent agent = AgentLauncher.launch(config);
+        Agent agent = AgentLauncher.launch(config, moreMetrics);
         started.set(agent);
         stop.agentStarted();
         Signal.handle(new Signal("USR1"), signal ->
@@ -50,7 +55,7 @@ public final class AgentService implements AgentRunner {
         // Last: taking over an inherited ignore loads libc through jnr-ffi, and stop signals must not wait for that.
         InheritedSignalIgnore.handle("HUP", signal -> reload(agent, configFile, current));
         agent.awaitStopped();
-        return ExitCode.OK;
+        return STOPPED;
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.azlhsm.copytool.cli;
 
+import io.azlhsm.copytool.agent.AgentRunner;
 import io.azlhsm.copytool.agent.AgentService;
 import io.azlhsm.copytool.config.CopytoolConfig;
+import io.azlhsm.copytool.jobs.check.LastCheckGauges;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,7 +18,7 @@ final class AgentCommand implements CliCommand {
     private final AgentRunner runner;
 
     AgentCommand() {
-        this(new AgentService());
+        this(new AgentService(LastCheckGauges::register)); // the agent's endpoint shows the last check
     }
 
     /** With another runner: tests check the command's own work (config, logging, exit codes) without a cluster. */
