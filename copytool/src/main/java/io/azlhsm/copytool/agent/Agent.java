@@ -12,7 +12,6 @@ import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.lustre.LustreLibrary;
 import io.azlhsm.copytool.metrics.AgentMetrics;
 import io.azlhsm.copytool.metrics.MeasuredBackend;
-import io.azlhsm.copytool.jobs.check.LastCheckGauges;
 import io.azlhsm.copytool.limits.BandwidthLimiter;
 import io.azlhsm.copytool.limits.ThrottledBackend;
 import io.azlhsm.copytool.operations.ActionContext;
@@ -109,8 +108,6 @@ public final class Agent implements AutoCloseable {
         // requests waiting for a request slot of their archive (max_concurrency), by priority: restores go first
         metrics.gauge("requests_waiting_restore", () -> requestsWaiting(RequestPriority.RESTORE));
         metrics.gauge("requests_waiting_other", () -> requestsWaiting(RequestPriority.OTHER));
-        LastCheckGauges.register(metrics, settings.mount()); // the file system's last `copytool check`
-        io.azlhsm.copytool.jobs.JobGauges.register(metrics, settings.mount()); // jobs running or last ended
         this.metricsServer = startMetricsServer(settings, metrics);
         this.receiveLoop = new ReceiveLoop(registration, dispatcher, this::coordinatorGone);
         this.receiver = new Thread(receiveLoop, "coordinator-receiver");

@@ -2,13 +2,9 @@ package io.azlhsm.copytool.agent;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
-import io.azlhsm.copytool.archive.AzureIdentity;
 import io.azlhsm.copytool.archive.BackendFactory;
-import io.azlhsm.copytool.archive.BackendSecret;
-import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.config.ArchiveSettings;
-import io.azlhsm.copytool.config.ArchiveType;
-import io.azlhsm.copytool.config.AzureCredentials;
+import io.azlhsm.copytool.config.BackendSettingsOf;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.metrics.AgentMetrics;
@@ -25,14 +21,19 @@ public final class AgentLauncher {
     }
 
     public static Agent launch(CopytoolConfig config) throws ArchiveException, LustreException, MountLockException {
+        return launch(config, MetricsContribution.NONE);
+    }
+
+    /** As {@link #launch(CopytoolConfig)}, the endpoint also showing {@code moreMetrics}. */
+    public static Agent launch(CopytoolConfig config, MetricsContribution moreMetrics)
+            throws ArchiveException, LustreException, MountLockException {
         // Made before the backends so that the retries their client libraries make on their own are counted.
         AgentMetrics metrics = new AgentMetrics();
-        metrics.labelledGauge("build_info", "1, with the copytool's version as a label.", () -> java.util.List.of(
-                new AgentMetrics.LabelledSample(Map.of("version", io.azlhsm.copytool.cli.Main.version()), 1)));
+        moreMetrics.register(metrics, config.mount());
         Map<Integer, ArchiveBackend> backends = new LinkedHashMap<>();
         try {
             for (ArchiveSettings archive : config.archives().values()) {
-                backends.put(archive.id(), BackendFactory.create(backendSettings(archive, config.chunkSize()),
+                backends.put(archive.id(), BackendFactory.create(BackendSettingsOf.archive(archive, config.chunkSize()),
                         metrics::retried));
             }
             return Agent.start(agentSettings(config), backends, metrics);
@@ -75,37 +76,5 @@ public final class AgentLauncher {
         Map<Integer, Long> limits = new java.util.TreeMap<>();
         config.archives().values().forEach(archive -> limits.put(archive.id(), archive.bandwidthLimit()));
         return limits;
-    }
-
-    /** The backend's view of one archive's settings; chunks are the pipeline's so blocks and ring slots agree. */
-    public static BackendSettings backendSettings(ArchiveSettings archive, long chunkSize) {
-        BackendSettings.Builder builder = BackendSettings.builder(archive.id(),
-                archive.type() == ArchiveType.AZURE ? BackendSettings.BackendType.AZURE
-                        : BackendSettings.BackendType.POSIX)
-                .prefix(archive.prefix())
-                .chunkSize(Math.max(chunkSize, archive.blockSize()))
-                .retry(new BackendSettings.RetrySettings(archive.maxTries(),
-                        BackendSettings.RetrySettings.DEFAULT.tryTimeout(), archive.retryDelay(),
-                        BackendSettings.RetrySettings.DEFAULT.maxRetryDelay()))
-                .singlePutLimit(archive.singlePutLimit())
-                .maxConcurrency(archive.maxConcurrency())
-                .tiers(archive.tiers());
-        archive.container().ifPresent(builder::container);
-        archive.root().ifPresent(builder::root);
-        archive.credentials().ifPresent(credentials -> {
-            if (credentials instanceof AzureCredentials.ConnectionString c) {
-                builder.connectionString(BackendSecret.of(c.connectionString().reveal()));
-            } else if (credentials instanceof AzureCredentials.SharedKey k) {
-                builder.accountUrl(k.accountUrl()).accountKey(BackendSecret.of(k.accountKey().reveal()));
-            } else if (credentials instanceof AzureCredentials.SasToken s) {
-                builder.accountUrl(s.accountUrl()).sasToken(BackendSecret.of(s.sasToken().reveal()));
-            } else if (credentials instanceof AzureCredentials.ManagedIdentity m) {
-                builder.accountUrl(m.accountUrl()).identity(new AzureIdentity.Managed(m.clientId()));
-            } else if (credentials instanceof AzureCredentials.WorkloadIdentity w) {
-                builder.accountUrl(w.accountUrl()).identity(new AzureIdentity.Workload(w.tenantId(), w.clientId(),
-                        w.tokenFile(), w.authorityHost()));
-            }
-        });
-        return builder.build();
     }
 }

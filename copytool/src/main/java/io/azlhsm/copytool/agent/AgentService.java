@@ -1,7 +1,5 @@
 package io.azlhsm.copytool.agent;
 
-import io.azlhsm.copytool.cli.AgentRunner;
-import io.azlhsm.copytool.cli.ExitCode;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.metrics.StatusReport;
 import java.nio.file.Path;
@@ -32,6 +30,13 @@ import sun.misc.Signal;
 public final class AgentService implements AgentRunner {
     private static final Logger LOG = Logger.getLogger(AgentService.class.getName());
 
+    private final MetricsContribution moreMetrics;
+
+    /** @param moreMetrics gauges from outside the agent for its endpoint (the command line adds the last check's) */
+    public AgentService(MetricsContribution moreMetrics) {
+        this.moreMetrics = moreMetrics;
+    }
+
     @Override
     public int run(CopytoolConfig config, Path configFile) throws Exception {
         AtomicReference<CopytoolConfig> current = new AtomicReference<>(config);
@@ -54,7 +59,7 @@ public final class AgentService implements AgentRunner {
             // After the stop signals: taking over an inherited ignore (the launcher starts the agent's JVM with SIGHUP
             // ignored) loads libc through jnr-ffi, and stop signals must not wait for that.
             InheritedSignalIgnore.handle("HUP", reload::received);
-            Agent agent = AgentLauncher.launch(config);
+            Agent agent = AgentLauncher.launch(config, moreMetrics);
             started.set(agent);
             if (!stop.agentStarted()) {
                 notifier.ready(agent.serviceStatus()); // registered, every handler in: systemd may now reload or stop
@@ -64,7 +69,7 @@ public final class AgentService implements AgentRunner {
                     agent::serviceStatus)) {
                 agent.awaitStopped();
             }
-            return ExitCode.OK;
+            return STOPPED;
         }
     }
 

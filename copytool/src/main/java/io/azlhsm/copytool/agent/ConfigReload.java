@@ -3,6 +3,7 @@ package io.azlhsm.copytool.agent;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.BackendFactory;
 import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.config.BackendSettingsOf;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +93,7 @@ final class ConfigReload {
             if (sameEndpoint && backendInputsChanged) {
                 try {
                     agent.installBackend(freshArchive.id(), BackendFactory.create(
-                            AgentLauncher.backendSettings(freshArchive, old.chunkSize()), agent.metrics()::retried));
+                            BackendSettingsOf.archive(freshArchive, old.chunkSize()), agent.metrics()::retried));
                     applied.add(p + "(credentials, max_concurrency, max_tries, retry_delay, access_tier,"
                             + " rehydrate_*)");
                 } catch (ArchiveException | RuntimeException e) {

@@ -1,9 +1,15 @@
 package io.azlhsm.copytool.cli;
 
+import io.azlhsm.copytool.agent.AgentRunner;
 import io.azlhsm.copytool.agent.AgentService;
 import io.azlhsm.copytool.config.CopytoolConfig;
+import io.azlhsm.copytool.jobs.JobGauges;
+import io.azlhsm.copytool.jobs.check.LastCheckGauges;
+import io.azlhsm.copytool.metrics.AgentMetrics;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.apache.commons.cli.CommandLine;
@@ -16,7 +22,18 @@ final class AgentCommand implements CliCommand {
     private final AgentRunner runner;
 
     AgentCommand() {
-        this(new AgentService());
+        this(new AgentService(AgentCommand::endpointExtras));
+    }
+
+    /**
+     * What the agent's metrics endpoint shows from outside the agent: the build, the file system's last
+     * {@code copytool check} and its jobs running or last ended (the agent itself never depends on the jobs).
+     */
+    static void endpointExtras(AgentMetrics metrics, Path mount) {
+        metrics.labelledGauge("build_info", "1, with the copytool's version as a label.", () -> List.of(
+                new AgentMetrics.LabelledSample(Map.of("version", Main.version()), 1)));
+        LastCheckGauges.register(metrics, mount);
+        JobGauges.register(metrics, mount);
     }
 
     /** With another runner: tests check the command's own work (config, logging, exit codes) without a cluster. */

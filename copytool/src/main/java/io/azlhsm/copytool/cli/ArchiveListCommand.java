@@ -1,12 +1,12 @@
 package io.azlhsm.copytool.cli;
 
-import io.azlhsm.copytool.agent.AgentLauncher;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.BackendFactory;
 import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.config.BackendSettingsOf;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import java.io.PrintStream;
 import java.util.HexFormat;
@@ -66,7 +66,7 @@ final class ArchiveListCommand implements CliCommand {
             return ExitCode.CONFIG;
         }
         boolean metadata = !line.hasOption("no-metadata");
-        try (ArchiveBackend backend = BackendFactory.create(AgentLauncher.backendSettings(archive, config.chunkSize()))) {
+        try (ArchiveBackend backend = BackendFactory.create(BackendSettingsOf.archive(archive, config.chunkSize()))) {
             String prefix = line.hasOption("prefix") ? backend.objectName(line.getOptionValue("prefix"))
                     : archive.prefix();
             long objects = 0;

@@ -1,10 +1,10 @@
 package io.azlhsm.copytool.jobs;
 
-import io.azlhsm.copytool.agent.AgentLauncher;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.BackendFactory;
 import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.config.BackendSettingsOf;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,7 +31,7 @@ public final class ArchiveBackends implements AutoCloseable {
             if (archive == null) {
                 return Optional.empty();
             }
-            backend = BackendFactory.create(AgentLauncher.backendSettings(archive, config.chunkSize()).toBuilder()
+            backend = BackendFactory.create(BackendSettingsOf.archive(archive, config.chunkSize()).toBuilder()
                     .createContainer(false).build());
             open.put(archiveId, backend);
         }

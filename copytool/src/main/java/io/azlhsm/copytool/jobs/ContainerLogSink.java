@@ -1,6 +1,5 @@
 package io.azlhsm.copytool.jobs;
 
-import io.azlhsm.copytool.agent.AgentLauncher;
 import io.azlhsm.copytool.archive.Appended;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
@@ -9,6 +8,7 @@ import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.config.BackendSettingsOf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -51,7 +51,7 @@ public final class ContainerLogSink implements LogSink {
         if (archive.loggingContainer().isEmpty()) {
             return Optional.empty();
         }
-        BackendSettings settings = AgentLauncher.backendSettings(archive, chunkSize).toBuilder()
+        BackendSettings settings = BackendSettingsOf.archive(archive, chunkSize).toBuilder()
                 .container(archive.loggingContainer().get()).prefix("").createContainer(true).build();
         return Optional.of(new ContainerLogSink(BackendFactory.create(settings)));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.azlhsm.copytool.agent.AgentRunner;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

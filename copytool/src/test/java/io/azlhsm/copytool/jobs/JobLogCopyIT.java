@@ -14,7 +14,7 @@ import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.BackendFactory;
 import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.ForwardingBackend;
-import io.azlhsm.copytool.agent.AgentLauncher;
+import io.azlhsm.copytool.config.BackendSettingsOf;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
@@ -254,7 +254,7 @@ class JobLogCopyIT {
     }
 
     private BackendSettings logBackendSettings() {
-        return AgentLauncher.backendSettings(config.archives().get(1), config.chunkSize()).toBuilder()
+        return BackendSettingsOf.archive(config.archives().get(1), config.chunkSize()).toBuilder()
                 .container(LOGS).prefix("").createContainer(true).build();
     }
 }

@@ -1,10 +1,10 @@
 package io.azlhsm.copytool.jobs.export;
 
-import io.azlhsm.copytool.agent.AgentLauncher;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.BackendFactory;
 import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.config.BackendSettingsOf;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import java.util.Arrays;
 
@@ -35,6 +35,6 @@ public final class ArchiveChoice {
 
     /** A backend for directory markers, built as the agent builds its own. */
     public static ArchiveBackend backend(CopytoolConfig config, ArchiveSettings settings) throws ArchiveException {
-        return BackendFactory.create(AgentLauncher.backendSettings(settings, config.chunkSize()));
+        return BackendFactory.create(BackendSettingsOf.archive(settings, config.chunkSize()));
     }
 }

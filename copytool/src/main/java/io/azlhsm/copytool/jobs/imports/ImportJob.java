@@ -1,6 +1,5 @@
 package io.azlhsm.copytool.jobs.imports;
 
-import io.azlhsm.copytool.agent.AgentLauncher;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.BackendFactory;
@@ -8,6 +7,7 @@ import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.config.ArchiveSettings;
+import io.azlhsm.copytool.config.BackendSettingsOf;
 import io.azlhsm.copytool.jobs.Job;
 import io.azlhsm.copytool.jobs.JobContext;
 import io.azlhsm.copytool.jobs.JobKind;
@@ -62,7 +62,7 @@ public final class ImportJob implements Job {
         ImportCounters.create(context.counters());
         ImportMarker marker = new ImportMarker(context.mount(), context.started(), context.fence());
         marker.start(JobState.IN_PROGRESS);
-        try (ArchiveBackend backend = BackendFactory.create(AgentLauncher.backendSettings(archive,
+        try (ArchiveBackend backend = BackendFactory.create(BackendSettingsOf.archive(archive,
                 context.config().chunkSize()).toBuilder().createContainer(false).build())) {
             context.log().info("importing from " + backend.describe());
             JobState state = importAll(context, backend, archive, marker);

@@ -1,11 +1,10 @@
-package io.azlhsm.copytool.limits;
+package io.azlhsm.copytool.archive;
 
 import static io.azlhsm.copytool.archive.RequestPriority.OTHER;
 import static io.azlhsm.copytool.archive.RequestPriority.RESTORE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.azlhsm.copytool.archive.RequestPriority;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

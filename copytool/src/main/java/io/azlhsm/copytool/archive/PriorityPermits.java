@@ -1,6 +1,5 @@
-package io.azlhsm.copytool.limits;
+package io.azlhsm.copytool.archive;
 
-import io.azlhsm.copytool.archive.RequestPriority;
 import java.time.Duration;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
