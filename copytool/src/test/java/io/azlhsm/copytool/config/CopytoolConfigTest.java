@@ -244,7 +244,7 @@ class CopytoolConfigTest {
         String azure = """
                 mount = /mnt/lustre
                 archive.1.type = azure
-                archive.1.container = c
+                archive.1.container = ctr
                 archive.1.connection_string = UseDevelopmentStorage=true
                 """;
         assertEquals(java.util.List.of(), parse(azure).archives().get(1).hydratorRoots(), "none unless configured");
