@@ -6,6 +6,7 @@ import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.UploadKey;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
@@ -123,7 +124,9 @@ public final class ArchiveTransfer extends ActionTransfer {
             int chunkSize = (int) Math.min(blockSize, ringChunk);
             boolean whole = size <= Math.min(backend.singleRequestLimit(), chunkSize);
             ChunkLayout layout = new ChunkLayout(size, chunkSize);
-            ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, blockSize);
+            // Blocks an earlier attempt at this very file version staged are found and not sent again (UploadKey).
+            ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, blockSize,
+                    new UploadKey(file.fid().bracketed(), dataVersion));
             FileAttributes attributes = file.attributes(dataVersion, null);
             FileLayout fileLayout = savedLayout(source, file, path);
             // The name is this file's to overwrite only on the version its own record names; else it must be empty.
@@ -235,6 +238,14 @@ public final class ArchiveTransfer extends ActionTransfer {
     protected void finish() {
         if (streamedBlocks != null) {
             streamedBlocks.awaitAll();
+        }
+        if (upload != null) {
+            long resumed = upload.resumedBytes();
+            context.metrics().archiveResumed(archiveId, resumed);
+            if (resumed > 0) {
+                LOG.info(describe() + ": resumed, " + resumed + " of " + layout().size() + " bytes were staged"
+                        + " already by an earlier attempt and not sent again");
+            }
         }
         if (isAborted()) {
             abandon(abortOutcome(), failure());

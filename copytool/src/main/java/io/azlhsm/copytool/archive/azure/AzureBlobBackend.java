@@ -15,13 +15,17 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.models.BlockList;
+import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.RehydratePriority;
 import com.azure.storage.blob.models.TaggedBlobItem;
 import com.azure.storage.blob.options.AppendBlobCreateOptions;
 import com.azure.storage.blob.options.BlobSetAccessTierOptions;
+import com.azure.storage.blob.options.BlockBlobListBlocksOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.FindBlobsOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
@@ -40,11 +44,11 @@ import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.ObjectTier;
 import io.azlhsm.copytool.archive.PreservedListing;
 import io.azlhsm.copytool.archive.PreservedVersion;
-import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.archive.RetryListener;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.TierSettings;
+import io.azlhsm.copytool.archive.UploadKey;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
@@ -330,12 +334,50 @@ public final class AzureBlobBackend implements ArchiveBackend {
 
     @Override
     public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
+        return begin(name, size, chunkSize, BlockIds.unique(), Map.of());
+    }
+
+    /**
+     * An upload whose block ids are deterministic for the file version and block size, which first asks for the
+     * blob's uncommitted blocks (Get Block List, blocklisttype=uncommitted) so that blocks an earlier attempt staged
+     * are not sent again.
+     */
+    @Override
+    public ChunkedUpload beginUpload(String name, long size, long chunkSize, UploadKey key) throws ArchiveException {
         ObjectNames.validate(name);
-        ChunkLayout layout = ChunkLayout.of(name, size, chunkSize, MAX_BLOCKS);
+        return begin(name, size, chunkSize, BlockIds.of(key, chunkSize), uncommittedBlocks(name));
+    }
+
+    private ChunkedUpload begin(String name, long size, long chunkSize, BlockIds ids, Map<String, Long> staged)
+            throws ArchiveException {
+        ObjectNames.validate(name);
         if (chunkSize > MAX_BLOCK_SIZE) {
             throw ArchiveException.of(Kind.TOO_LARGE, name, "blocks are at most " + MAX_BLOCK_SIZE + " bytes");
         }
-        return new AzureChunkedUpload(this, layout, blockBlob(name), new BlockIds(RandomTokens.next()));
+        ChunkLayout layout = ChunkLayout.of(name, size, chunkSize, MAX_BLOCKS);
+        return new AzureChunkedUpload(this, layout, blockBlob(name), ids, staged);
+    }
+
+    /** The blob's staged, uncommitted blocks, id to size; none when there is no such blob. */
+    private Map<String, Long> uncommittedBlocks(String name) throws ArchiveException {
+        return call(name, "Get Block List (uncommitted)", () -> {
+            try {
+                BlockList list = blockBlob(name).listBlocksWithResponse(
+                        new BlockBlobListBlocksOptions(BlockListType.UNCOMMITTED), null, Context.NONE).getValue();
+                Map<String, Long> blocks = new HashMap<>();
+                if (list.getUncommittedBlocks() != null) {
+                    for (Block block : list.getUncommittedBlocks()) {
+                        blocks.put(block.getName(), block.getSizeLong());
+                    }
+                }
+                return blocks;
+            } catch (BlobStorageException e) {
+                if (isMissingBlob(e)) {
+                    return Map.<String, Long>of();
+                }
+                throw e;
+            }
+        });
     }
 
     @Override
