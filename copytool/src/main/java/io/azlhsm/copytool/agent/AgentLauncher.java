@@ -54,7 +54,7 @@ public final class AgentLauncher {
                 .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
         return new AgentSettings(config.mount(), config.lustreLibrary(), pipeline, config.progressInterval(), starters,
                 config.maxActionsInFlight(), config.maxActionsWaiting(), releaseAfterArchive, config.operations(),
-                bandwidthLimits(config));
+                bandwidthLimits(config), busiestArchive);
     }
 
     static Map<Integer, Long> bandwidthLimits(CopytoolConfig config) {

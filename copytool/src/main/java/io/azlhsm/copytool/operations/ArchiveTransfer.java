@@ -208,10 +208,20 @@ public final class ArchiveTransfer extends ActionTransfer {
             storedWhole = patiently("writing blob " + blob, () -> writer.write(blob, believed, identity(),
                     c -> backend.putWhole(blob, event.buffer().duplicate(), attributes, c), describe()));
         } else if (streamedBlocks == null) {
-            patiently("staging block " + event.chunkIndex() + " of blob " + blob, () -> {
-                upload.stage(event.chunkIndex(), event.buffer().duplicate());
-                return null;
-            });
+            // handed to the agent's block uploads: a file alone gets up to its archive's max_concurrency Put Blocks
+            // in flight; the ring slot, whose buffer the upload reads, stays held until the upload is done
+            int index = event.chunkIndex();
+            ByteBuffer chunk = event.buffer().duplicate();
+            event.writeContinues(context.blockUploads().start(() -> {
+                try {
+                    patiently("staging block " + index + " of blob " + blob, () -> {
+                        upload.stage(index, chunk);
+                        return null;
+                    });
+                } catch (Exception e) {
+                    fail(e);
+                }
+            }));
         } else {
             streamedBlocks.stageIfBlockComplete(event, this::stageStreamedBlock);
         }

@@ -95,6 +95,24 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
         }
     }
 
+    /**
+     * A large file alone is not limited to the ring's write handlers (pipeline.writers, 4 here): its Put Blocks are
+     * all held at the proxy, unanswered, so every one held is in flight at once, and three times the writers are.
+     */
+    @Test
+    void aLoneLargeFileHasMorePutBlocksInFlightThanTheRingHasWriters() throws Exception {
+        int writers = 4; // the test bed's pipeline.writers (the default)
+        Path file = bed.write("lone/wide.bin", 20 * CHUNK);
+        byte[] md5 = AgentTestBed.md5(file);
+        try (HoldingProxy.Hold all = proxy.hold("every Put Block of lone/wide.bin",
+                r -> r.isDataWrite() && r.isFor("roundtrip", "fs1/lone/wide.bin"))) {
+            bed.archive(file);
+            all.awaitHeld(3 * writers, SHORT, () -> cluster.getParam("actions"));
+        }
+        bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+        assertArrayEquals(md5, container.getBlobClient("fs1/lone/wide.bin").getProperties().getContentMd5());
+    }
+
     @Test
     void withoutItsRecordAFileIsRestoredFromTheRequestsFileIdElseFromItsCurrentPath() throws Exception {
         Path byFileId = bed.write("foreign/by-file-id.dat", 2 * CHUNK + 1);
