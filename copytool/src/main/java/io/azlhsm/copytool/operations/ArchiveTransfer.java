@@ -118,10 +118,12 @@ public final class ArchiveTransfer extends ActionTransfer {
             }
             long blockSize = backend.chunkSize(size);
             int ringChunk = context.maxChunkSize();
-            if (blockSize > ringChunk) {
-                blockSize = ((blockSize + ringChunk - 1) / ringChunk) * ringChunk; // whole ring chunks per block
+            // whole ring chunks per block: ring chunks that divide the block, else the block rounded up to them
+            int chunkSize = StreamedBlocks.ringChunkDividing(blockSize, ringChunk);
+            if (chunkSize < 0) {
+                blockSize = ((blockSize + ringChunk - 1) / ringChunk) * ringChunk;
+                chunkSize = ringChunk;
             }
-            int chunkSize = (int) Math.min(blockSize, ringChunk);
             boolean whole = size <= Math.min(backend.singleRequestLimit(), chunkSize);
             ChunkLayout layout = new ChunkLayout(size, chunkSize);
             // Blocks an earlier attempt at this very file version staged are found and not sent again (UploadKey).

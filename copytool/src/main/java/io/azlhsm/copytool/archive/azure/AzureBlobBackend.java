@@ -78,7 +78,10 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class AzureBlobBackend implements ArchiveBackend {
     /** Committed blocks per blob. */
     public static final long MAX_BLOCKS = 50_000;
-    /** Largest stageBlock: 4,000 MiB (the buffer limit of 2,047 MiB binds first). */
+    /**
+     * Largest stageBlock: 4,000 MiB. Blocks above a ByteBuffer's 2,047 MiB are only ever staged from a stream (the
+     * archive grows blocks that large for files above 50,000 x 2,047 MiB, up to 50,000 x 4,000 MiB = ~190.7 TiB).
+     */
     public static final long MAX_BLOCK_SIZE = 4000 * ChunkSizing.MIB;
     /** Largest single Put Blob: 5,000 MiB (the buffer limit binds first). */
     public static final long MAX_PUT_BLOB_SIZE = 5000 * ChunkSizing.MIB;
