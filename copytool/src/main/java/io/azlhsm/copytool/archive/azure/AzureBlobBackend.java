@@ -361,8 +361,21 @@ public final class AzureBlobBackend implements ArchiveBackend {
         return new AzureChunkedUpload(this, layout, blockBlob(name), ids, staged);
     }
 
-    /** The blob's staged, uncommitted blocks, id to size; none when there is no such blob. */
-    private Map<String, Long> uncommittedBlocks(String name) throws ArchiveException {
+    /**
+     * The blob's staged, uncommitted blocks, id to size; none when there is no such blob, or when they cannot be
+     * listed (the upload then sends every block, as it would have without them: resuming is an optimisation only).
+     */
+    private Map<String, Long> uncommittedBlocks(String name) {
+        try {
+            return listUncommitted(name);
+        } catch (ArchiveException e) {
+            LOG.log(System.Logger.Level.INFO, "{0}: cannot list its uncommitted blocks ({1}); sending every block",
+                    name, e.getMessage());
+            return Map.of();
+        }
+    }
+
+    private Map<String, Long> listUncommitted(String name) throws ArchiveException {
         return call(name, "Get Block List (uncommitted)", () -> {
             try {
                 BlockList list = blockBlob(name).listBlocksWithResponse(
