@@ -16,6 +16,7 @@ import io.azlhsm.copytool.limits.BandwidthLimiter;
 import io.azlhsm.copytool.limits.ThrottledBackend;
 import io.azlhsm.copytool.operations.ActionContext;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import io.azlhsm.copytool.operations.BlockUploads;
 import io.azlhsm.copytool.operations.OutagePatience;
 import io.azlhsm.copytool.operations.StopPhase;
 import io.azlhsm.copytool.operations.StreamedUploads;
@@ -60,6 +61,7 @@ public final class Agent implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final OutagePatience patience;
     private final StreamedUploads streamedUploads;
+    private final BlockUploads blockUploads;
     private final Optional<HsmEventFifo> eventFifo;
     private final Optional<MetricsServer> metricsServer;
     private final AgentMetrics metrics;
@@ -84,9 +86,10 @@ public final class Agent implements AutoCloseable {
         this.registration = CopytoolRegistration.register(library, settings.mount(), archiveIds, true);
         this.patience = new OutagePatience(settings.operations().outagePatience());
         this.streamedUploads = new StreamedUploads(settings.pipeline().writers());
+        this.blockUploads = new BlockUploads(settings.blockUploads());
         ActionContext context = new ActionContext(registration, new LustreFids(library), new DataVersions(library),
                 new HsmFiles(library), new ArchiveRecordStore(), this.backends, new BlobMetadataCodec(),
-                settings.pipeline().chunkSize(), streamedUploads, settings.releaseAfterArchive(),
+                settings.pipeline().chunkSize(), streamedUploads, blockUploads, settings.releaseAfterArchive(),
                 metrics, patience, new StopPhase(), settings.foreignNaming());
         this.finisher = Executors.newFixedThreadPool(Math.max(2, settings.pipeline().writers()), runnable -> {
             Thread thread = new Thread(runnable, "action-finisher");
@@ -248,6 +251,7 @@ public final class Agent implements AutoCloseable {
         dispatcher.close();
         finisher.shutdown();
         streamedUploads.close();
+        blockUploads.close();
         try {
             registration.close();
         } catch (LustreException e) {

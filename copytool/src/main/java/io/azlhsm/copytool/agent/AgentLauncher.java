@@ -59,7 +59,7 @@ public final class AgentLauncher {
                 .filter(ArchiveSettings::releaseAfterArchive).map(ArchiveSettings::id).collect(Collectors.toSet());
         return new AgentSettings(config.mount(), config.lustreLibrary(), pipeline, config.progressInterval(), starters,
                 config.maxActionsInFlight(), config.maxActionsWaiting(), releaseAfterArchive, config.operations(),
-                bandwidthLimits(config), foreignNaming(config));
+                bandwidthLimits(config), foreignNaming(config), busiestArchive);
     }
 
     /** Per azure archive: its container, where lemur's az:// file ids must point, and its hydrator import roots. */

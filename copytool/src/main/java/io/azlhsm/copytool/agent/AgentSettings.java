@@ -19,11 +19,14 @@ import java.util.Set;
  * @param operations          event FIFO, metrics endpoint, shutdown grace, agent-wide bandwidth limit
  * @param bandwidthLimits     bytes per second per archive id (0 or absent: no limit)
  * @param foreignNaming       per archive id, how lemur and the AMLFS hydrator named the blobs of files they left
+ * @param blockUploads        ring-chunk block uploads in flight at once, agent-wide: the busiest archive's
+ *                            max_concurrency, so one large file alone can use all of its archive's request slots
  */
 public record AgentSettings(Path mount, String lustreLibrary, PipelineSettings pipeline, Duration progressInterval,
                             int starterThreads, int maxActionsInFlight, int maxActionsWaiting,
                             Set<Integer> releaseAfterArchive,
                             io.azlhsm.copytool.config.OperationsSettings operations,
                             java.util.Map<Integer, Long> bandwidthLimits,
-                            java.util.Map<Integer, io.azlhsm.copytool.operations.ForeignNaming> foreignNaming) {
+                            java.util.Map<Integer, io.azlhsm.copytool.operations.ForeignNaming> foreignNaming,
+                            int blockUploads) {
 }

@@ -52,6 +52,16 @@ public interface ArchiveBackend extends AutoCloseable {
     /** Starts a chunked upload of {@code size} bytes in chunks of {@code chunkSize} (from {@link #chunkSize}). */
     ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException;
 
+    /**
+     * As {@link #beginUpload(String, long, long)} for the file version {@code key}: an archive that can keep chunks
+     * staged across attempts (Azure's uncommitted blocks) reuses those an earlier, uncommitted upload of the same file
+     * version staged with the same chunk size and bytes, instead of sending them again
+     * ({@link ChunkedUpload#resumedBytes()}). Others start afresh.
+     */
+    default ChunkedUpload beginUpload(String name, long size, long chunkSize, UploadKey key) throws ArchiveException {
+        return beginUpload(name, size, chunkSize);
+    }
+
     /** The object's properties and metadata, or empty when there is no such object. */
     Optional<StoredObject> stat(String name) throws ArchiveException;
 

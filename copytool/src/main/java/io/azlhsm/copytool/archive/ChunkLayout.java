@@ -13,7 +13,7 @@ public record ChunkLayout(String objectName, long size, long chunkSize, int chun
         if (size < 0) {
             throw ArchiveException.of(Kind.INVALID, objectName, "negative object size " + size);
         }
-        if (chunkSize <= 0 || chunkSize > ChunkSizing.MAX_BUFFER_CHUNK) {
+        if (chunkSize <= 0) { // a chunk larger than a ByteBuffer can only be staged from a stream
             throw ArchiveException.of(Kind.INVALID, objectName, "chunk size out of range: " + chunkSize);
         }
         long count = ChunkSizing.partCount(size, chunkSize);

@@ -5,7 +5,9 @@ import io.azlhsm.copytool.archive.ArchiveException.Kind;
 /**
  * Chooses the chunk size for a file: the configured size, grown in whole MiB when the file would otherwise need more
  * parts than the archive allows (50,000 blocks for a block blob), never above the largest chunk the archive accepts
- * or a {@link java.nio.ByteBuffer} can hold.
+ * (Azure: 4,000 MiB per block, so the largest blob is 50,000 x 4,000 MiB, about 190.7 TiB). A grown chunk may be
+ * larger than a {@link java.nio.ByteBuffer} can hold: the archive streams such blocks from the file, a ring chunk at
+ * a time, and memory stays bounded by the ring.
  */
 public final class ChunkSizing {
     public static final long MIB = 1024L * 1024;
@@ -19,7 +21,7 @@ public final class ChunkSizing {
     /**
      * @param configuredChunkSize the pipeline's chunk size (its buffers' capacity)
      * @param maxParts            how many parts one object may have
-     * @param maxChunkSize        the largest part the archive accepts (capped at {@link #MAX_BUFFER_CHUNK})
+     * @param maxChunkSize        the largest part the archive accepts
      */
     public ChunkSizing(long configuredChunkSize, long maxParts, long maxChunkSize) {
         if (configuredChunkSize <= 0 || configuredChunkSize > MAX_BUFFER_CHUNK) {
@@ -30,7 +32,7 @@ public final class ChunkSizing {
         }
         this.configuredChunkSize = configuredChunkSize;
         this.maxParts = maxParts;
-        this.maxChunkSize = Math.min(maxChunkSize, MAX_BUFFER_CHUNK);
+        this.maxChunkSize = maxChunkSize;
     }
 
     public long configuredChunkSize() {

@@ -31,6 +31,14 @@ public interface ChunkedUpload {
      */
     StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition) throws ArchiveException;
 
+    /**
+     * Bytes of the chunks staged so far that were not sent because an earlier upload of the same file version had
+     * staged them already ({@link ArchiveBackend#beginUpload(String, long, long, UploadKey)}).
+     */
+    default long resumedBytes() {
+        return 0;
+    }
+
     /** Best effort: drops what was staged; leaves no committed object. Safe to call after a failed commit. */
     void abort();
 }

@@ -84,6 +84,11 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public ChunkedUpload beginUpload(String name, long size, long chunkSize, UploadKey key) throws ArchiveException {
+        return wrapUpload(name, backend.beginUpload(name, size, chunkSize, key));
+    }
+
+    @Override
     public Optional<StoredObject> stat(String name) throws ArchiveException {
         return backend.stat(name);
     }
@@ -181,6 +186,11 @@ public abstract class ForwardingBackend implements ArchiveBackend {
         public StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition)
                 throws ArchiveException {
             return upload.commit(chunkCount, attributes, condition);
+        }
+
+        @Override
+        public long resumedBytes() {
+            return upload.resumedBytes();
         }
 
         @Override

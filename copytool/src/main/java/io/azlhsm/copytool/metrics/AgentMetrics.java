@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code blob_request} latencies by request kind (put_blob, put_block, put_block_list, get_blob_range,
  *       get_properties, delete_blob, list_blobs, snapshot_blob, find_blobs_by_tags);</li>
  *   <li>errors by errno (actions) and by HTTP status (blob requests), retries and throttling waits;</li>
+ *   <li>bytes of staged blocks a resumed archive reused instead of sending them again, by archive id;</li>
  *   <li>gauges sampled on demand: queued actions, running actions, chunks in the ring;</li>
  *   <li>histograms with buckets ({@link BucketHistograms}), which add up across data movers: action duration by
  *       action and size class, bytes per file by action, blob request duration by kind, and the time an action
@@ -116,6 +117,13 @@ public final class AgentMetrics {
     /** Registers lines sampled at each snapshot for {@code copytool status} (the restores waiting for rehydration). */
     public void listing(String name, java.util.function.Supplier<java.util.List<String>> lines) {
         listings.put(name, lines);
+    }
+
+    /** Bytes an archive did not send because an earlier attempt had staged them (resumed upload). */
+    public void archiveResumed(int archiveId, long bytes) {
+        if (bytes > 0) {
+            counters.add("archive_resumed_bytes_total", Integer.toString(archiveId), bytes);
+        }
     }
 
     public void retried(String kind) {

@@ -21,7 +21,8 @@ public final class PrometheusText {
             "blob_request_errors_total", new String[] {"request", "status"},
             "blob_request_retries_total", new String[] {"request"},
             "throttle_waits_total", new String[] {"direction"},
-            "throttle_wait_nanoseconds_total", new String[] {"direction"});
+            "throttle_wait_nanoseconds_total", new String[] {"direction"},
+            "archive_resumed_bytes_total", new String[] {"archive"});
     private static final Map<String, String> HELP = Map.of(
             "files_total", "Actions ended, by action and outcome.",
             "bytes_total", "Bytes moved by successful actions.",
@@ -29,7 +30,9 @@ public final class PrometheusText {
             "blob_request_errors_total", "Failed blob requests by HTTP status (0: no answer).",
             "blob_request_retries_total", "Blob requests retried after a transient failure.",
             "throttle_waits_total", "Times a transfer waited for bandwidth.",
-            "throttle_wait_nanoseconds_total", "Time spent waiting for bandwidth.");
+            "throttle_wait_nanoseconds_total", "Time spent waiting for bandwidth.",
+            "archive_resumed_bytes_total", "Bytes of blocks an earlier, interrupted archive of the same file version"
+                    + " had staged, reused instead of sent again, by archive id.");
 
     private static final Map<String, String> GAUGE_HELP = Map.of(
             "queued_actions", "Actions received from the coordinator and not begun.",

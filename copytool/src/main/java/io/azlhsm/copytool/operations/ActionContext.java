@@ -21,6 +21,7 @@ import java.util.Map;
  * @param metadataCodec     file attributes to blob metadata
  * @param maxChunkSize      the ring's chunk size: no transfer may use bigger chunks
  * @param streamedUploads   the agent's bounded uploads of blocks larger than a ring chunk
+ * @param blockUploads      the agent's bounded uploads of ring-chunk blocks, handed off by the write stage
  * @param releaseAfterArchive archive ids whose files are released as soon as their archive is verified
  * @param metrics           where actions report their latency, bytes and errors
  * @param patience          how long actions wait out an outage of their archive
@@ -31,6 +32,7 @@ import java.util.Map;
 public record ActionContext(CopytoolRegistration registration, LustreFids fids, DataVersions dataVersions,
                             HsmFiles hsmFiles, ArchiveRecordStore records, Map<Integer, ArchiveBackend> backends,
                             BlobMetadataCodec metadataCodec, int maxChunkSize, StreamedUploads streamedUploads,
+                            BlockUploads blockUploads,
                             java.util.Set<Integer> releaseAfterArchive,
                             io.azlhsm.copytool.metrics.AgentMetrics metrics, OutagePatience patience,
                             StopPhase stopPhase, Map<Integer, ForeignNaming> foreignNaming) {

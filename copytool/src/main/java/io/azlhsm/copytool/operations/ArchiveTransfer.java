@@ -6,6 +6,7 @@ import io.azlhsm.copytool.archive.ChecksumAlgorithm;
 import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.UploadKey;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
@@ -117,13 +118,17 @@ public final class ArchiveTransfer extends ActionTransfer {
             }
             long blockSize = backend.chunkSize(size);
             int ringChunk = context.maxChunkSize();
-            if (blockSize > ringChunk) {
-                blockSize = ((blockSize + ringChunk - 1) / ringChunk) * ringChunk; // whole ring chunks per block
+            // whole ring chunks per block: ring chunks that divide the block, else the block rounded up to them
+            int chunkSize = StreamedBlocks.ringChunkDividing(blockSize, ringChunk);
+            if (chunkSize < 0) {
+                blockSize = ((blockSize + ringChunk - 1) / ringChunk) * ringChunk;
+                chunkSize = ringChunk;
             }
-            int chunkSize = (int) Math.min(blockSize, ringChunk);
             boolean whole = size <= Math.min(backend.singleRequestLimit(), chunkSize);
             ChunkLayout layout = new ChunkLayout(size, chunkSize);
-            ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, blockSize);
+            // Blocks an earlier attempt at this very file version staged are found and not sent again (UploadKey).
+            ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, blockSize,
+                    new UploadKey(file.fid().bracketed(), dataVersion));
             FileAttributes attributes = file.attributes(dataVersion, null);
             FileLayout fileLayout = savedLayout(source, file, path);
             // The name is this file's to overwrite only on the version its own record names; else it must be empty.
@@ -205,10 +210,20 @@ public final class ArchiveTransfer extends ActionTransfer {
             storedWhole = patiently("writing blob " + blob, () -> writer.write(blob, believed, identity(),
                     c -> backend.putWhole(blob, event.buffer().duplicate(), attributes, c), describe()));
         } else if (streamedBlocks == null) {
-            patiently("staging block " + event.chunkIndex() + " of blob " + blob, () -> {
-                upload.stage(event.chunkIndex(), event.buffer().duplicate());
-                return null;
-            });
+            // handed to the agent's block uploads: a file alone gets up to its archive's max_concurrency Put Blocks
+            // in flight; the ring slot, whose buffer the upload reads, stays held until the upload is done
+            int index = event.chunkIndex();
+            ByteBuffer chunk = event.buffer().duplicate();
+            event.writeContinues(context.blockUploads().start(() -> {
+                try {
+                    patiently("staging block " + index + " of blob " + blob, () -> {
+                        upload.stage(index, chunk);
+                        return null;
+                    });
+                } catch (Exception e) {
+                    fail(e);
+                }
+            }));
         } else {
             streamedBlocks.stageIfBlockComplete(event, this::stageStreamedBlock);
         }
@@ -235,6 +250,14 @@ public final class ArchiveTransfer extends ActionTransfer {
     protected void finish() {
         if (streamedBlocks != null) {
             streamedBlocks.awaitAll();
+        }
+        if (upload != null) {
+            long resumed = upload.resumedBytes();
+            context.metrics().archiveResumed(archiveId, resumed);
+            if (resumed > 0) {
+                LOG.info(describe() + ": resumed, " + resumed + " of " + layout().size() + " bytes were staged"
+                        + " already by an earlier attempt and not sent again");
+            }
         }
         if (isAborted()) {
             abandon(abortOutcome(), failure());

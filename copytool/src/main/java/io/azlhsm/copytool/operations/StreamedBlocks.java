@@ -44,6 +44,24 @@ final class StreamedBlocks {
         }
     }
 
+    /**
+     * The chunk size for the ring when blocks are larger than its slots: the largest size of at most {@code ringChunk}
+     * bytes (and at least half of it, so chunks stay large) of which the block is a whole number, so each block is
+     * whole ring chunks and keeps the size the archive chose (a 4,000 MiB block over 64 MiB slots: 64 chunks of 62.5
+     * MiB); -1 when there is none (an odd configured block size), and the caller rounds the block up instead.
+     */
+    static int ringChunkDividing(long blockSize, int ringChunk) {
+        if (blockSize <= ringChunk) {
+            return (int) blockSize;
+        }
+        for (long chunks = (blockSize + ringChunk - 1) / ringChunk; blockSize / chunks >= ringChunk / 2; chunks++) {
+            if (blockSize % chunks == 0) {
+                return (int) (blockSize / chunks);
+            }
+        }
+        return -1;
+    }
+
     int blockCount() {
         return blockMd5.length;
     }

@@ -3,7 +3,7 @@ package io.azlhsm.copytool.pipeline;
 import java.util.concurrent.Executor;
 
 /**
- * The last stage: counts finished chunks and hands a transfer whose chunks are all done to the finisher executor, so
+ * The last stage: waits for a chunk's write still in flight ({@link TransferEvent#writeContinues}), counts finished chunks and hands a transfer whose chunks are all done to the finisher executor, so
  * that committing a blob or ending an action (both slow) never holds up the ring.
  */
 final class CompletionStage extends RingStage {
@@ -16,6 +16,7 @@ final class CompletionStage extends RingStage {
     @Override
     void process(TransferEvent event, long sequence) {
         Transfer transfer = event.transfer();
+        event.awaitWrite(); // the slot is released only once nothing reads its buffer any more
         boolean transferDone = transfer.chunkCompleted(event, !transfer.isAborted());
         event.release();
         if (transferDone) {

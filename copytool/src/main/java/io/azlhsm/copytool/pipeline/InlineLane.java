@@ -66,6 +66,7 @@ final class InlineLane {
             } catch (Throwable failure) {
                 transfer.fail(failure);
             }
+            slot.awaitWrite();
             transfer.chunkCompleted(slot, !transfer.isAborted());
             slot.release();
         } finally {

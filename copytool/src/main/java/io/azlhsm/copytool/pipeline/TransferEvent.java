@@ -1,6 +1,7 @@
 package io.azlhsm.copytool.pipeline;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One ring slot: a chunk of one transfer and the buffer that carries its bytes between stages.
@@ -15,6 +16,7 @@ public final class TransferEvent {
     private int chunkIndex;
     private long offset;
     private int length;
+    private CompletableFuture<?> writeInFlight; // a write that outlives the write stage's call, holding the buffer
 
     TransferEvent(int capacity) {
         this.buffer = ByteBuffer.allocateDirect(capacity);
@@ -25,7 +27,27 @@ public final class TransferEvent {
         this.chunkIndex = chunkIndex;
         this.offset = offset;
         this.length = length;
+        this.writeInFlight = null;
         buffer.clear().limit(length);
+    }
+
+    /**
+     * Write stage: the chunk's write goes on after {@link Transfer#writeChunk} returns (an upload handed to another
+     * thread, so one file can have more uploads in flight than the ring has write handlers). The slot, and with it the
+     * buffer the upload reads, stays this chunk's until the write is done: the last stage waits for it before it
+     * releases the slot, so memory stays bounded by the ring. The write records its own failure on the transfer.
+     */
+    public void writeContinues(CompletableFuture<?> write) {
+        this.writeInFlight = write;
+    }
+
+    /** Last stage: waits for a write still in flight (its failure was recorded on the transfer by the write). */
+    void awaitWrite() {
+        CompletableFuture<?> write = writeInFlight;
+        if (write != null) {
+            write.exceptionally(failure -> null).join();
+            writeInFlight = null;
+        }
     }
 
     void release() {

@@ -95,6 +95,64 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
         }
     }
 
+    /**
+     * A large file alone is not limited to the ring's write handlers (pipeline.writers, 4 here): its Put Blocks are
+     * all held at the proxy, unanswered, so every one held is in flight at once, and three times the writers are.
+     */
+    @Test
+    void aLoneLargeFileHasMorePutBlocksInFlightThanTheRingHasWriters() throws Exception {
+        int writers = 4; // the test bed's pipeline.writers (the default)
+        Path file = bed.write("lone/wide.bin", 20 * CHUNK);
+        byte[] md5 = AgentTestBed.md5(file);
+        try (HoldingProxy.Hold all = proxy.hold("every Put Block of lone/wide.bin",
+                r -> r.isDataWrite() && r.isFor("roundtrip", "fs1/lone/wide.bin"))) {
+            bed.archive(file);
+            all.awaitHeld(3 * writers, SHORT, () -> cluster.getParam("actions"));
+        }
+        bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+        assertArrayEquals(md5, container.getBlobClient("fs1/lone/wide.bin").getProperties().getContentMd5());
+    }
+
+    /**
+     * A file too large for 50,000 blocks of a ring slot: the agent grows its blocks (in whole MiB) past the slot and
+     * streams them from Lustre. The slot is made small (4 KiB) rather than the file huge: 50,000 x 4 KiB + 1 byte
+     * needs 1 MiB blocks, 256 slots each.
+     */
+    @Test
+    void aFileSizedToNeedBlocksLargerThanARingSlotIsArchivedWhole() throws Exception {
+        Path thirdMount = cluster.addMount("mnt3");
+        try (AgentTestBed tinySlots = AgentTestBed.start(cluster, thirdMount, """
+                pipeline.chunk_size = 4KiB
+                pipeline.ring_size = 256
+                archive.3.type = azure
+                archive.3.container = grownblocks
+                archive.3.connection_string = %s
+                """.formatted(azurite.connectionString()))) {
+            long size = 50_000L * 4096 + 1;
+            Path file = bed.write("grown/blocks.bin", size);
+            byte[] md5 = AgentTestBed.md5(file);
+            bed.lfs("hsm_archive", List.of(file), "-a", "3");
+            bed.awaitFlags(file, AgentTestBed.ARCHIVED, java.time.Duration.ofMinutes(10));
+            BlockBlobClient blob = new BlobServiceClientBuilder().connectionString(azurite.connectionString())
+                    .buildClient().getBlobContainerClient("grownblocks").getBlobClient("grown/blocks.bin")
+                    .getBlockBlobClient();
+            List<Long> blockSizes = blob.listBlocks(BlockListType.COMMITTED).getCommittedBlocks().stream()
+                    .map(Block::getSizeLong).toList();
+            assertEquals(196, blockSizes.size(), "1 MiB blocks");
+            assertEquals(CHUNK, blockSizes.get(0));
+            assertEquals(size - 195 * CHUNK, blockSizes.get(195));
+            assertArrayEquals(md5, blob.getProperties().getContentMd5());
+            MessageDigest stored = MessageDigest.getInstance("MD5");
+            try (java.io.InputStream in = blob.openInputStream()) {
+                byte[] buffer = new byte[1 << 20];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    stored.update(buffer, 0, n);
+                }
+            }
+            assertArrayEquals(md5, stored.digest(), "the blob's bytes are not the file's");
+        }
+    }
+
     @Test
     void withoutItsRecordAFileIsRestoredFromTheRequestsFileIdElseFromItsCurrentPath() throws Exception {
         Path byFileId = bed.write("foreign/by-file-id.dat", 2 * CHUNK + 1);

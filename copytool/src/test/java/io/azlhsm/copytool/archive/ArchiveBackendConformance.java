@@ -59,6 +59,11 @@ public abstract class ArchiveBackendConformance {
     /** The most parts one object may have in this backend. */
     protected abstract long maxParts();
 
+    /** The largest chunk the archive takes (a posix archive: what one buffer holds). */
+    protected long maxChunkSize() {
+        return ChunkSizing.MAX_BUFFER_CHUNK;
+    }
+
     protected final ArchiveBackend backend() throws Exception {
         if (backend == null) {
             backend = createBackend();
@@ -410,13 +415,13 @@ public abstract class ArchiveBackendConformance {
             long chunkSize = backend().chunkSize(fileSize);
             assertTrue(chunkSize >= CHUNK, "never below the configured chunk size");
             assertTrue(chunkSize == CHUNK || chunkSize % ChunkSizing.MIB == 0, "grown chunks are whole MiB");
-            assertTrue(chunkSize <= ChunkSizing.MAX_BUFFER_CHUNK, "a chunk must fit in one ByteBuffer");
+            assertTrue(chunkSize <= maxChunkSize(), "above the largest chunk the archive takes");
             assertTrue(ChunkSizing.partCount(fileSize, chunkSize) <= maxParts(),
                     ChunkSizing.partCount(fileSize, chunkSize) + " parts exceed " + maxParts());
         } catch (ArchiveException e) {
             assertEquals(Kind.TOO_LARGE, e.kind(), e.getMessage());
             assertEquals(ArchiveException.Errno.EFBIG, e.errno());
-            assertTrue(fileSize > maxParts() * ChunkSizing.MAX_BUFFER_CHUNK,
+            assertTrue(fileSize > maxParts() * maxChunkSize(),
                     "refused a file that fits: " + e.getMessage());
         }
     }

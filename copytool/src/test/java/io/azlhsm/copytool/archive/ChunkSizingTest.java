@@ -29,19 +29,30 @@ class ChunkSizingTest {
     }
 
     @ParameterizedTest(name = "{0} TiB")
-    @ValueSource(longs = {1, 10, 50, 90, 97})
+    @ValueSource(longs = {1, 10, 50, 90, 97, 98, 150, 190})
     void largeFilesGrowInWholeMibAndStayWithinFiftyThousandBlocks(long tebibytes) throws Exception {
         long size = tebibytes * TIB;
         long chunk = azure.chunkSize(size);
         assertEquals(0, chunk % MIB);
         assertTrue(ChunkSizing.partCount(size, chunk) <= 50_000);
         assertTrue(ChunkSizing.partCount(size, chunk - MIB) > 50_000, "the smallest whole-MiB chunk that fits");
-        assertTrue(chunk <= ChunkSizing.MAX_BUFFER_CHUNK);
+        assertTrue(chunk <= AzureBlobBackend.MAX_BLOCK_SIZE);
+    }
+
+    @Test
+    void theLargestBlobIsFiftyThousandBlocksOfFourThousandMib() throws Exception {
+        // above 50,000 x 2,047 MiB (a ByteBuffer's limit) blocks keep growing: they are streamed, not buffered
+        long largest = 50_000 * AzureBlobBackend.MAX_BLOCK_SIZE; // 190.7 TiB
+        assertEquals(4000 * MIB, azure.chunkSize(largest));
+        assertEquals(2048 * MIB, azure.chunkSize(50_000 * ChunkSizing.MAX_BUFFER_CHUNK + 1));
+        ArchiveException e = assertThrows(ArchiveException.class, () -> azure.chunkSize(largest + 1));
+        assertEquals(Kind.TOO_LARGE, e.kind());
+        assertTrue(e.getMessage().contains("4001 MiB"), e.getMessage());
     }
 
     @Test
     void threeHundredTebibytesCannotBeOneBlockBlob() {
-        // 300 TiB / 50,000 blocks needs 6,292 MiB blocks: above Azure's 4,000 MiB block limit and a ByteBuffer's 2 GiB.
+        // 300 TiB / 50,000 blocks needs 6,292 MiB blocks: above Azure's 4,000 MiB block limit.
         ArchiveException e = assertThrows(ArchiveException.class, () -> azure.chunkSize(300 * TIB));
         assertEquals(Kind.TOO_LARGE, e.kind());
         assertEquals(ArchiveException.Errno.EFBIG, e.errno());

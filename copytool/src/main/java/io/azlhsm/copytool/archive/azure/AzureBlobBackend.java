@@ -15,13 +15,17 @@ import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.models.BlockList;
+import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.RehydratePriority;
 import com.azure.storage.blob.models.TaggedBlobItem;
 import com.azure.storage.blob.options.AppendBlobCreateOptions;
 import com.azure.storage.blob.options.BlobSetAccessTierOptions;
+import com.azure.storage.blob.options.BlockBlobListBlocksOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.FindBlobsOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
@@ -41,11 +45,11 @@ import io.azlhsm.copytool.archive.ObjectTier;
 import io.azlhsm.copytool.archive.PreservedListing;
 import io.azlhsm.copytool.archive.PreservedVersion;
 import io.azlhsm.copytool.archive.PriorityPermits;
-import io.azlhsm.copytool.archive.RandomTokens;
 import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.archive.RetryListener;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.TierSettings;
+import io.azlhsm.copytool.archive.UploadKey;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.MetadataLimits;
@@ -74,7 +78,10 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class AzureBlobBackend implements ArchiveBackend {
     /** Committed blocks per blob. */
     public static final long MAX_BLOCKS = 50_000;
-    /** Largest stageBlock: 4,000 MiB (the buffer limit of 2,047 MiB binds first). */
+    /**
+     * Largest stageBlock: 4,000 MiB. Blocks above a ByteBuffer's 2,047 MiB are only ever staged from a stream (the
+     * archive grows blocks that large for files above 50,000 x 2,047 MiB, up to 50,000 x 4,000 MiB = ~190.7 TiB).
+     */
     public static final long MAX_BLOCK_SIZE = 4000 * ChunkSizing.MIB;
     /** Largest single Put Blob: 5,000 MiB (the buffer limit binds first). */
     public static final long MAX_PUT_BLOB_SIZE = 5000 * ChunkSizing.MIB;
@@ -330,12 +337,63 @@ public final class AzureBlobBackend implements ArchiveBackend {
 
     @Override
     public ChunkedUpload beginUpload(String name, long size, long chunkSize) throws ArchiveException {
+        return begin(name, size, chunkSize, BlockIds.unique(), Map.of());
+    }
+
+    /**
+     * An upload whose block ids are deterministic for the file version and block size, which first asks for the
+     * blob's uncommitted blocks (Get Block List, blocklisttype=uncommitted) so that blocks an earlier attempt staged
+     * are not sent again.
+     */
+    @Override
+    public ChunkedUpload beginUpload(String name, long size, long chunkSize, UploadKey key) throws ArchiveException {
         ObjectNames.validate(name);
-        ChunkLayout layout = ChunkLayout.of(name, size, chunkSize, MAX_BLOCKS);
+        return begin(name, size, chunkSize, BlockIds.of(key, chunkSize), uncommittedBlocks(name));
+    }
+
+    private ChunkedUpload begin(String name, long size, long chunkSize, BlockIds ids, Map<String, Long> staged)
+            throws ArchiveException {
+        ObjectNames.validate(name);
         if (chunkSize > MAX_BLOCK_SIZE) {
             throw ArchiveException.of(Kind.TOO_LARGE, name, "blocks are at most " + MAX_BLOCK_SIZE + " bytes");
         }
-        return new AzureChunkedUpload(this, layout, blockBlob(name), new BlockIds(RandomTokens.next()));
+        ChunkLayout layout = ChunkLayout.of(name, size, chunkSize, MAX_BLOCKS);
+        return new AzureChunkedUpload(this, layout, blockBlob(name), ids, staged);
+    }
+
+    /**
+     * The blob's staged, uncommitted blocks, id to size; none when there is no such blob, or when they cannot be
+     * listed (the upload then sends every block, as it would have without them: resuming is an optimisation only).
+     */
+    private Map<String, Long> uncommittedBlocks(String name) {
+        try {
+            return listUncommitted(name);
+        } catch (ArchiveException e) {
+            LOG.log(System.Logger.Level.INFO, "{0}: cannot list its uncommitted blocks ({1}); sending every block",
+                    name, e.getMessage());
+            return Map.of();
+        }
+    }
+
+    private Map<String, Long> listUncommitted(String name) throws ArchiveException {
+        return call(name, "Get Block List (uncommitted)", () -> {
+            try {
+                BlockList list = blockBlob(name).listBlocksWithResponse(
+                        new BlockBlobListBlocksOptions(BlockListType.UNCOMMITTED), null, Context.NONE).getValue();
+                Map<String, Long> blocks = new HashMap<>();
+                if (list.getUncommittedBlocks() != null) {
+                    for (Block block : list.getUncommittedBlocks()) {
+                        blocks.put(block.getName(), block.getSizeLong());
+                    }
+                }
+                return blocks;
+            } catch (BlobStorageException e) {
+                if (isMissingBlob(e)) {
+                    return Map.<String, Long>of();
+                }
+                throw e;
+            }
+        });
     }
 
     @Override

@@ -35,4 +35,9 @@ class AzureBlobBackendConformanceIT extends ArchiveBackendConformance {
     protected long maxParts() {
         return AzureBlobBackend.MAX_BLOCKS;
     }
+
+    @Override
+    protected long maxChunkSize() {
+        return AzureBlobBackend.MAX_BLOCK_SIZE;
+    }
 }

@@ -23,6 +23,7 @@ import io.azlhsm.copytool.archive.ContentMd5;
 import io.azlhsm.copytool.archive.GeneratedData;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.UploadKey;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.testcluster.harness.AzuriteExtension;
 import io.azlhsm.testcluster.harness.AzuriteServer;
@@ -172,6 +173,42 @@ class AzureBlobBackendIT {
             assertEquals(ArchiveException.Errno.EIO, e.errno());
             upload.abort();
             assertTrue(backend.stat("corrupted.bin").isEmpty());
+        }
+    }
+
+    /**
+     * An upload of a file version whose earlier attempt staged blocks and never committed (an agent killed mid-way)
+     * sends only what is missing: a block staged with the same bytes is reused, one whose bytes differ (the earlier
+     * attempt read while the file was being written) is sent again, and another data version reuses nothing. The
+     * committed blob holds exactly the bytes of the last attempt.
+     */
+    @Test
+    void aResumedUploadReusesOnlyTheBlocksStagedWithTheSameBytes(AzuriteServer azurite) throws Exception {
+        UploadKey key = new UploadKey("[0x200000401:0x7:0x0]", 42);
+        GeneratedData stale = new GeneratedData(21, 3L * CHUNK);
+        GeneratedData data = new GeneratedData(22, 3L * CHUNK);
+        try (AzureBlobBackend backend = AzureBlobBackend.create(settings(azurite).build())) {
+            ChunkedUpload first = backend.beginUpload("resumed.bin", data.size(), CHUNK, key);
+            first.stage(0, data.range(0, CHUNK));
+            first.stage(1, stale.range(CHUNK, CHUNK));
+            first.abort(); // killed: nothing committed, two blocks staged
+
+            ChunkedUpload otherVersion = backend.beginUpload("resumed.bin", data.size(), CHUNK,
+                    new UploadKey(key.fid(), 43));
+            otherVersion.stage(0, data.range(0, CHUNK));
+            assertEquals(0, otherVersion.resumedBytes(), "another data version reuses nothing");
+            otherVersion.abort();
+
+            ChunkedUpload second = backend.beginUpload("resumed.bin", data.size(), CHUNK, key);
+            for (int i = 0; i < 3; i++) {
+                second.stage(i, data.range((long) i * CHUNK, CHUNK));
+            }
+            assertEquals(CHUNK, second.resumedBytes(), "only block 0 was staged with these bytes");
+            StoredObject stored = second.commit(3, new ObjectAttributes(data.md5(), Map.of()), absent());
+            ByteBuffer back = ByteBuffer.allocate((int) data.size());
+            backend.read("resumed.bin", stored.etag(), 0, back);
+            back.flip();
+            assertEquals(-1, data.firstMismatch(back, 0), "the blob is not the last attempt's bytes");
         }
     }
 

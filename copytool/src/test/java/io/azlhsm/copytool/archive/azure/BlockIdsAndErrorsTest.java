@@ -1,13 +1,12 @@
 package io.azlhsm.copytool.archive.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.storage.blob.models.BlobErrorCode;
 import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
-import io.azlhsm.copytool.archive.RandomTokens;
+import io.azlhsm.copytool.archive.UploadKey;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Base64;
@@ -19,20 +18,32 @@ import org.junit.jupiter.api.Test;
 class BlockIdsAndErrorsTest {
 
     @Test
-    void blockIdsAreBase64OfOneLengthUniquePerUploadAndIndex() {
-        BlockIds first = new BlockIds(RandomTokens.next());
-        BlockIds second = new BlockIds(RandomTokens.next());
-        Set<String> seen = new HashSet<>();
-        for (int index : new int[] {0, 1, 9, 10, 99_999, 49_999}) {
-            for (BlockIds ids : List.of(first, second)) {
-                String id = ids.id(index);
-                assertEquals(32, id.length(), "every id of every upload has one length");
-                assertTrue(Base64.getDecoder().decode(id).length <= 64);
-                assertTrue(seen.add(id), "duplicate id " + id);
-            }
+    void blockIdsAreDeterministicForFileVersionBlockSizeIndexAndBytes() {
+        UploadKey key = new UploadKey("[0x200000401:0x1:0x0]", 0xfffffffffffffff0L);
+        byte[] md5 = new byte[16];
+        byte[] otherMd5 = new byte[16];
+        otherMd5[15] = 1;
+        String id = BlockIds.of(key, 4 << 20).id(7, md5);
+        assertEquals(id, BlockIds.of(new UploadKey("[0x200000401:0x1:0x0]", 0xfffffffffffffff0L), 4 << 20)
+                .id(7, md5), "a later attempt at the same file version computes the same id");
+        Set<String> seen = new HashSet<>(List.of(id));
+        assertTrue(seen.add(BlockIds.of(new UploadKey("[0x200000401:0x2:0x0]", key.dataVersion()), 4 << 20)
+                .id(7, md5)), "another file");
+        assertTrue(seen.add(BlockIds.of(new UploadKey(key.fid(), key.dataVersion() + 1), 4 << 20).id(7, md5)),
+                "another data version");
+        assertTrue(seen.add(BlockIds.of(key, 8 << 20).id(7, md5)), "another block size");
+        assertTrue(seen.add(BlockIds.of(key, 4 << 20).id(8, md5)), "another index");
+        assertTrue(seen.add(BlockIds.of(key, 4 << 20).id(7, otherMd5)), "other bytes: a stale block is never reused");
+        assertTrue(seen.add(BlockIds.unique().id(7, md5)));
+        assertTrue(seen.add(BlockIds.unique().id(7, md5)), "an upload without a key shares no id with another");
+        for (String each : seen) {
+            // every id of every upload has the length of the random-token ids of earlier versions: the service wants
+            // one length for all the blocks of a blob, uncommitted ones included
+            assertEquals(32, each.length(), each);
+            assertTrue(Base64.getDecoder().decode(each).length <= 64);
         }
-        assertEquals(List.of(first.id(0), first.id(1), first.id(2)), first.firstN(3));
-        assertNotEquals(first.id(0), second.id(0));
+        assertTrue(new String(Base64.getDecoder().decode(BlockIds.of(key, 4 << 20).id(49_999, md5)),
+                java.nio.charset.StandardCharsets.US_ASCII).endsWith("-049999"));
     }
 
     @Test
