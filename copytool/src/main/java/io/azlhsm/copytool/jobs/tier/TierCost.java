@@ -37,16 +37,16 @@ public record TierCost(BigDecimal before, BigDecimal after, String currency) {
         return before.subtract(after);
     }
 
-    /** "estimated monthly storage cost of the moved blobs: 12.34 USD before, 6.78 USD after (5.56 USD saved)". */
+    /** "estimated monthly storage cost of the moved blobs: 12.34 USD before, 6.78 USD after (5.56 USD saved; ...)". */
     public String describe() {
-        return "estimated monthly storage cost of the moved blobs: " + amount(before) + " before, " + amount(after)
-                + " after (" + amount(saving().abs()) + (saving().signum() < 0 ? " more" : " saved")
-                + "; capacity only, prices tier.price.* per GiB-month)";
+        // cents for bills; six decimals throughout when the amounts are those of a small tree
+        int scale = before.max(after).compareTo(BigDecimal.ONE) >= 0 ? 2 : 6;
+        return "estimated monthly storage cost of the moved blobs: " + amount(before, scale) + " before, "
+                + amount(after, scale) + " after (" + amount(saving().abs(), scale)
+                + (saving().signum() < 0 ? " more" : " saved") + "; capacity only, prices tier.price.* per GiB-month)";
     }
 
-    private String amount(BigDecimal value) {
-        // cents for bills; six decimals for the small amounts of a small tree
-        int scale = value.abs().compareTo(BigDecimal.ONE) >= 0 ? 2 : 6;
+    private String amount(BigDecimal value, int scale) {
         return value.setScale(scale, RoundingMode.HALF_UP).toPlainString() + " " + currency;
     }
 }
