@@ -98,6 +98,13 @@ public final class FlowTestBed implements AutoCloseable {
         return new JobRun(outcome, log.stream().filter(l -> l.contains(" ERROR ")).toList(), log);
     }
 
+    /** Runs the job as a dry run ({@link JobRunner#dryRun}); its log is the dry run's local one. */
+    public JobRun dryRun(Job job) throws Exception {
+        JobOutcome outcome = runner().dryRun(job, 1000);
+        List<String> log = Files.readAllLines(outcome.dryRun().orElseThrow().log());
+        return new JobRun(outcome, log.stream().filter(l -> l.contains(" ERROR ")).toList(), log);
+    }
+
     /** Asks the running job to stop, as {@code copytool cancel} does. */
     public JobCanceller.Result cancel(JobRunner runner) throws Exception {
         return new JobCanceller(runner.store(), Duration.ofMinutes(2), Clock.systemUTC())

@@ -70,8 +70,8 @@ final class Repairs {
         this.backend = backend;
         this.archiveId = archiveId;
         this.fids = new LustreFids(context.library());
-        this.requests = new BoundedHsmRequests(context.hsm(), context.mount(), RequestKind.ARCHIVE, 0, maxOutstanding,
-                context::checkCancelled, this::ended);
+        this.requests = new BoundedHsmRequests(context.hsm(), context.changes(), context.mount(),
+                RequestKind.ARCHIVE, 0, maxOutstanding, context::checkCancelled, this::ended);
         for (String name : new String[] {ARCHIVED_AGAIN, MARKED_LOST, REIMPORTED, FAILED}) {
             context.counters().set(name, 0);
         }
