@@ -8,6 +8,8 @@ import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.lustre.HsmUserRequest;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.operations.FailureNote;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,6 +242,19 @@ public final class BoundedHsmRequests {
         return ended;
     }
 
+    /**
+     * What the agent that failed the file's action said: its {@link FailureNote} (errno, reason, host, time), which
+     * it leaves before ending the action. Without one, where to look.
+     */
+    private static String agentCause(Path file) {
+        try {
+            return FailureNote.read(file).map(note -> "; " + note.describe())
+                    .orElse("; the agent left no failure note on the file (see the data movers' logs)");
+        } catch (IOException e) {
+            return "; cannot read the agent's failure note " + FailureNote.XATTR + ": " + e.getMessage();
+        }
+    }
+
     /** WAITING or RUNNING while the file's action is pending; null once it ended (its outcome is then reported). */
     private HsmProgressState pendingState(RequestedFile file) {
         Optional<String> failure;
@@ -250,7 +265,7 @@ public final class BoundedHsmRequests {
                     || action.state() == HsmProgressState.RUNNING)) {
                 return action.state();
             }
-            failure = kind.failure(hsm.state(file.path()));
+            failure = kind.failure(hsm.state(file.path())).map(f -> f + agentCause(file.path()));
         } catch (LustreException e) {
             failure = Optional.of("cannot read its HSM state after the " + kind.action()
                     + " request (deleted or renamed meanwhile?): " + e.getMessage());
