@@ -6,6 +6,7 @@ import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.LustreLibrary;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -173,7 +174,7 @@ public final class JobRunner {
      * and is not made. A dry run takes no job lock and writes nothing to the file system's job state (no record, no
      * staging, no log there, no log copy to the logging container): it changes nothing, so it may run beside a real
      * job, which it neither blocks nor is blocked by; what the real job changes meanwhile shows in what it reads. Its
-     * log is local, {@code <java.io.tmpdir>/copytool-<id>.log}, with a WOULD line per change.
+     * log is local, {@code <java.io.tmpdir>/copytool-<id>-<random>.log}, with a WOULD line per change.
      *
      * @param keep how many of the changes the outcome lists (the log has all)
      * @throws IOException its local log cannot be created
@@ -183,7 +184,9 @@ public final class JobRunner {
                 + HexFormat.of().formatHex(RANDOM.generateSeed(2));
         JobFence fence = JobFence.unlocked(new LockHolder(id, JobLock.thisHost(), JobLock.thisPid(), 0,
                 Instant.now(clock)));
-        Path file = Path.of(System.getProperty("java.io.tmpdir"), "copytool-" + id + ".log");
+        // created new (O_EXCL) with a random suffix and mode 0600: a root process must not open a guessable name in
+        // a world-writable directory, where another user's symlink could be waiting for it
+        Path file = Files.createTempFile("copytool-" + id + "-", ".log");
         try (JobLog log = new JobLog(file, clock, fence)) {
             RecordedChanges changes = new RecordedChanges(log, keep);
             log.info("DRY RUN: nothing is changed; every change the job would make is a WOULD line");
