@@ -67,6 +67,21 @@ class FlowCommandsTest {
     }
 
     @Test
+    void exportPrefetchReleaseAndCheckOfferADryRunAndAutoExportDoesNot() throws Exception {
+        for (String command : new String[] {"export", "auto-export", "prefetch", "release", "check"}) {
+            ByteArrayOutputStream help = new ByteArrayOutputStream();
+            int status = new Main(new PrintStream(help, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
+                    new PrefetchCommand(), new ReleaseCommand(), new CheckCommand())
+                    .run(new String[] {command, "--help"});
+            assertEquals(ExitCode.OK, status, command);
+            String text = help.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+            assertEquals(!command.equals("auto-export"), text.contains("--dry-run show what the job would do"),
+                    command + ": " + text);
+        }
+    }
+
+    @Test
     void eachCommandHasHelp() throws Exception {
         for (String command : new String[] {"export", "auto-export", "prefetch", "release", "tier"}) {
             int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
