@@ -41,7 +41,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * One Lustre client mount of the simulated file system, over FUSE. It passes operations to the backing tree and adds
@@ -104,76 +103,6 @@ public final class ClientMount extends FuseStubFS {
     @Override
     protected String getFSName() {
         return "hsmsim";
-    }
-
-    /** A file opened through this mount. */
-    private static final class OpenFile {
-        final Fid fid;
-        final Path backing;
-        final boolean writable;
-        /** The flags of this open's CL_CLOSE record. */
-        final int closeFlags;
-        volatile FileChannel channel;
-        /** Opened while released: the restore swaps in a new backing file, which this handle must reopen. */
-        volatile boolean openedReleased;
-        volatile boolean modified;
-        /**
-         * Set when this open file's implicit restore failed: later I/O through it fails the same way at once. The
-         * kernel retries a failed page read by itself, and each retry must not become a new restore: Lustre fails
-         * the one I/O that waited.
-         */
-        volatile SimulatorException failedRestore;
-        /**
-         * A restore's volatile file, opened by libhsmsim through .lustre/fid: an orphan on Lustre, so its writes
-         * make no changelog record, no data version and no DIRTY flag (the layout swap sets those of the file).
-         */
-        final boolean volatileData;
-        /** A volatile file's layout was seen: writes may go on (set once, never unset). */
-        volatile boolean hasLayout;
-        /** Reads of an open with O_NOATIME (an archive's source): they must not change the access time. */
-        volatile NoAtimeReader noAtime;
-
-        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
-                 boolean openedReleased) {
-            this(channel, fid, backing, writable, closeFlags, openedReleased, false);
-        }
-
-        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
-                 boolean openedReleased, boolean volatileData) {
-            this.volatileData = volatileData;
-            this.channel = channel;
-            this.fid = fid;
-            this.backing = backing;
-            this.writable = writable;
-            this.closeFlags = closeFlags;
-            this.openedReleased = openedReleased;
-        }
-
-        /** Restores the file if it is released (blocking), then moves this handle to the restored data. */
-        synchronized void ensureData(ImplicitRestore restorer, Supplier<BlockedIo> caller)
-                throws SimulatorException, IOException {
-            if (!openedReleased) {
-                return;
-            }
-            if (failedRestore != null) {
-                throw failedRestore;
-            }
-            if (isReleased(backing)) {
-                try {
-                    restorer.restoreAndWait(fid, caller.get());
-                } catch (SimulatorException e) {
-                    if (e.errno() == Errno.EIO) {
-                        failedRestore = e;
-                    }
-                    throw e;
-                }
-            }
-            FileChannel old = channel;
-            channel = writable ? FileChannel.open(backing, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(backing, StandardOpenOption.READ);
-            old.close();
-            openedReleased = false;
-        }
     }
 
     // ------------------------------------------------------------------ path resolution
@@ -462,7 +391,7 @@ public final class ClientMount extends FuseStubFS {
                 FuseInterrupts::currentRequestInterrupted);
     }
 
-    private static boolean isReleased(Path p) throws SimulatorException {
+    static boolean isReleased(Path p) throws SimulatorException {
         return Namespace.readHsm(p).has(HsmFlags.RELEASED);
     }
 
