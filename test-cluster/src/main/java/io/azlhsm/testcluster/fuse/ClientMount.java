@@ -57,7 +57,7 @@ public final class ClientMount extends FuseStubFS {
 
     private final Namespace ns;
     private final ClientChangelog records;
-    private final ImplicitRestore restorer;
+    private final RestoreOnAccess restores;
     private final LastUnlink lastUnlink;
     private final MdcImports imports;
     private final String uuid;
@@ -71,7 +71,7 @@ public final class ClientMount extends FuseStubFS {
         this.imports = imports;
         this.options = options;
         this.lastUnlink = lastUnlink;
-        this.restorer = restorer;
+        this.restores = new RestoreOnAccess(restorer, this::caller);
         this.records = new ClientChangelog(ns, changelog);
         this.uuid = uuid;
     }
@@ -364,9 +364,7 @@ public final class ClientMount extends FuseStubFS {
         try {
             Path p = backing(path);
             Fid fid = ns.fidOf(relative(path));
-            if (isReleased(p)) {
-                restorer.restoreAndWait(fid, caller()); // truncate of any size restores first, as on Lustre
-            }
+            restores.beforeTruncate(p, fid);
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
                 f.setLength(size);
             }
@@ -389,10 +387,6 @@ public final class ClientMount extends FuseStubFS {
     private BlockedIo caller() {
         return new BlockedIo((int) getContext().uid.get(), (int) getContext().gid.get(),
                 FuseInterrupts::currentRequestInterrupted);
-    }
-
-    static boolean isReleased(Path p) throws SimulatorException {
-        return Namespace.readHsm(p).has(HsmFlags.RELEASED);
     }
 
     /** A write or truncate: new data version now; DIRTY now (truncate) or at close (write). */
@@ -675,9 +669,7 @@ public final class ClientMount extends FuseStubFS {
             int accmode = fi.flags.get() & 3;
             boolean writable = accmode != 0;
             if ((fi.flags.get() & 01000) != 0) { // O_TRUNC
-                if (isReleased(p)) {
-                    restorer.restoreAndWait(fid, caller());
-                }
+                restores.beforeTruncate(p, fid);
                 // the VFS truncates on O_TRUNC whatever the size: a data modification even of an empty file
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
                     ch.truncate(0);
@@ -714,7 +706,7 @@ public final class ClientMount extends FuseStubFS {
         long handle = nextHandle.getAndIncrement();
         boolean released;
         try {
-            released = isReleased(p);
+            released = RestoreOnAccess.isReleased(p);
         } catch (SimulatorException e) {
             ch.close();
             throw new IOException(e.getMessage());
@@ -748,7 +740,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EBADF;
         }
         try {
-            f.ensureData(restorer, this::caller); // a read of a released file blocks on its restore
+            restores.beforeIo(f); // a read of a released file blocks on its restore
             NoAtimeReader noAtime = f.noAtime;
             if (noAtime != null) {
                 byte[] data = noAtime.read(offset, (int) size);
@@ -788,7 +780,7 @@ public final class ClientMount extends FuseStubFS {
                 }
                 f.hasLayout = true;
             }
-            f.ensureData(restorer, this::caller);
+            restores.beforeIo(f);
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, (int) size);
             ByteBuffer bb = ByteBuffer.wrap(data);
@@ -814,7 +806,7 @@ public final class ClientMount extends FuseStubFS {
         OpenFile f = openFiles.get(fi.fh.get());
         if (f != null) {
             try {
-                f.ensureData(restorer, this::caller);
+                restores.beforeIo(f);
             } catch (IOException e) {
                 return -errno(e);
             } catch (SimulatorException e) {
@@ -841,7 +833,7 @@ public final class ClientMount extends FuseStubFS {
             return -Errno.EOPNOTSUPP;
         }
         try {
-            f.ensureData(restorer, this::caller);
+            restores.beforeIo(f);
             long size = f.channel.size();
             if ((mode & punchHole) != 0) {
                 long end = Math.min(size, offset + length);

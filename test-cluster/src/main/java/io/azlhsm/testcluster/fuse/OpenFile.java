@@ -67,7 +67,7 @@ final class OpenFile {
         if (failedRestore != null) {
             throw failedRestore;
         }
-        if (ClientMount.isReleased(backing)) {
+        if (RestoreOnAccess.isReleased(backing)) {
             try {
                 restorer.restoreAndWait(fid, caller.get());
             } catch (SimulatorException e) {
