@@ -58,6 +58,7 @@ public final class ClientMount extends FuseStubFS {
     private final Namespace ns;
     private final ClientChangelog records;
     private final RestoreOnAccess restores;
+    private final DirtyTracking dirty;
     private final LastUnlink lastUnlink;
     private final MdcImports imports;
     private final String uuid;
@@ -72,6 +73,7 @@ public final class ClientMount extends FuseStubFS {
         this.options = options;
         this.lastUnlink = lastUnlink;
         this.restores = new RestoreOnAccess(restorer, this::caller);
+        this.dirty = new DirtyTracking(ns);
         this.records = new ClientChangelog(ns, changelog);
         this.uuid = uuid;
     }
@@ -368,7 +370,7 @@ public final class ClientMount extends FuseStubFS {
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
                 f.setLength(size);
             }
-            dataModified(p, fid, true);
+            dirty.dataModified(p, fid, true);
             records.data(ChangelogRecord.CL_TRUNC, 0, fid);
             return 0;
         } catch (IOException e) {
@@ -387,22 +389,6 @@ public final class ClientMount extends FuseStubFS {
     private BlockedIo caller() {
         return new BlockedIo((int) getContext().uid.get(), (int) getContext().gid.get(),
                 FuseInterrupts::currentRequestInterrupted);
-    }
-
-    /** A write or truncate: new data version now; DIRTY now (truncate) or at close (write). */
-    private void dataModified(Path p, Fid fid, boolean markDirtyNow) throws SimulatorException {
-        ns.bumpDataVersion(p);
-        if (markDirtyNow) {
-            markDirty(fid);
-        }
-    }
-
-    /** Lustre sets DIRTY on a file that has an archive copy (or one on its way: EXISTS) when its data changes. */
-    private void markDirty(Fid fid) throws SimulatorException {
-        HsmAttributes a = ns.hsm(fid);
-        if (a.has(HsmFlags.EXISTS) && !a.has(HsmFlags.DIRTY)) {
-            ns.setHsm(fid, a.withFlags(a.flags() | HsmFlags.DIRTY));
-        }
     }
 
     // ------------------------------------------------------------------ directories
@@ -674,7 +660,7 @@ public final class ClientMount extends FuseStubFS {
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
                     ch.truncate(0);
                 }
-                dataModified(p, fid, true);
+                dirty.dataModified(p, fid, true);
                 records.data(ChangelogRecord.CL_TRUNC, 0, fid);
             }
             return openHandle(p, fid, fi, writable, false);
@@ -792,7 +778,7 @@ public final class ClientMount extends FuseStubFS {
                 return (int) size;
             }
             f.modified = true;
-            dataModified(f.backing, f.fid, false);
+            dirty.dataModified(f.backing, f.fid, false);
             return (int) size;
         } catch (IOException e) {
             return -errno(e);
@@ -851,7 +837,7 @@ public final class ClientMount extends FuseStubFS {
             }
             if (!f.volatileData) {
                 f.modified = true;
-                dataModified(f.backing, f.fid, false);
+                dirty.dataModified(f.backing, f.fid, false);
             }
             return 0;
         } catch (IOException e) {
@@ -897,7 +883,7 @@ public final class ClientMount extends FuseStubFS {
                 ns.writerClosed(f.fid);
             }
             if (f.modified && ns.exists(f.fid)) {
-                markDirty(f.fid); // Lustre marks a modified file dirty on close
+                dirty.markDirty(f.fid); // Lustre marks a modified file dirty on close
             }
             if (f.writable) {
                 // the close of a write open updates the MDT: the new mtime (MTIME) after writes, then CLOSE
