@@ -52,15 +52,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the cluster from a path.
  */
 public final class ClientMount extends FuseStubFS {
-    private static final String DOT_LUSTRE = "/.lustre";
-    private static final String FID_DIR = "/.lustre/fid";
-
     private final Namespace ns;
     private final ClientChangelog records;
     private final RestoreOnAccess restores;
     private final DirtyTracking dirty;
+    private final MountPaths paths;
     private final LastUnlink lastUnlink;
-    private final MdcImports imports;
     private final String uuid;
     private final MountOptions options;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
@@ -69,11 +66,11 @@ public final class ClientMount extends FuseStubFS {
     public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                        MdcImports imports, String uuid, MountOptions options) {
         this.ns = ns;
-        this.imports = imports;
         this.options = options;
         this.lastUnlink = lastUnlink;
         this.restores = new RestoreOnAccess(restorer, this::caller);
         this.dirty = new DirtyTracking(ns);
+        this.paths = new MountPaths(ns, imports, uuid);
         this.records = new ClientChangelog(ns, changelog);
         this.uuid = uuid;
     }
@@ -109,112 +106,6 @@ public final class ClientMount extends FuseStubFS {
 
     // ------------------------------------------------------------------ path resolution
 
-    /**
-     * The backing path of a path on the mount (resolving .lustre/fid/<FID>, a restore's volatile file included);
-     * throws ENOENT.
-     */
-    private Path backing(String path) throws SimulatorException {
-        Optional<VolatileTarget> v = volatileTarget(path);
-        if (v.isPresent()) {
-            if (!allMdcsActive()) {
-                requireActiveMdc(ns.mdtOf(v.get().fid())); // a restore's volatile file, on the MDT of its FID
-            }
-            return v.get().path();
-        }
-        return ns.backingPath(relative(path));
-    }
-
-    /**
-     * Metadata operations reach the MDT holding the object (a new name: the MDT it is placed on), through this
-     * client's MDC of that MDT; with that MDC deactivated (lctl set_param mdc.*.active=0) they fail with ESHUTDOWN,
-     * as on an invalid import (ptlrpc/client.c 1407-1411). Data already open is read and written without the MDT, as
-     * Lustre's go to the OSTs. The simulator has no client cache: on Lustre a stat the client still holds a lock for
-     * may be answered from cache.
-     */
-    private void requireActiveMdc(String rel) throws SimulatorException {
-        if (allMdcsActive()) {
-            return;
-        }
-        int mdt;
-        try {
-            mdt = ns.mdtOf(ns.fidOf(rel));
-        } catch (SimulatorException e) {
-            mdt = ns.placement(rel); // not there (yet): the MDT a create would go to
-        }
-        requireActiveMdc(mdt);
-    }
-
-    private void requireActiveMdc(int mdt) throws SimulatorException {
-        if (!imports.active(uuid, mdt)) {
-            throw new SimulatorException(Errno.ESHUTDOWN, "client " + uuid + ": MDC of MDT" + mdt + " is inactive");
-        }
-    }
-
-    private boolean allMdcsActive() {
-        for (int mdt = 0; mdt < ns.mdtCount(); mdt++) {
-            if (!imports.active(uuid, mdt)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A restore's volatile file, reached as .lustre/fid/<its FID>. */
-    private record VolatileTarget(Fid fid, Path path) {
-    }
-
-    /**
-     * The volatile file {@code path} names, if it is {@code .lustre/fid/<FID>} of one. On Lustre the volatile file
-     * is an orphan the copytool holds open; libhsmsim opens it here by FID (liblustreapi_hsm.c
-     * create_restore_volatile opens it in the file's directory and unlinks the name at once), so that what the
-     * copytool does through its descriptor reaches this client as it would reach llite.
-     */
-    private Optional<VolatileTarget> volatileTarget(String path) {
-        if (!path.startsWith(FID_DIR + "/") || path.indexOf('/', FID_DIR.length() + 1) >= 0) {
-            return Optional.empty();
-        }
-        Fid fid;
-        try {
-            fid = Fid.parse(path.substring(FID_DIR.length() + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (ns.exists(fid)) {
-            return Optional.empty();
-        }
-        return ns.volatileFile(fid).map(p -> new VolatileTarget(fid, p));
-    }
-
-    private String relative(String path) throws SimulatorException {
-        if (path.startsWith(FID_DIR + "/")) {
-            String rest = path.substring(FID_DIR.length() + 1);
-            int slash = rest.indexOf('/');
-            String fidText = slash < 0 ? rest : rest.substring(0, slash);
-            Fid fid;
-            try {
-                fid = Fid.parse(fidText);
-            } catch (IllegalArgumentException e) {
-                throw new SimulatorException(Errno.ENOENT, "bad FID");
-            }
-            String base = ns.pathOf(fid);
-            String tail = slash < 0 ? "" : rest.substring(slash + 1);
-            String rel = tail.isEmpty() ? base : base.isEmpty() ? tail : base + "/" + tail;
-            requireActiveMdc(rel);
-            return rel;
-        }
-        if (path.startsWith(DOT_LUSTRE + "/") || path.equals(DOT_LUSTRE)) {
-            // only .lustre, .lustre/fid and .lustre/fid/<FID> exist; nothing can be created there
-            throw new SimulatorException(Errno.ENOENT, path + " does not exist");
-        }
-        String rel = path.equals("/") ? "" : path.substring(1);
-        requireActiveMdc(rel);
-        return rel;
-    }
-
-    private static boolean isVirtualDirectory(String path) {
-        return path.equals(DOT_LUSTRE) || path.equals(FID_DIR);
-    }
-
     private static int errno(IOException e) {
         if (e instanceof NoSuchFileException) {
             return Errno.ENOENT;
@@ -241,13 +132,13 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int getattr(String path, FileStat stat) {
-        if (isVirtualDirectory(path)) {
+        if (MountPaths.isVirtualDirectory(path)) {
             stat.st_mode.set(FileStat.S_IFDIR | 0755);
             stat.st_nlink.set(2);
             return 0;
         }
         try {
-            return fillStat(backing(path), stat);
+            return fillStat(paths.backing(path), stat);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -294,7 +185,7 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int chmod(String path, long mode) {
         try {
-            Files.setAttribute(backing(path), "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(paths.backing(path), "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
@@ -307,7 +198,7 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int chown(String path, long uid, long gid) {
         try {
-            Path p = backing(path);
+            Path p = paths.backing(path);
             if (uid != 0xffffffffL && uid != -1) {
                 Files.setAttribute(p, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
             }
@@ -328,7 +219,7 @@ public final class ClientMount extends FuseStubFS {
         final long utimeNow = (1L << 30) - 1;
         final long utimeOmit = (1L << 30) - 2;
         try {
-            Path p = backing(path);
+            Path p = paths.backing(path);
             String[] names = {"basic:lastAccessTime", "basic:lastModifiedTime"};
             for (int i = 0; i < 2; i++) {
                 long nsec = timespec[i].tv_nsec.longValue();
@@ -354,7 +245,7 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int truncate(String path, long size) {
-        Optional<VolatileTarget> v = volatileTarget(path);
+        Optional<MountPaths.VolatileTarget> v = paths.volatileTarget(path);
         if (v.isPresent()) {
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(v.get().path().toFile(), "rw")) {
                 f.setLength(size); // a setattr: allowed without a layout (lov_io.c lov_io_init_empty, CIT_SETATTR)
@@ -364,8 +255,8 @@ public final class ClientMount extends FuseStubFS {
             }
         }
         try {
-            Path p = backing(path);
-            Fid fid = ns.fidOf(relative(path));
+            Path p = paths.backing(path);
+            Fid fid = ns.fidOf(paths.relative(path));
             restores.beforeTruncate(p, fid);
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
                 f.setLength(size);
@@ -382,7 +273,7 @@ public final class ClientMount extends FuseStubFS {
 
     /** A data or attribute record about the file at path on the mount. */
     private void dataRecord(int type, String path) throws SimulatorException {
-        records.data(type, 0, ns.fidOf(relative(path)));
+        records.data(type, 0, ns.fidOf(paths.relative(path)));
     }
 
     /** The process behind the FUSE request this thread serves, as an implicit restore's waiter. */
@@ -395,19 +286,19 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
-        if (path.equals(DOT_LUSTRE)) {
+        if (path.equals(MountPaths.DOT_LUSTRE)) {
             filter.apply(buf, ".", null, 0);
             filter.apply(buf, "..", null, 0);
             filter.apply(buf, "fid", null, 0);
             return 0;
         }
-        if (path.equals(FID_DIR)) {
+        if (path.equals(MountPaths.FID_DIR)) {
             filter.apply(buf, ".", null, 0);
             filter.apply(buf, "..", null, 0);
             return 0; // Lustre's .lustre/fid cannot be listed either
         }
         try {
-            Path dir = backing(path);
+            Path dir = paths.backing(path);
             filter.apply(buf, ".", null, 0);
             filter.apply(buf, "..", null, 0);
             try (var entries = Files.newDirectoryStream(dir)) {
@@ -429,7 +320,7 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int mkdir(String path, long mode) {
         try {
-            String rel = relative(path);
+            String rel = paths.relative(path);
             Path p = ns.backingPath(rel);
             Files.createDirectory(p);
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
@@ -473,7 +364,7 @@ public final class ClientMount extends FuseStubFS {
 
     private int remove(String path) {
         try {
-            String rel = relative(path);
+            String rel = paths.relative(path);
             Fid fid = ns.fidOf(rel);
             Path p = ns.backingPath(rel);
             boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
@@ -509,8 +400,8 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int rename(String oldpath, String newpath) {
         try {
-            String from = relative(oldpath);
-            String to = relative(newpath);
+            String from = paths.relative(oldpath);
+            String to = paths.relative(newpath);
             if (isFuseHidden(to)) {
                 return unlinkOpenFile(from, to);
             }
@@ -569,7 +460,7 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int symlink(String oldpath, String newpath) {
         try {
-            String rel = relative(newpath);
+            String rel = paths.relative(newpath);
             Path link = ns.backingPath(rel);
             Files.createSymbolicLink(link, Path.of(oldpath));
             Files.setAttribute(link, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
@@ -595,7 +486,7 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int readlink(String path, Pointer buf, long size) {
         try {
-            byte[] target = Files.readSymbolicLink(backing(path)).toString().getBytes();
+            byte[] target = Files.readSymbolicLink(paths.backing(path)).toString().getBytes();
             int n = (int) Math.min(target.length, size - 1);
             buf.put(0, target, 0, n);
             buf.putByte(n, (byte) 0);
@@ -610,10 +501,10 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int link(String oldpath, String newpath) {
         try {
-            String rel = relative(newpath);
-            Path existing = backing(oldpath);
+            String rel = paths.relative(newpath);
+            Path existing = paths.backing(oldpath);
             Files.createLink(ns.backingPath(rel), existing);
-            records.named(ChangelogRecord.CL_HARDLINK, ns.fidOf(relative(oldpath)), rel);
+            records.named(ChangelogRecord.CL_HARDLINK, ns.fidOf(paths.relative(oldpath)), rel);
             return 0;
         } catch (IOException e) {
             return -errno(e);
@@ -627,7 +518,7 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int create(String path, long mode, FuseFileInfo fi) {
         try {
-            String rel = relative(path);
+            String rel = paths.relative(path);
             Path p = ns.backingPath(rel);
             Files.createFile(p);
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
@@ -644,12 +535,12 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        Optional<VolatileTarget> v = volatileTarget(path);
+        Optional<MountPaths.VolatileTarget> v = paths.volatileTarget(path);
         if (v.isPresent()) {
             return openVolatile(v.get(), fi);
         }
         try {
-            String rel = relative(path);
+            String rel = paths.relative(path);
             Path p = ns.backingPath(rel);
             Fid fid = ns.fidOf(rel);
             int accmode = fi.flags.get() & 3;
@@ -671,7 +562,7 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
-    private int openVolatile(VolatileTarget v, FuseFileInfo fi) {
+    private int openVolatile(MountPaths.VolatileTarget v, FuseFileInfo fi) {
         boolean writable = (fi.flags.get() & 3) != 0;
         try {
             FileChannel ch = writable ? FileChannel.open(v.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)
@@ -931,13 +822,13 @@ public final class ClientMount extends FuseStubFS {
         }
         if (namespace == XattrNamespace.LAYOUT) {
             try {
-                return xattrReply(value, size, FileLayouts.clientValue(backing(path)));
+                return xattrReply(value, size, FileLayouts.clientValue(paths.backing(path)));
             } catch (SimulatorException e) {
                 return -e.errno();
             }
         }
         try {
-            byte[] v = Xattrs.get(backing(path), name);
+            byte[] v = Xattrs.get(paths.backing(path), name);
             if (v == null) {
                 return -Errno.ENODATA;
             }
@@ -970,7 +861,7 @@ public final class ClientMount extends FuseStubFS {
         try {
             boolean privileged = getContext().uid.get() == 0;
             Set<String> names = new LinkedHashSet<>();
-            for (String n : Xattrs.list(backing(path))) {
+            for (String n : Xattrs.list(paths.backing(path))) {
                 XattrNamespace namespace = XattrNamespace.of(n);
                 boolean shown = switch (namespace) {
                     case MDT_OWN, TRUSTED -> privileged;
@@ -981,7 +872,7 @@ public final class ClientMount extends FuseStubFS {
                     names.add(n);
                 }
             }
-            if (hasLayout(backing(path))) {
+            if (hasLayout(paths.backing(path))) {
                 names.add(XattrNamespace.LUSTRE_LOV); // listed for a file with a layout (xattr.c ll_listxattr)
             }
             StringBuilder sb = new StringBuilder();
@@ -1011,7 +902,7 @@ public final class ClientMount extends FuseStubFS {
             try {
                 byte[] v = new byte[(int) size];
                 value.get(0, v, 0, (int) size);
-                FileLayouts.clientSet(backing(path), v);
+                FileLayouts.clientSet(paths.backing(path), v);
                 return 0;
             } catch (SimulatorException e) {
                 return -e.errno();
@@ -1034,8 +925,8 @@ public final class ClientMount extends FuseStubFS {
             // (mdt_xattr.c:645-649) for the OSD, whose setxattr answers EEXIST / ENODATA (osd_handler.c:5266-5290);
             // the backing file's setxattr answers the same. The AMLFS hydrator sets its trusted.lhsm_* with
             // XATTR_CREATE and retries an EEXIST with XATTR_REPLACE.
-            Xattrs.set(backing(path), name, v, flags & (Xattrs.XATTR_CREATE | Xattrs.XATTR_REPLACE));
-            if (volatileTarget(path).isEmpty()) {
+            Xattrs.set(paths.backing(path), name, v, flags & (Xattrs.XATTR_CREATE | Xattrs.XATTR_REPLACE));
+            if (paths.volatileTarget(path).isEmpty()) {
                 dataRecord(ChangelogRecord.CL_SETXATTR, path);
             }
             return 0;
@@ -1059,7 +950,7 @@ public final class ClientMount extends FuseStubFS {
             return refused;
         }
         try {
-            Path p = backing(path);
+            Path p = paths.backing(path);
             if (Xattrs.get(p, name) == null) {
                 return -Errno.ENODATA; // as removexattr(2) answers for a name the file does not have
             }
