@@ -22,14 +22,9 @@ import ru.serce.jnrfuse.struct.Timespec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -106,28 +101,6 @@ public final class ClientMount extends FuseStubFS {
 
     // ------------------------------------------------------------------ path resolution
 
-    private static int errno(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return Errno.ENOENT;
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return Errno.EEXIST;
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return Errno.ENOTEMPTY;
-        }
-        if (e instanceof AccessDeniedException) {
-            return Errno.EACCES;
-        }
-        if (e instanceof NotDirectoryException) {
-            return Errno.ENOTDIR;
-        }
-        if (e instanceof Xattrs.XattrException x) {
-            return x.errno();
-        }
-        return Errno.EIO;
-    }
-
     // ------------------------------------------------------------------ attributes
 
     @Override
@@ -170,7 +143,7 @@ public final class ClientMount extends FuseStubFS {
             setTime(stat.st_ctim, (FileTime) a.get("ctime"));
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -189,7 +162,7 @@ public final class ClientMount extends FuseStubFS {
             dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -208,7 +181,7 @@ public final class ClientMount extends FuseStubFS {
             dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -237,7 +210,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -251,7 +224,7 @@ public final class ClientMount extends FuseStubFS {
                 f.setLength(size); // a setattr: allowed without a layout (lov_io.c lov_io_init_empty, CIT_SETATTR)
                 return 0;
             } catch (IOException e) {
-                return -errno(e);
+                return -IoErrno.of(e);
             }
         }
         try {
@@ -265,7 +238,7 @@ public final class ClientMount extends FuseStubFS {
             records.data(ChangelogRecord.CL_TRUNC, 0, fid);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -311,7 +284,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -329,7 +302,7 @@ public final class ClientMount extends FuseStubFS {
             records.named(ChangelogRecord.CL_MKDIR, fid, rel);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -391,7 +364,7 @@ public final class ClientMount extends FuseStubFS {
             records.unlinked(directory, directory || nlink <= 1, archived, fid, parent, rel);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -434,7 +407,7 @@ public final class ClientMount extends FuseStubFS {
             records.renamed(flags, replaced, from, oldParent, to);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -468,7 +441,7 @@ public final class ClientMount extends FuseStubFS {
             records.named(ChangelogRecord.CL_SOFTLINK, symlinkFid(rel), rel);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -492,7 +465,7 @@ public final class ClientMount extends FuseStubFS {
             buf.putByte(n, (byte) 0);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -507,7 +480,7 @@ public final class ClientMount extends FuseStubFS {
             records.named(ChangelogRecord.CL_HARDLINK, ns.fidOf(paths.relative(oldpath)), rel);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -527,7 +500,7 @@ public final class ClientMount extends FuseStubFS {
             records.named(ChangelogRecord.CL_CREATE, fid, rel);
             return openHandle(p, fid, fi, true, true);
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -556,7 +529,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return openHandle(p, fid, fi, writable, false);
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -572,7 +545,7 @@ public final class ClientMount extends FuseStubFS {
             fi.fh.set(handle);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         }
     }
 
@@ -636,7 +609,7 @@ public final class ClientMount extends FuseStubFS {
             buf.put(0, bb.array(), 0, total);
             return total;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -672,7 +645,7 @@ public final class ClientMount extends FuseStubFS {
             dirty.dataModified(f.backing, f.fid, false);
             return (int) size;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -685,7 +658,7 @@ public final class ClientMount extends FuseStubFS {
             try {
                 restores.beforeIo(f);
             } catch (IOException e) {
-                return -errno(e);
+                return -IoErrno.of(e);
             } catch (SimulatorException e) {
                 return -e.errno();
             }
@@ -732,7 +705,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -747,7 +720,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         }
     }
 
@@ -785,7 +758,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -803,7 +776,7 @@ public final class ClientMount extends FuseStubFS {
             stbuf.f_namemax.set(255);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         }
     }
 
@@ -834,7 +807,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return xattrReply(value, size, v);
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -881,7 +854,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return xattrReply(list, size, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -931,7 +904,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -958,7 +931,7 @@ public final class ClientMount extends FuseStubFS {
             dataRecord(ChangelogRecord.CL_SETXATTR, path);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
