@@ -10,7 +10,6 @@ import io.azlhsm.testcluster.namespace.FileLayouts;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
-import io.azlhsm.testcluster.namespace.Xattrs;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
@@ -29,10 +28,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,21 +49,21 @@ public final class ClientMount extends FuseStubFS {
     private final RestoreOnAccess restores;
     private final DirtyTracking dirty;
     private final MountPaths paths;
+    private final XattrOperations xattrs;
     private final LastUnlink lastUnlink;
     private final String uuid;
-    private final MountOptions options;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
     public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                        MdcImports imports, String uuid, MountOptions options) {
         this.ns = ns;
-        this.options = options;
         this.lastUnlink = lastUnlink;
         this.restores = new RestoreOnAccess(restorer, this::caller);
         this.dirty = new DirtyTracking(ns);
         this.paths = new MountPaths(ns, imports, uuid);
         this.records = new ClientChangelog(ns, changelog);
+        this.xattrs = new XattrOperations(ns, paths, records, options);
         this.uuid = uuid;
     }
 
@@ -780,170 +777,25 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
-    // ------------------------------------------------------------------ xattrs
-    // As llite's handlers: see XattrNamespace. user.* needs the user_xattr mount option; other trusted.* names live on
-    // the backing file (the daemon runs as root); the kernel keeps trusted.* from other users before we are asked.
+    // ------------------------------------------------------------------ xattrs (XattrOperations)
 
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
-        XattrNamespace namespace = XattrNamespace.of(name);
-        if (namespace == XattrNamespace.SIMULATOR) {
-            return -Errno.ENODATA;
-        }
-        if (namespace == XattrNamespace.USER && !options.userXattr()) {
-            return -Errno.EOPNOTSUPP;
-        }
-        if (namespace == XattrNamespace.LAYOUT) {
-            try {
-                return xattrReply(value, size, FileLayouts.clientValue(paths.backing(path)));
-            } catch (SimulatorException e) {
-                return -e.errno();
-            }
-        }
-        try {
-            byte[] v = Xattrs.get(paths.backing(path), name);
-            if (v == null) {
-                return -Errno.ENODATA;
-            }
-            return xattrReply(value, size, v);
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return xattrs.get(path, name, value, size);
     }
 
-    /** getxattr/listxattr's reply: size 0 asks for the length, a short buffer is ERANGE, else the bytes. */
-    private static int xattrReply(Pointer buffer, long size, byte[] bytes) {
-        if (size == 0) {
-            return bytes.length;
-        }
-        if (size < bytes.length) {
-            return -Errno.ERANGE;
-        }
-        buffer.put(0, bytes, 0, bytes.length);
-        return bytes.length;
-    }
-
-    /**
-     * The MDT's trusted.lma and trusted.hsm, other trusted.* names to root only (llite hides them from other callers:
-     * a listing reaches the file system whoever asks), user.* names only with user_xattr.
-     */
     @Override
     public int listxattr(String path, Pointer list, long size) {
-        try {
-            boolean privileged = getContext().uid.get() == 0;
-            Set<String> names = new LinkedHashSet<>();
-            for (String n : Xattrs.list(paths.backing(path))) {
-                XattrNamespace namespace = XattrNamespace.of(n);
-                boolean shown = switch (namespace) {
-                    case MDT_OWN, TRUSTED -> privileged;
-                    case USER -> options.userXattr();
-                    default -> false; // ACLs are read with getxattr by name; nothing else is ours to show
-                };
-                if (shown) {
-                    names.add(n);
-                }
-            }
-            if (hasLayout(paths.backing(path))) {
-                names.add(XattrNamespace.LUSTRE_LOV); // listed for a file with a layout (xattr.c ll_listxattr)
-            }
-            StringBuilder sb = new StringBuilder();
-            for (String n : names) {
-                sb.append(n).append('\0');
-            }
-            return xattrReply(list, size, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    private static boolean hasLayout(Path p) {
-        try {
-            return FileLayouts.clientValue(p).length > 0;
-        } catch (SimulatorException e) {
-            return false;
-        }
+        return xattrs.list(path, list, size, getContext().uid.get() == 0);
     }
 
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
-        XattrNamespace namespace = XattrNamespace.of(name);
-        if (namespace == XattrNamespace.LAYOUT) {
-            try {
-                byte[] v = new byte[(int) size];
-                value.get(0, v, 0, (int) size);
-                FileLayouts.clientSet(paths.backing(path), v);
-                return 0;
-            } catch (SimulatorException e) {
-                return -e.errno();
-            }
-        }
-        if (namespace == XattrNamespace.MDT_OWN) {
-            // the MDT's own attributes: Lustre's client ignores attempts to set them (cp -a, tar --xattrs copy
-            // them from another Lustre file), so such a copy succeeds and the new file keeps its own identity
-            return 0;
-        }
-        int refused = refusedChange(namespace);
-        if (refused != 0) {
-            return refused;
-        }
-        try {
-            byte[] v = new byte[(int) size];
-            value.get(0, v, 0, (int) size);
-            // XATTR_CREATE and XATTR_REPLACE hold as on Lustre: llite passes the flags to the MDT
-            // (xattr.c ll_xattr_set_common, md_setxattr), which turns them into LU_XATTR_CREATE/_REPLACE
-            // (mdt_xattr.c:645-649) for the OSD, whose setxattr answers EEXIST / ENODATA (osd_handler.c:5266-5290);
-            // the backing file's setxattr answers the same. The AMLFS hydrator sets its trusted.lhsm_* with
-            // XATTR_CREATE and retries an EEXIST with XATTR_REPLACE.
-            Xattrs.set(paths.backing(path), name, v, flags & (Xattrs.XATTR_CREATE | Xattrs.XATTR_REPLACE));
-            if (paths.volatileTarget(path).isEmpty()) {
-                dataRecord(ChangelogRecord.CL_SETXATTR, path);
-            }
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return xattrs.set(path, name, value, size, flags);
     }
 
     @Override
     public int removexattr(String path, String name) {
-        XattrNamespace namespace = XattrNamespace.of(name);
-        if (namespace == XattrNamespace.LAYOUT) {
-            // succeeds without effect: llite hands the removal to ll_setstripe_ea with no value, which changes nothing
-            // on a regular file (xattr.c:345-347, 365); a directory's default layout is not simulated
-            return 0;
-        }
-        int refused = namespace == XattrNamespace.MDT_OWN ? -Errno.EPERM : refusedChange(namespace);
-        if (refused != 0) {
-            return refused;
-        }
-        try {
-            Path p = paths.backing(path);
-            if (Xattrs.get(p, name) == null) {
-                return -Errno.ENODATA; // as removexattr(2) answers for a name the file does not have
-            }
-            Xattrs.remove(p, name);
-            dataRecord(ChangelogRecord.CL_SETXATTR, path);
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return xattrs.remove(path, name);
     }
-
-    /** -errno when a client may not set or remove a name of this namespace, else 0. */
-    private int refusedChange(XattrNamespace namespace) {
-        return switch (namespace) {
-            case USER -> options.userXattr() ? 0 : -Errno.EOPNOTSUPP;
-            case TRUSTED, POSIX_ACL -> 0;
-            default -> -Errno.EPERM;
-        };
-    }
-
 }
