@@ -7,7 +7,6 @@ import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.coordinator.BlockedIo;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.FileLayouts;
-import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
 import jnr.ffi.Pointer;
@@ -25,7 +24,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
@@ -50,7 +48,7 @@ public final class ClientMount extends FuseStubFS {
     private final DirtyTracking dirty;
     private final MountPaths paths;
     private final XattrOperations xattrs;
-    private final LastUnlink lastUnlink;
+    private final NamespaceOperations names;
     private final String uuid;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
@@ -58,12 +56,12 @@ public final class ClientMount extends FuseStubFS {
     public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                        MdcImports imports, String uuid, MountOptions options) {
         this.ns = ns;
-        this.lastUnlink = lastUnlink;
         this.restores = new RestoreOnAccess(restorer, this::caller);
         this.dirty = new DirtyTracking(ns);
         this.paths = new MountPaths(ns, imports, uuid);
         this.records = new ClientChangelog(ns, changelog);
         this.xattrs = new XattrOperations(ns, paths, records, options);
+        this.names = new NamespaceOperations(ns, paths, records, lastUnlink);
         this.uuid = uuid;
     }
 
@@ -252,7 +250,7 @@ public final class ClientMount extends FuseStubFS {
                 FuseInterrupts::currentRequestInterrupted);
     }
 
-    // ------------------------------------------------------------------ directories
+    // ------------------------------------------------------------------ directories and names (NamespaceOperations)
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
@@ -274,7 +272,7 @@ public final class ClientMount extends FuseStubFS {
             try (var entries = Files.newDirectoryStream(dir)) {
                 for (Path e : entries) {
                     String entry = e.getFileName().toString();
-                    if (!entry.startsWith(FUSE_HIDDEN_PREFIX)) {
+                    if (!entry.startsWith(NamespaceOperations.FUSE_HIDDEN_PREFIX)) {
                         filter.apply(buf, entry, null, 0);
                     }
                 }
@@ -289,168 +287,27 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int mkdir(String path, long mode) {
-        try {
-            String rel = paths.relative(path);
-            Path p = ns.backingPath(rel);
-            Files.createDirectory(p);
-            Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
-            ownByCaller(p);
-            Fid fid = ns.onCreated(rel);
-            records.named(ChangelogRecord.CL_MKDIR, fid, rel);
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    private void ownByCaller(Path p) throws IOException {
-        Files.setAttribute(p, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:gid", (int) getContext().gid.get(), LinkOption.NOFOLLOW_LINKS);
+        return names.mkdir(path, mode, (int) getContext().uid.get(), (int) getContext().gid.get());
     }
 
     @Override
     public int rmdir(String path) {
-        return remove(path);
+        return names.remove(path);
     }
 
     @Override
     public int unlink(String path) {
-        return remove(path);
-    }
-
-    /**
-     * libfuse's name for a file unlinked while open: instead of unlink it renames the file to this and unlinks that
-     * name at the last close. On Lustre the name goes at unlink and the file lives on as an orphan until its last
-     * close, so the simulator records the unlink at the rename and lets the orphan's last close act
-     * (remove_archive_on_last_unlink) without a record, and never lists these names.
-     */
-    private static final String FUSE_HIDDEN_PREFIX = ".fuse_hidden";
-
-    private static boolean isFuseHidden(String rel) {
-        return ClientChangelog.name(rel).startsWith(FUSE_HIDDEN_PREFIX);
-    }
-
-    private int remove(String path) {
-        try {
-            String rel = paths.relative(path);
-            Fid fid = ns.fidOf(rel);
-            Path p = ns.backingPath(rel);
-            boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-            int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-            HsmAttributes hsm = directory ? HsmAttributes.NONE : Namespace.readHsm(p);
-            boolean archived = hsm.has(HsmFlags.EXISTS);
-            if (isFuseHidden(rel)) {
-                // the last close of an open-unlinked file (an orphan): its unlink was recorded already
-                Files.delete(p);
-                ns.onRemoved(fid);
-                if (nlink <= 1 && archived) {
-                    lastUnlink.unlinked(fid, hsm);
-                }
-                return 0;
-            }
-            Fid parent = records.parentFid(rel);
-            Files.delete(p);
-            if (directory || nlink <= 1) {
-                ns.onRemoved(fid);
-                if (archived) {
-                    lastUnlink.unlinked(fid, hsm);
-                }
-            }
-            records.unlinked(directory, directory || nlink <= 1, archived, fid, parent, rel);
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return names.remove(path);
     }
 
     @Override
     public int rename(String oldpath, String newpath) {
-        try {
-            String from = paths.relative(oldpath);
-            String to = paths.relative(newpath);
-            if (isFuseHidden(to)) {
-                return unlinkOpenFile(from, to);
-            }
-            Path target = ns.backingPath(to);
-            Fid replaced = null;
-            int flags = 0;
-            HsmAttributes replacedHsm = HsmAttributes.NONE;
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                replaced = ns.fidOf(to);
-                boolean directory = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
-                int nlink = (Integer) Files.getAttribute(target, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-                if (directory || nlink <= 1) {
-                    flags |= ChangelogRecord.CLF_RENAME_LAST;
-                    replacedHsm = directory ? HsmAttributes.NONE : Namespace.readHsm(target);
-                    if (replacedHsm.has(HsmFlags.EXISTS)) {
-                        flags |= ChangelogRecord.CLF_RENAME_LAST_EXISTS;
-                    }
-                }
-            }
-            Fid oldParent = records.parentFid(from);
-            Files.move(ns.backingPath(from), target, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            if (replaced != null && (flags & ChangelogRecord.CLF_RENAME_LAST) != 0) {
-                ns.onRemoved(replaced);
-                if ((flags & ChangelogRecord.CLF_RENAME_LAST_EXISTS) != 0) {
-                    lastUnlink.unlinked(replaced, replacedHsm); // overwriting the last name is an unlink too
-                }
-            }
-            ns.onRenamed(from, to);
-            records.renamed(flags, replaced, from, oldParent, to);
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    /** libfuse hides a file unlinked while open under a .fuse_hidden name: on Lustre this is the unlink. */
-    private int unlinkOpenFile(String from, String hidden) throws IOException, SimulatorException {
-        Path p = ns.backingPath(from);
-        Fid fid = ns.fidOf(from);
-        int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-        boolean archived = Namespace.readHsm(p).has(HsmFlags.EXISTS);
-        Fid parent = records.parentFid(from);
-        Files.move(p, ns.backingPath(hidden), StandardCopyOption.ATOMIC_MOVE);
-        ns.onRenamed(from, hidden);
-        boolean last = nlink <= 1;
-        if (last) {
-            ns.onRemoved(fid); // an orphan: no path leads to it any more
-        }
-        records.unlinked(false, last, archived, fid, parent, from);
-        return 0;
+        return names.rename(oldpath, newpath);
     }
 
     @Override
     public int symlink(String oldpath, String newpath) {
-        try {
-            String rel = paths.relative(newpath);
-            Path link = ns.backingPath(rel);
-            Files.createSymbolicLink(link, Path.of(oldpath));
-            Files.setAttribute(link, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(link, "unix:gid", (int) getContext().gid.get(), LinkOption.NOFOLLOW_LINKS);
-            records.named(ChangelogRecord.CL_SOFTLINK, symlinkFid(rel), rel);
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    /** A symlink's FID, kept in its trusted.lma like any entry's; a backing store refusing that gets a fresh one. */
-    private Fid symlinkFid(String rel) {
-        try {
-            return ns.onCreated(rel);
-        } catch (java.io.UncheckedIOException e) {
-            return ns.newFid();
-        }
+        return names.symlink(oldpath, newpath, (int) getContext().uid.get(), (int) getContext().gid.get());
     }
 
     @Override
@@ -470,17 +327,7 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int link(String oldpath, String newpath) {
-        try {
-            String rel = paths.relative(newpath);
-            Path existing = paths.backing(oldpath);
-            Files.createLink(ns.backingPath(rel), existing);
-            records.named(ChangelogRecord.CL_HARDLINK, ns.fidOf(paths.relative(oldpath)), rel);
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return names.link(oldpath, newpath);
     }
 
     // ------------------------------------------------------------------ files
@@ -492,7 +339,7 @@ public final class ClientMount extends FuseStubFS {
             Path p = ns.backingPath(rel);
             Files.createFile(p);
             Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
-            ownByCaller(p);
+            NamespaceOperations.ownBy(p, (int) getContext().uid.get(), (int) getContext().gid.get());
             Fid fid = ns.onCreated(rel);
             records.named(ChangelogRecord.CL_CREATE, fid, rel);
             return openHandle(p, fid, fi, true, true);
