@@ -1,12 +1,9 @@
 package io.azlhsm.testcluster.fuse;
 
-import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
 import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.coordinator.BlockedIo;
-import io.azlhsm.testcluster.namespace.Fid;
-import io.azlhsm.testcluster.namespace.FileLayouts;
 import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
 import jnr.ffi.Pointer;
@@ -18,19 +15,13 @@ import ru.serce.jnrfuse.struct.Statvfs;
 import ru.serce.jnrfuse.struct.Timespec;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Lustre client mount of the simulated file system, over FUSE. It passes operations to the backing tree and adds
@@ -38,30 +29,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * and truncates, the DIRTY flag on close after a modification, released files stat'ing at full size with one block,
  * extended attributes as llite allows them ({@link XattrNamespace}, {@link MountOptions}).
  *
+ * <p>This class is the FUSE file system: it mounts and unmounts, answers the attribute operations (getattr, chmod,
+ * chown, utimens), directory listings, readlink and statfs itself, and hands the rest to one class per concern, each
+ * without state shared with the others beyond the namespace: {@link MountPaths} (where a path leads, MDC activity),
+ * {@link FileOperations} (open files and their data, with {@link RestoreOnAccess} for implicit restores and
+ * {@link DirtyTracking} for data versions and DIRTY), {@link NamespaceOperations} (names) and {@link XattrOperations}.
+ * The caller's uid, gid and interruption come from the FUSE request context, read here.
+ *
  * <p>Mounted with fstype {@code fuse.lustre} and a source naming the coordinator socket, which is how libhsmsim finds
  * the cluster from a path.
  */
 public final class ClientMount extends FuseStubFS {
     private final Namespace ns;
     private final ClientChangelog records;
-    private final RestoreOnAccess restores;
-    private final DirtyTracking dirty;
     private final MountPaths paths;
     private final XattrOperations xattrs;
     private final NamespaceOperations names;
+    private final FileOperations files;
     private final String uuid;
-    private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
-    private final AtomicLong nextHandle = new AtomicLong(1);
 
     public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                        MdcImports imports, String uuid, MountOptions options) {
         this.ns = ns;
-        this.restores = new RestoreOnAccess(restorer, this::caller);
-        this.dirty = new DirtyTracking(ns);
         this.paths = new MountPaths(ns, imports, uuid);
         this.records = new ClientChangelog(ns, changelog);
         this.xattrs = new XattrOperations(ns, paths, records, options);
         this.names = new NamespaceOperations(ns, paths, records, lastUnlink);
+        this.files = new FileOperations(ns, paths, records, new RestoreOnAccess(restorer, this::caller),
+                new DirtyTracking(ns));
         this.uuid = uuid;
     }
 
@@ -93,8 +88,6 @@ public final class ClientMount extends FuseStubFS {
     protected String getFSName() {
         return "hsmsim";
     }
-
-    // ------------------------------------------------------------------ path resolution
 
     // ------------------------------------------------------------------ attributes
 
@@ -213,30 +206,7 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int truncate(String path, long size) {
-        Optional<MountPaths.VolatileTarget> v = paths.volatileTarget(path);
-        if (v.isPresent()) {
-            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(v.get().path().toFile(), "rw")) {
-                f.setLength(size); // a setattr: allowed without a layout (lov_io.c lov_io_init_empty, CIT_SETATTR)
-                return 0;
-            } catch (IOException e) {
-                return -IoErrno.of(e);
-            }
-        }
-        try {
-            Path p = paths.backing(path);
-            Fid fid = ns.fidOf(paths.relative(path));
-            restores.beforeTruncate(p, fid);
-            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
-                f.setLength(size);
-            }
-            dirty.dataModified(p, fid, true);
-            records.data(ChangelogRecord.CL_TRUNC, 0, fid);
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.truncate(path, size);
     }
 
     /** A data or attribute record about the file at path on the mount. */
@@ -330,282 +300,51 @@ public final class ClientMount extends FuseStubFS {
         return names.link(oldpath, newpath);
     }
 
-    // ------------------------------------------------------------------ files
+    // ------------------------------------------------------------------ files (FileOperations)
 
     @Override
     public int create(String path, long mode, FuseFileInfo fi) {
-        try {
-            String rel = paths.relative(path);
-            Path p = ns.backingPath(rel);
-            Files.createFile(p);
-            Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
-            NamespaceOperations.ownBy(p, (int) getContext().uid.get(), (int) getContext().gid.get());
-            Fid fid = ns.onCreated(rel);
-            records.named(ChangelogRecord.CL_CREATE, fid, rel);
-            return openHandle(p, fid, fi, true, true);
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.create(path, mode, fi, (int) getContext().uid.get(), (int) getContext().gid.get());
     }
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        Optional<MountPaths.VolatileTarget> v = paths.volatileTarget(path);
-        if (v.isPresent()) {
-            return openVolatile(v.get(), fi);
-        }
-        try {
-            String rel = paths.relative(path);
-            Path p = ns.backingPath(rel);
-            Fid fid = ns.fidOf(rel);
-            int accmode = fi.flags.get() & 3;
-            boolean writable = accmode != 0;
-            if ((fi.flags.get() & 01000) != 0) { // O_TRUNC
-                restores.beforeTruncate(p, fid);
-                // the VFS truncates on O_TRUNC whatever the size: a data modification even of an empty file
-                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                    ch.truncate(0);
-                }
-                dirty.dataModified(p, fid, true);
-                records.data(ChangelogRecord.CL_TRUNC, 0, fid);
-            }
-            return openHandle(p, fid, fi, writable, false);
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    private int openVolatile(MountPaths.VolatileTarget v, FuseFileInfo fi) {
-        boolean writable = (fi.flags.get() & 3) != 0;
-        try {
-            FileChannel ch = writable ? FileChannel.open(v.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(v.path(), StandardOpenOption.READ);
-            long handle = nextHandle.getAndIncrement();
-            openFiles.put(handle, new OpenFile(ch, v.fid(), v.path(), writable, 0, false, true));
-            fi.fh.set(handle);
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        }
-    }
-
-    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable, boolean created)
-            throws IOException {
-        FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : FileChannel.open(p, StandardOpenOption.READ);
-        long handle = nextHandle.getAndIncrement();
-        boolean released;
-        try {
-            released = RestoreOnAccess.isReleased(p);
-        } catch (SimulatorException e) {
-            ch.close();
-            throw new IOException(e.getMessage());
-        }
-        int accmode = fi.flags.get() & 3; // O_RDONLY 0, O_WRONLY 1, O_RDWR 2
-        int closeFlags = (accmode != 1 ? ChangelogRecord.CLOSE_FMODE_READ : 0)
-                | (accmode != 0 ? ChangelogRecord.CLOSE_FMODE_WRITE : 0)
-                | (created ? ChangelogRecord.CLOSE_CREATED : 0);
-        // open alone never restores
-        OpenFile f = new OpenFile(ch, fid, p, writable, closeFlags, released);
-        if (!writable && !released && (fi.flags.get() & NoAtimeReader.O_NOATIME) != 0) {
-            try {
-                f.noAtime = NoAtimeReader.open(p);
-            } catch (IOException e) {
-                ch.close();
-                throw e;
-            }
-        }
-        openFiles.put(handle, f);
-        if (writable) {
-            ns.writerOpened(fid);
-        }
-        fi.fh.set(handle);
-        return 0;
+        return files.open(path, fi);
     }
 
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        OpenFile f = openFiles.get(fi.fh.get());
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            restores.beforeIo(f); // a read of a released file blocks on its restore
-            NoAtimeReader noAtime = f.noAtime;
-            if (noAtime != null) {
-                byte[] data = noAtime.read(offset, (int) size);
-                buf.put(0, data, 0, data.length);
-                return data.length;
-            }
-            ByteBuffer bb = ByteBuffer.allocate((int) size);
-            int total = 0;
-            while (bb.hasRemaining()) {
-                int n = f.channel.read(bb, offset + total);
-                if (n <= 0) {
-                    break;
-                }
-                total += n;
-            }
-            buf.put(0, bb.array(), 0, total);
-            return total;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.read(path, buf, size, offset, fi);
     }
 
     @Override
     public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        OpenFile f = openFiles.get(fi.fh.get());
-        if (f == null || !f.writable) {
-            return -Errno.EBADF;
-        }
-        try {
-            if (f.volatileData && !f.hasLayout) {
-                if (FileLayouts.of(f.backing).isEmpty()) {
-                    // opened with O_LOV_DELAY_CREATE and no layout set: Lustre has no object to write to
-                    // (lov_io.c lov_io_init_empty: CIT_WRITE gives -EBADF)
-                    return -Errno.EBADF;
-                }
-                f.hasLayout = true;
-            }
-            restores.beforeIo(f);
-            byte[] data = new byte[(int) size];
-            buf.get(0, data, 0, (int) size);
-            ByteBuffer bb = ByteBuffer.wrap(data);
-            long pos = offset;
-            while (bb.hasRemaining()) {
-                pos += f.channel.write(bb, pos);
-            }
-            if (f.volatileData) {
-                return (int) size;
-            }
-            f.modified = true;
-            dirty.dataModified(f.backing, f.fid, false);
-            return (int) size;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.write(path, buf, size, offset, fi);
     }
 
     @Override
     public int ftruncate(String path, long size, FuseFileInfo fi) {
-        OpenFile f = openFiles.get(fi.fh.get());
-        if (f != null) {
-            try {
-                restores.beforeIo(f);
-            } catch (IOException e) {
-                return -IoErrno.of(e);
-            } catch (SimulatorException e) {
-                return -e.errno();
-            }
-        }
-        return truncate(path, size);
+        return files.ftruncate(path, size, fi);
     }
 
-    /**
-     * fallocate: restores a released file first, as Lustre does for fallocate and punch. Plain allocation (mode 0,
-     * which may grow the file) and hole punching (PUNCH_HOLE | KEEP_SIZE, zeros on the backing file) are a data
-     * modification; other modes are not supported.
-     */
     @Override
     public int fallocate(String path, int mode, long offset, long length, FuseFileInfo fi) {
-        final int keepSize = 0x1;
-        final int punchHole = 0x2;
-        OpenFile f = openFiles.get(fi.fh.get());
-        if (f == null || !f.writable) {
-            return -Errno.EBADF;
-        }
-        if (mode != 0 && mode != (punchHole | keepSize) && mode != keepSize) {
-            return -Errno.EOPNOTSUPP;
-        }
-        try {
-            restores.beforeIo(f);
-            long size = f.channel.size();
-            if ((mode & punchHole) != 0) {
-                long end = Math.min(size, offset + length);
-                ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-                for (long pos = offset; pos < end; ) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
-                    pos += f.channel.write(zeros, pos);
-                }
-            } else if ((mode & keepSize) == 0 && offset + length > size) {
-                try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.backing.toFile(), "rw")) {
-                    raf.setLength(offset + length);
-                }
-            } else {
-                return 0; // allocating within the file changes no data
-            }
-            if (!f.volatileData) {
-                f.modified = true;
-                dirty.dataModified(f.backing, f.fid, false);
-            }
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.fallocate(path, mode, offset, length, fi);
     }
 
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        OpenFile f = openFiles.get(fi.fh.get());
-        try {
-            if (f != null) {
-                f.channel.force(isdatasync == 0);
-            }
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        }
+        return files.fsync(path, isdatasync, fi);
     }
 
     @Override
     public int flush(String path, FuseFileInfo fi) {
-        return 0;
+        return files.flush(path, fi);
     }
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        OpenFile f = openFiles.remove(fi.fh.get());
-        if (f == null) {
-            return 0;
-        }
-        try {
-            f.channel.close();
-            if (f.noAtime != null) {
-                f.noAtime.close();
-            }
-            if (f.volatileData) {
-                return 0;
-            }
-            if (f.writable) {
-                ns.writerClosed(f.fid);
-            }
-            if (f.modified && ns.exists(f.fid)) {
-                dirty.markDirty(f.fid); // Lustre marks a modified file dirty on close
-            }
-            if (f.writable) {
-                // the close of a write open updates the MDT: the new mtime (MTIME) after writes, then CLOSE
-                if (f.modified) {
-                    records.data(ChangelogRecord.CL_MTIME, 0, f.fid);
-                }
-                records.data(ChangelogRecord.CL_CLOSE, f.closeFlags, f.fid);
-            }
-            return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.release(path, fi);
     }
 
     @Override
