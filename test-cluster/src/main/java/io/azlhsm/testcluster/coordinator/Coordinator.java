@@ -51,7 +51,8 @@ public final class Coordinator implements AutoCloseable {
     private final Changelogs changelog;
     /** The action log's records, with their indexes; every status change goes through it. */
     private final ActionTable records = new ActionTable();
-    private final Map<String, Agent> agents = new LinkedHashMap<>();
+    /** The registered copytools. */
+    private final Agents agents = new Agents();
     private final FailPoints failPoints;
     /**
      * FIDs whose restore a request is registering and has not recorded yet. With the records of active restores this
@@ -299,7 +300,7 @@ public final class Coordinator implements AutoCloseable {
                 ++lastLogIndex);
         records.add(cancel);
         r.cancelRequested = true;
-        leaveStarted(r);
+        agents.leaveStarted(r);
         r.finishedMillis = System.currentTimeMillis();
         records.setStatus(r, RequestStatus.CANCELED);
         if (agent != null) {
@@ -338,7 +339,7 @@ public final class Coordinator implements AutoCloseable {
                 if (r.notBeforeMillis > now) {
                     continue;
                 }
-                Agent agent = chooseAgent(r.archiveId);
+                Agent agent = agents.choose(r.archiveId);
                 if (agent == null) {
                     continue; // no copytool serves this archive: the request waits, with no timeout
                 }
@@ -405,28 +406,6 @@ public final class Coordinator implements AutoCloseable {
         return (n + 7) & ~7;
     }
 
-    /**
-     * The agent serving archiveId (or all archives) with the fewest current requests. Archive id 0 (a REMOVE by FID
-     * of an unlinked file) prefers an agent serving all archives, else takes any agent: Lustre would broadcast it to
-     * one agent per archive id, which the simulator does not do.
-     */
-    private Agent chooseAgent(int archiveId) {
-        Agent best = null;
-        for (Agent a : agents.values()) {
-            if (a.serves(archiveId) && (best == null || a.current < best.current)) {
-                best = a;
-            }
-        }
-        if (best == null && archiveId == 0) {
-            for (Agent a : agents.values()) {
-                if (best == null || a.current < best.current) {
-                    best = a;
-                }
-            }
-        }
-        return best;
-    }
-
     /** The periodic pass (every loop_period): timeouts, purge of old records, dispatch. */
     private synchronized void scan() {
         try {
@@ -436,7 +415,7 @@ public final class Coordinator implements AutoCloseable {
                 if (r.status == RequestStatus.STARTED
                         && now - r.lastActivityMillis > tunables.activeRequestTimeoutSeconds * 1000) {
                     LOG.info("request " + r.cookie + " timed out");
-                    leaveStarted(r);
+                    agents.leaveStarted(r);
                     finish(r, RequestStatus.CANCELED);
                     hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
                     changed = true;
@@ -463,11 +442,10 @@ public final class Coordinator implements AutoCloseable {
      * mount's group of copytools ({@link KucGroup}), kept by {@link Coordinators}.
      */
     synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
-        if (agents.containsKey(uuid)) {
+        if (agents.contains(uuid)) {
             LOG.info("MDT" + mdt + ": agent " + uuid + " already registered: archive list kept");
         } else {
-            List<Integer> ids = archiveIds.contains(0) ? List.of() : List.copyOf(archiveIds);
-            agents.put(uuid, new Agent(uuid, ids, channel));
+            agents.add(uuid, archiveIds, channel);
         }
         dispatch();
     }
@@ -597,7 +575,7 @@ public final class Coordinator implements AutoCloseable {
                 agent.failed++;
             }
         }
-        leaveStarted(r);
+        agents.leaveStarted(r);
         hsmRecord(fid, hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
             records.setStatus(r, RequestStatus.WAITING);
@@ -674,15 +652,6 @@ public final class Coordinator implements AutoCloseable {
             }
         } catch (SimulatorException e) {
             // the file is gone: nothing to mark
-        }
-    }
-
-    private void leaveStarted(ActionRecord r) {
-        if (r.status == RequestStatus.STARTED) {
-            Agent agent = agents.get(r.agentUuid);
-            if (agent != null && agent.current > 0) {
-                agent.current--;
-            }
         }
     }
 
@@ -909,7 +878,7 @@ public final class Coordinator implements AutoCloseable {
                     cancel(r); // every request, as hsm_cancel_all_actions does
                 }
                 for (ActionRecord r : records.all()) {
-                    leaveStarted(r);
+                    agents.leaveStarted(r);
                     if (r.volatileFile != null) {
                         files.discard(r.volatileFile);
                     }
@@ -928,7 +897,7 @@ public final class Coordinator implements AutoCloseable {
     /** A coordinator parameter (the part after "hsm."), as lctl get_param shows it. */
     public synchronized String getParam(String name) throws SimulatorException {
         return switch (name) {
-            case "agents" -> String.join("", agents.values().stream().map(a -> a.listing() + "\n").toList());
+            case "agents" -> agents.listing();
             case "actions" -> String.join("", records.all().stream().map(r -> r.listing() + "\n").toList());
             case "active_requests" -> String.join("", records.all().stream()
                     .filter(r -> r.status.isActive()).map(r -> r.listing().substring(r.listing().indexOf("fid=")) + "\n")
