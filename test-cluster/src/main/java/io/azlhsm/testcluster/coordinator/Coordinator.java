@@ -48,12 +48,13 @@ public final class Coordinator implements AutoCloseable {
     private final int mdt;
     private final Tunables tunables;
     private final ActionLog log;
-    private final Changelogs changelog;
     /** The action log's records, with their indexes; every status change goes through it. */
     private final ActionTable records = new ActionTable();
     /** The registered copytools. */
     private final Agents agents = new Agents();
     private final FailPoints failPoints;
+    /** What an ended request does to its file: HSM attributes, layout swap, CL_HSM records. */
+    private final FileOutcomes outcomes;
     /**
      * FIDs whose restore a request is registering and has not recorded yet. With the records of active restores this
      * is Lustre's restore handle (cdt_restore_handle_add, taken before the record is written: mdt_hsm_cdt_client.c
@@ -82,7 +83,7 @@ public final class Coordinator implements AutoCloseable {
                        Changelogs changelog, long cookieSeed, FailPoints failPoints) {
         this.ns = ns;
         this.failPoints = failPoints;
-        this.changelog = changelog;
+        this.outcomes = new FileOutcomes(ns, files, changelog);
         this.files = files;
         this.fsname = fsname;
         this.mdt = mdt;
@@ -144,7 +145,7 @@ public final class Coordinator implements AutoCloseable {
             if (req.action() == HsmCodes.HUA_RELEASE) {
                 for (UserRequest.Item item : req.items()) {
                     files.release(item.fid());
-                    hsmRecord(item.fid(), ChangelogRecord.HE_RELEASE, 0);
+                    outcomes.hsmRecord(item.fid(), ChangelogRecord.HE_RELEASE, 0);
                 }
                 return;
             }
@@ -417,7 +418,7 @@ public final class Coordinator implements AutoCloseable {
                     LOG.info("request " + r.cookie + " timed out");
                     agents.leaveStarted(r);
                     finish(r, RequestStatus.CANCELED);
-                    hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
+                    outcomes.hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
                     changed = true;
                 }
             }
@@ -533,7 +534,7 @@ public final class Coordinator implements AutoCloseable {
             if (r.volatileFile != null) {
                 files.discard(r.volatileFile);
             }
-            hsmRecord(fid, hsmEvent(r.action), Errno.ECANCELED); // e.g. 0x7d: archive canceled
+            outcomes.hsmRecord(fid, FileOutcomes.hsmEvent(r.action), Errno.ECANCELED); // e.g. 0x7d: archive canceled
             return; // the canceled request already has its final status
         }
         r = started(cookie, fid);
@@ -542,7 +543,7 @@ public final class Coordinator implements AutoCloseable {
         RequestStatus result;
         if (errval == 0) {
             try {
-                applySuccess(r);
+                outcomes.applySuccess(r);
                 result = RequestStatus.SUCCEED;
             } catch (SimulatorException e) {
                 failure = e;
@@ -565,7 +566,7 @@ public final class Coordinator implements AutoCloseable {
             records.touched(r);
         }
         if (r.action == HsmCodes.HSMA_ARCHIVE && result == RequestStatus.FAILED && errval != Errno.EALREADY) {
-            markDirtyIfArchived(fid);
+            outcomes.markDirtyIfArchived(fid);
         }
         Agent agent = agents.get(r.agentUuid);
         if (agent != null) {
@@ -576,7 +577,7 @@ public final class Coordinator implements AutoCloseable {
             }
         }
         agents.leaveStarted(r);
-        hsmRecord(fid, hsmEvent(r.action), errval);
+        outcomes.hsmRecord(fid, FileOutcomes.hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
             records.setStatus(r, RequestStatus.WAITING);
             r.agentUuid = null;
@@ -588,70 +589,6 @@ public final class Coordinator implements AutoCloseable {
         dispatch();
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private void applySuccess(ActionRecord r) throws SimulatorException {
-        switch (r.action) {
-            case HsmCodes.HSMA_ARCHIVE -> {
-                long dv = ns.dataVersion(r.fid);
-                if (dv != r.startDataVersion) {
-                    throw new SimulatorException(Errno.EBUSY, "file changed during archive");
-                }
-                HsmAttributes a = ns.hsm(r.fid);
-                ns.setHsm(r.fid, new HsmAttributes(
-                        (a.flags() | HsmFlags.ARCHIVED | HsmFlags.EXISTS) & ~(HsmFlags.DIRTY | HsmFlags.LOST),
-                        r.archiveId, dv));
-            }
-            case HsmCodes.HSMA_RESTORE -> {
-                if (r.volatileFile == null) {
-                    throw new SimulatorException(Errno.ENOENT, "restore ended without action_begin");
-                }
-                files.swapIn(r.fid, r.volatileFile);
-                r.volatileFile = null;
-            }
-            case HsmCodes.HSMA_REMOVE -> {
-                if (ns.exists(r.fid)) {
-                    HsmAttributes a = ns.hsm(r.fid);
-                    ns.setHsm(r.fid, a.withFlags(a.flags()
-                            & ~(HsmFlags.ARCHIVED | HsmFlags.EXISTS | HsmFlags.LOST)));
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    private static int hsmEvent(int hsmaAction) {
-        return switch (hsmaAction) {
-            case HsmCodes.HSMA_RESTORE -> ChangelogRecord.HE_RESTORE;
-            case HsmCodes.HSMA_REMOVE -> ChangelogRecord.HE_REMOVE;
-            default -> ChangelogRecord.HE_ARCHIVE;
-        };
-    }
-
-    /** A CL_HSM changelog record: event, errno and whether the file is dirty now. */
-    private void hsmRecord(Fid fid, int event, int errno) {
-        if (!changelog.isActive()) {
-            return;
-        }
-        boolean dirty = false;
-        try {
-            dirty = ns.hsm(fid).has(HsmFlags.DIRTY);
-        } catch (SimulatorException e) {
-            // the file is gone: the record still tells what happened to its FID
-        }
-        changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null);
-    }
-
-    private void markDirtyIfArchived(Fid fid) {
-        try {
-            HsmAttributes a = ns.hsm(fid);
-            if (a.has(HsmFlags.ARCHIVED) && !a.has(HsmFlags.DIRTY)) {
-                ns.setHsm(fid, a.withFlags(a.flags() | HsmFlags.DIRTY));
-            }
-        } catch (SimulatorException e) {
-            // the file is gone: nothing to mark
         }
     }
 
@@ -830,7 +767,7 @@ public final class Coordinator implements AutoCloseable {
             updated = updated.withArchiveId(archiveId);
         }
         ns.setHsm(fid, updated);
-        hsmRecord(fid, ChangelogRecord.HE_STATE, 0);
+        outcomes.hsmRecord(fid, ChangelogRecord.HE_STATE, 0);
     }
 
     /** llapi_hsm_data_version_set: records dv as the archived data version. */
