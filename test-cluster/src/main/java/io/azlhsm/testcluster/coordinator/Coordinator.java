@@ -35,8 +35,6 @@ import java.util.logging.Logger;
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
-    /** Lustre caps one hsm_action_list at about this many bytes. */
-    private static final int MAX_LIST_BYTES = 5120;
 
     /** hsm_control: what get_param shows (mdt_internal.h cdt_mdt_state2str; no INIT: the start is immediate). */
     public enum Control { ENABLED, DISABLED, STOPPING, STOPPED }
@@ -55,6 +53,8 @@ public final class Coordinator implements AutoCloseable {
     private final FailPoints failPoints;
     /** What an ended request does to its file: HSM attributes, layout swap, CL_HSM records. */
     private final FileOutcomes outcomes;
+    /** Packs dispatched records into hsm_action_lists. */
+    private final ActionListSender lists;
     /**
      * FIDs whose restore a request is registering and has not recorded yet. With the records of active restores this
      * is Lustre's restore handle (cdt_restore_handle_add, taken before the record is written: mdt_hsm_cdt_client.c
@@ -84,6 +84,7 @@ public final class Coordinator implements AutoCloseable {
         this.ns = ns;
         this.failPoints = failPoints;
         this.outcomes = new FileOutcomes(ns, files, changelog);
+        this.lists = new ActionListSender(fsname);
         this.files = files;
         this.fsname = fsname;
         this.mdt = mdt;
@@ -382,29 +383,8 @@ public final class Coordinator implements AutoCloseable {
             save();
         }
         for (List<ActionRecord> batch : batches.values()) {
-            sendInLists(agents.get(batch.get(0).agentUuid), batch);
+            lists.send(agents.get(batch.get(0).agentUuid), batch);
         }
-    }
-
-    private void sendInLists(Agent agent, List<ActionRecord> batch) {
-        List<ActionList.Item> items = new ArrayList<>();
-        int bytes = 32 + align8(fsname.length() + 1);
-        ActionRecord first = batch.get(0);
-        for (ActionRecord r : batch) {
-            int itemBytes = align8(72 + r.data.length);
-            if (!items.isEmpty() && bytes + itemBytes > MAX_LIST_BYTES) {
-                agent.channel.send(new ActionList(first.archiveId, first.flags, first.compoundId, fsname, items));
-                items = new ArrayList<>();
-                bytes = 32 + align8(fsname.length() + 1);
-            }
-            items.add(new ActionList.Item(r.action, r.fid, r.dataFid, r.offset, r.length, r.cookie, r.gid, r.data));
-            bytes += itemBytes;
-        }
-        agent.channel.send(new ActionList(first.archiveId, first.flags, first.compoundId, fsname, items));
-    }
-
-    private static int align8(int n) {
-        return (n + 7) & ~7;
     }
 
     /** The periodic pass (every loop_period): timeouts, purge of old records, dispatch. */
