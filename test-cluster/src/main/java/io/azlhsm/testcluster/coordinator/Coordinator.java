@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +47,8 @@ public final class Coordinator implements AutoCloseable {
     private final ActionLog log;
     /** The action log's records, with their indexes; every status change goes through it. */
     private final ActionTable records = new ActionTable();
+    /** Lustre's restore handles: a FID has at most one restore recorded or being recorded. */
+    private final RestoreHandles restoreHandles;
     /** The registered copytools. */
     private final Agents agents = new Agents();
     private final FailPoints failPoints;
@@ -55,12 +56,6 @@ public final class Coordinator implements AutoCloseable {
     private final FileOutcomes outcomes;
     /** Packs dispatched records into hsm_action_lists. */
     private final ActionListSender lists;
-    /**
-     * FIDs whose restore a request is registering and has not recorded yet. With the records of active restores this
-     * is Lustre's restore handle (cdt_restore_handle_add, taken before the record is written: mdt_hsm_cdt_client.c
-     * :341-356): a second restore of the FID in that window is skipped, not recorded twice (sanity-hsm 407).
-     */
-    private final Set<Fid> restoresBeingRecorded = new HashSet<>();
     /**
      * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
@@ -85,6 +80,7 @@ public final class Coordinator implements AutoCloseable {
         this.failPoints = failPoints;
         this.outcomes = new FileOutcomes(ns, files, changelog);
         this.lists = new ActionListSender(fsname);
+        this.restoreHandles = new RestoreHandles(records, mdt);
         this.files = files;
         this.fsname = fsname;
         this.mdt = mdt;
@@ -160,7 +156,7 @@ public final class Coordinator implements AutoCloseable {
             }
             for (ActionRecord draft : accepted) {
                 if (draft.action == HsmCodes.HSMA_RESTORE) {
-                    restoresBeingRecorded.add(draft.fid);
+                    restoreHandles.take(draft.fid);
                 }
             }
             compound = accepted.isEmpty() ? 0 : ++lastCompound;
@@ -173,13 +169,13 @@ public final class Coordinator implements AutoCloseable {
                     ActionRecord r = new ActionRecord(++lastCookie, compound, draft.action, draft.fid, draft.offset,
                             draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
                     records.add(r);
-                    restoresBeingRecorded.remove(r.fid);
+                    restoreHandles.release(r.fid);
                 }
             }
         } finally {
             synchronized (this) {
                 for (ActionRecord draft : accepted) {
-                    restoresBeingRecorded.remove(draft.fid);
+                    restoreHandles.release(draft.fid);
                 }
                 save(); // once per request; before a stop waiting for this request may go on
                 inUse--;
@@ -187,16 +183,6 @@ public final class Coordinator implements AutoCloseable {
                 dispatch();
             }
         }
-    }
-
-    /** A restore of fid is recorded and active, or being recorded (Lustre: its restore handle exists). */
-    private boolean restoreRegistered(Fid fid) {
-        if (restoresBeingRecorded.contains(fid)) {
-            LOG.info("MDT" + mdt + ": a restore of [" + fid + "] is being recorded: item skipped"
-                    + " (cdt_restore_handle_add: EEXIST)");
-            return true;
-        }
-        return activeFor(fid, HsmCodes.HSMA_RESTORE) != null;
     }
 
     /**
@@ -249,7 +235,7 @@ public final class Coordinator implements AutoCloseable {
                 throw new SimulatorException(Errno.EPERM, HsmCodes.actionName(hsma) + " not compatible with flags "
                         + a.flags() + " of " + item.fid());
             }
-            if (hsma == HsmCodes.HSMA_RESTORE && (restoreRegistered(item.fid()) || accepted.stream()
+            if (hsma == HsmCodes.HSMA_RESTORE && (restoreHandles.registered(item.fid()) || accepted.stream()
                     .anyMatch(d -> d.action == HsmCodes.HSMA_RESTORE && d.fid.equals(item.fid())))) {
                 continue; // a restore of this FID is already on its way
             }
@@ -612,9 +598,9 @@ public final class Coordinator implements AutoCloseable {
             }
             checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
             r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-            if (r == null && !restoreRegistered(fid)) {
+            if (r == null && !restoreHandles.registered(fid)) {
                 // ll_layout_restore's request (llite/file.c:7170-7199) goes the way of any other: mdt_hsm_add_actions
-                restoresBeingRecorded.add(fid);
+                restoreHandles.take(fid);
                 inUse++;
                 registering = true;
             }
@@ -632,7 +618,7 @@ public final class Coordinator implements AutoCloseable {
                 }
             } finally {
                 synchronized (this) {
-                    restoresBeingRecorded.remove(fid);
+                    restoreHandles.release(fid);
                     inUse--;
                     notifyAll();
                     dispatch();
@@ -652,7 +638,7 @@ public final class Coordinator implements AutoCloseable {
                 if (r == null) {
                     // another caller is recording the restore this one waits for
                     r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-                    if (r == null && !restoresBeingRecorded.contains(fid)) {
+                    if (r == null && !restoreHandles.beingRecorded(fid)) {
                         if (!ns.hsm(fid).has(HsmFlags.RELEASED)) {
                             return;
                         }
