@@ -10,14 +10,11 @@ import io.azlhsm.testcluster.namespace.HsmFileOperations;
 import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -49,6 +46,8 @@ public final class Coordinator implements AutoCloseable {
     private final ActionTable records = new ActionTable();
     /** Lustre's restore handles: a FID has at most one restore recorded or being recorded. */
     private final RestoreHandles restoreHandles;
+    /** Whether a user request may be recorded, item by item. */
+    private final RequestChecks checks;
     /** The registered copytools. */
     private final Agents agents = new Agents();
     private final FailPoints failPoints;
@@ -80,13 +79,14 @@ public final class Coordinator implements AutoCloseable {
         this.failPoints = failPoints;
         this.outcomes = new FileOutcomes(ns, files, changelog);
         this.lists = new ActionListSender(fsname);
-        this.restoreHandles = new RestoreHandles(records, mdt);
         this.files = files;
         this.fsname = fsname;
         this.mdt = mdt;
         String suffix = mdt == 0 ? "" : String.format("-MDT%04x", mdt);
         this.tunables = new Tunables(stateDir.resolve("tunables" + suffix + ".properties"));
         this.log = new ActionLog(stateDir.resolve("actions" + suffix + ".log"));
+        this.restoreHandles = new RestoreHandles(records, mdt);
+        this.checks = new RequestChecks(ns, tunables, restoreHandles);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "coordinator-loop" + suffix);
             t.setDaemon(true);
@@ -190,18 +190,7 @@ public final class Coordinator implements AutoCloseable {
      * (cookies not yet given), or null for a cancel.
      */
     private List<ActionRecord> check(UserRequest req, int uid, int gid) throws SimulatorException {
-        int hsma = HsmCodes.copytoolAction(req.action());
-        if (hsma == HsmCodes.HSMA_NONE) {
-            throw new SimulatorException(Errno.EINVAL, "unknown action " + req.action());
-        }
-        for (UserRequest.Item item : req.items()) {
-            if (!item.fid().isSane()) { // mdt_hsm_cdt_client.c mdt_hsm_add_actions -> hal_is_sane
-                throw new SimulatorException(Errno.EINVAL, "not a valid FID " + item.fid());
-            }
-        }
-        for (UserRequest.Item item : req.items()) {
-            checkPermission(req.action(), item.fid(), uid, gid);
-        }
+        int hsma = checks.validate(req, uid, gid);
         if (hsma == HsmCodes.HSMA_CANCEL) {
             for (UserRequest.Item item : req.items()) {
                 cancel(item.fid());
@@ -209,59 +198,7 @@ public final class Coordinator implements AutoCloseable {
             save();
             return null;
         }
-        List<ActionRecord> accepted = new ArrayList<>();
-        for (UserRequest.Item item : req.items()) {
-            HsmAttributes a;
-            try {
-                a = ns.hsm(item.fid());
-            } catch (SimulatorException e) {
-                if (e.errno() != Errno.ENOENT || hsma != HsmCodes.HSMA_REMOVE) {
-                    throw e; // ENOENT for a FID that is not there
-                }
-                // REMOVE by FID of an unlinked file: the archive copy must still go (sanity-hsm 29d)
-                accepted.add(new ActionRecord(0, 0, hsma, item.fid(), item.offset(), item.length(),
-                        req.archiveId(), req.flags(), 0, req.data(), 0));
-                continue;
-            }
-            if (hsma == HsmCodes.HSMA_RESTORE && item.offset() != 0) {
-                throw new SimulatorException(Errno.EINVAL, "restore offset must be 0");
-            }
-            int archiveId = req.archiveId() != 0 ? req.archiveId()
-                    : a.archiveId() != 0 ? (int) a.archiveId() : tunables.defaultArchiveId;
-            if (!RequestRules.isNeeded(hsma, a, req.flags())) {
-                continue;
-            }
-            if (!RequestRules.isCompatible(hsma, archiveId, a)) {
-                throw new SimulatorException(Errno.EPERM, HsmCodes.actionName(hsma) + " not compatible with flags "
-                        + a.flags() + " of " + item.fid());
-            }
-            if (hsma == HsmCodes.HSMA_RESTORE && (restoreHandles.registered(item.fid()) || accepted.stream()
-                    .anyMatch(d -> d.action == HsmCodes.HSMA_RESTORE && d.fid.equals(item.fid())))) {
-                continue; // a restore of this FID is already on its way
-            }
-            accepted.add(new ActionRecord(0, 0, hsma, item.fid(), item.offset(), item.length(), archiveId,
-                    req.flags(), 0, req.data(), 0));
-        }
-        return accepted;
-    }
-
-    private void checkPermission(int userAction, Fid fid, int uid, int gid) throws SimulatorException {
-        if (uid == 0) {
-            return;
-        }
-        Path p = ns.backingPathOf(fid);
-        Set<String> mask;
-        try {
-            int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            int group = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
-            mask = uid == owner ? tunables.userRequestMask
-                    : gid == group ? tunables.groupRequestMask : tunables.otherRequestMask;
-        } catch (java.io.IOException e) {
-            throw new SimulatorException(Errno.ENOENT, e.toString());
-        }
-        if (!mask.contains(HsmCodes.actionName(HsmCodes.copytoolAction(userAction)))) {
-            throw new SimulatorException(Errno.EPERM, "request mask forbids it");
-        }
+        return checks.accepted(req, hsma);
     }
 
     /**
@@ -596,7 +533,7 @@ public final class Coordinator implements AutoCloseable {
             if (control == Control.STOPPED || control == Control.STOPPING) {
                 throw new SimulatorException(Errno.EIO, "coordinator " + control());
             }
-            checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
+            checks.checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
             r = activeFor(fid, HsmCodes.HSMA_RESTORE);
             if (r == null && !restoreHandles.registered(fid)) {
                 // ll_layout_restore's request (llite/file.c:7170-7199) goes the way of any other: mdt_hsm_add_actions
