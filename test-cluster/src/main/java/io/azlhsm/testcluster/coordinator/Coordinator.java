@@ -15,10 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -60,8 +56,8 @@ public final class Coordinator implements AutoCloseable {
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
      */
     private int inUse;
-    private final ScheduledExecutorService timer;
-    private ScheduledFuture<?> loop;
+    /** Runs {@link #scan} every loop_period on the coordinator's own thread. */
+    private final PeriodicPass loop;
     private Control control;
     private long lastCookie;
     private long lastCompound;
@@ -87,11 +83,7 @@ public final class Coordinator implements AutoCloseable {
         this.log = new ActionLog(stateDir.resolve("actions" + suffix + ".log"));
         this.restoreHandles = new RestoreHandles(records, mdt);
         this.checks = new RequestChecks(ns, tunables, restoreHandles);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "coordinator-loop" + suffix);
-            t.setDaemon(true);
-            return t;
-        });
+        this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = Control.valueOf(tunables.control);
         lastCookie = cookieSeed;
         lastCompound = cookieSeed;
@@ -112,11 +104,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private void scheduleLoop() {
-        if (loop != null) {
-            loop.cancel(false);
-        }
-        long period = tunables.loopPeriodSeconds;
-        loop = timer.scheduleWithFixedDelay(this::scan, period, period, TimeUnit.SECONDS);
+        loop.schedule(tunables.loopPeriodSeconds);
     }
 
     public String fsname() {
@@ -804,6 +792,6 @@ public final class Coordinator implements AutoCloseable {
             control = saved == Control.STOPPING ? Control.STOPPED : saved; // a shutdown was under way
             log.close();
         }
-        timer.shutdownNow();
+        loop.shutdown();
     }
 }
