@@ -24,6 +24,18 @@ import java.util.logging.Logger;
  * own (struct coordinator is a member of struct mdt_device, lustre/mdt/mdt_internal.h; mdt_hsm_cdt_init,
  * mdt_coordinator.c ~1177), with its own tunables, hsm_control, cookie counter and agent list; {@link Coordinators}
  * routes requests to the MDT of each FID. All state is guarded by this object's monitor.
+ *
+ * <p>This class keeps the request lifecycle: registering user requests (the reference a stop waits for, cookies),
+ * cancel, dispatch with restore priority, begin / progress / end, the periodic pass (timeouts, purge), hsm_control,
+ * the implicit restore a client waits on. It hands the rest to helpers, each with one job: {@link RequestChecks}
+ * (may a request be recorded), {@link RestoreHandles} (one restore per FID), {@link ActionTable} and
+ * {@link ActionLog} (the records and their journal), {@link Agents} (the copytools and their counts),
+ * {@link ActionListSender} (packing hsm_action_lists), {@link FileOutcomes} (what an ended request does to its file),
+ * {@link Tunables}, and {@link PeriodicPass} (the thread that runs the pass). None of them has a lock of its own:
+ * each is called holding this object's monitor (but for the pass thread's shutdown at close), so the locking is that
+ * of one class, as before they were split out. The only waits on the monitor
+ * are a stop waiting for requests being registered and clients waiting on an implicit restore; both are woken by
+ * notifyAll here.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
