@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * A file opened through a client mount: its backing file and channel, what its close records, and whether its data
- * is still to be restored. The mount keeps these by FUSE file handle. The fields are volatile (FUSE serves a handle's
- * requests on several threads); moving the handle to restored data ({@link #ensureData}) holds this object's lock.
+ * is still to be restored. {@link FileOperations} keeps these by FUSE file handle. The mutable fields are volatile
+ * (FUSE serves a handle's requests on several threads); moving the handle to restored data ({@link #ensureData}) holds
+ * this object's lock.
  */
 final class OpenFile {
     final Fid fid;
