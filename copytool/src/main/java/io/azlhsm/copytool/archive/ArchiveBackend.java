@@ -168,6 +168,18 @@ public interface ArchiveBackend extends AutoCloseable {
     }
 
     /**
+     * Moves an online object to a cooler tier (Azure: Set Blob Tier, without a rehydrate priority). The service takes
+     * no ETag condition for a tier change (Set Blob Tier has no If-Match), so the caller must have looked at the
+     * object just before; a tier change keeps the object's ETag and data, so a record naming it stays valid.
+     *
+     * @return the status the service answered (Azure: 200 done; 202 only for a rehydration out of Archive)
+     * @throws ArchiveException INVALID for an archive without access tiers, NOT_FOUND when the object is gone
+     */
+    default int setTier(String name, StorageTier tier) throws ArchiveException {
+        throw ArchiveException.of(ArchiveException.Kind.INVALID, name, describe() + " has no access tiers");
+    }
+
+    /**
      * Requests of this priority waiting for one of the backend's request slots now (a gauge of the agent's metrics);
      * 0 for a backend without such slots.
      */

@@ -155,6 +155,11 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public int setTier(String name, StorageTier tier) throws ArchiveException {
+        return backend.setTier(name, tier);
+    }
+
+    @Override
     public int requestsWaiting(RequestPriority priority) {
         return backend.requestsWaiting(priority);
     }

@@ -30,6 +30,11 @@ final class CheckCommand extends JobCliCommand {
     }
 
     @Override
+    protected boolean dryRunnable() {
+        return true;
+    }
+
+    @Override
     protected Options jobOptions() {
         return new Options()
                 .addOption(Option.builder().longOpt("path").hasArg().argName("PATH")

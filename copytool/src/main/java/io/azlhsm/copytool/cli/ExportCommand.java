@@ -22,6 +22,11 @@ final class ExportCommand extends JobCliCommand {
     }
 
     @Override
+    protected boolean dryRunnable() {
+        return true;
+    }
+
+    @Override
     protected Options jobOptions() {
         return new Options()
                 .addOption(Option.builder().longOpt("path").hasArg().argName("PATH")

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
@@ -32,6 +33,17 @@ public abstract class JobCliCommand implements CliCommand {
     /** Builds the job from validated options; throws JobUsageException before anything is changed. */
     protected abstract Job createJob(CommandLine line, CopytoolConfig config) throws JobUsageException;
 
+    /** How many of a dry run's changes the summary lists (its local log lists all). */
+    static final int DRY_RUN_LISTED = 20;
+
+    /**
+     * True for a job that has {@code --dry-run}: it then goes through the same walk, filters and checks, makes none
+     * of its changes (each is a WOULD line of a local log instead), takes no job lock and writes no job record.
+     */
+    protected boolean dryRunnable() {
+        return false;
+    }
+
     /** How the runner reports; tests replace it. */
     protected JobRunner.Settings runnerSettings(PrintStream out) {
         return JobRunner.Settings.commandLine(out);
@@ -43,7 +55,14 @@ public abstract class JobCliCommand implements CliCommand {
 
     @Override
     public final Options options() {
-        return jobOptions().addOption(ConfigOption.option());
+        Options options = jobOptions().addOption(ConfigOption.option());
+        if (dryRunnable()) {
+            options.addOption(Option.builder().longOpt("dry-run").desc("show what the job would do, with the same"
+                    + " counters, and change nothing (no job lock is taken and no job record written, so it may run"
+                    + " beside a real job; the first " + DRY_RUN_LISTED + " changes are listed, every one is a WOULD"
+                    + " line of the local log it names)").build());
+        }
+        return options;
     }
 
     @Override
@@ -60,7 +79,9 @@ public abstract class JobCliCommand implements CliCommand {
             return ExitCode.USAGE;
         }
         try {
-            JobOutcome outcome = new JobRunner(loaded.get(), runnerSettings(out)).run(job);
+            JobRunner runner = new JobRunner(loaded.get(), runnerSettings(out));
+            JobOutcome outcome = dryRunnable() && line.hasOption("dry-run") ? runner.dryRun(job, DRY_RUN_LISTED)
+                    : runner.run(job);
             afterJob(job, outcome, out);
             return switch (outcome.state()) {
                 case COMPLETED -> ExitCode.OK;

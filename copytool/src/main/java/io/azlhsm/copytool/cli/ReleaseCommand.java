@@ -24,6 +24,11 @@ final class ReleaseCommand extends JobCliCommand {
     }
 
     @Override
+    protected boolean dryRunnable() {
+        return true;
+    }
+
+    @Override
     protected Options jobOptions() {
         return new Options()
                 .addOption(Option.builder().longOpt("path").hasArg().argName("PATH")

@@ -35,12 +35,13 @@ import java.util.logging.Level;
  * @param archives           archive id to settings; the ids registered with the coordinator
  * @param operations         how the agent is operated
  * @param imports            what import jobs may restore
+ * @param tierPrices         the price table {@code copytool tier} estimates monthly costs from
  */
 public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, int ringSize, int readers,
                              int writers, Duration progressInterval, int maxActionsInFlight, int maxActionsWaiting,
                              Level logLevel,
                              SortedMap<Integer, ArchiveSettings> archives, OperationsSettings operations,
-                             ImportSettings imports) {
+                             ImportSettings imports, TierPrices tierPrices) {
 
     public static final String DEFAULT_LUSTRE_LIBRARY = "lustreapi";
     public static final long DEFAULT_CHUNK_SIZE = 8L << 20;
@@ -123,7 +124,8 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
             archives.put(id, ArchiveSettingsParser.parse(config, id, mount));
         }
         return new CopytoolConfig(mount, library, chunkSize, ringSize, readers, writers, progress, maxInFlight,
-                maxWaiting, logLevel, archives, OperationsSettings.parse(config), ImportSettings.parse(config));
+                maxWaiting, logLevel, archives, OperationsSettings.parse(config), ImportSettings.parse(config),
+                TierPrices.parse(config));
     }
 
     /** Refuses unknown keys (with a did-you-mean) and groups archive keys by id. */
@@ -208,7 +210,8 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
                 .append(" max_actions_waiting=").append(maxActionsWaiting)
                 .append(" log.level=").append(logLevel.getName())
                 .append(operations.summary())
-                .append(imports.summary());
+                .append(imports.summary())
+                .append(tierPrices.summary());
         for (ArchiveSettings archive : archives.values()) {
             text.append("; ").append(archive);
         }

@@ -27,10 +27,14 @@ final class KeyCatalog {
     static final String BANDWIDTH_LIMIT = "bandwidth.limit";
     static final String RUNTIME_DIR = "runtime_dir";
     static final String IMPORT_RESTORE_SETID = "import.restore_setid";
+    static final String TIER_PRICE_PREFIX = "tier.price.";
+    static final String TIER_PRICE_CURRENCY = TIER_PRICE_PREFIX + "currency";
 
     static final List<String> GLOBAL_KEYS = List.of(MOUNT, LUSTRE_LIBRARY, CHUNK_SIZE, RING_SIZE, READERS, WRITERS,
             PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, MAX_ACTIONS_WAITING, LOG_LEVEL, SHUTDOWN_GRACE, RESTORE_GRACE, OUTAGE_PATIENCE,
-            EVENT_FIFO, METRICS_LISTEN, BANDWIDTH_LIMIT, RUNTIME_DIR, IMPORT_RESTORE_SETID);
+            EVENT_FIFO, METRICS_LISTEN, BANDWIDTH_LIMIT, RUNTIME_DIR, IMPORT_RESTORE_SETID, TIER_PRICE_CURRENCY,
+            TIER_PRICE_PREFIX + "hot", TIER_PRICE_PREFIX + "cool", TIER_PRICE_PREFIX + "cold",
+            TIER_PRICE_PREFIX + "archive");
 
     static final String TYPE = "type";
     static final String CONTAINER = "container";

@@ -39,6 +39,12 @@ public interface JobContext {
     boolean resumed();
 
     /**
+     * Where every change of the job to the file system or an archive goes: made in a real run, only recorded in a dry
+     * run. The job's decisions before it are the same in both.
+     */
+    JobChanges changes();
+
+    /**
      * The job's lock generation and the check of it: every write to shared state (a marker, a record) goes through
      * {@link JobFence#verify}, per-item work through {@link JobFence#check}.
      */

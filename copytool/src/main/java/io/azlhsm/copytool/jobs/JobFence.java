@@ -45,6 +45,14 @@ public final class JobFence {
         this.verifiedAt = System.nanoTime();
     }
 
+    /**
+     * A dry run's fence: it holds no lock (it writes no shared state), so there is nothing to lose and every check
+     * passes.
+     */
+    static JobFence unlocked(LockHolder notTaken) {
+        return new JobFence(null, notTaken, Duration.ZERO);
+    }
+
     /** This job's taking of the lock (its generation is the fencing token). */
     public LockHolder taken() {
         return taken;
@@ -72,6 +80,9 @@ public final class JobFence {
         if (already != null) {
             throw refusal(already, what);
         }
+        if (store == null) {
+            return; // unlocked(): a dry run
+        }
         Optional<LockHolder> now = store.lockHolder();
         if (now.isPresent() && now.get().sameTaking(taken)) {
             verifiedAt = System.nanoTime();
@@ -93,7 +104,7 @@ public final class JobFence {
         if (already != null) {
             throw refusal(already, what);
         }
-        if (System.nanoTime() - verifiedAt > trustForNanos) {
+        if (store != null && System.nanoTime() - verifiedAt > trustForNanos) {
             try {
                 verify(what);
             } catch (IOException e) {

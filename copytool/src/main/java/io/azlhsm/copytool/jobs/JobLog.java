@@ -67,6 +67,11 @@ public final class JobLog implements AutoCloseable {
         write("WARNING", message);
     }
 
+    /** A dry run's change that was not made ({@link RecordedChanges}). */
+    void would(String change) {
+        write("WOULD", change);
+    }
+
     /** A path that already existed, and what the conflict mode did about it. */
     public void conflict(String path, String blob, String resolution) {
         write("CONFLICT", "path=" + quote(path) + " blob=" + quote(blob) + " resolution=" + resolution);

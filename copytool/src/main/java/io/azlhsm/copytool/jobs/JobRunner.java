@@ -6,6 +6,8 @@ import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.LustreLibrary;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -156,12 +158,45 @@ public final class JobRunner {
         JobFence fence = new JobFence(store, taken, settings.fenceTrust());
         try {
             store.openStaging(taken);
-            return runLocked(job, id, resumable, fence);
+            try (JobLog log = new JobLog(store.logFile(id), clock, fence)) {
+                return runLocked(job, id, resumable, fence, log, Optional.empty());
+            }
         } finally {
             if (!fence.lost()) {
                 store.closeStaging(taken);
             }
             lock.release(taken); // only this taking: a lock another node took since stays
+        }
+    }
+
+    /**
+     * Runs the job as a dry run: the same walk, filters and checks, but every change goes to a {@link RecordedChanges}
+     * and is not made. A dry run takes no job lock and writes nothing to the file system's job state (no record, no
+     * staging, no log there, no log copy to the logging container): it changes nothing, so it may run beside a real
+     * job, which it neither blocks nor is blocked by; what the real job changes meanwhile shows in what it reads. Its
+     * log is local, {@code <java.io.tmpdir>/copytool-<id>-<random>.log}, with a WOULD line per change.
+     *
+     * @param keep how many of the changes the outcome lists (the log has all)
+     * @throws IOException its local log cannot be created
+     */
+    public JobOutcome dryRun(Job job, int keep) throws IOException {
+        String id = job.kind().commandName() + "-dryrun-" + ID_TIME.format(Instant.now(clock)) + "-"
+                + HexFormat.of().formatHex(RANDOM.generateSeed(2));
+        JobFence fence = JobFence.unlocked(new LockHolder(id, JobLock.thisHost(), JobLock.thisPid(), 0,
+                Instant.now(clock)));
+        // created new (O_EXCL) with a random suffix and mode 0600: a root process must not open a guessable name in
+        // a world-writable directory, where another user's symlink could be waiting for it
+        Path file = Files.createTempFile("copytool-" + id + "-", ".log");
+        try (JobLog log = new JobLog(file, clock, fence)) {
+            RecordedChanges changes = new RecordedChanges(log, keep);
+            log.info("DRY RUN: nothing is changed; every change the job would make is a WOULD line");
+            try {
+                store.lockHolder().ifPresent(holder -> log.info("job " + holder.jobId() + " holds the job lock"
+                        + " (host " + holder.host() + "): what it changes meanwhile shows in what this dry run reads"));
+            } catch (IOException e) {
+                log.info("cannot read the job lock " + store.lockFile() + ": " + e.getMessage());
+            }
+            return runLocked(job, id, Optional.empty(), fence, log, Optional.of(changes));
         }
     }
 
@@ -185,79 +220,87 @@ public final class JobRunner {
                 .filter(r -> r.kind() == job.kind() && r.parameters().equals(job.parameters()));
     }
 
-    private JobOutcome runLocked(Job job, String id, Optional<JobRecord> resumable, JobFence fence)
-            throws IOException {
-        store.clearCancel(id);
+    /** @param dryRun present for a dry run: no record, cancel file or log copy is written, no change made */
+    private JobOutcome runLocked(Job job, String id, Optional<JobRecord> resumable, JobFence fence, JobLog log,
+                                 Optional<RecordedChanges> dryRun) throws IOException {
+        boolean dry = dryRun.isPresent();
+        if (!dry) {
+            store.clearCancel(id);
+        }
         Instant started = resumable.map(JobRecord::started).orElse(Instant.now(clock));
         JobCounters counters = new JobCounters();
         resumable.ifPresent(r -> counters.restore(r.counters()));
         JobCheckpoint checkpoint = new JobCheckpoint(resumable.map(JobRecord::checkpoint).orElse(Map.of()));
-        try (JobLog log = new JobLog(store.logFile(id), clock, fence)) {
-            RunningJob context = new RunningJob(id, started, config, library.get(), counters, log, checkpoint,
-                    resumable.isPresent(), fence);
-            Optional<LogSink> sink = logSink(job, log);
-            Heartbeat heartbeat = new Heartbeat(job, context, sink);
-            heartbeat.state = JobState.IN_PROGRESS;
-            log.info((resumable.isPresent() ? "resuming " : "starting ") + job.kind().commandName() + " job " + id
-                    + " on " + config.mount() + " (host " + JobLock.thisHost() + " pid " + JobLock.thisPid()
-                    + ", lock generation " + fence.taken().generation() + ")");
-            log.info("parameters: " + job.parameters());
-            heartbeat.writeRecord(null, "");
-            Map<Signal, SignalHandler> previousHandlers = settings.handleInterrupt() ? installSignalHandlers(context)
-                    : Map.of();
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "job-heartbeat");
-                t.setDaemon(true);
-                return t;
-            });
-            ticker.scheduleWithFixedDelay(heartbeat::tick, settings.heartbeat().toMillis(),
-                    settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
-            JobState state;
-            String message;
-            try {
-                state = Objects.requireNonNull(job.run(context), "job returned no state");
-                message = state == JobState.FAILED ? "failed (see the log " + log.file() + ")" : state.display();
-                if (!state.terminal()) {
-                    message = "the job returned the non-final state " + state.display();
-                    state = JobState.FAILED;
-                }
-            } catch (JobCancelledException e) {
-                state = JobState.CANCELED;
-                message = e.getMessage();
-            } catch (JobLockLostException e) {
+        RunningJob context = new RunningJob(id, started, config, library.get(), counters, log, checkpoint,
+                resumable.isPresent(), fence, dryRun.<JobChanges>map(c -> c).orElse(AppliedChanges.INSTANCE));
+        Optional<LogSink> sink = dry ? Optional.empty() : logSink(job, log);
+        Heartbeat heartbeat = new Heartbeat(job, context, sink, dry);
+        heartbeat.state = JobState.IN_PROGRESS;
+        log.info((dry ? "dry run of " : resumable.isPresent() ? "resuming " : "starting ")
+                + job.kind().commandName() + " job " + id
+                + " on " + config.mount() + " (host " + JobLock.thisHost() + " pid " + JobLock.thisPid()
+                + (dry ? ", no job lock" : ", lock generation " + fence.taken().generation()) + ")");
+        log.info("parameters: " + job.parameters());
+        heartbeat.writeRecord(null, "");
+        Map<Signal, SignalHandler> previousHandlers = settings.handleInterrupt() ? installSignalHandlers(context)
+                : Map.of();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "job-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(heartbeat::tick, settings.heartbeat().toMillis(),
+                settings.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        JobState state;
+        String message;
+        try {
+            state = Objects.requireNonNull(job.run(context), "job returned no state");
+            message = state == JobState.FAILED ? "failed (see the log " + log.file() + ")" : state.display();
+            if (!state.terminal()) {
+                message = "the job returned the non-final state " + state.display();
                 state = JobState.FAILED;
-                message = e.getMessage();
-            } catch (Exception | Error e) {
-                state = JobState.FAILED;
-                message = RedactedCause.redact(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
-                log.info("job failed: " + e.getClass().getSimpleName() + ": " + message);
-                LOG.log(Level.FINE, "job " + id + " failed", RedactedCause.of(e));
-            } finally {
-                ticker.shutdownNow();
-                try {
-                    ticker.awaitTermination(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
             }
+        } catch (JobCancelledException e) {
+            state = JobState.CANCELED;
+            message = e.getMessage();
+        } catch (JobLockLostException e) {
+            state = JobState.FAILED;
+            message = e.getMessage();
+        } catch (Exception | Error e) {
+            state = JobState.FAILED;
+            message = RedactedCause.redact(String.valueOf(e.getMessage() == null ? e : e.getMessage()));
+            log.info("job failed: " + e.getClass().getSimpleName() + ": " + message);
+            LOG.log(Level.FINE, "job " + id + " failed", RedactedCause.of(e));
+        } finally {
+            ticker.shutdownNow();
             try {
-                if (fence.lost()) {
-                    throw new JobLockLostException(fence.lostMessage());
-                }
-                heartbeat.state = state;
-                log.info("ended " + state.display() + (message.isEmpty() ? "" : ": " + message));
-                log.info("counters: " + counters.snapshot());
-                heartbeat.writeRecord(Instant.now(clock), message);
-                heartbeat.drawFinal(state, message);
-                heartbeat.copyLog(true);
-                store.clearCancel(id);
-                return new JobOutcome(id, state, counters.snapshot(), message);
-            } catch (JobLockLostException e) {
-                return stoppedWithoutLock(context, fence.lost() ? fence.lostMessage() : e.getMessage(), heartbeat);
-            } finally {
-                sink.ifPresent(LogSink::close);
-                previousHandlers.forEach(Signal::handle);
+                ticker.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        }
+        try {
+            if (fence.lost()) {
+                throw new JobLockLostException(fence.lostMessage());
+            }
+            heartbeat.state = state;
+            log.info("ended " + state.display() + (message.isEmpty() ? "" : ": " + message));
+            log.info("counters: " + counters.snapshot());
+            heartbeat.writeRecord(Instant.now(clock), message);
+            heartbeat.drawFinal(state, message);
+            heartbeat.copyLog(true);
+            if (dry) {
+                RecordedChanges changes = dryRun.get();
+                return new JobOutcome(id, state, counters.snapshot(), message, Optional.of(
+                        new JobOutcome.DryRun(log.file(), changes.count(), changes.first())));
+            }
+            store.clearCancel(id);
+            return new JobOutcome(id, state, counters.snapshot(), message);
+        } catch (JobLockLostException e) {
+            return stoppedWithoutLock(context, fence.lost() ? fence.lostMessage() : e.getMessage(), heartbeat);
+        } finally {
+            sink.ifPresent(LogSink::close);
+            previousHandlers.forEach(Signal::handle);
         }
     }
 
@@ -330,11 +373,13 @@ public final class JobRunner {
         private final RunningJob context;
         private final JobFence fence;
         private final Optional<LogSink> sink;
+        private final boolean dry;
         private volatile JobState state = JobState.PENDING;
         private Instant lastLine = Instant.EPOCH;
         private Instant lastLogCopy = Instant.EPOCH;
 
-        Heartbeat(Job job, RunningJob context, Optional<LogSink> sink) {
+        Heartbeat(Job job, RunningJob context, Optional<LogSink> sink, boolean dry) {
+            this.dry = dry;
             this.job = job;
             this.context = context;
             this.fence = context.fence();
@@ -346,7 +391,7 @@ public final class JobRunner {
                 return; // the job's threads stop at their next check; nothing more is written
             }
             try {
-                if (!context.cancelRequested() && store.cancelRequested(context.jobId())) {
+                if (!dry && !context.cancelRequested() && store.cancelRequested(context.jobId())) {
                     context.cancel("copytool cancel");
                 }
                 if (context.cancelRequested() && state == JobState.IN_PROGRESS) {
@@ -365,6 +410,9 @@ public final class JobRunner {
         }
 
         void writeRecord(Instant ended, String message) throws IOException {
+            if (dry) {
+                return; // a dry run leaves no record: as far as the file system's jobs go, it did not run
+            }
             Map<String, Long> counters = new LinkedHashMap<>(context.counters().snapshot());
             store.write(new JobRecord(context.jobId(), job.kind(), state, job.parameters(), counters,
                     context.checkpoint().snapshot(), context.started(), ended, Instant.now(clock),
@@ -415,10 +463,16 @@ public final class JobRunner {
                 out.print("\r\033[K");
             }
             Instant now = Instant.now(clock);
-            out.println(context.jobId() + " " + finalState.display()
+            out.println((dry ? "DRY RUN (nothing changed) " : "") + context.jobId() + " " + finalState.display()
                     + (message.isEmpty() || message.equals(finalState.display()) ? "" : ": " + message));
             out.println("  " + ProgressLine.render(context.progress(), Duration.between(context.started(), now)));
             context.counters().snapshot().forEach((name, value) -> out.printf("  %-28s %,d%n", name, value));
+            if (context.changes() instanceof RecordedChanges changes) {
+                out.printf("  would make %,d changes%s%n", changes.count(), changes.count() == 0 ? ""
+                        : changes.first().size() < changes.count() ? ", the first " + changes.first().size() + ":"
+                        : ":");
+                changes.first().forEach(change -> out.println("    would " + change));
+            }
             out.println("  log: " + context.log().file()
                     + sink.map(s -> " (copied to " + s.describe() + ")").orElse(""));
             out.flush();

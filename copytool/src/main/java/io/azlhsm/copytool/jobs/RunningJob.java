@@ -19,11 +19,14 @@ final class RunningJob implements JobContext {
     private final JobCheckpoint checkpoint;
     private final boolean resumed;
     private final JobFence fence;
+    private final JobChanges changes;
     private volatile String cancelReason;
 
     RunningJob(String jobId, Instant started, CopytoolConfig config, LustreLibrary library, JobCounters counters,
-               JobLog log, JobCheckpoint checkpoint, boolean resumed, JobFence fence) {
+               JobLog log, JobCheckpoint checkpoint, boolean resumed, JobFence fence,
+               JobChanges changes) {
         this.fence = fence;
+        this.changes = changes;
         this.jobId = jobId;
         this.started = started;
         this.config = config;
@@ -95,6 +98,11 @@ final class RunningJob implements JobContext {
     @Override
     public boolean resumed() {
         return resumed;
+    }
+
+    @Override
+    public JobChanges changes() {
+        return changes;
     }
 
     @Override

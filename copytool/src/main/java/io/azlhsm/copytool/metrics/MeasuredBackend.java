@@ -128,4 +128,9 @@ public final class MeasuredBackend extends ForwardingBackend {
     public boolean rehydrate(String name) throws ArchiveException {
         return measure("set_tier", () -> backend.rehydrate(name));
     }
+
+    @Override
+    public int setTier(String name, io.azlhsm.copytool.archive.StorageTier tier) throws ArchiveException {
+        return measure("set_tier", () -> backend.setTier(name, tier));
+    }
 }

@@ -135,6 +135,8 @@ public final class ActionStarter {
         LOG.log(Level.WARNING, item.action() + " " + item.fid().bracketed() + " archive " + archiveId + " cookie 0x"
                 + Long.toHexString(item.cookie()) + " failed with errno " + outcome.errno()
                 + ((outcome.flags() & 0x2) != 0 ? " (will be retried)" : "") + ": " + ActionTransfer.causeText(cause));
+        FailureNotes.actionEnding(new LustreFile(context.mount(), item.fid()), item.action(), outcome,
+                ActionTransfer.causeText(cause));
         try {
             action.end(0, 0, outcome.flags(), outcome.errno());
         } catch (Exception e) {
@@ -152,6 +154,7 @@ public final class ActionStarter {
     public void endWithoutStarting(HsmActionItem item, int archiveId, ActionOutcome outcome, String why) {
         try {
             CopyAction action = CopyAction.begin(context.registration(), item, -1, 0, true);
+            FailureNotes.actionEnding(new LustreFile(context.mount(), item.fid()), item.action(), outcome, why);
             action.end(0, 0, outcome.flags(), outcome.errno());
             LOG.info(item.action() + " " + item.fid().bracketed() + " archive " + archiveId + " cookie 0x"
                     + Long.toHexString(item.cookie()) + " ended with errno " + outcome.errno() + ": " + why);

@@ -163,6 +163,8 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
     protected final void endAction(ActionOutcome outcome, long length, Throwable cause) {
         context.metrics().actionEnded(action.item().action().name().toLowerCase(java.util.Locale.ROOT),
                 System.nanoTime() - startNanos, length, outcome.errno());
+        FailureNotes.actionEnding(file, action.item().action(), outcome,
+                stop.reason() != null ? "stopped (" + stop.reason() + ")" : causeText(cause));
         try {
             action.end(0, length, outcome.flags(), outcome.errno());
             if (outcome.succeeded()) {

@@ -15,6 +15,7 @@ import io.azlhsm.copytool.lustre.DataVersions;
 import io.azlhsm.copytool.lustre.FdChannel;
 import io.azlhsm.copytool.lustre.FdRangeInputStream;
 import io.azlhsm.copytool.lustre.FileLayout;
+import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.lustre.LayoutAttribute;
 import io.azlhsm.copytool.ownership.ConditionalWriter;
@@ -106,6 +107,7 @@ public final class ArchiveTransfer extends ActionTransfer {
                 source.close();
                 LOG.fine(() -> "ARCHIVE " + file + " path " + path + ": already archived at data version "
                         + Long.toUnsignedString(dataVersion) + " as " + blob + "; nothing to copy");
+                FailureNotes.actionEnding(file, HsmCopytoolAction.ARCHIVE, ActionOutcome.SUCCESS, null);
                 try {
                     action.end(0, size, 0, 0);
                 } catch (Exception e) {

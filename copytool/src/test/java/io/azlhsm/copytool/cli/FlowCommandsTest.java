@@ -29,7 +29,7 @@ class FlowCommandsTest {
         withConfig[args.length + 1] = config.toString();
         return new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
-                new PrefetchCommand(), new ReleaseCommand()).run(withConfig);
+                new PrefetchCommand(), new ReleaseCommand(), new TierCommand()).run(withConfig);
     }
 
     private String err() {
@@ -50,22 +50,50 @@ class FlowCommandsTest {
     }
 
     @Test
+    void tierNeedsATargetTierColderThanHot() throws Exception {
+        assertEquals(ExitCode.USAGE, run("tier", "--path", "x"));
+        assertTrue(err().contains("--to is required: cool, cold or archive"), err());
+        assertEquals(ExitCode.USAGE, run("tier", "--to", "hot"));
+        assertTrue(err().contains("--to hot: not a tier to move blobs to"), err());
+        assertEquals(ExitCode.USAGE, run("tier", "--to", "glacier"));
+        assertEquals(ExitCode.USAGE, run("tier", "--to", "cool", "--min-size", "1MB"));
+        assertTrue(err().contains("--min-size 1MB"), err());
+    }
+
+    @Test
     void prefetchNeedsAPathOrAList() throws Exception {
         assertEquals(ExitCode.USAGE, run("prefetch"));
         assertTrue(err().contains("nothing to prefetch"), err());
     }
 
     @Test
+    void exportPrefetchReleaseAndCheckOfferADryRunAndAutoExportDoesNot() throws Exception {
+        for (String command : new String[] {"export", "auto-export", "prefetch", "release", "check"}) {
+            ByteArrayOutputStream help = new ByteArrayOutputStream();
+            int status = new Main(new PrintStream(help, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
+                    new PrefetchCommand(), new ReleaseCommand(), new CheckCommand())
+                    .run(new String[] {command, "--help"});
+            assertEquals(ExitCode.OK, status, command);
+            String text = help.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+            assertEquals(!command.equals("auto-export"), text.contains("--dry-run show what the job would do"),
+                    command + ": " + text);
+        }
+    }
+
+    @Test
     void eachCommandHasHelp() throws Exception {
-        for (String command : new String[] {"export", "auto-export", "prefetch", "release"}) {
+        for (String command : new String[] {"export", "auto-export", "prefetch", "release", "tier"}) {
             int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
-                    new PrefetchCommand(), new ReleaseCommand()).run(new String[] {command, "--help"});
+                    new PrefetchCommand(), new ReleaseCommand(), new TierCommand())
+                    .run(new String[] {command, "--help"});
             assertEquals(ExitCode.OK, status, command);
         }
         String help = out.toString(StandardCharsets.UTF_8);
         for (String option : new String[] {"--max-outstanding", "--no-directory-markers", "--full-scan-interval",
-                "--changelog-user", "changelog_register", "--file-list", "--not-accessed-for", "--min-size"}) {
+                "--changelog-user", "changelog_register", "--file-list", "--not-accessed-for", "--min-size", "--to",
+                "tier.price"}) {
             assertTrue(help.contains(option), option);
         }
         assertTrue(help.replaceAll("\\s+", " ").contains("whose recorded blob still exists with its recorded ETag"),

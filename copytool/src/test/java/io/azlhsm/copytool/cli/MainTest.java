@@ -166,7 +166,7 @@ class MainTest {
         assertEquals(ExitCode.CONFIG, run("agent", "--config", file.toString()));
         assertTrue(err().contains("archive.3.container: 'c1' is not a container name"), err());
         for (CliCommand job : new CliCommand[] {new ImportCommand(), new ExportCommand(), new AutoExportCommand(),
-                new PrefetchCommand(), new ReleaseCommand(), new CheckCommand()}) {
+                new PrefetchCommand(), new ReleaseCommand(), new TierCommand(), new CheckCommand()}) {
             err.reset();
             Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), job);

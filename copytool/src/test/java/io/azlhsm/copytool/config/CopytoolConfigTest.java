@@ -228,6 +228,7 @@ class CopytoolConfigTest {
         assertEquals(OperationsSettings.DEFAULT_RESTORE_GRACE, config.operations().restoreGrace());
         assertEquals(OperationsSettings.DEFAULT_OUTAGE_PATIENCE, config.operations().outagePatience());
         assertEquals(ImportSettings.defaults(), config.imports());
+        assertEquals(TierPrices.DEFAULTS, config.tierPrices(), "the documented price table is the default one");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.azlhsm.testcluster.harness.HoldingProxy;
 import io.azlhsm.testcluster.harness.TestClusterHome;
 import java.io.StringReader;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -95,6 +96,15 @@ public final class FlowTestBed implements AutoCloseable {
     public JobRun run(JobRunner runner, Job job) throws Exception {
         JobOutcome outcome = runner.run(job);
         List<String> log = Files.readAllLines(runner.store().logFile(outcome.jobId()));
+        return new JobRun(outcome, log.stream().filter(l -> l.contains(" ERROR ")).toList(), log);
+    }
+
+    /** Runs the job as a dry run ({@link JobRunner#dryRun}); its log is the dry run's local one. */
+    public JobRun dryRun(Job job) throws Exception {
+        JobOutcome outcome = runner().dryRun(job, 1000);
+        Path file = outcome.dryRun().orElseThrow().log();
+        List<String> log = Files.readAllLines(file);
+        Files.delete(file); // in /tmp, not in the cluster's directory: nothing else removes it
         return new JobRun(outcome, log.stream().filter(l -> l.contains(" ERROR ")).toList(), log);
     }
 

@@ -97,6 +97,79 @@ class JobRunnerTest {
         }
     }
 
+    /** A job that makes three changes through its context's door, each creating a file. */
+    private record ChangingJob(Path where) implements Job {
+        @Override
+        public JobKind kind() {
+            return JobKind.RELEASE;
+        }
+
+        @Override
+        public Map<String, String> parameters() {
+            return Map.of("path", where.toString());
+        }
+
+        @Override
+        public JobState run(JobContext context) throws Exception {
+            for (String name : List.of("a", "b", "c")) {
+                Path file = where.resolve(name);
+                context.changes().apply("create", file.toString(), null, () -> Files.createFile(file));
+                context.counters().counter("created").increment();
+            }
+            return JobState.COMPLETED;
+        }
+    }
+
+    @Test
+    void aDryRunMakesNoChangeTakesNoLockWritesNoRecordOrLogCopyAndListsWhatItWouldDo() throws Exception {
+        Path where = Files.createDirectory(mount.resolve("tree"));
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        JobRunner runner = new JobRunner(config, JobRunner.Settings.quiet().withTerminal(
+                new PrintStream(terminal, true, StandardCharsets.UTF_8)), () -> null, (archive, chunk) -> {
+                    throw new AssertionError("a dry run copies no log");
+                }, Clock.systemUTC());
+
+        JobOutcome outcome = runner.dryRun(new ChangingJob(where), 2);
+
+        assertEquals(JobState.COMPLETED, outcome.state());
+        assertEquals(3L, outcome.counters().get("created"));
+        try (var left = Files.list(where)) {
+            assertEquals(0, left.count(), "a dry run created files");
+        }
+        assertFalse(Files.exists(mount.resolve(".azlhsm")), "a dry run writes no job state under the mount");
+        JobOutcome.DryRun dry = outcome.dryRun().orElseThrow();
+        assertEquals(3, dry.changes());
+        assertEquals(List.of("create " + where.resolve("a"), "create " + where.resolve("b")), dry.first());
+        String log = Files.readString(dry.log());
+        assertTrue(log.contains(" WOULD create " + where.resolve("c")), log);
+        String summary = terminal.toString(StandardCharsets.UTF_8);
+        assertTrue(summary.contains("DRY RUN (nothing changed) " + outcome.jobId() + " Completed"), summary);
+        assertTrue(summary.contains("would make 3 changes, the first 2:\n    would create " + where.resolve("a")),
+                summary);
+        Files.delete(dry.log());
+
+        // the real run makes them, with the same counters
+        JobOutcome real = runner().run(new ChangingJob(where));
+        assertEquals(outcome.counters(), real.counters());
+        assertTrue(Files.exists(where.resolve("c")));
+    }
+
+    @Test
+    void aDryRunRunsWhileAnotherJobHoldsTheLock() throws Exception {
+        Path where = Files.createDirectory(mount.resolve("tree"));
+        BlockingJob blocking = new BlockingJob(Map.of("path", "/"));
+        Future<JobOutcome> running = background.submit(() -> runner().run(blocking));
+        assertTrue(blocking.running.await(20, TimeUnit.SECONDS));
+        try {
+            JobOutcome dry = runner().dryRun(new ChangingJob(where), 10);
+            assertEquals(JobState.COMPLETED, dry.state());
+            assertTrue(Files.readString(dry.dryRun().orElseThrow().log()).contains("holds the job lock"));
+        } finally {
+            blocking.release.countDown();
+        }
+        assertEquals(JobState.COMPLETED, running.get(20, TimeUnit.SECONDS).state());
+    }
+
     /** A job that blocks until released, checking for cancel. */
     private static final class BlockingJob implements Job {
         final CountDownLatch running = new CountDownLatch(1);

@@ -10,19 +10,11 @@ import io.azlhsm.testcluster.namespace.HsmFileOperations;
 import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -32,11 +24,21 @@ import java.util.logging.Logger;
  * own (struct coordinator is a member of struct mdt_device, lustre/mdt/mdt_internal.h; mdt_hsm_cdt_init,
  * mdt_coordinator.c ~1177), with its own tunables, hsm_control, cookie counter and agent list; {@link Coordinators}
  * routes requests to the MDT of each FID. All state is guarded by this object's monitor.
+ *
+ * <p>This class keeps the request lifecycle: registering user requests (the reference a stop waits for, cookies),
+ * cancel, dispatch with restore priority, begin / progress / end, the periodic pass (timeouts, purge), hsm_control,
+ * the implicit restore a client waits on. It hands the rest to helpers, each with one job: {@link RequestChecks}
+ * (may a request be recorded), {@link RestoreHandles} (one restore per FID), {@link ActionTable} and
+ * {@link ActionLog} (the records and their journal), {@link Agents} (the copytools and their counts),
+ * {@link ActionListSender} (packing hsm_action_lists), {@link FileOutcomes} (what an ended request does to its file),
+ * {@link Tunables}, and {@link PeriodicPass} (the thread that runs the pass). None of them has a lock of its own:
+ * each is called holding this object's monitor (but for the pass thread's shutdown at close), so the locking is that
+ * of one class, as before they were split out. The only waits on the monitor
+ * are a stop waiting for requests being registered and clients waiting on an implicit restore; both are woken by
+ * notifyAll here.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
-    /** Lustre caps one hsm_action_list at about this many bytes. */
-    private static final int MAX_LIST_BYTES = 5120;
 
     /** hsm_control: what get_param shows (mdt_internal.h cdt_mdt_state2str; no INIT: the start is immediate). */
     public enum Control { ENABLED, DISABLED, STOPPING, STOPPED }
@@ -48,24 +50,26 @@ public final class Coordinator implements AutoCloseable {
     private final int mdt;
     private final Tunables tunables;
     private final ActionLog log;
-    private final Changelogs changelog;
     /** The action log's records, with their indexes; every status change goes through it. */
     private final ActionTable records = new ActionTable();
-    private final Map<String, Agent> agents = new LinkedHashMap<>();
+    /** Lustre's restore handles: a FID has at most one restore recorded or being recorded. */
+    private final RestoreHandles restoreHandles;
+    /** Whether a user request may be recorded, item by item. */
+    private final RequestChecks checks;
+    /** The registered copytools. */
+    private final Agents agents = new Agents();
     private final FailPoints failPoints;
-    /**
-     * FIDs whose restore a request is registering and has not recorded yet. With the records of active restores this
-     * is Lustre's restore handle (cdt_restore_handle_add, taken before the record is written: mdt_hsm_cdt_client.c
-     * :341-356): a second restore of the FID in that window is skipped, not recorded twice (sanity-hsm 407).
-     */
-    private final Set<Fid> restoresBeingRecorded = new HashSet<>();
+    /** What an ended request does to its file: HSM attributes, layout swap, CL_HSM records. */
+    private final FileOutcomes outcomes;
+    /** Packs dispatched records into hsm_action_lists. */
+    private final ActionListSender lists;
     /**
      * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
      */
     private int inUse;
-    private final ScheduledExecutorService timer;
-    private ScheduledFuture<?> loop;
+    /** Runs {@link #scan} every loop_period on the coordinator's own thread. */
+    private final PeriodicPass loop;
     private Control control;
     private long lastCookie;
     private long lastCompound;
@@ -81,18 +85,17 @@ public final class Coordinator implements AutoCloseable {
                        Changelogs changelog, long cookieSeed, FailPoints failPoints) {
         this.ns = ns;
         this.failPoints = failPoints;
-        this.changelog = changelog;
+        this.outcomes = new FileOutcomes(ns, files, changelog);
+        this.lists = new ActionListSender(fsname);
         this.files = files;
         this.fsname = fsname;
         this.mdt = mdt;
         String suffix = mdt == 0 ? "" : String.format("-MDT%04x", mdt);
         this.tunables = new Tunables(stateDir.resolve("tunables" + suffix + ".properties"));
         this.log = new ActionLog(stateDir.resolve("actions" + suffix + ".log"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "coordinator-loop" + suffix);
-            t.setDaemon(true);
-            return t;
-        });
+        this.restoreHandles = new RestoreHandles(records, mdt);
+        this.checks = new RequestChecks(ns, tunables, restoreHandles);
+        this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = Control.valueOf(tunables.control);
         lastCookie = cookieSeed;
         lastCompound = cookieSeed;
@@ -113,11 +116,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private void scheduleLoop() {
-        if (loop != null) {
-            loop.cancel(false);
-        }
-        long period = tunables.loopPeriodSeconds;
-        loop = timer.scheduleWithFixedDelay(this::scan, period, period, TimeUnit.SECONDS);
+        loop.schedule(tunables.loopPeriodSeconds);
     }
 
     public String fsname() {
@@ -143,7 +142,7 @@ public final class Coordinator implements AutoCloseable {
             if (req.action() == HsmCodes.HUA_RELEASE) {
                 for (UserRequest.Item item : req.items()) {
                     files.release(item.fid());
-                    hsmRecord(item.fid(), ChangelogRecord.HE_RELEASE, 0);
+                    outcomes.hsmRecord(item.fid(), ChangelogRecord.HE_RELEASE, 0);
                 }
                 return;
             }
@@ -157,7 +156,7 @@ public final class Coordinator implements AutoCloseable {
             }
             for (ActionRecord draft : accepted) {
                 if (draft.action == HsmCodes.HSMA_RESTORE) {
-                    restoresBeingRecorded.add(draft.fid);
+                    restoreHandles.take(draft.fid);
                 }
             }
             compound = accepted.isEmpty() ? 0 : ++lastCompound;
@@ -170,13 +169,13 @@ public final class Coordinator implements AutoCloseable {
                     ActionRecord r = new ActionRecord(++lastCookie, compound, draft.action, draft.fid, draft.offset,
                             draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
                     records.add(r);
-                    restoresBeingRecorded.remove(r.fid);
+                    restoreHandles.release(r.fid);
                 }
             }
         } finally {
             synchronized (this) {
                 for (ActionRecord draft : accepted) {
-                    restoresBeingRecorded.remove(draft.fid);
+                    restoreHandles.release(draft.fid);
                 }
                 save(); // once per request; before a stop waiting for this request may go on
                 inUse--;
@@ -186,33 +185,12 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    /** A restore of fid is recorded and active, or being recorded (Lustre: its restore handle exists). */
-    private boolean restoreRegistered(Fid fid) {
-        if (restoresBeingRecorded.contains(fid)) {
-            LOG.info("MDT" + mdt + ": a restore of [" + fid + "] is being recorded: item skipped"
-                    + " (cdt_restore_handle_add: EEXIST)");
-            return true;
-        }
-        return activeFor(fid, HsmCodes.HSMA_RESTORE) != null;
-    }
-
     /**
      * The checks of mdt_hsm_register_hal for every item; a cancel is carried out here. Returns the items to record
      * (cookies not yet given), or null for a cancel.
      */
     private List<ActionRecord> check(UserRequest req, int uid, int gid) throws SimulatorException {
-        int hsma = HsmCodes.copytoolAction(req.action());
-        if (hsma == HsmCodes.HSMA_NONE) {
-            throw new SimulatorException(Errno.EINVAL, "unknown action " + req.action());
-        }
-        for (UserRequest.Item item : req.items()) {
-            if (!item.fid().isSane()) { // mdt_hsm_cdt_client.c mdt_hsm_add_actions -> hal_is_sane
-                throw new SimulatorException(Errno.EINVAL, "not a valid FID " + item.fid());
-            }
-        }
-        for (UserRequest.Item item : req.items()) {
-            checkPermission(req.action(), item.fid(), uid, gid);
-        }
+        int hsma = checks.validate(req, uid, gid);
         if (hsma == HsmCodes.HSMA_CANCEL) {
             for (UserRequest.Item item : req.items()) {
                 cancel(item.fid());
@@ -220,59 +198,7 @@ public final class Coordinator implements AutoCloseable {
             save();
             return null;
         }
-        List<ActionRecord> accepted = new ArrayList<>();
-        for (UserRequest.Item item : req.items()) {
-            HsmAttributes a;
-            try {
-                a = ns.hsm(item.fid());
-            } catch (SimulatorException e) {
-                if (e.errno() != Errno.ENOENT || hsma != HsmCodes.HSMA_REMOVE) {
-                    throw e; // ENOENT for a FID that is not there
-                }
-                // REMOVE by FID of an unlinked file: the archive copy must still go (sanity-hsm 29d)
-                accepted.add(new ActionRecord(0, 0, hsma, item.fid(), item.offset(), item.length(),
-                        req.archiveId(), req.flags(), 0, req.data(), 0));
-                continue;
-            }
-            if (hsma == HsmCodes.HSMA_RESTORE && item.offset() != 0) {
-                throw new SimulatorException(Errno.EINVAL, "restore offset must be 0");
-            }
-            int archiveId = req.archiveId() != 0 ? req.archiveId()
-                    : a.archiveId() != 0 ? (int) a.archiveId() : tunables.defaultArchiveId;
-            if (!RequestRules.isNeeded(hsma, a, req.flags())) {
-                continue;
-            }
-            if (!RequestRules.isCompatible(hsma, archiveId, a)) {
-                throw new SimulatorException(Errno.EPERM, HsmCodes.actionName(hsma) + " not compatible with flags "
-                        + a.flags() + " of " + item.fid());
-            }
-            if (hsma == HsmCodes.HSMA_RESTORE && (restoreRegistered(item.fid()) || accepted.stream()
-                    .anyMatch(d -> d.action == HsmCodes.HSMA_RESTORE && d.fid.equals(item.fid())))) {
-                continue; // a restore of this FID is already on its way
-            }
-            accepted.add(new ActionRecord(0, 0, hsma, item.fid(), item.offset(), item.length(), archiveId,
-                    req.flags(), 0, req.data(), 0));
-        }
-        return accepted;
-    }
-
-    private void checkPermission(int userAction, Fid fid, int uid, int gid) throws SimulatorException {
-        if (uid == 0) {
-            return;
-        }
-        Path p = ns.backingPathOf(fid);
-        Set<String> mask;
-        try {
-            int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            int group = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
-            mask = uid == owner ? tunables.userRequestMask
-                    : gid == group ? tunables.groupRequestMask : tunables.otherRequestMask;
-        } catch (java.io.IOException e) {
-            throw new SimulatorException(Errno.ENOENT, e.toString());
-        }
-        if (!mask.contains(HsmCodes.actionName(HsmCodes.copytoolAction(userAction)))) {
-            throw new SimulatorException(Errno.EPERM, "request mask forbids it");
-        }
+        return checks.accepted(req, hsma);
     }
 
     /**
@@ -299,7 +225,7 @@ public final class Coordinator implements AutoCloseable {
                 ++lastLogIndex);
         records.add(cancel);
         r.cancelRequested = true;
-        leaveStarted(r);
+        agents.leaveStarted(r);
         r.finishedMillis = System.currentTimeMillis();
         records.setStatus(r, RequestStatus.CANCELED);
         if (agent != null) {
@@ -338,7 +264,7 @@ public final class Coordinator implements AutoCloseable {
                 if (r.notBeforeMillis > now) {
                     continue;
                 }
-                Agent agent = chooseAgent(r.archiveId);
+                Agent agent = agents.choose(r.archiveId);
                 if (agent == null) {
                     continue; // no copytool serves this archive: the request waits, with no timeout
                 }
@@ -380,51 +306,8 @@ public final class Coordinator implements AutoCloseable {
             save();
         }
         for (List<ActionRecord> batch : batches.values()) {
-            sendInLists(agents.get(batch.get(0).agentUuid), batch);
+            lists.send(agents.get(batch.get(0).agentUuid), batch);
         }
-    }
-
-    private void sendInLists(Agent agent, List<ActionRecord> batch) {
-        List<ActionList.Item> items = new ArrayList<>();
-        int bytes = 32 + align8(fsname.length() + 1);
-        ActionRecord first = batch.get(0);
-        for (ActionRecord r : batch) {
-            int itemBytes = align8(72 + r.data.length);
-            if (!items.isEmpty() && bytes + itemBytes > MAX_LIST_BYTES) {
-                agent.channel.send(new ActionList(first.archiveId, first.flags, first.compoundId, fsname, items));
-                items = new ArrayList<>();
-                bytes = 32 + align8(fsname.length() + 1);
-            }
-            items.add(new ActionList.Item(r.action, r.fid, r.dataFid, r.offset, r.length, r.cookie, r.gid, r.data));
-            bytes += itemBytes;
-        }
-        agent.channel.send(new ActionList(first.archiveId, first.flags, first.compoundId, fsname, items));
-    }
-
-    private static int align8(int n) {
-        return (n + 7) & ~7;
-    }
-
-    /**
-     * The agent serving archiveId (or all archives) with the fewest current requests. Archive id 0 (a REMOVE by FID
-     * of an unlinked file) prefers an agent serving all archives, else takes any agent: Lustre would broadcast it to
-     * one agent per archive id, which the simulator does not do.
-     */
-    private Agent chooseAgent(int archiveId) {
-        Agent best = null;
-        for (Agent a : agents.values()) {
-            if (a.serves(archiveId) && (best == null || a.current < best.current)) {
-                best = a;
-            }
-        }
-        if (best == null && archiveId == 0) {
-            for (Agent a : agents.values()) {
-                if (best == null || a.current < best.current) {
-                    best = a;
-                }
-            }
-        }
-        return best;
     }
 
     /** The periodic pass (every loop_period): timeouts, purge of old records, dispatch. */
@@ -436,9 +319,9 @@ public final class Coordinator implements AutoCloseable {
                 if (r.status == RequestStatus.STARTED
                         && now - r.lastActivityMillis > tunables.activeRequestTimeoutSeconds * 1000) {
                     LOG.info("request " + r.cookie + " timed out");
-                    leaveStarted(r);
+                    agents.leaveStarted(r);
                     finish(r, RequestStatus.CANCELED);
-                    hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
+                    outcomes.hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
                     changed = true;
                 }
             }
@@ -463,11 +346,10 @@ public final class Coordinator implements AutoCloseable {
      * mount's group of copytools ({@link KucGroup}), kept by {@link Coordinators}.
      */
     synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
-        if (agents.containsKey(uuid)) {
+        if (agents.contains(uuid)) {
             LOG.info("MDT" + mdt + ": agent " + uuid + " already registered: archive list kept");
         } else {
-            List<Integer> ids = archiveIds.contains(0) ? List.of() : List.copyOf(archiveIds);
-            agents.put(uuid, new Agent(uuid, ids, channel));
+            agents.add(uuid, archiveIds, channel);
         }
         dispatch();
     }
@@ -555,7 +437,7 @@ public final class Coordinator implements AutoCloseable {
             if (r.volatileFile != null) {
                 files.discard(r.volatileFile);
             }
-            hsmRecord(fid, hsmEvent(r.action), Errno.ECANCELED); // e.g. 0x7d: archive canceled
+            outcomes.hsmRecord(fid, FileOutcomes.hsmEvent(r.action), Errno.ECANCELED); // e.g. 0x7d: archive canceled
             return; // the canceled request already has its final status
         }
         r = started(cookie, fid);
@@ -564,7 +446,7 @@ public final class Coordinator implements AutoCloseable {
         RequestStatus result;
         if (errval == 0) {
             try {
-                applySuccess(r);
+                outcomes.applySuccess(r);
                 result = RequestStatus.SUCCEED;
             } catch (SimulatorException e) {
                 failure = e;
@@ -587,7 +469,7 @@ public final class Coordinator implements AutoCloseable {
             records.touched(r);
         }
         if (r.action == HsmCodes.HSMA_ARCHIVE && result == RequestStatus.FAILED && errval != Errno.EALREADY) {
-            markDirtyIfArchived(fid);
+            outcomes.markDirtyIfArchived(fid);
         }
         Agent agent = agents.get(r.agentUuid);
         if (agent != null) {
@@ -597,8 +479,8 @@ public final class Coordinator implements AutoCloseable {
                 agent.failed++;
             }
         }
-        leaveStarted(r);
-        hsmRecord(fid, hsmEvent(r.action), errval);
+        agents.leaveStarted(r);
+        outcomes.hsmRecord(fid, FileOutcomes.hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
             records.setStatus(r, RequestStatus.WAITING);
             r.agentUuid = null;
@@ -610,79 +492,6 @@ public final class Coordinator implements AutoCloseable {
         dispatch();
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private void applySuccess(ActionRecord r) throws SimulatorException {
-        switch (r.action) {
-            case HsmCodes.HSMA_ARCHIVE -> {
-                long dv = ns.dataVersion(r.fid);
-                if (dv != r.startDataVersion) {
-                    throw new SimulatorException(Errno.EBUSY, "file changed during archive");
-                }
-                HsmAttributes a = ns.hsm(r.fid);
-                ns.setHsm(r.fid, new HsmAttributes(
-                        (a.flags() | HsmFlags.ARCHIVED | HsmFlags.EXISTS) & ~(HsmFlags.DIRTY | HsmFlags.LOST),
-                        r.archiveId, dv));
-            }
-            case HsmCodes.HSMA_RESTORE -> {
-                if (r.volatileFile == null) {
-                    throw new SimulatorException(Errno.ENOENT, "restore ended without action_begin");
-                }
-                files.swapIn(r.fid, r.volatileFile);
-                r.volatileFile = null;
-            }
-            case HsmCodes.HSMA_REMOVE -> {
-                if (ns.exists(r.fid)) {
-                    HsmAttributes a = ns.hsm(r.fid);
-                    ns.setHsm(r.fid, a.withFlags(a.flags()
-                            & ~(HsmFlags.ARCHIVED | HsmFlags.EXISTS | HsmFlags.LOST)));
-                }
-            }
-            default -> {
-            }
-        }
-    }
-
-    private static int hsmEvent(int hsmaAction) {
-        return switch (hsmaAction) {
-            case HsmCodes.HSMA_RESTORE -> ChangelogRecord.HE_RESTORE;
-            case HsmCodes.HSMA_REMOVE -> ChangelogRecord.HE_REMOVE;
-            default -> ChangelogRecord.HE_ARCHIVE;
-        };
-    }
-
-    /** A CL_HSM changelog record: event, errno and whether the file is dirty now. */
-    private void hsmRecord(Fid fid, int event, int errno) {
-        if (!changelog.isActive()) {
-            return;
-        }
-        boolean dirty = false;
-        try {
-            dirty = ns.hsm(fid).has(HsmFlags.DIRTY);
-        } catch (SimulatorException e) {
-            // the file is gone: the record still tells what happened to its FID
-        }
-        changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null);
-    }
-
-    private void markDirtyIfArchived(Fid fid) {
-        try {
-            HsmAttributes a = ns.hsm(fid);
-            if (a.has(HsmFlags.ARCHIVED) && !a.has(HsmFlags.DIRTY)) {
-                ns.setHsm(fid, a.withFlags(a.flags() | HsmFlags.DIRTY));
-            }
-        } catch (SimulatorException e) {
-            // the file is gone: nothing to mark
-        }
-    }
-
-    private void leaveStarted(ActionRecord r) {
-        if (r.status == RequestStatus.STARTED) {
-            Agent agent = agents.get(r.agentUuid);
-            if (agent != null && agent.current > 0) {
-                agent.current--;
-            }
         }
     }
 
@@ -724,11 +533,11 @@ public final class Coordinator implements AutoCloseable {
             if (control == Control.STOPPED || control == Control.STOPPING) {
                 throw new SimulatorException(Errno.EIO, "coordinator " + control());
             }
-            checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
+            checks.checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
             r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-            if (r == null && !restoreRegistered(fid)) {
+            if (r == null && !restoreHandles.registered(fid)) {
                 // ll_layout_restore's request (llite/file.c:7170-7199) goes the way of any other: mdt_hsm_add_actions
-                restoresBeingRecorded.add(fid);
+                restoreHandles.take(fid);
                 inUse++;
                 registering = true;
             }
@@ -746,7 +555,7 @@ public final class Coordinator implements AutoCloseable {
                 }
             } finally {
                 synchronized (this) {
-                    restoresBeingRecorded.remove(fid);
+                    restoreHandles.release(fid);
                     inUse--;
                     notifyAll();
                     dispatch();
@@ -766,7 +575,7 @@ public final class Coordinator implements AutoCloseable {
                 if (r == null) {
                     // another caller is recording the restore this one waits for
                     r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-                    if (r == null && !restoresBeingRecorded.contains(fid)) {
+                    if (r == null && !restoreHandles.beingRecorded(fid)) {
                         if (!ns.hsm(fid).has(HsmFlags.RELEASED)) {
                             return;
                         }
@@ -861,7 +670,7 @@ public final class Coordinator implements AutoCloseable {
             updated = updated.withArchiveId(archiveId);
         }
         ns.setHsm(fid, updated);
-        hsmRecord(fid, ChangelogRecord.HE_STATE, 0);
+        outcomes.hsmRecord(fid, ChangelogRecord.HE_STATE, 0);
     }
 
     /** llapi_hsm_data_version_set: records dv as the archived data version. */
@@ -909,7 +718,7 @@ public final class Coordinator implements AutoCloseable {
                     cancel(r); // every request, as hsm_cancel_all_actions does
                 }
                 for (ActionRecord r : records.all()) {
-                    leaveStarted(r);
+                    agents.leaveStarted(r);
                     if (r.volatileFile != null) {
                         files.discard(r.volatileFile);
                     }
@@ -928,7 +737,7 @@ public final class Coordinator implements AutoCloseable {
     /** A coordinator parameter (the part after "hsm."), as lctl get_param shows it. */
     public synchronized String getParam(String name) throws SimulatorException {
         return switch (name) {
-            case "agents" -> String.join("", agents.values().stream().map(a -> a.listing() + "\n").toList());
+            case "agents" -> agents.listing();
             case "actions" -> String.join("", records.all().stream().map(r -> r.listing() + "\n").toList());
             case "active_requests" -> String.join("", records.all().stream()
                     .filter(r -> r.status.isActive()).map(r -> r.listing().substring(r.listing().indexOf("fid=")) + "\n")
@@ -995,6 +804,6 @@ public final class Coordinator implements AutoCloseable {
             control = saved == Control.STOPPING ? Control.STOPPED : saved; // a shutdown was under way
             log.close();
         }
-        timer.shutdownNow();
+        loop.shutdown();
     }
 }

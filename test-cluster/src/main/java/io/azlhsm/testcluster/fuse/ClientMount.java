@@ -1,16 +1,11 @@
 package io.azlhsm.testcluster.fuse;
 
-import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
 import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.coordinator.BlockedIo;
-import io.azlhsm.testcluster.namespace.Fid;
-import io.azlhsm.testcluster.namespace.FileLayouts;
-import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
-import io.azlhsm.testcluster.namespace.Xattrs;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
@@ -20,28 +15,13 @@ import ru.serce.jnrfuse.struct.Statvfs;
 import ru.serce.jnrfuse.struct.Timespec;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * One Lustre client mount of the simulated file system, over FUSE. It passes operations to the backing tree and adds
@@ -49,31 +29,34 @@ import java.util.function.Supplier;
  * and truncates, the DIRTY flag on close after a modification, released files stat'ing at full size with one block,
  * extended attributes as llite allows them ({@link XattrNamespace}, {@link MountOptions}).
  *
+ * <p>This class is the FUSE file system: it mounts and unmounts, answers the attribute operations (getattr, chmod,
+ * chown, utimens), directory listings, readlink and statfs itself, and hands the rest to one class per concern, each
+ * without state shared with the others beyond the namespace: {@link MountPaths} (where a path leads, MDC activity),
+ * {@link FileOperations} (open files and their data, with {@link RestoreOnAccess} for implicit restores and
+ * {@link DirtyTracking} for data versions and DIRTY), {@link NamespaceOperations} (names) and {@link XattrOperations}.
+ * The caller's uid, gid and interruption come from the FUSE request context, read here.
+ *
  * <p>Mounted with fstype {@code fuse.lustre} and a source naming the coordinator socket, which is how libhsmsim finds
  * the cluster from a path.
  */
 public final class ClientMount extends FuseStubFS {
-    private static final String DOT_LUSTRE = "/.lustre";
-    private static final String FID_DIR = "/.lustre/fid";
-
     private final Namespace ns;
     private final ClientChangelog records;
-    private final ImplicitRestore restorer;
-    private final LastUnlink lastUnlink;
-    private final MdcImports imports;
+    private final MountPaths paths;
+    private final XattrOperations xattrs;
+    private final NamespaceOperations names;
+    private final FileOperations files;
     private final String uuid;
-    private final MountOptions options;
-    private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
-    private final AtomicLong nextHandle = new AtomicLong(1);
 
     public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                        MdcImports imports, String uuid, MountOptions options) {
         this.ns = ns;
-        this.imports = imports;
-        this.options = options;
-        this.lastUnlink = lastUnlink;
-        this.restorer = restorer;
+        this.paths = new MountPaths(ns, imports, uuid);
         this.records = new ClientChangelog(ns, changelog);
+        this.xattrs = new XattrOperations(ns, paths, records, options);
+        this.names = new NamespaceOperations(ns, paths, records, lastUnlink);
+        this.files = new FileOperations(ns, paths, records, new RestoreOnAccess(restorer, this::caller),
+                new DirtyTracking(ns));
         this.uuid = uuid;
     }
 
@@ -106,217 +89,17 @@ public final class ClientMount extends FuseStubFS {
         return "hsmsim";
     }
 
-    /** A file opened through this mount. */
-    private static final class OpenFile {
-        final Fid fid;
-        final Path backing;
-        final boolean writable;
-        /** The flags of this open's CL_CLOSE record. */
-        final int closeFlags;
-        volatile FileChannel channel;
-        /** Opened while released: the restore swaps in a new backing file, which this handle must reopen. */
-        volatile boolean openedReleased;
-        volatile boolean modified;
-        /**
-         * Set when this open file's implicit restore failed: later I/O through it fails the same way at once. The
-         * kernel retries a failed page read by itself, and each retry must not become a new restore: Lustre fails
-         * the one I/O that waited.
-         */
-        volatile SimulatorException failedRestore;
-        /**
-         * A restore's volatile file, opened by libhsmsim through .lustre/fid: an orphan on Lustre, so its writes
-         * make no changelog record, no data version and no DIRTY flag (the layout swap sets those of the file).
-         */
-        final boolean volatileData;
-        /** A volatile file's layout was seen: writes may go on (set once, never unset). */
-        volatile boolean hasLayout;
-        /** Reads of an open with O_NOATIME (an archive's source): they must not change the access time. */
-        volatile NoAtimeReader noAtime;
-
-        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
-                 boolean openedReleased) {
-            this(channel, fid, backing, writable, closeFlags, openedReleased, false);
-        }
-
-        OpenFile(FileChannel channel, Fid fid, Path backing, boolean writable, int closeFlags,
-                 boolean openedReleased, boolean volatileData) {
-            this.volatileData = volatileData;
-            this.channel = channel;
-            this.fid = fid;
-            this.backing = backing;
-            this.writable = writable;
-            this.closeFlags = closeFlags;
-            this.openedReleased = openedReleased;
-        }
-
-        /** Restores the file if it is released (blocking), then moves this handle to the restored data. */
-        synchronized void ensureData(ImplicitRestore restorer, Supplier<BlockedIo> caller)
-                throws SimulatorException, IOException {
-            if (!openedReleased) {
-                return;
-            }
-            if (failedRestore != null) {
-                throw failedRestore;
-            }
-            if (isReleased(backing)) {
-                try {
-                    restorer.restoreAndWait(fid, caller.get());
-                } catch (SimulatorException e) {
-                    if (e.errno() == Errno.EIO) {
-                        failedRestore = e;
-                    }
-                    throw e;
-                }
-            }
-            FileChannel old = channel;
-            channel = writable ? FileChannel.open(backing, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(backing, StandardOpenOption.READ);
-            old.close();
-            openedReleased = false;
-        }
-    }
-
-    // ------------------------------------------------------------------ path resolution
-
-    /**
-     * The backing path of a path on the mount (resolving .lustre/fid/<FID>, a restore's volatile file included);
-     * throws ENOENT.
-     */
-    private Path backing(String path) throws SimulatorException {
-        Optional<VolatileTarget> v = volatileTarget(path);
-        if (v.isPresent()) {
-            if (!allMdcsActive()) {
-                requireActiveMdc(ns.mdtOf(v.get().fid())); // a restore's volatile file, on the MDT of its FID
-            }
-            return v.get().path();
-        }
-        return ns.backingPath(relative(path));
-    }
-
-    /**
-     * Metadata operations reach the MDT holding the object (a new name: the MDT it is placed on), through this
-     * client's MDC of that MDT; with that MDC deactivated (lctl set_param mdc.*.active=0) they fail with ESHUTDOWN,
-     * as on an invalid import (ptlrpc/client.c 1407-1411). Data already open is read and written without the MDT, as
-     * Lustre's go to the OSTs. The simulator has no client cache: on Lustre a stat the client still holds a lock for
-     * may be answered from cache.
-     */
-    private void requireActiveMdc(String rel) throws SimulatorException {
-        if (allMdcsActive()) {
-            return;
-        }
-        int mdt;
-        try {
-            mdt = ns.mdtOf(ns.fidOf(rel));
-        } catch (SimulatorException e) {
-            mdt = ns.placement(rel); // not there (yet): the MDT a create would go to
-        }
-        requireActiveMdc(mdt);
-    }
-
-    private void requireActiveMdc(int mdt) throws SimulatorException {
-        if (!imports.active(uuid, mdt)) {
-            throw new SimulatorException(Errno.ESHUTDOWN, "client " + uuid + ": MDC of MDT" + mdt + " is inactive");
-        }
-    }
-
-    private boolean allMdcsActive() {
-        for (int mdt = 0; mdt < ns.mdtCount(); mdt++) {
-            if (!imports.active(uuid, mdt)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A restore's volatile file, reached as .lustre/fid/<its FID>. */
-    private record VolatileTarget(Fid fid, Path path) {
-    }
-
-    /**
-     * The volatile file {@code path} names, if it is {@code .lustre/fid/<FID>} of one. On Lustre the volatile file
-     * is an orphan the copytool holds open; libhsmsim opens it here by FID (liblustreapi_hsm.c
-     * create_restore_volatile opens it in the file's directory and unlinks the name at once), so that what the
-     * copytool does through its descriptor reaches this client as it would reach llite.
-     */
-    private Optional<VolatileTarget> volatileTarget(String path) {
-        if (!path.startsWith(FID_DIR + "/") || path.indexOf('/', FID_DIR.length() + 1) >= 0) {
-            return Optional.empty();
-        }
-        Fid fid;
-        try {
-            fid = Fid.parse(path.substring(FID_DIR.length() + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (ns.exists(fid)) {
-            return Optional.empty();
-        }
-        return ns.volatileFile(fid).map(p -> new VolatileTarget(fid, p));
-    }
-
-    private String relative(String path) throws SimulatorException {
-        if (path.startsWith(FID_DIR + "/")) {
-            String rest = path.substring(FID_DIR.length() + 1);
-            int slash = rest.indexOf('/');
-            String fidText = slash < 0 ? rest : rest.substring(0, slash);
-            Fid fid;
-            try {
-                fid = Fid.parse(fidText);
-            } catch (IllegalArgumentException e) {
-                throw new SimulatorException(Errno.ENOENT, "bad FID");
-            }
-            String base = ns.pathOf(fid);
-            String tail = slash < 0 ? "" : rest.substring(slash + 1);
-            String rel = tail.isEmpty() ? base : base.isEmpty() ? tail : base + "/" + tail;
-            requireActiveMdc(rel);
-            return rel;
-        }
-        if (path.startsWith(DOT_LUSTRE + "/") || path.equals(DOT_LUSTRE)) {
-            // only .lustre, .lustre/fid and .lustre/fid/<FID> exist; nothing can be created there
-            throw new SimulatorException(Errno.ENOENT, path + " does not exist");
-        }
-        String rel = path.equals("/") ? "" : path.substring(1);
-        requireActiveMdc(rel);
-        return rel;
-    }
-
-    private static boolean isVirtualDirectory(String path) {
-        return path.equals(DOT_LUSTRE) || path.equals(FID_DIR);
-    }
-
-    private static int errno(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return Errno.ENOENT;
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return Errno.EEXIST;
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return Errno.ENOTEMPTY;
-        }
-        if (e instanceof AccessDeniedException) {
-            return Errno.EACCES;
-        }
-        if (e instanceof NotDirectoryException) {
-            return Errno.ENOTDIR;
-        }
-        if (e instanceof Xattrs.XattrException x) {
-            return x.errno();
-        }
-        return Errno.EIO;
-    }
-
     // ------------------------------------------------------------------ attributes
 
     @Override
     public int getattr(String path, FileStat stat) {
-        if (isVirtualDirectory(path)) {
+        if (MountPaths.isVirtualDirectory(path)) {
             stat.st_mode.set(FileStat.S_IFDIR | 0755);
             stat.st_nlink.set(2);
             return 0;
         }
         try {
-            return fillStat(backing(path), stat);
+            return fillStat(paths.backing(path), stat);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -348,7 +131,7 @@ public final class ClientMount extends FuseStubFS {
             setTime(stat.st_ctim, (FileTime) a.get("ctime"));
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -363,11 +146,11 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int chmod(String path, long mode) {
         try {
-            Files.setAttribute(backing(path), "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(paths.backing(path), "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
             dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -376,7 +159,7 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int chown(String path, long uid, long gid) {
         try {
-            Path p = backing(path);
+            Path p = paths.backing(path);
             if (uid != 0xffffffffL && uid != -1) {
                 Files.setAttribute(p, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
             }
@@ -386,7 +169,7 @@ public final class ClientMount extends FuseStubFS {
             dataRecord(ChangelogRecord.CL_SETATTR, path);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -397,7 +180,7 @@ public final class ClientMount extends FuseStubFS {
         final long utimeNow = (1L << 30) - 1;
         final long utimeOmit = (1L << 30) - 2;
         try {
-            Path p = backing(path);
+            Path p = paths.backing(path);
             String[] names = {"basic:lastAccessTime", "basic:lastModifiedTime"};
             for (int i = 0; i < 2; i++) {
                 long nsec = timespec[i].tv_nsec.longValue();
@@ -415,7 +198,7 @@ public final class ClientMount extends FuseStubFS {
             }
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -423,37 +206,12 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int truncate(String path, long size) {
-        Optional<VolatileTarget> v = volatileTarget(path);
-        if (v.isPresent()) {
-            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(v.get().path().toFile(), "rw")) {
-                f.setLength(size); // a setattr: allowed without a layout (lov_io.c lov_io_init_empty, CIT_SETATTR)
-                return 0;
-            } catch (IOException e) {
-                return -errno(e);
-            }
-        }
-        try {
-            Path p = backing(path);
-            Fid fid = ns.fidOf(relative(path));
-            if (isReleased(p)) {
-                restorer.restoreAndWait(fid, caller()); // truncate of any size restores first, as on Lustre
-            }
-            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
-                f.setLength(size);
-            }
-            dataModified(p, fid, true);
-            records.data(ChangelogRecord.CL_TRUNC, 0, fid);
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.truncate(path, size);
     }
 
     /** A data or attribute record about the file at path on the mount. */
     private void dataRecord(int type, String path) throws SimulatorException {
-        records.data(type, 0, ns.fidOf(relative(path)));
+        records.data(type, 0, ns.fidOf(paths.relative(path)));
     }
 
     /** The process behind the FUSE request this thread serves, as an implicit restore's waiter. */
@@ -462,56 +220,36 @@ public final class ClientMount extends FuseStubFS {
                 FuseInterrupts::currentRequestInterrupted);
     }
 
-    private static boolean isReleased(Path p) throws SimulatorException {
-        return Namespace.readHsm(p).has(HsmFlags.RELEASED);
-    }
-
-    /** A write or truncate: new data version now; DIRTY now (truncate) or at close (write). */
-    private void dataModified(Path p, Fid fid, boolean markDirtyNow) throws SimulatorException {
-        ns.bumpDataVersion(p);
-        if (markDirtyNow) {
-            markDirty(fid);
-        }
-    }
-
-    /** Lustre sets DIRTY on a file that has an archive copy (or one on its way: EXISTS) when its data changes. */
-    private void markDirty(Fid fid) throws SimulatorException {
-        HsmAttributes a = ns.hsm(fid);
-        if (a.has(HsmFlags.EXISTS) && !a.has(HsmFlags.DIRTY)) {
-            ns.setHsm(fid, a.withFlags(a.flags() | HsmFlags.DIRTY));
-        }
-    }
-
-    // ------------------------------------------------------------------ directories
+    // ------------------------------------------------------------------ directories and names (NamespaceOperations)
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
-        if (path.equals(DOT_LUSTRE)) {
+        if (path.equals(MountPaths.DOT_LUSTRE)) {
             filter.apply(buf, ".", null, 0);
             filter.apply(buf, "..", null, 0);
             filter.apply(buf, "fid", null, 0);
             return 0;
         }
-        if (path.equals(FID_DIR)) {
+        if (path.equals(MountPaths.FID_DIR)) {
             filter.apply(buf, ".", null, 0);
             filter.apply(buf, "..", null, 0);
             return 0; // Lustre's .lustre/fid cannot be listed either
         }
         try {
-            Path dir = backing(path);
+            Path dir = paths.backing(path);
             filter.apply(buf, ".", null, 0);
             filter.apply(buf, "..", null, 0);
             try (var entries = Files.newDirectoryStream(dir)) {
                 for (Path e : entries) {
                     String entry = e.getFileName().toString();
-                    if (!entry.startsWith(FUSE_HIDDEN_PREFIX)) {
+                    if (!entry.startsWith(NamespaceOperations.FUSE_HIDDEN_PREFIX)) {
                         filter.apply(buf, entry, null, 0);
                     }
                 }
             }
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -519,180 +257,39 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int mkdir(String path, long mode) {
-        try {
-            String rel = relative(path);
-            Path p = ns.backingPath(rel);
-            Files.createDirectory(p);
-            Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
-            ownByCaller(p);
-            Fid fid = ns.onCreated(rel);
-            records.named(ChangelogRecord.CL_MKDIR, fid, rel);
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    private void ownByCaller(Path p) throws IOException {
-        Files.setAttribute(p, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(p, "unix:gid", (int) getContext().gid.get(), LinkOption.NOFOLLOW_LINKS);
+        return names.mkdir(path, mode, (int) getContext().uid.get(), (int) getContext().gid.get());
     }
 
     @Override
     public int rmdir(String path) {
-        return remove(path);
+        return names.remove(path);
     }
 
     @Override
     public int unlink(String path) {
-        return remove(path);
-    }
-
-    /**
-     * libfuse's name for a file unlinked while open: instead of unlink it renames the file to this and unlinks that
-     * name at the last close. On Lustre the name goes at unlink and the file lives on as an orphan until its last
-     * close, so the simulator records the unlink at the rename and lets the orphan's last close act
-     * (remove_archive_on_last_unlink) without a record, and never lists these names.
-     */
-    private static final String FUSE_HIDDEN_PREFIX = ".fuse_hidden";
-
-    private static boolean isFuseHidden(String rel) {
-        return ClientChangelog.name(rel).startsWith(FUSE_HIDDEN_PREFIX);
-    }
-
-    private int remove(String path) {
-        try {
-            String rel = relative(path);
-            Fid fid = ns.fidOf(rel);
-            Path p = ns.backingPath(rel);
-            boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-            int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-            HsmAttributes hsm = directory ? HsmAttributes.NONE : Namespace.readHsm(p);
-            boolean archived = hsm.has(HsmFlags.EXISTS);
-            if (isFuseHidden(rel)) {
-                // the last close of an open-unlinked file (an orphan): its unlink was recorded already
-                Files.delete(p);
-                ns.onRemoved(fid);
-                if (nlink <= 1 && archived) {
-                    lastUnlink.unlinked(fid, hsm);
-                }
-                return 0;
-            }
-            Fid parent = records.parentFid(rel);
-            Files.delete(p);
-            if (directory || nlink <= 1) {
-                ns.onRemoved(fid);
-                if (archived) {
-                    lastUnlink.unlinked(fid, hsm);
-                }
-            }
-            records.unlinked(directory, directory || nlink <= 1, archived, fid, parent, rel);
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return names.remove(path);
     }
 
     @Override
     public int rename(String oldpath, String newpath) {
-        try {
-            String from = relative(oldpath);
-            String to = relative(newpath);
-            if (isFuseHidden(to)) {
-                return unlinkOpenFile(from, to);
-            }
-            Path target = ns.backingPath(to);
-            Fid replaced = null;
-            int flags = 0;
-            HsmAttributes replacedHsm = HsmAttributes.NONE;
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                replaced = ns.fidOf(to);
-                boolean directory = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
-                int nlink = (Integer) Files.getAttribute(target, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-                if (directory || nlink <= 1) {
-                    flags |= ChangelogRecord.CLF_RENAME_LAST;
-                    replacedHsm = directory ? HsmAttributes.NONE : Namespace.readHsm(target);
-                    if (replacedHsm.has(HsmFlags.EXISTS)) {
-                        flags |= ChangelogRecord.CLF_RENAME_LAST_EXISTS;
-                    }
-                }
-            }
-            Fid oldParent = records.parentFid(from);
-            Files.move(ns.backingPath(from), target, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            if (replaced != null && (flags & ChangelogRecord.CLF_RENAME_LAST) != 0) {
-                ns.onRemoved(replaced);
-                if ((flags & ChangelogRecord.CLF_RENAME_LAST_EXISTS) != 0) {
-                    lastUnlink.unlinked(replaced, replacedHsm); // overwriting the last name is an unlink too
-                }
-            }
-            ns.onRenamed(from, to);
-            records.renamed(flags, replaced, from, oldParent, to);
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    /** libfuse hides a file unlinked while open under a .fuse_hidden name: on Lustre this is the unlink. */
-    private int unlinkOpenFile(String from, String hidden) throws IOException, SimulatorException {
-        Path p = ns.backingPath(from);
-        Fid fid = ns.fidOf(from);
-        int nlink = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-        boolean archived = Namespace.readHsm(p).has(HsmFlags.EXISTS);
-        Fid parent = records.parentFid(from);
-        Files.move(p, ns.backingPath(hidden), StandardCopyOption.ATOMIC_MOVE);
-        ns.onRenamed(from, hidden);
-        boolean last = nlink <= 1;
-        if (last) {
-            ns.onRemoved(fid); // an orphan: no path leads to it any more
-        }
-        records.unlinked(false, last, archived, fid, parent, from);
-        return 0;
+        return names.rename(oldpath, newpath);
     }
 
     @Override
     public int symlink(String oldpath, String newpath) {
-        try {
-            String rel = relative(newpath);
-            Path link = ns.backingPath(rel);
-            Files.createSymbolicLink(link, Path.of(oldpath));
-            Files.setAttribute(link, "unix:uid", (int) getContext().uid.get(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(link, "unix:gid", (int) getContext().gid.get(), LinkOption.NOFOLLOW_LINKS);
-            records.named(ChangelogRecord.CL_SOFTLINK, symlinkFid(rel), rel);
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    /** A symlink's FID, kept in its trusted.lma like any entry's; a backing store refusing that gets a fresh one. */
-    private Fid symlinkFid(String rel) {
-        try {
-            return ns.onCreated(rel);
-        } catch (java.io.UncheckedIOException e) {
-            return ns.newFid();
-        }
+        return names.symlink(oldpath, newpath, (int) getContext().uid.get(), (int) getContext().gid.get());
     }
 
     @Override
     public int readlink(String path, Pointer buf, long size) {
         try {
-            byte[] target = Files.readSymbolicLink(backing(path)).toString().getBytes();
+            byte[] target = Files.readSymbolicLink(paths.backing(path)).toString().getBytes();
             int n = (int) Math.min(target.length, size - 1);
             buf.put(0, target, 0, n);
             buf.putByte(n, (byte) 0);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
         }
@@ -700,297 +297,54 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int link(String oldpath, String newpath) {
-        try {
-            String rel = relative(newpath);
-            Path existing = backing(oldpath);
-            Files.createLink(ns.backingPath(rel), existing);
-            records.named(ChangelogRecord.CL_HARDLINK, ns.fidOf(relative(oldpath)), rel);
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return names.link(oldpath, newpath);
     }
 
-    // ------------------------------------------------------------------ files
+    // ------------------------------------------------------------------ files (FileOperations)
 
     @Override
     public int create(String path, long mode, FuseFileInfo fi) {
-        try {
-            String rel = relative(path);
-            Path p = ns.backingPath(rel);
-            Files.createFile(p);
-            Files.setAttribute(p, "unix:mode", (int) (mode & 07777), LinkOption.NOFOLLOW_LINKS);
-            ownByCaller(p);
-            Fid fid = ns.onCreated(rel);
-            records.named(ChangelogRecord.CL_CREATE, fid, rel);
-            return openHandle(p, fid, fi, true, true);
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.create(path, mode, fi, (int) getContext().uid.get(), (int) getContext().gid.get());
     }
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        Optional<VolatileTarget> v = volatileTarget(path);
-        if (v.isPresent()) {
-            return openVolatile(v.get(), fi);
-        }
-        try {
-            String rel = relative(path);
-            Path p = ns.backingPath(rel);
-            Fid fid = ns.fidOf(rel);
-            int accmode = fi.flags.get() & 3;
-            boolean writable = accmode != 0;
-            if ((fi.flags.get() & 01000) != 0) { // O_TRUNC
-                if (isReleased(p)) {
-                    restorer.restoreAndWait(fid, caller());
-                }
-                // the VFS truncates on O_TRUNC whatever the size: a data modification even of an empty file
-                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                    ch.truncate(0);
-                }
-                dataModified(p, fid, true);
-                records.data(ChangelogRecord.CL_TRUNC, 0, fid);
-            }
-            return openHandle(p, fid, fi, writable, false);
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    private int openVolatile(VolatileTarget v, FuseFileInfo fi) {
-        boolean writable = (fi.flags.get() & 3) != 0;
-        try {
-            FileChannel ch = writable ? FileChannel.open(v.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(v.path(), StandardOpenOption.READ);
-            long handle = nextHandle.getAndIncrement();
-            openFiles.put(handle, new OpenFile(ch, v.fid(), v.path(), writable, 0, false, true));
-            fi.fh.set(handle);
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        }
-    }
-
-    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable, boolean created)
-            throws IOException {
-        FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : FileChannel.open(p, StandardOpenOption.READ);
-        long handle = nextHandle.getAndIncrement();
-        boolean released;
-        try {
-            released = isReleased(p);
-        } catch (SimulatorException e) {
-            ch.close();
-            throw new IOException(e.getMessage());
-        }
-        int accmode = fi.flags.get() & 3; // O_RDONLY 0, O_WRONLY 1, O_RDWR 2
-        int closeFlags = (accmode != 1 ? ChangelogRecord.CLOSE_FMODE_READ : 0)
-                | (accmode != 0 ? ChangelogRecord.CLOSE_FMODE_WRITE : 0)
-                | (created ? ChangelogRecord.CLOSE_CREATED : 0);
-        // open alone never restores
-        OpenFile f = new OpenFile(ch, fid, p, writable, closeFlags, released);
-        if (!writable && !released && (fi.flags.get() & NoAtimeReader.O_NOATIME) != 0) {
-            try {
-                f.noAtime = NoAtimeReader.open(p);
-            } catch (IOException e) {
-                ch.close();
-                throw e;
-            }
-        }
-        openFiles.put(handle, f);
-        if (writable) {
-            ns.writerOpened(fid);
-        }
-        fi.fh.set(handle);
-        return 0;
+        return files.open(path, fi);
     }
 
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        OpenFile f = openFiles.get(fi.fh.get());
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            f.ensureData(restorer, this::caller); // a read of a released file blocks on its restore
-            NoAtimeReader noAtime = f.noAtime;
-            if (noAtime != null) {
-                byte[] data = noAtime.read(offset, (int) size);
-                buf.put(0, data, 0, data.length);
-                return data.length;
-            }
-            ByteBuffer bb = ByteBuffer.allocate((int) size);
-            int total = 0;
-            while (bb.hasRemaining()) {
-                int n = f.channel.read(bb, offset + total);
-                if (n <= 0) {
-                    break;
-                }
-                total += n;
-            }
-            buf.put(0, bb.array(), 0, total);
-            return total;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.read(path, buf, size, offset, fi);
     }
 
     @Override
     public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        OpenFile f = openFiles.get(fi.fh.get());
-        if (f == null || !f.writable) {
-            return -Errno.EBADF;
-        }
-        try {
-            if (f.volatileData && !f.hasLayout) {
-                if (FileLayouts.of(f.backing).isEmpty()) {
-                    // opened with O_LOV_DELAY_CREATE and no layout set: Lustre has no object to write to
-                    // (lov_io.c lov_io_init_empty: CIT_WRITE gives -EBADF)
-                    return -Errno.EBADF;
-                }
-                f.hasLayout = true;
-            }
-            f.ensureData(restorer, this::caller);
-            byte[] data = new byte[(int) size];
-            buf.get(0, data, 0, (int) size);
-            ByteBuffer bb = ByteBuffer.wrap(data);
-            long pos = offset;
-            while (bb.hasRemaining()) {
-                pos += f.channel.write(bb, pos);
-            }
-            if (f.volatileData) {
-                return (int) size;
-            }
-            f.modified = true;
-            dataModified(f.backing, f.fid, false);
-            return (int) size;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.write(path, buf, size, offset, fi);
     }
 
     @Override
     public int ftruncate(String path, long size, FuseFileInfo fi) {
-        OpenFile f = openFiles.get(fi.fh.get());
-        if (f != null) {
-            try {
-                f.ensureData(restorer, this::caller);
-            } catch (IOException e) {
-                return -errno(e);
-            } catch (SimulatorException e) {
-                return -e.errno();
-            }
-        }
-        return truncate(path, size);
+        return files.ftruncate(path, size, fi);
     }
 
-    /**
-     * fallocate: restores a released file first, as Lustre does for fallocate and punch. Plain allocation (mode 0,
-     * which may grow the file) and hole punching (PUNCH_HOLE | KEEP_SIZE, zeros on the backing file) are a data
-     * modification; other modes are not supported.
-     */
     @Override
     public int fallocate(String path, int mode, long offset, long length, FuseFileInfo fi) {
-        final int keepSize = 0x1;
-        final int punchHole = 0x2;
-        OpenFile f = openFiles.get(fi.fh.get());
-        if (f == null || !f.writable) {
-            return -Errno.EBADF;
-        }
-        if (mode != 0 && mode != (punchHole | keepSize) && mode != keepSize) {
-            return -Errno.EOPNOTSUPP;
-        }
-        try {
-            f.ensureData(restorer, this::caller);
-            long size = f.channel.size();
-            if ((mode & punchHole) != 0) {
-                long end = Math.min(size, offset + length);
-                ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-                for (long pos = offset; pos < end; ) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
-                    pos += f.channel.write(zeros, pos);
-                }
-            } else if ((mode & keepSize) == 0 && offset + length > size) {
-                try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.backing.toFile(), "rw")) {
-                    raf.setLength(offset + length);
-                }
-            } else {
-                return 0; // allocating within the file changes no data
-            }
-            if (!f.volatileData) {
-                f.modified = true;
-                dataModified(f.backing, f.fid, false);
-            }
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.fallocate(path, mode, offset, length, fi);
     }
 
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        OpenFile f = openFiles.get(fi.fh.get());
-        try {
-            if (f != null) {
-                f.channel.force(isdatasync == 0);
-            }
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        }
+        return files.fsync(path, isdatasync, fi);
     }
 
     @Override
     public int flush(String path, FuseFileInfo fi) {
-        return 0;
+        return files.flush(path, fi);
     }
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        OpenFile f = openFiles.remove(fi.fh.get());
-        if (f == null) {
-            return 0;
-        }
-        try {
-            f.channel.close();
-            if (f.noAtime != null) {
-                f.noAtime.close();
-            }
-            if (f.volatileData) {
-                return 0;
-            }
-            if (f.writable) {
-                ns.writerClosed(f.fid);
-            }
-            if (f.modified && ns.exists(f.fid)) {
-                markDirty(f.fid); // Lustre marks a modified file dirty on close
-            }
-            if (f.writable) {
-                // the close of a write open updates the MDT: the new mtime (MTIME) after writes, then CLOSE
-                if (f.modified) {
-                    records.data(ChangelogRecord.CL_MTIME, 0, f.fid);
-                }
-                records.data(ChangelogRecord.CL_CLOSE, f.closeFlags, f.fid);
-            }
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return files.release(path, fi);
     }
 
     @Override
@@ -1005,174 +359,29 @@ public final class ClientMount extends FuseStubFS {
             stbuf.f_namemax.set(255);
             return 0;
         } catch (IOException e) {
-            return -errno(e);
+            return -IoErrno.of(e);
         }
     }
 
-    // ------------------------------------------------------------------ xattrs
-    // As llite's handlers: see XattrNamespace. user.* needs the user_xattr mount option; other trusted.* names live on
-    // the backing file (the daemon runs as root); the kernel keeps trusted.* from other users before we are asked.
+    // ------------------------------------------------------------------ xattrs (XattrOperations)
 
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
-        XattrNamespace namespace = XattrNamespace.of(name);
-        if (namespace == XattrNamespace.SIMULATOR) {
-            return -Errno.ENODATA;
-        }
-        if (namespace == XattrNamespace.USER && !options.userXattr()) {
-            return -Errno.EOPNOTSUPP;
-        }
-        if (namespace == XattrNamespace.LAYOUT) {
-            try {
-                return xattrReply(value, size, FileLayouts.clientValue(backing(path)));
-            } catch (SimulatorException e) {
-                return -e.errno();
-            }
-        }
-        try {
-            byte[] v = Xattrs.get(backing(path), name);
-            if (v == null) {
-                return -Errno.ENODATA;
-            }
-            return xattrReply(value, size, v);
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return xattrs.get(path, name, value, size);
     }
 
-    /** getxattr/listxattr's reply: size 0 asks for the length, a short buffer is ERANGE, else the bytes. */
-    private static int xattrReply(Pointer buffer, long size, byte[] bytes) {
-        if (size == 0) {
-            return bytes.length;
-        }
-        if (size < bytes.length) {
-            return -Errno.ERANGE;
-        }
-        buffer.put(0, bytes, 0, bytes.length);
-        return bytes.length;
-    }
-
-    /**
-     * The MDT's trusted.lma and trusted.hsm, other trusted.* names to root only (llite hides them from other callers:
-     * a listing reaches the file system whoever asks), user.* names only with user_xattr.
-     */
     @Override
     public int listxattr(String path, Pointer list, long size) {
-        try {
-            boolean privileged = getContext().uid.get() == 0;
-            Set<String> names = new LinkedHashSet<>();
-            for (String n : Xattrs.list(backing(path))) {
-                XattrNamespace namespace = XattrNamespace.of(n);
-                boolean shown = switch (namespace) {
-                    case MDT_OWN, TRUSTED -> privileged;
-                    case USER -> options.userXattr();
-                    default -> false; // ACLs are read with getxattr by name; nothing else is ours to show
-                };
-                if (shown) {
-                    names.add(n);
-                }
-            }
-            if (hasLayout(backing(path))) {
-                names.add(XattrNamespace.LUSTRE_LOV); // listed for a file with a layout (xattr.c ll_listxattr)
-            }
-            StringBuilder sb = new StringBuilder();
-            for (String n : names) {
-                sb.append(n).append('\0');
-            }
-            return xattrReply(list, size, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
-    }
-
-    private static boolean hasLayout(Path p) {
-        try {
-            return FileLayouts.clientValue(p).length > 0;
-        } catch (SimulatorException e) {
-            return false;
-        }
+        return xattrs.list(path, list, size, getContext().uid.get() == 0);
     }
 
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
-        XattrNamespace namespace = XattrNamespace.of(name);
-        if (namespace == XattrNamespace.LAYOUT) {
-            try {
-                byte[] v = new byte[(int) size];
-                value.get(0, v, 0, (int) size);
-                FileLayouts.clientSet(backing(path), v);
-                return 0;
-            } catch (SimulatorException e) {
-                return -e.errno();
-            }
-        }
-        if (namespace == XattrNamespace.MDT_OWN) {
-            // the MDT's own attributes: Lustre's client ignores attempts to set them (cp -a, tar --xattrs copy
-            // them from another Lustre file), so such a copy succeeds and the new file keeps its own identity
-            return 0;
-        }
-        int refused = refusedChange(namespace);
-        if (refused != 0) {
-            return refused;
-        }
-        try {
-            byte[] v = new byte[(int) size];
-            value.get(0, v, 0, (int) size);
-            // XATTR_CREATE and XATTR_REPLACE hold as on Lustre: llite passes the flags to the MDT
-            // (xattr.c ll_xattr_set_common, md_setxattr), which turns them into LU_XATTR_CREATE/_REPLACE
-            // (mdt_xattr.c:645-649) for the OSD, whose setxattr answers EEXIST / ENODATA (osd_handler.c:5266-5290);
-            // the backing file's setxattr answers the same. The AMLFS hydrator sets its trusted.lhsm_* with
-            // XATTR_CREATE and retries an EEXIST with XATTR_REPLACE.
-            Xattrs.set(backing(path), name, v, flags & (Xattrs.XATTR_CREATE | Xattrs.XATTR_REPLACE));
-            if (volatileTarget(path).isEmpty()) {
-                dataRecord(ChangelogRecord.CL_SETXATTR, path);
-            }
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return xattrs.set(path, name, value, size, flags);
     }
 
     @Override
     public int removexattr(String path, String name) {
-        XattrNamespace namespace = XattrNamespace.of(name);
-        if (namespace == XattrNamespace.LAYOUT) {
-            // succeeds without effect: llite hands the removal to ll_setstripe_ea with no value, which changes nothing
-            // on a regular file (xattr.c:345-347, 365); a directory's default layout is not simulated
-            return 0;
-        }
-        int refused = namespace == XattrNamespace.MDT_OWN ? -Errno.EPERM : refusedChange(namespace);
-        if (refused != 0) {
-            return refused;
-        }
-        try {
-            Path p = backing(path);
-            if (Xattrs.get(p, name) == null) {
-                return -Errno.ENODATA; // as removexattr(2) answers for a name the file does not have
-            }
-            Xattrs.remove(p, name);
-            dataRecord(ChangelogRecord.CL_SETXATTR, path);
-            return 0;
-        } catch (IOException e) {
-            return -errno(e);
-        } catch (SimulatorException e) {
-            return -e.errno();
-        }
+        return xattrs.remove(path, name);
     }
-
-    /** -errno when a client may not set or remove a name of this namespace, else 0. */
-    private int refusedChange(XattrNamespace namespace) {
-        return switch (namespace) {
-            case USER -> options.userXattr() ? 0 : -Errno.EOPNOTSUPP;
-            case TRUSTED, POSIX_ACL -> 0;
-            default -> -Errno.EPERM;
-        };
-    }
-
 }

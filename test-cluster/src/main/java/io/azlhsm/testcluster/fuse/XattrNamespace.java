@@ -8,7 +8,7 @@ import io.azlhsm.testcluster.namespace.Namespace;
  * <p>Root-only access to {@code trusted.*} is not decided here: the kernel's VFS refuses those names to a caller
  * without CAP_SYS_ADMIN (EPERM to set or remove, ENODATA to get) before FUSE is asked, as it does before asking
  * Lustre (llite's own xattr_type_filter, llite/xattr.c:58-60, would answer EPERM, but get and set never reach it for
- * such a caller). Only listings reach the file system whoever calls, so {@link ClientMount#listxattr} hides them
+ * such a caller). Only listings reach the file system whoever calls, so {@link XattrOperations#list} hides them
  * itself, as llite does (ll_listxattr drops what xattr_type_filter refuses, xattr.c:818).
  */
 enum XattrNamespace {

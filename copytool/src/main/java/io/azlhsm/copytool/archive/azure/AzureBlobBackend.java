@@ -296,6 +296,19 @@ public final class AzureBlobBackend implements ArchiveBackend {
                 });
     }
 
+    /**
+     * Set Blob Tier to {@code tier}, for the tier job. The REST reference: the operation "does not update the blob's
+     * ETag" (so the record's ETag, which a restore reads If-Match, stays valid), and it takes a lease id and an
+     * {@code x-ms-if-tags} condition but no If-Match: the job's Get Blob Properties just before is the only guard.
+     */
+    @Override
+    public int setTier(String name, io.azlhsm.copytool.archive.StorageTier tier) throws ArchiveException {
+        ObjectNames.validate(name);
+        BlobSetAccessTierOptions options = new BlobSetAccessTierOptions(AccessTier.fromString(tier.serviceName()));
+        return call(name, "Set Blob Tier (" + tier.serviceName() + ")", () -> clients.sync().getBlobClient(name)
+                .setAccessTierWithResponse(options, null, Context.NONE).getStatusCode());
+    }
+
     static ObjectTier tier(AccessTier accessTier, Object archiveStatus, Object rehydratePriority) {
         return new ObjectTier(accessTier == null ? null : accessTier.toString(),
                 archiveStatus == null ? null : archiveStatus.toString(),

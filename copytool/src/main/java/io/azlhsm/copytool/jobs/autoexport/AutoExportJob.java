@@ -130,7 +130,7 @@ public final class AutoExportJob implements Job {
             this.changelogs = changelogs;
             this.fids = new LustreFids(context.library());
             this.metrics = new AutoExportMetrics(context);
-            this.markers = new DirectoryMarkers(mount, backend);
+            this.markers = new DirectoryMarkers(mount, backend, context.changes());
         }
 
         void run() throws Exception {
@@ -144,8 +144,8 @@ public final class AutoExportJob implements Job {
         private void pass() throws Exception {
             metrics.passStarted();
             Set<Path> failedThisPass = new LinkedHashSet<>();
-            Exporter exporter = new Exporter(mount, context.hsm(), fids, backend, markers, archiveId,
-                    options.maxOutstanding(), context::checkCancelled, new RetryingListener(metrics, failedThisPass));
+            Exporter exporter = new Exporter(mount, context.hsm(), context.changes(), fids, backend, markers,
+                    archiveId, options.maxOutstanding(), context::checkCancelled, new RetryingListener(metrics, failedThisPass));
             Instant started = Instant.now();
             // records up to here are covered by this pass whether it walks or reads them
             Map<MdtChangelog, ChangedFids> changes = new LinkedHashMap<>();

@@ -137,7 +137,7 @@ public final class CheckJob implements Job {
             Repairs repairs = options.repair() ? new Repairs(context, options.maxOutstanding(), toReport, backend,
                     archive.id()) : null;
             OrphanCollector collector = options.collectOrphans() == null ? null
-                    : new OrphanCollector(backend, options.collectOrphans(), started);
+                    : new OrphanCollector(backend, context.changes(), options.collectOrphans(), started);
             BlobChecksums checksums = options.deep() ? new BlobChecksums(throttled(context, archive, backend),
                     context.config().chunkSize()) : null;
             CheckSink sink = new CheckSink() {

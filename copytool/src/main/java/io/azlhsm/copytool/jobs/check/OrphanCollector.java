@@ -2,6 +2,7 @@ package io.azlhsm.copytool.jobs.check;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.jobs.JobChanges;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -13,13 +14,15 @@ import java.time.Instant;
  */
 final class OrphanCollector {
     private final ArchiveBackend backend;
+    private final JobChanges changes;
     private final Duration age;
     private final Instant now;
     private long deleted;
     private long bytes;
 
-    OrphanCollector(ArchiveBackend backend, Duration age, Instant now) {
+    OrphanCollector(ArchiveBackend backend, JobChanges changes, Duration age, Instant now) {
         this.backend = backend;
+        this.changes = changes;
         this.age = age;
         this.now = now;
     }
@@ -33,7 +36,10 @@ final class OrphanCollector {
             return orphan.withDetail("kept: modified less than " + age + " ago");
         }
         try {
-            if (backend.delete(orphan.blob(), orphan.etag())) {
+            boolean[] gone = {true}; // a dry run would delete it
+            changes.apply("delete orphan blob", null, orphan.blob(),
+                    () -> gone[0] = backend.delete(orphan.blob(), orphan.etag()));
+            if (gone[0]) {
                 deleted++;
                 bytes += orphan.bytes();
                 return orphan.withDetail("collected: deleted");

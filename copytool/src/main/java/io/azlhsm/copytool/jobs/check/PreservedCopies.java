@@ -113,7 +113,10 @@ final class PreservedCopies implements AutoCloseable {
                 kept++;
                 return;
             }
-            if (backend.deleteVersion(version.name(), version.version())) {
+            boolean[] gone = {true}; // a dry run would delete it
+            context.changes().apply("delete preserved version " + version.version() + " of", null, version.name(),
+                    () -> gone[0] = backend.deleteVersion(version.name(), version.version()));
+            if (gone[0]) {
                 deleted++;
                 bytes += version.size();
                 context.log().info("collected " + what + ", " + version.size() + " bytes: "

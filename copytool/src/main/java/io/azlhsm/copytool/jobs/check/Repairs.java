@@ -70,8 +70,8 @@ final class Repairs {
         this.backend = backend;
         this.archiveId = archiveId;
         this.fids = new LustreFids(context.library());
-        this.requests = new BoundedHsmRequests(context.hsm(), context.mount(), RequestKind.ARCHIVE, 0, maxOutstanding,
-                context::checkCancelled, this::ended);
+        this.requests = new BoundedHsmRequests(context.hsm(), context.changes(), context.mount(),
+                RequestKind.ARCHIVE, 0, maxOutstanding, context::checkCancelled, this::ended);
         for (String name : new String[] {ARCHIVED_AGAIN, MARKED_LOST, REIMPORTED, FAILED}) {
             context.counters().set(name, 0);
         }
@@ -112,7 +112,9 @@ final class Repairs {
                 // else the archive would take the recorded copy for current (same data version, same ETag)
                 Optional<ArchiveRecord> record = records.read(file);
                 if (record.isPresent() && record.get().etag() != null) {
-                    records.markDamaged(file, record.get().etag());
+                    String etag = record.get().etag();
+                    context.changes().apply("mark its copy damaged (" + ArchiveRecordStore.DAMAGED_XATTR + ")",
+                            file.toString(), item.blob(), () -> records.markDamaged(file, etag));
                     damaged.add(file);
                 }
             } catch (java.io.IOException e) {
@@ -122,7 +124,8 @@ final class Repairs {
         }
         LuFid fid;
         try {
-            context.hsm().setState(file, HsmStates.DIRTY, 0, 0);
+            context.changes().apply("set hsm dirty", file.toString(), item.blob(),
+                    () -> context.hsm().setState(file, HsmStates.DIRTY, 0, 0));
             fid = fids.path2fid(file);
         } catch (LustreException e) {
             failed(item, "cannot mark it dirty to archive it again: " + e.getMessage());
@@ -148,7 +151,8 @@ final class Repairs {
                 report.item(item, null);
                 return;
             }
-            context.hsm().setState(file, HsmStates.LOST, 0, 0);
+            context.changes().apply("set hsm lost", file.toString(), item.blob(),
+                    () -> context.hsm().setState(file, HsmStates.LOST, 0, 0));
         } catch (LustreException e) {
             failed(item, "cannot mark it HS_LOST: " + e.getMessage());
             return;
@@ -179,7 +183,9 @@ final class Repairs {
                 failed(item, "blob " + item.blob() + " is gone now");
                 return;
             }
-            StubReimport.reimport(context, backend, archiveId, current.get());
+            context.changes().apply("import again from the current blob",
+                    context.mount().resolve(item.path()).toString(), item.blob(),
+                    () -> StubReimport.reimport(context, backend, archiveId, current.get()));
         } catch (Exception e) {
             if (e instanceof JobCancelledException cancelled) {
                 throw cancelled;
@@ -199,7 +205,10 @@ final class Repairs {
         try {
             if (outcome.succeeded()) {
                 if (damaged.remove(outcome.file().path())) {
-                    records.clearDamaged(outcome.file().path()); // the new copy is recorded: the mark is spent
+                    Path file = outcome.file().path();
+                    // the new copy is recorded: the mark is spent
+                    context.changes().apply("clear the damaged mark", file.toString(), item.blob(),
+                            () -> records.clearDamaged(file));
                 }
                 context.counters().counter(ARCHIVED_AGAIN).increment();
                 report.item(item.withDetail("repair: archived again"), null);

@@ -6,6 +6,7 @@ import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
+import io.azlhsm.copytool.jobs.JobChanges;
 import io.azlhsm.copytool.lustre.ExtendedAttributes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +31,14 @@ public final class DirectoryMarkers {
 
     private final Path mount;
     private final ArchiveBackend backend;
+    private final JobChanges changes;
     private final BlobMetadataCodec codec = new BlobMetadataCodec();
 
-    public DirectoryMarkers(Path mount, ArchiveBackend backend) {
+    /** @param changes where the put and the xattr after it are made (or, in a dry run, recorded) */
+    public DirectoryMarkers(Path mount, ArchiveBackend backend, JobChanges changes) {
         this.mount = mount;
         this.backend = backend;
+        this.changes = changes;
     }
 
     /** The marker's object name for a directory under the mount. */
@@ -53,8 +57,10 @@ public final class DirectoryMarkers {
         if (recorded != null && name.equals(new String(recorded, StandardCharsets.UTF_8))) {
             return false;
         }
-        backend.putMarker(name, new ObjectAttributes(null, codec.encode(attributes(directory))));
-        ExtendedAttributes.set(directory, XATTR, name.getBytes(StandardCharsets.UTF_8));
+        ObjectAttributes marker = new ObjectAttributes(null, codec.encode(attributes(directory)));
+        changes.apply("put directory marker", directory.toString(), name, () -> backend.putMarker(name, marker));
+        changes.apply("set " + XATTR, directory.toString(), name,
+                () -> ExtendedAttributes.set(directory, XATTR, name.getBytes(StandardCharsets.UTF_8)));
         return true;
     }
 

@@ -2,6 +2,7 @@ package io.azlhsm.copytool.jobs.export;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.jobs.JobChanges;
 import io.azlhsm.copytool.jobs.requests.BoundedHsmRequests;
 import io.azlhsm.copytool.jobs.requests.CancelCheck;
 import io.azlhsm.copytool.jobs.requests.RequestKind;
@@ -34,16 +35,17 @@ public final class Exporter {
     /**
      * @param markers null to put no directory markers
      */
-    public Exporter(Path mount, HsmFiles hsm, LustreFids fids, ArchiveBackend backend, DirectoryMarkers markers,
-                    int archiveId, int maxOutstanding, CancelCheck cancel, ExportListener listener) {
+    public Exporter(Path mount, HsmFiles hsm, JobChanges changes, LustreFids fids, ArchiveBackend backend,
+                    DirectoryMarkers markers, int archiveId, int maxOutstanding, CancelCheck cancel,
+                    ExportListener listener) {
         this.mount = mount;
         this.hsm = hsm;
         this.fids = fids;
         this.backend = backend;
         this.markers = markers;
-        this.symlinks = new SymlinkBlobs(mount, backend);
+        this.symlinks = new SymlinkBlobs(mount, backend, changes);
         this.listener = listener;
-        this.requests = new BoundedHsmRequests(hsm, mount, RequestKind.ARCHIVE, archiveId, maxOutstanding, cancel,
+        this.requests = new BoundedHsmRequests(hsm, changes, mount, RequestKind.ARCHIVE, archiveId, maxOutstanding, cancel,
                 this::ended);
     }
 

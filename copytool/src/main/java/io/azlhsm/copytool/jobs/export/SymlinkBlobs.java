@@ -9,6 +9,7 @@ import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
+import io.azlhsm.copytool.jobs.JobChanges;
 import io.azlhsm.copytool.operations.LiveFidFiles;
 import io.azlhsm.copytool.ownership.ConditionalWriter;
 import io.azlhsm.copytool.ownership.NameOwnership;
@@ -41,13 +42,19 @@ public final class SymlinkBlobs {
 
     private final Path mount;
     private final ArchiveBackend backend;
+    private final JobChanges changes;
     private final BlobMetadataCodec codec = new BlobMetadataCodec();
 
     private final ConditionalWriter writer;
 
-    public SymlinkBlobs(Path mount, ArchiveBackend backend) {
+    /**
+     * @param changes where the put is made (or, in a dry run, recorded; the put's check of who owns a blob already
+     *                at the name is then not made either: it is part of the conditional write)
+     */
+    public SymlinkBlobs(Path mount, ArchiveBackend backend, JobChanges changes) {
         this.mount = mount;
         this.backend = backend;
+        this.changes = changes;
         this.writer = new ConditionalWriter(backend, new NameOwnership(new LiveFidFiles(mount)));
     }
 
@@ -82,8 +89,10 @@ public final class SymlinkBlobs {
             believed = WriteCondition.absent(); // not ours to overwrite unseen: the writer judges it first
         }
         // a symlink has no FID in its blobs: its identity never matches a file's copy
-        writer.write(name, believed, new WriterIdentity("(symlink " + link + ")", null, target.length, md5, null),
-                c -> backend.putWhole(name, ByteBuffer.wrap(target), objectAttributes, c), "symlink " + link);
+        WriteCondition condition = believed;
+        changes.apply("put symlink blob", link.toString(), name, () -> writer.write(name, condition,
+                new WriterIdentity("(symlink " + link + ")", null, target.length, md5, null),
+                c -> backend.putWhole(name, ByteBuffer.wrap(target), objectAttributes, c), "symlink " + link));
         return true;
     }
 

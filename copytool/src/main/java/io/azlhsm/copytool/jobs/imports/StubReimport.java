@@ -93,6 +93,11 @@ public final class StubReimport {
         }
 
         @Override
+        public io.azlhsm.copytool.jobs.JobChanges changes() {
+            return job.changes();
+        }
+
+        @Override
         public io.azlhsm.copytool.jobs.JobFence fence() {
             return job.fence();
         }

@@ -77,7 +77,7 @@ public final class PrefetchJob implements Job {
         }
         context.progress().setTotal(0, 0);
         LustreFids fids = new LustreFids(context.library());
-        BoundedHsmRequests requests = new BoundedHsmRequests(context.hsm(), mount, RequestKind.RESTORE, 0,
+        BoundedHsmRequests requests = new BoundedHsmRequests(context.hsm(), context.changes(), mount, RequestKind.RESTORE, 0,
                 options.maxOutstanding(), context::checkCancelled, outcome -> ended(context, outcome));
         NamespaceWalker walker = new NamespaceWalker(mount);
         io.azlhsm.copytool.jobs.ArchiveBackends backends = options.rehydrateOnly()

@@ -64,7 +64,11 @@ final class RehydrationStarter {
                 context.counters().counter(ALREADY).increment();
                 return null;
             }
-            if (backend.rehydrate(blob)) {
+            boolean[] requested = {true}; // a dry run would request it
+            String name = blob;
+            context.changes().apply("start rehydrating", file.toString(), blob,
+                    () -> requested[0] = backend.rehydrate(name));
+            if (requested[0]) {
                 context.counters().counter(REQUESTED).increment();
             } else {
                 context.counters().counter(ALREADY).increment();

@@ -130,7 +130,8 @@ public final class ReleaseJob implements Job {
             LuFid fid = fids.path2fid(file);
             // One file per request: the release is done by the client at once, and one refusal (a write since the
             // check) must not keep the others of a batch from being released.
-            context.hsm().request(context.mount(), HsmUserAction.RELEASE, 0, 0, List.of(fid), new byte[0]);
+            context.changes().apply("release", file.toString(), null, () -> context.hsm().request(context.mount(),
+                    HsmUserAction.RELEASE, 0, 0, List.of(fid), new byte[0]));
             context.counters().counter(RELEASED).increment();
             context.counters().counter(BYTES_RELEASED).add(attributes.size());
             context.progress().advance(1, attributes.size());

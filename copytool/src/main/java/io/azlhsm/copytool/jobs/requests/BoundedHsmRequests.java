@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.jobs.requests;
 
+import io.azlhsm.copytool.jobs.JobChanges;
 import io.azlhsm.copytool.lustre.HsmCurrentAction;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.HsmProgressState;
@@ -7,6 +8,8 @@ import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.lustre.HsmUserRequest;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.operations.FailureNote;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +40,7 @@ public final class BoundedHsmRequests {
     static final int PENDING_LOOKAHEAD = 16;
 
     private final HsmFiles hsm;
+    private final JobChanges changes;
     private final Path mount;
     private final RequestKind kind;
     private final int archiveId;
@@ -52,17 +56,20 @@ public final class BoundedHsmRequests {
     private long requestsIssued;
 
     /**
+     * @param changes        where the requests are made (a dry run's records them, and each file then counts as
+     *                       succeeded: what the agent would have made of it cannot be known without asking it)
      * @param mount          the client mount (selects the file system of every request)
      * @param archiveId      archive id for ARCHIVE (0: the file's, else the coordinator's default); ignored by restore
      * @param maxOutstanding at most this many of our files waiting or running at the coordinator
      * @param outcomes       told once per submitted file how it ended
      */
-    public BoundedHsmRequests(HsmFiles hsm, Path mount, RequestKind kind, int archiveId, int maxOutstanding,
-                              CancelCheck cancel, Consumer<RequestOutcome> outcomes) {
+    public BoundedHsmRequests(HsmFiles hsm, JobChanges changes, Path mount, RequestKind kind, int archiveId,
+                              int maxOutstanding, CancelCheck cancel, Consumer<RequestOutcome> outcomes) {
         if (maxOutstanding < 1) {
             throw new IllegalArgumentException("at most " + maxOutstanding + " outstanding requests: need 1 or more");
         }
         this.hsm = hsm;
+        this.changes = changes;
         this.mount = mount;
         this.kind = kind;
         this.archiveId = archiveId;
@@ -157,13 +164,13 @@ public final class BoundedHsmRequests {
         pending.clear();
         try {
             request(kind.action(), batch);
-            outstanding.addAll(batch);
+            accepted(batch);
         } catch (LustreException whole) {
             // One bad item (deleted meanwhile, never_archive set, ...) refuses the whole request: find it alone.
             for (RequestedFile file : batch) {
                 try {
                     request(kind.action(), List.of(file));
-                    outstanding.add(file);
+                    accepted(List.of(file));
                 } catch (LustreException one) {
                     outcomes.accept(new RequestOutcome(file, Optional.of("the coordinator refused the "
                             + kind.action() + " request: " + one.getMessage())));
@@ -173,10 +180,23 @@ public final class BoundedHsmRequests {
         peakOutstanding = Math.max(peakOutstanding, outstanding.size());
     }
 
+    /** Files the coordinator took: outstanding until their action ends; in a dry run (no request made) done. */
+    private void accepted(List<RequestedFile> files) {
+        if (!changes.dryRun()) {
+            outstanding.addAll(files);
+            return;
+        }
+        for (RequestedFile file : files) {
+            outcomes.accept(new RequestOutcome(file, Optional.empty()));
+        }
+    }
+
     private void request(HsmUserAction action, List<RequestedFile> files) throws LustreException {
         List<LuFid> fids = files.stream().map(RequestedFile::fid).toList();
         requestsIssued++;
-        hsm.request(mount, action, action == HsmUserAction.ARCHIVE ? archiveId : 0, 0, fids, new byte[0]);
+        changes.applyToAll("request " + action, files.stream().map(f -> f.path().toString()).toList(),
+                () -> hsm.request(mount, action, action == HsmUserAction.ARCHIVE ? archiveId : 0, 0, fids,
+                        new byte[0]));
     }
 
     /** Polls our outstanding files until at least one has ended. */
@@ -222,6 +242,19 @@ public final class BoundedHsmRequests {
         return ended;
     }
 
+    /**
+     * What the agent that failed the file's action said: its {@link FailureNote} (errno, reason, host, time), which
+     * it leaves before ending the action. Without one, where to look.
+     */
+    private static String agentCause(Path file) {
+        try {
+            return FailureNote.read(file).map(note -> "; " + note.describe())
+                    .orElse("; the agent left no failure note on the file (see the data movers' logs)");
+        } catch (IOException e) {
+            return "; cannot read the agent's failure note " + FailureNote.XATTR + ": " + e.getMessage();
+        }
+    }
+
     /** WAITING or RUNNING while the file's action is pending; null once it ended (its outcome is then reported). */
     private HsmProgressState pendingState(RequestedFile file) {
         Optional<String> failure;
@@ -232,7 +265,7 @@ public final class BoundedHsmRequests {
                     || action.state() == HsmProgressState.RUNNING)) {
                 return action.state();
             }
-            failure = kind.failure(hsm.state(file.path()));
+            failure = kind.failure(hsm.state(file.path())).map(f -> f + agentCause(file.path()));
         } catch (LustreException e) {
             failure = Optional.of("cannot read its HSM state after the " + kind.action()
                     + " request (deleted or renamed meanwhile?): " + e.getMessage());

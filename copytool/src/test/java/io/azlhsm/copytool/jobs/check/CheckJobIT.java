@@ -17,6 +17,7 @@ import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.JobRunner;
 import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.copytool.jobs.JobStore;
+import io.azlhsm.copytool.jobs.TreeSnapshot;
 import io.azlhsm.copytool.jobs.export.ExportJob;
 import io.azlhsm.copytool.jobs.export.ExportOptions;
 import io.azlhsm.copytool.jobs.imports.ConflictMode;
@@ -214,8 +215,19 @@ class CheckJobIT {
         bed.container.getBlobClient("rep/stub").upload(BinaryData.fromString("version two!"), true);
         Path stub = bed.cluster.mount().resolve("rep/stub");
 
+        // issue 17: check --repair --dry-run changes nothing, counts as the repair that follows, lists each repair
+        TreeSnapshot before = TreeSnapshot.take(bed.cluster, bed.cluster.mount().resolve("rep"), bed.container);
+        JobRun dry = bed.dryRun(new CheckJob(CheckOptions.of("rep", reports.resolve("dry.json")).withRepair(true)));
+        assertEquals(before, TreeSnapshot.take(bed.cluster, bed.cluster.mount().resolve("rep"), bed.container),
+                "the dry run changed something");
+        List<String> would = dry.outcome().dryRun().orElseThrow().first();
+        assertTrue(would.contains("request ARCHIVE " + missing) && would.contains("set hsm dirty " + replaced
+                + " (blob rep/replaced)") && would.contains("set hsm lost " + lost + " (blob rep/missing-released)")
+                && would.contains("import again from the current blob " + stub + " (blob rep/stub)"), would::toString);
+
         JobRun repair = bed.run(new CheckJob(CheckOptions.of("rep", reports.resolve("repair.json"))
                 .withRepair(true)));
+        assertEquals(dry.outcome().counters(), repair.outcome().counters(), repair::describe);
         assertEquals(JobState.COMPLETED_PARTIAL, repair.state(), repair::describe); // the lost file stays lost
         assertEquals(2, repair.counter(CheckJob.ARCHIVED_AGAIN), repair::describe);
         assertEquals(1, repair.counter(CheckJob.MARKED_LOST), repair::describe);
@@ -289,6 +301,14 @@ class CheckJobIT {
         Files.delete(archived("orph/a", 2_000));
         Files.delete(archived("orph/b", 3_000));
         bed.container.getBlobClient("orph/foreign").upload(BinaryData.fromString("another tool's"), true);
+        TreeSnapshot before = TreeSnapshot.take(bed.cluster, bed.cluster.mount().resolve("orph"), bed.container);
+        JobRun dry = bed.dryRun(new CheckJob(CheckOptions.of("orph", reports.resolve("dry-collect.json"))
+                .withCollectOrphans(Duration.ZERO)));
+        assertEquals(before, TreeSnapshot.take(bed.cluster, bed.cluster.mount().resolve("orph"), bed.container),
+                "the dry run changed something");
+        assertEquals(2, dry.counter(CheckJob.ORPHANS_COLLECTED), dry::describe);
+        assertEquals(List.of("delete orphan blob (blob orph/a)", "delete orphan blob (blob orph/b)"),
+                dry.outcome().dryRun().orElseThrow().first().stream().sorted().toList());
 
         JobRun young = bed.run(new CheckJob(CheckOptions.of("orph", reports.resolve("young.json"))
                 .withCollectOrphans(Duration.ofDays(7))));
@@ -300,6 +320,7 @@ class CheckJobIT {
                 .withCollectOrphans(Duration.ZERO)));
         assertEquals(JobState.COMPLETED, collect.state(), collect::describe);
         assertEquals(2, collect.counter(CheckJob.ORPHANS_COLLECTED), collect::describe);
+        assertEquals(dry.outcome().counters(), collect.outcome().counters(), collect::describe);
         assertEquals(5_000, collect.counter(CheckJob.ORPHAN_BYTES_COLLECTED));
         assertFalse(bed.container.getBlobClient("orph/a").exists());
         assertFalse(bed.container.getBlobClient("orph/b").exists());

@@ -9,6 +9,8 @@ import io.azlhsm.copytool.agent.AgentTestBed;
 import io.azlhsm.copytool.jobs.FlowTestBed;
 import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.lustre.ExtendedAttributes;
+import io.azlhsm.copytool.operations.FailureNote;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.nio.file.Files;
@@ -74,6 +76,12 @@ class ExportChangingFileIT {
         assertEquals(1, run.counter(ExportCounters.FAILED), run::describe);
         assertEquals(1, run.errors().size(), run::describe);
         assertTrue(run.errors().get(0).contains("changing/big.bin"), run::describe);
+        // issue 17: the agent's cause, from the note it left on the file (whichever data mover ran the action)
+        String error = run.errors().get(0);
+        assertTrue(error.contains("the agent on ") && error.contains("failed its ARCHIVE"), error);
+        assertTrue(error.contains("with errno 16 (EBUSY): ") && error.contains("file changed while it was archived"),
+                error);
+        assertTrue(ExtendedAttributes.get(big, FailureNote.XATTR).isPresent(), "the agent's note on " + big);
         assertNotEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(big), "no archive of a file that changed under it");
 
         JobRun again = bed.run(new ExportJob(new ExportOptions("changing", 0, 10, true)));
@@ -81,6 +89,7 @@ class ExportChangingFileIT {
         assertEquals(1, again.counter(ExportCounters.EXPORTED), again::describe);
         assertEquals(BIG + 1, again.counter(ExportCounters.BYTES_EXPORTED));
         assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(big));
+        assertTrue(ExtendedAttributes.get(big, FailureNote.XATTR).isEmpty(), "a successful archive clears the note");
         assertArrayEquals(AgentTestBed.md5(big),
                 bed.container.getBlobClient("changing/big.bin").getProperties().getContentMd5());
     }

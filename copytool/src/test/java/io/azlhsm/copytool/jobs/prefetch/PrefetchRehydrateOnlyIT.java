@@ -39,7 +39,14 @@ class PrefetchRehydrateOnlyIT {
             bed.container.getBlobClient(blob).setAccessTier(AccessTier.ARCHIVE);
 
             try (HoldingProxy.Rehydration rehydration = bed.proxy.rehydrateSlowly("warm", blob, null)) {
+                // issue 17: a dry run asks for no rehydration and counts as the run that does
+                JobRun dry = bed.dryRun(new PrefetchJob(new PrefetchOptions(List.of("campaign"), null, 100, true)));
+                assertEquals(List.of(), rehydration.tierRequests(), "a dry run set a tier");
+                assertEquals(List.of("start rehydrating " + offline + " (blob " + blob + ")"),
+                        dry.outcome().dryRun().orElseThrow().first());
+
                 JobRun first = bed.run(new PrefetchJob(new PrefetchOptions(List.of("campaign"), null, 100, true)));
+                assertEquals(dry.outcome().counters(), first.outcome().counters(), first.describe());
                 assertEquals(JobState.COMPLETED, first.state(), first.describe());
                 assertEquals(1, first.counter("blobs in tier Archive"), first.describe());
                 assertEquals(1, first.counter("blobs in tier Hot"), first.describe());

@@ -207,6 +207,30 @@ class PrefetchReleaseIT {
         }
     }
 
+    /**
+     * Issue 17: a restore the agent fails (its blob was replaced behind the archive's back) is logged by the job with
+     * the agent's errno and reason, read from the note the agent left on the file: no data mover's journal needed.
+     */
+    @Test
+    void aRestoreTheAgentFailsIsLoggedWithTheAgentsErrnoAndReason() throws Exception {
+        Path file = bed.agent.write("failing/replaced", 5_000);
+        bed.agent.archive(file);
+        bed.agent.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+        bed.agent.release(file);
+        bed.agent.awaitFlags(file, AgentTestBed.RELEASED, SHORT);
+        bed.container.getBlobClient("failing/replaced").upload(BinaryData.fromString("someone else's"), true);
+
+        JobRun run = bed.run(new PrefetchJob(new PrefetchOptions(List.of("failing"), null, 10)));
+        assertEquals(JobState.FAILED, run.state(), run::describe);
+        assertEquals(1, run.counter(PrefetchJob.FAILED), run::describe);
+        String error = run.errors().get(0);
+        assertTrue(error.contains("path=\"" + file + "\"") && error.contains("still released"), error);
+        assertTrue(error.contains("the agent on ") && error.contains("failed its RESTORE"), error);
+        assertTrue(error.contains("with errno 5 (EIO)"), error);
+        assertTrue(error.contains("blob failing/replaced was replaced or removed since it was archived"), error);
+        assertEquals(AgentTestBed.RELEASED, bed.cluster.flags(file));
+    }
+
     @Test
     void releaseFreesArchivedCleanFilesByAgeAndSizeAndNeverADirtyOrUnarchivedOne() throws Exception {
         AgentTestBed agent = bed.agent;

@@ -3,6 +3,7 @@ package io.azlhsm.copytool.jobs.requests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.azlhsm.copytool.jobs.AppliedChanges;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.lustre.LustreLibrary;
@@ -31,7 +32,8 @@ class BoundedHsmRequestsIT {
             HsmFiles hsm = new HsmFiles(library);
             LustreFids fids = new LustreFids(library);
             List<RequestOutcome> outcomes = new ArrayList<>();
-            BoundedHsmRequests requests = new BoundedHsmRequests(hsm, cluster.mount(), RequestKind.ARCHIVE, 0, 1000,
+            BoundedHsmRequests requests = new BoundedHsmRequests(hsm, AppliedChanges.INSTANCE, cluster.mount(),
+                    RequestKind.ARCHIVE, 0, 1000,
                     () -> { }, outcomes::add);
             int files = 120;
             List<RequestedFile> toSubmit = new ArrayList<>();

@@ -1,0 +1,163 @@
+package io.azlhsm.copytool.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.core.util.BinaryData;
+import io.azlhsm.copytool.agent.AgentTestBed;
+import io.azlhsm.copytool.jobs.export.ExportJob;
+import io.azlhsm.copytool.jobs.export.ExportOptions;
+import io.azlhsm.copytool.jobs.prefetch.PrefetchJob;
+import io.azlhsm.copytool.jobs.prefetch.PrefetchOptions;
+import io.azlhsm.copytool.jobs.release.ReleaseJob;
+import io.azlhsm.copytool.jobs.release.ReleaseOptions;
+import io.azlhsm.copytool.operations.ArchiveRecordStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code --dry-run} of release, prefetch and export: the namespace (paths, sizes, mtimes, HSM flags, every xattr),
+ * the job store and the container (names, ETags, tiers, metadata) are the same after a dry run as before it; the dry
+ * run's counters are those of the real run that follows it; and its WOULD lines name what the real run then changed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class DryRunIT {
+    private static final Duration SHORT = Duration.ofSeconds(30);
+
+    private FlowTestBed bed;
+
+    @BeforeAll
+    void start() throws Exception {
+        bed = FlowTestBed.start("dryrun", "");
+    }
+
+    @AfterAll
+    void stop() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void releaseDryRunChangesNothingTakesNoLockAndCountsAsTheRealRun() throws Exception {
+        AgentTestBed agent = bed.agent;
+        Path good = agent.write("dryrel/good", 50_000);
+        Path small = agent.write("dryrel/small", 100);
+        Path blobGone = agent.write("dryrel/blob-gone", 60_000);
+        Path unrecorded = agent.write("dryrel/unrecorded", 70_000);
+        agent.write("dryrel/never-archived", 80_000);
+        archived(good, small, blobGone, unrecorded);
+        bed.container.getBlobClient("dryrel/blob-gone").delete();
+        new ArchiveRecordStore().clear(unrecorded);
+        ReleaseJob job = new ReleaseJob(new ReleaseOptions("dryrel", Duration.ZERO, 1_000));
+        Path tree = bed.cluster.mount().resolve("dryrel");
+
+        // Another job holds the lock: a dry run neither waits for it nor touches it.
+        JobStore store = bed.runner().store();
+        store.open();
+        JobLock lock = new JobLock(store, Duration.ofMinutes(2), Clock.systemUTC());
+        LockHolder other = lock.acquire("export-held-by-another-node").holder();
+        JobRun dry;
+        TreeSnapshot before;
+        try {
+            LockHolder held = store.lockHolder().orElseThrow();
+            before = TreeSnapshot.take(bed.cluster, tree, bed.container);
+            dry = bed.dryRun(job);
+            assertEquals(before, TreeSnapshot.take(bed.cluster, tree, bed.container), "the dry run changed something");
+            assertEquals(held, store.lockHolder().orElseThrow(), "the dry run touched the lock");
+        } finally {
+            lock.release(other);
+        }
+        assertEquals(JobState.COMPLETED, dry.state(), dry::describe);
+        assertEquals(1, dry.counter(ReleaseJob.RELEASED), dry::describe);
+        assertEquals(List.of("release " + good), dry.outcome().dryRun().orElseThrow().first());
+        assertTrue(String.join("\n", dry.log()).contains("holds the job lock"), () -> String.join("\n", dry.log()));
+        assertTrue(store.list().stream().noneMatch(r -> r.id().equals(dry.outcome().jobId())),
+                "a dry run writes no job record");
+
+        JobRun real = bed.run(job);
+        assertEquals(dry.outcome().counters(), real.outcome().counters(), real::describe);
+        assertEquals(AgentTestBed.RELEASED, bed.cluster.flags(good));
+    }
+
+    @Test
+    void prefetchDryRunChangesNothingAndCountsAsTheRealRun() throws Exception {
+        Path a = bed.agent.write("drypre/a", 1000);
+        Path b = bed.agent.write("drypre/sub/b", 2000);
+        Path present = bed.agent.write("drypre/present", 3000);
+        archived(a, b, present);
+        bed.agent.release(a, b);
+        bed.agent.awaitFlags(a, AgentTestBed.RELEASED, SHORT);
+        bed.agent.awaitFlags(b, AgentTestBed.RELEASED, SHORT);
+        PrefetchJob job = new PrefetchJob(new PrefetchOptions(List.of("drypre"), null, 10));
+        Path tree = bed.cluster.mount().resolve("drypre");
+
+        TreeSnapshot before = TreeSnapshot.take(bed.cluster, tree, bed.container);
+        JobRun dry = bed.dryRun(job);
+        assertEquals(before, TreeSnapshot.take(bed.cluster, tree, bed.container), "the dry run changed something");
+        assertEquals(JobState.COMPLETED, dry.state(), dry::describe);
+        assertEquals(2, dry.counter(PrefetchJob.RESTORED), dry::describe);
+        assertEquals(List.of("request RESTORE " + a, "request RESTORE " + b).stream().sorted().toList(),
+                dry.outcome().dryRun().orElseThrow().first().stream().sorted().toList());
+
+        JobRun real = bed.run(job);
+        assertEquals(JobState.COMPLETED, real.state(), real::describe);
+        // nothing is ever outstanding in a dry run: that one counter says how the real run met the coordinator
+        assertEquals(without(dry, PrefetchJob.PEAK), without(real, PrefetchJob.PEAK), real::describe);
+        assertEquals(AgentTestBed.ARCHIVED, bed.cluster.flags(a));
+    }
+
+    @Test
+    void exportDryRunChangesNothingAndCountsAsTheRealRun() throws Exception {
+        Path done = bed.agent.write("dryexp/done", 1000);
+        archived(done);
+        Path fresh = bed.agent.write("dryexp/sub/fresh", 2000);
+        Path link = bed.cluster.mount().resolve("dryexp/sub/link");
+        Files.createSymbolicLink(link, Path.of("fresh"));
+        bed.container.getBlobClient("unrelated").upload(BinaryData.fromString("x"), true);
+        ExportJob job = new ExportJob(new ExportOptions("dryexp", 0, 10, true));
+        Path tree = bed.cluster.mount().resolve("dryexp");
+
+        TreeSnapshot before = TreeSnapshot.take(bed.cluster, tree, bed.container);
+        JobRun dry = bed.dryRun(job);
+        assertEquals(before, TreeSnapshot.take(bed.cluster, tree, bed.container), "the dry run changed something");
+        assertEquals(JobState.COMPLETED, dry.state(), dry::describe);
+        assertEquals(1, dry.counter("files exported"), dry::describe);
+        List<String> would = dry.outcome().dryRun().orElseThrow().first();
+        assertTrue(would.contains("request ARCHIVE " + fresh), would::toString);
+        assertTrue(would.contains("put directory marker " + tree.resolve("sub") + " (blob dryexp/sub)"),
+                would::toString);
+        assertTrue(would.contains("put symlink blob " + link + " (blob dryexp/sub/link)"), would::toString);
+
+        JobRun real = bed.run(job);
+        assertEquals(JobState.COMPLETED, real.state(), real::describe);
+        assertEquals(dry.outcome().counters(), real.outcome().counters(), real::describe);
+        bed.agent.awaitFlags(fresh, AgentTestBed.ARCHIVED, SHORT);
+    }
+
+    private void archived(Path... files) {
+        bed.agent.archive(files);
+        for (Path file : files) {
+            bed.agent.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+            bed.agent.awaitIdle(file, SHORT);
+        }
+    }
+
+    private static Map<String, Long> without(JobRun run, String counter) {
+        Map<String, Long> counters = new TreeMap<>(run.outcome().counters());
+        counters.remove(counter);
+        return counters;
+    }
+}

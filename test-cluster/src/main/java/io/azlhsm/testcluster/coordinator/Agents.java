@@ -1,0 +1,74 @@
+package io.azlhsm.testcluster.coordinator;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One coordinator's registered copytools (struct coordinator's cdt_agents, mdt_hsm_cdt_agent.c), one per client
+ * mount by the mount's UUID, in registration order: which one gets a request, and how many each runs. Guarded by the
+ * Coordinator's lock: every method is called holding it (no lock of its own).
+ */
+final class Agents {
+    private final Map<String, Agent> byUuid = new LinkedHashMap<>();
+
+    boolean contains(String uuid) {
+        return byUuid.containsKey(uuid);
+    }
+
+    /** A new agent serving archiveIds; an id 0 among them means every archive (ANY). */
+    void add(String uuid, List<Integer> archiveIds, AgentChannel channel) {
+        List<Integer> ids = archiveIds.contains(0) ? List.of() : List.copyOf(archiveIds);
+        byUuid.put(uuid, new Agent(uuid, ids, channel));
+    }
+
+    /** The agent of that UUID, or null (unregistered, or never registered). */
+    Agent get(String uuid) {
+        return byUuid.get(uuid);
+    }
+
+    void remove(String uuid) {
+        byUuid.remove(uuid);
+    }
+
+    void clear() {
+        byUuid.clear();
+    }
+
+    /**
+     * The agent serving archiveId (or all archives) with the fewest current requests. Archive id 0 (a REMOVE by FID
+     * of an unlinked file) prefers an agent serving all archives, else takes any agent: Lustre would broadcast it to
+     * one agent per archive id, which the simulator does not do.
+     */
+    Agent choose(int archiveId) {
+        Agent best = null;
+        for (Agent a : byUuid.values()) {
+            if (a.serves(archiveId) && (best == null || a.current < best.current)) {
+                best = a;
+            }
+        }
+        if (best == null && archiveId == 0) {
+            for (Agent a : byUuid.values()) {
+                if (best == null || a.current < best.current) {
+                    best = a;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** r leaves STARTED (it ends, is canceled, times out or waits again): its agent runs one request fewer. */
+    void leaveStarted(ActionRecord r) {
+        if (r.status == RequestStatus.STARTED) {
+            Agent agent = byUuid.get(r.agentUuid);
+            if (agent != null && agent.current > 0) {
+                agent.current--;
+            }
+        }
+    }
+
+    /** {@code lctl get_param mdt.*.hsm.agents}: a line per agent. */
+    String listing() {
+        return String.join("", byUuid.values().stream().map(a -> a.listing() + "\n").toList());
+    }
+}
