@@ -215,6 +215,8 @@ public final class ArchiveTransfer extends ActionTransfer {
             // handed to the agent's block uploads: a file alone gets up to its archive's max_concurrency Put Blocks
             // in flight; the ring slot, whose buffer the upload reads, stays held until the upload is done
             int index = event.chunkIndex();
+            long offset = event.offset();
+            int length = event.length();
             ByteBuffer chunk = event.buffer().duplicate();
             event.writeContinues(context.blockUploads().start(() -> {
                 try {
@@ -222,6 +224,10 @@ public final class ArchiveTransfer extends ActionTransfer {
                         upload.stage(index, chunk);
                         return null;
                     });
+                    // counted as moved when it is staged, not when the ring's last stage reaches its slot: uploads
+                    // finish in any order (a bandwidth limit may let a later block go first), and the coordinator
+                    // should hear of every byte sent, not wait behind the slowest block before it
+                    recordLanded(offset, length);
                 } catch (Exception e) {
                     fail(e);
                 }
@@ -245,7 +251,7 @@ public final class ArchiveTransfer extends ActionTransfer {
 
     @Override
     protected boolean landsAtCompletion() {
-        return streamedBlocks == null;
+        return upload == null; // blocks record themselves when staged (ring blocks and streamed blocks alike)
     }
 
     @Override

@@ -95,7 +95,7 @@ class AgentCancelIT {
         Path file = bed.write("throttled/big.bin", 4 * MIB);
         try (LogWatch log = new LogWatch()) {
             bed.archive(file);
-            awaitBytesMoved(file); // the first block passed the limiter; the next one waits minutes for its turn
+            awaitBytesMoved(file); // a block passed the limiter (any of them: they are staged at once); the others wait minutes
             long cookie = cookies(file).get(0);
             long canceled = System.nanoTime();
             bed.lfs("hsm_cancel", List.of(file));

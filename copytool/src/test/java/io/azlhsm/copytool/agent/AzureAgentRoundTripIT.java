@@ -209,6 +209,40 @@ class AzureAgentRoundTripIT extends AgentRoundTripSuite {
         assertTrue(seen[0] <= Files.size(file), "more progress than the file holds: " + seen[0]);
     }
 
+    /**
+     * A file's blocks are staged several at once and finish in any order. Each counts as moved when it is staged, so
+     * while the first block is still on its way the coordinator already hears of the others: progress never waits
+     * behind the slowest block (with a bandwidth limit, a later block may well pass the limiter first).
+     */
+    @Test
+    void progressCountsEachStagedBlockWhileAnEarlierOneIsStillOnItsWay() throws Exception {
+        Path file = bed.write("progress/first-held.bin", 4 * CHUNK);
+        java.util.regex.Pattern moved = java.util.regex.Pattern.compile("ARCHIVE running \\((\\d+) bytes moved\\)");
+        try (HoldingProxy.Hold first = proxy.hold("block 0 of progress/first-held.bin", r -> r.isDataWrite()
+                && r.isFor("roundtrip", "fs1/progress/first-held.bin") && blockIndex(r) == 0)) {
+            bed.archive(file);
+            first.awaitHeld(1, SHORT, () -> cluster.lfs("hsm_action", file.toString()).stdout());
+            io.azlhsm.testcluster.harness.Cluster.await("the blocks after block 0 counted as moved while it is held",
+                    SHORT, () -> {
+                        var m = moved.matcher(cluster.lfs("hsm_action", file.toString()).stdout());
+                        return m.find() && Long.parseLong(m.group(1)) == 3 * CHUNK;
+                    }, () -> "hsm_action: " + cluster.lfs("hsm_action", file.toString()).stdout() + first);
+        }
+        bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+    }
+
+    /** The index a Put Block's id names (ids are base64 of "hex-index", see the azure backend), or -1. */
+    private static int blockIndex(HoldingProxy.Request request) {
+        String encoded = request.query("blockid");
+        if (encoded == null) {
+            return -1;
+        }
+        String id = new String(java.util.Base64.getDecoder().decode(java.net.URLDecoder.decode(
+                encoded.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8)),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        return Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+    }
+
     @Override
     AgentTestBed bed() {
         return bed;
