@@ -36,16 +36,22 @@ import org.junit.jupiter.api.Test;
  * An archive cut short by SIGKILL resumes: the agent is killed once exactly 40 of the file's 64 blocks are staged
  * (62.5%: every later Put Block is held at the proxy, and the blob's uncommitted block list is watched until it holds
  * those 40), the next agent's archive of the same, unchanged file sends only the 24 blocks that were missing, the
- * counter azlhsm_archive_resumed_bytes_total has the 40 blocks it did not send, and the file restores byte-identical.
+ * counter azlhsm_archive_resumed_bytes_total has the 40 blocks it did not send, and the file restores byte-identical
+ * (the counts are {@link #BLOCKS} and {@link #STAGED_BEFORE_KILL}).
  */
 class ArchiveResumeIT {
     private static final Path LAUNCHER = TestClusterHome.directory().resolveSibling("copytool").resolve("bin/copytool");
     private static final long BLOCK = 4L << 20;
-    private static final int BLOCKS = 64;
-    private static final long SIZE = BLOCKS * BLOCK; // 256 MiB
-    private static final int STAGED_BEFORE_KILL = 40;
-    /** A 256 MiB archive through the simulated client and Azurite on a loaded 2-core machine: minutes, not hours. */
-    private static final Duration LONG = Duration.ofMinutes(10);
+    /**
+     * 64 blocks (256 MiB) in the suite. For a one-off measurement of a larger file, set both on the Maven command line
+     * (failsafe hands them to the test JVM), e.g. 2 GiB killed at 62.5%: {@code -Dazlhsm.resume.blocks=512
+     * -Dazlhsm.resume.staged_before_kill=320}.
+     */
+    private static final int BLOCKS = Integer.getInteger("azlhsm.resume.blocks", 64);
+    private static final long SIZE = BLOCKS * BLOCK;
+    private static final int STAGED_BEFORE_KILL = Integer.getInteger("azlhsm.resume.staged_before_kill", 40);
+    /** 256 MiB through the simulated client and Azurite on a loaded 2-core machine: minutes, not hours. */
+    private static final Duration LONG = Duration.ofMinutes(10L * Math.max(1, BLOCKS / 64));
     private static final Pattern RESUMED = Pattern.compile(
             "^azlhsm_archive_resumed_bytes_total\\{archive=\"1\"\\} (\\d+)$", Pattern.MULTILINE);
 
