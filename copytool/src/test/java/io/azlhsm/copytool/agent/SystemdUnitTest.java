@@ -71,6 +71,23 @@ class SystemdUnitTest {
     }
 
     @Test
+    void theShippedFileLogIsWritableUnderTheUnit() throws Exception {
+        // conf/logging.properties (opt-in) logs to files in one directory; under ProtectSystem=strict only the unit's
+        // LogsDirectory= (/var/log/<name>) or a ReadWritePaths= entry can be written there
+        java.util.Properties logging = new java.util.Properties();
+        try (var in = Files.newInputStream(UNIT.resolveSibling("logging.properties"))) {
+            logging.load(in);
+        }
+        Path logDirectory = Path.of(logging.getProperty("java.util.logging.FileHandler.pattern")).getParent();
+        Map<String, List<String>> service = service();
+        List<Path> writable = new ArrayList<>();
+        service.getOrDefault("LogsDirectory", List.of()).forEach(name -> writable.add(Path.of("/var/log", name)));
+        service.getOrDefault("ReadWritePaths", List.of()).forEach(path -> writable.add(Path.of(path)));
+        assertTrue(writable.stream().anyMatch(logDirectory::startsWith),
+                "conf/logging.properties logs to " + logDirectory + ", which the unit leaves read-only: " + writable);
+    }
+
+    @Test
     void systemdAnalyzeVerifiesTheUnit(@TempDir Path root) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(SYSTEMD_ANALYZE), SYSTEMD_ANALYZE + " is not installed: the unit"
                 + " is checked by the other tests of this class only");
