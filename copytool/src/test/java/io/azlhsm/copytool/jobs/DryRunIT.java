@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.util.BinaryData;
 import io.azlhsm.copytool.agent.AgentTestBed;
+import io.azlhsm.copytool.archive.StorageTier;
 import io.azlhsm.copytool.jobs.export.ExportJob;
 import io.azlhsm.copytool.jobs.export.ExportOptions;
 import io.azlhsm.copytool.jobs.prefetch.PrefetchJob;
 import io.azlhsm.copytool.jobs.prefetch.PrefetchOptions;
 import io.azlhsm.copytool.jobs.release.ReleaseJob;
 import io.azlhsm.copytool.jobs.release.ReleaseOptions;
+import io.azlhsm.copytool.jobs.tier.TierJob;
+import io.azlhsm.copytool.jobs.tier.TierOptions;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code --dry-run} of release, prefetch and export: the namespace (paths, sizes, mtimes, HSM flags, every xattr),
+ * {@code --dry-run} of release, prefetch, export and tier: the namespace (paths, sizes, mtimes, HSM flags, every xattr),
  * the job store and the container (names, ETags, tiers, metadata) are the same after a dry run as before it; the dry
  * run's counters are those of the real run that follows it; and its WOULD lines name what the real run then changed.
  */
@@ -145,6 +148,48 @@ class DryRunIT {
         assertEquals(JobState.COMPLETED, real.state(), real::describe);
         assertEquals(dry.outcome().counters(), real.outcome().counters(), real::describe);
         bed.agent.awaitFlags(fresh, AgentTestBed.ARCHIVED, SHORT);
+    }
+
+    @Test
+    void tierDryRunSetsNoTierAndCountsAndPricesAsTheRealRun() throws Exception {
+        Path released = bed.agent.write("drytier/released", 200_000);
+        Path resident = bed.agent.write("drytier/sub/resident", 250_000);
+        Path small = bed.agent.write("drytier/small", 1_000);
+        Path dirty = bed.agent.write("drytier/dirty", 300_000);
+        Path cool = bed.agent.write("drytier/cool", 150_000);
+        Path gone = bed.agent.write("drytier/gone", 120_000);
+        bed.agent.write("drytier/never-archived", 110_000);
+        archived(released, resident, small, dirty, cool, gone);
+        Files.write(dirty, new byte[] {9}, java.nio.file.StandardOpenOption.APPEND);
+        bed.agent.release(released);
+        bed.agent.awaitFlags(released, AgentTestBed.RELEASED, SHORT);
+        bed.container.getBlobClient("drytier/cool").setAccessTier(com.azure.storage.blob.models.AccessTier.COOL);
+        bed.container.getBlobClient("drytier/gone").delete();
+        TierJob dryJob = new TierJob(new TierOptions("drytier", StorageTier.COOL, Duration.ZERO, 100_000));
+        Path tree = bed.cluster.mount().resolve("drytier");
+
+        TreeSnapshot before = TreeSnapshot.take(bed.cluster, tree, bed.container);
+        JobRun dry = bed.dryRun(dryJob);
+        assertEquals(before, TreeSnapshot.take(bed.cluster, tree, bed.container), "the dry run changed something");
+        assertEquals(JobState.COMPLETED, dry.state(), dry::describe);
+        assertEquals(2, dry.counter(TierJob.MOVED), dry::describe);
+        assertEquals(450_000, dry.counter(TierJob.BYTES_MOVED), dry::describe);
+        assertEquals(1, dry.counter(TierJob.ALREADY_THERE), dry::describe);
+        assertEquals(1, dry.counter(TierJob.NO_VERIFIED_COPY), dry::describe);
+        assertEquals(List.of("set blob tier Cool " + released + " (blob drytier/released)",
+                        "set blob tier Cool " + resident + " (blob drytier/sub/resident)"),
+                dry.outcome().dryRun().orElseThrow().first().stream().sorted().toList());
+        assertTrue(dry.log().stream().anyMatch(l -> l.contains(dryJob.cost().describe())), dry::describe);
+        assertTrue(bed.runner().store().list().stream().noneMatch(r -> r.id().equals(dry.outcome().jobId())),
+                "a dry run writes no job record");
+
+        TierJob realJob = new TierJob(dryJob.options());
+        JobRun real = bed.run(realJob);
+        assertEquals(JobState.COMPLETED, real.state(), real::describe);
+        assertEquals(dry.outcome().counters(), real.outcome().counters(), real::describe);
+        assertEquals(dryJob.cost(), realJob.cost(), "the dry run's price estimate is the real run's");
+        assertEquals(com.azure.storage.blob.models.AccessTier.COOL,
+                bed.container.getBlobClient("drytier/sub/resident").getProperties().getAccessTier());
     }
 
     private void archived(Path... files) {
