@@ -216,6 +216,10 @@ class DryRunIT {
             for (String name : List.of("old/dirty", "old/fresh", "new/a", "new/deep/b")) {
                 bed.container.getBlobClient(top + "/" + name).upload(BinaryData.fromString(name), true);
             }
+            // a directory blob for an existing directory and for one below a phantom, and a symlink below a phantom
+            upload(top + "/old", "", Map.of("hdi_isfolder", "true", "permissions", "0750"));
+            upload(top + "/new/dir", "", Map.of("hdi_isfolder", "true", "modtime", "2019-01-01 00:00:00 +0000"));
+            upload(top + "/new/link", "a", Map.of("ftype", "LNK"));
             Path tree = bed.cluster.mount().resolve(top);
             ImportOptions options = new ImportOptions(1, List.of(top + "/"), mode, -1, "", 1);
 
@@ -231,12 +235,17 @@ class DryRunIT {
                 assertEquals(without(dry, WALKED_RATE, IMPORTED_RATE), without(real, WALKED_RATE, IMPORTED_RATE),
                         mode + ": " + real.describe());
             }
-            assertEquals(2, real.counter("importedDirectories"), real::describe); // new, new/deep
+            assertEquals(3, real.counter("importedDirectories"), real::describe); // new, new/deep, new/dir
+            assertEquals(1, real.counter("importedSymlinks"), real::describe);
+            assertEquals(1, real.counter("preexistingDirectories"), real::describe); // old
             List<String> would = dry.outcome().dryRun().orElseThrow().first();
             assertTrue(would.contains("create directory " + tree.resolve("new") + " (blob " + top + "/new/a)"),
                     mode + ": " + would);
             assertTrue(would.contains("import stub " + tree.resolve("new/deep/b") + " (blob " + top + "/new/deep/b)"),
                     mode + ": " + would);
+            assertTrue(would.contains("create symlink " + tree.resolve("new/link") + " (blob " + top + "/new/link)"),
+                    mode + ": " + would);
+            assertTrue(would.contains("set time of directory " + tree.resolve("new/dir")), mode + ": " + would);
             assertTrue(Files.exists(tree.resolve("new/deep/b")), "the real run imported it: " + real.describe());
             if (mode == ConflictMode.OVERWRITE_DIRTY || mode == ConflictMode.OVERWRITE_ALWAYS) {
                 assertTrue(would.contains("delete file " + dirty + " (blob " + top + "/old/dirty)"), would::toString);
@@ -279,6 +288,11 @@ class DryRunIT {
         assertTrue(bed.runner().store().list().stream().noneMatch(r -> r.id().equals(dry.outcome().jobId())),
                 "a dry run writes no job record");
         return dry;
+    }
+
+    private void upload(String name, String body, Map<String, String> metadata) {
+        bed.container.getBlobClient(name).uploadWithResponse(new com.azure.storage.blob.options
+                .BlobParallelUploadOptions(BinaryData.fromString(body)).setMetadata(metadata), null, null);
     }
 
     private List<String> importMarkers() throws Exception {
