@@ -26,6 +26,11 @@ final class ImportCommand extends JobCliCommand {
     }
 
     @Override
+    protected boolean dryRunnable() {
+        return true;
+    }
+
+    @Override
     protected Options jobOptions() {
         return new Options()
                 .addOption(Option.builder("a").longOpt("archive").hasArg().argName("ID").required()

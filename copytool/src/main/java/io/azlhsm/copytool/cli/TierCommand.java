@@ -61,6 +61,11 @@ final class TierCommand extends JobCliCommand {
                 values.duration("not-accessed-for", Duration.ZERO), values.size("min-size")));
     }
 
+    @Override
+    protected boolean dryRunnable() {
+        return true;
+    }
+
     /** The estimated monthly cost of the moved blobs before and after, from the configuration's price table. */
     @Override
     protected void afterJob(Job job, JobOutcome outcome, PrintStream out) {

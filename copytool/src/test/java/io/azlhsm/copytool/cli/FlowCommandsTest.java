@@ -67,12 +67,14 @@ class FlowCommandsTest {
     }
 
     @Test
-    void exportPrefetchReleaseAndCheckOfferADryRunAndAutoExportDoesNot() throws Exception {
-        for (String command : new String[] {"export", "auto-export", "prefetch", "release", "check"}) {
+    void everyJobButAutoExportOffersADryRun() throws Exception {
+        for (String command : new String[] {"import", "export", "auto-export", "prefetch", "release", "tier",
+            "check"}) {
             ByteArrayOutputStream help = new ByteArrayOutputStream();
             int status = new Main(new PrintStream(help, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
-                    new PrefetchCommand(), new ReleaseCommand(), new CheckCommand())
+                    new PrintStream(err, true, StandardCharsets.UTF_8), new ImportCommand(), new ExportCommand(),
+                    new AutoExportCommand(), new PrefetchCommand(), new ReleaseCommand(), new TierCommand(),
+                    new CheckCommand())
                     .run(new String[] {command, "--help"});
             assertEquals(ExitCode.OK, status, command);
             String text = help.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");

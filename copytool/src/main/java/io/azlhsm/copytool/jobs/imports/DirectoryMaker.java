@@ -1,10 +1,13 @@
 package io.azlhsm.copytool.jobs.imports;
 
+import io.azlhsm.copytool.jobs.JobChanges;
 import io.azlhsm.copytool.lustre.DirectoryDescriptor;
 import io.azlhsm.copytool.lustre.ExtendedAttributes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * its xattr write leaves a directory without it, which the resumed job takes for preexisting and does not count.)
  * Root-only ({@code trusted.*}), so it works on a default Lustre mount, which has no user xattrs, and no user can
  * make a directory of theirs pass for the job's own.
+ *
+ * <p>A dry run creates nothing, but what it imports below a directory it would have created must be decided as the
+ * real run decides it: such a directory is a <em>phantom</em> ({@link #phantom}), counted and written as a WOULD line
+ * once, as the real run counts and creates it once, and everything below it is absent (would be created, never a
+ * conflict). The target itself may be one (a {@code --target} that does not exist yet).
  */
 final class DirectoryMaker implements AutoCloseable {
     /** Value: {@code "<job id> <blob name>"}. */
@@ -35,8 +43,12 @@ final class DirectoryMaker implements AutoCloseable {
     private static final int DIRECTORY_MODE = 0777;
 
     private final Path target;
+    /** The target's descriptor; null when the target is a dry run's phantom. */
     private final DirectoryDescriptor root;
     private final Runnable created;
+    private final JobChanges changes;
+    /** A dry run's directories that it would have created (see {@link #phantom}); empty in a real run. */
+    private final Set<Path> phantoms = ConcurrentHashMap.newKeySet();
     /** Directories this job has created or adopted: counted once, never created again. */
     private final Set<Path> known = ConcurrentHashMap.newKeySet();
     private final Set<Path> createdByUs = ConcurrentHashMap.newKeySet();
@@ -53,11 +65,77 @@ final class DirectoryMaker implements AutoCloseable {
      * @param resumed the job continues a crashed run: existing directories may be its own
      */
     DirectoryMaker(Path target, String jobId, boolean resumed, Runnable created) throws IOException {
+        this(target, jobId, resumed, created, io.azlhsm.copytool.jobs.AppliedChanges.INSTANCE, false);
+    }
+
+    /**
+     * @param changes        a dry run's records the directories it would create; a real run's creates them
+     * @param phantomTarget  a dry run whose target does not exist: every directory is a phantom
+     */
+    DirectoryMaker(Path target, String jobId, boolean resumed, Runnable created, JobChanges changes,
+                   boolean phantomTarget) throws IOException {
+        if (phantomTarget && !changes.dryRun()) {
+            throw new IllegalArgumentException("only a dry run has a phantom target");
+        }
         this.target = target;
-        this.root = DirectoryDescriptor.open(target);
+        this.root = phantomTarget ? null : DirectoryDescriptor.open(target);
         this.jobId = jobId;
         this.resumed = resumed;
         this.created = created;
+        this.changes = changes;
+        if (phantomTarget) {
+            phantoms.add(target);
+        }
+    }
+
+    /**
+     * A dry run's stand-in for creating {@code dir}: true when {@code dir} is or lies below a directory the dry run
+     * would create (then it makes no call through a descriptor for it: nothing there exists). Each absent directory on
+     * the way that this run meets first is counted and written as a WOULD line, as {@link #open} would create it.
+     * False in a real run, and for a {@code dir} that exists all the way down (or has a file or symlink on the way,
+     * which {@link #open} then refuses as the real run does).
+     *
+     * @param blob the blob being imported, named in the WOULD line as the one that creates the directory
+     */
+    boolean phantom(Path dir, String blob) {
+        if (!changes.dryRun()) {
+            return false;
+        }
+        if (!dir.startsWith(target)) {
+            return false; // open() refuses it, naming why
+        }
+        boolean absent = phantoms.contains(target);
+        Path p = target;
+        for (Path segment : target.relativize(dir)) {
+            if (segment.toString().isEmpty()) {
+                break; // dir is the target itself
+            }
+            p = p.resolve(segment);
+            if (!absent) {
+                if (phantoms.contains(p)) {
+                    absent = true;
+                } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        return false; // a file or symlink in the way: open() fails the blob as the real run does
+                    }
+                    continue;
+                } else {
+                    absent = true;
+                }
+            }
+            wouldCreate(p, blob);
+        }
+        return absent;
+    }
+
+    private synchronized void wouldCreate(Path p, String blob) {
+        if (known.add(p)) {
+            phantoms.add(p);
+            createdByUs.add(p);
+            created.run();
+            changes.apply("create directory", p.toString(), blob, () -> {
+            });
+        }
     }
 
     /**
@@ -67,6 +145,9 @@ final class DirectoryMaker implements AutoCloseable {
      */
     void forget(Path dir) {
         known.remove(dir);
+        if (!dir.equals(target)) {
+            phantoms.remove(dir); // a phantom target stays one: everything below it is absent
+        }
         createdByUs.remove(dir);
         uncounted.remove(dir);
     }
@@ -140,6 +221,9 @@ final class DirectoryMaker implements AutoCloseable {
             }
             return child;
         } catch (java.nio.file.NoSuchFileException absent) {
+            if (changes.dryRun()) {
+                throw absent; // gone since phantom() looked: a dry run never creates (the blob fails, and says why)
+            }
             // create below
         }
         // One creator at a time: two workers needing the same new directory must agree on who created it.
@@ -202,7 +286,9 @@ final class DirectoryMaker implements AutoCloseable {
 
     @Override
     public void close() {
-        root.close();
+        if (root != null) {
+            root.close();
+        }
     }
 
     private static String recordedCreator(Path p) {

@@ -79,6 +79,15 @@ final class EntryImporter implements AutoCloseable {
     /** Opens the target directory (a symlink is refused), which stays open until {@link #close()}. */
     EntryImporter(JobContext context, ImportOptions options, ArchiveBackend backend, Path target)
             throws IOException {
+        this(context, options, backend, target, false);
+    }
+
+    /**
+     * @param phantomTarget a dry run whose target does not exist (it would be created): everything is imported into
+     *                      directories the dry run would create ({@link DirectoryMaker#phantom})
+     */
+    EntryImporter(JobContext context, ImportOptions options, ArchiveBackend backend, Path target,
+                  boolean phantomTarget) throws IOException {
         this.context = context;
         this.options = options;
         this.backend = backend;
@@ -86,7 +95,7 @@ final class EntryImporter implements AutoCloseable {
         this.targetBytes = target.toString().getBytes(StandardCharsets.UTF_8).length;
         this.atFsRoot = target.equals(context.mount());
         this.directories = new DirectoryMaker(target, context.jobId(), context.resumed(),
-                () -> count(ImportCounters.DIRECTORIES));
+                () -> count(ImportCounters.DIRECTORIES), context.changes(), phantomTarget);
         this.fids = new LustreFids(context.library());
         this.placement = new StubPlacement(context.hsm(), fids, context.mount());
         this.restoreSetid = context.config().imports().restoreSetid();
@@ -180,6 +189,12 @@ final class EntryImporter implements AutoCloseable {
         given.set(new Given(blob.name(), decoded));
         FileAttributes attributes = decoded.attributes();
         FileType type = directoryKey ? FileType.DIRECTORY : attributes.type();
+        if (directories.phantom(path.getParent(), blob.name())) {
+            // A dry run, below a directory it would have created: nothing is there, so the entry is reached (and
+            // found absent) by its path; every change below is only recorded.
+            importEntry(blob, new Place(path, path), type, attributes, decoded, scopes);
+            return;
+        }
         DirectoryDescriptor parent;
         try {
             parent = directories.open(path.getParent(), blob.name());
@@ -188,12 +203,18 @@ final class EntryImporter implements AutoCloseable {
         }
         // Every call below reaches the entry through the parent's descriptor, never through the directories above.
         try (parent) {
-            Place place = new Place(path, parent.entry(path.getFileName().toString()));
-            switch (type) {
-                case DIRECTORY -> importDirectory(blob, place, attributes, scopes);
-                case SYMLINK -> importSymlink(blob, place, attributes, decoded.symlinkTargetInBody());
-                default -> importFile(blob, place, attributes);
-            }
+            importEntry(blob, new Place(path, parent.entry(path.getFileName().toString())), type, attributes, decoded,
+                    scopes);
+        }
+    }
+
+    private void importEntry(StoredObject blob, Place place, FileType type, FileAttributes attributes,
+                             BlobMetadataCodec.Decoded decoded, DirectoryScopes.Ticket scopes)
+            throws ItemError, IOException, LustreException, ArchiveException {
+        switch (type) {
+            case DIRECTORY -> importDirectory(blob, place, attributes, scopes);
+            case SYMLINK -> importSymlink(blob, place, attributes, decoded.symlinkTargetInBody());
+            default -> importFile(blob, place, attributes);
         }
     }
 
@@ -279,7 +300,8 @@ final class EntryImporter implements AutoCloseable {
         if (existing.get().isDirectory()) {
             throw new ItemError("a directory is in the way of the file (directories are never deleted)");
         }
-        Files.delete(reach);
+        context.changes().apply("delete " + kindOf(existing.get()), path.toString(), blob.name(),
+                () -> Files.delete(reach));
         createStub(blob, place, attributes);
         context.log().conflict(relative(path), blob.name(), "replaced a " + kindOf(existing.get()) + " by the file");
     }
@@ -315,7 +337,7 @@ final class EntryImporter implements AutoCloseable {
                     // A stub's size cannot change without a restore, which would fail: a new stub of this blob.
                     reimport(blob, place, attributes, was);
                 } else if (clean) {
-                    updateAttributes(place.reach(), attributes);
+                    updateAttributes(place, attributes);
                     // An archived file whose copy is gone keeps its data (now its only copy); the log says so.
                     context.log().conflict(relative(path), blob.name(), "attributes updated (" + was
                             + (copy.stale() ? "; " + copy.describe() + ": its data is only in Lustre now" : "")
@@ -330,9 +352,10 @@ final class EntryImporter implements AutoCloseable {
                 boolean inSync = record.isEmpty() || sameBlob(record.get(), blob);
                 if (clean && inSync) {
                     if (!state.has(HsmStates.RELEASED)) {
-                        release(place.reach());
+                        context.changes().apply("request RELEASE", path.toString(), blob.name(),
+                                () -> release(place.reach()));
                     }
-                    updateAttributes(place.reach(), attributes);
+                    updateAttributes(place, attributes);
                     context.log().conflict(relative(path), blob.name(), (state.has(HsmStates.RELEASED)
                             ? "already released" : "released") + ", attributes updated (" + was + ")");
                 } else {
@@ -345,7 +368,8 @@ final class EntryImporter implements AutoCloseable {
 
     private void reimport(StoredObject blob, Place place, FileAttributes attributes, String was)
             throws ItemError, IOException, LustreException {
-        Files.delete(place.reach());
+        context.changes().apply("delete file", place.path().toString(), blob.name(),
+                () -> Files.delete(place.reach()));
         createStub(blob, place, attributes);
         context.log().conflict(relative(place.path()), blob.name(), "deleted and re-imported (" + was + ")");
     }
@@ -402,6 +426,13 @@ final class EntryImporter implements AutoCloseable {
      */
     private boolean createStub(StoredObject blob, Place place, FileAttributes attributes, boolean existsIsError)
             throws ItemError, IOException, LustreException {
+        if (context.changes().dryRun()) {
+            // the stub, its record and its set-id bits are one change; counted as the real run counts a stub made
+            context.changes().apply("import stub", place.path().toString(), blob.name(), () -> {
+            });
+            countImportedFile(blob, attributes);
+            return true;
+        }
         long mtimeSec = attributes.mtime().getEpochSecond();
         int mtimeNsec = attributes.mtime().getNano();
         long atimeSec = attributes.atime() != null ? attributes.atime().getEpochSecond() : mtimeSec;
@@ -498,13 +529,23 @@ final class EntryImporter implements AutoCloseable {
             }
             return;
         }
+        if (directories.phantom(path, blob.name())) {
+            // a dry run's directory it would create (now or with an earlier blob): the job's own, as in the real run
+            count(ImportCounters.IMPORTED);
+            context.changes().apply("set owner and mode of directory", path.toString(), blob.name(), () -> {
+            });
+            attributesGiven(attributes);
+            scopes.directoryTime(path, FileTime.from(attributes.mtime()));
+            return;
+        }
         // Through the maker even when it exists: a worker creating a child may have made it a moment ago.
         try (DirectoryDescriptor made = directories.open(path, blob.name())) {
             boolean ours = directories.createdByThisJob(path);
             count(ours ? ImportCounters.IMPORTED : ImportCounters.PREEXISTING_DIRECTORIES);
             if (ours || options.conflict() == ConflictMode.OVERWRITE_DIRTY
                     || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {
-                setOwnerAndMode(place.reach(), attributes);
+                context.changes().apply("set owner and mode of directory", path.toString(), blob.name(),
+                        () -> setOwnerAndMode(place.reach(), attributes));
                 attributesGiven(attributes);
                 scopes.directoryTime(path, FileTime.from(attributes.mtime()));
             }
@@ -528,6 +569,12 @@ final class EntryImporter implements AutoCloseable {
         Path dir = scope.path();
         FileTime time = scope.time();
         if (dir == null || time == null || !setTime) {
+            return;
+        }
+        if (context.changes().dryRun()) {
+            // the directory may be a phantom (nothing to open): the time is only recorded
+            context.changes().apply("set time of directory", dir.toString(), null, () -> {
+            });
             return;
         }
         try (DirectoryDescriptor parent = directories.openExisting(dir.getParent())) {
@@ -573,15 +620,18 @@ final class EntryImporter implements AutoCloseable {
             if (existing.get().isDirectory()) {
                 throw new ItemError("a directory is in the way of the symlink (directories are never deleted)");
             }
-            Files.delete(reach);
+            context.changes().apply("delete " + kindOf(existing.get()), path.toString(), blob.name(),
+                    () -> Files.delete(reach));
             context.log().conflict(relative(path), blob.name(), "replaced a " + kindOf(existing.get())
                     + " by the symlink");
         }
-        Files.createSymbolicLink(reach, Path.of(linkTarget));
-        PosixFileAttributeView view = Files.getFileAttributeView(reach, PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        setOwner(reach, attributes);
-        view.setTimes(FileTime.from(attributes.mtime()), null, null);
+        context.changes().apply("create symlink", path.toString(), blob.name(), () -> {
+            Files.createSymbolicLink(reach, Path.of(linkTarget));
+            PosixFileAttributeView view = Files.getFileAttributeView(reach, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            setOwner(reach, attributes);
+            view.setTimes(FileTime.from(attributes.mtime()), null, null);
+        });
         attributesGiven(attributes);
         count(ImportCounters.SYMLINKS);
         count(ImportCounters.IMPORTED);
@@ -631,13 +681,16 @@ final class EntryImporter implements AutoCloseable {
         return attributes.isRegularFile() ? "file" : "special file";
     }
 
-    private void updateAttributes(Path path, FileAttributes attributes) throws IOException {
-        setOwnerAndMode(path, attributes);
+    private void updateAttributes(Place place, FileAttributes attributes) throws IOException {
+        Path path = place.reach();
+        context.changes().apply("set owner and mode", place.path().toString(), null,
+                () -> setOwnerAndMode(path, attributes));
         attributesGiven(attributes);
         PosixFileAttributes now = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!now.lastModifiedTime().toInstant().equals(attributes.mtime())) {
-            Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .setTimes(FileTime.from(attributes.mtime()), null, null);
+            context.changes().apply("set mtime", place.path().toString(), null, () ->
+                    Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .setTimes(FileTime.from(attributes.mtime()), null, null));
         }
     }
 

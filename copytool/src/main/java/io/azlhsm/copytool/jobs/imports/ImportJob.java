@@ -34,6 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and stubs are created by {@link ImportOptions#threads()} workers. A crashed import resumes from its
  * {@link ListingCheckpoint}, which also records the blobs of partly done pages that are done and the counts up to
  * there, so that a resumed job neither imports nor counts a blob twice.
+ *
+ * <p>A dry run ({@code --dry-run}) lists, decides and counts as the real run; each change (a stub, a directory, a
+ * symlink, a deletion, a release, owner, mode and times) is a WOULD line through
+ * {@link io.azlhsm.copytool.jobs.JobChanges}, and what it would import below a directory it would create is decided
+ * as absent there ({@link DirectoryMaker#phantom}). It leaves no import marker.
  */
 public final class ImportJob implements Job {
     private final ImportOptions options;
@@ -60,7 +65,9 @@ public final class ImportJob implements Job {
             throw new IllegalArgumentException("archive " + options.archiveId() + " is not configured");
         }
         ImportCounters.create(context.counters());
-        ImportMarker marker = new ImportMarker(context.mount(), context.started(), context.fence());
+        // a dry run leaves no marker: it writes nothing under the mount
+        ImportMarker marker = new ImportMarker(context.mount(), context.started(), context.fence(),
+                !context.changes().dryRun());
         marker.start(JobState.IN_PROGRESS);
         try (ArchiveBackend backend = BackendFactory.create(BackendSettingsOf.archive(archive,
                 context.config().chunkSize()).toBuilder().createContainer(false).build())) {
@@ -87,12 +94,15 @@ public final class ImportJob implements Job {
                                ImportMarker marker) throws Exception {
         Path target = context.mount().resolve(options.target()).normalize();
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(target);
+            context.changes().apply("create directory", target.toString(), null,
+                    () -> Files.createDirectories(target));
         }
-        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        // a dry run's target that it would have created: everything goes into directories it would create
+        boolean phantomTarget = context.changes().dryRun() && !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        if (!phantomTarget && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("--target " + target + " is not a directory (symlinks are not followed)");
         }
-        try (EntryImporter importer = new EntryImporter(context, options, backend, target)) {
+        try (EntryImporter importer = new EntryImporter(context, options, backend, target, phantomTarget)) {
             ListingCheckpoint position = new ListingCheckpoint(context.checkpoint());
             if (context.resumed()) {
                 // The crashed run's live counters also hold blobs it had not finished, which are imported again now.

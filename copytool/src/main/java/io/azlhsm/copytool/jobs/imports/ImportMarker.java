@@ -25,13 +25,21 @@ public final class ImportMarker {
     private final Path root;
     private final String stamp;
     private final JobFence fence;
+    /** False for a dry run, which leaves no marker (it writes nothing under the mount). */
+    private final boolean shown;
     private Path current;
 
     /** Every change of the marker is fenced: a run that lost its lock does not touch the new holder's marker. */
     ImportMarker(Path root, Instant started, JobFence fence) {
+        this(root, started, fence, true);
+    }
+
+    /** @param shown false for a dry run: every method then does nothing */
+    ImportMarker(Path root, Instant started, JobFence fence, boolean shown) {
         this.root = root;
         this.stamp = STAMP.format(started);
         this.fence = fence;
+        this.shown = shown;
     }
 
     /** True for a file name an import marker can have; jobs walking the namespace skip such files in the root. */
@@ -41,6 +49,9 @@ public final class ImportMarker {
 
     /** Removes other imports' markers, then shows {@code state} (InProgress) under this import's timestamp. */
     void start(JobState state) throws IOException {
+        if (!shown) {
+            return;
+        }
         fence.verify("the import markers in " + root);
         Path own = null;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "IMPORT_*")) {
@@ -66,6 +77,9 @@ public final class ImportMarker {
 
     /** Renames the marker to the state (creates it if it vanished). */
     synchronized void show(JobState state) throws IOException {
+        if (!shown) {
+            return;
+        }
         Path target = path(state);
         if (current != null && current.equals(target) && Files.exists(target)) {
             return;

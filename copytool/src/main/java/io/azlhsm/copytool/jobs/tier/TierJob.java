@@ -46,6 +46,10 @@ import java.util.Optional;
  * a restore's If-Match still holds), it can only put a newer blob in the cheaper tier; a second Get Blob Properties
  * after the change sees it (the ETag is no longer the recorded one), counts it and logs both ETags. A restore that
  * begins after a move to Archive rehydrates the blob first, as for any Archive-tier blob.
+ *
+ * <p>A dry run ({@code --dry-run}) makes the same walk, looks and counts, with the same price estimate; its Set Blob
+ * Tier is a WOULD line of its log instead (through {@link io.azlhsm.copytool.jobs.JobChanges}), and the look after it
+ * is not made (nothing was changed to look at).
  */
 public final class TierJob implements Job {
     public static final String SCANNED = "files scanned";
@@ -198,8 +202,10 @@ public final class TierJob implements Job {
             if (from.isEmpty() || busy(context, file)) {
                 return;
             }
-            backend.get().setTier(blob, options.to());
-            Optional<StoredObject> after = backend.get().stat(blob);
+            // the one change (a dry run records it and goes on as if it was made: the same counters, no request)
+            context.changes().apply("set blob tier " + options.to().serviceName(), file.toString(), blob,
+                    () -> backend.get().setTier(blob, options.to()));
+            Optional<StoredObject> after = context.changes().dryRun() ? Optional.empty() : backend.get().stat(blob);
             if (after.isPresent() && !record.get().etag().equals(after.get().etag())) {
                 context.counters().counter(REPLACED_MEANWHILE).increment();
                 context.log().warning(file.toString(), blob, "replaced while being moved to "
