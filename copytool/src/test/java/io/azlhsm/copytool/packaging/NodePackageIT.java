@@ -57,6 +57,7 @@ class NodePackageIT {
         assertEntry(entries, "/etc/azlhsm", "drwxr-x---", "root/root");
         assertEntry(entries, "/etc/azlhsm/copytool.properties", "-rw-------", "root/root");
         assertEntry(entries, "/etc/azlhsm/logging.properties", "-rw-r--r--", "root/root");
+        assertEntry(entries, "/usr/share/azlhsm/grafana-dashboard.json", "-rw-r--r--", "root/root");
         assertEquals(docs(), under(entries, "/usr/share/doc/azlhsm/"), "the docs in /usr/share/doc/azlhsm");
 
         assertEquals(List.of("/etc/azlhsm/copytool.properties", "/etc/azlhsm/logging.properties"),
@@ -101,6 +102,7 @@ class NodePackageIT {
         assertEntry(entries, "/etc/azlhsm/copytool.properties", "-rw-------", "root/root");
         assertEquals("cn", flags.get("/etc/azlhsm/copytool.properties"), "%config(noreplace): kept on upgrade");
         assertEquals("cn", flags.get("/etc/azlhsm/logging.properties"), "%config(noreplace): kept on upgrade");
+        assertEntry(entries, "/usr/share/azlhsm/grafana-dashboard.json", "-rw-r--r--", "root/root");
         assertEquals(docs(), under(entries, "/usr/share/doc/azlhsm/"), "the docs in /usr/share/doc/azlhsm");
         // Every path the package owns is under its own directories, so an erase leaves nothing in /opt/azlhsm.
         assertTrue(entries.containsKey("/opt/azlhsm") && entries.containsKey("/opt/azlhsm/share"), all);
