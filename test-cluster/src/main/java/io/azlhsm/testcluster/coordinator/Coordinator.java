@@ -12,9 +12,7 @@ import io.azlhsm.testcluster.namespace.Namespace;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -61,8 +59,8 @@ public final class Coordinator implements AutoCloseable {
     private final FailPoints failPoints;
     /** What an ended request does to its file: HSM attributes, layout swap, CL_HSM records. */
     private final FileOutcomes outcomes;
-    /** Packs dispatched records into hsm_action_lists. */
-    private final ActionListSender lists;
+    /** Chooses the waiting records that go to agents now, and sends them. */
+    private final Dispatcher dispatcher;
     /**
      * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
@@ -86,7 +84,6 @@ public final class Coordinator implements AutoCloseable {
         this.ns = ns;
         this.failPoints = failPoints;
         this.outcomes = new FileOutcomes(ns, files, changelog);
-        this.lists = new ActionListSender(fsname);
         this.files = files;
         this.fsname = fsname;
         this.mdt = mdt;
@@ -95,6 +92,7 @@ public final class Coordinator implements AutoCloseable {
         this.log = new ActionLog(stateDir.resolve("actions" + suffix + ".log"));
         this.restoreHandles = new RestoreHandles(records, mdt);
         this.checks = new RequestChecks(ns, tunables, restoreHandles);
+        this.dispatcher = new Dispatcher(this, ns, fsname, tunables, records, agents);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = Control.valueOf(tunables.control);
         lastCookie = cookieSeed;
@@ -244,70 +242,15 @@ public final class Coordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------ dispatch
 
-    /** Hands waiting requests to agents: up to max_requests running, but at least one restore per pass. */
-    private void dispatch() {
+    /**
+     * Hands waiting requests to agents ({@link Dispatcher}) while the coordinator is enabled (mdt_coordinator_cb
+     * stops at CDT_DISABLE, mdt_coordinator.c ~441-442). Called holding this object's monitor, as by every helper.
+     */
+    void dispatch() {
         if (control != Control.ENABLED) {
             return;
         }
-        int running = records.startedCount();
-        boolean restoreDispatched = false;
-        Map<String, List<ActionRecord>> batches = new LinkedHashMap<>();
-        boolean changed = false;
-        long now = System.currentTimeMillis();
-        // restores go first in every pass (restore priority), then the rest in submission order; each list is walked
-        // from its head while a record can still go (records leave the lists as they are dispatched or failed)
-        for (boolean restores : new boolean[] {true, false}) {
-            for (ActionRecord r = records.firstWaiting(restores); r != null; r = records.nextWaiting(restores, r)) {
-                if (running >= tunables.maxRequests && (!restores || restoreDispatched)) {
-                    break; // no priority left and max_requests running: nothing further can go in this pass
-                }
-                if (r.notBeforeMillis > now) {
-                    continue;
-                }
-                Agent agent = agents.choose(r.archiveId);
-                if (agent == null) {
-                    continue; // no copytool serves this archive: the request waits, with no timeout
-                }
-                HsmAttributes a;
-                try {
-                    a = ns.hsm(r.fid);
-                } catch (SimulatorException e) {
-                    if (r.action != HsmCodes.HSMA_REMOVE) {
-                        finish(r, RequestStatus.FAILED); // the file went away while the request waited
-                        changed = true;
-                        continue;
-                    }
-                    a = null; // removing the archive copy of an unlinked file
-                }
-                if (a != null && !RequestRules.isCompatible(r.action, r.archiveId, a)) {
-                    finish(r, RequestStatus.FAILED);
-                    changed = true;
-                    continue;
-                }
-                if (r.action == HsmCodes.HSMA_ARCHIVE) {
-                    try {
-                        ns.setHsm(r.fid, a.withFlags(a.flags() | HsmFlags.EXISTS).withArchiveId(r.archiveId));
-                    } catch (SimulatorException e) {
-                        finish(r, RequestStatus.FAILED);
-                        continue;
-                    }
-                }
-                records.setStatus(r, RequestStatus.STARTED);
-                r.agentUuid = agent.uuid;
-                r.lastActivityMillis = System.currentTimeMillis();
-                agent.current++;
-                running++;
-                restoreDispatched |= r.action == HsmCodes.HSMA_RESTORE;
-                batches.computeIfAbsent(agent.uuid + "/" + r.archiveId, k -> new ArrayList<>()).add(r);
-                changed = true;
-            }
-        }
-        if (changed) {
-            save();
-        }
-        for (List<ActionRecord> batch : batches.values()) {
-            lists.send(agents.get(batch.get(0).agentUuid), batch);
-        }
+        dispatcher.dispatch();
     }
 
     /** The periodic pass (every loop_period): timeouts, purge of old records, dispatch. */
@@ -495,7 +438,8 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    private void finish(ActionRecord r, RequestStatus status) {
+    /** r ends with status: its volatile file (unless it succeeded) goes, the log is saved, waiting clients wake. */
+    void finish(ActionRecord r, RequestStatus status) {
         if (r.volatileFile != null && status != RequestStatus.SUCCEED) {
             files.discard(r.volatileFile);
             r.volatileFile = null;
@@ -506,7 +450,8 @@ public final class Coordinator implements AutoCloseable {
         notifyAll(); // clients blocked on an implicit restore
     }
 
-    private void save() {
+    /** Writes the changed records to the action log. */
+    void save() {
         records.syncTo(log);
     }
 
