@@ -61,6 +61,8 @@ public final class Coordinator implements AutoCloseable {
     private final FileOutcomes outcomes;
     /** Chooses the waiting records that go to agents now, and sends them. */
     private final Dispatcher dispatcher;
+    /** The periodic pass's housekeeping: active_request_timeout, grace_delay. */
+    private final Timeouts timeouts;
     /**
      * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
@@ -93,6 +95,7 @@ public final class Coordinator implements AutoCloseable {
         this.restoreHandles = new RestoreHandles(records, mdt);
         this.checks = new RequestChecks(ns, tunables, restoreHandles);
         this.dispatcher = new Dispatcher(this, ns, fsname, tunables, records, agents);
+        this.timeouts = new Timeouts(this, tunables, records, agents, outcomes);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = Control.valueOf(tunables.control);
         lastCookie = cookieSeed;
@@ -253,27 +256,10 @@ public final class Coordinator implements AutoCloseable {
         dispatcher.dispatch();
     }
 
-    /** The periodic pass (every loop_period): timeouts, purge of old records, dispatch. */
+    /** The periodic pass (every loop_period): timeouts, purge of old records ({@link Timeouts}), dispatch. */
     private synchronized void scan() {
         try {
-            long now = System.currentTimeMillis();
-            boolean changed = false;
-            for (ActionRecord r : records.all()) {
-                if (r.status == RequestStatus.STARTED
-                        && now - r.lastActivityMillis > tunables.activeRequestTimeoutSeconds * 1000) {
-                    LOG.info("request " + r.cookie + " timed out");
-                    agents.leaveStarted(r);
-                    finish(r, RequestStatus.CANCELED);
-                    outcomes.hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
-                    changed = true;
-                }
-            }
-            int before = records.all().size();
-            records.removeIf(r -> !r.status.isActive() && now - r.finishedMillis > tunables.graceDelaySeconds * 1000);
-            changed |= records.all().size() != before;
-            if (changed) {
-                save();
-            }
+            timeouts.expire();
             dispatch();
         } catch (RuntimeException e) {
             LOG.severe("coordinator pass failed: " + e);
