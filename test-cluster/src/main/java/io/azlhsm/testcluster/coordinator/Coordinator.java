@@ -67,7 +67,7 @@ public final class Coordinator implements AutoCloseable {
      * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
      */
-    private int inUse;
+    private final RequestRefs refs = new RequestRefs(this);
     /** Runs {@link #scan} every loop_period on the coordinator's own thread. */
     private final PeriodicPass loop;
     private Control control;
@@ -160,16 +160,15 @@ public final class Coordinator implements AutoCloseable {
                     restoreHandles.take(draft.fid);
                 }
             }
-            compound = accepted.isEmpty() ? 0 : ++lastCompound;
-            inUse++;
+            compound = accepted.isEmpty() ? 0 : nextCompound();
+            refs.take();
         }
         try {
             for (ActionRecord draft : accepted) {
                 failPoints.timeout(FailPoints.OBD_FAIL_MDS_HSM_CDT_DELAY);
                 synchronized (this) {
-                    ActionRecord r = new ActionRecord(++lastCookie, compound, draft.action, draft.fid, draft.offset,
-                            draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
-                    records.add(r);
+                    ActionRecord r = record(compound, draft.action, draft.fid, draft.offset, draft.length,
+                            draft.archiveId, draft.flags, draft.gid, draft.data);
                     restoreHandles.release(r.fid);
                 }
             }
@@ -179,8 +178,7 @@ public final class Coordinator implements AutoCloseable {
                     restoreHandles.release(draft.fid);
                 }
                 save(); // once per request; before a stop waiting for this request may go on
-                inUse--;
-                notifyAll();
+                refs.put();
                 dispatch();
             }
         }
@@ -221,10 +219,8 @@ public final class Coordinator implements AutoCloseable {
             return;
         }
         Agent agent = agents.get(r.agentUuid);
-        ActionRecord cancel = new ActionRecord(++lastCookie, r.compoundId,
-                HsmCodes.HSMA_CANCEL, r.fid, r.offset, r.length, r.archiveId, r.flags, r.gid, new byte[0],
-                ++lastLogIndex);
-        records.add(cancel);
+        ActionRecord cancel = record(r.compoundId, HsmCodes.HSMA_CANCEL, r.fid, r.offset, r.length, r.archiveId,
+                r.flags, r.gid, new byte[0]);
         r.cancelRequested = true;
         agents.leaveStarted(r);
         r.finishedMillis = System.currentTimeMillis();
@@ -236,6 +232,23 @@ public final class Coordinator implements AutoCloseable {
                             r.gid, new byte[0]))));
         }
         finish(cancel, RequestStatus.SUCCEED);
+    }
+
+    /**
+     * A new record in the table with the next cookie and log index (the caller saves the log). Called holding this
+     * object's monitor, as by every helper.
+     */
+    ActionRecord record(long compound, int action, Fid fid, long offset, long length, int archiveId, long flags,
+                        long gid, byte[] data) {
+        ActionRecord r = new ActionRecord(++lastCookie, compound, action, fid, offset, length, archiveId, flags, gid,
+                data, ++lastLogIndex);
+        records.add(r);
+        return r;
+    }
+
+    /** The next compound id: one per user request, as hal_compound_id. */
+    long nextCompound() {
+        return ++lastCompound;
     }
 
     /** The last active request of fid for action (0: any), as a walk of the whole log in log order finds it. */
@@ -469,7 +482,7 @@ public final class Coordinator implements AutoCloseable {
             if (r == null && !restoreHandles.registered(fid)) {
                 // ll_layout_restore's request (llite/file.c:7170-7199) goes the way of any other: mdt_hsm_add_actions
                 restoreHandles.take(fid);
-                inUse++;
+                refs.take();
                 registering = true;
             }
         }
@@ -478,17 +491,15 @@ public final class Coordinator implements AutoCloseable {
                 failPoints.timeout(FailPoints.OBD_FAIL_MDS_HSM_CDT_DELAY);
                 synchronized (this) {
                     int archiveId = (int) ns.hsm(fid).archiveId();
-                    r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_RESTORE, fid, 0, -1,
+                    r = record(nextCompound(), HsmCodes.HSMA_RESTORE, fid, 0, -1,
                             archiveId != 0 ? archiveId : tunables.defaultArchiveId, HsmCodes.HSM_REQ_BLOCKING, 0,
-                            new byte[0], ++lastLogIndex);
-                    records.add(r);
+                            new byte[0]);
                     save();
                 }
             } finally {
                 synchronized (this) {
                     restoreHandles.release(fid);
-                    inUse--;
-                    notifyAll();
+                    refs.put();
                     dispatch();
                 }
             }
@@ -540,9 +551,7 @@ public final class Coordinator implements AutoCloseable {
         if (tunables.removeArchiveOnLastUnlink == 0) {
             return;
         }
-        ActionRecord r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_REMOVE, fid, 0, -1,
-                (int) attributes.archiveId(), 0, 0, new byte[0], ++lastLogIndex);
-        records.add(r);
+        record(nextCompound(), HsmCodes.HSMA_REMOVE, fid, 0, -1, (int) attributes.archiveId(), 0, 0, new byte[0]);
         save();
         dispatch();
     }
@@ -705,14 +714,7 @@ public final class Coordinator implements AutoCloseable {
      */
     private void stop() {
         control = Control.STOPPING;
-        boolean interrupted = false;
-        while (inUse > 0) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        boolean interrupted = refs.awaitNone();
         agents.clear();
         control = Control.STOPPED;
         if (interrupted) {
