@@ -38,9 +38,6 @@ import java.util.logging.Logger;
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
 
-    /** hsm_control: what get_param shows (mdt_internal.h cdt_mdt_state2str; no INIT: the start is immediate). */
-    public enum Control { ENABLED, DISABLED, STOPPING, STOPPED }
-
     private final Namespace ns;
     private final HsmFileOperations files;
     private final String fsname;
@@ -70,7 +67,8 @@ public final class Coordinator implements AutoCloseable {
     private final RequestRefs refs = new RequestRefs(this);
     /** Runs {@link #scan} every loop_period on the coordinator's own thread. */
     private final PeriodicPass loop;
-    private Control control;
+    /** hsm_control: enabled, disabled, stopping, stopped. */
+    private final HsmControl control;
     private long lastCookie;
     private long lastCompound;
     private int lastLogIndex;
@@ -97,7 +95,7 @@ public final class Coordinator implements AutoCloseable {
         this.dispatcher = new Dispatcher(this, ns, fsname, tunables, records, agents);
         this.timeouts = new Timeouts(this, tunables, records, agents, outcomes);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
-        this.control = Control.valueOf(tunables.control);
+        this.control = new HsmControl(this, files, tunables, records, agents, refs);
         lastCookie = cookieSeed;
         lastCompound = cookieSeed;
         long now = System.currentTimeMillis();
@@ -147,7 +145,7 @@ public final class Coordinator implements AutoCloseable {
                 }
                 return;
             }
-            if (control == Control.STOPPED || control == Control.STOPPING) {
+            if (control.stoppedOrStopping()) {
                 // mdt_hsm_cdt_client.c:405-407: no coordinator, or one stopping, takes no request
                 throw new SimulatorException(Errno.EAGAIN, "coordinator " + control());
             }
@@ -213,7 +211,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /** Cancel of one active request: a waiting one ends now, a running one is told to its agent. */
-    private void cancel(ActionRecord r) {
+    void cancel(ActionRecord r) {
         if (r.status == RequestStatus.WAITING) {
             finish(r, RequestStatus.CANCELED);
             return;
@@ -263,10 +261,9 @@ public final class Coordinator implements AutoCloseable {
      * stops at CDT_DISABLE, mdt_coordinator.c ~441-442). Called holding this object's monitor, as by every helper.
      */
     void dispatch() {
-        if (control != Control.ENABLED) {
-            return;
+        if (control.enabled()) {
+            dispatcher.dispatch();
         }
-        dispatcher.dispatch();
     }
 
     /** The periodic pass (every loop_period): timeouts, purge of old records ({@link Timeouts}), dispatch. */
@@ -474,7 +471,7 @@ public final class Coordinator implements AutoCloseable {
             if (a.has(HsmFlags.LOST)) {
                 throw new SimulatorException(Errno.EIO, "file lost from HSM");
             }
-            if (control == Control.STOPPED || control == Control.STOPPING) {
+            if (control.stoppedOrStopping()) {
                 throw new SimulatorException(Errno.EIO, "coordinator " + control());
             }
             checks.checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
@@ -620,57 +617,14 @@ public final class Coordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------ lctl
 
+    /** hsm_control as lctl get_param shows it ({@link HsmControl}). */
     public synchronized String control() {
-        return control.name().toLowerCase();
+        return control.show();
     }
 
-    /**
-     * hsm_control as hsm_control_store does it (mdt_coordinator.c:2478-2545): enabled (start, or resume a disabled
-     * coordinator; EALREADY while stopping), disabled (record, do not dispatch; no effect on a stopped or stopping
-     * coordinator), shutdown (stop: see {@link #stop()}; EALREADY while stopping), purge (cancel every request, as
-     * hsm_cancel_all_actions does, and drop them). The state is kept across a daemon restart.
-     */
+    /** lctl set_param hsm_control ({@link HsmControl#store}), then a dispatch. */
     public synchronized void setControl(String value) throws SimulatorException {
-        switch (value.trim()) {
-            case "enabled" -> {
-                if (control == Control.STOPPING) { // mdt_hsm_cdt_start: no transition from stopping to init
-                    throw new SimulatorException(Errno.EALREADY, "coordinator is stopping");
-                }
-                control = Control.ENABLED;
-            }
-            case "disabled" -> {
-                if (control != Control.STOPPED && control != Control.STOPPING) {
-                    control = Control.DISABLED;
-                }
-            }
-            case "shutdown" -> {
-                if (control == Control.STOPPING) {
-                    throw new SimulatorException(Errno.EALREADY, "coordinator is already stopping");
-                }
-                if (control != Control.STOPPED) {
-                    stop();
-                }
-            }
-            case "purge" -> {
-                // running requests are canceled at their agents; clients blocked on a restore stop waiting (EIO)
-                for (ActionRecord r : records.all().stream().filter(r -> r.status.isActive()
-                        && r.action != HsmCodes.HSMA_CANCEL).toList()) {
-                    cancel(r); // every request, as hsm_cancel_all_actions does
-                }
-                for (ActionRecord r : records.all()) {
-                    agents.leaveStarted(r);
-                    if (r.volatileFile != null) {
-                        files.discard(r.volatileFile);
-                    }
-                }
-                records.clear();
-                save();
-                notifyAll();
-            }
-            default -> throw new SimulatorException(Errno.EINVAL, "hsm_control: " + value);
-        }
-        tunables.control = control.name();
-        tunables.persist();
+        control.store(value);
         dispatch();
     }
 
@@ -707,22 +661,6 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /**
-     * mdt_hsm_cdt_stop: hsm_control reads "stopping" until no request is being registered (the coordinator thread
-     * drops its reference and waits for the others, mdt_coordinator.c:704-712, 1361-1380; a request sleeping at
-     * OBD_FAIL_MDS_HSM_CDT_DELAY is recorded first), then mdt_hsm_cdt_cleanup (:511-546) forgets every agent, so a
-     * copytool must register again after the coordinator is enabled; the action log stays, its requests WAITING.
-     */
-    private void stop() {
-        control = Control.STOPPING;
-        boolean interrupted = refs.awaitNone();
-        agents.clear();
-        control = Control.STOPPED;
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
      * The MDS stops (umount, failover): the coordinator stops as for a shutdown (mdt_fini stops it through
      * mdt_hsm_cdt_stop), waiting for requests being registered, without changing the hsm_control saved for the next
      * start; then its loop ends. {@link Coordinators} tells the copytools.
@@ -730,11 +668,7 @@ public final class Coordinator implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
-            Control saved = control;
-            if (control != Control.STOPPED) {
-                stop();
-            }
-            control = saved == Control.STOPPING ? Control.STOPPED : saved; // a shutdown was under way
+            control.stopForClose();
             log.close();
         }
         loop.shutdown();
