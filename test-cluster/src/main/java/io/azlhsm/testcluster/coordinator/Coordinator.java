@@ -60,6 +60,8 @@ public final class Coordinator implements AutoCloseable {
     private final Dispatcher dispatcher;
     /** The periodic pass's housekeeping: active_request_timeout, grace_delay. */
     private final Timeouts timeouts;
+    /** The implicit restores clients block on. */
+    private final BlockingRestores blockingRestores;
     /**
      * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
@@ -96,6 +98,8 @@ public final class Coordinator implements AutoCloseable {
         this.timeouts = new Timeouts(this, tunables, records, agents, outcomes);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = new HsmControl(this, files, tunables, records, agents, refs);
+        this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
+                failPoints, control);
         lastCookie = cookieSeed;
         lastCompound = cookieSeed;
         long now = System.currentTimeMillis();
@@ -453,88 +457,9 @@ public final class Coordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------ implicit restore
 
-    /**
-     * A client's read, write or truncate of a released file: one blocking restore per FID (concurrent readers share
-     * it), then wait. No agent means waiting until one comes, as on Lustre. Fails with EIO for a lost file, EPERM
-     * when a non-root caller's request mask forbids RESTORE, ENODATA at once under the NBR policy (the restore is
-     * queued all the same), EIO when the restore fails, is canceled or times out (the file then stays released) and
-     * EINTR when the caller gives up (a signal): Lustre's wait for the layout is killable, and the restore goes on.
-     */
+    /** A client's read, write or truncate of a released file waits for its restore ({@link BlockingRestores}). */
     public void restoreAndWait(Fid fid, BlockedIo caller) throws SimulatorException {
-        ActionRecord r;
-        boolean registering = false;
-        synchronized (this) {
-            HsmAttributes a = ns.hsm(fid);
-            if (!a.has(HsmFlags.RELEASED)) {
-                return;
-            }
-            if (a.has(HsmFlags.LOST)) {
-                throw new SimulatorException(Errno.EIO, "file lost from HSM");
-            }
-            if (control.stoppedOrStopping()) {
-                throw new SimulatorException(Errno.EIO, "coordinator " + control());
-            }
-            checks.checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
-            r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-            if (r == null && !restoreHandles.registered(fid)) {
-                // ll_layout_restore's request (llite/file.c:7170-7199) goes the way of any other: mdt_hsm_add_actions
-                restoreHandles.take(fid);
-                refs.take();
-                registering = true;
-            }
-        }
-        if (registering) {
-            try {
-                failPoints.timeout(FailPoints.OBD_FAIL_MDS_HSM_CDT_DELAY);
-                synchronized (this) {
-                    int archiveId = (int) ns.hsm(fid).archiveId();
-                    r = record(nextCompound(), HsmCodes.HSMA_RESTORE, fid, 0, -1,
-                            archiveId != 0 ? archiveId : tunables.defaultArchiveId, HsmCodes.HSM_REQ_BLOCKING, 0,
-                            new byte[0]);
-                    save();
-                }
-            } finally {
-                synchronized (this) {
-                    restoreHandles.release(fid);
-                    refs.put();
-                    dispatch();
-                }
-            }
-        }
-        synchronized (this) {
-            if (tunables.policy.contains(Tunables.NBR)) {
-                throw new SimulatorException(Errno.ENODATA, "NBR policy: the restore runs without blocking I/O");
-            }
-        }
-        while (true) {
-            if (caller.interrupted().getAsBoolean()) {
-                throw new SimulatorException(Errno.EINTR, "interrupted while restoring " + fid);
-            }
-            synchronized (this) {
-                if (r == null) {
-                    // another caller is recording the restore this one waits for
-                    r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-                    if (r == null && !restoreHandles.beingRecorded(fid)) {
-                        if (!ns.hsm(fid).has(HsmFlags.RELEASED)) {
-                            return;
-                        }
-                        throw new SimulatorException(Errno.EIO, "the restore of " + fid + " was not recorded");
-                    }
-                }
-                if (r != null && !r.status.isActive()) {
-                    if (r.status == RequestStatus.SUCCEED && !ns.hsm(fid).has(HsmFlags.RELEASED)) {
-                        return;
-                    }
-                    throw new SimulatorException(Errno.EIO, "restore " + r.status);
-                }
-                try {
-                    wait(100); // woken by finish(); the timeout is for noticing an interrupted caller
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SimulatorException(Errno.EINTR, "interrupted");
-                }
-            }
-        }
+        blockingRestores.restoreAndWait(fid, caller);
     }
 
     /**
