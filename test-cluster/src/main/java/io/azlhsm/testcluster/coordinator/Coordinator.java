@@ -11,7 +11,6 @@ import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -62,6 +61,8 @@ public final class Coordinator implements AutoCloseable {
     private final Timeouts timeouts;
     /** The implicit restores clients block on. */
     private final BlockingRestores blockingRestores;
+    /** The hsm.* parameters: tunables and listings. */
+    private final HsmParams params;
     /**
      * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
@@ -98,6 +99,7 @@ public final class Coordinator implements AutoCloseable {
         this.timeouts = new Timeouts(this, tunables, records, agents, outcomes);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = new HsmControl(this, files, tunables, records, agents, refs);
+        this.params = new HsmParams(tunables, records, agents, loop);
         this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
                 failPoints, control);
         lastCookie = cookieSeed;
@@ -115,10 +117,6 @@ public final class Coordinator implements AutoCloseable {
             lastCompound = Math.max(lastCompound, r.compoundId);
             lastLogIndex = Math.max(lastLogIndex, r.logIndex);
         }
-        scheduleLoop();
-    }
-
-    private void scheduleLoop() {
         loop.schedule(tunables.loopPeriodSeconds);
     }
 
@@ -553,35 +551,19 @@ public final class Coordinator implements AutoCloseable {
         dispatch();
     }
 
-    /** A coordinator parameter (the part after "hsm."), as lctl get_param shows it. */
+    /** A coordinator parameter (the part after "hsm."), as lctl get_param shows it ({@link HsmParams}). */
     public synchronized String getParam(String name) throws SimulatorException {
-        return switch (name) {
-            case "agents" -> agents.listing();
-            case "actions" -> String.join("", records.all().stream().map(r -> r.listing() + "\n").toList());
-            case "active_requests" -> String.join("", records.all().stream()
-                    .filter(r -> r.status.isActive()).map(r -> r.listing().substring(r.listing().indexOf("fid=")) + "\n")
-                    .toList());
-            default -> {
-                if (!Tunables.names().contains(name)) {
-                    throw new SimulatorException(Errno.ENOENT, "no parameter " + name);
-                }
-                yield tunables.get(name);
-            }
-        };
+        return params.get(name);
     }
 
+    /** The parameter names after "hsm.", but hsm_control. */
     public static List<String> paramNames() {
-        List<String> names = new ArrayList<>(Tunables.names());
-        names.addAll(List.of("agents", "actions", "active_requests"));
-        return names;
+        return HsmParams.names();
     }
 
+    /** lctl set_param of a tunable ({@link HsmParams#set}), then a dispatch. */
     public synchronized void setParam(String name, String value) throws SimulatorException {
-        tunables.set(name, value);
-        tunables.persist();
-        if (name.equals("loop_period")) {
-            scheduleLoop();
-        }
+        params.set(name, value);
         dispatch();
     }
 
