@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * A coordinator's lctl parameters under mdt.FSNAME-MDTxxxx.hsm.*, but hsm_control ({@link HsmControl}): the tunables
- * ({@link Tunables}: the sysfs attributes of mdt_coordinator.c, e.g. loop_period :2329-2345, and the policy and
- * request masks, :2226-2237, :2579-2693) and the read-only listings that hsm_cdt_tunables_init adds (:2831-2850,
- * ldebugfs_mdt_hsm_vars :2772-2781): agents (mdt_hsm_cdt_agent.c mdt_hsm_agent_debugfs_show :689), actions
+ * ({@link Tunables}: the sysfs attributes of mdt_coordinator.c, loop_period_show/_store :2323-2349 to
+ * remove_archive_on_last_unlink :2704-2732, and the policy and request masks, :2226-2237, :2579-2693) and the
+ * read-only listings that hsm_cdt_tunables_init adds (:2831-2850, ldebugfs_mdt_hsm_vars :2772-2781): agents (mdt_hsm_cdt_agent.c mdt_hsm_agent_debugfs_show :689), actions
  * (mdt_hsm_cdt_actions.c mdt_hsm_actions_debugfs_show :360) and active_requests (mdt_hsm_cdt_requests.c
  * mdt_hsm_active_requests_proc_show :518). A new loop_period restarts the coordinator's pass. Guarded by the
  * Coordinator's lock: called holding its monitor (no lock of its own).
