@@ -63,6 +63,8 @@ public final class Coordinator implements AutoCloseable {
     private final BlockingRestores blockingRestores;
     /** The hsm.* parameters: tunables and listings. */
     private final HsmParams params;
+    /** The HSM state of files: queries and lfs hsm_set / hsm_clear. */
+    private final FileStates fileStates;
     /**
      * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
      * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
@@ -99,6 +101,7 @@ public final class Coordinator implements AutoCloseable {
         this.timeouts = new Timeouts(this, tunables, records, agents, outcomes);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = new HsmControl(this, files, tunables, records, agents, refs);
+        this.fileStates = new FileStates(ns, records, outcomes);
         this.params = new HsmParams(tunables, records, agents, loop);
         this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
                 failPoints, control);
@@ -482,60 +485,29 @@ public final class Coordinator implements AutoCloseable {
     public record State(int flags, int archiveId, int inProgressState, int inProgressAction, long offset, long length) {
     }
 
-    public synchronized State state(Fid fid) throws SimulatorException {
-        HsmAttributes a = ns.hsm(fid);
-        // mdt_hsm.c mdt_hsm_state_get fills hus_states and hus_archive_id only: the in-progress fields stay zero
-        // whatever runs (llapi_hsm_test test50); what runs is llapi_hsm_current_action's answer
-        return new State(a.flags(), (int) a.archiveId(), 0, 0, 0, 0);
-    }
-
-    /** hsm_current_action: a running request reports the bytes moved so far as its extent length. */
+    /** hsm_current_action of a file. */
     public record CurrentAction(int state, int action, long offset, long length) {
     }
 
-    public synchronized CurrentAction currentAction(Fid fid) throws SimulatorException {
-        ns.pathOf(fid);
-        ActionRecord r = activeFor(fid, 0);
-        if (r == null) {
-            // As the MDT answers (mdt_hsm_cdt_client.c, mdt_hsm.c): no action is HUA_NONE with the zeroed status of
-            // an action that never existed, ARS_WAITING, which reads HPS_WAITING. Callers must look at the action.
-            return new CurrentAction(HsmCodes.HPS_WAITING, HsmCodes.HUA_NONE, 0, 0);
-        }
-        if (r.status == RequestStatus.STARTED) {
-            return new CurrentAction(HsmCodes.HPS_RUNNING, HsmCodes.userAction(r.action), r.offset, r.progress.total());
-        }
-        return new CurrentAction(HsmCodes.HPS_WAITING, HsmCodes.userAction(r.action), r.offset, r.length);
+    /** llapi_hsm_state_get ({@link FileStates#state}). */
+    public synchronized State state(Fid fid) throws SimulatorException {
+        return fileStates.state(fid);
     }
 
-    /** llapi_hsm_state_set (lfs hsm_set / hsm_clear) on behalf of uid. */
+    /** llapi_hsm_current_action ({@link FileStates#currentAction}). */
+    public synchronized CurrentAction currentAction(Fid fid) throws SimulatorException {
+        return fileStates.currentAction(fid);
+    }
+
+    /** llapi_hsm_state_set (lfs hsm_set / hsm_clear) on behalf of uid ({@link FileStates#setState}). */
     public synchronized void setState(Fid fid, long setMask, long clearMask, int archiveId, int uid)
             throws SimulatorException {
-        if (((setMask | clearMask) & ~HsmFlags.FLAGS_MASK) != 0) {
-            throw new SimulatorException(Errno.EINVAL, "unknown flags");
-        }
-        if (uid != 0 && ((setMask | clearMask) & ~HsmFlags.USER_MASK) != 0) {
-            throw new SimulatorException(Errno.EPERM, "only root may change these flags");
-        }
-        HsmAttributes a = ns.hsm(fid);
-        int flags = (int) ((a.flags() | setMask) & ~clearMask);
-        boolean invalid = ((flags & HsmFlags.DIRTY) != 0 && (flags & HsmFlags.EXISTS) == 0)
-                || ((flags & HsmFlags.RELEASED) != 0 && (flags & HsmFlags.DIRTY) != 0)
-                || ((flags & HsmFlags.RELEASED) != 0 && (flags & HsmFlags.ARCHIVED) == 0)
-                || ((flags & HsmFlags.LOST) != 0 && (flags & HsmFlags.ARCHIVED) == 0);
-        if (invalid) {
-            throw new SimulatorException(Errno.EINVAL, "invalid flag combination " + flags);
-        }
-        HsmAttributes updated = a.withFlags(flags);
-        if (archiveId != 0) {
-            updated = updated.withArchiveId(archiveId);
-        }
-        ns.setHsm(fid, updated);
-        outcomes.hsmRecord(fid, ChangelogRecord.HE_STATE, 0);
+        fileStates.setState(fid, setMask, clearMask, archiveId, uid);
     }
 
-    /** llapi_hsm_data_version_set: records dv as the archived data version. */
+    /** llapi_hsm_data_version_set ({@link FileStates#setArchiveVersion}). */
     public synchronized void setArchiveVersion(Fid fid, long dv) throws SimulatorException {
-        ns.setHsm(fid, ns.hsm(fid).withArchiveVersion(dv));
+        fileStates.setArchiveVersion(fid, dv);
     }
 
     // ------------------------------------------------------------------ lctl
