@@ -57,6 +57,8 @@ public final class Coordinator implements AutoCloseable {
     private final FileOutcomes outcomes;
     /** Chooses the waiting records that go to agents now, and sends them. */
     private final Dispatcher dispatcher;
+    /** Cancels: by FID, or of one request. */
+    private final Cancels cancels;
     /** The periodic pass's housekeeping: active_request_timeout, grace_delay. */
     private final Timeouts timeouts;
     /** The implicit restores clients block on. */
@@ -97,10 +99,11 @@ public final class Coordinator implements AutoCloseable {
         this.log = new ActionLog(stateDir.resolve("actions" + suffix + ".log"));
         this.restoreHandles = new RestoreHandles(records, mdt);
         this.checks = new RequestChecks(ns, tunables, restoreHandles);
+        this.cancels = new Cancels(this, fsname, records, agents);
         this.dispatcher = new Dispatcher(this, ns, fsname, tunables, records, agents);
         this.timeouts = new Timeouts(this, tunables, records, agents, outcomes);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
-        this.control = new HsmControl(this, files, tunables, records, agents, refs);
+        this.control = new HsmControl(this, files, tunables, records, agents, refs, cancels);
         this.fileStates = new FileStates(ns, records, outcomes);
         this.params = new HsmParams(tunables, records, agents, loop);
         this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
@@ -195,46 +198,12 @@ public final class Coordinator implements AutoCloseable {
         int hsma = checks.validate(req, uid, gid);
         if (hsma == HsmCodes.HSMA_CANCEL) {
             for (UserRequest.Item item : req.items()) {
-                cancel(item.fid());
+                cancels.cancelLast(item.fid());
             }
             save();
             return null;
         }
         return checks.accepted(req, hsma);
-    }
-
-    /**
-     * A cancel by FID (lfs hsm_cancel): as mdt_hsm_cdt_client.c hsm_find_compatible_cb (lines 36-76) finds it, the
-     * request canceled is the LAST WAITING or STARTED one of the FID in the action log, one per cancel item. A FID
-     * with two requests (a duplicate ARCHIVE, which the coordinator records and dispatches) takes two cancels.
-     */
-    private void cancel(Fid fid) {
-        ActionRecord last = records.lastActive(fid, 0);
-        if (last != null) {
-            cancel(last);
-        }
-    }
-
-    /** Cancel of one active request: a waiting one ends now, a running one is told to its agent. */
-    void cancel(ActionRecord r) {
-        if (r.status == RequestStatus.WAITING) {
-            finish(r, RequestStatus.CANCELED);
-            return;
-        }
-        Agent agent = agents.get(r.agentUuid);
-        ActionRecord cancel = record(r.compoundId, HsmCodes.HSMA_CANCEL, r.fid, r.offset, r.length, r.archiveId,
-                r.flags, r.gid, new byte[0]);
-        r.cancelRequested = true;
-        agents.leaveStarted(r);
-        r.finishedMillis = System.currentTimeMillis();
-        records.setStatus(r, RequestStatus.CANCELED);
-        if (agent != null) {
-            // the cancel item carries the cookie of the request it cancels
-            agent.channel.send(new ActionList(r.archiveId, r.flags, r.compoundId, fsname, List.of(
-                    new ActionList.Item(HsmCodes.HSMA_CANCEL, r.fid, r.dataFid, r.offset, r.length, r.cookie,
-                            r.gid, new byte[0]))));
-        }
-        finish(cancel, RequestStatus.SUCCEED);
     }
 
     /**
@@ -252,11 +221,6 @@ public final class Coordinator implements AutoCloseable {
     /** The next compound id: one per user request, as hal_compound_id. */
     long nextCompound() {
         return ++lastCompound;
-    }
-
-    /** The last active request of fid for action (0: any), as a walk of the whole log in log order finds it. */
-    private ActionRecord activeFor(Fid fid, int action) {
-        return records.lastActive(fid, action);
     }
 
     // ------------------------------------------------------------------ dispatch

@@ -22,17 +22,19 @@ final class HsmControl {
     private final ActionTable records;
     private final Agents agents;
     private final RequestRefs refs;
+    private final Cancels cancels;
     private State state;
 
-    /** coordinator: the monitor a purge notifies, and where a purge cancels ({@link Coordinator#cancel}) and saves. */
+    /** coordinator: the monitor a purge notifies, and where it saves the log. */
     HsmControl(Coordinator coordinator, HsmFileOperations files, Tunables tunables, ActionTable records,
-               Agents agents, RequestRefs refs) {
+               Agents agents, RequestRefs refs, Cancels cancels) {
         this.coordinator = coordinator;
         this.files = files;
         this.tunables = tunables;
         this.records = records;
         this.agents = agents;
         this.refs = refs;
+        this.cancels = cancels;
         this.state = State.valueOf(tunables.control);
     }
 
@@ -89,7 +91,7 @@ final class HsmControl {
     private void purge() {
         for (ActionRecord r : records.all().stream().filter(r -> r.status.isActive()
                 && r.action != HsmCodes.HSMA_CANCEL).toList()) {
-            coordinator.cancel(r); // every request, as hsm_cancel_all_actions does
+            cancels.cancel(r); // every request, as hsm_cancel_all_actions does
         }
         for (ActionRecord r : records.all()) {
             agents.leaveStarted(r);
