@@ -76,9 +76,8 @@ public final class Coordinator implements AutoCloseable {
     private final PeriodicPass loop;
     /** hsm_control: enabled, disabled, stopping, stopped. */
     private final HsmControl control;
-    private long lastCookie;
-    private long lastCompound;
-    private int lastLogIndex;
+    /** Cookies, compound ids and log indexes of new records. */
+    private final Cookies cookies;
 
     /**
      * @param mdt        the MDT's index; MDT0's state files keep their single-MDT names (tunables.properties,
@@ -108,8 +107,7 @@ public final class Coordinator implements AutoCloseable {
         this.params = new HsmParams(tunables, records, agents, loop);
         this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
                 failPoints, control);
-        lastCookie = cookieSeed;
-        lastCompound = cookieSeed;
+        this.cookies = new Cookies(cookieSeed);
         long now = System.currentTimeMillis();
         for (ActionRecord r : log.load()) {
             // as on an MDS restart: running restores start over, other running requests wait for their timeout
@@ -119,9 +117,7 @@ public final class Coordinator implements AutoCloseable {
             }
             r.lastActivityMillis = now;
             records.add(r);
-            lastCookie = Math.max(lastCookie, r.cookie);
-            lastCompound = Math.max(lastCompound, r.compoundId);
-            lastLogIndex = Math.max(lastLogIndex, r.logIndex);
+            cookies.seen(r);
         }
         loop.schedule(tunables.loopPeriodSeconds);
     }
@@ -207,20 +203,19 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /**
-     * A new record in the table with the next cookie and log index (the caller saves the log). Called holding this
-     * object's monitor, as by every helper.
+     * A new record in the table with the next cookie and log index ({@link Cookies}); the caller saves the log. Called
+     * holding this object's monitor, as by every helper.
      */
     ActionRecord record(long compound, int action, Fid fid, long offset, long length, int archiveId, long flags,
                         long gid, byte[] data) {
-        ActionRecord r = new ActionRecord(++lastCookie, compound, action, fid, offset, length, archiveId, flags, gid,
-                data, ++lastLogIndex);
+        ActionRecord r = cookies.next(compound, action, fid, offset, length, archiveId, flags, gid, data);
         records.add(r);
         return r;
     }
 
     /** The next compound id: one per user request, as hal_compound_id. */
     long nextCompound() {
-        return ++lastCompound;
+        return cookies.nextCompound();
     }
 
     // ------------------------------------------------------------------ dispatch
