@@ -51,7 +51,7 @@ public final class Coordinator implements AutoCloseable {
     /** Whether a user request may be recorded, item by item. */
     private final RequestChecks checks;
     /** The registered copytools. */
-    private final Agents agents = new Agents();
+    private final Agents agents;
     private final FailPoints failPoints;
     /** What an ended request does to its file: HSM attributes, layout swap, CL_HSM records. */
     private final FileOutcomes outcomes;
@@ -93,6 +93,7 @@ public final class Coordinator implements AutoCloseable {
         this.files = files;
         this.fsname = fsname;
         this.mdt = mdt;
+        this.agents = new Agents(mdt);
         String suffix = mdt == 0 ? "" : String.format("-MDT%04x", mdt);
         this.tunables = new Tunables(stateDir.resolve("tunables" + suffix + ".properties"));
         this.log = new ActionLog(stateDir.resolve("actions" + suffix + ".log"));
@@ -242,18 +243,9 @@ public final class Coordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------ copytool side
 
-    /**
-     * A client mount's copytools register with this MDT (lmv_hsm_ct_register asks every MDT, lmv_obd.c ~829-905). A
-     * second registration of the same mount keeps the FIRST registration's archive list (mdt_hsm_cdt_agent.c
-     * mdt_hsm_agent_register answers EEXIST, which the client ignores: mdc_request.c 2341-2345). The channel is the
-     * mount's group of copytools ({@link KucGroup}), kept by {@link Coordinators}.
-     */
+    /** A client mount's copytools register with this MDT ({@link Agents#register}): waiting requests may go now. */
     synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
-        if (agents.contains(uuid)) {
-            LOG.info("MDT" + mdt + ": agent " + uuid + " already registered: archive list kept");
-        } else {
-            agents.add(uuid, archiveIds, channel);
-        }
+        agents.register(uuid, archiveIds, channel);
         dispatch();
     }
 
