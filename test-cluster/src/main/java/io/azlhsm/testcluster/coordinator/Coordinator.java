@@ -104,7 +104,7 @@ public final class Coordinator implements AutoCloseable {
         this.timeouts = new Timeouts(this, tunables, records, agents, outcomes);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = new HsmControl(this, files, tunables, records, agents, refs, cancels);
-        this.fileStates = new FileStates(ns, records, outcomes);
+        this.fileStates = new FileStates(this, ns, records, outcomes);
         this.params = new HsmParams(tunables, records, agents, loop);
         this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
                 failPoints, control);
@@ -430,35 +430,11 @@ public final class Coordinator implements AutoCloseable {
         dispatch();
     }
 
-    // ------------------------------------------------------------------ state queries
+    // ------------------------------------------------------------------ what users read and set
 
-    /** hsm_user_state of a file. */
-    public record State(int flags, int archiveId, int inProgressState, int inProgressAction, long offset, long length) {
-    }
-
-    /** hsm_current_action of a file. */
-    public record CurrentAction(int state, int action, long offset, long length) {
-    }
-
-    /** llapi_hsm_state_get ({@link FileStates#state}). */
-    public synchronized State state(Fid fid) throws SimulatorException {
-        return fileStates.state(fid);
-    }
-
-    /** llapi_hsm_current_action ({@link FileStates#currentAction}). */
-    public synchronized CurrentAction currentAction(Fid fid) throws SimulatorException {
-        return fileStates.currentAction(fid);
-    }
-
-    /** llapi_hsm_state_set (lfs hsm_set / hsm_clear) on behalf of uid ({@link FileStates#setState}). */
-    public synchronized void setState(Fid fid, long setMask, long clearMask, int archiveId, int uid)
-            throws SimulatorException {
-        fileStates.setState(fid, setMask, clearMask, archiveId, uid);
-    }
-
-    /** llapi_hsm_data_version_set ({@link FileStates#setArchiveVersion}). */
-    public synchronized void setArchiveVersion(Fid fid, long dv) throws SimulatorException {
-        fileStates.setArchiveVersion(fid, dv);
+    /** The HSM state of this MDT's files: lfs hsm_state, hsm_action, hsm_set / hsm_clear. */
+    public FileStates fileStates() {
+        return fileStates;
     }
 
     // ------------------------------------------------------------------ lctl

@@ -6,6 +6,7 @@ import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 import io.azlhsm.testcluster.coordinator.Coordinators;
+import io.azlhsm.testcluster.coordinator.FileStates;
 import io.azlhsm.testcluster.coordinator.UserRequest;
 import io.azlhsm.testcluster.namespace.DirectoryLayout;
 import io.azlhsm.testcluster.namespace.Fid;
@@ -72,7 +73,7 @@ public final class RequestHandler {
             }
             case "STATE_GET" -> {
                 Fid fid = Fid.parse(req.get("fid"));
-                Coordinator.State s = coordinators.of(fid).state(fid);
+                FileStates.State s = coordinators.of(fid).fileStates().state(fid);
                 return ok.put("states", s.flags()).put("archive_id", s.archiveId())
                         .put("ip_state", s.inProgressState()).put("ip_action", s.inProgressAction())
                         .put("offset", Long.toUnsignedString(s.offset()))
@@ -80,13 +81,13 @@ public final class RequestHandler {
             }
             case "STATE_SET" -> {
                 Fid fid = Fid.parse(req.get("fid"));
-                coordinators.of(fid).setState(fid, req.getLong("set"), req.getLong("clear"),
+                coordinators.of(fid).fileStates().setState(fid, req.getLong("set"), req.getLong("clear"),
                         req.getInt("archive_id"), peer.uid());
                 return ok;
             }
             case "CURRENT_ACTION" -> {
                 Fid fid = Fid.parse(req.get("fid"));
-                Coordinator.CurrentAction c = coordinators.of(fid).currentAction(fid);
+                FileStates.CurrentAction c = coordinators.of(fid).fileStates().currentAction(fid);
                 return ok.put("state", c.state()).put("action", c.action())
                         .put("offset", Long.toUnsignedString(c.offset()))
                         .put("length", Long.toUnsignedString(c.length()));
@@ -108,7 +109,7 @@ public final class RequestHandler {
             }
             case "DATA_VERSION_SET" -> {
                 Fid fid = Fid.parse(req.get("fid"));
-                coordinators.of(fid).setArchiveVersion(fid, req.getLong("dv"));
+                coordinators.of(fid).fileStates().setArchiveVersion(fid, req.getLong("dv"));
                 return ok;
             }
             case "IMPORT" -> {
