@@ -105,7 +105,7 @@ public final class Coordinator implements AutoCloseable {
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
         this.control = new HsmControl(this, files, tunables, records, agents, refs, cancels);
         this.fileStates = new FileStates(this, ns, records, outcomes);
-        this.params = new HsmParams(tunables, records, agents, loop);
+        this.params = new HsmParams(this, control, tunables, records, agents, loop);
         this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
                 failPoints, control);
         this.cookies = new Cookies(cookieSeed);
@@ -152,7 +152,7 @@ public final class Coordinator implements AutoCloseable {
             }
             if (control.stoppedOrStopping()) {
                 // mdt_hsm_cdt_client.c:405-407: no coordinator, or one stopping, takes no request
-                throw new SimulatorException(Errno.EAGAIN, "coordinator " + control());
+                throw new SimulatorException(Errno.EAGAIN, "coordinator " + control.show());
             }
             accepted = check(req, uid, gid);
             if (accepted == null) {
@@ -437,33 +437,9 @@ public final class Coordinator implements AutoCloseable {
         return fileStates;
     }
 
-    // ------------------------------------------------------------------ lctl
-
-    /** hsm_control as lctl get_param shows it ({@link HsmControl}). */
-    public synchronized String control() {
-        return control.show();
-    }
-
-    /** lctl set_param hsm_control ({@link HsmControl#store}), then a dispatch. */
-    public synchronized void setControl(String value) throws SimulatorException {
-        control.store(value);
-        dispatch();
-    }
-
-    /** A coordinator parameter (the part after "hsm."), as lctl get_param shows it ({@link HsmParams}). */
-    public synchronized String getParam(String name) throws SimulatorException {
-        return params.get(name);
-    }
-
-    /** The parameter names after "hsm.", but hsm_control. */
-    public static List<String> paramNames() {
-        return HsmParams.names();
-    }
-
-    /** lctl set_param of a tunable ({@link HsmParams#set}), then a dispatch. */
-    public synchronized void setParam(String name, String value) throws SimulatorException {
-        params.set(name, value);
-        dispatch();
+    /** This MDT's lctl parameters: hsm_control and hsm.*. */
+    public HsmParams params() {
+        return params;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 import io.azlhsm.testcluster.coordinator.Coordinators;
 import io.azlhsm.testcluster.coordinator.FileStates;
+import io.azlhsm.testcluster.coordinator.HsmParams;
 import io.azlhsm.testcluster.coordinator.UserRequest;
 import io.azlhsm.testcluster.namespace.DirectoryLayout;
 import io.azlhsm.testcluster.namespace.Fid;
@@ -310,7 +311,7 @@ public final class RequestHandler {
         for (int mdt = 0; mdt < coordinators.mdtCount(); mdt++) {
             String prefix = "mdt." + mdtName(mdt) + ".";
             params.add(new Param(prefix + "hsm_control", mdt, "hsm_control"));
-            for (String n : Coordinator.paramNames()) {
+            for (String n : HsmParams.names()) {
                 params.add(new Param(prefix + "hsm." + n, mdt, "hsm." + n));
             }
             params.add(new Param(prefix + EVICT_CLIENT, mdt, EVICT_CLIENT));
@@ -348,11 +349,11 @@ public final class RequestHandler {
         if (param.mdt() == NODE) {
             return coordinators.failPoints().get(param.local());
         }
-        Coordinator coordinator = coordinators.of(param.mdt());
+        HsmParams hsm = coordinators.of(param.mdt()).params();
         if (param.local().equals("hsm_control")) {
-            return coordinator.control();
+            return hsm.control();
         }
-        return coordinator.getParam(param.local().substring("hsm.".length()));
+        return hsm.get(param.local().substring("hsm.".length()));
     }
 
     /** The kernel's kstrtobool, as active_store parses its value (lproc_mdc.c 48): 1/0, y/n, on/off. */
@@ -393,15 +394,15 @@ public final class RequestHandler {
             coordinators.failPoints().set(param.local(), value);
             return;
         }
-        Coordinator coordinator = coordinators.of(param.mdt());
+        HsmParams hsm = coordinators.of(param.mdt()).params();
         if (param.local().equals("hsm_control")) {
-            coordinator.setControl(value);
+            hsm.setControl(value);
         } else {
             String name = param.local().substring("hsm.".length());
             if (List.of("agents", "actions", "active_requests").contains(name)) {
                 throw new SimulatorException(Errno.EACCES, param.name() + " is read-only");
             }
-            coordinator.setParam(name, value);
+            hsm.set(name, value);
         }
     }
 }
