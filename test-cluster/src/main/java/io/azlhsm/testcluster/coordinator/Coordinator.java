@@ -7,7 +7,6 @@ import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
-import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
 
 import java.nio.file.Path;
@@ -15,24 +14,29 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * One MDT's HSM coordinator: records user requests about the MDT's files in its own action log, dispatches them to
- * registered copytools (agents) under its own max_requests with restore priority, follows their progress, applies
- * the outcome to the files' HSM attributes, cancels and times out requests. As on Lustre, every MDT runs one of its
- * own (struct coordinator is a member of struct mdt_device, lustre/mdt/mdt_internal.h; mdt_hsm_cdt_init,
- * mdt_coordinator.c ~1177), with its own tunables, hsm_control, cookie counter and agent list; {@link Coordinators}
- * routes requests to the MDT of each FID. All state is guarded by this object's monitor.
+ * One MDT's HSM coordinator, which owns the life cycle of the MDT's HSM requests. As on Lustre, every MDT runs one of
+ * its own (struct coordinator is a member of struct mdt_device, lustre/mdt/mdt_internal.h; mdt_hsm_cdt_init,
+ * mdt_coordinator.c ~1177), with its own action log, tunables, hsm_control, cookies and agents; {@link Coordinators}
+ * routes requests to the MDT of each FID.
  *
- * <p>This class keeps the request lifecycle: registering user requests (the reference a stop waits for, cookies),
- * cancel, dispatch with restore priority, begin / progress / end, the periodic pass (timeouts, purge), hsm_control,
- * the implicit restore a client waits on. It hands the rest to helpers, each with one job: {@link RequestChecks}
- * (may a request be recorded), {@link RestoreHandles} (one restore per FID), {@link ActionTable} and
- * {@link ActionLog} (the records and their journal), {@link Agents} (the copytools and their counts),
- * {@link ActionListSender} (packing hsm_action_lists), {@link FileOutcomes} (what an ended request does to its file),
- * {@link Tunables}, and {@link PeriodicPass} (the thread that runs the pass). None of them has a lock of its own:
- * each is called holding this object's monitor (but for the pass thread's shutdown at close), so the locking is that
- * of one class, as before they were split out. The only waits on the monitor
- * are a stop waiting for requests being registered and clients waiting on an implicit restore; both are woken by
- * notifyAll here.
+ * <p>This class keeps the life cycle: a user request registered as mdt_hsm_add_actions does it (checked, recorded
+ * item by item while it holds a reference a stop waits for), the REMOVE of a last unlink, a copytool's begin,
+ * progress and end of an action (mdt_hsm_progress, mdt_hsm.c:105; mdt_hsm_update_request_state,
+ * mdt_coordinator.c:1815, and hsm_cdt_request_completed, :1586) and how a request ends. Every other job is a class of
+ * its own: {@link RequestChecks} and {@link RequestRules} (may a request be recorded), {@link RestoreHandles} (one
+ * restore per FID), {@link RequestRefs} (the references a stop waits for), {@link Cookies} (record numbers),
+ * {@link ActionTable} and {@link ActionLog} (the records and their journal), {@link Cancels}, {@link Dispatcher}
+ * (which waiting records go to which agent, packed by {@link ActionListSender}), {@link Timeouts} (the periodic
+ * pass's housekeeping, run by {@link PeriodicPass}, the coordinator thread), {@link Agents}, {@link FileOutcomes}
+ * (what an ended request does to its file), {@link BlockingRestores} (the implicit restore a client waits on),
+ * {@link HsmControl} and {@link HsmParams} (hsm_control and the hsm.* parameters, with {@link Tunables}) and
+ * {@link FileStates} (a file's HSM state as a user reads and sets it).
+ *
+ * <p>One lock guards all of it: this object's monitor, as before the helpers were split out. None of them has a lock
+ * of its own; each is called holding this monitor, or takes it itself (BlockingRestores, FileStates and HsmParams,
+ * which callers outside the package reach). The only waits on the monitor are a stop waiting for the requests being
+ * registered ({@link RequestRefs#awaitNone}) and clients waiting on an implicit restore ({@link BlockingRestores});
+ * {@link #finish}, {@link RequestRefs#put} and a purge wake them.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
@@ -42,42 +46,27 @@ public final class Coordinator implements AutoCloseable {
     private final String fsname;
     /** The index of the MDT this coordinator belongs to. */
     private final int mdt;
+    private final FailPoints failPoints;
     private final Tunables tunables;
     private final ActionLog log;
     /** The action log's records, with their indexes; every status change goes through it. */
     private final ActionTable records = new ActionTable();
-    /** Lustre's restore handles: a FID has at most one restore recorded or being recorded. */
-    private final RestoreHandles restoreHandles;
-    /** Whether a user request may be recorded, item by item. */
-    private final RequestChecks checks;
-    /** The registered copytools. */
-    private final Agents agents;
-    private final FailPoints failPoints;
-    /** What an ended request does to its file: HSM attributes, layout swap, CL_HSM records. */
-    private final FileOutcomes outcomes;
-    /** Chooses the waiting records that go to agents now, and sends them. */
-    private final Dispatcher dispatcher;
-    /** Cancels: by FID, or of one request. */
-    private final Cancels cancels;
-    /** The periodic pass's housekeeping: active_request_timeout, grace_delay. */
-    private final Timeouts timeouts;
-    /** The implicit restores clients block on. */
-    private final BlockingRestores blockingRestores;
-    /** The hsm.* parameters: tunables and listings. */
-    private final HsmParams params;
-    /** The HSM state of files: queries and lfs hsm_set / hsm_clear. */
-    private final FileStates fileStates;
-    /**
-     * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
-     * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
-     */
+    private final Cookies cookies;
+    /** Requests being registered, each holding a reference on the coordinator. */
     private final RequestRefs refs = new RequestRefs(this);
+    private final RestoreHandles restoreHandles;
+    private final RequestChecks checks;
+    private final Agents agents;
+    private final FileOutcomes outcomes;
+    private final Cancels cancels;
+    private final Dispatcher dispatcher;
+    private final Timeouts timeouts;
     /** Runs {@link #scan} every loop_period on the coordinator's own thread. */
     private final PeriodicPass loop;
-    /** hsm_control: enabled, disabled, stopping, stopped. */
     private final HsmControl control;
-    /** Cookies, compound ids and log indexes of new records. */
-    private final Cookies cookies;
+    private final HsmParams params;
+    private final FileStates fileStates;
+    private final BlockingRestores blockingRestores;
 
     /**
      * @param mdt        the MDT's index; MDT0's state files keep their single-MDT names (tunables.properties,
