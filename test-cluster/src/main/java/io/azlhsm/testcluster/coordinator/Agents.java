@@ -73,6 +73,21 @@ final class Agents {
         return best;
     }
 
+    /**
+     * A request of r's agent ended with result: its ok or errors count goes up (mdt_hsm_agent_update_statistics,
+     * mdt_hsm_cdt_agent.c:222); a request that waits again counts neither.
+     */
+    void countEnd(ActionRecord r, RequestStatus result) {
+        Agent agent = byUuid.get(r.agentUuid);
+        if (agent != null) {
+            if (result == RequestStatus.SUCCEED) {
+                agent.succeeded++;
+            } else if (result == RequestStatus.FAILED) {
+                agent.failed++;
+            }
+        }
+    }
+
     /** r leaves STARTED (it ends, is canceled, times out or waits again): its agent runs one request fewer. */
     void leaveStarted(ActionRecord r) {
         if (r.status == RequestStatus.STARTED) {

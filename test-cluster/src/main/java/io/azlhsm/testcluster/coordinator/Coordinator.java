@@ -355,14 +355,7 @@ public final class Coordinator implements AutoCloseable {
         if (r.action == HsmCodes.HSMA_ARCHIVE && result == RequestStatus.FAILED && errval != Errno.EALREADY) {
             outcomes.markDirtyIfArchived(fid);
         }
-        Agent agent = agents.get(r.agentUuid);
-        if (agent != null) {
-            if (result == RequestStatus.SUCCEED) {
-                agent.succeeded++;
-            } else if (result == RequestStatus.FAILED) {
-                agent.failed++;
-            }
-        }
+        agents.countEnd(r, result);
         agents.leaveStarted(r);
         outcomes.hsmRecord(fid, FileOutcomes.hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
