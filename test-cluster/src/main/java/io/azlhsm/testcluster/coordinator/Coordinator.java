@@ -25,8 +25,9 @@ import java.util.logging.Logger;
  * mdt_coordinator.c:1815, and hsm_cdt_request_completed, :1586) and how a request ends. Every other job is a class of
  * its own: {@link RequestChecks} and {@link RequestRules} (may a request be recorded), {@link RestoreHandles} (one
  * restore per FID), {@link RequestRefs} (the references a stop waits for), {@link Cookies} (record numbers),
- * {@link ActionTable} and {@link ActionLog} (the records and their journal), {@link Cancels}, {@link Dispatcher}
- * (which waiting records go to which agent, packed by {@link ActionListSender}), {@link Timeouts} (the periodic
+ * {@link Restart} (the action log taken back at a start), {@link ActionTable} and {@link ActionLog} (the records and
+ * their journal), {@link Cancels}, {@link Dispatcher} (which waiting records go to which agent, packed by
+ * {@link ActionListSender}), {@link Timeouts} (the periodic
  * pass's housekeeping, run by {@link PeriodicPass}, the coordinator thread), {@link Agents}, {@link FileOutcomes}
  * (what an ended request does to its file), {@link BlockingRestores} (the implicit restore a client waits on),
  * {@link HsmControl} and {@link HsmParams} (hsm_control and the hsm.* parameters, with {@link Tunables}) and
@@ -98,17 +99,7 @@ public final class Coordinator implements AutoCloseable {
         this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
                 failPoints, control);
         this.cookies = new Cookies(cookieSeed);
-        long now = System.currentTimeMillis();
-        for (ActionRecord r : log.load()) {
-            // as on an MDS restart: running restores start over, other running requests wait for their timeout
-            if (r.status == RequestStatus.STARTED && r.action == HsmCodes.HSMA_RESTORE) {
-                r.status = RequestStatus.WAITING;
-                r.dataFid = r.fid;
-            }
-            r.lastActivityMillis = now;
-            records.add(r);
-            cookies.seen(r);
-        }
+        Restart.load(log, records, cookies); // as on an MDS restart: running restores start over
         loop.schedule(tunables.loopPeriodSeconds);
     }
 
