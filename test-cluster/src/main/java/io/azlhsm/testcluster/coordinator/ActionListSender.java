@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Packs the records a dispatch pass gives one agent into hsm_action_lists no larger than Lustre's (the items of one
  * list share its archive id, flags and compound id, those of the batch's first record) and sends them on the agent's
- * channel. Holds no state; the Coordinator calls it holding its lock, so lists reach an agent in dispatch order.
+ * channel. Holds no state; the {@link Dispatcher} calls it holding the Coordinator's lock, so lists reach an agent in
+ * dispatch order.
  */
 final class ActionListSender {
     /** Lustre caps one hsm_action_list at about this many bytes. */

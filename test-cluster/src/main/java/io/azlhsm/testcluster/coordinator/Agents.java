@@ -3,6 +3,7 @@ package io.azlhsm.testcluster.coordinator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * One coordinator's registered copytools (struct coordinator's cdt_agents, mdt_hsm_cdt_agent.c), one per client
@@ -10,14 +11,29 @@ import java.util.Map;
  * Coordinator's lock: every method is called holding it (no lock of its own).
  */
 final class Agents {
-    private final Map<String, Agent> byUuid = new LinkedHashMap<>();
+    /** Logged under the coordinator's name, as before registration was split out of it. */
+    private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
 
-    boolean contains(String uuid) {
-        return byUuid.containsKey(uuid);
+    private final Map<String, Agent> byUuid = new LinkedHashMap<>();
+    /** The index of the coordinator's MDT, for the log. */
+    private final int mdt;
+
+    Agents(int mdt) {
+        this.mdt = mdt;
     }
 
-    /** A new agent serving archiveIds; an id 0 among them means every archive (ANY). */
-    void add(String uuid, List<Integer> archiveIds, AgentChannel channel) {
+    /**
+     * A client mount's copytools register with this MDT (lmv_hsm_ct_register asks every MDT, lmv_obd.c ~829-905), as
+     * an agent serving archiveIds; an id 0 among them means every archive (ANY). A second registration of the same
+     * mount keeps the FIRST registration's archive list (mdt_hsm_cdt_agent.c mdt_hsm_agent_register answers EEXIST,
+     * which the client ignores: mdc_request.c 2341-2345). The channel is the mount's group of copytools
+     * ({@link KucGroup}), kept by {@link Coordinators}.
+     */
+    void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
+        if (byUuid.containsKey(uuid)) {
+            LOG.info("MDT" + mdt + ": agent " + uuid + " already registered: archive list kept");
+            return;
+        }
         List<Integer> ids = archiveIds.contains(0) ? List.of() : List.copyOf(archiveIds);
         byUuid.put(uuid, new Agent(uuid, ids, channel));
     }
@@ -55,6 +71,21 @@ final class Agents {
             }
         }
         return best;
+    }
+
+    /**
+     * A request of r's agent ended with result: its ok or errors count goes up (mdt_hsm_agent_update_statistics,
+     * mdt_hsm_cdt_agent.c:222); a request that waits again counts neither.
+     */
+    void countEnd(ActionRecord r, RequestStatus result) {
+        Agent agent = byUuid.get(r.agentUuid);
+        if (agent != null) {
+            if (result == RequestStatus.SUCCEED) {
+                agent.succeeded++;
+            } else if (result == RequestStatus.FAILED) {
+                agent.failed++;
+            }
+        }
     }
 
     /** r leaves STARTED (it ends, is canceled, times out or waits again): its agent runs one request fewer. */

@@ -7,73 +7,67 @@ import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.HsmAttributes;
 import io.azlhsm.testcluster.namespace.HsmFileOperations;
-import io.azlhsm.testcluster.namespace.HsmFlags;
 import io.azlhsm.testcluster.namespace.Namespace;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * One MDT's HSM coordinator: records user requests about the MDT's files in its own action log, dispatches them to
- * registered copytools (agents) under its own max_requests with restore priority, follows their progress, applies
- * the outcome to the files' HSM attributes, cancels and times out requests. As on Lustre, every MDT runs one of its
- * own (struct coordinator is a member of struct mdt_device, lustre/mdt/mdt_internal.h; mdt_hsm_cdt_init,
- * mdt_coordinator.c ~1177), with its own tunables, hsm_control, cookie counter and agent list; {@link Coordinators}
- * routes requests to the MDT of each FID. All state is guarded by this object's monitor.
+ * One MDT's HSM coordinator, which owns the life cycle of the MDT's HSM requests. As on Lustre, every MDT runs one of
+ * its own (struct coordinator is a member of struct mdt_device, lustre/mdt/mdt_internal.h; mdt_hsm_cdt_init,
+ * mdt_coordinator.c ~1177), with its own action log, tunables, hsm_control, cookies and agents; {@link Coordinators}
+ * routes requests to the MDT of each FID.
  *
- * <p>This class keeps the request lifecycle: registering user requests (the reference a stop waits for, cookies),
- * cancel, dispatch with restore priority, begin / progress / end, the periodic pass (timeouts, purge), hsm_control,
- * the implicit restore a client waits on. It hands the rest to helpers, each with one job: {@link RequestChecks}
- * (may a request be recorded), {@link RestoreHandles} (one restore per FID), {@link ActionTable} and
- * {@link ActionLog} (the records and their journal), {@link Agents} (the copytools and their counts),
- * {@link ActionListSender} (packing hsm_action_lists), {@link FileOutcomes} (what an ended request does to its file),
- * {@link Tunables}, and {@link PeriodicPass} (the thread that runs the pass). None of them has a lock of its own:
- * each is called holding this object's monitor (but for the pass thread's shutdown at close), so the locking is that
- * of one class, as before they were split out. The only waits on the monitor
- * are a stop waiting for requests being registered and clients waiting on an implicit restore; both are woken by
- * notifyAll here.
+ * <p>This class keeps the life cycle: a user request registered as mdt_hsm_add_actions does it (checked, recorded
+ * item by item while it holds a reference a stop waits for), the REMOVE of a last unlink, a copytool's begin,
+ * progress and end of an action (mdt_hsm_progress, mdt_hsm.c:105; mdt_hsm_update_request_state,
+ * mdt_coordinator.c:1815, and hsm_cdt_request_completed, :1586) and how a request ends. Every other job is a class of
+ * its own: {@link RequestChecks} and {@link RequestRules} (may a request be recorded), {@link RestoreHandles} (one
+ * restore per FID), {@link RequestRefs} (the references a stop waits for), {@link Cookies} (record numbers),
+ * {@link Restart} (the action log taken back at a start), {@link ActionTable} and {@link ActionLog} (the records and
+ * their journal), {@link Cancels}, {@link Dispatcher} (which waiting records go to which agent, packed by
+ * {@link ActionListSender}), {@link Timeouts} (the periodic
+ * pass's housekeeping, run by {@link PeriodicPass}, the coordinator thread), {@link Agents}, {@link FileOutcomes}
+ * (what an ended request does to its file), {@link BlockingRestores} (the implicit restore a client waits on),
+ * {@link HsmControl} and {@link HsmParams} (hsm_control and the hsm.* parameters, with {@link Tunables}) and
+ * {@link FileStates} (a file's HSM state as a user reads and sets it).
+ *
+ * <p>One lock guards all of it: this object's monitor, as before the helpers were split out. None of them has a lock
+ * of its own; each is called holding this monitor, or takes it itself (BlockingRestores, FileStates and HsmParams,
+ * which callers outside the package reach). The only waits on the monitor are a stop waiting for the requests being
+ * registered ({@link RequestRefs#awaitNone}) and clients waiting on an implicit restore ({@link BlockingRestores});
+ * {@link #finish}, {@link RequestRefs#put} and a purge wake them.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
-
-    /** hsm_control: what get_param shows (mdt_internal.h cdt_mdt_state2str; no INIT: the start is immediate). */
-    public enum Control { ENABLED, DISABLED, STOPPING, STOPPED }
 
     private final Namespace ns;
     private final HsmFileOperations files;
     private final String fsname;
     /** The index of the MDT this coordinator belongs to. */
     private final int mdt;
+    private final FailPoints failPoints;
     private final Tunables tunables;
     private final ActionLog log;
     /** The action log's records, with their indexes; every status change goes through it. */
     private final ActionTable records = new ActionTable();
-    /** Lustre's restore handles: a FID has at most one restore recorded or being recorded. */
+    private final Cookies cookies;
+    /** Requests being registered, each holding a reference on the coordinator. */
+    private final RequestRefs refs = new RequestRefs(this);
     private final RestoreHandles restoreHandles;
-    /** Whether a user request may be recorded, item by item. */
     private final RequestChecks checks;
-    /** The registered copytools. */
-    private final Agents agents = new Agents();
-    private final FailPoints failPoints;
-    /** What an ended request does to its file: HSM attributes, layout swap, CL_HSM records. */
+    private final Agents agents;
     private final FileOutcomes outcomes;
-    /** Packs dispatched records into hsm_action_lists. */
-    private final ActionListSender lists;
-    /**
-     * Requests being registered: each holds a reference on the coordinator (cdt_getref_try in mdt_hsm_add_actions,
-     * mdt_hsm_cdt_client.c:406-423), and a stop waits until none is left (mdt_coordinator.c:704-712).
-     */
-    private int inUse;
+    private final Cancels cancels;
+    private final Dispatcher dispatcher;
+    private final Timeouts timeouts;
     /** Runs {@link #scan} every loop_period on the coordinator's own thread. */
     private final PeriodicPass loop;
-    private Control control;
-    private long lastCookie;
-    private long lastCompound;
-    private int lastLogIndex;
+    private final HsmControl control;
+    private final HsmParams params;
+    private final FileStates fileStates;
+    private final BlockingRestores blockingRestores;
 
     /**
      * @param mdt        the MDT's index; MDT0's state files keep their single-MDT names (tunables.properties,
@@ -86,36 +80,26 @@ public final class Coordinator implements AutoCloseable {
         this.ns = ns;
         this.failPoints = failPoints;
         this.outcomes = new FileOutcomes(ns, files, changelog);
-        this.lists = new ActionListSender(fsname);
         this.files = files;
         this.fsname = fsname;
         this.mdt = mdt;
+        this.agents = new Agents(mdt);
         String suffix = mdt == 0 ? "" : String.format("-MDT%04x", mdt);
         this.tunables = new Tunables(stateDir.resolve("tunables" + suffix + ".properties"));
         this.log = new ActionLog(stateDir.resolve("actions" + suffix + ".log"));
         this.restoreHandles = new RestoreHandles(records, mdt);
         this.checks = new RequestChecks(ns, tunables, restoreHandles);
+        this.cancels = new Cancels(this, fsname, records, agents);
+        this.dispatcher = new Dispatcher(this, ns, fsname, tunables, records, agents);
+        this.timeouts = new Timeouts(this, tunables, records, agents, outcomes);
         this.loop = new PeriodicPass("coordinator-loop" + suffix, this::scan);
-        this.control = Control.valueOf(tunables.control);
-        lastCookie = cookieSeed;
-        lastCompound = cookieSeed;
-        long now = System.currentTimeMillis();
-        for (ActionRecord r : log.load()) {
-            // as on an MDS restart: running restores start over, other running requests wait for their timeout
-            if (r.status == RequestStatus.STARTED && r.action == HsmCodes.HSMA_RESTORE) {
-                r.status = RequestStatus.WAITING;
-                r.dataFid = r.fid;
-            }
-            r.lastActivityMillis = now;
-            records.add(r);
-            lastCookie = Math.max(lastCookie, r.cookie);
-            lastCompound = Math.max(lastCompound, r.compoundId);
-            lastLogIndex = Math.max(lastLogIndex, r.logIndex);
-        }
-        scheduleLoop();
-    }
-
-    private void scheduleLoop() {
+        this.control = new HsmControl(this, files, tunables, records, agents, refs, cancels);
+        this.fileStates = new FileStates(this, ns, records, outcomes);
+        this.params = new HsmParams(this, control, tunables, records, agents, loop);
+        this.blockingRestores = new BlockingRestores(this, ns, tunables, records, restoreHandles, checks, refs,
+                failPoints, control);
+        this.cookies = new Cookies(cookieSeed);
+        Restart.load(log, records, cookies); // as on an MDS restart: running restores start over
         loop.schedule(tunables.loopPeriodSeconds);
     }
 
@@ -146,9 +130,9 @@ public final class Coordinator implements AutoCloseable {
                 }
                 return;
             }
-            if (control == Control.STOPPED || control == Control.STOPPING) {
+            if (control.stoppedOrStopping()) {
                 // mdt_hsm_cdt_client.c:405-407: no coordinator, or one stopping, takes no request
-                throw new SimulatorException(Errno.EAGAIN, "coordinator " + control());
+                throw new SimulatorException(Errno.EAGAIN, "coordinator " + control.show());
             }
             accepted = check(req, uid, gid);
             if (accepted == null) {
@@ -159,16 +143,15 @@ public final class Coordinator implements AutoCloseable {
                     restoreHandles.take(draft.fid);
                 }
             }
-            compound = accepted.isEmpty() ? 0 : ++lastCompound;
-            inUse++;
+            compound = accepted.isEmpty() ? 0 : nextCompound();
+            refs.take();
         }
         try {
             for (ActionRecord draft : accepted) {
                 failPoints.timeout(FailPoints.OBD_FAIL_MDS_HSM_CDT_DELAY);
                 synchronized (this) {
-                    ActionRecord r = new ActionRecord(++lastCookie, compound, draft.action, draft.fid, draft.offset,
-                            draft.length, draft.archiveId, draft.flags, draft.gid, draft.data, ++lastLogIndex);
-                    records.add(r);
+                    ActionRecord r = record(compound, draft.action, draft.fid, draft.offset, draft.length,
+                            draft.archiveId, draft.flags, draft.gid, draft.data);
                     restoreHandles.release(r.fid);
                 }
             }
@@ -178,8 +161,7 @@ public final class Coordinator implements AutoCloseable {
                     restoreHandles.release(draft.fid);
                 }
                 save(); // once per request; before a stop waiting for this request may go on
-                inUse--;
-                notifyAll();
+                refs.put();
                 dispatch();
             }
         }
@@ -193,7 +175,7 @@ public final class Coordinator implements AutoCloseable {
         int hsma = checks.validate(req, uid, gid);
         if (hsma == HsmCodes.HSMA_CANCEL) {
             for (UserRequest.Item item : req.items()) {
-                cancel(item.fid());
+                cancels.cancelLast(item.fid());
             }
             save();
             return null;
@@ -202,135 +184,37 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /**
-     * A cancel by FID (lfs hsm_cancel): as mdt_hsm_cdt_client.c hsm_find_compatible_cb (lines 36-76) finds it, the
-     * request canceled is the LAST WAITING or STARTED one of the FID in the action log, one per cancel item. A FID
-     * with two requests (a duplicate ARCHIVE, which the coordinator records and dispatches) takes two cancels.
+     * A new record in the table with the next cookie and log index ({@link Cookies}); the caller saves the log. Called
+     * holding this object's monitor, as by every helper.
      */
-    private void cancel(Fid fid) {
-        ActionRecord last = records.lastActive(fid, 0);
-        if (last != null) {
-            cancel(last);
-        }
+    ActionRecord record(long compound, int action, Fid fid, long offset, long length, int archiveId, long flags,
+                        long gid, byte[] data) {
+        ActionRecord r = cookies.next(compound, action, fid, offset, length, archiveId, flags, gid, data);
+        records.add(r);
+        return r;
     }
 
-    /** Cancel of one active request: a waiting one ends now, a running one is told to its agent. */
-    private void cancel(ActionRecord r) {
-        if (r.status == RequestStatus.WAITING) {
-            finish(r, RequestStatus.CANCELED);
-            return;
-        }
-        Agent agent = agents.get(r.agentUuid);
-        ActionRecord cancel = new ActionRecord(++lastCookie, r.compoundId,
-                HsmCodes.HSMA_CANCEL, r.fid, r.offset, r.length, r.archiveId, r.flags, r.gid, new byte[0],
-                ++lastLogIndex);
-        records.add(cancel);
-        r.cancelRequested = true;
-        agents.leaveStarted(r);
-        r.finishedMillis = System.currentTimeMillis();
-        records.setStatus(r, RequestStatus.CANCELED);
-        if (agent != null) {
-            // the cancel item carries the cookie of the request it cancels
-            agent.channel.send(new ActionList(r.archiveId, r.flags, r.compoundId, fsname, List.of(
-                    new ActionList.Item(HsmCodes.HSMA_CANCEL, r.fid, r.dataFid, r.offset, r.length, r.cookie,
-                            r.gid, new byte[0]))));
-        }
-        finish(cancel, RequestStatus.SUCCEED);
-    }
-
-    /** The last active request of fid for action (0: any), as a walk of the whole log in log order finds it. */
-    private ActionRecord activeFor(Fid fid, int action) {
-        return records.lastActive(fid, action);
+    /** The next compound id: one per user request, as hal_compound_id. */
+    long nextCompound() {
+        return cookies.nextCompound();
     }
 
     // ------------------------------------------------------------------ dispatch
 
-    /** Hands waiting requests to agents: up to max_requests running, but at least one restore per pass. */
-    private void dispatch() {
-        if (control != Control.ENABLED) {
-            return;
-        }
-        int running = records.startedCount();
-        boolean restoreDispatched = false;
-        Map<String, List<ActionRecord>> batches = new LinkedHashMap<>();
-        boolean changed = false;
-        long now = System.currentTimeMillis();
-        // restores go first in every pass (restore priority), then the rest in submission order; each list is walked
-        // from its head while a record can still go (records leave the lists as they are dispatched or failed)
-        for (boolean restores : new boolean[] {true, false}) {
-            for (ActionRecord r = records.firstWaiting(restores); r != null; r = records.nextWaiting(restores, r)) {
-                if (running >= tunables.maxRequests && (!restores || restoreDispatched)) {
-                    break; // no priority left and max_requests running: nothing further can go in this pass
-                }
-                if (r.notBeforeMillis > now) {
-                    continue;
-                }
-                Agent agent = agents.choose(r.archiveId);
-                if (agent == null) {
-                    continue; // no copytool serves this archive: the request waits, with no timeout
-                }
-                HsmAttributes a;
-                try {
-                    a = ns.hsm(r.fid);
-                } catch (SimulatorException e) {
-                    if (r.action != HsmCodes.HSMA_REMOVE) {
-                        finish(r, RequestStatus.FAILED); // the file went away while the request waited
-                        changed = true;
-                        continue;
-                    }
-                    a = null; // removing the archive copy of an unlinked file
-                }
-                if (a != null && !RequestRules.isCompatible(r.action, r.archiveId, a)) {
-                    finish(r, RequestStatus.FAILED);
-                    changed = true;
-                    continue;
-                }
-                if (r.action == HsmCodes.HSMA_ARCHIVE) {
-                    try {
-                        ns.setHsm(r.fid, a.withFlags(a.flags() | HsmFlags.EXISTS).withArchiveId(r.archiveId));
-                    } catch (SimulatorException e) {
-                        finish(r, RequestStatus.FAILED);
-                        continue;
-                    }
-                }
-                records.setStatus(r, RequestStatus.STARTED);
-                r.agentUuid = agent.uuid;
-                r.lastActivityMillis = System.currentTimeMillis();
-                agent.current++;
-                running++;
-                restoreDispatched |= r.action == HsmCodes.HSMA_RESTORE;
-                batches.computeIfAbsent(agent.uuid + "/" + r.archiveId, k -> new ArrayList<>()).add(r);
-                changed = true;
-            }
-        }
-        if (changed) {
-            save();
-        }
-        for (List<ActionRecord> batch : batches.values()) {
-            lists.send(agents.get(batch.get(0).agentUuid), batch);
+    /**
+     * Hands waiting requests to agents ({@link Dispatcher}) while the coordinator is enabled (mdt_coordinator_cb
+     * stops at CDT_DISABLE, mdt_coordinator.c ~441-442). Called holding this object's monitor, as by every helper.
+     */
+    void dispatch() {
+        if (control.enabled()) {
+            dispatcher.dispatch();
         }
     }
 
-    /** The periodic pass (every loop_period): timeouts, purge of old records, dispatch. */
+    /** The periodic pass (every loop_period): timeouts, purge of old records ({@link Timeouts}), dispatch. */
     private synchronized void scan() {
         try {
-            long now = System.currentTimeMillis();
-            boolean changed = false;
-            for (ActionRecord r : records.all()) {
-                if (r.status == RequestStatus.STARTED
-                        && now - r.lastActivityMillis > tunables.activeRequestTimeoutSeconds * 1000) {
-                    LOG.info("request " + r.cookie + " timed out");
-                    agents.leaveStarted(r);
-                    finish(r, RequestStatus.CANCELED);
-                    outcomes.hsmRecord(r.fid, ChangelogRecord.HE_CANCEL, Errno.ECANCELED);
-                    changed = true;
-                }
-            }
-            int before = records.all().size();
-            records.removeIf(r -> !r.status.isActive() && now - r.finishedMillis > tunables.graceDelaySeconds * 1000);
-            changed |= records.all().size() != before;
-            if (changed) {
-                save();
-            }
+            timeouts.expire();
             dispatch();
         } catch (RuntimeException e) {
             LOG.severe("coordinator pass failed: " + e);
@@ -339,18 +223,9 @@ public final class Coordinator implements AutoCloseable {
 
     // ------------------------------------------------------------------ copytool side
 
-    /**
-     * A client mount's copytools register with this MDT (lmv_hsm_ct_register asks every MDT, lmv_obd.c ~829-905). A
-     * second registration of the same mount keeps the FIRST registration's archive list (mdt_hsm_cdt_agent.c
-     * mdt_hsm_agent_register answers EEXIST, which the client ignores: mdc_request.c 2341-2345). The channel is the
-     * mount's group of copytools ({@link KucGroup}), kept by {@link Coordinators}.
-     */
+    /** A client mount's copytools register with this MDT ({@link Agents#register}): waiting requests may go now. */
     synchronized void register(String uuid, List<Integer> archiveIds, AgentChannel channel) {
-        if (agents.contains(uuid)) {
-            LOG.info("MDT" + mdt + ": agent " + uuid + " already registered: archive list kept");
-        } else {
-            agents.add(uuid, archiveIds, channel);
-        }
+        agents.register(uuid, archiveIds, channel);
         dispatch();
     }
 
@@ -471,14 +346,7 @@ public final class Coordinator implements AutoCloseable {
         if (r.action == HsmCodes.HSMA_ARCHIVE && result == RequestStatus.FAILED && errval != Errno.EALREADY) {
             outcomes.markDirtyIfArchived(fid);
         }
-        Agent agent = agents.get(r.agentUuid);
-        if (agent != null) {
-            if (result == RequestStatus.SUCCEED) {
-                agent.succeeded++;
-            } else if (result == RequestStatus.FAILED) {
-                agent.failed++;
-            }
-        }
+        agents.countEnd(r, result);
         agents.leaveStarted(r);
         outcomes.hsmRecord(fid, FileOutcomes.hsmEvent(r.action), errval);
         if (result == RequestStatus.WAITING) {
@@ -495,7 +363,8 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    private void finish(ActionRecord r, RequestStatus status) {
+    /** r ends with status: its volatile file (unless it succeeded) goes, the log is saved, waiting clients wake. */
+    void finish(ActionRecord r, RequestStatus status) {
         if (r.volatileFile != null && status != RequestStatus.SUCCEED) {
             files.discard(r.volatileFile);
             r.volatileFile = null;
@@ -506,96 +375,16 @@ public final class Coordinator implements AutoCloseable {
         notifyAll(); // clients blocked on an implicit restore
     }
 
-    private void save() {
+    /** Writes the changed records to the action log. */
+    void save() {
         records.syncTo(log);
     }
 
     // ------------------------------------------------------------------ implicit restore
 
-    /**
-     * A client's read, write or truncate of a released file: one blocking restore per FID (concurrent readers share
-     * it), then wait. No agent means waiting until one comes, as on Lustre. Fails with EIO for a lost file, EPERM
-     * when a non-root caller's request mask forbids RESTORE, ENODATA at once under the NBR policy (the restore is
-     * queued all the same), EIO when the restore fails, is canceled or times out (the file then stays released) and
-     * EINTR when the caller gives up (a signal): Lustre's wait for the layout is killable, and the restore goes on.
-     */
+    /** A client's read, write or truncate of a released file waits for its restore ({@link BlockingRestores}). */
     public void restoreAndWait(Fid fid, BlockedIo caller) throws SimulatorException {
-        ActionRecord r;
-        boolean registering = false;
-        synchronized (this) {
-            HsmAttributes a = ns.hsm(fid);
-            if (!a.has(HsmFlags.RELEASED)) {
-                return;
-            }
-            if (a.has(HsmFlags.LOST)) {
-                throw new SimulatorException(Errno.EIO, "file lost from HSM");
-            }
-            if (control == Control.STOPPED || control == Control.STOPPING) {
-                throw new SimulatorException(Errno.EIO, "coordinator " + control());
-            }
-            checks.checkPermission(HsmCodes.HUA_RESTORE, fid, caller.uid(), caller.gid());
-            r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-            if (r == null && !restoreHandles.registered(fid)) {
-                // ll_layout_restore's request (llite/file.c:7170-7199) goes the way of any other: mdt_hsm_add_actions
-                restoreHandles.take(fid);
-                inUse++;
-                registering = true;
-            }
-        }
-        if (registering) {
-            try {
-                failPoints.timeout(FailPoints.OBD_FAIL_MDS_HSM_CDT_DELAY);
-                synchronized (this) {
-                    int archiveId = (int) ns.hsm(fid).archiveId();
-                    r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_RESTORE, fid, 0, -1,
-                            archiveId != 0 ? archiveId : tunables.defaultArchiveId, HsmCodes.HSM_REQ_BLOCKING, 0,
-                            new byte[0], ++lastLogIndex);
-                    records.add(r);
-                    save();
-                }
-            } finally {
-                synchronized (this) {
-                    restoreHandles.release(fid);
-                    inUse--;
-                    notifyAll();
-                    dispatch();
-                }
-            }
-        }
-        synchronized (this) {
-            if (tunables.policy.contains(Tunables.NBR)) {
-                throw new SimulatorException(Errno.ENODATA, "NBR policy: the restore runs without blocking I/O");
-            }
-        }
-        while (true) {
-            if (caller.interrupted().getAsBoolean()) {
-                throw new SimulatorException(Errno.EINTR, "interrupted while restoring " + fid);
-            }
-            synchronized (this) {
-                if (r == null) {
-                    // another caller is recording the restore this one waits for
-                    r = activeFor(fid, HsmCodes.HSMA_RESTORE);
-                    if (r == null && !restoreHandles.beingRecorded(fid)) {
-                        if (!ns.hsm(fid).has(HsmFlags.RELEASED)) {
-                            return;
-                        }
-                        throw new SimulatorException(Errno.EIO, "the restore of " + fid + " was not recorded");
-                    }
-                }
-                if (r != null && !r.status.isActive()) {
-                    if (r.status == RequestStatus.SUCCEED && !ns.hsm(fid).has(HsmFlags.RELEASED)) {
-                        return;
-                    }
-                    throw new SimulatorException(Errno.EIO, "restore " + r.status);
-                }
-                try {
-                    wait(100); // woken by finish(); the timeout is for noticing an interrupted caller
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SimulatorException(Errno.EINTR, "interrupted");
-                }
-            }
-        }
+        blockingRestores.restoreAndWait(fid, caller);
     }
 
     /**
@@ -609,184 +398,21 @@ public final class Coordinator implements AutoCloseable {
         if (tunables.removeArchiveOnLastUnlink == 0) {
             return;
         }
-        ActionRecord r = new ActionRecord(++lastCookie, ++lastCompound, HsmCodes.HSMA_REMOVE, fid, 0, -1,
-                (int) attributes.archiveId(), 0, 0, new byte[0], ++lastLogIndex);
-        records.add(r);
+        record(nextCompound(), HsmCodes.HSMA_REMOVE, fid, 0, -1, (int) attributes.archiveId(), 0, 0, new byte[0]);
         save();
         dispatch();
     }
 
-    // ------------------------------------------------------------------ state queries
+    // ------------------------------------------------------------------ what users read and set
 
-    /** hsm_user_state of a file. */
-    public record State(int flags, int archiveId, int inProgressState, int inProgressAction, long offset, long length) {
+    /** The HSM state of this MDT's files: lfs hsm_state, hsm_action, hsm_set / hsm_clear. */
+    public FileStates fileStates() {
+        return fileStates;
     }
 
-    public synchronized State state(Fid fid) throws SimulatorException {
-        HsmAttributes a = ns.hsm(fid);
-        // mdt_hsm.c mdt_hsm_state_get fills hus_states and hus_archive_id only: the in-progress fields stay zero
-        // whatever runs (llapi_hsm_test test50); what runs is llapi_hsm_current_action's answer
-        return new State(a.flags(), (int) a.archiveId(), 0, 0, 0, 0);
-    }
-
-    /** hsm_current_action: a running request reports the bytes moved so far as its extent length. */
-    public record CurrentAction(int state, int action, long offset, long length) {
-    }
-
-    public synchronized CurrentAction currentAction(Fid fid) throws SimulatorException {
-        ns.pathOf(fid);
-        ActionRecord r = activeFor(fid, 0);
-        if (r == null) {
-            // As the MDT answers (mdt_hsm_cdt_client.c, mdt_hsm.c): no action is HUA_NONE with the zeroed status of
-            // an action that never existed, ARS_WAITING, which reads HPS_WAITING. Callers must look at the action.
-            return new CurrentAction(HsmCodes.HPS_WAITING, HsmCodes.HUA_NONE, 0, 0);
-        }
-        if (r.status == RequestStatus.STARTED) {
-            return new CurrentAction(HsmCodes.HPS_RUNNING, HsmCodes.userAction(r.action), r.offset, r.progress.total());
-        }
-        return new CurrentAction(HsmCodes.HPS_WAITING, HsmCodes.userAction(r.action), r.offset, r.length);
-    }
-
-    /** llapi_hsm_state_set (lfs hsm_set / hsm_clear) on behalf of uid. */
-    public synchronized void setState(Fid fid, long setMask, long clearMask, int archiveId, int uid)
-            throws SimulatorException {
-        if (((setMask | clearMask) & ~HsmFlags.FLAGS_MASK) != 0) {
-            throw new SimulatorException(Errno.EINVAL, "unknown flags");
-        }
-        if (uid != 0 && ((setMask | clearMask) & ~HsmFlags.USER_MASK) != 0) {
-            throw new SimulatorException(Errno.EPERM, "only root may change these flags");
-        }
-        HsmAttributes a = ns.hsm(fid);
-        int flags = (int) ((a.flags() | setMask) & ~clearMask);
-        boolean invalid = ((flags & HsmFlags.DIRTY) != 0 && (flags & HsmFlags.EXISTS) == 0)
-                || ((flags & HsmFlags.RELEASED) != 0 && (flags & HsmFlags.DIRTY) != 0)
-                || ((flags & HsmFlags.RELEASED) != 0 && (flags & HsmFlags.ARCHIVED) == 0)
-                || ((flags & HsmFlags.LOST) != 0 && (flags & HsmFlags.ARCHIVED) == 0);
-        if (invalid) {
-            throw new SimulatorException(Errno.EINVAL, "invalid flag combination " + flags);
-        }
-        HsmAttributes updated = a.withFlags(flags);
-        if (archiveId != 0) {
-            updated = updated.withArchiveId(archiveId);
-        }
-        ns.setHsm(fid, updated);
-        outcomes.hsmRecord(fid, ChangelogRecord.HE_STATE, 0);
-    }
-
-    /** llapi_hsm_data_version_set: records dv as the archived data version. */
-    public synchronized void setArchiveVersion(Fid fid, long dv) throws SimulatorException {
-        ns.setHsm(fid, ns.hsm(fid).withArchiveVersion(dv));
-    }
-
-    // ------------------------------------------------------------------ lctl
-
-    public synchronized String control() {
-        return control.name().toLowerCase();
-    }
-
-    /**
-     * hsm_control as hsm_control_store does it (mdt_coordinator.c:2478-2545): enabled (start, or resume a disabled
-     * coordinator; EALREADY while stopping), disabled (record, do not dispatch; no effect on a stopped or stopping
-     * coordinator), shutdown (stop: see {@link #stop()}; EALREADY while stopping), purge (cancel every request, as
-     * hsm_cancel_all_actions does, and drop them). The state is kept across a daemon restart.
-     */
-    public synchronized void setControl(String value) throws SimulatorException {
-        switch (value.trim()) {
-            case "enabled" -> {
-                if (control == Control.STOPPING) { // mdt_hsm_cdt_start: no transition from stopping to init
-                    throw new SimulatorException(Errno.EALREADY, "coordinator is stopping");
-                }
-                control = Control.ENABLED;
-            }
-            case "disabled" -> {
-                if (control != Control.STOPPED && control != Control.STOPPING) {
-                    control = Control.DISABLED;
-                }
-            }
-            case "shutdown" -> {
-                if (control == Control.STOPPING) {
-                    throw new SimulatorException(Errno.EALREADY, "coordinator is already stopping");
-                }
-                if (control != Control.STOPPED) {
-                    stop();
-                }
-            }
-            case "purge" -> {
-                // running requests are canceled at their agents; clients blocked on a restore stop waiting (EIO)
-                for (ActionRecord r : records.all().stream().filter(r -> r.status.isActive()
-                        && r.action != HsmCodes.HSMA_CANCEL).toList()) {
-                    cancel(r); // every request, as hsm_cancel_all_actions does
-                }
-                for (ActionRecord r : records.all()) {
-                    agents.leaveStarted(r);
-                    if (r.volatileFile != null) {
-                        files.discard(r.volatileFile);
-                    }
-                }
-                records.clear();
-                save();
-                notifyAll();
-            }
-            default -> throw new SimulatorException(Errno.EINVAL, "hsm_control: " + value);
-        }
-        tunables.control = control.name();
-        tunables.persist();
-        dispatch();
-    }
-
-    /** A coordinator parameter (the part after "hsm."), as lctl get_param shows it. */
-    public synchronized String getParam(String name) throws SimulatorException {
-        return switch (name) {
-            case "agents" -> agents.listing();
-            case "actions" -> String.join("", records.all().stream().map(r -> r.listing() + "\n").toList());
-            case "active_requests" -> String.join("", records.all().stream()
-                    .filter(r -> r.status.isActive()).map(r -> r.listing().substring(r.listing().indexOf("fid=")) + "\n")
-                    .toList());
-            default -> {
-                if (!Tunables.names().contains(name)) {
-                    throw new SimulatorException(Errno.ENOENT, "no parameter " + name);
-                }
-                yield tunables.get(name);
-            }
-        };
-    }
-
-    public static List<String> paramNames() {
-        List<String> names = new ArrayList<>(Tunables.names());
-        names.addAll(List.of("agents", "actions", "active_requests"));
-        return names;
-    }
-
-    public synchronized void setParam(String name, String value) throws SimulatorException {
-        tunables.set(name, value);
-        tunables.persist();
-        if (name.equals("loop_period")) {
-            scheduleLoop();
-        }
-        dispatch();
-    }
-
-    /**
-     * mdt_hsm_cdt_stop: hsm_control reads "stopping" until no request is being registered (the coordinator thread
-     * drops its reference and waits for the others, mdt_coordinator.c:704-712, 1361-1380; a request sleeping at
-     * OBD_FAIL_MDS_HSM_CDT_DELAY is recorded first), then mdt_hsm_cdt_cleanup (:511-546) forgets every agent, so a
-     * copytool must register again after the coordinator is enabled; the action log stays, its requests WAITING.
-     */
-    private void stop() {
-        control = Control.STOPPING;
-        boolean interrupted = false;
-        while (inUse > 0) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        agents.clear();
-        control = Control.STOPPED;
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+    /** This MDT's lctl parameters: hsm_control and hsm.*. */
+    public HsmParams params() {
+        return params;
     }
 
     /**
@@ -797,11 +423,7 @@ public final class Coordinator implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
-            Control saved = control;
-            if (control != Control.STOPPED) {
-                stop();
-            }
-            control = saved == Control.STOPPING ? Control.STOPPED : saved; // a shutdown was under way
+            control.stopForClose();
             log.close();
         }
         loop.shutdown();

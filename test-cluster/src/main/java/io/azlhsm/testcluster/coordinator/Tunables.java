@@ -37,7 +37,7 @@ final class Tunables {
     Set<String> groupRequestMask = new LinkedHashSet<>(List.of("RESTORE"));
     Set<String> otherRequestMask = new LinkedHashSet<>(List.of("RESTORE"));
 
-    /** hsm_control as Coordinator.Control names it; kept here so that it survives a restart, like the rest. */
+    /** hsm_control as HsmControl.State names it; kept here so that it survives a restart, like the rest. */
     String control = "ENABLED";
 
     private final Path file;

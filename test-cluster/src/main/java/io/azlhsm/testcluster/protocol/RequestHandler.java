@@ -6,6 +6,8 @@ import io.azlhsm.testcluster.changelog.ChangelogRecord;
 import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.coordinator.Coordinator;
 import io.azlhsm.testcluster.coordinator.Coordinators;
+import io.azlhsm.testcluster.coordinator.FileStates;
+import io.azlhsm.testcluster.coordinator.HsmParams;
 import io.azlhsm.testcluster.coordinator.UserRequest;
 import io.azlhsm.testcluster.namespace.DirectoryLayout;
 import io.azlhsm.testcluster.namespace.Fid;
@@ -72,7 +74,7 @@ public final class RequestHandler {
             }
             case "STATE_GET" -> {
                 Fid fid = Fid.parse(req.get("fid"));
-                Coordinator.State s = coordinators.of(fid).state(fid);
+                FileStates.State s = coordinators.of(fid).fileStates().state(fid);
                 return ok.put("states", s.flags()).put("archive_id", s.archiveId())
                         .put("ip_state", s.inProgressState()).put("ip_action", s.inProgressAction())
                         .put("offset", Long.toUnsignedString(s.offset()))
@@ -80,13 +82,13 @@ public final class RequestHandler {
             }
             case "STATE_SET" -> {
                 Fid fid = Fid.parse(req.get("fid"));
-                coordinators.of(fid).setState(fid, req.getLong("set"), req.getLong("clear"),
+                coordinators.of(fid).fileStates().setState(fid, req.getLong("set"), req.getLong("clear"),
                         req.getInt("archive_id"), peer.uid());
                 return ok;
             }
             case "CURRENT_ACTION" -> {
                 Fid fid = Fid.parse(req.get("fid"));
-                Coordinator.CurrentAction c = coordinators.of(fid).currentAction(fid);
+                FileStates.CurrentAction c = coordinators.of(fid).fileStates().currentAction(fid);
                 return ok.put("state", c.state()).put("action", c.action())
                         .put("offset", Long.toUnsignedString(c.offset()))
                         .put("length", Long.toUnsignedString(c.length()));
@@ -108,7 +110,7 @@ public final class RequestHandler {
             }
             case "DATA_VERSION_SET" -> {
                 Fid fid = Fid.parse(req.get("fid"));
-                coordinators.of(fid).setArchiveVersion(fid, req.getLong("dv"));
+                coordinators.of(fid).fileStates().setArchiveVersion(fid, req.getLong("dv"));
                 return ok;
             }
             case "IMPORT" -> {
@@ -309,7 +311,7 @@ public final class RequestHandler {
         for (int mdt = 0; mdt < coordinators.mdtCount(); mdt++) {
             String prefix = "mdt." + mdtName(mdt) + ".";
             params.add(new Param(prefix + "hsm_control", mdt, "hsm_control"));
-            for (String n : Coordinator.paramNames()) {
+            for (String n : HsmParams.names()) {
                 params.add(new Param(prefix + "hsm." + n, mdt, "hsm." + n));
             }
             params.add(new Param(prefix + EVICT_CLIENT, mdt, EVICT_CLIENT));
@@ -347,11 +349,11 @@ public final class RequestHandler {
         if (param.mdt() == NODE) {
             return coordinators.failPoints().get(param.local());
         }
-        Coordinator coordinator = coordinators.of(param.mdt());
+        HsmParams hsm = coordinators.of(param.mdt()).params();
         if (param.local().equals("hsm_control")) {
-            return coordinator.control();
+            return hsm.control();
         }
-        return coordinator.getParam(param.local().substring("hsm.".length()));
+        return hsm.get(param.local().substring("hsm.".length()));
     }
 
     /** The kernel's kstrtobool, as active_store parses its value (lproc_mdc.c 48): 1/0, y/n, on/off. */
@@ -392,15 +394,15 @@ public final class RequestHandler {
             coordinators.failPoints().set(param.local(), value);
             return;
         }
-        Coordinator coordinator = coordinators.of(param.mdt());
+        HsmParams hsm = coordinators.of(param.mdt()).params();
         if (param.local().equals("hsm_control")) {
-            coordinator.setControl(value);
+            hsm.setControl(value);
         } else {
             String name = param.local().substring("hsm.".length());
             if (List.of("agents", "actions", "active_requests").contains(name)) {
                 throw new SimulatorException(Errno.EACCES, param.name() + " is read-only");
             }
-            coordinator.setParam(name, value);
+            hsm.set(name, value);
         }
     }
 }

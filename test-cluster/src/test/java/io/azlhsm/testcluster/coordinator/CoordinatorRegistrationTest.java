@@ -59,8 +59,8 @@ class CoordinatorRegistrationTest {
 
     /** MDT0's agent list, checked to be MDT1's too: a copytool registers with (and leaves) every MDT. */
     private String agents() throws Exception {
-        String agents = coordinator.of(0).getParam("agents");
-        assertEquals(agents, coordinator.of(1).getParam("agents"), "MDT1's agents");
+        String agents = coordinator.of(0).params().get("agents");
+        assertEquals(agents, coordinator.of(1).params().get("agents"), "MDT1's agents");
         return agents;
     }
 
@@ -100,7 +100,7 @@ class CoordinatorRegistrationTest {
     }
 
     private String agentsOf(int mdt) throws Exception {
-        return coordinator.of(mdt).getParam("agents");
+        return coordinator.of(mdt).params().get("agents");
     }
 
     /**
