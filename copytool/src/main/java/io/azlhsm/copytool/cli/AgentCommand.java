@@ -2,6 +2,7 @@ package io.azlhsm.copytool.cli;
 
 import io.azlhsm.copytool.agent.AgentRunner;
 import io.azlhsm.copytool.agent.AgentService;
+import io.azlhsm.copytool.agent.MountWritability;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.jobs.JobGauges;
 import io.azlhsm.copytool.jobs.check.LastCheckGauges;
@@ -66,6 +67,13 @@ final class AgentCommand implements CliCommand {
         Path file = Path.of(line.getOptionValue("config"));
         LoggingSetup.configure(config.logLevel(), err);
         out.println("copytool agent: configuration " + file + ": " + config.summary());
+        Optional<String> readOnly = MountWritability.refusal(config.mount());
+        if (readOnly.isPresent()) {
+            // a deployment mistake, as a bad key is: restarting would not help (the unit does not restart on 78)
+            LOG.severe(readOnly.get());
+            err.println("copytool agent: " + readOnly.get());
+            return ExitCode.CONFIG;
+        }
 
         try {
             return runner.run(config, file);

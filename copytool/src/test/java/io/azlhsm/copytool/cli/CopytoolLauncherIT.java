@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +28,15 @@ class CopytoolLauncherIT {
     }
 
     private static Result run(Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        return runCommand(environment, command);
+    }
+
+    private static Result runCommand(Map<String, String> environment, List<String> command) throws Exception {
         assertTrue(Files.isExecutable(LAUNCHER), LAUNCHER + " is not executable");
         Path err = Files.createTempFile("copytool-err", ".txt");
         try {
-            List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
-            command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
             builder.environment().putAll(environment);
             Process process = builder.start();
@@ -102,5 +107,36 @@ class CopytoolLauncherIT {
         assertEquals(ExitCode.CONFIG, result.status(), result.err());
         assertTrue(result.err().contains(config + ": archive.1.container: 'c1' is not a container name: it has 2"
                 + " characters, Azure takes 3 to 63"), result.err());
+    }
+
+    /**
+     * Under systemd's ProtectSystem=strict a mount the unit does not name in ReadWritePaths= is read-only for the agent:
+     * registered there, it would fail every restore with EROFS. It must refuse at start, with the configuration status
+     * (the unit does not restart on it) and the line the unit needs. The read-only view is made as systemd makes it: a
+     * read-only bind mount in a mount namespace of the agent's own (unshare, as root).
+     */
+    @Test
+    void aMountTheAgentMayNotWriteStopsItAtStartWithConfigStatus(@TempDir Path dir) throws Exception {
+        Path unshare = Path.of("/usr/bin/unshare");
+        Assumptions.assumeTrue(Files.isExecutable(unshare)
+                && "root".equals(System.getProperty("user.name")), "needs root and unshare(1) for a mount namespace");
+        Path mount = Files.createDirectory(dir.resolve("mnt"));
+        Path config = dir.resolve("copytool.properties");
+        Files.writeString(config, String.join("\n",
+                "mount = " + mount,
+                "runtime_dir = " + dir.resolve("agent-run"),
+                "lustre.library = " + Path.of(System.getProperty("azlhsm.native.dir"), "libhsmsim.so"),
+                "archive.1.type = posix",
+                "archive.1.root = " + dir.resolve("archive"), ""));
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+
+        Result result = runCommand(Map.of(), List.of(unshare.toString(), "--mount", "--propagation", "private",
+                "sh", "-c", "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"", mount.toString(),
+                LAUNCHER.toString(), "agent", "--config", config.toString()));
+
+        assertEquals(ExitCode.CONFIG, result.status(), result.err());
+        assertTrue(result.err().contains("mount " + mount + " is read-only for the agent, so no restore could write a"
+                + " file's data"), result.err());
+        assertTrue(result.err().contains("add ReadWritePaths=" + mount + " in a drop-in"), result.err());
     }
 }
