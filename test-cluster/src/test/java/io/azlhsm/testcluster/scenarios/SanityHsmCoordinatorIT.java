@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ClusterExtension.class)
 class SanityHsmCoordinatorIT {
-    private static final String SLOW = "--bandwidth";
 
     private static Cluster cluster;
     private Path dir;
@@ -82,6 +81,16 @@ class SanityHsmCoordinatorIT {
     }
 
     /** The FIDs of the copytool's actions, in the order it started them (from its log). */
+    /**
+     * A gate file for the posix copytool's {@code --gate}: no copy goes past {@code offset} bytes while it exists, so a
+     * test sees an action in the state it waits for however fast or loaded the machine is (deleting it lets copies end).
+     */
+    private Path gateAt(long offset) throws java.io.IOException {
+        Path gate = Files.createTempFile(cluster.root(), "copy-gate", "");
+        Files.writeString(gate, Long.toString(offset));
+        return gate;
+    }
+
     private static List<String> startOrder(Copytool ct) {
         List<String> order = new ArrayList<>();
         for (String line : ct.log().split("\n")) {
@@ -258,14 +267,15 @@ class SanityHsmCoordinatorIT {
     }
 
     @Test
-    void mds_restart_keeps_the_action_log_and_restarts_running_restores() {
+    void mds_restart_keeps_the_action_log_and_restarts_running_restores() throws Exception {
         Path waiting = file("waiting", 100);
         Path restoring = archivedAndReleased("restoring", 3_000_000);
         String restoringFid = cluster.fid(restoring);
         cluster.setParam("hsm_control", "disabled");
         cluster.lfs("hsm_archive", waiting.toString()).out();
         cluster.setParam("hsm_control", "enabled");
-        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "1")) {
+        // held at 1 MB until the restart, whatever the machine's speed (a paced copy could end before it is seen)
+        try (Copytool held = cluster.startPosixCopytool("--gate", gateAt(1_000_000).toString())) {
             cluster.lfs("hsm_restore", restoring.toString()).out();
             cluster.awaitActionStatus(restoringFid, "RESTORE", "STARTED");
             cluster.restartCoordinator(); // stops the copytools too, as an MDS crash would disconnect them
@@ -493,53 +503,61 @@ class SanityHsmCoordinatorIT {
     }
 
     @Test
-    void test_250_coordinator_max_requests() {
+    void test_250_coordinator_max_requests() throws Exception {
         cluster.setParam("max_requests", "2");
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             files.add(file("f" + i, 1_000_000));
         }
-        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "1")) {
+        // every copy held at 500 KB until the test opens the gate: both slots stay taken, however fast the machine
+        Path gate = gateAt(500_000);
+        try (Copytool held = cluster.startPosixCopytool("--gate", gate.toString(), "--update-interval", "1")) {
             List<String> args = new ArrayList<>(List.of("hsm_archive"));
             files.forEach(f -> args.add(f.toString()));
             cluster.lfs(args.toArray(String[]::new)).out();
-            long most = 0;
+            Cluster.await("two archives running", Duration.ofSeconds(60),
+                    () -> count(cluster.getParam("actions"), "status=STARTED") == 2, () -> cluster.getParam("actions"));
+            assertEquals(4, count(cluster.getParam("actions"), "status=WAITING"), "the others wait for a slot");
+            Files.delete(gate);
             while (files.stream().anyMatch(f -> cluster.flags(f) != 0x9)) {
-                most = Math.max(most, count(cluster.getParam("actions"), "status=STARTED"));
-                assertTrue(most <= 2, "more than max_requests running");
+                assertTrue(count(cluster.getParam("actions"), "status=STARTED") <= 2, "more than max_requests running");
             }
-            assertEquals(2, most, "the coordinator used both slots");
         }
         awaitNoAgent();
     }
 
     @Test
-    void test_251_coordinator_request_timeout() {
+    void test_251_coordinator_request_timeout() throws Exception {
         cluster.setParam("loop_period", "1");
         cluster.setParam("active_request_timeout", "2");
         Path f = file("f", 5_000_000);
         String fid = cluster.fid(f);
-        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "100")) {
+        // held at 1 MB with no progress report until it has timed out, whatever the machine's speed
+        Path gate = gateAt(1_000_000);
+        try (Copytool held = cluster.startPosixCopytool("--gate", gate.toString(), "--update-interval", "100")) {
             cluster.lfs("hsm_archive", f.toString()).out();
             cluster.awaitActionStatus(fid, "ARCHIVE", "CANCELED");
+            Files.delete(gate); // the copytool, not told, finishes the copy and ends an action the MDT forgot
             Cluster.await("late end refused", Duration.ofSeconds(20),
-                    () -> slow.log().contains("(end: No such file or directory)"));
+                    () -> held.log().contains("(end: No such file or directory)"));
         }
         assertEquals(0, cluster.flags(f) & 0x8, "not archived");
         awaitNoAgent();
     }
 
     @Test
-    void test_252_timeouted_restore() {
+    void test_252_timeouted_restore() throws Exception {
         Path f = archivedAndReleased("f", 5_000_000);
         String fid = cluster.fid(f);
         cluster.setParam("loop_period", "1");
         cluster.setParam("active_request_timeout", "2");
-        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "100")) {
+        Path gate = gateAt(1_000_000);
+        try (Copytool held = cluster.startPosixCopytool("--gate", gate.toString(), "--update-interval", "100")) {
             cluster.lfs("hsm_restore", f.toString()).out();
             cluster.awaitActionStatus(fid, "RESTORE", "CANCELED");
+            Files.delete(gate);
             Cluster.await("late end refused", Duration.ofSeconds(20),
-                    () -> slow.log().contains("(end: No such file or directory)"));
+                    () -> held.log().contains("(end: No such file or directory)"));
         }
         assertEquals(0xd, cluster.flags(f), "a timed out restore leaves the file released");
         awaitNoAgent();
@@ -566,18 +584,22 @@ class SanityHsmCoordinatorIT {
     }
 
     @Test
-    void test_260b_restore_requests_go_even_when_all_slots_are_busy() {
+    void test_260b_restore_requests_go_even_when_all_slots_are_busy() throws Exception {
         Path c = archivedAndReleased("c", 2_000_000);
         Path a = file("a", 4_000_000);
         cluster.setParam("max_requests", "1");
-        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "1")) {
+        // The gate holds every copy at byte 3,000,000 whatever the machine's speed: the archive of a (4 MB) holds the
+        // only slot until the test opens the gate, while the restore of c (2 MB) runs to its end below it. Waiting
+        // for the restore's STARTED instead would race the restore's end.
+        Path gate = gateAt(3_000_000);
+        try (Copytool held = cluster.startPosixCopytool("--gate", gate.toString(), "--update-interval", "1")) {
             cluster.lfs("hsm_archive", a.toString()).out();
             cluster.awaitActionStatus(cluster.fid(a), "ARCHIVE", "STARTED");
             cluster.lfs("hsm_restore", c.toString()).out();
-            cluster.awaitActionStatus(cluster.fid(c), "RESTORE", "STARTED");
+            cluster.awaitFlags(c, 0x9); // restored while the archive held the only slot (mdt_cdt_waiting_cb)
             assertEquals(List.of("STARTED"), cluster.actionStatuses(cluster.fid(a), "ARCHIVE"),
-                    "the restore started while the archive held the only slot");
-            cluster.awaitFlags(c, 0x9);
+                    "the archive holding the only slot was still running when the restore ended");
+            Files.delete(gate);
             cluster.awaitFlags(a, 0x9);
         }
         awaitNoAgent();
