@@ -152,8 +152,10 @@ class SanityHsmBlockedRestoreIT {
         Path f = released("f", 3_000_000);
         cluster.setParam("loop_period", "1");
         cluster.setParam("active_request_timeout", "1");
-        // 3 MB at 1 MB/s with no progress report before the end: the request times out first
-        try (Copytool ct = cluster.startPosixCopytool("--bandwidth", "1", "--update-interval", "60",
+        // held at 1 MB with no progress report (the gate holds it however fast the machine): the request times out
+        Path gate = java.nio.file.Files.createTempFile(cluster.root(), "copy-gate", "");
+        java.nio.file.Files.writeString(gate, "1000000");
+        try (Copytool ct = cluster.startPosixCopytool("--gate", gate.toString(), "--update-interval", "60",
                 "--chunk-size", "65536")) {
             Process reader = cat(f);
             assertTrue(reader.waitFor(20, TimeUnit.SECONDS), "the timeout ends the blocked read");
