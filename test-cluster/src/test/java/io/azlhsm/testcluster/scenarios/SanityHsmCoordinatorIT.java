@@ -513,19 +513,47 @@ class SanityHsmCoordinatorIT {
         awaitNoAgent();
     }
 
+    /**
+     * The CL_HSM flags of every record about fid, oldest first, with a changelog user registered only for this test
+     * (sanity-hsm's changelog_find -type HSM -target-fid).
+     */
+    private static List<String> hsmFlags(String fid) {
+        return cluster.lfs("changelog", cluster.mdt()).out().lines()
+                .filter(l -> l.contains("16HSM ") && l.contains(" t=" + fid)).map(l -> l.split("\\s+")[4]).toList();
+    }
+
+    private static void deregisterChangelogUser(String user) {
+        cluster.lctlOnMds("--device", cluster.mdt(), "changelog_deregister", user).out();
+    }
+
+    /**
+     * sanity-hsm 251. A timed-out request logs its own event with ECANCELED: HE_ARCHIVE|ECANCELED = 0x7d, not
+     * HE_CANCEL (mdt_cdt_started_cb, mdt_coordinator.c:364-391); its agent counts an error
+     * (mdt_hsm_agent_update_statistics(cdt, 0, 1, 0, ...), :361, shown as errors: in hsm.agents,
+     * mdt_hsm_cdt_agent.c:709-712); the file's flags do not change (no DIRTY as after a failed archive).
+     */
     @Test
     void test_251_coordinator_request_timeout() {
-        cluster.setParam("loop_period", "1");
-        cluster.setParam("active_request_timeout", "2");
-        Path f = file("f", 5_000_000);
-        String fid = cluster.fid(f);
-        try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "100")) {
-            cluster.lfs("hsm_archive", f.toString()).out();
-            cluster.awaitActionStatus(fid, "ARCHIVE", "CANCELED");
-            Cluster.await("late end refused", Duration.ofSeconds(20),
-                    () -> slow.log().contains("(end: No such file or directory)"));
+        String user = cluster.registerChangelogUser(cluster.mdt());
+        try {
+            cluster.setParam("loop_period", "1");
+            cluster.setParam("active_request_timeout", "2");
+            Path f = file("f", 5_000_000);
+            String fid = cluster.fid(f);
+            try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "100")) {
+                cluster.lfs("hsm_archive", f.toString()).out();
+                cluster.awaitActionStatus(fid, "ARCHIVE", "CANCELED");
+                String agents = cluster.getParam("agents");
+                assertTrue(agents.endsWith(" requests=[current:0 ok:0 errors:1]\n"),
+                        "a timeout counts an error of the agent: " + agents);
+                Cluster.await("late end refused", Duration.ofSeconds(20),
+                        () -> slow.log().contains("(end: No such file or directory)"));
+            }
+            assertEquals(0, cluster.flags(f) & 0x8, "not archived");
+            assertEquals(List.of("0x7d"), hsmFlags(fid), "HE_ARCHIVE|ECANCELED, and only that: the late end is refused");
+        } finally {
+            deregisterChangelogUser(user);
         }
-        assertEquals(0, cluster.flags(f) & 0x8, "not archived");
         awaitNoAgent();
     }
 
@@ -535,11 +563,19 @@ class SanityHsmCoordinatorIT {
         String fid = cluster.fid(f);
         cluster.setParam("loop_period", "1");
         cluster.setParam("active_request_timeout", "2");
+        String user = cluster.registerChangelogUser(cluster.mdt());
         try (Copytool slow = cluster.startPosixCopytool(SLOW, "1", "--update-interval", "100")) {
             cluster.lfs("hsm_restore", f.toString()).out();
             cluster.awaitActionStatus(fid, "RESTORE", "CANCELED");
+            String agents = cluster.getParam("agents");
+            assertTrue(agents.endsWith(" requests=[current:0 ok:0 errors:1]\n"),
+                    "a timeout counts an error of the agent: " + agents);
             Cluster.await("late end refused", Duration.ofSeconds(20),
                     () -> slow.log().contains("(end: No such file or directory)"));
+            // mdt_coordinator.c:364-394: HE_RESTORE|ECANCELED (0xfd), and the restore handle (layout lock) dropped
+            assertEquals(List.of("0xfd"), hsmFlags(fid), "a timed-out restore logs HE_RESTORE|ECANCELED");
+        } finally {
+            deregisterChangelogUser(user);
         }
         assertEquals(0xd, cluster.flags(f), "a timed out restore leaves the file released");
         awaitNoAgent();
