@@ -281,6 +281,37 @@ class SanityHsmCoordinatorIT {
         awaitNoAgent();
     }
 
+    /**
+     * After an MDS restart, a STARTED archive (not a restore, which is replayed) times out active_request_timeout after
+     * the record's last change as the action log keeps it, arr_req_change (mdt_coordinator.c:346-347: with no request
+     * in memory after the restart, mdt_cdt_started_cb takes the llog record's time), not after the restart. The
+     * request ages past the timeout before the restart; counted from the restart, it could not time out before
+     * restartBegan + timeout, so it must be CANCELED sooner.
+     */
+    @Test
+    void a_started_request_times_out_from_its_logged_change_after_a_restart() throws Exception {
+        long timeoutSeconds = 20;
+        Path f = file("f", 100);
+        String fid = cluster.fid(f);
+        cluster.setParam("loop_period", "1");
+        Copytool ct = cluster.startPosixCopytool();
+        ct.suspend(); // receives the request and never ends it
+        cluster.lfs("hsm_archive", f.toString()).out();
+        cluster.awaitActionStatus(fid, "ARCHIVE", "STARTED");
+        ct.kill(); // its agent goes; the request stays STARTED until it times out
+        awaitNoAgent();
+        Thread.sleep(Duration.ofSeconds(timeoutSeconds + 1).toMillis()); // the record ages (the timeout is 3600 s now)
+        assertEquals(List.of("STARTED"), cluster.actionStatuses(fid, "ARCHIVE"));
+        long restartBegan = System.nanoTime();
+        cluster.restartCoordinator();
+        cluster.setParam("active_request_timeout", String.valueOf(timeoutSeconds));
+        Duration beforeATimeoutFromTheRestart = Duration.ofNanos(
+                restartBegan + Duration.ofSeconds(timeoutSeconds).toNanos() - System.nanoTime());
+        Cluster.await("ARCHIVE of " + fid + " timed out from its logged change", beforeATimeoutFromTheRestart,
+                () -> cluster.actionStatuses(fid, "ARCHIVE").contains("CANCELED"),
+                () -> "actions:\n" + cluster.getParam("actions"));
+    }
+
     @Test
     void test_106a_copytool_register_unregister() {
         try (Copytool ct = cluster.startPosixCopytool("--archive", "1", "--archive", "3")) {
