@@ -43,13 +43,14 @@ final class ActionLog {
     private FileChannel appender;
 
     /** The mutable part of a record's line; the rest of the line is fixed at creation. */
-    private record Written(Fid dataFid, RequestStatus status, long finishedMillis) {
+    private record Written(Fid dataFid, RequestStatus status, long finishedMillis, long changedMillis) {
         static Written of(ActionRecord r) {
-            return new Written(r.dataFid, r.status, r.finishedMillis);
+            return new Written(r.dataFid, r.status, r.finishedMillis, r.changedMillis);
         }
 
         boolean matches(ActionRecord r) {
-            return status == r.status && finishedMillis == r.finishedMillis && dataFid.equals(r.dataFid);
+            return status == r.status && finishedMillis == r.finishedMillis && changedMillis == r.changedMillis
+                    && dataFid.equals(r.dataFid);
         }
     }
 
@@ -149,7 +150,8 @@ final class ActionLog {
     private static String line(ActionRecord r) {
         return r.cookie + " " + r.compoundId + " " + r.action + " " + r.fid + " " + r.dataFid + " " + r.offset + " "
                 + r.length + " " + r.archiveId + " " + r.flags + " " + r.gid + " " + r.status + " " + r.logIndex + " "
-                + r.finishedMillis + " " + (r.data.length == 0 ? "-" : HexFormat.of().formatHex(r.data));
+                + r.finishedMillis + " " + (r.data.length == 0 ? "-" : HexFormat.of().formatHex(r.data)) + " "
+                + r.changedMillis;
     }
 
     /** The live records, in log order. */
@@ -176,6 +178,8 @@ final class ActionLog {
                 r.dataFid = Fid.parse(f[4]);
                 r.status = RequestStatus.valueOf(f[10]);
                 r.finishedMillis = Long.parseLong(f[12]);
+                // a line written before the change time was kept has 14 fields: its change is taken as the load
+                r.changedMillis = f.length > 14 ? Long.parseLong(f[14]) : System.currentTimeMillis();
                 records.put(r.cookie, r);
             }
         } catch (IOException e) {

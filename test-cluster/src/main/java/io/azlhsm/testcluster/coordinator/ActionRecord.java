@@ -25,7 +25,14 @@ final class ActionRecord {
 
     RequestStatus status = RequestStatus.WAITING;
     String agentUuid;
+    /** When the agent last gave news of the request (dispatch, begin, progress): what active_request_timeout counts. */
     long lastActivityMillis;
+    /**
+     * When the record was last written to the action log: its creation, then each status change (llog_agent_req_rec's
+     * arr_req_change: mdt_hsm_cdt_actions.c:186-187, mdt_hsm_cdt_agent.c:358, mdt_coordinator.c:397). Persisted, so
+     * that a restarted coordinator counts a STARTED request's timeout from it (mdt_coordinator.c:346-347).
+     */
+    long changedMillis;
     long finishedMillis;
     /** True once a cancel was sent for this request: progress then returns ECANCELED. */
     boolean cancelRequested;

@@ -40,6 +40,9 @@ final class ActionTable {
 
     /** A new record, at the end of the log. */
     void add(ActionRecord r) {
+        if (r.changedMillis == 0) {
+            r.changedMillis = System.currentTimeMillis(); // a new record (one loaded from the log keeps its time)
+        }
         r.position = nextPosition++;
         byCookie.put(r.cookie, r);
         index(r);
@@ -66,6 +69,7 @@ final class ActionTable {
             unindex(r);
         }
         r.status = status;
+        r.changedMillis = System.currentTimeMillis(); // the record is written again (arr_req_change)
         if (live) {
             index(r);
             changed.add(r);

@@ -88,6 +88,18 @@ final class Agents {
         }
     }
 
+    /**
+     * r timed out: its agent counts an error (mdt_cdt_started_cb, mdt_coordinator.c:361:
+     * mdt_hsm_agent_update_statistics(cdt, 0, 1, 0, ...)). Only an agent that still knows the request counts it: a
+     * request found STARTED in the log after a restart has no agent (Lustre: no cdt_agent_req, car == NULL, :343-349).
+     */
+    void countTimeout(ActionRecord r) {
+        Agent agent = r.agentUuid == null ? null : byUuid.get(r.agentUuid);
+        if (agent != null) {
+            agent.failed++;
+        }
+    }
+
     /** r leaves STARTED (it ends, is canceled, times out or waits again): its agent runs one request fewer. */
     void leaveStarted(ActionRecord r) {
         if (r.status == RequestStatus.STARTED) {

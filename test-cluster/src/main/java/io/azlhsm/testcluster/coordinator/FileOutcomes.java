@@ -81,6 +81,18 @@ final class FileOutcomes {
         changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, errno, dirty), fid, null, null);
     }
 
+    /**
+     * The CL_HSM record of a timed-out request: its event with ECANCELED and no dirty flag, whatever the file's state
+     * (mdt_cdt_started_cb builds the flags from the event and the error alone, mdt_coordinator.c:364-391, unlike an
+     * ending request's record, which adds CLF_HSM_DIRTY from the file's flags, :1744-1745).
+     */
+    void timeoutRecord(Fid fid, int event) {
+        if (changelog.isActive()) {
+            changelog.add(ChangelogRecord.CL_HSM, ChangelogRecord.hsmFlags(event, Errno.ECANCELED, false), fid, null,
+                    null);
+        }
+    }
+
     /** A failed archive: the file's archive copy, if it has one, is no longer its data. */
     void markDirtyIfArchived(Fid fid) {
         try {

@@ -291,6 +291,40 @@ class SanityHsmCoordinatorIT {
         awaitNoAgent();
     }
 
+    /**
+     * After an MDS restart, a STARTED archive (not a restore, which is replayed) times out active_request_timeout after
+     * the record's last change as the action log keeps it, arr_req_change (mdt_coordinator.c:346-347: with no request
+     * in memory after the restart, mdt_cdt_started_cb takes the llog record's time), not after the restart. The
+     * request ages past the timeout before the restart; counted from the restart, it could not time out before
+     * restartBegan + timeout, so it must be CANCELED sooner.
+     */
+    @Test
+    void a_started_request_times_out_from_its_logged_change_after_a_restart() throws Exception {
+        // Counted from the restart (the old reading), the timeout could not end the request before restart + 30 s;
+        // counted from its logged change it ends at the first pass. 30 s leaves a restart under heavy load (about
+        // 15 s at worst seen) half the budget.
+        long timeoutSeconds = 30;
+        Path f = file("f", 100);
+        String fid = cluster.fid(f);
+        cluster.setParam("loop_period", "1");
+        Copytool ct = cluster.startPosixCopytool();
+        ct.suspend(); // receives the request and never ends it
+        cluster.lfs("hsm_archive", f.toString()).out();
+        cluster.awaitActionStatus(fid, "ARCHIVE", "STARTED");
+        ct.kill(); // its agent goes; the request stays STARTED until it times out
+        awaitNoAgent();
+        Thread.sleep(Duration.ofSeconds(timeoutSeconds + 1).toMillis()); // the record ages (the timeout is 3600 s now)
+        assertEquals(List.of("STARTED"), cluster.actionStatuses(fid, "ARCHIVE"));
+        long restartBegan = System.nanoTime();
+        cluster.restartCoordinator();
+        cluster.setParam("active_request_timeout", String.valueOf(timeoutSeconds));
+        Duration beforeATimeoutFromTheRestart = Duration.ofNanos(
+                restartBegan + Duration.ofSeconds(timeoutSeconds).toNanos() - System.nanoTime());
+        Cluster.await("ARCHIVE of " + fid + " timed out from its logged change", beforeATimeoutFromTheRestart,
+                () -> cluster.actionStatuses(fid, "ARCHIVE").contains("CANCELED"),
+                () -> "actions:\n" + cluster.getParam("actions"));
+    }
+
     @Test
     void test_106a_copytool_register_unregister() {
         try (Copytool ct = cluster.startPosixCopytool("--archive", "1", "--archive", "3")) {
@@ -526,22 +560,50 @@ class SanityHsmCoordinatorIT {
         awaitNoAgent();
     }
 
+    /**
+     * The CL_HSM flags of every record about fid, oldest first, with a changelog user registered only for this test
+     * (sanity-hsm's changelog_find -type HSM -target-fid).
+     */
+    private static List<String> hsmFlags(String fid) {
+        return cluster.lfs("changelog", cluster.mdt()).out().lines()
+                .filter(l -> l.contains("16HSM ") && l.contains(" t=" + fid)).map(l -> l.split("\\s+")[4]).toList();
+    }
+
+    private static void deregisterChangelogUser(String user) {
+        cluster.lctlOnMds("--device", cluster.mdt(), "changelog_deregister", user).out();
+    }
+
+    /**
+     * sanity-hsm 251. A timed-out request logs its own event with ECANCELED: HE_ARCHIVE|ECANCELED = 0x7d, not
+     * HE_CANCEL (mdt_cdt_started_cb, mdt_coordinator.c:364-391); its agent counts an error
+     * (mdt_hsm_agent_update_statistics(cdt, 0, 1, 0, ...), :361, shown as errors: in hsm.agents,
+     * mdt_hsm_cdt_agent.c:709-712); the file's flags do not change (no DIRTY as after a failed archive).
+     */
     @Test
     void test_251_coordinator_request_timeout() throws Exception {
-        cluster.setParam("loop_period", "1");
-        cluster.setParam("active_request_timeout", "2");
-        Path f = file("f", 5_000_000);
-        String fid = cluster.fid(f);
-        // held at 1 MB with no progress report until it has timed out, whatever the machine's speed
-        Path gate = gateAt(1_000_000);
-        try (Copytool held = cluster.startPosixCopytool("--gate", gate.toString(), "--update-interval", "100")) {
-            cluster.lfs("hsm_archive", f.toString()).out();
-            cluster.awaitActionStatus(fid, "ARCHIVE", "CANCELED");
-            Files.delete(gate); // the copytool, not told, finishes the copy and ends an action the MDT forgot
-            Cluster.await("late end refused", Duration.ofSeconds(20),
-                    () -> held.log().contains("(end: No such file or directory)"));
+        String user = cluster.registerChangelogUser(cluster.mdt());
+        try {
+            cluster.setParam("loop_period", "1");
+            cluster.setParam("active_request_timeout", "2");
+            Path f = file("f", 5_000_000);
+            String fid = cluster.fid(f);
+            // held at 1 MB with no progress report until it has timed out, whatever the machine's speed
+            Path gate = gateAt(1_000_000);
+            try (Copytool held = cluster.startPosixCopytool("--gate", gate.toString(), "--update-interval", "100")) {
+                cluster.lfs("hsm_archive", f.toString()).out();
+                cluster.awaitActionStatus(fid, "ARCHIVE", "CANCELED");
+                String agents = cluster.getParam("agents");
+                assertTrue(agents.endsWith(" requests=[current:0 ok:0 errors:1]\n"),
+                        "a timeout counts an error of the agent: " + agents);
+                Files.delete(gate); // the copytool, not told, finishes the copy and ends an action the MDT forgot
+                Cluster.await("late end refused", Duration.ofSeconds(20),
+                        () -> held.log().contains("(end: No such file or directory)"));
+            }
+            assertEquals(0, cluster.flags(f) & 0x8, "not archived");
+            assertEquals(List.of("0x7d"), hsmFlags(fid), "HE_ARCHIVE|ECANCELED, and only that: the late end is refused");
+        } finally {
+            deregisterChangelogUser(user);
         }
-        assertEquals(0, cluster.flags(f) & 0x8, "not archived");
         awaitNoAgent();
     }
 
@@ -551,13 +613,21 @@ class SanityHsmCoordinatorIT {
         String fid = cluster.fid(f);
         cluster.setParam("loop_period", "1");
         cluster.setParam("active_request_timeout", "2");
+        String user = cluster.registerChangelogUser(cluster.mdt());
         Path gate = gateAt(1_000_000);
         try (Copytool held = cluster.startPosixCopytool("--gate", gate.toString(), "--update-interval", "100")) {
             cluster.lfs("hsm_restore", f.toString()).out();
             cluster.awaitActionStatus(fid, "RESTORE", "CANCELED");
+            String agents = cluster.getParam("agents");
+            assertTrue(agents.endsWith(" requests=[current:0 ok:0 errors:1]\n"),
+                    "a timeout counts an error of the agent: " + agents);
             Files.delete(gate);
             Cluster.await("late end refused", Duration.ofSeconds(20),
                     () -> held.log().contains("(end: No such file or directory)"));
+            // mdt_coordinator.c:364-394: HE_RESTORE|ECANCELED (0xfd), and the restore handle (layout lock) dropped
+            assertEquals(List.of("0xfd"), hsmFlags(fid), "a timed-out restore logs HE_RESTORE|ECANCELED");
+        } finally {
+            deregisterChangelogUser(user);
         }
         assertEquals(0xd, cluster.flags(f), "a timed out restore leaves the file released");
         awaitNoAgent();

@@ -211,7 +211,10 @@ class SanityHsmSlowCopytoolIT {
                 () -> hsmFlags(fid).contains("0x82"), () -> "CL_HSM flags " + hsmFlags(fid));
     }
 
-    /** sanity-hsm 223a: a running restore of an imported file canceled: HE_CANCEL|ECANCELED, 0xfd. */
+    /**
+     * sanity-hsm 223a: a running restore of an imported file canceled: HE_RESTORE|ECANCELED, 0xfd (the agent's end
+     * logs the request's own event, mdt_coordinator.c hsm_cdt_request_completed).
+     */
     @Test
     void test_223a_changelog_for_restore_canceled_import_case() {
         Path f = imported("f");
