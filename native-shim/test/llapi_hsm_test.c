@@ -691,6 +691,32 @@ static void test_import_over_existing_paths(const char *dir)
 	CHECK(lstat(sub, &got) == 0 && S_ISDIR(got.st_mode), "the directory stays");
 }
 
+/*
+ * Off Lustre (no pool named), liblustreapi opens before it knows: the file is created, the setstripe ioctl fails with
+ * ENOTTY and the file is left there (liblustreapi.c:483-491 looks for the file system only for a pool; 555-567).
+ */
+static void test_import_off_lustre(void)
+{
+	char tmp[] = "/tmp/llapi_hsm_test_off.XXXXXX";
+	if (mkdtemp(tmp) == NULL) {
+		CHECK(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/stub", tmp);
+	struct stat st = { 0 };
+	st.st_size = 10;
+	st.st_mode = S_IFREG | 0600;
+	struct lu_fid fid;
+	int rc = llapi_hsm_import(path, 2, &st, 0, -1, 0, 0, NULL, &fid);
+	CHECK(rc == -ENOTTY, "import off Lustre: %d", rc);
+	struct stat got;
+	CHECK(lstat(path, &got) == 0 && S_ISREG(got.st_mode) && got.st_size == 0,
+	      "the file the open created off Lustre is left there, empty");
+	unlink(path);
+	rmdir(tmp);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 && argc != 3) {
@@ -740,6 +766,7 @@ int main(int argc, char **argv)
 	test_event_contents(fifo_dir, f6);
 	rmdir(fifo_dir);
 	test_import_over_existing_paths(dir);
+	test_import_off_lustre();
 	printf("llapi_hsm_test: %d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }

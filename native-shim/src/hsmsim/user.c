@@ -316,18 +316,25 @@ HSMSIM_EXPORT int llapi_hsm_import(const char *dst, int archive, const struct st
 	(void)stripe_offset;
 	(void)stripe_count;
 	(void)stripe_pattern;
-	(void)pool_name;
-	struct hsmsim_cluster c;
-	char parent[PATH_MAX];
 	if (dst == NULL || st == NULL)
 		return -EINVAL;
-	if (strlen(dst) >= sizeof(parent))
-		return -ENAMETOOLONG;
-	strcpy(parent, dst);
-	/* dst's directory must be on a simulated mount; where a symlink at dst leads is found out by the open */
-	int rc = hsmsim_cluster_of_path(dirname(parent), &c, NULL, 0);
-	if (rc != 0)
-		return rc;
+	int rc;
+	/*
+	 * liblustreapi looks for the file system before the open only when a pool is named (liblustreapi.c:483-491,
+	 * llapi_search_fsname); without one it opens straight away and learns it is off Lustre from the setstripe ioctl
+	 * (ENOTTY, the new file left there: liblustreapi.c:555-567). So does this: resolving dst's directory first would
+	 * also cost a lookup of every component through the simulated client on each import.
+	 */
+	if (pool_name != NULL) {
+		struct hsmsim_cluster c;
+		char parent[PATH_MAX];
+		if (strlen(dst) >= sizeof(parent))
+			return -ENAMETOOLONG;
+		strcpy(parent, dst);
+		rc = hsmsim_cluster_of_path(dirname(parent), &c, NULL, 0);
+		if (rc != 0)
+			return import_create_failed(dst, rc);
+	}
 	struct stat before;
 	int existed = stat(dst, &before) == 0; /* follows a symlink, as the open does: a dangling one is "not there" */
 	int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, st->st_mode & 07777);

@@ -184,7 +184,10 @@ final class DirectoryMaker implements AutoCloseable {
         if (!dir.startsWith(target)) {
             throw new IOException(dir + " is not below the import target " + target);
         }
-        DirectoryDescriptor current = root.reopen();
+        // The first step goes from the target's own descriptor, shared by every worker (openat on one descriptor from
+        // many threads is safe) and never closed here: a reopen of the target per blob would cost an open and a close
+        // of it on Lustre for each stub. Only the target itself is handed out as a second descriptor.
+        DirectoryDescriptor current = null;
         try {
             Path p = target;
             for (Path segment : target.relativize(dir)) {
@@ -192,14 +195,19 @@ final class DirectoryMaker implements AutoCloseable {
                     break; // dir is the target itself
                 }
                 p = p.resolve(segment);
-                DirectoryDescriptor next = create ? openOrCreate(current, p, segment.toString(), blob)
-                        : current.openChild(segment.toString(), target.relativize(p).toString());
-                current.close();
+                DirectoryDescriptor parent = current == null ? root : current;
+                DirectoryDescriptor next = create ? openOrCreate(parent, p, segment.toString(), blob)
+                        : parent.openChild(segment.toString(), target.relativize(p).toString());
+                if (current != null) {
+                    current.close();
+                }
                 current = next;
             }
-            return current;
+            return current == null ? root.reopen() : current;
         } catch (IOException | RuntimeException e) {
-            current.close();
+            if (current != null) {
+                current.close();
+            }
             throw e;
         }
     }
