@@ -26,8 +26,8 @@ import reactor.core.publisher.Mono;
  * with AMLFS's POSIX metadata ({@code owner}, {@code group}, {@code permissions} as %04o, {@code modtime} in Go's
  * "2006-01-02 15:04:05 -0700" layout) and Content-MD5, bodies of MIN..MAX bytes (random sizes and bytes, seeded, so
  * a rerun writes the same data). Uploads are single Put Blobs from the SDK's async client, CONCURRENCY in flight
- * (Flux.flatMap), so the loader is bound by CPU (its own and the blob service's), not by round trips (azcopy made 45-150 blobs/s
- * against Azurite on a loaded 2-core VM; this class 134-475, see test-cluster/README.md "Benchmark data").
+ * (Flux.flatMap), so the loader is bound by CPU (its own and the blob service's), not by round trips (azcopy made
+ * 45-150 blobs/s against Azurite on a loaded 2-core VM; this class 134-475: test-cluster/README.md "Benchmark data").
  * Existing blobs of the same names are overwritten; the container is created if missing. Benchmark tooling only,
  * never part of the copytool.
  *
