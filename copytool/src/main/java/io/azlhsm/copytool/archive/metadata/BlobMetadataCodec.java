@@ -215,6 +215,21 @@ public final class BlobMetadataCodec {
     }
 
     /**
+     * The type of file a blob's metadata describe, read exactly as {@link #decode} reads it: azcopy's whole
+     * {@code st_mode} in its standard style, else its type markers, else AMLFS's keys; a blob with none is a file.
+     * Jobs that only sort blobs (a directory marker, a symlink's blob, a file's data) ask this, so that they never
+     * disagree with what an import would make of the same blob.
+     *
+     * @param metadata the blob's metadata, names in any case
+     */
+    public static FileType typeOf(Map<String, String> metadata) {
+        Map<String, String> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        byName.putAll(metadata);
+        Integer stMode = MetadataStyle.of(byName) == MetadataStyle.AZCOPY_STANDARD ? stMode(byName) : null;
+        return stMode != null ? typeOf(stMode) : fileType(byName);
+    }
+
+    /**
      * The type azcopy's markers or AMLFS's keys name. {@code is_symlink} before {@code is_char_dev}, and
      * {@code is_socket} and {@code is_block_dev} before {@code hdi_isfolder}: azcopy marks a symlink as a character
      * device too, and a socket or block device as a folder too ({@link AzcopyKeys}).

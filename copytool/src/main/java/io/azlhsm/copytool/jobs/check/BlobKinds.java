@@ -2,6 +2,7 @@ package io.azlhsm.copytool.jobs.check;
 
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.archive.metadata.FileType;
 import java.util.Map;
 
 /** What a blob's metadata says it is: a directory marker, a symlink blob, written by us or by another tool. */
@@ -9,15 +10,20 @@ final class BlobKinds {
     private BlobKinds() {
     }
 
-    /** {@code hdi_isfolder=true}: a directory marker (AMLFS's convention). */
+    /**
+     * A directory marker: {@code hdi_isfolder=true} (AMLFS's and azcopy's convention) or azcopy's directory
+     * {@code st_mode}, as an import reads it ({@link BlobMetadataCodec#typeOf}).
+     */
     static boolean isMarker(StoredObject blob) {
-        return "true".equalsIgnoreCase(value(blob.metadata(), BlobMetadataCodec.IS_FOLDER));
+        return BlobMetadataCodec.typeOf(blob.metadata()) == FileType.DIRECTORY;
     }
 
-    /** {@code ftype=LNK} (or the older {@code symlink=} form): a symlink's blob. */
+    /**
+     * A symlink's blob: AMLFS's {@code ftype=LNK} (or the older {@code symlink=} form), azcopy's {@code is_symlink=true}
+     * or its symlink {@code st_mode}, as an import reads it ({@link BlobMetadataCodec#typeOf}).
+     */
     static boolean isSymlink(StoredObject blob) {
-        return BlobMetadataCodec.SYMLINK_FILE_TYPE.equalsIgnoreCase(value(blob.metadata(),
-                BlobMetadataCodec.FILE_TYPE)) || value(blob.metadata(), BlobMetadataCodec.SYMLINK_TARGET) != null;
+        return BlobMetadataCodec.typeOf(blob.metadata()) == FileType.SYMLINK;
     }
 
     /** Written by azlhsm: it carries our {@code azlhsm_version} key (every blob we write does). */
