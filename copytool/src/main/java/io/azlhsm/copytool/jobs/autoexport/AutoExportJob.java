@@ -39,7 +39,8 @@ import java.util.Set;
  * MDT (as the changelog user an administrator registered there: see {@link ChangelogUsers}) for files created,
  * written, truncated or renamed, exports those under the path that are new or dirty, and then clears, per MDT, the
  * records it consumed; every {@code fullScanInterval} (and first of all) a pass walks the whole tree instead, the
- * safety net for anything the changelog did not report. Files that failed are tried again on the next pass. The
+ * safety net for anything the changelog did not report. Files that failed are tried again on the next pass (or, when
+ * more failed than {@link FailedFiles} holds, found again by a walk of the whole tree on the next pass). The
  * users stay registered when the job stops: they are the administrator's, and the MDS keeps their records for the
  * next run.
  */
@@ -143,7 +144,7 @@ public final class AutoExportJob implements Job {
 
         private void pass() throws Exception {
             metrics.passStarted();
-            Set<Path> failedThisPass = new LinkedHashSet<>();
+            FailedFiles failedThisPass = new FailedFiles(FailedFiles.DEFAULT_LIMIT);
             Exporter exporter = new Exporter(mount, context.hsm(), context.changes(), fids, backend, markers,
                     archiveId, options.maxOutstanding(), context::checkCancelled, new RetryingListener(metrics, failedThisPass));
             Instant started = Instant.now();
@@ -180,7 +181,14 @@ public final class AutoExportJob implements Job {
                 }
                 throw e;
             }
-            retry.addAll(failedThisPass);
+            if (failedThisPass.overflowed()) {
+                // the records are still cleared below: the walk the next pass makes covers every file they name
+                lastFullScan = null;
+                context.log().warning("more than " + FailedFiles.DEFAULT_LIMIT + " files failed in this pass; the next"
+                        + " pass walks the whole tree instead of trying them one by one");
+            } else {
+                retry.addAll(failedThisPass.paths());
+            }
             for (Map.Entry<MdtChangelog, ChangedFids> read : changes.entrySet()) {
                 if (read.getValue().records() > 0) {
                     // consumed: every file they name is exported, or failed and queued for the next pass
@@ -283,7 +291,7 @@ public final class AutoExportJob implements Job {
     }
 
     /** Counts through the metrics and remembers failed files, to try them again next pass. */
-    private record RetryingListener(AutoExportMetrics metrics, Set<Path> failed)
+    private record RetryingListener(AutoExportMetrics metrics, FailedFiles failed)
             implements ExportListener {
         @Override
         public void discovered(Path file, long size) {
