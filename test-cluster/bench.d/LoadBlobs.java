@@ -1,4 +1,7 @@
 import com.azure.core.http.rest.Response;
+import com.azure.core.util.HttpClientOptions;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobHttpHeaders;
@@ -69,7 +72,13 @@ public final class LoadBlobs {
         }
         // the JDK HTTP client refuses to send Content-Length unless allowed before its first use
         System.setProperty("jdk.httpclient.allowRestrictedHeaders", "content-length");
+        // A busy Azurite (a million blobs in memory, on a shared machine) can take minutes to answer one of the
+        // many requests in flight: wait long and try again rather than give up an hour's load on one timeout.
         BlobContainerAsyncClient container = new BlobServiceClientBuilder().connectionString(connection)
+                .clientOptions(new HttpClientOptions().setResponseTimeout(Duration.ofMinutes(5))
+                        .setReadTimeout(Duration.ofMinutes(5)))
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 10, Duration.ofMinutes(10),
+                        Duration.ofSeconds(1), Duration.ofSeconds(30), null))
                 .buildAsyncClient().getBlobContainerAsyncClient(options.container);
         container.createIfNotExists().block(Duration.ofMinutes(2));
         new LoadBlobs(container, options).run();
