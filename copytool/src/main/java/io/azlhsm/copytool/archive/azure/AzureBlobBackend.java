@@ -72,9 +72,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Content-MD5. Reads are ranged GETs with If-Match, streamed straight into the caller's buffer. Whole small objects
  * (Put Blob and GETs up to 1 MiB) go through OkHttp, the rest through the JDK's HttpClient ({@link AzureTransports}).
  * Transient failures are retried by the SDK's exponential policy ({@link BackendSettings.RetrySettings}); what is
- * left is classified by {@link AzureErrors}. At most {@code maxConcurrency} requests are in flight through one backend: further callers
- * wait, which is the back-pressure the pipeline expects, restores first ({@link PriorityPermits}: one slot is kept
- * for restores, and a waiting restore takes the next free one), by the {@link RequestPriority} of the calling thread.
+ * left is classified by {@link AzureErrors}. At most {@code maxConcurrency} requests are in flight through one
+ * backend: further callers wait, which is the back-pressure the pipeline expects, restores first
+ * ({@link PriorityPermits}: one slot is kept for restores, and a waiting restore takes the next free one), by the
+ * {@link RequestPriority} of the calling thread.
  */
 public final class AzureBlobBackend implements ArchiveBackend {
     /** Committed blocks per blob. */
@@ -180,13 +181,8 @@ public final class AzureBlobBackend implements ArchiveBackend {
                             .setTier(accessTier(attributes))
                             .setRequestConditions(conditions(condition))
                             .setContentMd5(md5); // transactional: the service refuses the body if it does not match
-            if (clients.transports().isSmall(size)) {
-                // Asynchronous and waited for, so that an interrupt (a canceled action) ends it: see AzureTransports.
-                return call(name, "Put Blob", () -> clients.forBody(size).async().getBlobAsyncClient(name)
-                        .getBlockBlobAsyncClient().uploadWithResponse(options).block().getValue());
-            }
-            return call(name, "Put Blob",
-                    () -> blockBlob(name).uploadWithResponse(options, null, Context.NONE).getValue());
+            return call(name, "Put Blob", () -> clients.forBody(size).sync().getBlobClient(name)
+                    .getBlockBlobClient().uploadWithResponse(options, null, Context.NONE).getValue());
         });
         return new StoredObject(name, size, etag(item.getETag()), md5, attributes.metadata(),
                 instant(item.getLastModified()));

@@ -33,7 +33,7 @@ record AzureContainerClients(Pipeline small, Pipeline large, AzureTransports tra
      * One pipeline's clients.
      *
      * @param sync  for requests whose answer is small (put, stage, commit, properties, delete, list)
-     * @param async for ranged downloads, streamed straight into the caller's buffer, and small puts
+     * @param async for ranged downloads, streamed straight into the caller's buffer
      */
     record Pipeline(BlobContainerClient sync, BlobContainerAsyncClient async) {
     }
@@ -64,7 +64,7 @@ record AzureContainerClients(Pipeline small, Pipeline large, AzureTransports tra
 
     private static AzureContainerClients build(BackendSettings settings, AzureTransports transports,
                                                RetryListener retries) {
-        // Made once: both pipelines share one token cache; token requests go through the JDK client (interruptible).
+        // Made once: both pipelines share one token cache; token requests go through the JDK client, as before.
         TokenCredential token = settings.identity() == null ? null
                 : AzureTokenCredentials.create(settings.identity(), transports.large());
         RetryCountingPolicy counting = new RetryCountingPolicy(retries);

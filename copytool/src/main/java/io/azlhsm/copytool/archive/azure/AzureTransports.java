@@ -9,13 +9,14 @@ import io.azlhsm.copytool.archive.ChunkSizing;
  *
  * <p>Why two: OkHttp costs about half the JDK client's CPU per request (AzureHttpClientBenchmarkIT, 2,000 x 64 KiB
  * from 16 threads: put 1.74 against 3.47 ms, get 0.97 against 2.88 ms), which is most of the agent's CPU per small
- * file; but it copies each request and response body through its own heap buffers, so with 8 MiB blocks through it the
- * benchmark's memory scenario peaked at 298 MiB RSS for a 128 MiB ring (the JDK client: 244 MiB; the limit: 256). The JDK client sends a block from the caller's buffer.
+ * file; but it copies each request and response body through its own heap buffers, so with 8 MiB blocks through it
+ * the benchmark's memory scenario peaked at 298 MiB RSS for a 128 MiB ring (JDK client: 244 MiB; limit: 256 MiB).
  * Up to 1 MiB per request the copies stay within a few MiB however many requests are in flight.
  *
- * <p>Requests without a body of data (properties, delete, list, commit) stay on the JDK client: its synchronous calls
- * end when the calling thread is interrupted (a canceled action), OkHttp's blocking ones do not. The small ones that
- * go through OkHttp are made asynchronously and waited for, which an interrupt ends.
+ * <p>Requests without a body of data (properties, delete, list, commit) stay on the JDK client, as before: a small
+ * file's archive is one Put Blob and its restore one GET, so they are what the CPU per small file is made of. A
+ * request through either transport ends when the calling thread is interrupted (a canceled action): the storage SDK
+ * waits for it in a way an interrupt ends (InterruptedAzureCallTest covers a small Put Blob and a small GET).
  *
  * @param small          the client for whole small objects
  * @param large          the client for everything else

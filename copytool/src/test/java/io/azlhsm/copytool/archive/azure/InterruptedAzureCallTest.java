@@ -130,7 +130,8 @@ class InterruptedAzureCallTest {
     @Test
     void anUnansweredSmallPutBlobEndsWhenItsThreadIsInterrupted() throws Exception {
         interruptOnceConnected(backend -> backend.putWhole("dir/small", ByteBuffer.allocate(64 * 1024),
-                io.azlhsm.copytool.archive.ObjectAttributes.none(), io.azlhsm.copytool.archive.WriteCondition.absent()));
+                io.azlhsm.copytool.archive.ObjectAttributes.none(),
+                io.azlhsm.copytool.archive.WriteCondition.absent()));
     }
 
     @Test
