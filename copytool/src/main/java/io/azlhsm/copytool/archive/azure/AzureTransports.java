@@ -9,8 +9,9 @@ import io.azlhsm.copytool.archive.ChunkSizing;
  *
  * <p>Why two: OkHttp costs about half the JDK client's CPU per request (AzureHttpClientBenchmarkIT, 2,000 x 64 KiB
  * from 16 threads: put 1.74 against 3.47 ms, get 0.97 against 2.88 ms), and the JDK client's share was about half
- * the agent's CPU per small file; but OkHttp copies each request and response body through its own heap buffers, so with 8 MiB blocks through it
- * the benchmark's memory scenario peaked at 298 MiB RSS for a 128 MiB ring (JDK client: 244 MiB; limit: 256 MiB).
+ * the agent's CPU per small file; but OkHttp copies each request and response body through its own heap buffers, so
+ * with 8 MiB blocks through it the benchmark's memory scenario peaked at 298 MiB RSS for a 128 MiB ring (JDK client:
+ * 244 MiB; the bench's limit then: 256 MiB).
  * Up to 1 MiB per request OkHttp still costs less (same benchmark, 200 x 1 MiB, warm round on a loaded 2-core
  * machine: put 9.7 against 11.9 ms, get 8.9 against 14.8 ms) and its copies stay bounded: at most
  * {@code max_concurrency} (32 by default) x 1 MiB of heap at once, inside the agent's 192 MiB heap.
