@@ -69,11 +69,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Small files are one Put Blob (data, Content-MD5 checked by the service, metadata); large files are staged as
  * blocks with per-block Content-MD5 (checked by the service) and committed once with metadata and the whole file's
- * Content-MD5. Reads are ranged GETs with If-Match, streamed straight into the caller's buffer. Transient failures are
- * retried by the SDK's exponential policy ({@link BackendSettings.RetrySettings}); what is left is classified by
- * {@link AzureErrors}. At most {@code maxConcurrency} requests are in flight through one backend: further callers
- * wait, which is the back-pressure the pipeline expects, restores first ({@link PriorityPermits}: one slot is kept
- * for restores, and a waiting restore takes the next free one), by the {@link RequestPriority} of the calling thread.
+ * Content-MD5. Reads are ranged GETs with If-Match, streamed straight into the caller's buffer. Whole small objects
+ * (Put Blob and GETs up to 1 MiB) go through OkHttp, the rest through the JDK's HttpClient ({@link AzureTransports}).
+ * Transient failures are retried by the SDK's exponential policy ({@link BackendSettings.RetrySettings}); what is
+ * left is classified by {@link AzureErrors}. At most {@code maxConcurrency} requests are in flight through one
+ * backend: further callers wait, which is the back-pressure the pipeline expects, restores first
+ * ({@link PriorityPermits}: one slot is kept for restores, and a waiting restore takes the next free one), by the
+ * {@link RequestPriority} of the calling thread.
  */
 public final class AzureBlobBackend implements ArchiveBackend {
     /** Committed blocks per blob. */
@@ -102,7 +104,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     private final FidTags fidTags = new FidTags();
     private final TierSettings tiers;
 
-    /** A backend with the production HTTP client ({@link AzureHttpClients#create}). */
+    /** A backend with the production HTTP clients ({@link AzureHttpClients#create}). */
     public static AzureBlobBackend create(BackendSettings settings) {
         return create(settings, RetryListener.NONE);
     }
@@ -112,13 +114,18 @@ public final class AzureBlobBackend implements ArchiveBackend {
         return new AzureBlobBackend(settings, AzureHttpClients.create(settings.maxConcurrency()), retries);
     }
 
-    /** A backend over the given HTTP client (tests inject faults; benchmarks compare clients). */
+    /** A backend whose every request goes through the given HTTP client (tests inject faults; benchmarks compare). */
     public AzureBlobBackend(BackendSettings settings, HttpClient httpClient) {
-        this(settings, httpClient, RetryListener.NONE);
+        this(settings, AzureTransports.only(httpClient), RetryListener.NONE);
     }
 
-    private AzureBlobBackend(BackendSettings settings, HttpClient httpClient, RetryListener retries) {
-        this.clients = AzureContainerClients.create(settings, httpClient, retries);
+    /** A backend over the given transports (tests watch which request takes which). */
+    public AzureBlobBackend(BackendSettings settings, AzureTransports transports) {
+        this(settings, transports, RetryListener.NONE);
+    }
+
+    private AzureBlobBackend(BackendSettings settings, AzureTransports transports, RetryListener retries) {
+        this.clients = AzureContainerClients.create(settings, transports, retries);
         this.names = new ObjectNames(settings.prefix());
         this.sizing = new ChunkSizing(settings.chunkSize(), MAX_BLOCKS, MAX_BLOCK_SIZE);
         this.singleRequestLimit = Math.min(settings.singlePutLimit(),
@@ -174,8 +181,8 @@ public final class AzureBlobBackend implements ArchiveBackend {
                             .setTier(accessTier(attributes))
                             .setRequestConditions(conditions(condition))
                             .setContentMd5(md5); // transactional: the service refuses the body if it does not match
-            return call(name, "Put Blob",
-                    () -> blockBlob(name).uploadWithResponse(options, null, Context.NONE).getValue());
+            return call(name, "Put Blob", () -> clients.forBody(size).sync().getBlobClient(name)
+                    .getBlockBlobClient().uploadWithResponse(options, null, Context.NONE).getValue());
         });
         return new StoredObject(name, size, etag(item.getETag()), md5, attributes.metadata(),
                 instant(item.getLastModified()));
@@ -432,7 +439,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     @Override
     public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
         ObjectNames.validate(name);
-        readFrom(clients.async().getBlobAsyncClient(name), name, expectedEtag, offset, dst);
+        readFrom(clients.forBody(dst.remaining()).async().getBlobAsyncClient(name), name, expectedEtag, offset, dst);
     }
 
     private void readFrom(com.azure.storage.blob.BlobAsyncClient blob, String name, String expectedEtag, long offset,
@@ -546,8 +553,8 @@ public final class AzureBlobBackend implements ArchiveBackend {
     @Override
     public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
         ObjectNames.validate(name);
-        readFrom(clients.async().getBlobAsyncClient(name, versionId), name + " (snapshot " + versionId + ")", null,
-                offset, dst);
+        readFrom(clients.forBody(dst.remaining()).async().getBlobAsyncClient(name, versionId),
+                name + " (snapshot " + versionId + ")", null, offset, dst);
     }
 
     /**

@@ -5,8 +5,9 @@
  *   <li>{@link io.azlhsm.copytool.archive.azure.AzureBlobBackend}: the backend (requests, conditions, limits);</li>
  *   <li>{@link io.azlhsm.copytool.archive.azure.AzureChunkedUpload}: Put Block with per-block MD5, Put Block List;</li>
  *   <li>{@code BlockIds}: fixed-length block ids carrying an upload token;</li>
- *   <li>{@code AzureContainerClients}: authentication, transport and the SDK retry policy;</li>
- *   <li>{@link io.azlhsm.copytool.archive.azure.AzureHttpClients}: the chosen HTTP transport;</li>
+ *   <li>{@code AzureContainerClients}: authentication, the two pipelines and the SDK retry policy;</li>
+ *   <li>{@link io.azlhsm.copytool.archive.azure.AzureHttpClients}: the chosen HTTP transports (OkHttp, JDK);</li>
+ *   <li>{@link io.azlhsm.copytool.archive.azure.AzureTransports}: which request takes which transport;</li>
  *   <li>{@code AzureErrors}: what the SDK throws, as {@link io.azlhsm.copytool.archive.ArchiveException} kinds.</li>
  * </ul>
  */

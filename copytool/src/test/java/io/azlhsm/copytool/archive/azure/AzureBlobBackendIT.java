@@ -61,7 +61,7 @@ class AzureBlobBackendIT {
     }
 
     private static InstrumentedHttpClient instrumented(int connections) {
-        return new InstrumentedHttpClient(AzureHttpClients.create(connections));
+        return new InstrumentedHttpClient(AzureHttpClients.jdk(connections));
     }
 
     @Test

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Compares the SDK's HTTP transports through our backend against one Azurite: a 256 MiB file staged in 8 MiB blocks
- * from 4 threads, then read back in 8 MiB ranges from 4 threads; and 2,000 small objects put and read back. Opt-in
+ * from 4 threads, then read back in 8 MiB ranges from 4 threads; and 2,000 small objects put and read back.
+ * {@code azlhsm.benchmark.rounds} (3) rounds, each starting with another transport. Opt-in
  * (it takes a few minutes and measures, it does not test): {@code mvn -pl copytool -am verify -Dit.test=AzureHttpClientBenchmarkIT -Dazlhsm.benchmark=true}.
  */
 @ExtendWith(AzuriteExtension.class)
@@ -64,41 +65,51 @@ class AzureHttpClientBenchmarkIT {
     }
 
     /**
-     * Many small objects, as the agent moves small files: {@value #SMALL_COUNT} Put Blobs of 64 KiB with Content-MD5
-     * and metadata from {@value #SMALL_THREADS} threads, then one ranged GET each; objects per second and this JVM's
-     * CPU per object (the transports differ most in their per-request work).
+     * Many small objects, as the agent moves small files: {@code azlhsm.benchmark.small.count} (2,000) Put Blobs of
+     * {@code azlhsm.benchmark.small.size} bytes (64 KiB) with Content-MD5 and metadata from {@value #SMALL_THREADS}
+     * threads, then one ranged GET each; objects per second and this JVM's CPU per object (the transports differ most
+     * in their per-request work). "production" is the product's pair ({@link AzureHttpClients#create}); OkHttp alone
+     * comes through its provider, whose dispatcher runs at most 5 asynchronous calls (the GETs) per host.
+     * {@code azlhsm.benchmark.small.transports} picks some of netty, okhttp, jdk, production.
      */
     @Test
     void compareTransportsOnSmallObjects(AzuriteServer azurite) throws Exception {
-        List<Class<? extends HttpClientProvider>> transports = List.of(NettyAsyncHttpClientProvider.class,
-                OkHttpAsyncClientProvider.class, JdkHttpClientProvider.class);
+        Map<String, java.util.function.Supplier<AzureTransports>> all = new java.util.LinkedHashMap<>();
+        all.put("netty", () -> AzureTransports.only(AzureHttpClients.create(NettyAsyncHttpClientProvider.class,
+                SMALL_THREADS)));
+        all.put("okhttp", () -> AzureTransports.only(AzureHttpClients.create(OkHttpAsyncClientProvider.class,
+                SMALL_THREADS)));
+        all.put("jdk", () -> AzureTransports.only(AzureHttpClients.create(JdkHttpClientProvider.class,
+                SMALL_THREADS)));
+        all.put("production", () -> AzureHttpClients.create(SMALL_THREADS));
+        List<String> transports = List.of(System.getProperty("azlhsm.benchmark.small.transports",
+                String.join(",", all.keySet())).split(","));
         List<String> report = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
             for (int i = 0; i < transports.size(); i++) {
-                Class<? extends HttpClientProvider> transport = transports.get((round + i) % transports.size());
-                report.add("round " + round + " " + measureSmall(azurite, transport));
+                String transport = transports.get((round + i) % transports.size());
+                report.add("round " + round + " " + measureSmall(azurite, transport, all.get(transport).get()));
             }
         }
         report.forEach(line -> System.out.println("BENCHMARK small " + line));
         assertFalse(report.isEmpty());
     }
 
-    private static final int SMALL_COUNT = 2000;
-    private static final int SMALL_SIZE = 64 * 1024;
+    private static final int SMALL_COUNT = Integer.getInteger("azlhsm.benchmark.small.count", 2000);
+    private static final int SMALL_SIZE = Integer.getInteger("azlhsm.benchmark.small.size", 64 * 1024);
     private static final int SMALL_THREADS = 16;
 
-    private static String measureSmall(AzuriteServer azurite, Class<? extends HttpClientProvider> transport)
+    private static String measureSmall(AzuriteServer azurite, String transport, AzureTransports transports)
             throws Exception {
         BackendSettings settings = BackendSettings.builder(9, BackendType.AZURE)
                 .connectionString(BackendSecret.of(azurite.connectionString())).container("bench-small")
                 .chunkSize(CHUNK).maxConcurrency(SMALL_THREADS).build();
-        try (AzureBlobBackend backend = new AzureBlobBackend(settings, AzureHttpClients.create(transport,
-                SMALL_THREADS))) {
+        try (AzureBlobBackend backend = new AzureBlobBackend(settings, transports)) {
             GeneratedData data = new GeneratedData(7, SMALL_SIZE);
             ByteBuffer body = data.fill(ByteBuffer.allocateDirect(SMALL_SIZE), 0);
             byte[] md5 = ContentMd5.of(body.duplicate());
             Map<String, String> metadata = Map.of("owner", "0", "group", "0", "permissions", "0644");
-            String prefix = transport.getSimpleName() + "/" + System.nanoTime() + "/f";
+            String prefix = transport + "/" + System.nanoTime() + "/f";
             String[] etags = new String[SMALL_COUNT]; // each index written by one task, read after all finished
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
@@ -114,9 +125,10 @@ class AzureHttpClientBenchmarkIT {
             });
             long t2 = System.nanoTime();
             long cpu2 = processCpuNanos();
-            return String.format(Locale.ROOT, "%-30s put %6.0f/s %5.2f ms CPU each   get %6.0f/s %5.2f ms CPU each",
-                    transport.getSimpleName(), SMALL_COUNT / ((t1 - t0) / 1e9), (cpu1 - cpu0) / 1e6 / SMALL_COUNT,
-                    SMALL_COUNT / ((t2 - t1) / 1e9), (cpu2 - cpu1) / 1e6 / SMALL_COUNT);
+            return String.format(Locale.ROOT, "%-11s %7d B  put %6.0f/s %5.2f ms CPU each   get %6.0f/s %5.2f ms CPU"
+                            + " each", transport, SMALL_SIZE, SMALL_COUNT / ((t1 - t0) / 1e9),
+                    (cpu1 - cpu0) / 1e6 / SMALL_COUNT, SMALL_COUNT / ((t2 - t1) / 1e9),
+                    (cpu2 - cpu1) / 1e6 / SMALL_COUNT);
         }
     }
 

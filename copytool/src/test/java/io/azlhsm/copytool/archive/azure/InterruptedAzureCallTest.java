@@ -126,6 +126,19 @@ class InterruptedAzureCallTest {
         interruptOnceConnected(backend -> backend.read("dir/file", "\"etag\"", 0, ByteBuffer.allocate(1 << 20)));
     }
 
+    /** Small objects go through OkHttp (AzureTransports), whose blocking calls an interrupt would not end. */
+    @Test
+    void anUnansweredSmallPutBlobEndsWhenItsThreadIsInterrupted() throws Exception {
+        interruptOnceConnected(backend -> backend.putWhole("dir/small", ByteBuffer.allocate(64 * 1024),
+                io.azlhsm.copytool.archive.ObjectAttributes.none(),
+                io.azlhsm.copytool.archive.WriteCondition.absent()));
+    }
+
+    @Test
+    void anUnansweredSmallRangedReadEndsWhenItsThreadIsInterrupted() throws Exception {
+        interruptOnceConnected(backend -> backend.read("dir/small", "\"etag\"", 0, ByteBuffer.allocate(64 * 1024)));
+    }
+
     @Test
     void anUnansweredPropertiesRequestEndsWhenItsThreadIsInterrupted() throws Exception {
         interruptOnceConnected(backend -> backend.stat("dir/file"));
