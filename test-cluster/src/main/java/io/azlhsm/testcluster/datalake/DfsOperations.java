@@ -141,6 +141,12 @@ final class DfsOperations {
             if (!record.metadata().isEmpty()) {
                 response.header("x-ms-properties", properties(record.metadata()));
             }
+            // The Data Lake SDK sends a HEAD without action to the blob endpoint (the same URL for an IP-style
+            // endpoint) and reads a directory from its metadata, as Get Blob Properties on a real account answers it.
+            record.metadata().forEach((name, value) -> response.header("x-ms-meta-" + name, value));
+            if (record.directory()) {
+                response.header("x-ms-meta-hdi_isfolder", "true");
+            }
         }
         return response;
     }

@@ -86,6 +86,8 @@ class DataLakeStandInIT {
 
         PathAccessControl parent = fs.getDirectoryClient("create").getAccessControl();
         assertEquals("0750", parent.getPermissions().toString(), "a missing parent is made with 0777 & ~0027");
+        assertTrue(dir.getProperties().isDirectory(), "the SDK's own getProperties sees a directory");
+        assertFalse(fs.getFileClient("create/sub/f").getProperties().isDirectory());
         assertTrue(container.getBlobClient("create/sub").getProperties().getMetadata().containsKey("hdi_isfolder"),
                 "a directory shows through the Blob API as an hdi_isfolder blob, as on a real account");
     }
