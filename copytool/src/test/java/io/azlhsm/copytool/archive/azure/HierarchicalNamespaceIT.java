@@ -194,7 +194,35 @@ class HierarchicalNamespaceIT {
                 "an Entra object id and $superuser map to default_uid and default_gid");
         assertArrayEquals(data, Files.readAllBytes(mnt.resolve("imp/d/f")), "the stub restores from the blob");
         assertFalse(blobs.getBlobContainerClient("lakeimport").getBlobClient("imp/d/f/").exists());
+
+        // The path's mode changes on the account (and with it the ETag): skip leaves the stub, overwrite-always
+        // replaces it with the path's new attributes.
+        imports.getFileClient("imp/d/f").setPermissions(PathPermissions.parseOctal("0600"), null, null);
+        assertEquals(JobState.COMPLETED, runImport(ConflictMode.SKIP).state());
+        assertEquals(List.of(1003, 1004, 0604), ids(mnt.resolve("imp/d/f")), "skip leaves the stub as it was");
+        assertEquals(JobState.COMPLETED, runImport(ConflictMode.OVERWRITE_ALWAYS).state());
+        assertEquals(List.of(1003, 1004, 0600), ids(mnt.resolve("imp/d/f")), "overwrite-always takes the new mode");
+        assertArrayEquals(data, Files.readAllBytes(mnt.resolve("imp/d/f")));
         assertEquals(List.of(), standIn.unsupportedRequests(), "the product asked the stand-in for more than it has");
+    }
+
+    private JobOutcome runImport(ConflictMode mode) throws Exception {
+        return new JobRunner(config, JobRunner.Settings.quiet()).run(new ImportJob(new ImportOptions(2,
+                ImportPrefixes.normalize(List.of("imp/")), mode, 0, "", 8)));
+    }
+
+    @Test
+    void autoAsksTheAccountAndAzuriteIsFlat() throws Exception {
+        var settings = io.azlhsm.copytool.archive.BackendSettings.builder(5,
+                        io.azlhsm.copytool.archive.BackendSettings.BackendType.AZURE)
+                .container("lake").connectionString(io.azlhsm.copytool.archive.BackendSecret.of(
+                        azurite.connectionString()))
+                .namespace(new io.azlhsm.copytool.archive.NamespaceSettings(
+                        io.azlhsm.copytool.archive.NamespaceSettings.Kind.AUTO, null, 0, 0)).build();
+        try (var backend = io.azlhsm.copytool.archive.BackendFactory.create(settings)) {
+            assertFalse(backend.describe().contains("namespace=hierarchical"), backend.describe());
+            assertTrue(backend instanceof AzureBlobBackend, "Azurite leaves out x-ms-is-hns-enabled: flat");
+        }
     }
 
     private void upload(String container, String name, byte[] body, Map<String, String> metadata) {
