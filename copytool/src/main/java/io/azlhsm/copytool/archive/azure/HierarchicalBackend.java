@@ -109,7 +109,7 @@ public final class HierarchicalBackend extends ForwardingBackend {
             PathInfo info = fs.getFileClient(stored.name()).setPermissionsWithResponse(access.permissions(),
                     access.group(), access.owner(), new DataLakeRequestConditions().setIfMatch(stored.etag()), null,
                     Context.NONE).getValue();
-            return new StoredObject(stored.name(), stored.size(), info.getETag(), stored.contentMd5(),
+            return new StoredObject(stored.name(), stored.size(), quoted(info.getETag()), stored.contentMd5(),
                     stored.metadata(), info.getLastModified().toInstant(), stored.tier());
         } catch (RuntimeException e) {
             throw AzureErrors.map(stored.name(), "Set Access Control of the path just written", e);
@@ -214,9 +214,16 @@ public final class HierarchicalBackend extends ForwardingBackend {
             return Optional.of(new StoredObject(blob.name(), blob.size(), blob.etag(), blob.contentMd5(), metadata,
                     blob.lastModified(), blob.tier()));
         }
-        String etag = path.getETag().startsWith("\"") ? path.getETag() : "\"" + path.getETag() + "\"";
-        return Optional.of(new StoredObject(path.getName(), 0, etag, null, metadata,
+        return Optional.of(new StoredObject(path.getName(), 0, quoted(path.getETag()), null, metadata,
                 path.getLastModified().toInstant()));
+    }
+
+    /**
+     * An ETag as the Blob API gives it, quoted: the Data Lake SDK hands them out without the quotes, and a record's
+     * ETag is compared with the blob's as a string (the checker, import's "same blob").
+     */
+    private static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
     }
 
     /** The owner, group and permissions in a blob's metadata (AMLFS's names, read case-insensitively). */

@@ -212,6 +212,43 @@ class HierarchicalNamespaceIT {
     }
 
     @Test
+    void exportMakesDirectoriesAsDirectoriesAndFilesWithTheirAccessControl() throws Exception {
+        Path file = bed.write("exp/sub/file.dat", 3000);
+        Path sub = file.getParent();
+        own(file, 3001, 3002, "rw-rw----");
+        own(sub, 3003, 3004, "rwxr-x--x");
+        JobOutcome outcome = new JobRunner(config, JobRunner.Settings.quiet()).run(
+                new io.azlhsm.copytool.jobs.export.ExportJob(new io.azlhsm.copytool.jobs.export.ExportOptions(
+                        "exp", 1, 100, true)));
+        assertEquals(JobState.COMPLETED, outcome.state(), outcome.toString());
+        bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+
+        PathAccessControl directory = lake.getDirectoryClient("fs1/exp/sub").getAccessControl();
+        assertEquals(List.of("3003", "3004", "0751"), List.of(directory.getOwner(), directory.getGroup(),
+                directory.getPermissions().toString()));
+        assertTrue(lake.getDirectoryClient("fs1/exp/sub").getProperties().isDirectory());
+        PathAccessControl exported = lake.getFileClient("fs1/exp/sub/file.dat").getAccessControl();
+        assertEquals(List.of("3001", "3002", "0660"), List.of(exported.getOwner(), exported.getGroup(),
+                exported.getPermissions().toString()));
+
+        // The checker walks the same paths (Data Lake listing) and finds the exported tree in order.
+        Path report = cluster.root().resolve("hns-check.json");
+        JobOutcome check = new JobRunner(config, JobRunner.Settings.quiet()).run(
+                new io.azlhsm.copytool.jobs.check.CheckJob(new io.azlhsm.copytool.jobs.check.CheckOptions("exp", 1,
+                        report, false, 100, false, null)));
+        assertEquals(JobState.COMPLETED, check.state(), () -> check + "\n" + readQuietly(report));
+        Map<String, Long> counters = check.counters();
+        for (String problem : List.of("not-archived", "blob-missing", "lost", "blob-replaced", "size-mismatch",
+                "stale-stub", "orphan-blob", "foreign-blob", io.azlhsm.copytool.jobs.check.CheckJob.ERRORS)) {
+            assertEquals(0L, counters.getOrDefault(problem, 0L), problem + " in " + counters);
+        }
+        assertEquals(1L, counters.get(io.azlhsm.copytool.jobs.check.CheckJob.FILES), counters.toString());
+        assertEquals(2L, counters.get(io.azlhsm.copytool.jobs.check.CheckJob.BLOBS), "the file's and exp/sub's");
+        assertEquals(3L, counters.get("ok"), counters.toString());
+        assertEquals(List.of(), standIn.unsupportedRequests(), "the product asked the stand-in for more than it has");
+    }
+
+    @Test
     void autoAsksTheAccountAndAzuriteIsFlat() throws Exception {
         var settings = io.azlhsm.copytool.archive.BackendSettings.builder(5,
                         io.azlhsm.copytool.archive.BackendSettings.BackendType.AZURE)
@@ -229,6 +266,14 @@ class HierarchicalNamespaceIT {
         BlobContainerClient client = blobs.getBlobContainerClient(container);
         client.getBlobClient(name).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(body))
                 .setMetadata(metadata.isEmpty() ? null : metadata), null, null);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(no report: " + e + ")";
+        }
     }
 
     private static void own(Path file, int uid, int gid, String mode) throws Exception {
