@@ -23,7 +23,8 @@ public final class BackendFactory {
      */
     public static ArchiveBackend create(BackendSettings settings, RetryListener retries) throws ArchiveException {
         return switch (settings.type()) {
-            case AZURE -> AzureBlobBackend.create(settings, retries);
+            case AZURE -> io.azlhsm.copytool.archive.azure.NamespaceChoice.apply(
+                    AzureBlobBackend.create(settings, retries), settings, retries);
             case POSIX -> {
                 if (settings.root() == null) {
                     throw new IllegalArgumentException("archive " + settings.archiveId() + ": posix needs a root");

@@ -25,12 +25,13 @@ import java.util.Objects;
  * @param createContainer  azure: create the container on first use when it does not exist
  * @param retry            azure: the client library's retry policy for transient failures
  * @param tiers            azure: the access tier of file data, and how an Archive-tier blob is rehydrated
+ * @param namespace        azure: flat, hierarchical (Data Lake) or asked of the account at start
  */
 public record BackendSettings(int archiveId, BackendType type, String container, String prefix,
                               BackendSecret connectionString, String accountUrl, BackendSecret accountKey,
                               BackendSecret sasToken, AzureIdentity identity, Path root, long chunkSize, long singlePutLimit,
                               int maxConcurrency, boolean createContainer, RetrySettings retry,
-                              TierSettings tiers) {
+                              TierSettings tiers, NamespaceSettings namespace) {
 
     public static final long DEFAULT_CHUNK_SIZE = 8 * ChunkSizing.MIB;
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32 * ChunkSizing.MIB;
@@ -69,6 +70,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         prefix = prefix == null ? "" : prefix;
         retry = retry == null ? RetrySettings.DEFAULT : retry;
         tiers = tiers == null ? TierSettings.DEFAULT : tiers;
+        namespace = namespace == null ? NamespaceSettings.FLAT : namespace;
         if (chunkSize <= 0 || chunkSize > ChunkSizing.MAX_BUFFER_CHUNK) {
             throw new IllegalArgumentException("chunkSize must be 1.." + ChunkSizing.MAX_BUFFER_CHUNK + ": " + chunkSize);
         }
@@ -90,7 +92,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         return new Builder(archiveId, type).container(container).prefix(prefix).connectionString(connectionString)
                 .accountUrl(accountUrl).accountKey(accountKey).sasToken(sasToken).identity(identity).root(root).chunkSize(chunkSize)
                 .singlePutLimit(singlePutLimit).maxConcurrency(maxConcurrency).createContainer(createContainer)
-                .retry(retry).tiers(tiers);
+                .retry(retry).tiers(tiers).namespace(namespace);
     }
 
     /** Builds settings field by field; unset fields keep the defaults above. */
@@ -111,6 +113,7 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         private boolean createContainer = true;
         private RetrySettings retry = RetrySettings.DEFAULT;
         private TierSettings tiers = TierSettings.DEFAULT;
+        private NamespaceSettings namespace = NamespaceSettings.FLAT;
 
         private Builder(int archiveId, BackendType type) {
             this.archiveId = archiveId;
@@ -131,11 +134,12 @@ public record BackendSettings(int archiveId, BackendType type, String container,
         public Builder createContainer(boolean value) { createContainer = value; return this; }
         public Builder retry(RetrySettings value) { retry = value; return this; }
         public Builder tiers(TierSettings value) { tiers = value; return this; }
+        public Builder namespace(NamespaceSettings value) { namespace = value; return this; }
 
         public BackendSettings build() {
             return new BackendSettings(archiveId, type, container, prefix, connectionString, accountUrl, accountKey,
                     sasToken, identity, root, chunkSize, singlePutLimit, maxConcurrency, createContainer, retry,
-                    tiers);
+                    tiers, namespace);
         }
     }
 }

@@ -25,12 +25,15 @@ import java.util.Optional;
  * @param hydratorRoots       azure: directories (relative to the mount, "" for the mount itself) where the AMLFS
  *                            hydrator imported stubs in its default mode, which names a stub's blob by its path
  *                            relative to that directory
+ * @param namespace           azure: flat, hierarchical (Data Lake) or auto, the dfs endpoint, and the uid / gid of a
+ *                            path whose owner or group is not numeric
  */
 public record ArchiveSettings(int id, ArchiveType type, Optional<String> container, String prefix,
                               Optional<AzureCredentials> credentials, Optional<Path> root, long singlePutLimit,
                               int maxConcurrency, boolean releaseAfterArchive, Optional<String> loggingContainer,
                               long blockSize, int maxTries, java.time.Duration retryDelay, long bandwidthLimit,
-                              io.azlhsm.copytool.archive.TierSettings tiers, java.util.List<String> hydratorRoots) {
+                              io.azlhsm.copytool.archive.TierSettings tiers, java.util.List<String> hydratorRoots,
+                              io.azlhsm.copytool.archive.NamespaceSettings namespace) {
 
     public static final long DEFAULT_SINGLE_PUT_LIMIT = 32L << 20;
     public static final int DEFAULT_MAX_CONCURRENCY = 32;
@@ -65,6 +68,14 @@ public record ArchiveSettings(int id, ArchiveType type, Optional<String> contain
             text.append(" release_after_archive");
         }
         loggingContainer.ifPresent(c -> text.append(" logging_container=").append(c));
+        if (namespace.kind() != io.azlhsm.copytool.archive.NamespaceSettings.Kind.FLAT) {
+            text.append(" namespace=").append(namespace.kind().configName());
+            if (namespace.dfsEndpoint() != null) {
+                text.append(" dfs_endpoint=").append(namespace.dfsEndpoint());
+            }
+            text.append(" default_uid=").append(namespace.defaultUid()).append(" default_gid=")
+                    .append(namespace.defaultGid());
+        }
         if (!hydratorRoots.isEmpty()) {
             text.append(" hydrator_roots=").append(hydratorRoots.stream().map(r -> r.isEmpty() ? "/" : r)
                     .collect(java.util.stream.Collectors.joining(",")));

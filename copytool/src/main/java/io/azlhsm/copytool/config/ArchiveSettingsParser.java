@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.config;
 
+import io.azlhsm.copytool.archive.NamespaceSettings;
 import io.azlhsm.copytool.archive.StorageTier;
 import io.azlhsm.copytool.archive.TierSettings;
 import java.nio.file.Files;
@@ -52,7 +53,8 @@ final class ArchiveSettingsParser {
                     KeyCatalog.SAS_TOKEN, KeyCatalog.AUTH, KeyCatalog.CLIENT_ID, KeyCatalog.TENANT_ID,
                     KeyCatalog.FEDERATED_TOKEN_FILE, KeyCatalog.LOGGING_CONTAINER, KeyCatalog.ACCESS_TIER,
                     KeyCatalog.REHYDRATE_TIER, KeyCatalog.REHYDRATE_PRIORITY, KeyCatalog.REHYDRATE_POLL_INTERVAL,
-                    KeyCatalog.HYDRATOR_ROOTS}) {
+                    KeyCatalog.HYDRATOR_ROOTS, KeyCatalog.NAMESPACE, KeyCatalog.DFS_ENDPOINT, KeyCatalog.DEFAULT_UID,
+                    KeyCatalog.DEFAULT_GID}) {
                 if (config.has(p + azureOnly)) {
                     throw config.error(p + azureOnly, "applies only to type azure; archive " + id + " is posix");
                 }
@@ -63,7 +65,7 @@ final class ArchiveSettingsParser {
             }
             return new ArchiveSettings(id, type, Optional.empty(), "", Optional.empty(), Optional.of(root),
                     singlePutLimit, maxConcurrency, release, Optional.empty(), blockSize, maxTries, retryDelay,
-                    bandwidth, TierSettings.DEFAULT, java.util.List.of());
+                    bandwidth, TierSettings.DEFAULT, java.util.List.of(), NamespaceSettings.FLAT);
         }
 
         if (config.has(p + KeyCatalog.ROOT)) {
@@ -88,7 +90,37 @@ final class ArchiveSettingsParser {
         return new ArchiveSettings(id, type, Optional.of(container), prefix,
                 Optional.of(credentials(config, p)), Optional.empty(), singlePutLimit, maxConcurrency, release,
                 loggingContainer, blockSize, maxTries, retryDelay, bandwidth, tiers(config, p),
-                hydratorRoots(config, p + KeyCatalog.HYDRATOR_ROOTS, mount));
+                hydratorRoots(config, p + KeyCatalog.HYDRATOR_ROOTS, mount), namespace(config, p));
+    }
+
+    /**
+     * {@code namespace} (flat, the default; hierarchical; auto), {@code dfs_endpoint} (derived from the blob endpoint
+     * when absent) and {@code default_uid} / {@code default_gid} (0, AMLFS's default): the last three only make sense
+     * where the account may have a hierarchical namespace.
+     */
+    private static NamespaceSettings namespace(ConfigReader config, String p) throws ConfigException {
+        String text = config.string(p + KeyCatalog.NAMESPACE).orElse("flat");
+        NamespaceSettings.Kind kind = switch (text) {
+            case "flat" -> NamespaceSettings.Kind.FLAT;
+            case "hierarchical" -> NamespaceSettings.Kind.HIERARCHICAL;
+            case "auto" -> NamespaceSettings.Kind.AUTO;
+            default -> throw config.invalid(p + KeyCatalog.NAMESPACE, "is not flat, hierarchical or auto");
+        };
+        if (kind == NamespaceSettings.Kind.FLAT) {
+            for (String key : new String[] {KeyCatalog.DFS_ENDPOINT, KeyCatalog.DEFAULT_UID, KeyCatalog.DEFAULT_GID}) {
+                if (config.has(p + key)) {
+                    throw config.error(p + key, "applies only with namespace hierarchical or auto");
+                }
+            }
+            return NamespaceSettings.FLAT;
+        }
+        Optional<String> endpoint = config.nonEmpty(p + KeyCatalog.DFS_ENDPOINT);
+        if (endpoint.isPresent() && !endpoint.get().matches("https?://[^?#]+")) {
+            throw config.invalid(p + KeyCatalog.DFS_ENDPOINT, "must be an http(s) URL without a query string");
+        }
+        int uid = config.nonNegativeInt(p + KeyCatalog.DEFAULT_UID, 0);
+        int gid = config.nonNegativeInt(p + KeyCatalog.DEFAULT_GID, 0);
+        return new NamespaceSettings(kind, endpoint.orElse(null), uid, gid);
     }
 
     /**

@@ -24,7 +24,8 @@ public final class BackendSettingsOf {
                         BackendSettings.RetrySettings.DEFAULT.maxRetryDelay()))
                 .singlePutLimit(archive.singlePutLimit())
                 .maxConcurrency(archive.maxConcurrency())
-                .tiers(archive.tiers());
+                .tiers(archive.tiers())
+                .namespace(archive.namespace());
         archive.container().ifPresent(builder::container);
         archive.root().ifPresent(builder::root);
         archive.credentials().ifPresent(credentials -> {

@@ -116,6 +116,24 @@ final class ConfigReader {
         return number;
     }
 
+    /** A uid or gid: 0 to 4294967294 would be Linux's range; Lustre's and Java's int keep it to 0..2^31-1. */
+    int nonNegativeInt(String key, int defaultValue) throws ConfigException {
+        Optional<String> value = string(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        int number;
+        try {
+            number = Integer.parseInt(value.get());
+        } catch (NumberFormatException e) {
+            throw invalid(key, "is not a whole number from 0 to " + Integer.MAX_VALUE);
+        }
+        if (number < 0) {
+            throw invalid(key, "must not be negative");
+        }
+        return number;
+    }
+
     Duration duration(String key, Duration defaultValue) throws ConfigException {
         Optional<String> value = string(key);
         if (value.isEmpty()) {

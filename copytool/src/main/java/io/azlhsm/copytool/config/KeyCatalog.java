@@ -61,11 +61,16 @@ final class KeyCatalog {
     static final String REHYDRATE_PRIORITY = "rehydrate_priority";
     static final String REHYDRATE_POLL_INTERVAL = "rehydrate_poll_interval";
     static final String HYDRATOR_ROOTS = "hydrator_roots";
+    static final String NAMESPACE = "namespace";
+    static final String DFS_ENDPOINT = "dfs_endpoint";
+    static final String DEFAULT_UID = "default_uid";
+    static final String DEFAULT_GID = "default_gid";
 
     static final List<String> ARCHIVE_FIELDS = List.of(TYPE, CONTAINER, PREFIX, CONNECTION_STRING, ACCOUNT_URL,
             ACCOUNT_KEY, SAS_TOKEN, AUTH, CLIENT_ID, TENANT_ID, FEDERATED_TOKEN_FILE, ROOT, SINGLE_PUT_LIMIT, MAX_CONCURRENCY, RELEASE_AFTER_ARCHIVE, LOGGING_CONTAINER,
             BLOCK_SIZE, MAX_TRIES, RETRY_DELAY, ARCHIVE_BANDWIDTH_LIMIT, ACCESS_TIER, REHYDRATE_TIER,
-            REHYDRATE_PRIORITY, REHYDRATE_POLL_INTERVAL, HYDRATOR_ROOTS);
+            REHYDRATE_PRIORITY, REHYDRATE_POLL_INTERVAL, HYDRATOR_ROOTS, NAMESPACE, DFS_ENDPOINT, DEFAULT_UID,
+            DEFAULT_GID);
 
     /** Archive fields whose values are credentials: never echoed. */
     static final Set<String> SECRET_FIELDS = Set.of(CONNECTION_STRING, ACCOUNT_KEY, SAS_TOKEN);

@@ -263,4 +263,39 @@ class CopytoolConfigTest {
                 () -> parse(MINIMAL + "archive.1.hydrator_roots = a\n"));
         assertTrue(posix.getMessage().contains("applies only to type azure"), posix.getMessage());
     }
+
+    @Test
+    void namespaceIsFlatUnlessConfiguredAndItsKeysFitOnlyAHierarchicalOrAutoAzureArchive() throws Exception {
+        String azure = """
+                mount = /mnt/lustre
+                archive.1.type = azure
+                archive.1.container = ctr
+                archive.1.connection_string = UseDevelopmentStorage=true
+                """;
+        assertEquals(io.azlhsm.copytool.archive.NamespaceSettings.FLAT, parse(azure).archives().get(1).namespace());
+        ArchiveSettings hierarchical = parse(azure + "archive.1.namespace = hierarchical\n"
+                + "archive.1.dfs_endpoint = http://127.0.0.1:1234/devstoreaccount1\n"
+                + "archive.1.default_uid = 4242\narchive.1.default_gid = 99\n").archives().get(1);
+        assertEquals(new io.azlhsm.copytool.archive.NamespaceSettings(
+                io.azlhsm.copytool.archive.NamespaceSettings.Kind.HIERARCHICAL,
+                "http://127.0.0.1:1234/devstoreaccount1", 4242, 99), hierarchical.namespace());
+        assertTrue(hierarchical.toString().contains("namespace=hierarchical"), hierarchical.toString());
+        assertEquals(io.azlhsm.copytool.archive.NamespaceSettings.Kind.AUTO,
+                parse(azure + "archive.1.namespace = auto\n").archives().get(1).namespace().kind());
+        String[][] bad = {
+            {"archive.1.namespace = hns\n", "archive.1.namespace"},
+            {"archive.1.dfs_endpoint = https://a.dfs.core.windows.net\n", "archive.1.dfs_endpoint"},
+            {"archive.1.namespace = auto\narchive.1.dfs_endpoint = ftp://x\n", "archive.1.dfs_endpoint"},
+            {"archive.1.namespace = auto\narchive.1.default_uid = -1\n", "archive.1.default_uid"},
+            {"archive.1.namespace = auto\narchive.1.default_gid = x\n", "archive.1.default_gid"},
+        };
+        for (String[] keyAndProblem : bad) {
+            ConfigException e = assertThrows(ConfigException.class, () -> parse(azure + keyAndProblem[0]),
+                    keyAndProblem[0]);
+            assertEquals(keyAndProblem[1], e.key(), e.getMessage());
+        }
+        ConfigException posix = assertThrows(ConfigException.class,
+                () -> parse(MINIMAL + "archive.1.namespace = hierarchical\n"));
+        assertTrue(posix.getMessage().contains("applies only to type azure"), posix.getMessage());
+    }
 }

@@ -136,6 +136,11 @@ public final class AzureBlobBackend implements ArchiveBackend {
         this.tiers = settings.tiers();
     }
 
+    /** The SDK clients, for the Data Lake side of a hierarchical-namespace account (same account, same auth). */
+    AzureContainerClients clients() {
+        return clients;
+    }
+
     @Override
     public String describe() {
         return "azure " + clients.description() + " prefix=" + names.prefix();

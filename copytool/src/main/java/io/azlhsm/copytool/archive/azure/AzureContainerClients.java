@@ -122,7 +122,7 @@ record AzureContainerClients(Pipeline small, Pipeline large, AzureTransports tra
     }
 
     /** The SDK's own exponential back-off with jitter; it retries 5xx, 408, 429, timeouts and I/O errors. */
-    private static RequestRetryOptions retryOptions(BackendSettings.RetrySettings retry) {
+    static RequestRetryOptions retryOptions(BackendSettings.RetrySettings retry) {
         return new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, retry.maxTries(), retry.tryTimeout(),
                 retry.retryDelay(), retry.maxRetryDelay(), null);
     }

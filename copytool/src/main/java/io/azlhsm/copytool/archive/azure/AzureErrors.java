@@ -25,6 +25,11 @@ final class AzureErrors {
         if (error instanceof BlobStorageException storage) {
             return fromService(objectName, doing, storage.getStatusCode(), storage.getErrorCode(), storage);
         }
+        if (error instanceof com.azure.storage.file.datalake.models.DataLakeStorageException lake) {
+            // The Data Lake API's codes (PathNotFound, PathAlreadyExists...) classified by status as the blob ones.
+            return fromService(objectName, doing, lake.getStatusCode(),
+                    lake.getErrorCode() == null ? null : BlobErrorCode.fromString(lake.getErrorCode()), lake);
+        }
         if (error instanceof HttpResponseException http && http.getResponse() != null) {
             return fromService(objectName, doing, http.getResponse().getStatusCode(), null, http);
         }

@@ -1,0 +1,261 @@
+package io.azlhsm.copytool.archive.azure;
+
+import com.azure.core.http.rest.PagedResponse;
+import com.azure.core.util.Context;
+import com.azure.storage.file.datalake.DataLakeFileSystemClient;
+import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
+import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import com.azure.storage.file.datalake.models.ListPathsOptions;
+import com.azure.storage.file.datalake.models.PathInfo;
+import com.azure.storage.file.datalake.models.PathItem;
+import com.azure.storage.file.datalake.models.PathPermissions;
+import com.azure.storage.file.datalake.options.DataLakePathCreateOptions;
+import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ChunkedUpload;
+import io.azlhsm.copytool.archive.ForwardingBackend;
+import io.azlhsm.copytool.archive.ObjectAttributes;
+import io.azlhsm.copytool.archive.ObjectListing;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.WriteCondition;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An Azure archive on an account with hierarchical namespace (ADLS Gen2). Data is written and read through the Blob
+ * API exactly as on a flat account; what differs goes through the Data Lake API:
+ * <ul>
+ * <li>after a file's data is written, its owner, group and permissions (the {@code owner}, {@code group} and
+ *     {@code permissions} of its metadata: uid and gid as decimal strings, as AMLFS writes them) become the path's
+ *     own POSIX properties (Path - Update setAccessControl, conditional on the ETag just written, whose new ETag the
+ *     returned object carries);</li>
+ * <li>a directory is created as a directory (Path - Create resource=directory) with its owner, group and
+ *     permissions, never as a marker blob; a directory that exists already (the service makes every parent of a
+ *     path) gets them set;</li>
+ * <li>a listing is the listing of paths (Path - List, recursive), with owner, group and permissions taken from each
+ *     path's properties ({@link PathOwners} maps a non-numeric owner); a file's other metadata (checksum, times,
+ *     symlink, layout) still comes from its blob (one Get Blob Properties per file).</li>
+ * </ul>
+ */
+public final class HierarchicalBackend extends ForwardingBackend {
+    private final DataLakeFileSystemClient fs;
+    private final String endpoint;
+    private final PathOwners owners;
+
+    HierarchicalBackend(ArchiveBackend blobs, DataLakeFileSystemClient fs, String endpoint, PathOwners owners) {
+        super(blobs);
+        this.fs = fs;
+        this.endpoint = endpoint;
+        this.owners = owners;
+    }
+
+    @Override
+    public String describe() {
+        return backend.describe() + " namespace=hierarchical dfs=" + endpoint;
+    }
+
+    @Override
+    public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
+            throws ArchiveException {
+        return setAccess(backend.putWhole(name, data, attributes, condition), attributes.metadata());
+    }
+
+    @Override
+    protected ChunkedUpload wrapUpload(String name, ChunkedUpload upload) {
+        return new ChunkedUpload() {
+            @Override
+            public void stage(int index, ByteBuffer chunk) throws ArchiveException {
+                upload.stage(index, chunk);
+            }
+
+            @Override
+            public void stage(int index, InputStream data, long length, byte[] md5) throws ArchiveException {
+                upload.stage(index, data, length, md5);
+            }
+
+            @Override
+            public StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition)
+                    throws ArchiveException {
+                return setAccess(upload.commit(chunkCount, attributes, condition), attributes.metadata());
+            }
+
+            @Override
+            public long resumedBytes() {
+                return upload.resumedBytes();
+            }
+
+            @Override
+            public void abort() {
+                upload.abort();
+            }
+        };
+    }
+
+    /** Sets the path's owner, group and permissions from the metadata written with it, if the object is unchanged. */
+    private StoredObject setAccess(StoredObject stored, Map<String, String> metadata) throws ArchiveException {
+        Access access = Access.of(metadata);
+        if (access.isEmpty()) {
+            return stored;
+        }
+        try {
+            PathInfo info = fs.getFileClient(stored.name()).setPermissionsWithResponse(access.permissions(),
+                    access.group(), access.owner(), new DataLakeRequestConditions().setIfMatch(stored.etag()), null,
+                    Context.NONE).getValue();
+            return new StoredObject(stored.name(), stored.size(), quoted(info.getETag()), stored.contentMd5(),
+                    stored.metadata(), info.getLastModified().toInstant(), stored.tier());
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(stored.name(), "Set Access Control of the path just written", e);
+        }
+    }
+
+    @Override
+    public void putMarker(String name, ObjectAttributes attributes) throws ArchiveException {
+        Access access = Access.of(attributes.metadata());
+        Map<String, String> metadata = new HashMap<>(attributes.metadata());
+        metadata.keySet().removeIf(key -> key.equalsIgnoreCase(BlobMetadataCodec.IS_FOLDER));
+        DataLakePathCreateOptions options = new DataLakePathCreateOptions().setMetadata(metadata)
+                .setUmask("0000") // the permissions given are the directory's, not to be narrowed by the service
+                .setRequestConditions(new DataLakeRequestConditions().setIfNoneMatch("*"));
+        if (access.permissions() != null) {
+            options.setPermissions(access.permissions().toString());
+        }
+        options.setOwner(access.owner()).setGroup(access.group());
+        try {
+            fs.getDirectoryClient(name).createWithResponse(options, null, Context.NONE);
+        } catch (DataLakeStorageException e) {
+            if (!"PathAlreadyExists".equals(e.getErrorCode())) {
+                if ("PathConflict".equals(e.getErrorCode())) {
+                    return; // a file has the name: as on a flat account, an existing object is left alone
+                }
+                throw AzureErrors.map(name, "Path - Create of a directory", e);
+            }
+            if (!access.isEmpty()) {
+                try {
+                    // It exists already, most often made by the service as a parent of a path written first.
+                    fs.getDirectoryClient(name).setPermissionsWithResponse(access.permissions(), access.group(),
+                            access.owner(), null, null, Context.NONE);
+                } catch (RuntimeException again) {
+                    throw AzureErrors.map(name, "Set Access Control of an existing directory", again);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(name, "Path - Create of a directory", e);
+        }
+    }
+
+    @Override
+    public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
+        int slash = prefix.lastIndexOf('/');
+        String directory = slash < 0 ? "" : prefix.substring(0, slash);
+        ListPathsOptions options = new ListPathsOptions().setRecursive(true).setMaxResults(pageSize);
+        if (!directory.isEmpty()) {
+            options.setPath(directory);
+        }
+        PagedResponse<PathItem> page;
+        try {
+            Iterator<PagedResponse<PathItem>> pages = fs.listPaths(options, null)
+                    .iterableByPage(continuationToken).iterator();
+            if (!pages.hasNext()) {
+                return new ObjectListing(List.of(), null);
+            }
+            page = pages.next();
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() == 404 && "PathNotFound".equals(e.getErrorCode())) {
+                return new ObjectListing(List.of(), null); // no such directory: nothing under the prefix
+            }
+            throw AzureErrors.map(prefix, "Path - List", e);
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(prefix, "Path - List", e);
+        }
+        List<StoredObject> objects = new ArrayList<>();
+        for (PathItem path : page.getValue()) {
+            if (!path.getName().startsWith(prefix)) {
+                continue;
+            }
+            Optional<StoredObject> object = withPathAttributes(path);
+            object.ifPresent(objects::add);
+        }
+        return new ObjectListing(objects, page.getContinuationToken());
+    }
+
+    /** The listed path as an object: owner, group and permissions from the path, the rest from its blob. */
+    private Optional<StoredObject> withPathAttributes(PathItem path) throws ArchiveException {
+        Map<String, String> metadata = new HashMap<>();
+        StoredObject blob = null;
+        if (!path.isDirectory()) {
+            Optional<StoredObject> found = backend.stat(path.getName());
+            if (found.isEmpty()) {
+                return Optional.empty(); // deleted since it was listed
+            }
+            blob = found.get();
+            blob.metadata().forEach((key, value) -> {
+                String lower = key.toLowerCase(Locale.ROOT);
+                if (!lower.equals("owner") && !lower.equals("group") && !lower.equals("permissions")) {
+                    metadata.put(key, value);
+                }
+            });
+        } else {
+            metadata.put(BlobMetadataCodec.IS_FOLDER, "true");
+        }
+        metadata.put("owner", Integer.toString(owners.uid(path.getOwner())));
+        metadata.put("group", Integer.toString(owners.gid(path.getGroup())));
+        if (path.getPermissions() != null) {
+            metadata.put("permissions", PathPermissions.parseSymbolic(path.getPermissions()).toString());
+        }
+        if (blob != null) {
+            return Optional.of(new StoredObject(blob.name(), blob.size(), blob.etag(), blob.contentMd5(), metadata,
+                    blob.lastModified(), blob.tier()));
+        }
+        return Optional.of(new StoredObject(path.getName(), 0, quoted(path.getETag()), null, metadata,
+                path.getLastModified().toInstant()));
+    }
+
+    /**
+     * An ETag as the Blob API gives it, quoted: the Data Lake SDK hands them out without the quotes, and a record's
+     * ETag is compared with the blob's as a string (the checker, import's "same blob").
+     */
+    private static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
+    /** The owner, group and permissions in a blob's metadata (AMLFS's names, read case-insensitively). */
+    private record Access(String owner, String group, PathPermissions permissions) {
+        static Access of(Map<String, String> metadata) {
+            String owner = null;
+            String group = null;
+            PathPermissions permissions = null;
+            for (Map.Entry<String, String> entry : metadata.entrySet()) {
+                switch (entry.getKey().toLowerCase(Locale.ROOT)) {
+                    case "owner" -> owner = entry.getValue();
+                    case "group" -> group = entry.getValue();
+                    case "permissions" -> permissions = parse(entry.getValue());
+                    default -> { }
+                }
+            }
+            return new Access(owner, group, permissions);
+        }
+
+        /** {@code %04o} (AMLFS, the sticky bit kept) or {@code rwxrwxrwx[t]}; anything else is left unset. */
+        private static PathPermissions parse(String text) {
+            if (text.matches("[0-1][0-7]{3}")) {
+                return PathPermissions.parseOctal(text);
+            }
+            if (text.matches("[r-][w-][x-][r-][w-][x-][r-][w-][xtT-]")) {
+                return PathPermissions.parseSymbolic(text);
+            }
+            return null;
+        }
+
+        boolean isEmpty() {
+            return owner == null && group == null && permissions == null;
+        }
+    }
+}
