@@ -6,6 +6,7 @@ import io.azlhsm.copytool.jobs.policy.PolicyJob;
 import io.azlhsm.copytool.jobs.policy.PolicySource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.logging.Logger;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 import sun.misc.Signal;
@@ -39,7 +40,10 @@ final class PolicyCommand extends JobCliCommand {
 
     @Override
     protected Job createJob(CommandLine line, CopytoolConfig config) {
-        PolicySource source = new PolicySource(Path.of(line.getOptionValue("config")), config.policy());
+        // the per-file decisions are debug lines: log.level = DEBUG shows them, and a reload applies a new level
+        LoggingSetup.configure(config.logLevel(), System.err);
+        PolicySource source = new PolicySource(Path.of(line.getOptionValue("config")), config.policy(),
+                fresh -> Logger.getLogger(LoggingSetup.ROOT_LOGGER).setLevel(fresh.logLevel()));
         // before the job starts: a HUP without a handler would end the JVM
         Signal.handle(new Signal("HUP"), signal -> source.requestReload());
         return new PolicyJob(source, Clock.systemUTC());

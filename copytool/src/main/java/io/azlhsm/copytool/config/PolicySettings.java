@@ -9,7 +9,8 @@ import java.util.Optional;
  * The policy engine's rules ({@code copytool policy}; {@code policy.*} keys). The agent ignores them.
  *
  * @param interval how often the engine looks at the file system's usage
- * @param release  the release rule; empty when {@code policy.release.high_watermark} is not set
+ * @param release  the release rule; empty when {@code policy.release.high_watermark} is not set (the other
+ *                 {@code policy.release.*} keys then have no effect)
  */
 public record PolicySettings(Duration interval, Optional<ReleaseRule> release) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
@@ -41,29 +42,21 @@ public record PolicySettings(Duration interval, Optional<ReleaseRule> release) {
 
     static PolicySettings parse(ConfigReader config) throws ConfigException {
         Duration interval = config.duration(KeyCatalog.POLICY_INTERVAL, DEFAULT_INTERVAL);
+        // every key is checked, also while the rule is off: a mistake shows before the rule is turned on
+        int low = percent(config, KeyCatalog.POLICY_RELEASE_LOW, DEFAULT_LOW_WATERMARK);
+        List<String> paths = paths(config, KeyCatalog.POLICY_RELEASE_PATHS, List.of("/"));
+        List<String> never = paths(config, KeyCatalog.POLICY_RELEASE_NEVER, List.of());
+        Duration minAge = config.string(KeyCatalog.POLICY_RELEASE_MIN_AGE).filter(v -> !v.equals("0")).isPresent()
+                ? config.duration(KeyCatalog.POLICY_RELEASE_MIN_AGE, Duration.ZERO) : Duration.ZERO;
+        long minSize = config.sizeOrZero(KeyCatalog.POLICY_RELEASE_MIN_SIZE);
         Optional<ReleaseRule> release = Optional.empty();
         if (config.has(KeyCatalog.POLICY_RELEASE_HIGH)) {
             int high = percent(config, KeyCatalog.POLICY_RELEASE_HIGH, 0);
-            int low = percent(config, KeyCatalog.POLICY_RELEASE_LOW, DEFAULT_LOW_WATERMARK);
             if (low >= high) {
                 throw config.invalid(KeyCatalog.POLICY_RELEASE_LOW, "must be below " + KeyCatalog.POLICY_RELEASE_HIGH
                         + " (" + high + "%): releasing stops at the low watermark");
             }
-            Duration minAge = config.string(KeyCatalog.POLICY_RELEASE_MIN_AGE).filter(v -> !v.equals("0"))
-                    .isPresent() ? config.duration(KeyCatalog.POLICY_RELEASE_MIN_AGE, Duration.ZERO) : Duration.ZERO;
-            release = Optional.of(new ReleaseRule(high, low,
-                    paths(config, KeyCatalog.POLICY_RELEASE_PATHS, List.of("/")),
-                    paths(config, KeyCatalog.POLICY_RELEASE_NEVER, List.of()), minAge,
-                    config.sizeOrZero(KeyCatalog.POLICY_RELEASE_MIN_SIZE)));
-        } else {
-            for (String key : List.of(KeyCatalog.POLICY_RELEASE_LOW, KeyCatalog.POLICY_RELEASE_PATHS,
-                    KeyCatalog.POLICY_RELEASE_NEVER, KeyCatalog.POLICY_RELEASE_MIN_AGE,
-                    KeyCatalog.POLICY_RELEASE_MIN_SIZE)) {
-                if (config.has(key)) {
-                    throw config.error(key, "has no effect without " + KeyCatalog.POLICY_RELEASE_HIGH
-                            + ", which turns the release rule on; set it (e.g. 85) or remove this line");
-                }
-            }
+            release = Optional.of(new ReleaseRule(high, low, paths, never, minAge, minSize));
         }
         return new PolicySettings(interval, release);
     }

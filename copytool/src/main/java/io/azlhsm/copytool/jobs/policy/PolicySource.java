@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Where the policy engine's rules come from: the configuration file, read again at the start of the next pass after
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class PolicySource {
     private final Path file;
     private final AtomicBoolean reloadRequested = new AtomicBoolean();
+    private final Consumer<CopytoolConfig> onReload;
     private PolicySettings current;
 
     /**
@@ -23,8 +25,14 @@ public final class PolicySource {
      * @param initial the rules read at the start
      */
     public PolicySource(Path file, PolicySettings initial) {
+        this(file, initial, config -> { });
+    }
+
+    /** @param onReload also given each configuration a reload accepted (the command line applies its log.level) */
+    public PolicySource(Path file, PolicySettings initial, Consumer<CopytoolConfig> onReload) {
         this.file = file;
         this.current = initial;
+        this.onReload = onReload;
     }
 
     /** What the SIGHUP handler calls: the file is read at the start of the next pass. Safe from any thread. */
@@ -63,6 +71,7 @@ public final class PolicySource {
                         + "; the policy engine stays on its mount (restart it to change mounts)"));
             }
             current = fresh.policy();
+            onReload.accept(fresh);
             return Optional.of(new Reload(current, null));
         } catch (ConfigException | IOException e) {
             return Optional.of(new Reload(null, e.getMessage()));
