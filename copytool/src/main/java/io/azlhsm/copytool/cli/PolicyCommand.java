@@ -23,9 +23,10 @@ final class PolicyCommand extends JobCliCommand {
 
     @Override
     public String summary() {
-        return "apply the configuration's policy.* rules until cancelled: release archived, clean files, least"
-                + " recently accessed first, when the used space passes policy.release.high_watermark, down to"
-                + " policy.release.low_watermark (SIGHUP re-reads the rules)";
+        return "apply the configuration's policy.* rules until cancelled: archive new and changed files once left"
+                + " alone for policy.archive.after; release archived, clean files, least recently accessed first, when"
+                + " the used space passes policy.release.high_watermark, down to policy.release.low_watermark"
+                + " (SIGHUP re-reads the rules)";
     }
 
     @Override

@@ -45,7 +45,8 @@ class PolicyConfigTest {
 
     @Test
     void badValuesAreRefusedNamingTheKey() {
-        ConfigException low = failure(MINIMAL + "policy.release.high_watermark = 60\npolicy.release.low_watermark = 60\n");
+        ConfigException low = failure(MINIMAL + "policy.release.high_watermark = 60\n"
+                + "policy.release.low_watermark = 60\n");
         assertEquals("policy.release.low_watermark", low.key());
         assertTrue(low.getMessage().contains("must be below policy.release.high_watermark (60%)"), low.getMessage());
         ConfigException percent = failure(MINIMAL + "policy.release.high_watermark = 101\n");
@@ -55,5 +56,29 @@ class PolicyConfigTest {
         assertEquals("policy.release.min_age", off.key(), "checked while the rule is off too");
         ConfigException typo = failure(MINIMAL + "policy.release.high_watermak = 85\n");
         assertTrue(typo.getMessage().contains("did you mean 'policy.release.high_watermark'"), typo.getMessage());
+    }
+
+    @Test
+    void theArchiveRuleTakesItsKeysAndNeedsTheChangelogUsers() throws Exception {
+        PolicySettings policy = parse(MINIMAL + """
+                policy.archive.after = 30m
+                policy.archive.changelog_users = lustre-MDT0000=cl1, lustre-MDT0001=cl2
+                policy.archive.paths = /projects
+                policy.archive.names = *.h5, *.nc
+                policy.archive.min_size = 1KiB
+                policy.archive.max_size = 1GiB
+                policy.archive.archive_id = 1
+                policy.archive.scan_interval = 12h
+                """).policy();
+        assertEquals(Optional.of(new PolicySettings.ArchiveRule(Duration.ofMinutes(30), List.of("/projects"),
+                List.of("*.h5", "*.nc"), 1024, 1L << 30, 1, List.of("lustre-MDT0000=cl1", "lustre-MDT0001=cl2"),
+                Duration.ofHours(12))), policy.archive());
+        assertEquals(Optional.empty(), parse(MINIMAL + "policy.archive.paths = /x\n").policy().archive());
+        ConfigException users = failure(MINIMAL + "policy.archive.after = 30m\n");
+        assertEquals("policy.archive.changelog_users", users.key());
+        assertTrue(users.getMessage().contains("changelog_register"), users.getMessage());
+        ConfigException bounds = failure(MINIMAL + "policy.archive.min_size = 2MiB\n"
+                + "policy.archive.max_size = 1MiB\n");
+        assertEquals("policy.archive.max_size", bounds.key());
     }
 }

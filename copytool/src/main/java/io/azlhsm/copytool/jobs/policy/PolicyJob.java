@@ -17,10 +17,11 @@ import java.util.Optional;
 
 /**
  * The policy engine ({@code copytool policy}): a long-running job, one per file system (it holds the job lock), that
- * applies the configuration's {@code policy.*} rules every {@code policy.interval} until cancelled. Its rule is the
- * release rule ({@link ReleaseRulePass}). The rules are read again on a reload ({@link PolicySource}). A pass that
- * fails (the statfs, a walk) is logged and the next one tries again: the engine is a service and must not stop at a
- * transient error. A dry run makes one pass, changes nothing and lists what it would release.
+ * applies the configuration's {@code policy.*} rules every {@code policy.interval} until cancelled: the archive rule
+ * ({@link ArchiveRuleRunner}), then the release rule ({@link ReleaseRulePass}). The rules are read again on a reload
+ * ({@link PolicySource}). A pass that fails (the statfs, a walk) is logged and the next one tries again: the engine
+ * is a service and must not stop at a transient error. A dry run makes one pass, changes nothing and lists what it
+ * would archive and release.
  */
 public final class PolicyJob implements Job {
     private static final long PAUSE_STEP_MILLIS = 100;
@@ -49,32 +50,56 @@ public final class PolicyJob implements Job {
     public JobState run(JobContext context) throws Exception {
         PolicyMetrics metrics = new PolicyMetrics(context);
         describe(context, source.current());
-        while (true) {
-            context.checkCancelled();
-            reload(context, metrics);
-            PolicySettings rules = source.current();
-            Instant now = clock.instant();
-            try {
-                if (rules.release().isPresent()) {
-                    new ReleaseRulePass(context, rules.release().get(), metrics).run(now);
-                } else {
-                    metrics.usage(SpaceUsage.of(context.mount()));
+        ArchiveRuleRunner archiver = null;
+        try {
+            while (true) {
+                context.checkCancelled();
+                PolicySettings before = source.current();
+                reload(context, metrics);
+                PolicySettings rules = source.current();
+                if (archiver != null && !rules.archive().equals(before.archive())) {
+                    archiver.close(); // a changed rule starts over, with a walk
+                    archiver = null;
                 }
-            } catch (JobCancelledException | JobLockLostException e) {
-                throw e;
-            } catch (Exception e) {
-                if (context.cancelRequested()) {
-                    throw e;
+                if (archiver == null && rules.archive().isPresent()) {
+                    archiver = new ArchiveRuleRunner(context, rules.archive().get(), metrics);
                 }
-                context.log().error(context.mount().toString(), null, "policy pass failed, tried again in "
-                        + rules.interval() + ": " + e);
+                pass(context, metrics, rules, archiver);
+                if (context.changes().dryRun()) {
+                    return JobState.COMPLETED;
+                }
+                pause(context, source, rules.interval());
             }
-            metrics.passEnded(clock.instant());
-            if (context.changes().dryRun()) {
-                return JobState.COMPLETED;
+        } finally {
+            if (archiver != null) {
+                archiver.close();
             }
-            pause(context, source, rules.interval());
         }
+    }
+
+    /** One pass of every rule: the archive rule first, so that what it archives may be released. */
+    private void pass(JobContext context, PolicyMetrics metrics, PolicySettings rules, ArchiveRuleRunner archiver)
+            throws Exception {
+        Instant now = clock.instant();
+        try {
+            if (archiver != null) {
+                archiver.pass(now);
+            }
+            if (rules.release().isPresent()) {
+                new ReleaseRulePass(context, rules.release().get(), metrics).run(now);
+            } else {
+                metrics.usage(SpaceUsage.of(context.mount()));
+            }
+        } catch (JobCancelledException | JobLockLostException e) {
+            throw e;
+        } catch (Exception e) {
+            if (context.cancelRequested()) {
+                throw e;
+            }
+            context.log().error(context.mount().toString(), null, "policy pass failed, tried again in "
+                    + rules.interval() + ": " + e);
+        }
+        metrics.passEnded(clock.instant());
     }
 
     private void reload(JobContext context, PolicyMetrics metrics) {
@@ -93,6 +118,9 @@ public final class PolicyJob implements Job {
     }
 
     private static void describe(JobContext context, PolicySettings rules) {
+        rules.archive().ifPresent(a -> context.log().info("archive rule: files under " + a.paths()
+                + (a.names().isEmpty() ? "" : " named " + a.names()) + ", new or dirty, unchanged for " + a.after()
+                + "; changelog users " + a.changelogUsers() + ", a walk every " + a.scanInterval()));
         context.log().info("every " + rules.interval() + ": " + rules.release().map(r -> "release rule: from "
                 + r.highWatermark() + "% used down to " + r.lowWatermark() + "%, paths " + r.paths() + ", never "
                 + r.never() + ", min_age " + r.minAge() + ", min_size " + r.minSize())

@@ -24,6 +24,13 @@ final class PolicyMetrics {
     static final String UNVERIFIED = "release: files without a verified archive copy";
     static final String FAILED = "release: files failed";
     static final String RELOADS = "configuration reloads";
+    static final String ARCHIVED = "archive: files archived";
+    static final String BYTES_ARCHIVED = "archive: bytes archived";
+    static final String WAITING = "archive: files waiting for their quiet time";
+    static final String ARCHIVE_FAILED = "archive: files failed";
+    static final String RECORDS = "archive: changelog records read";
+    static final String SCANS = "archive: scans";
+    static final String LAST_SCAN = "archive: last scan (epoch s)";
 
     private final JobContext context;
 
@@ -31,7 +38,7 @@ final class PolicyMetrics {
         this.context = context;
         for (String name : new String[] {PASSES, LAST_PASS, TOTAL, USED, USED_PERMILLE, RELOADS, RELEASE_TRIGGERED,
                 RELEASE_LAST_RUN, RELEASED, BYTES_RELEASED, NEVER, TOO_SMALL, RECENT, NOT_ARCHIVED, UNVERIFIED,
-                FAILED}) {
+                FAILED, ARCHIVED, BYTES_ARCHIVED, WAITING, ARCHIVE_FAILED, RECORDS, SCANS, LAST_SCAN}) {
             context.counters().counter(name); // shown from the start, at 0
         }
     }
@@ -83,5 +90,27 @@ final class PolicyMetrics {
 
     void releaseFailed() {
         context.counters().counter(FAILED).increment();
+    }
+
+    void archived(long bytes) {
+        context.counters().counter(ARCHIVED).increment();
+        context.counters().counter(BYTES_ARCHIVED).add(bytes);
+    }
+
+    void archiveFailed() {
+        context.counters().counter(ARCHIVE_FAILED).increment();
+    }
+
+    void archiveWaiting(int files) {
+        context.counters().set(WAITING, files);
+    }
+
+    void archiveRecordsRead(long records) {
+        context.counters().counter(RECORDS).add(records);
+    }
+
+    void archiveScan(Instant now) {
+        context.counters().counter(SCANS).increment();
+        context.counters().set(LAST_SCAN, now.getEpochSecond());
     }
 }

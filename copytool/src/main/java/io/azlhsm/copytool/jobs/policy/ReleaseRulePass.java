@@ -76,8 +76,9 @@ final class ReleaseRulePass {
                 if (chosen.isEmpty()) {
                     break;
                 }
-                context.progress().setTotal(context.progress().totalFiles() + chosen.size(), context.progress().totalBytes()
-                        + chosen.stream().mapToLong(OldestAccessed.Candidate::size).sum());
+                long chosenBytes = chosen.stream().mapToLong(OldestAccessed.Candidate::size).sum();
+                context.progress().setTotal(context.progress().totalFiles() + chosen.size(),
+                        context.progress().totalBytes() + chosenBytes);
                 for (OldestAccessed.Candidate candidate : chosen) {
                     if (freed >= toFree) {
                         break;

@@ -32,13 +32,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The policy engine's release rule against the simulated cluster (with a configured capacity, which its statfs
- * reports), a running agent and Azurite. Each test sets the capacity from the space used at its start, so that the
- * rule must release exactly the two least recently accessed of its candidates to reach the low watermark.
+ * The policy engine against the simulated cluster (its changelog, and a configured capacity, which its statfs
+ * reports), a running agent and Azurite. Each release test sets the capacity from the space used at its start, so
+ * that the rule must release exactly the two least recently accessed of its candidates to reach the low watermark.
+ * The archive test drives the engine's clock, so that a quiet time passes without waiting for it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class PolicyReleaseIT {
+class PolicyEngineIT {
     private static final Duration SHORT = Duration.ofSeconds(30);
     private static final Duration LONG = Duration.ofSeconds(120);
     /** 64 blocks of 4 KiB: what a file occupies is its size. */
@@ -112,9 +113,13 @@ class PolicyReleaseIT {
     }
 
     private CompletableFuture<JobRun> startJob(JobRunner runner, PolicySource source) {
+        return startJob(runner, source, Clock.systemUTC());
+    }
+
+    private CompletableFuture<JobRun> startJob(JobRunner runner, PolicySource source, Clock clock) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return bed.run(runner, new PolicyJob(source, Clock.systemUTC()));
+                return bed.run(runner, new PolicyJob(source, clock));
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -205,7 +210,7 @@ class PolicyReleaseIT {
         JobRun run = bed.dryRun(new PolicyJob(new PolicySource(null, rule("dry", high)), Clock.systemUTC()));
         assertEquals(JobState.COMPLETED, run.state(), run::describe);
         assertEquals(2, run.counter(PolicyMetrics.RELEASED), run::describe);
-        List<String> would = run.log().stream().filter(l -> l.contains(" WOULD ")).toList();
+        List<String> would = run.log().stream().filter(l -> l.contains(" WOULD release ")).toList();
         assertEquals(2, would.size(), () -> String.join("\n", run.log()));
         assertTrue(would.get(0).contains("release " + files.get("a")), would::toString);
         assertTrue(would.get(1).contains("release " + files.get("b")), would::toString);
@@ -240,6 +245,99 @@ class PolicyReleaseIT {
         assertTrue(run.counter(PolicyMetrics.UNVERIFIED) >= 1, run::describe);
         assertTrue(run.log().stream().anyMatch(l -> l.contains("WARNING path=\"" + files.get("a") + "\"")
                 && l.contains("blob missing")), () -> String.join("\n", run.log()));
+    }
+
+    /** A clock the test moves; the engine reads it for "now". */
+    private static final class TestClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /**
+     * A file is archived once it was left alone for policy.archive.after, not before; one written after its archive
+     * (dirty) and one created while the engine runs (seen in the changelog, the walk being a day away) are archived
+     * again after the same quiet time; names and the path bound what is archived.
+     */
+    @Test
+    void filesAreArchivedAfterTheirQuietTimeAndNotBeforeAndAgainWhenDirty() throws Exception {
+        String user = bed.cluster.registerChangelogUser(bed.cluster.mdt());
+        Path quiet = bed.agent.write("arch/quiet.dat", 10_000);
+        Path dirty = bed.agent.write("arch/dirty.dat", 20_000);
+        Path otherName = bed.agent.write("arch/other.txt", 30_000);
+        Path outside = bed.agent.write("elsewhere/outside.dat", 40_000);
+        bed.agent.archive(dirty);
+        bed.agent.awaitFlags(dirty, AgentTestBed.ARCHIVED, SHORT);
+        Files.write(dirty, new byte[] {7}, java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(0xb, flags(dirty));
+        Duration after = Duration.ofMinutes(30);
+        PolicySettings rules = new PolicySettings(Duration.ofMillis(200), Optional.empty(), Optional.of(
+                new PolicySettings.ArchiveRule(after, List.of("arch"), List.of("*.dat"), 0, 0, 0, List.of(user),
+                        Duration.ofHours(24))));
+        TestClock clock = new TestClock();
+        clock.set(Instant.now()); // the files changed just now: none is quiet
+        JobRunner runner = bed.runner();
+        CompletableFuture<JobRun> job = startJob(runner, new PolicySource(null, rules), clock);
+        JobRun run;
+        try {
+            awaitCounter(runner, PolicyMetrics.PASSES, 2, job); // the walk, then a pass from the changelog
+            assertEquals(0, counter(runner, PolicyMetrics.ARCHIVED), "archived before its quiet time");
+            assertEquals(2, counter(runner, PolicyMetrics.WAITING), "quiet.dat and dirty.dat wait");
+            assertEquals(0, flags(quiet) & 0x8, "quiet.dat archived before its quiet time");
+            assertEquals(0xb, flags(dirty), "dirty.dat archived before its quiet time");
+
+            clock.set(Instant.now().plus(after).plusSeconds(60));
+            awaitCounter(runner, PolicyMetrics.ARCHIVED, 2, job);
+            assertEquals(AgentTestBed.ARCHIVED, flags(quiet));
+            assertEquals(AgentTestBed.ARCHIVED, flags(dirty));
+            assertEquals(20_001, bed.container.getBlobClient("arch/dirty.dat").getProperties().getBlobSize());
+
+            // while it runs: quiet.dat written again, created.dat new; only the changelog tells (the walk is a
+            // day away by the engine's clock)
+            clock.set(Instant.now());
+            Files.write(quiet, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+            Path created = bed.agent.write("arch/created.dat", 5_000);
+            long passes = counter(runner, PolicyMetrics.PASSES);
+            awaitCounter(runner, PolicyMetrics.PASSES, passes + 2, job);
+            assertEquals(2, counter(runner, PolicyMetrics.WAITING), "quiet.dat and created.dat wait");
+            assertEquals(0xb, flags(quiet), "quiet.dat archived again before its quiet time");
+            assertEquals(0, flags(created) & 0x8, "created.dat archived before its quiet time");
+
+            clock.set(Instant.now().plus(after).plusSeconds(60));
+            awaitCounter(runner, PolicyMetrics.ARCHIVED, 4, job);
+            assertEquals(AgentTestBed.ARCHIVED, flags(quiet));
+            assertEquals(AgentTestBed.ARCHIVED, flags(created));
+            assertEquals(10_003, bed.container.getBlobClient("arch/quiet.dat").getProperties().getBlobSize());
+        } finally {
+            bed.cancel(runner);
+        }
+        run = job.get(60, TimeUnit.SECONDS);
+        assertEquals(JobState.CANCELED, run.state(), run::describe);
+        assertEquals(4, run.counter(PolicyMetrics.ARCHIVED), run::describe);
+        assertEquals(1, run.counter(PolicyMetrics.SCANS), run::describe);
+        assertTrue(run.counter(PolicyMetrics.RECORDS) > 0, run::describe);
+        assertEquals(0, flags(otherName) & 0x8, "a name the rule does not match was archived");
+        assertEquals(0, flags(outside) & 0x8, "a file outside the rule's path was archived");
+        // the records consumed are cleared, and the administrator's user stays
+        assertTrue(bed.cluster.lfs("changelog_clear", bed.cluster.mdt(), user, "0").ok(),
+                "changelog user " + user + " was removed");
     }
 
     private String describe(Map<String, Path> files) {
