@@ -36,12 +36,13 @@ import java.util.logging.Level;
  * @param operations         how the agent is operated
  * @param imports            what import jobs may restore
  * @param tierPrices         the price table {@code copytool tier} estimates monthly costs from
+ * @param policy             the policy engine's rules ({@code copytool policy})
  */
 public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, int ringSize, int readers,
                              int writers, Duration progressInterval, int maxActionsInFlight, int maxActionsWaiting,
                              Level logLevel,
                              SortedMap<Integer, ArchiveSettings> archives, OperationsSettings operations,
-                             ImportSettings imports, TierPrices tierPrices) {
+                             ImportSettings imports, TierPrices tierPrices, PolicySettings policy) {
 
     public static final String DEFAULT_LUSTRE_LIBRARY = "lustreapi";
     public static final long DEFAULT_CHUNK_SIZE = 8L << 20;
@@ -125,7 +126,7 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
         }
         return new CopytoolConfig(mount, library, chunkSize, ringSize, readers, writers, progress, maxInFlight,
                 maxWaiting, logLevel, archives, OperationsSettings.parse(config), ImportSettings.parse(config),
-                TierPrices.parse(config));
+                TierPrices.parse(config), PolicySettings.parse(config));
     }
 
     /** Refuses unknown keys (with a did-you-mean) and groups archive keys by id. */
@@ -211,7 +212,8 @@ public record CopytoolConfig(Path mount, String lustreLibrary, long chunkSize, i
                 .append(" log.level=").append(logLevel.getName())
                 .append(operations.summary())
                 .append(imports.summary())
-                .append(tierPrices.summary());
+                .append(tierPrices.summary())
+                .append(policy.summary());
         for (ArchiveSettings archive : archives.values()) {
             text.append("; ").append(archive);
         }

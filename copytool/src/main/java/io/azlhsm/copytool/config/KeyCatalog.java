@@ -29,12 +29,30 @@ final class KeyCatalog {
     static final String IMPORT_RESTORE_SETID = "import.restore_setid";
     static final String TIER_PRICE_PREFIX = "tier.price.";
     static final String TIER_PRICE_CURRENCY = TIER_PRICE_PREFIX + "currency";
+    static final String POLICY_INTERVAL = "policy.interval";
+    static final String POLICY_RELEASE_HIGH = "policy.release.high_watermark";
+    static final String POLICY_RELEASE_LOW = "policy.release.low_watermark";
+    static final String POLICY_RELEASE_PATHS = "policy.release.paths";
+    static final String POLICY_RELEASE_NEVER = "policy.release.never";
+    static final String POLICY_RELEASE_MIN_AGE = "policy.release.min_age";
+    static final String POLICY_RELEASE_MIN_SIZE = "policy.release.min_size";
+    static final String POLICY_ARCHIVE_AFTER = "policy.archive.after";
+    static final String POLICY_ARCHIVE_PATHS = "policy.archive.paths";
+    static final String POLICY_ARCHIVE_NAMES = "policy.archive.names";
+    static final String POLICY_ARCHIVE_MIN_SIZE = "policy.archive.min_size";
+    static final String POLICY_ARCHIVE_MAX_SIZE = "policy.archive.max_size";
+    static final String POLICY_ARCHIVE_ID = "policy.archive.archive_id";
+    static final String POLICY_ARCHIVE_CHANGELOG_USERS = "policy.archive.changelog_users";
+    static final String POLICY_ARCHIVE_SCAN_INTERVAL = "policy.archive.scan_interval";
 
     static final List<String> GLOBAL_KEYS = List.of(MOUNT, LUSTRE_LIBRARY, CHUNK_SIZE, RING_SIZE, READERS, WRITERS,
             PROGRESS_INTERVAL, MAX_ACTIONS_IN_FLIGHT, MAX_ACTIONS_WAITING, LOG_LEVEL, SHUTDOWN_GRACE, RESTORE_GRACE, OUTAGE_PATIENCE,
             EVENT_FIFO, METRICS_LISTEN, BANDWIDTH_LIMIT, RUNTIME_DIR, IMPORT_RESTORE_SETID, TIER_PRICE_CURRENCY,
             TIER_PRICE_PREFIX + "hot", TIER_PRICE_PREFIX + "cool", TIER_PRICE_PREFIX + "cold",
-            TIER_PRICE_PREFIX + "archive");
+            TIER_PRICE_PREFIX + "archive", POLICY_INTERVAL, POLICY_RELEASE_HIGH, POLICY_RELEASE_LOW,
+            POLICY_RELEASE_PATHS, POLICY_RELEASE_NEVER, POLICY_RELEASE_MIN_AGE, POLICY_RELEASE_MIN_SIZE,
+            POLICY_ARCHIVE_AFTER, POLICY_ARCHIVE_PATHS, POLICY_ARCHIVE_NAMES, POLICY_ARCHIVE_MIN_SIZE,
+            POLICY_ARCHIVE_MAX_SIZE, POLICY_ARCHIVE_ID, POLICY_ARCHIVE_CHANGELOG_USERS, POLICY_ARCHIVE_SCAN_INTERVAL);
 
     static final String TYPE = "type";
     static final String CONTAINER = "container";

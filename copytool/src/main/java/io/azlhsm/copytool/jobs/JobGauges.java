@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The jobs of the agent's file system on its metrics endpoint: for each kind (import, export, auto-export, prefetch,
- * release, tier, check), every job still running and the last one that ended, read from the job records in
+ * release, tier, check, policy), every job still running and the last one that ended, read from the job records in
  * {@code <mount>/.azlhsm/} (a job runs in its own process on any data mover, so every agent of the file system shows
  * it), at most once per {@link #REFRESH}:
  * <ul>

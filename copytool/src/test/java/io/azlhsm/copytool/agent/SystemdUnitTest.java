@@ -17,19 +17,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * conf/copytool.service: a Type=notify unit with a watchdog and the hardening that leaves a copytool its work, and a
- * unit systemd itself accepts ({@code systemd-analyze verify}, where that tool is installed).
+ * unit systemd itself accepts ({@code systemd-analyze verify}, where that tool is installed); the same of
+ * conf/copytool-policy.service, the policy engine's.
  */
 class SystemdUnitTest {
-    private static final Path UNIT = Path.of(System.getProperty("azlhsm.native.dir"), "..", "..", "conf",
-            "copytool.service").normalize();
+    private static final Path CONF = Path.of(System.getProperty("azlhsm.native.dir"), "..", "..", "conf").normalize();
+    private static final Path UNIT = CONF.resolve("copytool.service");
+    /** The policy engine's unit ({@code copytool policy}). */
+    private static final Path POLICY_UNIT = CONF.resolve("copytool-policy.service");
     private static final Path SYSTEMD_ANALYZE = Path.of("/usr/bin/systemd-analyze");
     private static final Path HOST_UNITS = Path.of("/lib/systemd/system");
 
     /** The [Service] settings, last value of each key (comments and blank lines left out). */
     private static Map<String, List<String>> service() throws Exception {
+        return service(UNIT);
+    }
+
+    private static Map<String, List<String>> service(Path unit) throws Exception {
         Map<String, List<String>> settings = new TreeMap<>();
         String section = "";
-        for (String line : Files.readAllLines(UNIT, StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(unit, StandardCharsets.UTF_8)) {
             String trimmed = line.strip();
             if (trimmed.startsWith("[")) {
                 section = trimmed;
@@ -44,7 +51,7 @@ class SystemdUnitTest {
 
     private static String one(Map<String, List<String>> settings, String key) {
         List<String> values = settings.getOrDefault(key, List.of());
-        assertEquals(1, values.size(), key + " in " + UNIT + ": " + values);
+        assertEquals(1, values.size(), key + ": " + values);
         return values.get(0);
     }
 
@@ -88,7 +95,32 @@ class SystemdUnitTest {
     }
 
     @Test
+    void thePolicyEnginesUnitRunsThePolicyJobReloadsOnHupAndIsHardenedAsTheAgents() throws Exception {
+        Map<String, List<String>> policy = service(POLICY_UNIT);
+        assertEquals("/opt/azlhsm/bin/copytool policy --config /etc/azlhsm/copytool.properties",
+                one(policy, "ExecStart"));
+        assertEquals("/bin/kill -HUP $MAINPID", one(policy, "ExecReload"));
+        assertEquals("4", one(policy, "SuccessExitStatus"), "a stop cancels the job, which exits 4 (Canceled)");
+        assertEquals("on-failure", one(policy, "Restart"));
+        assertEquals("78 2", one(policy, "RestartPreventExitStatus"));
+        Map<String, List<String>> agent = service();
+        for (String key : List.of("NoNewPrivileges", "PrivateTmp", "ProtectHome", "ProtectSystem", "ReadWritePaths",
+                "ProtectKernelTunables", "ProtectControlGroups", "RestrictSUIDSGID", "LockPersonality", "User")) {
+            assertEquals(agent.get(key), policy.get(key), key);
+        }
+    }
+
+    @Test
     void systemdAnalyzeVerifiesTheUnit(@TempDir Path root) throws Exception {
+        verify(root, UNIT, "azlhsm-copytool.service");
+    }
+
+    @Test
+    void systemdAnalyzeVerifiesThePolicyEnginesUnit(@TempDir Path root) throws Exception {
+        verify(root, POLICY_UNIT, "azlhsm-copytool-policy.service");
+    }
+
+    private static void verify(Path root, Path unit, String installedName) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(SYSTEMD_ANALYZE), SYSTEMD_ANALYZE + " is not installed: the unit"
                 + " is checked by the other tests of this class only");
         Assumptions.assumeTrue(Files.isDirectory(HOST_UNITS), HOST_UNITS + " is absent: systemd-analyze would find"
@@ -104,16 +136,16 @@ class SystemdUnitTest {
         root.resolve("bin/kill").toFile().setExecutable(true);
         Files.createDirectories(root.resolve("usr/lib/systemd"));
         Files.createSymbolicLink(root.resolve("usr/lib/systemd/system"), HOST_UNITS);
-        Path installed = root.resolve("etc/systemd/system/azlhsm-copytool.service");
+        Path installed = root.resolve("etc/systemd/system/" + installedName);
         Files.createDirectories(installed.getParent());
-        Files.copy(UNIT, installed);
+        Files.copy(unit, installed);
 
         Process verify = new ProcessBuilder(SYSTEMD_ANALYZE.toString(), "verify", "--root=" + root,
                 installed.toString()).redirectErrorStream(true).start();
         String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(verify.waitFor(120, TimeUnit.SECONDS), "systemd-analyze verify did not finish");
         assertEquals(0, verify.exitValue(), output);
-        List<String> aboutTheUnit = output.lines().filter(line -> line.contains("azlhsm-copytool")).toList();
+        List<String> aboutTheUnit = output.lines().filter(line -> line.contains(installedName)).toList();
         assertEquals(List.of(), aboutTheUnit, "systemd-analyze verify warns about the unit:\n" + output);
     }
 }

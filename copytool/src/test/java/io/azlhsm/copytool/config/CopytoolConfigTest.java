@@ -229,6 +229,7 @@ class CopytoolConfigTest {
         assertEquals(OperationsSettings.DEFAULT_OUTAGE_PATIENCE, config.operations().outagePatience());
         assertEquals(ImportSettings.defaults(), config.imports());
         assertEquals(TierPrices.DEFAULTS, config.tierPrices(), "the documented price table is the default one");
+        assertEquals(PolicySettings.defaults(), config.policy(), "the release rule is off unless asked for");
     }
 
     @Test

@@ -54,6 +54,7 @@ class NodePackageIT {
         assertEquals(runtimeJars(), under(entries, "/opt/azlhsm/share/lib/"),
                 "the jars in /opt/azlhsm/share/lib are those copy-dependencies put in target/lib");
         assertEntry(entries, "/lib/systemd/system/azlhsm-copytool.service", "-rw-r--r--", "root/root");
+        assertEntry(entries, "/lib/systemd/system/azlhsm-copytool-policy.service", "-rw-r--r--", "root/root");
         assertEntry(entries, "/etc/azlhsm", "drwxr-x---", "root/root");
         assertEntry(entries, "/etc/azlhsm/copytool.properties", "-rw-------", "root/root");
         assertEntry(entries, "/etc/azlhsm/logging.properties", "-rw-r--r--", "root/root");
@@ -71,6 +72,8 @@ class NodePackageIT {
         run("dpkg-deb", "--extract", deb.toString(), unpacked.toString());
         assertSameBytes(ROOT.resolve("conf/copytool.service"),
                 unpacked.resolve("lib/systemd/system/azlhsm-copytool.service"));
+        assertSameBytes(ROOT.resolve("conf/copytool-policy.service"),
+                unpacked.resolve("lib/systemd/system/azlhsm-copytool-policy.service"));
         assertSameBytes(ROOT.resolve("conf/copytool.properties"), unpacked.resolve("etc/azlhsm/copytool.properties"));
         assertSameBytes(ROOT.resolve("copytool/bin/copytool"), unpacked.resolve("opt/azlhsm/bin/copytool"));
     }
@@ -98,6 +101,7 @@ class NodePackageIT {
         assertEquals(runtimeJars(), under(entries, "/opt/azlhsm/share/lib/"),
                 "the jars in /opt/azlhsm/share/lib are those copy-dependencies put in target/lib");
         assertEntry(entries, "/usr/lib/systemd/system/azlhsm-copytool.service", "-rw-r--r--", "root/root");
+        assertEntry(entries, "/usr/lib/systemd/system/azlhsm-copytool-policy.service", "-rw-r--r--", "root/root");
         assertEntry(entries, "/etc/azlhsm", "drwxr-x---", "root/root");
         assertEntry(entries, "/etc/azlhsm/copytool.properties", "-rw-------", "root/root");
         assertEquals("cn", flags.get("/etc/azlhsm/copytool.properties"), "%config(noreplace): kept on upgrade");

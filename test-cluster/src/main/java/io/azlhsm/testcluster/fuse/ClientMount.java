@@ -21,6 +21,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +47,7 @@ public final class ClientMount extends FuseStubFS {
     private final XattrOperations xattrs;
     private final NamespaceOperations names;
     private final FileOperations files;
+    private final SimulatedCapacity capacity;
     private final String uuid;
 
     public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
@@ -57,6 +59,7 @@ public final class ClientMount extends FuseStubFS {
         this.names = new NamespaceOperations(ns, paths, records, lastUnlink);
         this.files = new FileOperations(ns, paths, records, new RestoreOnAccess(restorer, this::caller),
                 new DirtyTracking(ns));
+        this.capacity = new SimulatedCapacity(ns);
         this.uuid = uuid;
     }
 
@@ -350,13 +353,23 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int statfs(String path, Statvfs stbuf) {
         try {
-            FileStore store = Files.getFileStore(ns.backingRoot());
             stbuf.f_bsize.set(4096);
             stbuf.f_frsize.set(4096);
+            stbuf.f_namemax.set(255);
+            Optional<Long> configured = capacity.configured();
+            if (configured.isPresent()) {
+                // the configured size of the simulated OSTs, and what the files' data occupies of it
+                long blocks = configured.get() / SimulatedCapacity.BLOCK;
+                long free = Math.max(0, blocks - capacity.used() / SimulatedCapacity.BLOCK);
+                stbuf.f_blocks.set(blocks);
+                stbuf.f_bfree.set(free);
+                stbuf.f_bavail.set(free);
+                return 0;
+            }
+            FileStore store = Files.getFileStore(ns.backingRoot());
             stbuf.f_blocks.set(store.getTotalSpace() / 4096);
             stbuf.f_bfree.set(store.getUnallocatedSpace() / 4096);
             stbuf.f_bavail.set(store.getUsableSpace() / 4096);
-            stbuf.f_namemax.set(255);
             return 0;
         } catch (IOException e) {
             return -IoErrno.of(e);

@@ -249,6 +249,31 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives the simulated file system a capacity of {@code bytes}: statfs (df, lfs df) then reports that size, and
+     * as used the data of its files that are not released ({@code <root>/state/capacity}; test-cluster/README.md).
+     */
+    public void setCapacity(long bytes) {
+        try {
+            Path file = root.resolve("state").resolve("capacity");
+            Path next = file.resolveSibling("capacity.new");
+            Files.writeString(next, Long.toString(bytes) + "\n");
+            Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Back to statfs reporting the backing file system's figures. */
+    public void clearCapacity() {
+        try {
+            Files.deleteIfExists(root.resolve("state").resolve("capacity"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** st_blocks of a file as stat(1) reports it. */
     public long blocks(Path file) {
         return Long.parseLong(Commands.run(root, List.of("stat", "-c", "%b", file.toString())).out().trim());

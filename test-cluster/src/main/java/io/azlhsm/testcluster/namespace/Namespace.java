@@ -41,6 +41,7 @@ public final class Namespace {
 
     private final Path backing;
     private final Path volatileDir;
+    private final Path stateDir;
     private final PersistentCounter[] oids;
     private final PersistentCounter dataVersions;
     private final Map<Fid, String> pathsByFid = new ConcurrentHashMap<>();
@@ -57,6 +58,7 @@ public final class Namespace {
         }
         this.backing = backing;
         this.volatileDir = volatileDir;
+        this.stateDir = stateDir;
         Files.createDirectories(backing);
         Files.createDirectories(volatileDir);
         Files.createDirectories(stateDir);
@@ -71,6 +73,11 @@ public final class Namespace {
 
     public Path backingRoot() {
         return backing;
+    }
+
+    /** The simulated servers' persistent state (counters, tunables, the configured capacity). */
+    public Path stateDirectory() {
+        return stateDir;
     }
 
     /** Indexes every existing entry, giving a FID to any that lacks one (created behind the simulator's back). */

@@ -6,7 +6,6 @@ import io.azlhsm.copytool.jobs.Job;
 import io.azlhsm.copytool.jobs.JobContext;
 import io.azlhsm.copytool.jobs.JobKind;
 import io.azlhsm.copytool.jobs.JobState;
-import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.copytool.jobs.export.ArchiveChoice;
 import io.azlhsm.copytool.jobs.export.DirectoryMarkers;
 import io.azlhsm.copytool.jobs.export.ExportListener;
@@ -14,24 +13,17 @@ import io.azlhsm.copytool.jobs.export.Exporter;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
-import io.azlhsm.copytool.lustre.ChangelogReader;
-import io.azlhsm.copytool.lustre.Errno;
 import io.azlhsm.copytool.lustre.LuFid;
-import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
-import io.azlhsm.copytool.lustre.LustreTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -76,34 +68,10 @@ public final class AutoExportJob implements Job {
         Path mount = context.mount().toAbsolutePath().normalize();
         Path root = MountPaths.resolve(mount, options.path());
         ArchiveSettings archive = ArchiveChoice.settings(context.config(), options.archiveId());
-        String fsname = MdtName.fsname(mount);
-        int mdtCount = new LustreTargets(context.library()).mdtCount(mount);
-        Map<String, String> users;
-        try {
-            users = options.changelogUsers().resolve(fsname, mdtCount);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(mount + ": " + e.getMessage(), e);
-        }
-        List<MdtChangelog> changelogs = new ArrayList<>();
-        users.forEach((mdt, user) -> {
-            changelogs.add(new MdtChangelog(mdt, user));
-            context.log().info("consuming changelog user " + user + " on " + mdt);
-        });
+        MdtChangelogs changelogs = MdtChangelogs.open(context, mount, options.changelogUsers());
         try (ArchiveBackend backend = ArchiveChoice.backend(context.config(), archive)) {
             new Iterations(context, mount, root, archive.id(), backend, changelogs).run();
             return JobState.COMPLETED; // not reached: only a cancel ends it
-        }
-    }
-
-    /** One MDT's changelog as this job reads it: its user, and the first record not read yet. */
-    private static final class MdtChangelog {
-        final String mdt;
-        final String user;
-        long nextRecord;
-
-        MdtChangelog(String mdt, String user) {
-            this.mdt = mdt;
-            this.user = user;
         }
     }
 
@@ -114,7 +82,7 @@ public final class AutoExportJob implements Job {
         private final Path root;
         private final int archiveId;
         private final ArchiveBackend backend;
-        private final List<MdtChangelog> changelogs;
+        private final MdtChangelogs changelogs;
         private final LustreFids fids;
         private final AutoExportMetrics metrics;
         private final DirectoryMarkers markers;
@@ -122,7 +90,7 @@ public final class AutoExportJob implements Job {
         private Instant lastFullScan;
 
         Iterations(JobContext context, Path mount, Path root, int archiveId, ArchiveBackend backend,
-                   List<MdtChangelog> changelogs) {
+                   MdtChangelogs changelogs) {
             this.context = context;
             this.mount = mount;
             this.root = root;
@@ -149,13 +117,7 @@ public final class AutoExportJob implements Job {
                     archiveId, options.maxOutstanding(), context::checkCancelled, new RetryingListener(metrics, failedThisPass));
             Instant started = Instant.now();
             // records up to here are covered by this pass whether it walks or reads them
-            Map<MdtChangelog, ChangedFids> changes = new LinkedHashMap<>();
-            for (MdtChangelog changelog : changelogs) {
-                ChangedFids read = ChangedFids.read(context.library(), changelog.mdt, changelog.nextRecord,
-                        MAX_RECORDS_PER_PASS);
-                metrics.recordsRead(read.records());
-                changes.put(changelog, read);
-            }
+            Set<LuFid> changed = changelogs.read(MAX_RECORDS_PER_PASS, metrics::recordsRead);
             try {
                 if (lastFullScan == null || started.isAfter(lastFullScan.plus(options.fullScanInterval()))) {
                     metrics.fullScan();
@@ -165,10 +127,8 @@ public final class AutoExportJob implements Job {
                 } else {
                     Set<Path> candidates = new LinkedHashSet<>(retry);
                     retry.clear();
-                    for (ChangedFids read : changes.values()) {
-                        for (LuFid fid : read.fids()) {
-                            pathOf(fid).ifPresent(candidates::add);
-                        }
+                    for (LuFid fid : changed) {
+                        MdtChangelogs.pathOf(fids, mount, root, fid).ifPresent(candidates::add);
                     }
                     for (Path path : candidates) {
                         consider(exporter, path);
@@ -189,33 +149,12 @@ public final class AutoExportJob implements Job {
             } else {
                 retry.addAll(failedThisPass.paths());
             }
-            for (Map.Entry<MdtChangelog, ChangedFids> read : changes.entrySet()) {
-                if (read.getValue().records() > 0) {
-                    // consumed: every file they name is exported, or failed and queued for the next pass
-                    clear(read.getKey(), read.getValue().lastIndex());
-                }
-            }
+            // consumed: every file they name is exported, or failed and queued for the next pass (or walked)
+            changelogs.clearRead();
             Instant ended = Instant.now();
             if (metrics.passEnded(ended)) {
                 context.log().info("iteration ended " + ended + ": " + context.counters().snapshot());
             }
-        }
-
-        private void clear(MdtChangelog changelog, long lastIndex) throws LustreException, IOException {
-            // Consumed records are gone for every reader of this changelog user: only the lock holder may clear them.
-            context.fence().verify("clearing changelog user " + changelog.user + " on " + changelog.mdt + " up to "
-                    + lastIndex);
-            try {
-                ChangelogReader.clear(context.library(), changelog.mdt, changelog.user, lastIndex);
-            } catch (LustreException e) {
-                if (e.errno() == Errno.ENOENT) {
-                    throw new LustreException("llapi_changelog_clear", changelog.mdt + " " + changelog.user
-                            + " up to record " + lastIndex + ": no such changelog user on " + changelog.mdt + "; "
-                            + ChangelogUsers.adminStep(changelog.mdt), e.errno());
-                }
-                throw e;
-            }
-            changelog.nextRecord = lastIndex + 1;
         }
 
         private void walk(Exporter exporter) throws Exception {
@@ -249,19 +188,6 @@ public final class AutoExportJob implements Job {
                     metrics.failed(path, null, "cannot read it: " + cause);
                 }
             });
-        }
-
-        private Optional<Path> pathOf(LuFid fid) {
-            try {
-                Path path = mount.resolve(fids.fid2path(mount, fid, 0).relativePath()).normalize();
-                if (!path.startsWith(root) || path.startsWith(
-                        mount.resolve(JobStore.DIRECTORY_NAME))) {
-                    return Optional.empty();
-                }
-                return Optional.of(path);
-            } catch (LustreException e) {
-                return Optional.empty(); // deleted since: deletions are not propagated
-            }
         }
 
         private void consider(Exporter exporter, Path path) throws Exception {

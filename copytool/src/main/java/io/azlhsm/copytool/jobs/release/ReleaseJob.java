@@ -1,7 +1,5 @@
 package io.azlhsm.copytool.jobs.release;
 
-import io.azlhsm.copytool.archive.ArchiveBackend;
-import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.jobs.ArchiveBackends;
 import io.azlhsm.copytool.jobs.Job;
 import io.azlhsm.copytool.jobs.JobContext;
@@ -10,15 +8,6 @@ import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
-import io.azlhsm.copytool.lustre.HsmStates;
-import io.azlhsm.copytool.lustre.HsmUserAction;
-import io.azlhsm.copytool.lustre.HsmUserState;
-import io.azlhsm.copytool.lustre.LuFid;
-import io.azlhsm.copytool.lustre.LustreException;
-import io.azlhsm.copytool.lustre.LustreFids;
-import io.azlhsm.copytool.operations.ArchiveRecord;
-import io.azlhsm.copytool.operations.ArchiveRecordStore;
-import io.azlhsm.copytool.operations.RecordedBlob;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -26,16 +15,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Frees Lustre capacity: releases the archived, clean files under a path, optionally only those not accessed for a
- * while and/or of at least a size. A dirty, never-archived, lost or never_release file is never released: this job
- * skips them, and Lustre itself refuses a release of a file that changed since its archive (data version check), so
- * a write racing with the job cannot lose data. Nor is a file released whose archive copy is not there to restore
- * it: before each release one Get Blob Properties checks that the blob its {@link ArchiveRecord} names exists with
- * the recorded ETag (restore reads exactly that blob, If-Match that ETag); a file without a record, or whose blob is
- * gone or was replaced behind the archive's back, stays, counted and logged with path, blob and reason.
+ * while and/or of at least a size. Each file goes through {@link SafeRelease}: a dirty, never-archived, lost or
+ * never_release file is never released, nor one whose archive copy is not there to restore it (one Get Blob
+ * Properties per file checks the blob its record names); those stay, counted and logged with path, blob and reason.
  */
 public final class ReleaseJob implements Job {
     public static final String SCANNED = "files scanned";
@@ -49,7 +34,6 @@ public final class ReleaseJob implements Job {
     public static final String FAILED = "files failed";
 
     private final ReleaseOptions options;
-    private final ArchiveRecordStore records = new ArchiveRecordStore();
 
     public ReleaseJob(ReleaseOptions options) {
         this.options = options;
@@ -80,14 +64,14 @@ public final class ReleaseJob implements Job {
         }
         context.progress().setTotal(0, 0);
         Instant accessedBefore = Instant.now().minus(options.notAccessedFor());
-        LustreFids fids = new LustreFids(context.library());
         try (ArchiveBackends backends = new ArchiveBackends(context.config())) {
+            SafeRelease release = new SafeRelease(context, backends);
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
                 public void file(Path file, BasicFileAttributes attributes) {
                     context.checkCancelled();
                     context.counters().counter(SCANNED).increment();
-                    consider(context, fids, backends, file, attributes, accessedBefore);
+                    consider(context, release, file, attributes, accessedBefore);
                 }
 
                 @Override
@@ -103,8 +87,8 @@ public final class ReleaseJob implements Job {
         return context.counters().counter(RELEASED).sum() > 0 ? JobState.COMPLETED_PARTIAL : JobState.FAILED;
     }
 
-    private void consider(JobContext context, LustreFids fids, ArchiveBackends backends, Path file,
-                          BasicFileAttributes attributes, Instant accessedBefore) {
+    private void consider(JobContext context, SafeRelease release, Path file, BasicFileAttributes attributes,
+                          Instant accessedBefore) {
         if (attributes.size() < options.minSize()) {
             context.counters().counter(TOO_SMALL).increment();
             return;
@@ -113,73 +97,17 @@ public final class ReleaseJob implements Job {
             context.counters().counter(RECENTLY_ACCESSED).increment();
             return;
         }
-        try {
-            HsmUserState state = context.hsm().state(file);
-            if (state.has(HsmStates.RELEASED)) {
-                context.counters().counter(ALREADY_RELEASED).increment();
-                return;
+        switch (release.release(file)) {
+            case RELEASED -> {
+                context.counters().counter(RELEASED).increment();
+                context.counters().counter(BYTES_RELEASED).add(attributes.size());
+                context.progress().advance(1, attributes.size());
             }
-            if (!state.has(HsmStates.ARCHIVED) || (state.states() & (HsmStates.DIRTY | HsmStates.LOST
-                    | HsmStates.NORELEASE)) != 0) {
-                context.counters().counter(NOT_ARCHIVED).increment();
-                return;
-            }
-            if (!archiveCopyVerified(context, backends, file)) {
-                return;
-            }
-            LuFid fid = fids.path2fid(file);
-            // One file per request: the release is done by the client at once, and one refusal (a write since the
-            // check) must not keep the others of a batch from being released.
-            context.changes().apply("release", file.toString(), null, () -> context.hsm().request(context.mount(),
-                    HsmUserAction.RELEASE, 0, 0, List.of(fid), new byte[0]));
-            context.counters().counter(RELEASED).increment();
-            context.counters().counter(BYTES_RELEASED).add(attributes.size());
-            context.progress().advance(1, attributes.size());
-        } catch (LustreException e) {
-            fail(context, file, "not released: " + e.getMessage());
+            case ALREADY_RELEASED -> context.counters().counter(ALREADY_RELEASED).increment();
+            case NOT_ARCHIVED -> context.counters().counter(NOT_ARCHIVED).increment();
+            case NO_VERIFIED_COPY -> context.counters().counter(NO_VERIFIED_COPY).increment();
+            case FAILED -> context.counters().counter(FAILED).increment();
         }
-    }
-
-    /**
-     * True when the blob the file's record names exists with the recorded ETag; otherwise counts the file as without
-     * a verified copy and logs why (no record, archive not configured, blob missing, ETag differs), or as failed when
-     * the record or the archive cannot be read.
-     */
-    private boolean archiveCopyVerified(JobContext context, ArchiveBackends backends, Path file) {
-        Optional<ArchiveRecord> record;
-        try {
-            record = records.read(file);
-        } catch (IOException e) {
-            fail(context, file, "not released: cannot read its archive record: " + e.getMessage());
-            return false;
-        }
-        if (record.isEmpty()) {
-            unverified(context, file, null, "no record: nothing names the blob a restore would read");
-            return false;
-        }
-        String blob = record.get().blob();
-        try {
-            Optional<ArchiveBackend> backend = backends.forArchive(record.get().archiveId());
-            if (backend.isEmpty()) {
-                unverified(context, file, blob, "archive " + record.get().archiveId()
-                        + " of its record is not configured");
-                return false;
-            }
-            RecordedBlob found = RecordedBlob.check(backend.get(), record.get());
-            if (!found.isCurrent()) {
-                unverified(context, file, blob, found.describe(record.get()));
-                return false;
-            }
-            return true;
-        } catch (ArchiveException e) {
-            fail(context, file, "not released: cannot check its blob " + blob + ": " + e.getMessage());
-            return false;
-        }
-    }
-
-    private static void unverified(JobContext context, Path file, String blob, String reason) {
-        context.counters().counter(NO_VERIFIED_COPY).increment();
-        context.log().warning(file.toString(), blob, "not released: " + reason);
     }
 
     private static void fail(JobContext context, Path path, String cause) {

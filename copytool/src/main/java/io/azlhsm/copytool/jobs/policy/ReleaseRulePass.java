@@ -1,0 +1,199 @@
+package io.azlhsm.copytool.jobs.policy;
+
+import io.azlhsm.copytool.config.PolicySettings.ReleaseRule;
+import io.azlhsm.copytool.jobs.ArchiveBackends;
+import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.jobs.release.SafeRelease;
+import io.azlhsm.copytool.jobs.walk.MountPaths;
+import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
+import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HsmStates;
+import io.azlhsm.copytool.lustre.HsmUserState;
+import io.azlhsm.copytool.lustre.LustreException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * One pass of the release rule: when the used space is at or above the high watermark, releases archived clean files
+ * under the rule's paths, least recently accessed first, until the bytes released bring it down to the low watermark.
+ * The amount is computed once from the statfs at the start (a Lustre client caches statfs for a second,
+ * OBD_STATFS_CACHE_SECONDS, lustre/include/obd.h 416, so a statfs per release would not show it); the next pass
+ * measures again. Never a file under a {@code never} path, smaller than {@code min_size} or accessed within
+ * {@code min_age}, and never one {@link SafeRelease} does not find safely archived (record, blob and ETag).
+ */
+final class ReleaseRulePass {
+    private static final Logger LOG = Logger.getLogger(ReleaseRulePass.class.getName());
+
+    private final JobContext context;
+    private final ReleaseRule rule;
+    private final PolicyMetrics metrics;
+
+    ReleaseRulePass(JobContext context, ReleaseRule rule, PolicyMetrics metrics) {
+        this.context = context;
+        this.rule = rule;
+        this.metrics = metrics;
+    }
+
+    void run(Instant now) throws Exception {
+        Path mount = context.mount().toAbsolutePath().normalize();
+        SpaceUsage usage = SpaceUsage.of(mount);
+        metrics.usage(usage);
+        if (usage.percentUsed() < rule.highWatermark()) {
+            LOG.fine(() -> "release rule: " + usage + ", below the high watermark " + rule.highWatermark() + "%");
+            return;
+        }
+        long toFree = usage.bytesAbove(rule.lowWatermark());
+        context.log().info("release rule: " + usage + " reached the high watermark " + rule.highWatermark()
+                + "%: releasing " + toFree + " bytes, least recently accessed first, down to "
+                + rule.lowWatermark() + "%");
+        metrics.releaseTriggered(now);
+        List<Path> never = new ArrayList<>();
+        for (String path : rule.never()) {
+            try {
+                never.add(MountPaths.resolve(mount, path));
+            } catch (NoSuchFileException e) {
+                // nothing there to protect
+            }
+        }
+        Instant accessedBefore = now.minus(rule.minAge());
+        Set<Path> tried = new HashSet<>();
+        long freed = 0;
+        try (ArchiveBackends backends = new ArchiveBackends(context.config())) {
+            SafeRelease release = new SafeRelease(context, backends);
+            // A chosen file that turns out not to be safely archived frees nothing: choose again, without the files
+            // tried, until the bytes are freed or no file qualifies. Only such refusals cost another walk.
+            while (freed < toFree) {
+                List<OldestAccessed.Candidate> chosen = choose(mount, toFree - freed, never, accessedBefore, tried);
+                if (chosen.isEmpty()) {
+                    break;
+                }
+                long chosenBytes = chosen.stream().mapToLong(OldestAccessed.Candidate::size).sum();
+                context.progress().setTotal(context.progress().totalFiles() + chosen.size(),
+                        context.progress().totalBytes() + chosenBytes);
+                for (OldestAccessed.Candidate candidate : chosen) {
+                    if (freed >= toFree) {
+                        break;
+                    }
+                    context.checkCancelled();
+                    tried.add(candidate.path());
+                    SafeRelease.Outcome outcome = release.release(candidate.path());
+                    LOG.fine(() -> "release rule: " + candidate.path() + " (last access " + candidate.lastAccess()
+                            + ", " + candidate.size() + " bytes): " + outcome);
+                    switch (outcome) {
+                        case RELEASED -> {
+                            freed += candidate.size();
+                            metrics.released(candidate.size());
+                            context.progress().advance(1, candidate.size());
+                        }
+                        case NO_VERIFIED_COPY -> metrics.releaseUnverified();
+                        case FAILED -> metrics.releaseFailed();
+                        default -> metrics.releaseNotArchived(); // changed since the walk
+                    }
+                }
+            }
+        }
+        if (freed < toFree) {
+            context.log().warning(mount.toString(), null, "release rule: released " + freed + " of the " + toFree
+                    + " bytes above the low watermark: no more archived clean files qualify (see the counters)");
+        } else {
+            context.log().info("release rule: released " + freed + " bytes");
+        }
+    }
+
+    /**
+     * Walks the rule's paths for the least recently accessed files that qualify, not yet tried, making up
+     * {@code bytes}. The files kept back are counted on the first walk of the pass only.
+     */
+    private List<OldestAccessed.Candidate> choose(Path mount, long bytes, List<Path> never, Instant accessedBefore,
+                                                  Set<Path> tried) throws Exception {
+        OldestAccessed oldest = new OldestAccessed(bytes);
+        boolean firstWalk = tried.isEmpty();
+        for (Path root : roots(mount)) {
+            new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
+                @Override
+                public void file(Path file, BasicFileAttributes attributes) {
+                    context.checkCancelled();
+                    if (!tried.contains(file)) {
+                        consider(file, attributes, never, accessedBefore, firstWalk).ifPresent(oldest::offer);
+                    }
+                }
+
+                @Override
+                public void failed(Path path, IOException cause) {
+                    if (firstWalk) {
+                        metrics.releaseFailed();
+                        context.log().error(path.toString(), null, "release rule: cannot read it: " + cause);
+                    }
+                }
+            });
+        }
+        return oldest.oldestFirst();
+    }
+
+    /** The rule's paths, without those inside another of them (walked once). */
+    private List<Path> roots(Path mount) throws NoSuchFileException {
+        List<Path> roots = new ArrayList<>();
+        for (String given : rule.paths()) {
+            Path path = MountPaths.resolve(mount, given);
+            if (roots.stream().noneMatch(path::startsWith)) {
+                roots.removeIf(r -> r.startsWith(path));
+                roots.add(path);
+            }
+        }
+        return roots;
+    }
+
+    private Optional<OldestAccessed.Candidate> consider(Path file, BasicFileAttributes attributes, List<Path> never,
+                                                        Instant accessedBefore, boolean count) {
+        if (never.stream().anyMatch(file::startsWith)) {
+            if (count) {
+                metrics.releaseNever();
+            }
+            LOG.fine(() -> "release rule: " + file + ": kept, under a policy.release.never path");
+            return Optional.empty();
+        }
+        if (attributes.size() < Math.max(1, rule.minSize())) {
+            if (count) {
+                metrics.releaseTooSmall();
+            }
+            LOG.fine(() -> "release rule: " + file + ": kept, " + attributes.size() + " bytes, below min_size");
+            return Optional.empty();
+        }
+        Instant lastAccess = attributes.lastAccessTime().toInstant();
+        if (lastAccess.isAfter(accessedBefore)) {
+            if (count) {
+                metrics.releaseRecent();
+            }
+            LOG.fine(() -> "release rule: " + file + ": kept, accessed " + lastAccess + ", within min_age");
+            return Optional.empty();
+        }
+        HsmUserState state;
+        try {
+            state = context.hsm().state(file);
+        } catch (LustreException e) {
+            metrics.releaseFailed();
+            context.log().error(file.toString(), null, "release rule: cannot read its HSM state: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (!SafeRelease.releasable(state)) {
+            if (!state.has(HsmStates.RELEASED)) {
+                if (count) {
+                    metrics.releaseNotArchived();
+                }
+                LOG.fine(() -> "release rule: " + file + ": kept, not archived, or dirty, lost or never_release"
+                        + " (HSM flags 0x" + Integer.toHexString(state.states()) + ")");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new OldestAccessed.Candidate(file, lastAccess, attributes.size()));
+    }
+}
