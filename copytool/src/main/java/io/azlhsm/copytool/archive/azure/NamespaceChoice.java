@@ -34,8 +34,10 @@ public final class NamespaceChoice {
                 return blobs;
             }
             String endpoint = DataLakeClients.dfsEndpoint(settings, blobs.clients().sync().getAccountUrl());
+            // the Data Lake requests (access control, directories, listings) carry no data: the JDK client, as for
+            // every such request on the blob side (AzureTransports)
             return new HierarchicalBackend(blobs, DataLakeClients.create(settings, endpoint,
-                    AzureHttpClients.create(settings.maxConcurrency()), retries), endpoint,
+                    AzureHttpClients.jdk(settings.maxConcurrency()), retries), endpoint,
                     new PathOwners(settings.archiveId(), namespace.defaultUid(), namespace.defaultGid()));
         } catch (ArchiveException | RuntimeException e) {
             blobs.close();
