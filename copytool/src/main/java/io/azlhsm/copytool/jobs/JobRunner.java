@@ -50,6 +50,8 @@ public final class JobRunner {
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long the end of a job waits for a heartbeat under way (a record write, a log append) to finish. */
+    private static final Duration HEARTBEAT_STOP_WAIT = Duration.ofSeconds(10);
 
     /**
      * @param heartbeat        how often the record is written, the cancel request checked and progress drawn
@@ -272,12 +274,7 @@ public final class JobRunner {
             log.info("job failed: " + e.getClass().getSimpleName() + ": " + message);
             LOG.log(Level.FINE, "job " + id + " failed", RedactedCause.of(e));
         } finally {
-            ticker.shutdownNow();
-            try {
-                ticker.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            stopHeartbeat(ticker);
         }
         try {
             if (fence.lost()) {
@@ -340,6 +337,24 @@ public final class JobRunner {
             log.info("cannot open the logging container of archive " + archive.id() + ": "
                     + RedactedCause.redact(String.valueOf(e.getMessage())) + "; the log stays local only");
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Stops the heartbeat without interrupting a beat under way: a beat may be appending to the log blob, and an
+     * interrupted append (which may still land) only makes the last copy start the blob again. A beat stuck longer
+     * than {@link #HEARTBEAT_STOP_WAIT} (a hung request) is interrupted then, as before.
+     */
+    private static void stopHeartbeat(ScheduledExecutorService ticker) {
+        ticker.shutdown();
+        try {
+            if (!ticker.awaitTermination(HEARTBEAT_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                ticker.shutdownNow();
+                ticker.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            ticker.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 

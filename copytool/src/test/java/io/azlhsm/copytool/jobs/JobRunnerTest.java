@@ -121,6 +121,67 @@ class JobRunnerTest {
     }
 
     @Test
+    void theEndOfAJobLetsALogCopyUnderWayFinishInsteadOfInterruptingIt() throws Exception {
+        CountDownLatch beatCopying = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<String> interrupted = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger copies = new java.util.concurrent.atomic.AtomicInteger();
+        Thread jobThread = Thread.currentThread();
+        LogSink slowSink = new LogSink() {
+            @Override
+            public void copy(String name, Path file, long length, long generation) throws Exception {
+                copies.incrementAndGet();
+                if (Thread.currentThread() != jobThread && beatCopying.getCount() > 0) {
+                    beatCopying.countDown();
+                    try {
+                        Thread.sleep(500); // an Append Block on its way while the job ends
+                    } catch (InterruptedException e) {
+                        interrupted.set("the heartbeat's log copy was interrupted at the end of the job");
+                        throw e;
+                    }
+                }
+                sunk.put(name, java.util.Arrays.copyOf(Files.readAllBytes(file), (int) length));
+            }
+
+            @Override
+            public String describe() {
+                return "slow memory";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        JobRunner runner = new JobRunner(config, JobRunner.Settings.quiet().withLogCopyInterval(Duration.ZERO),
+                () -> null, (archive, chunk) -> Optional.of(slowSink), Clock.systemUTC());
+        Job job = new Job() {
+            @Override
+            public JobKind kind() {
+                return JobKind.EXPORT;
+            }
+
+            @Override
+            public Map<String, String> parameters() {
+                return Map.of("path", "/");
+            }
+
+            @Override
+            public JobState run(JobContext context) throws Exception {
+                context.log().info("a line for the heartbeat to copy");
+                assertTrue(beatCopying.await(20, TimeUnit.SECONDS), "no heartbeat copied the log");
+                return JobState.COMPLETED;
+            }
+        };
+
+        JobOutcome outcome = runner.run(job);
+
+        assertEquals(JobState.COMPLETED, outcome.state());
+        assertEquals(null, interrupted.get());
+        assertTrue(copies.get() >= 2, "the heartbeat's copy and the last one: " + copies.get());
+        String copied = new String(sunk.get(outcome.jobId() + ".log"), StandardCharsets.UTF_8);
+        assertTrue(copied.contains("ended Completed"), "the last copy holds the whole log: " + copied);
+    }
+
+    @Test
     void aDryRunMakesNoChangeTakesNoLockWritesNoRecordOrLogCopyAndListsWhatItWouldDo() throws Exception {
         Path where = Files.createDirectory(mount.resolve("tree"));
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
