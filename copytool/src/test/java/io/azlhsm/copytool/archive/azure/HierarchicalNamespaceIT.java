@@ -52,6 +52,7 @@ import org.junit.jupiter.api.TestInstance;
 class HierarchicalNamespaceIT {
     private static final long MIB = 1 << 20;
     private static final Duration SHORT = Duration.ofSeconds(60);
+    private static final int DIRTY = 0x02; // HS_DIRTY (lustre_user.h)
     private static final String ENTRA_OWNER = "8d7a5c1e-0f6b-4a51-9d3e-2c4b1a000001";
 
     private AzuriteServer azurite;
@@ -206,9 +207,53 @@ class HierarchicalNamespaceIT {
         assertEquals(List.of(), standIn.unsupportedRequests(), "the product asked the stand-in for more than it has");
     }
 
+    /**
+     * overwrite-dirty on a hierarchical account, as AMLFS defines it: a file written in Lustre since its import
+     * (dirty) is deleted and imported again, so it reads as the account holds it; a released stub whose path's owner
+     * and mode changed on the account (setAccessControl gives the path a new ETag, so its record no longer matches) is
+     * imported again with the path's new owner and mode and restores from the path.
+     */
+    @Test
+    void overwriteDirtyReimportsADirtyFileAndAStubWhosePathsAccessControlChanged() throws Exception {
+        byte[] dirtyData = "blob dirty".getBytes();
+        byte[] releasedData = "blob released".getBytes();
+        upload("lakeimport", "od/dirty", dirtyData, Map.of());
+        // setPermissions takes (permissions, group, owner)
+        imports.getFileClient("od/dirty").setPermissions(PathPermissions.parseOctal("0644"), "2002", "2001");
+        upload("lakeimport", "od/released", releasedData, Map.of());
+        imports.getFileClient("od/released").setPermissions(PathPermissions.parseOctal("0640"), "2004", "2003");
+        assertEquals(JobState.COMPLETED, runImport(ConflictMode.FAIL, "od/").state());
+
+        Path mnt = cluster.mount();
+        Path dirty = mnt.resolve("od/dirty");
+        Path released = mnt.resolve("od/released");
+        assertArrayEquals(dirtyData, Files.readAllBytes(dirty), "the stub restores from the path");
+        bed.awaitFlags(dirty, AgentTestBed.ARCHIVED, SHORT);
+        Files.write(dirty, " written in lustre".getBytes(), java.nio.file.StandardOpenOption.APPEND);
+        bed.awaitFlags(dirty, AgentTestBed.ARCHIVED | DIRTY, SHORT);
+        bed.awaitFlags(released, AgentTestBed.RELEASED, SHORT);
+        imports.getFileClient("od/released").setPermissions(PathPermissions.parseOctal("0600"), null, "2005");
+
+        JobOutcome od = runImport(ConflictMode.OVERWRITE_DIRTY, "od/");
+        assertEquals(JobState.COMPLETED, od.state(), od.toString());
+        assertEquals(2L, od.counters().get("totalConflicts"), od.toString());
+        assertEquals(0L, od.counters().get("staleStubs"), od.toString());
+        bed.awaitFlags(dirty, AgentTestBed.RELEASED, SHORT);
+        assertEquals(List.of(2001, 2002, 0644), ids(dirty));
+        assertArrayEquals(dirtyData, Files.readAllBytes(dirty), "the dirty file reads as the account holds it");
+        bed.awaitFlags(released, AgentTestBed.RELEASED, SHORT);
+        assertEquals(List.of(2005, 2004, 0600), ids(released), "the stub has the path's new owner and mode");
+        assertArrayEquals(releasedData, Files.readAllBytes(released), "the new stub restores from the path");
+        assertEquals(List.of(), standIn.unsupportedRequests(), "the product asked the stand-in for more than it has");
+    }
+
     private JobOutcome runImport(ConflictMode mode) throws Exception {
+        return runImport(mode, "imp/");
+    }
+
+    private JobOutcome runImport(ConflictMode mode, String prefix) throws Exception {
         return new JobRunner(config, JobRunner.Settings.quiet()).run(new ImportJob(new ImportOptions(2,
-                ImportPrefixes.normalize(List.of("imp/")), mode, 0, "", 8)));
+                ImportPrefixes.normalize(List.of(prefix)), mode, 0, "", 8)));
     }
 
     @Test
