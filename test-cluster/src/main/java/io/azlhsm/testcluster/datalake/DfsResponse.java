@@ -61,7 +61,14 @@ final class DfsResponse {
         return json;
     }
 
+    /**
+     * An HTTP date as the service sends it (RFC 7231's IMF-fixdate: two-digit day, GMT). Java's RFC_1123_DATE_TIME
+     * writes a one-digit day ("Mon, 7 Dec 2026"), which the Azure SDK logs as an invalid date before falling back.
+     */
     static String httpDate(OffsetDateTime time) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(time.atZoneSameInstant(ZoneOffset.UTC));
+        return IMF_FIXDATE.format(time.atZoneSameInstant(ZoneOffset.UTC));
     }
+
+    private static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
 }

@@ -776,8 +776,8 @@ public final class HoldingProxy implements AutoCloseable {
                     + "x-ms-request-id: " + requestId + "\r\n"
                     + (version == null ? "" : "x-ms-version: " + version + "\r\n")
                     + "x-ms-error-code: " + code + "\r\n"
-                    + "Date: " + java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                            java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)) + "\r\n"
+                    + "Date: " + java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+                            java.util.Locale.US).format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)) + "\r\n"
                     + "\r\n";
             byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
             byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + bytes.length);
