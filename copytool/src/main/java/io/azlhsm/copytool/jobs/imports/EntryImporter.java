@@ -338,10 +338,15 @@ final class EntryImporter implements AutoCloseable {
                     reimport(blob, place, attributes, was);
                 } else if (clean) {
                     updateAttributes(place, attributes);
-                    // An archived file whose copy is gone keeps its data (now its only copy); the log says so.
+                    if (copy.stale()) {
+                        // Its recorded copy is gone or changed, so its data is only in Lustre now: marked dirty, the
+                        // MDT refuses to release it (mdt_hsm_release) and the next export archives it again.
+                        context.changes().apply("set hsm dirty", path.toString(), blob.name(),
+                                () -> context.hsm().setState(place.reach(), HsmStates.DIRTY, 0, 0));
+                    }
                     context.log().conflict(relative(path), blob.name(), "attributes updated (" + was
-                            + (copy.stale() ? "; " + copy.describe() + ": its data is only in Lustre now" : "")
-                            + ")");
+                            + (copy.stale() ? "; " + copy.describe() + ": its data is only in Lustre now, marked"
+                            + " dirty to be archived again" : "") + ")");
                 } else {
                     reimport(blob, place, attributes, was);
                 }

@@ -24,6 +24,7 @@ import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.CommandResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,11 +141,16 @@ class ImportConflictsIT {
         assertEquals(JobState.COMPLETED, od.state(), od.message());
         assertEquals(4, od.counters().get("totalConflicts"));
         assertEquals(0, od.counters().get("staleStubs"));
-        assertEquals(List.of(RELEASED, ARCHIVED, RELEASED, RELEASED), flags(mnt, "cf-od"));
+        // clean: its blob's metadata changed, so its recorded copy is stale and its data only in Lustre: it is
+        // marked dirty (0x0b), so that the MDT refuses to release it and the next export archives it again
+        assertEquals(List.of(RELEASED, 0x0b, RELEASED, RELEASED), flags(mnt, "cf-od"));
         assertEquals(0600, mode(mnt.resolve("cf-od/clean")));
         assertEquals(0600, mode(mnt.resolve("cf-od/released")), "the stub has the blob's attributes");
         String odLog = bed.log(od.jobId());
         assertTrue(odLog.contains("path=\"cf-od/clean\" blob=\"cf-od/clean\" resolution=attributes updated"), odLog);
+        assertTrue(odLog.contains("its data is only in Lustre now, marked dirty to be archived again"), odLog);
+        CommandResult release = bed.cluster.lfs("hsm_release", mnt.resolve("cf-od/clean").toString());
+        assertFalse(release.ok(), "the release of a file whose only copy is in Lustre was accepted: " + release);
         assertTrue(odLog.contains("path=\"cf-od/dirty\" blob=\"cf-od/dirty\" resolution=deleted and re-imported"),
                 odLog);
         assertTrue(odLog.contains("path=\"cf-od/released\" blob=\"cf-od/released\" resolution=deleted and re-imported"
