@@ -59,6 +59,18 @@ class CopytoolLauncherIT {
         assertTrue(version.out().startsWith("copytool " + Main.version()), version.out());
     }
 
+    /** The README's own example: a shell pattern in COPYTOOL_JAVA_OPTS was dropped by the jar search's nullglob. */
+    @Test
+    void javaOptionsReachTheJvmEvenWhenTheyLookLikeFilePatterns(@TempDir Path dir) throws Exception {
+        Path gcLog = dir.resolve("gc.log");
+        Result version = run(Map.of("COPYTOOL_JAVA_OPTS", "-Xlog:gc*:file=" + gcLog + " -Dazlhsm.unused=[x]?"),
+                "--version");
+
+        assertEquals(0, version.status(), version.err());
+        assertTrue(Files.exists(gcLog), "-Xlog:gc*:file=" + gcLog + " did not reach the JVM: " + version.err());
+        assertTrue(Files.readString(gcLog).contains("Using Serial"), Files.readString(gcLog));
+    }
+
     @Test
     void unknownCommandExitsTwo() throws Exception {
         Result result = run("frobnicate");
