@@ -172,7 +172,10 @@ public final class ImportJob implements Job {
                 }
                 drain(context, marker, outstanding, options.threads() * 64);
             } finally {
-                lister.shutdownNow();
+                // Not shutdownNow: interrupting the next page's request in flight makes the Azure SDK print SEVERE
+                // InterruptedException lines at every cancel. The request ends on its own on this daemon thread and
+                // its page is dropped.
+                lister.shutdown();
                 // Queued blobs return at once once stopped or canceled; running ones finish their stub.
                 workers.shutdown();
                 if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
