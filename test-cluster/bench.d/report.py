@@ -5,7 +5,9 @@
 
 Reads RESULTS_DIR/samples.tsv (scenario, tool, metric, value: one line per run and metric, written by bench) and
 RESULTS_DIR/params.json; writes RESULTS_DIR/results.json and RESULTS_DIR/table.txt and prints the table, the targets
-and, as the very last line, the summary of the ratios ours/peer.
+and, as the very last line, the summary of the ratios ours/peer. A scenario named CHART@X is a point of a scaling
+chart: its figures go to results.json's "scaling" and, drawn with matplotlib where it is installed, to
+RESULTS_DIR/CHART.png (the standard library does the rest).
 """
 import json
 import statistics
@@ -16,12 +18,13 @@ from pathlib import Path
 SCENARIOS = {
     "large": ["azcopy", "rclone"],
     "small": ["azcopy", "rclone"],
-    "posix-large": ["cp"],
-    "posix-small": ["cp"],
+    "posix-large": ["c-posix", "cp"],  # c-posix: native-shim's reference C copytool on the same cluster
+    "posix-small": ["c-posix", "cp"],
     "memory": [],
     "check": [],
 }
-UNITS = {"mib_s": "MiB/s", "files_s": "files/s", "cpu_s_per_gib": "CPU s/GiB", "wall_s": "s",
+UNITS = {"mib_s": "MiB/s", "files_s": "files/s", "cpu_s_per_gib": "CPU s/GiB", "cpu_ms_per_file": "CPU ms/file",
+         "wall_s": "s",
          "azurite_cpu_s": "s (server)", "simulator_cpu_s": "s (sim.)",
          "simulator_ms_per_action": "ms (sim.)", "simulator_cores": "cores (sim.)", "rss_mib": "MiB", "budget_mib": "MiB",
          "prof_s": "s (profile)"}
@@ -49,6 +52,8 @@ def load(results):
 def figures(runs):
     out = []
     for (scenario, tool, metric), values in runs.items():
+        if "@" in scenario:
+            continue  # a point of a scaling chart (load_scaling)
         out.append({"scenario": scenario, "tool": tool, "metric": metric, "unit": unit(metric),
                     "median": round(statistics.median(values), 4), "min": round(min(values), 4),
                     "max": round(max(values), 4),
@@ -101,6 +106,16 @@ def targets(figs, rats):
     ratio_target("large restore MiB/s >= 1.2x rclone", "large", "restore_mib_s", "rclone", at_least=1.2)
     for op in ("archive", "restore"):
         ratio_target(f"large {op} CPU s/GiB <= 0.5x azcopy", "large", f"{op}_cpu_s_per_gib", "azcopy", at_most=0.5)
+    # posix backend, the engine with no network, against the reference C copytool on the same simulator
+    for op in ("archive", "restore"):
+        ratio_target(f"posix-small {op} files/s >= 0.8x C copytool", "posix-small", f"{op}_files_s", "c-posix",
+                     at_least=0.8)
+        ratio_target(f"posix-small {op} CPU per file <= 1.5x C copytool", "posix-small", f"{op}_cpu_ms_per_file",
+                     "c-posix", at_most=1.5)
+        ratio_target(f"posix-large {op} MiB/s >= 0.8x C copytool", "posix-large", f"{op}_mib_s", "c-posix",
+                     at_least=0.8)
+        ratio_target(f"posix-large {op} CPU s/GiB <= 1.5x C copytool", "posix-large", f"{op}_cpu_s_per_gib",
+                     "c-posix", at_most=1.5)
     for s in ("small", "posix-small"):
         for op in ("archive", "restore"):
             sim = by_key.get((s, "ours", f"{op}_simulator_ms_per_action"))
@@ -142,6 +157,8 @@ def summary(rats, tgts, figs=()):
     for r in rats:
         if r["scenario"] in ("small", "posix-small") and r["metric"].endswith("_mib_s"):
             continue  # files/s says it for the small files
+        if r["metric"].endswith("_cpu_ms_per_file"):
+            continue  # the same ratio as CPU per GiB: every tool of a scenario moves the same files
         name = (r["metric"].replace("_cpu_s_per_gib", " cpu/GiB").replace("_mib_s", "").replace("_files_s", " files/s"))
         by.setdefault((r["scenario"], r["peer"]), []).append(f"{name} {r['ratio']:.2f}")
     parts = [f"{s}/{p} " + ", ".join(v) for (s, p), v in by.items()]
@@ -156,15 +173,117 @@ def summary(rats, tgts, figs=()):
     return f"summary ours/peer: {'; '.join(parts)}; targets met {met}/{len(tgts)}"
 
 
+# The scaling charts (bench's scale-* scenarios): title, x axis, panels of (metrics, y axis label), and how x is
+# shown. Each is written as CHART.png beside table.txt.
+CHARTS = {
+    "scale-inflight": {"title": "Small files: files/s against actions in flight (ours, azure backend)",
+                       "x": "actions in flight (coordinator max_requests = pipeline.max_actions_in_flight)",
+                       "log": 2, "panels": [(("archive_files_s", "restore_files_s"), "files/s")]},
+    "scale-size": {"title": "Throughput against file size", "x": "file size", "log": 2, "size_ticks": True,
+                   "panels": [(("archive_mib_s", "restore_mib_s"), "MiB/s")]},
+    "scale-import": {"title": "copytool import against container size", "x": "blobs in the container", "log": 10,
+                     "panels": [(("stubs_s",), "stubs/s"), (("peak_rss_mib",), "peak RSS of the import (MiB)")]},
+    "scale-latency": {"title": "Restore latency (read of a released file, whole) against concurrent readers",
+                      "x": "concurrent readers", "log": 2,
+                      "panels": [(("p50_ms", "p90_ms", "p99_ms"), "latency (ms)")]},
+}
+
+
+def load_scaling(runs):
+    """The samples of scaling points (scenario CHART@X) as {chart: [point]}, each point the median of its runs."""
+    points = {}
+    for (scenario, tool, metric), values in runs.items():
+        if "@" in scenario:
+            chart, x = scenario.split("@")
+            points[(chart, tool, metric, float(x))] = values
+    out = {}
+    for (chart, tool, metric, x), values in sorted(points.items()):
+        out.setdefault(chart, []).append({"tool": tool, "metric": metric, "x": x,
+                                          "median": round(statistics.median(values), 4), "runs": values})
+    return out
+
+
+def size_label(kib):
+    return f"{kib / 1048576:g} GiB" if kib >= 1048576 else f"{kib / 1024:g} MiB" if kib >= 1024 else f"{kib:g} KiB"
+
+
+def draw(results, scaling):
+    """One PNG per chart with data; returns (file names, why none were drawn or None)."""
+    if not scaling:
+        return [], None
+    try:
+        import matplotlib
+        matplotlib.use("Agg")  # files only, no display
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return [], "matplotlib is not installed (Debian: apt-get install python3-matplotlib); data in results.json"
+    names = []
+    for chart, points in scaling.items():
+        spec = CHARTS.get(chart)
+        if spec is None:
+            continue
+        panels = spec["panels"]
+        fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.5), squeeze=False)
+        for ax, (metrics, ylabel) in zip(axes[0], panels):
+            for tool in sorted({p["tool"] for p in points}, key=lambda t: (t != "ours", t)):
+                for metric in metrics:
+                    line = sorted((p["x"], p["median"]) for p in points if p["tool"] == tool and p["metric"] == metric)
+                    if not line:
+                        continue
+                    label = metric.replace("_files_s", "").replace("_mib_s", "").replace("_ms", "").replace("_", " ")
+                    label = tool if len(metrics) == 1 else f"{tool} {label}"
+                    style = "--" if metric.startswith("restore") else "-"
+                    ax.plot([x for x, _ in line], [y for _, y in line], style, marker="o", label=label)
+            ax.set_xscale("log", base=spec["log"])
+            xs = sorted({p["x"] for p in points})
+            ax.set_xticks(xs)
+            ax.set_xticklabels([size_label(x) if spec.get("size_ticks") else f"{x:g}" for x in xs],
+                               rotation=30 if len(xs) > 4 else 0)
+            ax.minorticks_off()
+            ax.set_xlabel(spec["x"])
+            ax.set_ylabel(ylabel)
+            top = max((p["median"] for p in points if p["metric"] in metrics), default=0)
+            ax.set_ylim(0, top * 1.12 or 1)  # from zero, with room above the highest point
+            ax.grid(True, alpha=0.3)
+            ax.legend(fontsize="small")
+        fig.suptitle(spec["title"])
+        fig.tight_layout()
+        name = f"{chart}.png"
+        fig.savefig(results / name, dpi=110)
+        plt.close(fig)
+        names.append(name)
+    return names, None
+
+
+def scaling_table(scaling):
+    """The charted figures of each point (results.json has every figure)."""
+    lines = []
+    for chart, points in scaling.items():
+        charted = {m for metrics, _ in CHARTS.get(chart, {}).get("panels", []) for m in metrics}
+        lines.append(f"{chart}:")
+        for p in sorted(points, key=lambda p: (p["metric"], p["tool"] != "ours", p["tool"], p["x"])):
+            if p["metric"] not in charted:
+                continue
+            x = size_label(p["x"]) if CHARTS.get(chart, {}).get("size_ticks") else f"{p['x']:g}"
+            lines.append(f"  {p['tool']:<7} {p['metric']:<18} x={x:<10} {p['median']:>10.2f}  (n={len(p['runs'])})")
+    return "\n".join(lines)
+
+
 def main():
     results = Path(sys.argv[1])
     params = json.loads((results / "params.json").read_text()) if (results / "params.json").exists() else {}
-    figs = figures(load(results))
+    runs = load(results)
+    figs = figures(runs)
     rats = ratios(figs)
     tgts = targets(figs, rats)
-    doc = {"params": params, "figures": figs, "ratios": rats, "targets": tgts}
+    scaling = load_scaling(runs)
+    charts, why_not = draw(results, scaling)
+    doc = {"params": params, "figures": figs, "ratios": rats, "targets": tgts, "scaling": scaling, "charts": charts}
     (results / "results.json").write_text(json.dumps(doc, indent=1) + "\n")
     text = table(figs, rats)
+    if scaling:
+        text += "\n\nscaling (medians; charts: " + (", ".join(charts) or f"none, {why_not}") + "):\n"
+        text += scaling_table(scaling)
     text += "\n\ntargets:\n" + "\n".join(
         f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: ours {t['ours']:.2f}, "
         + (f"peer {t['theirs']:.2f}, ratio {t['ratio']:.2f}" if "ratio" in t else f"limit {t['theirs']:g}")

@@ -64,11 +64,17 @@ class BenchQuickIT {
         }
         List<String> missing = new ArrayList<>();
         for (String scenario : List.of("large", "small", "posix-large", "posix-small")) {
-            List<String> tools = scenario.startsWith("posix") ? List.of("ours", "cp") : List.of("ours", "azcopy", "rclone");
+            // c-posix: native-shim's reference C copytool, the posix backend's peer on the same cluster
+            List<String> tools = scenario.startsWith("posix") ? List.of("ours", "c-posix", "cp")
+                    : List.of("ours", "azcopy", "rclone");
             for (String tool : tools) {
                 List<String> metrics = new ArrayList<>(THROUGHPUT);
                 if (scenario.endsWith("small")) {
-                    metrics.addAll(List.of("archive_files_s", "restore_files_s"));
+                    metrics.addAll(List.of("archive_files_s", "restore_files_s", "archive_cpu_ms_per_file",
+                            "restore_cpu_ms_per_file"));
+                }
+                if (tool.equals("c-posix")) { // run by lfs on the simulator as ours is, so its share is recorded too
+                    metrics.addAll(List.of("archive_simulator_cpu_s", "restore_simulator_cpu_s"));
                 }
                 if (!scenario.startsWith("posix")) {
                     metrics.addAll(List.of("archive_azurite_cpu_s", "restore_azurite_cpu_s"));
@@ -103,9 +109,81 @@ class BenchQuickIT {
             }
         }
         assertEquals(List.of(), missing, "simulator CPU per action missing from results.json");
-        // 13 of the product against its peers, and 4 of the simulator's CPU per action (it must not be the ceiling)
-        assertEquals(17, doc.get("targets").size(), "every target of the issue is judged");
+        // 13 of the product against azcopy and rclone, 8 of the posix backend against the C copytool, and 4 of the
+        // simulator's CPU per action (it must not be the ceiling)
+        assertEquals(25, doc.get("targets").size(), "every target of the issue is judged");
+        assertTrue(last.contains("posix-small/c-posix") && last.contains("posix-large/c-posix"), last);
         assertTrue(Files.size(results.resolve("table.txt")) > 0);
+    }
+
+    /**
+     * The scaling charts of bench's opt-in scale-* scenarios (too slow for the quick run): report.py turns samples of
+     * scenarios CHART@X into results.json's "scaling" (medians per tool, metric and x) and one PNG per chart, and
+     * keeps them out of the table of scenarios. Needs matplotlib (Debian's python3-matplotlib; run-tests installs it).
+     */
+    @Test
+    void reportDrawsScalingCharts(@TempDir Path results) throws Exception {
+        StringBuilder samples = new StringBuilder();
+        for (String tool : List.of("ours", "azcopy", "rclone")) {
+            for (int kib : new int[] {64, 1024, 16384}) {
+                for (double value : new double[] {kib / 100.0, kib / 50.0}) { // two repetitions: median 3/200 kib
+                    samples.append("scale-size@").append(kib).append('\t').append(tool).append("\tarchive_mib_s\t")
+                            .append(value).append('\n');
+                    samples.append("scale-size@").append(kib).append('\t').append(tool).append("\trestore_mib_s\t")
+                            .append(value * 2).append('\n');
+                }
+            }
+        }
+        for (int n : new int[] {1, 16, 256}) {
+            samples.append("scale-inflight@").append(n).append("\tours\tarchive_files_s\t").append(10 * n).append('\n');
+            samples.append("scale-inflight@").append(n).append("\tours\trestore_files_s\t").append(20 * n).append('\n');
+            List<String> percentiles = List.of("p50_ms", "p90_ms", "p99_ms");
+            for (String p : percentiles) {
+                samples.append("scale-latency@").append(n).append("\tours\t").append(p).append('\t')
+                        .append(n * (1 + percentiles.indexOf(p))).append('\n');
+            }
+        }
+        for (int n : new int[] {10000, 100000}) {
+            samples.append("scale-import@").append(n).append("\tours\tstubs_s\t").append(n / 50).append('\n');
+            samples.append("scale-import@").append(n).append("\tours\tpeak_rss_mib\t150.5\n");
+        }
+        samples.append("small\tours\tarchive_files_s\t100\n");
+        Files.writeString(results.resolve("samples.tsv"), samples);
+        Path output = results.resolve("report.out");
+        Process process = new ProcessBuilder(REPO.resolve("test-cluster/bench.d/report").toString(), results.toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "report did not finish in 2 minutes");
+        assertEquals(0, process.exitValue(), () -> "report failed:\n" + tail(output));
+
+        JsonNode doc = new ObjectMapper().readTree(results.resolve("results.json").toFile());
+        List<String> charts = new ArrayList<>();
+        doc.get("charts").forEach(c -> charts.add(c.asText()));
+        assertEquals(Set.of("scale-size.png", "scale-inflight.png", "scale-latency.png", "scale-import.png"),
+                Set.copyOf(charts), () -> "charts drawn (is python3-matplotlib installed?):\n" + tail(output));
+        for (String chart : charts) {
+            byte[] png = Files.readAllBytes(results.resolve(chart));
+            assertTrue(png.length > 10_000 && png[0] == (byte) 0x89 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G',
+                    chart + " is not a PNG image of a chart");
+        }
+        JsonNode size = doc.get("scaling").get("scale-size");
+        assertEquals(3 * 3 * 2, size.size(), "a point per tool, size and metric");
+        boolean found = false;
+        for (JsonNode point : size) {
+            if (point.get("tool").asText().equals("rclone") && point.get("metric").asText().equals("archive_mib_s")
+                    && point.get("x").asDouble() == 16384) {
+                assertEquals(16384 * 3 / 200.0, point.get("median").asDouble(), 1e-6, "median of the repetitions");
+                assertEquals(2, point.get("runs").size());
+                found = true;
+            }
+        }
+        assertTrue(found, "rclone's 16 MiB archive point: " + size);
+        assertEquals(2 * 3, doc.get("scaling").get("scale-inflight").size());
+        assertEquals(3 * 3, doc.get("scaling").get("scale-latency").size());
+        assertEquals(2 * 2, doc.get("scaling").get("scale-import").size());
+        // the points are not scenarios of the table
+        assertEquals(1, doc.get("figures").size(), doc.get("figures").toString());
+        String table = Files.readString(results.resolve("table.txt"));
+        assertTrue(table.contains("scaling (medians; charts: ") && table.contains("x=16 MiB"), table);
     }
 
     private static String tail(Path output) {
