@@ -360,11 +360,21 @@ class HierarchicalNamespaceIT {
                 "user::rw-,user:" + ENTRA_OWNER + ":rwx,user:2000:r--,group::r--,mask::rwx,other::---"), "20", "10");
         imports.getDirectoryClient("aclimp/d").setAccessControlList(PathAccessControlEntry.parseList(dirAcl), "21",
                 "11");
-        assertEquals(JobState.COMPLETED, runImport(ConflictMode.FAIL, "aclimp/").state());
+        JobOutcome entra = runImport(ConflictMode.FAIL, "aclimp/");
+        assertEquals(JobState.COMPLETED, entra.state(), "an entry naming an Entra object id fails nothing: " + entra);
         Path imported = cluster.mount().resolve("aclimp/d");
         assertEquals("user::rw-,user:2000:r--,group::r--,mask::rwx,other::---", acl(imported.resolve("f"),
                 PosixAcl.ACCESS_XATTR), "the Entra object id's entry is left out, the uid's kept");
         assertEquals(List.of(10, 20, 0670), ids(imported.resolve("f")));
+
+        // A new stub in a directory that has a default ACL in Lustre takes it at creation; a path without an extended
+        // ACL must not keep it (skip leaves d as it is, so its default ACL is there when the stub is made).
+        upload("lakeimport", "aclimp/d/g", "g".getBytes(), Map.of());
+        imports.getFileClient("aclimp/d/g").setPermissions(PathPermissions.parseOctal("0640"), "20", "10");
+        assertEquals(JobState.COMPLETED, runImport(ConflictMode.SKIP, "aclimp/").state());
+        assertEquals(null, acl(imported.resolve("g"), PosixAcl.ACCESS_XATTR),
+                "the ACL the stub took from its directory's default ACL is removed");
+        assertEquals(List.of(10, 20, 0640), ids(imported.resolve("g")));
 
         // The directory's ACL changes on the account: overwrite-always gives it exactly (no default entries left).
         imports.getDirectoryClient("aclimp/d").setAccessControlList(PathAccessControlEntry.parseList(
