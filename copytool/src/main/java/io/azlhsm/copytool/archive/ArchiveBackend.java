@@ -149,6 +149,15 @@ public interface ArchiveBackend extends AutoCloseable {
     /** Creates a zero-length directory marker ({@code hdi_isfolder=true} added) unless an object of that name exists. */
     void putMarker(String name, ObjectAttributes attributes) throws ArchiveException;
 
+    /**
+     * Whether this archive keeps a file's and a directory's POSIX ACL ({@link ObjectAttributes#posixAcl}) and lists
+     * each object's ({@link io.azlhsm.copytool.archive.metadata.BlobMetadataCodec#POSIX_ACL}): an account with
+     * hierarchical namespace. Writers read a file's ACL only for such an archive.
+     */
+    default boolean carriesPosixAcls() {
+        return false;
+    }
+
     /** How this archive uses access tiers; {@link TierSettings#DEFAULT} for an archive without tiers. */
     default TierSettings tierSettings() {
         return TierSettings.DEFAULT;

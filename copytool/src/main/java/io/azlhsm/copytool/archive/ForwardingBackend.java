@@ -32,6 +32,11 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public boolean carriesPosixAcls() {
+        return backend.carriesPosixAcls();
+    }
+
+    @Override
     public long singleRequestLimit() {
         return backend.singleRequestLimit();
     }

@@ -12,8 +12,16 @@ import java.util.Map;
  * @param fileData   the object holds a file's data, so it is written to the archive's access tier
  *                   ({@link TierSettings#accessTier}); everything else (directory markers, symlinks, logs) stays in
  *                   the account's default tier
+ * @param posixAcl   the file's or directory's POSIX ACL as a Data Lake x-ms-acl
+ *                   ({@link io.azlhsm.copytool.archive.metadata.PosixAcl#toHns}) when it has more than its mode
+ *                   says, else null; only a backend that {@linkplain ArchiveBackend#carriesPosixAcls carries ACLs}
+ *                   is given one and writes it
  */
-public record ObjectAttributes(byte[] contentMd5, Map<String, String> metadata, boolean fileData) {
+public record ObjectAttributes(byte[] contentMd5, Map<String, String> metadata, boolean fileData, String posixAcl) {
+    public ObjectAttributes(byte[] contentMd5, Map<String, String> metadata, boolean fileData) {
+        this(contentMd5, metadata, fileData, null);
+    }
+
     /** Attributes of an object that is not a file's data: it gets the account's default tier. */
     public ObjectAttributes(byte[] contentMd5, Map<String, String> metadata) {
         this(contentMd5, metadata, false);
@@ -32,6 +40,11 @@ public record ObjectAttributes(byte[] contentMd5, Map<String, String> metadata, 
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
+    /** The same attributes with this ACL (null for none). */
+    public ObjectAttributes withPosixAcl(String acl) {
+        return new ObjectAttributes(contentMd5, metadata, fileData, acl);
+    }
+
     /** No checksum, no metadata. */
     public static ObjectAttributes none() {
         return new ObjectAttributes(null, Map.of());
@@ -45,6 +58,7 @@ public record ObjectAttributes(byte[] contentMd5, Map<String, String> metadata, 
     @Override
     public String toString() {
         return "ObjectAttributes[contentMd5=" + (contentMd5 == null ? "none" : HexFormat.of().formatHex(contentMd5))
-                + ", metadata=" + metadata + (fileData ? ", file data" : "") + "]";
+                + ", metadata=" + metadata + (fileData ? ", file data" : "") + (posixAcl == null ? "" : ", acl=" + posixAcl)
+                + "]";
     }
 }

@@ -70,6 +70,41 @@ public final class ExtendedAttributes {
         }
     }
 
+    /**
+     * The attribute's value read through an open descriptor (the file an action is copying, whatever its path is
+     * now): as {@link #get(Path, String)}, with {@code fgetxattr}.
+     *
+     * @param subject names the file in an error
+     * @return empty when the file has no such attribute (ENODATA)
+     * @throws ExtendedAttributeException for any other errno
+     */
+    public static Optional<byte[]> get(int fd, String subject, String name) throws ExtendedAttributeException {
+        byte[] attribute = cString(name);
+        byte[] buffer = new byte[FIRST_READ];
+        while (true) {
+            long n = LIBC.fgetxattr(fd, attribute, buffer, buffer.length);
+            if (n >= 0) {
+                return Optional.of(Arrays.copyOf(buffer, (int) n));
+            }
+            int errno = RUNTIME.getLastError();
+            if (errno == Errno.ENODATA) {
+                return Optional.empty();
+            }
+            if (errno != Errno.ERANGE) {
+                throw new ExtendedAttributeException("fgetxattr", subject, name, errno);
+            }
+            long size = LIBC.fgetxattr(fd, attribute, null, 0);
+            if (size < 0) {
+                int sizeErrno = RUNTIME.getLastError();
+                if (sizeErrno == Errno.ENODATA) {
+                    return Optional.empty();
+                }
+                throw new ExtendedAttributeException("fgetxattr", subject, name, sizeErrno);
+            }
+            buffer = new byte[(int) Math.max(size, buffer.length + 1L)];
+        }
+    }
+
     /** Creates or replaces the attribute. */
     public static void set(Path file, String name, byte[] value) throws IOException {
         if (LIBC.lsetxattr(cString(file.toString()), cString(name), value, value.length, XATTR_REPLACE_OR_CREATE)
@@ -109,6 +144,8 @@ public final class ExtendedAttributes {
     /** The libc calls used here; each returns -1 and sets errno on failure. */
     public interface LibC {
         @ssize_t long lgetxattr(@In byte[] path, @In byte[] name, @Out byte[] value, @size_t long size);
+
+        @ssize_t long fgetxattr(int fd, @In byte[] name, @Out byte[] value, @size_t long size);
 
         int lsetxattr(@In byte[] path, @In byte[] name, @In byte[] value, @size_t long size, int flags);
 

@@ -10,8 +10,10 @@ import io.azlhsm.copytool.archive.UploadKey;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
+import io.azlhsm.copytool.archive.metadata.PosixAcl;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.DataVersions;
+import io.azlhsm.copytool.lustre.Errno;
 import io.azlhsm.copytool.lustre.FdChannel;
 import io.azlhsm.copytool.lustre.FdRangeInputStream;
 import io.azlhsm.copytool.lustre.FileLayout;
@@ -56,6 +58,7 @@ public final class ArchiveTransfer extends ActionTransfer {
     private final long startDataVersion;
     private final FileAttributes attributesAtStart;
     private final FileLayout fileLayout; // null when the file's layout could not be read
+    private final String posixAcl; // x-ms-acl form; null without an extended ACL or for an archive that keeps none
     private final ChunkedUpload upload; // null when the whole file goes in one request
     private final WriteCondition believed; // what this file's own record says is at the name
     private final ConditionalWriter writer;
@@ -69,9 +72,11 @@ public final class ArchiveTransfer extends ActionTransfer {
                             String blob, ActionStop stop, Runnable onEnded, ArchiveBackend backend, int archiveId,
                             FdChannel source,
                             long startDataVersion, FileAttributes attributesAtStart, FileLayout fileLayout,
-                            ChunkedUpload upload, long blockSize, WriteCondition believed) throws ActionFailure {
+                            String posixAcl, ChunkedUpload upload, long blockSize, WriteCondition believed)
+            throws ActionFailure {
         super(layout, Priority.ARCHIVE, context, action, file, path, blob, stop, onEnded);
         this.fileLayout = fileLayout;
+        this.posixAcl = posixAcl;
         this.believed = believed;
         this.writer = context.writer(archiveId);
         this.backend = backend;
@@ -133,6 +138,7 @@ public final class ArchiveTransfer extends ActionTransfer {
                     new UploadKey(file.fid().bracketed(), dataVersion));
             FileAttributes attributes = file.attributes(dataVersion, null);
             FileLayout fileLayout = savedLayout(source, file, path);
+            String posixAcl = posixAcl(backend, source, file, path, attributes.mode());
             // The name is this file's to overwrite only on the version its own record names; else it must be empty.
             // A wrong belief costs nothing until the write, which the ConditionalWriter then resolves.
             WriteCondition believed = record.filter(r -> r.archiveId() == archiveId && r.blob().equals(blob)
@@ -140,7 +146,7 @@ public final class ArchiveTransfer extends ActionTransfer {
                     .map(r -> WriteCondition.etag(r.etag())).orElse(WriteCondition.absent());
             return new ArchiveTransfer(layout, context, action, file, path, blob, stop, onEnded, backend, archiveId,
                     source,
-                    dataVersion, attributes, fileLayout, upload, blockSize, believed);
+                    dataVersion, attributes, fileLayout, posixAcl, upload, blockSize, believed);
         } catch (Exception e) {
             source.close();
             throw e;
@@ -169,6 +175,23 @@ public final class ArchiveTransfer extends ActionTransfer {
             LOG.warning("ARCHIVE " + file + " path " + path + ": cannot save its striping (" + e.getMessage()
                     + "); archiving it without: a restore gives it the default layout");
             return null;
+        }
+    }
+
+    /**
+     * The file's extended POSIX ACL, read from the descriptor being archived, for an archive that keeps ACLs (a
+     * hierarchical account); null otherwise. Unlike the layout it is not optional: an ACL that does not parse fails
+     * the archive (EINVAL, not retried), naming the file, rather than leaving the copy without the access it grants.
+     */
+    private static String posixAcl(ArchiveBackend backend, FdChannel source, LustreFile file, String path, int mode)
+            throws IOException, ActionFailure {
+        if (!backend.carriesPosixAcls()) {
+            return null;
+        }
+        try {
+            return PosixAcls.ofFile(source.fd(), file.fid().bracketed() + " " + path, mode);
+        } catch (PosixAcl.InvalidAclException e) {
+            throw new ActionFailure(Errno.EINVAL, false, e.getMessage(), e);
         }
     }
 
@@ -353,7 +376,8 @@ public final class ArchiveTransfer extends ActionTransfer {
         if (fileLayout != null) {
             metadata.put(BlobMetadataCodec.LAYOUT, fileLayout.hex());
         }
-        return ObjectAttributes.fileData(md5(), metadata); // written to the archive's access tier
+        // written to the archive's access tier
+        return ObjectAttributes.fileData(md5(), metadata).withPosixAcl(posixAcl);
     }
 
     /** This archive as the blob's metadata will describe it, for judging an object found at the name. */

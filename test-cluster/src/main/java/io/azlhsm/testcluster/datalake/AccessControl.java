@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
 record AccessControl(List<String> entries, boolean sticky) {
     private static final Pattern OCTAL = Pattern.compile("[01]?[0-7]{3}");
     private static final Pattern SYMBOLIC = Pattern.compile("[r-][w-][x-][r-][w-][x-][r-][w-][xtT-]\\+?");
-    private static final Pattern ENTRY = Pattern.compile("(default:)?(user|group|mask|other):[^:,]*:[r-][w-][x-]");
+    /** [default:]type:[id]:permissions; a mask or other entry names no one. */
+    private static final Pattern ENTRY = Pattern.compile(
+            "(default:)?((user|group):[^:,]*|(mask|other):):[r-][w-][x-]");
 
     AccessControl {
         entries = List.copyOf(entries);

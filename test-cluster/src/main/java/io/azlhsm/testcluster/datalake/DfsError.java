@@ -75,6 +75,14 @@ final class DfsError extends Exception {
                 + " format: " + name);
     }
 
+    /**
+     * A malformed x-ms-acl: 400 with the service's own code, spelled as the service spells it ("Invald"), and its
+     * message, as the Azure SDK for .NET's DataLake tests record them (SetAccessControlAsync_Error: an ACL "asdf").
+     */
+    static DfsError invalidAccessControlList() {
+        return new DfsError(400, "InvaldAccessControlList", "The access control list value is invalid.");
+    }
+
     static DfsError invalidInput(String why) {
         return new DfsError(400, "InvalidInput", "One of the request inputs is not valid: " + why);
     }

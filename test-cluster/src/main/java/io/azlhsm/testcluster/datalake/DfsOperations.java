@@ -50,7 +50,7 @@ final class DfsOperations {
         Integer umask = umask(request.header("x-ms-umask"));
         AccessControl acl = aclHeader == null ? null : AccessControl.parseAcl(aclHeader, false);
         if (aclHeader != null && acl == null) {
-            throw DfsError.invalidHeader("x-ms-acl");
+            throw DfsError.invalidAccessControlList();
         }
         if (acl != null && permissions != null) {
             throw DfsError.invalidInput("x-ms-permissions and x-ms-acl are mutually exclusive");
@@ -183,7 +183,7 @@ final class DfsOperations {
             if (aclHeader != null) {
                 access = AccessControl.parseAcl(aclHeader, access.sticky());
                 if (access == null) {
-                    throw DfsError.invalidHeader("x-ms-acl");
+                    throw DfsError.invalidAccessControlList();
                 }
             }
             PathRecord updated = store.write(fs, request.path(), record.directory(),

@@ -33,5 +33,18 @@ class AccessControlTest {
                 "a chmod sets the mask, not the group entry");
         assertNull(AccessControl.parseAcl("user::rwx,other::---", false), "the group entry is required");
         assertNull(AccessControl.parseAcl("user::rwz,group::r--,other::---", false));
+        assertNull(AccessControl.parseAcl("user::rwx,group::r--,mask:7:r-x,other::---", false),
+                "a mask names no one");
+        assertNull(AccessControl.parseAcl("user::rwx,group::r--,other:7:---", false), "other names no one");
+    }
+
+    @Test
+    void defaultEntriesAreKeptAndAloneMakeThePermissionsExtended() {
+        AccessControl acl = AccessControl.parseAcl("user::rwx,group::r-x,other::---,default:user::rwx,"
+                + "default:group:50:r-x,default:group::---,default:mask::r-x,default:other::---", true);
+        assertEquals(01750, acl.mode(), "the access entries are the mode; default entries do not change it");
+        assertEquals("rwxr-x--T+", acl.symbolic());
+        assertEquals("user::rwx,group::r-x,other::---,default:user::rwx,default:group:50:r-x,default:group::---,"
+                + "default:mask::r-x,default:other::---", acl.acl());
     }
 }

@@ -112,6 +112,53 @@ class DataLakeStandInIT {
                 "the group class is the mask; the sticky bit stays");
     }
 
+    /**
+     * x-ms-acl as the product sends and reads it: a directory's ACL with default entries and its owner and group in
+     * one Set Access Control (conditional on the ETag), answered whole by Get Access Control and as '+' in a
+     * listing; a malformed ACL is refused as the service refuses it and changes nothing.
+     */
+    @Test
+    void anAclWithDefaultEntriesIsKeptWithThePathAndAMalformedOneIsRefused() throws Exception {
+        DataLakeDirectoryClient dir = fs.createDirectory("xacl/d", true);
+        String acl = "user::rwx,user:1000:r-x,group::r-x,group:50:rwx,mask::rwx,other::---,default:user::rwx,"
+                + "default:user:1000:r-x,default:group::r-x,default:mask::r-x,default:other::---";
+        String etag = dir.getProperties().getETag();
+        DataLakeStorageException stale = assertThrows(DataLakeStorageException.class,
+                () -> dir.setAccessControlListWithResponse(PathAccessControlEntry.parseList(acl), "60", "70",
+                        new com.azure.storage.file.datalake.models.DataLakeRequestConditions().setIfMatch("\"0x1\""),
+                        null, null));
+        assertEquals(412, stale.getStatusCode());
+        dir.setAccessControlListWithResponse(PathAccessControlEntry.parseList(acl), "60", "70",
+                new com.azure.storage.file.datalake.models.DataLakeRequestConditions().setIfMatch(etag), null, null);
+
+        PathAccessControl got = dir.getAccessControl();
+        assertEquals(acl, PathAccessControlEntry.serializeList(got.getAccessControlList()));
+        assertEquals(List.of("70", "60", "0770"), List.of(got.getOwner(), got.getGroup(),
+                got.getPermissions().toString()), "owner and group with the ACL; the group class is the mask");
+        PathItem listed = fs.listPaths(new ListPathsOptions().setPath("xacl").setRecursive(false), null).stream()
+                .findFirst().orElseThrow();
+        assertEquals("rwxrwx---+", listed.getPermissions(), "a listing shows an extended ACL as '+'");
+
+        HttpResponse<String> head = send("HEAD", "/lake/xacl/d?action=getAccessControl");
+        assertEquals(acl, head.headers().firstValue("x-ms-acl").orElse(null));
+        assertEquals("rwxrwx---+", head.headers().firstValue("x-ms-permissions").orElse(null));
+        assertFalse(send("HEAD", "/lake/xacl/d").headers().firstValue("x-ms-acl").isPresent(),
+                "x-ms-acl only with action=getAccessControl");
+
+        for (String malformed : List.of("asdf", "user::rwx,other::---", "user::rwx,group::r-x,mask:5:r-x,other::---",
+                "user::rwx,group::r-x,other:7:---", "user::rwz,group::r-x,other::---")) {
+            HttpResponse<String> refused = send("PATCH", "/lake/xacl/d?action=setAccessControl", "x-ms-acl",
+                    malformed);
+            assertError(refused, 400, "InvaldAccessControlList");
+            assertTrue(refused.body().contains("The access control list value is invalid."), refused.body());
+            assertError(send("PUT", "/lake/xacl/new?resource=directory", "x-ms-acl", malformed), 400,
+                    "InvaldAccessControlList");
+        }
+        assertEquals(acl, PathAccessControlEntry.serializeList(dir.getAccessControl().getAccessControlList()),
+                "a refused ACL changes nothing");
+        assertFalse(fs.getDirectoryClient("xacl/new").exists());
+    }
+
     @Test
     void listPagesRecursiveAndOneLevelWithImpliedDirectories() {
         fs.createDirectory("list");

@@ -2,10 +2,14 @@ package io.azlhsm.copytool.archive.azure;
 
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.Context;
+import com.azure.storage.file.datalake.DataLakeDirectoryClient;
+import com.azure.storage.file.datalake.DataLakeFileClient;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
+import com.azure.storage.file.datalake.DataLakePathClient;
 import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
 import com.azure.storage.file.datalake.models.ListPathsOptions;
+import com.azure.storage.file.datalake.models.PathAccessControlEntry;
 import com.azure.storage.file.datalake.models.PathInfo;
 import com.azure.storage.file.datalake.models.PathItem;
 import com.azure.storage.file.datalake.models.PathPermissions;
@@ -36,13 +40,16 @@ import java.util.Optional;
  * <li>after a file's data is written, its owner, group and permissions (the {@code owner}, {@code group} and
  *     {@code permissions} of its metadata: uid and gid as decimal strings, as AMLFS writes them) become the path's
  *     own POSIX properties (Path - Update setAccessControl, conditional on the ETag just written, whose new ETag the
- *     returned object carries);</li>
+ *     returned object carries); a file with an extended POSIX ACL ({@link ObjectAttributes#posixAcl}) gets it as the
+ *     path's ACL in that same request (x-ms-acl, with owner and group);</li>
  * <li>a directory is created as a directory (Path - Create resource=directory) with its owner, group and
  *     permissions, never as a marker blob; a directory that exists already (the service makes every parent of a
- *     path) gets them set;</li>
+ *     path) gets them set; one with an extended ACL (access and default entries) then gets it set;</li>
  * <li>a listing is the listing of paths (Path - List, recursive), with owner, group and permissions taken from each
- *     path's properties ({@link PathOwners} maps a non-numeric owner); a file's other metadata (checksum, times,
- *     symlink, layout) still comes from its blob (one Get Blob Properties per file).</li>
+ *     path's properties ({@link PathOwners} maps a non-numeric owner), and the path's ACL as
+ *     {@link BlobMetadataCodec#POSIX_ACL} (asked for only where the listed permissions end in {@code +}); a file's
+ *     other metadata (checksum, times, symlink, layout) still comes from its blob (one Get Blob Properties per
+ *     file).</li>
  * </ul>
  */
 public final class HierarchicalBackend extends ForwardingBackend {
@@ -57,6 +64,12 @@ public final class HierarchicalBackend extends ForwardingBackend {
         this.owners = owners;
     }
 
+    /** Files' and directories' ACLs are the paths' own (Set and Get Access Control). */
+    @Override
+    public boolean carriesPosixAcls() {
+        return true;
+    }
+
     @Override
     public String describe() {
         return backend.describe() + " namespace=hierarchical dfs=" + endpoint;
@@ -65,7 +78,7 @@ public final class HierarchicalBackend extends ForwardingBackend {
     @Override
     public StoredObject putWhole(String name, ByteBuffer data, ObjectAttributes attributes, WriteCondition condition)
             throws ArchiveException {
-        return setAccess(backend.putWhole(name, data, attributes, condition), attributes.metadata());
+        return setAccess(backend.putWhole(name, data, attributes, condition), attributes);
     }
 
     @Override
@@ -84,7 +97,7 @@ public final class HierarchicalBackend extends ForwardingBackend {
             @Override
             public StoredObject commit(int chunkCount, ObjectAttributes attributes, WriteCondition condition)
                     throws ArchiveException {
-                return setAccess(upload.commit(chunkCount, attributes, condition), attributes.metadata());
+                return setAccess(upload.commit(chunkCount, attributes, condition), attributes);
             }
 
             @Override
@@ -99,21 +112,46 @@ public final class HierarchicalBackend extends ForwardingBackend {
         };
     }
 
-    /** Sets the path's owner, group and permissions from the metadata written with it, if the object is unchanged. */
-    private StoredObject setAccess(StoredObject stored, Map<String, String> metadata) throws ArchiveException {
-        Access access = Access.of(metadata);
-        if (access.isEmpty()) {
+    /**
+     * Sets the path's owner, group and permissions from the metadata written with it, and its ACL when the file has
+     * an extended one, if the object is unchanged.
+     */
+    private StoredObject setAccess(StoredObject stored, ObjectAttributes attributes) throws ArchiveException {
+        Access access = Access.of(attributes.metadata());
+        if (access.isEmpty() && attributes.posixAcl() == null) {
             return stored;
         }
         try {
-            PathInfo info = fs.getFileClient(stored.name()).setPermissionsWithResponse(access.permissions(),
-                    access.group(), access.owner(), new DataLakeRequestConditions().setIfMatch(stored.etag()), null,
-                    Context.NONE).getValue();
+            DataLakeRequestConditions unchanged = new DataLakeRequestConditions().setIfMatch(stored.etag());
+            DataLakeFileClient file = fs.getFileClient(stored.name());
+            PathInfo info = attributes.posixAcl() == null
+                    ? file.setPermissionsWithResponse(access.permissions(), access.group(), access.owner(), unchanged,
+                            null, Context.NONE).getValue()
+                    : setAcl(file, attributes.posixAcl(), access, unchanged);
             return new StoredObject(stored.name(), stored.size(), quoted(info.getETag()), stored.contentMd5(),
                     stored.metadata(), info.getLastModified().toInstant(), stored.tier());
         } catch (RuntimeException e) {
             throw AzureErrors.map(stored.name(), "Set Access Control of the path just written", e);
         }
+    }
+
+    /**
+     * Sets the path's ACL (x-ms-acl, which replaces the whole ACL and with it the permission bits) with its owner and
+     * group, in one Set Access Control. x-ms-acl and x-ms-permissions are mutually exclusive (Path - Update), and an
+     * ACL has no sticky bit: a mode with one is set after it (a chmod: the mask takes the group bits, which are the
+     * mask already), conditional on the ETag the first request gave.
+     */
+    private static PathInfo setAcl(DataLakePathClient path, String acl, Access access,
+                                   DataLakeRequestConditions conditions) {
+        PathInfo info = path.setAccessControlListWithResponse(PathAccessControlEntry.parseList(acl), access.group(),
+                access.owner(), conditions, null, Context.NONE).getValue();
+        if (access.permissions() != null && access.permissions().isStickyBitSet()) {
+            DataLakeRequestConditions next = conditions == null || conditions.getIfMatch() == null ? conditions
+                    : new DataLakeRequestConditions().setIfMatch(info.getETag());
+            info = path.setPermissionsWithResponse(access.permissions(), null, null, next, null, Context.NONE)
+                    .getValue();
+        }
+        return info;
     }
 
     @Override
@@ -128,8 +166,9 @@ public final class HierarchicalBackend extends ForwardingBackend {
             options.setPermissions(access.permissions().toString());
         }
         options.setOwner(access.owner()).setGroup(access.group());
+        DataLakeDirectoryClient directory = fs.getDirectoryClient(name);
         try {
-            fs.getDirectoryClient(name).createWithResponse(options, null, Context.NONE);
+            directory.createWithResponse(options, null, Context.NONE);
         } catch (DataLakeStorageException e) {
             if (!"PathAlreadyExists".equals(e.getErrorCode())) {
                 if ("PathConflict".equals(e.getErrorCode())) {
@@ -137,17 +176,26 @@ public final class HierarchicalBackend extends ForwardingBackend {
                 }
                 throw AzureErrors.map(name, "Path - Create of a directory", e);
             }
-            if (!access.isEmpty()) {
+            if (!access.isEmpty() && attributes.posixAcl() == null) {
                 try {
                     // It exists already, most often made by the service as a parent of a path written first.
-                    fs.getDirectoryClient(name).setPermissionsWithResponse(access.permissions(), access.group(),
-                            access.owner(), null, null, Context.NONE);
+                    directory.setPermissionsWithResponse(access.permissions(), access.group(), access.owner(), null,
+                            null, Context.NONE);
                 } catch (RuntimeException again) {
                     throw AzureErrors.map(name, "Set Access Control of an existing directory", again);
                 }
             }
         } catch (RuntimeException e) {
             throw AzureErrors.map(name, "Path - Create of a directory", e);
+        }
+        if (attributes.posixAcl() != null) {
+            // Made (or found) with its owner, group and mode above; the ACL, with default entries, replaces the
+            // permission bits' entries with the directory's own.
+            try {
+                setAcl(directory, attributes.posixAcl(), access, null);
+            } catch (RuntimeException e) {
+                throw AzureErrors.map(name, "Set Access Control (ACL) of a directory", e);
+            }
         }
     }
 
@@ -198,7 +246,8 @@ public final class HierarchicalBackend extends ForwardingBackend {
             blob = found.get();
             blob.metadata().forEach((key, value) -> {
                 String lower = key.toLowerCase(Locale.ROOT);
-                if (!lower.equals("owner") && !lower.equals("group") && !lower.equals("permissions")) {
+                if (!lower.equals("owner") && !lower.equals("group") && !lower.equals("permissions")
+                        && !lower.equals(BlobMetadataCodec.POSIX_ACL)) {
                     metadata.put(key, value);
                 }
             });
@@ -208,7 +257,13 @@ public final class HierarchicalBackend extends ForwardingBackend {
         metadata.put("owner", Integer.toString(owners.uid(path.getOwner())));
         metadata.put("group", Integer.toString(owners.gid(path.getGroup())));
         if (path.getPermissions() != null) {
-            metadata.put("permissions", PathPermissions.parseSymbolic(path.getPermissions()).toString());
+            PathPermissions permissions = PathPermissions.parseSymbolic(path.getPermissions());
+            metadata.put("permissions", permissions.toString());
+            String acl = posixAcl(path, permissions);
+            if (acl == null) {
+                return Optional.empty(); // deleted since it was listed
+            }
+            metadata.put(BlobMetadataCodec.POSIX_ACL, acl);
         }
         if (blob != null) {
             return Optional.of(new StoredObject(blob.name(), blob.size(), blob.etag(), blob.contentMd5(), metadata,
@@ -216,6 +271,43 @@ public final class HierarchicalBackend extends ForwardingBackend {
         }
         return Optional.of(new StoredObject(path.getName(), 0, quoted(path.getETag()), null, metadata,
                 path.getLastModified().toInstant()));
+    }
+
+    /**
+     * The path's ACL for an import: a path whose permissions are listed with {@code +} has more than its three base
+     * entries (named entries, a mask or default entries), and only then is it asked for (Get Access Control, one
+     * request per such path); the others' ACL is their permission bits. Named entries keep decimal ids; one naming
+     * any other identity (an Entra object id) is dropped, by {@link PathOwners#namedId}.
+     *
+     * @return null when the path is gone
+     */
+    private String posixAcl(PathItem path, PathPermissions permissions) throws ArchiveException {
+        if (!permissions.isExtendedInfoInAcl()) {
+            return "user::" + permissions.getOwner().toSymbolic() + ",group::" + permissions.getGroup().toSymbolic()
+                    + ",other::" + permissions.getOther().toSymbolic();
+        }
+        List<PathAccessControlEntry> entries;
+        try {
+            DataLakePathClient client = path.isDirectory() ? fs.getDirectoryClient(path.getName())
+                    : fs.getFileClient(path.getName());
+            entries = client.getAccessControlWithResponse(false, null, null, Context.NONE).getValue()
+                    .getAccessControlList();
+        } catch (DataLakeStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return null;
+            }
+            throw AzureErrors.map(path.getName(), "Get Access Control", e);
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(path.getName(), "Get Access Control", e);
+        }
+        List<PathAccessControlEntry> kept = new ArrayList<>();
+        for (PathAccessControlEntry entry : entries) {
+            String id = entry.getEntityId();
+            if (id == null || id.isEmpty() || owners.namedId(id, path.getName())) {
+                kept.add(entry);
+            }
+        }
+        return PathAccessControlEntry.serializeList(kept);
     }
 
     /**

@@ -67,6 +67,13 @@ public final class BlobMetadataCodec {
      * blob so that the file can be given the same striping again (the archive record on the file keeps it too).
      */
     public static final String LAYOUT = "azlhsm_lov";
+    /**
+     * A listed object's POSIX ACL ({@link PosixAcl#toHns} form, named entries by decimal id): never written to a
+     * blob, put in the metadata of a listing by an archive that {@linkplain
+     * io.azlhsm.copytool.archive.ArchiveBackend#carriesPosixAcls carries ACLs} (a hierarchical account's path ACL),
+     * for import to give the stub or directory.
+     */
+    public static final String POSIX_ACL = "azlhsm_posix_acl";
 
     /** Keys of AMLFS's convention and its older variants: any of them means the blob carries POSIX metadata. */
     static final List<String> AMLFS_KEYS = List.of("owner", "group", "permissions", "modtime", "hdi_isfolder",

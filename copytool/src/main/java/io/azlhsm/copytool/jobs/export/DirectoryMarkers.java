@@ -6,8 +6,10 @@ import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
+import io.azlhsm.copytool.archive.metadata.PosixAcl;
 import io.azlhsm.copytool.jobs.JobChanges;
 import io.azlhsm.copytool.lustre.ExtendedAttributes;
+import io.azlhsm.copytool.operations.PosixAcls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +20,8 @@ import java.util.Map;
 
 /**
  * Gives each exported directory its {@code hdi_isfolder=true} marker blob (owner, group, permissions, times: what
- * AMLFS's import reads back) once, not on every export.
+ * AMLFS's import reads back; on an archive that keeps ACLs, a hierarchical account, also its POSIX ACL, access and
+ * default entries) once, not on every export.
  *
  * <p>Twice over: the put is conditional (If-None-Match: *, so an existing marker or object is never replaced), and
  * after it the directory remembers the marker's name in the xattr {@value #XATTR}, so later runs skip the request
@@ -57,8 +60,17 @@ public final class DirectoryMarkers {
         if (recorded != null && name.equals(new String(recorded, StandardCharsets.UTF_8))) {
             return false;
         }
-        ObjectAttributes marker = new ObjectAttributes(null, codec.encode(attributes(directory)));
-        changes.apply("put directory marker", directory.toString(), name, () -> backend.putMarker(name, marker));
+        FileAttributes attributes = attributes(directory);
+        ObjectAttributes marker = new ObjectAttributes(null, codec.encode(attributes));
+        if (backend.carriesPosixAcls()) {
+            try {
+                marker = marker.withPosixAcl(PosixAcls.ofDirectory(directory, attributes.mode()));
+            } catch (PosixAcl.InvalidAclException e) {
+                throw new IOException(e.getMessage(), e); // names the directory; the export counts it failed
+            }
+        }
+        ObjectAttributes put = marker;
+        changes.apply("put directory marker", directory.toString(), name, () -> backend.putMarker(name, put));
         changes.apply("set " + XATTR, directory.toString(), name,
                 () -> ExtendedAttributes.set(directory, XATTR, name.getBytes(StandardCharsets.UTF_8)));
         return true;

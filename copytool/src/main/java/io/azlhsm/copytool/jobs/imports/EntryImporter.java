@@ -6,6 +6,7 @@ import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
 import io.azlhsm.copytool.archive.metadata.FileType;
+import io.azlhsm.copytool.archive.metadata.PosixAcl;
 import io.azlhsm.copytool.jobs.JobContext;
 import io.azlhsm.copytool.lustre.DirectoryDescriptor;
 import io.azlhsm.copytool.lustre.FileLayout;
@@ -20,6 +21,7 @@ import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
 import io.azlhsm.copytool.operations.ExpectedChecksum;
 import io.azlhsm.copytool.operations.LustreFile;
+import io.azlhsm.copytool.operations.PosixAcls;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -182,6 +184,7 @@ final class EntryImporter implements AutoCloseable {
         boolean directoryKey = blob.name().endsWith("/") && blob.size() == 0;
         Path path = pathOf(blob, directoryKey);
         BlobMetadataCodec.Decoded decoded = codec.decode(blob.metadata(), blob.lastModified());
+        aclOf(blob); // an ACL that cannot be given fails the entry before anything is made
         if (decoded.specialType() != null && !directoryKey) {
             throw new ItemError("azcopy recorded " + decoded.specialType() + " (" + decoded.style().label()
                     + " metadata): an import makes only files, directories and symlinks");
@@ -337,7 +340,7 @@ final class EntryImporter implements AutoCloseable {
                     // A stub's size cannot change without a restore, which would fail: a new stub of this blob.
                     reimport(blob, place, attributes, was);
                 } else if (clean) {
-                    updateAttributes(place, attributes);
+                    updateAttributes(blob, place, attributes);
                     if (copy.stale()) {
                         // Its recorded copy is gone or changed, so its data is only in Lustre now: marked dirty, the
                         // MDT refuses to release it (mdt_hsm_release) and the next export archives it again.
@@ -360,7 +363,7 @@ final class EntryImporter implements AutoCloseable {
                         context.changes().apply("request RELEASE", path.toString(), blob.name(),
                                 () -> release(place.reach()));
                     }
-                    updateAttributes(place, attributes);
+                    updateAttributes(blob, place, attributes);
                     context.log().conflict(relative(path), blob.name(), (state.has(HsmStates.RELEASED)
                             ? "already released" : "released") + ", attributes updated (" + was + ")");
                 } else {
@@ -400,6 +403,24 @@ final class EntryImporter implements AutoCloseable {
         return new ArchiveRecord(options.archiveId(), blob.name(), blob.etag(),
                 checksum == null ? null : checksum.md5(), 0, checksum == null ? null : checksum.crc32c(),
                 layoutOf(blob));
+    }
+
+    /**
+     * The listed object's POSIX ACL ({@link BlobMetadataCodec#POSIX_ACL}, which an archive that carries ACLs puts in
+     * its listing: a hierarchical account's path ACL), or null when the archive says nothing of ACLs (then an entry's
+     * ACL is left as it is). ItemError naming the reason when it cannot be given.
+     */
+    private static PosixAcl aclOf(StoredObject blob) throws ItemError {
+        for (Map.Entry<String, String> e : blob.metadata().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(BlobMetadataCodec.POSIX_ACL)) {
+                try {
+                    return PosixAcl.fromHns(e.getValue());
+                } catch (PosixAcl.InvalidAclException bad) {
+                    throw new ItemError("its POSIX ACL cannot be given: " + bad.getMessage());
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -480,6 +501,14 @@ final class EntryImporter implements AutoCloseable {
                         + e.getMessage(), e);
             }
         }
+        PosixAcl acl = aclOf(blob);
+        if (acl != null) {
+            try {
+                PosixAcls.give(stub, acl, false); // by FID, as the record
+            } catch (IOException e) {
+                throw new ItemError("the stub was imported, but its POSIX ACL could not be set: " + e.getMessage(), e);
+            }
+        }
         countImportedFile(blob, attributes);
         return true;
     }
@@ -551,6 +580,11 @@ final class EntryImporter implements AutoCloseable {
                     || options.conflict() == ConflictMode.OVERWRITE_ALWAYS) {
                 context.changes().apply("set owner and mode of directory", path.toString(), blob.name(),
                         () -> setOwnerAndMode(place.reach(), attributes));
+                PosixAcl acl = aclOf(blob);
+                if (acl != null) {
+                    context.changes().apply("set POSIX ACL of directory", path.toString(), blob.name(),
+                            () -> PosixAcls.give(place.reach(), acl, true));
+                }
                 attributesGiven(attributes);
                 scopes.directoryTime(path, FileTime.from(attributes.mtime()));
             }
@@ -686,10 +720,16 @@ final class EntryImporter implements AutoCloseable {
         return attributes.isRegularFile() ? "file" : "special file";
     }
 
-    private void updateAttributes(Place place, FileAttributes attributes) throws IOException {
+    private void updateAttributes(StoredObject blob, Place place, FileAttributes attributes)
+            throws IOException, ItemError {
         Path path = place.reach();
         context.changes().apply("set owner and mode", place.path().toString(), null,
                 () -> setOwnerAndMode(path, attributes));
+        PosixAcl acl = aclOf(blob);
+        if (acl != null) {
+            context.changes().apply("set POSIX ACL", place.path().toString(), null,
+                    () -> PosixAcls.give(path, acl, false));
+        }
         attributesGiven(attributes);
         PosixFileAttributes now = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!now.lastModifiedTime().toInstant().equals(attributes.mtime())) {

@@ -15,9 +15,11 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
 import com.azure.storage.file.datalake.models.PathAccessControl;
+import com.azure.storage.file.datalake.models.PathAccessControlEntry;
 import com.azure.storage.file.datalake.models.PathPermissions;
 import com.azure.storage.file.datalake.options.DataLakePathCreateOptions;
 import io.azlhsm.copytool.agent.AgentTestBed;
+import io.azlhsm.copytool.archive.metadata.PosixAcl;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.jobs.JobOutcome;
 import io.azlhsm.copytool.jobs.JobRunner;
@@ -26,6 +28,7 @@ import io.azlhsm.copytool.jobs.imports.ConflictMode;
 import io.azlhsm.copytool.jobs.imports.ImportJob;
 import io.azlhsm.copytool.jobs.imports.ImportOptions;
 import io.azlhsm.copytool.jobs.imports.ImportPrefixes;
+import io.azlhsm.copytool.lustre.ExtendedAttributes;
 import io.azlhsm.testcluster.datalake.DataLakeStandIn;
 import io.azlhsm.testcluster.harness.AzuriteServer;
 import io.azlhsm.testcluster.harness.Cluster;
@@ -291,6 +294,114 @@ class HierarchicalNamespaceIT {
         assertEquals(2L, counters.get(io.azlhsm.copytool.jobs.check.CheckJob.BLOBS), "the file's and exp/sub's");
         assertEquals(3L, counters.get("ok"), counters.toString());
         assertEquals(List.of(), standIn.unsupportedRequests(), "the product asked the stand-in for more than it has");
+    }
+
+    /**
+     * POSIX ACLs both ways: a file's and a directory's extended ACL (access, and the directory's default entries)
+     * become their paths' ACLs on export, a file without one keeps owner, group and mode only; an import into another
+     * target gives the stubs and the directory the paths' ACLs back, leaves out a named entry of an Entra object id,
+     * and overwrite-always gives a directory its path's changed ACL exactly (default entries removed).
+     */
+    @Test
+    void posixAclsTravelToThePathsAndBackToTheStubs() throws Exception {
+        String fileAcl = "user::rw-,user:1000:r-x,group::r--,group:50:rw-,mask::rwx,other::---";
+        String dirAcl = "user::rwx,group::r-x,group:60:r-x,mask::r-x,other::---,default:user::rwx,"
+                + "default:user:1000:rwx,default:group::r-x,default:mask::rwx,default:other::---";
+        Path file = bed.write("aclx/dir/file.dat", 2000);
+        Path plain = bed.write("aclx/dir/plain.dat", 10);
+        Path dir = file.getParent();
+        own(file, 1234, 567, "rw-r-----");
+        own(plain, 1235, 568, "rw-r--r--");
+        own(dir, 3003, 3004, "rwxr-x---");
+        setAcl(file, fileAcl, false);
+        setAcl(dir, dirAcl, true); // after its files were made, so that they inherit nothing
+        assertEquals(List.of(1234, 567, 0670), ids(file), "the group class is the mask");
+
+        JobOutcome export = new JobRunner(config, JobRunner.Settings.quiet()).run(
+                new io.azlhsm.copytool.jobs.export.ExportJob(new io.azlhsm.copytool.jobs.export.ExportOptions(
+                        "aclx", 1, 100, true)));
+        assertEquals(JobState.COMPLETED, export.state(), export.toString());
+        bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+        bed.awaitFlags(plain, AgentTestBed.ARCHIVED, SHORT);
+
+        PathAccessControl fileOnAccount = lake.getFileClient("fs1/aclx/dir/file.dat").getAccessControl();
+        assertEquals(fileAcl, PathAccessControlEntry.serializeList(fileOnAccount.getAccessControlList()),
+                "the file's ACL is its path's");
+        assertEquals(List.of("1234", "567"), List.of(fileOnAccount.getOwner(), fileOnAccount.getGroup()));
+        PathAccessControl dirOnAccount = lake.getDirectoryClient("fs1/aclx/dir").getAccessControl();
+        assertEquals(dirAcl, PathAccessControlEntry.serializeList(dirOnAccount.getAccessControlList()),
+                "the directory's ACL, default entries too, is its path's");
+        assertEquals(List.of("3003", "3004", "0750"), List.of(dirOnAccount.getOwner(), dirOnAccount.getGroup(),
+                dirOnAccount.getPermissions().toString()));
+        PathAccessControl plainOnAccount = lake.getFileClient("fs1/aclx/dir/plain.dat").getAccessControl();
+        assertEquals("user::rw-,group::r--,other::r--",
+                PathAccessControlEntry.serializeList(plainOnAccount.getAccessControlList()));
+        assertEquals("0644", plainOnAccount.getPermissions().toString());
+
+        assertEquals(JobState.COMPLETED, new JobRunner(config, JobRunner.Settings.quiet()).run(new ImportJob(
+                new ImportOptions(1, ImportPrefixes.normalize(List.of("aclx/")), ConflictMode.FAIL, 0, "aclcopy", 8)))
+                .state());
+        Path copy = cluster.mount().resolve("aclcopy/aclx/dir");
+        assertEquals(fileAcl, acl(copy.resolve("file.dat"), PosixAcl.ACCESS_XATTR), "the stub has the path's ACL");
+        assertEquals(List.of(1234, 567, 0670), ids(copy.resolve("file.dat")));
+        assertEquals(dirAcl, PosixAcl.fromXattrs(ExtendedAttributes.get(copy, PosixAcl.ACCESS_XATTR).orElse(null),
+                ExtendedAttributes.get(copy, PosixAcl.DEFAULT_XATTR).orElse(null), 0).toHns(),
+                "the directory has the path's access and default ACL");
+        assertEquals(List.of(3003, 3004, 0750), ids(copy));
+        assertEquals(null, acl(copy.resolve("plain.dat"), PosixAcl.ACCESS_XATTR),
+                "a path without an extended ACL gives none, not even its directory's default one");
+        assertEquals(List.of(1235, 568, 0644), ids(copy.resolve("plain.dat")));
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(copy.resolve("file.dat")),
+                "the stub restores from the path");
+
+        // A path on the account whose ACL names an Entra object id besides a uid: that entry is left out.
+        upload("lakeimport", "aclimp/d/f", "e".getBytes(), Map.of());
+        imports.getFileClient("aclimp/d/f").setAccessControlList(PathAccessControlEntry.parseList(
+                "user::rw-,user:" + ENTRA_OWNER + ":rwx,user:2000:r--,group::r--,mask::rwx,other::---"), "20", "10");
+        imports.getDirectoryClient("aclimp/d").setAccessControlList(PathAccessControlEntry.parseList(dirAcl), "21",
+                "11");
+        JobOutcome entra = runImport(ConflictMode.FAIL, "aclimp/");
+        assertEquals(JobState.COMPLETED, entra.state(), "an entry naming an Entra object id fails nothing: " + entra);
+        Path imported = cluster.mount().resolve("aclimp/d");
+        assertEquals("user::rw-,user:2000:r--,group::r--,mask::rwx,other::---", acl(imported.resolve("f"),
+                PosixAcl.ACCESS_XATTR), "the Entra object id's entry is left out, the uid's kept");
+        assertEquals(List.of(10, 20, 0670), ids(imported.resolve("f")));
+
+        // A new stub in a directory that has a default ACL in Lustre takes it at creation; a path without an extended
+        // ACL must not keep it (skip leaves d as it is, so its default ACL is there when the stub is made).
+        upload("lakeimport", "aclimp/d/g", "g".getBytes(), Map.of());
+        imports.getFileClient("aclimp/d/g").setPermissions(PathPermissions.parseOctal("0640"), "20", "10");
+        assertEquals(JobState.COMPLETED, runImport(ConflictMode.SKIP, "aclimp/").state());
+        assertEquals(null, acl(imported.resolve("g"), PosixAcl.ACCESS_XATTR),
+                "the ACL the stub took from its directory's default ACL is removed");
+        assertEquals(List.of(10, 20, 0640), ids(imported.resolve("g")));
+
+        // The directory's ACL changes on the account: overwrite-always gives it exactly (no default entries left).
+        imports.getDirectoryClient("aclimp/d").setAccessControlList(PathAccessControlEntry.parseList(
+                "user::rwx,group::r-x,group:61:rwx,mask::rwx,other::--x"), null, null);
+        assertEquals(JobState.COMPLETED, runImport(ConflictMode.OVERWRITE_ALWAYS, "aclimp/").state());
+        assertEquals("user::rwx,group::r-x,group:61:rwx,mask::rwx,other::--x", acl(imported,
+                PosixAcl.ACCESS_XATTR));
+        assertEquals(null, acl(imported, PosixAcl.DEFAULT_XATTR), "the default entries the path lost are removed");
+        assertEquals(List.of(), standIn.unsupportedRequests(), "the product asked the stand-in for more than it has");
+    }
+
+    /** Sets a file's access ACL, or a directory's access and default ACL, as setfacl does: through the xattrs. */
+    private static void setAcl(Path path, String hns, boolean directory) throws Exception {
+        PosixAcl acl = PosixAcl.fromHns(hns);
+        ExtendedAttributes.set(path, PosixAcl.ACCESS_XATTR, acl.accessXattr());
+        if (directory) {
+            ExtendedAttributes.set(path, PosixAcl.DEFAULT_XATTR, acl.defaultXattr());
+        }
+    }
+
+    /** An ACL xattr as the x-ms-acl form of its entries (no default: prefix), or null when the file has none. */
+    private static String acl(Path path, String xattr) throws Exception {
+        java.util.Optional<byte[]> value = ExtendedAttributes.get(path, xattr);
+        if (value.isEmpty()) {
+            return null;
+        }
+        return PosixAcl.fromXattrs(value.get(), null, 0).toHns();
     }
 
     @Test
