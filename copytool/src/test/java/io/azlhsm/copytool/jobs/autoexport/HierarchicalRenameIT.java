@@ -47,9 +47,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code auto-export --propagate renames} on a hierarchical account (test-cluster's Data Lake stand-in over Azurite):
- * a renamed file and a renamed directory move their paths with the service's rename (owner and mode go with the
- * path), the records follow, and a released file restores from its new name; without the option nothing moves.
+ * {@code auto-export --propagate renames,metadata} on a hierarchical account (test-cluster's Data Lake stand-in over
+ * Azurite): a renamed file and a renamed directory move their paths with the service's rename, the records follow, a
+ * released file restores from its new name, and a chown and chmod after the rename reach the path's access control;
+ * without the options nothing moves and nothing changes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -134,6 +135,8 @@ class HierarchicalRenameIT {
             bed.awaitFlags(first, AgentTestBed.ARCHIVED, SHORT);
             Cluster.await("the first pass to end", SHORT, () -> lastSuccess(runner) > 0);
             Files.move(file, file.resolveSibling("f2.dat"));
+            Files.setAttribute(file.resolveSibling("f2.dat"), "unix:uid", 999, LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(file.resolveSibling("f2.dat"), PosixFilePermissions.fromString("rw-------"));
             Files.move(inDirectory.getParent(), inDirectory.getParent().resolveSibling("d2"));
             Path after = bed.write(top + "/after.dat", 100); // its pass, or an earlier one, propagated the renames
             bed.awaitFlags(after, AgentTestBed.ARCHIVED, SHORT);
@@ -166,14 +169,16 @@ class HierarchicalRenameIT {
 
     @Test
     void renamedPathsMoveWithTheServicesRenameAndTheRecordsFollow() throws Exception {
-        JobOutcome outcome = renameUnderJob("hon", Set.of(Propagation.RENAMES));
+        JobOutcome outcome = renameUnderJob("hon", Set.of(Propagation.RENAMES, Propagation.METADATA));
         Path renamed = cluster.mount().resolve("hon/f2.dat");
         Path inDirectory = cluster.mount().resolve("hon/d2/g.dat");
 
         assertFalse(lake.getFileClient("hon/f.dat").exists(), outcome::toString);
+        // renamed, then chown and chmod: the path and its blob's metadata say what the file says now
         PathAccessControl access = lake.getFileClient("hon/f2.dat").getAccessControl();
-        assertEquals("4321", access.getOwner(), "the owner went with the path");
-        assertEquals("0640", access.getPermissions().toString());
+        assertEquals("999", access.getOwner(), outcome::toString);
+        assertEquals("0600", access.getPermissions().toString());
+        assertEquals("0600", blobs.getBlobClient("hon/f2.dat").getProperties().getMetadata().get("permissions"));
         assertEquals("hon/f2.dat", record(renamed).blob());
         assertEquals(PropagationIT.unquoted(blobs.getBlobClient("hon/f2.dat").getProperties().getETag()),
                 PropagationIT.unquoted(record(renamed).etag()));
@@ -191,6 +196,7 @@ class HierarchicalRenameIT {
     void withoutTheOptionNothingMoves() throws Exception {
         JobOutcome outcome = renameUnderJob("hoff", Set.of());
         assertTrue(lake.getFileClient("hoff/f.dat").exists(), outcome::toString);
+        assertEquals("0640", lake.getFileClient("hoff/f.dat").getAccessControl().getPermissions().toString());
         assertFalse(lake.getFileClient("hoff/f2.dat").exists(), outcome::toString);
         assertTrue(lake.getFileClient("hoff/d/g.dat").exists(), outcome::toString);
         assertFalse(lake.getFileClient("hoff/d2/g.dat").exists(), outcome::toString);
