@@ -135,7 +135,10 @@ final class BlobMove {
         return Optional.of(record(fidPath, record, source, target.get()));
     }
 
-    /** Hierarchical: the recorded name is gone and the new one holds this file's copy (a rename whose record was not written). */
+    /**
+     * Hierarchical: the recorded name is gone and the new one holds this file's copy (a rename whose record was not
+     * written).
+     */
     private Optional<Result> adoptMoved(Path fidPath, String fid, ArchiveRecord record, String newName)
             throws IOException, ArchiveException {
         if (!backend.renamesAtomically() || backend.stat(record.blob()).isPresent()) {

@@ -29,7 +29,7 @@ import java.util.Optional;
  * permissions too), on the ETag its record names and only on a blob written for this file. Set Blob Metadata gives
  * the blob a new ETag, so the version the record names is kept first ({@link ArchiveBackend#preserve}, a snapshot) and
  * dropped once the record names the new ETag: should the copytool stop in between, a restore still finds the
- * recorded version, and the checker collects the snapshot later.
+ * recorded version, and the retry (next pass, or next run) records the blob and drops the snapshot.
  */
 final class MetadataPropagation {
     /** The keys an attribute change rewrites; the rest (checksum, FID, data version, layout) stays. */
@@ -89,8 +89,35 @@ final class MetadataPropagation {
         }
     }
 
+    /**
+     * An update whose record was not written (the copytool stopped, or a hierarchical path's access control failed
+     * after Set Blob Metadata): the recorded version is a preserved one, and the blob is this file's copy of the same
+     * data version and checksum with other metadata. The record then names the blob, and the preserved version goes.
+     */
+    private Optional<ArchiveRecord> catchUp(LustreFile file, ArchiveRecord record, StoredObject blob)
+            throws Exception {
+        Optional<String> kept = backend.findPreserved(blob.name(), record.etag());
+        if (kept.isEmpty() || !file.fid().bracketed().equals(BlobMove.metadata(blob, BlobMetadataCodec.FID))
+                || !Long.toUnsignedString(record.dataVersion())
+                        .equals(BlobMove.metadata(blob, BlobMetadataCodec.DATA_VERSION))
+                || record.md5() == null || !java.util.Arrays.equals(record.md5(), blob.contentMd5())) {
+            return Optional.empty();
+        }
+        ArchiveRecord moved = new ArchiveRecord(record.archiveId(), record.blob(), blob.etag(), record.md5(),
+                record.dataVersion(), record.crc32c(), record.layout());
+        records.write(file.fidPath(), moved);
+        backend.deleteVersion(blob.name(), kept.get());
+        return Optional.of(moved);
+    }
+
     private void update(String path, LustreFile file, ArchiveRecord record) throws Exception {
         Optional<StoredObject> found = backend.stat(record.blob());
+        if (found.isPresent() && !found.get().etag().equals(record.etag())) {
+            Optional<ArchiveRecord> caughtUp = catchUp(file, record, found.get());
+            if (caughtUp.isPresent()) {
+                record = caughtUp.get();
+            }
+        }
         if (found.isEmpty() || !found.get().etag().equals(record.etag())) {
             counts.left(Propagation.METADATA, path, "its recorded copy " + record.blob() + " changed or is gone");
             return;

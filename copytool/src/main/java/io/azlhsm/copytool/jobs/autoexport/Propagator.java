@@ -33,7 +33,7 @@ final class Propagator {
         PropagationCounts counts = new PropagationCounts(context);
         ArchiveRecordStore records = new ArchiveRecordStore();
         this.renames = new RenamePropagation(mount, root, fids, backend, new BlobMove(backend, archiveId, records),
-                counts);
+                counts, context::checkCancelled);
         this.metadata = new MetadataPropagation(mount, root, fids, context.hsm(), backend, archiveId, records, counts);
         this.deletions = new DeletionPropagation(mount, root, fids, backend, counts);
         this.retry = new PropagationEvents(kinds);

@@ -1,9 +1,11 @@
 package io.azlhsm.copytool.jobs.autoexport;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.jobs.requests.CancelCheck;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
 import io.azlhsm.copytool.lustre.LuFid;
+import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.operations.LustreFile;
 import java.io.IOException;
@@ -25,15 +27,17 @@ final class RenamePropagation {
     private final ArchiveBackend backend;
     private final BlobMove move;
     private final PropagationCounts counts;
+    private final CancelCheck cancel;
 
     RenamePropagation(Path mount, Path root, LustreFids fids, ArchiveBackend backend, BlobMove move,
-                      PropagationCounts counts) {
+                      PropagationCounts counts, CancelCheck cancel) {
         this.mount = mount;
         this.root = root;
         this.fids = fids;
         this.backend = backend;
         this.move = move;
         this.counts = counts;
+        this.cancel = cancel;
     }
 
     /** @return false when a file failed (the rename is to be tried again) */
@@ -55,10 +59,29 @@ final class RenamePropagation {
             return true; // a symlink's blob is put again by the export, under its new name
         }
         boolean[] allMoved = {true};
-        new NamespaceWalker(mount).walk(found.get(), new NamespaceVisitor() {
+        try {
+            walk(found.get(), allMoved);
+        } catch (IOException e) {
+            counts.failed(Propagation.RENAMES, found.get().toString(), e); // moved or removed while walked
+            return false;
+        }
+        return allMoved[0];
+    }
+
+    private void walk(Path directory, boolean[] allMoved) throws Exception {
+        new NamespaceWalker(mount).walk(directory, new NamespaceVisitor() {
             @Override
             public void file(Path file, BasicFileAttributes fileAttributes) throws Exception {
-                allMoved[0] &= RenamePropagation.this.file(file, fids.path2fid(file));
+                cancel.check(); // a directory may hold millions of files
+                LuFid fid;
+                try {
+                    fid = fids.path2fid(file);
+                } catch (LustreException e) {
+                    counts.failed(Propagation.RENAMES, file.toString(), e);
+                    allMoved[0] = false;
+                    return;
+                }
+                allMoved[0] &= RenamePropagation.this.file(file, fid);
             }
 
             @Override
@@ -67,7 +90,6 @@ final class RenamePropagation {
                 allMoved[0] = false;
             }
         });
-        return allMoved[0];
     }
 
     private boolean file(Path path, LuFid fid) {

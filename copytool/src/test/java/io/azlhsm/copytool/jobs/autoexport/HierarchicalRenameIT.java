@@ -108,7 +108,10 @@ class HierarchicalRenameIT {
         }
     }
 
-    /** Archives a file and a file in a directory (released), renames both under a running job, returns the job's end. */
+    /**
+     * Archives a file and a file in a directory (released), renames both (and chowns and chmods the file) under a
+     * running job; returns the job's end.
+     */
     private JobOutcome renameUnderJob(String top, Set<Propagation> propagate) throws Exception {
         Path file = bed.write(top + "/f.dat", 2_000);
         Path inDirectory = bed.write(top + "/d/g.dat", 3_000);
