@@ -32,9 +32,9 @@ import java.util.Set;
  * written, truncated or renamed, exports those under the path that are new or dirty, and then clears, per MDT, the
  * records it consumed; with {@code --propagate}, the renames, attribute changes and deletions the records report are
  * carried to the archive first ({@link Propagator}). Every {@code fullScanInterval} (and first of all) a pass walks
- * the whole tree instead, the
- * safety net for anything the changelog did not report. Files that failed are tried again on the next pass (or, when
- * more failed than {@link FailedFiles} holds, found again by a walk of the whole tree on the next pass). The
+ * the whole tree instead, the safety net for anything the changelog did not report. Files that failed are tried again
+ * on the next pass (or, when more failed than {@link FailedFiles} holds, found again by a walk of the whole tree on
+ * the next pass). The
  * users stay registered when the job stops: they are the administrator's, and the MDS keeps their records for the
  * next run.
  */
