@@ -2,6 +2,7 @@ package io.azlhsm.copytool.archive;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -113,6 +114,54 @@ public interface ArchiveBackend extends AutoCloseable {
      * acted on: the index may be a little behind. Objects written before the index existed are not found.
      */
     List<String> findByFid(String fid) throws ArchiveException;
+
+    /**
+     * Copies the object {@code source} (in the version its ETag names: the service refuses the copy once the name
+     * holds another one, PRECONDITION) to {@code target}, with its data, Content-MD5, metadata and FID index entry, if
+     * {@code condition} holds at the target (PRECONDITION, nothing written, if not); waits until the copy is complete.
+     * What {@code auto-export --propagate renames} does on a flat account before it deletes the old name. INVALID on
+     * an archive that cannot copy (the default) or for an object that is offline (Archive tier).
+     *
+     * @return the copy as stored (its own ETag)
+     */
+    default StoredObject copy(StoredObject source, String target, WriteCondition condition) throws ArchiveException {
+        throw ArchiveException.of(ArchiveException.Kind.INVALID, source.name(), describe()
+                + " cannot copy objects: renames are not propagated to it");
+    }
+
+    /**
+     * True where {@link #rename} moves an object in one atomic step (a hierarchical-namespace account): renames then
+     * never go through {@link #copy} and a delete.
+     */
+    default boolean renamesAtomically() {
+        return false;
+    }
+
+    /**
+     * Moves {@code source} (only while it has its ETag: PRECONDITION otherwise) to {@code target}, if {@code condition}
+     * holds there, in one atomic step; INVALID where {@link #renamesAtomically()} is false. The target's missing
+     * parent directories are created first.
+     *
+     * @return the object at its new name (an ETag of its own where the service gives the moved path a new one)
+     */
+    default StoredObject rename(StoredObject source, String target, WriteCondition condition)
+            throws ArchiveException {
+        throw ArchiveException.of(ArchiveException.Kind.INVALID, source.name(), describe()
+                + " has no atomic rename");
+    }
+
+    /**
+     * Replaces the object's user metadata (all of it: pass what is to stay) without rewriting its data, only while it
+     * has ETag {@code etag} (PRECONDITION otherwise); on a hierarchical-namespace account the owner, group and
+     * permissions of the metadata also become the path's access control. Data, Content-MD5, tier and FID index entry
+     * stay. INVALID on an archive without such an update (the default).
+     *
+     * @return the object with its new ETag
+     */
+    default StoredObject setMetadata(StoredObject object, Map<String, String> metadata) throws ArchiveException {
+        throw ArchiveException.of(ArchiveException.Kind.INVALID, object.name(), describe()
+                + " cannot update metadata alone");
+    }
 
     /** One page of objects whose names start with {@code prefix}, with metadata; token null for the first page. */
     ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException;

@@ -140,6 +140,28 @@ public abstract class ForwardingBackend implements ArchiveBackend {
     }
 
     @Override
+    public StoredObject copy(StoredObject source, String target, WriteCondition condition) throws ArchiveException {
+        return backend.copy(source, target, condition);
+    }
+
+    @Override
+    public boolean renamesAtomically() {
+        return backend.renamesAtomically();
+    }
+
+    @Override
+    public StoredObject rename(StoredObject source, String target, WriteCondition condition)
+            throws ArchiveException {
+        return backend.rename(source, target, condition);
+    }
+
+    @Override
+    public StoredObject setMetadata(StoredObject object, java.util.Map<String, String> metadata)
+            throws ArchiveException {
+        return backend.setMetadata(object, metadata);
+    }
+
+    @Override
     public ObjectListing list(String prefix, String continuationToken, int pageSize) throws ArchiveException {
         return backend.list(prefix, continuationToken, pageSize);
     }

@@ -5,6 +5,7 @@ import io.azlhsm.copytool.jobs.Job;
 import io.azlhsm.copytool.jobs.autoexport.AutoExportJob;
 import io.azlhsm.copytool.jobs.autoexport.AutoExportOptions;
 import io.azlhsm.copytool.jobs.autoexport.ChangelogUsers;
+import io.azlhsm.copytool.jobs.autoexport.Propagation;
 import io.azlhsm.copytool.jobs.export.ExportOptions;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -45,7 +46,16 @@ final class AutoExportCommand extends JobCliCommand {
                                 + " changelog_register, once per MDT; it prints the id, e.g. cl1; a data mover cannot"
                                 + " register one). ID alone: that user on every MDT; FSNAME-MDTxxxx=ID: the user of"
                                 + " one MDT (DNE file systems whose MDTs gave different ids). Every MDT of the file"
-                                + " system needs one. The job never deregisters them.").build());
+                                + " system needs one. The job never deregisters them.").build())
+                .addOption(Option.builder().longOpt("propagate").hasArg().argName("KINDS")
+                        .desc("also carry these changes to the archive, comma-separated (default: none, as AMLFS):"
+                                + " renames (a renamed file or directory renames the blobs of its archived files:"
+                                + " copy and delete on a flat account, the atomic rename on a hierarchical one),"
+                                + " metadata (owner, group, mode and time changes of archived clean files update"
+                                + " the blob's metadata, and a hierarchical path's access control, without sending"
+                                + " the data), deletions (a file whose last name is removed has the blobs written"
+                                + " for it deleted: only blobs whose azlhsm_fid is that file's). See README,"
+                                + " \"Propagation\"").build());
     }
 
     @Override
@@ -57,7 +67,8 @@ final class AutoExportCommand extends JobCliCommand {
                     values.duration("interval", AutoExportOptions.DEFAULT_INTERVAL),
                     values.duration("full-scan-interval", AutoExportOptions.DEFAULT_FULL_SCAN_INTERVAL),
                     ChangelogUsers.parse(line.hasOption("changelog-user")
-                            ? List.of(line.getOptionValues("changelog-user")) : List.of())));
+                            ? List.of(line.getOptionValues("changelog-user")) : List.of()),
+                    Propagation.parse(line.getOptionValue("propagate"))));
         } catch (IllegalArgumentException e) {
             throw new JobUsageException(e.getMessage());
         }

@@ -47,6 +47,8 @@ class FlowCommandsTest {
         assertEquals(ExitCode.USAGE, run("auto-export", "--interval", "5x"));
         assertTrue(err().contains("--interval 5x"), err());
         assertEquals(ExitCode.USAGE, run("export", "--archive", "x"));
+        assertEquals(ExitCode.USAGE, run("auto-export", "--changelog-user", "cl1", "--propagate", "renames,moves"));
+        assertTrue(err().contains("'moves' is not one of renames, metadata, deletions"), err());
     }
 
     @Test
@@ -94,8 +96,8 @@ class FlowCommandsTest {
         }
         String help = out.toString(StandardCharsets.UTF_8);
         for (String option : new String[] {"--max-outstanding", "--no-directory-markers", "--full-scan-interval",
-                "--changelog-user", "changelog_register", "--file-list", "--not-accessed-for", "--min-size", "--to",
-                "tier.price"}) {
+                "--changelog-user", "changelog_register", "--propagate", "--file-list", "--not-accessed-for",
+                "--min-size", "--to", "tier.price"}) {
             assertTrue(help.contains(option), option);
         }
         assertTrue(help.replaceAll("\\s+", " ").contains("whose recorded blob still exists with its recorded ETag"),

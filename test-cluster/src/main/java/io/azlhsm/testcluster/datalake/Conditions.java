@@ -6,7 +6,7 @@ import java.util.Optional;
  * The conditional headers of a path request (If-Match, If-None-Match; If-Modified-Since and If-Unmodified-Since are
  * not implemented) and, for a rename, of its source (x-ms-source-if-match, x-ms-source-if-none-match). A failed
  * condition is 412 ConditionNotMet, except If-None-Match: * on an existing path, which Path - Create answers with
- * 409 PathAlreadyExists.
+ * 409 PathAlreadyExists, and a failed source condition, 412 SourceConditionNotMet.
  */
 final class Conditions {
     private Conditions() {
@@ -17,8 +17,12 @@ final class Conditions {
     }
 
     static void checkSource(DfsRequest request, PathRecord source) throws DfsError {
-        check(request.header("x-ms-source-if-match"), request.header("x-ms-source-if-none-match"),
-                Optional.of(source), false);
+        try {
+            check(request.header("x-ms-source-if-match"), request.header("x-ms-source-if-none-match"),
+                    Optional.of(source), false);
+        } catch (DfsError failed) {
+            throw DfsError.sourceConditionNotMet();
+        }
     }
 
     private static void check(String ifMatch, String ifNoneMatch, Optional<PathRecord> existing, boolean create)

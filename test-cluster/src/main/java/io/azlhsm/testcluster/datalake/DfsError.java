@@ -55,6 +55,12 @@ final class DfsError extends Exception {
                 + " non-empty directory.");
     }
 
+    /** A rename's source conditions (x-ms-source-if-*): the service names the source, as for Copy Blob's. */
+    static DfsError sourceConditionNotMet() {
+        return new DfsError(412, "SourceConditionNotMet", "The source condition specified using HTTP conditional"
+                + " header(s) is not met.");
+    }
+
     static DfsError conditionNotMet() {
         return new DfsError(412, "ConditionNotMet", "The condition specified using HTTP conditional header(s) is not"
                 + " met.");

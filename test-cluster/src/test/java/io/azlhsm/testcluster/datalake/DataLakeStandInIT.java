@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -14,6 +15,7 @@ import com.azure.storage.file.datalake.DataLakeDirectoryClient;
 import com.azure.storage.file.datalake.DataLakeFileClient;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClientBuilder;
+import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
 import com.azure.storage.file.datalake.models.ListPathsOptions;
 import com.azure.storage.file.datalake.models.PathAccessControl;
@@ -203,6 +205,23 @@ class DataLakeStandInIT {
         DataLakeStorageException noParent = assertThrows(DataLakeStorageException.class,
                 () -> renamed.rename(null, "mv/nowhere/g"));
         assertEquals("RenameDestinationParentPathNotFound", noParent.getErrorCode());
+
+        // conditions: the source's (x-ms-source-if-match) fail as SourceConditionNotMet, the target's as on a create
+        fs.createFile("mv/taken", true);
+        DataLakeStorageException staleSource = assertThrows(DataLakeStorageException.class,
+                () -> renamed.renameWithResponse(null, "mv/h", new DataLakeRequestConditions().setIfMatch("\"0x1\""),
+                        null, null, Context.NONE));
+        assertEquals(412, staleSource.getStatusCode());
+        assertEquals("SourceConditionNotMet", staleSource.getErrorCode());
+        String etag = renamed.getProperties().getETag();
+        DataLakeStorageException taken = assertThrows(DataLakeStorageException.class,
+                () -> renamed.renameWithResponse(null, "mv/taken", new DataLakeRequestConditions().setIfMatch(etag),
+                        new DataLakeRequestConditions().setIfNoneMatch("*"), null, Context.NONE));
+        assertEquals(409, taken.getStatusCode());
+        assertEquals("PathAlreadyExists", taken.getErrorCode());
+        renamed.renameWithResponse(null, "mv/h", new DataLakeRequestConditions().setIfMatch(etag),
+                new DataLakeRequestConditions().setIfNoneMatch("*"), null, Context.NONE);
+        assertEquals("0600", fs.getFileClient("mv/h").getAccessControl().getPermissions().toString());
     }
 
     @Test

@@ -4,9 +4,14 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import com.azure.core.util.polling.LongRunningOperationStatus;
+import com.azure.core.util.polling.PollResponse;
+import com.azure.core.util.polling.SyncPoller;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.AppendBlobItem;
 import com.azure.storage.blob.models.AppendBlobRequestConditions;
+import com.azure.storage.blob.models.BlobBeginCopySourceRequestConditions;
+import com.azure.storage.blob.models.BlobCopyInfo;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
@@ -24,6 +29,7 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.RehydratePriority;
 import com.azure.storage.blob.models.TaggedBlobItem;
 import com.azure.storage.blob.options.AppendBlobCreateOptions;
+import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.blob.options.BlobSetAccessTierOptions;
 import com.azure.storage.blob.options.BlockBlobListBlocksOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
@@ -33,6 +39,7 @@ import io.azlhsm.copytool.archive.Appended;
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
 import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.BackendSecret;
 import io.azlhsm.copytool.archive.BackendSettings;
 import io.azlhsm.copytool.archive.ChunkLayout;
 import io.azlhsm.copytool.archive.ChunkSizing;
@@ -103,6 +110,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     private final ReentrantLock containerLock = new ReentrantLock();
     private final FidTags fidTags = new FidTags();
     private final TierSettings tiers;
+    private final BackendSecret copySourceSas;
 
     /** A backend with the production HTTP clients ({@link AzureHttpClients#create}). */
     public static AzureBlobBackend create(BackendSettings settings) {
@@ -134,6 +142,25 @@ public final class AzureBlobBackend implements ArchiveBackend {
         this.downloadResumes = settings.retry().maxTries() - 1;
         this.createContainer = settings.createContainer();
         this.tiers = settings.tiers();
+        this.copySourceSas = copySourceSas(settings);
+    }
+
+    /**
+     * The SAS a Copy Blob's source URL must carry when this archive signs its requests with one (a SAS on the copy
+     * request authorizes the write, not the read of the source); null with an account key or an Entra identity,
+     * which authorize the read of a source in the same account themselves.
+     */
+    private static BackendSecret copySourceSas(BackendSettings settings) {
+        if (settings.connectionString() != null) {
+            for (String part : settings.connectionString().reveal().split(";")) {
+                int eq = part.indexOf('=');
+                if (eq > 0 && part.substring(0, eq).trim().equals("SharedAccessSignature")) {
+                    return BackendSecret.of(part.substring(eq + 1).trim());
+                }
+            }
+            return null;
+        }
+        return settings.identity() == null && settings.accountKey() == null ? settings.sasToken() : null;
     }
 
     /** The SDK clients, for the Data Lake side of a hierarchical-namespace account (same account, same auth). */
@@ -325,6 +352,68 @@ public final class AzureBlobBackend implements ArchiveBackend {
         return new ObjectTier(accessTier == null ? null : accessTier.toString(),
                 archiveStatus == null ? null : archiveStatus.toString(),
                 rehydratePriority == null ? null : rehydratePriority.toString());
+    }
+
+    /**
+     * Copy Blob within the container (x-ms-copy-source, its read authorized by this client's own account key or Entra
+     * identity, the source being in the same account, or by the archive's SAS appended to the source URL) with {@code x-ms-source-if-match} on the source's ETag and the write condition on the
+     * target, carrying the FID tag as a write does and keeping the source's online tier; then waits for the copy to
+     * complete (on Azure a copy in one account is usually done at once; Azurite's always is). The metadata and
+     * Content-MD5 travel with the copy.
+     */
+    @Override
+    public StoredObject copy(StoredObject source, String target, WriteCondition condition) throws ArchiveException {
+        ObjectNames.validate(source.name());
+        ObjectNames.validate(target);
+        if (source.tier().offline()) {
+            throw ArchiveException.of(Kind.INVALID, source.name(), "is in the " + source.tier().display()
+                    + " tier: it cannot be copied until it is rehydrated");
+        }
+        String sourceUrl = clients.sync().getBlobClient(source.name()).getBlobUrl();
+        if (copySourceSas != null) {
+            String sas = copySourceSas.reveal();
+            sourceUrl += (sourceUrl.contains("?") ? "&" : "?") + (sas.startsWith("?") ? sas.substring(1) : sas);
+        }
+        String from = sourceUrl;
+        AccessTier tier = source.tier().accessTier() == null ? null : AccessTier.fromString(source.tier().accessTier());
+        String status = tagged(target, new ObjectAttributes(null, source.metadata()), tags -> {
+            BlobBeginCopyOptions options = new BlobBeginCopyOptions(from)
+                    .setSourceRequestConditions(new BlobBeginCopySourceRequestConditions().setIfMatch(source.etag()))
+                    .setDestinationRequestConditions(conditions(condition))
+                    .setTags(tags)
+                    .setTier(tier)
+                    .setPollInterval(java.time.Duration.ofSeconds(1));
+            return call(target, "Copy Blob from " + source.name(), () -> {
+                SyncPoller<BlobCopyInfo, Void> poller = clients.sync().getBlobClient(target).beginCopy(options);
+                PollResponse<BlobCopyInfo> done = poller.waitForCompletion();
+                BlobCopyInfo info = done.getValue();
+                return done.getStatus() == LongRunningOperationStatus.SUCCESSFULLY_COMPLETED ? "success"
+                        : (info == null ? done.getStatus().toString() : info.getCopyStatus() + " "
+                        + info.getError());
+            });
+        });
+        if (!"success".equals(status)) {
+            throw ArchiveException.of(Kind.TRANSIENT, target, "the copy from " + source.name() + " did not complete: "
+                    + status);
+        }
+        return stat(target).orElseThrow(() -> ArchiveException.of(Kind.TRANSIENT, target,
+                "gone right after it was copied from " + source.name()));
+    }
+
+    /** Set Blob Metadata with If-Match: the data, Content-MD5, tier and tags stay; the ETag changes. */
+    @Override
+    public StoredObject setMetadata(StoredObject object, Map<String, String> metadata) throws ArchiveException {
+        ObjectNames.validate(object.name());
+        MetadataLimits.check(object.name(), metadata);
+        var response = call(object.name(), "Set Blob Metadata", () -> clients.sync().getBlobClient(object.name())
+                .setMetadataWithResponse(metadata, new BlobRequestConditions().setIfMatch(object.etag()), null,
+                        Context.NONE));
+        String etag = etag(response.getHeaders().getValue(com.azure.core.http.HttpHeaderName.ETAG));
+        String modified = response.getHeaders().getValue(com.azure.core.http.HttpHeaderName.LAST_MODIFIED);
+        return new StoredObject(object.name(), object.size(), etag, object.contentMd5(), metadata,
+                modified == null ? object.lastModified()
+                        : java.time.ZonedDateTime.parse(modified,
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant(), object.tier());
     }
 
     /** A write given its tags (null for none). */

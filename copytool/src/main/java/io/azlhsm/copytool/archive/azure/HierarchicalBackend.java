@@ -20,6 +20,7 @@ import io.azlhsm.copytool.archive.ChunkedUpload;
 import io.azlhsm.copytool.archive.ForwardingBackend;
 import io.azlhsm.copytool.archive.ObjectAttributes;
 import io.azlhsm.copytool.archive.ObjectListing;
+import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.WriteCondition;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
@@ -152,6 +153,50 @@ public final class HierarchicalBackend extends ForwardingBackend {
                     .getValue();
         }
         return info;
+    }
+
+    @Override
+    public boolean renamesAtomically() {
+        return true;
+    }
+
+    /**
+     * Path - Create with {@code x-ms-rename-source} (the SDK's rename), {@code x-ms-source-if-match} on the source's
+     * ETag and the write condition on the target, after the target's parent directory is made (a rename does not
+     * make it: 404 RenameDestinationParentPathNotFound). The SDK hands back a client for the new path whose path it
+     * has percent-encoded a second time (a name with a space or a percent sign would then name another path), so
+     * that client is not used: the moved object is read again by its name.
+     */
+    @Override
+    public StoredObject rename(StoredObject source, String target, WriteCondition condition)
+            throws ArchiveException {
+        ObjectNames.validate(source.name());
+        ObjectNames.validate(target);
+        int slash = target.lastIndexOf('/');
+        if (slash > 0) {
+            try {
+                fs.getDirectoryClient(target.substring(0, slash)).createIfNotExists();
+            } catch (RuntimeException e) {
+                throw AzureErrors.map(target, "Path - Create of the new name's directory", e);
+            }
+        }
+        DataLakeRequestConditions destination = condition.requiresAbsent()
+                ? new DataLakeRequestConditions().setIfNoneMatch("*")
+                : new DataLakeRequestConditions().setIfMatch(condition.etag());
+        try {
+            fs.getFileClient(source.name()).renameWithResponse(null, target,
+                    new DataLakeRequestConditions().setIfMatch(source.etag()), destination, null, Context.NONE);
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(source.name(), "Path - Create (rename to " + target + ")", e);
+        }
+        return backend.stat(target).orElseThrow(() -> ArchiveException.of(ArchiveException.Kind.TRANSIENT, target,
+                "gone right after " + source.name() + " was renamed to it"));
+    }
+
+    /** Set Blob Metadata, then the metadata's owner, group and permissions as the path's access control. */
+    @Override
+    public StoredObject setMetadata(StoredObject object, Map<String, String> metadata) throws ArchiveException {
+        return setAccess(backend.setMetadata(object, metadata), metadata);
     }
 
     @Override

@@ -30,9 +30,11 @@ import java.util.Set;
  * Auto-export: continuous export iterations under one path until cancelled. Each pass reads the changelog of every
  * MDT (as the changelog user an administrator registered there: see {@link ChangelogUsers}) for files created,
  * written, truncated or renamed, exports those under the path that are new or dirty, and then clears, per MDT, the
- * records it consumed; every {@code fullScanInterval} (and first of all) a pass walks the whole tree instead, the
- * safety net for anything the changelog did not report. Files that failed are tried again on the next pass (or, when
- * more failed than {@link FailedFiles} holds, found again by a walk of the whole tree on the next pass). The
+ * records it consumed; with {@code --propagate}, the renames, attribute changes and deletions the records report are
+ * carried to the archive first ({@link Propagator}). Every {@code fullScanInterval} (and first of all) a pass walks
+ * the whole tree instead, the safety net for anything the changelog did not report. Files that failed are tried again
+ * on the next pass (or, when more failed than {@link FailedFiles} holds, found again by a walk of the whole tree on
+ * the next pass). The
  * users stay registered when the job stops: they are the administrator's, and the MDS keeps their records for the
  * next run.
  */
@@ -60,6 +62,8 @@ public final class AutoExportJob implements Job {
         parameters.put("interval", options.interval().toString());
         parameters.put("full scan interval", options.fullScanInterval().toString());
         parameters.put("changelog users", options.changelogUsers().toString());
+        parameters.put("propagate", options.propagate().isEmpty() ? "(nothing but data)"
+                : String.join(",", options.propagate().stream().sorted().map(Propagation::optionName).toList()));
         return parameters;
     }
 
@@ -87,6 +91,7 @@ public final class AutoExportJob implements Job {
         private final AutoExportMetrics metrics;
         private final DirectoryMarkers markers;
         private final Set<Path> retry = new LinkedHashSet<>();
+        private final Propagator propagator;
         private Instant lastFullScan;
 
         Iterations(JobContext context, Path mount, Path root, int archiveId, ArchiveBackend backend,
@@ -100,6 +105,8 @@ public final class AutoExportJob implements Job {
             this.fids = new LustreFids(context.library());
             this.metrics = new AutoExportMetrics(context);
             this.markers = new DirectoryMarkers(mount, backend, context.changes());
+            this.propagator = options.propagate().isEmpty() ? null
+                    : new Propagator(context, mount, root, archiveId, backend, fids, options.propagate());
         }
 
         void run() throws Exception {
@@ -117,8 +124,13 @@ public final class AutoExportJob implements Job {
                     archiveId, options.maxOutstanding(), context::checkCancelled, new RetryingListener(metrics, failedThisPass));
             Instant started = Instant.now();
             // records up to here are covered by this pass whether it walks or reads them
-            Set<LuFid> changed = changelogs.read(MAX_RECORDS_PER_PASS, metrics::recordsRead);
+            PropagationEvents events = propagator == null ? null : propagator.nextEvents();
+            Set<LuFid> changed = changelogs.read(MAX_RECORDS_PER_PASS, metrics::recordsRead,
+                    events == null ? record -> { } : events::accept);
             try {
+                if (events != null) {
+                    propagator.apply(events); // before any export: a moved blob is what a new archive overwrites
+                }
                 if (lastFullScan == null || started.isAfter(lastFullScan.plus(options.fullScanInterval()))) {
                     metrics.fullScan();
                     lastFullScan = started;

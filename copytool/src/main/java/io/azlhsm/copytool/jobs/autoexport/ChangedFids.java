@@ -10,14 +10,16 @@ import io.azlhsm.copytool.lustre.LustreLibrary;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The files and directories the changelog says may have new content or be new, read from a record index on.
  *
  * <p>Kept: creations (CREAT, MKDIR, HLINK, SLINK: a symlink's new target means a new symlink), renames (the
  * renamed FID: it may now lie under the exported path), content changes (CLOSE after a write, TRUNC, MTIME, LYOUT)
- * and CL_HSM records that report a file dirty. Left out: unlinks (deletions are not propagated), attribute and
- * xattr changes (metadata-only changes are not exported; the agent's own archive record is an xattr), and other
+ * and CL_HSM records that report a file dirty. Left out (for export; {@code --propagate} sees every record): unlinks,
+ * attribute and xattr changes (metadata-only changes are not exported; the agent's own archive record is an xattr),
+ * and other
  * CL_HSM events (the archives of this very job). Whether a kept FID really needs an export is decided later from
  * its HSM state, so an extra one costs a state check only.
  *
@@ -26,8 +28,9 @@ import java.util.Set;
  */
 record ChangedFids(Set<LuFid> fids, long lastIndex, long records) {
 
-    static ChangedFids read(LustreLibrary library, String mdt, long startRec, long maxRecords)
-            throws LustreException, LustreFormatException {
+    /** @param each told every record read, in order (the propagation of renames, attributes and deletions) */
+    static ChangedFids read(LustreLibrary library, String mdt, long startRec, long maxRecords,
+                            Consumer<ChangelogRecord> each) throws LustreException, LustreFormatException {
         Set<LuFid> fids = new LinkedHashSet<>();
         long last = startRec - 1;
         long count = 0;
@@ -41,6 +44,7 @@ record ChangedFids(Set<LuFid> fids, long lastIndex, long records) {
                 count++;
                 last = Math.max(last, record.index());
                 relevantFid(record).ifPresent(fids::add);
+                each.accept(record);
             }
         }
         return new ChangedFids(fids, last, count);

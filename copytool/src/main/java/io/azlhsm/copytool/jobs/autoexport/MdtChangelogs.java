@@ -3,6 +3,7 @@ package io.azlhsm.copytool.jobs.autoexport;
 import io.azlhsm.copytool.jobs.JobContext;
 import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.copytool.lustre.ChangelogReader;
+import io.azlhsm.copytool.lustre.ChangelogRecord;
 import io.azlhsm.copytool.lustre.Errno;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -78,9 +80,15 @@ public final class MdtChangelogs {
      */
     public Set<LuFid> read(long maxRecords, LongConsumer recordsRead)
             throws LustreException, LustreFormatException {
+        return read(maxRecords, recordsRead, record -> { });
+    }
+
+    /** As {@link #read(long, LongConsumer)}, telling {@code each} every record read (MDT by MDT, in order). */
+    public Set<LuFid> read(long maxRecords, LongConsumer recordsRead, Consumer<ChangelogRecord> each)
+            throws LustreException, LustreFormatException {
         Set<LuFid> fids = new LinkedHashSet<>();
         for (Cursor cursor : cursors) {
-            cursor.read = ChangedFids.read(context.library(), cursor.mdt, cursor.nextRecord, maxRecords);
+            cursor.read = ChangedFids.read(context.library(), cursor.mdt, cursor.nextRecord, maxRecords, each);
             recordsRead.accept(cursor.read.records());
             fids.addAll(cursor.read.fids());
         }
@@ -99,7 +107,7 @@ public final class MdtChangelogs {
             }
             return Optional.of(path);
         } catch (LustreException e) {
-            return Optional.empty(); // deleted since: deletions are not propagated
+            return Optional.empty(); // deleted since: nothing to export (--propagate deletions works from records)
         }
     }
 
