@@ -3,12 +3,13 @@ package io.azlhsm.copytool.jobs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * Fences a running job's writes to shared state with its lock's generation (see {@link JobLock}): a write is made only
- * while {@code <mount>/.azlhsm/lock} still holds this job's taking of the lock. Once it does not (another node found
+ * while the job's claim {@code <mount>/.azlhsm/locks/<generation>-<random>} is still there. Once it does not (another node found
  * the job silent for {@code staleAfter} and recovered the lock), every later write is refused with
  * {@link JobLockLostException} naming the new holder, and the job stops.
  *
@@ -83,12 +84,12 @@ public final class JobFence {
         if (store == null) {
             return; // unlocked(): a dry run
         }
-        Optional<LockHolder> now = store.lockHolder();
+        Optional<LockHolder> now = store.claimOf(taken);
         if (now.isPresent() && now.get().sameTaking(taken)) {
             verifiedAt = System.nanoTime();
             return;
         }
-        JobLockLostException first = lostTo(now);
+        JobLockLostException first = lostTo(successor());
         synchronized (this) {
             if (lost == null) {
                 lost = first;
@@ -108,16 +109,32 @@ public final class JobFence {
             try {
                 verify(what);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the job lock " + store.lockFile() + " to confirm job "
+                throw new UncheckedIOException("cannot read the job lock claim " + store.claimFile(taken)
+                        + " to confirm job "
                         + taken.jobId() + " still holds it: " + e.getMessage(), e);
             }
         }
     }
 
+    /**
+     * Who took over once this taking's claim is gone: the claim of the same job (resumed elsewhere), or else one
+     * whose paths overlap this job's; empty when none holds one (yet, or any more).
+     */
+    private Optional<LockHolder> successor() {
+        try {
+            List<LockHolder> holders = store.lockHolders();
+            return holders.stream().filter(h -> !h.sameTaking(taken) && h.jobId().equals(taken.jobId())).findFirst()
+                    .or(() -> holders.stream().filter(h -> !h.sameTaking(taken))
+                            .filter(h -> h.scope().overlaps(taken.scope())).findFirst());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     private JobLockLostException lostTo(Optional<LockHolder> now) {
         String holder = now.map(h -> "now held by " + h.describe())
-                .orElse("the lock " + store.lockFile() + " is gone (recovered by another node, which has not taken it"
-                        + " yet or has already ended)");
+                .orElse("its claim " + store.claimFile(taken) + " is gone (recovered by another node, which has not"
+                        + " taken the paths yet or has already ended)");
         return new JobLockLostException("job " + taken.jobId() + " lost its lock (generation " + taken.generation()
                 + ", host " + taken.host() + " pid " + taken.pid() + ") after a stall: " + holder
                 + "; it stops and writes nothing more");

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -47,12 +49,18 @@ public final class ImportMarker {
         return NAME.matcher(name).matches();
     }
 
-    /** Removes other imports' markers, then shows {@code state} (InProgress) under this import's timestamp. */
-    void start(JobState state) throws IOException {
+    /**
+     * Removes the markers of earlier imports, then shows {@code state} (InProgress) under this import's timestamp.
+     * Imports running beside this one (on other paths) keep theirs.
+     *
+     * @param running the starts of the imports running beside this one
+     */
+    void start(JobState state, Collection<Instant> running) throws IOException {
         if (!shown) {
             return;
         }
         fence.verify("the import markers in " + root);
+        List<String> keep = running.stream().map(STAMP::format).toList();
         Path own = null;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "IMPORT_*")) {
             for (Path file : files) {
@@ -62,7 +70,7 @@ public final class ImportMarker {
                 }
                 if (name.endsWith("." + stamp)) {
                     own = file;
-                } else {
+                } else if (keep.stream().noneMatch(other -> name.endsWith("." + other))) {
                     Files.deleteIfExists(file);
                 }
             }
