@@ -2,11 +2,14 @@ package io.azlhsm.copytool.jobs;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +26,8 @@ import java.util.logging.Logger;
  * scopes do not overlap hold claims side by side.
  *
  * <p><b>Why two overlapping takers cannot both win.</b> Lustre has no compare-and-set over several files, so a taker
- * first <em>registers</em> (its claim appears whole and at once: written to a temporary file and hard-linked to its
- * name, which fails if the name exists) and only then <em>checks</em> every other claim. If it finds an overlapping
+ * first <em>registers</em> (creates its claim; one not yet completely written counts as a claim on everything) and
+ * only then <em>checks</em> every other claim. If it finds an overlapping
  * live claim it withdraws its own. Suppose two overlapping takers A and B both won: A's check saw no B, so B
  * registered after A's check, which came after A registered; so B's check came after A registered and saw A, and B
  * withdrew. Each step is one metadata operation on the MDT, which Lustre orders, so the argument holds across nodes.
@@ -181,27 +184,33 @@ final class JobLock {
     }
 
     /**
-     * Makes the claim appear whole: written to a temporary file of this process, then hard-linked to
-     * {@code locks/<generation>-<random>}, so no reader ever sees a claim without its content. The random part makes
-     * each claim's name its own for good: a recoverer that moves a claim aside by name moves the one it judged, never
-     * a later claim that happened to get the same name.
+     * Creates the claim {@code locks/<generation>-<random>} ({@code O_CREAT|O_EXCL}) and writes it in one write. A
+     * reader that comes between the two, or in the middle of the write, finds no closing {@code complete=true} line
+     * and takes the claim for one on the whole file system ({@link LockHolder#read}): it withdraws and tries again,
+     * never overlooking a path. (A hard link from a written temporary file would make the claim appear whole at
+     * once, but it leaves the file with two names for a moment, which some clients and tools handle badly, and
+     * puts HLINK records in the changelog that auto-export reads.) The random part makes each claim's name its own
+     * for good: a recoverer that moves a claim aside by name moves the one it judged, never a later claim that
+     * happened to get the same name.
      *
      * @return {@code me} with its claim's name
      */
     private LockHolder register(LockHolder me) throws IOException {
         while (true) {
-            String name = me.generation() + "-" + HexFormat.of().formatHex(randomBytes());
-            LockHolder named = me.withClaim(name);
-            Path claim = store.claimFile(named);
-            Path temporary = claim.resolveSibling(".claim." + name + ".tmp");
-            Files.writeString(temporary, named.encode(), StandardCharsets.UTF_8);
-            try {
-                Files.createLink(claim, temporary);
+            LockHolder named = me.withClaim(me.generation() + "-" + HexFormat.of().formatHex(randomBytes()));
+            byte[] content = named.encode().getBytes(StandardCharsets.UTF_8);
+            try (FileChannel claim = FileChannel.open(store.claimFile(named), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    claim.write(buffer);
+                }
                 return named;
             } catch (FileAlreadyExistsException astronomicallyUnlikely) {
                 // 64 random bits met another claim's: draw again
-            } finally {
-                Files.deleteIfExists(temporary);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(store.claimFile(named)); // a claim half written is no claim
+                throw e;
             }
         }
     }
@@ -273,11 +282,10 @@ final class JobLock {
         Optional<LockHolder> moved = LockHolder.read(aside);
         if (moved.isEmpty() || !moved.get().sameTaking(holder)) {
             try {
-                Files.createLink(file, aside);
+                Files.move(aside, file);
             } catch (FileAlreadyExistsException e) {
-                // taken again meanwhile
+                Files.deleteIfExists(aside); // taken again meanwhile
             }
-            Files.deleteIfExists(aside);
             return Optional.empty();
         }
         Files.deleteIfExists(aside);

@@ -27,6 +27,8 @@ import java.util.TreeSet;
  */
 public record LockHolder(String jobId, String host, long pid, long generation, Instant written, LockScope scope,
                          String claim) {
+    /** The claim's last line: without it, the claim was read before it was completely written. */
+    private static final String COMPLETE = "complete";
 
     /** A holder of the whole file system (exclusive), as the single lock of earlier versions was. */
     public LockHolder(String jobId, String host, long pid, long generation, Instant written) {
@@ -68,7 +70,8 @@ public record LockHolder(String jobId, String host, long pid, long generation, I
         // Properties.store writes a date comment first; the claim needs none
         out.toString().lines().filter(line -> !line.startsWith("#")).sorted()
                 .forEach(line -> text.append(line).append('\n'));
-        return text.toString();
+        // last: a reader that finds it has the whole claim (see read)
+        return text.append(COMPLETE).append("=true\n").toString();
     }
 
     /**
@@ -113,8 +116,9 @@ public record LockHolder(String jobId, String host, long pid, long generation, I
         for (int i = 0; p.getProperty("changelog_user." + i) != null; i++) {
             users.add(p.getProperty("changelog_user." + i));
         }
-        // no path: an earlier version's single lock (or its file before its content): the whole file system
-        LockScope scope = paths.isEmpty() ? LockScope.exclusiveScope()
+        // No closing line: an earlier version's single lock, or a claim being written (its paths may be only partly
+        // there). Either counts as a claim on the whole file system: a taker then withdraws rather than overlook one.
+        LockScope scope = paths.isEmpty() || !"true".equals(p.getProperty(COMPLETE)) ? LockScope.exclusiveScope()
                 : new LockScope(paths, users, Boolean.parseBoolean(p.getProperty("exclusive", "false")));
         return Optional.of(new LockHolder(p.getProperty("job", ""), p.getProperty("host", ""),
                 number(p.getProperty("pid"), -1), number(p.getProperty("generation"), 0), written, scope,

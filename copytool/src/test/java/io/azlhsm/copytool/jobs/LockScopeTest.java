@@ -82,6 +82,12 @@ class LockScopeTest {
         LockHolder read = LockHolder.read(file).orElseThrow();
         assertEquals(scope, read.scope());
         assertEquals(holder, read.withWritten(holder.written()));
+        // read before it was completely written (no closing line, a path missing): the whole file system
+        String text = holder.encode();
+        Files.writeString(file, text.substring(0, text.indexOf("path.1")));
+        assertEquals(LockScope.exclusiveScope(), LockHolder.read(file).orElseThrow().scope());
+        Files.writeString(file, "");
+        assertEquals(LockScope.exclusiveScope(), LockHolder.read(file).orElseThrow().scope());
         // an earlier version's lock, without paths, counts as the whole file system, exclusively
         Path old = mount.resolve("lock");
         Files.writeString(old, "job=import-1\nhost=h\npid=3\ngeneration=4\n");
