@@ -12,6 +12,7 @@ import io.azlhsm.copytool.jobs.imports.ConflictMode;
 import io.azlhsm.copytool.jobs.imports.ImportJob;
 import io.azlhsm.copytool.jobs.imports.ImportOptions;
 import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.HoldingProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +100,58 @@ class ConcurrentJobsIT {
         assertEquals(JobState.COMPLETED, run.state(), run::describe);
         for (Path file : exported) {
             bed.agent.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
+        }
+    }
+
+    @Test
+    void importsSideBySideEachKeepTheirOwnMarker() throws Exception {
+        bed.container.createIfNotExists();
+        for (String name : List.of("ia/1", "ia/2", "ib/1")) {
+            bed.container.getBlobClient(name).upload(BinaryData.fromString(name), true);
+        }
+        JobRunner first = bed.runner();
+        CompletableFuture<JobRun> held;
+        // one blob a page: the first import waits for its second page, InProgress with its marker, until released
+        try (HoldingProxy.Hold secondPage = bed.proxy.hold("the second listing page of ia/",
+                request -> request.isListing() && request.query("marker") != null
+                        && String.valueOf(request.query("prefix")).startsWith("ia"))) {
+            held = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return bed.run(first, new ImportJob(new ImportOptions(1, List.of("ia/"), ConflictMode.SKIP, 0,
+                            "", 1, 1)));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            secondPage.awaitHeld(1, SHORT, () -> "markers: " + markersQuietly());
+            List<String> before = markers();
+            assertEquals(1, before.size(), before.toString());
+            assertTrue(before.get(0).startsWith("IMPORT_InProgress."), before.toString());
+
+            JobRun beside = bed.run(new ImportJob(new ImportOptions(1, List.of("ib/"), ConflictMode.SKIP, 0, "",
+                    1)));
+
+            assertEquals(JobState.COMPLETED, beside.state(), beside::describe);
+            assertEquals(before, markers(), "the import beside it removed its own marker only (on success)");
+        }
+        JobRun run = held.get(SHORT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(JobState.COMPLETED, run.state(), run::describe);
+        assertEquals(List.of(), markers());
+        assertTrue(Files.isRegularFile(bed.cluster.mount().resolve("ia/2")));
+        assertTrue(Files.isRegularFile(bed.cluster.mount().resolve("ib/1")));
+    }
+
+    private String markersQuietly() {
+        try {
+            return markers().toString();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    private List<String> markers() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(bed.cluster.mount())) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("IMPORT_")).sorted().toList();
         }
     }
 

@@ -12,7 +12,6 @@ import io.azlhsm.copytool.jobs.Job;
 import io.azlhsm.copytool.jobs.JobContext;
 import io.azlhsm.copytool.jobs.JobKind;
 import io.azlhsm.copytool.jobs.JobLockLostException;
-import io.azlhsm.copytool.jobs.JobRecord;
 import io.azlhsm.copytool.jobs.JobState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +88,7 @@ public final class ImportJob implements Job {
         ImportMarker marker = new ImportMarker(context.mount(), context.started(), context.fence(),
                 !context.changes().dryRun());
         marker.start(JobState.IN_PROGRESS, context.otherRunningJobs().stream()
-                .filter(job -> job.kind() == JobKind.IMPORT).map(JobRecord::started).toList());
+                .anyMatch(job -> job.kind() == JobKind.IMPORT), context.resumed());
         try (ArchiveBackend backend = BackendFactory.create(BackendSettingsOf.archive(archive,
                 context.config().chunkSize()).toBuilder().createContainer(false).build())) {
             context.log().info("importing from " + backend.describe());
