@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code copytool cancel [ID]}: asks the running job (by default the only one holding the lock) to stop and waits for its record
- * to show the end. A crashed job (not running, not ended) is marked Canceled so no later run resumes it.
+ * {@code copytool cancel [ID]}: asks the running job (by default the only one holding the lock) to stop and waits for
+ * its record to show the end. A crashed job (not running, not ended) is marked Canceled so no later run resumes it.
  */
 public final class JobCanceller {
     /** What happened, as one sentence for the terminal; {@code ok} false when nothing could be canceled. */

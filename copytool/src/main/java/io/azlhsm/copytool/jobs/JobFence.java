@@ -9,23 +9,23 @@ import java.util.logging.Logger;
 
 /**
  * Fences a running job's writes to shared state with its lock's generation (see {@link JobLock}): a write is made only
- * while the job's claim {@code <mount>/.azlhsm/locks/<generation>-<random>} is still there. Once it does not (another node found
- * the job silent for {@code staleAfter} and recovered the lock), every later write is refused with
+ * while the job's claim {@code <mount>/.azlhsm/locks/<generation>-<random>} is still there. Once it is not (another
+ * node found the job silent for {@code staleAfter} and recovered the claim), every later write is refused with
  * {@link JobLockLostException} naming the new holder, and the job stops.
  *
  * <p>Two strengths of check:
  * <ul>
- *   <li>{@link #verify} reads the lock: before each write of the job's record (state, counters, checkpoint), import
- *   marker, log copy, check report and changelog clear. The lock is in Lustre, and POSIX has no write conditional on
- *   another file, so a write that races the takeover inside its own request (the holder stalls after the read and
- *   before the write lands) could still land once: the classic fencing gap. It is closed where something atomic can
- *   close it: the record is renamed out of a staging directory that the taker renames away first
+ *   <li>{@link #verify} reads the job's claim: before each write of the job's record (state, counters, checkpoint),
+ *   import marker, log copy, check report and changelog clear. The lock is in Lustre, and POSIX has no write
+ *   conditional on another file, so a write that races the takeover inside its own request (the holder stalls after
+ *   the read and before the write lands) could still land once: the classic fencing gap. It is closed where something
+ *   atomic can close it: the record is renamed out of a staging directory that a recovery renames away first
  *   ({@link JobStore#stagingDirectory}), and the log blob is put with If-Match and the generation in its metadata
  *   ({@link ContainerLogSink}). For a marker, report or changelog clear one such write remains possible.</li>
- *   <li>{@link #check} is the cheap one for per-item work (a stub, a log line, a cancel point): it reads the lock only
- *   when the last successful read is older than {@code trustFor}. A holder stalled longer than that (the only kind
- *   whose lock can be taken, as {@code trustFor} is well below {@code staleAfter}) reads the lock again before its
- *   next item. The same gap applies: an item already past its check when the stall began completes.</li>
+ *   <li>{@link #check} is the cheap one for per-item work (a stub, a log line, a cancel point): it reads the claim
+ *   only when the last successful read is older than {@code trustFor}. A holder stalled longer than that (the only
+ *   kind whose claim can be recovered, as {@code trustFor} is well below {@code staleAfter}) reads the claim again
+ *   before its next item. The same gap applies: an item already past its check when the stall began completes.</li>
  * </ul>
  * Both measure time with this process's monotonic clock, which a stall (or a stopped process) advances like any
  * other: no wall-clock agreement between nodes is needed for the holder to notice.
@@ -71,7 +71,7 @@ public final class JobFence {
     }
 
     /**
-     * Reads the lock and refuses {@code what} unless it still holds this taking.
+     * Reads the job's claim and refuses {@code what} unless it is still there, this taking's.
      *
      * @throws JobLockLostException when another node took the lock (then every later check throws too)
      * @throws IOException          when the lock cannot be read (the write is not made either)

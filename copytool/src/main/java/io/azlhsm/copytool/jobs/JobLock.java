@@ -21,18 +21,19 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
 /**
- * The job lock: one job per path. Each taking is a <em>claim</em>, a file {@code <mount>/.azlhsm/locks/<generation>}
- * naming the job, host, pid, the generation and the {@link LockScope} (paths, changelog users, exclusive). Jobs whose
- * scopes do not overlap hold claims side by side.
+ * The job lock: one job per path. Each taking is a <em>claim</em>, a file
+ * {@code <mount>/.azlhsm/locks/<generation>-<random>} naming the job, host, pid, the generation and the
+ * {@link LockScope} (paths, changelog users, exclusive). Jobs whose scopes do not overlap hold claims side by side.
+ * docs/job-lock.md has the whole design.
  *
  * <p><b>Why two overlapping takers cannot both win.</b> Lustre has no compare-and-set over several files, so a taker
  * first <em>registers</em> (creates its claim; one not yet completely written counts as a claim on everything) and
- * only then <em>checks</em> every other claim. If it finds an overlapping
- * live claim it withdraws its own. Suppose two overlapping takers A and B both won: A's check saw no B, so B
- * registered after A's check, which came after A registered; so B's check came after A registered and saw A, and B
- * withdrew. Each step is one metadata operation on the MDT, which Lustre orders, so the argument holds across nodes.
- * Two takers that register at the same moment may both see each other and both withdraw: they try again after a
- * random pause (a claim that already has its job record is a running job, and is refused at once).
+ * only then <em>checks</em> every other claim. If it finds an overlapping live claim it withdraws its own. Suppose two
+ * overlapping takers A and B both won: A's check saw no B, so B registered after A's check, which came after A
+ * registered; so B's check came after A registered and saw A, and B withdrew. Each step is one metadata operation,
+ * which Lustre makes atomic and visible to every client once it returns, so the argument holds across nodes. Two
+ * takers that register at the same moment may both see each other and both withdraw: they try again after a random
+ * pause (a claim that already has its job record is a running job, and is refused at once).
  *
  * <p>A claim whose holder looks crashed is recovered: its process is gone (same host), or its job's record has had no
  * heartbeat for {@code staleAfter} (another host, whose processes this node cannot see). The crashed job's record is
@@ -40,12 +41,11 @@ import java.util.logging.Logger;
  * taker's are looked at; a stale claim elsewhere waits for a job that needs its paths.
  *
  * <p>The generation is the claim's fencing token: each taking gets one more than the highest seen (the file
- * {@code .azlhsm/generation}, which every taker advances, and the claims it sees); the claim's file name is the
- * generation, so two live claims never share one. A holder that was only stalled (a long GC pause, a partition) and
- * whose claim was recovered finds its claim gone or another's when it comes back; {@link JobFence} then refuses its
- * writes. A taker that stalls between reading the counter and linking its claim can reuse the number of a claim
- * released meanwhile; the claim's content then still differs (job, host, pid), which is what
- * {@link LockHolder#sameTaking} compares.
+ * {@code .azlhsm/generation}, which every winner advances, and the claims its check saw), and a taker whose check
+ * finds a claim of its number or a higher one takes a higher one, so every live claim has a generation of its own,
+ * above every claim it saw. A holder that was only stalled (a long GC pause, a partition) and whose claim was
+ * recovered finds its claim gone when it comes back; {@link JobFence} then refuses its writes. The claim's name
+ * identifies the taking; {@link LockHolder#sameTaking} compares job, host, pid and generation as well.
  */
 final class JobLock {
     private static final Logger LOG = Logger.getLogger(JobLock.class.getName());
