@@ -544,10 +544,21 @@ class JobRunnerTest {
         final CountDownLatch release = new CountDownLatch(1);
         private final JobKind kind;
         private final List<String> paths;
+        private final Set<String> users;
 
         PathJob(JobKind kind, String... paths) {
+            this(kind, Set.of(), paths);
+        }
+
+        PathJob(JobKind kind, Set<String> changelogUsers, String... paths) {
             this.kind = kind;
             this.paths = List.of(paths);
+            this.users = changelogUsers;
+        }
+
+        @Override
+        public Set<String> changelogUsers() {
+            return users;
         }
 
         @Override
@@ -785,5 +796,61 @@ class JobRunnerTest {
         JobStore store = new JobStore(mount);
         assertFalse(Files.exists(store.legacyLockFile()), "recovered");
         assertTrue(store.read(old).orElseThrow().crashed());
+    }
+
+    @Test
+    void jobsReadingOneChangelogUserOverlapWhateverTheirPaths() throws Exception {
+        PathJob first = new PathJob(JobKind.AUTO_EXPORT, Set.of("cl1"), "/a");
+        Future<JobOutcome> running = started(first, false);
+        String id = runningId(first);
+        JobBusyException refused = assertThrows(JobBusyException.class,
+                () -> runner().run(new PathJob(JobKind.POLICY, Set.of("cl2", "cl1"), "/b")));
+        assertEquals(id, refused.runningJob());
+        assertTrue(refused.getMessage().contains("changelog users cl1"), refused.getMessage());
+        PathJob other = new PathJob(JobKind.POLICY, Set.of("cl2"), "/b");
+        other.release.countDown();
+        assertEquals(JobState.COMPLETED, runner().run(other).state(), "another changelog user runs beside it");
+        first.release.countDown();
+        assertEquals(JobState.COMPLETED, running.get(10, TimeUnit.SECONDS).state());
+    }
+
+    @Test
+    void aJobWhoseClaimWasRecoveredStopsWhileTheJobBesideItGoesOn() throws Exception {
+        PathJob stalled = new PathJob(JobKind.EXPORT, "/a");
+        Future<JobOutcome> stalling = started(stalled, false);
+        PathJob beside = new PathJob(JobKind.IMPORT, "/b");
+        Future<JobOutcome> besides = started(beside, false);
+        JobStore store = new JobStore(mount);
+        String stalledId = runningId(stalled);
+        String besideId = runningId(beside);
+        JobCanceller.Result ambiguous = new JobCanceller(store, Duration.ofMinutes(2), Clock.systemUTC())
+                .cancel(Optional.empty(), Duration.ZERO);
+        assertFalse(ambiguous.ok());
+        assertTrue(ambiguous.message().contains("2 jobs are running") && ambiguous.message().contains(stalledId)
+                && ambiguous.message().contains(besideId), ambiguous.message());
+
+        // What another node's recovery of the export's claim does (JobLock.recover): its staging is renamed away and
+        // its claim moved aside; the record is marked crashed.
+        LockHolder mine = store.lockHolders().stream().filter(h -> h.jobId().equals(stalledId)).findFirst()
+                .orElseThrow();
+        store.evictStagingOf(mine);
+        Files.delete(store.claimFile(mine));
+        JobRecord crashed = store.read(stalledId).orElseThrow().with(JobState.FAILED, Instant.now(), true,
+                "crashed (test)");
+        store.write(crashed);
+
+        JobOutcome outcome = stalling.get(10, TimeUnit.SECONDS);
+        assertEquals(JobState.FAILED, outcome.state());
+        assertTrue(outcome.message().contains("job " + stalledId + " lost its lock (generation "
+                + mine.generation()) && outcome.message().contains("is gone"), outcome.message());
+        assertEquals(crashed, store.read(stalledId).orElseThrow(), "the recovered record is untouched");
+
+        // the import beside it keeps its claim and ends as usual, its record written through its own staging
+        assertEquals(JobState.IN_PROGRESS, store.read(besideId).orElseThrow().state());
+        beside.release.countDown();
+        JobOutcome imported = besides.get(10, TimeUnit.SECONDS);
+        assertEquals(JobState.COMPLETED, imported.state(), imported.message());
+        assertEquals(JobState.COMPLETED, store.read(besideId).orElseThrow().state());
+        assertEquals(List.of(), store.lockHolders());
     }
 }
