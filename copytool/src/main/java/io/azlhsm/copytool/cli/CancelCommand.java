@@ -21,8 +21,8 @@ final class CancelCommand implements CliCommand {
 
     @Override
     public String summary() {
-        return "cancel the running job (or JOB-ID) and wait until it has stopped; a crashed job is marked Canceled"
-                + " so it is not resumed";
+        return "cancel the running job (or JOB-ID; with several running, JOB-ID is required) and wait until it has"
+                + " stopped; a crashed job is marked Canceled so it is not resumed";
     }
 
     @Override

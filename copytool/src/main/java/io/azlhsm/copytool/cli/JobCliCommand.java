@@ -14,9 +14,10 @@ import org.apache.commons.cli.Options;
 
 /**
  * A job command ({@code copytool import|export|...}): parses {@code --config FILE} and the job's options, creates the
- * {@link Job} and runs it through {@link JobRunner} (lock, record, progress, Ctrl-C cancels, final summary). Exit
- * status: 0 Completed, {@link ExitCode#JOB_PARTIAL} CompletedPartial, {@link ExitCode#JOB_CANCELED} Canceled,
- * {@link ExitCode#FAILURE} Failed, {@link ExitCode#BUSY} when another job runs, {@link ExitCode#USAGE} for bad options.
+ * {@link Job} and runs it through {@link JobRunner} (lock on the job's paths, or the whole file system with
+ * {@code --exclusive}; record, progress, Ctrl-C cancels, final summary). Exit status: 0 Completed,
+ * {@link ExitCode#JOB_PARTIAL} CompletedPartial, {@link ExitCode#JOB_CANCELED} Canceled, {@link ExitCode#FAILURE}
+ * Failed, {@link ExitCode#BUSY} when a job runs on an overlapping path, {@link ExitCode#USAGE} for bad options.
  */
 public abstract class JobCliCommand implements CliCommand {
 
@@ -55,7 +56,10 @@ public abstract class JobCliCommand implements CliCommand {
 
     @Override
     public final Options options() {
-        Options options = jobOptions().addOption(ConfigOption.option());
+        Options options = jobOptions().addOption(ConfigOption.option())
+                .addOption(Option.builder().longOpt("exclusive").desc("take the whole file system: refused while any"
+                        + " other job runs, and no other job starts while this one runs (without it, jobs on paths"
+                        + " that do not overlap run side by side)").build());
         if (dryRunnable()) {
             options.addOption(Option.builder().longOpt("dry-run").desc("show what the job would do, with the same"
                     + " counters, and change nothing (no job lock is taken and no job record written, so it may run"
@@ -81,7 +85,7 @@ public abstract class JobCliCommand implements CliCommand {
         try {
             JobRunner runner = new JobRunner(loaded.get(), runnerSettings(out));
             JobOutcome outcome = dryRunnable() && line.hasOption("dry-run") ? runner.dryRun(job, DRY_RUN_LISTED)
-                    : runner.run(job);
+                    : runner.run(job, line.hasOption("exclusive"));
             afterJob(job, outcome, out);
             return switch (outcome.state()) {
                 case COMPLETED -> ExitCode.OK;

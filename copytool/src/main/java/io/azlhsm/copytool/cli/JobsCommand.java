@@ -56,7 +56,7 @@ final class JobsCommand implements CliCommand {
         }
         JobStore store = new JobStore(loaded.get().mount());
         try {
-            Optional<LockHolder> holder = store.lockHolder();
+            List<LockHolder> holder = store.lockHolders();
             if (!line.getArgList().isEmpty()) {
                 String id = line.getArgList().get(0);
                 Optional<JobRecord> record = store.read(id);
@@ -86,9 +86,9 @@ final class JobsCommand implements CliCommand {
     }
 
     /** The recorded state; a job that says it runs but holds no lock is shown as such. */
-    private static String state(JobRecord record, Optional<LockHolder> holder) {
+    private static String state(JobRecord record, List<LockHolder> holders) {
         String state = record.state().display();
-        if (!record.state().terminal() && (holder.isEmpty() || !holder.get().jobId().equals(record.id()))) {
+        if (!record.state().terminal() && holders.stream().noneMatch(h -> h.jobId().equals(record.id()))) {
             return state + "(stale)";
         }
         return record.crashed() ? state + "(crashed)" : state;
@@ -108,13 +108,15 @@ final class JobsCommand implements CliCommand {
         return text.toString();
     }
 
-    private static void printDetails(PrintStream out, JobStore store, JobRecord record, Optional<LockHolder> holder) {
+    private static void printDetails(PrintStream out, JobStore store, JobRecord record, List<LockHolder> holder) {
         out.println("id:          " + record.id());
         out.println("kind:        " + record.kind().commandName());
         out.println("state:       " + state(record, holder));
         out.println("started:     " + record.started());
         out.println("ended:       " + (record.ended() == null ? "-" : record.ended()));
         out.println("heartbeat:   " + record.heartbeat() + " (" + record.host() + " pid " + record.pid() + ")");
+        holder.stream().filter(h -> h.jobId().equals(record.id())).findFirst().ifPresent(h -> out.println(
+                "lock:        " + h.scope().describe() + " (generation " + h.generation() + ")"));
         if (!record.message().isEmpty()) {
             out.println("message:     " + record.message());
         }

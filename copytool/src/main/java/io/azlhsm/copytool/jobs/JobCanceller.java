@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code copytool cancel [ID]}: asks the running job (by default the lock holder) to stop and waits for its record
- * to show the end. A crashed job (not running, not ended) is marked Canceled so no later run resumes it.
+ * {@code copytool cancel [ID]}: asks the running job (by default the only one holding the lock) to stop and waits for
+ * its record to show the end. A crashed job (not running, not ended) is marked Canceled so no later run resumes it.
  */
 public final class JobCanceller {
     /** What happened, as one sentence for the terminal; {@code ok} false when nothing could be canceled. */
@@ -26,13 +27,19 @@ public final class JobCanceller {
     }
 
     public Result cancel(Optional<String> requestedId, Duration wait) throws IOException, InterruptedException {
-        Optional<LockHolder> holder = store.lockHolder();
-        String id = requestedId.or(() -> holder.map(LockHolder::jobId)).orElse(null);
+        List<LockHolder> holders = store.lockHolders();
+        if (requestedId.isEmpty() && holders.size() > 1) {
+            return new Result(false, holders.size() + " jobs are running ("
+                    + String.join(", ", holders.stream().map(h -> h.jobId() + " on " + h.scope().describe()).toList())
+                    + "): name the one to cancel");
+        }
+        String id = requestedId.or(() -> holders.stream().findFirst().map(LockHolder::jobId)).orElse(null);
         if (id == null) {
             return crashedToCancel().orElse(new Result(false, "no job is running"));
         }
         Optional<JobRecord> record = store.read(id);
-        boolean holdsLock = holder.isPresent() && holder.get().jobId().equals(id);
+        Optional<LockHolder> holder = holders.stream().filter(h -> h.jobId().equals(id)).findFirst();
+        boolean holdsLock = holder.isPresent();
         if (record.isEmpty() && !holdsLock) {
             return new Result(false, "no job " + id + " (copytool jobs lists them)");
         }
@@ -43,13 +50,9 @@ public final class JobCanceller {
             return new Result(false, "job " + id + " already ended " + record.get().state().display());
         }
         if (holdsLock && new JobLock(store, staleAfter, clock).staleness(holder.get(), record).isPresent()) {
-            // Its process is gone: recover the lock now (marks the record crashed), then abandon it.
-            try {
-                JobLock lock = new JobLock(store, staleAfter, clock);
-                lock.release(lock.acquire("cancel-" + JobLock.thisPid()).holder());
-            } catch (JobBusyException raced) {
-                return new Result(false, raced.getMessage());
-            }
+            // Its process is gone: recover its claim now (marks the record crashed), then abandon it. No claim of our
+            // own: other jobs may be running beside it.
+            new JobLock(store, staleAfter, clock).recoverIfStale(holder.get());
             Optional<JobRecord> crashed = store.read(id);
             return new Result(true, crashed.map(this::abandonQuietly).orElse("job " + id + " was not running"));
         }

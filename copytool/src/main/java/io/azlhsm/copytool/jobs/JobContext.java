@@ -3,7 +3,9 @@ package io.azlhsm.copytool.jobs;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LustreLibrary;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Instant;
 
 /** What a running {@link Job} gets from the framework. Thread-safe: a job may use it from many threads. */
@@ -57,4 +59,11 @@ public interface JobContext {
     void checkCancelled();
 
     boolean cancelRequested();
+
+    /**
+     * The records of the other jobs that hold a claim of the job lock now (on other paths: jobs run side by side),
+     * for what jobs share outside their paths, such as the import markers in the file-system root. A job that has
+     * taken its claim but not yet written its record is not among them.
+     */
+    List<JobRecord> otherRunningJobs() throws IOException;
 }

@@ -2,7 +2,7 @@ package io.azlhsm.copytool.jobs;
 
 import java.util.Locale;
 
-/** The blob-integration jobs; one of them at a time per file system. */
+/** The blob-integration jobs; one of them at a time per path (see {@link LockScope}). */
 public enum JobKind {
     IMPORT, EXPORT, AUTO_EXPORT, PREFETCH, RELEASE, CHECK, TIER, POLICY;
 

@@ -30,7 +30,8 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Runs one {@link Job} the way every job runs: takes the file system's job lock (recovering a crashed job's), writes
+ * Runs one {@link Job} the way every job runs: takes a claim of the file system's job lock on the job's paths
+ * (recovering a crashed job's overlapping claim), writes
  * the job's record with state, counters and a heartbeat about once a second, honours cancel requests
  * ({@code copytool cancel}, Ctrl-C), renders progress on the terminal, writes the job log locally and to the logging
  * container of the job's archive, prints a final summary, and releases the lock.
@@ -134,18 +135,33 @@ public final class JobRunner {
         return store;
     }
 
-    /**
-     * Runs the job to its end.
-     *
-     * @throws JobBusyException another job holds the lock (nothing was changed)
-     * @throws IOException      the framework's own state could not be written (the job did not start)
-     */
+    /** Runs the job to its end on the paths it declares ({@link Job#paths()}); see {@link #run(Job, boolean)}. */
     public JobOutcome run(Job job) throws JobBusyException, IOException {
+        return run(job, false);
+    }
+
+    /**
+     * Runs the job to its end, holding a claim of the job lock on the paths and changelog users it declares: jobs
+     * whose claims do not overlap run side by side.
+     *
+     * @param exclusive take the whole file system ({@code --exclusive}): refused while any job runs, and every job
+     *                  is refused while it runs
+     * @throws JobBusyException a job holds an overlapping claim (nothing was changed; the message names it)
+     * @throws IOException      the framework's own state could not be written (the job did not start), or a path
+     *                          of the job is outside the mount
+     */
+    public JobOutcome run(Job job, boolean exclusive) throws JobBusyException, IOException {
         store.open();
         String newId = job.kind().commandName() + "-" + ID_TIME.format(Instant.now(clock)) + "-"
                 + HexFormat.of().formatHex(RANDOM.generateSeed(2));
+        LockScope scope;
+        try {
+            scope = LockScope.of(config.mount(), job.paths(), job.changelogUsers(), exclusive);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         JobLock lock = new JobLock(store, settings.staleAfter(), clock);
-        LockHolder taken = lock.acquire(newId).holder();
+        LockHolder taken = lock.acquire(newId, scope).holder();
         Optional<JobRecord> resumable;
         try {
             resumable = resumable(job);
@@ -155,7 +171,7 @@ public final class JobRunner {
         }
         String id = resumable.map(JobRecord::id).orElse(newId);
         if (!id.equals(newId)) {
-            taken = rewriteLock(lock, taken, id);
+            taken = rewriteLock(lock, taken, id, scope);
         }
         JobFence fence = new JobFence(store, taken, settings.fenceTrust());
         try {
@@ -193,20 +209,21 @@ public final class JobRunner {
             RecordedChanges changes = new RecordedChanges(log, keep);
             log.info("DRY RUN: nothing is changed; every change the job would make is a WOULD line");
             try {
-                store.lockHolder().ifPresent(holder -> log.info("job " + holder.jobId() + " holds the job lock"
-                        + " (host " + holder.host() + "): what it changes meanwhile shows in what this dry run reads"));
+                store.lockHolders().forEach(holder -> log.info("job " + holder.jobId() + " holds the job lock on "
+                        + holder.scope().describe() + " (host " + holder.host() + "): what it changes meanwhile"
+                        + " shows in what this dry run reads"));
             } catch (IOException e) {
-                log.info("cannot read the job lock " + store.lockFile() + ": " + e.getMessage());
+                log.info("cannot read the job lock claims in " + store.locksDirectory() + ": " + e.getMessage());
             }
             return runLocked(job, id, Optional.empty(), fence, log, Optional.of(changes));
         }
     }
 
     /** A resumed job keeps its id: the lock must name it, or `copytool cancel` would look for the new one. */
-    private LockHolder rewriteLock(JobLock lock, LockHolder taken, String id) throws IOException {
+    private LockHolder rewriteLock(JobLock lock, LockHolder taken, String id, LockScope scope) throws IOException {
         lock.release(taken);
         try {
-            JobLock.Acquired again = lock.acquire(id);
+            JobLock.Acquired again = lock.acquire(id, scope);
             if (again.recovered().isPresent()) {
                 throw new IllegalStateException("unexpected lock recovery");
             }
@@ -216,10 +233,16 @@ public final class JobRunner {
         }
     }
 
+    /**
+     * The crashed job this run continues: the newest job of the same kind and parameters, when it crashed. (Not the
+     * newest job of the file system, as before jobs ran side by side: a job on other paths started since says
+     * nothing about this one.)
+     */
     private Optional<JobRecord> resumable(Job job) throws IOException {
-        return store.list().stream().findFirst()
-                .filter(JobRecord::crashed)
-                .filter(r -> r.kind() == job.kind() && r.parameters().equals(job.parameters()));
+        return store.list().stream()
+                .filter(r -> r.kind() == job.kind() && r.parameters().equals(job.parameters()))
+                .findFirst()
+                .filter(JobRecord::crashed);
     }
 
     /** @param dryRun present for a dry run: no record, cancel file or log copy is written, no change made */
@@ -234,7 +257,7 @@ public final class JobRunner {
         resumable.ifPresent(r -> counters.restore(r.counters()));
         JobCheckpoint checkpoint = new JobCheckpoint(resumable.map(JobRecord::checkpoint).orElse(Map.of()));
         RunningJob context = new RunningJob(id, started, config, library.get(), counters, log, checkpoint,
-                resumable.isPresent(), fence, dryRun.<JobChanges>map(c -> c).orElse(AppliedChanges.INSTANCE));
+                resumable.isPresent(), fence, dryRun.<JobChanges>map(c -> c).orElse(AppliedChanges.INSTANCE), store);
         Optional<LogSink> sink = dry ? Optional.empty() : logSink(job, log);
         Heartbeat heartbeat = new Heartbeat(job, context, sink, dry);
         heartbeat.state = JobState.IN_PROGRESS;
@@ -243,6 +266,9 @@ public final class JobRunner {
                 + " on " + config.mount() + " (host " + JobLock.thisHost() + " pid " + JobLock.thisPid()
                 + (dry ? ", no job lock" : ", lock generation " + fence.taken().generation()) + ")");
         log.info("parameters: " + job.parameters());
+        if (!dry) {
+            log.info("job lock claim on " + fence.taken().scope().describe());
+        }
         heartbeat.writeRecord(null, "");
         Map<Signal, SignalHandler> previousHandlers = settings.handleInterrupt() ? installSignalHandlers(context)
                 : Map.of();

@@ -29,6 +29,7 @@ public final class JobStore {
     private static final Logger LOG = Logger.getLogger(JobStore.class.getName());
     private static final String RECORD_SUFFIX = ".properties";
     private static final String STAGING = "staging";
+    private static final String LOCKS = "locks";
     private static final String EVICTED = ".evicted.";
 
     private final Path directory;
@@ -44,7 +45,7 @@ public final class JobStore {
     /** Creates the directories (0700) when missing. */
     void open() throws IOException {
         for (Path dir : List.of(directory, directory.resolve("jobs"), directory.resolve("logs"),
-                directory.resolve("cancel"), directory.resolve(STAGING))) {
+                directory.resolve("cancel"), directory.resolve(STAGING), directory.resolve(LOCKS))) {
             if (!Files.isDirectory(dir)) {
                 try {
                     Files.createDirectory(dir);
@@ -56,8 +57,45 @@ public final class JobStore {
         }
     }
 
-    Path lockFile() {
+    /**
+     * The single lock of versions before per-path locking. This version never creates it; one found (an older data
+     * mover running a job) counts as a claim on the whole file system.
+     */
+    Path legacyLockFile() {
         return directory.resolve("lock");
+    }
+
+    /** Where the lock claims live, one file per taking ({@link JobLock}). */
+    Path locksDirectory() {
+        return directory.resolve(LOCKS);
+    }
+
+    /** The file of a claim: {@code locks/<generation>-<random>}, or the single lock of earlier versions. */
+    Path claimFile(LockHolder taking) {
+        return taking.claim().isEmpty() ? legacyLockFile() : locksDirectory().resolve(taking.claim());
+    }
+
+    /** True for a claim's file name (the rest in {@code locks/} are a taker's files on their way in). */
+    static boolean isClaimName(String name) {
+        return name.matches("[0-9]+-[0-9a-f]+");
+    }
+
+    /** Every claim file, and a lock of an earlier version. */
+    List<Path> claimFiles() throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(locksDirectory())) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(locksDirectory())) {
+                for (Path entry : entries) {
+                    if (isClaimName(entry.getFileName().toString())) {
+                        files.add(entry);
+                    }
+                }
+            }
+        }
+        if (Files.exists(legacyLockFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            files.add(legacyLockFile());
+        }
+        return files;
     }
 
     /** The highest lock generation taken so far ({@link JobLock}); advanced by each taker right after taking. */
@@ -153,26 +191,33 @@ public final class JobStore {
     }
 
     /**
-     * Renames every staging directory but {@code keep}'s away and deletes it: called by the lock's holder right after
-     * taking it, so no writer it evicts can hold the lock.
+     * Renames every staging directory of a taking that no longer has its claim away and deletes it: called by a taker
+     * right after taking the lock (the safety net behind a recoverer that crashed before evicting the stale taking's
+     * directory). Other jobs running beside it keep theirs. The staging directories are listed before the claims:
+     * a taking creates its claim before its directory, so a directory listed belongs to a claim that the later
+     * listing of claims shows, unless that claim is really gone.
      */
-    void evictStaging(Optional<LockHolder> keep) throws IOException {
+    void evictStaging() throws IOException {
         Path staging = directory.resolve(STAGING);
         if (!Files.isDirectory(staging)) {
             return;
         }
-        String kept = keep.map(k -> stagingDirectory(k).getFileName().toString()).orElse(null);
-        List<Path> others = new ArrayList<>();
+        List<Path> listed = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging)) {
             for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.equals(kept) && !name.startsWith(EVICTED)) {
-                    others.add(entry);
+                if (!entry.getFileName().toString().startsWith(EVICTED)) {
+                    listed.add(entry);
                 }
             }
         }
-        for (Path other : others) {
-            evict(other);
+        java.util.Set<String> live = new java.util.HashSet<>();
+        for (LockHolder holder : lockHolders()) {
+            live.add(stagingDirectory(holder).getFileName().toString());
+        }
+        for (Path entry : listed) {
+            if (!live.contains(entry.getFileName().toString())) {
+                evict(entry);
+            }
         }
     }
 
@@ -271,8 +316,26 @@ public final class JobStore {
         Files.deleteIfExists(cancelFile(id));
     }
 
-    /** The job holding the lock, as far as the lock file says (it may be stale: see {@link JobLock}). */
+    /**
+     * Every job holding a claim of the lock, lowest generation first, as far as the claims say (one may be stale:
+     * see {@link JobLock}).
+     */
+    public List<LockHolder> lockHolders() throws IOException {
+        List<LockHolder> holders = new ArrayList<>();
+        for (Path file : claimFiles()) {
+            LockHolder.read(file).ifPresent(holders::add);
+        }
+        holders.sort(Comparator.comparingLong(LockHolder::generation));
+        return holders;
+    }
+
+    /** The holder of the lowest generation among {@link #lockHolders()}: with one job running, that job. */
     public Optional<LockHolder> lockHolder() throws IOException {
-        return LockHolder.read(lockFile());
+        return lockHolders().stream().findFirst();
+    }
+
+    /** {@code taking}'s claim as it is now: empty once it was released or recovered. */
+    Optional<LockHolder> claimOf(LockHolder taking) throws IOException {
+        return LockHolder.read(claimFile(taking));
     }
 }

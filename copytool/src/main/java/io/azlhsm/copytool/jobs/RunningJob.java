@@ -3,7 +3,10 @@ package io.azlhsm.copytool.jobs;
 import io.azlhsm.copytool.config.CopytoolConfig;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LustreLibrary;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Instant;
 
 /** The {@link JobContext} of one run; the cancel flag is set by the runner's heartbeat or its Ctrl-C hook. */
@@ -20,11 +23,13 @@ final class RunningJob implements JobContext {
     private final boolean resumed;
     private final JobFence fence;
     private final JobChanges changes;
+    private final JobStore store;
     private volatile String cancelReason;
 
     RunningJob(String jobId, Instant started, CopytoolConfig config, LustreLibrary library, JobCounters counters,
                JobLog log, JobCheckpoint checkpoint, boolean resumed, JobFence fence,
-               JobChanges changes) {
+               JobChanges changes, JobStore store) {
+        this.store = store;
         this.fence = fence;
         this.changes = changes;
         this.jobId = jobId;
@@ -122,5 +127,16 @@ final class RunningJob implements JobContext {
     @Override
     public boolean cancelRequested() {
         return cancelReason != null;
+    }
+
+    @Override
+    public List<JobRecord> otherRunningJobs() throws IOException {
+        List<JobRecord> records = new ArrayList<>();
+        for (LockHolder holder : store.lockHolders()) {
+            if (!holder.jobId().equals(jobId) && !holder.jobId().isEmpty()) {
+                store.read(holder.jobId()).filter(r -> !r.state().terminal()).ifPresent(records::add);
+            }
+        }
+        return records;
     }
 }

@@ -82,6 +82,7 @@ class FlowCommandsTest {
             String text = help.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
             assertEquals(!command.equals("auto-export"), text.contains("--dry-run show what the job would do"),
                     command + ": " + text);
+            assertTrue(text.contains("--exclusive take the whole file system"), command + ": " + text);
         }
     }
 

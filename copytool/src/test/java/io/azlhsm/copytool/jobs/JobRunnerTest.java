@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -340,9 +342,10 @@ class JobRunnerTest {
         // What another node's recovery and resume does (JobLock.recover, then acquire): the stale taking's staging is
         // evicted, its lock replaced by one of the next generation naming the same job, and the record rewritten.
         store.evictStagingOf(mine);
-        Files.delete(store.lockFile());
-        LockHolder taker = new LockHolder(id, "other-node", 4242, mine.generation() + 1, Instant.now());
-        Files.writeString(store.lockFile(), taker.encode());
+        Files.delete(store.claimFile(mine));
+        LockHolder taker = new LockHolder(id, "other-node", 4242, mine.generation() + 1, Instant.now(), mine.scope(),
+                (mine.generation() + 1) + "-0123456789abcdef");
+        Files.writeString(store.claimFile(taker), taker.encode());
         JobRecord takers = new JobRecord(id, JobKind.IMPORT, JobState.IN_PROGRESS, Map.of(), Map.of("walked", 99L),
                 Map.of("position", "the taker's"), before.started(), null, Instant.now(), "other-node", 4242, false,
                 "", taker.generation());
@@ -372,7 +375,7 @@ class JobRunnerTest {
         throw new AssertionError("no record for " + id);
     }
 
-    /** Leaves a lock and an InProgress record as a job that died would. */
+    /** Leaves a claim on the whole file system and an InProgress record as a job that died would. */
     private String crashedJob(String host, long pid, Instant heartbeat, Map<String, String> parameters)
             throws Exception {
         JobStore store = new JobStore(mount);
@@ -380,8 +383,24 @@ class JobRunnerTest {
         String id = "import-20260101-000000-dead";
         store.write(new JobRecord(id, JobKind.IMPORT, JobState.IN_PROGRESS, parameters, Map.of("walked", 41L),
                 Map.of("position", "page-7"), Instant.parse("2026-01-01T00:00:00Z"), null, heartbeat, host, pid,
-                false, ""));
-        Files.writeString(store.directory().resolve("lock"), new LockHolder(id, host, pid, heartbeat).encode());
+                false, "", 3));
+        LockHolder claim = new LockHolder(id, host, pid, 3, heartbeat, new LockScope(List.of(""), Set.of(), false),
+                "3-00000000000000d1");
+        Files.writeString(store.claimFile(claim), claim.encode());
+        Files.setLastModifiedTime(store.claimFile(claim), java.nio.file.attribute.FileTime.from(heartbeat));
+        return id;
+    }
+
+    /** The same, with the single lock file of the versions before per-path locking. */
+    private String crashedJobOfAnEarlierVersion(String host, long pid, Instant heartbeat) throws Exception {
+        JobStore store = new JobStore(mount);
+        store.open();
+        String id = "export-20260101-000000-0ld0";
+        store.write(new JobRecord(id, JobKind.EXPORT, JobState.IN_PROGRESS, Map.of(), Map.of(), Map.of(),
+                Instant.parse("2026-01-01T00:00:00Z"), null, heartbeat, host, pid, false, "", 2));
+        Files.writeString(store.legacyLockFile(), "job=" + id + "\nhost=" + host + "\npid=" + pid
+                + "\ngeneration=2\n");
+        Files.setLastModifiedTime(store.legacyLockFile(), java.nio.file.attribute.FileTime.from(heartbeat));
         return id;
     }
 
@@ -451,8 +470,6 @@ class JobRunnerTest {
         assertTrue(refused.getMessage().contains("on " + otherHost + " pid 4242"), refused.getMessage());
 
         String crashed = crashedJob(otherHost, 4242, Instant.now().minusSeconds(120), Map.of());
-        Files.setLastModifiedTime(new JobStore(mount).directory().resolve("lock"),
-                java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(120)));
         JobOutcome outcome = runner(Duration.ofSeconds(30)).run(new CountingJob(Map.of("archive", "1"),
                 JobState.COMPLETED));
         assertEquals(JobState.COMPLETED, outcome.state());
@@ -470,7 +487,7 @@ class JobRunnerTest {
 
         assertTrue(result.ok(), result.message());
         assertEquals(JobState.CANCELED, store.read(crashed).orElseThrow().state());
-        assertFalse(Files.exists(store.directory().resolve("lock")));
+        assertEquals(List.of(), store.lockHolders(), "its claim was recovered");
         assertNotEquals(crashed, runner().run(new CountingJob(Map.of(), JobState.COMPLETED)).jobId());
     }
 
@@ -519,5 +536,321 @@ class JobRunnerTest {
         progress.advance(50, 100L << 20);
         assertEquals("50/100 files, 100.0/200.0 MiB, 5.0 files/s, 10.0 MiB/s, ETA 0:00:10, elapsed 0:00:10",
                 ProgressLine.render(progress, Duration.ofSeconds(10)));
+    }
+
+    /** A job on given paths that holds until released: what runs beside it is proven to run at the same time. */
+    private static final class PathJob implements Job {
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final JobKind kind;
+        private final List<String> paths;
+        private final Set<String> users;
+
+        PathJob(JobKind kind, String... paths) {
+            this(kind, Set.of(), paths);
+        }
+
+        PathJob(JobKind kind, Set<String> changelogUsers, String... paths) {
+            this.kind = kind;
+            this.paths = List.of(paths);
+            this.users = changelogUsers;
+        }
+
+        @Override
+        public Set<String> changelogUsers() {
+            return users;
+        }
+
+        @Override
+        public JobKind kind() {
+            return kind;
+        }
+
+        @Override
+        public Map<String, String> parameters() {
+            return Map.of("paths", String.join(",", paths));
+        }
+
+        @Override
+        public List<String> paths() {
+            return paths;
+        }
+
+        @Override
+        public JobState run(JobContext context) throws Exception {
+            running.countDown();
+            while (!release.await(20, TimeUnit.MILLISECONDS)) {
+                context.checkCancelled();
+            }
+            return JobState.COMPLETED;
+        }
+    }
+
+    /** Starts the job in the background and returns once it runs (its record written: it counts as running). */
+    private Future<JobOutcome> started(PathJob job, boolean exclusive) throws Exception {
+        Future<JobOutcome> outcome = background.submit(() -> runner().run(job, exclusive));
+        while (!job.running.await(50, TimeUnit.MILLISECONDS)) {
+            if (outcome.isDone()) {
+                outcome.get(); // its refusal or failure, as the test's
+                throw new AssertionError("the job ended without running");
+            }
+        }
+        awaitRecord(new JobStore(mount), runningId(job));
+        return outcome;
+    }
+
+    private String runningId(PathJob job) throws Exception {
+        String paths = String.join(",", job.paths);
+        for (int i = 0; i < 200; i++) {
+            for (JobRecord record : new JobStore(mount).list()) {
+                if (record.kind() == job.kind && paths.equals(record.parameters().get("paths"))
+                        && !record.state().terminal()) {
+                    return record.id();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no running " + job.kind + " on " + paths);
+    }
+
+    @Test
+    void jobsOnPathsThatDoNotOverlapRunSideBySide() throws Exception {
+        PathJob export = new PathJob(JobKind.EXPORT, "/a");
+        Future<JobOutcome> exporting = started(export, false);
+        // while the export of /a holds (it waits to be released), an import into /b and a release of /ab start
+        PathJob importing = new PathJob(JobKind.IMPORT, "/b");
+        Future<JobOutcome> imported = started(importing, false);
+        PathJob releasing = new PathJob(JobKind.RELEASE, mount.resolve("ab").toString());
+        Future<JobOutcome> released = started(releasing, false);
+
+        JobStore store = new JobStore(mount);
+        List<LockHolder> holders = store.lockHolders();
+        assertEquals(List.of(List.of("a"), List.of("b"), List.of("ab")),
+                holders.stream().map(h -> h.scope().paths()).toList(), holders.toString());
+        assertEquals(3, holders.stream().map(LockHolder::generation).distinct().count(), "a generation each");
+        assertEquals(JobState.IN_PROGRESS, store.read(runningId(export)).orElseThrow().state());
+
+        importing.release.countDown();
+        releasing.release.countDown();
+        assertEquals(JobState.COMPLETED, imported.get(10, TimeUnit.SECONDS).state());
+        assertEquals(JobState.COMPLETED, released.get(10, TimeUnit.SECONDS).state());
+        // The export's end (its record through its staging directory) comes after the others took their claims: a
+        // taker beside a running job leaves that job's staging alone.
+        export.release.countDown();
+        JobOutcome exported = exporting.get(10, TimeUnit.SECONDS);
+        assertEquals(JobState.COMPLETED, exported.state(), exported.message());
+        assertEquals(JobState.COMPLETED, store.read(exported.jobId()).orElseThrow().state());
+        assertEquals(List.of(), store.lockHolders(), "every claim released");
+    }
+
+    @Test
+    void aJobOnAnOverlappingPathIsRefusedNamingTheRunningJob() throws Exception {
+        Files.createDirectories(mount.resolve("data/a"));
+        Files.createSymbolicLink(mount.resolve("link"), mount.resolve("data"));
+        PathJob export = new PathJob(JobKind.EXPORT, "/data/a");
+        Future<JobOutcome> exporting = started(export, false);
+        JobStore store = new JobStore(mount);
+        JobRecord running = store.read(runningId(export)).orElseThrow();
+
+        for (String path : List.of("/data/a", "data/a/deeper/still", "/data", "/", "/data/./a/../a/x",
+                mount.resolve("data/a/y").toString(), "/link/a", "/link")) {
+            JobBusyException refused = assertThrows(JobBusyException.class,
+                    () -> runner().run(new PathJob(JobKind.IMPORT, path)), path);
+            assertEquals(running.id(), refused.runningJob(), path);
+            String message = refused.getMessage();
+            assertTrue(message.contains(running.id()) && message.contains("(export, InProgress, started "
+                    + running.started() + ")") && message.contains("on /data/a")
+                    && message.contains(" on " + JobLock.thisHost() + " pid " + JobLock.thisPid()), message);
+        }
+
+        export.release.countDown();
+        assertEquals(JobState.COMPLETED, exporting.get(10, TimeUnit.SECONDS).state());
+        assertEquals(1, store.list().size(), "the refused jobs left no record");
+        assertEquals(List.of(), store.lockHolders(), "nor a claim");
+    }
+
+    @Test
+    void anExclusiveJobIsRefusedBesideAnyJobAndRefusesEveryOther() throws Exception {
+        PathJob export = new PathJob(JobKind.EXPORT, "/a");
+        Future<JobOutcome> exporting = started(export, false);
+        String exportId = runningId(export);
+        JobBusyException refused = assertThrows(JobBusyException.class,
+                () -> runner().run(new PathJob(JobKind.CHECK, "/z"), true));
+        assertEquals(exportId, refused.runningJob());
+        assertTrue(refused.getMessage().contains("--exclusive runs only when no other job does"),
+                refused.getMessage());
+        export.release.countDown();
+        assertEquals(JobState.COMPLETED, exporting.get(10, TimeUnit.SECONDS).state());
+
+        PathJob tier = new PathJob(JobKind.TIER, "/z");
+        Future<JobOutcome> tiering = started(tier, true);
+        String tierId = runningId(tier);
+        assertEquals(List.of(""), new JobStore(mount).lockHolder().orElseThrow().scope().paths(), "whole fs");
+        for (String path : List.of("/q", "/z", "/")) {
+            JobBusyException busy = assertThrows(JobBusyException.class,
+                    () -> runner().run(new PathJob(JobKind.IMPORT, path)));
+            assertEquals(tierId, busy.runningJob());
+            assertTrue(busy.getMessage().contains("it runs --exclusive") && busy.getMessage().contains(
+                    "on the whole file system (--exclusive)"), busy.getMessage());
+        }
+        tier.release.countDown();
+        assertEquals(JobState.COMPLETED, tiering.get(10, TimeUnit.SECONDS).state());
+    }
+
+    @Test
+    void ofOverlappingTakersStartingTogetherExactlyOneWins() throws Exception {
+        JobStore store = new JobStore(mount);
+        store.open();
+        // every pair of these overlaps (each is the ancestor of or equal to the other)
+        List<String> chain = List.of("r", "r/x", "r/x/y", "", "r", "r/x");
+        for (int round = 0; round < 2; round++) {
+            CyclicBarrier together = new CyclicBarrier(chain.size());
+            List<Future<Optional<LockHolder>>> takers = new java.util.ArrayList<>();
+            for (int i = 0; i < chain.size(); i++) {
+                String id = "race-" + round + "-" + i;
+                LockScope scope = new LockScope(List.of(chain.get(i)), Set.of(), false);
+                takers.add(background.submit(() -> {
+                    JobLock lock = new JobLock(store, Duration.ofMinutes(2), Clock.systemUTC());
+                    together.await();
+                    try {
+                        return Optional.of(lock.acquire(id, scope).holder());
+                    } catch (JobBusyException lost) {
+                        return Optional.empty();
+                    }
+                }));
+            }
+            List<LockHolder> winners = new java.util.ArrayList<>();
+            for (Future<Optional<LockHolder>> taker : takers) {
+                taker.get(25, TimeUnit.SECONDS).ifPresent(winners::add);
+            }
+            assertEquals(1, winners.size(), "round " + round + ": " + winners);
+            assertEquals(winners, store.lockHolders().stream().map(h -> h.withWritten(winners.get(0).written()))
+                    .toList(), "the losers withdrew their claims");
+            new JobLock(store, Duration.ofMinutes(2), Clock.systemUTC()).release(winners.get(0));
+        }
+    }
+
+    @Test
+    void takersOnDisjointPathsStartingTogetherAllWinWithGenerationsOfTheirOwn() throws Exception {
+        JobStore store = new JobStore(mount);
+        store.open();
+        int count = 6;
+        CyclicBarrier together = new CyclicBarrier(count);
+        List<Future<LockHolder>> takers = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = "side-" + i;
+            LockScope scope = new LockScope(List.of("d" + i), Set.of(), false);
+            takers.add(background.submit(() -> {
+                JobLock lock = new JobLock(store, Duration.ofMinutes(2), Clock.systemUTC());
+                together.await();
+                return lock.acquire(id, scope).holder();
+            }));
+        }
+        List<Long> generations = new java.util.ArrayList<>();
+        for (Future<LockHolder> taker : takers) {
+            generations.add(taker.get(25, TimeUnit.SECONDS).generation());
+        }
+        assertEquals(count, generations.stream().distinct().count(), generations.toString());
+        assertEquals(count, store.lockHolders().size());
+        assertEquals(generations.stream().mapToLong(Long::longValue).max().orElseThrow(), store.lastGeneration());
+    }
+
+    @Test
+    void aClaimStillRegisteringIsWaitedForThenNamedAndTheNextGenerationIsAboveEveryClaim() throws Exception {
+        JobStore store = new JobStore(mount);
+        store.open();
+        // another node's claim with no record yet: it is registering (or has just won and not yet written it)
+        LockHolder registering = new LockHolder("export-20261207-000000-beef", "other-node", 77, 50, Instant.now(),
+                new LockScope(List.of("s"), Set.of(), false), "50-00000000000000aa");
+        Files.writeString(store.claimFile(registering), registering.encode());
+
+        JobBusyException refused = assertThrows(JobBusyException.class,
+                () -> runner().run(new PathJob(JobKind.IMPORT, "/s/t")));
+        assertEquals(registering.jobId(), refused.runningJob());
+        assertTrue(refused.getMessage().contains("(starting since ") && refused.getMessage().contains("on /s"),
+                refused.getMessage());
+
+        // beside it, a job takes a generation above the claim's (and above the counter, which is lower)
+        assertTrue(store.lastGeneration() < 50);
+        PathJob beside = new PathJob(JobKind.EXPORT, "/u");
+        Future<JobOutcome> running = started(beside, false);
+        long taken = store.lockHolders().stream().filter(h -> !h.jobId().equals(registering.jobId())).findFirst()
+                .orElseThrow().generation();
+        assertTrue(taken > 50, "generation " + taken);
+        beside.release.countDown();
+        assertEquals(JobState.COMPLETED, running.get(10, TimeUnit.SECONDS).state());
+    }
+
+    @Test
+    void theLockOfAnEarlierVersionCountsAsTheWholeFileSystemAndIsRecoveredWhenStale() throws Exception {
+        String otherHost = "older-data-mover";
+        String old = crashedJobOfAnEarlierVersion(otherHost, 4242, Instant.now());
+        JobBusyException refused = assertThrows(JobBusyException.class,
+                () -> runner(Duration.ofSeconds(30)).run(new PathJob(JobKind.IMPORT, "/anywhere")));
+        assertEquals(old, refused.runningJob());
+
+        crashedJobOfAnEarlierVersion(otherHost, 4242, Instant.now().minusSeconds(120));
+        PathJob job = new PathJob(JobKind.IMPORT, "/anywhere");
+        job.release.countDown();
+        assertEquals(JobState.COMPLETED, runner(Duration.ofSeconds(30)).run(job).state());
+        JobStore store = new JobStore(mount);
+        assertFalse(Files.exists(store.legacyLockFile()), "recovered");
+        assertTrue(store.read(old).orElseThrow().crashed());
+    }
+
+    @Test
+    void jobsReadingOneChangelogUserOverlapWhateverTheirPaths() throws Exception {
+        PathJob first = new PathJob(JobKind.AUTO_EXPORT, Set.of("cl1"), "/a");
+        Future<JobOutcome> running = started(first, false);
+        String id = runningId(first);
+        JobBusyException refused = assertThrows(JobBusyException.class,
+                () -> runner().run(new PathJob(JobKind.POLICY, Set.of("cl2", "cl1"), "/b")));
+        assertEquals(id, refused.runningJob());
+        assertTrue(refused.getMessage().contains("changelog users cl1"), refused.getMessage());
+        PathJob other = new PathJob(JobKind.POLICY, Set.of("cl2"), "/b");
+        other.release.countDown();
+        assertEquals(JobState.COMPLETED, runner().run(other).state(), "another changelog user runs beside it");
+        first.release.countDown();
+        assertEquals(JobState.COMPLETED, running.get(10, TimeUnit.SECONDS).state());
+    }
+
+    @Test
+    void aJobWhoseClaimWasRecoveredStopsWhileTheJobBesideItGoesOn() throws Exception {
+        PathJob stalled = new PathJob(JobKind.EXPORT, "/a");
+        Future<JobOutcome> stalling = started(stalled, false);
+        PathJob beside = new PathJob(JobKind.IMPORT, "/b");
+        Future<JobOutcome> besides = started(beside, false);
+        JobStore store = new JobStore(mount);
+        String stalledId = runningId(stalled);
+        String besideId = runningId(beside);
+        JobCanceller.Result ambiguous = new JobCanceller(store, Duration.ofMinutes(2), Clock.systemUTC())
+                .cancel(Optional.empty(), Duration.ZERO);
+        assertFalse(ambiguous.ok());
+        assertTrue(ambiguous.message().contains("2 jobs are running") && ambiguous.message().contains(stalledId)
+                && ambiguous.message().contains(besideId), ambiguous.message());
+
+        // What another node's recovery of the export's claim does (JobLock.recover): its staging is renamed away and
+        // its claim moved aside; the record is marked crashed.
+        LockHolder mine = store.lockHolders().stream().filter(h -> h.jobId().equals(stalledId)).findFirst()
+                .orElseThrow();
+        store.evictStagingOf(mine);
+        Files.delete(store.claimFile(mine));
+        JobRecord crashed = store.read(stalledId).orElseThrow().with(JobState.FAILED, Instant.now(), true,
+                "crashed (test)");
+        store.write(crashed);
+
+        JobOutcome outcome = stalling.get(10, TimeUnit.SECONDS);
+        assertEquals(JobState.FAILED, outcome.state());
+        assertTrue(outcome.message().contains("job " + stalledId + " lost its lock (generation "
+                + mine.generation()) && outcome.message().contains("is gone"), outcome.message());
+        assertEquals(crashed, store.read(stalledId).orElseThrow(), "the recovered record is untouched");
+
+        // the import beside it keeps its claim and ends as usual, its record written through its own staging
+        assertEquals(JobState.IN_PROGRESS, store.read(besideId).orElseThrow().state());
+        beside.release.countDown();
+        JobOutcome imported = besides.get(10, TimeUnit.SECONDS);
+        assertEquals(JobState.COMPLETED, imported.state(), imported.message());
+        assertEquals(JobState.COMPLETED, store.read(besideId).orElseThrow().state());
+        assertEquals(List.of(), store.lockHolders());
     }
 }

@@ -23,6 +23,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,6 +52,17 @@ public final class AutoExportJob implements Job {
     @Override
     public JobKind kind() {
         return JobKind.AUTO_EXPORT;
+    }
+
+    @Override
+    public List<String> paths() {
+        return List.of(options.path());
+    }
+
+    /** Its changelog users: another reader of one of them would clear records this one has not read. */
+    @Override
+    public Set<String> changelogUsers() {
+        return options.changelogUsers().userIds();
     }
 
     @Override

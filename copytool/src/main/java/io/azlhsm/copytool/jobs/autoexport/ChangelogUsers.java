@@ -123,6 +123,15 @@ public final class ChangelogUsers {
                 + " --changelog-user cl1 (the same id on every MDT) or --changelog-user " + mdt + "=cl1 (per MDT)";
     }
 
+    /** Every user id named (for the job lock: two jobs reading one user would clear each other's records). */
+    public java.util.Set<String> userIds() {
+        java.util.Set<String> ids = new TreeSet<>(byMdt.values());
+        if (everyMdt != null) {
+            ids.add(everyMdt);
+        }
+        return Collections.unmodifiableSet(ids);
+    }
+
     /** As given: for the job's parameters. */
     @Override
     public String toString() {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +38,11 @@ public final class ExportJob implements Job {
     @Override
     public JobKind kind() {
         return JobKind.EXPORT;
+    }
+
+    @Override
+    public List<String> paths() {
+        return List.of(options.path());
     }
 
     @Override

@@ -19,6 +19,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +60,23 @@ public final class ImportJob implements Job {
         return options.parameters();
     }
 
+    /**
+     * The directories the stubs land in: the target, below it each prefix's directory (a prefix that does not end
+     * with '/' also matches names beside it: {@code data/fi} takes {@code data/file1}, so its directory is
+     * {@code data}).
+     */
+    @Override
+    public List<String> paths() {
+        List<String> paths = new ArrayList<>();
+        for (String prefix : options.prefixes()) {
+            int slash = prefix.lastIndexOf('/');
+            String directory = slash < 0 ? "" : prefix.substring(0, slash);
+            paths.add("/" + (options.target().isEmpty() ? directory
+                    : directory.isEmpty() ? options.target() : options.target() + "/" + directory));
+        }
+        return paths;
+    }
+
     @Override
     public JobState run(JobContext context) throws Exception {
         ArchiveSettings archive = context.config().archives().get(options.archiveId());
@@ -68,7 +87,8 @@ public final class ImportJob implements Job {
         // a dry run leaves no marker: it writes nothing under the mount
         ImportMarker marker = new ImportMarker(context.mount(), context.started(), context.fence(),
                 !context.changes().dryRun());
-        marker.start(JobState.IN_PROGRESS);
+        marker.start(JobState.IN_PROGRESS, context.otherRunningJobs().stream()
+                .anyMatch(job -> job.kind() == JobKind.IMPORT), context.resumed());
         try (ArchiveBackend backend = BackendFactory.create(BackendSettingsOf.archive(archive,
                 context.config().chunkSize()).toBuilder().createContainer(false).build())) {
             context.log().info("importing from " + backend.describe());

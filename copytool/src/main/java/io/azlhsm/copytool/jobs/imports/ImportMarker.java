@@ -9,13 +9,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * AMLFS's progress file in the file-system root, {@code IMPORT_<state>.<start-timestamp>}: created when an import
  * starts, renamed as its state changes, removed when it completes successfully (kept for CompletedPartial, Failed
  * and Canceled, so the outcome is visible from any client). Markers of earlier imports are removed when a new one
- * starts; a resumed import renames its own marker back to InProgress.
+ * starts (with imports running beside it on other paths, only those of ended imports); a resumed import renames its
+ * own marker back to InProgress.
  */
 public final class ImportMarker {
     private static final DateTimeFormatter STAMP =
@@ -23,7 +26,8 @@ public final class ImportMarker {
     private static final Pattern NAME = Pattern.compile("IMPORT_[A-Za-z]+\\.[0-9]{8}T[0-9]{6}Z");
 
     private final Path root;
-    private final String stamp;
+    private Instant stampTime;
+    private String stamp;
     private final JobFence fence;
     /** False for a dry run, which leaves no marker (it writes nothing under the mount). */
     private final boolean shown;
@@ -37,6 +41,7 @@ public final class ImportMarker {
     /** @param shown false for a dry run: every method then does nothing */
     ImportMarker(Path root, Instant started, JobFence fence, boolean shown) {
         this.root = root;
+        this.stampTime = started;
         this.stamp = STAMP.format(started);
         this.fence = fence;
         this.shown = shown;
@@ -47,28 +52,56 @@ public final class ImportMarker {
         return NAME.matcher(name).matches();
     }
 
-    /** Removes other imports' markers, then shows {@code state} (InProgress) under this import's timestamp. */
-    void start(JobState state) throws IOException {
+    /**
+     * Removes the markers of earlier imports, then shows {@code state} (InProgress) under this import's timestamp.
+     * With imports running beside this one (on other paths), only markers of ended imports are removed (an InProgress
+     * one may be theirs), and a new import that started in the same second as one of theirs takes the next second
+     * free, so that each keeps a marker of its own.
+     *
+     * @param othersRunning other imports hold the job lock now
+     * @param resumed       this run continues a crashed import: the marker of its timestamp is its own
+     */
+    synchronized void start(JobState state, boolean othersRunning, boolean resumed) throws IOException {
         if (!shown) {
             return;
         }
         fence.verify("the import markers in " + root);
-        Path own = null;
+        List<Path> markers = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(root, "IMPORT_*")) {
             for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (!isMarkerName(name) || !Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
+                if (isMarkerName(file.getFileName().toString())
+                        && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    markers.add(file);
                 }
-                if (name.endsWith("." + stamp)) {
-                    own = file;
-                } else {
-                    Files.deleteIfExists(file);
-                }
+            }
+        }
+        if (othersRunning && !resumed) {
+            while (markers.stream().anyMatch(file -> file.getFileName().toString().endsWith("." + stamp))) {
+                stampTime = stampTime.plusSeconds(1);
+                stamp = STAMP.format(stampTime);
+            }
+        }
+        Path own = null;
+        for (Path file : markers) {
+            String name = file.getFileName().toString();
+            if (name.endsWith("." + stamp)) {
+                own = file;
+            } else if (!othersRunning || ended(name)) {
+                Files.deleteIfExists(file);
             }
         }
         current = own;
         show(state);
+    }
+
+    /** True for the marker of an import that ended (Failed, Canceled, CompletedPartial). */
+    private static boolean ended(String name) {
+        for (JobState state : JobState.values()) {
+            if (name.startsWith("IMPORT_" + state.display() + ".")) {
+                return state.terminal();
+            }
+        }
+        return false;
     }
 
     Path path(JobState state) {

@@ -53,6 +53,11 @@ public final class StubReimport {
         }
 
         @Override
+        public java.util.List<io.azlhsm.copytool.jobs.JobRecord> otherRunningJobs() throws java.io.IOException {
+            return job.otherRunningJobs();
+        }
+
+        @Override
         public Instant started() {
             return job.started();
         }

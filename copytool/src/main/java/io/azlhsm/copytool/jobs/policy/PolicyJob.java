@@ -7,16 +7,23 @@ import io.azlhsm.copytool.jobs.JobContext;
 import io.azlhsm.copytool.jobs.JobKind;
 import io.azlhsm.copytool.jobs.JobLockLostException;
 import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.jobs.LockScope;
+import io.azlhsm.copytool.jobs.autoexport.ChangelogUsers;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The policy engine ({@code copytool policy}): a long-running job, one per file system (it holds the job lock), that
+ * The policy engine ({@code copytool policy}): a long-running job holding the job lock on the paths its rules cover
+ * (the whole file system when unrestricted), that
  * applies the configuration's {@code policy.*} rules every {@code policy.interval} until cancelled: the archive rule
  * ({@link ArchiveRuleRunner}), then the release rule ({@link ReleaseRulePass}). The rules are read again on a reload
  * ({@link PolicySource}). A pass that fails (the statfs, a walk) is logged and the next one tries again: the engine
@@ -37,6 +44,64 @@ public final class PolicyJob implements Job {
     @Override
     public JobKind kind() {
         return JobKind.POLICY;
+    }
+
+    /**
+     * The paths its rules cover, as the rules stand when the job starts: the archive rule's and the release rule's
+     * paths (each the whole file system by default); with no rule at all, the whole file system, so that a reload
+     * may add any.
+     */
+    @Override
+    public List<String> paths() {
+        return rulePaths(source.current());
+    }
+
+    /** The archive rule's changelog users: another reader of one would clear records the rule has not read. */
+    @Override
+    public Set<String> changelogUsers() {
+        return ruleUsers(source.current());
+    }
+
+    private static List<String> rulePaths(PolicySettings rules) {
+        List<String> paths = new ArrayList<>();
+        rules.archive().ifPresent(a -> paths.addAll(a.paths()));
+        rules.release().ifPresent(r -> paths.addAll(r.paths()));
+        return paths.isEmpty() ? LockScope.WHOLE_FILE_SYSTEM : paths;
+    }
+
+    private static Set<String> ruleUsers(PolicySettings rules) {
+        if (rules.archive().isEmpty()) {
+            return Set.of();
+        }
+        try {
+            return ChangelogUsers.parse(rules.archive().get().changelogUsers()).userIds();
+        } catch (IllegalArgumentException e) {
+            return Set.copyOf(rules.archive().get().changelogUsers()); // the rule refuses them when it starts
+        }
+    }
+
+    /**
+     * Why new rules cannot be taken while the engine runs, or null: the engine holds the job lock on the paths and
+     * changelog users of the rules it started with, and other jobs may run beside it on any other path, so a rule
+     * reaching further waits for a restart (which takes the lock on the new paths).
+     */
+    private static String outsideClaim(JobContext context, PolicySettings rules) {
+        LockScope held = context.fence().taken().scope();
+        LockScope wanted;
+        try {
+            wanted = LockScope.of(context.mount(), rulePaths(rules), ruleUsers(rules), false);
+        } catch (IOException | IllegalArgumentException e) {
+            return "cannot resolve the rules' paths: " + e.getMessage();
+        }
+        if (context.changes().dryRun() || held.exclusive()) {
+            return null;
+        }
+        if (!held.covers(wanted) || !held.changelogUsers().containsAll(wanted.changelogUsers())) {
+            return "the rules now cover " + wanted.describe() + ", beyond " + held.describe()
+                    + ", where the engine holds the job lock; restart the engine (copytool cancel, then copytool"
+                    + " policy) to take the lock on the new paths";
+        }
+        return null;
     }
 
     @Override
@@ -103,7 +168,8 @@ public final class PolicyJob implements Job {
     }
 
     private void reload(JobContext context, PolicyMetrics metrics) {
-        Optional<PolicySource.Reload> reload = source.reloadIfRequested(context.mount());
+        Optional<PolicySource.Reload> reload = source.reloadIfRequested(context.mount(),
+                rules -> outsideClaim(context, rules));
         if (reload.isEmpty()) {
             return;
         }

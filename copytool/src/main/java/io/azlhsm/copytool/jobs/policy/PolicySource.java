@@ -57,10 +57,12 @@ public final class PolicySource {
     /**
      * Reads the file again when a reload was asked for.
      *
-     * @param mount the mount the job runs on: a file naming another one is refused
+     * @param mount   the mount the job runs on: a file naming another one is refused
+     * @param refusal why new rules cannot be taken (null when they can): rules reaching outside the paths the
+     *                engine holds the job lock on
      * @return empty when nothing was asked for; else the new rules, or the refusal's reason as an exception
      */
-    Optional<Reload> reloadIfRequested(Path mount) {
+    Optional<Reload> reloadIfRequested(Path mount, java.util.function.Function<PolicySettings, String> refusal) {
         if (!reloadRequested.getAndSet(false) || file == null) {
             return Optional.empty();
         }
@@ -69,6 +71,10 @@ public final class PolicySource {
             if (!fresh.mount().toAbsolutePath().normalize().equals(mount.toAbsolutePath().normalize())) {
                 return Optional.of(new Reload(null, file + ": mount is now " + fresh.mount() + ", not " + mount
                         + "; the policy engine stays on its mount (restart it to change mounts)"));
+            }
+            String refused = refusal.apply(fresh.policy());
+            if (refused != null) {
+                return Optional.of(new Reload(null, file + ": " + refused));
             }
             current = fresh.policy();
             onReload.accept(fresh);

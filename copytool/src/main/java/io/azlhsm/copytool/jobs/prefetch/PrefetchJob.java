@@ -16,6 +16,7 @@ import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
+import io.azlhsm.copytool.jobs.LockScope;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,6 +54,12 @@ public final class PrefetchJob implements Job {
     @Override
     public JobKind kind() {
         return JobKind.PREFETCH;
+    }
+
+    /** The paths given; with a file list, whose paths are read only as the job runs, the whole file system. */
+    @Override
+    public List<String> paths() {
+        return options.fileList() != null ? LockScope.WHOLE_FILE_SYSTEM : options.paths();
     }
 
     @Override

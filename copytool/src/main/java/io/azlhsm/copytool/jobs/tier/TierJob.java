@@ -103,6 +103,11 @@ public final class TierJob implements Job {
     }
 
     @Override
+    public List<String> paths() {
+        return List.of(options.path());
+    }
+
+    @Override
     public Map<String, String> parameters() {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("path", options.path());

@@ -102,9 +102,11 @@ class ImportRecoveryIT {
             String id = store.lockHolder().orElseThrow().jobId();
             assertTrue(bed.marker().orElseThrow().startsWith("IMPORT_InProgress."));
 
+            // an import into a directory inside the running one's target overlaps it (one into another would run)
             JobBusyException busy = assertThrows(JobBusyException.class,
-                    () -> bed.runImport(options(1, ConflictMode.SKIP, -1, "other")));
-            assertTrue(busy.getMessage().contains(id), busy.getMessage());
+                    () -> bed.runImport(options(1, ConflictMode.SKIP, -1, "cancel/inner")));
+            assertTrue(busy.getMessage().contains(id) && busy.getMessage().contains("on /cancel:"),
+                    busy.getMessage());
 
             JobCanceller.Result result = new JobCanceller(store, Duration.ofMinutes(2), Clock.systemUTC())
                     .cancel(Optional.of(id), Duration.ofSeconds(30));

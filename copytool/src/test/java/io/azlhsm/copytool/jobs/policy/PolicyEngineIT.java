@@ -1,15 +1,19 @@
 package io.azlhsm.copytool.jobs.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.azlhsm.copytool.agent.AgentTestBed;
 import io.azlhsm.copytool.config.PolicySettings;
 import io.azlhsm.copytool.jobs.FlowTestBed;
+import io.azlhsm.copytool.jobs.JobBusyException;
 import io.azlhsm.copytool.jobs.JobRecord;
 import io.azlhsm.copytool.jobs.JobRun;
 import io.azlhsm.copytool.jobs.JobRunner;
 import io.azlhsm.copytool.jobs.JobState;
+import io.azlhsm.copytool.jobs.release.ReleaseJob;
+import io.azlhsm.copytool.jobs.release.ReleaseOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -153,6 +157,25 @@ class PolicyEngineIT {
         }
     }
 
+    /** Waits for a line of the running engine's job log that contains {@code text}. */
+    private void awaitLog(JobRunner runner, String text, CompletableFuture<JobRun> job) throws Exception {
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (true) {
+            for (JobRecord record : runner.store().list()) {
+                Path log = runner.store().logFile(record.id());
+                if (record.state() == JobState.IN_PROGRESS && Files.exists(log)
+                        && Files.readString(log).contains(text)) {
+                    return;
+                }
+            }
+            if (job.isDone() || System.nanoTime() > deadline) {
+                throw new AssertionError("no log line with '" + text + "'"
+                        + (job.isDone() ? ": " + String.join("\n", job.get().log()) : " after " + LONG));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private int flags(Path p) {
         return bed.cluster.flags(p);
     }
@@ -173,6 +196,19 @@ class PolicyEngineIT {
             for (Path p : files.values()) {
                 assertTrue((flags(p) & 0x4) == 0, () -> p + " released below the high watermark");
             }
+            // The engine holds the job lock on its rules' paths only: a job beside them runs, one inside is refused.
+            Files.createDirectories(bed.cluster.mount().resolve("beside-lru"));
+            JobRun beside = bed.run(new ReleaseJob(new ReleaseOptions("beside-lru", Duration.ZERO, 1_000)));
+            assertEquals(JobState.COMPLETED, beside.state(), beside::describe);
+            JobBusyException refused = assertThrows(JobBusyException.class,
+                    () -> bed.run(new ReleaseJob(new ReleaseOptions("lru/keep", Duration.ZERO, 1_000))));
+            assertTrue(refused.getMessage().contains("another job is running on /lru: ")
+                    && refused.getMessage().contains("(policy, InProgress"), refused.getMessage());
+            // so a reload whose rules reach beyond those paths is refused, and the rules in force stay
+            writeConfig(config, rule("beside-lru", high));
+            source.requestReload();
+            awaitLog(runner, "beyond /lru, where the engine holds the job lock", job);
+            assertEquals(0, counter(runner, PolicyMetrics.RELOADS));
             // SIGHUP: the file now has the watermark the usage is above
             writeConfig(config, rule("lru", high));
             source.requestReload();
