@@ -117,6 +117,8 @@ public final class AutoImportJob implements Job {
         private Set<String> retry = new HashSet<>();
         private final Set<String> failed = new LinkedHashSet<>();
         private boolean failedOverflow;
+        /** Set when a deletion could not be confirmed: the pass then leaves the last state in place. */
+        private volatile boolean keepLastState;
         private Instant lastFull;
         private ExecutorService workers;
         private ExecutorService lister;
@@ -174,6 +176,7 @@ public final class AutoImportJob implements Job {
 
         private void pass(boolean full) throws Exception {
             metrics.passStarted(full);
+            keepLastState = false;
             Set<String> retrying = retry;
             retry = new HashSet<>();
             synchronized (failed) {
@@ -191,8 +194,11 @@ public final class AutoImportJob implements Job {
                     scopes.closeAll(); // prefixes do not overlap: no other listing reaches these directories
                 }
                 drain();
-                if (stopReason == null) {
+                if (stopReason == null && !keepLastState) {
                     next.commit();
+                } else if (keepLastState) {
+                    context.log().warning("the state of the last pass is kept: a deletion could not be confirmed,"
+                            + " and the next pass decides again");
                 }
             } catch (Exception | Error e) {
                 waitForWorkers(); // a stub is never left half made, and the next pass starts with no blob in work
@@ -333,41 +339,72 @@ public final class AutoImportJob implements Job {
         }
 
         /**
-         * A blob of the last state that the listing passed by. It is looked up first (one request per deleted blob):
-         * only a blob the container really lacks counts as deleted, whatever order the archive lists in.
+         * A blob of the last state that the listing passed by: looked at by a worker (deletions are independent of the
+         * blobs being imported: those are listed, this one is not).
          */
         private void gone(ImportedState.Entry entry) throws Exception {
-            if (backend.stat(entry.name()).isPresent()) {
-                return; // listed elsewhere than this pass expected it: written to the state when it is listed
+            while (!outstanding.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                cancelPoint();
+            }
+            try {
+                workers.execute(() -> {
+                    try {
+                        removeDeleted(entry.name());
+                    } finally {
+                        outstanding.release();
+                    }
+                });
+            } catch (RuntimeException rejected) {
+                outstanding.release();
+                throw rejected;
+            }
+        }
+
+        /**
+         * Looked up first (one request per deleted blob): only a blob the container really lacks counts as deleted,
+         * whatever order the archive lists in. When the lookup fails the pass keeps the last state, so that the next
+         * pass sees the deletion again (the new state would no longer name the blob).
+         */
+        private void removeDeleted(String name) {
+            if (stopReason != null || context.cancelRequested()) {
+                return;
+            }
+            try {
+                if (backend.stat(name).isPresent()) {
+                    return; // listed elsewhere than this pass expected it: written to the state when it is listed
+                }
+            } catch (ArchiveException | RuntimeException e) {
+                keepLastState = true;
+                context.counters().counter(ImportCounters.ERRORS).increment();
+                context.log().error(pathOf(name), name, "cannot tell whether the blob was deleted (the next pass"
+                        + " looks again): " + e.getMessage());
+                return;
             }
             metrics.found(AutoImportMetrics.DELETED);
-            String shown = entry.name();
             if (!options.deletions()) {
-                context.log().info("blob " + shown + " was deleted from the container; its entry stays (no"
+                context.log().info("blob " + name + " was deleted from the container; its entry stays (no"
                         + " --deletions)");
                 return;
             }
-            waitForWorkers(); // nothing in work may still be creating or changing the entry
             EntryImporter.Removal removal;
             try {
-                removal = importer.removeStubOf(entry.name());
+                removal = importer.removeStubOf(name);
+            } catch (JobLockLostException lost) {
+                return; // another node runs the job now; the main loop stops at its next cancel point
             } catch (ItemError | IOException | RuntimeException e) {
-                if (e instanceof JobLockLostException lost) {
-                    throw lost;
-                }
                 context.counters().counter(ImportCounters.ERRORS).increment();
-                context.log().error(null, entry.name(), "its blob was deleted; cannot remove its stub: "
+                context.log().error(pathOf(name), name, "its blob was deleted; cannot remove its stub: "
                         + e.getMessage());
                 return;
             }
             if (removal.removed()) {
                 context.counters().counter(AutoImportMetrics.STUBS_DELETED).increment();
-                context.log().info("blob " + shown + " was deleted from the container: its released stub is"
+                context.log().info("blob " + name + " was deleted from the container: its released stub is"
                         + " deleted");
             } else if (removal.kept() != null) {
                 context.counters().counter(AutoImportMetrics.STUBS_KEPT).increment();
-                context.log().warning(pathOf(entry.name()), entry.name(), "its blob was deleted; the entry is"
-                        + " kept: " + removal.kept());
+                context.log().warning(pathOf(name), name, "its blob was deleted; the entry is kept: "
+                        + removal.kept());
             }
         }
 
