@@ -184,7 +184,8 @@ public final class AutoImportJob implements Job {
                 failedOverflow = false;
             }
             DirectoryScopes scopes = new DirectoryScopes(this::finishDirectory);
-            try (ImportedState.Reader last = state.read(); ImportedState.Writer next = state.write(context.fence()::verify)) {
+            try (ImportedState.Reader last = state.read();
+                 ImportedState.Writer next = state.write(context.fence()::verify)) {
                 for (int i = 0; i < listPrefixes.size(); i++) {
                     String listPrefix = listPrefixes.get(i);
                     while (last.peek() != null && !ownedFrom(last.peek().name(), i)) {
@@ -202,6 +203,10 @@ public final class AutoImportJob implements Job {
                 }
             } catch (Exception | Error e) {
                 waitForWorkers(); // a stub is never left half made, and the next pass starts with no blob in work
+                synchronized (failed) {
+                    retrying.addAll(failed);
+                }
+                retry = retrying; // a pass cut short: what failed before it, and in it, is tried in the next
                 throw e;
             }
             synchronized (failed) {
