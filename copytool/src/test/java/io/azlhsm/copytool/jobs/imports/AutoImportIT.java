@@ -278,4 +278,31 @@ class AutoImportIT {
         assertEquals(0, counter(outcome, "preexistingFiles"), outcome.counters()::toString);
         assertFalse(outcome.counters().get("totalBlobsWalked") < 5, outcome.counters()::toString);
     }
+
+    @Test
+    void aFullPassEveryFullScanIntervalRemakesAStubDeletedByHandWhichIncrementalPassesDoNotSee() throws Exception {
+        Path mnt = bed.mount();
+        upload(bed.container(1), "fp/a", "blob a".getBytes(), Map.of());
+        String etag = etag("fp/a");
+        JobRunner runner = new JobRunner(bed.config, JobRunner.Settings.quiet());
+        // incremental passes every 200 ms, a full one every 3 s
+        CompletableFuture<JobOutcome> job = startJob(runner, new AutoImportOptions(1,
+                ImportPrefixes.normalize(List.of("/fp")), ConflictMode.SKIP, "", false, Duration.ofMillis(200),
+                Duration.ofSeconds(3), 4, 1000));
+        JobOutcome outcome;
+        try {
+            Cluster.await("the stub of fp/a", PATIENCE, () -> isReleasedStubOf(mnt.resolve("fp/a"), "fp/a", etag));
+            Files.delete(mnt.resolve("fp/a"));
+            Cluster.await("the stub made again by a full pass", PATIENCE,
+                    () -> isReleasedStubOf(mnt.resolve("fp/a"), "fp/a", etag));
+        } finally {
+            outcome = cancel(runner, job);
+        }
+        assertTrue(counter(outcome, AutoImportMetrics.FULL_PASSES) >= 2, outcome.counters()::toString);
+        assertEquals(1, counter(outcome, AutoImportMetrics.NEW), outcome.counters()::toString);
+        assertEquals(2, counter(outcome, "importedFiles"), outcome.counters()::toString);
+        // a later full pass finds the stub again (preexisting); the job may be cancelled inside one, before it looks
+        assertTrue(counter(outcome, "preexistingFiles") <= counter(outcome, AutoImportMetrics.FULL_PASSES) - 2,
+                outcome.counters()::toString);
+    }
 }
