@@ -76,7 +76,7 @@ final class ImportCommand extends JobCliCommand {
         }
     }
 
-    private static long number(CommandLine line, String option, long fallback) throws JobUsageException {
+    static long number(CommandLine line, String option, long fallback) throws JobUsageException {
         String text = line.getOptionValue(option);
         if (text == null) {
             return fallback;
@@ -89,7 +89,7 @@ final class ImportCommand extends JobCliCommand {
     }
 
     /** The target relative to the mount; an absolute path must lie inside the mount. */
-    private static String target(CommandLine line, CopytoolConfig config) throws JobUsageException {
+    static String target(CommandLine line, CopytoolConfig config) throws JobUsageException {
         String text = line.getOptionValue("target", "");
         Path given = Path.of(text);
         if (given.isAbsolute()) {

@@ -40,8 +40,8 @@ public final class Main {
     public static void main(String[] args) {
         System.exit(new Main(System.out, System.err, new AgentCommand(), new StatusCommand(),
                 new ArchiveListCommand(), new ImportCommand(), new ExportCommand(), new AutoExportCommand(),
-                new PrefetchCommand(), new ReleaseCommand(), new PolicyCommand(), new TierCommand(), new CheckCommand(),
-                new JobsCommand(), new CancelCommand()).run(args));
+                new AutoImportCommand(), new PrefetchCommand(), new ReleaseCommand(), new PolicyCommand(),
+                new TierCommand(), new CheckCommand(), new JobsCommand(), new CancelCommand()).run(args));
     }
 
     int run(String[] args) {

@@ -29,7 +29,7 @@ class FlowCommandsTest {
         withConfig[args.length + 1] = config.toString();
         return new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
-                new PrefetchCommand(), new ReleaseCommand(), new TierCommand()).run(withConfig);
+                new AutoImportCommand(), new PrefetchCommand(), new ReleaseCommand(), new TierCommand()).run(withConfig);
     }
 
     private String err() {
@@ -49,6 +49,20 @@ class FlowCommandsTest {
         assertEquals(ExitCode.USAGE, run("export", "--archive", "x"));
         assertEquals(ExitCode.USAGE, run("auto-export", "--changelog-user", "cl1", "--propagate", "renames,moves"));
         assertTrue(err().contains("'moves' is not one of renames, metadata, deletions"), err());
+    }
+
+    @Test
+    void autoImportRefusesBadOptionsNamingThem() throws Exception {
+        assertEquals(ExitCode.USAGE, run("auto-import", "--conflict", "keep"));
+        assertTrue(err().contains("unknown conflict mode 'keep'"), err());
+        assertEquals(ExitCode.USAGE, run("auto-import", "--full-scan-interval", "0s"));
+        assertTrue(err().contains("--full-scan-interval must be positive"), err());
+        assertEquals(ExitCode.USAGE, run("auto-import", "--interval", "soon"));
+        assertTrue(err().contains("--interval soon: not a duration"), err());
+        assertEquals(ExitCode.USAGE, run("auto-import", "--prefix", "/a", "--prefix", "/ab"));
+        assertTrue(err().contains("overlap"), err());
+        assertEquals(ExitCode.USAGE, run("auto-import", "--archive", "2"));
+        assertTrue(err().contains("archive 2 is not configured"), err());
     }
 
     @Test
@@ -88,17 +102,17 @@ class FlowCommandsTest {
 
     @Test
     void eachCommandHasHelp() throws Exception {
-        for (String command : new String[] {"export", "auto-export", "prefetch", "release", "tier"}) {
+        for (String command : new String[] {"export", "auto-export", "auto-import", "prefetch", "release", "tier"}) {
             int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8), new ExportCommand(), new AutoExportCommand(),
-                    new PrefetchCommand(), new ReleaseCommand(), new TierCommand())
+                    new AutoImportCommand(), new PrefetchCommand(), new ReleaseCommand(), new TierCommand())
                     .run(new String[] {command, "--help"});
             assertEquals(ExitCode.OK, status, command);
         }
         String help = out.toString(StandardCharsets.UTF_8);
         for (String option : new String[] {"--max-outstanding", "--no-directory-markers", "--full-scan-interval",
                 "--changelog-user", "changelog_register", "--propagate", "--file-list", "--not-accessed-for",
-                "--min-size", "--to", "tier.price"}) {
+                "--min-size", "--to", "tier.price", "--deletions", "--conflict"}) {
             assertTrue(help.contains(option), option);
         }
         assertTrue(help.replaceAll("\\s+", " ").contains("whose recorded blob still exists with its recorded ETag"),

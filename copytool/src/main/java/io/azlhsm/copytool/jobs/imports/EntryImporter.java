@@ -243,7 +243,8 @@ final class EntryImporter implements AutoCloseable {
         }
     }
 
-    private String relative(Path path) {
+    /** A path as the job log names it: relative to the target. */
+    String relative(Path path) {
         return target.relativize(path).toString();
     }
 
@@ -549,6 +550,65 @@ final class EntryImporter implements AutoCloseable {
     private void release(Path reach) throws LustreException {
         context.hsm().request(context.mount(), HsmUserAction.RELEASE, 0, 0, List.of(fids.path2fid(reach)),
                 new byte[0]);
+    }
+
+    // ------------------------------------------------------------------------------------------------ deletions
+
+    /**
+     * What {@link #removeStubOf} did with the entry of a blob the container no longer holds.
+     *
+     * @param removed true: the stub was deleted
+     * @param kept    why the entry stays (null when it was removed or there was none)
+     */
+    record Removal(boolean removed, String kept) {
+        static final Removal ABSENT = new Removal(false, null);
+        static final Removal REMOVED = new Removal(true, null);
+
+        static Removal kept(String why) {
+            return new Removal(false, why);
+        }
+    }
+
+    /**
+     * The container no longer holds the blob (auto-import {@code --deletions}): deletes the entry it became, but only a
+     * released stub that still records this very blob of this archive, so never a file with local data (a released
+     * file has none: a write restores it first, and then it is dirty or at least not released) nor one a later import
+     * or a user put there. Reached through its parent's descriptor, as every import change; a directory, a symlink,
+     * another file or a stub of another blob stays, and the answer says why.
+     */
+    Removal removeStubOf(String blobName) throws ItemError, IOException, LustreException {
+        Path path = pathOf(new StoredObject(blobName, 0, "", null, Map.of(), null), blobName.endsWith("/"));
+        DirectoryDescriptor parent;
+        try {
+            parent = directories.openExisting(path.getParent());
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return Removal.ABSENT;
+        } catch (DirectoryDescriptor.NotADirectoryException notADirectory) {
+            return Removal.kept(notADirectory.getMessage());
+        }
+        try (parent) {
+            Path reach = parent.entry(path.getFileName().toString());
+            Optional<BasicFileAttributes> existing = existing(reach);
+            if (existing.isEmpty()) {
+                return Removal.ABSENT;
+            }
+            if (!existing.get().isRegularFile()) {
+                return Removal.kept("a " + kindOf(existing.get()) + ": only released stubs are removed");
+            }
+            HsmUserState state = context.hsm().state(reach);
+            if (!state.has(HsmStates.RELEASED) || state.has(HsmStates.DIRTY) || !state.has(HsmStates.ARCHIVED)) {
+                return Removal.kept(describe(state) + ": its data is in Lustre, not only in the deleted blob");
+            }
+            Optional<ArchiveRecord> record = records.read(reach);
+            if (record.isEmpty() || record.get().archiveId() != options.archiveId()
+                    || !record.get().blob().equals(blobName)) {
+                return Removal.kept("released, but it records " + record.map(r -> "blob " + r.blob() + " of archive "
+                        + r.archiveId()).orElse("no blob") + ", not this one");
+            }
+            context.fence().check("removing the stub " + path);
+            context.changes().apply("delete stub", path.toString(), blobName, () -> Files.delete(reach));
+            return Removal.REMOVED;
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ directories

@@ -235,7 +235,7 @@ public final class ImportJob implements Job {
      * A blob's key in the listing's {@link DirectoryScopes}: its name below the archive prefix, without the '/' that
      * ends a directory key (null: no path).
      */
-    private static String keyOf(ArchiveBackend backend, StoredObject blob) {
+    static String keyOf(ArchiveBackend backend, StoredObject blob) {
         String name = blob.name();
         try {
             return backend.relativePath(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
@@ -340,7 +340,7 @@ public final class ImportJob implements Job {
                 Math.round((context.counters().get(ImportCounters.IMPORTED) - importedBefore) / seconds));
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    static java.util.concurrent.ThreadFactory daemon(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
