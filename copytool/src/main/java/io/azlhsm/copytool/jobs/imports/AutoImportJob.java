@@ -75,6 +75,12 @@ public final class AutoImportJob implements Job {
         return options.parameters();
     }
 
+    /** The directories its stubs land in, as for an import: auto-import runs beside jobs on other paths. */
+    @Override
+    public List<String> paths() {
+        return ImportJob.stubPaths(options.target(), options.prefixes());
+    }
+
     @Override
     public JobState run(JobContext context) throws Exception {
         ArchiveSettings archive = context.config().archives().get(options.archiveId());

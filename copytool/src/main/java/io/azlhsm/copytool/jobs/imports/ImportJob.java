@@ -67,12 +67,17 @@ public final class ImportJob implements Job {
      */
     @Override
     public List<String> paths() {
+        return stubPaths(options.target(), options.prefixes());
+    }
+
+    /** The lock paths of an import (and of auto-import) into {@code target} of blobs under {@code prefixes}. */
+    static List<String> stubPaths(String target, List<String> prefixes) {
         List<String> paths = new ArrayList<>();
-        for (String prefix : options.prefixes()) {
+        for (String prefix : prefixes) {
             int slash = prefix.lastIndexOf('/');
             String directory = slash < 0 ? "" : prefix.substring(0, slash);
-            paths.add("/" + (options.target().isEmpty() ? directory
-                    : directory.isEmpty() ? options.target() : options.target() + "/" + directory));
+            paths.add("/" + (target.isEmpty() ? directory
+                    : directory.isEmpty() ? target : target + "/" + directory));
         }
         return paths;
     }
