@@ -193,10 +193,13 @@ public final class HierarchicalBackend extends ForwardingBackend {
                 "gone right after " + source.name() + " was renamed to it"));
     }
 
-    /** Set Blob Metadata, then the metadata's owner, group and permissions as the path's access control. */
+    /**
+     * Set Blob Metadata, then the metadata's owner, group and permissions as the path's access control. The path's
+     * ACL entries are left as they are (x-ms-permissions sets the owner, mask or group, and other bits only).
+     */
     @Override
     public StoredObject setMetadata(StoredObject object, Map<String, String> metadata) throws ArchiveException {
-        return setAccess(backend.setMetadata(object, metadata), metadata);
+        return setAccess(backend.setMetadata(object, metadata), new ObjectAttributes(null, metadata));
     }
 
     @Override
