@@ -6,26 +6,34 @@ import io.azlhsm.copytool.archive.ObjectListing;
 import io.azlhsm.copytool.archive.ObjectNames;
 import io.azlhsm.copytool.archive.StoredObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Lists a posix archive like a flat blob container: every object (regular file or marker directory) whose name
  * starts with the prefix, in name order, a page at a time. The continuation token is the last name returned.
  *
- * <p>Each page walks the subtree under the prefix's directory again; posix archives serve tests and modest
- * on-premises trees, where that is cheaper than keeping cursor state between calls.
+ * <p>Names are ordered as Azure orders blob names, by the whole name: {@code a-c} comes before {@code a/b}, since
+ * '-' sorts before '/'. The walk therefore sorts each directory's entries by the names they give rise to, a
+ * subdirectory {@code s} standing for {@code s/} (all its objects) beside its own marker {@code s}, and descends only
+ * into subtrees that can still hold names after the token and under the prefix. A page costs the directories on the
+ * way to the token and those it returns from, and holds one sorted directory per level: memory is bounded by the
+ * largest directory, never by the tree (an import of 1,000,000 objects lists in the heap of its largest directory).
  */
 final class PosixTreeListing {
     private final Path root;
+    private final Path versions;
 
     PosixTreeListing(Path root) {
         this.root = root;
+        this.versions = root.resolve(PosixBackend.VERSIONS_DIRECTORY);
     }
 
     ObjectListing page(String prefix, String continuationToken, int pageSize) throws ArchiveException {
@@ -33,24 +41,15 @@ final class PosixTreeListing {
         if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
             return new ObjectListing(List.of(), null);
         }
-        List<String> names;
-        try (Stream<Path> walk = Files.walk(start)) {
-            Path versions = root.resolve(PosixBackend.VERSIONS_DIRECTORY);
-            names = walk.filter(path -> !path.equals(root) && !path.startsWith(versions)
-                            && !FidIndex.isIndexPath(root, path))
-                    .filter(this::isObject)
-                    .map(this::objectName)
-                    .filter(name -> name.startsWith(prefix))
-                    .filter(name -> continuationToken == null || name.compareTo(continuationToken) > 0)
-                    .sorted()
-                    .limit(pageSize + 1L)
-                    .toList();
-        } catch (IOException | UncheckedIOException e) {
-            IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-            throw PosixErrors.map(prefix, "listing", cause);
+        Page page = new Page(prefix, continuationToken, pageSize);
+        try {
+            String base = start.equals(root) ? "" : root.relativize(start) + "/";
+            page.visit(start, base);
+        } catch (IOException e) {
+            throw PosixErrors.map(prefix, "listing", e);
         }
-        List<StoredObject> objects = new ArrayList<>(Math.min(names.size(), pageSize));
-        for (String name : names.subList(0, Math.min(names.size(), pageSize))) {
+        List<StoredObject> objects = new ArrayList<>(Math.min(page.names.size(), pageSize));
+        for (String name : page.names.subList(0, Math.min(page.names.size(), pageSize))) {
             try {
                 StoredObject object = PosixBackend.storedObject(name, root.resolve(name));
                 if (object != null) { // deleted since the walk: skip, as a later blob listing would
@@ -60,8 +59,98 @@ final class PosixTreeListing {
                 throw PosixErrors.map(name, "listing", e);
             }
         }
-        String next = names.size() > pageSize ? names.get(pageSize - 1) : null;
+        String next = page.names.size() > pageSize ? page.names.get(pageSize - 1) : null;
         return new ObjectListing(objects, next);
+    }
+
+    /** One page being filled: the names found so far, up to one past the page to tell whether another follows. */
+    private final class Page {
+        private final String prefix;
+        private final String token;
+        private final int pageSize;
+        private final List<String> names = new ArrayList<>();
+
+        Page(String prefix, String token, int pageSize) {
+            this.prefix = prefix;
+            this.token = token;
+            this.pageSize = pageSize;
+        }
+
+        /**
+         * Adds the objects of one directory, whose objects' names start with {@code base}, in name order.
+         *
+         * @return true once the page is full
+         */
+        boolean visit(Path directory, String base) throws IOException {
+            for (Entry entry : sortedEntries(directory, base)) {
+                if (entry.key.compareTo(prefix) > 0 && !entry.key.startsWith(prefix)) {
+                    return false; // this and every later key sort after all names under the prefix
+                }
+                if (entry.subtree) {
+                    if (canHoldWanted(entry.key) && visit(entry.path, entry.key)) {
+                        return true;
+                    }
+                } else if (entry.key.startsWith(prefix) && (token == null || entry.key.compareTo(token) > 0)) {
+                    names.add(entry.key);
+                    if (names.size() > pageSize) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Whether names starting with {@code subtree} ("x/y/") can be under the prefix and after the token. */
+        private boolean canHoldWanted(String subtree) {
+            boolean underPrefix = subtree.startsWith(prefix) || prefix.startsWith(subtree);
+            // a token beyond "x/y/" that does not start with it is beyond every name that does
+            boolean afterToken = token == null || token.compareTo(subtree) < 0 || token.startsWith(subtree);
+            return underPrefix && afterToken;
+        }
+    }
+
+    /** A name a directory entry gives rise to: an object's own name, or "name/" for a subdirectory's objects. */
+    private record Entry(String key, Path path, boolean subtree) {
+    }
+
+    private List<Entry> sortedEntries(Path directory, String base) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
+            for (Path child : children) {
+                if (child.equals(versions) || FidIndex.isIndexPath(root, child)) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException gone) {
+                    continue; // removed since the directory was read
+                }
+                String name = base + child.getFileName();
+                if (attributes.isRegularFile()) {
+                    if (!TemporaryObject.isTemporaryName(child.getFileName().toString())) {
+                        entries.add(new Entry(name, child, false));
+                    }
+                } else if (attributes.isDirectory()) {
+                    if (isMarker(child)) {
+                        entries.add(new Entry(name, child, false));
+                    }
+                    entries.add(new Entry(name + "/", child, true));
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException gone) {
+            return List.of(); // removed (or replaced) since its parent was read: nothing in it to list
+        }
+        entries.sort((a, b) -> a.key.compareTo(b.key));
+        return entries;
+    }
+
+    private static boolean isMarker(Path directory) throws IOException {
+        try {
+            return ObjectXattrs.isMarker(directory);
+        } catch (NoSuchFileException gone) {
+            return false;
+        }
     }
 
     /** The deepest directory every match lies under: the prefix up to its last '/'. */
@@ -77,20 +166,5 @@ final class PosixTreeListing {
             throw ArchiveException.of(Kind.INVALID, prefix, "the prefix resolves outside the archive root");
         }
         return start;
-    }
-
-    private boolean isObject(Path path) {
-        try {
-            if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                return !TemporaryObject.isTemporaryName(path.getFileName().toString());
-            }
-            return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && ObjectXattrs.isMarker(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String objectName(Path path) {
-        return root.relativize(path).toString();
     }
 }
