@@ -14,7 +14,7 @@ for f in llapi_hsm_copytool_register llapi_hsm_copytool_unregister llapi_hsm_cop
 	llapi_changelog_free llapi_changelog_get_fd llapi_changelog_clear llapi_search_rootpath llapi_get_obd_count \
 	llapi_get_mdt_index_by_fid llapi_msg_set_level llapi_msg_get_level llapi_error_callback_set \
 	llapi_info_callback_set llapi_error llapi_printf llapi_hsm_log_error llapi_fid_parse llapi_fid2path_at \
-	llapi_search_mounts llapi_search_fsname llapi_parse_size; do
+	llapi_search_mounts llapi_search_fsname llapi_parse_size llapi_obd_statfs llapi_get_poolmembers; do
 	if ! printf '%s\n' "$exported" | grep -qx "$f"; then
 		echo "FAIL exports: $f missing from $lib" >&2
 		missing=1

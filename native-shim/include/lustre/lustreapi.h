@@ -113,6 +113,39 @@ int llapi_search_rootpath(char *pathname, const char *fsname);
 int llapi_get_obd_count(char *mnt, int *count, int is_mdt);
 int llapi_get_mdt_index_by_fid(int fd, const struct lu_fid *fid, int *mdt_index);
 
+/* targets' space and OST pools (lustre_user.h: struct obd_statfs, struct obd_uuid, enum ll_statfs_flags) */
+#define LL_STATFS_LMV 1
+#define LL_STATFS_LOV 2
+#define LL_STATFS_NODELAY 4
+#define UUID_MAX 40
+struct obd_uuid {
+	char uuid[UUID_MAX];
+};
+struct obd_statfs {
+	__u64 os_type;
+	__u64 os_blocks;
+	__u64 os_bfree;
+	__u64 os_bavail;
+	__u64 os_files;
+	__u64 os_ffree;
+	__u8 os_fsid[40];
+	__u32 os_bsize;
+	__u32 os_namelen;
+	__u64 os_maxbytes;
+	__u32 os_state;
+	__u32 os_fprecreated;
+	__u32 os_granted;
+	__u32 os_spare3;
+	__u32 os_spare4;
+	__u32 os_spare5;
+	__u32 os_spare6;
+	__u32 os_spare7;
+	__u32 os_spare8;
+	__u32 os_spare9;
+};
+int llapi_obd_statfs(char *path, __u32 type, __u32 index, struct obd_statfs *stat_buf, struct obd_uuid *uuid_buf);
+int llapi_get_poolmembers(const char *poolname, char **members, int list_size, char *buffer, int buffer_size);
+
 /* command-line helpers */
 int llapi_parse_size(const char *optarg, unsigned long long *size, unsigned long long *size_units, int bytes_spec);
 

@@ -447,6 +447,102 @@ HSMSIM_EXPORT int llapi_get_obd_count(char *mnt, int *count, int is_mdt)
 }
 
 /*
+ * One target's space (liblustreapi.c llapi_obd_statfs: IOC_OBD_STATFS on an fd of path, answered by llite from that
+ * target's statfs). Only OSTs (LL_STATFS_LOV) are simulated, from the daemon's OST_STATFS; an index past the last OST
+ * gives -ENODEV, where lfs df stops its loop. A path llapi_obd_statfs cannot open gives -ENODEV too, as there.
+ */
+HSMSIM_EXPORT int llapi_obd_statfs(char *path, __u32 type, __u32 index, struct obd_statfs *stat_buf,
+				   struct obd_uuid *uuid_buf)
+{
+	if (path == NULL || stat_buf == NULL || uuid_buf == NULL)
+		return -EFAULT;
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -ENODEV;
+	close(fd);
+	struct hsmsim_cluster c;
+	if (hsmsim_cluster_of_path(path, &c, NULL, 0) != 0)
+		return -ENOTTY;
+	if ((type & ~LL_STATFS_NODELAY) != LL_STATFS_LOV)
+		return -EOPNOTSUPP; /* MDTs' statfs is not simulated */
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "OST_STATFS");
+	hsmsim_msg_u64(&m, "index", index);
+	int rc = hsmsim_call(&c, &m, &r);
+	hsmsim_msg_free(&m);
+	if (rc != 0)
+		return rc;
+	unsigned long long bsize = 0, blocks = 0, bfree = 0, bavail = 0;
+	const char *uuid = hsmsim_reply_get(&r, "uuid");
+	if (hsmsim_reply_u64(&r, "bsize", &bsize) != 0 || hsmsim_reply_u64(&r, "blocks", &blocks) != 0 ||
+	    hsmsim_reply_u64(&r, "bfree", &bfree) != 0 || hsmsim_reply_u64(&r, "bavail", &bavail) != 0 ||
+	    uuid == NULL) {
+		hsmsim_reply_free(&r);
+		return -EPROTO;
+	}
+	memset(stat_buf, 0, sizeof(*stat_buf));
+	stat_buf->os_bsize = (__u32)bsize;
+	stat_buf->os_blocks = blocks;
+	stat_buf->os_bfree = bfree;
+	stat_buf->os_bavail = bavail;
+	stat_buf->os_namelen = 255;
+	memset(uuid_buf, 0, sizeof(*uuid_buf));
+	snprintf(uuid_buf->uuid, sizeof(uuid_buf->uuid), "%s", uuid);
+	hsmsim_reply_free(&r);
+	return 0;
+}
+
+/*
+ * The members of pool "FSNAME.POOL" (liblustreapi.c llapi_get_poolmembers reads the client's lov pools file of that
+ * pool, one OST UUID per line): their UUIDs in buffer, members[i] pointing at each; the count, -EINVAL without a
+ * '.', -ENODEV for a file system not mounted here, -ENOENT for a pool it does not have, -EOVERFLOW when list_size or
+ * buffer_size is too small.
+ */
+HSMSIM_EXPORT int llapi_get_poolmembers(const char *poolname, char **members, int list_size, char *buffer,
+					int buffer_size)
+{
+	if (poolname == NULL || members == NULL || buffer == NULL)
+		return -EFAULT;
+	char fsname[HSMSIM_FSNAME_MAX];
+	const char *dot = strchr(poolname, '.');
+	if (dot == NULL)
+		return -EINVAL;
+	if ((size_t)(dot - poolname) >= sizeof(fsname))
+		return -EOVERFLOW;
+	memcpy(fsname, poolname, (size_t)(dot - poolname));
+	fsname[dot - poolname] = '\0';
+	struct hsmsim_cluster c;
+	int rc = hsmsim_cluster_of_fsname(fsname, &c);
+	if (rc != 0)
+		return rc;
+	struct hsmsim_msg m;
+	struct hsmsim_reply r;
+	hsmsim_msg_init(&m, "POOL_MEMBERS");
+	hsmsim_msg_str(&m, "pool", dot + 1);
+	rc = hsmsim_call(&c, &m, &r);
+	hsmsim_msg_free(&m);
+	if (rc != 0)
+		return rc;
+	int n = 0;
+	int used = 0;
+	for (int i = 0; i < r.count; i++) {
+		if (strcmp(r.keys[i], "member") != 0)
+			continue;
+		size_t len = strlen(r.values[i]);
+		if (n >= list_size || used + (int)len + 1 > buffer_size) {
+			rc = -EOVERFLOW;
+			break;
+		}
+		memcpy(buffer + used, r.values[i], len + 1);
+		members[n++] = buffer + used;
+		used += (int)len + 1;
+	}
+	hsmsim_reply_free(&r);
+	return rc != 0 ? rc : n;
+}
+
+/*
  * The MDT holding fid, found from its sequence (liblustreapi_fid.c: ioctl LL_IOC_FID2MDTIDX on fd, answered by the
  * client's FLD lookup). Returns the index (also in *mdt_index), -ENOTTY for an fd outside the file system, -ENOENT
  * for a sequence no MDT hands out.

@@ -265,6 +265,29 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Defines the OST pool {@code pool} with the OSTs of these indexes as its members (or changes its members), as
+     * {@code lctl pool_new FSNAME.POOL} and {@code pool_add} on the MGS would: a file
+     * {@code <root>/state/pools/POOL} listing the members' UUIDs, what a client's pools file lists
+     * (test-cluster/README.md, Capacity).
+     */
+    public void definePool(String pool, int... osts) {
+        try {
+            Path dir = root.resolve("state").resolve("pools");
+            Files.createDirectories(dir);
+            StringBuilder members = new StringBuilder();
+            for (int ost : osts) {
+                members.append(String.format("%s-OST%04x_UUID%n", fsname, ost));
+            }
+            Path next = dir.resolve("." + pool + ".new");
+            Files.writeString(next, members);
+            Files.move(next, dir.resolve(pool), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Back to statfs reporting the backing file system's figures. */
     public void clearCapacity() {
         try {

@@ -9,6 +9,7 @@ import io.azlhsm.testcluster.coordinator.Coordinators;
 import io.azlhsm.testcluster.coordinator.FileStates;
 import io.azlhsm.testcluster.coordinator.HsmParams;
 import io.azlhsm.testcluster.coordinator.UserRequest;
+import io.azlhsm.testcluster.fuse.OstSpace;
 import io.azlhsm.testcluster.namespace.DirectoryLayout;
 import io.azlhsm.testcluster.namespace.Fid;
 import io.azlhsm.testcluster.namespace.FileLayout;
@@ -225,6 +226,19 @@ public final class RequestHandler {
                         .put("mdts", ns.mdtCount()).put("osts", FileLayout.OST_COUNT);
                 for (Path p : mounts.mountPoints()) {
                     ok.put("mount", p);
+                }
+                return ok;
+            }
+            case "OST_STATFS" -> {
+                // llapi_obd_statfs(LL_STATFS_LOV, index): one OST's space; ENODEV past the last one
+                OstSpace.OstStatfs st = new OstSpace(ns, coordinators.fsname()).statfs(req.getInt("index"));
+                return ok.put("uuid", st.uuid()).put("bsize", 4096).put("blocks", st.blocks())
+                        .put("bfree", st.bfree()).put("bavail", st.bavail());
+            }
+            case "POOL_MEMBERS" -> {
+                // llapi_get_poolmembers: the member OST UUIDs of a pool of this file system
+                for (String member : new OstSpace(ns, coordinators.fsname()).poolMembers(req.get("pool"))) {
+                    ok.put("member", member);
                 }
                 return ok;
             }
