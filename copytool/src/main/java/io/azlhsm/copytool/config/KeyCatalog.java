@@ -36,6 +36,7 @@ final class KeyCatalog {
     static final String POLICY_RELEASE_NEVER = "policy.release.never";
     static final String POLICY_RELEASE_MIN_AGE = "policy.release.min_age";
     static final String POLICY_RELEASE_MIN_SIZE = "policy.release.min_size";
+    static final String POLICY_RELEASE_POOLS = "policy.release.pools";
     static final String POLICY_ARCHIVE_AFTER = "policy.archive.after";
     static final String POLICY_ARCHIVE_PATHS = "policy.archive.paths";
     static final String POLICY_ARCHIVE_NAMES = "policy.archive.names";
@@ -51,7 +52,7 @@ final class KeyCatalog {
             TIER_PRICE_PREFIX + "hot", TIER_PRICE_PREFIX + "cool", TIER_PRICE_PREFIX + "cold",
             TIER_PRICE_PREFIX + "archive", POLICY_INTERVAL, POLICY_RELEASE_HIGH, POLICY_RELEASE_LOW,
             POLICY_RELEASE_PATHS, POLICY_RELEASE_NEVER, POLICY_RELEASE_MIN_AGE, POLICY_RELEASE_MIN_SIZE,
-            POLICY_ARCHIVE_AFTER, POLICY_ARCHIVE_PATHS, POLICY_ARCHIVE_NAMES, POLICY_ARCHIVE_MIN_SIZE,
+            POLICY_RELEASE_POOLS, POLICY_ARCHIVE_AFTER, POLICY_ARCHIVE_PATHS, POLICY_ARCHIVE_NAMES, POLICY_ARCHIVE_MIN_SIZE,
             POLICY_ARCHIVE_MAX_SIZE, POLICY_ARCHIVE_ID, POLICY_ARCHIVE_CHANGELOG_USERS, POLICY_ARCHIVE_SCAN_INTERVAL);
 
     static final String TYPE = "type";

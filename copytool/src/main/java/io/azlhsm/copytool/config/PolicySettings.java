@@ -57,12 +57,36 @@ public record PolicySettings(Duration interval, Optional<ReleaseRule> release, O
      * @param never         trees whose files are never released
      * @param minAge        only files last accessed at least this long ago; zero for any
      * @param minSize       only files of at least this many bytes; 0 for any
+     * @param pools         OST pools watched besides the whole file system, each with its own watermarks
      */
     public record ReleaseRule(int highWatermark, int lowWatermark, List<String> paths, List<String> never,
-                              Duration minAge, long minSize) {
+                              Duration minAge, long minSize, List<PoolWatermarks> pools) {
         public ReleaseRule {
             paths = List.copyOf(paths);
             never = List.copyOf(never);
+            pools = List.copyOf(pools);
+        }
+
+        /** Watching the whole file system only. */
+        public ReleaseRule(int highWatermark, int lowWatermark, List<String> paths, List<String> never,
+                           Duration minAge, long minSize) {
+            this(highWatermark, lowWatermark, paths, never, minAge, minSize, List.of());
+        }
+    }
+
+    /**
+     * An OST pool whose used space (the sum over its member OSTs, as {@code lfs df --pool} shows it) is held between
+     * two watermarks by releasing files whose layout names the pool.
+     *
+     * @param fsname        the file system's name, as in {@code lctl pool_new FSNAME.POOL}
+     * @param pool          the pool's name
+     * @param highWatermark percent used from which files are released
+     * @param lowWatermark  percent to bring it down to
+     */
+    public record PoolWatermarks(String fsname, String pool, int highWatermark, int lowWatermark) {
+        /** FSNAME.POOL, as llapi_get_poolmembers and lctl name a pool. */
+        public String qualified() {
+            return fsname + "." + pool;
         }
     }
 
@@ -80,13 +104,14 @@ public record PolicySettings(Duration interval, Optional<ReleaseRule> release, O
                 ? config.duration(KeyCatalog.POLICY_RELEASE_MIN_AGE, Duration.ZERO) : Duration.ZERO;
         long minSize = config.sizeOrZero(KeyCatalog.POLICY_RELEASE_MIN_SIZE);
         Optional<ReleaseRule> release = Optional.empty();
+        int high = percent(config, KeyCatalog.POLICY_RELEASE_HIGH, 100);
+        List<PoolWatermarks> pools = pools(config, high, low);
         if (config.has(KeyCatalog.POLICY_RELEASE_HIGH)) {
-            int high = percent(config, KeyCatalog.POLICY_RELEASE_HIGH, 0);
             if (low >= high) {
                 throw config.invalid(KeyCatalog.POLICY_RELEASE_LOW, "must be below " + KeyCatalog.POLICY_RELEASE_HIGH
                         + " (" + high + "%): releasing stops at the low watermark");
             }
-            release = Optional.of(new ReleaseRule(high, low, paths, never, minAge, minSize));
+            release = Optional.of(new ReleaseRule(high, low, paths, never, minAge, minSize, pools));
         }
         return new PolicySettings(interval, release, archiveRule(config));
     }
@@ -115,6 +140,47 @@ public record PolicySettings(Duration interval, Optional<ReleaseRule> release, O
                     + " FSNAME-MDT0000=cl1,FSNAME-MDT0001=cl2");
         }
         return Optional.of(new ArchiveRule(after, paths, names, minSize, maxSize, archiveId, users, scan));
+    }
+
+    /**
+     * {@code policy.release.pools}: {@code FSNAME.POOL} entries, comma-separated, each optionally with its own
+     * watermarks, {@code FSNAME.POOL:HIGH:LOW} (else the rule's).
+     */
+    private static List<PoolWatermarks> pools(ConfigReader config, int high, int low) throws ConfigException {
+        String key = KeyCatalog.POLICY_RELEASE_POOLS;
+        List<PoolWatermarks> pools = new ArrayList<>();
+        for (String entry : paths(config, key, List.of())) {
+            String[] parts = entry.split(":", -1);
+            int dot = parts[0].indexOf('.');
+            String fsname = dot < 0 ? "" : parts[0].substring(0, dot).strip();
+            String pool = dot < 0 ? "" : parts[0].substring(dot + 1).strip();
+            // LOV_MAXPOOLNAME: 15 characters; an fsname has at most 8
+            if (fsname.isEmpty() || fsname.length() > 8 || pool.isEmpty() || pool.length() > 15
+                    || pool.contains(".") || (parts.length != 1 && parts.length != 3)) {
+                throw config.invalid(key, "'" + entry + "' is not FSNAME.POOL or FSNAME.POOL:HIGH:LOW (e.g."
+                        + " lustre.flash or lustre.flash:80:60)");
+            }
+            int poolHigh = high;
+            int poolLow = low;
+            if (parts.length == 3) {
+                try {
+                    poolHigh = Integer.parseInt(parts[1].strip());
+                    poolLow = Integer.parseInt(parts[2].strip());
+                } catch (NumberFormatException e) {
+                    poolHigh = -1;
+                }
+                if (poolHigh < 1 || poolHigh > 100 || poolLow < 1 || poolLow >= poolHigh) {
+                    throw config.invalid(key, "'" + entry + "': HIGH and LOW must be whole percentages from 1 to"
+                            + " 100, LOW below HIGH");
+                }
+            }
+            PoolWatermarks watched = new PoolWatermarks(fsname, pool, poolHigh, poolLow);
+            if (pools.stream().anyMatch(p -> p.qualified().equals(watched.qualified()))) {
+                throw config.invalid(key, "names " + watched.qualified() + " twice");
+            }
+            pools.add(watched);
+        }
+        return pools;
     }
 
     /** A whole percentage from 1 to 100, written {@code 85} or {@code 85%}. */
@@ -167,6 +233,8 @@ public record PolicySettings(Duration interval, Optional<ReleaseRule> release, O
                 + rule.highWatermark() + " policy.release.low_watermark=" + rule.lowWatermark()
                 + " policy.release.paths=" + String.join(",", rule.paths()) + " policy.release.never="
                 + String.join(",", rule.never()) + " policy.release.min_age=" + DurationText.format(rule.minAge())
-                + " policy.release.min_size=" + ByteSize.format(rule.minSize());
+                + " policy.release.min_size=" + ByteSize.format(rule.minSize()) + (rule.pools().isEmpty() ? ""
+                : " policy.release.pools=" + String.join(",", rule.pools().stream().map(p -> p.qualified() + ":"
+                        + p.highWatermark() + ":" + p.lowWatermark()).toList()));
     }
 }

@@ -94,6 +94,22 @@ public final class FileLayout {
         return new FileLayout(raw);
     }
 
+    /**
+     * The OST pool a layout as getxattr gives it names (lmm_pool_name of a v3 layout); empty for a v1 layout, a v3
+     * one without a pool and a composite layout (whose components name pools each; not read here).
+     */
+    public static Optional<String> poolOf(byte[] raw) {
+        if (raw.length < V3_SIZE
+                || ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getInt(0) != LOV_USER_MAGIC_V3) {
+            return Optional.empty();
+        }
+        int n = 0;
+        while (n < 16 && raw[32 + n] != 0) {
+            n++;
+        }
+        return n == 0 ? Optional.empty() : Optional.of(new String(raw, 32, n, StandardCharsets.UTF_8));
+    }
+
     /** For log lines: "stripe count 4, stripe size 2097152, pool fast", or what kind of layout it is. */
     @Override
     public String toString() {

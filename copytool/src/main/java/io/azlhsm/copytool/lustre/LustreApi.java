@@ -151,6 +151,23 @@ public interface LustreApi {
      */
     int llapi_get_mdt_index_by_fid(int fd, Pointer fid, IntByReference mdtIndex);
 
+    /**
+     * int llapi_obd_statfs(char *path, __u32 type, __u32 index, struct obd_statfs *stat_buf, struct obd_uuid
+     * *uuid_buf): the space of one target, with type LL_STATFS_LOV the OST of that index (IOC_OBD_STATFS;
+     * liblustreapi.c); -ENODEV past the last index, -ENODATA for an inactive target. stat_buf is 144 bytes (host
+     * byte order: os_blocks at 8, os_bfree at 16, os_bavail at 24, os_bsize at 88), uuid_buf 40.
+     */
+    int llapi_obd_statfs(String path, @u_int32_t int type, @u_int32_t int index, @Out Pointer statBuf,
+                         @Out Pointer uuidBuf);
+
+    /**
+     * int llapi_get_poolmembers(const char *poolname, char **members, int list_size, char *buffer, int
+     * buffer_size): the member OST UUIDs of pool "FSNAME.POOL", NUL-terminated one after the other in buffer
+     * (members[i] points at each); returns how many, or -errno.
+     */
+    int llapi_get_poolmembers(String poolname, @Out Pointer members, int listSize, @Out Pointer buffer,
+                              int bufferSize);
+
     // ---------------------------------------------------------------- changelogs
 
     /** int llapi_changelog_start(void **priv, enum changelog_send_flag flags, const char *mdtname, long long startrec) */

@@ -59,6 +59,21 @@ class PolicyConfigTest {
     }
 
     @Test
+    void poolsTakeTheRulesWatermarksOrTheirOwn() throws Exception {
+        PolicySettings.ReleaseRule rule = parse(MINIMAL + """
+                policy.release.high_watermark = 85
+                policy.release.pools = lustre.flash:80:60, lustre.disk
+                """).policy().release().orElseThrow();
+        assertEquals(List.of(new PolicySettings.PoolWatermarks("lustre", "flash", 80, 60),
+                new PolicySettings.PoolWatermarks("lustre", "disk", 85, 70)), rule.pools());
+        for (String bad : List.of("flash", "lustre.", ".flash", "lustre.flash:80", "lustre.flash:60:80",
+                "lustre.flash:80:x", "lustre.a16charpoolname0", "lustre.flash, lustre.flash")) {
+            ConfigException e = failure(MINIMAL + "policy.release.pools = " + bad + "\n");
+            assertEquals("policy.release.pools", e.key(), bad + " (checked while the rule is off too)");
+        }
+    }
+
+    @Test
     void theArchiveRuleTakesItsKeysAndNeedsTheChangelogUsers() throws Exception {
         PolicySettings policy = parse(MINIMAL + """
                 policy.archive.after = 30m

@@ -189,7 +189,9 @@ public final class PolicyJob implements Job {
                 + "; changelog users " + a.changelogUsers() + ", a walk every " + a.scanInterval()));
         context.log().info("every " + rules.interval() + ": " + rules.release().map(r -> "release rule: from "
                 + r.highWatermark() + "% used down to " + r.lowWatermark() + "%, paths " + r.paths() + ", never "
-                + r.never() + ", min_age " + r.minAge() + ", min_size " + r.minSize())
+                + r.never() + ", min_age " + r.minAge() + ", min_size " + r.minSize() + (r.pools().isEmpty() ? ""
+                : "; OST pools " + r.pools().stream().map(p -> p.qualified() + " from " + p.highWatermark()
+                        + "% down to " + p.lowWatermark() + "%").toList()))
                 .orElse("no release rule (policy.release.high_watermark is not set): usage is only measured"));
     }
 

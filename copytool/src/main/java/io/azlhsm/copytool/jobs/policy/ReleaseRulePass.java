@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.jobs.policy;
 
+import io.azlhsm.copytool.config.PolicySettings.PoolWatermarks;
 import io.azlhsm.copytool.config.PolicySettings.ReleaseRule;
 import io.azlhsm.copytool.jobs.ArchiveBackends;
 import io.azlhsm.copytool.jobs.JobContext;
@@ -7,9 +8,12 @@ import io.azlhsm.copytool.jobs.release.SafeRelease;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.ExtendedAttributes;
+import io.azlhsm.copytool.lustre.FileLayout;
 import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.LustreException;
+import io.azlhsm.copytool.lustre.OstPools;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,7 +28,9 @@ import java.util.logging.Logger;
 
 /**
  * One pass of the release rule: when the used space is at or above the high watermark, releases archived clean files
- * under the rule's paths, least recently accessed first, until the bytes released bring it down to the low watermark.
+ * under the rule's paths, least recently accessed first, until the bytes released bring it down to the low watermark;
+ * then the same for each OST pool of {@code policy.release.pools}, with the pool's space (its OSTs' sum, as
+ * {@code lfs df --pool}) and only the files whose layout names the pool.
  * The amount is computed once from the statfs at the start (a Lustre client caches statfs for a second,
  * OBD_STATFS_CACHE_SECONDS, lustre/include/obd.h 416, so a statfs per release would not show it); the next pass
  * measures again. Never a file under a {@code never} path, smaller than {@code min_size} or accessed within
@@ -47,14 +53,37 @@ final class ReleaseRulePass {
         Path mount = context.mount().toAbsolutePath().normalize();
         SpaceUsage usage = SpaceUsage.of(mount);
         metrics.usage(usage);
-        if (usage.percentUsed() < rule.highWatermark()) {
-            LOG.fine(() -> "release rule: " + usage + ", below the high watermark " + rule.highWatermark() + "%");
+        releaseDown(now, mount, "release rule", usage, rule.highWatermark(), rule.lowWatermark(), null);
+        for (PoolWatermarks pool : rule.pools()) {
+            context.checkCancelled();
+            SpaceUsage poolUsage;
+            try {
+                poolUsage = PoolSpace.of(new OstPools(context.library()), mount, pool.qualified());
+            } catch (LustreException e) {
+                // one pool that cannot be measured (removed with lctl pool_destroy, say) keeps no other from its turn
+                context.log().error(mount.toString(), null, "release rule, pool " + pool.qualified()
+                        + ": cannot measure its space: " + e.getMessage());
+                continue;
+            }
+            releaseDown(now, mount, "release rule, pool " + pool.qualified(), poolUsage, pool.highWatermark(),
+                    pool.lowWatermark(), pool.pool());
+        }
+    }
+
+    /**
+     * Releases files down to {@code low} percent of {@code usage} when it is at {@code high} or above: files on any
+     * OSTs when {@code pool} is null, else only files whose layout names {@code pool} (lfs getstripe -p), the files
+     * whose data is on the pool's OSTs.
+     */
+    private void releaseDown(Instant now, Path mount, String what, SpaceUsage usage, int high, int low, String pool)
+            throws Exception {
+        if (usage.percentUsed() < high) {
+            LOG.fine(() -> what + ": " + usage + ", below the high watermark " + high + "%");
             return;
         }
-        long toFree = usage.bytesAbove(rule.lowWatermark());
-        context.log().info("release rule: " + usage + " reached the high watermark " + rule.highWatermark()
-                + "%: releasing " + toFree + " bytes, least recently accessed first, down to "
-                + rule.lowWatermark() + "%");
+        long toFree = usage.bytesAbove(low);
+        context.log().info(what + ": " + usage + " reached the high watermark " + high
+                + "%: releasing " + toFree + " bytes, least recently accessed first, down to " + low + "%");
         metrics.releaseTriggered(now);
         List<Path> never = new ArrayList<>();
         for (String path : rule.never()) {
@@ -72,7 +101,8 @@ final class ReleaseRulePass {
             // A chosen file that turns out not to be safely archived frees nothing: choose again, without the files
             // tried, until the bytes are freed or no file qualifies. Only such refusals cost another walk.
             while (freed < toFree) {
-                List<OldestAccessed.Candidate> chosen = choose(mount, toFree - freed, never, accessedBefore, tried);
+                List<OldestAccessed.Candidate> chosen = choose(mount, toFree - freed, never, accessedBefore, tried,
+                        pool);
                 if (chosen.isEmpty()) {
                     break;
                 }
@@ -86,7 +116,7 @@ final class ReleaseRulePass {
                     context.checkCancelled();
                     tried.add(candidate.path());
                     SafeRelease.Outcome outcome = release.release(candidate.path());
-                    LOG.fine(() -> "release rule: " + candidate.path() + " (last access " + candidate.lastAccess()
+                    LOG.fine(() -> what + ": " + candidate.path() + " (last access " + candidate.lastAccess()
                             + ", " + candidate.size() + " bytes): " + outcome);
                     switch (outcome) {
                         case RELEASED -> {
@@ -102,10 +132,10 @@ final class ReleaseRulePass {
             }
         }
         if (freed < toFree) {
-            context.log().warning(mount.toString(), null, "release rule: released " + freed + " of the " + toFree
+            context.log().warning(mount.toString(), null, what + ": released " + freed + " of the " + toFree
                     + " bytes above the low watermark: no more archived clean files qualify (see the counters)");
         } else {
-            context.log().info("release rule: released " + freed + " bytes");
+            context.log().info(what + ": released " + freed + " bytes");
         }
     }
 
@@ -114,7 +144,7 @@ final class ReleaseRulePass {
      * {@code bytes}. The files kept back are counted on the first walk of the pass only.
      */
     private List<OldestAccessed.Candidate> choose(Path mount, long bytes, List<Path> never, Instant accessedBefore,
-                                                  Set<Path> tried) throws Exception {
+                                                  Set<Path> tried, String pool) throws Exception {
         OldestAccessed oldest = new OldestAccessed(bytes);
         boolean firstWalk = tried.isEmpty();
         for (Path root : roots(mount)) {
@@ -123,7 +153,7 @@ final class ReleaseRulePass {
                 public void file(Path file, BasicFileAttributes attributes) {
                     context.checkCancelled();
                     if (!tried.contains(file)) {
-                        consider(file, attributes, never, accessedBefore, firstWalk).ifPresent(oldest::offer);
+                        consider(file, attributes, never, accessedBefore, firstWalk, pool).ifPresent(oldest::offer);
                     }
                 }
 
@@ -137,6 +167,19 @@ final class ReleaseRulePass {
             });
         }
         return oldest.oldestFirst();
+    }
+
+    /** Whether the layout of file names pool (getxattr lustre.lov, the pool lfs getstripe -p prints). */
+    private boolean onPool(Path file, String pool) {
+        try {
+            Optional<String> named = ExtendedAttributes.get(file, FileLayout.XATTR).flatMap(FileLayout::poolOf);
+            LOG.finer(() -> "release rule: " + file + ": layout pool " + named.orElse("(none)"));
+            return named.filter(pool::equals).isPresent();
+        } catch (IOException e) {
+            // gone since the walk, or no layout to read: not a file of the pool
+            LOG.fine(() -> "release rule: " + file + ": cannot read its layout: " + e);
+            return false;
+        }
     }
 
     /** The rule's paths, without those inside another of them (walked once). */
@@ -153,7 +196,10 @@ final class ReleaseRulePass {
     }
 
     private Optional<OldestAccessed.Candidate> consider(Path file, BasicFileAttributes attributes, List<Path> never,
-                                                        Instant accessedBefore, boolean count) {
+                                                        Instant accessedBefore, boolean count, String pool) {
+        if (pool != null && !onPool(file, pool)) {
+            return Optional.empty();
+        }
         if (never.stream().anyMatch(file::startsWith)) {
             if (count) {
                 metrics.releaseNever();
