@@ -451,6 +451,10 @@ HSMSIM_EXPORT int llapi_get_obd_count(char *mnt, int *count, int is_mdt)
  * target's statfs). Only OSTs (LL_STATFS_LOV) are simulated, from the daemon's OST_STATFS; an index past the last OST
  * gives -ENODEV, where lfs df stops its loop. A path llapi_obd_statfs cannot open gives -ENODEV too, as there.
  */
+/* lustre_user.h's sizes, which the copytool reads the buffers by */
+_Static_assert(sizeof(struct obd_statfs) == 144, "struct obd_statfs is 144 bytes");
+_Static_assert(sizeof(struct obd_uuid) == 40, "struct obd_uuid is 40 bytes");
+
 HSMSIM_EXPORT int llapi_obd_statfs(char *path, __u32 type, __u32 index, struct obd_statfs *stat_buf,
 				   struct obd_uuid *uuid_buf)
 {
