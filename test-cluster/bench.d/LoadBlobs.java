@@ -32,7 +32,8 @@ import reactor.core.publisher.Mono;
  * (Flux.flatMap), so the loader is bound by CPU (its own and the blob service's), not by round trips (azcopy made
  * 45-150 blobs/s against Azurite on a loaded 2-core VM; this class 134-475: test-cluster/README.md "Benchmark data").
  * Existing blobs of the same names are overwritten; the container is created if missing. Benchmark tooling only,
- * never part of the copytool.
+ * never part of the copytool. LoadPosixArchive.java writes the same objects into a posix archive: change both
+ * together.
  *
  *   java -cp "$(ls copytool/target/lib/*.jar | tr '\n' :)" \
  *       test-cluster/bench.d/LoadBlobs.java --container C --prefix P --dirs 100000 --files 10 [--markers] \
