@@ -49,6 +49,7 @@ public final class ClientMount extends FuseStubFS {
     private final FileOperations files;
     private final SimulatedCapacity capacity;
     private final String uuid;
+    private final FuseRequestCounts requests = new FuseRequestCounts();
 
     public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                        MdcImports imports, String uuid, MountOptions options) {
@@ -79,12 +80,17 @@ public final class ClientMount extends FuseStubFS {
                 "fsname=" + source + ",subtype=lustre,allow_other,default_permissions,big_writes,use_ino,"
                         + "attr_timeout=0,entry_timeout=0,negative_timeout=0"};
         try {
-            FuseSessionLoop.mount(fuseOperations, mountPoint, args);
+            FuseSessionLoop.mount(fuseOperations, mountPoint, args, requests);
         } catch (RuntimeException e) {
             mounted.set(false);
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::umount, "umount-" + mountPoint.getFileName()));
+    }
+
+    /** The FUSE requests this mount served, by opcode name. */
+    public java.util.Map<String, Long> requestCounts() {
+        return requests.snapshot();
     }
 
     @Override

@@ -68,6 +68,15 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
     }
 
     @Override
+    public synchronized Map<String, Long> fuseRequests(Path mountPoint) throws SimulatorException {
+        ClientMount m = mounts.get(mountPoint.toAbsolutePath().normalize());
+        if (m == null) {
+            throw new SimulatorException(Errno.ENOENT, mountPoint + " is not a client mount");
+        }
+        return m.requestCounts();
+    }
+
+    @Override
     public synchronized List<Path> mountPoints() {
         return new ArrayList<>(mounts.keySet());
     }

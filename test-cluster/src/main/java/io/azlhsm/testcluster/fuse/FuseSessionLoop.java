@@ -32,6 +32,11 @@ final class FuseSessionLoop {
     /** struct fuse_buf (fuse_common.h, libfuse 2.9): size_t size, enum flags, void *mem, int fd, off_t pos. */
     private static final int FUSE_BUF_SIZE = 40;
     private static final int FUSE_BUF_MEM = 16;
+    private static final int FUSE_BUF_FLAGS = 8;
+    /** fuse_buf_flags FUSE_BUF_IS_FD: the request is in a pipe (splice), not in mem. */
+    private static final int FUSE_BUF_IS_FD = 1 << 1;
+    /** struct fuse_in_header (fuse_kernel.h): uint32_t len, uint32_t opcode, ... */
+    private static final int IN_HEADER_OPCODE = 4;
 
     /** The libfuse 2 calls the loop is made of. */
     public interface LibFuse {
@@ -65,9 +70,11 @@ final class FuseSessionLoop {
     private final String name;
     private final AtomicInteger idle = new AtomicInteger();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private final FuseRequestCounts counts;
 
-    private FuseSessionLoop(Pointer fuse, Pointer mountpoint, String name) {
+    private FuseSessionLoop(Pointer fuse, Pointer mountpoint, String name, FuseRequestCounts counts) {
         this.fuse = fuse;
+        this.counts = counts;
         this.mountpoint = mountpoint;
         this.name = name;
         this.session = LIBFUSE.fuse_get_session(fuse);
@@ -79,7 +86,7 @@ final class FuseSessionLoop {
      * Mounts (fuse_setup: the options parsed, the file system mounted, its handlers installed) and serves it until it
      * is unmounted, then tears it down (fuse_teardown), as fuse_main_real does with its own loop.
      */
-    static void mount(FuseOperations operations, Path mountPoint, String[] args) {
+    static void mount(FuseOperations operations, Path mountPoint, String[] args, FuseRequestCounts counts) {
         PointerByReference mp = new PointerByReference();
         IntByReference multithreaded = new IntByReference();
         Pointer fuse = LIBFUSE.fuse_setup(args.length, args, operations, Struct.size(operations), mp, multithreaded,
@@ -87,7 +94,8 @@ final class FuseSessionLoop {
         if (fuse == null) {
             throw new IllegalStateException("libfuse could not mount " + mountPoint + " (fuse_setup failed)");
         }
-        FuseSessionLoop loop = new FuseSessionLoop(fuse, mp.getValue(), "fuse-" + mountPoint.getFileName());
+        FuseSessionLoop loop = new FuseSessionLoop(fuse, mp.getValue(), "fuse-" + mountPoint.getFileName(),
+                counts);
         Thread first = new Thread(loop::serveThenTearDown, loop.name + "-worker");
         first.setDaemon(true);
         loop.workers.add(first);
@@ -145,6 +153,8 @@ final class FuseSessionLoop {
                 if (idle.decrementAndGet() == 0) {
                     startWorker(); // none left waiting: this request may block (an implicit restore)
                 }
+                // the opcode before processing: a request that blocks (an implicit restore) is counted already
+                counts.served((buf.getInt(FUSE_BUF_FLAGS) & FUSE_BUF_IS_FD) == 0 ? mem.getInt(IN_HEADER_OPCODE) : 0);
                 LIBFUSE.fuse_session_process_buf(session, buf, from.getValue());
                 if (mayRetire && idle.get() >= MAX_IDLE) {
                     return;

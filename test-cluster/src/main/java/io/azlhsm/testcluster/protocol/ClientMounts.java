@@ -20,6 +20,9 @@ public interface ClientMounts {
 
     List<Path> mountPoints();
 
+    /** The FUSE requests the client mounted at mountPoint served, by opcode name; ENOENT if there is none. */
+    java.util.Map<String, Long> fuseRequests(Path mountPoint) throws SimulatorException;
+
     /** Every client mount, in mount order. */
     List<Client> clients();
 

@@ -33,6 +33,12 @@ public final class RequestHandler {
     private final ClientMounts mounts;
     private final Changelogs changelog;
     private final Runnable stopDaemon;
+    /**
+     * Requests served, by verb (COUNTERS); only the verbs of {@link #execute}, so a client sending made-up verbs
+     * cannot grow it.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> calls =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RequestHandler(Namespace ns, HsmFileOperations files, Coordinators coordinators, ClientMounts mounts,
                           Changelogs changelog, Runnable stopDaemon) {
@@ -46,7 +52,9 @@ public final class RequestHandler {
 
     Message handle(Message req, PeerIdentity peer) {
         try {
-            return execute(req, peer);
+            Message reply = execute(req, peer);
+            counted(req.verb());
+            return reply;
         } catch (SimulatorException e) {
             return error(e.errno(), e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -54,6 +62,14 @@ public final class RequestHandler {
         } catch (RuntimeException e) {
             return error(Errno.EIO, e.toString());
         }
+    }
+
+    private void counted(String verb) {
+        java.util.concurrent.atomic.LongAdder n = calls.get(verb);
+        if (n == null) {
+            n = calls.computeIfAbsent(verb, v -> new java.util.concurrent.atomic.LongAdder());
+        }
+        n.increment();
     }
 
     static Message error(int errno, String text) {
@@ -220,6 +236,15 @@ public final class RequestHandler {
                     }
                 }
                 throw new SimulatorException(Errno.ENOENT, mp + " is not a client mount");
+            }
+            case "COUNTERS" -> {
+                // what a job cost the simulator: FUSE requests of one client mount (default: the first) by opcode,
+                // and the daemon's protocol requests (every client and copytool) answered OK, by verb
+                List<Path> all = mounts.mountPoints();
+                String mount = req.get("mount", all.isEmpty() ? "" : all.get(0).toString());
+                mounts.fuseRequests(Path.of(mount)).forEach((op, n) -> ok.put("fuse." + op, n));
+                new java.util.TreeMap<>(calls).forEach((verb, n) -> ok.put("call." + verb, n.sum()));
+                return ok;
             }
             case "STATUS" -> {
                 ok.put("fsname", coordinators.fsname()).put("pid", ProcessHandle.current().pid())

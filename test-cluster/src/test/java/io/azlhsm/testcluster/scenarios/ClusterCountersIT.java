@@ -1,0 +1,66 @@
+package io.azlhsm.testcluster.scenarios;
+
+import io.azlhsm.testcluster.harness.Cluster;
+import io.azlhsm.testcluster.harness.ClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code cluster counters}: the FUSE requests the default mount served by opcode and the daemon's requests by verb,
+ * which the import's cost per stub is measured with (README "Job memory"). Each counter must move by exactly what
+ * was done through the mount, and only that one.
+ */
+@ExtendWith(ClusterExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClusterCountersIT {
+
+    private static Map<String, Long> counters(Cluster cluster) {
+        Map<String, Long> counts = new HashMap<>();
+        for (String line : cluster.clusterScript("counters").out().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                counts.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1).trim()));
+            }
+        }
+        return counts;
+    }
+
+    private static long delta(Map<String, Long> before, Map<String, Long> after, String key) {
+        return after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
+    }
+
+    @Test
+    void countsEachFuseOpcodeAndDaemonVerbServed(Cluster cluster) throws Exception {
+        Path dir = TestFiles.directory(cluster.mount(), "counters");
+        Path file = TestFiles.create(dir.resolve("f"), 10);
+        Map<String, Long> before = counters(cluster);
+
+        Files.createDirectory(dir.resolve("d1"));
+        Files.createDirectory(dir.resolve("d2"));
+        try {
+            Files.setAttribute(file, "user:none", new byte[0]); // SETXATTR
+        } catch (java.io.IOException refused) {
+            // without user_xattr the client refuses it (EOPNOTSUPP), but only after the request was served
+        }
+        cluster.lfs("hsm_state", file.toString()).out();
+        cluster.lfs("hsm_state", file.toString()).out();
+        Map<String, Long> after = counters(cluster);
+
+        assertEquals(2, delta(before, after, "fuse.MKDIR"), "two mkdirs: " + before + " -> " + after);
+        assertEquals(1, delta(before, after, "fuse.SETXATTR"), "one setxattr: " + before + " -> " + after);
+        assertEquals(0, delta(before, after, "fuse.CREATE"), "no file created: " + before + " -> " + after);
+        assertTrue(delta(before, after, "fuse.LOOKUP") >= 2, "each mkdir looks its name up: " + after);
+        assertEquals(2, delta(before, after, "call.STATE_GET"), "two hsm_state: " + before + " -> " + after);
+        assertTrue(delta(before, after, "call.COUNTERS") >= 1, "the first COUNTERS request counted: " + after);
+    }
+}
