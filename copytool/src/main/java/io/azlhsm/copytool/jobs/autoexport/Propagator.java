@@ -2,6 +2,7 @@ package io.azlhsm.copytool.jobs.autoexport;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.jobs.export.DirectoryMarkers;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
@@ -33,7 +34,7 @@ final class Propagator {
         PropagationCounts counts = new PropagationCounts(context);
         ArchiveRecordStore records = new ArchiveRecordStore();
         this.renames = new RenamePropagation(mount, root, fids, backend, new BlobMove(backend, archiveId, records),
-                counts, context::checkCancelled);
+                new DirectoryMarkers(mount, backend, context.changes(), fids), counts, context::checkCancelled);
         this.metadata = new MetadataPropagation(mount, root, fids, context.hsm(), backend, archiveId, records, counts);
         this.deletions = new DeletionPropagation(mount, root, fids, backend, counts);
         this.retry = new PropagationEvents(kinds);

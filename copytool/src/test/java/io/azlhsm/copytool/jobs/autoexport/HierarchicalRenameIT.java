@@ -115,6 +115,8 @@ class HierarchicalRenameIT {
     private JobOutcome renameUnderJob(String top, Set<Propagation> propagate) throws Exception {
         Path file = bed.write(top + "/f.dat", 2_000);
         Path inDirectory = bed.write(top + "/d/g.dat", 3_000);
+        Files.setAttribute(inDirectory.getParent(), "unix:uid", 4322, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(inDirectory.getParent(), PosixFilePermissions.fromString("rwxr-x--x"));
         Files.setAttribute(file, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
         bed.archive(file, inDirectory);
@@ -189,6 +191,11 @@ class HierarchicalRenameIT {
         assertFalse(lake.getFileClient("hon/d/g.dat").exists(), outcome::toString);
         assertTrue(lake.getFileClient("hon/d2/g.dat").exists(), outcome::toString);
         assertEquals("hon/d2/g.dat", record(inDirectory).blob());
+        // the directory's new path has its owner and mode, the old one, left empty, is gone
+        PathAccessControl directory = lake.getDirectoryClient("hon/d2").getAccessControl();
+        assertEquals("4322", directory.getOwner(), outcome::toString);
+        assertEquals("0751", directory.getPermissions().toString());
+        assertFalse(lake.getDirectoryClient("hon/d").exists(), outcome::toString);
         byte[] before = blobs.getBlobClient("hon/d2/g.dat").getProperties().getContentMd5();
         bed.restore(inDirectory);
         bed.awaitFlags(inDirectory, AgentTestBed.ARCHIVED, SHORT);

@@ -70,6 +70,7 @@ class PropagationIT {
         Path inDirectory = agent.write(top + "/dir/b.bin", 4_000);
         Path chmodded = agent.write(top + "/meta.bin", 5_000);
         Path deleted = agent.write(top + "/gone.bin", 6_000);
+        Files.createDirectories(inDirectory.resolveSibling("sub")); // its marker moves with its parent's
         byte[] md5 = AgentTestBed.md5(inDirectory);
         agent.archive(renamed, inDirectory, chmodded, deleted);
         for (Path p : List.of(renamed, inDirectory, chmodded, deleted)) {
@@ -174,6 +175,15 @@ class PropagationIT {
         bed.agent.restore(inDirectory);
         bed.agent.awaitFlags(inDirectory, AgentTestBed.ARCHIVED, SHORT);
         assertArrayEquals(tree.md5(), AgentTestBed.md5(inDirectory));
+        // the directory and the one under it: their markers at the new names, carrying their FIDs; the old ones gone
+        for (String directory : List.of("dir2", "dir2/sub")) {
+            Map<String, String> marker = bed.container.getBlobClient("on/" + directory).getProperties().getMetadata();
+            assertEquals("true", marker.get("hdi_isfolder"), run::describe);
+            assertEquals(LuFid.parse(bed.cluster.fid(bed.cluster.mount().resolve("on/" + directory))),
+                    LuFid.parse(marker.get("azlhsm_fid")));
+        }
+        assertFalse(exists("on/dir"), run::describe);
+        assertFalse(exists("on/dir/sub"), run::describe);
 
         // metadata: owner and mode on the blob without a new upload (same data, same MD5), the record on its ETag
         BlobProperties meta = bed.container.getBlobClient("on/meta.bin").getProperties();
@@ -204,6 +214,8 @@ class PropagationIT {
         assertEquals("off/a.bin", record(tree.renamed().resolveSibling("a2.bin")).blob());
         assertTrue(exists("off/dir/b.bin"), run::describe);
         assertFalse(exists("off/dir2/b.bin"), run::describe);
+        assertTrue(exists("off/dir"), run::describe);
+        assertTrue(exists("off/dir/sub"), run::describe);
         BlobProperties meta = bed.container.getBlobClient("off/meta.bin").getProperties();
         assertEquals(metaEtag, meta.getETag());
         assertEquals("0644", meta.getMetadata().get("permissions"));
