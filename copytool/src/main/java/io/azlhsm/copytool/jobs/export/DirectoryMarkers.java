@@ -97,8 +97,22 @@ public final class DirectoryMarkers {
         }
     }
 
+    /** The marker an export puts for the directory now: its attributes and FID, and its ACL where the archive keeps it. */
+    public ObjectAttributes markerOf(Path directory) throws IOException {
+        FileAttributes attributes = attributes(directory, fids.path2fid(directory).bracketed());
+        ObjectAttributes marker = new ObjectAttributes(null, codec.encode(attributes));
+        if (backend.carriesPosixAcls()) {
+            try {
+                marker = marker.withPosixAcl(PosixAcls.ofDirectory(directory, attributes.mode()));
+            } catch (PosixAcl.InvalidAclException e) {
+                throw new IOException(e.getMessage(), e); // names the directory; the export counts it failed
+            }
+        }
+        return marker;
+    }
+
     /** A metadata value; names are case-insensitive in Azure. */
-    private static String metadata(StoredObject object, String name) {
+    public static String metadata(StoredObject object, String name) {
         return object.metadata().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
     }
@@ -119,16 +133,7 @@ public final class DirectoryMarkers {
         if (recorded != null && name.equals(new String(recorded, StandardCharsets.UTF_8))) {
             return false;
         }
-        FileAttributes attributes = attributes(directory, fids.path2fid(directory).bracketed());
-        ObjectAttributes marker = new ObjectAttributes(null, codec.encode(attributes));
-        if (backend.carriesPosixAcls()) {
-            try {
-                marker = marker.withPosixAcl(PosixAcls.ofDirectory(directory, attributes.mode()));
-            } catch (PosixAcl.InvalidAclException e) {
-                throw new IOException(e.getMessage(), e); // names the directory; the export counts it failed
-            }
-        }
-        ObjectAttributes put = marker;
+        ObjectAttributes put = markerOf(directory);
         changes.apply("put directory marker", directory.toString(), name, () -> backend.putMarker(name, put));
         changes.apply("set " + XATTR, directory.toString(), name,
                 () -> ExtendedAttributes.set(directory, XATTR, name.getBytes(StandardCharsets.UTF_8)));
