@@ -17,7 +17,10 @@ import java.util.List;
  * An archive backend whose data requests first take their bytes from bandwidth limiters: the archive's own and the
  * agent's. They wait in the limiters with the {@link RequestPriority} of the calling thread's action, so restores are
  * served first when both wait; the metrics count the wait by direction (uploads: archive, ranged reads: restore).
- * Requests without a body (stat, delete, list) are not throttled.
+ * A server-side copy (a rename propagated to a flat account) takes the source's size in the archive direction: it
+ * writes that many bytes of data into the archive, as an upload of the file would, so a burst of renamed directories
+ * stays within the archive's limit. Requests without a body (stat, delete, list, an atomic rename, Set Blob Metadata)
+ * are not throttled.
  */
 public final class ThrottledBackend extends ForwardingBackend {
     private static final String UPLOAD = "archive";
@@ -71,6 +74,12 @@ public final class ThrottledBackend extends ForwardingBackend {
                 upload.stage(index, data, length, md5);
             }
         };
+    }
+
+    @Override
+    public StoredObject copy(StoredObject source, String target, WriteCondition condition) throws ArchiveException {
+        take(source.size(), UPLOAD, target);
+        return backend.copy(source, target, condition);
     }
 
     @Override

@@ -107,6 +107,33 @@ public final class MeasuredBackend extends ForwardingBackend {
     }
 
     @Override
+    public Optional<String> findPreserved(String name, String etag) throws ArchiveException {
+        return measure("list_snapshots", () -> backend.findPreserved(name, etag));
+    }
+
+    @Override
+    public boolean deleteVersion(String name, String versionId) throws ArchiveException {
+        return measure("delete_snapshot", () -> backend.deleteVersion(name, versionId));
+    }
+
+    @Override
+    public StoredObject copy(StoredObject source, String target, WriteCondition condition) throws ArchiveException {
+        return measure("copy_blob", () -> backend.copy(source, target, condition));
+    }
+
+    @Override
+    public StoredObject rename(StoredObject source, String target, WriteCondition condition)
+            throws ArchiveException {
+        return measure("rename_path", () -> backend.rename(source, target, condition));
+    }
+
+    @Override
+    public StoredObject setMetadata(StoredObject object, java.util.Map<String, String> metadata)
+            throws ArchiveException {
+        return measure("set_blob_metadata", () -> backend.setMetadata(object, metadata));
+    }
+
+    @Override
     public List<String> findByFid(String fid) throws ArchiveException {
         return measure("find_blobs_by_tags", () -> backend.findByFid(fid));
     }

@@ -116,7 +116,7 @@ public final class AutoExportJob implements Job {
             this.changelogs = changelogs;
             this.fids = new LustreFids(context.library());
             this.metrics = new AutoExportMetrics(context);
-            this.markers = new DirectoryMarkers(mount, backend, context.changes());
+            this.markers = new DirectoryMarkers(mount, backend, context.changes(), fids);
             this.propagator = options.propagate().isEmpty() ? null
                     : new Propagator(context, mount, root, archiveId, backend, fids, options.propagate());
         }

@@ -4,6 +4,8 @@ import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import io.azlhsm.copytool.archive.metadata.FileAttributes;
+import io.azlhsm.copytool.jobs.export.DirectoryMarkers;
+import io.azlhsm.copytool.jobs.export.SymlinkBlobs;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.HsmUserState;
@@ -30,6 +32,13 @@ import java.util.Optional;
  * the blob a new ETag, so the version the record names is kept first ({@link ArchiveBackend#preserve}, a snapshot) and
  * dropped once the record names the new ETag: should the copytool stop in between, a restore still finds the
  * recorded version, and the retry (next pass, or next run) records the blob and drops the snapshot.
+ *
+ * <p>A directory's attributes go to its marker, the one it records under its current name and only if it is this
+ * directory's ({@code azlhsm_fid}): Set Blob Metadata on its ETag (flat), or, on a hierarchical account, the Data
+ * Lake directory's owner, group, mode and ACL set as an export of it sets them (a directory the service made as a
+ * parent, without {@code azlhsm_fid}, too). A symlink's go to its blob, the one at its name whose Content-MD5 is its
+ * target's (how the export knows a symlink's blob: they carry no FID). Neither has a record naming an ETag, so
+ * nothing is preserved; a directory or link without its blob yet gets one with its attributes from the export.
  */
 final class MetadataPropagation {
     /** The keys an attribute change rewrites; the rest (checksum, FID, data version, layout) stays. */
@@ -47,10 +56,15 @@ final class MetadataPropagation {
     private final int archiveId;
     private final ArchiveRecordStore records;
     private final PropagationCounts counts;
+    private final DirectoryMarkers markers;
+    private final SymlinkBlobs symlinks;
     private final BlobMetadataCodec codec = new BlobMetadataCodec();
 
     MetadataPropagation(Path mount, Path root, LustreFids fids, HsmFiles hsm, ArchiveBackend backend, int archiveId,
-                        ArchiveRecordStore records, PropagationCounts counts) {
+                        ArchiveRecordStore records, PropagationCounts counts, DirectoryMarkers markers,
+                        SymlinkBlobs symlinks) {
+        this.markers = markers;
+        this.symlinks = symlinks;
         this.mount = mount;
         this.root = root;
         this.fids = fids;
@@ -69,8 +83,16 @@ final class MetadataPropagation {
         }
         Path path = found.get();
         try {
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                directory(path, fid);
+                return true;
+            }
+            if (Files.isSymbolicLink(path)) {
+                symlink(path);
+                return true;
+            }
             if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                return true; // directories and symlinks: not propagated (README)
+                return true;
             }
             HsmUserState state = hsm.state(path);
             if (!state.has(HsmStates.ARCHIVED) || state.has(HsmStates.DIRTY)) {
@@ -87,6 +109,60 @@ final class MetadataPropagation {
             counts.failed(Propagation.METADATA, path.toString(), e);
             return false;
         }
+    }
+
+    private void directory(Path path, LuFid fid) throws Exception {
+        String name = markers.objectName(path);
+        if (!markers.recorded(path).map(name::equals).orElse(false)) {
+            return; // no marker at its name yet: the export puts one, with these attributes
+        }
+        Optional<StoredObject> found = backend.stat(name);
+        if (found.isEmpty()) {
+            counts.left(Propagation.METADATA, path.toString(), "its marker " + name + " is gone");
+            return;
+        }
+        StoredObject marker = found.get();
+        String owner = DirectoryMarkers.metadata(marker, BlobMetadataCodec.FID);
+        boolean hierarchical = backend.renamesAtomically();
+        if (!"true".equalsIgnoreCase(DirectoryMarkers.metadata(marker, BlobMetadataCodec.IS_FOLDER))
+                || !(fid.bracketed().equals(owner) || hierarchical && owner == null)) {
+            counts.left(Propagation.METADATA, path.toString(), name + " is not this directory's marker");
+            return;
+        }
+        var attributes = markers.markerOf(path);
+        if (hierarchical) {
+            // an existing directory takes owner, group, mode and ACL from the marker put (HierarchicalBackend)
+            backend.putMarker(name, attributes);
+            counts.done(Propagation.METADATA, path.toString(), "access control of directory " + name);
+            return;
+        }
+        rewrite(path.toString(), marker, attributes.metadata());
+    }
+
+    private void symlink(Path path) throws Exception {
+        Optional<StoredObject> found = symlinks.blobOf(path);
+        if (found.isEmpty()) {
+            return; // none, or not the blob of this target: the export puts it, with these attributes
+        }
+        rewrite(path.toString(), found.get(), symlinks.metadataOf(path));
+    }
+
+    /** The blob's attribute keys from {@code fresh}, the others kept, on the blob's ETag (no record names it). */
+    private void rewrite(String path, StoredObject blob, Map<String, String> fresh) throws Exception {
+        if (COMPARED_KEYS.stream().allMatch(key -> Objects.equals(fresh.get(key), BlobMove.metadata(blob, key)))) {
+            return;
+        }
+        Map<String, String> metadata = new LinkedHashMap<>(blob.metadata());
+        metadata.keySet().removeIf(key -> ATTRIBUTE_KEYS.stream().anyMatch(key::equalsIgnoreCase));
+        for (String key : ATTRIBUTE_KEYS) {
+            if (fresh.containsKey(key)) {
+                metadata.put(key, fresh.get(key));
+            }
+        }
+        backend.setMetadata(blob, metadata);
+        counts.done(Propagation.METADATA, path, "owner " + fresh.get(BlobMetadataCodec.OWNER) + ", group "
+                + fresh.get(BlobMetadataCodec.GROUP) + ", permissions " + fresh.get(BlobMetadataCodec.PERMISSIONS)
+                + " on " + blob.name());
     }
 
     /**

@@ -2,6 +2,8 @@ package io.azlhsm.copytool.jobs.autoexport;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.jobs.JobContext;
+import io.azlhsm.copytool.jobs.export.DirectoryMarkers;
+import io.azlhsm.copytool.jobs.export.SymlinkBlobs;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.operations.ArchiveRecordStore;
@@ -32,9 +34,11 @@ final class Propagator {
         this.kinds = kinds;
         PropagationCounts counts = new PropagationCounts(context);
         ArchiveRecordStore records = new ArchiveRecordStore();
+        DirectoryMarkers markers = new DirectoryMarkers(mount, backend, context.changes(), fids);
         this.renames = new RenamePropagation(mount, root, fids, backend, new BlobMove(backend, archiveId, records),
-                counts, context::checkCancelled);
-        this.metadata = new MetadataPropagation(mount, root, fids, context.hsm(), backend, archiveId, records, counts);
+                markers, counts, context::checkCancelled);
+        this.metadata = new MetadataPropagation(mount, root, fids, context.hsm(), backend, archiveId, records, counts,
+                markers, new SymlinkBlobs(mount, backend, context.changes()));
         this.deletions = new DeletionPropagation(mount, root, fids, backend, counts);
         this.retry = new PropagationEvents(kinds);
     }

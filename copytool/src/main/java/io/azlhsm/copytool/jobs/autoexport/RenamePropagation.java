@@ -1,6 +1,8 @@
 package io.azlhsm.copytool.jobs.autoexport;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
+import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.jobs.export.DirectoryMarkers;
 import io.azlhsm.copytool.jobs.requests.CancelCheck;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
@@ -13,12 +15,21 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code --propagate renames}: the file a RENME record moved, or every regular file under the directory it moved,
  * gets its archived copy moved to the blob name of its path now ({@link BlobMove}). Found by FID, so a file renamed
  * twice between passes moves once, to its last name; a file moved out of the exported path is left where it is.
+ *
+ * <p>The moved directory and every directory under it end as an export of the new tree leaves them: each gets its
+ * marker (flat) or Data Lake directory with owner, group, mode and ACL under its new name before its files move in,
+ * and once they have moved, the marker it recorded under its old name is deleted if it is this directory's
+ * ({@link DirectoryMarkers#retire}), deepest first, so that a hierarchical account's old directories are empty when
+ * their turn comes. A marker that cannot be deleted then (the account unreachable) is not tried again: the
+ * directory records its new marker by then; the checker reports the old one as an orphan.
  */
 final class RenamePropagation {
     private final Path mount;
@@ -26,16 +37,22 @@ final class RenamePropagation {
     private final LustreFids fids;
     private final ArchiveBackend backend;
     private final BlobMove move;
+    private final DirectoryMarkers markers;
     private final PropagationCounts counts;
     private final CancelCheck cancel;
 
+    /** A renamed directory's marker under its old name, to be deleted once the directory's files moved out. */
+    private record Retiring(Path directory, String oldName, LuFid fid) {
+    }
+
     RenamePropagation(Path mount, Path root, LustreFids fids, ArchiveBackend backend, BlobMove move,
-                      PropagationCounts counts, CancelCheck cancel) {
+                      DirectoryMarkers markers, PropagationCounts counts, CancelCheck cancel) {
         this.mount = mount;
         this.root = root;
         this.fids = fids;
         this.backend = backend;
         this.move = move;
+        this.markers = markers;
         this.counts = counts;
         this.cancel = cancel;
     }
@@ -59,17 +76,60 @@ final class RenamePropagation {
             return true; // a symlink's blob is put again by the export, under its new name
         }
         boolean[] allMoved = {true};
+        List<Retiring> retiring = new ArrayList<>();
         try {
-            walk(found.get(), allMoved);
+            walk(found.get(), allMoved, retiring);
         } catch (IOException e) {
             counts.failed(Propagation.RENAMES, found.get().toString(), e); // moved or removed while walked
-            return false;
+            allMoved[0] = false;
+        }
+        for (int i = retiring.size() - 1; i >= 0; i--) { // deepest first: their parents may empty with them
+            retire(retiring.get(i));
         }
         return allMoved[0];
     }
 
-    private void walk(Path directory, boolean[] allMoved) throws Exception {
+    private void retire(Retiring old) {
+        try {
+            switch (markers.retire(old.oldName(), old.fid())) {
+                case DELETED -> counts.done(Propagation.RENAMES, old.directory().toString(), "its marker "
+                        + old.oldName() + " is now " + markers.objectName(old.directory()));
+                case LEFT -> counts.left(Propagation.RENAMES, old.directory().toString(), "its old marker "
+                        + old.oldName() + " is not this directory's, or is not empty");
+                case GONE -> { }
+            }
+        } catch (Exception e) {
+            counts.failed(Propagation.RENAMES, old.directory().toString(), e);
+        }
+    }
+
+    /**
+     * The directory's marker under its new name (before its files move in: on a hierarchical account they then
+     * move into a directory with the directory's access control); its old one is remembered to be retired.
+     */
+    private void directory(Path directory, List<Retiring> retiring) throws Exception {
+        Optional<String> old = markers.recorded(directory);
+        if (old.isPresent() && old.get().equals(markers.objectName(directory))) {
+            return; // at its name already (a rename undone, or propagated by an earlier attempt)
+        }
+        LuFid fid = fids.path2fid(directory);
+        markers.ensure(directory);
+        old.ifPresent(name -> retiring.add(new Retiring(directory, name, fid)));
+    }
+
+    private void walk(Path directory, boolean[] allMoved, List<Retiring> retiring) throws Exception {
         new NamespaceWalker(mount).walk(directory, new NamespaceVisitor() {
+            @Override
+            public void directory(Path path, BasicFileAttributes attributes) throws Exception {
+                cancel.check();
+                try {
+                    RenamePropagation.this.directory(path, retiring);
+                } catch (IOException | ArchiveException e) {
+                    counts.failed(Propagation.RENAMES, path.toString(), e);
+                    allMoved[0] = false;
+                }
+            }
+
             @Override
             public void file(Path file, BasicFileAttributes fileAttributes) throws Exception {
                 cancel.check(); // a directory may hold millions of files

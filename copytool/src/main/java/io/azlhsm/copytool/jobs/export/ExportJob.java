@@ -63,7 +63,7 @@ public final class ExportJob implements Job {
         ExportCounters counters = new ExportCounters(context);
         context.progress().setTotal(0, 0);
         try (ArchiveBackend backend = ArchiveChoice.backend(context.config(), archive)) {
-            DirectoryMarkers markers = options.markers() ? new DirectoryMarkers(mount, backend, context.changes())
+            DirectoryMarkers markers = options.markers() ? new DirectoryMarkers(mount, backend, context.changes(), new LustreFids(context.library()))
                     : null;
             Exporter exporter = new Exporter(mount, context.hsm(), context.changes(), new LustreFids(context.library()), backend,
                     markers, archive.id(), options.maxOutstanding(), context::checkCancelled, counters);

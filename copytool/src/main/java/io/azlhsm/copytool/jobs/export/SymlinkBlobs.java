@@ -96,6 +96,22 @@ public final class SymlinkBlobs {
         return true;
     }
 
+    /**
+     * The blob this export puts for the link, found as {@link #ensure} finds it: a symlink blob at the link's name
+     * whose Content-MD5 is its target's (symlink blobs carry no FID); empty when the name holds anything else.
+     */
+    public Optional<StoredObject> blobOf(Path link) throws IOException, ArchiveException {
+        byte[] target = Files.readSymbolicLink(link).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] md5 = ContentMd5.of(ByteBuffer.wrap(target));
+        return backend.stat(objectName(link))
+                .filter(stored -> isSymlinkBlob(stored) && Arrays.equals(md5, stored.contentMd5()));
+    }
+
+    /** The metadata {@link #ensure} gives the link's blob now (owner, group, mode, times). */
+    public Map<String, String> metadataOf(Path link) throws IOException {
+        return codec.encode(attributes(link));
+    }
+
     private static boolean isSymlinkBlob(StoredObject object) {
         return object.metadata().entrySet().stream()
                 .anyMatch(e -> e.getKey().equalsIgnoreCase(BlobMetadataCodec.FILE_TYPE)

@@ -115,8 +115,12 @@ class HierarchicalRenameIT {
     private JobOutcome renameUnderJob(String top, Set<Propagation> propagate) throws Exception {
         Path file = bed.write(top + "/f.dat", 2_000);
         Path inDirectory = bed.write(top + "/d/g.dat", 3_000);
+        Files.setAttribute(inDirectory.getParent(), "unix:uid", 4322, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(inDirectory.getParent(), PosixFilePermissions.fromString("rwxr-x--x"));
         Files.setAttribute(file, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        Path chmodded = Files.createDirectories(inDirectory.getParent().resolveSibling("e"));
+        Files.setPosixFilePermissions(chmodded, PosixFilePermissions.fromString("rwxr-xr-x"));
         bed.archive(file, inDirectory);
         bed.awaitFlags(file, AgentTestBed.ARCHIVED, SHORT);
         bed.awaitFlags(inDirectory, AgentTestBed.ARCHIVED, SHORT);
@@ -141,6 +145,7 @@ class HierarchicalRenameIT {
             Files.setAttribute(file.resolveSibling("f2.dat"), "unix:uid", 999, LinkOption.NOFOLLOW_LINKS);
             Files.setPosixFilePermissions(file.resolveSibling("f2.dat"), PosixFilePermissions.fromString("rw-------"));
             Files.move(inDirectory.getParent(), inDirectory.getParent().resolveSibling("d2"));
+            Files.setPosixFilePermissions(chmodded, PosixFilePermissions.fromString("rwx--x---"));
             Path after = bed.write(top + "/after.dat", 100); // its pass, or an earlier one, propagated the renames
             bed.awaitFlags(after, AgentTestBed.ARCHIVED, SHORT);
         } finally {
@@ -189,6 +194,14 @@ class HierarchicalRenameIT {
         assertFalse(lake.getFileClient("hon/d/g.dat").exists(), outcome::toString);
         assertTrue(lake.getFileClient("hon/d2/g.dat").exists(), outcome::toString);
         assertEquals("hon/d2/g.dat", record(inDirectory).blob());
+        // the directory's new path has its owner and mode, the old one, left empty, is gone
+        PathAccessControl directory = lake.getDirectoryClient("hon/d2").getAccessControl();
+        assertEquals("4322", directory.getOwner(), outcome::toString);
+        assertEquals("0751", directory.getPermissions().toString());
+        assertFalse(lake.getDirectoryClient("hon/d").exists(), outcome::toString);
+        // a chmod of a directory reaches its Data Lake directory
+        assertEquals("0710", lake.getDirectoryClient("hon/e").getAccessControl().getPermissions().toString(),
+                outcome::toString);
         byte[] before = blobs.getBlobClient("hon/d2/g.dat").getProperties().getContentMd5();
         bed.restore(inDirectory);
         bed.awaitFlags(inDirectory, AgentTestBed.ARCHIVED, SHORT);
@@ -203,6 +216,7 @@ class HierarchicalRenameIT {
         assertFalse(lake.getFileClient("hoff/f2.dat").exists(), outcome::toString);
         assertTrue(lake.getFileClient("hoff/d/g.dat").exists(), outcome::toString);
         assertFalse(lake.getFileClient("hoff/d2/g.dat").exists(), outcome::toString);
+        assertEquals("0755", lake.getDirectoryClient("hoff/e").getAccessControl().getPermissions().toString());
         assertEquals("hoff/f.dat", record(cluster.mount().resolve("hoff/f2.dat")).blob());
     }
 }

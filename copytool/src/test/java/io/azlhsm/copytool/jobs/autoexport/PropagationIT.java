@@ -70,6 +70,11 @@ class PropagationIT {
         Path inDirectory = agent.write(top + "/dir/b.bin", 4_000);
         Path chmodded = agent.write(top + "/meta.bin", 5_000);
         Path deleted = agent.write(top + "/gone.bin", 6_000);
+        Files.createDirectories(inDirectory.resolveSibling("sub")); // its marker moves with its parent's
+        Path topDirectory = renamed.getParent();
+        Files.createDirectories(topDirectory.resolve("mdir")); // chmodded, and a symlink chowned, under the job
+        Files.setPosixFilePermissions(topDirectory.resolve("mdir"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(topDirectory.resolve("link"), Path.of("a.bin"));
         byte[] md5 = AgentTestBed.md5(inDirectory);
         agent.archive(renamed, inDirectory, chmodded, deleted);
         for (Path p : List.of(renamed, inDirectory, chmodded, deleted)) {
@@ -87,6 +92,9 @@ class PropagationIT {
             Files.setAttribute(tree.chmodded(), "unix:uid", 1234, LinkOption.NOFOLLOW_LINKS);
             Files.setPosixFilePermissions(tree.chmodded(), PosixFilePermissions.fromString("rw-------"));
             Files.delete(tree.deleted());
+            Files.setPosixFilePermissions(tree.directory().resolveSibling("mdir"),
+                    PosixFilePermissions.fromString("rwx------"));
+            Files.setAttribute(tree.directory().resolveSibling("link"), "unix:uid", 1235, LinkOption.NOFOLLOW_LINKS);
         });
     }
 
@@ -174,6 +182,15 @@ class PropagationIT {
         bed.agent.restore(inDirectory);
         bed.agent.awaitFlags(inDirectory, AgentTestBed.ARCHIVED, SHORT);
         assertArrayEquals(tree.md5(), AgentTestBed.md5(inDirectory));
+        // the directory and the one under it: their markers at the new names, carrying their FIDs; the old ones gone
+        for (String directory : List.of("dir2", "dir2/sub")) {
+            Map<String, String> marker = bed.container.getBlobClient("on/" + directory).getProperties().getMetadata();
+            assertEquals("true", marker.get("hdi_isfolder"), run::describe);
+            assertEquals(LuFid.parse(bed.cluster.fid(bed.cluster.mount().resolve("on/" + directory))),
+                    LuFid.parse(marker.get("azlhsm_fid")));
+        }
+        assertFalse(exists("on/dir"), run::describe);
+        assertFalse(exists("on/dir/sub"), run::describe);
 
         // metadata: owner and mode on the blob without a new upload (same data, same MD5), the record on its ETag
         BlobProperties meta = bed.container.getBlobClient("on/meta.bin").getProperties();
@@ -182,6 +199,11 @@ class PropagationIT {
         assertEquals("0600", metadata.get("permissions"));
         assertEquals(unquoted(meta.getETag()), unquoted(record(tree.chmodded()).etag()));
         assertEquals(5_000, meta.getBlobSize());
+        // a directory's marker and a symlink's blob take their new mode and owner too
+        assertEquals("1235", bed.container.getBlobClient("on/link").getProperties().getMetadata().get("owner"),
+                run::describe);
+        assertEquals("0700", bed.container.getBlobClient("on/mdir").getProperties().getMetadata().get("permissions"),
+                run::describe);
 
         // deletions: the blob of the deleted file is gone
         assertNotEquals(null, deletedEtag);
@@ -204,9 +226,13 @@ class PropagationIT {
         assertEquals("off/a.bin", record(tree.renamed().resolveSibling("a2.bin")).blob());
         assertTrue(exists("off/dir/b.bin"), run::describe);
         assertFalse(exists("off/dir2/b.bin"), run::describe);
+        assertTrue(exists("off/dir"), run::describe);
+        assertTrue(exists("off/dir/sub"), run::describe);
         BlobProperties meta = bed.container.getBlobClient("off/meta.bin").getProperties();
         assertEquals(metaEtag, meta.getETag());
         assertEquals("0644", meta.getMetadata().get("permissions"));
+        assertEquals("0755", bed.container.getBlobClient("off/mdir").getProperties().getMetadata().get("permissions"));
+        assertNotEquals("1235", bed.container.getBlobClient("off/link").getProperties().getMetadata().get("owner"));
         assertTrue(exists("off/gone.bin"), run::describe);
         assertFalse(run.outcome().counters().containsKey(PropagationCounts.RENAMED), run::describe);
     }
