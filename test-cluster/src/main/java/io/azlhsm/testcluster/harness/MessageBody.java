@@ -20,24 +20,28 @@ final class MessageBody {
     private final InputStream in;
     private final OutputStream out;
     private final long flipAt;
+    private final Runnable onFlip;
     private final byte[] buffer = new byte[64 << 10];
     private long contentOffset;
     private boolean flipped;
 
-    private MessageBody(InputStream in, OutputStream out, long flipAt) {
+    private MessageBody(InputStream in, OutputStream out, long flipAt, Runnable onFlip) {
         this.in = in;
         this.out = out;
         this.flipAt = flipAt;
+        this.onFlip = onFlip;
     }
 
     /**
      * @param contentLength the Content-Length, or {@link #UNTIL_CLOSE}; ignored when {@code chunked}
      * @param flipAt        offset in the body's content of the byte to invert, or {@link #NO_FLIP}
+     * @param onFlip        run once the byte is inverted and before it is sent, so that whoever counts corrupted
+     *                      responses has counted this one before the client can have read it
      * @return whether a byte was inverted (false when the body is shorter than {@code flipAt})
      */
-    static boolean copy(InputStream in, OutputStream out, boolean chunked, long contentLength, long flipAt)
-            throws IOException {
-        MessageBody body = new MessageBody(in, out, flipAt);
+    static boolean copy(InputStream in, OutputStream out, boolean chunked, long contentLength, long flipAt,
+                        Runnable onFlip) throws IOException {
+        MessageBody body = new MessageBody(in, out, flipAt, onFlip);
         if (chunked) {
             body.copyChunks();
         } else if (contentLength == UNTIL_CLOSE) {
@@ -94,6 +98,7 @@ final class MessageBody {
                 int index = (int) (flipAt - contentOffset);
                 buffer[index] = (byte) ~buffer[index];
                 flipped = true;
+                onFlip.run();
             }
             out.write(buffer, 0, n);
             contentOffset += n;
