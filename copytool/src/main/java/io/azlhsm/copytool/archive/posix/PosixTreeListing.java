@@ -23,9 +23,9 @@ import java.util.List;
  * <p>Names are ordered as Azure orders blob names, by the whole name: {@code a-c} comes before {@code a/b}, since
  * '-' sorts before '/'. The walk therefore sorts each directory's entries by the names they give rise to, a
  * subdirectory {@code s} standing for {@code s/} (all its objects) beside its own marker {@code s}, and descends only
- * into subtrees that can still hold names after the token and under the prefix. A page costs the directories on the
- * way to the token and those it returns from, and holds one sorted directory per level: memory is bounded by the
- * largest directory, never by the tree (an import of 1,000,000 objects lists in the heap of its largest directory).
+ * into subtrees that can still hold names after the token and under the prefix. A page reads (readdir) and sorts the
+ * directories on the way to the token, examines only the entries it returns or descends into, and holds one sorted
+ * directory per level: memory is bounded by the largest directory, never by the tree.
  */
 final class PosixTreeListing {
     private final Path root;
@@ -87,10 +87,11 @@ final class PosixTreeListing {
                     return false; // this and every later key sort after all names under the prefix
                 }
                 if (entry.subtree) {
-                    if (canHoldWanted(entry.key) && visit(entry.path, entry.key)) {
+                    if (canHoldWanted(entry.key) && isDirectory(entry.path) && visit(entry.path, entry.key)) {
                         return true;
                     }
-                } else if (entry.key.startsWith(prefix) && (token == null || entry.key.compareTo(token) > 0)) {
+                } else if (entry.key.startsWith(prefix) && (token == null || entry.key.compareTo(token) > 0)
+                        && isObject(entry.path)) {
                     names.add(entry.key);
                     if (names.size() > pageSize) {
                         return true;
@@ -109,7 +110,12 @@ final class PosixTreeListing {
         }
     }
 
-    /** A name a directory entry gives rise to: an object's own name, or "name/" for a subdirectory's objects. */
+    /**
+     * A name a directory entry may give rise to: its own (an object if it is a file or a marker directory), and
+     * "name/" (its objects if it is a directory). Both are listed for every entry, unexamined, so that a page
+     * examines (stat, xattrs) only the entries it returns or descends into, not the whole directory: a directory
+     * of 100,000 subdirectories is read and sorted once a page, never 100,000 times examined.
+     */
     private record Entry(String key, Path path, boolean subtree) {
     }
 
@@ -120,29 +126,33 @@ final class PosixTreeListing {
                 if (child.equals(versions) || FidIndex.isIndexPath(root, child)) {
                     continue;
                 }
-                BasicFileAttributes attributes;
-                try {
-                    attributes = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                } catch (NoSuchFileException gone) {
-                    continue; // removed since the directory was read
-                }
                 String name = base + child.getFileName();
-                if (attributes.isRegularFile()) {
-                    if (!TemporaryObject.isTemporaryName(child.getFileName().toString())) {
-                        entries.add(new Entry(name, child, false));
-                    }
-                } else if (attributes.isDirectory()) {
-                    if (isMarker(child)) {
-                        entries.add(new Entry(name, child, false));
-                    }
-                    entries.add(new Entry(name + "/", child, true));
-                }
+                entries.add(new Entry(name, child, false));
+                entries.add(new Entry(name + "/", child, true));
             }
         } catch (NoSuchFileException | NotDirectoryException gone) {
             return List.of(); // removed (or replaced) since its parent was read: nothing in it to list
         }
         entries.sort((a, b) -> a.key.compareTo(b.key));
         return entries;
+    }
+
+    private static boolean isDirectory(Path path) {
+        return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** A regular file (not an upload's temporary file) or a marker directory; false for anything gone. */
+    private static boolean isObject(Path path) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return false; // removed since its directory was read
+        }
+        if (attributes.isRegularFile()) {
+            return !TemporaryObject.isTemporaryName(path.getFileName().toString());
+        }
+        return attributes.isDirectory() && isMarker(path);
     }
 
     private static boolean isMarker(Path directory) throws IOException {
