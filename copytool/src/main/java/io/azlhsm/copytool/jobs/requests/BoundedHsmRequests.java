@@ -6,11 +6,13 @@ import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.HsmProgressState;
 import io.azlhsm.copytool.lustre.HsmUserAction;
 import io.azlhsm.copytool.lustre.HsmUserRequest;
+import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.operations.FailureNote;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,9 +24,17 @@ import java.util.function.Consumer;
  *
  * <p>The coordinator itself runs only {@code max_requests} actions at once and keeps the rest queued; a job that
  * queued millions of requests would still swamp its action log and every agent's view of it (AMLFS's guidance:
- * batches of 1,000-5,000 restores). So a file counts as outstanding from the request that names it until
- * {@code llapi_hsm_current_action} shows no waiting or running action on it; then its HSM state decides the outcome
- * ({@link RequestKind#failure}). Polling asks only about our own files, never lists the coordinator's actions.
+ * batches of 1,000-5,000 restores). So a file counts as outstanding from the request that names it until its action
+ * ended, and how it ended is reported.
+ *
+ * <p>How an end is seen: {@code llapi_hsm_current_action} would say so, but on an MDS each call walks the whole HSM
+ * action log (mdt_hsm_get_action: cdt_llog_process over every record), so asking it about every file in a loop loads
+ * the coordinator more as the queue grows. Instead each file's HSM state (an attribute of the file, cheap) shows a
+ * success ({@link RequestKind#failure} empty: archived and clean, no longer released), and the {@link FailureNote} a
+ * copytool of ours leaves before it ends an action shows a failure (one that differs from the note the file had
+ * when it was submitted). Only a file that shows neither after {@link #DEFAULT_ACTION_CHECK_AFTER} (an action
+ * canceled, timed out by the coordinator or failed by another copytool leaves no trace in either) is asked about
+ * with {@code llapi_hsm_current_action}, then at doubling intervals up to {@link #MAX_ACTION_CHECK_INTERVAL}.
  *
  * <p>Not thread-safe: one job thread submits, waits and receives the outcomes (on that thread).
  */
@@ -38,6 +48,9 @@ public final class BoundedHsmRequests {
     private static final long MAX_POLL_SLEEP_MILLIS = 200;
     /** Files in a row found still pending after which a polling pass stops (see {@link #pollOnce}). */
     static final int PENDING_LOOKAHEAD = 16;
+    /** How long after its request a file that shows neither success nor a failure note is first asked about. */
+    static final Duration DEFAULT_ACTION_CHECK_AFTER = Duration.ofSeconds(5);
+    static final Duration MAX_ACTION_CHECK_INTERVAL = Duration.ofSeconds(60);
 
     private final HsmFiles hsm;
     private final JobChanges changes;
@@ -48,12 +61,14 @@ public final class BoundedHsmRequests {
     private final int batchSize;
     private final CancelCheck cancel;
     private final Consumer<RequestOutcome> outcomes;
-    private final List<RequestedFile> pending = new ArrayList<>();
-    private List<RequestedFile> outstanding = new ArrayList<>();
+    private final List<Submitted> pending = new ArrayList<>();
+    private List<Submitted> outstanding = new ArrayList<>();
+    private Duration actionCheckAfter = DEFAULT_ACTION_CHECK_AFTER;
     private long oldestPendingNanos;
     private long lastPollNanos = System.nanoTime();
     private int peakOutstanding;
     private long requestsIssued;
+    private long actionChecks;
 
     /**
      * @param changes        where the requests are made (a dry run's records them, and each file then counts as
@@ -91,7 +106,7 @@ public final class BoundedHsmRequests {
         if (pending.isEmpty()) {
             oldestPendingNanos = System.nanoTime();
         }
-        pending.add(file);
+        pending.add(new Submitted(file, noteOf(file.path())));
         if (pending.size() >= batchSize || System.nanoTime() - oldestPendingNanos > BATCH_LINGER_NANOS) {
             flush();
         }
@@ -122,7 +137,7 @@ public final class BoundedHsmRequests {
      */
     public void cancelOutstanding() {
         pending.clear();
-        List<RequestedFile> toCancel = outstanding;
+        List<RequestedFile> toCancel = outstanding.stream().map(Submitted::file).toList();
         outstanding = new ArrayList<>();
         for (int from = 0; from < toCancel.size(); from += MAX_ITEMS_PER_REQUEST) {
             List<RequestedFile> batch = toCancel.subList(from, Math.min(toCancel.size(), from + MAX_ITEMS_PER_REQUEST));
@@ -155,24 +170,34 @@ public final class BoundedHsmRequests {
         return requestsIssued;
     }
 
+    /** llapi_hsm_current_action calls made: only for files that showed neither a success nor a failure note. */
+    public long actionChecks() {
+        return actionChecks;
+    }
+
+    /** How long after its request a file without a visible end is first asked about (tests shorten or lengthen it). */
+    void actionCheckAfter(Duration after) {
+        this.actionCheckAfter = after;
+    }
+
     private void flush() throws Exception {
         if (pending.isEmpty()) {
             return;
         }
         cancel.check();
-        List<RequestedFile> batch = List.copyOf(pending);
+        List<Submitted> batch = List.copyOf(pending);
         pending.clear();
         try {
-            request(kind.action(), batch);
+            request(kind.action(), batch.stream().map(Submitted::file).toList());
             accepted(batch);
         } catch (LustreException whole) {
             // One bad item (deleted meanwhile, never_archive set, ...) refuses the whole request: find it alone.
-            for (RequestedFile file : batch) {
+            for (Submitted submitted : batch) {
                 try {
-                    request(kind.action(), List.of(file));
-                    accepted(List.of(file));
+                    request(kind.action(), List.of(submitted.file()));
+                    accepted(List.of(submitted));
                 } catch (LustreException one) {
-                    outcomes.accept(new RequestOutcome(file, Optional.of("the coordinator refused the "
+                    outcomes.accept(new RequestOutcome(submitted.file(), Optional.of("the coordinator refused the "
                             + kind.action() + " request: " + one.getMessage())));
                 }
             }
@@ -181,13 +206,18 @@ public final class BoundedHsmRequests {
     }
 
     /** Files the coordinator took: outstanding until their action ends; in a dry run (no request made) done. */
-    private void accepted(List<RequestedFile> files) {
+    private void accepted(List<Submitted> files) {
         if (!changes.dryRun()) {
-            outstanding.addAll(files);
+            long firstCheck = System.nanoTime() + actionCheckAfter.toNanos();
+            for (Submitted file : files) {
+                file.nextActionCheckNanos = firstCheck;
+                file.actionCheckIntervalNanos = actionCheckAfter.toNanos();
+                outstanding.add(file);
+            }
             return;
         }
-        for (RequestedFile file : files) {
-            outcomes.accept(new RequestOutcome(file, Optional.empty()));
+        for (Submitted file : files) {
+            outcomes.accept(new RequestOutcome(file.file(), Optional.empty()));
         }
     }
 
@@ -221,11 +251,11 @@ public final class BoundedHsmRequests {
      */
     private int pollOnce() {
         lastPollNanos = System.nanoTime();
-        List<RequestedFile> still = new ArrayList<>(outstanding.size());
+        List<Submitted> still = new ArrayList<>(outstanding.size());
         int ended = 0;
         int pendingInARow = 0;
         for (int i = 0; i < outstanding.size(); i++) {
-            RequestedFile file = outstanding.get(i);
+            Submitted file = outstanding.get(i);
             if (pendingInARow >= PENDING_LOOKAHEAD) {
                 still.addAll(outstanding.subList(i, outstanding.size()));
                 break;
@@ -255,22 +285,75 @@ public final class BoundedHsmRequests {
         }
     }
 
-    /** WAITING or RUNNING while the file's action is pending; null once it ended (its outcome is then reported). */
-    private HsmProgressState pendingState(RequestedFile file) {
+    /**
+     * WAITING or RUNNING while the file's action is pending (or not yet known to have ended); null once it ended (its
+     * outcome is then reported).
+     */
+    private HsmProgressState pendingState(Submitted submitted) {
+        Path path = submitted.file().path();
         Optional<String> failure;
         try {
-            HsmCurrentAction action = hsm.currentAction(file.path());
-            // A file with no action reads HUA_NONE with state WAITING (the MDT's zeroed status): the action decides.
-            if (action.action() != HsmUserAction.NONE && (action.state() == HsmProgressState.WAITING
-                    || action.state() == HsmProgressState.RUNNING)) {
-                return action.state();
+            HsmUserState state = hsm.state(path);
+            if (kind.failure(state).isEmpty()) {
+                outcomes.accept(new RequestOutcome(submitted.file(), Optional.empty()));
+                return null;
             }
-            failure = kind.failure(hsm.state(file.path())).map(f -> f + agentCause(file.path()));
+            Optional<FailureNote> note = noteOf(path);
+            if (note.isPresent() && !note.equals(submitted.noteWhenSubmitted())
+                    && note.get().action().equals(kind.action().name())) {
+                // left just before the agent ended the action: the state read above is the final one
+                failure = kind.failure(state).map(f -> f + "; " + note.get().describe());
+            } else if (System.nanoTime() - submitted.nextActionCheckNanos < 0) {
+                return HsmProgressState.WAITING;
+            } else {
+                actionChecks++;
+                HsmCurrentAction action = hsm.currentAction(path);
+                // A file with no action reads HUA_NONE with state WAITING (the MDT's zeroed status): the action decides.
+                if (action.action() != HsmUserAction.NONE && (action.state() == HsmProgressState.WAITING
+                        || action.state() == HsmProgressState.RUNNING)) {
+                    submitted.actionCheckIntervalNanos = Math.min(MAX_ACTION_CHECK_INTERVAL.toNanos(),
+                            submitted.actionCheckIntervalNanos * 2);
+                    submitted.nextActionCheckNanos = System.nanoTime() + submitted.actionCheckIntervalNanos;
+                    return action.state();
+                }
+                // ended since the state was read, perhaps with success: read it again
+                failure = kind.failure(hsm.state(path)).map(f -> f + agentCause(path));
+            }
         } catch (LustreException e) {
             failure = Optional.of("cannot read its HSM state after the " + kind.action()
                     + " request (deleted or renamed meanwhile?): " + e.getMessage());
         }
-        outcomes.accept(new RequestOutcome(file, failure));
+        outcomes.accept(new RequestOutcome(submitted.file(), failure));
         return null;
+    }
+
+    /** The file's failure note now; empty without one, or when it cannot be read (the state still decides). */
+    private static Optional<FailureNote> noteOf(Path file) {
+        try {
+            return FailureNote.read(file);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A submitted file, with what is needed to see its action's end without asking the coordinator. */
+    private static final class Submitted {
+        private final RequestedFile file;
+        private final Optional<FailureNote> noteWhenSubmitted;
+        private long nextActionCheckNanos;
+        private long actionCheckIntervalNanos;
+
+        Submitted(RequestedFile file, Optional<FailureNote> noteWhenSubmitted) {
+            this.file = file;
+            this.noteWhenSubmitted = noteWhenSubmitted;
+        }
+
+        RequestedFile file() {
+            return file;
+        }
+
+        Optional<FailureNote> noteWhenSubmitted() {
+            return noteWhenSubmitted;
+        }
     }
 }

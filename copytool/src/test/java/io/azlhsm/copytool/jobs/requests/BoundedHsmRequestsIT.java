@@ -7,12 +7,17 @@ import io.azlhsm.copytool.jobs.AppliedChanges;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.lustre.LustreLibrary;
+import io.azlhsm.copytool.operations.FailureNote;
 import io.azlhsm.testcluster.harness.Cluster;
 import io.azlhsm.testcluster.harness.TestClusterHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,8 +25,38 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Requests to a coordinator that behaves as Lustre's does: at most 52 items per llapi_hsm_request (llite refuses
  * more with E2BIG), and a file whose action ended reads HUA_NONE with state WAITING (which must read as ended).
+ * Ends are seen from each file's HSM state and failure note; llapi_hsm_current_action (a walk of the whole action
+ * log on an MDS) only for a file that shows neither.
  */
 class BoundedHsmRequestsIT {
+    private static Map<String, Long> counters(Cluster cluster) {
+        Map<String, Long> counts = new HashMap<>();
+        for (String line : cluster.clusterScript("counters").out().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                counts.put(line.substring(0, eq).trim(), Long.parseLong(line.substring(eq + 1).trim()));
+            }
+        }
+        return counts;
+    }
+
+    private static long currentActionCalls(Cluster cluster) {
+        return counters(cluster).entrySet().stream().filter(e -> e.getKey().contains("CURRENT_ACTION"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private static List<RequestedFile> files(Cluster cluster, LustreFids fids, String dir, int count)
+            throws Exception {
+        List<RequestedFile> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Path file = cluster.mount().resolve(dir + "/f" + i);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "file " + i);
+            files.add(new RequestedFile(file, fids.path2fid(file), Files.size(file)));
+        }
+        return files;
+    }
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void batchesFitTheClientsRequestLimitAndEndedActionsAreSeenAsEnded() throws Exception {
@@ -35,18 +70,17 @@ class BoundedHsmRequestsIT {
             BoundedHsmRequests requests = new BoundedHsmRequests(hsm, AppliedChanges.INSTANCE, cluster.mount(),
                     RequestKind.ARCHIVE, 0, 1000,
                     () -> { }, outcomes::add);
+            // every archive succeeds: the files' states say so, and the coordinator is never asked
+            requests.actionCheckAfter(Duration.ofHours(1));
             int files = 120;
-            List<RequestedFile> toSubmit = new ArrayList<>();
-            for (int i = 0; i < files; i++) {
-                Path file = cluster.mount().resolve("batch/f" + i);
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, "file " + i);
-                toSubmit.add(new RequestedFile(file, fids.path2fid(file), Files.size(file)));
-            }
+            List<RequestedFile> toSubmit = files(cluster, fids, "batch", files);
+            long callsBefore = currentActionCalls(cluster);
             for (RequestedFile file : toSubmit) {
                 requests.submit(file);
             }
-            requests.finish(); // returns only if ended actions (HUA_NONE, WAITING) read as ended
+            requests.finish();
+            assertEquals(0, requests.actionChecks());
+            assertEquals(0, currentActionCalls(cluster) - callsBefore, "llapi_hsm_current_action calls");
 
             assertEquals(files, outcomes.size());
             assertTrue(outcomes.stream().allMatch(o -> o.failure().isEmpty()), outcomes.toString());
@@ -54,6 +88,86 @@ class BoundedHsmRequestsIT {
             // refused as too large would be replayed one file at a time, 120 more calls
             assertTrue(requests.requestsIssued() < files / 4, requests.requestsIssued() + " llapi_hsm_request calls for "
                     + files + " files");
+        }
+    }
+
+    /**
+     * An action that ends without a success and without a note (canceled, or failed by a copytool that leaves none)
+     * is seen through llapi_hsm_current_action, the only answer left, and ends as read then (HUA_NONE, WAITING).
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void actionsEndingWithoutTraceAreFoundByAskingTheCoordinator() throws Exception {
+        try (Cluster cluster = Cluster.start()) { // no copytool: the requests wait until canceled
+            LustreLibrary library = LustreLibrary.load(TestClusterHome.nativeDirectory().resolve("libhsmsim.so")
+                    .toString());
+            List<RequestOutcome> outcomes = new CopyOnWriteArrayList<>();
+            BoundedHsmRequests requests = new BoundedHsmRequests(new HsmFiles(library), AppliedChanges.INSTANCE,
+                    cluster.mount(), RequestKind.ARCHIVE, 0, 1000, () -> { }, outcomes::add);
+            requests.actionCheckAfter(Duration.ofMillis(100));
+            List<RequestedFile> files = files(cluster, new LustreFids(library), "canceled", 3);
+            for (RequestedFile file : files) {
+                requests.submit(file);
+            }
+            requests.sendQueued();
+            for (RequestedFile file : files) {
+                assertEquals(0, cluster.lfs("hsm_cancel", file.path().toString()).exitCode());
+            }
+            requests.finish();
+
+            assertEquals(3, outcomes.size());
+            for (RequestOutcome outcome : outcomes) {
+                assertTrue(outcome.failure().orElse("").contains("not archived after its ARCHIVE request ended"),
+                        outcome.toString());
+            }
+            assertTrue(requests.actionChecks() >= 3, requests.actionChecks() + " checks");
+        }
+    }
+
+    /**
+     * A failure note that appears after the request ends the file at once, without asking the coordinator; the note
+     * a file already had when it was submitted (an earlier failure) does not, and the file stays outstanding until
+     * its action is seen to end.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aNewFailureNoteEndsTheFileAndAnOldOneDoesNot() throws Exception {
+        try (Cluster cluster = Cluster.start()) {
+            LustreLibrary library = LustreLibrary.load(TestClusterHome.nativeDirectory().resolve("libhsmsim.so")
+                    .toString());
+            List<RequestOutcome> outcomes = new CopyOnWriteArrayList<>();
+            BoundedHsmRequests requests = new BoundedHsmRequests(new HsmFiles(library), AppliedChanges.INSTANCE,
+                    cluster.mount(), RequestKind.ARCHIVE, 0, 1000, () -> { }, outcomes::add);
+            requests.actionCheckAfter(Duration.ofMillis(100));
+            List<RequestedFile> files = files(cluster, new LustreFids(library), "noted", 2);
+            RequestedFile fresh = files.get(0);
+            RequestedFile stale = files.get(1);
+            FailureNote.of("ARCHIVE", 5, "an earlier failure").write(stale.path());
+            for (RequestedFile file : files) {
+                requests.submit(file);
+            }
+            requests.sendQueued();
+            // what an agent of ours leaves before it ends a failed action; no copytool runs, so the action waits on
+            FailureNote.of("ARCHIVE", 28, "no space in the archive").write(fresh.path());
+            Thread finisher = new Thread(() -> {
+                try {
+                    requests.finish();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            finisher.start();
+            Cluster.await("the fresh note's file ends", Duration.ofSeconds(60),
+                    () -> outcomes.stream().anyMatch(o -> o.file().equals(fresh)), outcomes::toString);
+            long calls = currentActionCalls(cluster);
+            Cluster.await("the stale note's file is asked about and found waiting", Duration.ofSeconds(60),
+                    () -> currentActionCalls(cluster) > calls, outcomes::toString);
+            assertEquals(1, outcomes.size(), "the stale note ended nothing: " + outcomes);
+            assertTrue(outcomes.get(0).failure().orElse("").contains("no space in the archive"), outcomes.toString());
+
+            assertEquals(0, cluster.lfs("hsm_cancel", fresh.path().toString(), stale.path().toString()).exitCode());
+            finisher.join(60_000);
+            assertEquals(2, outcomes.size(), outcomes.toString());
         }
     }
 }
