@@ -71,6 +71,41 @@ class CopytoolLauncherIT {
         assertTrue(Files.readString(gcLog).contains("Using Serial"), Files.readString(gcLog));
     }
 
+    /** The JVM gives freed native memory (the JIT's arenas) back to the system: without it, it stays in RSS. */
+    @Test
+    void theJvmTrimsItsNativeHeap() throws Exception {
+        Result version = run(Map.of("COPYTOOL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+
+        assertEquals(0, version.status(), version.err());
+        assertTrue(version.out().lines().anyMatch(line -> line.matches(
+                " *uint TrimNativeHeapInterval += 1000 .*\\{command line}.*")), version.out());
+    }
+
+    /** A Java 17 older than 17.0.9 refuses -XX:TrimNativeHeapInterval and would not start: the launcher leaves it out. */
+    @Test
+    void aJvmThatRefusesTheTrimOptionStillStarts(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("jdk").resolve("bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, String.join("\n",
+                "#!/bin/sh",
+                "for a in \"$@\"; do",
+                "  case $a in -XX:TrimNativeHeapInterval=*)",
+                "    echo \"Unrecognized VM option 'TrimNativeHeapInterval=1000'\" >&2",
+                "    echo 'Error: Could not create the Java Virtual Machine.' >&2; exit 1 ;;",
+                "  esac",
+                "done",
+                "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"", ""));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+
+        Result version = run(Map.of("JAVA_HOME", dir.resolve("jdk").toString(),
+                "COPYTOOL_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+
+        assertEquals(0, version.status(), version.err());
+        assertTrue(version.out().contains("copytool " + Main.version()), version.out());
+        assertTrue(version.out().lines().anyMatch(line -> line.matches(" *uint TrimNativeHeapInterval += 0 .*")),
+                version.out());
+    }
+
     @Test
     void unknownCommandExitsTwo() throws Exception {
         Result result = run("frobnicate");

@@ -2,20 +2,25 @@ package io.azlhsm.copytool.archive.azure;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpClientProvider;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientProvider;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
+import com.azure.core.util.Context;
 import com.azure.core.util.HttpClientOptions;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import reactor.core.publisher.Mono;
 
 /**
- * The HTTP clients the azure backend uses in production: OkHttp for whole small objects, the JDK's own HttpClient for
- * everything else ({@link AzureTransports} says which request takes which, and why).
+ * The HTTP clients the azure backend uses in production: OkHttp for whole small objects (built on its first request),
+ * the JDK's own HttpClient for everything else ({@link AzureTransports} says which request takes which, and why).
  *
  * <p>The JDK client was chosen over the SDK's default Netty for data: in AzureHttpClientBenchmarkIT against Azurite it
  * moved 8 MiB blocks at least as fast as Netty (uploads faster), it buffers on the heap instead of in Netty's
@@ -39,7 +44,57 @@ public final class AzureHttpClients {
 
     /** The production transports for a backend that has at most {@code maxConnections} requests in flight. */
     public static AzureTransports create(int maxConnections) {
-        return new AzureTransports(okHttp(maxConnections), jdk(maxConnections), AzureTransports.SMALL_BODY_LIMIT);
+        return new AzureTransports(new OnFirstRequest(() -> okHttp(maxConnections)), jdk(maxConnections),
+                AzureTransports.SMALL_BODY_LIMIT);
+    }
+
+    /**
+     * A client built when its first request is sent. OkHttp carries only whole small objects: an agent that is idle or
+     * moves large files only never needs it, and building it loads OkHttp, Okio and Kotlin's standard library (about
+     * 160 classes, 1 MiB of class metadata that stays for the life of the JVM; the benchmark's memory scenario counts
+     * it in the agent's RSS).
+     */
+    static final class OnFirstRequest implements HttpClient {
+        private final Supplier<HttpClient> factory;
+        private volatile HttpClient client;
+
+        OnFirstRequest(Supplier<HttpClient> factory) {
+            this.factory = factory;
+        }
+
+        /** The client, built by the first caller; null until a request has been sent. */
+        HttpClient built() {
+            return client;
+        }
+
+        private HttpClient client() {
+            HttpClient built = client;
+            if (built == null) {
+                synchronized (this) {
+                    built = client;
+                    if (built == null) {
+                        built = factory.get();
+                        client = built;
+                    }
+                }
+            }
+            return built;
+        }
+
+        @Override
+        public Mono<HttpResponse> send(HttpRequest request) {
+            return client().send(request);
+        }
+
+        @Override
+        public Mono<HttpResponse> send(HttpRequest request, Context context) {
+            return client().send(request, context);
+        }
+
+        @Override
+        public HttpResponse sendSync(HttpRequest request, Context context) {
+            return client().sendSync(request, context);
+        }
     }
 
     /** The JDK's HttpClient, for blocks, large ranges and every request without a body of data. */

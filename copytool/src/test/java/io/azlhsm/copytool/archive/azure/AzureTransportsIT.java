@@ -2,6 +2,7 @@ package io.azlhsm.copytool.archive.azure;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.core.http.HttpClient;
@@ -67,10 +68,37 @@ class AzureTransportsIT {
     @Test
     void theProductionPairIsOkHttpForSmallObjectsAndTheJdkClientForTheRest() {
         AzureTransports production = AzureHttpClients.create(4);
-        assertEquals("OkHttpAsyncHttpClient", production.small().getClass().getSimpleName());
+        AzureHttpClients.OnFirstRequest small = (AzureHttpClients.OnFirstRequest) production.small();
+        assertNull(small.built(), "OkHttp is built on the first small request, not before");
         assertEquals("JdkHttpClient", production.large().getClass().getSimpleName());
         assertEquals(AzureTransports.SMALL_BODY_LIMIT, production.smallBodyLimit());
         assertTrue(production.isSmall(MIB) && !production.isSmall(MIB + 1L));
+    }
+
+    /** OkHttp is built by the first small request, which it then carries; large requests never build it. */
+    @Test
+    void theProductionSmallClientIsBuiltByItsFirstRequest(AzuriteServer azurite) throws Exception {
+        AzureTransports production = AzureHttpClients.create(4);
+        AzureHttpClients.OnFirstRequest small = (AzureHttpClients.OnFirstRequest) production.small();
+        BackendSettings settings = BackendSettings.builder(4, BackendType.AZURE).container("first-request")
+                .connectionString(BackendSecret.of(azurite.connectionString())).chunkSize(2 * MIB).build();
+        try (AzureBlobBackend backend = new AzureBlobBackend(settings, production)) {
+            GeneratedData largeData = new GeneratedData(7, 4 * MIB);
+            ChunkedUpload upload = backend.beginUpload("large.bin", 4 * MIB, 2 * MIB);
+            upload.stage(0, largeData.range(0, 2 * MIB));
+            upload.stage(1, largeData.range(2 * MIB, 2 * MIB));
+            upload.commit(2, new ObjectAttributes(largeData.md5(), Map.of()), WriteCondition.absent());
+            assertNull(small.built(), "a large file built the small objects' client");
+
+            ByteBuffer body = new GeneratedData(8, 64 * 1024).fill(ByteBuffer.allocateDirect(64 * 1024), 0);
+            byte[] md5 = ContentMd5.of(body.duplicate());
+            StoredObject put = backend.putWhole("small.bin", body.duplicate(), new ObjectAttributes(md5, Map.of()),
+                    WriteCondition.absent());
+            ByteBuffer back = ByteBuffer.allocate(64 * 1024);
+            backend.read("small.bin", put.etag(), 0, back);
+            assertArrayEquals(md5, ContentMd5.of(back.flip()));
+            assertEquals("OkHttpAsyncHttpClient", small.built().getClass().getSimpleName());
+        }
     }
 
     @Test
