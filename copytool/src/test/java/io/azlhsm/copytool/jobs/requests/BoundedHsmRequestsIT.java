@@ -45,8 +45,25 @@ class BoundedHsmRequestsIT {
                 .mapToLong(Map.Entry::getValue).sum();
     }
 
-    private static List<RequestedFile> files(Cluster cluster, LustreFids fids, String dir, int count)
-            throws Exception {
+    /** ARCHIVE requests whose files are asked about 100 ms after their request if they show no end. */
+    private static BoundedHsmRequests quicklyAskingRequests(Cluster cluster, List<RequestOutcome> outcomes) {
+        BoundedHsmRequests requests = new BoundedHsmRequests(new HsmFiles(library()), AppliedChanges.INSTANCE,
+                cluster.mount(), RequestKind.ARCHIVE, 0, 1000, () -> { }, outcomes::add);
+        requests.actionCheckAfter(Duration.ofMillis(100));
+        return requests;
+    }
+
+    private static LustreLibrary library;
+
+    private static synchronized LustreLibrary library() {
+        if (library == null) {
+            library = LustreLibrary.load(TestClusterHome.nativeDirectory().resolve("libhsmsim.so").toString());
+        }
+        return library;
+    }
+
+    private static List<RequestedFile> files(Cluster cluster, String dir, int count) throws Exception {
+        LustreFids fids = new LustreFids(library());
         List<RequestedFile> files = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Path file = cluster.mount().resolve(dir + "/f" + i);
@@ -62,10 +79,7 @@ class BoundedHsmRequestsIT {
     void batchesFitTheClientsRequestLimitAndEndedActionsAreSeenAsEnded() throws Exception {
         try (Cluster cluster = Cluster.start()) {
             cluster.startPosixCopytool();
-            LustreLibrary library = LustreLibrary.load(TestClusterHome.nativeDirectory().resolve("libhsmsim.so")
-                    .toString());
-            HsmFiles hsm = new HsmFiles(library);
-            LustreFids fids = new LustreFids(library);
+            HsmFiles hsm = new HsmFiles(library());
             List<RequestOutcome> outcomes = new ArrayList<>();
             BoundedHsmRequests requests = new BoundedHsmRequests(hsm, AppliedChanges.INSTANCE, cluster.mount(),
                     RequestKind.ARCHIVE, 0, 1000,
@@ -73,7 +87,7 @@ class BoundedHsmRequestsIT {
             // every archive succeeds: the files' states say so, and the coordinator is never asked
             requests.actionCheckAfter(Duration.ofHours(1));
             int files = 120;
-            List<RequestedFile> toSubmit = files(cluster, fids, "batch", files);
+            List<RequestedFile> toSubmit = files(cluster, "batch", files);
             long callsBefore = currentActionCalls(cluster);
             for (RequestedFile file : toSubmit) {
                 requests.submit(file);
@@ -99,13 +113,9 @@ class BoundedHsmRequestsIT {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void actionsEndingWithoutTraceAreFoundByAskingTheCoordinator() throws Exception {
         try (Cluster cluster = Cluster.start()) { // no copytool: the requests wait until canceled
-            LustreLibrary library = LustreLibrary.load(TestClusterHome.nativeDirectory().resolve("libhsmsim.so")
-                    .toString());
             List<RequestOutcome> outcomes = new CopyOnWriteArrayList<>();
-            BoundedHsmRequests requests = new BoundedHsmRequests(new HsmFiles(library), AppliedChanges.INSTANCE,
-                    cluster.mount(), RequestKind.ARCHIVE, 0, 1000, () -> { }, outcomes::add);
-            requests.actionCheckAfter(Duration.ofMillis(100));
-            List<RequestedFile> files = files(cluster, new LustreFids(library), "canceled", 3);
+            BoundedHsmRequests requests = quicklyAskingRequests(cluster, outcomes);
+            List<RequestedFile> files = files(cluster, "canceled", 3);
             for (RequestedFile file : files) {
                 requests.submit(file);
             }
@@ -133,13 +143,9 @@ class BoundedHsmRequestsIT {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aNewFailureNoteEndsTheFileAndAnOldOneDoesNot() throws Exception {
         try (Cluster cluster = Cluster.start()) {
-            LustreLibrary library = LustreLibrary.load(TestClusterHome.nativeDirectory().resolve("libhsmsim.so")
-                    .toString());
             List<RequestOutcome> outcomes = new CopyOnWriteArrayList<>();
-            BoundedHsmRequests requests = new BoundedHsmRequests(new HsmFiles(library), AppliedChanges.INSTANCE,
-                    cluster.mount(), RequestKind.ARCHIVE, 0, 1000, () -> { }, outcomes::add);
-            requests.actionCheckAfter(Duration.ofMillis(100));
-            List<RequestedFile> files = files(cluster, new LustreFids(library), "noted", 2);
+            BoundedHsmRequests requests = quicklyAskingRequests(cluster, outcomes);
+            List<RequestedFile> files = files(cluster, "noted", 2);
             RequestedFile fresh = files.get(0);
             RequestedFile stale = files.get(1);
             FailureNote.of("ARCHIVE", 5, "an earlier failure").write(stale.path());
