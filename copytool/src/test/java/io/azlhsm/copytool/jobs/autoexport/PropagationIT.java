@@ -287,6 +287,7 @@ class PropagationIT {
         // l3's name holds another tool's symlink blob of the same target (ftype=LNK and azcopy's marker, no
         // azlhsm keys), which the export takes as the link's and leaves: the rename must leave it too
         byte[] t3 = "t3".getBytes(StandardCharsets.UTF_8);
+        bed.container.createIfNotExists(); // the agent makes it at its first archive, which may not have come yet
         bed.container.getBlobClient("slink/l3").uploadWithResponse(new BlobParallelUploadOptions(
                         BinaryData.fromBytes(t3)).setHeaders(new BlobHttpHeaders().setContentMd5(
                                 MessageDigest.getInstance("MD5").digest(t3)))
