@@ -71,7 +71,10 @@ final class DeletionPropagation {
         String owner = BlobMove.metadata(found.get(), BlobMetadataCodec.FID);
         if (!fid.bracketed().equals(owner)) {
             if (owner == null) {
-                counts.left(Propagation.DELETIONS, described, name + " was written by another tool");
+                // a symlink's blob carries no FID (the link cannot hold the xattr that would tie it to one), and
+                // the target it held is gone with the link: which link it was written for cannot be told
+                counts.left(Propagation.DELETIONS, described, name + (isSymlinkBlob(found.get())
+                        ? " is a symlink blob, which names no FID" : " was written by another tool"));
             }
             return; // another file's copy took the name: not this file's to delete
         }
@@ -88,6 +91,11 @@ final class DeletionPropagation {
             }
             counts.left(Propagation.DELETIONS, described, name + ": " + e.getMessage());
         }
+    }
+
+    private static boolean isSymlinkBlob(StoredObject object) {
+        return BlobMetadataCodec.SYMLINK_FILE_TYPE.equalsIgnoreCase(BlobMove.metadata(object,
+                BlobMetadataCodec.FILE_TYPE));
     }
 
     /** The blob name of the path the file had, when its parent directory still exists. */

@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * What the changelog records of one pass say is to be propagated, each FID once, first seen first:
  * <ul>
- *   <li>renamed: the object a RENME moved (its source FID), a file or a directory;</li>
+ *   <li>renamed: the object a RENME moved (its source FID), a file, a directory or a symlink, with the parent and
+ *       name it had before the first rename these records report (a symlink's blob is found there: it has no
+ *       record naming it);</li>
  *   <li>attributes changed: the FID of a SATTR (chmod, chown) or MTIME (utimes; also a write's close, which leaves
  *       the file dirty and is then left to the export) record;</li>
  *   <li>deleted: the file an UNLNK removed the last name of ({@code CLF_UNLINK_LAST}), or that a RENME replaced and
@@ -24,8 +26,15 @@ final class PropagationEvents {
     record Deleted(LuFid parent, String name) {
     }
 
+    /**
+     * The name a renamed object had: the source parent's FID and the source name of its first RENME record here
+     * (zero and empty when the record carries none).
+     */
+    record Renamed(LuFid parent, String name) {
+    }
+
     private final Set<Propagation> kinds;
-    private final Set<LuFid> renamed = new LinkedHashSet<>();
+    private final Map<LuFid, Renamed> renamed = new LinkedHashMap<>();
     private final Set<LuFid> attributesChanged = new LinkedHashSet<>();
     private final Map<LuFid, Deleted> deleted = new LinkedHashMap<>();
 
@@ -37,7 +46,10 @@ final class PropagationEvents {
         switch (record.type()) {
             case RENAME -> {
                 if (kinds.contains(Propagation.RENAMES)) {
-                    record.sourceFid().filter(fid -> !fid.isZero()).ifPresent(renamed::add);
+                    // first seen first: a name the export wrote before this pass, not one the object only passed by
+                    record.sourceFid().filter(fid -> !fid.isZero()).ifPresent(fid -> renamed.putIfAbsent(fid,
+                            new Renamed(record.sourceParentFid().orElse(new LuFid(0, 0, 0)),
+                                    record.sourceName().orElse(""))));
                 }
                 if ((record.typeFlags() & ChangelogFlags.CLF_RENAME_LAST) != 0 && !record.targetFid().isZero()) {
                     deleted(record); // the rename replaced a file, and that was its last name
@@ -63,7 +75,7 @@ final class PropagationEvents {
         }
     }
 
-    Set<LuFid> renamed() {
+    Map<LuFid, Renamed> renamed() {
         return renamed;
     }
 

@@ -35,10 +35,11 @@ final class Propagator {
         PropagationCounts counts = new PropagationCounts(context);
         ArchiveRecordStore records = new ArchiveRecordStore();
         DirectoryMarkers markers = new DirectoryMarkers(mount, backend, context.changes(), fids);
+        SymlinkBlobs symlinks = new SymlinkBlobs(mount, backend, context.changes());
         this.renames = new RenamePropagation(mount, root, fids, backend, new BlobMove(backend, archiveId, records),
-                markers, counts, context::checkCancelled);
+                markers, symlinks, counts, context::checkCancelled);
         this.metadata = new MetadataPropagation(mount, root, fids, context.hsm(), backend, archiveId, records, counts,
-                markers, new SymlinkBlobs(mount, backend, context.changes()));
+                markers, symlinks);
         this.deletions = new DeletionPropagation(mount, root, fids, backend, counts);
         this.retry = new PropagationEvents(kinds);
     }
@@ -51,10 +52,10 @@ final class Propagator {
     }
 
     void apply(PropagationEvents events) throws Exception {
-        for (LuFid fid : events.renamed()) {
+        for (Map.Entry<LuFid, PropagationEvents.Renamed> entry : events.renamed().entrySet()) {
             context.checkCancelled();
-            if (!renames.renamed(fid)) {
-                retry.renamed().add(fid);
+            if (!renames.renamed(entry.getKey(), entry.getValue())) {
+                retry.renamed().put(entry.getKey(), entry.getValue());
             }
         }
         for (LuFid fid : events.attributesChanged()) {

@@ -2,7 +2,12 @@ package io.azlhsm.copytool.jobs.autoexport;
 
 import io.azlhsm.copytool.archive.ArchiveBackend;
 import io.azlhsm.copytool.archive.ArchiveException;
+import io.azlhsm.copytool.archive.ContentMd5;
+import io.azlhsm.copytool.archive.StoredObject;
+import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
+import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.copytool.jobs.export.DirectoryMarkers;
+import io.azlhsm.copytool.jobs.export.SymlinkBlobs;
 import io.azlhsm.copytool.jobs.requests.CancelCheck;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
@@ -11,11 +16,14 @@ import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
 import io.azlhsm.copytool.operations.LustreFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +38,12 @@ import java.util.Optional;
  * ({@link DirectoryMarkers#retire}), deepest first, so that a hierarchical account's old directories are empty when
  * their turn comes. A marker that cannot be deleted then (the account unreachable) is not tried again: the
  * directory records its new marker by then; the checker reports the old one as an orphan.
+ *
+ * <p>A renamed symlink, or one under a renamed directory, has no record naming its blob and no FID in it (see
+ * {@link SymlinkBlobs}): its blob is put under its new name first (as the export would), and the blob at the name it
+ * had (from the RENME record's source parent and name) is deleted only when it is a symlink blob this copytool
+ * wrote ({@code ftype=LNK} and {@code azlhsm_version}) holding the link's target (its Content-MD5), while nothing
+ * in the file system has that name again, on the ETag just read. Anything else there stays, counted as left alone.
  */
 final class RenamePropagation {
     private final Path mount;
@@ -38,6 +52,7 @@ final class RenamePropagation {
     private final ArchiveBackend backend;
     private final BlobMove move;
     private final DirectoryMarkers markers;
+    private final SymlinkBlobs symlinks;
     private final PropagationCounts counts;
     private final CancelCheck cancel;
 
@@ -46,19 +61,23 @@ final class RenamePropagation {
     }
 
     RenamePropagation(Path mount, Path root, LustreFids fids, ArchiveBackend backend, BlobMove move,
-                      DirectoryMarkers markers, PropagationCounts counts, CancelCheck cancel) {
+                      DirectoryMarkers markers, SymlinkBlobs symlinks, PropagationCounts counts, CancelCheck cancel) {
         this.mount = mount;
         this.root = root;
         this.fids = fids;
         this.backend = backend;
         this.move = move;
         this.markers = markers;
+        this.symlinks = symlinks;
         this.counts = counts;
         this.cancel = cancel;
     }
 
-    /** @return false when a file failed (the rename is to be tried again) */
-    boolean renamed(LuFid fid) throws Exception {
+    /**
+     * @param from the name the object had before this pass's records renamed it
+     * @return false when a file failed (the rename is to be tried again)
+     */
+    boolean renamed(LuFid fid, PropagationEvents.Renamed from) throws Exception {
         Optional<Path> found = MdtChangelogs.pathOf(fids, mount, root, fid);
         if (found.isEmpty()) {
             return true; // gone since, or now outside the exported path
@@ -72,13 +91,17 @@ final class RenamePropagation {
         if (attributes.isRegularFile()) {
             return file(found.get(), fid);
         }
+        Optional<Path> oldPath = oldPath(from);
+        if (attributes.isSymbolicLink()) {
+            return oldPath.isEmpty() || symlink(found.get(), oldPath.get());
+        }
         if (!attributes.isDirectory()) {
-            return true; // a symlink's blob is put again by the export, under its new name
+            return true; // a socket, device or FIFO: never exported
         }
         boolean[] allMoved = {true};
         List<Retiring> retiring = new ArrayList<>();
         try {
-            walk(found.get(), allMoved, retiring);
+            walk(found.get(), oldPath, allMoved, retiring);
         } catch (IOException e) {
             counts.failed(Propagation.RENAMES, found.get().toString(), e); // moved or removed while walked
             allMoved[0] = false;
@@ -117,7 +140,8 @@ final class RenamePropagation {
         old.ifPresent(name -> retiring.add(new Retiring(directory, name, fid)));
     }
 
-    private void walk(Path directory, boolean[] allMoved, List<Retiring> retiring) throws Exception {
+    private void walk(Path directory, Optional<Path> oldPath, boolean[] allMoved, List<Retiring> retiring)
+            throws Exception {
         new NamespaceWalker(mount).walk(directory, new NamespaceVisitor() {
             @Override
             public void directory(Path path, BasicFileAttributes attributes) throws Exception {
@@ -145,6 +169,14 @@ final class RenamePropagation {
             }
 
             @Override
+            public void other(Path path, BasicFileAttributes otherAttributes) throws Exception {
+                cancel.check();
+                if (otherAttributes.isSymbolicLink() && oldPath.isPresent()) {
+                    allMoved[0] &= symlink(path, oldPath.get().resolve(directory.relativize(path)));
+                }
+            }
+
+            @Override
             public void failed(Path path, IOException cause) {
                 counts.failed(Propagation.RENAMES, path.toString(), cause);
                 allMoved[0] = false;
@@ -166,5 +198,92 @@ final class RenamePropagation {
             counts.failed(Propagation.RENAMES, path.toString(), e);
             return false;
         }
+    }
+
+    /** The path a renamed object had: its old parent's path now, and its old name; empty when either is unknown. */
+    private Optional<Path> oldPath(PropagationEvents.Renamed from) {
+        if (from.parent().isZero() || from.name().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Path parent = mount.resolve(fids.fid2path(mount, from.parent(), 0).relativePath()).normalize();
+            return Optional.of(parent.resolve(from.name()));
+        } catch (LustreException gone) {
+            return Optional.empty(); // its old directory went too: its old blob is left to the checker
+        }
+    }
+
+    /**
+     * The symlink's blob under its new name, then its old one deleted if it is the one the export wrote for it.
+     *
+     * @return false when the archive failed (tried again next pass)
+     */
+    private boolean symlink(Path link, Path oldPath) {
+        try {
+            if (oldPath.equals(link) || !oldPath.startsWith(root)
+                    || oldPath.startsWith(mount.resolve(JobStore.DIRECTORY_NAME))) {
+                return true; // renamed back, or it came from outside the exported path: no blob of ours there
+            }
+            // the new name first, as the export puts it (which reaches the links under a renamed directory only at
+            // its next full walk): whatever happens next, the link has its blob
+            symlinks.ensure(link);
+            Optional<StoredObject> now = symlinks.blobOf(link);
+            String oldName = backend.objectName(mount.relativize(oldPath).toString());
+            Optional<StoredObject> old = backend.stat(oldName);
+            if (old.isEmpty()) {
+                return true; // never exported under that name (made and renamed within one pass), or gone
+            }
+            if (now.isEmpty()) {
+                counts.left(Propagation.RENAMES, link.toString(), oldName + " stays: its new name "
+                        + symlinks.objectName(link) + " holds another object");
+                return true;
+            }
+            String why = notThisLinks(old.get(), link, oldPath);
+            if (why != null) {
+                counts.left(Propagation.RENAMES, link.toString(), oldName + " stays: " + why);
+                return true;
+            }
+            if (Files.exists(oldPath, LinkOption.NOFOLLOW_LINKS)) { // looked at again, just before the delete
+                counts.left(Propagation.RENAMES, link.toString(), oldName + " stays: " + oldPath
+                        + " exists again");
+                return true;
+            }
+            try {
+                backend.delete(oldName, old.get().etag());
+            } catch (ArchiveException e) {
+                if (e.kind() != ArchiveException.Kind.PRECONDITION) {
+                    throw e;
+                }
+                counts.left(Propagation.RENAMES, link.toString(), oldName + " stays: " + e.getMessage());
+                return true;
+            }
+            counts.done(Propagation.RENAMES, link.toString(), "its blob is now " + now.get().name());
+            return true;
+        } catch (Exception e) {
+            counts.failed(Propagation.RENAMES, link.toString(), e);
+            return false;
+        }
+    }
+
+    /**
+     * Why the blob at the link's old name is not the one the export wrote for it (null when it is): a symlink blob
+     * of ours (azlhsm_version beside ftype=LNK: AMLFS's and azcopy's carry no azlhsm keys) whose Content-MD5 is the
+     * link's target, at a name nothing in the file system has now (a link made again there owns it).
+     */
+    private String notThisLinks(StoredObject old, Path link, Path oldPath) throws IOException {
+        if (!BlobMetadataCodec.SYMLINK_FILE_TYPE.equalsIgnoreCase(BlobMove.metadata(old, BlobMetadataCodec.FILE_TYPE))) {
+            return "it is not a symlink blob";
+        }
+        if (BlobMove.metadata(old, BlobMetadataCodec.VERSION) == null) {
+            return "another tool wrote it";
+        }
+        byte[] target = Files.readSymbolicLink(link).toString().getBytes(StandardCharsets.UTF_8);
+        if (!Arrays.equals(ContentMd5.of(ByteBuffer.wrap(target)), old.contentMd5())) {
+            return "it holds another target";
+        }
+        if (Files.exists(oldPath, LinkOption.NOFOLLOW_LINKS)) {
+            return oldPath + " exists again";
+        }
+        return null;
     }
 }

@@ -109,8 +109,8 @@ class HierarchicalRenameIT {
     }
 
     /**
-     * Archives a file and a file in a directory (released), renames both (and chowns and chmods the file) under a
-     * running job; returns the job's end.
+     * Archives a file and a file in a directory (released), renames both (and chowns and chmods the file) and a
+     * symlink beside them (another is in the directory) under a running job; returns the job's end.
      */
     private JobOutcome renameUnderJob(String top, Set<Propagation> propagate) throws Exception {
         Path file = bed.write(top + "/f.dat", 2_000);
@@ -119,6 +119,8 @@ class HierarchicalRenameIT {
         Files.setPosixFilePermissions(inDirectory.getParent(), PosixFilePermissions.fromString("rwxr-x--x"));
         Files.setAttribute(file, "unix:uid", 4321, LinkOption.NOFOLLOW_LINKS);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        Path link = Files.createSymbolicLink(file.resolveSibling("l"), Path.of("f.dat"));
+        Files.createSymbolicLink(inDirectory.resolveSibling("m"), Path.of("../f.dat")); // its directory is renamed
         Path chmodded = Files.createDirectories(inDirectory.getParent().resolveSibling("e"));
         Files.setPosixFilePermissions(chmodded, PosixFilePermissions.fromString("rwxr-xr-x"));
         bed.archive(file, inDirectory);
@@ -145,6 +147,7 @@ class HierarchicalRenameIT {
             Files.setAttribute(file.resolveSibling("f2.dat"), "unix:uid", 999, LinkOption.NOFOLLOW_LINKS);
             Files.setPosixFilePermissions(file.resolveSibling("f2.dat"), PosixFilePermissions.fromString("rw-------"));
             Files.move(inDirectory.getParent(), inDirectory.getParent().resolveSibling("d2"));
+            Files.move(link, link.resolveSibling("l2"));
             Files.setPosixFilePermissions(chmodded, PosixFilePermissions.fromString("rwx--x---"));
             Path after = bed.write(top + "/after.dat", 100); // its pass, or an earlier one, propagated the renames
             bed.awaitFlags(after, AgentTestBed.ARCHIVED, SHORT);
@@ -194,6 +197,11 @@ class HierarchicalRenameIT {
         assertFalse(lake.getFileClient("hon/d/g.dat").exists(), outcome::toString);
         assertTrue(lake.getFileClient("hon/d2/g.dat").exists(), outcome::toString);
         assertEquals("hon/d2/g.dat", record(inDirectory).blob());
+        // a renamed symlink's blob, and that of one in a renamed directory, under the new name only (the old
+        // directory could not have emptied otherwise)
+        assertFalse(lake.getFileClient("hon/l").exists(), outcome::toString);
+        assertEquals("f.dat", blobs.getBlobClient("hon/l2").downloadContent().toString(), outcome::toString);
+        assertEquals("../f.dat", blobs.getBlobClient("hon/d2/m").downloadContent().toString(), outcome::toString);
         // the directory's new path has its owner and mode, the old one, left empty, is gone
         PathAccessControl directory = lake.getDirectoryClient("hon/d2").getAccessControl();
         assertEquals("4322", directory.getOwner(), outcome::toString);
@@ -216,6 +224,8 @@ class HierarchicalRenameIT {
         assertFalse(lake.getFileClient("hoff/f2.dat").exists(), outcome::toString);
         assertTrue(lake.getFileClient("hoff/d/g.dat").exists(), outcome::toString);
         assertFalse(lake.getFileClient("hoff/d2/g.dat").exists(), outcome::toString);
+        assertTrue(lake.getFileClient("hoff/l").exists(), outcome::toString);
+        assertTrue(lake.getFileClient("hoff/d/m").exists(), outcome::toString);
         assertEquals("0755", lake.getDirectoryClient("hoff/e").getAccessControl().getPermissions().toString());
         assertEquals("hoff/f.dat", record(cluster.mount().resolve("hoff/f2.dat")).blob());
     }

@@ -52,7 +52,7 @@ class PropagationEventsTest {
         assertTrue(none.isEmpty());
 
         PropagationEvents renames = events(Set.of(Propagation.RENAMES), records);
-        assertEquals(Set.of(SOURCE), renames.renamed());
+        assertEquals(Set.of(SOURCE), renames.renamed().keySet());
         assertTrue(renames.attributesChanged().isEmpty() && renames.deleted().isEmpty());
 
         PropagationEvents metadata = events(Set.of(Propagation.METADATA), records);
@@ -68,8 +68,28 @@ class PropagationEventsTest {
     void aRenameOverTheLastNameOfAFileDeletesThatFile() {
         PropagationEvents events = events(EnumSet.allOf(Propagation.class), List.of(
                 record(ChangelogRecordType.RENAME, ChangelogFlags.CLF_RENAME_LAST, TARGET, Optional.of(SOURCE))));
-        assertEquals(Set.of(SOURCE), events.renamed());
+        assertEquals(Set.of(SOURCE), events.renamed().keySet());
         assertEquals(Set.of(TARGET), events.deleted().keySet());
+    }
+
+    @Test
+    void aRenameKeepsTheNameTheObjectHadBeforeItsFirstRenameInThePass() {
+        LuFid otherParent = new LuFid(0x200000008L, 1, 0);
+        PropagationEvents events = events(Set.of(Propagation.RENAMES), List.of(
+                rename(SOURCE, PARENT, "link"), rename(SOURCE, otherParent, "link2"),
+                new ChangelogRecord(ChangelogRecordType.RENAME.code(), 0, 9, 0, 0, new LuFid(0, 0, 0), PARENT,
+                        Optional.of(TARGET), Optional.empty(), Optional.empty(), Optional.empty(), "x",
+                        Optional.empty())));
+        // the export wrote the blob under the first old name: a later rename passed by the second one only
+        assertEquals(new PropagationEvents.Renamed(PARENT, "link"), events.renamed().get(SOURCE));
+        assertEquals(new PropagationEvents.Renamed(new LuFid(0, 0, 0), ""), events.renamed().get(TARGET));
+    }
+
+    /** A RENME of {@code source} from {@code name} in {@code sourceParent} to "moved" in PARENT. */
+    private static ChangelogRecord rename(LuFid source, LuFid sourceParent, String name) {
+        return new ChangelogRecord(ChangelogRecordType.RENAME.code(), 0, 8, 0, 0, new LuFid(0, 0, 0), PARENT,
+                Optional.of(source), Optional.of(sourceParent), Optional.empty(), Optional.empty(), "moved",
+                Optional.of(name));
     }
 
     private static PropagationEvents events(Set<Propagation> kinds, List<ChangelogRecord> records) {

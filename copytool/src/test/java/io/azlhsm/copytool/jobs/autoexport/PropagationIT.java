@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.azlhsm.copytool.agent.AgentTestBed;
 import io.azlhsm.copytool.jobs.FlowTestBed;
 import io.azlhsm.copytool.jobs.JobRecord;
@@ -22,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -268,5 +273,59 @@ class PropagationIT {
         assertEquals(0, run.counter(PropagationCounts.DELETED), run::describe);
         assertEquals(0, run.counter(PropagationCounts.FAILED), run::describe);
         assertTrue(run.errors().isEmpty(), run::describe);
+    }
+
+    @Test
+    void aRenamedSymlinkLeavesNoBlobAtItsOldNameButWhatIsNotItsBlobStays() throws Exception {
+        Path top = bed.cluster.mount().resolve("slink");
+        Files.createDirectories(top.resolve("d"));
+        Path renamed = Files.createSymbolicLink(top.resolve("l1"), Path.of("t1"));
+        Files.createSymbolicLink(top.resolve("d/l2"), Path.of("../t2")); // its directory is renamed
+        Path foreign = Files.createSymbolicLink(top.resolve("l3"), Path.of("t3"));
+        Path retaken = Files.createSymbolicLink(top.resolve("l4"), Path.of("t4"));
+        Path deleted = Files.createSymbolicLink(top.resolve("l5"), Path.of("t5"));
+        // l3's name holds another tool's symlink blob of the same target (ftype=LNK and azcopy's marker, no
+        // azlhsm keys), which the export takes as the link's and leaves: the rename must leave it too
+        byte[] t3 = "t3".getBytes(StandardCharsets.UTF_8);
+        bed.container.createIfNotExists(); // the agent makes it at its first archive, which may not have come yet
+        bed.container.getBlobClient("slink/l3").uploadWithResponse(new BlobParallelUploadOptions(
+                        BinaryData.fromBytes(t3)).setHeaders(new BlobHttpHeaders().setContentMd5(
+                                MessageDigest.getInstance("MD5").digest(t3)))
+                .setMetadata(Map.of("ftype", "LNK", "is_symlink", "true")), null, null);
+
+        JobRun run = runJob("slink", Set.of(Propagation.RENAMES, Propagation.DELETIONS), () -> {
+            assertTrue(exists("slink/l1") && exists("slink/d/l2") && exists("slink/l4") && exists("slink/l5"));
+            Files.move(renamed, renamed.resolveSibling("l1b"));
+            Files.move(top.resolve("d"), top.resolve("d2"));
+            Files.move(foreign, foreign.resolveSibling("l3b"));
+            Files.move(retaken, retaken.resolveSibling("l4b"));
+            Files.createSymbolicLink(retaken, Path.of("t4")); // a link of the same target takes the old name again
+            Files.delete(deleted);
+        });
+
+        // renamed: the blob under the new name, none under the old
+        assertFalse(exists("slink/l1"), run::describe);
+        assertEquals("t1", bed.container.getBlobClient("slink/l1b").downloadContent().toString(), run::describe);
+        // under a renamed directory: put under the new name by the propagation (an incremental pass's export
+        // reaches only the directory), the old one gone
+        assertFalse(exists("slink/d/l2"), run::describe);
+        assertEquals("../t2", bed.container.getBlobClient("slink/d2/l2").downloadContent().toString(),
+                run::describe);
+        // another tool's blob stays; the link gets ours under its new name
+        Map<String, String> kept = bed.container.getBlobClient("slink/l3").getProperties().getMetadata();
+        assertEquals("LNK", kept.get("ftype"), run::describe);
+        assertFalse(kept.containsKey("azlhsm_version"), run::describe);
+        assertTrue(exists("slink/l3b"), run::describe);
+        // the old name taken by a link again: its blob stays
+        assertTrue(exists("slink/l4"), run::describe);
+        assertTrue(exists("slink/l4b"), run::describe);
+        // deleted: a symlink blob names no FID, so which link wrote it cannot be told; it stays
+        assertTrue(exists("slink/l5"), run::describe);
+
+        // l1, d/l2 and d's marker; left alone: l3's blob, l4's and l5's
+        assertEquals(3, run.counter(PropagationCounts.RENAMED), run::describe);
+        assertEquals(3, run.counter(PropagationCounts.LEFT), run::describe);
+        assertEquals(0, run.counter(PropagationCounts.DELETED), run::describe);
+        assertEquals(0, run.counter(PropagationCounts.FAILED), run::describe);
     }
 }
