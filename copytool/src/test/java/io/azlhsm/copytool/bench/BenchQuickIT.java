@@ -110,7 +110,8 @@ class BenchQuickIT {
                 }
             }
         }
-        for (String metric : List.of("import_stubs_s", "import_cpu_ms_per_file", "import_simulator_ms_per_action",
+        for (String metric : List.of("export_job_s", "export_walk_s", "prefetch_job_s", "import_stubs_s",
+                "import_job_stubs_s", "import_cpu_ms_per_file", "import_simulator_ms_per_action",
                 "import_simulator_cores", "import_peak_rss_mib")) {
             if (!present.contains("jobs/ours/" + metric)) {
                 missing.add("jobs/ours/" + metric);
