@@ -50,7 +50,8 @@ class BenchQuickIT {
         String last = lines.get(lines.size() - 1);
         assertTrue(last.startsWith("summary ours/peer: ") && last.contains("large/azcopy")
                 && last.contains("posix-large/cp") && last.contains("memory peak RSS")
-                && last.contains(" files/s, --deep "), last);
+                && last.contains(" files/s, --deep ") && last.contains("jobs export ")
+                && last.contains("x lfs hsm_archive, prefetch ") && last.contains(" stubs/s"), last);
 
         JsonNode doc = new ObjectMapper().readTree(results.resolve("results.json").toFile());
         Set<String> present = new HashSet<>();
@@ -98,6 +99,24 @@ class BenchQuickIT {
                 missing.add("check/ours/" + metric);
             }
         }
+        // the jobs against the lfs commands they stand for (both through the same agent), and the import
+        for (String tool : List.of("ours", "lfs")) {
+            for (String op : List.of("export", "prefetch")) {
+                for (String metric : List.of("files_s", "wall_s", "cpu_ms_per_file", "agent_cpu_ms_per_file",
+                        "simulator_ms_per_action", "azurite_cpu_s")) {
+                    if (!present.contains("jobs/" + tool + "/" + op + "_" + metric)) {
+                        missing.add("jobs/" + tool + "/" + op + "_" + metric);
+                    }
+                }
+            }
+        }
+        for (String metric : List.of("export_job_s", "export_walk_s", "prefetch_job_s", "import_stubs_s",
+                "import_job_stubs_s", "import_cpu_ms_per_file", "import_simulator_ms_per_action",
+                "import_simulator_cores", "import_peak_rss_mib")) {
+            if (!present.contains("jobs/ours/" + metric)) {
+                missing.add("jobs/ours/" + metric);
+            }
+        }
         assertEquals(List.of(), missing, "figures missing from results.json");
         assertTrue(doc.get("ratios").size() >= 20, "ratios ours/peer");
         for (String scenario : List.of("small", "posix-small")) {
@@ -109,9 +128,10 @@ class BenchQuickIT {
             }
         }
         assertEquals(List.of(), missing, "simulator CPU per action missing from results.json");
-        // 13 of the product against azcopy and rclone, 8 of the posix backend against the C copytool, and 4 of the
-        // simulator's CPU per action (it must not be the ceiling)
-        assertEquals(25, doc.get("targets").size(), "every target of the issue is judged");
+        // 13 of the product against azcopy and rclone, 8 of the posix backend against the C copytool, 3 of the jobs
+        // (export and prefetch against lfs, import stubs/s) and 4 of the simulator's CPU per action (it must not be
+        // the ceiling)
+        assertEquals(28, doc.get("targets").size(), "every target of the issue is judged");
         assertTrue(last.contains("posix-small/c-posix") && last.contains("posix-large/c-posix"), last);
         assertTrue(Files.size(results.resolve("table.txt")) > 0);
     }
