@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Where a process's CPU went during one measured window of test-cluster/bench --profile (standard library only).
+
+    profile.py --out WINDOW.txt --summary SUMMARY.txt --window LABEL --wall SECONDS [--hz N] PROC KIND FILE ...
+
+Each PROC KIND FILE triple is one recording of the window: KIND "perf" is a `perf record -g` data file, FILE@PID
+for one process of a recording of every CPU (read with `perf script`, so a JVM's or node's /tmp/perf-PID.map must still be there), KIND "jfr" a JFR recording (read with
+`jfr print`). WINDOW.txt gets, per recording, the shares grouped (JIT-compiled Java by package, libjvm by the thread
+doing the work: GC, JIT compiler or other; the kernel by what it was doing; libc; each other binary or library), the
+top entries by comm,dso and by symbol (what `perf report --no-children --sort comm,dso` and `--sort sym` show, self
+time only), and by thread; SUMMARY.txt gets one line per recording with its top groups, so a reader sees at a glance
+what a tool spent its CPU on.
+
+Shares are of the recording's samples. perf samples the cpu-clock of each CPU at --hz (default 499), so a process's
+samples / hz is its CPU seconds, comparable to the bench's /proc figure; JFR samples only Java
+threads running Java code (jdk.ExecutionSample) or in native methods (jdk.NativeMethodSample, counted apart).
+"""
+import argparse
+import collections
+import re
+import subprocess
+import sys
+
+TOP = 25
+# JIT-compiled (or interpreted) Java, grouped by these package prefixes in this order; others by their first two
+# package components
+JAVA_GROUPS = ["io.azlhsm.copytool", "io.azlhsm.testcluster", "io.azlhsm", "com.azure", "okhttp3", "okio",
+               "reactor", "io.netty", "com.fasterxml", "jnr", "jdk.internal", "java", "jdk", "sun"]
+KERNEL_GROUPS = [  # (group, symbol prefixes), first match wins
+    ("kernel: FUSE", ("fuse_", "__fuse", "fuse")),
+    ("kernel: network", ("tcp_", "__tcp", "ip_", "__ip", "inet", "sock", "__sock", "skb", "__skb", "net_", "__net",
+                         "__dev_", "dev_", "loopback", "nf_", "udp", "__napi", "napi", "process_backlog")),
+    ("kernel: memory copy / pages", ("copy_", "_copy", "__copy", "rep_movs", "memcpy", "memset", "clear_page",
+                                     "__memcpy", "__memset", "shmem", "page", "__page", "alloc_pages", "__alloc_pages",
+                                     "get_page", "filemap", "folio", "__folio", "release_pages", "free_", "__free",
+                                     "handle_mm_fault", "do_anonymous", "__handle_mm", "do_user_addr_fault", "exc_page")),
+    ("kernel: scheduler / futex / idle", ("schedule", "__schedule", "futex", "__futex", "finish_task_switch",
+                                          "try_to_wake_up", "pick_next", "enqueue", "dequeue", "update_", "native_",
+                                          "_raw_spin", "raw_spin", "default_idle", "do_idle", "cpuidle")),
+    ("kernel: VFS, files", ("vfs_", "ksys_", "fdget", "__fdget", "fput", "__fput", "rw_verify_area", "security_file",
+                            "read_null", "write_null", "new_sync_", "do_iter", "generic_file", "path_", "do_sys_open",
+                            "do_filp_open", "link_path_walk", "filename_", "d_lookup", "__d_lookup", "dput", "lookup_",
+                            "file_", "__close", "close_fd", "apparmor", "generic_perform", "shmem_file", "pipe_", "splice",
+                            "__x86_indirect_thunk")),
+    ("kernel: entry / exit", ("do_syscall_64", "entry_SYSCALL", "syscall_", "__x64_sys", "do_syscall", "irqentry", "exit_to_user",
+                              "syscall_exit", "__entry", "entry_")),
+]
+
+
+def java_group(method):
+    for prefix in JAVA_GROUPS:
+        if method == prefix or method.startswith(prefix + "."):
+            return "java: " + prefix + ".*"
+    parts = method.split(".")
+    return "java: " + ".".join(parts[:2]) + ".*" if len(parts) > 2 else "java: (other)"
+
+
+def java_method(sym):
+    """'void io.azlhsm.x.Foo.bar(int)' (a HotSpot perf map entry) -> 'io.azlhsm.x.Foo.bar'; None if not Java."""
+    m = re.search(r"([\w$.<>]+)\(", sym)
+    if not m or "." not in m.group(1) or sym.startswith(("Stub", "StubRoutines")):
+        return None
+    return m.group(1)
+
+
+def thread_class(comm):
+    """A thread name without its number, so that a pool's threads add up ('GC Thread#1' -> 'GC Thread#')."""
+    return re.sub(r"[-_#]?\d+$", "", comm.strip()) or comm
+
+
+def is_map(dso):
+    return re.search(r"perf-\d+\.map$", dso) is not None or dso in ("[JIT]", "//anon")
+
+
+def node_group(sym):
+    if sym.startswith("Builtins_"):
+        return "node: V8 builtins (inline caches, interpreter)"
+    if re.search(r"Scaveng|Heap::|MarkCompact|Marking|Sweep|Evacuat|ConcurrentMark|GCTracer|MemoryAllocator", sym):
+        return "node: V8 GC"
+    if "v8::internal::compiler::" in sym or "maglev" in sym.lower() or "Turbofan" in sym:
+        return "node: V8 optimising compiler"
+    if re.match(r"(ossl_|OPENSSL|EVP_|MD5|SHA|sha|md5|CRYPTO|bn_|aesni)", sym):
+        return "node: OpenSSL (hashes, crypto)"
+    if sym.startswith(("uv_", "uv__", "node::")):
+        return "node: node core, libuv"
+    if sym.startswith("v8::"):
+        return "node: V8 runtime"
+    return "node: other"
+
+
+def group(comm, dso, sym, go_tool, is_node):
+    base = dso.rsplit("/", 1)[-1]
+    if dso == "[kernel.kallsyms]" or dso.startswith("[kernel") or base.endswith(".ko"):
+        name = sym
+        for g, prefixes in KERNEL_GROUPS:
+            if name.startswith(prefixes):
+                return g
+        return "kernel: other"
+    if is_map(dso):
+        method = java_method(sym)
+        if method:
+            return java_group(method)
+        if sym.startswith("Interpreter"):
+            return "JVM: interpreter"
+        if is_node:
+            return "node: JS (JIT-compiled, baseline)" if sym.startswith(("JS:", "LazyCompile:", "Function:")) \
+                else "node: V8 stubs, handlers, regexps"
+        return "JIT code: stubs, adapters"
+    if base == "libjvm.so":
+        t = comm.strip()
+        if sym.startswith(("Jfr", "JFR")) or t.startswith("JFR"):
+            return "libjvm: JFR (the profiler's own cost)"
+        if t.startswith(("GC Thread", "G1 ", "VM Thread", "GC ")) or "GC" in t:
+            return "libjvm: GC / VM thread"
+        if "CompilerThre" in t or t.startswith(("C1 ", "C2 ")):
+            return "libjvm: JIT compiler"
+        return "libjvm: runtime in other threads"
+    if base.startswith(("libc.so", "libc-", "libpthread", "libm.so", "ld-linux")):
+        return "libc"
+    if go_tool and base == go_tool:
+        m = re.match(r"((?:[\w.-]+/){0,3}[\w-]+)\.", sym)
+        return "go: " + (m.group(1) if m else "[unknown]")
+    if is_node and base == "node":
+        return node_group(sym)
+    if dso == "[unknown]" or not dso:
+        return "[unknown]"
+    return base
+
+
+def perf_samples(path):
+    """(comm, dso, sym) of every sample of a perf data file (FILE@PID: of that process only), self frame only."""
+    path, _, pid = path.partition("@")
+    out = subprocess.run(["perf", "script", "-i", path, "-F", "comm,tid,ip,sym,dso", "-G"]
+                         + (["--pid", pid] if pid else []),
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, errors="replace").stdout
+    line_re = re.compile(r"^\s*(.*?)\s+(\d+)\s+([0-9a-f]+)\s+(.*?)\s*\(([^()]*)\)\s*$")
+    for line in out.splitlines():
+        m = line_re.match(line)
+        if m:
+            yield m.group(1), m.group(5), m.group(4) or "[unknown]"
+
+
+def jfr_samples(path):
+    """(kind, thread, top frame method, stack methods) of every JFR execution / native method sample."""
+    out = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample,jdk.NativeMethodSample", path],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, errors="replace").stdout
+    kind = thread = None
+    frames = None
+    for line in out.splitlines():
+        s = line.strip()
+        if s.startswith("jdk.ExecutionSample"):
+            kind, thread, frames = "java", "?", None
+        elif s.startswith("jdk.NativeMethodSample"):
+            kind, thread, frames = "native", "?", None
+        elif s.startswith(("sampledThread =", "sampledThread=")):
+            m = re.search(r'"(.*)"', s)
+            thread = m.group(1) if m else "?"
+        elif s.startswith("stackTrace = ["):
+            frames = []
+        elif frames is not None and s == "]":
+            if kind:
+                methods = [re.sub(r"\(.*$", "", f) for f in frames if f != "..."]
+                yield kind, thread, methods[0] if methods else "[no frames]", methods
+            frames = None
+            kind = None
+        elif frames is not None:
+            frames.append(s)
+
+
+def pct(n, total):
+    return 100.0 * n / total if total else 0.0
+
+
+def ranked(counter, total, limit=TOP, width=60):
+    lines = []
+    for key, n in counter.most_common(limit):
+        label = key if isinstance(key, str) else "  ".join(key)
+        if len(label) > width * 2:
+            label = label[: width * 2 - 3] + "..."
+        lines.append(f"  {pct(n, total):6.2f}%  {n:>7}  {label}")
+    return lines
+
+
+def headline(groups, total, n=7):
+    return ", ".join(f"{pct(c, total):.0f}% {g}" for g, c in groups.most_common(n) if pct(c, total) >= 0.5)
+
+
+def summarise_perf(proc, path, hz, wall):
+    groups, comm_dso, syms, threads = (collections.Counter() for _ in range(4))
+    total = 0
+    go_tool = {"azcopy": "azcopy_linux_amd64", "rclone": "rclone"}.get(proc)
+    for comm, dso, sym in perf_samples(path):
+        total += 1
+        base = dso.rsplit("/", 1)[-1]
+        groups[group(comm, dso, sym, go_tool, proc == "azurite")] += 1
+        comm_dso[(comm.strip(), base)] += 1
+        syms[f"{sym}  " + (base if base.startswith("[") else f"[{base}]")] += 1
+        threads[thread_class(comm)] += 1
+    cpu = total / hz
+    head = (f"{proc} (perf, {total} samples at {hz} Hz = {cpu:.2f} s CPU"
+            + (f", {cpu / wall:.2f} cores over {wall:.2f} s" if wall > 0 else "") + ")")
+    text = [head, "", " grouped:"] + ranked(groups, total)
+    text += ["", " by comm,dso (perf report --no-children --sort comm,dso):"] + ranked(comm_dso, total)
+    text += ["", " by symbol (perf report --no-children --sort sym):"] + ranked(syms, total)
+    text += ["", " by thread (numbers stripped: a pool adds up):"] + ranked(threads, total, 15)
+    return head, headline(groups, total) if total else "no samples", text
+
+
+def summarise_jfr(proc, path):
+    groups, methods, threads = (collections.Counter() for _ in range(3))
+    ours_anywhere = 0
+    total = native = 0
+    for kind, thread, top, stack in jfr_samples(path):
+        if kind == "native":
+            native += 1
+            threads[thread_class(thread) + " (in native)"] += 1
+            continue
+        total += 1
+        groups[java_group(top)] += 1
+        methods[top] += 1
+        threads[thread_class(thread)] += 1
+        if any(m.startswith("io.azlhsm.") for m in stack):
+            ours_anywhere += 1
+    head = f"{proc} (JFR, {total} Java execution samples, {native} native method samples)"
+    text = [head, "", " Java code running, by the top frame's package (self):"] + ranked(groups, total)
+    text += [f"  samples with an io.azlhsm frame anywhere in the stack (inclusive): {pct(ours_anywhere, total):.1f}%"]
+    text += ["", " top methods (self):"] + ranked(methods, total)
+    text += ["", " by thread (numbers stripped; native method samples apart):"] + ranked(threads, total + native, 15)
+    return head, headline(groups, total) if total else "no Java samples", text
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--summary", required=True)
+    ap.add_argument("--window", required=True)
+    ap.add_argument("--wall", type=float, default=0.0)
+    ap.add_argument("--hz", type=int, default=499)
+    ap.add_argument("recordings", nargs="*")
+    a = ap.parse_args()
+    if len(a.recordings) % 3:
+        sys.exit("profile.py: recordings come as PROC KIND FILE triples")
+    text = [f"=== {a.window} (wall {a.wall:.2f} s)", ""]
+    summary = []
+    for i in range(0, len(a.recordings), 3):
+        proc, kind, path = a.recordings[i:i + 3]
+        if kind == "perf":
+            head, top, lines = summarise_perf(proc, path, a.hz, a.wall)
+        else:
+            head, top, lines = summarise_jfr(proc, path)
+        text += lines + ["", f"  (data: {path})", "", ""]
+        summary.append(f"{a.window:<34} {proc + ' ' + kind:<16} {top}")
+        summary.append(f"{'':<34} {'':<16} [{head.split('(', 1)[1].rstrip(')')}]")
+    with open(a.out, "a") as f:
+        f.write("\n".join(text) + "\n")
+    with open(a.summary, "a") as f:
+        f.write("\n".join(summary) + "\n")
+
+
+if __name__ == "__main__":
+    main()
