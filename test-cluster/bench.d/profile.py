@@ -30,18 +30,29 @@ KERNEL_GROUPS = [  # (group, symbol prefixes), first match wins
     ("kernel: FUSE", ("fuse_", "__fuse", "fuse")),
     ("kernel: network", ("tcp_", "__tcp", "ip_", "__ip", "inet", "sock", "__sock", "skb", "__skb", "net_", "__net",
                          "__dev_", "dev_", "loopback", "nf_", "udp", "__napi", "napi", "process_backlog")),
-    ("kernel: memory copy / pages", ("copy_", "_copy", "__copy", "rep_movs", "memcpy", "memset", "clear_page",
-                                     "__memcpy", "__memset", "shmem", "page", "__page", "alloc_pages", "__alloc_pages",
-                                     "get_page", "filemap", "folio", "__folio", "release_pages", "free_", "__free",
-                                     "handle_mm_fault", "do_anonymous", "__handle_mm", "do_user_addr_fault", "exc_page")),
-    ("kernel: scheduler / futex / idle", ("schedule", "__schedule", "futex", "__futex", "finish_task_switch",
-                                          "try_to_wake_up", "pick_next", "enqueue", "dequeue", "update_", "native_",
-                                          "_raw_spin", "raw_spin", "default_idle", "do_idle", "cpuidle")),
+    ("kernel: memory (copies, pages, allocation)", (
+        "copy_", "_copy", "__copy", "rep_movs", "memcpy", "memset", "clear_page", "__memcpy", "__memset", "__pi_mem",
+        "shmem", "page", "__page", "alloc_pages", "__alloc", "get_page", "filemap", "folio", "__folio", "next_uptodate",
+        "release_pages", "free_", "__free", "handle_mm_fault", "do_anonymous", "__handle_mm", "do_user_addr_fault",
+        "exc_page", "unmap_", "zap_", "gup_", "__get_user", "__put_user", "strncpy_from_user", "kmem_cache", "kmalloc",
+        "__kmalloc", "kfree", "slab", "___slab", "__slab", "__memcg", "memcg", "__lruvec", "count_memcg", "mas_",
+        "vma_", "do_wp_page", "__check_object_size", "__virt_addr_valid", "xas_", "mmap", "__mmap", "do_mmap",
+        "munmap", "__vm_munmap", "tlb_", "flush_tlb", "lru_")),
+    ("kernel: scheduler, locks, futex, idle", (
+        "schedule", "__schedule", "futex", "__futex", "finish_task_switch", "try_to_wake_up", "pick_next", "enqueue",
+        "dequeue", "update_", "native_", "_raw_spin", "raw_spin", "default_idle", "do_idle", "cpuidle",
+        "pv_native_safe_halt", "__pv_queued", "__raw_callee_save", "__rcu_read", "rcu_", "__rseq", "rseq_",
+        "smp_call_function", "wake_up", "__wake_up", "select_task", "set_next_task", "put_prev", "ttwu", "__ttwu",
+        "hrtimer", "__hrtimer", "ep_poll", "do_epoll", "ep_", "__list_del_entry", "irq_", "__irq", "handle_softirqs",
+        "__do_softirq", "do_softirq")),
     ("kernel: VFS, files", ("vfs_", "ksys_", "fdget", "__fdget", "fput", "__fput", "rw_verify_area", "security_file",
                             "read_null", "write_null", "new_sync_", "do_iter", "generic_file", "path_", "do_sys_open",
                             "do_filp_open", "link_path_walk", "filename_", "d_lookup", "__d_lookup", "dput", "lookup_",
                             "file_", "__close", "close_fd", "apparmor", "generic_perform", "shmem_file", "pipe_", "splice",
-                            "__x86_indirect_thunk")),
+                            "__x86_indirect_thunk", "inode_permission", "security_inode", "generic_permission",
+                            "step_into", "simple_xattr", "__lookup_mnt", "find_get_block", "walk_component", "vfs",
+                            "do_statx", "vfs_statx", "getname", "putname", "__x64_sys_", "x64_sys_call", "xattr",
+                            "__vfs", "do_readlinkat", "fsnotify", "__fsnotify")),
     ("kernel: entry / exit", ("do_syscall_64", "entry_SYSCALL", "syscall_", "__x64_sys", "do_syscall", "irqentry", "exit_to_user",
                               "syscall_exit", "__entry", "entry_")),
 ]
@@ -97,11 +108,16 @@ def group(comm, dso, sym, go_tool, is_node):
                 return g
         return "kernel: other"
     if is_map(dso):
+        if sym.startswith("[unknown]"):
+            return "JIT code: unnamed (the perf map was gone)"
         method = java_method(sym)
         if method:
             return java_group(method)
         if sym.startswith("Interpreter"):
             return "JVM: interpreter"
+        if sym.startswith("StubRoutines") and not is_node:
+            # one blob in the perf map: the intrinsics (MD5, CRC32C, array copies, AES...) Java code calls
+            return "JVM: StubRoutines (intrinsics: MD5, CRC32C, arraycopy)"
         if is_node:
             return "node: JS (JIT-compiled, baseline)" if sym.startswith(("JS:", "LazyCompile:", "Function:")) \
                 else "node: V8 stubs, handlers, regexps"
