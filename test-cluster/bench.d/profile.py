@@ -6,7 +6,8 @@
 Each PROC KIND FILE triple is one recording of the window: KIND "perf" is a `perf record -g` data file, FILE@PID
 for one process of a recording of every CPU (read with `perf script`, so a JVM's or node's /tmp/perf-PID.map must still be there), KIND "jfr" a JFR recording (read with
 `jfr print`). WINDOW.txt gets, per recording, the shares grouped (JIT-compiled Java by package, libjvm by the thread
-doing the work: GC, JIT compiler or other; the kernel by what it was doing; libc; each other binary or library), the
+doing the work: GC, JIT compiler, JFR or other; the kernel by FUSE or network when either is anywhere in the kernel
+call chain, else by the function sampled (memory, VFS, scheduler...); libc; each other binary or library), the
 top entries by comm,dso and by symbol (what `perf report --no-children --sort comm,dso` and `--sort sym` show, self
 time only), and by thread; SUMMARY.txt gets one line per recording with its top groups, so a reader sees at a glance
 what a tool spent its CPU on.
@@ -27,9 +28,9 @@ TOP = 25
 JAVA_GROUPS = ["io.azlhsm.copytool", "io.azlhsm.testcluster", "io.azlhsm", "com.azure", "okhttp3", "okio",
                "reactor", "io.netty", "com.fasterxml", "jnr", "jdk.internal", "java", "jdk", "sun"]
 KERNEL_GROUPS = [  # (group, symbol prefixes), first match wins
-    ("kernel: FUSE", ("fuse_", "__fuse", "fuse")),
+    ("kernel: FUSE", ("fuse_", "__fuse", "fuse")),  # anywhere in the kernel call chain (group())
     ("kernel: network", ("tcp_", "__tcp", "ip_", "__ip", "inet", "sock", "__sock", "skb", "__skb", "net_", "__net",
-                         "__dev_", "dev_", "loopback", "nf_", "udp", "__napi", "napi", "process_backlog")),
+                         "__dev_", "dev_", "loopback", "nf_", "udp", "__napi", "napi", "process_backlog")),  # also
     ("kernel: memory (copies, pages, allocation)", (
         "copy_", "_copy", "__copy", "rep_movs", "memcpy", "memset", "clear_page", "__memcpy", "__memset", "__pi_mem",
         "shmem", "page", "__page", "alloc_pages", "__alloc", "get_page", "filemap", "folio", "__folio", "next_uptodate",
@@ -99,9 +100,14 @@ def node_group(sym):
     return "node: other"
 
 
-def group(comm, dso, sym, go_tool, is_node):
+def group(comm, dso, sym, go_tool, is_node, kernel_chain=()):
     base = dso.rsplit("/", 1)[-1]
     if dso == "[kernel.kallsyms]" or dso.startswith("[kernel") or base.endswith(".ko"):
+        # by what the kernel was doing for the process: a copy or a wait under a FUSE read is FUSE's
+        for g in ("kernel: FUSE", "kernel: network"):
+            prefixes = dict(KERNEL_GROUPS)[g]
+            if any(f.startswith(prefixes) for f in kernel_chain):
+                return g
         name = sym
         for g, prefixes in KERNEL_GROUPS:
             if name.startswith(prefixes):
@@ -144,16 +150,32 @@ def group(comm, dso, sym, go_tool, is_node):
 
 
 def perf_samples(path):
-    """(comm, dso, sym) of every sample of a perf data file (FILE@PID: of that process only), self frame only."""
+    """(comm, dso, sym, kernel callers) of every sample of a perf data file (FILE@PID: of that process only): the
+    self frame, and the kernel frames under it when it is in the kernel (to tell FUSE and network work apart)."""
     path, _, pid = path.partition("@")
-    out = subprocess.run(["perf", "script", "-i", path, "-F", "comm,tid,ip,sym,dso", "-G"]
-                         + (["--pid", pid] if pid else []),
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, errors="replace").stdout
-    line_re = re.compile(r"^\s*(.*?)\s+(\d+)\s+([0-9a-f]+)\s+(.*?)\s*\(([^()]*)\)\s*$")
-    for line in out.splitlines():
-        m = line_re.match(line)
+    proc = subprocess.Popen(["perf", "script", "-i", path, "-F", "comm,tid,ip,sym,dso"]
+                            + (["--pid", pid] if pid else []),
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, errors="replace")
+    head_re = re.compile(r"^(\S.*?)\s+(\d+)\s*$")
+    frame_re = re.compile(r"^\s+([0-9a-f]+)\s+(.*?)\s*\(([^()]*)\)\s*$")
+    comm, frames = None, []
+    for line in proc.stdout:
+        line = line.rstrip("\n")
+        if not line.strip():
+            if comm is not None and frames:
+                yield comm, frames[0][1], frames[0][0], [f[0] for f in frames if f[1] == "[kernel.kallsyms]"]
+            comm, frames = None, []
+            continue
+        m = frame_re.match(line)
+        if m and comm is not None:
+            frames.append((m.group(2) or "[unknown]", m.group(3)))
+            continue
+        m = head_re.match(line)
         if m:
-            yield m.group(1), m.group(5), m.group(4) or "[unknown]"
+            comm, frames = m.group(1), []
+    if comm is not None and frames:
+        yield comm, frames[0][1], frames[0][0], [f[0] for f in frames if f[1] == "[kernel.kallsyms]"]
+    proc.wait()
 
 
 def jfr_samples(path):
@@ -205,10 +227,10 @@ def summarise_perf(proc, path, hz, wall):
     groups, comm_dso, syms, threads = (collections.Counter() for _ in range(4))
     total = 0
     go_tool = {"azcopy": "azcopy_linux_amd64", "rclone": "rclone"}.get(proc)
-    for comm, dso, sym in perf_samples(path):
+    for comm, dso, sym, kernel_chain in perf_samples(path):
         total += 1
         base = dso.rsplit("/", 1)[-1]
-        groups[group(comm, dso, sym, go_tool, proc == "azurite")] += 1
+        groups[group(comm, dso, sym, go_tool, proc == "azurite", kernel_chain)] += 1
         comm_dso[(comm.strip(), base)] += 1
         syms[f"{sym}  " + (base if base.startswith("[") else f"[{base}]")] += 1
         threads[thread_class(comm)] += 1
