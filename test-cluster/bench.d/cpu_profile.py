@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a process's CPU went during one measured window of test-cluster/bench --profile (standard library only).
 
-    profile.py --out WINDOW.txt --summary SUMMARY.txt --window LABEL --wall SECONDS [--hz N] PROC KIND FILE ...
+    cpu_profile.py --out WINDOW.txt --summary SUMMARY.txt --window LABEL --wall SECONDS [--hz N] PROC KIND FILE ...
 
 Each PROC KIND FILE triple is one recording of the window: KIND "perf" is a `perf record -g` data file, FILE@PID
 for one process of a recording of every CPU (read with `perf script`, so a JVM's or node's /tmp/perf-PID.map must still be there), KIND "jfr" a JFR recording (read with
@@ -18,7 +18,10 @@ threads running Java code (jdk.ExecutionSample) or in native methods (jdk.Native
 """
 import argparse
 import collections
+import glob
+import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -26,7 +29,7 @@ TOP = 25
 # JIT-compiled (or interpreted) Java, grouped by these package prefixes in this order; others by their first two
 # package components
 JAVA_GROUPS = ["io.azlhsm.copytool", "io.azlhsm.testcluster", "io.azlhsm", "com.azure", "okhttp3", "okio",
-               "reactor", "io.netty", "com.fasterxml", "jnr", "jdk.internal", "java", "jdk", "sun"]
+               "reactor", "io.netty", "com.fasterxml", "jnr", "com.kenai.jffi", "jdk.internal", "java", "jdk", "sun"]
 KERNEL_GROUPS = [  # (group, symbol prefixes), first match wins
     ("kernel: FUSE", ("fuse_", "__fuse", "fuse")),  # anywhere in the kernel call chain (group())
     ("kernel: network", ("tcp_", "__tcp", "ip_", "__ip", "inet", "sock", "__sock", "skb", "__skb", "net_", "__net",
@@ -153,6 +156,7 @@ def perf_samples(path):
     """(comm, dso, sym, kernel callers) of every sample of a perf data file (FILE@PID: of that process only): the
     self frame, and the kernel frames under it when it is in the kernel (to tell FUSE and network work apart)."""
     path, _, pid = path.partition("@")
+    placed = place_map(path, pid)
     proc = subprocess.Popen(["perf", "script", "-i", path, "-F", "comm,tid,ip,sym,dso"]
                             + (["--pid", pid] if pid else []),
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, errors="replace")
@@ -163,7 +167,7 @@ def perf_samples(path):
         line = line.rstrip("\n")
         if not line.strip():
             if comm is not None and frames:
-                yield comm, frames[0][1], frames[0][0], [f[0] for f in frames if f[1] == "[kernel.kallsyms]"]
+                yield sample(comm, frames)
             comm, frames = None, []
             continue
         m = frame_re.match(line)
@@ -174,8 +178,44 @@ def perf_samples(path):
         if m:
             comm, frames = m.group(1), []
     if comm is not None and frames:
-        yield comm, frames[0][1], frames[0][0], [f[0] for f in frames if f[1] == "[kernel.kallsyms]"]
+        yield sample(comm, frames)
     proc.wait()
+    if placed:
+        os.remove(placed)
+
+
+def place_map(path, pid):
+    """Once the process is gone, perf finds its JIT symbols only if its map is back in /tmp: the bench keeps a copy
+    of each window's map beside the data (NAME-PROC.perf-PID.map), put back for the reading. Returns what it put."""
+    target = f"/tmp/perf-{pid}.map"
+    if not pid or os.path.exists(target):
+        return None
+    copies = sorted(glob.glob(os.path.join(glob.escape(os.path.dirname(path) or "."), f"*.perf-{pid}.map")))
+    own = [c for c in copies if os.path.basename(c).startswith(os.path.basename(path)[: -len(".perf.data")] + "-")]
+    if not copies:
+        return None
+    shutil.copyfile((own or copies)[-1], target)
+    return target
+
+
+def sample(comm, frames):
+    """comm, self dso, self symbol, the kernel frames, and the Java methods (JIT-compiled) of the call chain"""
+    return (comm, frames[0][1], frames[0][0], [f[0] for f in frames if f[1] == "[kernel.kallsyms]"],
+            [m for m in (java_method(f[0]) for f in frames if is_map(f[1])) if m])
+
+
+# the JDK, and the native-call glue (jnr-ffi, jffi) through which the Lustre API shim and FUSE I/O are called: their
+# CPU is charged to the Java code calling them
+JDK = ("java.", "jdk.", "sun.", "javax.", "com.sun.", "jnr.", "com.kenai.jffi.")
+
+
+def component(java_frames, fallback):
+    """Who a sample's CPU was spent for: the innermost Java frame outside the JDK (so the JDK code, native code and
+    system calls a library or our code calls are charged to it); samples with none keep their group."""
+    for m in java_frames:
+        if not m.startswith(JDK):
+            return java_group(m)
+    return (java_group(java_frames[0]) + " (called from the JDK only)") if java_frames else fallback
 
 
 def jfr_samples(path):
@@ -227,10 +267,13 @@ def summarise_perf(proc, path, hz, wall):
     groups, comm_dso, syms, threads = (collections.Counter() for _ in range(4))
     total = 0
     go_tool = {"azcopy": "azcopy_linux_amd64", "rclone": "rclone"}.get(proc)
-    for comm, dso, sym, kernel_chain in perf_samples(path):
+    components = collections.Counter()
+    for comm, dso, sym, kernel_chain, java_frames in perf_samples(path):
         total += 1
         base = dso.rsplit("/", 1)[-1]
-        groups[group(comm, dso, sym, go_tool, proc == "azurite", kernel_chain)] += 1
+        g = group(comm, dso, sym, go_tool, proc == "azurite", kernel_chain)
+        groups[g] += 1
+        components[component(java_frames, g)] += 1
         comm_dso[(comm.strip(), base)] += 1
         syms[f"{sym}  " + (base if base.startswith("[") else f"[{base}]")] += 1
         threads[thread_class(comm)] += 1
@@ -238,10 +281,16 @@ def summarise_perf(proc, path, hz, wall):
     head = (f"{proc} (perf, {total} samples at {hz} Hz = {cpu:.2f} s CPU"
             + (f", {cpu / wall:.2f} cores over {wall:.2f} s" if wall > 0 else "") + ")")
     text = [head, "", " grouped:"] + ranked(groups, total)
+    if any(g.startswith("java: ") for g in components):
+        text += ["", " by component (inclusive: the JDK code, native code and kernel work a component's Java code"
+                 " calls are charged to it, through the call chains):"] + ranked(components, total)
     text += ["", " by comm,dso (perf report --no-children --sort comm,dso):"] + ranked(comm_dso, total)
     text += ["", " by symbol (perf report --no-children --sort sym):"] + ranked(syms, total)
     text += ["", " by thread (numbers stripped: a pool adds up):"] + ranked(threads, total, 15)
-    return head, headline(groups, total) if total else "no samples", text
+    top = headline(groups, total) if total else "no samples"
+    if any(g.startswith("java: ") for g in components):
+        top += "\n" + " " * 52 + "by component: " + headline(components, total, 5)
+    return head, top, text
 
 
 def summarise_jfr(proc, path):
@@ -277,7 +326,7 @@ def main():
     ap.add_argument("recordings", nargs="*")
     a = ap.parse_args()
     if len(a.recordings) % 3:
-        sys.exit("profile.py: recordings come as PROC KIND FILE triples")
+        sys.exit("cpu_profile.py: recordings come as PROC KIND FILE triples")
     text = [f"=== {a.window} (wall {a.wall:.2f} s)", ""]
     summary = []
     for i in range(0, len(a.recordings), 3):
