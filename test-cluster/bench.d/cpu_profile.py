@@ -4,17 +4,20 @@
     cpu_profile.py --out WINDOW.txt --summary SUMMARY.txt --window LABEL --wall SECONDS [--hz N] PROC KIND FILE ...
 
 Each PROC KIND FILE triple is one recording of the window: KIND "perf" is a `perf record -g` data file, FILE@PID
-for one process of a recording of every CPU (read with `perf script`, so a JVM's or node's /tmp/perf-PID.map must still be there), KIND "jfr" a JFR recording (read with
-`jfr print`). WINDOW.txt gets, per recording, the shares grouped (JIT-compiled Java by package, libjvm by the thread
-doing the work: GC, JIT compiler, JFR or other; the kernel by FUSE or network when either is anywhere in the kernel
-call chain, else by the function sampled (memory, VFS, scheduler...); libc; each other binary or library), the
-top entries by comm,dso and by symbol (what `perf report --no-children --sort comm,dso` and `--sort sym` show, self
-time only), and by thread; SUMMARY.txt gets one line per recording with its top groups, so a reader sees at a glance
-what a tool spent its CPU on.
+for one process of a recording of every CPU (read with `perf script`, with the JVM's or node's /tmp/perf-PID.map, put
+back from the copy beside FILE when the process is gone), KIND "jfr" a JFR recording (read with `jfr print`).
+
+WINDOW.txt gets, per recording, the shares grouped (JIT-compiled Java by package, libjvm by the thread doing the work:
+GC, JIT compiler, JFR or other; the kernel by FUSE or network when either is anywhere in the kernel call chain, else
+by the function sampled: memory, VFS, scheduler...; libc; each other binary or library), for a JVM the shares by
+component (each sample charged to the innermost Java frame outside the JDK in its call chain), the top entries by
+comm,dso and by symbol (what `perf report --no-children --sort comm,dso` and `--sort sym` show, self time only), and by
+thread. SUMMARY.txt gets a few lines per recording with its top groups, so a reader sees at a glance what a tool spent
+its CPU on.
 
 Shares are of the recording's samples. perf samples the cpu-clock of each CPU at --hz (default 499), so a process's
-samples / hz is its CPU seconds, comparable to the bench's /proc figure; JFR samples only Java
-threads running Java code (jdk.ExecutionSample) or in native methods (jdk.NativeMethodSample, counted apart).
+samples / hz is its CPU seconds, comparable to the bench's /proc figure; JFR samples only Java threads running Java
+code (jdk.ExecutionSample) or in native methods (jdk.NativeMethodSample, counted apart).
 """
 import argparse
 import collections
@@ -52,13 +55,14 @@ KERNEL_GROUPS = [  # (group, symbol prefixes), first match wins
     ("kernel: VFS, files", ("vfs_", "ksys_", "fdget", "__fdget", "fput", "__fput", "rw_verify_area", "security_file",
                             "read_null", "write_null", "new_sync_", "do_iter", "generic_file", "path_", "do_sys_open",
                             "do_filp_open", "link_path_walk", "filename_", "d_lookup", "__d_lookup", "dput", "lookup_",
-                            "file_", "__close", "close_fd", "apparmor", "generic_perform", "shmem_file", "pipe_", "splice",
+                            "file_", "__close", "close_fd", "apparmor", "generic_perform", "shmem_file", "pipe_",
+                            "splice",
                             "__x86_indirect_thunk", "inode_permission", "security_inode", "generic_permission",
                             "step_into", "simple_xattr", "__lookup_mnt", "find_get_block", "walk_component", "vfs",
                             "do_statx", "vfs_statx", "getname", "putname", "__x64_sys_", "x64_sys_call", "xattr",
                             "__vfs", "do_readlinkat", "fsnotify", "__fsnotify")),
-    ("kernel: entry / exit", ("do_syscall_64", "entry_SYSCALL", "syscall_", "__x64_sys", "do_syscall", "irqentry", "exit_to_user",
-                              "syscall_exit", "__entry", "entry_")),
+    ("kernel: entry / exit", ("do_syscall_64", "entry_SYSCALL", "syscall_", "__x64_sys", "do_syscall", "irqentry",
+                              "exit_to_user", "syscall_exit", "__entry", "entry_")),
 ]
 
 

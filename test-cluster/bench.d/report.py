@@ -283,9 +283,11 @@ def main():
     (results / "results.json").write_text(json.dumps(doc, indent=1) + "\n")
     text = table(figs, rats)
     if (results / "profile" / "summary.txt").exists():  # test-cluster/bench --profile
-        text = ("Figures taken under profiling (--profile: perf at 499 Hz on every process of each measured window, JFR in\n"
-                "the agent and simulator JVMs; it costs them a few per cent). Where each process's CPU went: profile/summary.txt,\n"
-                "and per window profile/<scenario>-<tool>-<op>-rN.txt.\n\n") + text
+        text = ("Figures taken under profiling (--profile: perf at 499 Hz on every process of each measured\n"
+                "window, JFR in the agent and simulator JVMs). Profiling costs CPU: perf a few per cent, JFR more\n"
+                "(its share is the \"libjvm: JFR\" group, a tenth of the agent's CPU with small files on a loaded\n"
+                "2-core VM). Where each process's CPU went: profile/summary.txt, and per window\n"
+                "profile/<scenario>-<tool>-<op>-rN.txt.\n\n") + text
     if scaling:
         text += "\n\nscaling (medians; charts: " + (", ".join(charts) or f"none, {why_not}") + "):\n"
         text += scaling_table(scaling)
