@@ -298,9 +298,16 @@ def main():
     tgts = targets(figs, rats)
     scaling = load_scaling(runs)
     charts, why_not = draw(results, scaling)
-    doc = {"params": params, "figures": figs, "ratios": rats, "targets": tgts, "scaling": scaling, "charts": charts}
+    doc = {"params": params, "figures": figs, "ratios": rats, "targets": tgts, "scaling": scaling, "charts": charts,
+           "profiled": (results / "profile" / "summary.txt").exists()}
     (results / "results.json").write_text(json.dumps(doc, indent=1) + "\n")
     text = table(figs, rats)
+    if (results / "profile" / "summary.txt").exists():  # test-cluster/bench --profile
+        text = ("Figures taken under profiling (--profile: perf at 499 Hz on every process of each measured\n"
+                "window, JFR in the agent and simulator JVMs). Profiling costs CPU: perf a few per cent, JFR more\n"
+                "(its share is the \"libjvm: JFR\" group, a tenth of the agent's CPU with small files on a loaded\n"
+                "2-core VM). Where each process's CPU went: profile/summary.txt, and per window\n"
+                "profile/<scenario>-<tool>-<op>-rN.txt.\n\n") + text
     if scaling:
         text += "\n\nscaling (medians; charts: " + (", ".join(charts) or f"none, {why_not}") + "):\n"
         text += scaling_table(scaling)
