@@ -80,7 +80,7 @@ public final class ClientMount extends FuseStubFS {
                 "fsname=" + source + ",subtype=lustre,allow_other,default_permissions,big_writes,use_ino,"
                         + "attr_timeout=0,entry_timeout=0,negative_timeout=0"};
         try {
-            FuseSessionLoop.mount(fuseOperations, mountPoint, args, requests);
+            FuseSessionLoop.mount(fuseOperations, mountPoint, args, requests, new ConstantDirectories());
         } catch (RuntimeException e) {
             mounted.set(false);
             throw e;
