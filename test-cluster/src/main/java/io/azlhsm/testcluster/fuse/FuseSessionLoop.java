@@ -26,7 +26,10 @@ import java.util.logging.Logger;
  * request that blocks (a read waiting for an implicit restore) never keeps the next one from being served.
  *
  * <p>Every reply passes through {@link #send} (the session channel's send operation, replaced), which gives the two
- * virtual directories whose entries and attributes never change ({@link ConstantDirectories}) a long validity.
+ * virtual directories whose entries and attributes never change ({@link ConstantDirectories}) a long validity, and
+ * the root's attributes too: before the reply to any request that may change something is written, the mount's
+ * {@link RootCoherence} check runs, which tells every mount's kernel to forget the root's attributes when they
+ * changed ({@link #invalidateRoot}).
  */
 final class FuseSessionLoop {
     private static final Logger LOG = Logger.getLogger(FuseSessionLoop.class.getName());
@@ -50,6 +53,20 @@ final class FuseSessionLoop {
     private static final int FUSE_GETATTR = 3;
     private static final int FUSE_BATCH_FORGET = 42;
     private static final long FUSE_ROOT_ID = 1;
+    /**
+     * Requests that change nothing a kernel keeps about the root: no check before their reply. Any other request
+     * (SETATTR, MKDIR, CREATE, UNLINK, RENAME, LINK, SYMLINK, SETXATTR, READDIR (atime), RELEASE (libfuse removes a
+     * hidden file there), ...) is checked.
+     */
+    private static final boolean[] UNCHANGING = new boolean[64];
+
+    static {
+        // LOOKUP, GETATTR, OPEN, READ, WRITE (a file's data), STATFS, FSYNC, GETXATTR, LISTXATTR, FLUSH, OPENDIR,
+        // RELEASEDIR, ACCESS
+        for (int op : new int[] {1, 3, 14, 15, 16, 17, 20, 22, 23, 25, 27, 29, 34}) {
+            UNCHANGING[op] = true;
+        }
+    }
     /** struct fuse_out_header: uint32_t len, int32_t error, uint64_t unique. */
     private static final int OUT_HEADER_ERROR = 4;
     private static final int OUT_HEADER_UNIQUE = 8;
@@ -96,6 +113,8 @@ final class FuseSessionLoop {
         Pointer fuse_chan_session(Pointer channel);
 
         int fuse_session_exited(Pointer session);
+
+        int fuse_lowlevel_notify_inval_inode(Pointer channel, long ino, long off, long len);
     }
 
     /** The channel's send operation, as libfuse's struct fuse_chan_ops declares it (fuse_lowlevel.h). */
@@ -128,10 +147,17 @@ final class FuseSessionLoop {
     private final int fd;
     /** The replacement send operation; referenced here so that its native closure lives as long as the mount. */
     private final SendOperation sender = this::send;
+    /** Run before the reply to a request that may change something is written ({@link RootCoherence#check}). */
+    private final Runnable beforeChangingReply;
+    /** Whether send is this loop's: only then may the root's attributes be kept (it is what invalidates them). */
+    private boolean sendReplaced;
+    /** The session is gone: no more notifications (guarded by this). */
+    private boolean tornDown;
 
     private FuseSessionLoop(Pointer fuse, Pointer mountpoint, String name, FuseRequestCounts counts,
-                            ConstantDirectories constants) {
+                            ConstantDirectories constants, Runnable beforeChangingReply) {
         this.fuse = fuse;
+        this.beforeChangingReply = beforeChangingReply;
         this.counts = counts;
         this.constants = constants;
         this.mountpoint = mountpoint;
@@ -157,6 +183,17 @@ final class FuseSessionLoop {
         Pointer closure = Runtime.getRuntime(LIBFUSE).getClosureManager().getClosurePointer(SendOperation.class,
                 sender);
         channel.putPointer(CHAN_SEND, closure);
+        sendReplaced = true;
+    }
+
+    /**
+     * Tells the kernel to forget the root's attributes (FUSE_NOTIFY_INVAL_INODE of node 1, attributes only: no page
+     * lock or inode lock taken, so safe while the kernel waits on any request); ENOENT when it holds none.
+     */
+    synchronized void invalidateRoot() {
+        if (!tornDown) {
+            LIBFUSE.fuse_lowlevel_notify_inval_inode(channel, FUSE_ROOT_ID, -1, 0);
+        }
     }
 
     /**
@@ -167,8 +204,16 @@ final class FuseSessionLoop {
         if (iov == null) {
             return 0;
         }
-        if (count >= 2 && Thread.currentThread() instanceof Worker w && w.opcode != 0) {
-            adjustValidity(w, iov);
+        if (Thread.currentThread() instanceof Worker w && w.opcode != 0) {
+            Pointer header = iov.getPointer(0);
+            if (header.getLong(OUT_HEADER_UNIQUE) == w.unique) { // the reply (not a notification sent meanwhile)
+                if (w.opcode >= UNCHANGING.length || !UNCHANGING[w.opcode]) {
+                    beforeChangingReply.run();
+                }
+                if (count >= 2 && header.getInt(OUT_HEADER_ERROR) == 0) {
+                    adjustValidity(w, iov);
+                }
+            }
         }
         long res = LIBC.writev(fd, iov, (int) count);
         if (res == -1) {
@@ -187,10 +232,6 @@ final class FuseSessionLoop {
      * or of "fid" in .lustre makes its node one of them.
      */
     private void adjustValidity(Worker w, Pointer iov) {
-        Pointer header = iov.getPointer(0);
-        if (header.getLong(OUT_HEADER_UNIQUE) != w.unique || header.getInt(OUT_HEADER_ERROR) != 0) {
-            return;
-        }
         Pointer out = iov.getPointer(IOVEC_SIZE);
         if (w.opcode == FUSE_LOOKUP) {
             ConstantDirectories.Kind kind;
@@ -206,7 +247,8 @@ final class FuseSessionLoop {
             out.putInt(ENTRY_OUT_ENTRY_VALID_NSEC, 0);
             out.putLong(ENTRY_OUT_ATTR_VALID, ConstantDirectories.VALID_SECONDS);
             out.putInt(ENTRY_OUT_ATTR_VALID_NSEC, 0);
-        } else if (w.opcode == FUSE_GETATTR && constants.contains(w.nodeid)) {
+        } else if (w.opcode == FUSE_GETATTR && (constants.contains(w.nodeid)
+                || w.nodeid == FUSE_ROOT_ID && sendReplaced)) {
             out.putLong(ATTR_OUT_VALID, ConstantDirectories.VALID_SECONDS);
             out.putInt(ATTR_OUT_VALID_NSEC, 0);
         }
@@ -229,8 +271,8 @@ final class FuseSessionLoop {
      * Mounts (fuse_setup: the options parsed, the file system mounted, its handlers installed) and serves it until it
      * is unmounted, then tears it down (fuse_teardown), as fuse_main_real does with its own loop.
      */
-    static void mount(FuseOperations operations, Path mountPoint, String[] args, FuseRequestCounts counts,
-                      ConstantDirectories constants) {
+    static FuseSessionLoop mount(FuseOperations operations, Path mountPoint, String[] args, FuseRequestCounts counts,
+                                 ConstantDirectories constants, Runnable beforeChangingReply) {
         PointerByReference mp = new PointerByReference();
         IntByReference multithreaded = new IntByReference();
         Pointer fuse = LIBFUSE.fuse_setup(args.length, args, operations, Struct.size(operations), mp, multithreaded,
@@ -239,11 +281,12 @@ final class FuseSessionLoop {
             throw new IllegalStateException("libfuse could not mount " + mountPoint + " (fuse_setup failed)");
         }
         FuseSessionLoop loop = new FuseSessionLoop(fuse, mp.getValue(), "fuse-" + mountPoint.getFileName(),
-                counts, constants);
+                counts, constants, beforeChangingReply);
         Thread first = new Worker(loop::serveThenTearDown, loop.name + "-worker");
         first.setDaemon(true);
         loop.workers.add(first);
         first.start();
+        return loop;
     }
 
     /** The first worker: serves, and once the session has ended waits for the others and tears the mount down. */
@@ -258,7 +301,10 @@ final class FuseSessionLoop {
                 }
             }
         }
-        LIBFUSE.fuse_teardown(fuse, mountpoint);
+        synchronized (this) {
+            tornDown = true;
+            LIBFUSE.fuse_teardown(fuse, mountpoint);
+        }
     }
 
     private void startWorker() {
