@@ -53,12 +53,10 @@ public final class ClientMount extends FuseStubFS {
     private final Runnable rootCheck;
     private volatile FuseSessionLoop loop;
 
-    public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
-                       MdcImports imports, String uuid, MountOptions options) {
-        this(ns, changelog, restorer, lastUnlink, imports, uuid, options, () -> { });
-    }
-
-    /** @param rootCheck run before the reply to each request that may change something ({@link RootCoherence}) */
+    /**
+     * @param rootCheck run before the reply to each request that may change something ({@link RootCoherence}): the
+     *                  kernel keeps the root's attributes, so whatever can change them must be followed by it
+     */
     ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
                 MdcImports imports, String uuid, MountOptions options, Runnable rootCheck) {
         this.rootCheck = rootCheck;
