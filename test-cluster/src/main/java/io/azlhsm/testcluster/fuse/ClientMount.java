@@ -50,9 +50,16 @@ public final class ClientMount extends FuseStubFS {
     private final SimulatedCapacity capacity;
     private final String uuid;
     private final FuseRequestCounts requests = new FuseRequestCounts();
+    private final Runnable rootCheck;
+    private volatile FuseSessionLoop loop;
 
-    public ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
-                       MdcImports imports, String uuid, MountOptions options) {
+    /**
+     * @param rootCheck run before the reply to each request that may change something ({@link RootCoherence}): the
+     *                  kernel keeps the root's attributes, so whatever can change them must be followed by it
+     */
+    ClientMount(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
+                MdcImports imports, String uuid, MountOptions options, Runnable rootCheck) {
+        this.rootCheck = rootCheck;
         this.ns = ns;
         this.paths = new MountPaths(ns, imports, uuid);
         this.records = new ClientChangelog(ns, changelog);
@@ -80,12 +87,21 @@ public final class ClientMount extends FuseStubFS {
                 "fsname=" + source + ",subtype=lustre,allow_other,default_permissions,big_writes,use_ino,"
                         + "attr_timeout=0,entry_timeout=0,negative_timeout=0"};
         try {
-            FuseSessionLoop.mount(fuseOperations, mountPoint, args, requests);
+            loop = FuseSessionLoop.mount(fuseOperations, mountPoint, args, requests, new ConstantDirectories(),
+                    rootCheck);
         } catch (RuntimeException e) {
             mounted.set(false);
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::umount, "umount-" + mountPoint.getFileName()));
+    }
+
+    /** Makes the kernel of this mount forget the root's attributes (it asks for them again at its next use). */
+    void invalidateRoot() {
+        FuseSessionLoop l = loop;
+        if (l != null) {
+            l.invalidateRoot();
+        }
     }
 
     /** The FUSE requests this mount served, by opcode name. */

@@ -26,6 +26,7 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
     private final MdcImports imports;
     private final String source;
     private final Map<Path, ClientMount> mounts = new LinkedHashMap<>();
+    private final RootCoherence root;
 
     /** source: the mount source libhsmsim parses, hsmsim@SOCKET:/FSNAME. */
     public ClientMountRegistry(Namespace ns, Changelogs changelog, ImplicitRestore restorer, LastUnlink lastUnlink,
@@ -36,6 +37,7 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
         this.restorer = restorer;
         this.changelog = changelog;
         this.source = source;
+        this.root = new RootCoherence(ns.backingRoot(), imports);
     }
 
     @Override
@@ -60,9 +62,10 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
             throw new SimulatorException(Errno.EIO, e.toString());
         }
         ClientMount m = new ClientMount(ns, changelog, restorer, lastUnlink, imports, UUID.randomUUID().toString(),
-                parsed);
+                parsed, root::check);
         m.mountAt(mp, source);
         mounts.put(mp, m);
+        root.add(m);
         LOG.info("client " + m.uuid() + " mounted at " + mp + " (" + parsed + ")");
         return m.uuid();
     }
@@ -74,6 +77,11 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
             throw new SimulatorException(Errno.ENOENT, mountPoint + " is not a client mount");
         }
         return m.requestCounts();
+    }
+
+    @Override
+    public void rootMayHaveChanged() {
+        root.check();
     }
 
     @Override
@@ -89,6 +97,7 @@ public final class ClientMountRegistry implements ClientMounts, AutoCloseable {
     @Override
     public synchronized void close() {
         for (ClientMount m : mounts.values()) {
+            root.remove(m);
             try {
                 m.umount();
             } catch (RuntimeException e) {

@@ -47,8 +47,9 @@ final class MountPaths {
      * Metadata operations reach the MDT holding the object (a new name: the MDT it is placed on), through this
      * client's MDC of that MDT; with that MDC deactivated (lctl set_param mdc.*.active=0) they fail with ESHUTDOWN,
      * as on an invalid import (ptlrpc/client.c 1407-1411). Data already open is read and written without the MDT, as
-     * Lustre's go to the OSTs. The simulator has no client cache: on Lustre a stat the client still holds a lock for
-     * may be answered from cache.
+     * Lustre's go to the OSTs. The simulator keeps no client cache but the root's attributes, which the kernel forgets
+     * when an MDC is deactivated ({@link RootCoherence}): on Lustre a stat the client still holds a lock for may be
+     * answered from cache.
      */
     private void requireActiveMdc(String rel) throws SimulatorException {
         if (allMdcsActive()) {

@@ -23,6 +23,14 @@ public interface ClientMounts {
     /** The FUSE requests the client mounted at mountPoint served, by opcode name; ENOENT if there is none. */
     java.util.Map<String, Long> fuseRequests(Path mountPoint) throws SimulatorException;
 
+    /**
+     * Called after a request changed what it changes and before its reply is written: the client mounts' kernels
+     * forget the root's attributes if they changed (a restore's layout swap in the root directory, a striped mkdir,
+     * an MDC deactivated), as a Lustre client's lock on them would be cancelled.
+     */
+    default void rootMayHaveChanged() {
+    }
+
     /** Every client mount, in mount order. */
     List<Client> clients();
 

@@ -99,7 +99,9 @@ public final class ProtocolServer implements AutoCloseable {
                     answering++;
                 }
                 try {
-                    reply(ch, handler.handle(req, peer));
+                    Message answer = handler.handle(req, peer);
+                    mounts.rootMayHaveChanged(); // before the reply: what follows it must see the root as it is
+                    reply(ch, answer);
                 } finally {
                     synchronized (this) {
                         answering--;

@@ -63,4 +63,63 @@ class ClusterCountersIT {
         assertEquals(2, delta(before, after, "call.STATE_GET"), "two hsm_state: " + before + " -> " + after);
         assertTrue(delta(before, after, "call.COUNTERS") >= 1, "the first COUNTERS request counted: " + after);
     }
+
+    /**
+     * .lustre and .lustre/fid never change, so the kernel keeps their entries and attributes (ConstantDirectories):
+     * each later open by FID looks up the FID alone. Everything else is still asked for at every walk, so a FID whose
+     * file is gone is gone through .lustre/fid at once.
+     */
+    @Test
+    void opensByFidLookUpOnlyTheFidOnceDotLustreIsKnown(Cluster cluster) throws Exception {
+        Path dir = TestFiles.directory(cluster.mount(), "byfid");
+        Path file = TestFiles.create(dir.resolve("f"), 10);
+        String fid = cluster.lfs("path2fid", file.toString()).out().trim();
+        Path byFid = cluster.mount().resolve(".lustre/fid/" + fid);
+        assertEquals(10, Files.readAllBytes(byFid).length); // the first walk looks .lustre and fid up
+        Map<String, Long> before = counters(cluster);
+
+        for (int i = 0; i < 5; i++) {
+            assertEquals(10, Files.readAllBytes(byFid).length);
+        }
+        Map<String, Long> after = counters(cluster);
+
+        long lookups = delta(before, after, "fuse.LOOKUP");
+        assertTrue(lookups >= 5 && lookups < 10, "one LOOKUP (the FID) per open, not three: " + before + " -> " + after);
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(cluster.mount().resolve(".lustre/fid"))));
+        assertTrue(Files.isDirectory(cluster.mount().resolve(".lustre")));
+        Files.delete(file);
+        assertTrue(Files.notExists(byFid), "a removed file's FID is gone at once");
+    }
+
+    private static int nlink(Path p) throws java.io.IOException {
+        return (Integer) Files.getAttribute(p, "unix:nlink");
+    }
+
+    /**
+     * The root's attributes are kept by the kernel (RootCoherence), so repeated stats of it are not asked for again;
+     * yet a change of the root through another mount or through .lustre/fid shows at once, as on a Lustre client,
+     * whose lock on the root is cancelled by such a change.
+     */
+    @Test
+    void theRootIsKeptByTheKernelAndStaysCoherent(Cluster cluster) throws Exception {
+        Path root = cluster.mount();
+        Path other = cluster.addMount("rootcoherence");
+        int links = nlink(root);
+        Map<String, Long> before = counters(cluster);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(links, nlink(root));
+        }
+        Map<String, Long> after = counters(cluster);
+        assertTrue(delta(before, after, "fuse.GETATTR") < 5, "the root's attributes kept: " + before + " -> " + after);
+
+        Files.createDirectory(other.resolve("coherent-d1"));
+        assertEquals(links + 1, nlink(root), "a directory made through another mount");
+        Path rootByFid = root.resolve(".lustre/fid/[0x200000007:0x1:0x0]");
+        Files.createDirectory(rootByFid.resolve("coherent-d2"));
+        assertEquals(links + 2, nlink(root), "a directory made through .lustre/fid of the root");
+        Files.delete(other.resolve("coherent-d1"));
+        Files.delete(root.resolve("coherent-d2"));
+        assertEquals(links, nlink(root));
+    }
 }
