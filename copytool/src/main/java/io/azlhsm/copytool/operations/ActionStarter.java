@@ -5,7 +5,6 @@ import io.azlhsm.copytool.lustre.FileLayout;
 import io.azlhsm.copytool.lustre.HsmActionItem;
 import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.LustreException;
-import io.azlhsm.copytool.lustre.LustreTargets;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -26,7 +25,6 @@ public final class ActionStarter {
     private final TransferPipeline pipeline;
     private final Consumer<ActionTransfer> onRunning;
     private final Consumer<HsmActionItem> onEnded;
-    private final LustreTargets targets;
     private final Rehydrations rehydrations;
 
     public ActionStarter(ActionContext context, TransferPipeline pipeline, Consumer<ActionTransfer> onRunning,
@@ -35,7 +33,6 @@ public final class ActionStarter {
         this.pipeline = pipeline;
         this.onRunning = onRunning;
         this.onEnded = onEnded;
-        this.targets = new LustreTargets(context.registration().library());
         this.rehydrations = new Rehydrations(context.metrics(), pipeline, onRunning);
     }
 
@@ -101,7 +98,7 @@ public final class ActionStarter {
         if (item.action() != HsmCopytoolAction.RESTORE) {
             return -1;
         }
-        return targets.mdtIndex(context.mount(), item.fid());
+        return context.registration().mdtIndex(item.fid());
     }
 
     /**

@@ -59,6 +59,17 @@ class AgentFuseRequestsIT {
         assertEquals(2, restore.getOrDefault("fuse.GETXATTR", 0L), "GETXATTRs of one restore: " + restore);
     }
 
+    @Test
+    void aRestoreAsksItsMdtThroughTheRootDescriptorTheRegistrationKeeps() throws Exception {
+        Path dir = Files.createDirectories(driver.resolve("fuse-requests-mdt"));
+        roundTrip(dir.resolve("warm-up.dat"));
+        Map<String, Long> restore = roundTrip(dir.resolve("measured.dat"));
+        assertEquals(1, restore.getOrDefault("call.FID2MDT", 0L), "the MDT was asked for: " + restore);
+        // Before: the root was opened and closed for each restore's llapi_get_mdt_index_by_fid.
+        assertEquals(0, restore.getOrDefault("fuse.OPENDIR", 0L), "OPENDIRs of one restore: " + restore);
+        assertEquals(0, restore.getOrDefault("fuse.RELEASEDIR", 0L), "RELEASEDIRs of one restore: " + restore);
+    }
+
     /** Archives, releases and restores the file; returns the agent mount's requests during the restore. */
     private Map<String, Long> roundTrip(Path file) throws Exception {
         byte[] data = new byte[1000];
