@@ -70,6 +70,16 @@ class AgentFuseRequestsIT {
         assertEquals(0, restore.getOrDefault("fuse.RELEASEDIR", 0L), "RELEASEDIRs of one restore: " + restore);
     }
 
+    @Test
+    void aRestoreLooksItsPathUpOnlyForAMessage() throws Exception {
+        Path dir = Files.createDirectories(driver.resolve("fuse-requests-path"));
+        roundTrip(dir.resolve("warm-up.dat"));
+        Map<String, Long> restore = roundTrip(dir.resolve("measured.dat"));
+        assertEquals(1, restore.getOrDefault("fuse.SETXATTR", 0L), "the saved layout was set: " + restore);
+        // Before: the saved layout's fsetxattr named the file for an error message it might give, by fid2path.
+        assertEquals(0, restore.getOrDefault("call.FID2PATH", 0L), "fid2paths of one restore: " + restore);
+    }
+
     /** Archives, releases and restores the file; returns the agent mount's requests during the restore. */
     private Map<String, Long> roundTrip(Path file) throws Exception {
         byte[] data = new byte[1000];
