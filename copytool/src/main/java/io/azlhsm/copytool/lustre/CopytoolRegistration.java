@@ -33,11 +33,20 @@ public final class CopytoolRegistration implements AutoCloseable {
     /** Read: a call that uses the library's state of this registration; write: unregistering. */
     private final ReadWriteLock use = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /**
+     * A descriptor of the mount's root, open while registered, as liblustreapi's {@code ct->mnt_fd} and
+     * lhsmtool_posix's {@code o_mnt_fd}: each restore asks its file's MDT through it instead of opening and closing the
+     * root (an OPENDIR and a RELEASEDIR on the client each time). The registration keeps the mount busy anyway.
+     */
+    private final int rootFd;
+    private final LustreTargets targets;
 
-    private CopytoolRegistration(LustreLibrary library, Path mount, PointerByReference handle) {
+    private CopytoolRegistration(LustreLibrary library, Path mount, PointerByReference handle, int rootFd) {
         this.library = library;
         this.mount = mount;
         this.handle = handle;
+        this.rootFd = rootFd;
+        this.targets = new LustreTargets(library);
     }
 
     /**
@@ -55,7 +64,24 @@ public final class CopytoolRegistration implements AutoCloseable {
                 nonBlocking ? O_NONBLOCK : 0);
         LustreException.check(rc, "llapi_hsm_copytool_register",
                 mount + " archives=" + (archives.length == 0 ? "ANY" : Arrays.toString(archives)));
-        return new CopytoolRegistration(library, mount, handle);
+        int rootFd;
+        try {
+            rootFd = LustreTargets.openRoot(mount);
+        } catch (LustreException e) {
+            library.api().llapi_hsm_copytool_unregister(handle);
+            throw e;
+        }
+        return new CopytoolRegistration(library, mount, handle, rootFd);
+    }
+
+    /**
+     * The index of the MDT holding {@code fid} ({@code llapi_get_mdt_index_by_fid}), asked through the root
+     * descriptor this registration keeps.
+     *
+     * @throws UnregisteredException when the registration was closed: the call was not made
+     */
+    public int mdtIndex(LuFid fid) throws LustreException {
+        return whileRegistered("llapi_get_mdt_index_by_fid", copytool -> targets.mdtIndex(rootFd, mount, fid));
     }
 
     /** Waits for the next action list (blocking mode). */
@@ -140,8 +166,12 @@ public final class CopytoolRegistration implements AutoCloseable {
                 return;
             }
             closed = true;
-            LustreException.check(library.api().llapi_hsm_copytool_unregister(handle),
-                    "llapi_hsm_copytool_unregister", mount.toString());
+            try {
+                LustreException.check(library.api().llapi_hsm_copytool_unregister(handle),
+                        "llapi_hsm_copytool_unregister", mount.toString());
+            } finally {
+                LustreTargets.closeRoot(rootFd);
+            }
         } finally {
             use.writeLock().unlock();
         }

@@ -51,12 +51,15 @@ public final class LayoutAttribute {
      * O_LOV_DELAY_CREATE); on one that has a layout the call succeeds and changes nothing (llite/xattr.c
      * ll_setstripe_ea ignores the MDT's EEXIST).
      *
+     * @param subject the file, for the message of a failure only (naming it may cost a fid2path)
      * @throws ExtendedAttributeException with the errno the MDT gave, e.g. EINVAL for a layout it does not accept
      */
-    public static void set(int fd, FileLayout layout, String subject) throws ExtendedAttributeException {
+    public static void set(int fd, FileLayout layout, java.util.function.Supplier<String> subject)
+            throws ExtendedAttributeException {
         byte[] value = layout.bytes();
         if (LIBC.fsetxattr(fd, NAME, value, value.length, XATTR_CREATE) != 0) {
-            throw new ExtendedAttributeException("fsetxattr", subject, FileLayout.XATTR, RUNTIME.getLastError());
+            int errno = RUNTIME.getLastError();
+            throw new ExtendedAttributeException("fsetxattr", subject.get(), FileLayout.XATTR, errno);
         }
     }
 

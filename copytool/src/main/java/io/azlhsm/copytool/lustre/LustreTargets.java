@@ -42,24 +42,39 @@ public final class LustreTargets {
 
     /** The index of the MDT holding fid, asked through a descriptor of the mount's root. */
     public int mdtIndex(Path mount, LuFid fid) throws LustreException {
+        int fd = openRoot(mount);
+        try {
+            return mdtIndex(fd, mount, fid);
+        } finally {
+            closeRoot(fd);
+        }
+    }
+
+    /** As {@link #mdtIndex(Path, LuFid)} through an open descriptor of the mount's root ({@link #openRoot}). */
+    public int mdtIndex(int rootFd, Path mount, LuFid fid) throws LustreException {
+        ByteBuffer raw = ByteBuffer.allocate(LuFid.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        fid.write(raw, 0);
+        Pointer fidMemory = library.copyToNative(raw.array());
+        IntByReference index = new IntByReference(-1);
+        int rc = library.api().llapi_get_mdt_index_by_fid(rootFd, fidMemory, index);
+        LustreLibrary.keepAlive(fidMemory);
+        LustreException.check(rc, "llapi_get_mdt_index_by_fid", mount + " " + fid.bracketed());
+        return index.getValue();
+    }
+
+    /** A descriptor of the mount's root (O_RDONLY | O_CLOEXEC), for {@link #mdtIndex(int, Path, LuFid)}. */
+    static int openRoot(Path mount) throws LustreException {
         byte[] utf8 = mount.toString().getBytes(StandardCharsets.UTF_8);
         byte[] path = Arrays.copyOf(utf8, utf8.length + 1); // NUL-terminated, UTF-8 whatever the locale
         int fd = LIBC.open(path, OPEN_FLAGS);
         if (fd < 0) {
             throw new LustreException("open", mount.toString(), RUNTIME.getLastError());
         }
-        try {
-            ByteBuffer raw = ByteBuffer.allocate(LuFid.SIZE).order(ByteOrder.LITTLE_ENDIAN);
-            fid.write(raw, 0);
-            Pointer fidMemory = library.copyToNative(raw.array());
-            IntByReference index = new IntByReference(-1);
-            int rc = library.api().llapi_get_mdt_index_by_fid(fd, fidMemory, index);
-            LustreLibrary.keepAlive(fidMemory);
-            LustreException.check(rc, "llapi_get_mdt_index_by_fid", mount + " " + fid.bracketed());
-            return index.getValue();
-        } finally {
-            LIBC.close(fd);
-        }
+        return fd;
+    }
+
+    static void closeRoot(int fd) {
+        LIBC.close(fd);
     }
 
     /** The libc calls that give the descriptor llapi_get_mdt_index_by_fid asks through. */

@@ -5,8 +5,8 @@ import io.azlhsm.copytool.lustre.FileLayout;
 import io.azlhsm.copytool.lustre.HsmActionItem;
 import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.LustreException;
-import io.azlhsm.copytool.lustre.LustreTargets;
 import io.azlhsm.copytool.pipeline.TransferPipeline;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,7 +25,6 @@ public final class ActionStarter {
     private final TransferPipeline pipeline;
     private final Consumer<ActionTransfer> onRunning;
     private final Consumer<HsmActionItem> onEnded;
-    private final LustreTargets targets;
     private final Rehydrations rehydrations;
 
     public ActionStarter(ActionContext context, TransferPipeline pipeline, Consumer<ActionTransfer> onRunning,
@@ -34,7 +33,6 @@ public final class ActionStarter {
         this.pipeline = pipeline;
         this.onRunning = onRunning;
         this.onEnded = onEnded;
-        this.targets = new LustreTargets(context.registration().library());
         this.rehydrations = new Rehydrations(context.metrics(), pipeline, onRunning);
     }
 
@@ -55,7 +53,11 @@ public final class ActionStarter {
             return;
         }
         CopyAction action;
-        FileLayout layout = savedLayout(item, archiveId);
+        // A restore's record is read once, here: its saved layout is needed before the begin, its blob and identity
+        // after it (the file is released and has this restore running, so no archive rewrites the record meanwhile).
+        Optional<ArchiveRecord> record = restoreRecord(item);
+        FileLayout layout = record == null ? null
+                : record.filter(r -> r.archiveId() == archiveId).map(ArchiveRecord::layout).orElse(null);
         try {
             action = CopyAction.begin(context.registration(), item, restoreMdtIndex(item),
                     layout != null ? FileLayout.O_LOV_DELAY_CREATE : 0, false);
@@ -76,7 +78,7 @@ public final class ActionStarter {
                 case ARCHIVE -> submit(context.patience().call(begun, "preparing the archive",
                         () -> ArchiveTransfer.prepare(context, action, archiveId, stop, ended)));
                 case RESTORE -> submit(context.patience().call(begun, "preparing the restore",
-                        () -> RestoreTransfer.prepare(context, action, archiveId, layout, stop, ended,
+                        () -> RestoreTransfer.prepare(context, action, archiveId, layout, record, stop, ended,
                                 rehydrations)));
                 default -> failBeforeTransfer(action, archiveId, new ActionFailure(38 /* ENOSYS */, false,
                         "unsupported action " + item.action()), ended);
@@ -96,23 +98,24 @@ public final class ActionStarter {
         if (item.action() != HsmCopytoolAction.RESTORE) {
             return -1;
         }
-        return targets.mdtIndex(context.mount(), item.fid());
+        return context.registration().mdtIndex(item.fid());
     }
 
     /**
-     * For a RESTORE, the layout the file had when this copytool archived it, from its archive record: the volatile
-     * file is then begun with O_LOV_DELAY_CREATE and given that layout before any data (lhsmtool_posix.c ct_restore,
-     * which keeps it beside the archived copy). Null for other actions, and for a file without one (imported, or
-     * archived by an older version): its volatile file gets the default layout, as lhsmtool_posix gives a file
-     * whose saved layout it cannot load.
+     * For a RESTORE, the file's archive record (empty when it has none), whose layout is the one the file had when
+     * this copytool archived it: the volatile file is then begun with O_LOV_DELAY_CREATE and given that layout before
+     * any data (lhsmtool_posix.c ct_restore, which keeps it beside the archived copy). A file without one (imported,
+     * or archived by an older version) gets the default layout, as lhsmtool_posix gives a file whose saved layout it
+     * cannot load. The same record then locates the blob ({@link RestoreTransfer#prepare}). Null for other actions,
+     * and when the record cannot be read: the default layout, and the locator reads the record again after the begin
+     * (its failure there fails the restore as before).
      */
-    private FileLayout savedLayout(HsmActionItem item, int archiveId) {
+    private Optional<ArchiveRecord> restoreRecord(HsmActionItem item) {
         if (item.action() != HsmCopytoolAction.RESTORE) {
             return null;
         }
         try {
-            return context.records().read(new LustreFile(context.mount(), item.fid()).fidPath())
-                    .filter(r -> r.archiveId() == archiveId).map(ArchiveRecord::layout).orElse(null);
+            return context.records().read(new LustreFile(context.mount(), item.fid()).fidPath());
         } catch (Exception e) {
             LOG.info("RESTORE " + item.fid().bracketed() + ": its archive record cannot be read (" + e.getMessage()
                     + "); the restored file gets the default layout");

@@ -66,7 +66,16 @@ final class BlobLocator {
     }
 
     Located locate(LustreFile file, HsmActionItem item, int archiveId, ArchiveBackend backend) throws Exception {
-        Optional<ArchiveRecord> record = records.read(file.fidPath());
+        return locate(file, item, archiveId, backend, records.read(file.fidPath()));
+    }
+
+    /**
+     * As {@link #locate(LustreFile, HsmActionItem, int, ArchiveBackend)} with the file's record already read by the
+     * caller (a restore reads it once, before its begin, for the saved layout too): one getxattr per restore, not two,
+     * and the layout and the blob come from the same record.
+     */
+    Located locate(LustreFile file, HsmActionItem item, int archiveId, ArchiveBackend backend,
+                   Optional<ArchiveRecord> record) throws Exception {
         if (record.isPresent() && record.get().archiveId() == archiveId) {
             return new Located(record.get().blob(), record, "archive record", Optional.empty());
         }

@@ -62,9 +62,12 @@ public final class RestoreTransfer extends ActionTransfer {
      * @param savedLayout the layout saved at archive, which the volatile file (begun with O_LOV_DELAY_CREATE) gets
      *                    before any data; null when there is none (then it was begun without that flag and has the
      *                    default)
+     * @param readRecord  the file's archive record as read for the saved layout before the begin (empty: it has none),
+     *                    or null when that read failed, and the locator reads it again
      */
     static RestoreTransfer prepare(ActionContext context, CopyAction action, int archiveId, FileLayout savedLayout,
-                                   ActionStop stop, Runnable onEnded, Rehydrations rehydrations) throws Exception {
+                                   Optional<ArchiveRecord> readRecord, ActionStop stop, Runnable onEnded,
+                                   Rehydrations rehydrations) throws Exception {
         LustreFile file = new LustreFile(context.mount(), action.item().fid());
         if (savedLayout != null) {
             int fd = action.fd();
@@ -75,8 +78,10 @@ public final class RestoreTransfer extends ActionTransfer {
             }
         }
         ArchiveBackend backend = context.backend(archiveId);
-        BlobLocator.Located located = new BlobLocator(context.records(), context.fids(), context::foreignNaming)
-                .locate(file, action.item(), archiveId, backend);
+        BlobLocator locator = new BlobLocator(context.records(), context.fids(), context::foreignNaming);
+        BlobLocator.Located located = readRecord != null
+                ? locator.locate(file, action.item(), archiveId, backend, readRecord)
+                : locator.locate(file, action.item(), archiveId, backend);
         String blob = located.blob();
         long expectedSize = file.size();
         Optional<ArchiveRecord> record = located.record();

@@ -29,14 +29,14 @@ final class RestoredLayout {
      */
     static void apply(int fd, FileLayout saved, Supplier<String> fileName) throws ActionFailure {
         try {
-            LayoutAttribute.set(fd, saved, "the volatile file of " + fileName.get());
+            LayoutAttribute.set(fd, saved, () -> "the volatile file of " + fileName.get());
             return;
         } catch (ExtendedAttributeException e) {
             LOG.warning("RESTORE " + fileName.get() + ": the layout saved when it was archived (" + saved + ") cannot"
                     + " be applied: " + e.getMessage() + "; the file gets the file system's default layout");
         }
         try {
-            LayoutAttribute.set(fd, FileLayout.fileSystemDefault(), "the volatile file of " + fileName.get());
+            LayoutAttribute.set(fd, FileLayout.fileSystemDefault(), () -> "the volatile file of " + fileName.get());
         } catch (ExtendedAttributeException e) {
             throw new ActionFailure(e.errno(), false, "neither the layout saved at archive (" + saved + ") nor the"
                     + " file system's default layout can be given to the restored file: " + e.getMessage(), e);

@@ -1,0 +1,138 @@
+package io.azlhsm.copytool.agent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.azlhsm.testcluster.harness.Cluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The FUSE requests the agent's own mount serves for one action, counted by the daemon ({@code cluster counters}):
+ * each is a syscall into llite on Lustre, often an MDS RPC, and about 30 us of the simulator's CPU (test-cluster
+ * README "Simulator CPU"). The test drives everything through a second mount, so the agent's mount serves the
+ * agent alone.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentFuseRequestsIT {
+    private static final Logger LOG = Logger.getLogger(AgentFuseRequestsIT.class.getName());
+    private static final Duration SHORT = Duration.ofSeconds(60);
+    private Cluster cluster;
+    private AgentTestBed bed;
+    private Path driver;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = Cluster.start();
+        bed = AgentTestBed.start(cluster, cluster.mount(), """
+                archive.1.type = posix
+                archive.1.root = %s
+                """.formatted(cluster.root().resolve("posix-archive")));
+        driver = cluster.addMount("driver");
+    }
+
+    @AfterAll
+    void stop() {
+        if (bed != null) {
+            bed.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aRestoreReadsTheArchiveRecordOnce() throws Exception {
+        Path dir = Files.createDirectories(driver.resolve("fuse-requests"));
+        roundTrip(dir.resolve("warm-up.dat")); // the kernel learns .lustre and .lustre/fid once
+        Map<String, Long> restore = roundTrip(dir.resolve("measured.dat"));
+        // Before: the record was read before the begin for the saved layout and again after it to locate the blob.
+        // One is that read; the kernel asks for security.capability at the volatile file's first write.
+        assertEquals(2, restore.getOrDefault("fuse.GETXATTR", 0L), "GETXATTRs of one restore: " + restore);
+    }
+
+    @Test
+    void aRestoreAsksItsMdtThroughTheRootDescriptorTheRegistrationKeeps() throws Exception {
+        Path dir = Files.createDirectories(driver.resolve("fuse-requests-mdt"));
+        roundTrip(dir.resolve("warm-up.dat"));
+        Map<String, Long> restore = roundTrip(dir.resolve("measured.dat"));
+        assertEquals(1, restore.getOrDefault("call.FID2MDT", 0L), "the MDT was asked for: " + restore);
+        // Before: the root was opened and closed for each restore's llapi_get_mdt_index_by_fid.
+        assertEquals(0, restore.getOrDefault("fuse.OPENDIR", 0L), "OPENDIRs of one restore: " + restore);
+        assertEquals(0, restore.getOrDefault("fuse.RELEASEDIR", 0L), "RELEASEDIRs of one restore: " + restore);
+    }
+
+    @Test
+    void aRestoreLooksItsPathUpOnlyForAMessage() throws Exception {
+        Path dir = Files.createDirectories(driver.resolve("fuse-requests-path"));
+        roundTrip(dir.resolve("warm-up.dat"));
+        Map<String, Long> restore = roundTrip(dir.resolve("measured.dat"));
+        assertEquals(1, restore.getOrDefault("fuse.SETXATTR", 0L), "the saved layout was set: " + restore);
+        // Before: the saved layout's fsetxattr named the file for an error message it might give, by fid2path.
+        assertEquals(0, restore.getOrDefault("call.FID2PATH", 0L), "fid2paths of one restore: " + restore);
+    }
+
+    /** Archives, releases and restores the file; returns the agent mount's requests during the restore. */
+    private Map<String, Long> roundTrip(Path file) throws Exception {
+        byte[] data = new byte[1000];
+        new java.util.Random(file.hashCode()).nextBytes(data);
+        Files.write(file, data);
+        Map<String, Long> before = counters();
+        lfs("hsm_archive", file);
+        awaitFlags(file, AgentTestBed.ARCHIVED);
+        Map<String, Long> archived = counters();
+        lfs("hsm_release", file);
+        awaitFlags(file, AgentTestBed.RELEASED);
+        Map<String, Long> released = counters();
+        lfs("hsm_restore", file);
+        awaitFlags(file, AgentTestBed.ARCHIVED);
+        Map<String, Long> restored = counters();
+        assertArrayEquals(data, Files.readAllBytes(file));
+        LOG.info(file.getFileName() + " archive: " + delta(before, archived) + "; release: "
+                + delta(archived, released) + "; restore: " + delta(released, restored));
+        return delta(released, restored);
+    }
+
+    private void lfs(String command, Path file) {
+        var result = cluster.lfs(command, file.toString());
+        if (!result.ok()) {
+            throw new AssertionError("lfs " + command + " " + file + " failed: " + result.stderr());
+        }
+    }
+
+    private void awaitFlags(Path file, int flags) {
+        Cluster.await("hsm flags 0x" + Integer.toHexString(flags) + " on " + file, SHORT,
+                () -> cluster.flags(file) == flags);
+    }
+
+    /** The agent mount's FUSE requests (fuse.OP) and the daemon's requests (call.VERB) served so far. */
+    private Map<String, Long> counters() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (String line : cluster.clusterScript("counters").out().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                counts.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1).trim()));
+            }
+        }
+        return counts;
+    }
+
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> delta = new TreeMap<>();
+        after.forEach((key, n) -> {
+            long d = n - before.getOrDefault(key, 0L);
+            if (d != 0) {
+                delta.put(key, d);
+            }
+        });
+        return delta;
+    }
+}
