@@ -34,18 +34,20 @@ public final class CopytoolRegistration implements AutoCloseable {
     private final ReadWriteLock use = new ReentrantReadWriteLock();
     private volatile boolean closed;
     /**
-     * A descriptor of the mount's root, open while registered, as liblustreapi's {@code ct->mnt_fd} and
-     * lhsmtool_posix's {@code o_mnt_fd}: each restore asks its file's MDT through it instead of opening and closing the
-     * root (an OPENDIR and a RELEASEDIR on the client each time). The registration keeps the mount busy anyway.
+     * A descriptor of the mount's root, opened by the first restore and kept until unregistering, as liblustreapi's
+     * {@code ct->mnt_fd} and lhsmtool_posix's {@code o_mnt_fd}: each restore asks its file's MDT through it instead of
+     * opening and closing the root (an OPENDIR and a RELEASEDIR on the client each time). The registration keeps the
+     * mount busy anyway. Opened on first use rather than at registration so that an agent that never restores holds
+     * nothing more, and a registration made through a stand-in library needs no real mount. -1 while not open.
      */
-    private final int rootFd;
+    private int rootFd = -1; // guarded by rootLock
+    private final Object rootLock = new Object();
     private final LustreTargets targets;
 
-    private CopytoolRegistration(LustreLibrary library, Path mount, PointerByReference handle, int rootFd) {
+    private CopytoolRegistration(LustreLibrary library, Path mount, PointerByReference handle) {
         this.library = library;
         this.mount = mount;
         this.handle = handle;
-        this.rootFd = rootFd;
         this.targets = new LustreTargets(library);
     }
 
@@ -64,14 +66,7 @@ public final class CopytoolRegistration implements AutoCloseable {
                 nonBlocking ? O_NONBLOCK : 0);
         LustreException.check(rc, "llapi_hsm_copytool_register",
                 mount + " archives=" + (archives.length == 0 ? "ANY" : Arrays.toString(archives)));
-        int rootFd;
-        try {
-            rootFd = LustreTargets.openRoot(mount);
-        } catch (LustreException e) {
-            library.api().llapi_hsm_copytool_unregister(handle);
-            throw e;
-        }
-        return new CopytoolRegistration(library, mount, handle, rootFd);
+        return new CopytoolRegistration(library, mount, handle);
     }
 
     /**
@@ -81,7 +76,17 @@ public final class CopytoolRegistration implements AutoCloseable {
      * @throws UnregisteredException when the registration was closed: the call was not made
      */
     public int mdtIndex(LuFid fid) throws LustreException {
-        return whileRegistered("llapi_get_mdt_index_by_fid", copytool -> targets.mdtIndex(rootFd, mount, fid));
+        return whileRegistered("llapi_get_mdt_index_by_fid", copytool -> targets.mdtIndex(root(), mount, fid));
+    }
+
+    /** The root descriptor, opened on first use; callers hold the read lock, so {@link #close()} waits for them. */
+    private int root() throws LustreException {
+        synchronized (rootLock) {
+            if (rootFd < 0) {
+                rootFd = LustreTargets.openRoot(mount);
+            }
+            return rootFd;
+        }
     }
 
     /** Waits for the next action list (blocking mode). */
@@ -170,7 +175,12 @@ public final class CopytoolRegistration implements AutoCloseable {
                 LustreException.check(library.api().llapi_hsm_copytool_unregister(handle),
                         "llapi_hsm_copytool_unregister", mount.toString());
             } finally {
-                LustreTargets.closeRoot(rootFd);
+                synchronized (rootLock) {
+                    if (rootFd >= 0) {
+                        LustreTargets.closeRoot(rootFd);
+                        rootFd = -1;
+                    }
+                }
             }
         } finally {
             use.writeLock().unlock();
