@@ -66,7 +66,7 @@ public final class ClientMount extends FuseStubFS {
         this.xattrs = new XattrOperations(ns, paths, records, options);
         this.names = new NamespaceOperations(ns, paths, records, lastUnlink);
         this.files = new FileOperations(ns, paths, records, new RestoreOnAccess(restorer, this::caller),
-                new DirtyTracking(ns));
+                new DirtyTracking(ns), new LastDescriptor(() -> mountPoint));
         this.capacity = new SimulatedCapacity(ns);
         this.uuid = uuid;
     }
@@ -329,12 +329,13 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int create(String path, long mode, FuseFileInfo fi) {
-        return files.create(path, mode, fi, (int) getContext().uid.get(), (int) getContext().gid.get());
+        return files.create(path, mode, fi, (int) getContext().uid.get(), (int) getContext().gid.get(),
+                (int) getContext().pid.get());
     }
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        return files.open(path, fi);
+        return files.open(path, fi, (int) getContext().pid.get());
     }
 
     @Override
@@ -364,7 +365,7 @@ public final class ClientMount extends FuseStubFS {
 
     @Override
     public int flush(String path, FuseFileInfo fi) {
-        return files.flush(path, fi);
+        return files.flush(path, fi, (int) getContext().pid.get());
     }
 
     @Override

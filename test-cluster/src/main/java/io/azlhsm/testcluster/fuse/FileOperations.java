@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A client mount's operations on file data and open files: create and open (O_TRUNC included), read, write,
  * truncate and ftruncate, fallocate, fsync, flush, release. It keeps the open files by FUSE file handle (a concurrent
  * map: FUSE calls come on several threads; each {@link OpenFile} guards its own restore). Data changes go through
- * {@link DirtyTracking}, released data through {@link RestoreOnAccess}; the close of a write open makes the MTIME and
- * CLOSE records. A restore's volatile file, opened by FID, is an orphan: its writes record nothing, and without a
+ * {@link DirtyTracking}, released data through {@link RestoreOnAccess}. The close of a write open (the new mtime and
+ * MTIME after writes, the DIRTY flag, CLOSE) is done at the FLUSH of its last descriptor, inside the caller's close(2)
+ * as on Lustre ({@link LastDescriptor}), or else at RELEASE. A restore's volatile file, opened by FID, is an orphan: its writes record nothing, and without a
  * layout it takes no write.
  */
 final class FileOperations {
@@ -35,11 +36,13 @@ final class FileOperations {
     private final ClientChangelog records;
     private final RestoreOnAccess restores;
     private final DirtyTracking dirty;
+    private final LastDescriptor lastDescriptor;
     private final Map<Long, OpenFile> openFiles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
     FileOperations(Namespace ns, MountPaths paths, ClientChangelog records, RestoreOnAccess restores,
-                   DirtyTracking dirty) {
+                   DirtyTracking dirty, LastDescriptor lastDescriptor) {
+        this.lastDescriptor = lastDescriptor;
         this.ns = ns;
         this.paths = paths;
         this.records = records;
@@ -76,7 +79,7 @@ final class FileOperations {
     }
 
     /** create by the caller uid/gid: the file is theirs, and open for writing. */
-    int create(String path, long mode, FuseFileInfo fi, int uid, int gid) {
+    int create(String path, long mode, FuseFileInfo fi, int uid, int gid, int callerTid) {
         try {
             String rel = paths.relative(path);
             Path p = ns.backingPath(rel);
@@ -85,7 +88,7 @@ final class FileOperations {
             NamespaceOperations.ownBy(p, uid, gid);
             Fid fid = ns.onCreated(rel);
             records.named(ChangelogRecord.CL_CREATE, fid, rel);
-            return openHandle(p, fid, fi, true, true);
+            return openHandle(p, fid, fi, true, true, callerTid);
         } catch (IOException e) {
             return -IoErrno.of(e);
         } catch (SimulatorException e) {
@@ -93,7 +96,7 @@ final class FileOperations {
         }
     }
 
-    int open(String path, FuseFileInfo fi) {
+    int open(String path, FuseFileInfo fi, int callerTid) {
         Optional<MountPaths.VolatileTarget> v = paths.volatileTarget(path);
         if (v.isPresent()) {
             return openVolatile(v.get(), fi);
@@ -113,7 +116,7 @@ final class FileOperations {
                 dirty.dataModified(p, fid, true);
                 records.data(ChangelogRecord.CL_TRUNC, 0, fid);
             }
-            return openHandle(p, fid, fi, writable, false);
+            return openHandle(p, fid, fi, writable, false, callerTid);
         } catch (IOException e) {
             return -IoErrno.of(e);
         } catch (SimulatorException e) {
@@ -135,7 +138,7 @@ final class FileOperations {
         }
     }
 
-    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable, boolean created)
+    private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable, boolean created, int openerTid)
             throws IOException {
         FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(p, StandardOpenOption.READ);
@@ -153,6 +156,7 @@ final class FileOperations {
                 | (created ? ChangelogRecord.CLOSE_CREATED : 0);
         // open alone never restores
         OpenFile f = new OpenFile(ch, fid, p, writable, closeFlags, released);
+        f.openerTid = openerTid;
         if (!writable && !released && (fi.flags.get() & NoAtimeReader.O_NOATIME) != 0) {
             try {
                 f.noAtime = NoAtimeReader.open(p);
@@ -225,8 +229,7 @@ final class FileOperations {
             if (f.volatileData) {
                 return (int) size;
             }
-            f.modified = true;
-            dirty.dataModified(f.backing, f.fid, false);
+            modifiedThrough(f);
             return (int) size;
         } catch (IOException e) {
             return -IoErrno.of(e);
@@ -282,8 +285,7 @@ final class FileOperations {
                 return 0; // allocating within the file changes no data
             }
             if (!f.volatileData) {
-                f.modified = true;
-                dirty.dataModified(f.backing, f.fid, false);
+                modifiedThrough(f);
             }
             return 0;
         } catch (IOException e) {
@@ -305,10 +307,37 @@ final class FileOperations {
         }
     }
 
-    int flush(String path, FuseFileInfo fi) {
-        return 0;
+    /**
+     * A data change through an open file. After its close was done at a flush, another descriptor of the same open
+     * went on writing (a dup the flush could not see): the open counts as a writer again, and is closed again.
+     */
+    private void modifiedThrough(OpenFile f) throws SimulatorException {
+        synchronized (f) {
+            if (f.closeDone) {
+                f.closeDone = false;
+                ns.writerOpened(f.fid);
+            }
+            f.modified = true;
+        }
+        dirty.dataModified(f.backing, f.fid, false);
     }
 
+    /** flush: sent, and waited for, at every close(2); the last descriptor's closes a write open as Lustre's does. */
+    int flush(String path, FuseFileInfo fi, int callerTid) {
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f == null || !f.writable || f.volatileData || f.closeDone
+                || !lastDescriptor.isLast(callerTid, f.openerTid, path)) {
+            return 0;
+        }
+        try {
+            closeWriteOpen(f);
+            return 0;
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    /** release: the kernel's last reference went, and it did not wait for this reply. */
     int release(String path, FuseFileInfo fi) {
         OpenFile f = openFiles.remove(fi.fh.get());
         if (f == null) {
@@ -319,27 +348,38 @@ final class FileOperations {
             if (f.noAtime != null) {
                 f.noAtime.close();
             }
-            if (f.volatileData) {
-                return 0;
-            }
-            if (f.writable) {
-                ns.writerClosed(f.fid);
-            }
-            if (f.modified && ns.exists(f.fid)) {
-                dirty.markDirty(f.fid); // Lustre marks a modified file dirty on close
-            }
-            if (f.writable) {
-                // the close of a write open updates the MDT: the new mtime (MTIME) after writes, then CLOSE
-                if (f.modified) {
-                    records.data(ChangelogRecord.CL_MTIME, 0, f.fid);
-                }
-                records.data(ChangelogRecord.CL_CLOSE, f.closeFlags, f.fid);
+            if (f.writable && !f.volatileData) {
+                closeWriteOpen(f); // unless a flush did: one shared with another process, or never flushed (mmap)
             }
             return 0;
         } catch (IOException e) {
             return -IoErrno.of(e);
         } catch (SimulatorException e) {
             return -e.errno();
+        }
+    }
+
+    /**
+     * What the MDT does at the close of a write open (mdt_mfd_close): the open no longer blocks a release, a modified
+     * file is marked DIRTY, and the records: the new mtime (MTIME) after writes, then CLOSE. Once per open, or again
+     * after writes through it since.
+     */
+    private void closeWriteOpen(OpenFile f) throws SimulatorException {
+        synchronized (f) {
+            if (f.closeDone) {
+                return;
+            }
+            f.closeDone = true;
+            ns.writerClosed(f.fid);
+            boolean modified = f.modified;
+            f.modified = false;
+            if (modified && ns.exists(f.fid)) {
+                dirty.markDirty(f.fid); // Lustre marks a modified file dirty on close
+            }
+            if (modified) {
+                records.data(ChangelogRecord.CL_MTIME, 0, f.fid);
+            }
+            records.data(ChangelogRecord.CL_CLOSE, f.closeFlags, f.fid);
         }
     }
 }

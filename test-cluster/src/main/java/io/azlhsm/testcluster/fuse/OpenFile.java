@@ -26,7 +26,15 @@ final class OpenFile {
     volatile FileChannel channel;
     /** Opened while released: the restore swaps in a new backing file, which this handle must reopen. */
     volatile boolean openedReleased;
+    /** Written to since this open was last closed (or opened). */
     volatile boolean modified;
+    /** The thread that opened it: a flush from its process may be the close of the last descriptor. */
+    volatile int openerTid;
+    /**
+     * This write open's close was done (at the flush of its last descriptor, or at release), under this object's
+     * lock; a later write through another descriptor of it unsets it.
+     */
+    volatile boolean closeDone;
     /**
      * Set when this open file's implicit restore failed: later I/O through it fails the same way at once. The
      * kernel retries a failed page read by itself, and each retry must not become a new restore: Lustre fails
