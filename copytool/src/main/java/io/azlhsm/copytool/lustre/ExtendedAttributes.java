@@ -15,7 +15,7 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * Extended attributes of files on the Lustre mount in any namespace, through libc's {@code lgetxattr},
- * {@code lsetxattr} and {@code lremovexattr} (never following a symlink).
+ * {@code lsetxattr} and {@code lremovexattr} (never following a symlink), or through a descriptor an action holds.
  *
  * <p>The copytool keeps what it trusts in {@code trusted.*}: only root (CAP_SYS_ADMIN) can read or write it, so a
  * file's owner cannot forge or remove it, and a Lustre client allows it on every mount, while {@code user.*} needs
@@ -114,6 +114,18 @@ public final class ExtendedAttributes {
     }
 
     /**
+     * Creates or replaces the attribute through an open descriptor (the file an action is copying, whatever its path
+     * is now), with {@code fsetxattr}: no lookup of a name.
+     *
+     * @param subject names the file in an error
+     */
+    public static void set(int fd, String subject, String name, byte[] value) throws ExtendedAttributeException {
+        if (LIBC.fsetxattr(fd, cString(name), value, value.length, XATTR_REPLACE_OR_CREATE) != 0) {
+            throw new ExtendedAttributeException("fsetxattr", subject, name, RUNTIME.getLastError());
+        }
+    }
+
+    /**
      * Removes the attribute.
      *
      * @return false when the file had no such attribute
@@ -148,6 +160,8 @@ public final class ExtendedAttributes {
         @ssize_t long fgetxattr(int fd, @In byte[] name, @Out byte[] value, @size_t long size);
 
         int lsetxattr(@In byte[] path, @In byte[] name, @In byte[] value, @size_t long size, int flags);
+
+        int fsetxattr(int fd, @In byte[] name, @In byte[] value, @size_t long size, int flags);
 
         int lremovexattr(@In byte[] path, @In byte[] name);
     }

@@ -45,6 +45,11 @@ public final class FdChannel implements AutoCloseable {
         return fd;
     }
 
+    /** What names the file in error messages (its FID and path). */
+    public String description() {
+        return description;
+    }
+
     /**
      * Reads into {@code dst} from {@code offset} until {@code dst} is full or end of file.
      *

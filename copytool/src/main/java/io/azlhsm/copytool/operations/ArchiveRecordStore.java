@@ -22,6 +22,23 @@ public final class ArchiveRecordStore {
                 .flatMap(value -> ArchiveRecord.decode(new String(value, StandardCharsets.UTF_8)));
     }
 
+    /**
+     * The record of the file open as fd (an archive's source): as {@link #read(Path)}, without looking up the
+     * file's FID path (one request to the MDS fewer on Lustre, one FUSE LOOKUP in the simulator).
+     *
+     * @param subject names the file in an error
+     */
+    public Optional<ArchiveRecord> read(int fd, String subject) throws IOException {
+        return ExtendedAttributes.get(fd, subject, ArchiveRecord.XATTR_NAME)
+                .flatMap(value -> ArchiveRecord.decode(new String(value, StandardCharsets.UTF_8)));
+    }
+
+    /** Writes the record of the file open as fd, as {@link #read(int, String)} reads it. */
+    public void write(int fd, String subject, ArchiveRecord record) throws IOException {
+        ExtendedAttributes.set(fd, subject, ArchiveRecord.XATTR_NAME,
+                record.encode().getBytes(StandardCharsets.UTF_8));
+    }
+
     public void write(Path file, ArchiveRecord record) throws IOException {
         ExtendedAttributes.set(file, ArchiveRecord.XATTR_NAME, record.encode().getBytes(StandardCharsets.UTF_8));
     }

@@ -104,9 +104,12 @@ public final class ArchiveTransfer extends ActionTransfer {
         String blob = backend.objectName(path);
         FdChannel source = new FdChannel(action.fd(), file.fid().bracketed() + " " + path);
         try {
-            long size = source.size();
+            // all through the descriptor the coordinator's agent opened, none by the file's FID path: each lookup of
+            // a name is a request to the MDS (a FUSE LOOKUP in the simulator), per small file
+            Map<String, Object> unix = LustreFile.unixAttributes(source.fd());
+            long size = (Long) unix.get("size");
             long dataVersion = context.dataVersions().dataVersion(source.fd(), DataVersions.LL_DV_RD_FLUSH);
-            Optional<ArchiveRecord> record = context.records().read(file.fidPath());
+            Optional<ArchiveRecord> record = context.records().read(source.fd(), source.description());
             if (alreadyArchived(record, backend, archiveId, blob, dataVersion, size)
                     && !context.records().damaged(file.fidPath(), record.get())) {
                 source.close();
@@ -136,7 +139,7 @@ public final class ArchiveTransfer extends ActionTransfer {
             // Blocks an earlier attempt at this very file version staged are found and not sent again (UploadKey).
             ChunkedUpload upload = whole ? null : backend.beginUpload(blob, size, blockSize,
                     new UploadKey(file.fid().bracketed(), dataVersion));
-            FileAttributes attributes = file.attributes(dataVersion, null);
+            FileAttributes attributes = file.attributes(unix, dataVersion, null);
             FileLayout fileLayout = savedLayout(source, file, path);
             String posixAcl = posixAcl(backend, source, file, path, attributes.mode());
             // The name is this file's to overwrite only on the version its own record names; else it must be empty.
@@ -308,7 +311,7 @@ public final class ArchiveTransfer extends ActionTransfer {
             committed = true;
             verify(stored);
             refuseIfANewerArchiveRecorded();
-            context.records().write(file.fidPath(),
+            context.records().write(source.fd(), source.description(),
                     new ArchiveRecord(archiveId, blob, stored.etag(), md5(), startDataVersion, crc32c(), fileLayout));
             source.close();
             endAction(ActionOutcome.SUCCESS, layout().size(), null);
@@ -326,7 +329,7 @@ public final class ArchiveTransfer extends ActionTransfer {
      * (the record would then name a version the name no longer holds). Data versions only grow.
      */
     private void refuseIfANewerArchiveRecorded() throws IOException, ActionFailure {
-        Optional<ArchiveRecord> current = context.records().read(file.fidPath());
+        Optional<ArchiveRecord> current = context.records().read(source.fd(), source.description());
         if (current.isPresent() && current.get().archiveId() == archiveId
                 && Long.compareUnsigned(current.get().dataVersion(), startDataVersion) > 0) {
             throw new ActionFailure(ActionOutcome.EBUSY, false, "an archive of a newer data version ("

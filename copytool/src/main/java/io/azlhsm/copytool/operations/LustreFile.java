@@ -19,6 +19,9 @@ import java.util.Map;
  * @param fid   the file's FID (hai_fid)
  */
 public record LustreFile(Path mount, LuFid fid) {
+    /** The unix attribute view's names {@link #attributes(Map, Long, byte[])} reads, and the size. */
+    public static final String UNIX_ATTRIBUTES = "unix:mode,uid,gid,lastModifiedTime,lastAccessTime,ctime,size";
+
     /** The path that opens the file by FID without resolving its name: {@code <mnt>/.lustre/fid/[seq:oid:ver]}. */
     public Path fidPath() {
         return mount.resolve(".lustre").resolve("fid").resolve(fid.bracketed());
@@ -34,8 +37,20 @@ public record LustreFile(Path mount, LuFid fid) {
      * released files.
      */
     public FileAttributes attributes(Long dataVersion, byte[] md5) throws IOException {
-        Map<String, Object> unix = Files.readAttributes(fidPath(),
-                "unix:mode,uid,gid,lastModifiedTime,lastAccessTime,ctime", LinkOption.NOFOLLOW_LINKS);
+        return attributes(Files.readAttributes(fidPath(), UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS), dataVersion,
+                md5);
+    }
+
+    /**
+     * The attributes {@link #attributes(Map, Long, byte[])} takes, and the size, of the file open as fd: one stat of
+     * the descriptor's own inode through its /proc/self/fd link (no lookup of a name; Java has no fstat).
+     */
+    public static Map<String, Object> unixAttributes(int fd) throws IOException {
+        return Files.readAttributes(Path.of("/proc/self/fd", Integer.toString(fd)), UNIX_ATTRIBUTES);
+    }
+
+    /** Owner, mode and times from attributes read with {@link #UNIX_ATTRIBUTES}. */
+    public FileAttributes attributes(Map<String, Object> unix, Long dataVersion, byte[] md5) {
         int mode = (Integer) unix.get("mode");
         return new FileAttributes(FileType.FILE, ((Integer) unix.get("uid")) & 0xFFFF_FFFFL,
                 ((Integer) unix.get("gid")) & 0xFFFF_FFFFL, mode & 07777,

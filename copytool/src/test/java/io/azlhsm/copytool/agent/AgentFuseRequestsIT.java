@@ -2,8 +2,12 @@ package io.azlhsm.copytool.agent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.azlhsm.copytool.lustre.ExtendedAttributes;
+import io.azlhsm.copytool.operations.ArchiveRecord;
 import io.azlhsm.testcluster.harness.Cluster;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +82,37 @@ class AgentFuseRequestsIT {
         assertEquals(1, restore.getOrDefault("fuse.SETXATTR", 0L), "the saved layout was set: " + restore);
         // Before: the saved layout's fsetxattr named the file for an error message it might give, by fid2path.
         assertEquals(0, restore.getOrDefault("call.FID2PATH", 0L), "fid2paths of one restore: " + restore);
+    }
+
+    @Test
+    void anArchiveReadsAndWritesThroughItsDescriptor() throws Exception {
+        Path dir = Files.createDirectories(driver.resolve("fuse-requests-archive"));
+        roundTrip(dir.resolve("warm-up.dat"));
+        Path file = dir.resolve("measured.dat");
+        Map<String, Long> archive = archive(file);
+        // Two LOOKUPs of .lustre/fid/<FID>: the action's open by FID, and the failure note's removal as it ends
+        // (after the descriptor is closed). The file's size, owner and times, its record (read before the copy and
+        // again before it is replaced) and the new record go through the open descriptor; before, each named
+        // .lustre/fid/<FID> again: 6 LOOKUPs and 4 GETATTRs, 22 requests in all, now 17.
+        assertEquals(2, archive.getOrDefault("fuse.LOOKUP", 0L), "LOOKUPs of one archive: " + archive);
+        assertEquals(3, archive.getOrDefault("fuse.GETATTR", 0L), "GETATTRs of one archive: " + archive);
+        assertEquals(1, archive.getOrDefault("fuse.SETXATTR", 0L), "the record was written: " + archive);
+        String record = new String(ExtendedAttributes.get(file, ArchiveRecord.XATTR_NAME).orElseThrow(),
+                StandardCharsets.UTF_8);
+        assertTrue(record.contains("measured.dat"), "the record names the blob: " + record);
+    }
+
+    /** Archives the file; returns the agent mount's requests during the archive. */
+    private Map<String, Long> archive(Path file) throws Exception {
+        byte[] data = new byte[1000];
+        new java.util.Random(file.hashCode()).nextBytes(data);
+        Files.write(file, data);
+        Map<String, Long> before = counters();
+        lfs("hsm_archive", file);
+        awaitFlags(file, AgentTestBed.ARCHIVED);
+        Map<String, Long> archive = delta(before, counters());
+        LOG.info(file.getFileName() + " archive: " + archive);
+        return archive;
     }
 
     /** Archives, releases and restores the file; returns the agent mount's requests during the restore. */

@@ -290,7 +290,9 @@ public final class BoundedHsmRequests {
      * outcome is then reported).
      */
     private HsmProgressState pendingState(Submitted submitted) {
-        Path path = submitted.file().path();
+        // by FID (the jobs run as root): one lookup of the file, not one per directory of its path, each pass; and
+        // a file renamed meanwhile is still found
+        Path path = mount.resolve(".lustre").resolve("fid").resolve(submitted.file().fid().bracketed());
         Optional<String> failure;
         try {
             HsmUserState state = hsm.state(path);
@@ -321,7 +323,7 @@ public final class BoundedHsmRequests {
             }
         } catch (LustreException e) {
             failure = Optional.of("cannot read its HSM state after the " + kind.action()
-                    + " request (deleted or renamed meanwhile?): " + e.getMessage());
+                    + " request (deleted meanwhile?): " + e.getMessage());
         }
         outcomes.accept(new RequestOutcome(submitted.file(), failure));
         return null;

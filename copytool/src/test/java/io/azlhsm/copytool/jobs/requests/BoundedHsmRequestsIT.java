@@ -176,4 +176,30 @@ class BoundedHsmRequestsIT {
             assertEquals(2, outcomes.size(), outcomes.toString());
         }
     }
+
+    /**
+     * A file is followed by its FID, not its path: renamed while its action waits, it still ends with success (and
+     * a pass asks the MDS to look up one name, not every directory of the path).
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aFileRenamedWhileItsActionWaitsIsStillFollowed() throws Exception {
+        try (Cluster cluster = Cluster.start()) { // the copytool starts after the rename: the actions wait till then
+            List<RequestOutcome> outcomes = new CopyOnWriteArrayList<>();
+            BoundedHsmRequests requests = new BoundedHsmRequests(new HsmFiles(library()), AppliedChanges.INSTANCE,
+                    cluster.mount(), RequestKind.ARCHIVE, 0, 1000, () -> { }, outcomes::add);
+            requests.actionCheckAfter(Duration.ofHours(1));
+            List<RequestedFile> files = files(cluster, "renamed", 2);
+            for (RequestedFile file : files) {
+                requests.submit(file);
+            }
+            requests.sendQueued();
+            Files.move(files.get(0).path(), files.get(0).path().resolveSibling("moved"));
+            cluster.startPosixCopytool();
+            requests.finish();
+
+            assertEquals(2, outcomes.size(), outcomes.toString());
+            assertTrue(outcomes.stream().allMatch(o -> o.failure().isEmpty()), outcomes.toString());
+        }
+    }
 }
