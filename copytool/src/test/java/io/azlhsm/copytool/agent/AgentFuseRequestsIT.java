@@ -102,11 +102,9 @@ class AgentFuseRequestsIT {
         assertTrue(record.contains("measured.dat"), "the record names the blob: " + record);
     }
 
-    /** Archives the file; returns the agent mount's requests during the archive. */
+    /** Writes 1,000 bytes of its own to the file and archives it; returns the agent mount's requests meanwhile. */
     private Map<String, Long> archive(Path file) throws Exception {
-        byte[] data = new byte[1000];
-        new java.util.Random(file.hashCode()).nextBytes(data);
-        Files.write(file, data);
+        Files.write(file, contentOf(file));
         Map<String, Long> before = counters();
         lfs("hsm_archive", file);
         awaitFlags(file, AgentTestBed.ARCHIVED);
@@ -115,14 +113,15 @@ class AgentFuseRequestsIT {
         return archive;
     }
 
-    /** Archives, releases and restores the file; returns the agent mount's requests during the restore. */
-    private Map<String, Long> roundTrip(Path file) throws Exception {
+    private static byte[] contentOf(Path file) {
         byte[] data = new byte[1000];
         new java.util.Random(file.hashCode()).nextBytes(data);
-        Files.write(file, data);
-        Map<String, Long> before = counters();
-        lfs("hsm_archive", file);
-        awaitFlags(file, AgentTestBed.ARCHIVED);
+        return data;
+    }
+
+    /** Archives, releases and restores the file; returns the agent mount's requests during the restore. */
+    private Map<String, Long> roundTrip(Path file) throws Exception {
+        archive(file);
         Map<String, Long> archived = counters();
         lfs("hsm_release", file);
         awaitFlags(file, AgentTestBed.RELEASED);
@@ -130,9 +129,9 @@ class AgentFuseRequestsIT {
         lfs("hsm_restore", file);
         awaitFlags(file, AgentTestBed.ARCHIVED);
         Map<String, Long> restored = counters();
-        assertArrayEquals(data, Files.readAllBytes(file));
-        LOG.info(file.getFileName() + " archive: " + delta(before, archived) + "; release: "
-                + delta(archived, released) + "; restore: " + delta(released, restored));
+        assertArrayEquals(contentOf(file), Files.readAllBytes(file));
+        LOG.info(file.getFileName() + " release: " + delta(archived, released) + "; restore: "
+                + delta(released, restored));
         return delta(released, restored);
     }
 
