@@ -52,6 +52,8 @@ public final class ClientMount extends FuseStubFS {
     private final FuseRequestCounts requests = new FuseRequestCounts();
     private final Runnable rootCheck;
     private volatile FuseSessionLoop loop;
+    /** The mount point with symlinks resolved, as /proc names the files under it (read before mounting). */
+    private volatile Path realMountPoint;
 
     /**
      * @param rootCheck run before the reply to each request that may change something ({@link RootCoherence}): the
@@ -66,7 +68,7 @@ public final class ClientMount extends FuseStubFS {
         this.xattrs = new XattrOperations(ns, paths, records, options);
         this.names = new NamespaceOperations(ns, paths, records, lastUnlink);
         this.files = new FileOperations(ns, paths, records, new RestoreOnAccess(restorer, this::caller),
-                new DirtyTracking(ns), new LastDescriptor(() -> mountPoint));
+                new DirtyTracking(ns), new LastDescriptor(() -> realMountPoint));
         this.capacity = new SimulatedCapacity(ns);
         this.uuid = uuid;
     }
@@ -81,6 +83,11 @@ public final class ClientMount extends FuseStubFS {
             throw new IllegalStateException(mountPoint + ": this client is mounted already");
         }
         this.mountPoint = mountPoint;
+        try {
+            realMountPoint = mountPoint.toRealPath();
+        } catch (java.io.IOException e) {
+            realMountPoint = mountPoint.toAbsolutePath().normalize(); // mounting will say what is wrong with it
+        }
         // as jnr-fuse's mount, but served by Java threads (FuseSessionLoop) rather than fuse_main_real's native ones;
         // -f: libfuse must not daemonize the JVM
         String[] args = {getFSName(), "-f", mountPoint.toAbsolutePath().toString(), "-o",

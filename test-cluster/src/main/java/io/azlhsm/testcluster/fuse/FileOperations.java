@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * map: FUSE calls come on several threads; each {@link OpenFile} guards its own restore). Data changes go through
  * {@link DirtyTracking}, released data through {@link RestoreOnAccess}. The close of a write open (the new mtime and
  * MTIME after writes, the DIRTY flag, CLOSE) is done at the FLUSH of its last descriptor, inside the caller's close(2)
- * as on Lustre ({@link LastDescriptor}), or else at RELEASE. A restore's volatile file, opened by FID, is an orphan: its writes record nothing, and without a
- * layout it takes no write.
+ * as on Lustre ({@link LastDescriptor}), or else at RELEASE. A restore's volatile file, opened by FID, is an orphan:
+ * its writes record nothing, and without a layout it takes no write.
  */
 final class FileOperations {
     private final Namespace ns;

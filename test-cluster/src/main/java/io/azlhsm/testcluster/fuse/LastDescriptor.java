@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 final class LastDescriptor {
     private final Supplier<Path> mountPoint;
 
-    /** @param mountPoint the client's mount point (known once mounted), as /proc names its files */
+    /** @param mountPoint the client's mount point (known once mounted) with symlinks resolved, as /proc names files */
     LastDescriptor(Supplier<Path> mountPoint) {
         this.mountPoint = mountPoint;
     }
@@ -41,7 +41,7 @@ final class LastDescriptor {
         if (flusherTid != openerTid && !sameProcess(flusherTid, openerTid)) {
             return false; // another process's copy (a fork's): the opener may write on
         }
-        String file = mount.toAbsolutePath().normalize() + path;
+        String file = mount + path;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Integer.toString(flusherTid),
                 "fd"))) {
             for (Path fd : fds) { // an exiting process's table is empty: its flushes are its last
