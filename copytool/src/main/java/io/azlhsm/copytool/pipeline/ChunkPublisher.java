@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,11 +23,25 @@ final class ChunkPublisher implements Runnable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition pending = lock.newCondition();
     private final Map<Transfer.Priority, ArrayDeque<Transfer>> queues = new EnumMap<>(Transfer.Priority.class);
+    private final long idleNanos;
+    private final BooleanSupplier whenIdle;
+    /** whenIdle has given the memory back: wait untimed until a transfer comes ({@link #activity}). */
+    private volatile boolean released;
     private volatile boolean running = true;
 
-    ChunkPublisher(RingBuffer<TransferEvent> ring, Executor finisher) {
+    /**
+     * @param idleNanos how long this thread waits for work before it runs {@code whenIdle}, and again while that
+     *                  answers false
+     * @param whenIdle  run on this thread, the ring's only producer, when it has waited {@code idleNanos} with nothing
+     *                  to publish and every slot has passed the last stage: no slot is in use then, and none can be
+     *                  claimed until it returns. True when it gave the memory back: this thread then waits without a
+     *                  timeout (an idle agent wakes no thread) until {@link #activity} or a submit.
+     */
+    ChunkPublisher(RingBuffer<TransferEvent> ring, Executor finisher, long idleNanos, BooleanSupplier whenIdle) {
         this.ring = ring;
         this.finisher = finisher;
+        this.idleNanos = idleNanos;
+        this.whenIdle = whenIdle;
         for (Transfer.Priority priority : Transfer.Priority.values()) {
             queues.put(priority, new ArrayDeque<>());
         }
@@ -36,11 +51,28 @@ final class ChunkPublisher implements Runnable {
         lock.lock();
         try {
             queues.get(transfer.priority()).addLast(transfer);
+            released = false;
             pending.signal();
         } finally {
             lock.unlock();
         }
         transfer.onCancel(() -> withdraw(transfer));
+    }
+
+    /**
+     * Something was given to the pipeline (a transfer moved outside the ring too): after memory was given back, wake
+     * this thread so that it gives back again what that work makes resident once idle anew. A volatile read otherwise.
+     */
+    void activity() {
+        if (released) {
+            lock.lock();
+            try {
+                released = false;
+                pending.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /**
@@ -107,13 +139,38 @@ final class ChunkPublisher implements Runnable {
     private boolean awaitWork() throws InterruptedException {
         lock.lock();
         try {
-            while (running && queues.values().stream().allMatch(ArrayDeque::isEmpty)) {
-                pending.await();
+            while (running && nothingToPublish()) {
+                if (released) {
+                    pending.await();
+                } else if (pending.awaitNanos(idleNanos) <= 0 && running && nothingToPublish() && ringDrained()) {
+                    // set first: work that comes while whenIdle runs clears it (activity, submit), so the memory
+                    // that work makes resident is given back after the next idle period, not kept until more work
+                    released = true;
+                    boolean gaveBack = false;
+                    lock.unlock(); // a submit meanwhile waits for this thread, which is busy here, not for the lock
+                    try {
+                        gaveBack = whenIdle.getAsBoolean();
+                    } finally {
+                        lock.lock();
+                        if (!gaveBack) {
+                            released = false;
+                        }
+                    }
+                }
             }
             return running;
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean nothingToPublish() {
+        return queues.values().stream().allMatch(ArrayDeque::isEmpty);
+    }
+
+    /** Every published slot has passed the last stage (which waits for a write still in flight before it lets go). */
+    private boolean ringDrained() {
+        return ring.remainingCapacity() == ring.getBufferSize();
     }
 
     /** Picks the next chunk by priority and writes it into the slot; false if nothing was left to publish. */

@@ -1,5 +1,8 @@
 package io.azlhsm.copytool.pipeline;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,6 +77,35 @@ final class InlineLane {
         }
         transfer.finish();
         return true;
+    }
+
+    /**
+     * Gives the memory of every lane buffer not in use back to the kernel ({@link IdlePages}); a lane taken meanwhile
+     * is made anew or the file goes through the ring, as when every lane is busy.
+     *
+     * @return bytes given back
+     */
+    long releaseFreeLanes() {
+        List<TransferEvent> idle = new ArrayList<>();
+        free.drainTo(idle); // taken out of the free queue: no file can use them until they are put back below
+        long released = 0;
+        try {
+            for (TransferEvent slot : idle) {
+                released += IdlePages.release(slot.buffer());
+            }
+        } finally {
+            free.addAll(idle);
+        }
+        return released;
+    }
+
+    /** The buffers of the lanes not in use now. */
+    List<ByteBuffer> freeBuffers() {
+        List<ByteBuffer> buffers = new ArrayList<>();
+        for (TransferEvent slot : free) {
+            buffers.add(slot.buffer());
+        }
+        return buffers;
     }
 
     private TransferEvent take() {

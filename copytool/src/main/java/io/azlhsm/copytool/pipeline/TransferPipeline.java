@@ -4,6 +4,9 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -26,16 +29,35 @@ public final class TransferPipeline implements AutoCloseable {
     private final ChunkPublisher publisher;
     private final Thread publisherThread;
     private final InlineLane inline;
+    private final long idleNanos;
+    private volatile long lastSubmitNanos = System.nanoTime();
+
+    /**
+     * How long the pipeline must have been given nothing to move, with every chunk through, before its buffers' memory
+     * goes back to the kernel ({@link #releaseIdleMemory}). Getting it back costs a page fault per 4 KiB at the next
+     * use (a few tens of milliseconds of CPU for a 512 MiB ring), nothing a data mover idle for this long would notice,
+     * while a ring kept resident holds hundreds of MiB of the node's memory for nothing between bursts.
+     */
+    public static final long IDLE_BEFORE_RELEASE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /**
      * @param finisher runs {@link Transfer#finish()}: commits and action ends, off the ring's threads
      */
     public TransferPipeline(PipelineSettings settings, Executor finisher) {
+        this(settings, finisher, IDLE_BEFORE_RELEASE_NANOS);
+    }
+
+    /** As above, giving the buffers' memory back after {@code idleNanos} without work (tests shorten it). */
+    TransferPipeline(PipelineSettings settings, Executor finisher, long idleNanos) {
         this.settings = settings;
+        this.idleNanos = idleNanos;
         DirectMemoryLimit.check(settings);
         this.disruptor = new Disruptor<>(() -> new TransferEvent(settings.chunkSize()), settings.ringSize(),
                 namedThreads("pipeline"), ProducerType.SINGLE,
                 new IoStageWaitStrategy());
+        // allocateDirect zeroed every slot's buffer, which made it all resident: an agent that has moved nothing yet
+        // should not hold the whole ring (no stage runs yet, so no slot is in use)
+        releaseRing();
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
 
         disruptor.handleEventsWith(stages(settings.readers(), true))
@@ -45,7 +67,7 @@ public final class TransferPipeline implements AutoCloseable {
         disruptor.start();
 
         this.inline = new InlineLane(settings.chunkSize(), settings.inlineLanes());
-        this.publisher = new ChunkPublisher(disruptor.getRingBuffer(), finisher);
+        this.publisher = new ChunkPublisher(disruptor.getRingBuffer(), finisher, idleNanos, this::releaseIdleMemory);
         this.publisherThread = namedThreads("pipeline-publisher").newThread(publisher);
         publisherThread.start();
     }
@@ -61,6 +83,8 @@ public final class TransferPipeline implements AutoCloseable {
      * last chunk is done.
      */
     public void submit(Transfer transfer) {
+        lastSubmitNanos = System.nanoTime();
+        publisher.activity();
         if (inline.accepts(transfer) && inline.run(transfer)) {
             return;
         }
@@ -69,6 +93,43 @@ public final class TransferPipeline implements AutoCloseable {
                     + " exceeds the ring's " + settings.chunkSize());
         }
         publisher.submit(transfer);
+    }
+
+    /**
+     * Run by the publisher when it has had nothing to publish for {@code idleNanos} and the ring is drained: no slot
+     * is in use and none can be claimed meanwhile (the publisher, the ring's only producer, is here). A transfer moved
+     * in an inline lane meanwhile keeps its lane (only free lanes are released), and one submitted less than
+     * {@code idleNanos} ago means the agent is not idle: nothing is released then.
+     */
+    private boolean releaseIdleMemory() {
+        if (System.nanoTime() - lastSubmitNanos < idleNanos) {
+            return false;
+        }
+        long released = releaseRing() + inline.releaseFreeLanes();
+        LOG.fine(() -> "idle: gave " + (released >> 20) + " MiB of data buffers back to the kernel");
+        return true;
+    }
+
+    /** Every slot's buffer (tests look at what of them is resident). */
+    List<ByteBuffer> ringBuffers() {
+        List<ByteBuffer> buffers = new ArrayList<>();
+        for (int slot = 0; slot < settings.ringSize(); slot++) {
+            buffers.add(disruptor.getRingBuffer().get(slot).buffer());
+        }
+        return buffers;
+    }
+
+    /** The inline lanes' buffers not in use now (tests look at what of them is resident). */
+    List<ByteBuffer> freeLaneBuffers() {
+        return inline.freeBuffers();
+    }
+
+    private long releaseRing() {
+        long released = 0;
+        for (ByteBuffer buffer : ringBuffers()) {
+            released += IdlePages.release(buffer);
+        }
+        return released;
     }
 
     /** Transfers of the given priority still waiting to get all their chunks into the ring. */

@@ -307,7 +307,10 @@ class TransferPipelineTest {
 
     @Test
     void anIdlePipelineBlocksItsThreadsInsteadOfWakingThem() throws Exception {
-        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(8, CHUNK, 2, 2), finisher)) {
+        // the publisher waits with a timeout until the pipeline has been idle long enough to give its buffers back
+        long idleNanos = TimeUnit.MILLISECONDS.toNanos(100);
+        try (TransferPipeline pipeline = new TransferPipeline(new PipelineSettings(8, CHUNK, 2, 2), finisher,
+                idleNanos)) {
             FileCopy copy = new FileCopy(randomFile("warmup", 3L * CHUNK), dir.resolve("warmup-copy"),
                     Transfer.Priority.ARCHIVE);
             pipeline.submit(copy);
