@@ -34,7 +34,9 @@ final class IdlePages {
         if (!buffer.isDirect()) {
             throw new IllegalArgumentException("only a direct buffer's pages can be given back");
         }
-        long address = Pointer.wrap(RUNTIME, buffer).address();
+        // jnr-ffi's wrap adds the buffer's position to its address: a duplicate at 0 gives the start, whatever
+        // position a stage left the buffer at
+        long address = Pointer.wrap(RUNTIME, buffer.duplicate().clear()).address();
         long start = (address + PAGE - 1) & -PAGE;
         long end = (address + buffer.capacity()) & -PAGE;
         if (address == 0 || end <= start) {

@@ -18,7 +18,7 @@ final class ResidentPages {
 
     /** Bytes of the whole pages inside {@code buffer} that are resident. */
     static long residentBytes(ByteBuffer buffer) {
-        long address = Pointer.wrap(RUNTIME, buffer).address();
+        long address = start(buffer);
         long start = (address + PAGE - 1) & -PAGE;
         long end = (address + buffer.capacity()) & -PAGE;
         if (end <= start) {
@@ -38,8 +38,13 @@ final class ResidentPages {
 
     /** Bytes of the whole pages inside {@code buffer}. */
     static long wholePageBytes(ByteBuffer buffer) {
-        long address = Pointer.wrap(RUNTIME, buffer).address();
+        long address = start(buffer);
         return ((address + buffer.capacity()) & -PAGE) - ((address + PAGE - 1) & -PAGE);
+    }
+
+    /** The buffer's first byte (jnr-ffi's wrap adds the position). */
+    private static long start(ByteBuffer buffer) {
+        return Pointer.wrap(RUNTIME, buffer.duplicate().clear()).address();
     }
 
     /** The libc calls used here. */
