@@ -32,9 +32,12 @@ import java.util.function.Consumer;
  * the coordinator more as the queue grows. Instead each file's HSM state (an attribute of the file, cheap) shows a
  * success ({@link RequestKind#failure} empty: archived and clean, no longer released), and the {@link FailureNote} a
  * copytool of ours leaves before it ends an action shows a failure (one that differs from the note the file had
- * when it was submitted). Only a file that shows neither after {@link #DEFAULT_ACTION_CHECK_AFTER} (an action
- * canceled, timed out by the coordinator or failed by another copytool leaves no trace in either) is asked about
- * with {@code llapi_hsm_current_action}, then at doubling intervals up to {@link #MAX_ACTION_CHECK_INTERVAL}.
+ * when it was submitted). Only a file that shows neither (an action canceled, timed out by the coordinator or failed
+ * by another copytool leaves no trace in either) once {@link #DEFAULT_ACTION_CHECK_AFTER} has passed both since its
+ * request and since any file of ours last showed an end is asked about with {@code llapi_hsm_current_action}, then
+ * at doubling intervals up to {@link #MAX_ACTION_CHECK_INTERVAL}. The second condition keeps a file that merely
+ * waits its turn from being asked: with a thousand queued and the agents ending a hundred a second, every file at
+ * the head had waited more than 5 s since its request, and a loaded benchmark run asked about one file in five.
  *
  * <p>How often: each read of a file whose action has not ended yet is a request to the MDS that learns nothing, so
  * polling passes are paced to find about {@link #ENDS_PER_PASS} ends each (the interval halves when a pass finds many
@@ -77,6 +80,8 @@ public final class BoundedHsmRequests {
     private List<Submitted> outstanding = new ArrayList<>();
     private Duration actionCheckAfter = DEFAULT_ACTION_CHECK_AFTER;
     private long oldestPendingNanos;
+    /** When a file of ours last showed its end (a success or a failure note): the agents are moving our queue. */
+    private long lastEndSeenNanos = System.nanoTime();
     private long lastPollNanos = System.nanoTime();
     private long pollIntervalNanos = MIN_POLL_INTERVAL_NANOS;
     private long statesRead;
@@ -325,6 +330,7 @@ public final class BoundedHsmRequests {
             statesRead++;
             HsmUserState state = hsm.state(path);
             if (kind.failure(state).isEmpty()) {
+                lastEndSeenNanos = System.nanoTime();
                 outcomes.accept(new RequestOutcome(submitted.file(), Optional.empty()));
                 return null;
             }
@@ -332,9 +338,11 @@ public final class BoundedHsmRequests {
             if (note.isPresent() && !note.equals(submitted.noteWhenSubmitted())
                     && note.get().action().equals(kind.action().name())) {
                 // left just before the agent ended the action: the state read above is the final one
+                lastEndSeenNanos = System.nanoTime();
                 failure = kind.failure(state).map(f -> f + "; " + note.get().describe());
-            } else if (System.nanoTime() - submitted.nextActionCheckNanos < 0) {
-                return HsmProgressState.WAITING;
+            } else if (System.nanoTime() - submitted.nextActionCheckNanos < 0
+                    || System.nanoTime() - (lastEndSeenNanos + actionCheckAfter.toNanos()) < 0) {
+                return HsmProgressState.WAITING; // not due, or still in a queue that moves
             } else {
                 actionChecks++;
                 HsmCurrentAction action = hsm.currentAction(path);
