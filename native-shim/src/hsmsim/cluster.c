@@ -299,6 +299,11 @@ int hsmsim_cluster_of_path(const char *path, struct hsmsim_cluster *c, char *rel
 	return cluster_of_resolved(resolved, c, rel, rel_size);
 }
 
+int hsmsim_cluster_of_canonical(const char *canonical, struct hsmsim_cluster *c, char *rel, size_t rel_size)
+{
+	return cluster_of_resolved(canonical, c, rel, rel_size);
+}
+
 int hsmsim_cluster_of_fd(int fd, struct hsmsim_cluster *c)
 {
 	char link[64], path[PATH_MAX];

@@ -75,6 +75,8 @@ int hsmsim_call(const struct hsmsim_cluster *c, const struct hsmsim_msg *m, stru
 int hsmsim_cluster_of_path(const char *path, struct hsmsim_cluster *c, char *rel, size_t rel_size);
 /* Same for an open fd: through the mount, or on the daemon's backing store. */
 int hsmsim_cluster_of_fd(int fd, struct hsmsim_cluster *c);
+/* The cluster of a canonical path (as the kernel names an fd in /proc/self/fd), and the rest of it (rel may be NULL). */
+int hsmsim_cluster_of_canonical(const char *canonical, struct hsmsim_cluster *c, char *rel, size_t rel_size);
 /* By fsname ("lustre") or MDT name ("lustre-MDT0000"). */
 int hsmsim_cluster_of_fsname(const char *name, struct hsmsim_cluster *c);
 /* Calls visit for every simulated client mount, in mount-table order, until it returns non-zero (mounts snapshot

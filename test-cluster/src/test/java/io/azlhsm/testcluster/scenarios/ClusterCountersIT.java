@@ -65,6 +65,29 @@ class ClusterCountersIT {
     }
 
     /**
+     * liblustreapi's calls by path (path2fid, hsm_state, hsm_action...) look the path up once, as llite's open by
+     * path does for the ioctl: libhsmsim opens it O_PATH and names the file through /proc/self/fd. Before,
+     * realpath(3) lstat'ed each component and getxattr(2) walked the path again: 5 LOOKUPs and 2 GETATTRs for a file
+     * one directory down, where now the kernel's one walk asks 2 (the directory and the file) and 1.
+     */
+    @Test
+    void aCallByPathLooksThePathUpOnce(Cluster cluster) throws Exception {
+        Path dir = TestFiles.directory(cluster.mount(), "bypath");
+        Path file = TestFiles.create(dir.resolve("f"), 10);
+        String fid = cluster.lfs("path2fid", file.toString()).out().trim();
+        Map<String, Long> before = counters(cluster);
+
+        for (int i = 0; i < 5; i++) {
+            assertEquals(fid, cluster.lfs("path2fid", file.toString()).out().trim());
+        }
+        Map<String, Long> after = counters(cluster);
+
+        assertEquals(10, delta(before, after, "fuse.LOOKUP"), "two LOOKUPs a call: " + before + " -> " + after);
+        assertEquals(5, delta(before, after, "fuse.GETXATTR"), "trusted.lma once a call: " + before + " -> " + after);
+        assertTrue(delta(before, after, "fuse.GETATTR") <= 5, "a GETATTR a call at most: " + before + " -> " + after);
+    }
+
+    /**
      * .lustre and .lustre/fid never change, so the kernel keeps their entries and attributes (ConstantDirectories):
      * each later open by FID looks up the FID alone. Everything else is still asked for at every walk, so a FID whose
      * file is gone is gone through .lustre/fid at once.

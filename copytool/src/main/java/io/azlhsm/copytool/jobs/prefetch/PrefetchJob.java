@@ -172,12 +172,10 @@ public final class PrefetchJob implements Job {
                                  RehydrationStarter rehydrations, Path file, long size) throws Exception {
         context.counters().counter(SCANNED).increment();
         HsmUserState state;
-        LuFid fid;
         try {
             state = context.hsm().state(file);
-            fid = fids.path2fid(file);
         } catch (LustreException e) {
-            failed(context, file, "cannot read its HSM state or FID: " + e.getMessage());
+            failed(context, file, "cannot read its HSM state: " + e.getMessage());
             return;
         }
         if (!state.has(HsmStates.RELEASED)) {
@@ -197,6 +195,13 @@ public final class PrefetchJob implements Job {
             } else {
                 context.progress().advance(1, 0);
             }
+            return;
+        }
+        LuFid fid;
+        try {
+            fid = fids.path2fid(file); // only for a file to restore: a file already present needs none
+        } catch (LustreException e) {
+            failed(context, file, "cannot read its FID: " + e.getMessage());
             return;
         }
         requests.submit(new RequestedFile(file, fid, size));

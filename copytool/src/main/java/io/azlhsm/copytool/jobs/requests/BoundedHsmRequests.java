@@ -32,9 +32,20 @@ import java.util.function.Consumer;
  * the coordinator more as the queue grows. Instead each file's HSM state (an attribute of the file, cheap) shows a
  * success ({@link RequestKind#failure} empty: archived and clean, no longer released), and the {@link FailureNote} a
  * copytool of ours leaves before it ends an action shows a failure (one that differs from the note the file had
- * when it was submitted). Only a file that shows neither after {@link #DEFAULT_ACTION_CHECK_AFTER} (an action
- * canceled, timed out by the coordinator or failed by another copytool leaves no trace in either) is asked about
- * with {@code llapi_hsm_current_action}, then at doubling intervals up to {@link #MAX_ACTION_CHECK_INTERVAL}.
+ * when it was submitted). Only a file that shows neither (an action canceled, timed out by the coordinator or failed
+ * by another copytool leaves no trace in either) once {@link #DEFAULT_ACTION_CHECK_AFTER} has passed both since its
+ * request and since any file of ours last showed an end is asked about with {@code llapi_hsm_current_action}, then
+ * at doubling intervals up to {@link #MAX_ACTION_CHECK_INTERVAL}. The second condition keeps a file that merely
+ * waits its turn from being asked: with a thousand queued and the agents ending a hundred a second, every file at
+ * the head had waited more than 5 s since its request, and a loaded benchmark run asked about one file in five.
+ *
+ * <p>How often: each read of a file whose action has not ended yet is a request to the MDS that learns nothing, so
+ * polling passes are paced to find about {@link #ENDS_PER_PASS} ends each (the interval halves when a pass finds many
+ * more, doubles when it finds few, between {@link #MIN_POLL_INTERVAL_NANOS} and {@link #MAX_POLL_INTERVAL_NANOS}); and
+ * a job at its bound waits until there is room for a whole batch before it sends more, so its requests go out full
+ * (52 files) and it does not poll again for every file that ends. Both count a file that ended as outstanding a little
+ * longer, which errs on the safe side of the bound; with the default bounds (1,000 or more) the coordinator, which
+ * runs {@code max_requests} actions at once, still has plenty queued.
  *
  * <p>Not thread-safe: one job thread submits, waits and receives the outcomes (on that thread).
  */
@@ -43,9 +54,11 @@ public final class BoundedHsmRequests {
     static final int MAX_ITEMS_PER_REQUEST = HsmUserRequest.maxItems(0);
     /** A partly filled batch goes out after this long, so a slow walk does not leave the coordinator idle. */
     private static final long BATCH_LINGER_NANOS = 200_000_000L;
-    private static final long FIRST_POLL_SLEEP_MILLIS = 20;
     private static final long PROGRESS_POLL_NANOS = 1_000_000_000L;
-    private static final long MAX_POLL_SLEEP_MILLIS = 200;
+    /** Ends a polling pass should find: up to {@link #PENDING_LOOKAHEAD} reads of files still pending go with them. */
+    static final int ENDS_PER_PASS = 64;
+    static final long MIN_POLL_INTERVAL_NANOS = 20_000_000L;
+    static final long MAX_POLL_INTERVAL_NANOS = 1_000_000_000L;
     /** Files in a row found still pending after which a polling pass stops (see {@link #pollOnce}). */
     static final int PENDING_LOOKAHEAD = 16;
     /** How long after its request a file that shows neither success nor a failure note is first asked about. */
@@ -59,13 +72,19 @@ public final class BoundedHsmRequests {
     private final int archiveId;
     private final int maxOutstanding;
     private final int batchSize;
+    /** At the bound, how many of ours must have ended before more are sent: a batch, or half the bound if smaller. */
+    private final int refillRoom;
     private final CancelCheck cancel;
     private final Consumer<RequestOutcome> outcomes;
     private final List<Submitted> pending = new ArrayList<>();
     private List<Submitted> outstanding = new ArrayList<>();
     private Duration actionCheckAfter = DEFAULT_ACTION_CHECK_AFTER;
     private long oldestPendingNanos;
+    /** When a file of ours last showed its end (a success or a failure note): the agents are moving our queue. */
+    private long lastEndSeenNanos = System.nanoTime();
     private long lastPollNanos = System.nanoTime();
+    private long pollIntervalNanos = MIN_POLL_INTERVAL_NANOS;
+    private long statesRead;
     private int peakOutstanding;
     private long requestsIssued;
     private long actionChecks;
@@ -90,23 +109,28 @@ public final class BoundedHsmRequests {
         this.archiveId = archiveId;
         this.maxOutstanding = maxOutstanding;
         this.batchSize = Math.min(maxOutstanding, MAX_ITEMS_PER_REQUEST);
+        this.refillRoom = Math.max(1, Math.min(batchSize, maxOutstanding / 2));
         this.cancel = cancel;
         this.outcomes = outcomes;
     }
 
-    /** Queues a file; blocks (polling) while {@code maxOutstanding} of ours are already at the coordinator. */
+    /**
+     * Queues a file; blocks (polling) while {@code maxOutstanding} of ours are already at the coordinator, until
+     * there is room for a batch.
+     */
     public void submit(RequestedFile file) throws Exception {
         while (outstanding.size() + pending.size() >= maxOutstanding) {
             if (!pending.isEmpty()) {
                 flush();
             } else {
-                awaitSome();
+                awaitOutstandingAtMost(maxOutstanding - refillRoom);
             }
         }
         if (pending.isEmpty()) {
             oldestPendingNanos = System.nanoTime();
         }
-        pending.add(new Submitted(file, noteOf(file.path())));
+        // by FID, as the polls read it: one lookup of the file, not one per directory of its path
+        pending.add(new Submitted(file, noteOf(fidPath(file))));
         if (pending.size() >= batchSize || System.nanoTime() - oldestPendingNanos > BATCH_LINGER_NANOS) {
             flush();
         }
@@ -126,9 +150,7 @@ public final class BoundedHsmRequests {
     /** Sends what is queued and waits until every submitted file has an outcome. */
     public void finish() throws Exception {
         flush();
-        while (!outstanding.isEmpty()) {
-            awaitSome();
-        }
+        awaitOutstandingAtMost(0);
     }
 
     /**
@@ -168,6 +190,11 @@ public final class BoundedHsmRequests {
     /** llapi_hsm_request calls made (batches and single-file retries). */
     public long requestsIssued() {
         return requestsIssued;
+    }
+
+    /** HSM states read while polling (llapi_hsm_state_get): one per file that ended, plus the reads that found it pending. */
+    public long statesRead() {
+        return statesRead;
     }
 
     /** llapi_hsm_current_action calls made: only for files that showed neither a success nor a failure note. */
@@ -229,16 +256,23 @@ public final class BoundedHsmRequests {
                         new byte[0]));
     }
 
-    /** Polls our outstanding files until at least one has ended. */
-    private void awaitSome() throws Exception {
-        long sleep = FIRST_POLL_SLEEP_MILLIS;
-        while (true) {
+    /** Polls our outstanding files, a pass per poll interval, until at most {@code target} are left. */
+    private void awaitOutstandingAtMost(int target) throws Exception {
+        while (outstanding.size() > target) {
             cancel.check();
-            if (pollOnce() > 0) {
-                return;
+            long wait = lastPollNanos + pollIntervalNanos - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            Thread.sleep(sleep);
-            sleep = Math.min(MAX_POLL_SLEEP_MILLIS, sleep * 2);
+            int before = outstanding.size();
+            int ended = pollOnce();
+            // paced to find about ENDS_PER_PASS ends a pass (all that are left, near the end)
+            int wanted = Math.min(ENDS_PER_PASS, before);
+            if (ended >= 2 * wanted) {
+                pollIntervalNanos = Math.max(MIN_POLL_INTERVAL_NANOS, pollIntervalNanos / 2);
+            } else if (2 * ended < wanted) {
+                pollIntervalNanos = Math.min(MAX_POLL_INTERVAL_NANOS, pollIntervalNanos * 2);
+            }
         }
     }
 
@@ -290,13 +324,13 @@ public final class BoundedHsmRequests {
      * outcome is then reported).
      */
     private HsmProgressState pendingState(Submitted submitted) {
-        // by FID (the jobs run as root): one lookup of the file, not one per directory of its path, each pass; and
-        // a file renamed meanwhile is still found
-        Path path = mount.resolve(".lustre").resolve("fid").resolve(submitted.file().fid().bracketed());
+        Path path = fidPath(submitted.file());
         Optional<String> failure;
         try {
+            statesRead++;
             HsmUserState state = hsm.state(path);
             if (kind.failure(state).isEmpty()) {
+                lastEndSeenNanos = System.nanoTime();
                 outcomes.accept(new RequestOutcome(submitted.file(), Optional.empty()));
                 return null;
             }
@@ -304,9 +338,11 @@ public final class BoundedHsmRequests {
             if (note.isPresent() && !note.equals(submitted.noteWhenSubmitted())
                     && note.get().action().equals(kind.action().name())) {
                 // left just before the agent ended the action: the state read above is the final one
+                lastEndSeenNanos = System.nanoTime();
                 failure = kind.failure(state).map(f -> f + "; " + note.get().describe());
-            } else if (System.nanoTime() - submitted.nextActionCheckNanos < 0) {
-                return HsmProgressState.WAITING;
+            } else if (System.nanoTime() - submitted.nextActionCheckNanos < 0
+                    || System.nanoTime() - (lastEndSeenNanos + actionCheckAfter.toNanos()) < 0) {
+                return HsmProgressState.WAITING; // not due, or still in a queue that moves
             } else {
                 actionChecks++;
                 HsmCurrentAction action = hsm.currentAction(path);
@@ -327,6 +363,14 @@ public final class BoundedHsmRequests {
         }
         outcomes.accept(new RequestOutcome(submitted.file(), failure));
         return null;
+    }
+
+    /**
+     * The file by FID (the jobs run as root): one lookup of the file, not one per directory of its path, each pass;
+     * and a file renamed meanwhile is still found.
+     */
+    private Path fidPath(RequestedFile file) {
+        return mount.resolve(".lustre").resolve("fid").resolve(file.fid().bracketed());
     }
 
     /** The file's failure note now; empty without one, or when it cannot be read (the state still decides). */
