@@ -213,7 +213,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
                             .setTier(accessTier(attributes))
                             .setRequestConditions(conditions(condition))
                             .setContentMd5(md5); // transactional: the service refuses the body if it does not match
-            return call(name, "Put Blob", () -> clients.forBody(size).sync().getBlobClient(name)
+            return call(name, "Put Blob", () -> clients.forUpload(size).sync().getBlobClient(name)
                     .getBlockBlobClient().uploadWithResponse(options, null, Context.NONE).getValue());
         });
         return new StoredObject(name, size, etag(item.getETag()), md5, attributes.metadata(),
@@ -533,7 +533,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     @Override
     public void read(String name, String expectedEtag, long offset, ByteBuffer dst) throws ArchiveException {
         ObjectNames.validate(name);
-        readFrom(clients.forBody(dst.remaining()).async().getBlobAsyncClient(name), name, expectedEtag, offset, dst);
+        readFrom(clients.forDownload().async().getBlobAsyncClient(name), name, expectedEtag, offset, dst);
     }
 
     private void readFrom(com.azure.storage.blob.BlobAsyncClient blob, String name, String expectedEtag, long offset,
@@ -647,7 +647,7 @@ public final class AzureBlobBackend implements ArchiveBackend {
     @Override
     public void readVersion(String name, String versionId, long offset, ByteBuffer dst) throws ArchiveException {
         ObjectNames.validate(name);
-        readFrom(clients.forBody(dst.remaining()).async().getBlobAsyncClient(name, versionId),
+        readFrom(clients.forDownload().async().getBlobAsyncClient(name, versionId),
                 name + " (snapshot " + versionId + ")", null, offset, dst);
     }
 

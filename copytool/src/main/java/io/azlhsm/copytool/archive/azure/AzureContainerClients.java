@@ -22,8 +22,8 @@ import io.azlhsm.copytool.archive.RetryListener;
  * the same retry policy and counting, the SDK's own request-id, user-agent and logging policies; they differ only in
  * the HTTP client at their end.
  *
- * @param small       the pipeline of whole small objects
- * @param large       the pipeline of blocks, large ranges and requests without a body of data
+ * @param small       the pipeline of whole small objects and of every download
+ * @param large       the pipeline of blocks and requests without a body of data
  * @param transports  which body sizes take which pipeline
  * @param description endpoint, container and authentication kind, for logs (no query string, no secret)
  */
@@ -43,9 +43,17 @@ record AzureContainerClients(Pipeline small, Pipeline large, AzureTransports tra
         return large.sync();
     }
 
-    /** The pipeline for a request whose body (sent or received) is {@code bytes} long. */
-    Pipeline forBody(long bytes) {
+    /** The pipeline for an upload whose body is {@code bytes} long. */
+    Pipeline forUpload(long bytes) {
         return transports.isSmall(bytes) ? small : large;
+    }
+
+    /**
+     * The pipeline for a ranged download of any length: the small-request one ({@link AzureTransports} says why; a
+     * download's body is streamed, so no size makes it costly in memory there).
+     */
+    Pipeline forDownload() {
+        return small;
     }
 
     static AzureContainerClients create(BackendSettings settings, AzureTransports transports,

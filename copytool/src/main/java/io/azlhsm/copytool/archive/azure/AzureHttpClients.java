@@ -97,13 +97,13 @@ public final class AzureHttpClients {
         }
     }
 
-    /** The JDK's HttpClient, for blocks, large ranges and every request without a body of data. */
+    /** The JDK's HttpClient, for blocks and every request without a body of data. */
     public static HttpClient jdk(int maxConnections) {
         return create(LARGE_TRANSPORT, maxConnections);
     }
 
     /**
-     * OkHttp, for whole small objects. Built here rather than through its provider, which keeps OkHttp's default
+     * OkHttp, for whole small objects and every download. Built here rather than through its provider, which keeps OkHttp's default
      * dispatcher: that one runs at most 5 asynchronous calls per host (a restore's GETs are asynchronous) and on
      * non-daemon threads, which would keep a finished command's JVM alive for a minute.
      */
