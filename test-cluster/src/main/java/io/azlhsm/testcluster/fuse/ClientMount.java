@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -137,40 +136,31 @@ public final class ClientMount extends FuseStubFS {
         }
     }
 
-    private static final String STAT_ATTRIBUTES =
-            "unix:mode,ino,nlink,uid,gid,rdev,size,lastAccessTime,lastModifiedTime,ctime";
-
     private int fillStat(Path p, FileStat stat) {
         try {
-            // Named attributes, not "unix:*": that one also resolves owner and group names (getpwuid/getgrgid), two
-            // thirds of a getattr's cost, for names a stat never carries.
-            Map<String, Object> a = Files.readAttributes(p, STAT_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) a.get("mode");
-            long size = (Long) a.get("size");
-            stat.st_mode.set(mode);
-            stat.st_ino.set((Long) a.get("ino"));
-            stat.st_nlink.set((Integer) a.get("nlink"));
-            stat.st_uid.set((Integer) a.get("uid"));
-            stat.st_gid.set((Integer) a.get("gid"));
-            stat.st_rdev.set((Long) a.get("rdev"));
-            stat.st_size.set(size);
+            BackingStat.Attributes a = BackingStat.lstat(p);
+            stat.st_mode.set(a.mode());
+            stat.st_ino.set(a.ino());
+            stat.st_nlink.set(a.nlink());
+            stat.st_uid.set(a.uid());
+            stat.st_gid.set(a.gid());
+            stat.st_rdev.set(a.rdev());
+            stat.st_size.set(a.size());
             stat.st_blksize.set(4096);
-            boolean released = (mode & FileStat.S_IFMT) == FileStat.S_IFREG
-                    && Namespace.readHsm(p).has(HsmFlags.RELEASED);
-            stat.st_blocks.set(released ? 1 : (size + 511) / 512); // Lustre reports one block for a released file
-            setTime(stat.st_atim, (FileTime) a.get("lastAccessTime"));
-            setTime(stat.st_mtim, (FileTime) a.get("lastModifiedTime"));
-            setTime(stat.st_ctim, (FileTime) a.get("ctime"));
+            boolean released = a.isRegularFile() && Namespace.readHsm(p).has(HsmFlags.RELEASED);
+            stat.st_blocks.set(released ? 1 : (a.size() + 511) / 512); // Lustre reports one block for a released file
+            setTime(stat.st_atim, a.atimeNanos());
+            setTime(stat.st_mtim, a.mtimeNanos());
+            setTime(stat.st_ctim, a.ctimeNanos());
             return 0;
-        } catch (IOException e) {
-            return -IoErrno.of(e);
+        } catch (BackingStat.StatException e) {
+            return -e.errno();
         } catch (SimulatorException e) {
             return -e.errno();
         }
     }
 
-    private static void setTime(Timespec ts, FileTime t) {
-        long nanos = t.to(TimeUnit.NANOSECONDS);
+    private static void setTime(Timespec ts, long nanos) {
         ts.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
         ts.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
     }
@@ -243,7 +233,7 @@ public final class ClientMount extends FuseStubFS {
 
     /** A data or attribute record about the file at path on the mount. */
     private void dataRecord(int type, String path) throws SimulatorException {
-        records.data(type, 0, ns.fidOf(paths.relative(path)));
+        records.data(type, 0, paths.fidOfExisting(path));
     }
 
     /** The process behind the FUSE request this thread serves, as an implicit restore's waiter. */

@@ -63,7 +63,7 @@ final class FileOperations {
         }
         try {
             Path p = paths.backing(path);
-            Fid fid = ns.fidOf(paths.relative(path));
+            Fid fid = paths.fidOfExisting(path);
             restores.beforeTruncate(p, fid);
             try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
                 f.setLength(size);
@@ -102,7 +102,8 @@ final class FileOperations {
             return openVolatile(v.get(), fi);
         }
         try {
-            String rel = paths.relative(path);
+            // an open follows a lookup: the file exists (fidOf fails with ENOENT if it went meanwhile)
+            String rel = paths.relativeOfExisting(path);
             Path p = ns.backingPath(rel);
             Fid fid = ns.fidOf(rel);
             int accmode = fi.flags.get() & 3;
@@ -139,16 +140,21 @@ final class FileOperations {
     }
 
     private int openHandle(Path p, Fid fid, FuseFileInfo fi, boolean writable, boolean created, int openerTid)
-            throws IOException {
+            throws IOException, SimulatorException {
+        // Whether the file is released, asked both before and after its backing file is opened: a restore's layout
+        // swap replaces the backing file, so a flag read only after the open could be the restored file's while the
+        // channel is on the released one (the handle would then read its hole as data), and a flag read only before
+        // could miss a release that came between. Released either time: its first I/O restores and reopens.
+        boolean releasedBefore = RestoreOnAccess.isReleased(p);
         FileChannel ch = writable ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(p, StandardOpenOption.READ);
         long handle = nextHandle.getAndIncrement();
         boolean released;
         try {
-            released = RestoreOnAccess.isReleased(p);
+            released = releasedBefore || RestoreOnAccess.isReleased(p);
         } catch (SimulatorException e) {
             ch.close();
-            throw new IOException(e.getMessage());
+            throw e;
         }
         int accmode = fi.flags.get() & 3; // O_RDONLY 0, O_WRONLY 1, O_RDWR 2
         int closeFlags = (accmode != 1 ? ChangelogRecord.CLOSE_FMODE_READ : 0)

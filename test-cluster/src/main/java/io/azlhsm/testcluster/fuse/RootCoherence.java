@@ -1,8 +1,5 @@
 package io.azlhsm.testcluster.fuse;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -25,8 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * changes in the root are also forgotten by their kernel itself (fuse_dir_changed).
  */
 final class RootCoherence {
-    private static final String ATTRIBUTES = "unix:mode,ino,nlink,uid,gid,size,lastAccessTime,lastModifiedTime,ctime";
-
     private final Path backingRoot;
     private final MdcImports imports;
     /** Each mount and the root as its kernel may hold it (what was last checked). */
@@ -57,9 +52,9 @@ final class RootCoherence {
         }
         Object attributes;
         try {
-            attributes = Files.readAttributes(backingRoot, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            attributes = e.toString(); // unreadable now: differs from any attributes, and the getattr will fail too
+            attributes = BackingStat.lstat(backingRoot);
+        } catch (BackingStat.StatException e) {
+            attributes = e.errno(); // unreadable now: differs from any attributes, and the getattr will fail too
         }
         for (Map.Entry<ClientMount, Object> e : known.entrySet()) {
             ClientMount m = e.getKey();

@@ -146,7 +146,7 @@ final class XattrOperations {
             // XATTR_CREATE and retries an EEXIST with XATTR_REPLACE.
             Xattrs.set(paths.backing(path), name, v, flags & (Xattrs.XATTR_CREATE | Xattrs.XATTR_REPLACE));
             if (paths.volatileTarget(path).isEmpty()) {
-                records.data(ChangelogRecord.CL_SETXATTR, 0, ns.fidOf(paths.relative(path)));
+                records.data(ChangelogRecord.CL_SETXATTR, 0, paths.fidOfExisting(path));
             }
             return 0;
         } catch (IOException e) {
@@ -168,12 +168,10 @@ final class XattrOperations {
             return refused;
         }
         try {
-            Path p = paths.backing(path);
-            if (Xattrs.get(p, name) == null) {
+            if (!Xattrs.removeIfPresent(paths.backing(path), name)) {
                 return -Errno.ENODATA; // as removexattr(2) answers for a name the file does not have
             }
-            Xattrs.remove(p, name);
-            records.data(ChangelogRecord.CL_SETXATTR, 0, ns.fidOf(paths.relative(path)));
+            records.data(ChangelogRecord.CL_SETXATTR, 0, paths.fidOfExisting(path));
             return 0;
         } catch (IOException e) {
             return -IoErrno.of(e);

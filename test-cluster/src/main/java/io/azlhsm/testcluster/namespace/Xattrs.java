@@ -86,6 +86,18 @@ public final class Xattrs {
         }
     }
 
+    /** removexattr(2), false when the file has no attribute of that name (ENODATA). */
+    public static boolean removeIfPresent(Path file, String name) throws XattrException {
+        if (LIBC.lremovexattr(file.toString(), name) == 0) {
+            return true;
+        }
+        int errno = RUNTIME.getLastError();
+        if (errno == Errno.ENODATA) {
+            return false;
+        }
+        throw new XattrException(errno, "removexattr " + name + " " + file);
+    }
+
     /** The names of every attribute of the file, in any namespace (as root: trusted.* included). */
     public static List<String> list(Path file) throws XattrException {
         String path = file.toString();
