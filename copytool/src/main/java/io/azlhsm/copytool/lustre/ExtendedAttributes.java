@@ -141,6 +141,23 @@ public final class ExtendedAttributes {
         throw failure("lremovexattr", file, name, errno);
     }
 
+    /**
+     * Removes the attribute through an open descriptor, with {@code fremovexattr}: no lookup of a name.
+     *
+     * @param subject names the file in an error
+     * @return false when the file had no such attribute
+     */
+    public static boolean remove(int fd, String subject, String name) throws ExtendedAttributeException {
+        if (LIBC.fremovexattr(fd, cString(name)) == 0) {
+            return true;
+        }
+        int errno = RUNTIME.getLastError();
+        if (errno == Errno.ENODATA) {
+            return false;
+        }
+        throw new ExtendedAttributeException("fremovexattr", subject, name, errno);
+    }
+
     private static IOException failure(String call, Path file, String name, int errno) {
         if (errno == Errno.ENOENT) {
             return new NoSuchFileException(file.toString(), null, call + " " + name);
@@ -164,5 +181,7 @@ public final class ExtendedAttributes {
         int fsetxattr(int fd, @In byte[] name, @In byte[] value, @size_t long size, int flags);
 
         int lremovexattr(@In byte[] path, @In byte[] name);
+
+        int fremovexattr(int fd, @In byte[] name);
     }
 }

@@ -45,6 +45,11 @@ public final class FdChannel implements AutoCloseable {
         return fd;
     }
 
+    /** Whether {@link #close()} has not been called yet. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
     /** What names the file in error messages (its FID and path). */
     public String description() {
         return description;

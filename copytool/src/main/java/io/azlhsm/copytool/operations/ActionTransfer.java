@@ -3,6 +3,7 @@ package io.azlhsm.copytool.operations;
 import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.CopytoolRegistration;
+import io.azlhsm.copytool.lustre.FdChannel;
 import io.azlhsm.copytool.lustre.HsmActionItem;
 import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.LustreException;
@@ -156,6 +157,14 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
     }
 
     /**
+     * A descriptor this transfer holds open on the file itself (not on a restore's volatile file) while it ends, for
+     * the failure note; null when it holds none.
+     */
+    protected FdChannel openFile() {
+        return null;
+    }
+
+    /**
      * Ends the action once, logs the result, and tells the agent the action is gone.
      *
      * @param cause the failure behind a non-success outcome, or null
@@ -163,7 +172,7 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
     protected final void endAction(ActionOutcome outcome, long length, Throwable cause) {
         context.metrics().actionEnded(action.item().action().name().toLowerCase(java.util.Locale.ROOT),
                 System.nanoTime() - startNanos, length, outcome.errno());
-        FailureNotes.actionEnding(file, action.item().action(), outcome,
+        FailureNotes.actionEnding(file, openFile(), action.item().action(), outcome,
                 stop.reason() != null ? "stopped (" + stop.reason() + ")" : causeText(cause));
         try {
             action.end(0, length, outcome.flags(), outcome.errno());

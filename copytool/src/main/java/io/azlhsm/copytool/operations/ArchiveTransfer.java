@@ -112,10 +112,10 @@ public final class ArchiveTransfer extends ActionTransfer {
             Optional<ArchiveRecord> record = context.records().read(source.fd(), source.description());
             if (alreadyArchived(record, backend, archiveId, blob, dataVersion, size)
                     && !context.records().damaged(file.fidPath(), record.get())) {
-                source.close();
                 LOG.fine(() -> "ARCHIVE " + file + " path " + path + ": already archived at data version "
                         + Long.toUnsignedString(dataVersion) + " as " + blob + "; nothing to copy");
-                FailureNotes.actionEnding(file, HsmCopytoolAction.ARCHIVE, ActionOutcome.SUCCESS, null);
+                FailureNotes.actionEnding(file, source, HsmCopytoolAction.ARCHIVE, ActionOutcome.SUCCESS, null);
+                source.close();
                 try {
                     action.end(0, size, 0, 0);
                 } catch (Exception e) {
@@ -313,8 +313,8 @@ public final class ArchiveTransfer extends ActionTransfer {
             refuseIfANewerArchiveRecorded();
             context.records().write(source.fd(), source.description(),
                     new ArchiveRecord(archiveId, blob, stored.etag(), md5(), startDataVersion, crc32c(), fileLayout));
+            endAction(ActionOutcome.SUCCESS, layout().size(), null); // the failure note cleared through source
             source.close();
-            endAction(ActionOutcome.SUCCESS, layout().size(), null);
             if (context.releaseAfterArchive().contains(archiveId)) {
                 release();
             }
@@ -350,12 +350,17 @@ public final class ArchiveTransfer extends ActionTransfer {
         }
     }
 
+    @Override
+    protected FdChannel openFile() {
+        return source.isOpen() ? source : null; // once closed, its number may be another file's
+    }
+
     private void abandon(ActionOutcome outcome, Throwable cause) {
         if (upload != null && !committed) {
             upload.abort();
         }
+        endAction(outcome, 0, cause); // the failure note left through source
         source.close();
-        endAction(outcome, 0, cause);
     }
 
     /** Frees the file's data on Lustre right after its verified archive, through the ordinary HSM release rules. */

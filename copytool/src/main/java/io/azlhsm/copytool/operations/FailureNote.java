@@ -56,6 +56,11 @@ public record FailureNote(String action, int errno, String reason, String host, 
         ExtendedAttributes.set(file, XATTR, encode().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Writes the note through a descriptor open on the file (subject names it in an error). */
+    public void write(int fd, String subject) throws IOException {
+        ExtendedAttributes.set(fd, subject, XATTR, encode().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The file's note; empty when it has none or an unreadable one. */
     public static Optional<FailureNote> read(Path file) throws IOException {
         return ExtendedAttributes.get(file, XATTR).flatMap(v -> decode(new String(v, StandardCharsets.UTF_8)));
@@ -68,6 +73,11 @@ public record FailureNote(String action, int errno, String reason, String host, 
         } catch (NoSuchFileException gone) {
             // nothing left to clear
         }
+    }
+
+    /** Removes the note through a descriptor open on the file (subject names it in an error). */
+    public static void clear(int fd, String subject) throws IOException {
+        ExtendedAttributes.remove(fd, subject, XATTR);
     }
 
     /** For a job's log line: "the agent on dm2 failed its ARCHIVE at ... with errno 16 (EBUSY): why". */

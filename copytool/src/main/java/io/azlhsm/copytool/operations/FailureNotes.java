@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.operations;
 
+import io.azlhsm.copytool.lustre.FdChannel;
 import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import java.io.IOException;
 import java.util.logging.Level;
@@ -20,15 +21,34 @@ final class FailureNotes {
      * @param reason the agent's cause of a failed outcome (ignored for a success)
      */
     static void actionEnding(LustreFile file, HsmCopytoolAction action, ActionOutcome outcome, String reason) {
+        actionEnding(file, null, action, outcome, reason);
+    }
+
+    /**
+     * As {@link #actionEnding(LustreFile, HsmCopytoolAction, ActionOutcome, String)}, through a descriptor the action
+     * holds open on the file itself (an archive's source) when {@code open} is not null: no lookup of the file's
+     * {@code .lustre/fid} name, which costs the MDS a request per file.
+     */
+    static void actionEnding(LustreFile file, FdChannel open, HsmCopytoolAction action, ActionOutcome outcome,
+                             String reason) {
         if (action != HsmCopytoolAction.ARCHIVE && action != HsmCopytoolAction.RESTORE) {
             return; // a REMOVE's file is usually gone; a CANCEL has no file state of its own
         }
         try {
             if (outcome.succeeded()) {
-                FailureNote.clear(file.fidPath());
+                if (open != null) {
+                    FailureNote.clear(open.fd(), open.description());
+                } else {
+                    FailureNote.clear(file.fidPath());
+                }
             } else if (outcome.errno() != ActionOutcome.ECANCELED) {
                 // ECANCELED: a cancel or the coordinator's timeout, which the coordinator records as SUCCEED
-                FailureNote.of(action.name(), outcome.errno(), reason).write(file.fidPath());
+                FailureNote note = FailureNote.of(action.name(), outcome.errno(), reason);
+                if (open != null) {
+                    note.write(open.fd(), open.description());
+                } else {
+                    note.write(file.fidPath());
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, action + " " + file + ": cannot " + (outcome.succeeded() ? "clear" : "leave")
