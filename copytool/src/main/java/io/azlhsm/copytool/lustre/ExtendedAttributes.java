@@ -43,11 +43,26 @@ public final class ExtendedAttributes {
      *                                    without {@code user_xattr}
      */
     public static Optional<byte[]> get(Path file, String name) throws IOException {
+        return get(file, name, false);
+    }
+
+    /**
+     * The attribute's value of a file held by an {@code O_PATH} descriptor, read through its {@code /proc/self/fd}
+     * link with {@code getxattr} (which follows that link to the file; {@code lgetxattr} would read the link's own):
+     * as {@link #get(Path, String)}, without a lookup of the file's name.
+     */
+    public static Optional<byte[]> get(HeldFile held, String name) throws IOException {
+        return get(held.path(), name, true);
+    }
+
+    private static Optional<byte[]> get(Path file, String name, boolean follow) throws IOException {
         byte[] path = cString(file.toString());
         byte[] attribute = cString(name);
         byte[] buffer = new byte[FIRST_READ];
+        String call = follow ? "getxattr" : "lgetxattr";
         while (true) {
-            long n = LIBC.lgetxattr(path, attribute, buffer, buffer.length);
+            long n = follow ? LIBC.getxattr(path, attribute, buffer, buffer.length)
+                    : LIBC.lgetxattr(path, attribute, buffer, buffer.length);
             if (n >= 0) {
                 return Optional.of(Arrays.copyOf(buffer, (int) n));
             }
@@ -56,15 +71,15 @@ public final class ExtendedAttributes {
                 return Optional.empty();
             }
             if (errno != Errno.ERANGE) {
-                throw failure("lgetxattr", file, name, errno);
+                throw failure(call, file, name, errno);
             }
-            long size = LIBC.lgetxattr(path, attribute, null, 0);
+            long size = follow ? LIBC.getxattr(path, attribute, null, 0) : LIBC.lgetxattr(path, attribute, null, 0);
             if (size < 0) {
                 int sizeErrno = RUNTIME.getLastError();
                 if (sizeErrno == Errno.ENODATA) {
                     return Optional.empty();
                 }
-                throw failure("lgetxattr", file, name, sizeErrno);
+                throw failure(call, file, name, sizeErrno);
             }
             buffer = new byte[(int) Math.max(size, buffer.length + 1L)]; // it may grow again before the next read
         }
@@ -158,6 +173,34 @@ public final class ExtendedAttributes {
         throw new ExtendedAttributeException("fremovexattr", subject, name, errno);
     }
 
+    /**
+     * Creates or replaces the attribute of a held file through its {@code /proc/self/fd} link ({@code setxattr},
+     * following it): no lookup of the file's name.
+     */
+    public static void set(HeldFile held, String name, byte[] value) throws IOException {
+        if (LIBC.setxattr(cString(held.path().toString()), cString(name), value, value.length,
+                XATTR_REPLACE_OR_CREATE) != 0) {
+            throw new ExtendedAttributeException("setxattr", held.described(), name, RUNTIME.getLastError());
+        }
+    }
+
+    /**
+     * Removes the attribute of a held file through its {@code /proc/self/fd} link ({@code removexattr}, following
+     * it): no lookup of the file's name.
+     *
+     * @return false when the file had no such attribute
+     */
+    public static boolean remove(HeldFile held, String name) throws IOException {
+        if (LIBC.removexattr(cString(held.path().toString()), cString(name)) == 0) {
+            return true;
+        }
+        int errno = RUNTIME.getLastError();
+        if (errno == Errno.ENODATA) {
+            return false;
+        }
+        throw new ExtendedAttributeException("removexattr", held.described(), name, errno);
+    }
+
     private static IOException failure(String call, Path file, String name, int errno) {
         if (errno == Errno.ENOENT) {
             return new NoSuchFileException(file.toString(), null, call + " " + name);
@@ -183,5 +226,11 @@ public final class ExtendedAttributes {
         int lremovexattr(@In byte[] path, @In byte[] name);
 
         int fremovexattr(int fd, @In byte[] name);
+
+        @ssize_t long getxattr(@In byte[] path, @In byte[] name, @Out byte[] value, @size_t long size);
+
+        int setxattr(@In byte[] path, @In byte[] name, @In byte[] value, @size_t long size, int flags);
+
+        int removexattr(@In byte[] path, @In byte[] name);
     }
 }

@@ -4,6 +4,7 @@ import io.azlhsm.copytool.archive.RequestPriority;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.CopytoolRegistration;
 import io.azlhsm.copytool.lustre.FdChannel;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.HsmActionItem;
 import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import io.azlhsm.copytool.lustre.LustreException;
@@ -165,6 +166,14 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
     }
 
     /**
+     * The file itself held by an O_PATH descriptor (a restore's), for the failure note; null when it holds none.
+     * {@link #endAction} closes it once the action is ended.
+     */
+    protected HeldFile heldFile() {
+        return null;
+    }
+
+    /**
      * Ends the action once, logs the result, and tells the agent the action is gone.
      *
      * @param cause the failure behind a non-success outcome, or null
@@ -172,7 +181,7 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
     protected final void endAction(ActionOutcome outcome, long length, Throwable cause) {
         context.metrics().actionEnded(action.item().action().name().toLowerCase(java.util.Locale.ROOT),
                 System.nanoTime() - startNanos, length, outcome.errno());
-        FailureNotes.actionEnding(file, openFile(), action.item().action(), outcome,
+        FailureNotes.actionEnding(file, openFile(), heldFile(), action.item().action(), outcome,
                 stop.reason() != null ? "stopped (" + stop.reason() + ")" : causeText(cause));
         try {
             action.end(0, length, outcome.flags(), outcome.errno());
@@ -192,6 +201,10 @@ public abstract class ActionTransfer extends Transfer implements PatientAction {
             LOG.log(Level.WARNING, describe() + ": llapi_hsm_action_end failed: " + e.getMessage()
                     + (cause == null ? "" : "; the action had failed with: " + causeText(cause)));
         } finally {
+            HeldFile held = heldFile();
+            if (held != null) {
+                held.close();
+            }
             onEnded.run();
         }
     }

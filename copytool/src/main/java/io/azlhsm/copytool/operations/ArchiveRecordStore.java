@@ -1,6 +1,7 @@
 package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.lustre.ExtendedAttributes;
+import io.azlhsm.copytool.lustre.HeldFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +31,12 @@ public final class ArchiveRecordStore {
      */
     public Optional<ArchiveRecord> read(int fd, String subject) throws IOException {
         return ExtendedAttributes.get(fd, subject, ArchiveRecord.XATTR_NAME)
+                .flatMap(value -> ArchiveRecord.decode(new String(value, StandardCharsets.UTF_8)));
+    }
+
+    /** The record of a held file: as {@link #read(Path)}, without looking the file's name up again. */
+    public Optional<ArchiveRecord> read(HeldFile held) throws IOException {
+        return ExtendedAttributes.get(held, ArchiveRecord.XATTR_NAME)
                 .flatMap(value -> ArchiveRecord.decode(new String(value, StandardCharsets.UTF_8)));
     }
 

@@ -114,7 +114,8 @@ public final class ArchiveTransfer extends ActionTransfer {
                     && !context.records().damaged(file.fidPath(), record.get())) {
                 LOG.fine(() -> "ARCHIVE " + file + " path " + path + ": already archived at data version "
                         + Long.toUnsignedString(dataVersion) + " as " + blob + "; nothing to copy");
-                FailureNotes.actionEnding(file, source, HsmCopytoolAction.ARCHIVE, ActionOutcome.SUCCESS, null);
+                FailureNotes.actionEnding(file, source, null, HsmCopytoolAction.ARCHIVE, ActionOutcome.SUCCESS,
+                        null);
                 source.close();
                 try {
                     action.end(0, size, 0, 0);

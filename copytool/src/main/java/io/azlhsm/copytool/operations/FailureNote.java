@@ -3,6 +3,7 @@ package io.azlhsm.copytool.operations;
 import io.azlhsm.copytool.archive.RedactedCause;
 import io.azlhsm.copytool.lustre.Errno;
 import io.azlhsm.copytool.lustre.ExtendedAttributes;
+import io.azlhsm.copytool.lustre.HeldFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -73,6 +74,16 @@ public record FailureNote(String action, int errno, String reason, String host, 
         } catch (NoSuchFileException gone) {
             // nothing left to clear
         }
+    }
+
+    /** Writes the note of a held file, without looking its name up again. */
+    public void write(HeldFile held) throws IOException {
+        ExtendedAttributes.set(held, XATTR, encode().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Removes the note of a held file, without looking its name up again; a file without one is fine. */
+    public static void clear(HeldFile held) throws IOException {
+        ExtendedAttributes.remove(held, XATTR);
     }
 
     /** Removes the note through a descriptor open on the file (subject names it in an error). */

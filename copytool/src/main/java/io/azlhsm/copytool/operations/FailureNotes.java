@@ -1,6 +1,7 @@
 package io.azlhsm.copytool.operations;
 
 import io.azlhsm.copytool.lustre.FdChannel;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.HsmCopytoolAction;
 import java.io.IOException;
 import java.util.logging.Level;
@@ -21,16 +22,17 @@ final class FailureNotes {
      * @param reason the agent's cause of a failed outcome (ignored for a success)
      */
     static void actionEnding(LustreFile file, HsmCopytoolAction action, ActionOutcome outcome, String reason) {
-        actionEnding(file, null, action, outcome, reason);
+        actionEnding(file, null, null, action, outcome, reason);
     }
 
     /**
      * As {@link #actionEnding(LustreFile, HsmCopytoolAction, ActionOutcome, String)}, through a descriptor the action
-     * holds open on the file itself (an archive's source) when {@code open} is not null: no lookup of the file's
-     * {@code .lustre/fid} name, which costs the MDS a request per file.
+     * holds open on the file itself (an archive's source) when {@code open} is not null, else through the file held
+     * by {@code held} (a restore's) when that is not null: no lookup of the file's {@code .lustre/fid} name, which
+     * costs the MDS a request per file.
      */
-    static void actionEnding(LustreFile file, FdChannel open, HsmCopytoolAction action, ActionOutcome outcome,
-                             String reason) {
+    static void actionEnding(LustreFile file, FdChannel open, HeldFile held, HsmCopytoolAction action,
+                             ActionOutcome outcome, String reason) {
         if (action != HsmCopytoolAction.ARCHIVE && action != HsmCopytoolAction.RESTORE) {
             return; // a REMOVE's file is usually gone; a CANCEL has no file state of its own
         }
@@ -38,6 +40,8 @@ final class FailureNotes {
             if (outcome.succeeded()) {
                 if (open != null) {
                     FailureNote.clear(open.fd(), open.description());
+                } else if (held != null) {
+                    FailureNote.clear(held);
                 } else {
                     FailureNote.clear(file.fidPath());
                 }
@@ -46,6 +50,8 @@ final class FailureNotes {
                 FailureNote note = FailureNote.of(action.name(), outcome.errno(), reason);
                 if (open != null) {
                     note.write(open.fd(), open.description());
+                } else if (held != null) {
+                    note.write(held);
                 } else {
                     note.write(file.fidPath());
                 }

@@ -7,6 +7,7 @@ import io.azlhsm.copytool.archive.StoredObject;
 import io.azlhsm.copytool.lustre.CopyAction;
 import io.azlhsm.copytool.lustre.FdChannel;
 import io.azlhsm.copytool.lustre.FileLayout;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.pipeline.ChunkLayout;
 import io.azlhsm.copytool.pipeline.TransferEvent;
 import java.io.IOException;
@@ -43,12 +44,14 @@ public final class RestoreTransfer extends ActionTransfer {
     private final Object versionLookup = new Object();
     private volatile Optional<String> preservedVersion; // null until looked up
     private final Rehydrations rehydrations;
+    private final HeldFile held; // the file itself, by O_PATH; null when it could not be held
 
     private RestoreTransfer(ChunkLayout layout, ActionContext context, CopyAction action, LustreFile file, String path,
                             String blob, ActionStop stop, Runnable onEnded, ArchiveBackend backend, String etag,
                             ExpectedChecksum expected, FdChannel volatileFile, boolean recordedVersion,
-                            Rehydrations rehydrations) {
+                            Rehydrations rehydrations, HeldFile held) {
         super(layout, Priority.RESTORE, context, action, file, path, blob, stop, onEnded);
+        this.held = held;
         this.rehydrations = rehydrations;
         this.recordedVersion = recordedVersion;
         this.backend = backend;
@@ -64,10 +67,13 @@ public final class RestoreTransfer extends ActionTransfer {
      *                    default)
      * @param readRecord  the file's archive record as read for the saved layout before the begin (empty: it has none),
      *                    or null when that read failed, and the locator reads it again
+     * @param held        the file held by O_PATH, through which its size is read and its failure note left or
+     *                    cleared (the transfer returned owns it and closes it when the action ends); null when it
+     *                    could not be held, and those go by its FID path
      */
     static RestoreTransfer prepare(ActionContext context, CopyAction action, int archiveId, FileLayout savedLayout,
                                    Optional<ArchiveRecord> readRecord, ActionStop stop, Runnable onEnded,
-                                   Rehydrations rehydrations) throws Exception {
+                                   Rehydrations rehydrations, HeldFile held) throws Exception {
         LustreFile file = new LustreFile(context.mount(), action.item().fid());
         if (savedLayout != null) {
             int fd = action.fd();
@@ -83,7 +89,7 @@ public final class RestoreTransfer extends ActionTransfer {
                 ? locator.locate(file, action.item(), archiveId, backend, readRecord)
                 : locator.locate(file, action.item(), archiveId, backend);
         String blob = located.blob();
-        long expectedSize = file.size();
+        long expectedSize = held != null ? held.size() : file.size();
         Optional<ArchiveRecord> record = located.record();
         String etag;
         ExpectedChecksum expected = record.map(ExpectedChecksum::of).orElse(null);
@@ -123,7 +129,7 @@ public final class RestoreTransfer extends ActionTransfer {
             LOG.info("RESTORE " + file + " blob " + blob + ": no checksum recorded anywhere; verifying size and ETag only");
         }
         return new RestoreTransfer(layout, context, action, file, null, blob, stop, onEnded, backend, etag, expected,
-                volatileFile, recordedVersion, rehydrations);
+                volatileFile, recordedVersion, rehydrations, held);
     }
 
     /**
@@ -133,9 +139,14 @@ public final class RestoreTransfer extends ActionTransfer {
     RestoreTransfer again() throws Exception {
         FdChannel channel = new FdChannel(action.fd(), "volatile file of " + file.fid().bracketed());
         RestoreTransfer next = new RestoreTransfer(layout(), context, action, file, null, blob, actionStop(),
-                onEnded(), backend, etag, expected, channel, recordedVersion, rehydrations);
+                onEnded(), backend, etag, expected, channel, recordedVersion, rehydrations, held);
         next.startedAt(startNanos());
         return next;
+    }
+
+    @Override
+    protected HeldFile heldFile() {
+        return held;
     }
 
     ArchiveBackend backend() {
