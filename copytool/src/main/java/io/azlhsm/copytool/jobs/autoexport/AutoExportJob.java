@@ -194,9 +194,9 @@ public final class AutoExportJob implements Job {
                 }
 
                 @Override
-                public void file(Path file, BasicFileAttributes attributes) throws Exception {
+                public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
                     context.checkCancelled();
-                    exporter.file(file, attributes.size());
+                    exporter.file(file, access, attributes.size());
                 }
 
                 @Override

@@ -155,7 +155,7 @@ final class RenamePropagation {
             }
 
             @Override
-            public void file(Path file, BasicFileAttributes fileAttributes) throws Exception {
+            public void file(Path file, Path access, BasicFileAttributes fileAttributes) throws Exception {
                 cancel.check(); // a directory may hold millions of files
                 LuFid fid;
                 try {

@@ -82,10 +82,10 @@ public final class ExportJob implements Job {
                     }
 
                     @Override
-                    public void file(Path file, BasicFileAttributes attributes) throws Exception {
+                    public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
                         context.checkCancelled();
                         counters.scanned();
-                        exporter.file(file, attributes.size());
+                        exporter.file(file, access, attributes.size());
                     }
 
                     @Override

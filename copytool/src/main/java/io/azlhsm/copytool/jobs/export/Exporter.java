@@ -51,9 +51,17 @@ public final class Exporter {
 
     /** Considers one regular file; blocks while the maximum of requests is outstanding. */
     public void file(Path file, long size) throws Exception {
+        file(file, file, size);
+    }
+
+    /**
+     * As {@link #file(Path, long)}, with its HSM state and FID asked through {@code access}, a path that reaches the
+     * same file with fewer lookups (a walk's {@code /proc/self/fd/<dir>/<name>}).
+     */
+    public void file(Path file, Path access, long size) throws Exception {
         HsmUserState state;
         try {
-            state = hsm.state(file);
+            state = hsm.state(access);
         } catch (LustreException e) {
             listener.failed(file, null, "cannot read its HSM state: " + e.getMessage());
             return;
@@ -76,7 +84,7 @@ public final class Exporter {
         }
         LuFid fid;
         try {
-            fid = fids.path2fid(file);
+            fid = fids.path2fid(access);
         } catch (LustreException e) {
             listener.failed(file, blob, "cannot read its FID: " + e.getMessage());
             return;

@@ -134,7 +134,7 @@ final class ArchiveRuleRunner implements AutoCloseable {
         for (Path root : roots) {
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
-                public void file(Path file, BasicFileAttributes attributes) throws Exception {
+                public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
                     context.checkCancelled();
                     consider(exporter, file, attributes, now);
                 }

@@ -150,7 +150,7 @@ final class ReleaseRulePass {
         for (Path root : roots(mount)) {
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
-                public void file(Path file, BasicFileAttributes attributes) {
+                public void file(Path file, Path access, BasicFileAttributes attributes) {
                     context.checkCancelled();
                     if (!tried.contains(file)) {
                         consider(file, attributes, never, accessedBefore, firstWalk, pool).ifPresent(oldest::offer);

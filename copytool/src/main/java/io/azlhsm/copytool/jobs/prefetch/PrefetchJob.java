@@ -110,9 +110,9 @@ public final class PrefetchJob implements Job {
                 }
                 walker.walk(start, new NamespaceVisitor() {
                     @Override
-                    public void file(Path file, BasicFileAttributes attributes) throws Exception {
+                    public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
                         context.checkCancelled();
-                        consider(context, fids, requests, rehydrations, file, attributes.size());
+                        consider(context, fids, requests, rehydrations, file, access, attributes.size());
                     }
 
                     @Override
@@ -169,11 +169,12 @@ public final class PrefetchJob implements Job {
     }
 
     private static void consider(JobContext context, LustreFids fids, BoundedHsmRequests requests,
-                                 RehydrationStarter rehydrations, Path file, long size) throws Exception {
+                                 RehydrationStarter rehydrations, Path file, Path access, long size)
+            throws Exception {
         context.counters().counter(SCANNED).increment();
         HsmUserState state;
         try {
-            state = context.hsm().state(file);
+            state = context.hsm().state(access); // access: the walk's path by its directory's descriptor
         } catch (LustreException e) {
             failed(context, file, "cannot read its HSM state: " + e.getMessage());
             return;
@@ -199,7 +200,7 @@ public final class PrefetchJob implements Job {
         }
         LuFid fid;
         try {
-            fid = fids.path2fid(file); // only for a file to restore: a file already present needs none
+            fid = fids.path2fid(access); // only for a file to restore: a file already present needs none
         } catch (LustreException e) {
             failed(context, file, "cannot read its FID: " + e.getMessage());
             return;

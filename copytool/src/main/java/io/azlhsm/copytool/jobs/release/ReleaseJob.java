@@ -73,7 +73,7 @@ public final class ReleaseJob implements Job {
             SafeRelease release = new SafeRelease(context, backends);
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
-                public void file(Path file, BasicFileAttributes attributes) {
+                public void file(Path file, Path access, BasicFileAttributes attributes) {
                     context.checkCancelled();
                     context.counters().counter(SCANNED).increment();
                     consider(context, release, file, attributes, accessedBefore);

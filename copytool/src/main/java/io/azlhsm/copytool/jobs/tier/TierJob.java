@@ -137,7 +137,7 @@ public final class TierJob implements Job {
         try (ArchiveBackends backends = new ArchiveBackends(context.config())) {
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
-                public void file(Path file, BasicFileAttributes attributes) {
+                public void file(Path file, Path access, BasicFileAttributes attributes) {
                     context.checkCancelled();
                     context.counters().counter(SCANNED).increment();
                     consider(context, backends, file, attributes, accessedBefore);

@@ -10,8 +10,12 @@ public interface NamespaceVisitor {
     default void directory(Path directory, BasicFileAttributes attributes) throws Exception {
     }
 
-    /** A regular file. */
-    void file(Path file, BasicFileAttributes attributes) throws Exception;
+    /**
+     * A regular file. {@code access} reaches it through its directory's descriptor ({@code /proc/self/fd/<dir>/<name>},
+     * valid during this call only): a path-taking call made with it looks up the file's own name alone, not every
+     * directory above it again. {@code file} names it everywhere else (messages, blob names, requests).
+     */
+    void file(Path file, Path access, BasicFileAttributes attributes) throws Exception;
 
     /** A symlink, socket, device or FIFO: nothing HSM can archive. */
     default void other(Path path, BasicFileAttributes attributes) throws Exception {

@@ -2,15 +2,20 @@ package io.azlhsm.copytool.jobs.walk;
 
 import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.copytool.jobs.imports.ImportMarker;
+import io.azlhsm.copytool.lustre.DirectoryDescriptor;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Walks a tree of the mount depth first without following symlinks, leaving out what belongs to the jobs
+ * Walks a tree of the mount depth first without following symlinks, each directory by its descriptor (see
+ * {@link #walkDirectory}), leaving out what belongs to the jobs
  * themselves: the framework's {@code <mount>/.azlhsm} directory and the {@code IMPORT_<state>.<timestamp>} marker
  * file of a running import in the mount's root; and Lustre's {@code <mount>/.lustre} (FID access), in case a
  * client lists it.
@@ -36,71 +41,74 @@ public final class NamespaceWalker {
      * @throws Exception what the visitor threw, unchanged; IOException when start itself cannot be read
      */
     public void walk(Path start, NamespaceVisitor visitor) throws Exception {
-        try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    if (isJobState(dir)) {
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    call(() -> visitor.directory(dir, attrs));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    if (isJobState(file)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    if (attrs.isRegularFile()) {
-                        call(() -> visitor.file(file, attrs));
-                    } else if (!attrs.isDirectory()) {
-                        call(() -> visitor.other(file, attrs));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (file.equals(start)) {
-                        throw exc;
-                    }
-                    call(() -> visitor.failed(file, exc));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    if (exc != null) {
-                        call(() -> visitor.failed(dir, exc));
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (VisitorFailure failure) {
-            throw failure.cause;
+        BasicFileAttributes attributes = Files.readAttributes(start, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (isJobState(start)) {
+            return;
+        }
+        if (!attributes.isDirectory()) {
+            visitEntry(start, start, attributes, visitor);
+            return;
+        }
+        try (DirectoryDescriptor directory = DirectoryDescriptor.open(start)) {
+            walkDirectory(directory, start, attributes, visitor);
         }
     }
 
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static void call(Step step) {
-        try {
-            step.run();
-        } catch (Exception e) {
-            throw new VisitorFailure(e);
+    /**
+     * A directory held by its descriptor, then its entries: each is stat'ed, and a subdirectory opened, through it
+     * ({@code /proc/self/fd/<dir>/<name>}, {@code openat}), so only the entry's own name is looked up (on Lustre each
+     * name of a path walk is a lookup the client may have to ask the MDS for; a FUSE LOOKUP in the simulator, per
+     * component of the path, each time); the visitor gets that path too, for its own calls about the file.
+     */
+    private void walkDirectory(DirectoryDescriptor directory, Path path, BasicFileAttributes attributes,
+                               NamespaceVisitor visitor) throws Exception {
+        visitor.directory(path, attributes);
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd/" + directory.fd()))) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            visitor.failed(path, e instanceof DirectoryIteratorException d ? d.getCause() : (IOException) e);
+            return;
+        }
+        for (String name : names) {
+            Path child = path.resolve(name);
+            Path access = directory.entry(name);
+            BasicFileAttributes childAttributes;
+            try {
+                childAttributes = Files.readAttributes(access, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                visitor.failed(child, e);
+                continue;
+            }
+            if (isJobState(child)) {
+                continue;
+            }
+            if (!childAttributes.isDirectory()) {
+                visitEntry(child, access, childAttributes, visitor);
+                continue;
+            }
+            DirectoryDescriptor sub;
+            try {
+                sub = directory.openChild(name, child.toString()); // a symlink put in its place is refused
+            } catch (IOException e) {
+                visitor.failed(child, e);
+                continue;
+            }
+            try (sub) {
+                walkDirectory(sub, child, childAttributes, visitor);
+            }
         }
     }
 
-    /** Carries a visitor's exception through walkFileTree, whose visitor methods may throw only IOException. */
-    private static final class VisitorFailure extends RuntimeException {
-        private final Exception cause;
-
-        VisitorFailure(Exception cause) {
-            super(cause);
-            this.cause = cause;
+    private static void visitEntry(Path path, Path access, BasicFileAttributes attributes, NamespaceVisitor visitor)
+            throws Exception {
+        if (attributes.isRegularFile()) {
+            visitor.file(path, access, attributes);
+        } else {
+            visitor.other(path, attributes);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.azlhsm.copytool.jobs.walk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class NamespaceWalkerTest {
             }
 
             @Override
-            public void file(Path file, BasicFileAttributes attributes) {
+            public void file(Path file, Path access, BasicFileAttributes attributes) {
                 seen.add("file " + mount.relativize(file));
             }
 
@@ -55,13 +56,37 @@ class NamespaceWalkerTest {
     }
 
     @Test
+    void eachFileIsReachedThroughItsDirectorysDescriptorAndAFileStartByItsPath() throws Exception {
+        Files.createDirectories(mount.resolve("x/y"));
+        Files.writeString(mount.resolve("x/y/f"), "f");
+        Files.writeString(mount.resolve("x/g"), "g");
+        List<String> seen = new ArrayList<>();
+        NamespaceVisitor visitor = new NamespaceVisitor() {
+            @Override
+            public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
+                assertTrue(Files.isSameFile(file, access), access + " is " + file);
+                seen.add(mount.relativize(file) + (access.startsWith("/proc/self/fd") ? " by descriptor" : " by path"));
+            }
+
+            @Override
+            public void failed(Path path, IOException cause) {
+                seen.add("failed " + path);
+            }
+        };
+        new NamespaceWalker(mount).walk(mount.resolve("x"), visitor);
+        new NamespaceWalker(mount).walk(mount.resolve("x/g"), visitor);
+        seen.sort(null);
+        assertEquals(List.of("x/g by descriptor", "x/g by path", "x/y/f by descriptor"), seen);
+    }
+
+    @Test
     void aVisitorExceptionStopsTheWalkUnchanged() throws Exception {
         Files.writeString(mount.resolve("a"), "a");
         IllegalStateException stop = new IllegalStateException("cancelled");
         IllegalStateException thrown = assertThrows(IllegalStateException.class,
                 () -> new NamespaceWalker(mount).walk(mount, new NamespaceVisitor() {
                     @Override
-                    public void file(Path file, BasicFileAttributes attributes) {
+                    public void file(Path file, Path access, BasicFileAttributes attributes) {
                         throw stop;
                     }
 
