@@ -70,8 +70,10 @@ class AgentFuseRequestsIT {
         Map<String, Long> restore = roundTrip(dir.resolve("measured.dat"));
         // The volatile file's open by FID (libhsmsim's action begin), and the file's own: held by O_PATH, through
         // which its record, its size and, as it ends, its failure note are reached. Before, each of those three
-        // named .lustre/fid/<FID>: four LOOKUPs.
-        assertEquals(2, restore.getOrDefault("fuse.LOOKUP", 0L), "LOOKUPs of one restore: " + restore);
+        // named .lustre/fid/<FID>: four LOOKUPs. The kernel may still keep the file's FID entry from its archive
+        // (a FID never names another object), which then saves the second.
+        long lookups = restore.getOrDefault("fuse.LOOKUP", 0L);
+        assertTrue(lookups >= 1 && lookups <= 2, "LOOKUPs of one restore: " + restore);
         assertEquals(1, restore.getOrDefault("fuse.OPEN", 0L), "only the volatile file is opened: " + restore);
     }
 

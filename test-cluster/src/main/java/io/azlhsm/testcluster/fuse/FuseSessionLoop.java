@@ -26,10 +26,10 @@ import java.util.logging.Logger;
  * request that blocks (a read waiting for an implicit restore) never keeps the next one from being served.
  *
  * <p>Every reply passes through {@link #send} (the session channel's send operation, replaced), which gives the two
- * virtual directories whose entries and attributes never change ({@link ConstantDirectories}) a long validity, and
- * the root's attributes too: before the reply to any request that may change something is written, the mount's
- * {@link RootCoherence} check runs, which tells every mount's kernel to forget the root's attributes when they
- * changed ({@link #invalidateRoot}).
+ * virtual directories whose entries and attributes never change ({@link ConstantDirectories}) a long validity, the
+ * entries of {@code .lustre/fid} too (a FID never names another object), and the root's attributes: before the
+ * reply to any request that may change something is written, the mount's {@link RootCoherence} check runs, which
+ * tells every mount's kernel to forget the root's attributes when they changed ({@link #invalidateRoot}).
  */
 final class FuseSessionLoop {
     private static final Logger LOG = Logger.getLogger(FuseSessionLoop.class.getName());
@@ -229,7 +229,8 @@ final class FuseSessionLoop {
     /**
      * The reply to the request worker w processes, about .lustre or .lustre/fid: valid for
      * {@link ConstantDirectories#VALID_SECONDS} instead of the mount's zero timeouts. A LOOKUP of ".lustre" in the root
-     * or of "fid" in .lustre makes its node one of them.
+     * or of "fid" in .lustre makes its node one of them; the entry (not the attributes) of a LOOKUP in .lustre/fid
+     * gets that validity too.
      */
     private void adjustValidity(Worker w, Pointer iov) {
         Pointer out = iov.getPointer(IOVEC_SIZE);
@@ -239,6 +240,14 @@ final class FuseSessionLoop {
                 kind = ConstantDirectories.Kind.DOT_LUSTRE;
             } else if (constants.is(w.nodeid, ConstantDirectories.Kind.DOT_LUSTRE) && nameIs(w.request, FID)) {
                 kind = ConstantDirectories.Kind.FID;
+            } else if (constants.is(w.nodeid, ConstantDirectories.Kind.FID)) {
+                // <FID> in .lustre/fid: a FID names one object for ever (none is handed out twice), so the entry the
+                // kernel keeps is exact; its attributes stay unkept (every use asks for them, and an object gone
+                // or out of reach answers ENOENT or ESHUTDOWN then). Each action and each job's poll of a file
+                // named it again, a LOOKUP each.
+                out.putLong(ENTRY_OUT_ENTRY_VALID, ConstantDirectories.VALID_SECONDS);
+                out.putInt(ENTRY_OUT_ENTRY_VALID_NSEC, 0);
+                return;
             } else {
                 return;
             }

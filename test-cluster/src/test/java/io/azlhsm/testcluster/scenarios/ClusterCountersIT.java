@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -88,12 +89,13 @@ class ClusterCountersIT {
     }
 
     /**
-     * .lustre and .lustre/fid never change, so the kernel keeps their entries and attributes (ConstantDirectories):
-     * each later open by FID looks up the FID alone. Everything else is still asked for at every walk, so a FID whose
-     * file is gone is gone through .lustre/fid at once.
+     * .lustre and .lustre/fid never change, so the kernel keeps their entries and attributes (ConstantDirectories),
+     * and a FID never names another object, so it keeps the entry of a FID too: a later open by FID looks nothing
+     * up. A FID's attributes are still asked for at every use, so a FID whose file moved is still reached and one
+     * whose file is gone is gone through .lustre/fid at once.
      */
     @Test
-    void opensByFidLookUpOnlyTheFidOnceDotLustreIsKnown(Cluster cluster) throws Exception {
+    void opensByFidLookUpNothingOnceTheFidIsKnown(Cluster cluster) throws Exception {
         Path dir = TestFiles.directory(cluster.mount(), "byfid");
         Path file = TestFiles.create(dir.resolve("f"), 10);
         String fid = cluster.lfs("path2fid", file.toString()).out().trim();
@@ -106,13 +108,16 @@ class ClusterCountersIT {
         }
         Map<String, Long> after = counters(cluster);
 
-        long lookups = delta(before, after, "fuse.LOOKUP");
-        assertTrue(lookups >= 5 && lookups < 10, "one LOOKUP (the FID) per open, not three: " + before + " -> " + after);
+        assertEquals(0, delta(before, after, "fuse.LOOKUP"), "no LOOKUP: " + before + " -> " + after);
+        assertTrue(delta(before, after, "fuse.GETATTR") >= 5, "its attributes asked for: " + before + " -> " + after);
         assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(cluster.mount().resolve(".lustre/fid"))));
         assertTrue(Files.isDirectory(cluster.mount().resolve(".lustre")));
-        Files.delete(file);
+        Path moved = Files.move(file, dir.resolve("moved"));
+        assertEquals(10, Files.readAllBytes(byFid).length, "a moved file is still its FID");
+        Files.delete(moved);
         assertTrue(Files.notExists(byFid), "a removed file's FID is gone at once");
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> Files.readAllBytes(byFid));
     }
 
     private static int nlink(Path p) throws java.io.IOException {
