@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
@@ -176,19 +175,10 @@ public final class DirectoryDescriptor implements AutoCloseable {
         return new IOException(call + " " + described + ": " + Errno.name(errno));
     }
 
-    /**
-     * The open flags per architecture: O_DIRECTORY and O_NOFOLLOW are 0200000 and 0400000 in the generic and x86
-     * headers (include/uapi/asm-generic/fcntl.h) but 040000 and 0100000 on arm64 (arch/arm64/include/uapi/asm/fcntl.h);
-     * O_CLOEXEC is 02000000 on both.
-     */
+    /** O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC on the architecture {@code arch}. */
     static int openDirectoryFlags(String arch) {
-        int cloexec = 02000000;
-        return switch (arch.toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64" -> 0200000 | 0400000 | cloexec;
-            case "aarch64", "arm64" -> 040000 | 0100000 | cloexec;
-            default -> throw new UnsupportedOperationException("directory descriptors: unsupported architecture "
-                    + arch + " (the open flags are known for x86_64 and aarch64)");
-        };
+        OpenFlags flags = OpenFlags.of(arch);
+        return flags.directory() | flags.noFollow() | OpenFlags.O_CLOEXEC;
     }
 
     /** The libc calls used here; each returns -1 and sets errno on failure. */

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
@@ -94,20 +93,9 @@ public final class HeldFile implements AutoCloseable {
         return "held " + described + " (fd " + fd + ")";
     }
 
-    /**
-     * The open flags per architecture: O_PATH is 010000000 and O_CLOEXEC 02000000 everywhere; O_NOFOLLOW is 0400000
-     * in the generic and x86 headers (include/uapi/asm-generic/fcntl.h) but 0100000 on arm64
-     * (arch/arm64/include/uapi/asm/fcntl.h).
-     */
+    /** O_PATH | O_NOFOLLOW | O_CLOEXEC on the architecture {@code arch}. */
     static int openPathFlags(String arch) {
-        int path = 010000000;
-        int cloexec = 02000000;
-        return switch (arch.toLowerCase(Locale.ROOT)) {
-            case "amd64", "x86_64" -> path | 0400000 | cloexec;
-            case "aarch64", "arm64" -> path | 0100000 | cloexec;
-            default -> throw new UnsupportedOperationException("held files: unsupported architecture " + arch
-                    + " (the open flags are known for x86_64 and aarch64)");
-        };
+        return OpenFlags.O_PATH | OpenFlags.of(arch).noFollow() | OpenFlags.O_CLOEXEC;
     }
 
     /** The libc calls used here; each returns -1 and sets errno on failure. */
