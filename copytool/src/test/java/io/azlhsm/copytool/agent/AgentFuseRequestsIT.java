@@ -119,10 +119,10 @@ class AgentFuseRequestsIT {
     /** Writes 1,000 bytes of its own to the file and archives it; returns the agent mount's requests meanwhile. */
     private Map<String, Long> archive(Path file) throws Exception {
         Files.write(file, contentOf(file));
-        Map<String, Long> before = counters();
+        Map<String, Long> before = cluster.counters();
         lfs("hsm_archive", file);
         awaitFlags(file, AgentTestBed.ARCHIVED);
-        Map<String, Long> archive = delta(before, counters());
+        Map<String, Long> archive = delta(before, cluster.counters());
         LOG.info(file.getFileName() + " archive: " + archive);
         return archive;
     }
@@ -136,13 +136,13 @@ class AgentFuseRequestsIT {
     /** Archives, releases and restores the file; returns the agent mount's requests during the restore. */
     private Map<String, Long> roundTrip(Path file) throws Exception {
         archive(file);
-        Map<String, Long> archived = counters();
+        Map<String, Long> archived = cluster.counters();
         lfs("hsm_release", file);
         awaitFlags(file, AgentTestBed.RELEASED);
-        Map<String, Long> released = counters();
+        Map<String, Long> released = cluster.counters();
         lfs("hsm_restore", file);
         awaitFlags(file, AgentTestBed.ARCHIVED);
-        Map<String, Long> restored = counters();
+        Map<String, Long> restored = cluster.counters();
         assertArrayEquals(contentOf(file), Files.readAllBytes(file));
         LOG.info(file.getFileName() + " release: " + delta(archived, released) + "; restore: "
                 + delta(released, restored));
@@ -162,16 +162,6 @@ class AgentFuseRequestsIT {
     }
 
     /** The agent mount's FUSE requests (fuse.OP) and the daemon's requests (call.VERB) served so far. */
-    private Map<String, Long> counters() {
-        Map<String, Long> counts = new TreeMap<>();
-        for (String line : cluster.clusterScript("counters").out().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                counts.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1).trim()));
-            }
-        }
-        return counts;
-    }
 
     private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> delta = new TreeMap<>();

@@ -127,6 +127,22 @@ public final class Cluster implements AutoCloseable {
         return Commands.run(root, cmd);
     }
 
+    /**
+     * {@code cluster counters}: the FUSE requests the default mount served by opcode ({@code fuse.OP}) and the
+     * daemon's requests by verb ({@code call.VERB}), since the daemon started; what something cost the simulated
+     * cluster is the difference of two readings.
+     */
+    public java.util.Map<String, Long> counters() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        for (String line : clusterScript("counters").out().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                counts.put(line.substring(0, eq).trim(), Long.parseLong(line.substring(eq + 1).trim()));
+            }
+        }
+        return counts;
+    }
+
     public CommandResult lfs(String... args) {
         return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lfs").toString()), args));
     }

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,16 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterCountersIT {
 
-    private static Map<String, Long> counters(Cluster cluster) {
-        Map<String, Long> counts = new HashMap<>();
-        for (String line : cluster.clusterScript("counters").out().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                counts.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1).trim()));
-            }
-        }
-        return counts;
-    }
 
     private static long delta(Map<String, Long> before, Map<String, Long> after, String key) {
         return after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
@@ -44,7 +33,7 @@ class ClusterCountersIT {
     void countsEachFuseOpcodeAndDaemonVerbServed(Cluster cluster) throws Exception {
         Path dir = TestFiles.directory(cluster.mount(), "counters");
         Path file = TestFiles.create(dir.resolve("f"), 10);
-        Map<String, Long> before = counters(cluster);
+        Map<String, Long> before = cluster.counters();
 
         Files.createDirectory(dir.resolve("d1"));
         Files.createDirectory(dir.resolve("d2"));
@@ -55,7 +44,7 @@ class ClusterCountersIT {
         }
         cluster.lfs("hsm_state", file.toString()).out();
         cluster.lfs("hsm_state", file.toString()).out();
-        Map<String, Long> after = counters(cluster);
+        Map<String, Long> after = cluster.counters();
 
         assertEquals(2, delta(before, after, "fuse.MKDIR"), "two mkdirs: " + before + " -> " + after);
         assertEquals(1, delta(before, after, "fuse.SETXATTR"), "one setxattr: " + before + " -> " + after);
@@ -76,12 +65,12 @@ class ClusterCountersIT {
         Path dir = TestFiles.directory(cluster.mount(), "bypath");
         Path file = TestFiles.create(dir.resolve("f"), 10);
         String fid = cluster.lfs("path2fid", file.toString()).out().trim();
-        Map<String, Long> before = counters(cluster);
+        Map<String, Long> before = cluster.counters();
 
         for (int i = 0; i < 5; i++) {
             assertEquals(fid, cluster.lfs("path2fid", file.toString()).out().trim());
         }
-        Map<String, Long> after = counters(cluster);
+        Map<String, Long> after = cluster.counters();
 
         assertEquals(10, delta(before, after, "fuse.LOOKUP"), "two LOOKUPs a call: " + before + " -> " + after);
         assertEquals(5, delta(before, after, "fuse.GETXATTR"), "trusted.lma once a call: " + before + " -> " + after);
@@ -101,12 +90,12 @@ class ClusterCountersIT {
         String fid = cluster.lfs("path2fid", file.toString()).out().trim();
         Path byFid = cluster.mount().resolve(".lustre/fid/" + fid);
         assertEquals(10, Files.readAllBytes(byFid).length); // the first walk looks .lustre and fid up
-        Map<String, Long> before = counters(cluster);
+        Map<String, Long> before = cluster.counters();
 
         for (int i = 0; i < 5; i++) {
             assertEquals(10, Files.readAllBytes(byFid).length);
         }
-        Map<String, Long> after = counters(cluster);
+        Map<String, Long> after = cluster.counters();
 
         assertEquals(0, delta(before, after, "fuse.LOOKUP"), "no LOOKUP: " + before + " -> " + after);
         assertTrue(delta(before, after, "fuse.GETATTR") >= 5, "its attributes asked for: " + before + " -> " + after);
@@ -134,11 +123,11 @@ class ClusterCountersIT {
         Path root = cluster.mount();
         Path other = cluster.addMount("rootcoherence");
         int links = nlink(root);
-        Map<String, Long> before = counters(cluster);
+        Map<String, Long> before = cluster.counters();
         for (int i = 0; i < 5; i++) {
             assertEquals(links, nlink(root));
         }
-        Map<String, Long> after = counters(cluster);
+        Map<String, Long> after = cluster.counters();
         assertTrue(delta(before, after, "fuse.GETATTR") < 5, "the root's attributes kept: " + before + " -> " + after);
 
         Files.createDirectory(other.resolve("coherent-d1"));

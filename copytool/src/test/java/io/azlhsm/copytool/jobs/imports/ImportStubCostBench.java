@@ -53,7 +53,7 @@ class ImportStubCostBench {
                 pool.shutdownNow();
             }
             long daemon = daemonPid(bed);
-            Map<String, Long> before = counters(bed);
+            Map<String, Long> before = bed.cluster.counters();
             long daemonCpu = cpuTicks(daemon);
             long ownCpu = cpuTicks(ProcessHandle.current().pid());
             long start = System.nanoTime();
@@ -61,7 +61,7 @@ class ImportStubCostBench {
             double wall = (System.nanoTime() - start) / 1e9;
             long ownUsed = cpuTicks(ProcessHandle.current().pid()) - ownCpu;
             long daemonUsed = cpuTicks(daemon) - daemonCpu;
-            Map<String, Long> after = counters(bed);
+            Map<String, Long> after = bed.cluster.counters();
             assertEquals(count, outcome.counters().get("importedFiles"), outcome.counters()::toString);
 
             double tick = 1000.0 / 100; // ms per clock tick (USER_HZ 100 on Linux)
@@ -84,16 +84,6 @@ class ImportStubCostBench {
         }
     }
 
-    private static Map<String, Long> counters(ImportTestBed bed) {
-        Map<String, Long> counts = new TreeMap<>();
-        for (String line : bed.cluster.clusterScript("counters").out().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                counts.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1).trim()));
-            }
-        }
-        return counts;
-    }
 
     private static long daemonPid(ImportTestBed bed) throws Exception {
         return Long.parseLong(Files.readString(bed.cluster.root().resolve("run/daemon.pid")).trim());

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,19 +31,9 @@ import org.junit.jupiter.api.Timeout;
 class BoundedHsmRequestsIT {
     private static final Logger LOG = Logger.getLogger(BoundedHsmRequestsIT.class.getName());
 
-    private static Map<String, Long> counters(Cluster cluster) {
-        Map<String, Long> counts = new HashMap<>();
-        for (String line : cluster.clusterScript("counters").out().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                counts.put(line.substring(0, eq).trim(), Long.parseLong(line.substring(eq + 1).trim()));
-            }
-        }
-        return counts;
-    }
 
     private static long currentActionCalls(Cluster cluster) {
-        return counters(cluster).entrySet().stream().filter(e -> e.getKey().contains("CURRENT_ACTION"))
+        return cluster.counters().entrySet().stream().filter(e -> e.getKey().contains("CURRENT_ACTION"))
                 .mapToLong(Map.Entry::getValue).sum();
     }
 
@@ -126,7 +115,7 @@ class BoundedHsmRequestsIT {
                     cluster.mount(), RequestKind.ARCHIVE, 0, 100, () -> { }, outcomes::add);
             requests.actionCheckAfter(Duration.ofHours(1));
             int files = 300;
-            long callsBefore = counters(cluster).getOrDefault("call.REQUEST", 0L);
+            long callsBefore = cluster.counters().getOrDefault("call.REQUEST", 0L);
             for (RequestedFile file : files(cluster, "paced", files)) {
                 requests.submit(file);
             }
@@ -140,7 +129,7 @@ class BoundedHsmRequestsIT {
             // full batches of 50 (half the bound): 6; a batch lingering 200 ms may go out early on a loaded machine
             assertTrue(requests.requestsIssued() <= 16, requests.requestsIssued() + " llapi_hsm_request calls for "
                     + files + " files");
-            assertEquals(requests.requestsIssued(), counters(cluster).get("call.REQUEST") - callsBefore);
+            assertEquals(requests.requestsIssued(), cluster.counters().get("call.REQUEST") - callsBefore);
             // a pass finds about 64 ends, or as many as a second brings (pending reads: 16 a pass at most)
             assertTrue(requests.statesRead() < 3L * files, requests.statesRead() + " HSM states read for " + files
                     + " files");

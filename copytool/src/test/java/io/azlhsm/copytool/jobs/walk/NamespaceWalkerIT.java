@@ -43,7 +43,7 @@ class NamespaceWalkerIT {
             LustreFids fids = new LustreFids(library);
             Map<Path, LuFid> seen = new TreeMap<>();
             List<String> failures = new ArrayList<>();
-            Map<String, Long> before = counters(cluster);
+            Map<String, Long> before = cluster.counters();
             new NamespaceWalker(cluster.mount()).walk(cluster.mount().resolve("a"), new NamespaceVisitor() {
                 @Override
                 public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
@@ -57,7 +57,7 @@ class NamespaceWalkerIT {
                     failures.add(path + ": " + cause);
                 }
             });
-            Map<String, Long> after = counters(cluster);
+            Map<String, Long> after = cluster.counters();
             assertEquals(List.of(), failures);
             assertEquals(FILES, seen.size(), seen.toString());
             for (Map.Entry<Path, LuFid> e : seen.entrySet()) {
@@ -71,14 +71,4 @@ class NamespaceWalkerIT {
         }
     }
 
-    private static Map<String, Long> counters(Cluster cluster) {
-        Map<String, Long> counts = new TreeMap<>();
-        for (String line : cluster.clusterScript("counters").out().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                counts.put(line.substring(0, eq).trim(), Long.parseLong(line.substring(eq + 1).trim()));
-            }
-        }
-        return counts;
-    }
 }
