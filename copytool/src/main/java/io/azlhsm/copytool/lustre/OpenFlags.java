@@ -15,9 +15,6 @@ record OpenFlags(int directory, int noFollow) {
     static final int O_PATH = 010000000;
     static final int O_CLOEXEC = 02000000;
 
-    /** This machine's. */
-    static final OpenFlags NATIVE = of(System.getProperty("os.arch"));
-
     /**
      * @throws UnsupportedOperationException for an architecture other than x86_64 and aarch64
      */

@@ -88,8 +88,9 @@ final class MountPaths {
      * client's MDC of that MDT; with that MDC deactivated (lctl set_param mdc.*.active=0) they fail with ESHUTDOWN,
      * as on an invalid import (ptlrpc/client.c 1407-1411). Data already open is read and written without the MDT, as
      * Lustre's go to the OSTs. The simulator keeps no client cache but the root's attributes, which the kernel forgets
-     * when an MDC is deactivated ({@link RootCoherence}): on Lustre a stat the client still holds a lock for may be
-     * answered from cache.
+     * when an MDC is deactivated ({@link RootCoherence}), and the entries of {@code .lustre/fid}, whose objects are
+     * still asked for their attributes (and so checked here) at every use: on Lustre a stat the client still holds a
+     * lock for may be answered from cache.
      */
     private void requireActiveMdc(String rel) throws SimulatorException {
         if (allMdcsActive()) {

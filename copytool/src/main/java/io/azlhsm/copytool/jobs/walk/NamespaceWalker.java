@@ -10,8 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
 
 /**
  * Walks a tree of the mount depth first without following symlinks, each directory by its descriptor (see
@@ -64,42 +63,61 @@ public final class NamespaceWalker {
     private void walkDirectory(DirectoryDescriptor directory, Path path, BasicFileAttributes attributes,
                                NamespaceVisitor visitor) throws Exception {
         visitor.directory(path, attributes);
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd/" + directory.fd()))) {
-            for (Path entry : entries) {
-                names.add(entry.getFileName().toString());
-            }
-        } catch (IOException | DirectoryIteratorException e) {
-            visitor.failed(path, e instanceof DirectoryIteratorException d ? d.getCause() : (IOException) e);
+        DirectoryStream<Path> entries;
+        try {
+            entries = Files.newDirectoryStream(Path.of("/proc/self/fd/" + directory.fd()));
+        } catch (IOException e) {
+            visitor.failed(path, e);
             return;
         }
-        for (String name : names) {
-            Path child = path.resolve(name);
-            Path access = directory.entry(name);
-            BasicFileAttributes childAttributes;
-            try {
-                childAttributes = Files.readAttributes(access, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException e) {
-                visitor.failed(child, e);
-                continue;
+        // entry by entry as the directory is read (one of millions is never held as a list), the stream open while
+        // a subdirectory is walked, as Files.walkFileTree keeps it; only the listing's own failure is caught here,
+        // what the visitor throws goes out unchanged
+        try (entries) {
+            Iterator<Path> listing = entries.iterator();
+            while (true) {
+                String name;
+                try {
+                    if (!listing.hasNext()) {
+                        break;
+                    }
+                    name = listing.next().getFileName().toString();
+                } catch (DirectoryIteratorException e) {
+                    visitor.failed(path, e.getCause());
+                    break;
+                }
+                walkEntry(directory, path.resolve(name), name, visitor);
             }
-            if (isJobState(child)) {
-                continue;
-            }
-            if (!childAttributes.isDirectory()) {
-                visitEntry(child, access, childAttributes, visitor);
-                continue;
-            }
-            DirectoryDescriptor sub;
-            try {
-                sub = directory.openChild(name, child.toString()); // a symlink put in its place is refused
-            } catch (IOException e) {
-                visitor.failed(child, e);
-                continue;
-            }
-            try (sub) {
-                walkDirectory(sub, child, childAttributes, visitor);
-            }
+        }
+    }
+
+    /** One entry of a held directory: stat'ed through it, a subdirectory walked, anything else visited. */
+    private void walkEntry(DirectoryDescriptor directory, Path child, String name, NamespaceVisitor visitor)
+            throws Exception {
+        Path access = directory.entry(name);
+        BasicFileAttributes childAttributes;
+        try {
+            childAttributes = Files.readAttributes(access, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            visitor.failed(child, e);
+            return;
+        }
+        if (isJobState(child)) {
+            return;
+        }
+        if (!childAttributes.isDirectory()) {
+            visitEntry(child, access, childAttributes, visitor);
+            return;
+        }
+        DirectoryDescriptor sub;
+        try {
+            sub = directory.openChild(name, child.toString()); // a symlink put in its place is refused
+        } catch (IOException e) {
+            visitor.failed(child, e);
+            return;
+        }
+        try (sub) {
+            walkDirectory(sub, child, childAttributes, visitor);
         }
     }
 

@@ -98,6 +98,28 @@ class NamespaceWalkerTest {
     }
 
     @Test
+    void aVisitorsIOExceptionIsNotTakenForTheListingsFailure() throws Exception {
+        Files.createDirectories(mount.resolve("x"));
+        Files.writeString(mount.resolve("x/a"), "a");
+        IOException stop = new IOException("the visitor's own");
+        List<String> failed = new ArrayList<>();
+        IOException thrown = assertThrows(IOException.class,
+                () -> new NamespaceWalker(mount).walk(mount, new NamespaceVisitor() {
+                    @Override
+                    public void file(Path file, Path access, BasicFileAttributes attributes) throws IOException {
+                        throw stop;
+                    }
+
+                    @Override
+                    public void failed(Path path, IOException cause) {
+                        failed.add(path + ": " + cause);
+                    }
+                }));
+        assertEquals(stop, thrown);
+        assertEquals(List.of(), failed);
+    }
+
+    @Test
     void pathsResolveInsideTheMountOnly() throws Exception {
         Files.createDirectories(mount.resolve("a/b"));
         assertEquals(mount, MountPaths.resolve(mount, "/"));
