@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/ioctl.h>
 #include <linux/types.h>
 
 /* ---------------------------------------------------------------- FIDs */
@@ -351,10 +352,23 @@ struct changelog_ext_extra_flags {
 	__u64 cr_extra_flags;
 };
 
-/* ---------------------------------------------------------------- data version flags */
+/* ---------------------------------------------------------------- data versions */
 
 #define LL_DV_RD_FLUSH (1 << 0)
 #define LL_DV_WR_FLUSH (1 << 1)
+
+/*
+ * llapi_get_data_version's ioctl on the open file (lustre_user.h: LL_IOC_DATA_VERSION _IOR('f', 218, ...)). Declared
+ * _IOR although llite reads idv_flags from it too: a FUSE file system, whose ioctls the kernel restricts to what the
+ * number encodes, therefore never sees the flags (the simulator flushes nothing either way) and answers all 16 bytes.
+ */
+struct ioc_data_version {
+	__u64 idv_version;
+	__u32 idv_layout_version; /* FLR: UINT_MAX when no OST object has one */
+	__u32 idv_flags;
+};
+
+#define LL_IOC_DATA_VERSION _IOR('f', 218, struct ioc_data_version)
 
 /* ---------------------------------------------------------------- layout checks */
 
@@ -437,6 +451,11 @@ HSMSIM_CHECK_OFFSET(struct hsm_user_import, hui_mode, 40);
 HSMSIM_CHECK_OFFSET(struct hsm_user_import, hui_archive_id, 44);
 
 HSMSIM_CHECK_SIZE(struct hsm_attrs, 24);
+
+HSMSIM_CHECK_SIZE(struct ioc_data_version, 16);
+HSMSIM_CHECK_OFFSET(struct ioc_data_version, idv_layout_version, 8);
+HSMSIM_CHECK_OFFSET(struct ioc_data_version, idv_flags, 12);
+_Static_assert(LL_IOC_DATA_VERSION == 0x801066daU, "LL_IOC_DATA_VERSION");
 
 HSMSIM_CHECK_SIZE(struct kuc_hdr, 8);
 

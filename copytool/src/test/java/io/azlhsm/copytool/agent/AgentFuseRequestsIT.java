@@ -116,6 +116,20 @@ class AgentFuseRequestsIT {
         assertTrue(record.contains("measured.dat"), "the record names the blob: " + record);
     }
 
+    @Test
+    void anArchiveAsksItsDataVersionsByIoctlOnItsDescriptor() throws Exception {
+        Path dir = Files.createDirectories(driver.resolve("fuse-requests-data-version"));
+        roundTrip(dir.resolve("warm-up.dat"));
+        Map<String, Long> archive = archive(dir.resolve("measured.dat"));
+        // Before the copy and before the commit, as liblustreapi asks: LL_IOC_DATA_VERSION on the open file, one
+        // FUSE request each. Before, libhsmsim read the descriptor's trusted.lma and asked the daemon by FID: a
+        // GETXATTR and a socket request each.
+        assertEquals(2, archive.getOrDefault("fuse.IOCTL", 0L), "IOCTLs of one archive: " + archive);
+        assertEquals(0, archive.getOrDefault("call.DATA_VERSION", 0L), "no daemon request for it: " + archive);
+        // the record before the copy and before it is replaced, and the layout to save
+        assertEquals(3, archive.getOrDefault("fuse.GETXATTR", 0L), "GETXATTRs of one archive: " + archive);
+    }
+
     /** Writes 1,000 bytes of its own to the file and archives it; returns the agent mount's requests meanwhile. */
     private Map<String, Long> archive(Path file) throws Exception {
         Files.write(file, contentOf(file));

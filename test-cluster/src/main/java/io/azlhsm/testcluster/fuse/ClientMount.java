@@ -1,5 +1,6 @@
 package io.azlhsm.testcluster.fuse;
 
+import io.azlhsm.testcluster.Errno;
 import io.azlhsm.testcluster.SimulatorException;
 import io.azlhsm.testcluster.changelog.Changelogs;
 import io.azlhsm.testcluster.changelog.ChangelogRecord;
@@ -368,6 +369,21 @@ public final class ClientMount extends FuseStubFS {
     @Override
     public int release(String path, FuseFileInfo fi) {
         return files.release(path, fi);
+    }
+
+    /** llapi_get_data_version's ioctl (lustre_user.h: _IOR('f', 218, struct ioc_data_version)). */
+    static final int LL_IOC_DATA_VERSION = 0x801066da;
+
+    /**
+     * The one Lustre ioctl the simulated client answers on a file; any other is not this file system's (ENOTTY, as
+     * llite answers an unknown one). Lustre's other ioctls go to the daemon through libhsmsim instead.
+     */
+    @Override
+    public int ioctl(String path, int cmd, Pointer arg, FuseFileInfo fi, long flags, Pointer data) {
+        if (cmd == LL_IOC_DATA_VERSION && data != null) {
+            return files.dataVersion(fi, data);
+        }
+        return -Errno.ENOTTY;
     }
 
     @Override

@@ -259,6 +259,29 @@ final class FileOperations {
     }
 
     /**
+     * LL_IOC_DATA_VERSION on an open file (llite file.c ll_file_ioctl, ll_ioc_data_version), llapi_get_data_version's
+     * one call: the file's data version by its FID, so a rename since the open does not matter. {@code out} is the
+     * 16-byte {@code struct ioc_data_version} the kernel copies back whole, so every field is written: no layout
+     * version (UINT_MAX, as llite answers for a file without mirrors) and no flags (an _IOR ioctl brings none in).
+     */
+    int dataVersion(FuseFileInfo fi, Pointer out) {
+        OpenFile f = openFiles.get(fi.fh.get());
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            // a restore's volatile file is in no FID index: its own (never bumped) version, as an orphan has
+            long dv = f.volatileData ? Namespace.readDataVersion(f.backing) : ns.dataVersion(f.fid);
+            out.putLong(0, dv);
+            out.putInt(8, -1);
+            out.putInt(12, 0);
+            return 0;
+        } catch (SimulatorException e) {
+            return -e.errno();
+        }
+    }
+
+    /**
      * fallocate: restores a released file first, as Lustre does for fallocate and punch. Plain allocation (mode 0,
      * which may grow the file) and hole punching (PUNCH_HOLE | KEEP_SIZE, zeros on the backing file) are a data
      * modification; other modes are not supported.

@@ -122,9 +122,6 @@ public final class RequestHandler {
                         req.getLong("flags"), items, data), peer.uid(), peer.gid());
                 return ok;
             }
-            case "DATA_VERSION" -> {
-                return ok.put("dv", Long.toUnsignedString(ns.dataVersion(Fid.parse(req.get("fid")))));
-            }
             case "DATA_VERSION_SET" -> {
                 Fid fid = Fid.parse(req.get("fid"));
                 coordinators.of(fid).fileStates().setArchiveVersion(fid, req.getLong("dv"));
