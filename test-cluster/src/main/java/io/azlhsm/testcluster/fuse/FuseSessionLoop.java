@@ -62,8 +62,8 @@ final class FuseSessionLoop {
 
     static {
         // LOOKUP, GETATTR, OPEN, READ, WRITE (a file's data), STATFS, FSYNC, GETXATTR, LISTXATTR, FLUSH, OPENDIR,
-        // RELEASEDIR, ACCESS
-        for (int op : new int[] {1, 3, 14, 15, 16, 17, 20, 22, 23, 25, 27, 29, 34}) {
+        // RELEASEDIR, ACCESS, IOCTL (the data version is the only one answered, and it only reads)
+        for (int op : new int[] {1, 3, 14, 15, 16, 17, 20, 22, 23, 25, 27, 29, 34, 39}) {
             UNCHANGING[op] = true;
         }
     }
