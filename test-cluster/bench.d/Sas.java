@@ -26,7 +26,7 @@ public final class Sas {
         BlobServiceClient service = new BlobServiceClientBuilder().connectionString(args[0]).buildClient();
         AccountSasSignatureValues values = new AccountSasSignatureValues(
                 OffsetDateTime.now().plusHours(hours),
-                AccountSasPermission.parse("rwdlacup"),
+                AccountSasPermission.parse("rwdlacuptf"),
                 AccountSasService.parse("b"),
                 AccountSasResourceType.parse("sco"))
                 .setProtocol(SasProtocol.HTTPS_HTTP);
