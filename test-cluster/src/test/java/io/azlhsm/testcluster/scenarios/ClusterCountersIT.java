@@ -109,6 +109,33 @@ class ClusterCountersIT {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> Files.readAllBytes(byFid));
     }
 
+    /**
+     * A call by .lustre/fid/<FID> (how the jobs poll each requested file's HSM state) knows the FID from the name once
+     * its lookup found the file: no trusted.lma read. A FID whose file is gone still fails, at the lookup.
+     */
+    @Test
+    void aCallByFidPathReadsNoFidAttribute(Cluster cluster) throws Exception {
+        Path dir = TestFiles.directory(cluster.mount(), "statebyfid");
+        Path file = TestFiles.create(dir.resolve("f"), 10);
+        String fid = cluster.lfs("path2fid", file.toString()).out().trim();
+        String byFid = cluster.mount().resolve(".lustre/fid/" + fid).toString();
+        String byBareFid = cluster.mount().resolve(".lustre/fid/" + fid.substring(1, fid.length() - 1)).toString();
+        cluster.lfs("hsm_state", byFid).out(); // the first walk looks .lustre, fid and the FID up
+        Map<String, Long> before = cluster.counters();
+
+        for (int i = 0; i < 5; i++) {
+            assertTrue(cluster.lfs("hsm_state", byFid).out().contains("(0x00000000)"), "its state by FID");
+        }
+        assertEquals(fid, cluster.lfs("path2fid", byBareFid).out().trim(), "a FID without brackets names it too");
+        Map<String, Long> after = cluster.counters();
+
+        assertEquals(0, delta(before, after, "fuse.GETXATTR"), "no trusted.lma read: " + before + " -> " + after);
+        assertEquals(5, delta(before, after, "call.STATE_GET"), "five states asked: " + before + " -> " + after);
+        Files.delete(file);
+        var gone = cluster.lfs("hsm_state", byFid);
+        assertTrue(!gone.ok() && gone.stderr().contains("No such file"), "a removed file's FID: " + gone.stderr());
+    }
+
     private static int nlink(Path p) throws java.io.IOException {
         return (Integer) Files.getAttribute(p, "unix:nlink");
     }
