@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  * the cluster from a path.
  */
 public final class ClientMount extends FuseStubFS {
+    /** llapi_get_data_version's ioctl (lustre_user.h: _IOR('f', 218, struct ioc_data_version)). */
+    static final int LL_IOC_DATA_VERSION = 0x801066da;
+
     private final Namespace ns;
     private final ClientChangelog records;
     private final MountPaths paths;
@@ -370,9 +373,6 @@ public final class ClientMount extends FuseStubFS {
     public int release(String path, FuseFileInfo fi) {
         return files.release(path, fi);
     }
-
-    /** llapi_get_data_version's ioctl (lustre_user.h: _IOR('f', 218, struct ioc_data_version)). */
-    static final int LL_IOC_DATA_VERSION = 0x801066da;
 
     /**
      * The one Lustre ioctl the simulated client answers on a file; any other is not this file system's (ENOTTY, as
