@@ -272,10 +272,9 @@ class SanityHsmCoordinatorIT {
         String waitingFid = cluster.fid(waiting);
         Path restoring = archivedAndReleased("restoring", 3_000_000);
         String restoringFid = cluster.fid(restoring);
-        // For archive 2, which the held copytool does not serve: it waits in the log through the restart. (It used to
-        // be an archive 1 request the held copytool took at once: if that copy had not ended when the restart stopped
-        // the copytool, as happened under load, it stayed STARTED until active_request_timeout, as on Lustre, where
-        // only restores are replayed.)
+        // For archive 2, which the held copytool does not serve, so it is WAITING at the restart whatever the machine's
+        // speed: a request a copytool had taken could still be copying when the restart stops it, and a STARTED
+        // archive is not replayed (only restores are) but stays until active_request_timeout, as on Lustre.
         cluster.lfs("hsm_archive", "--archive", "2", waiting.toString()).out();
         // held at 1 MB until the restart, whatever the machine's speed (a paced copy could end before it is seen)
         try (Copytool held = cluster.startPosixCopytool("--archive", "1", "--gate",
