@@ -17,7 +17,8 @@ from pathlib import Path
 # Peer each scenario compares against, and which scenarios exist (the order of the table).
 SCENARIOS = {
     "large": ["azcopy", "rclone"],
-    "small": ["azcopy", "rclone"],
+    # sdk-java: the bare Azure SDK for Java the agent is built on (bench.d/SdkCopy.java), the floor of its stack
+    "small": ["azcopy", "rclone", "sdk-java"],
     "posix-large": ["c-posix", "cp"],  # c-posix: native-shim's reference C copytool on the same cluster
     "posix-small": ["c-posix", "cp"],
     "memory": [],
