@@ -15,8 +15,19 @@ public final class ContentMd5 {
         return md5.digest();
     }
 
+    /** Cloned for each digest: getInstance looks the provider's service up again every time. */
+    private static final MessageDigest PROTOTYPE = lookUp();
+
     /** A fresh MD5 digest (every Java runtime has MD5, so failure is a broken JDK). */
     public static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp(); // a provider whose MD5 cannot be cloned
+        }
+    }
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {

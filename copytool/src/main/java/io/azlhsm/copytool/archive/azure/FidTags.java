@@ -4,6 +4,7 @@ import io.azlhsm.copytool.archive.ArchiveException;
 import io.azlhsm.copytool.archive.ArchiveException.Kind;
 import io.azlhsm.copytool.archive.metadata.BlobMetadataCodec;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The FID index of an Azure archive: every blob written for a file carries the blob index tag {@value #TAG} = its FID
@@ -18,6 +19,8 @@ import java.util.Map;
  * once. Blobs written untagged (there, or by an older version) are not found by FID.
  */
 final class FidTags {
+    /** What a bare FID may hold; compiled once (String.matches compiles its pattern on every call: each Put Blob). */
+    private static final Pattern BARE_FID = Pattern.compile("[0-9a-fA-Fx:]{1,64}");
     static final String TAG = BlobMetadataCodec.FID;
     private static final System.Logger LOG = System.getLogger(FidTags.class.getName());
 
@@ -49,7 +52,7 @@ final class FidTags {
     /** The bare FID; when it is not one: IllegalArgumentException if {@code strict}, else "". */
     private static String value(String fid, boolean strict) {
         String bare = fid.startsWith("[") && fid.endsWith("]") ? fid.substring(1, fid.length() - 1) : fid;
-        if (!bare.matches("[0-9a-fA-Fx:]{1,64}")) {
+        if (!BARE_FID.matcher(bare).matches()) {
             if (strict) {
                 throw new IllegalArgumentException("not a FID: " + fid);
             }

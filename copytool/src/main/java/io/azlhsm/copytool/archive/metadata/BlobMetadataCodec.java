@@ -123,13 +123,22 @@ public final class BlobMetadataCodec {
         }
     }
 
+    /**
+     * A mode as at least four octal digits, as {@code %04o} prints it; without java.util.Formatter, whose parsing of
+     * the format was 1.7% of the CPU of the threads archiving small files (two modes per blob).
+     */
+    static String octal4(int mode) {
+        String digits = Integer.toOctalString(mode);
+        return digits.length() >= 4 ? digits : "0000".substring(digits.length()) + digits;
+    }
+
     /** The metadata to store with a file's blob. */
     public Map<String, String> encode(FileAttributes file) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(OWNER, Long.toString(file.uid()));
         metadata.put(GROUP, Long.toString(file.gid()));
         // AMLFS form: sticky kept, setuid/setgid dropped; the full mode goes in azlhsm_mode.
-        metadata.put(PERMISSIONS, String.format(Locale.ROOT, "%04o", file.mode() & 01777));
+        metadata.put(PERMISSIONS, octal4(file.mode() & 01777));
         metadata.put(MODTIME, MODTIME_FORMAT.format(file.mtime().atOffset(ZoneOffset.UTC)));
         if (file.type() == FileType.DIRECTORY) {
             metadata.put(IS_FOLDER, "true");
@@ -141,7 +150,7 @@ public final class BlobMetadataCodec {
             }
         }
         metadata.put(VERSION, FORMAT_VERSION);
-        metadata.put(MODE, String.format(Locale.ROOT, "%04o", file.mode()));
+        metadata.put(MODE, octal4(file.mode()));
         metadata.put(MTIME_NS, Long.toString(epochNanos(file.mtime())));
         if (file.atime() != null) {
             metadata.put(ATIME_NS, Long.toString(epochNanos(file.atime())));

@@ -377,4 +377,11 @@ class BlobMetadataCodecTest {
         assertEquals("true", metadata.get("is_symlink"));
         assertFalse(codec.encode(everything()).containsKey("is_symlink"));
     }
+
+    @Test
+    void modesArePrintedAsAtLeastFourOctalDigitsAsFormatWould() {
+        for (int mode : new int[] {0, 07, 0644, 01777, 04755, 07777, 0100644, -1}) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%04o", mode), BlobMetadataCodec.octal4(mode));
+        }
+    }
 }

@@ -35,7 +35,7 @@ class MetadataLimitsTest {
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @ValueSource(strings = {"with-dash", "1leading_digit", "has space", "dot.ted", "", "ümlaut"})
+    @ValueSource(strings = {"with-dash", "1leading_digit", "has space", "dot.ted", "", "ümlaut", "9", "a-", "a b", "_-"})
     void namesMustBeCSharpIdentifiers(String name) {
         assertEquals(Kind.INVALID, assertThrows(ArchiveException.class,
                 () -> MetadataLimits.check("obj", Map.of(name, "x"))).kind());
