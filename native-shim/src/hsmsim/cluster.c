@@ -393,6 +393,16 @@ int hsmsim_fid_of_fd(int fd, struct lu_fid *fid)
 {
 	unsigned char lma[64];
 	ssize_t n = fgetxattr(fd, "trusted.lma", lma, sizeof(lma));
+	if (n < 0 && errno == EBADF) {
+		/*
+		 * An O_PATH descriptor allows no fgetxattr; liblustreapi's llapi_fd2fid asks name_to_handle_at(fd, "",
+		 * AT_EMPTY_PATH), which takes one, without a lookup. Through the descriptor's /proc/self/fd link (a
+		 * "magic link" to the held file itself) the attribute is read without a lookup too.
+		 */
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = getxattr(link, "trusted.lma", lma, sizeof(lma));
+	}
 	if (n < 0)
 		return errno == ENODATA || errno == ENOTSUP ? -ENOTTY : -errno;
 	if (n < 24)

@@ -70,6 +70,19 @@ public final class HeldFile implements AutoCloseable {
         return path;
     }
 
+    /**
+     * The descriptor, for calls that take one and accept O_PATH ({@code llapi_fd2fid}: name_to_handle_at with
+     * AT_EMPTY_PATH); valid while this stays open.
+     *
+     * @throws IllegalStateException once closed
+     */
+    public synchronized int fd() {
+        if (closed) {
+            throw new IllegalStateException(described + ": no longer held");
+        }
+        return fd;
+    }
+
     /** What names the file in errors. */
     public String described() {
         return described;

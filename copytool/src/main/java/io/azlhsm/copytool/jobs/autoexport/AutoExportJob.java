@@ -13,6 +13,7 @@ import io.azlhsm.copytool.jobs.export.Exporter;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreFids;
 import java.io.IOException;
@@ -194,9 +195,9 @@ public final class AutoExportJob implements Job {
                 }
 
                 @Override
-                public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
+                public void file(Path file, HeldFile held, BasicFileAttributes attributes) throws Exception {
                     context.checkCancelled();
-                    exporter.file(file, access, attributes.size());
+                    exporter.file(file, held, attributes.size());
                 }
 
                 @Override

@@ -11,6 +11,7 @@ import io.azlhsm.copytool.jobs.export.SymlinkBlobs;
 import io.azlhsm.copytool.jobs.requests.CancelCheck;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
 import io.azlhsm.copytool.lustre.LustreFids;
@@ -155,7 +156,7 @@ final class RenamePropagation {
             }
 
             @Override
-            public void file(Path file, Path access, BasicFileAttributes fileAttributes) throws Exception {
+            public void file(Path file, HeldFile held, BasicFileAttributes fileAttributes) throws Exception {
                 cancel.check(); // a directory may hold millions of files
                 LuFid fid;
                 try {

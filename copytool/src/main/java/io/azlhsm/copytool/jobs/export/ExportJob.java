@@ -9,6 +9,7 @@ import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.LustreFids;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -82,10 +83,10 @@ public final class ExportJob implements Job {
                     }
 
                     @Override
-                    public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
+                    public void file(Path file, HeldFile held, BasicFileAttributes attributes) throws Exception {
                         context.checkCancelled();
                         counters.scanned();
-                        exporter.file(file, access, attributes.size());
+                        exporter.file(file, held, attributes.size());
                     }
 
                     @Override

@@ -8,6 +8,7 @@ import io.azlhsm.copytool.jobs.requests.CancelCheck;
 import io.azlhsm.copytool.jobs.requests.RequestKind;
 import io.azlhsm.copytool.jobs.requests.RequestOutcome;
 import io.azlhsm.copytool.jobs.requests.RequestedFile;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.LuFid;
@@ -51,17 +52,22 @@ public final class Exporter {
 
     /** Considers one regular file; blocks while the maximum of requests is outstanding. */
     public void file(Path file, long size) throws Exception {
-        file(file, file, size);
+        consider(file, size, () -> hsm.state(file), () -> fids.path2fid(file));
     }
 
     /**
-     * As {@link #file(Path, long)}, with its HSM state and FID asked through {@code access}, a path that reaches the
-     * same file with fewer lookups (a walk's {@code /proc/self/fd/<dir>/<name>}).
+     * As {@link #file(Path, long)}, for a file a walk holds: its HSM state read through the held descriptor's
+     * {@code /proc/self/fd} link and its FID from the descriptor, neither looking its name up again.
      */
-    public void file(Path file, Path access, long size) throws Exception {
+    public void file(Path file, HeldFile held, long size) throws Exception {
+        consider(file, size, () -> hsm.state(held.path()), () -> fids.fd2fid(held.fd()));
+    }
+
+    private void consider(Path file, long size, LustreRead<HsmUserState> stateOf, LustreRead<LuFid> fidOf)
+            throws Exception {
         HsmUserState state;
         try {
-            state = hsm.state(access);
+            state = stateOf.read();
         } catch (LustreException e) {
             listener.failed(file, null, "cannot read its HSM state: " + e.getMessage());
             return;
@@ -84,7 +90,7 @@ public final class Exporter {
         }
         LuFid fid;
         try {
-            fid = fids.path2fid(access);
+            fid = fidOf.read();
         } catch (LustreException e) {
             listener.failed(file, blob, "cannot read its FID: " + e.getMessage());
             return;
@@ -153,5 +159,11 @@ public final class Exporter {
 
     private String blobName(Path file) throws ArchiveException {
         return backend.objectName(mount.relativize(file).toString());
+    }
+
+    /** A read of something about the file from Lustre. */
+    @FunctionalInterface
+    private interface LustreRead<T> {
+        T read() throws LustreException;
     }
 }

@@ -14,6 +14,7 @@ import io.azlhsm.copytool.jobs.export.Exporter;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreException;
@@ -134,7 +135,7 @@ final class ArchiveRuleRunner implements AutoCloseable {
         for (Path root : roots) {
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
-                public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
+                public void file(Path file, HeldFile held, BasicFileAttributes attributes) throws Exception {
                     context.checkCancelled();
                     consider(exporter, file, attributes, now);
                 }

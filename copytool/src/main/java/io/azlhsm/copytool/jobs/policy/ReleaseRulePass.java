@@ -10,6 +10,7 @@ import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
 import io.azlhsm.copytool.lustre.ExtendedAttributes;
 import io.azlhsm.copytool.lustre.FileLayout;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.LustreException;
@@ -150,7 +151,7 @@ final class ReleaseRulePass {
         for (Path root : roots(mount)) {
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
-                public void file(Path file, Path access, BasicFileAttributes attributes) {
+                public void file(Path file, HeldFile held, BasicFileAttributes attributes) {
                     context.checkCancelled();
                     if (!tried.contains(file)) {
                         consider(file, attributes, never, accessedBefore, firstWalk, pool).ifPresent(oldest::offer);

@@ -11,6 +11,7 @@ import io.azlhsm.copytool.jobs.requests.RequestedFile;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.HsmStates;
 import io.azlhsm.copytool.lustre.HsmUserState;
 import io.azlhsm.copytool.lustre.LuFid;
@@ -110,9 +111,9 @@ public final class PrefetchJob implements Job {
                 }
                 walker.walk(start, new NamespaceVisitor() {
                     @Override
-                    public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
+                    public void file(Path file, HeldFile held, BasicFileAttributes attributes) throws Exception {
                         context.checkCancelled();
-                        consider(context, fids, requests, rehydrations, file, access, attributes.size());
+                        consider(context, fids, requests, rehydrations, file, held, attributes.size());
                     }
 
                     @Override
@@ -169,12 +170,12 @@ public final class PrefetchJob implements Job {
     }
 
     private static void consider(JobContext context, LustreFids fids, BoundedHsmRequests requests,
-                                 RehydrationStarter rehydrations, Path file, Path access, long size)
+                                 RehydrationStarter rehydrations, Path file, HeldFile held, long size)
             throws Exception {
         context.counters().counter(SCANNED).increment();
         HsmUserState state;
         try {
-            state = context.hsm().state(access); // access: the walk's path by its directory's descriptor
+            state = context.hsm().state(held.path()); // the walk holds the file: no lookup of its name again
         } catch (LustreException e) {
             failed(context, file, "cannot read its HSM state: " + e.getMessage());
             return;
@@ -200,7 +201,7 @@ public final class PrefetchJob implements Job {
         }
         LuFid fid;
         try {
-            fid = fids.path2fid(access); // only for a file to restore: a file already present needs none
+            fid = fids.fd2fid(held.fd()); // only for a file to restore: a file already present needs none
         } catch (LustreException e) {
             failed(context, file, "cannot read its FID: " + e.getMessage());
             return;

@@ -8,6 +8,7 @@ import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HeldFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -73,7 +74,7 @@ public final class ReleaseJob implements Job {
             SafeRelease release = new SafeRelease(context, backends);
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
-                public void file(Path file, Path access, BasicFileAttributes attributes) {
+                public void file(Path file, HeldFile held, BasicFileAttributes attributes) {
                     context.checkCancelled();
                     context.counters().counter(SCANNED).increment();
                     consider(context, release, file, attributes, accessedBefore);

@@ -13,6 +13,7 @@ import io.azlhsm.copytool.jobs.JobState;
 import io.azlhsm.copytool.jobs.walk.MountPaths;
 import io.azlhsm.copytool.jobs.walk.NamespaceVisitor;
 import io.azlhsm.copytool.jobs.walk.NamespaceWalker;
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.HsmCurrentAction;
 import io.azlhsm.copytool.lustre.HsmProgressState;
 import io.azlhsm.copytool.lustre.HsmStates;
@@ -137,7 +138,7 @@ public final class TierJob implements Job {
         try (ArchiveBackends backends = new ArchiveBackends(context.config())) {
             new NamespaceWalker(mount).walk(root, new NamespaceVisitor() {
                 @Override
-                public void file(Path file, Path access, BasicFileAttributes attributes) {
+                public void file(Path file, HeldFile held, BasicFileAttributes attributes) {
                     context.checkCancelled();
                     context.counters().counter(SCANNED).increment();
                     consider(context, backends, file, attributes, accessedBefore);

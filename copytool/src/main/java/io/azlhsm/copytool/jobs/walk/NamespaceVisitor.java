@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.jobs.walk;
 
+import io.azlhsm.copytool.lustre.HeldFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -11,11 +12,14 @@ public interface NamespaceVisitor {
     }
 
     /**
-     * A regular file. {@code access} reaches it through its directory's descriptor ({@code /proc/self/fd/<dir>/<name>},
-     * valid during this call only): a path-taking call made with it looks up the file's own name alone, not every
-     * directory above it again. {@code file} names it everywhere else (messages, blob names, requests).
+     * A regular file. {@code held} holds it by an {@code O_PATH} descriptor (valid during this call only), opened
+     * through its directory's descriptor: the walk looked its name up once, and calls about it need no lookup at all.
+     * A call that reopens a path ({@code llapi_hsm_state_get}, stat, getxattr) takes {@link HeldFile#path()}; its
+     * FID comes from the descriptor ({@code llapi_fd2fid}), since liblustreapi's {@code llapi_path2fid} opens its
+     * path with O_NOFOLLOW, which a {@code /proc/self/fd} link refuses. {@code file} names it everywhere else
+     * (messages, blob names, requests).
      */
-    void file(Path file, Path access, BasicFileAttributes attributes) throws Exception;
+    void file(Path file, HeldFile held, BasicFileAttributes attributes) throws Exception;
 
     /** A symlink, socket, device or FIFO: nothing HSM can archive. */
     default void other(Path path, BasicFileAttributes attributes) throws Exception {

@@ -3,6 +3,7 @@ package io.azlhsm.copytool.jobs.walk;
 import io.azlhsm.copytool.jobs.JobStore;
 import io.azlhsm.copytool.jobs.imports.ImportMarker;
 import io.azlhsm.copytool.lustre.DirectoryDescriptor;
+import io.azlhsm.copytool.lustre.HeldFile;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -46,7 +47,9 @@ public final class NamespaceWalker {
             return;
         }
         if (!attributes.isDirectory()) {
-            visitEntry(start, start, attributes, visitor);
+            try (HeldFile held = HeldFile.open(start, start.toString())) {
+                visitEntry(start, held, attributes, visitor);
+            }
             return;
         }
         try (DirectoryDescriptor directory = DirectoryDescriptor.open(start)) {
@@ -58,7 +61,7 @@ public final class NamespaceWalker {
      * A directory held by its descriptor, then its entries: each is stat'ed, and a subdirectory opened, through it
      * ({@code /proc/self/fd/<dir>/<name>}, {@code openat}), so only the entry's own name is looked up (on Lustre each
      * name of a path walk is a lookup the client may have to ask the MDS for; a FUSE LOOKUP in the simulator, per
-     * component of the path, each time); the visitor gets that path too, for its own calls about the file.
+     * component of the path, each time); the visitor gets each file held by a descriptor for its own calls about it.
      */
     private void walkDirectory(DirectoryDescriptor directory, Path path, BasicFileAttributes attributes,
                                NamespaceVisitor visitor) throws Exception {
@@ -91,23 +94,37 @@ public final class NamespaceWalker {
         }
     }
 
-    /** One entry of a held directory: stat'ed through it, a subdirectory walked, anything else visited. */
+    /**
+     * One entry of a held directory: held by an O_PATH descriptor opened through it and stat'ed through that, a
+     * subdirectory walked, anything else visited with the descriptor. So the stat, the HSM state and the FID a job
+     * asks about a file cost one lookup of its name between them, not one each (on Lustre a lookup the client may
+     * have to send the MDS; in the simulator a LOOKUP and a GETATTR of the directory every time).
+     */
     private void walkEntry(DirectoryDescriptor directory, Path child, String name, NamespaceVisitor visitor)
             throws Exception {
-        Path access = directory.entry(name);
-        BasicFileAttributes childAttributes;
+        if (isJobState(child)) {
+            return;
+        }
+        HeldFile held;
         try {
-            childAttributes = Files.readAttributes(access, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            held = HeldFile.open(directory.entry(name), child.toString());
         } catch (IOException e) {
             visitor.failed(child, e);
             return;
         }
-        if (isJobState(child)) {
-            return;
-        }
-        if (!childAttributes.isDirectory()) {
-            visitEntry(child, access, childAttributes, visitor);
-            return;
+        BasicFileAttributes childAttributes;
+        try (held) {
+            try {
+                // follows the descriptor's /proc/self/fd link to the entry itself (a symlink stays the symlink)
+                childAttributes = Files.readAttributes(held.path(), BasicFileAttributes.class);
+            } catch (IOException e) {
+                visitor.failed(child, e);
+                return;
+            }
+            if (!childAttributes.isDirectory()) {
+                visitEntry(child, held, childAttributes, visitor); // what the visitor throws goes out unchanged
+                return;
+            }
         }
         DirectoryDescriptor sub;
         try {
@@ -121,10 +138,10 @@ public final class NamespaceWalker {
         }
     }
 
-    private static void visitEntry(Path path, Path access, BasicFileAttributes attributes, NamespaceVisitor visitor)
+    private static void visitEntry(Path path, HeldFile held, BasicFileAttributes attributes, NamespaceVisitor visitor)
             throws Exception {
         if (attributes.isRegularFile()) {
-            visitor.file(path, access, attributes);
+            visitor.file(path, held, attributes);
         } else {
             visitor.other(path, attributes);
         }

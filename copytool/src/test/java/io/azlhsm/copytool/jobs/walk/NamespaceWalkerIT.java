@@ -3,6 +3,7 @@ package io.azlhsm.copytool.jobs.walk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.azlhsm.copytool.lustre.HeldFile;
 import io.azlhsm.copytool.lustre.HsmFiles;
 import io.azlhsm.copytool.lustre.LuFid;
 import io.azlhsm.copytool.lustre.LustreFids;
@@ -46,10 +47,10 @@ class NamespaceWalkerIT {
             Map<String, Long> before = cluster.counters();
             new NamespaceWalker(cluster.mount()).walk(cluster.mount().resolve("a"), new NamespaceVisitor() {
                 @Override
-                public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
+                public void file(Path file, HeldFile held, BasicFileAttributes attributes) throws Exception {
                     // what export and prefetch ask of every file they consider
-                    hsm.state(access);
-                    seen.put(file, fids.path2fid(access));
+                    hsm.state(held.path());
+                    seen.put(file, fids.fd2fid(held.fd()));
                 }
 
                 @Override
@@ -63,12 +64,28 @@ class NamespaceWalkerIT {
             for (Map.Entry<Path, LuFid> e : seen.entrySet()) {
                 assertEquals(fids.path2fid(e.getKey()), e.getValue(), "the walk's path reached " + e.getKey());
             }
-            // Per file: its stat, its HSM state and its FID, each a LOOKUP of the file's name alone (the kernel keeps
-            // no entry: it asks again for each call); and a few for the directories. Before, each of the three named
-            // a/b/c/d/fN from the mount: five LOOKUPs each, 15 per file.
-            long lookups = after.getOrDefault("fuse.LOOKUP", 0L) - before.getOrDefault("fuse.LOOKUP", 0L);
-            assertTrue(lookups <= 3L * FILES + 12, "LOOKUPs: " + lookups + " for " + FILES + " files");
+            // Per file: one LOOKUP of its own name, by the O_PATH open that holds it for the visit; its stat, its HSM
+            // state and its FID then go through the descriptor, with no lookup (a GETATTR, the STATE_GET call and
+            // two GETXATTRs of trusted.lma). Before, each of the three looked the name up again, with a GETATTR of
+            // its directory: 128 LOOKUPs and 182 GETATTRs for these 40 files, now 48 and 102; and before the walk
+            // held directories, each named a/b/c/d/fN from the mount: 15 LOOKUPs per file.
+            Map<String, Long> requests = delta(before, after);
+            long lookups = requests.getOrDefault("fuse.LOOKUP", 0L);
+            long getattrs = requests.getOrDefault("fuse.GETATTR", 0L);
+            assertTrue(lookups <= FILES + 12, "LOOKUPs: " + lookups + " for " + FILES + " files: " + requests);
+            assertTrue(getattrs <= 3L * FILES + 12, "GETATTRs: " + getattrs + " for " + FILES + " files: " + requests);
+            assertEquals(FILES, requests.getOrDefault("call.STATE_GET", 0L), requests.toString());
         }
     }
 
+    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> d = new TreeMap<>();
+        after.forEach((k, v) -> {
+            long n = v - before.getOrDefault(k, 0L);
+            if (n != 0) {
+                d.put(k, n);
+            }
+        });
+        return d;
+    }
 }

@@ -1,5 +1,6 @@
 package io.azlhsm.copytool.jobs.walk;
 
+import io.azlhsm.copytool.lustre.HeldFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,7 @@ class NamespaceWalkerTest {
             }
 
             @Override
-            public void file(Path file, Path access, BasicFileAttributes attributes) {
+            public void file(Path file, HeldFile held, BasicFileAttributes attributes) {
                 seen.add("file " + mount.relativize(file));
             }
 
@@ -56,16 +57,20 @@ class NamespaceWalkerTest {
     }
 
     @Test
-    void eachFileIsReachedThroughItsDirectorysDescriptorAndAFileStartByItsPath() throws Exception {
+    void eachFileIsHeldByADescriptorForTheVisitOnlyAFileStartToo() throws Exception {
         Files.createDirectories(mount.resolve("x/y"));
         Files.writeString(mount.resolve("x/y/f"), "f");
         Files.writeString(mount.resolve("x/g"), "g");
         List<String> seen = new ArrayList<>();
+        List<HeldFile> helds = new ArrayList<>();
         NamespaceVisitor visitor = new NamespaceVisitor() {
             @Override
-            public void file(Path file, Path access, BasicFileAttributes attributes) throws Exception {
-                assertTrue(Files.isSameFile(file, access), access + " is " + file);
-                seen.add(mount.relativize(file) + (access.startsWith("/proc/self/fd") ? " by descriptor" : " by path"));
+            public void file(Path file, HeldFile held, BasicFileAttributes attributes) throws Exception {
+                assertTrue(Files.isSameFile(file, held.path()), held.path() + " is " + file);
+                assertTrue(held.path().startsWith("/proc/self/fd"), held.path().toString());
+                assertTrue(held.fd() >= 0);
+                helds.add(held);
+                seen.add(mount.relativize(file).toString());
             }
 
             @Override
@@ -76,7 +81,10 @@ class NamespaceWalkerTest {
         new NamespaceWalker(mount).walk(mount.resolve("x"), visitor);
         new NamespaceWalker(mount).walk(mount.resolve("x/g"), visitor);
         seen.sort(null);
-        assertEquals(List.of("x/g by descriptor", "x/g by path", "x/y/f by descriptor"), seen);
+        assertEquals(List.of("x/g", "x/g", "x/y/f"), seen);
+        for (HeldFile held : helds) {
+            assertThrows(IllegalStateException.class, held::path, "closed once its visit ended: " + held);
+        }
     }
 
     @Test
@@ -86,7 +94,7 @@ class NamespaceWalkerTest {
         IllegalStateException thrown = assertThrows(IllegalStateException.class,
                 () -> new NamespaceWalker(mount).walk(mount, new NamespaceVisitor() {
                     @Override
-                    public void file(Path file, Path access, BasicFileAttributes attributes) {
+                    public void file(Path file, HeldFile held, BasicFileAttributes attributes) {
                         throw stop;
                     }
 
@@ -106,7 +114,7 @@ class NamespaceWalkerTest {
         IOException thrown = assertThrows(IOException.class,
                 () -> new NamespaceWalker(mount).walk(mount, new NamespaceVisitor() {
                     @Override
-                    public void file(Path file, Path access, BasicFileAttributes attributes) throws IOException {
+                    public void file(Path file, HeldFile held, BasicFileAttributes attributes) throws IOException {
                         throw stop;
                     }
 
