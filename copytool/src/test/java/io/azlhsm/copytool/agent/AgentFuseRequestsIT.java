@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,7 +135,7 @@ class AgentFuseRequestsIT {
         Map<String, Long> before = cluster.counters();
         lfs("hsm_archive", file);
         awaitFlags(file, AgentTestBed.ARCHIVED);
-        Map<String, Long> archive = delta(before, cluster.counters());
+        Map<String, Long> archive = Cluster.difference(before, cluster.counters());
         LOG.info(file.getFileName() + " archive: " + archive);
         return archive;
     }
@@ -158,9 +157,9 @@ class AgentFuseRequestsIT {
         awaitFlags(file, AgentTestBed.ARCHIVED);
         Map<String, Long> restored = cluster.counters();
         assertArrayEquals(contentOf(file), Files.readAllBytes(file));
-        LOG.info(file.getFileName() + " release: " + delta(archived, released) + "; restore: "
-                + delta(released, restored));
-        return delta(released, restored);
+        LOG.info(file.getFileName() + " release: " + Cluster.difference(archived, released) + "; restore: "
+                + Cluster.difference(released, restored));
+        return Cluster.difference(released, restored);
     }
 
     private void lfs(String command, Path file) {
@@ -173,18 +172,5 @@ class AgentFuseRequestsIT {
     private void awaitFlags(Path file, int flags) {
         Cluster.await("hsm flags 0x" + Integer.toHexString(flags) + " on " + file, SHORT,
                 () -> cluster.flags(file) == flags);
-    }
-
-    /** The agent mount's FUSE requests (fuse.OP) and the daemon's requests (call.VERB) served so far. */
-
-    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> delta = new TreeMap<>();
-        after.forEach((key, n) -> {
-            long d = n - before.getOrDefault(key, 0L);
-            if (d != 0) {
-                delta.put(key, d);
-            }
-        });
-        return delta;
     }
 }

@@ -143,6 +143,19 @@ public final class Cluster implements AutoCloseable {
         return counts;
     }
 
+    /** What happened between two {@link #counters()} readings: each counter that moved, by how much. */
+    public static java.util.Map<String, Long> difference(java.util.Map<String, Long> before,
+                                                         java.util.Map<String, Long> after) {
+        java.util.Map<String, Long> moved = new java.util.TreeMap<>();
+        after.forEach((key, n) -> {
+            long d = n - before.getOrDefault(key, 0L);
+            if (d != 0) {
+                moved.put(key, d);
+            }
+        });
+        return moved;
+    }
+
     public CommandResult lfs(String... args) {
         return Commands.run(mount(), Commands.concat(List.of(home.resolve("bin/lfs").toString()), args));
     }

@@ -69,23 +69,12 @@ class NamespaceWalkerIT {
             // two GETXATTRs of trusted.lma). Before, each of the three looked the name up again, with a GETATTR of
             // its directory: 128 LOOKUPs and 182 GETATTRs for these 40 files, now 48 and 102; and before the walk
             // held directories, each named a/b/c/d/fN from the mount: 15 LOOKUPs per file.
-            Map<String, Long> requests = delta(before, after);
+            Map<String, Long> requests = Cluster.difference(before, after);
             long lookups = requests.getOrDefault("fuse.LOOKUP", 0L);
             long getattrs = requests.getOrDefault("fuse.GETATTR", 0L);
             assertTrue(lookups <= FILES + 12, "LOOKUPs: " + lookups + " for " + FILES + " files: " + requests);
             assertTrue(getattrs <= 3L * FILES + 12, "GETATTRs: " + getattrs + " for " + FILES + " files: " + requests);
             assertEquals(FILES, requests.getOrDefault("call.STATE_GET", 0L), requests.toString());
         }
-    }
-
-    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
-        Map<String, Long> d = new TreeMap<>();
-        after.forEach((k, v) -> {
-            long n = v - before.getOrDefault(k, 0L);
-            if (n != 0) {
-                d.put(k, n);
-            }
-        });
-        return d;
     }
 }
