@@ -59,12 +59,12 @@ static int fid_of_fid_name(const char *name, struct lu_fid *fid)
  * every component and getxattr(2) walked the path again: 8 FUSE requests for a file one directory down, now 4. A path
  * that cannot be opened so takes the old way, which gives every error as it always did.
  */
-static int fid_of_path(const char *path, struct lu_fid *fid, struct hsmsim_cluster *c)
+static int fid_of_path_at(const char *path, int nofollow, struct lu_fid *fid, struct hsmsim_cluster *c)
 {
 	char rel[PATH_MAX];
 	unsigned char lma[64];
 	ssize_t n;
-	int fd = open(path, O_PATH | O_CLOEXEC);
+	int fd = open(path, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
 	char link[64], canonical[PATH_MAX];
 	ssize_t len = -1;
 	if (fd >= 0) {
@@ -92,7 +92,8 @@ static int fid_of_path(const char *path, struct lu_fid *fid, struct hsmsim_clust
 		int rc = hsmsim_cluster_of_path(path, c, rel, sizeof(rel));
 		if (rc != 0)
 			return rc;
-		n = getxattr(path, "trusted.lma", lma, sizeof(lma));
+		n = nofollow ? lgetxattr(path, "trusted.lma", lma, sizeof(lma))
+			     : getxattr(path, "trusted.lma", lma, sizeof(lma));
 	}
 	if (n >= 24) {
 		memcpy(fid, lma + 8, sizeof(*fid));
@@ -112,6 +113,12 @@ static int fid_of_path(const char *path, struct lu_fid *fid, struct hsmsim_clust
 	rc = hsmsim_reply_fid(&r, "fid", fid);
 	hsmsim_reply_free(&r);
 	return rc;
+}
+
+/* The FID of what path names, a symlink at its end followed: every call that opens its path to act on the file. */
+static int fid_of_path(const char *path, struct lu_fid *fid, struct hsmsim_cluster *c)
+{
+	return fid_of_path_at(path, 0, fid, c);
 }
 
 /*
@@ -135,12 +142,16 @@ static int fid_of_fd(int fd, struct lu_fid *fid, struct hsmsim_cluster *c)
 	return fid_of_path(path, fid, c);
 }
 
+/*
+ * As liblustreapi's: the path opened O_PATH | O_NOFOLLOW, so a symlink at its end gives its own FID (every inode has
+ * one), not its target's; and a /proc/self/fd/N link names that proc link itself, which is on no Lustre mount.
+ */
 HSMSIM_EXPORT int llapi_path2fid(const char *path, struct lu_fid *fid)
 {
 	struct hsmsim_cluster c;
 	if (path == NULL || fid == NULL)
 		return -EINVAL;
-	return fid_of_path(path, fid, &c);
+	return fid_of_path_at(path, 1, fid, &c);
 }
 
 HSMSIM_EXPORT int llapi_fd2fid(int fd, struct lu_fid *fid)

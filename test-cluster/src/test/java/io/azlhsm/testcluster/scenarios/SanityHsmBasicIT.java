@@ -624,4 +624,20 @@ class SanityHsmBasicIT {
         assertArrayEquals(TestFiles.read(f), TestFiles.read(cluster.mount().resolve(".lustre/fid/" + fid)));
         assertFails(cluster.lfs("path2fid", "/proc/self/status"), "No such file or directory");
     }
+
+    /**
+     * llapi_path2fid opens its path O_PATH | O_NOFOLLOW (liblustreapi_fid.c): a symlink gives its own FID, every inode
+     * having one, and never its target's; the calls that act on the file (hsm_state) follow it.
+     */
+    @Test
+    void path2fid_of_a_symlink_is_the_symlinks_own() throws Exception {
+        Path target = file("target", 10);
+        Path link = java.nio.file.Files.createSymbolicLink(cluster.mount().resolve("link"), target.getFileName());
+        Path dangling = java.nio.file.Files.createSymbolicLink(cluster.mount().resolve("dangling"), Path.of("nowhere"));
+        String linkFid = cluster.fid(link);
+        assertTrue(linkFid.matches("\\[0x[0-9a-f]+:0x[0-9a-f]+:0x0\\]"), linkFid);
+        assertTrue(!linkFid.equals(cluster.fid(target)), "the link's FID is not its target's: " + linkFid);
+        assertEquals(link + "\n", cluster.lfs("fid2path", cluster.mount().toString(), linkFid).out());
+        assertTrue(cluster.fid(dangling).matches("\\[0x[0-9a-f]+:0x[0-9a-f]+:0x0\\]"), "a dangling link has one too");
+    }
 }
