@@ -57,7 +57,8 @@ static int fid_of_fid_name(const char *name, struct lu_fid *fid)
  * open by path costs liblustreapi's one ioctl on Lustre), and the file is then named by /proc/self/fd: the kernel's
  * canonical path picks the cluster, and the xattr is read on the inode the lookup found. Before, realpath(3) lstat'ed
  * every component and getxattr(2) walked the path again: 8 FUSE requests for a file one directory down, now 4. A path
- * that cannot be opened so takes the old way, which gives every error as it always did.
+ * that cannot be opened so takes the old way, which gives every error as it always did. With nofollow (llapi_path2fid)
+ * a symlink at the end of the path is not followed: its own FID.
  */
 static int fid_of_path_at(const char *path, int nofollow, struct lu_fid *fid, struct hsmsim_cluster *c)
 {

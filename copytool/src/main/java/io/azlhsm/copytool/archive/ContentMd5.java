@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 
 /** The MD5 of a buffer's remaining bytes, as Azure's Content-MD5 carries it; the buffer's position is unchanged. */
 public final class ContentMd5 {
+    /** Cloned for each digest: getInstance looks the provider's service up again every time. */
+    private static final MessageDigest PROTOTYPE = lookUp();
+
     private ContentMd5() {
     }
 
@@ -14,9 +17,6 @@ public final class ContentMd5 {
         md5.update(data.duplicate());
         return md5.digest();
     }
-
-    /** Cloned for each digest: getInstance looks the provider's service up again every time. */
-    private static final MessageDigest PROTOTYPE = lookUp();
 
     /** A fresh MD5 digest (every Java runtime has MD5, so failure is a broken JDK). */
     public static MessageDigest newDigest() {
