@@ -27,6 +27,8 @@ public final class ExtendedAttributes {
     /** A value any of our attributes fits in; a larger one is read after asking its size. */
     private static final int FIRST_READ = 8192;
     private static final int XATTR_REPLACE_OR_CREATE = 0;
+    /** setxattr(2)'s XATTR_CREATE: fail with EEXIST rather than replace. */
+    private static final int XATTR_CREATE = 1;
     private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
     private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
@@ -138,6 +140,26 @@ public final class ExtendedAttributes {
         if (LIBC.fsetxattr(fd, cString(name), value, value.length, XATTR_REPLACE_OR_CREATE) != 0) {
             throw new ExtendedAttributeException("fsetxattr", subject, name, RUNTIME.getLastError());
         }
+    }
+
+    /**
+     * Creates the attribute through an open descriptor unless the file has it already ({@code fsetxattr} with
+     * {@code XATTR_CREATE}, which Lustre's MDT honours): whether it was absent and the check and the write are one
+     * request, where a read first would be two and would leave a window between them.
+     *
+     * @param subject names the file in an error
+     * @return false when the file had the attribute already (EEXIST): nothing was written
+     */
+    public static boolean create(int fd, String subject, String name, byte[] value)
+            throws ExtendedAttributeException {
+        if (LIBC.fsetxattr(fd, cString(name), value, value.length, XATTR_CREATE) == 0) {
+            return true;
+        }
+        int errno = RUNTIME.getLastError();
+        if (errno == Errno.EEXIST) {
+            return false;
+        }
+        throw new ExtendedAttributeException("fsetxattr", subject, name, errno);
     }
 
     /**

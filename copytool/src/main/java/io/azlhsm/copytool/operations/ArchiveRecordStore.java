@@ -46,6 +46,17 @@ public final class ArchiveRecordStore {
                 record.encode().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes the record of the file open as fd unless it has one already (one request: see
+     * {@link ExtendedAttributes#create}).
+     *
+     * @return false when the file had a record (written meanwhile by another agent): nothing was written
+     */
+    public boolean create(int fd, String subject, ArchiveRecord record) throws IOException {
+        return ExtendedAttributes.create(fd, subject, ArchiveRecord.XATTR_NAME,
+                record.encode().getBytes(StandardCharsets.UTF_8));
+    }
+
     public void write(Path file, ArchiveRecord record) throws IOException {
         ExtendedAttributes.set(file, ArchiveRecord.XATTR_NAME, record.encode().getBytes(StandardCharsets.UTF_8));
     }

@@ -61,6 +61,7 @@ public final class ArchiveTransfer extends ActionTransfer {
     private final String posixAcl; // x-ms-acl form; null without an extended ACL or for an archive that keeps none
     private final ChunkedUpload upload; // null when the whole file goes in one request
     private final WriteCondition believed; // what this file's own record says is at the name
+    private final boolean recordedAtStart; // the file had an archive record when the action began
     private final ConditionalWriter writer;
     private final ContentChecksum checksum; // checksum stage only
     private final StreamedBlocks streamedBlocks; // null unless blocks are larger than ring chunks
@@ -72,12 +73,14 @@ public final class ArchiveTransfer extends ActionTransfer {
                             String blob, ActionStop stop, Runnable onEnded, ArchiveBackend backend, int archiveId,
                             FdChannel source,
                             long startDataVersion, FileAttributes attributesAtStart, FileLayout fileLayout,
-                            String posixAcl, ChunkedUpload upload, long blockSize, WriteCondition believed)
+                            String posixAcl, ChunkedUpload upload, long blockSize, WriteCondition believed,
+                            boolean recordedAtStart)
             throws ActionFailure {
         super(layout, Priority.ARCHIVE, context, action, file, path, blob, stop, onEnded);
         this.fileLayout = fileLayout;
         this.posixAcl = posixAcl;
         this.believed = believed;
+        this.recordedAtStart = recordedAtStart;
         this.writer = context.writer(archiveId);
         this.backend = backend;
         this.archiveId = archiveId;
@@ -150,7 +153,7 @@ public final class ArchiveTransfer extends ActionTransfer {
                     .map(r -> WriteCondition.etag(r.etag())).orElse(WriteCondition.absent());
             return new ArchiveTransfer(layout, context, action, file, path, blob, stop, onEnded, backend, archiveId,
                     source,
-                    dataVersion, attributes, fileLayout, posixAcl, upload, blockSize, believed);
+                    dataVersion, attributes, fileLayout, posixAcl, upload, blockSize, believed, record.isPresent());
         } catch (Exception e) {
             source.close();
             throw e;
@@ -311,9 +314,7 @@ public final class ArchiveTransfer extends ActionTransfer {
                             c -> upload.commit(parts, attributes, c), describe()));
             committed = true;
             verify(stored);
-            refuseIfANewerArchiveRecorded();
-            context.records().write(source.fd(), source.description(),
-                    new ArchiveRecord(archiveId, blob, stored.etag(), md5(), startDataVersion, crc32c(), fileLayout));
+            record(new ArchiveRecord(archiveId, blob, stored.etag(), md5(), startDataVersion, crc32c(), fileLayout));
             endAction(ActionOutcome.SUCCESS, layout().size(), null); // the failure note cleared through source
             source.close();
             if (context.releaseAfterArchive().contains(archiveId)) {
@@ -323,6 +324,19 @@ public final class ArchiveTransfer extends ActionTransfer {
             fail(e);
             abandon(ActionOutcome.of(e), e);
         }
+    }
+
+    /**
+     * Records the archive on the file. A file that had no record when the action began gets it created (one request
+     * that fails if another agent recorded an archive meanwhile); otherwise, or when one was, the record found now is
+     * checked first ({@link #refuseIfANewerArchiveRecorded}).
+     */
+    private void record(ArchiveRecord archived) throws IOException, ActionFailure {
+        if (!recordedAtStart && context.records().create(source.fd(), source.description(), archived)) {
+            return;
+        }
+        refuseIfANewerArchiveRecorded();
+        context.records().write(source.fd(), source.description(), archived);
     }
 
     /**

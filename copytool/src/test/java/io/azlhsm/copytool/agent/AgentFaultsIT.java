@@ -146,6 +146,31 @@ class AgentFaultsIT {
     }
 
     /**
+     * Another agent recorded an archive of a newer data version of the file while this one copied: its record names
+     * the copy of the file's current bytes and must stay, and this archive fails. The file had no record when this
+     * archive began, so its record is created only if still absent (XATTR_CREATE); the record is written here as the
+     * other agent would, while this archive's upload is held.
+     */
+    @Test
+    void aNewerArchiveRecordedMeanwhileIsKept() throws Exception {
+        Path file = bed.write("meanwhile/recorded.bin", 24 * MIB);
+        ArchiveRecordStore records = new ArchiveRecordStore();
+        ArchiveRecord newer = new ArchiveRecord(1, "meanwhile/recorded.bin", "\"0x8D0000000000001\"", new byte[16],
+                1L << 40);
+        try (HoldingProxy.Hold upload = holdDataWrites("meanwhile/recorded.bin")) {
+            bed.archive(file);
+            upload.awaitHeld(1, WAIT, () -> actions(file));
+            assertTrue(records.read(file).isEmpty(), "a record before the copy was done");
+            records.write(file, newer);
+        }
+        bed.awaitIdle(file, LONG);
+        assertTrue(cluster.actionStatuses(cluster.fid(file), "ARCHIVE").contains("FAILED"),
+                cluster.getParam("actions"));
+        assertEquals(newer.encode(), records.read(file).map(ArchiveRecord::encode).orElse("none"),
+                "the newer archive's record was replaced");
+    }
+
+    /**
      * A change at an unknown moment of an archive: before the copy starts (then it is part of the archive), during it
      * (then the archive fails), or after it (then the file ends archived DIRTY). One write rewrites the last bytes and
      * appends (one data version), so a copy that took the last range after it and the rest before would be neither
