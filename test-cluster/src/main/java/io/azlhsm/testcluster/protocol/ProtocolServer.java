@@ -100,7 +100,9 @@ public final class ProtocolServer implements AutoCloseable {
                 }
                 try {
                     Message answer = handler.handle(req, peer);
-                    mounts.rootMayHaveChanged(); // before the reply: what follows it must see the root as it is
+                    if (RequestHandler.mayChangeWhatClientsKeep(req.verb())) {
+                        mounts.rootMayHaveChanged(); // before the reply: what follows it must see the root as it is
+                    }
                     reply(ch, answer);
                 } finally {
                     synchronized (this) {

@@ -72,6 +72,21 @@ public final class RequestHandler {
         n.increment();
     }
 
+    /**
+     * Verbs that only read: nothing a client's kernel may keep about the root (its attributes, the MDC's state) can
+     * differ after them, so their replies need no {@link ClientMounts#rootMayHaveChanged} check (a stat of the root
+     * and a look at every mount). An archive's FID2PATH, the polls of STATE_GET and GET_PARAM are most of a busy
+     * copytool's calls after ACTION_BEGIN and END. Any verb not listed is checked.
+     */
+    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("PATH2FID", "FID2PATH", "STATE_GET",
+            "CURRENT_ACTION", "GET_PARAM", "LIST_PARAM", "FID2MDT", "GETDIRSTRIPE", "COUNTERS", "STATUS",
+            "OST_STATFS", "POOL_MEMBERS");
+
+    /** Whether a request of this verb may change something a client's kernel keeps (see {@link #READ_ONLY}). */
+    static boolean mayChangeWhatClientsKeep(String verb) {
+        return !READ_ONLY.contains(verb);
+    }
+
     static Message error(int errno, String text) {
         return new Message("ERR").put("errno", errno).put("text", text == null ? "" : text);
     }
