@@ -11,9 +11,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The file {@code <name>.tmp-<token>} an object is written to before it is renamed into place. Positional writes
@@ -51,8 +54,14 @@ final class TemporaryObject {
     static TemporaryObject create(String objectName, Path target) throws ArchiveException {
         Path path = target.resolveSibling(target.getFileName() + MARK + RandomTokens.next());
         try {
-            Files.createDirectories(target.getParent());
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException noDirectory) {
+                // the directories only when missing: making sure of them first cost every object a mkdir and a stat
+                Files.createDirectories(target.getParent());
+                channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
             return new TemporaryObject(objectName, target, path, channel);
         } catch (IOException e) {
             throw PosixErrors.map(objectName, "creating " + path.getFileName(), e);
@@ -89,13 +98,19 @@ final class TemporaryObject {
      */
     StoredObject publish(ObjectAttributes attributes, WriteCondition condition) throws ArchiveException {
         try {
-            ObjectXattrs.write(objectName, path, RandomTokens.next(), attributes);
+            String etag = RandomTokens.next();
+            ObjectXattrs.write(objectName, path, etag, attributes);
             if (channel.isOpen()) { // a publish refused PRECONDITION may be tried again with another condition
                 channel.force(true);
                 channel.close();
             }
-            // Describe before publishing: a concurrent writer may replace the target right after it.
-            StoredObject published = PosixBackend.storedObject(objectName, path);
+            // Describe before publishing: a concurrent writer may replace the target right after it. The size and
+            // time are the file's own; the ETag, MD5 and metadata are what was just written on it (reading them back
+            // cost an open per attribute, a fifth of a small file's archive).
+            BasicFileAttributes written = Files.readAttributes(path, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            StoredObject published = new StoredObject(objectName, written.size(), etag, attributes.contentMd5(),
+                    attributes.metadata(), written.lastModifiedTime().toInstant());
             synchronized (lockFor(target)) {
                 if (condition.requiresAbsent()) {
                     try {
