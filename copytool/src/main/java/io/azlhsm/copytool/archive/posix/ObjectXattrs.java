@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
@@ -92,6 +93,17 @@ final class ObjectXattrs {
             }
         }
         return new Stored(etag, md5, metadata);
+    }
+
+    /**
+     * Our ETag on {@code file}, or null when it carries none (another tool placed it: see {@link #foreignEtag}).
+     *
+     * @throws java.nio.file.NoSuchFileException when there is no such file
+     */
+    static String etag(Path file) throws IOException {
+        byte[] etag = get(Files.getFileAttributeView(file, UserDefinedFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS), ETAG);
+        return etag == null ? null : new String(etag, StandardCharsets.US_ASCII);
     }
 
     /** The ETag of a file without ours: derived from what changes when it is replaced or rewritten. */

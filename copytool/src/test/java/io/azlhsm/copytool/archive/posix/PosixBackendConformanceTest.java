@@ -97,4 +97,31 @@ class PosixBackendConformanceTest extends ArchiveBackendConformance {
         assertTrue(backend.list("", null, 5000).objects().stream()
                 .noneMatch(o -> o.name().startsWith(FidIndex.DIRECTORY)), "the index is not in listings");
     }
+
+    @Test
+    void aReadChecksTheETagOfTheFileAtTheNameItselfNeverALinksTarget() throws Exception {
+        ArchiveBackend backend = backend();
+        Path archive = root.resolve("archive");
+        // a file another tool placed carries no ETag of ours: its ETag is derived from its attributes
+        String foreign = newName("foreign.bin");
+        Path file = archive.resolve(foreign);
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[] {7, 8, 9});
+        String derived = backend.stat(foreign).orElseThrow().etag();
+        ByteBuffer read = ByteBuffer.allocate(3);
+        backend.read(foreign, derived, 0, read);
+        assertEquals(9, read.get(2));
+        assertEquals(ArchiveException.Kind.PRECONDITION, assertThrows(ArchiveException.class,
+                () -> backend.read(foreign, "\"another\"", 0, ByteBuffer.allocate(1))).kind());
+        // a symlink at a name is no object, not even the one it points to
+        String ours = newName("ours.bin");
+        String etag = backend.putWhole(ours, ByteBuffer.wrap(new byte[] {1}), ObjectAttributes.none(), absent()).etag();
+        String linked = newName("linked.bin");
+        Files.createDirectories(archive.resolve(linked).getParent());
+        Files.createSymbolicLink(archive.resolve(linked), archive.resolve(ours));
+        assertEquals(ArchiveException.Kind.NOT_FOUND, assertThrows(ArchiveException.class,
+                () -> backend.read(linked, etag, 0, ByteBuffer.allocate(1))).kind());
+        assertEquals(ArchiveException.Kind.NOT_FOUND, assertThrows(ArchiveException.class,
+                () -> backend.read(newName("absent.bin"), etag, 0, ByteBuffer.allocate(1))).kind());
+    }
 }
