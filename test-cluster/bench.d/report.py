@@ -16,8 +16,9 @@ from pathlib import Path
 
 # Peer each scenario compares against, and which scenarios exist (the order of the table).
 SCENARIOS = {
-    "large": ["azcopy", "rclone"],
-    # sdk-java: the bare Azure SDK for Java the agent is built on (bench.d/SdkCopy.java), the floor of its stack
+    # sdk-java: the bare Azure SDK for Java the agent is built on (bench.d/SdkCopy.java), the floor of its stack: in
+    # the large scenario doing the agent's work for a large file (blocks, ranges), in the small one azcopy's per file
+    "large": ["azcopy", "rclone", "sdk-java"],
     "small": ["azcopy", "rclone", "sdk-java"],
     "posix-large": ["c-posix", "cp"],  # c-posix: native-shim's reference C copytool on the same cluster
     "posix-small": ["c-posix", "cp"],

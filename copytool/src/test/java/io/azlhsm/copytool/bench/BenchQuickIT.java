@@ -65,9 +65,10 @@ class BenchQuickIT {
         }
         List<String> missing = new ArrayList<>();
         for (String scenario : List.of("large", "small", "posix-large", "posix-small")) {
-            // c-posix: native-shim's reference C copytool, the posix backend's peer on the same cluster
+            // c-posix: native-shim's reference C copytool, the posix backend's peer on the same cluster; sdk-java: the
+            // bare Azure SDK for Java (bench.d/SdkCopy.java), a peer of both Azure scenarios
             List<String> tools = scenario.startsWith("posix") ? List.of("ours", "c-posix", "cp")
-                    : List.of("ours", "azcopy", "rclone");
+                    : List.of("ours", "azcopy", "rclone", "sdk-java");
             for (String tool : tools) {
                 List<String> metrics = new ArrayList<>(THROUGHPUT);
                 if (scenario.endsWith("small")) {
@@ -133,6 +134,7 @@ class BenchQuickIT {
         // the ceiling)
         assertEquals(28, doc.get("targets").size(), "every target of the issue is judged");
         assertTrue(last.contains("posix-small/c-posix") && last.contains("posix-large/c-posix"), last);
+        assertTrue(last.contains("large/sdk-java") && last.contains("small/sdk-java"), last);
         assertTrue(Files.size(results.resolve("table.txt")) > 0);
     }
 
